@@ -1,0 +1,32 @@
+# `make run` opens RNN Stepper on the notebook's session; `make test` runs the whole suite headless.
+# Both create .venv when it is missing and install the pinned versions from constraints.txt.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test trace bench clean system-deps
+
+run: $(STAMP)
+	$(PY) -m rnn_stepper $(ARGS)
+
+trace: $(STAMP)
+	$(PY) -m rnn_stepper trace $(ARGS)
+
+test: $(STAMP) system-deps
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(ARGS)
+
+# The CPU torch wheel on this machine is for Python 3.11; constraints.txt pins it so pip never reaches for CUDA.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+# Qt's offscreen platform still links libEGL, libxkbcommon and fontconfig; Debian images may lack them.
+system-deps:
+	@bash .ci/system-deps
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

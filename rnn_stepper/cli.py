@@ -1,0 +1,256 @@
+"""`rnn-stepper`: the window, and `rnn-stepper trace`, the notebook's walkthrough as text, JSON or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import numpy as np
+
+PROG = "rnn-stepper"
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr and exit status 2, like every other bad input."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def add_session_options(parser: argparse.ArgumentParser) -> None:
+    """The options that decide the numbers; the window takes them too."""
+    model = parser.add_argument_group("model (defaults: the notebook's nn.RNN(5, 2, batch_first=True))")
+    model.add_argument("--input-size", type=positive_int, metavar="N",
+                       help="features per timestep (default: the input's width, or 5)")
+    model.add_argument("--hidden-size", type=positive_int, metavar="N", help="hidden units (default 2)")
+    model.add_argument("--num-layers", type=positive_int, metavar="N", help="stacked layers (default 1)")
+    model.add_argument("--nonlinearity", choices=("tanh", "relu"), default="tanh")
+    model.add_argument("--no-bias", action="store_true", help="bias=False: no b_ih, no b_hh")
+    model.add_argument("--bidirectional", action="store_true", help="a reverse cell per layer, walking t = T-1 … 0")
+    model.add_argument("--seq-first", action="store_true",
+                       help="batch_first=False: input is (T, batch, input_size); the notebook uses batch_first")
+    model.add_argument("--dropout", type=float, default=0.0, metavar="P",
+                       help="accepted like nn.RNN's, but dropout only acts in training mode and the stepper "
+                            "evaluates in eval mode, so it changes nothing")
+    model.add_argument("--seed", type=int, default=1, help="torch.manual_seed before nn.RNN draws its weights "
+                                                           "(default 1, as the notebook)")
+    model.add_argument("--dtype", choices=("float32", "float64"),
+                       help="default float32 (float64 when --weights holds float64)")
+    model.add_argument("--order", choices=("kernel", "textbook"), default="kernel",
+                       help="kernel: PyTorch's own operation order, bitwise equal to nn.RNN; textbook: the "
+                            "notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh, a few ulps off")
+    model.add_argument("--weights", metavar="FILE",
+                       help="a state dict: .pt/.pth (loaded with weights_only=True) or .safetensors")
+    model.add_argument("--prefix", default="", metavar="P",
+                       help="where the RNN sits inside --weights, e.g. 'rnn.' for rnn.weight_ih_l0")
+    data = parser.add_argument_group("input")
+    data.add_argument("--input", metavar="FILE",
+                      help=".csv (one timestep a row), .npy or .json: (T, input_size), or (batch, T, input_size) "
+                           "— (T, batch, input_size) with --seq-first")
+    data.add_argument("--sequence", default="1,1,1,1,1; 2,2,2,2,2; 3,3,3,3,3", metavar="TEXT",
+                      help='timesteps split by ";" (default: the notebook\'s "1,1,1,1,1; 2,2,2,2,2; 3,3,3,3,3")')
+    data.add_argument("--unbatched", action="store_true",
+                      help="feed a 2-D sequence to nn.RNN as it is, not as a batch of one")
+    data.add_argument("--h0", metavar="FILE", help="initial hidden state (num_layers × directions, batch, "
+                                                   "hidden_size), .csv/.npy/.json; default zeros")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog=PROG, description="Step through torch.nn.RNN's forward pass, one phase at a time.")
+    sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
+    trace = sub.add_parser("trace", help="print the notebook's walkthrough for any session",
+                           description="Recompute nn.RNN by hand and print every timestep beside nn.RNN's output.")
+    add_session_options(trace)
+    out = trace.add_argument_group("output")
+    out.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    out.add_argument("--lang", choices=("en", "ko"), default=None, help="labels of the text output "
+                                                                         "(default: the system's language)")
+    return parser
+
+
+def session_from_args(args):
+    """The session the options describe. Sizes not given are read off --weights, then the input, then the
+    notebook's defaults; a size given that contradicts a file is an error naming both."""
+    import torch
+
+    from .core.config import RNNConfig, infer_config
+    from .core.errors import InputError
+    from .core.files import load_array, load_state_dict, parse_sequence
+    from .core.session import as_tensor, check_inputs, check_weights, make_session
+
+    inputs = load_array(args.input) if args.input else parse_sequence(args.sequence)
+    input_source = args.input or "--sequence"
+    h0 = load_array(args.h0) if args.h0 else None
+    given = {
+        "input_size": args.input_size,
+        "hidden_size": args.hidden_size,
+        "num_layers": args.num_layers,
+        "bias": False if args.no_bias else None,
+        "bidirectional": True if args.bidirectional else None,
+    }
+    fixed = {"nonlinearity": args.nonlinearity, "batch_first": not args.seq_first, "dropout": args.dropout}
+    weights = None
+    if args.weights:
+        weights = load_state_dict(args.weights, args.prefix)
+        try:
+            stored = weights["weight_ih_l0"].dtype
+            config = infer_config(weights, dtype=args.dtype or ("float64" if stored == torch.float64 else "float32"),
+                                  **fixed)
+            for name, value in given.items():
+                if value is not None and value != getattr(config, name):
+                    option = "--no-bias" if name == "bias" else "--" + name.replace("_", "-")
+                    raise InputError(f"{option} says {value} but the weights have {name}={getattr(config, name)}")
+            weights = {k: as_tensor(v, config, k) for k, v in weights.items()}
+            check_weights(config, weights)
+        except InputError as exc:
+            raise exc.within(args.weights) from None
+    else:
+        sizes = {k: v for k, v in given.items() if v is not None}
+        sizes.setdefault("input_size", int(inputs.shape[-1]))
+        config = RNNConfig(dtype=args.dtype or "float32", **fixed, **sizes)
+    try:
+        check_inputs(config, as_tensor(inputs, config, "the input sequence"))
+    except InputError as exc:
+        raise exc.within(input_source) from None
+    try:
+        return make_session(config, inputs, seed=args.seed, weights=weights, h0=h0, order=args.order,
+                            unbatched=args.unbatched)
+    except InputError as exc:
+        raise exc.within(args.h0 or input_source) from None
+
+
+def default_lang() -> str:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
+
+
+LABELS = {
+    "en": {
+        "step": "time step {t} =>", "cell": "layer {layer}, {direction}", "forward": "forward",
+        "reverse": "reverse", "x": "input", "h_prev": "h_(t-1)", "input_projection": "input projection",
+        "recurrent_term": "recurrent term", "pre_activation": "pre-activation", "hidden": "output (manual)",
+        "reference": "nn.RNN output", "diff": "max |Δ|", "ulp": "ulp",
+        "equal": "bitwise identical to nn.RNN: yes", "not_equal": "bitwise identical to nn.RNN: no",
+        "summary": "max |Δ| = {diff} ({ulps} ulp), {order} order, {dtype}, {threads} threads",
+        "nonfinite": "note: NaN or Inf in the hidden states; they propagate as PyTorch propagates them",
+        "dropout": "note: dropout={p} only acts in training mode; nn.RNN is evaluated in eval mode here",
+        "order_note": "the textbook order adds in a different order than PyTorch's kernel, so the last bits differ",
+    },
+    "ko": {
+        "step": "타임 스텝 {t} =>", "cell": "{layer}층, {direction}", "forward": "정방향", "reverse": "역방향",
+        "x": "입력", "h_prev": "이전 은닉 상태", "input_projection": "입력 투영", "recurrent_term": "순환 항",
+        "pre_activation": "활성화 전", "hidden": "출력 (수동)", "reference": "RNN 출력", "diff": "최대 |Δ|",
+        "ulp": "ulp", "equal": "nn.RNN과 비트 단위로 일치: 예", "not_equal": "nn.RNN과 비트 단위로 일치: 아니오",
+        "summary": "최대 |Δ| = {diff} ({ulps} ulp), {order} 순서, {dtype}, 스레드 {threads}개",
+        "nonfinite": "참고: 은닉 상태에 NaN 또는 Inf가 있습니다. PyTorch와 같은 방식으로 전파됩니다",
+        "dropout": "참고: dropout={p}은 학습 모드에서만 작동합니다. 여기서는 nn.RNN을 평가 모드로 실행합니다",
+        "order_note": "교과서 순서는 PyTorch 커널과 덧셈 순서가 달라 마지막 비트가 다를 수 있습니다",
+    },
+}
+
+
+def format_text(trace, lang: str) -> str:
+    """The notebook's printout: per timestep the input, each phase, the manual output and nn.RNN's."""
+    labels = LABELS[lang]
+    config = trace.config
+    rows = ["input_projection", "recurrent_term", "pre_activation"]
+    names = ["x", "h_prev", *rows, "hidden", "reference"]
+    width = max(_display_width(labels[n]) for n in names + ["diff"])
+    seed = f", seed={trace.session.seed}" if trace.session.seed is not None else ""
+    lines = [f"{config.describe()}  ({trace.session.order}, {config.dtype}{seed})"]
+    if config.dropout:
+        lines.append(labels["dropout"].format(p=config.dropout))
+    lines.append("")
+    several = len(trace.cells) > 1
+    for cell in trace.cells:
+        if several:
+            direction = labels["reverse" if cell.direction else "forward"]
+            lines += [f"== {labels['cell'].format(layer=cell.layer, direction=direction)} ==", ""]
+        for t in cell.walk:
+            values = {"x": cell.x[t], "h_prev": cell.h_prev[t], **cell.phases, "reference": cell.reference[t]}
+            lines.append(labels["step"].format(t=t))
+            for name in names:
+                value = values[name] if name in ("x", "h_prev", "reference") else values[name][t]
+                lines.append(f"   {_pad(labels[name], width)} : {_array(value)}")
+            lines.append(f"   {_pad(labels['diff'], width)} : {_g(cell.step_abs_diff[t])} "
+                         f"({_g(cell.step_ulps[t])} {labels['ulp']})")
+            lines.append("")
+    lines.append(labels["equal" if trace.bitwise_equal else "not_equal"])
+    lines.append(labels["summary"].format(diff=_g(trace.max_abs_diff), ulps=_g(trace.max_ulps),
+                                          order=trace.session.order, dtype=config.dtype, threads=trace.num_threads))
+    if not trace.bitwise_equal and trace.session.order == "textbook":
+        lines.append(labels["order_note"])
+    if trace.nonfinite:
+        lines.append(labels["nonfinite"])
+    return "\n".join(lines) + "\n"
+
+
+def _array(tensor) -> str:
+    # numpy's own repr, as the notebook prints `.numpy()`: shortest digits that round-trip each float.
+    return np.array2string(tensor.numpy(), max_line_width=10_000, threshold=10_000)
+
+
+def _g(value: float) -> str:
+    return "0" if value == 0 else f"{value:.3g}"
+
+
+def _display_width(text: str) -> int:
+    # Hangul is drawn two columns wide in a terminal.
+    return sum(2 if "\u1100" <= ch <= "\ud7a3" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _display_width(text))
+
+
+def run_trace(args) -> int:
+    from .core.export import trace_to_csv, trace_to_json
+    from .core.trace import compute_trace
+
+    session = session_from_args(args)
+    trace = compute_trace(session)
+    if args.format == "json":
+        sys.stdout.write(trace_to_json(trace) + "\n")
+    elif args.format == "csv":
+        sys.stdout.write(trace_to_csv(trace))
+    else:
+        sys.stdout.write(format_text(trace, args.lang or default_lang()))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .core.errors import InputError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        # The window is not built yet: the walkthrough is what `rnn-stepper` shows until it is.
+        args = parser.parse_args(["trace", *(argv if argv is not None else sys.argv[1:])])
+    try:
+        return run_trace(args)
+    except InputError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"{PROG}: error: out of memory; use a smaller model or a shorter sequence", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""The shape of an `nn.RNN`: every constructor option, checked, and what it costs in memory."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, replace
+
+import torch
+
+from .errors import InputError
+
+NONLINEARITIES = ("tanh", "relu")
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+@dataclass(frozen=True)
+class RNNConfig:
+    """`nn.RNN`'s constructor arguments, plus the dtype its parameters live in.
+
+    The defaults are the notebook's `nn.RNN(input_size=5, hidden_size=2, num_layers=1, batch_first=True)`.
+    `dropout` is accepted because `nn.RNN` accepts it, but it only acts in training mode; the stepper always
+    evaluates in eval mode, so it never changes a number here.
+    """
+
+    input_size: int = 5
+    hidden_size: int = 2
+    num_layers: int = 1
+    nonlinearity: str = "tanh"
+    bias: bool = True
+    batch_first: bool = True
+    bidirectional: bool = False
+    dropout: float = 0.0
+    dtype: str = "float32"
+
+    def __post_init__(self) -> None:
+        for name in ("input_size", "hidden_size", "num_layers"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InputError(f"{name} must be a whole number, got {value!r}")
+            if value < 1:
+                raise InputError(f"{name} must be at least 1, got {value}")
+        if self.nonlinearity not in NONLINEARITIES:
+            raise InputError(f"nonlinearity must be 'tanh' or 'relu', got {self.nonlinearity!r}")
+        if self.dtype not in DTYPES:
+            raise InputError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+        if not 0.0 <= float(self.dropout) <= 1.0:
+            raise InputError(f"dropout must be between 0 and 1, got {self.dropout!r}")
+
+    @property
+    def num_directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    @property
+    def torch_dtype(self) -> torch.dtype:
+        return DTYPES[self.dtype]
+
+    def layer_input_size(self, layer: int) -> int:
+        """Layer 0 reads x; every later layer reads the [forward | reverse] outputs of the layer below."""
+        return self.input_size if layer == 0 else self.hidden_size * self.num_directions
+
+    def cells(self) -> list[tuple[int, int]]:
+        """(layer, direction) in `h_n`'s order: index = layer * num_directions + direction."""
+        return [(layer, d) for layer in range(self.num_layers) for d in range(self.num_directions)]
+
+    def parameter_shapes(self) -> dict[str, tuple[int, ...]]:
+        """`nn.RNN.state_dict()`'s keys and shapes for this config, in its order."""
+        shapes: dict[str, tuple[int, ...]] = {}
+        h = self.hidden_size
+        for layer, d in self.cells():
+            suffix = cell_suffix(layer, d)
+            shapes[f"weight_ih{suffix}"] = (h, self.layer_input_size(layer))
+            shapes[f"weight_hh{suffix}"] = (h, h)
+            if self.bias:
+                shapes[f"bias_ih{suffix}"] = (h,)
+                shapes[f"bias_hh{suffix}"] = (h,)
+        return shapes
+
+    def describe(self) -> str:
+        """The module as `print(nn.RNN(...))` shows it, e.g. `RNN(5, 2, batch_first=True)`."""
+        parts = [str(self.input_size), str(self.hidden_size)]
+        if self.num_layers != 1:
+            parts.append(f"num_layers={self.num_layers}")
+        if self.nonlinearity != "tanh":
+            parts.append(f"nonlinearity={self.nonlinearity}")
+        if not self.bias:
+            parts.append("bias=False")
+        if self.batch_first:
+            parts.append("batch_first=True")
+        if self.dropout:
+            parts.append(f"dropout={self.dropout}")
+        if self.bidirectional:
+            parts.append("bidirectional=True")
+        return f"RNN({', '.join(parts)})"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RNNConfig":
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        unknown = sorted(set(data) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise InputError(f"config has unknown field(s) {', '.join(unknown)}")
+        return cls(**known)
+
+    def replace(self, **changes) -> "RNNConfig":
+        return replace(self, **changes)
+
+
+def cell_suffix(layer: int, direction: int) -> str:
+    """`nn.RNN`'s parameter name suffix: `_l0`, `_l0_reverse`, `_l1`, …"""
+    return f"_l{layer}" + ("_reverse" if direction else "")
+
+
+def estimated_bytes(config: RNNConfig, seq_len: int, batch: int) -> int:
+    """What a trace of this size holds at once: parameters twice (the manual pass and `nn.RNN`), and for every
+    cell its input, four phases, h_prev and the reference hidden state, each (T, B, ·)."""
+    item = torch.tensor([], dtype=config.torch_dtype).element_size()
+    params = sum(_prod(shape) for shape in config.parameter_shapes().values())
+    per_cell = sum(
+        seq_len * batch * (config.layer_input_size(layer) + 6 * config.hidden_size) for layer, _ in config.cells()
+    )
+    output = seq_len * batch * config.hidden_size * config.num_directions
+    return item * (2 * params + per_cell + 2 * output)
+
+
+def memory_budget() -> int:
+    """Half of the memory available right now: the rest is for Python, Qt and torch themselves."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024 // 2
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+    except (ValueError, OSError, AttributeError):
+        return 4 << 30
+
+
+def check_fits_in_memory(config: RNNConfig, seq_len: int, batch: int) -> None:
+    """Refuse a model or sequence too big for this machine before anything that size is allocated."""
+    need = estimated_bytes(config, seq_len, batch)
+    budget = memory_budget()
+    if need > budget:
+        raise InputError(
+            f"this trace would need about {format_bytes(need)} but only {format_bytes(budget)} can be used "
+            f"(hidden_size={config.hidden_size}, num_layers={config.num_layers}, T={seq_len}, batch={batch}); "
+            "use a smaller model or a shorter sequence"
+        )
+
+
+def format_bytes(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+def _prod(shape: tuple[int, ...]) -> int:
+    out = 1
+    for n in shape:
+        out *= n
+    return out
+
+
+def infer_config(weights: dict, **fixed) -> RNNConfig:
+    """The config a state dict was saved from, read off its tensor shapes; `fixed` fields (nonlinearity, batch_first,
+    dtype, …) are not in the shapes and are taken as given."""
+    if "weight_ih_l0" not in weights or "weight_hh_l0" not in weights:
+        raise InputError("no nn.RNN parameters found (need weight_ih_l0 and weight_hh_l0)")
+    w_ih, w_hh = weights["weight_ih_l0"], weights["weight_hh_l0"]
+    if len(w_ih.shape) != 2 or len(w_hh.shape) != 2:
+        raise InputError("weight_ih_l0 and weight_hh_l0 must be matrices")
+    num_layers = 1
+    while f"weight_ih_l{num_layers}" in weights:
+        num_layers += 1
+    return RNNConfig(**{
+        "input_size": int(w_ih.shape[1]),
+        "hidden_size": int(w_hh.shape[0]),
+        "num_layers": num_layers,
+        "bias": "bias_ih_l0" in weights,
+        "bidirectional": "weight_ih_l0_reverse" in weights,
+        **fixed,
+    })

@@ -1,0 +1,17 @@
+"""The one error type for bad input, from a user or from a file."""
+
+
+class InputError(ValueError):
+    """What was wrong and how to fix it, in one line a person can act on.
+
+    `source` names the file (or option) the bad value came from; it leads the message.
+    """
+
+    def __init__(self, message: str, source: str | None = None):
+        self.source = source
+        self.detail = message
+        super().__init__(f"{source}: {message}" if source else message)
+
+    def within(self, source: str) -> "InputError":
+        """The same error, said of `source` (a file name or an option)."""
+        return self if self.source else InputError(self.detail, source)

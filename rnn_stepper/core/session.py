@@ -1,0 +1,220 @@
+"""A session: everything that decides the numbers — config, weights, input sequence, h0 and operation order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn as nn
+
+from .config import DTYPES, RNNConfig, check_fits_in_memory
+from .errors import InputError
+
+ORDERS = ("kernel", "textbook")
+
+# The notebook's input: three timesteps of five features, 1s then 2s then 3s.
+NOTEBOOK_SEQUENCE = [[1.0] * 5, [2.0] * 5, [3.0] * 5]
+NOTEBOOK_SEED = 1
+
+
+@dataclass(frozen=True)
+class Session:
+    """One `nn.RNN` and one input for it.
+
+    `inputs` is in the layout the user hands to `nn.RNN`: (B, T, I) when batch_first, (T, B, I) otherwise, or
+    (T, I) for an unbatched sequence. `h0` is (L·D, B, H), or (L·D, H) when unbatched; None means zeros.
+    `weights` has `nn.RNN.state_dict()`'s keys, in the config's dtype.
+    """
+
+    config: RNNConfig
+    weights: dict[str, torch.Tensor]
+    inputs: torch.Tensor
+    h0: torch.Tensor | None = None
+    order: str = "kernel"
+    seed: int | None = None
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if self.order not in ORDERS:
+            raise InputError(f"order must be 'kernel' or 'textbook', got {self.order!r}")
+        check_weights(self.config, self.weights)
+        check_inputs(self.config, self.inputs)
+        if self.h0 is not None:
+            check_h0(self.config, self.inputs, self.h0)
+
+    @property
+    def batched(self) -> bool:
+        return self.inputs.dim() == 3
+
+    @property
+    def seq_len(self) -> int:
+        return self.inputs.shape[1 if self.batched and self.config.batch_first else 0]
+
+    @property
+    def batch_size(self) -> int:
+        if not self.batched:
+            return 1
+        return self.inputs.shape[0 if self.config.batch_first else 1]
+
+    def module(self) -> nn.RNN:
+        """The `nn.RNN` a user would build for this session: parameters requiring grad, in eval mode."""
+        return build_module(self.config, self.weights)
+
+
+def seeded_weights(config: RNNConfig, seed: int) -> dict[str, torch.Tensor]:
+    """The weights `torch.manual_seed(seed); nn.RNN(...)` draws, without touching the caller's RNG.
+
+    They are always drawn in float32, as the notebook does, and then converted: switching to float64 shows the
+    same model in more precision rather than a different model.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        module = nn.RNN(
+            config.input_size,
+            config.hidden_size,
+            num_layers=config.num_layers,
+            nonlinearity=config.nonlinearity,
+            bias=config.bias,
+            batch_first=config.batch_first,
+            bidirectional=config.bidirectional,
+        )
+    return {name: p.detach().to(config.torch_dtype).clone() for name, p in module.state_dict().items()}
+
+
+def build_module(config: RNNConfig, weights: dict[str, torch.Tensor]) -> nn.RNN:
+    module = nn.RNN(
+        config.input_size,
+        config.hidden_size,
+        num_layers=config.num_layers,
+        nonlinearity=config.nonlinearity,
+        bias=config.bias,
+        batch_first=config.batch_first,
+        dropout=config.dropout if config.num_layers > 1 else 0.0,
+        bidirectional=config.bidirectional,
+        dtype=config.torch_dtype,
+    )
+    module.load_state_dict(weights)
+    return module.eval()
+
+
+def as_tensor(values, config: RNNConfig, what: str) -> torch.Tensor:
+    """Nested lists, numpy arrays or tensors, as a tensor in the config's dtype."""
+    try:
+        return torch.as_tensor(values).to(config.torch_dtype).clone()
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise InputError(f"{what} is not a rectangular array of numbers ({exc})") from None
+
+
+def check_weights(config: RNNConfig, weights: dict[str, torch.Tensor]) -> None:
+    expected = config.parameter_shapes()
+    missing = [k for k in expected if k not in weights]
+    extra = [k for k in weights if k not in expected]
+    if missing:
+        raise InputError(f"missing key {missing[0]}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+    if extra:
+        raise InputError(
+            f"unexpected key {extra[0]}" + (f" (and {len(extra) - 1} more)" if len(extra) > 1 else "")
+            + f" for {config.describe()}"
+        )
+    for name, shape in expected.items():
+        got = tuple(weights[name].shape)
+        if got != shape:
+            raise InputError(f"{name} has shape {got}, but {config.describe()} needs {shape}")
+        if weights[name].dtype != config.torch_dtype:
+            raise InputError(f"{name} is {weights[name].dtype}, expected {config.torch_dtype}")
+
+
+def check_inputs(config: RNNConfig, inputs: torch.Tensor) -> None:
+    if inputs.dim() not in (2, 3):
+        raise InputError(
+            f"the input sequence has {inputs.dim()} dimensions; give (T, input_size) or "
+            + ("(batch, T, input_size)" if config.batch_first else "(T, batch, input_size)")
+        )
+    if inputs.dtype != config.torch_dtype:
+        raise InputError(f"the input sequence is {inputs.dtype}, expected {config.torch_dtype}")
+    if inputs.shape[-1] != config.input_size:
+        raise InputError(
+            f"each timestep has {inputs.shape[-1]} values but input_size is {config.input_size}"
+        )
+    if inputs.numel() == 0:
+        raise InputError("the input sequence is empty; give at least one timestep")
+    seq_len = inputs.shape[1 if inputs.dim() == 3 and config.batch_first else 0]
+    batch = 1 if inputs.dim() == 2 else inputs.shape[0 if config.batch_first else 1]
+    check_fits_in_memory(config, seq_len, batch)
+
+
+def check_h0(config: RNNConfig, inputs: torch.Tensor, h0: torch.Tensor) -> None:
+    cells = config.num_layers * config.num_directions
+    if inputs.dim() == 3:
+        batch = inputs.shape[0 if config.batch_first else 1]
+        expected: tuple[int, ...] = (cells, batch, config.hidden_size)
+    else:
+        expected = (cells, config.hidden_size)
+    if tuple(h0.shape) != expected:
+        raise InputError(
+            f"h0 has shape {tuple(h0.shape)}, but this session needs {expected} "
+            "(num_layers × directions, batch, hidden_size)"
+        )
+    if h0.dtype != config.torch_dtype:
+        raise InputError(f"h0 is {h0.dtype}, expected {config.torch_dtype}")
+
+
+def make_session(
+    config: RNNConfig | None = None,
+    inputs=None,
+    *,
+    seed: int | None = NOTEBOOK_SEED,
+    weights: dict[str, torch.Tensor] | None = None,
+    h0=None,
+    order: str = "kernel",
+    unbatched: bool = False,
+) -> Session:
+    """A session from a config plus either a seed or a state dict. With no arguments, the notebook's.
+
+    A 2-D input sequence stands for one sequence and is fed to `nn.RNN` as a batch of one, as the notebook's
+    `torch.reshape(x_seq, (1, 3, 5))` does; with `unbatched=True` it is fed as it is, in nn.RNN's unbatched form.
+    """
+    config = config or RNNConfig()
+    if inputs is None:
+        inputs = NOTEBOOK_SEQUENCE
+    inputs = as_tensor(inputs, config, "the input sequence")
+    if inputs.dim() == 2 and not unbatched:
+        inputs = inputs.unsqueeze(0 if config.batch_first else 1)
+    check_inputs(config, inputs)  # before weights: an absurd size is refused before it is allocated
+    if weights is None:
+        if seed is None:
+            raise InputError("give either a seed or weights")
+        weights = seeded_weights(config, seed)
+    else:
+        seed = None
+        weights = {k: as_tensor(v, config, k) for k, v in weights.items()}
+    if h0 is not None:
+        h0 = as_tensor(h0, config, "h0")
+        if h0.dim() == 2 and inputs.dim() == 3 and inputs.shape[0 if config.batch_first else 1] == 1:
+            h0 = h0.unsqueeze(1)  # (L·D, H) for a batch of one
+    return Session(config=config, weights=weights, inputs=inputs, h0=h0, order=order, seed=seed)
+
+
+def session_from_module(module: nn.RNN, inputs, h0=None, order: str = "kernel") -> Session:
+    """A session for an `nn.RNN` someone already built."""
+    if not isinstance(module, nn.RNN):
+        raise InputError(f"expected a torch.nn.RNN, got {type(module).__name__}")
+    dtype = next(module.parameters()).dtype
+    names = {v: k for k, v in DTYPES.items()}
+    if dtype not in names:
+        raise InputError(f"the module's parameters are {dtype}; the stepper shows float32 and float64")
+    config = RNNConfig(
+        input_size=module.input_size,
+        hidden_size=module.hidden_size,
+        num_layers=module.num_layers,
+        nonlinearity=module.nonlinearity,
+        bias=module.bias,
+        batch_first=module.batch_first,
+        bidirectional=module.bidirectional,
+        dropout=float(module.dropout),
+        dtype=names[dtype],
+    )
+    weights = {k: v.detach().clone() for k, v in module.state_dict().items()}
+    inputs = as_tensor(inputs, config, "the input sequence")
+    h0 = None if h0 is None else as_tensor(h0, config, "h0")
+    return Session(config=config, weights=weights, inputs=inputs, h0=h0, order=order)

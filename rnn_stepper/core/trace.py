@@ -1,0 +1,323 @@
+"""The forward pass of `nn.RNN`, recomputed by hand one phase at a time, and checked against `nn.RNN` itself.
+
+One timestep of one cell (PyTorch's names; the textbook's W_xh, W_hh, b_xh, b_hh):
+
+    input projection   a_t = W_ih x_t + b_ih
+    recurrent term     r_t = W_hh h_{t-1} + b_hh
+    pre-activation     z_t = a_t + r_t
+    hidden state       h_t = tanh(z_t)        (relu(z_t) when nonlinearity='relu')
+
+The trace is computed once per session; a viewer moves a cursor through it and never recomputes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .config import cell_suffix
+from .session import Session, build_module
+
+# What one step of an Elman cell computes, in the order a click walks through them. Another cell type (LSTM,
+# GRU) brings its own tuple; everything downstream iterates over `CellTrace.phases`.
+PHASES = ("input_projection", "recurrent_term", "pre_activation", "hidden")
+ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
+
+
+def kernel_cell(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk):
+    """PyTorch's CPU kernel (`FullLayer` + `SimpleCell` in aten/src/ATen/native/RNN.cpp), which reproduces
+    `nn.RNN` bit for bit: one GEMM projects every timestep at once, then each step adds a fused-bias GEMM of h."""
+    projections = F.linear(x, W_ih, b_ih)  # (T, B, H) in one call, on x exactly as strided as nn.RNN sees it
+    h_prev = h0
+    for t in walk:
+        input_projection = projections[t]  # a_t = W_ih x_t + b_ih
+        recurrent_term = F.linear(h_prev, W_hh, b_hh)  # r_t = W_hh h_{t-1} + b_hh   (addmm: bias fused)
+        pre_activation = recurrent_term + input_projection  # z_t = a_t + r_t
+        hidden = activation(pre_activation)  # h_t = f(z_t)
+        yield t, h_prev, (input_projection, recurrent_term, pre_activation, hidden)
+        h_prev = hidden
+
+
+def textbook_cell(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk):
+    """The notebook's loop: `(x W_ih^T + b_ih) + h W_hh^T + b_hh`, one timestep at a time, added left to right.
+
+    It differs from the kernel in the last bits: one GEMM per step instead of one for the whole sequence, and
+    the bias added after the product instead of fused into it."""
+    h_prev = h0
+    for t in walk:
+        recurrent_product = h_prev @ W_hh.T
+        input_projection = plus_bias(x[t] @ W_ih.T, b_ih)  # a_t = W_ih x_t + b_ih
+        recurrent_term = plus_bias(recurrent_product, b_hh)  # r_t = W_hh h_{t-1} + b_hh
+        pre_activation = plus_bias(input_projection + recurrent_product, b_hh)  # z_t = (a_t + W_hh h_{t-1}) + b_hh
+        hidden = activation(pre_activation)  # h_t = f(z_t)
+        yield t, h_prev, (input_projection, recurrent_term, pre_activation, hidden)
+        h_prev = hidden
+
+
+def plus_bias(product: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+    # bias=False means no addition at all: adding zeros would turn -0.0 into +0.0.
+    return product if bias is None else product + bias
+
+
+CELLS = {"kernel": kernel_cell, "textbook": textbook_cell}
+
+
+@dataclass
+class CellTrace:
+    """Every number of one (layer, direction) cell. Arrays are (T, B, ·) and indexed by t, whichever way the
+    cell walked; `walk` is the order it visited the timesteps (T-1 … 0 for the reverse direction)."""
+
+    layer: int
+    direction: int
+    walk: list[int]
+    x: torch.Tensor
+    h_prev: torch.Tensor
+    phases: dict[str, torch.Tensor]
+    reference: torch.Tensor  # nn.RNN's hidden state for this cell
+
+    @property
+    def hidden(self) -> torch.Tensor:
+        return self.phases["hidden"]
+
+    @property
+    def final_hidden(self) -> torch.Tensor:
+        return self.hidden[self.walk[-1]]
+
+    @cached_property
+    def abs_diff(self) -> np.ndarray:
+        """|manual − nn.RNN| for every hidden value, (T, B, H)."""
+        return abs_diff(self.hidden.numpy(), self.reference.numpy())
+
+    @cached_property
+    def ulps(self) -> np.ndarray:
+        return ulp_distance(self.hidden.numpy(), self.reference.numpy())
+
+    @property
+    def step_abs_diff(self) -> np.ndarray:
+        """max |manual − nn.RNN| at each t, over batch rows and units."""
+        return _max_per_step(self.abs_diff)
+
+    @property
+    def step_ulps(self) -> np.ndarray:
+        return _max_per_step(self.ulps)
+
+    @cached_property
+    def bitwise_equal(self) -> bool:
+        return bits_equal(self.hidden.numpy(), self.reference.numpy())
+
+
+@dataclass
+class Trace:
+    session: Session
+    cells: list[CellTrace]  # in h_n's order: layer * num_directions + direction
+    output: torch.Tensor  # the manual pass, in nn.RNN's layout
+    h_n: torch.Tensor
+    reference_output: torch.Tensor  # nn.RNN's own
+    reference_h_n: torch.Tensor
+    num_threads: int
+
+    @property
+    def config(self):
+        return self.session.config
+
+    @property
+    def seq_len(self) -> int:
+        return self.cells[0].x.shape[0]
+
+    @property
+    def batch_size(self) -> int:
+        return self.cells[0].x.shape[1]
+
+    def cell(self, layer: int, direction: int = 0) -> CellTrace:
+        return self.cells[layer * self.config.num_directions + direction]
+
+    @cached_property
+    def max_abs_diff(self) -> float:
+        diffs = [abs_diff(self.output.numpy(), self.reference_output.numpy()),
+                 abs_diff(self.h_n.numpy(), self.reference_h_n.numpy())]
+        per_cell = [float(c.step_abs_diff.max()) for c in self.cells]
+        return float(max([float(d.max()) if d.size else 0.0 for d in diffs] + per_cell))
+
+    @cached_property
+    def max_ulps(self) -> float:
+        diffs = [ulp_distance(self.output.numpy(), self.reference_output.numpy()),
+                 ulp_distance(self.h_n.numpy(), self.reference_h_n.numpy())]
+        per_cell = [float(c.step_ulps.max()) for c in self.cells]
+        return float(max([float(d.max()) if d.size else 0.0 for d in diffs] + per_cell))
+
+    @cached_property
+    def bitwise_equal(self) -> bool:
+        return (
+            bits_equal(self.output.numpy(), self.reference_output.numpy())
+            and bits_equal(self.h_n.numpy(), self.reference_h_n.numpy())
+            and all(c.bitwise_equal for c in self.cells)
+        )
+
+    @cached_property
+    def nonfinite(self) -> bool:
+        """NaN or ±Inf anywhere in the hidden states: they propagate as PyTorch propagates them."""
+        return not all(bool(torch.isfinite(c.hidden).all()) for c in self.cells)
+
+
+def compute_trace(session: Session) -> Trace:
+    """Run the session's `nn.RNN`, then recompute it by hand in the session's operation order."""
+    config = session.config
+    activation = ACTIVATIONS[config.nonlinearity]
+    with torch.no_grad():
+        module = build_module(config, session.weights)
+        reference_output, reference_h_n = module(session.inputs, session.h0)
+        x, h0 = time_major(session)
+        references = layer_references(session, x, h0, reference_output)
+        # The module's own parameters, not copies: they require grad, and whether a GEMM operand requires grad
+        # changes how at::matmul folds a 3-D product, and so the last bits of the result.
+        weights = dict(module.named_parameters())
+
+        cells: list[CellTrace] = []
+        layer_input = x
+        for layer in range(config.num_layers):
+            outputs = []
+            for direction in range(config.num_directions):
+                cell = run_cell(
+                    CELLS[session.order], layer, direction, layer_input,
+                    h0[layer * config.num_directions + direction], weights, activation,
+                    references[layer][..., direction * config.hidden_size:(direction + 1) * config.hidden_size],
+                )
+                cells.append(cell)
+                outputs.append(cell.hidden)
+            # Layer l + 1 reads the contiguous [forward | reverse] concatenation, as the kernel's at::cat makes it.
+            layer_input = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=-1)
+
+        output = from_time_major(session, layer_input)
+        h_n = torch.stack([c.final_hidden for c in cells], 0)
+        if not session.batched:
+            h_n = h_n.squeeze(1)
+    return Trace(session, cells, output, h_n, reference_output, reference_h_n, torch.get_num_threads())
+
+
+def run_cell(cell_fn, layer, direction, x, h0, weights, activation, reference) -> CellTrace:
+    suffix = cell_suffix(layer, direction)
+    W_ih, W_hh = weights[f"weight_ih{suffix}"], weights[f"weight_hh{suffix}"]
+    b_ih, b_hh = weights.get(f"bias_ih{suffix}"), weights.get(f"bias_hh{suffix}")
+    T = x.shape[0]
+    walk = list(range(T)) if direction == 0 else list(range(T - 1, -1, -1))
+    h_prev: list = [None] * T
+    phases: list[list] = [[None] * T for _ in PHASES]
+    for t, h, values in cell_fn(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk):
+        h_prev[t] = h
+        for column, value in zip(phases, values):
+            column[t] = value
+    return CellTrace(
+        layer=layer,
+        direction=direction,
+        walk=walk,
+        x=x,
+        h_prev=torch.stack(h_prev, 0),
+        phases={name: torch.stack(column, 0) for name, column in zip(PHASES, phases)},
+        reference=reference,
+    )
+
+
+def time_major(session: Session) -> tuple[torch.Tensor, torch.Tensor]:
+    """The (T, B, I) input and (L·D, B, H) h0 exactly as nn.RNN hands them to its kernel: a batch dim added to
+    unbatched input, and batch_first transposed as a view, not made contiguous (strides pick the GEMM)."""
+    config = session.config
+    x = session.inputs
+    if not session.batched:
+        x = x.unsqueeze(0 if config.batch_first else 1)
+    if config.batch_first:
+        x = x.transpose(0, 1)
+    if session.h0 is None:
+        h0 = torch.zeros(
+            config.num_layers * config.num_directions, x.shape[1], config.hidden_size, dtype=config.torch_dtype
+        )
+    else:
+        h0 = session.h0 if session.batched else session.h0.unsqueeze(1)
+    return x, h0
+
+
+def from_time_major(session: Session, y: torch.Tensor) -> torch.Tensor:
+    if session.config.batch_first:
+        y = y.transpose(0, 1)
+    if not session.batched:
+        y = y.squeeze(0 if session.config.batch_first else 1)
+    return y
+
+
+def to_time_major(session: Session, y: torch.Tensor) -> torch.Tensor:
+    if not session.batched:
+        y = y.unsqueeze(0 if session.config.batch_first else 1)
+    return y.transpose(0, 1) if session.config.batch_first else y
+
+
+def layer_references(session: Session, x, h0, reference_output) -> list[torch.Tensor]:
+    """nn.RNN's hidden states for every layer, (T, B, D·H) each.
+
+    nn.RNN returns only the last layer's; a layer below is checked against a one-layer nn.RNN holding that
+    layer's weights, fed the reference output of the layer beneath it — the same calls the full module makes.
+    """
+    config = session.config
+    D = config.num_directions
+    references = []
+    layer_input = x
+    for layer in range(config.num_layers - 1):
+        one = nn.RNN(
+            config.layer_input_size(layer), config.hidden_size, num_layers=1, nonlinearity=config.nonlinearity,
+            bias=config.bias, bidirectional=config.bidirectional, dtype=config.torch_dtype,
+        ).eval()
+        one.load_state_dict({
+            name.replace(cell_suffix(layer, 0), cell_suffix(0, 0)): value
+            for name, value in session.weights.items()
+            if name.endswith(cell_suffix(layer, 0)) or name.endswith(cell_suffix(layer, 1))
+        })
+        layer_input, _ = one(layer_input, h0[layer * D:(layer + 1) * D])
+        references.append(layer_input)
+    references.append(to_time_major(session, reference_output))
+    return references
+
+
+def abs_diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|a − b|, with two NaNs at the same place counted as agreeing."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        d = np.abs(a.astype(np.float64) - b.astype(np.float64))
+    both_nan = np.isnan(a) & np.isnan(b)
+    same = (a == b)  # ±Inf against itself gives NaN above
+    d[both_nan | same] = 0.0
+    d[np.isnan(d)] = np.inf
+    return d
+
+
+def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many representable floats apart a and b are: 0 when equal, inf when only one is NaN."""
+    signed, unsigned = {4: (np.int32, np.uint32), 8: (np.int64, np.uint64)}[a.dtype.itemsize]
+    smallest = np.iinfo(signed).min
+
+    def line(v):  # sign-magnitude bit patterns laid out on one integer line, in float order
+        i = np.ascontiguousarray(v).view(signed)
+        return np.where(i < 0, smallest - i, i)
+
+    ia, ib = line(a), line(b)
+    # The true distance is below 2**bits, so unsigned wrap-around subtraction gives it exactly.
+    d = np.where(ia >= ib, ia.astype(unsigned) - ib.astype(unsigned), ib.astype(unsigned) - ia.astype(unsigned))
+    d = d.astype(np.float64)
+    a_nan, b_nan = np.isnan(a), np.isnan(b)
+    d[a_nan & b_nan] = 0.0
+    d[a_nan ^ b_nan] = np.inf
+    return d
+
+
+def bits_equal(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same bits everywhere; any NaN matches any NaN (payloads are not part of the arithmetic)."""
+    if a.shape != b.shape:
+        return False
+    signed = {4: np.int32, 8: np.int64}[a.dtype.itemsize]
+    same_bits = np.ascontiguousarray(a).view(signed) == np.ascontiguousarray(b).view(signed)
+    return bool(np.all(same_bits | (np.isnan(a) & np.isnan(b))))
+
+
+def _max_per_step(d: np.ndarray) -> np.ndarray:
+    return d.reshape(d.shape[0], -1).max(axis=1) if d.size else np.zeros(d.shape[0])

@@ -1,0 +1,129 @@
+"""`rnn-stepper trace`: the notebook's walkthrough for any session, as text, JSON or CSV."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from rnn_stepper.cli import main
+from rnn_stepper.core import RNNConfig, compute_trace, make_session
+
+
+def run(capsys, *argv):
+    try:
+        status = main(["trace", *argv])
+    except SystemExit as exc:
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_no_options_prints_the_notebooks_table(capsys):
+    status, out, err = run(capsys, "--lang", "en")
+    assert status == 0 and err == ""
+    assert out.startswith("RNN(5, 2, batch_first=True)  (kernel, float32, seed=1)")
+    blocks = out.split("time step ")[1:]
+    assert [b.splitlines()[0] for b in blocks] == ["0 =>", "1 =>", "2 =>"]
+    assert "input            : [[1. 1. 1. 1. 1.]]" in blocks[0]
+    assert "input projection : [[-0.47019297  0.5863904 ]]" in blocks[0]
+    assert "output (manual)  : [[-0.35198015  0.52525216]]" in blocks[0]
+    assert "nn.RNN output    : [[-0.35198015  0.52525216]]" in blocks[0]
+    assert "output (manual)  : [[-0.68424344  0.76074266]]" in blocks[1]
+    assert "output (manual)  : [[-0.8649416   0.90466356]]" in blocks[2]
+    assert "max |Δ|          : 0 (0 ulp)" in blocks[2]
+    assert "bitwise identical to nn.RNN: yes" in out
+
+
+def test_textbook_order_in_korean_reproduces_the_notebooks_printout(capsys):
+    status, out, _ = run(capsys, "--order", "textbook", "--lang", "ko")
+    assert status == 0
+    assert "타임 스텝 0 =>" in out
+    assert "입력 투영      : [[-0.4701929   0.58639044]]" in out
+    assert "출력 (수동)    : [[-0.3519801   0.52525216]]" in out
+    assert "RNN 출력       : [[-0.35198015  0.52525216]]" in out
+    assert "nn.RNN과 비트 단위로 일치: 아니오" in out
+    assert "최대 |Δ| = 5.96e-08 (2 ulp)" in out
+
+
+def test_language_follows_the_system_locale(capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    assert "타임 스텝 0 =>" in run(capsys)[1]
+
+
+def test_json_holds_every_number_shown_and_rebuilds_the_session(capsys):
+    status, out, _ = run(capsys, "--format", "json", "--num-layers", "2", "--bidirectional", "--hidden-size", "3")
+    assert status == 0
+    doc = json.loads(out)
+    assert {"config", "steps", "reference", "max_abs_diff", "bitwise_equal"} <= set(doc)
+    assert doc["bitwise_equal"] is True and doc["max_abs_diff"] == 0.0
+    assert doc["config"]["num_layers"] == 2 and doc["config"]["bidirectional"] is True
+    assert len(doc["steps"]) == 2 * 2 * 3 * 1  # layers × directions × timesteps × batch
+    first = doc["steps"][0]
+    assert {"layer", "direction", "t", "batch", "x", "input_projection", "recurrent_term", "pre_activation",
+            "hidden"} <= set(first)
+    assert [s["t"] for s in doc["steps"] if s["layer"] == 0 and s["direction"] == 1] == [2, 1, 0]
+    # Rebuild from the document alone: same weights, same input, the same bits.
+    config = RNNConfig.from_dict({k: v for k, v in doc["config"].items() if k not in ("seed", "order")})
+    rebuilt = compute_trace(make_session(config, doc["input"], weights=doc["weights"]))
+    assert rebuilt.reference_output.tolist() == doc["reference"]["output"]
+    assert rebuilt.reference_h_n.tolist() == doc["reference"]["h_n"]
+    for step in doc["steps"]:
+        cell = rebuilt.cell(step["layer"], step["direction"])
+        for name in ("x", "h_prev", "input_projection", "recurrent_term", "pre_activation", "hidden"):
+            values = cell.x if name == "x" else cell.h_prev if name == "h_prev" else cell.phases[name]
+            assert values[step["t"], step["batch"]].tolist() == step[name]
+
+
+def test_json_writes_nan_as_a_string_so_strict_parsers_read_it(capsys):
+    status, out, _ = run(capsys, "--format", "json", "--sequence", "1,1,1,1,1; nan,2,2,2,2")
+    assert status == 0
+    doc = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+    assert doc["nonfinite"] is True and doc["steps"][1]["hidden"] == ["NaN", "NaN"]
+
+
+def test_csv_has_a_row_per_hidden_unit_of_each_step(capsys):
+    status, out, _ = run(capsys, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert status == 0 and len(rows) == 3 * 2
+    assert list(rows[0])[:6] == ["layer", "direction", "t", "batch", "unit", "h_prev"]
+    assert float(rows[0]["hidden"]) == pytest.approx(-0.35198015, rel=1e-7)
+    assert rows[5]["t"] == "2" and rows[5]["unit"] == "1" and rows[5]["abs_diff"] == "0.0"
+
+
+@pytest.mark.parametrize("args", [
+    ["--seq-first"], ["--nonlinearity", "relu"], ["--no-bias"], ["--dtype", "float64"],
+    ["--num-layers", "3", "--hidden-size", "4", "--bidirectional"], ["--unbatched"], ["--seed", "42"],
+    ["--dropout", "0.3", "--num-layers", "2"],
+])
+def test_every_option_stays_bitwise_equal_in_kernel_order(capsys, args):
+    status, out, _ = run(capsys, "--format", "json", *args)
+    doc = json.loads(out)
+    assert status == 0 and doc["bitwise_equal"] is True
+
+
+def test_the_dropout_note_says_it_changes_nothing(capsys):
+    out = run(capsys, "--dropout", "0.5", "--num-layers", "2", "--lang", "en")[1]
+    assert "dropout=0.5 only acts in training mode" in out
+
+
+def test_input_size_is_read_off_the_sequence(capsys):
+    doc = json.loads(run(capsys, "--format", "json", "--sequence", "1 2; 3 4; 5 6")[1])
+    assert doc["config"]["input_size"] == 2 and doc["sequence_length"] == 3
+
+
+def test_the_console_script_runs_as_a_module():
+    result = subprocess.run([sys.executable, "-m", "rnn_stepper", "trace", "--lang", "en"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and "bitwise identical to nn.RNN: yes" in result.stdout
+
+
+def test_unbatched_input_is_passed_to_nn_rnn_as_two_dimensional(capsys):
+    doc = json.loads(run(capsys, "--format", "json", "--unbatched")[1])
+    assert doc["batched"] is False
+    assert torch.tensor(doc["reference"]["output"]).shape == (3, 2)
