@@ -20,7 +20,6 @@ test: $(STAMP) system-deps
 # The CPU torch wheel on this machine is for Python 3.11; constraints.txt pins it so pip never reaches for CUDA.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
