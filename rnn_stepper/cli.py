@@ -66,8 +66,37 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                                                    "hidden_size), .csv/.npy/.json; default zeros")
 
 
+def window_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(n) for n in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 1920x1080") from None
+    if not (320 <= width <= 8192 and 240 <= height <= 8192):
+        raise argparse.ArgumentTypeError(f"{text} is outside 320x240 … 8192x8192")
+    return width, height
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog=PROG, description="Step through torch.nn.RNN's forward pass, one phase at a time.")
+    parser = OneLineParser(prog=PROG, description="Step through torch.nn.RNN's forward pass, one phase at a time. "
+                                                  "With no command, opens the window.")
+    add_session_options(parser)
+    window = parser.add_argument_group("window")
+    window.add_argument("--steps", type=non_negative_int, default=0, metavar="N",
+                        help="open with N timesteps already stepped")
+    window.add_argument("--screenshot", metavar="FILE.png",
+                        help="render the window to a PNG after --steps and exit (no screen needed)")
+    window.add_argument("--size", type=window_size, default=None, metavar="WxH",
+                        help="window size, default 1280x720")
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
     trace = sub.add_parser("trace", help="print the notebook's walkthrough for any session",
                            description="Recompute nn.RNN by hand and print every timestep beside nn.RNN's output.")
@@ -237,11 +266,12 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        # The window is not built yet: the walkthrough is what `rnn-stepper` shows until it is.
-        args = parser.parse_args(["trace", *(argv if argv is not None else sys.argv[1:])])
     try:
-        return run_trace(args)
+        if args.command == "trace":
+            return run_trace(args)
+        from .ui.app import run_window
+
+        return run_window(session_from_args(args), steps=args.steps, screenshot=args.screenshot, size=args.size)
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

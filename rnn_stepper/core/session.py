@@ -218,3 +218,71 @@ def session_from_module(module: nn.RNN, inputs, h0=None, order: str = "kernel") 
     inputs = as_tensor(inputs, config, "the input sequence")
     h0 = None if h0 is None else as_tensor(h0, config, "h0")
     return Session(config=config, weights=weights, inputs=inputs, h0=h0, order=order)
+
+
+def batch_major(session: Session) -> torch.Tensor:
+    """The input as (B, T, I) whatever its layout: the shape an editor shows, one table per batch row."""
+    x = session.inputs
+    if not session.batched:
+        return x.unsqueeze(0)
+    return x if session.config.batch_first else x.transpose(0, 1)
+
+
+def with_inputs(session: Session, rows) -> Session:
+    """The same session fed another (B, T, I) input, laid out as this session lays its input out."""
+    config = session.config
+    x = as_tensor(rows, config, "the input sequence")
+    if x.dim() != 3:
+        raise InputError("the input sequence must be (batch, T, input_size)")
+    if not session.batched and x.shape[0] == 1:
+        x = x[0]
+    elif not config.batch_first:
+        x = x.transpose(0, 1).contiguous()
+    h0 = session.h0
+    if h0 is not None and session.batched and h0.shape[1] != (x.shape[0] if config.batch_first else x.shape[1]):
+        h0 = None
+    return Session(config, session.weights, x, h0, session.order, session.seed)
+
+
+def with_weight(session: Session, name: str, index: tuple[int, ...], value: float) -> Session:
+    """The same session with one weight changed: what a double-click on a heatmap cell does."""
+    if name not in session.weights:
+        raise InputError(f"no parameter named {name}")
+    weights = dict(session.weights)
+    weights[name] = weights[name].clone()
+    weights[name][index] = value
+    return Session(session.config, weights, session.inputs, session.h0, session.order, seed=None)
+
+
+def reconfigured(session: Session, *, seed: int | None = None, order: str | None = None, **changes) -> Session:
+    """The session after a change of config, keeping what still fits.
+
+    The input keeps its rows; its columns are cut or padded with zeros to a new input_size. The weights are kept
+    (in the new dtype) while their shapes still fit and no new seed is asked for; otherwise the seed draws new
+    ones. h0 is kept while its shape fits.
+    """
+    config = session.config.replace(**changes)
+    rows = batch_major(session)
+    width = rows.shape[-1]
+    if config.input_size < width:
+        rows = rows[..., : config.input_size]
+    elif config.input_size > width:
+        rows = torch.cat([rows, rows.new_zeros(*rows.shape[:-1], config.input_size - width)], dim=-1)
+    rows = rows.to(config.torch_dtype)
+    x = rows[0] if not session.batched else rows if config.batch_first else rows.transpose(0, 1).contiguous()
+    check_inputs(config, x)
+    keep = seed is None and config.parameter_shapes() == session.config.parameter_shapes()
+    if keep:
+        weights = {k: v.to(config.torch_dtype) for k, v in session.weights.items()}
+        seed = session.seed
+    else:
+        seed = seed if seed is not None else (session.seed if session.seed is not None else NOTEBOOK_SEED)
+        weights = seeded_weights(config, seed)
+    h0 = session.h0
+    if h0 is not None:
+        h0 = h0.to(config.torch_dtype)
+        try:
+            check_h0(config, x, h0)
+        except InputError:
+            h0 = None
+    return Session(config, weights, x, h0, order or session.order, seed)

@@ -12,7 +12,7 @@ The trace is computed once per session; a viewer moves a cursor through it and n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -120,6 +120,7 @@ class Trace:
     reference_output: torch.Tensor  # nn.RNN's own
     reference_h_n: torch.Tensor
     num_threads: int
+    _spectral_radii: dict = field(default_factory=dict, repr=False)
 
     @property
     def config(self):
@@ -157,6 +158,13 @@ class Trace:
             and bits_equal(self.h_n.numpy(), self.reference_h_n.numpy())
             and all(c.bitwise_equal for c in self.cells)
         )
+
+    def spectral_radius(self, layer: int, direction: int = 0) -> float:
+        """ρ(W_hh) of one cell, computed once per trace (an eigendecomposition is not free at H = 1024)."""
+        key = (layer, direction)
+        if key not in self._spectral_radii:
+            self._spectral_radii[key] = spectral_radius(self.session.weights["weight_hh" + cell_suffix(*key)])
+        return self._spectral_radii[key]
 
     @cached_property
     def nonfinite(self) -> bool:
@@ -321,3 +329,9 @@ def bits_equal(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _max_per_step(d: np.ndarray) -> np.ndarray:
     return d.reshape(d.shape[0], -1).max(axis=1) if d.size else np.zeros(d.shape[0])
+
+
+def spectral_radius(W_hh: torch.Tensor) -> float:
+    """ρ(W_hh) = max |λ|. Below 1 the recurrence forgets old inputs geometrically; above 1 it can amplify them
+    until the nonlinearity saturates."""
+    return float(np.abs(np.linalg.eigvals(W_hh.detach().double().numpy())).max())

@@ -1,0 +1,207 @@
+"""What the window shows, without the window: the session, its trace, and a cursor moving through it.
+
+Views take a `StepperModel`, subscribe to its events and read everything they draw from it. Nothing here knows Qt,
+so every rule of stepping is tested without a display.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from .core.errors import InputError
+from .core.session import Session, batch_major, make_session, reconfigured, with_inputs, with_weight
+from .core.trace import PHASES, CellTrace, Trace, compute_trace
+
+
+class Signal:
+    """A list of callbacks: `connect(fn)`, then `emit(...)` calls each."""
+
+    def __init__(self) -> None:
+        self._slots: list = []
+
+    def connect(self, slot) -> None:
+        self._slots.append(slot)
+
+    def disconnect(self, slot) -> None:
+        self._slots.remove(slot)
+
+    def emit(self, *args) -> None:
+        for slot in list(self._slots):
+            slot(*args)
+
+
+class StepperModel:
+    """The cursor counts revealed phases: 0 shows nothing, each phase of each timestep reveals one more.
+
+    A click on Step reveals the rest of the current timestep (the notebook's loop body); Step phase reveals one
+    phase. The cursor walks the shown cell's timesteps in that cell's order (T-1 … 0 for a reverse cell).
+
+    Events: `trace` (a new session was computed), `cursor` (position or shown cell moved), `message` (a note
+    for the user, e.g. what a config change kept).
+    """
+
+    phases = PHASES
+
+    def __init__(self, session: Session | None = None) -> None:
+        self.events = SimpleNamespace(trace=Signal(), cursor=Signal(), message=Signal())
+        self._session = session or make_session()
+        self._trace = compute_trace(self._session)
+        self._position = 0
+        self._layer = self._direction = self._batch = 0
+
+    # --- what is shown --------------------------------------------------------------------------------------
+
+    @property
+    def session(self) -> Session:
+        return self._session
+
+    @property
+    def trace(self) -> Trace:
+        return self._trace
+
+    @property
+    def layer(self) -> int:
+        return self._layer
+
+    @property
+    def direction(self) -> int:
+        return self._direction
+
+    @property
+    def batch(self) -> int:
+        return self._batch
+
+    @property
+    def cell(self) -> CellTrace:
+        return self._trace.cell(self._layer, self._direction)
+
+    @property
+    def seq_len(self) -> int:
+        return self._trace.seq_len
+
+    @property
+    def position(self) -> int:
+        return self._position
+
+    @property
+    def end(self) -> int:
+        return self.seq_len * len(PHASES)
+
+    @property
+    def step_index(self) -> int | None:
+        """Which step of the walk is on screen (0 is the cell's first), or None before the first click."""
+        return None if self._position == 0 else (self._position - 1) // len(PHASES)
+
+    @property
+    def phase_index(self) -> int | None:
+        return None if self._position == 0 else (self._position - 1) % len(PHASES)
+
+    @property
+    def phase(self) -> str | None:
+        return None if self._position == 0 else PHASES[self.phase_index]
+
+    @property
+    def t(self) -> int | None:
+        """The timestep on screen, in the input's own numbering."""
+        return None if self._position == 0 else self.cell.walk[self.step_index]
+
+    @property
+    def completed(self) -> list[int]:
+        """Timesteps whose hidden state has been revealed, in walking order."""
+        return self.cell.walk[: self._position // len(PHASES)]
+
+    def revealed(self, phase: str) -> bool:
+        """Whether the current step has reached `phase` yet."""
+        return self._position > 0 and PHASES.index(phase) <= self.phase_index
+
+    def max_abs_diff_so_far(self) -> float:
+        done = self.completed
+        return float(self.cell.step_abs_diff[done].max()) if done else 0.0
+
+    def max_ulps_so_far(self) -> float:
+        done = self.completed
+        return float(self.cell.step_ulps[done].max()) if done else 0.0
+
+    # --- moving the cursor ----------------------------------------------------------------------------------
+
+    def move_to(self, position: int) -> None:
+        position = max(0, min(self.end, int(position)))
+        if position != self._position:
+            self._position = position
+            self.events.cursor.emit()
+
+    def step(self) -> None:
+        self.move_to((self._position // len(PHASES) + 1) * len(PHASES))
+
+    def step_phase(self) -> None:
+        self.move_to(self._position + 1)
+
+    def back(self) -> None:
+        self.move_to((self._position - 1) // len(PHASES) * len(PHASES) if self._position else 0)
+
+    def back_phase(self) -> None:
+        self.move_to(self._position - 1)
+
+    def reset(self) -> None:
+        self.move_to(0)
+
+    def run_to_end(self) -> None:
+        self.move_to(self.end)
+
+    @property
+    def at_end(self) -> bool:
+        return self._position >= self.end
+
+    def show_cell(self, layer: int, direction: int = 0, batch: int | None = None) -> None:
+        config = self._session.config
+        layer = max(0, min(config.num_layers - 1, layer))
+        direction = max(0, min(config.num_directions - 1, direction))
+        batch = self._batch if batch is None else max(0, min(self._trace.batch_size - 1, batch))
+        if (layer, direction, batch) != (self._layer, self._direction, self._batch):
+            self._layer, self._direction, self._batch = layer, direction, batch
+            self.events.cursor.emit()
+
+    # --- changing the session: each recomputes the trace once and keeps the cursor ------------------------
+
+    def set_session(self, session: Session) -> None:
+        self._session = session
+        self._trace = compute_trace(session)
+        config = session.config
+        self._layer = min(self._layer, config.num_layers - 1)
+        self._direction = min(self._direction, config.num_directions - 1)
+        self._batch = min(self._batch, self._trace.batch_size - 1)
+        self._position = min(self._position, self.end)
+        self.events.trace.emit()
+        self.events.cursor.emit()
+
+    def configure(self, **changes) -> None:
+        """Change config fields, `seed` or `order`; raises InputError (and changes nothing) when they don't fit."""
+        before = self._session
+        after = reconfigured(before, **changes)
+        self.set_session(after)
+        if after.config.input_size != before.config.input_size:
+            old, new = before.config.input_size, after.config.input_size
+            self.events.message.emit(
+                f"input_size {old} → {new}: the input's columns were "
+                + ("cut" if new < old else "padded with zeros") + ", the weights drawn anew"
+            )
+
+    def sequence(self) -> np.ndarray:
+        """The input as (B, T, I), a copy the caller may change."""
+        return batch_major(self._session).numpy().copy()
+
+    def set_sequence(self, rows) -> None:
+        """A new (B, T, I) input. A new width changes input_size too, and so draws new weights."""
+        rows = np.asarray(rows, dtype=np.float64)
+        session = self._session
+        if rows.ndim == 3 and rows.shape[-1] != session.config.input_size:
+            session = reconfigured(session, input_size=int(rows.shape[-1]))
+        self.set_session(with_inputs(session, rows))
+
+    def set_weight(self, name: str, index: tuple[int, ...], value: float) -> None:
+        self.set_session(with_weight(self._session, name, index, value))
+
+
+__all__ = ["InputError", "Signal", "StepperModel"]

@@ -1,0 +1,44 @@
+"""Starting the window: the QApplication, its names, and the screenshot mode lecturers make slides with."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def run_window(session=None, steps: int = 0, screenshot: str | None = None, size: tuple[int, int] | None = None,
+               argv: list[str] | None = None) -> int:
+    if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a slide needs no screen
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6 import QtWidgets
+
+    from ..model import StepperModel
+    from .main_window import MainWindow
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0], *(argv or [])])
+    app.setOrganizationName("RNN Stepper")
+    app.setApplicationName("rnn-stepper")
+    window = MainWindow(StepperModel(session))
+    window.resize(*(size or (1280, 720)))
+    for _ in range(steps):
+        window.model.step()
+    window.show()
+    if screenshot:
+        return save_screenshot(window, screenshot)
+    return app.exec()
+
+
+def save_screenshot(window, path: str) -> int:
+    from PySide6 import QtWidgets
+
+    app = QtWidgets.QApplication.instance()
+    for _ in range(5):  # let layouts settle and pyqtgraph lay its items out at the final size
+        app.processEvents()
+    window.repaint()
+    app.processEvents()
+    if not window.grab().save(path):
+        print(f"rnn-stepper: error: {path}: could not write the screenshot (is the folder there and writable, "
+              "and does the name end in .png?)", file=sys.stderr)
+        return 2
+    return 0

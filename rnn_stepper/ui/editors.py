@@ -1,0 +1,259 @@
+"""The configuration form and the input sequence table: where a user changes the session."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..core.errors import InputError
+from ..model import StepperModel
+from .panels import parse_number
+
+INVALID_CELL = "#ffd6d6"
+
+
+class ConfigPanel(QtWidgets.QWidget):
+    """nn.RNN's options, seed, dtype and operation order. A change rebuilds the session through the model; a
+    change that does not fit is refused with a message and the form shows the session as it still is."""
+
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        form = QtWidgets.QFormLayout(self)
+        form.setFieldGrowthPolicy(QtWidgets.QFormLayout.AllNonFixedFieldsGrow)
+
+        def spin(low, high, tip):
+            box = QtWidgets.QSpinBox()
+            box.setRange(low, high)
+            box.setKeyboardTracking(False)  # apply on Enter or arrows, not on every digit typed
+            box.setToolTip(tip)
+            return box
+
+        self.fields: dict[str, QtWidgets.QWidget] = {
+            "input_size": spin(1, 4096, self.tr("Features per timestep (nn.RNN's input_size)")),
+            "hidden_size": spin(1, 4096, self.tr("Hidden units (hidden_size)")),
+            "num_layers": spin(1, 16, self.tr("Stacked layers; layer l reads layer l-1's outputs")),
+            "nonlinearity": QtWidgets.QComboBox(),
+            "bias": QtWidgets.QCheckBox(self.tr("bias (b_ih, b_hh)")),
+            "bidirectional": QtWidgets.QCheckBox(self.tr("bidirectional")),
+            "batch_first": QtWidgets.QCheckBox(self.tr("batch_first")),
+            "seed": spin(0, 2**31 - 1, self.tr("torch.manual_seed before nn.RNN draws its weights")),
+            "dtype": QtWidgets.QComboBox(),
+            "order": QtWidgets.QComboBox(),
+        }
+        self.fields["nonlinearity"].addItems(["tanh", "relu"])
+        self.fields["dtype"].addItems(["float32", "float64"])
+        self.fields["order"].addItems(["kernel", "textbook"])
+        self.fields["order"].setToolTip(self.tr(
+            "kernel: PyTorch's own order of operations, bitwise equal to nn.RNN\n"
+            "textbook: the notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh, a few ulps off"))
+        self.fields["bias"].setToolTip(self.tr("bias=False drops b_ih and b_hh"))
+        self.fields["bidirectional"].setToolTip(self.tr("Add a reverse cell per layer that walks t = T-1 … 0"))
+        self.fields["batch_first"].setToolTip(self.tr("Input laid out (batch, T, features) instead of (T, batch, …)"))
+        labels = {"input_size": "input_size", "hidden_size": "hidden_size", "num_layers": "num_layers",
+                  "nonlinearity": "nonlinearity", "seed": self.tr("seed"), "dtype": "dtype",
+                  "order": self.tr("order")}
+        for key, widget in self.fields.items():
+            widget.setObjectName(key)
+            if key in labels:
+                form.addRow(labels[key], widget)
+            else:
+                form.addRow(widget)
+            if isinstance(widget, QtWidgets.QSpinBox):
+                widget.valueChanged.connect(lambda value, key=key: self.apply(key, value))
+            elif isinstance(widget, QtWidgets.QComboBox):
+                widget.currentTextChanged.connect(lambda text, key=key: self.apply(key, text))
+            else:
+                widget.toggled.connect(lambda on, key=key: self.apply(key, on))
+        self.error = QtWidgets.QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020")
+        form.addRow(self.error)
+        note = QtWidgets.QLabel(self.tr("dropout is left out: it only acts in training mode, and the stepper "
+                                        "evaluates nn.RNN in eval mode."))
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #666")
+        form.addRow(note)
+        model.events.trace.connect(self.refresh)
+        self.refresh()
+
+    def current(self) -> dict:
+        session = self.model.session
+        return {**session.config.to_dict(), "seed": session.seed if session.seed is not None else 0,
+                "order": session.order}
+
+    def refresh(self) -> None:
+        for key, value in self.current().items():
+            widget = self.fields.get(key)
+            if widget is None:
+                continue
+            blocked = widget.blockSignals(True)
+            if isinstance(widget, QtWidgets.QSpinBox):
+                widget.setValue(int(value))
+            elif isinstance(widget, QtWidgets.QComboBox):
+                widget.setCurrentText(str(value))
+            else:
+                widget.setChecked(bool(value))
+            widget.blockSignals(blocked)
+
+    def apply(self, key: str, value) -> None:
+        if self.current().get(key) == value and key != "seed":
+            return
+        try:
+            self.model.configure(**{key: value})
+            self.error.setText("")
+        except InputError as exc:
+            self.error.setText(str(exc))
+            self.model.events.message.emit(str(exc))
+            self.refresh()
+
+
+class InputEditor(QtWidgets.QWidget):
+    """The input sequence as a table: T rows × input_size columns of the batch row on show.
+
+    A cell that is not a number is marked in place, with a message, and kept as typed; the session keeps its last
+    good input until the cell is fixed, and nothing else in the table is lost."""
+
+    PRESETS = ("notebook", "sine", "random", "word")
+
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.table = QtWidgets.QTableWidget()
+        self.table.setToolTip(self.tr("Double-click a cell to type a number"))
+        self.table.itemChanged.connect(self.cell_edited)
+        self.invalid: dict[tuple[int, int], str] = {}  # what the user typed that is not a number yet
+        add = QtWidgets.QPushButton(self.tr("Add row"))
+        add.setToolTip(self.tr("Append a timestep (zeros)"))
+        add.clicked.connect(self.add_row)
+        remove = QtWidgets.QPushButton(self.tr("Remove row"))
+        remove.setToolTip(self.tr("Remove the selected timestep (or the last)"))
+        remove.clicked.connect(self.remove_row)
+        self.preset = QtWidgets.QComboBox()
+        self.preset.addItem(self.tr("Notebook ramp: 1s, 2s, 3s …"), "notebook")
+        self.preset.addItem(self.tr("Sine wave"), "sine")
+        self.preset.addItem(self.tr("Random normal"), "random")
+        self.preset.addItem(self.tr("One-hot characters of a word"), "word")
+        self.preset.setToolTip(self.tr("Fill the table with an example sequence"))
+        self.word = QtWidgets.QLineEdit("hello")
+        self.word.setToolTip(self.tr("The word to spell one character per timestep"))
+        self.word.setMaxLength(64)
+        fill = QtWidgets.QPushButton(self.tr("Fill"))
+        fill.setToolTip(self.tr("Replace the input with the chosen example"))
+        fill.clicked.connect(lambda: self.fill(self.preset.currentData(), self.word.text()))
+        self.message = QtWidgets.QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020")
+        rows = QtWidgets.QHBoxLayout()
+        rows.addWidget(add)
+        rows.addWidget(remove)
+        presets = QtWidgets.QHBoxLayout()
+        presets.addWidget(self.preset, 2)
+        presets.addWidget(self.word, 1)
+        presets.addWidget(fill)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(rows)
+        layout.addLayout(presets)
+        model.events.trace.connect(self.refresh)
+        model.events.cursor.connect(self.mark_current_row)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = self.model.sequence()[self.model.batch]
+        T, width = rows.shape
+        self.table.blockSignals(True)
+        self.table.setRowCount(T)
+        self.table.setColumnCount(width)
+        self.table.setHorizontalHeaderLabels([str(i) for i in range(width)])
+        self.invalid = {k: v for k, v in self.invalid.items() if k[0] < T and k[1] < width}
+        for t in range(T):
+            for i in range(width):
+                item = self.table.item(t, i) or QtWidgets.QTableWidgetItem()
+                self.table.setItem(t, i, item)
+                if (t, i) in self.invalid:
+                    self._mark(item, self.invalid[t, i])
+                else:
+                    item.setText(str(rows[t, i]))
+                    item.setData(QtCore.Qt.BackgroundRole, None)
+                    item.setToolTip("")
+        self.table.blockSignals(False)
+        self.table.resizeColumnsToContents()
+        self.mark_current_row()
+
+    def _mark(self, item: QtWidgets.QTableWidgetItem, text: str) -> None:
+        """Keep what was typed, tint the cell and say what is wrong with it."""
+        try:
+            parse_number(text)
+            problem = ""
+        except InputError as exc:
+            problem = str(exc)
+        item.setText(text)
+        item.setBackground(QtGui.QColor(INVALID_CELL))
+        item.setToolTip(self.tr("t={0}, column {1}: {2}").format(item.row(), item.column(), problem))
+
+    def mark_current_row(self) -> None:
+        """The timestep on show carries a ▶ in its row header."""
+        current = self.model.t
+        self.table.setVerticalHeaderLabels(
+            [("▶ " if t == current else "") + f"t={t}" for t in range(self.table.rowCount())])
+
+    def cell_edited(self, item: QtWidgets.QTableWidgetItem) -> None:
+        t, i = item.row(), item.column()
+        text = item.text()
+        try:
+            value = parse_number(text)
+        except InputError as exc:
+            self.invalid[t, i] = text
+            self.table.blockSignals(True)
+            self._mark(item, text)
+            self.table.blockSignals(False)
+            self.message.setText(self.tr("t={0}, column {1}: {2}").format(t, i, exc))
+            self.model.events.message.emit(self.message.text())
+            return
+        self.invalid.pop((t, i), None)
+        self.message.setText("" if not self.invalid else self.message.text())
+        rows = self.model.sequence()
+        rows[self.model.batch, t, i] = value
+        self.model.set_sequence(rows)
+
+    def add_row(self) -> None:
+        rows = self.model.sequence()
+        self.model.set_sequence(np.concatenate([rows, np.zeros_like(rows[:, :1])], axis=1))
+
+    def remove_row(self) -> None:
+        rows = self.model.sequence()
+        if rows.shape[1] <= 1:
+            self.message.setText(self.tr("A sequence needs at least one timestep."))
+            return
+        selected = self.table.currentRow()
+        t = selected if 0 <= selected < rows.shape[1] else rows.shape[1] - 1
+        self.invalid = {(r if r < t else r - 1, c): v for (r, c), v in self.invalid.items() if r != t}
+        self.model.set_sequence(np.delete(rows, t, axis=1))
+
+    def fill(self, preset: str, word: str = "") -> None:
+        rows = self.model.sequence()
+        B, T, width = rows.shape
+        ts = np.arange(T)[None, :, None]
+        if preset == "notebook":
+            rows = np.broadcast_to(ts + 1.0, rows.shape).copy()
+        elif preset == "sine":
+            phase = np.arange(width)[None, None, :] * (np.pi / max(width, 1))
+            rows = np.broadcast_to(np.sin(2 * np.pi * ts / max(T, 8) + phase), rows.shape).copy()
+        elif preset == "random":
+            rows = np.random.default_rng(self.model.session.seed or 0).standard_normal(rows.shape)
+        elif preset == "word":
+            word = word.strip()
+            if not word:
+                self.message.setText(self.tr("Type a word to spell, e.g. hello."))
+                return
+            vocabulary = sorted(set(word))
+            rows = np.zeros((B, len(word), len(vocabulary)))
+            for t, ch in enumerate(word):
+                rows[:, t, vocabulary.index(ch)] = 1.0
+            self.model.events.message.emit(self.tr("One-hot '{0}': columns are {1}").format(
+                word, " ".join(vocabulary)))
+        self.invalid.clear()
+        self.message.setText("")
+        self.model.set_sequence(rows)

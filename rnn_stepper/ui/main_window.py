@@ -1,0 +1,168 @@
+"""The stepper window: controls, the four panels, the editors and the status bar around one StepperModel."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..model import StepperModel
+from .editors import ConfigPanel, InputEditor
+from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    def __init__(self, model: StepperModel | None = None, parent=None):
+        super().__init__(parent)
+        self.model = model or StepperModel()
+        self.setWindowTitle("RNN Stepper")
+        self.weights = WeightsPanel(self.model)
+        self.step_view = StepPanel(self.model)
+        self.comparison = ComparisonPanel(self.model)
+        self.sequence = SequencePanel(self.model)
+        self.config_panel = ConfigPanel(self.model)
+        self.input_editor = InputEditor(self.model)
+
+        top = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
+        top.addWidget(self.weights)
+        top.addWidget(self.step_view)
+        top.setSizes([500, 500])
+        bottom = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
+        bottom.addWidget(self.comparison)
+        bottom.addWidget(self.sequence)
+        bottom.setStretchFactor(0, 1)
+        bottom.setStretchFactor(1, 1)
+        centre = QtWidgets.QSplitter(QtCore.Qt.Vertical)
+        centre.addWidget(top)
+        centre.addWidget(bottom)
+        centre.setStretchFactor(0, 1)
+        centre.setStretchFactor(1, 1)
+        self.setCentralWidget(centre)
+
+        tabs = QtWidgets.QTabWidget()
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(self.config_panel)
+        scroll.setWidgetResizable(True)
+        tabs.addTab(scroll, self.tr("Model"))
+        tabs.addTab(self.input_editor, self.tr("Input"))
+        self.side = QtWidgets.QDockWidget(self.tr("Session"), self)
+        self.side.setObjectName("session-dock")
+        self.side.setWidget(tabs)
+        self.side.setFeatures(QtWidgets.QDockWidget.DockWidgetMovable | QtWidgets.QDockWidget.DockWidgetClosable)
+        self.addDockWidget(QtCore.Qt.LeftDockWidgetArea, self.side)
+        self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
+
+        self.play_timer = QtCore.QTimer(self)
+        self.play_timer.timeout.connect(self.play_tick)
+        self.build_toolbar()
+        self.status = QtWidgets.QLabel()
+        self.statusBar().addPermanentWidget(self.status, 1)
+        self.model.events.trace.connect(self.refresh)
+        self.model.events.cursor.connect(self.refresh)
+        self.model.events.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.refresh()
+
+    # --- controls ---------------------------------------------------------------------------------------------
+
+    def build_toolbar(self) -> None:
+        bar = self.addToolBar(self.tr("Stepping"))
+        bar.setObjectName("stepping")
+        bar.setToolButtonStyle(QtCore.Qt.ToolButtonTextOnly)
+        m = self.model
+
+        def action(text, tip, keys, slot):
+            act = QtGui.QAction(text, self)
+            act.setShortcuts([QtGui.QKeySequence(k) for k in keys])
+            shown = ", ".join(QtGui.QKeySequence(k).toString(QtGui.QKeySequence.NativeText) for k in keys)
+            act.setToolTip(f"{tip} ({shown})")
+            act.setShortcutContext(QtCore.Qt.WindowShortcut)
+            act.triggered.connect(slot)
+            bar.addAction(act)
+            return act
+
+        self.actions_by_name = {
+            "reset": action(self.tr("Reset"), self.tr("Back to before the first timestep"), ["Home"], m.reset),
+            "back": action(self.tr("◀ Back"), self.tr("Undo one timestep"), ["Left"], m.back),
+            "back_phase": action(self.tr("◁ Phase"), self.tr("Undo one phase"), ["Shift+Left"], m.back_phase),
+            "step_phase": action(self.tr("Phase ▷"), self.tr("Show the next phase of this timestep"),
+                                 ["Shift+Right"], m.step_phase),
+            "step": action(self.tr("Step ▶"), self.tr("Compute the next whole timestep, as one pass of the "
+                                                      "notebook's loop"), ["Space", "Right"], m.step),
+            "end": action(self.tr("Run to end"), self.tr("Compute every remaining timestep"), ["End"],
+                          m.run_to_end),
+            "play": action(self.tr("Play"), self.tr("Step automatically; again to pause"), ["P"], self.toggle_play),
+        }
+        self.actions_by_name["play"].setCheckable(True)
+        self.speed = QtWidgets.QSpinBox()
+        self.speed.setRange(1, 30)
+        self.speed.setValue(2)
+        self.speed.setSuffix(self.tr(" steps/s"))
+        self.speed.setToolTip(self.tr("Play speed"))
+        self.speed.valueChanged.connect(lambda _: self.play_timer.setInterval(self.play_interval()))
+        bar.addWidget(self.speed)
+        bar.addSeparator()
+        self.layer_box = QtWidgets.QSpinBox()
+        self.layer_box.setPrefix(self.tr("layer "))
+        self.layer_box.setToolTip(self.tr("Which layer the step view shows"))
+        self.direction_box = QtWidgets.QComboBox()
+        self.direction_box.addItems([self.tr("forward"), self.tr("reverse")])
+        self.direction_box.setToolTip(self.tr("Which direction the step view shows"))
+        self.batch_box = QtWidgets.QSpinBox()
+        self.batch_box.setPrefix(self.tr("batch row "))
+        self.batch_box.setToolTip(self.tr("Which sequence of the batch the step view shows"))
+        for box in (self.layer_box, self.batch_box):
+            box.valueChanged.connect(self.choose_cell)
+        self.direction_box.currentIndexChanged.connect(self.choose_cell)
+        for widget in (self.layer_box, self.direction_box, self.batch_box):
+            bar.addWidget(widget)
+
+    def choose_cell(self, *_):
+        self.model.show_cell(self.layer_box.value(), self.direction_box.currentIndex(), self.batch_box.value())
+
+    def play_interval(self) -> int:
+        return int(1000 / self.speed.value())
+
+    def toggle_play(self) -> None:
+        if self.play_timer.isActive():
+            self.play_timer.stop()
+        else:
+            if self.model.at_end:
+                self.model.reset()
+            self.play_timer.start(self.play_interval())
+        self.actions_by_name["play"].setChecked(self.play_timer.isActive())
+        self.actions_by_name["play"].setText(self.tr("Pause") if self.play_timer.isActive() else self.tr("Play"))
+
+    def play_tick(self) -> None:
+        self.model.step()
+        if self.model.at_end:
+            self.toggle_play()
+
+    # --- what the window says -----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        m = self.model
+        config = m.session.config
+        for box, value, top in ((self.layer_box, m.layer, config.num_layers - 1),
+                                (self.batch_box, m.batch, m.trace.batch_size - 1)):
+            blocked = box.blockSignals(True)
+            box.setRange(0, top)
+            box.setValue(value)
+            box.setVisible(top > 0)
+            box.blockSignals(blocked)
+        blocked = self.direction_box.blockSignals(True)
+        self.direction_box.setCurrentIndex(m.direction)
+        self.direction_box.setEnabled(config.bidirectional)
+        self.direction_box.blockSignals(blocked)
+        acts = self.actions_by_name
+        for name in ("step", "step_phase", "end"):
+            acts[name].setEnabled(not m.at_end)
+        for name in ("back", "back_phase", "reset"):
+            acts[name].setEnabled(m.position > 0)
+        self.status.setText(self.status_text())
+
+    def status_text(self) -> str:
+        m = self.model
+        t = "–" if m.t is None else f"{m.t} (step {m.step_index + 1})"
+        where = self.tr("layer {0} {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
+        diff = m.max_abs_diff_so_far()
+        diff_text = "0" if diff == 0 else f"{diff:.3g} ({m.max_ulps_so_far():.0f} ulp)"
+        return self.tr("t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}").format(
+            t, m.seq_len, where, diff_text, m.session.order, m.session.config.describe())

@@ -1,0 +1,190 @@
+"""A matrix or vector drawn as a heatmap: pyqtgraph's MatrixDisplay pattern, with numbers on the cells.
+
+Diverging colormap centred on zero, colour bar, inverted y, cells centred on their indices. Each cell's value is
+written inside it while cells are big enough to read; otherwise the image alone, with the value on hover. Items
+are built once per shape and updated with setImage / setText.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from . import style
+
+MAX_TEXT_CELLS = 400  # beyond this many cells, text is never drawn: the image carries the numbers
+MIN_CELL_PX = (38, 16)  # a cell narrower or shorter than this (in pixels) is too small to hold a number
+
+
+class MatrixView(pg.GraphicsLayoutWidget):
+    """Shows one 2-D array. It keeps only its drawing items; the numbers come from `set_matrix` each time."""
+
+    cell_activated = QtCore.Signal(int, int)  # double-click on a cell: (row, column)
+
+    def __init__(self, title: str = "", parent=None, colorbar: bool = True, editable: bool = False):
+        super().__init__(parent=parent)
+        self.setBackground(style.BACKGROUND)
+        self.ci.layout.setContentsMargins(2, 2, 2, 2)
+        self.editable = editable
+        self.plot = self.addPlot(title=title)
+        self.plot.invertY(True)
+        self.plot.setDefaultPadding(0.0)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.showAxes(True, showValues=(True, True, False, False), size=18)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setTransform(QtGui.QTransform().translate(-0.5, -0.5))  # cell (r, c) centred on (c, r)
+        self.plot.addItem(self.image)
+        self.colorbar = None
+        if colorbar:
+            self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=style.colormap(), width=12, interactive=False,
+                                            colorMapMenu=False)
+            self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        else:
+            self.image.setColorMap(style.colormap())
+        self._values = np.zeros((0, 0), dtype=np.float32)
+        self._texts: list[pg.TextItem] = []
+        self._text_shape: tuple[int, int] | None = None
+        self._row_labels: list[str] | None = None
+        self._col_labels: list[str] | None = None
+        self.hover_text = ""
+        self.setToolTip("")
+        self.scene().sigMouseMoved.connect(self._hovered)
+        self.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.vb.sigResized.connect(self._place_texts)
+
+    # --- data -------------------------------------------------------------------------------------------------
+
+    def set_matrix(self, values, levels: float | None = None, row_labels=None, col_labels=None) -> None:
+        """Draw `values` (2-D; NaN cells are left blank). `levels` is the ± extent of the colour scale."""
+        values = np.asarray(values)
+        if values.ndim == 1:
+            values = values[:, None]
+        shape_changed = values.shape != self._values.shape
+        self._values = values  # in its own dtype, so a hover shows the float64 digits of a float64 session
+        self._row_labels, self._col_labels = row_labels, col_labels
+        if levels is None:
+            finite = np.abs(values[np.isfinite(values)])
+            levels = float(finite.max()) if finite.size else 1.0
+        levels = levels if np.isfinite(levels) and levels > 0 else 1.0
+        self.image.setImage(np.ascontiguousarray(values, dtype=np.float32), levels=(-levels, levels),
+                            autoLevels=False)
+        if self.colorbar is not None:
+            self.colorbar.setLevels((-levels, levels))
+        if shape_changed:
+            self._set_ticks()
+            self.plot.setRange(xRange=(-0.5, values.shape[1] - 0.5), yRange=(-0.5, values.shape[0] - 0.5),
+                               padding=0)
+        self._update_texts()
+
+    def values(self) -> np.ndarray:
+        return self._values
+
+    def set_title(self, title: str, active: bool = False, subtitle: str = "") -> None:
+        """The title over the cells; the phase being shown is drawn in the accent colour with a frame."""
+        color = style.ACTIVE if active else style.FOREGROUND
+        html = f"<span style='color:{color}; font-size:{style.font_pt():.0f}pt'>{'<b>' + title + '</b>' if active else title}"
+        if subtitle:
+            html += f"<br><span style='font-size:{style.font_pt():.0f}pt'>{subtitle}</span>"
+        self.plot.setTitle(html + "</span>")
+        height = int(style.font_pt() * (4.2 if subtitle else 2.4))
+        self.plot.titleLabel.setMaximumHeight(height)
+        self.plot.layout.setRowFixedHeight(0, height)
+        self.plot.vb.setBorder(style.active_pen() if active else None)
+
+    # --- numbers on cells -------------------------------------------------------------------------------------
+
+    def _set_ticks(self) -> None:
+        rows, cols = self._values.shape
+        for axis, n, labels in (("left", rows, self._row_labels), ("top", cols, self._col_labels)):
+            step = max(1, n // 12)
+            ticks = [(i, labels[i] if labels else str(i)) for i in range(0, n, step)]
+            self.plot.getAxis(axis).setTicks([ticks, []])
+
+    def _update_texts(self) -> None:
+        rows, cols = self._values.shape
+        if rows * cols > MAX_TEXT_CELLS:
+            self._clear_texts()
+            return
+        if self._text_shape != (rows, cols):
+            self._clear_texts()
+            for r in range(rows):
+                for c in range(cols):
+                    item = pg.TextItem(anchor=(0.5, 0.5))
+                    item.setPos(c, r)
+                    self.plot.addItem(item)
+                    self._texts.append(item)
+            self._text_shape = (rows, cols)
+        flat = self._values.ravel()
+        font = QtGui.QFont()
+        font.setPointSizeF(style.font_pt() * 0.85)
+        for item, value in zip(self._texts, flat):
+            item.setText("" if np.isnan(value) else style.short(value))
+            item.setColor(style.text_on(value, self.image.levels))
+            item.setFont(font)
+        self._place_texts()
+
+    def _clear_texts(self) -> None:
+        for item in self._texts:
+            self.plot.removeItem(item)
+        self._texts = []
+        self._text_shape = None
+
+    def _place_texts(self) -> None:
+        """Show the numbers only while a cell is big enough on screen to hold one."""
+        if not self._texts:
+            return
+        rows, cols = self._values.shape
+        rect = self.plot.vb.sceneBoundingRect()
+        big_enough = rect.width() / max(cols, 1) >= MIN_CELL_PX[0] and rect.height() / max(rows, 1) >= MIN_CELL_PX[1]
+        for item in self._texts:
+            item.setVisible(big_enough)
+
+    @property
+    def texts_visible(self) -> bool:
+        return bool(self._texts) and self._texts[0].isVisible()
+
+    def cell_texts(self) -> list[list[str]]:
+        """The numbers written on the cells, as a reader sees them (empty when none are drawn)."""
+        rows, cols = self._values.shape
+        if not self._texts:
+            return []
+        return [[self._texts[r * cols + c].textItem.toPlainText() for c in range(cols)] for r in range(rows)]
+
+    # --- hover and double-click -------------------------------------------------------------------------------
+
+    def cell_at(self, scene_pos) -> tuple[int, int] | None:
+        if not self.plot.vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        point = self.plot.vb.mapSceneToView(scene_pos)
+        r, c = int(np.floor(point.y() + 0.5)), int(np.floor(point.x() + 0.5))
+        rows, cols = self._values.shape
+        return (r, c) if 0 <= r < rows and 0 <= c < cols else None
+
+    def describe_cell(self, r: int, c: int) -> str:
+        value = self._values[r, c]
+        name = QtGui.QTextDocumentFragment.fromHtml(self.plot.titleLabel.text or "").toPlainText().split(" ")[0]
+        index = f"[{r}]" if self._values.shape[1] == 1 else f"[{r}, {c}]"
+        return f"{name}{index} = {'(not yet computed)' if np.isnan(value) else style.exact(value)}"
+
+    def _hovered(self, scene_pos) -> None:
+        cell = self.cell_at(scene_pos)
+        self.hover_text = "" if cell is None else self.describe_cell(*cell)
+        self.setToolTip(self.hover_text)
+        if self.hover_text and self.underMouse():
+            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.hover_text, self)
+
+    def _clicked(self, event) -> None:
+        if not (self.editable and event.double()):
+            return
+        cell = self.cell_at(event.scenePos())
+        if cell is not None:
+            self.cell_activated.emit(*cell)
+
+    def cell_scene_pos(self, r: int, c: int) -> QtCore.QPointF:
+        return self.plot.vb.mapViewToScene(QtCore.QPointF(c, r))
+
+    def cell_widget_pos(self, r: int, c: int) -> QtCore.QPoint:
+        return self.mapFromScene(self.cell_scene_pos(r, c))

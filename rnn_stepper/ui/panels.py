@@ -1,0 +1,407 @@
+"""The window's panels. Each takes the model, subscribes to its events and draws what the model holds.
+
+None keeps numbers of its own: every refresh reads the core's trace through the model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..core.config import cell_suffix
+from ..core.errors import InputError
+from ..model import StepperModel
+from . import style
+from .matrix_view import MatrixView
+
+# Which parameters each phase reads: they are highlighted while it is shown.
+PHASE_USES = {"input_projection": ("weight_ih", "bias_ih"), "recurrent_term": ("weight_hh", "bias_hh")}
+MAX_PLOTTED_UNITS = 8
+
+
+def parse_number(text: str) -> float:
+    """A number typed by a person: '0.5', '-1e-3', 'nan', 'inf'. Raises InputError saying how to fix it."""
+    cleaned = text.strip().replace("−", "-")
+    try:
+        return float(cleaned)
+    except ValueError:
+        shown = cleaned if len(cleaned) <= 20 else cleaned[:20] + "…"
+        raise InputError(f"'{shown}' is not a number; type one like 0.5, -1.25 or 1e-3") from None
+
+
+class WeightsPanel(QtWidgets.QWidget):
+    """W_ih (W_xh), W_hh, b_ih and b_hh of the cell on show; double-click a cell to type a new value."""
+
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        layout = QtWidgets.QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        # A bias is drawn on its weight matrix's colour scale, so the matrix's colour bar reads for both.
+        self.views = {kind: MatrixView(editable=True, colorbar=kind.startswith("weight"))
+                      for kind in ("weight_ih", "bias_ih", "weight_hh", "bias_hh")}
+        layout.addWidget(self.views["weight_ih"], 0, 0)
+        layout.addWidget(self.views["bias_ih"], 0, 1)
+        layout.addWidget(self.views["weight_hh"], 1, 0)
+        layout.addWidget(self.views["bias_hh"], 1, 1)
+        layout.setColumnStretch(0, 3)
+        layout.setColumnStretch(1, 1)
+        for kind, view in self.views.items():
+            view.setMinimumSize(60, 60)
+            view.cell_activated.connect(lambda r, c, kind=kind: self.begin_edit(kind, r, c))
+        self.editor = QtWidgets.QLineEdit(self)
+        self.editor.hide()
+        self.editor.returnPressed.connect(self.commit_edit)
+        self.editor.installEventFilter(self)
+        self.editing: tuple[str, int, int] | None = None
+        model.events.trace.connect(self.refresh)
+        model.events.cursor.connect(self.refresh)
+        self.refresh()
+
+    def names(self) -> dict[str, str]:
+        suffix = cell_suffix(self.model.layer, self.model.direction)
+        return {kind: kind + suffix for kind in self.views}
+
+    def refresh(self) -> None:
+        weights = self.model.session.weights
+        phase = self.model.phase
+        titles = {"weight_ih": "W<sub>ih</sub> (W<sub>xh</sub>)", "weight_hh": "W<sub>hh</sub>",
+                  "bias_ih": "b<sub>ih</sub>", "bias_hh": "b<sub>hh</sub>"}
+        names = self.names()
+        for kind, name in names.items():
+            view = self.views[kind]
+            view.setVisible(name in weights)
+            if name not in weights:
+                continue
+            values = weights[name].detach().numpy()
+            # A matrix and its bias share one symmetric colour scale.
+            pair = [weights[n] for n in (names[kind.replace("bias", "weight")], names[kind.replace("weight", "bias")])
+                    if n in weights]
+            scale = max(float(p.detach().abs().max()) for p in pair)
+            view.set_title(f"{titles[kind]} {'×'.join(str(n) for n in values.shape)}",
+                           active=kind in PHASE_USES.get(phase, ()))
+            view.set_matrix(values, levels=scale)
+
+    def begin_edit(self, kind: str, r: int, c: int) -> None:
+        view = self.views[kind]
+        self.editing = (kind, r, c)
+        value = view.values()[r, c]
+        self.editor.setText(style.exact(value))
+        self.editor.setToolTip(self.tr("Type a value and press Enter; Esc cancels"))
+        self.editor.setStyleSheet("")
+        pos = view.mapTo(self, view.cell_widget_pos(r, c))
+        self.editor.resize(110, self.editor.sizeHint().height())
+        self.editor.move(pos - QtCore.QPoint(55, self.editor.height() // 2))
+        self.editor.show()
+        self.editor.raise_()
+        self.editor.selectAll()
+        self.editor.setFocus()
+
+    def commit_edit(self) -> None:
+        if self.editing is None:
+            return
+        kind, r, c = self.editing
+        try:
+            value = parse_number(self.editor.text())
+        except InputError as exc:
+            self.editor.setStyleSheet("background: #ffd6d6")
+            self.editor.setToolTip(str(exc))
+            self.model.events.message.emit(str(exc))
+            return
+        name = self.names()[kind]
+        index = (r,) if self.model.session.weights[name].dim() == 1 else (r, c)
+        self.editing = None
+        self.editor.hide()
+        self.model.set_weight(name, index, value)
+
+    def cancel_edit(self) -> None:
+        self.editing = None
+        self.editor.hide()
+
+    def eventFilter(self, obj, event):
+        if obj is self.editor and event.type() == QtCore.QEvent.KeyPress and event.key() == QtCore.Qt.Key_Escape:
+            self.cancel_edit()
+            return True
+        return super().eventFilter(obj, event)
+
+
+class StepPanel(QtWidgets.QWidget):
+    """The vectors of the current timestep, left to right, the equation with numbers, and what it means."""
+
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        # symbol, then what it is: x_t → W_ih·x_t + b_ih → + W_hh·h_(t-1) + b_hh → tanh → h_t
+        self.captions = {
+            "x": ("x<sub>t</sub>", self.tr("input")),
+            "input_projection": ("a<sub>t</sub>", "W<sub>ih</sub>x<sub>t</sub> + b<sub>ih</sub>"),
+            "recurrent_term": ("r<sub>t</sub>", "W<sub>hh</sub>h<sub>t-1</sub> + b<sub>hh</sub>"),
+            "pre_activation": ("z<sub>t</sub>", "a<sub>t</sub> + r<sub>t</sub>"),
+            "hidden": ("h<sub>t</sub>", "tanh(z<sub>t</sub>)"),
+        }
+        row = QtWidgets.QHBoxLayout()
+        row.setSpacing(0)
+        self.vectors: dict[str, MatrixView] = {}
+        for i, key in enumerate(self.captions):
+            if i:
+                arrow = QtWidgets.QLabel("→")
+                arrow.setAlignment(QtCore.Qt.AlignCenter)
+                row.addWidget(arrow)
+            view = MatrixView(colorbar=False)
+            view.setMinimumWidth(60)
+            view.setMaximumWidth(150)
+            view.plot.showAxes(True, showValues=(True, False, False, False), size=18)
+            self.vectors[key] = view
+            row.addWidget(view, 1)
+        self.heading = QtWidgets.QLabel()
+        self.heading.setStyleSheet("font-weight: bold")
+        self.equation = QtWidgets.QLabel()
+        self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+        self.equation.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont))
+        self.equation.setWordWrap(True)
+        self.explanation = QtWidgets.QLabel()
+        self.explanation.setWordWrap(True)
+        self.explanation.setStyleSheet("color: #444")
+        text = QtWidgets.QHBoxLayout()
+        text.addWidget(self.equation, 3)
+        text.addWidget(self.explanation, 2)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.heading)
+        layout.addLayout(row, 1)
+        layout.addLayout(text)
+        model.events.trace.connect(self.refresh)
+        model.events.cursor.connect(self.refresh)
+        self.refresh()
+
+    def shown(self) -> dict[str, np.ndarray]:
+        """What each vector shows now: numbers for the phases reached, NaN (blank) for the rest."""
+        m = self.model
+        cell = m.cell
+        t = m.t if m.t is not None else cell.walk[0]
+        out = {"x": cell.x[t, m.batch].numpy()}
+        for phase, values in cell.phases.items():
+            v = values[t, m.batch].numpy()
+            out[phase] = v if m.revealed(phase) else np.full_like(v, np.nan)
+        return out
+
+    def refresh(self) -> None:
+        m = self.model
+        config = m.session.config
+        shown = self.shown()
+        levels = max([float(np.nanmax(np.abs(v))) if np.isfinite(v).any() else 0.0 for v in shown.values()] + [1e-12])
+        act = config.nonlinearity
+        for key, view in self.vectors.items():
+            symbol, formula = self.captions[key]
+            formula = formula.replace("tanh", act)
+            if not config.bias:
+                formula = formula.replace(" + b<sub>ih</sub>", "").replace(" + b<sub>hh</sub>", "")
+            view.set_title(f"{symbol} ({shown[key].shape[0]},)", active=key == m.phase, subtitle=formula)
+            view.set_matrix(shown[key], levels=levels)
+        t = m.t if m.t is not None else m.cell.walk[0]
+        where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
+        if m.position == 0:
+            self.heading.setText(self.tr("Ready at time step {0} ({1}). Press Step (Space) to compute it.").format(
+                t, where))
+            self.equation.setText("")
+            self.explanation.setText(self.tr(
+                "Each click on Step runs one pass of the notebook's loop: input projection, recurrent term, their sum, "
+                "then {0}. Step phase (Shift+→) shows one at a time.").format(act))
+            return
+        self.heading.setText(self.tr("Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}").format(
+            t, m.step_index + 1, m.seq_len, where, m.phase_index + 1, self.phase_names()[m.phase]))
+        self.equation.setText(self.equation_text())
+        self.explanation.setText(self.explanation_text())
+
+    def phase_names(self) -> dict[str, str]:
+        return {"input_projection": self.tr("input projection"), "recurrent_term": self.tr("recurrent term"),
+                "pre_activation": self.tr("pre-activation"), "hidden": self.tr("new hidden state")}
+
+    def equation_text(self) -> str:
+        m = self.model
+        cell, t, b = m.cell, m.t, m.batch
+        v = {name: style.vector_text(values[t, b].numpy()) for name, values in cell.phases.items()}
+        x, h_prev = style.vector_text(cell.x[t, b].numpy()), style.vector_text(cell.h_prev[t, b].numpy())
+        bias = m.session.config.bias
+        act = m.session.config.nonlinearity
+        lines = {
+            "input_projection": [f"a_{t} = W_ih · x_{t}" + (" + b_ih" if bias else ""),
+                                 f"    = W_ih · {x}" + (" + b_ih" if bias else ""), f"    = {v['input_projection']}"],
+            "recurrent_term": [f"r_{t} = W_hh · h_prev" + (" + b_hh" if bias else ""),
+                               f"    = W_hh · {h_prev}" + (" + b_hh" if bias else ""), f"    = {v['recurrent_term']}"],
+            "pre_activation": [f"z_{t} = a_{t} + r_{t}", f"    = {v['input_projection']} + {v['recurrent_term']}",
+                               f"    = {v['pre_activation']}"],
+            "hidden": [f"h_{t} = {act}(z_{t})", f"    = {act}({v['pre_activation']})", f"    = {v['hidden']}"],
+        }[m.phase]
+        return "\n".join(lines)
+
+    def explanation_text(self) -> str:
+        m = self.model
+        kernel = m.session.order == "kernel"
+        return {
+            "input_projection": self.tr(
+                "Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space. It "
+                "needs no earlier state, so PyTorch's kernel computes it for all timesteps in one matrix product "
+                "before the loop.") if kernel else self.tr(
+                "Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space, "
+                "one timestep at a time, as the notebook's loop does."),
+            "recurrent_term": self.tr(
+                "Recurrent term: W_hh carries the previous hidden state forward — the network's memory. At the "
+                "first step the previous state is h0 (zeros unless given)."),
+            "pre_activation": self.tr(
+                "Pre-activation: the sum mixes what the input says now with what the state remembers."),
+            "hidden": self.tr(
+                "The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step's output and the "
+                "memory for the next.") if m.session.config.nonlinearity == "tanh" else self.tr(
+                "ReLU keeps the positive part of the sum: the new hidden state is this step's output and the "
+                "memory for the next. Nothing bounds it from above."),
+        }[m.phase]
+
+
+class ComparisonPanel(QtWidgets.QWidget):
+    """Each hidden unit over t: the hand computation as markers, nn.RNN as lines; below, |difference| per step."""
+
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.values_plot = pg.PlotWidget()
+        self.values_plot.setMenuEnabled(False)
+        self.values_plot.showGrid(x=True, y=True, alpha=0.2)
+        self.values_plot.setLabel("bottom", "t")
+        self.legend = self.values_plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.diff_plot = pg.PlotWidget()
+        self.diff_plot.setMenuEnabled(False)
+        self.diff_plot.setLogMode(y=True)
+        self.diff_plot.showGrid(x=True, y=True, alpha=0.2)
+        self.diff_plot.setLabel("bottom", "t")
+        self.diff_curve = self.diff_plot.plot(pen=pg.mkPen(style.ACTIVE, width=2), symbol="o", symbolSize=6,
+                                              symbolBrush=style.ACTIVE)
+        self.verdict = pg.TextItem(anchor=(0.5, 0.5), color=style.FOREGROUND)
+        self.verdict.setParentItem(self.diff_plot.getPlotItem().vb)
+        self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
+        layout.addWidget(self.values_plot, 3)
+        layout.addWidget(self.diff_plot, 2)
+        self.manual_curves: list[pg.PlotDataItem] = []
+        self.reference_curves: list[pg.PlotDataItem] = []
+        model.events.trace.connect(self.rebuild)
+        model.events.cursor.connect(self.refresh)
+        self.rebuild()
+
+    def units(self) -> int:
+        return min(self.model.session.config.hidden_size, MAX_PLOTTED_UNITS)
+
+    def rebuild(self) -> None:
+        """New curves only when the session changes; each step only calls setData."""
+        plot = self.values_plot
+        for curve in self.manual_curves + self.reference_curves:
+            plot.removeItem(curve)
+        self.legend.clear()
+        self.manual_curves, self.reference_curves = [], []
+        for u in range(self.units()):
+            color = style.UNIT_COLORS[u % len(style.UNIT_COLORS)]
+            self.reference_curves.append(plot.plot(pen=pg.mkPen(color, width=2), name=f"h[{u}] nn.RNN"))
+            self.manual_curves.append(plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=color,
+                                                symbolPen=pg.mkPen("#000000", width=1), name=f"h[{u}] manual"))
+        T = self.model.seq_len
+        for p in (self.values_plot, self.diff_plot):
+            p.setXRange(-0.5, max(T - 0.5, 0.5), padding=0.02)
+            p.getPlotItem().setDownsampling(auto=True, mode="peak")
+            p.getPlotItem().setClipToView(True)
+        hidden = self.model.session.config.hidden_size
+        shown = "" if hidden <= MAX_PLOTTED_UNITS else self.tr(" (units 0–{0} of {1})").format(
+            MAX_PLOTTED_UNITS - 1, hidden)
+        plot.setTitle(self.tr("Hidden state over t: ● by hand, — nn.RNN") + shown, size="9pt")
+        self.diff_plot.setTitle(self.tr("|by hand − nn.RNN| per step (log scale)"), size="9pt")
+        self.refresh()
+
+    def plotted(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(t, by hand, nn.RNN, |Δ|) for the revealed steps in time order: what the plots show."""
+        m = self.model
+        ts = np.array(sorted(m.completed), dtype=int)
+        b = m.batch
+        units = self.units()
+        manual = m.cell.hidden[ts, b, :units].numpy() if ts.size else np.zeros((0, units))
+        reference = m.cell.reference[ts, b, :units].numpy() if ts.size else np.zeros((0, units))
+        diff = m.cell.step_abs_diff[ts] if ts.size else np.zeros(0)
+        return ts, manual, reference, diff
+
+    def refresh(self) -> None:
+        ts, manual, reference, diff = self.plotted()
+        for u, (mc, rc) in enumerate(zip(self.manual_curves, self.reference_curves)):
+            mc.setData(ts, manual[:, u])
+            rc.setData(ts, reference[:, u])
+        positive = diff > 0
+        self.diff_curve.setData(ts[positive], diff[positive])
+        if positive.any():
+            self.diff_plot.enableAutoRange(axis="y")
+        else:
+            self.diff_plot.setYRange(-9, -5, padding=0)  # log10 axis: an empty 1e-9 … 1e-5 frame
+        if ts.size == 0:
+            text = self.tr("Step to compare with nn.RNN")
+        elif not positive.any():
+            text = self.tr("bitwise identical") + f" ({ts.size}/{self.model.seq_len})"
+        else:
+            text = ""
+        self.verdict.setText(text)
+        self._place_verdict()
+
+    def verdict_text(self) -> str:
+        return self.verdict.textItem.toPlainText()
+
+    def _place_verdict(self) -> None:
+        vb = self.diff_plot.getPlotItem().vb
+        self.verdict.setPos(vb.width() / 2, vb.height() / 2)
+
+
+class SequencePanel(QtWidgets.QWidget):
+    """The whole sequence: h as units × t filling in as you step, ‖h_t‖ per step, and ρ(W_hh)."""
+
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.heatmap = MatrixView()
+        self.heatmap.set_title(self.tr("h_t (units × t)"))
+        self.norm_plot = pg.PlotWidget()
+        self.norm_plot.setMenuEnabled(False)
+        self.norm_plot.setLabel("bottom", "t")
+        self.norm_plot.setTitle("‖h_t‖", size="9pt")
+        self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.MANUAL, width=2), symbol="o", symbolSize=5,
+                                              symbolBrush=style.MANUAL)
+        self.radius = QtWidgets.QLabel()
+        self.radius.setWordWrap(True)
+        right = QtWidgets.QVBoxLayout()
+        right.addWidget(self.norm_plot, 1)
+        right.addWidget(self.radius)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heatmap, 3)
+        layout.addLayout(right, 2)
+        model.events.trace.connect(self.refresh)
+        model.events.cursor.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        m = self.model
+        cell = m.cell
+        hidden = cell.hidden[:, m.batch].numpy()  # (T, H)
+        done = m.completed
+        grid = np.full(hidden.T.shape, np.nan, dtype=hidden.dtype)
+        grid[:, done] = hidden[done].T
+        levels = 1.0 if m.session.config.nonlinearity == "tanh" else None
+        self.heatmap.set_matrix(grid, levels=levels if levels else float(np.nanmax(np.abs(hidden))) or 1.0)
+        ts = np.array(sorted(done), dtype=int)
+        self.norm_curve.setData(ts, np.linalg.norm(hidden[ts], axis=1) if ts.size else ts)
+        self.norm_plot.setXRange(-0.5, max(m.seq_len - 0.5, 0.5), padding=0.02)
+        rho = m.trace.spectral_radius(m.layer, m.direction)
+        if rho < 1:
+            note = self.tr("below 1: old inputs fade step by step — a short memory, far from saturation")
+        elif m.session.config.nonlinearity == "tanh":
+            note = self.tr("above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance")
+        else:
+            note = self.tr("above 1: with ReLU the state can grow without bound")
+        self.radius.setText(self.tr("spectral radius ρ(W_hh) = {0:.3f}, {1}").format(rho, note))
