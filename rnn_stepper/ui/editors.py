@@ -31,8 +31,8 @@ class ConfigPanel(QtWidgets.QWidget):
 
         self.fields: dict[str, QtWidgets.QWidget] = {
             "input_size": spin(1, 4096, self.tr("Features per timestep (nn.RNN's input_size)")),
-            "hidden_size": spin(1, 4096, self.tr("Hidden units (hidden_size)")),
-            "num_layers": spin(1, 16, self.tr("Stacked layers; layer l reads layer l-1's outputs")),
+            "hidden_size": spin(1, 2048, self.tr("Hidden units (hidden_size)")),
+            "num_layers": spin(1, 8, self.tr("Stacked layers; layer l reads layer l-1's outputs")),
             "nonlinearity": QtWidgets.QComboBox(),
             "bias": QtWidgets.QCheckBox(self.tr("bias (b_ih, b_hh)")),
             "bidirectional": QtWidgets.QCheckBox(self.tr("bidirectional")),

@@ -1,0 +1,194 @@
+"""The window, driven as a user drives it: offscreen, with clicks, keys and typing."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from rnn_stepper.core import RNNConfig, make_session
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.main_window import MainWindow
+
+NOTEBOOK_HIDDEN = ["[-0.35198015  0.52525216]", "[-0.68424344  0.76074266]", "[-0.8649416   0.90466356]"]
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(StepperModel())
+    w.resize(1280, 720)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def click(qtbot, window, name):
+    button = window.findChild(QtWidgets.QToolBar).widgetForAction(window.actions_by_name[name])
+    qtbot.mouseClick(button, QtCore.Qt.LeftButton)
+
+
+def test_three_clicks_on_step_show_the_notebooks_hidden_states(qtbot, window):
+    shown = []
+    for _ in range(3):
+        click(qtbot, window, "step")
+        shown.append(window.step_view.equation.text().splitlines()[-1].strip("= ").strip())
+    assert shown == NOTEBOOK_HIDDEN
+    ts, manual, reference, diff = window.comparison.plotted()
+    np.testing.assert_allclose(manual, [[-0.35198015, 0.52525216], [-0.68424344, 0.76074266],
+                                        [-0.8649416, 0.90466356]], rtol=1e-7)
+    assert np.array_equal(manual, reference) and ts.tolist() == [0, 1, 2]
+    assert window.comparison.verdict_text() == "bitwise identical (3/3)"
+    assert window.step_view.vectors["hidden"].cell_texts() == [["-0.865"], ["0.905"]]
+    assert "t = 2 (step 3) of T = 3" in window.status.text()
+    assert "kernel order" in window.status.text() and "max |Δ| so far 0" in window.status.text()
+    assert not window.actions_by_name["step"].isEnabled()
+
+
+def test_phases_step_one_at_a_time_with_the_keyboard_and_go_back(qtbot, window):
+    window.activateWindow()
+    seen = []
+    for _ in range(4):
+        qtbot.keyClick(window, QtCore.Qt.Key_Right, QtCore.Qt.ShiftModifier)
+        seen.append(window.model.phase)
+    assert seen == ["input_projection", "recurrent_term", "pre_activation", "hidden"]
+    assert window.step_view.equation.text().startswith("h_0 = tanh(z_0)")
+    qtbot.keyClick(window, QtCore.Qt.Key_Left, QtCore.Qt.ShiftModifier)
+    assert window.model.phase == "pre_activation"
+    assert np.isnan(window.step_view.vectors["hidden"].values()).all()  # not revealed yet
+    assert window.step_view.equation.text().startswith("z_0 = a_0 + r_0")
+    qtbot.keyClick(window, QtCore.Qt.Key_Space)
+    qtbot.keyClick(window, QtCore.Qt.Key_Space)
+    assert (window.model.t, window.model.phase) == (1, "hidden")
+    qtbot.keyClick(window, QtCore.Qt.Key_Left)
+    assert (window.model.t, window.model.phase) == (0, "hidden")
+    qtbot.keyClick(window, QtCore.Qt.Key_End)
+    assert window.model.at_end
+    qtbot.keyClick(window, QtCore.Qt.Key_Home)
+    assert window.model.position == 0 and window.comparison.verdict_text() == "Step to compare with nn.RNN"
+
+
+def test_the_phase_on_show_highlights_the_weights_it_uses(qtbot, window):
+    click(qtbot, window, "step_phase")
+    def highlighted(kind):
+        return window.weights.views[kind].plot.vb.border.style() != QtCore.Qt.NoPen
+
+    assert highlighted("weight_ih") and highlighted("bias_ih") and not highlighted("weight_hh")
+    click(qtbot, window, "step_phase")
+    assert highlighted("weight_hh") and highlighted("bias_hh") and not highlighted("weight_ih")
+    click(qtbot, window, "step_phase")
+    assert not any(highlighted(kind) for kind in window.weights.views)
+
+
+def test_play_steps_by_itself_until_the_end(qtbot, window):
+    window.speed.setValue(30)
+    qtbot.keyClick(window, QtCore.Qt.Key_P)
+    qtbot.waitUntil(lambda: window.model.at_end, timeout=3000)
+    assert not window.play_timer.isActive()
+    assert window.actions_by_name["play"].text() == "Play"
+
+
+def test_every_control_has_a_tooltip_with_its_key(window):
+    for name, action in window.actions_by_name.items():
+        assert action.toolTip() and action.shortcuts(), name
+    assert "(Space, Right)" in window.actions_by_name["step"].toolTip()
+
+
+def test_changing_the_config_rebuilds_the_model_and_keeps_the_cursor(qtbot, window):
+    click(qtbot, window, "step")
+    hidden = window.config_panel.fields["hidden_size"]
+    hidden.setValue(3)
+    assert window.model.session.config.hidden_size == 3
+    assert window.weights.views["weight_hh"].values().shape == (3, 3)
+    assert window.step_view.vectors["hidden"].values().shape == (3, 1)
+    assert window.model.t == 0 and window.model.phase == "hidden"
+    window.config_panel.fields["order"].setCurrentText("textbook")
+    assert "textbook order" in window.status.text()
+    window.config_panel.fields["bidirectional"].setChecked(True)
+    assert window.direction_box.isEnabled()
+    window.direction_box.setCurrentIndex(1)
+    assert window.model.direction == 1 and window.model.t == 2  # a reverse cell starts at the last timestep
+
+
+def test_a_config_too_big_for_memory_is_refused_in_place(qtbot, window, monkeypatch):
+    monkeypatch.setattr("rnn_stepper.core.config.memory_budget", lambda: 64 << 10)  # a 64 KiB machine
+    before = window.model.session
+    window.config_panel.fields["hidden_size"].setValue(200)
+    assert window.model.session is before
+    assert window.config_panel.fields["hidden_size"].value() == 2  # the form shows the session still open
+    assert "this trace would need about" in window.config_panel.error.text()
+    assert "use a smaller model" in window.statusBar().currentMessage()
+
+
+def test_an_invalid_cell_is_marked_and_the_rest_of_the_table_is_kept(qtbot, window):
+    table = window.input_editor.table
+    table.item(1, 2).setText("two")
+    assert "'two' is not a number" in window.input_editor.message.text()
+    assert table.item(1, 2).text() == "two"
+    assert table.item(1, 2).background().color().name() == "#ffd6d6"
+    assert window.model.sequence()[0, 1, 2] == 2.0  # the session keeps its last good input
+    table.item(0, 0).setText("1.5")  # another edit still goes through, and the bad cell stays as typed
+    assert window.model.sequence()[0, 0, 0] == 1.5
+    assert table.item(1, 2).text() == "two"
+    table.item(1, 2).setText("2.5")
+    assert window.model.sequence()[0, 1, 2] == 2.5 and window.input_editor.invalid == {}
+    assert window.model.trace.bitwise_equal
+
+
+def test_rows_and_presets(qtbot, window):
+    editor = window.input_editor
+    editor.add_row()
+    assert window.model.seq_len == 4 and editor.table.rowCount() == 4
+    editor.table.setCurrentCell(0, 0)
+    editor.remove_row()
+    assert window.model.sequence()[0, 0].tolist() == [2.0] * 5
+    editor.fill("sine")
+    assert window.model.seq_len == 3 and window.model.trace.bitwise_equal
+    editor.fill("word", "hello")
+    assert window.model.session.config.input_size == 4 and window.model.seq_len == 5
+    assert editor.table.columnCount() == 4
+    editor.fill("notebook")
+    assert window.model.sequence()[0, :, 0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+def test_double_click_a_weight_type_a_value_and_the_comparison_updates(qtbot, window):
+    click(qtbot, window, "step")
+    before = window.comparison.plotted()[1].copy()
+    view = window.weights.views["weight_ih"]
+    where = view.cell_widget_pos(0, 1)
+    # What a real double-click sends: press, release, double-click, release.
+    qtbot.mouseClick(view.viewport(), QtCore.Qt.LeftButton, pos=where)
+    qtbot.mouseDClick(view.viewport(), QtCore.Qt.LeftButton, pos=where)
+    qtbot.mouseRelease(view.viewport(), QtCore.Qt.LeftButton, pos=where)
+    editor = window.weights.editor
+    assert editor.isVisible() and window.weights.editing == ("weight_ih", 0, 1)
+    editor.clear()
+    qtbot.keyClicks(editor, "oops")
+    qtbot.keyClick(editor, QtCore.Qt.Key_Return)
+    assert editor.isVisible() and "'oops' is not a number" in editor.toolTip()
+    editor.clear()
+    qtbot.keyClicks(editor, "2.5")
+    qtbot.keyClick(editor, QtCore.Qt.Key_Return)
+    assert not editor.isVisible()
+    assert window.model.session.weights["weight_ih_l0"][0, 1].item() == 2.5
+    after = window.comparison.plotted()
+    assert window.model.position == 4 and not np.array_equal(after[1], before)
+    assert np.array_equal(after[1], after[2]) and window.comparison.verdict_text().startswith("bitwise identical")
+
+
+def test_hovering_a_cell_shows_its_exact_value_and_index(qtbot, window):
+    view = window.weights.views["weight_hh"]
+    view._hovered(view.cell_scene_pos(1, 0))
+    value = np.float32(window.model.session.weights["weight_hh_l0"][1, 0].item())
+    assert view.hover_text == f"Whh[1, 0] = {value!s}" == "Whh[1, 0] = 0.2582553"
+
+
+def test_big_models_draw_images_without_per_cell_text(qtbot):
+    config = RNNConfig(input_size=64, hidden_size=64)
+    model = StepperModel(make_session(config, np.ones((20, 64)), seed=0))
+    w = MainWindow(model)
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    model.step()
+    assert w.weights.views["weight_hh"].cell_texts() == []
+    assert w.weights.views["weight_hh"].values().shape == (64, 64)
+    assert len(w.comparison.manual_curves) == 8  # units 0–7 are plotted; the heatmap shows all 64
