@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test trace bench clean system-deps
 
-run: $(STAMP)
+run: $(STAMP) system-deps
 	$(PY) -m rnn_stepper $(ARGS)
 
 trace: $(STAMP)
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-# Qt's offscreen platform still links libEGL, libxkbcommon and fontconfig; Debian images may lack them.
+# Qt links libEGL, libxkbcommon, fontconfig and (on a real display) the xcb libraries; Debian images may lack them.
 system-deps:
 	@bash .ci/system-deps
 

@@ -38,14 +38,15 @@ class StepperModel:
     A click on Step reveals the rest of the current timestep (the notebook's loop body); Step phase reveals one
     phase. The cursor walks the shown cell's timesteps in that cell's order (T-1 … 0 for a reverse cell).
 
-    Events: `trace` (a new session was computed), `cursor` (position or shown cell moved), `message` (a note
-    for the user, e.g. what a config change kept).
+    Events: `trace` (a new session was computed), `cell` (another layer, direction or batch row is on show),
+    `cursor` (position moved; also after each of the others), `message` (a note for the user, e.g. what a
+    config change kept).
     """
 
     phases = PHASES
 
     def __init__(self, session: Session | None = None) -> None:
-        self.events = SimpleNamespace(trace=Signal(), cursor=Signal(), message=Signal())
+        self.events = SimpleNamespace(trace=Signal(), cell=Signal(), cursor=Signal(), message=Signal())
         self._session = session or make_session()
         self._trace = compute_trace(self._session)
         self._position = 0
@@ -161,6 +162,7 @@ class StepperModel:
         batch = self._batch if batch is None else max(0, min(self._trace.batch_size - 1, batch))
         if (layer, direction, batch) != (self._layer, self._direction, self._batch):
             self._layer, self._direction, self._batch = layer, direction, batch
+            self.events.cell.emit()
             self.events.cursor.emit()
 
     # --- changing the session: each recomputes the trace once and keeps the cursor ------------------------

@@ -118,33 +118,52 @@ def test_a_config_too_big_for_memory_is_refused_in_place(qtbot, window, monkeypa
     assert "use a smaller model" in window.statusBar().currentMessage()
 
 
+def type_into(qtbot, table, row, column, text):
+    """Select a cell, press F2, type, press Enter: as a person edits the table from the keyboard."""
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(row, column))
+    qtbot.keyClick(table, QtCore.Qt.Key_F2)
+    [editor] = [e for e in table.viewport().findChildren(QtWidgets.QLineEdit) if e.isVisible()]
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, QtCore.Qt.Key_Return)
+    qtbot.waitUntil(lambda: table.state() != QtWidgets.QAbstractItemView.EditingState)  # the commit is queued
+
+
+def cell_text(table, row, column):
+    return table.model().index(row, column).data()
+
+
 def test_an_invalid_cell_is_marked_and_the_rest_of_the_table_is_kept(qtbot, window):
+    window.side.widget().setCurrentIndex(1)  # the Input tab
     table = window.input_editor.table
-    table.item(1, 2).setText("two")
+    type_into(qtbot, table, 1, 2, "two")
     assert "'two' is not a number" in window.input_editor.message.text()
-    assert table.item(1, 2).text() == "two"
-    assert table.item(1, 2).background().color().name() == "#ffd6d6"
+    assert cell_text(table, 1, 2) == "two"
+    assert table.model().index(1, 2).data(QtCore.Qt.BackgroundRole).name() == "#ffd6d6"
+    assert "is not a number" in table.model().index(1, 2).data(QtCore.Qt.ToolTipRole)
     assert window.model.sequence()[0, 1, 2] == 2.0  # the session keeps its last good input
-    table.item(0, 0).setText("1.5")  # another edit still goes through, and the bad cell stays as typed
+    type_into(qtbot, table, 0, 0, "1.5")  # another edit still goes through, and the bad cell stays as typed
     assert window.model.sequence()[0, 0, 0] == 1.5
-    assert table.item(1, 2).text() == "two"
-    table.item(1, 2).setText("2.5")
-    assert window.model.sequence()[0, 1, 2] == 2.5 and window.input_editor.invalid == {}
+    assert cell_text(table, 1, 2) == "two"
+    type_into(qtbot, table, 1, 2, "2.5")
+    assert window.model.sequence()[0, 1, 2] == 2.5 and window.input_editor.cells.invalid == {}
+    assert window.input_editor.message.text() == ""
     assert window.model.trace.bitwise_equal
 
 
 def test_rows_and_presets(qtbot, window):
     editor = window.input_editor
     editor.add_row()
-    assert window.model.seq_len == 4 and editor.table.rowCount() == 4
-    editor.table.setCurrentCell(0, 0)
+    assert window.model.seq_len == 4 and editor.cells.rowCount() == 4
+    editor.table.setCurrentIndex(editor.cells.index(0, 0))
     editor.remove_row()
     assert window.model.sequence()[0, 0].tolist() == [2.0] * 5
     editor.fill("sine")
     assert window.model.seq_len == 3 and window.model.trace.bitwise_equal
     editor.fill("word", "hello")
     assert window.model.session.config.input_size == 4 and window.model.seq_len == 5
-    assert editor.table.columnCount() == 4
+    assert editor.cells.columnCount() == 4
     editor.fill("notebook")
     assert window.model.sequence()[0, :, 0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
 

@@ -108,21 +108,95 @@ class ConfigPanel(QtWidgets.QWidget):
             self.refresh()
 
 
+class SequenceTable(QtCore.QAbstractTableModel):
+    """The input of the batch row on show as a Qt table model: it reads the stepper model's sequence on demand,
+    so a 1,000-step sequence costs no widgets. Text typed that is not a number is kept here, per cell, until it
+    is fixed: it is the user's unsaved typing, not a number of the session."""
+
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.invalid: dict[tuple[int, int], str] = {}
+        self.rows = self.model.sequence()[self.model.batch]
+        model.events.trace.connect(self.reload)
+        model.events.cell.connect(self.reload)
+        model.events.cursor.connect(self.mark_current_row)
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.rows = self.model.sequence()[self.model.batch]
+        T, width = self.rows.shape
+        self.invalid = {k: v for k, v in self.invalid.items() if k[0] < T and k[1] < width}
+        self.endResetModel()
+
+    def mark_current_row(self) -> None:
+        self.headerDataChanged.emit(QtCore.Qt.Vertical, 0, max(self.rowCount() - 1, 0))
+
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.rows.shape[0]
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.rows.shape[1]
+
+    def flags(self, index):
+        return super().flags(index) | QtCore.Qt.ItemIsEditable
+
+    def data(self, index, role=QtCore.Qt.DisplayRole):
+        key = (index.row(), index.column())
+        if role in (QtCore.Qt.DisplayRole, QtCore.Qt.EditRole):
+            return self.invalid.get(key, str(self.rows[key]))
+        if role == QtCore.Qt.BackgroundRole and key in self.invalid:
+            return QtGui.QColor(INVALID_CELL)
+        if role == QtCore.Qt.ToolTipRole and key in self.invalid:
+            return self.problem(*key)
+        return None
+
+    def headerData(self, section, orientation, role=QtCore.Qt.DisplayRole):
+        if role != QtCore.Qt.DisplayRole:
+            return None
+        if orientation == QtCore.Qt.Horizontal:
+            return str(section)
+        return ("▶ " if section == self.model.t else "") + f"t={section}"
+
+    def problem(self, t: int, i: int) -> str:
+        try:
+            parse_number(self.invalid[t, i])
+            return ""
+        except InputError as exc:
+            return self.tr("t={0}, column {1}: {2}").format(t, i, exc)
+
+    def setData(self, index, value, role=QtCore.Qt.EditRole) -> bool:
+        if role != QtCore.Qt.EditRole or not index.isValid():
+            return False
+        t, i = index.row(), index.column()
+        try:
+            number = parse_number(str(value))
+        except InputError:
+            self.invalid[t, i] = str(value)
+            self.dataChanged.emit(index, index)
+            self.model.events.message.emit(self.problem(t, i))
+            return True
+        self.invalid.pop((t, i), None)
+        rows = self.model.sequence()
+        rows[self.model.batch, t, i] = number
+        self.model.set_sequence(rows)
+        return True
+
+
 class InputEditor(QtWidgets.QWidget):
     """The input sequence as a table: T rows × input_size columns of the batch row on show.
 
     A cell that is not a number is marked in place, with a message, and kept as typed; the session keeps its last
     good input until the cell is fixed, and nothing else in the table is lost."""
 
-    PRESETS = ("notebook", "sine", "random", "word")
-
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.table = QtWidgets.QTableWidget()
+        self.cells = SequenceTable(model, self)
+        self.table = QtWidgets.QTableView()
+        self.table.setModel(self.cells)
         self.table.setToolTip(self.tr("Double-click a cell to type a number"))
-        self.table.itemChanged.connect(self.cell_edited)
-        self.invalid: dict[tuple[int, int], str] = {}  # what the user typed that is not a number yet
+        self.table.horizontalHeader().setDefaultSectionSize(64)
         add = QtWidgets.QPushButton(self.tr("Add row"))
         add.setToolTip(self.tr("Append a timestep (zeros)"))
         add.clicked.connect(self.add_row)
@@ -144,6 +218,8 @@ class InputEditor(QtWidgets.QWidget):
         self.message = QtWidgets.QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020")
+        self.cells.dataChanged.connect(self.show_problems)
+        self.cells.modelReset.connect(self.show_problems)
         rows = QtWidgets.QHBoxLayout()
         rows.addWidget(add)
         rows.addWidget(remove)
@@ -156,67 +232,11 @@ class InputEditor(QtWidgets.QWidget):
         layout.addWidget(self.message)
         layout.addLayout(rows)
         layout.addLayout(presets)
-        model.events.trace.connect(self.refresh)
-        model.events.cursor.connect(self.mark_current_row)
-        self.refresh()
 
-    def refresh(self) -> None:
-        rows = self.model.sequence()[self.model.batch]
-        T, width = rows.shape
-        self.table.blockSignals(True)
-        self.table.setRowCount(T)
-        self.table.setColumnCount(width)
-        self.table.setHorizontalHeaderLabels([str(i) for i in range(width)])
-        self.invalid = {k: v for k, v in self.invalid.items() if k[0] < T and k[1] < width}
-        for t in range(T):
-            for i in range(width):
-                item = self.table.item(t, i) or QtWidgets.QTableWidgetItem()
-                self.table.setItem(t, i, item)
-                if (t, i) in self.invalid:
-                    self._mark(item, self.invalid[t, i])
-                else:
-                    item.setText(str(rows[t, i]))
-                    item.setData(QtCore.Qt.BackgroundRole, None)
-                    item.setToolTip("")
-        self.table.blockSignals(False)
-        self.table.resizeColumnsToContents()
-        self.mark_current_row()
-
-    def _mark(self, item: QtWidgets.QTableWidgetItem, text: str) -> None:
-        """Keep what was typed, tint the cell and say what is wrong with it."""
-        try:
-            parse_number(text)
-            problem = ""
-        except InputError as exc:
-            problem = str(exc)
-        item.setText(text)
-        item.setBackground(QtGui.QColor(INVALID_CELL))
-        item.setToolTip(self.tr("t={0}, column {1}: {2}").format(item.row(), item.column(), problem))
-
-    def mark_current_row(self) -> None:
-        """The timestep on show carries a ▶ in its row header."""
-        current = self.model.t
-        self.table.setVerticalHeaderLabels(
-            [("▶ " if t == current else "") + f"t={t}" for t in range(self.table.rowCount())])
-
-    def cell_edited(self, item: QtWidgets.QTableWidgetItem) -> None:
-        t, i = item.row(), item.column()
-        text = item.text()
-        try:
-            value = parse_number(text)
-        except InputError as exc:
-            self.invalid[t, i] = text
-            self.table.blockSignals(True)
-            self._mark(item, text)
-            self.table.blockSignals(False)
-            self.message.setText(self.tr("t={0}, column {1}: {2}").format(t, i, exc))
-            self.model.events.message.emit(self.message.text())
-            return
-        self.invalid.pop((t, i), None)
-        self.message.setText("" if not self.invalid else self.message.text())
-        rows = self.model.sequence()
-        rows[self.model.batch, t, i] = value
-        self.model.set_sequence(rows)
+    def show_problems(self, *_) -> None:
+        problems = [self.cells.problem(*key) for key in sorted(self.cells.invalid)]
+        self.message.setText(problems[0] + (self.tr(" (and {0} more)").format(len(problems) - 1)
+                                            if len(problems) > 1 else "") if problems else "")
 
     def add_row(self) -> None:
         rows = self.model.sequence()
@@ -227,9 +247,9 @@ class InputEditor(QtWidgets.QWidget):
         if rows.shape[1] <= 1:
             self.message.setText(self.tr("A sequence needs at least one timestep."))
             return
-        selected = self.table.currentRow()
+        selected = self.table.currentIndex().row()
         t = selected if 0 <= selected < rows.shape[1] else rows.shape[1] - 1
-        self.invalid = {(r if r < t else r - 1, c): v for (r, c), v in self.invalid.items() if r != t}
+        self.cells.invalid = {(r if r < t else r - 1, c): v for (r, c), v in self.cells.invalid.items() if r != t}
         self.model.set_sequence(np.delete(rows, t, axis=1))
 
     def fill(self, preset: str, word: str = "") -> None:
@@ -254,6 +274,5 @@ class InputEditor(QtWidgets.QWidget):
                 rows[:, t, vocabulary.index(ch)] = 1.0
             self.model.events.message.emit(self.tr("One-hot '{0}': columns are {1}").format(
                 word, " ".join(vocabulary)))
-        self.invalid.clear()
-        self.message.setText("")
+        self.cells.invalid.clear()
         self.model.set_sequence(rows)

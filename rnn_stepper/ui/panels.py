@@ -56,33 +56,41 @@ class WeightsPanel(QtWidgets.QWidget):
         self.editor.returnPressed.connect(self.commit_edit)
         self.editor.installEventFilter(self)
         self.editing: tuple[str, int, int] | None = None
+        # Matrices are redrawn when they change; a step only moves the highlight.
         model.events.trace.connect(self.refresh)
-        model.events.cursor.connect(self.refresh)
+        model.events.cell.connect(self.refresh)
+        model.events.cursor.connect(self.highlight)
         self.refresh()
 
     def names(self) -> dict[str, str]:
         suffix = cell_suffix(self.model.layer, self.model.direction)
         return {kind: kind + suffix for kind in self.views}
 
+    TITLES = {"weight_ih": "W<sub>ih</sub> (W<sub>xh</sub>)", "weight_hh": "W<sub>hh</sub>",
+              "bias_ih": "b<sub>ih</sub>", "bias_hh": "b<sub>hh</sub>"}
+
     def refresh(self) -> None:
         weights = self.model.session.weights
-        phase = self.model.phase
-        titles = {"weight_ih": "W<sub>ih</sub> (W<sub>xh</sub>)", "weight_hh": "W<sub>hh</sub>",
-                  "bias_ih": "b<sub>ih</sub>", "bias_hh": "b<sub>hh</sub>"}
         names = self.names()
         for kind, name in names.items():
             view = self.views[kind]
             view.setVisible(name in weights)
             if name not in weights:
                 continue
-            values = weights[name].detach().numpy()
             # A matrix and its bias share one symmetric colour scale.
             pair = [weights[n] for n in (names[kind.replace("bias", "weight")], names[kind.replace("weight", "bias")])
                     if n in weights]
-            scale = max(float(p.detach().abs().max()) for p in pair)
-            view.set_title(f"{titles[kind]} {'×'.join(str(n) for n in values.shape)}",
-                           active=kind in PHASE_USES.get(phase, ()))
-            view.set_matrix(values, levels=scale)
+            view.set_matrix(weights[name].detach().numpy(), levels=max(float(p.detach().abs().max()) for p in pair))
+        self.highlight()
+
+    def highlight(self) -> None:
+        """Frame the parameters the phase on show reads."""
+        weights = self.model.session.weights
+        used = PHASE_USES.get(self.model.phase, ())
+        for kind, name in self.names().items():
+            if name in weights:
+                shape = "×".join(str(n) for n in weights[name].shape)
+                self.views[kind].set_title(f"{self.TITLES[kind]} {shape}", active=kind in used)
 
     def begin_edit(self, kind: str, r: int, c: int) -> None:
         view = self.views[kind]

@@ -32,10 +32,13 @@ def font_pt() -> float:
 
 
 def short(value: float) -> str:
-    """A number that fits in a heatmap cell: 3 significant digits."""
+    """A number that fits in a heatmap cell: 3 significant digits, 2 when 3 would need more than 6 characters."""
     if not np.isfinite(value):
         return "nan" if np.isnan(value) else ("inf" if value > 0 else "-inf")
-    return f"{value:.3g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.1e}"
+    if value != 0 and abs(value) < 1e-3:
+        return f"{value:.1e}"
+    text = f"{value:.3g}"
+    return text if len(text) <= 6 else f"{value:.2g}"
 
 
 def exact(value: np.floating) -> str:
