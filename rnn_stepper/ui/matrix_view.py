@@ -34,7 +34,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.showAxes(True, showValues=(True, True, False, False), size=18)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
         self.image.setTransform(QtGui.QTransform().translate(-0.5, -0.5))  # cell (r, c) centred on (c, r)
         self.plot.addItem(self.image)
         self.colorbar = None
@@ -47,6 +47,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._values = np.zeros((0, 0), dtype=np.float32)
         self._texts: list[pg.TextItem] = []
         self._text_shape: tuple[int, int] | None = None
+        self._texts_stale = False
+        self._title: tuple | None = None
         self._row_labels: list[str] | None = None
         self._col_labels: list[str] | None = None
         self.hover_text = ""
@@ -84,6 +86,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def set_title(self, title: str, active: bool = False, subtitle: str = "") -> None:
         """The title over the cells; the phase being shown is drawn in the accent colour with a frame."""
+        if (title, active, subtitle) == self._title:
+            return  # relaying out a title costs more than the rest of a step
+        self._title = (title, active, subtitle)
         color = style.ACTIVE if active else style.FOREGROUND
         html = f"<span style='color:{color}; font-size:{style.font_pt():.0f}pt'>{'<b>' + title + '</b>' if active else title}"
         if subtitle:
@@ -104,27 +109,41 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self.plot.getAxis(axis).setTicks([ticks, []])
 
     def _update_texts(self) -> None:
+        """Write the numbers, but only while they can be read: hidden text costs nothing per step."""
         rows, cols = self._values.shape
         if rows * cols > MAX_TEXT_CELLS:
             self._clear_texts()
             return
         if self._text_shape != (rows, cols):
             self._clear_texts()
+            font = QtGui.QFont()
+            font.setPointSizeF(style.font_pt() * 0.85)
             for r in range(rows):
                 for c in range(cols):
                     item = pg.TextItem(anchor=(0.5, 0.5))
+                    item.setFont(font)
                     item.setPos(c, r)
                     self.plot.addItem(item)
                     self._texts.append(item)
             self._text_shape = (rows, cols)
-        flat = self._values.ravel()
-        font = QtGui.QFont()
-        font.setPointSizeF(style.font_pt() * 0.85)
-        for item, value in zip(self._texts, flat):
-            item.setText("" if np.isnan(value) else style.short(value))
-            item.setColor(style.text_on(value, self.image.levels))
-            item.setFont(font)
-        self._place_texts()
+        readable = self._cells_readable()
+        if readable:
+            levels = self.image.levels
+            for item, value in zip(self._texts, self._values.ravel()):
+                item.setText("" if np.isnan(value) else style.short(value))
+                item.setColor(style.text_on(value, levels))
+        self._texts_stale = not readable
+        self._show_texts(readable)
+
+    def _show_texts(self, visible: bool) -> None:
+        if self._texts and self._texts[0].isVisible() != visible:
+            for item in self._texts:
+                item.setVisible(visible)
+
+    def _cells_readable(self) -> bool:
+        rows, cols = self._values.shape
+        rect = self.plot.vb.sceneBoundingRect()
+        return rect.width() / max(cols, 1) >= MIN_CELL_PX[0] and rect.height() / max(rows, 1) >= MIN_CELL_PX[1]
 
     def _clear_texts(self) -> None:
         for item in self._texts:
@@ -133,14 +152,14 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._text_shape = None
 
     def _place_texts(self) -> None:
-        """Show the numbers only while a cell is big enough on screen to hold one."""
+        """On a resize: show the numbers only while a cell is big enough on screen to hold one."""
         if not self._texts:
             return
-        rows, cols = self._values.shape
-        rect = self.plot.vb.sceneBoundingRect()
-        big_enough = rect.width() / max(cols, 1) >= MIN_CELL_PX[0] and rect.height() / max(rows, 1) >= MIN_CELL_PX[1]
-        for item in self._texts:
-            item.setVisible(big_enough)
+        readable = self._cells_readable()
+        if readable and self._texts_stale:
+            self._update_texts()
+        else:
+            self._show_texts(readable)
 
     @property
     def texts_visible(self) -> bool:

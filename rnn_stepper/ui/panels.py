@@ -18,6 +18,9 @@ from .matrix_view import MatrixView
 # Which parameters each phase reads: they are highlighted while it is shown.
 PHASE_USES = {"input_projection": ("weight_ih", "bias_ih"), "recurrent_term": ("weight_hh", "bias_hh")}
 MAX_PLOTTED_UNITS = 8
+MAX_MARKERS = 200  # longer sequences draw lines only: thousands of markers cost a frame and show nothing more
+
+
 
 
 def parse_number(text: str) -> float:
@@ -287,8 +290,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.diff_plot.setLogMode(y=True)
         self.diff_plot.showGrid(x=True, y=True, alpha=0.2)
         self.diff_plot.setLabel("bottom", "t")
-        self.diff_curve = self.diff_plot.plot(pen=pg.mkPen(style.ACTIVE, width=2), symbol="o", symbolSize=6,
-                                              symbolBrush=style.ACTIVE)
+        self.diff_curve = self.diff_plot.plot()
         self.verdict = pg.TextItem(anchor=(0.5, 0.5), color=style.FOREGROUND)
         self.verdict.setParentItem(self.diff_plot.getPlotItem().vb)
         self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
@@ -310,11 +312,25 @@ class ComparisonPanel(QtWidgets.QWidget):
             plot.removeItem(curve)
         self.legend.clear()
         self.manual_curves, self.reference_curves = [], []
+        T = self.model.seq_len
         for u in range(self.units()):
             color = style.UNIT_COLORS[u % len(style.UNIT_COLORS)]
-            self.reference_curves.append(plot.plot(pen=pg.mkPen(color, width=2), name=f"h[{u}] nn.RNN"))
-            self.manual_curves.append(plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=color,
-                                                symbolPen=pg.mkPen("#000000", width=1), name=f"h[{u}] manual"))
+            smooth = T <= MAX_MARKERS  # antialiasing thousands of segments costs more than a frame
+            self.reference_curves.append(plot.plot(pen=pg.mkPen(color, width=2), name=f"h[{u}] nn.RNN",
+                                                   antialias=smooth))
+            if T <= MAX_MARKERS:
+                manual = plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=color,
+                                   symbolPen=pg.mkPen("#000000", width=1), name=f"h[{u}] manual")
+            else:  # a wide pale band under nn.RNN's thin line
+                band = pg.mkColor(color)
+                band.setAlpha(90)
+                manual = plot.plot(pen=pg.mkPen(band, width=5), name=f"h[{u}] manual", antialias=False)
+            manual.setZValue(-1 if T > MAX_MARKERS else 1)
+            self.manual_curves.append(manual)
+        self.diff_curve.setPen(pg.mkPen(style.ACTIVE, width=2))
+        self.diff_curve.setSymbol("o" if T <= MAX_MARKERS else None)
+        self.diff_curve.setSymbolBrush(style.ACTIVE)
+        self.diff_curve.setSymbolSize(6)
         T = self.model.seq_len
         for p in (self.values_plot, self.diff_plot):
             p.setXRange(-0.5, max(T - 0.5, 0.5), padding=0.02)
@@ -323,7 +339,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         hidden = self.model.session.config.hidden_size
         shown = "" if hidden <= MAX_PLOTTED_UNITS else self.tr(" (units 0–{0} of {1})").format(
             MAX_PLOTTED_UNITS - 1, hidden)
-        plot.setTitle(self.tr("Hidden state over t: ● by hand, — nn.RNN") + shown, size="9pt")
+        legend = self.tr("● by hand, — nn.RNN") if T <= MAX_MARKERS else self.tr("wide band by hand, thin line nn.RNN")
+        plot.setTitle(self.tr("Hidden state over t: ") + legend + shown, size="9pt")
         self.diff_plot.setTitle(self.tr("|by hand − nn.RNN| per step (log scale)"), size="9pt")
         self.refresh()
 
@@ -378,10 +395,11 @@ class SequencePanel(QtWidgets.QWidget):
         self.norm_plot.setMenuEnabled(False)
         self.norm_plot.setLabel("bottom", "t")
         self.norm_plot.setTitle("‖h_t‖", size="9pt")
-        self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.MANUAL, width=2), symbol="o", symbolSize=5,
-                                              symbolBrush=style.MANUAL)
+        self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
         self.radius = QtWidgets.QLabel()
         self.radius.setWordWrap(True)
+        model.events.trace.connect(self.restyle)
+        self.restyle()
         right = QtWidgets.QVBoxLayout()
         right.addWidget(self.norm_plot, 1)
         right.addWidget(self.radius)
@@ -392,6 +410,11 @@ class SequencePanel(QtWidgets.QWidget):
         model.events.trace.connect(self.refresh)
         model.events.cursor.connect(self.refresh)
         self.refresh()
+
+    def restyle(self) -> None:
+        self.norm_curve.setSymbol("o" if self.model.seq_len <= MAX_MARKERS else None)
+        self.norm_curve.setSymbolBrush(style.MANUAL)
+        self.norm_curve.setSymbolSize(5)
 
     def refresh(self) -> None:
         m = self.model
