@@ -175,14 +175,13 @@ class StepPanel(QtWidgets.QWidget):
         self.explanation = QtWidgets.QLabel()
         self.explanation.setWordWrap(True)
         self.explanation.setStyleSheet("color: #444")
-        text = QtWidgets.QHBoxLayout()
-        text.addWidget(self.equation, 3)
-        text.addWidget(self.explanation, 2)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
+        layout.setSpacing(2)
         layout.addWidget(self.heading)
+        layout.addWidget(self.explanation)
         layout.addLayout(row, 1)
-        layout.addLayout(text)
+        layout.addWidget(self.equation)
         model.events.trace.connect(self.refresh)
         model.events.cursor.connect(self.refresh)
         self.refresh()
@@ -311,20 +310,21 @@ class ComparisonPanel(QtWidgets.QWidget):
         for curve in self.manual_curves + self.reference_curves:
             plot.removeItem(curve)
         self.legend.clear()
+        self.legend.setColumnCount(min(self.units(), 4))
         self.manual_curves, self.reference_curves = [], []
         T = self.model.seq_len
         for u in range(self.units()):
             color = style.UNIT_COLORS[u % len(style.UNIT_COLORS)]
             smooth = T <= MAX_MARKERS  # antialiasing thousands of segments costs more than a frame
-            self.reference_curves.append(plot.plot(pen=pg.mkPen(color, width=2), name=f"h[{u}] nn.RNN",
-                                                   antialias=smooth))
+            # One legend entry per unit (its colour); the title says which marks are which.
+            self.reference_curves.append(plot.plot(pen=pg.mkPen(color, width=2), name=f"h[{u}]", antialias=smooth))
             if T <= MAX_MARKERS:
                 manual = plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=color,
-                                   symbolPen=pg.mkPen("#000000", width=1), name=f"h[{u}] manual")
+                                   symbolPen=pg.mkPen("#000000", width=1))
             else:  # a wide pale band under nn.RNN's thin line
                 band = pg.mkColor(color)
                 band.setAlpha(90)
-                manual = plot.plot(pen=pg.mkPen(band, width=5), name=f"h[{u}] manual", antialias=False)
+                manual = plot.plot(pen=pg.mkPen(band, width=5), antialias=False)
             manual.setZValue(-1 if T > MAX_MARKERS else 1)
             self.manual_curves.append(manual)
         self.diff_curve.setPen(pg.mkPen(style.ACTIVE, width=2))
