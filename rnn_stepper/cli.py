@@ -18,14 +18,22 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def whole_number(minimum: int):
+    """An argparse type: a whole number of at least `minimum`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+positive_int = whole_number(1)
 
 
 def add_session_options(parser: argparse.ArgumentParser) -> None:
@@ -76,22 +84,12 @@ def window_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog=PROG, description="Step through torch.nn.RNN's forward pass, one phase at a time. "
                                                   "With no command, opens the window.")
     add_session_options(parser)
     window = parser.add_argument_group("window")
-    window.add_argument("--steps", type=non_negative_int, default=0, metavar="N",
+    window.add_argument("--steps", type=whole_number(0), default=0, metavar="N",
                         help="open with N timesteps already stepped")
     window.add_argument("--screenshot", metavar="FILE.png",
                         help="render the window to a PNG after --steps and exit (no screen needed)")

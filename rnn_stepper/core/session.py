@@ -61,28 +61,9 @@ class Session:
         return build_module(self.config, self.weights)
 
 
-def seeded_weights(config: RNNConfig, seed: int) -> dict[str, torch.Tensor]:
-    """The weights `torch.manual_seed(seed); nn.RNN(...)` draws, without touching the caller's RNG.
-
-    They are always drawn in float32, as the notebook does, and then converted: switching to float64 shows the
-    same model in more precision rather than a different model.
-    """
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        module = nn.RNN(
-            config.input_size,
-            config.hidden_size,
-            num_layers=config.num_layers,
-            nonlinearity=config.nonlinearity,
-            bias=config.bias,
-            batch_first=config.batch_first,
-            bidirectional=config.bidirectional,
-        )
-    return {name: p.detach().to(config.torch_dtype).clone() for name, p in module.state_dict().items()}
-
-
-def build_module(config: RNNConfig, weights: dict[str, torch.Tensor]) -> nn.RNN:
-    module = nn.RNN(
+def new_module(config: RNNConfig, dtype: torch.dtype | None = None) -> nn.RNN:
+    """An `nn.RNN` with this config's options, its parameters freshly drawn from torch's global RNG."""
+    return nn.RNN(
         config.input_size,
         config.hidden_size,
         num_layers=config.num_layers,
@@ -91,8 +72,25 @@ def build_module(config: RNNConfig, weights: dict[str, torch.Tensor]) -> nn.RNN:
         batch_first=config.batch_first,
         dropout=config.dropout if config.num_layers > 1 else 0.0,
         bidirectional=config.bidirectional,
-        dtype=config.torch_dtype,
+        dtype=dtype or config.torch_dtype,
     )
+
+
+def seeded_weights(config: RNNConfig, seed: int) -> dict[str, torch.Tensor]:
+    """The weights `torch.manual_seed(seed); nn.RNN(...)` draws, without touching the caller's RNG.
+
+    They are always drawn in float32, as the notebook does, and then converted: switching to float64 shows the
+    same model in more precision rather than a different model.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        module = new_module(config, dtype=torch.float32)
+    return {name: p.detach().to(config.torch_dtype).clone() for name, p in module.state_dict().items()}
+
+
+def build_module(config: RNNConfig, weights: dict[str, torch.Tensor]) -> nn.RNN:
+    """The `nn.RNN` a user would build for these weights: parameters requiring grad, in eval mode."""
+    module = new_module(config)
     module.load_state_dict(weights)
     return module.eval()
 

@@ -17,7 +17,6 @@ from functools import cached_property
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 from .config import cell_suffix
@@ -273,15 +272,12 @@ def layer_references(session: Session, x, h0, reference_output) -> list[torch.Te
     references = []
     layer_input = x
     for layer in range(config.num_layers - 1):
-        one = nn.RNN(
-            config.layer_input_size(layer), config.hidden_size, num_layers=1, nonlinearity=config.nonlinearity,
-            bias=config.bias, bidirectional=config.bidirectional, dtype=config.torch_dtype,
-        ).eval()
-        one.load_state_dict({
-            name.replace(cell_suffix(layer, 0), cell_suffix(0, 0)): value
-            for name, value in session.weights.items()
-            if name.endswith(cell_suffix(layer, 0)) or name.endswith(cell_suffix(layer, 1))
-        })
+        one = build_module(
+            config.replace(input_size=config.layer_input_size(layer), num_layers=1, batch_first=False, dropout=0.0),
+            {name.replace(cell_suffix(layer, 0), cell_suffix(0, 0)): value
+             for name, value in session.weights.items()
+             if name.endswith(cell_suffix(layer, 0)) or name.endswith(cell_suffix(layer, 1))},
+        )
         layer_input, _ = one(layer_input, h0[layer * D:(layer + 1) * D])
         references.append(layer_input)
     references.append(to_time_major(session, reference_output))
