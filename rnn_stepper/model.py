@@ -40,14 +40,16 @@ class StepperModel:
 
     Events: `trace` (a new session was computed), `cell` (another layer, direction or batch row is on show),
     `cursor` (position moved; also after each of the others), `message` (a note for the user, e.g. what a
-    config change kept).
+    config change kept), `saved` (the session became saved or unsaved).
     """
 
     phases = PHASES
 
     def __init__(self, session: Session | None = None) -> None:
-        self.events = SimpleNamespace(trace=Signal(), cell=Signal(), cursor=Signal(), message=Signal())
+        self.events = SimpleNamespace(trace=Signal(), cell=Signal(), cursor=Signal(), message=Signal(),
+                                      saved=Signal())
         self._session = session or make_session()
+        self._saved = self._session  # the session as last opened or saved: anything else is unsaved work
         self._trace = compute_trace(self._session)
         self._position = 0
         self._layer = self._direction = self._batch = 0
@@ -165,18 +167,46 @@ class StepperModel:
             self.events.cell.emit()
             self.events.cursor.emit()
 
+    # --- saved or not -----------------------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the session differs from the one last opened or saved (moving the cursor does not count)."""
+        return self._session is not self._saved
+
+    def mark_saved(self) -> None:
+        self._saved = self._session
+        self.events.saved.emit()
+
+    def cursor_state(self) -> dict:
+        return {"position": self._position, "layer": self._layer, "direction": self._direction,
+                "batch": self._batch}
+
+    def open_session(self, session: Session, cursor: dict | None = None) -> None:
+        """Show a session from a file, at its saved cursor, as saved."""
+        cursor = cursor or {}
+        self._layer, self._direction, self._batch = (cursor.get(k, 0) for k in ("layer", "direction", "batch"))
+        self._position = cursor.get("position", 0)
+        self.set_session(session)
+        self._position = max(0, min(self.end, self._position))
+        self.events.cursor.emit()
+        self.mark_saved()
+
     # --- changing the session: each recomputes the trace once and keeps the cursor ------------------------
 
     def set_session(self, session: Session) -> None:
+        was_dirty = self.dirty
         self._session = session
         self._trace = compute_trace(session)
         config = session.config
-        self._layer = min(self._layer, config.num_layers - 1)
-        self._direction = min(self._direction, config.num_directions - 1)
-        self._batch = min(self._batch, self._trace.batch_size - 1)
-        self._position = min(self._position, self.end)
+        self._layer = max(0, min(self._layer, config.num_layers - 1))
+        self._direction = max(0, min(self._direction, config.num_directions - 1))
+        self._batch = max(0, min(self._batch, self._trace.batch_size - 1))
+        self._position = max(0, min(self._position, self.end))
         self.events.trace.emit()
         self.events.cursor.emit()
+        if self.dirty != was_dirty:
+            self.events.saved.emit()
 
     def configure(self, **changes) -> None:
         """Change config fields, `seed` or `order`; raises InputError (and changes nothing) when they don't fit."""

@@ -138,3 +138,20 @@ def test_editing_the_sequence_and_its_length():
     assert model.t == 3 and model.trace.bitwise_equal
     model.set_sequence(rows[:, :2])
     assert model.seq_len == 2 and model.at_end
+
+
+def test_a_session_opened_at_its_cursor_is_saved_until_edited():
+    model = StepperModel()
+    assert not model.dirty
+    changes = []
+    model.events.saved.connect(lambda: changes.append(model.dirty))
+    model.step()
+    assert not model.dirty  # moving the cursor is not an edit
+    model.configure(hidden_size=3)
+    assert model.dirty and changes == [True]
+    model.mark_saved()
+    assert not model.dirty and changes == [True, False]
+    config = RNNConfig(input_size=5, hidden_size=2, num_layers=2, bidirectional=True)
+    model.open_session(make_session(config), {"position": 5, "layer": 1, "direction": 1, "batch": 9})
+    assert (model.position, model.layer, model.direction, model.batch) == (5, 1, 1, 0)
+    assert model.t == 1 and not model.dirty

@@ -13,5 +13,9 @@ class InputError(ValueError):
         super().__init__(f"{source}: {message}" if source else message)
 
     def within(self, source: str) -> "InputError":
-        """The same error, said of `source` (a file name or an option)."""
-        return self if self.source else InputError(self.detail, source)
+        """The same error, said of `source` (a file name or an option), which leads what it already names."""
+        if self.source is None:
+            return InputError(self.detail, source)
+        if self.source == source or self.source.startswith(source + ": "):
+            return self
+        return InputError(self.detail, f"{source}: {self.source}")

@@ -1,0 +1,135 @@
+"""`*.rnnstep.json`: a session and its cursor as a document (schema in README.md).
+
+Numbers are written as JSON numbers with the shortest digits that round-trip, so a float32 or float64 weight read
+back is the same bits; NaN and ±Inf are written as the strings "NaN", "Infinity", "-Infinity". Reading builds a
+whole new Session or raises InputError: a bad file never touches the session that is open.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+
+import torch
+
+from .config import RNNConfig
+from .errors import InputError
+from .session import ORDERS, Session
+
+FORMAT = "rnn-stepper/session"
+VERSION = 1
+SUFFIX = ".rnnstep.json"
+MAX_FILE_BYTES = 512 << 20
+
+
+def session_to_document(session: Session, cursor: dict | None = None) -> dict:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "config": session.config.to_dict(),
+        "seed": session.seed,
+        "order": session.order,
+        "weights": {name: _numbers(value.tolist()) for name, value in session.weights.items()},
+        "input": _numbers(session.inputs.tolist()),
+        "batched": session.batched,
+        "h0": None if session.h0 is None else _numbers(session.h0.tolist()),
+        "cursor": dict(cursor or {}),
+    }
+
+
+def document_to_session(doc, source: str = "the session file") -> tuple[Session, dict]:
+    """The Session a document describes and its cursor, or InputError saying what is wrong with it."""
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise InputError("not an RNN Stepper session (no \"format\": \"rnn-stepper/session\")", source)
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InputError("the session has no version number", source)
+    if version > VERSION:
+        raise InputError(f"made by a newer RNN Stepper (session version {version}); this one reads version "
+                         f"{VERSION} — update RNN Stepper to open it", source)
+    try:
+        if not isinstance(doc.get("config"), dict):
+            raise InputError("config is missing")
+        config = RNNConfig.from_dict(doc["config"])
+        order = doc.get("order", "kernel")
+        if order not in ORDERS:
+            raise InputError(f"order must be 'kernel' or 'textbook', got {order!r}")
+        weights = doc.get("weights")
+        if not isinstance(weights, dict):
+            raise InputError("weights are missing")
+        tensors = {str(name): _tensor(values, config, f"weights.{name}") for name, values in weights.items()}
+        inputs = _tensor(doc.get("input"), config, "input")
+        if doc.get("batched") is False and inputs.dim() != 2:
+            raise InputError("batched is false but the input is not (T, input_size)")
+        h0 = None if doc.get("h0") is None else _tensor(doc["h0"], config, "h0")
+        seed = doc.get("seed")
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            raise InputError(f"seed must be a whole number or null, got {seed!r}")
+        session = Session(config, tensors, inputs, h0, order, seed)
+    except InputError as exc:
+        raise exc.within(source) from None
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"inconsistent session ({exc})", source) from None
+    cursor = doc.get("cursor") if isinstance(doc.get("cursor"), dict) else {}
+    cursor = {k: int(v) for k, v in cursor.items()
+              if k in ("position", "layer", "direction", "batch") and isinstance(v, int) and not isinstance(v, bool)}
+    return session, cursor
+
+
+def save_session(path: str, session: Session, cursor: dict | None = None) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`: a failed write leaves the old file."""
+    text = json.dumps(session_to_document(session, cursor), allow_nan=False)
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".rnnstep-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write here ({exc.strerror}); choose another folder", path) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise InputError(f"could not save ({exc.strerror}); the previous file, if any, is unchanged", path) from None
+
+
+def load_session(path: str) -> tuple[Session, dict]:
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"is {size >> 20} MiB, larger than a session can be ({MAX_FILE_BYTES >> 20} MiB)", path)
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", path) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", path) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(f"is damaged: not valid JSON ({str(exc).splitlines()[0][:120]})", path) from None
+    return document_to_session(doc, path)
+
+
+def _numbers(node):
+    if isinstance(node, float) and not math.isfinite(node):
+        return "NaN" if math.isnan(node) else ("Infinity" if node > 0 else "-Infinity")
+    if isinstance(node, list):
+        return [_numbers(v) for v in node]
+    return node
+
+
+def _tensor(values, config: RNNConfig, what: str) -> torch.Tensor:
+    from .files import rectangular
+
+    if values is None:
+        raise InputError(f"{what} is missing")
+    array = rectangular(values, what)  # strings "NaN"/"Infinity" read back as floats
+    return torch.from_numpy(array).to(config.torch_dtype)
