@@ -182,15 +182,16 @@ class StepperModel:
         return {"position": self._position, "layer": self._layer, "direction": self._direction,
                 "batch": self._batch}
 
-    def open_session(self, session: Session, cursor: dict | None = None) -> None:
-        """Show a session from a file, at its saved cursor, as saved."""
+    def open_session(self, session: Session, cursor: dict | None = None, saved: bool = True) -> None:
+        """Show a session from a file at its saved cursor; as saved, unless it is restored unsaved work."""
         cursor = cursor or {}
         self._layer, self._direction, self._batch = (cursor.get(k, 0) for k in ("layer", "direction", "batch"))
         self._position = cursor.get("position", 0)
         self.set_session(session)
         self._position = max(0, min(self.end, self._position))
         self.events.cursor.emit()
-        self.mark_saved()
+        if saved:
+            self.mark_saved()
 
     # --- changing the session: each recomputes the trace once and keeps the cursor ------------------------
 

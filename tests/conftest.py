@@ -3,3 +3,40 @@ import os
 # Before anything can load Qt: tests never open a real window.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path, monkeypatch):
+    """Every test gets its own QSettings and data folder: nothing leaks between tests or into the user's."""
+    try:
+        from PySide6 import QtCore
+    except ImportError:
+        yield
+        return
+    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.IniFormat)
+    QtCore.QSettings.setPath(QtCore.QSettings.IniFormat, QtCore.QSettings.UserScope, str(tmp_path / "settings"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    QtCore.QCoreApplication.setOrganizationName("RNN Stepper tests")
+    QtCore.QCoreApplication.setApplicationName("rnn-stepper-tests")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch, request):
+    """A modal dialog would wait forever offscreen: answers are recorded, unsaved work is discarded on close
+    unless a test asks otherwise."""
+    try:
+        from PySide6 import QtWidgets
+
+        from rnn_stepper.ui.session_files import SessionFiles
+    except ImportError:
+        yield []
+        return
+    shown = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda *args: shown.append(args[1:]))
+    monkeypatch.setattr(SessionFiles, "ask_unsaved", lambda self: QtWidgets.QMessageBox.Discard)
+    yield shown

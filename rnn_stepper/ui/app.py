@@ -21,6 +21,8 @@ def run_window(session=None, steps: int = 0, screenshot: str | None = None, size
     app.setApplicationName("rnn-stepper")
     window = MainWindow(StepperModel(session))
     window.resize(*(size or (1280, 720)))
+    if not screenshot:
+        window.files.offer_restore()
     for _ in range(steps):
         window.model.step()
     window.show()

@@ -7,6 +7,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..model import StepperModel
 from .editors import ConfigPanel, InputEditor
 from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel
+from .session_files import SessionFiles, example_sessions
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -52,6 +53,10 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.play_timer = QtCore.QTimer(self)
         self.play_timer.timeout.connect(self.play_tick)
+        self.files = SessionFiles(self.model, self)
+        self.files.path_changed.connect(self.update_title)
+        self.model.events.saved.connect(self.update_title)
+        self.build_menus()
         self.build_toolbar()
         self.status = QtWidgets.QLabel()
         self.statusBar().addPermanentWidget(self.status, 1)
@@ -59,6 +64,53 @@ class MainWindow(QtWidgets.QMainWindow):
         self.model.events.cursor.connect(self.refresh)
         self.model.events.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.refresh()
+        self.update_title()
+
+    # --- the file ---------------------------------------------------------------------------------------------
+
+    def build_menus(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&File"))
+        files = self.files
+
+        def item(text, slot, key=None):
+            act = menu.addAction(text)
+            act.triggered.connect(slot)
+            if key is not None:
+                act.setShortcut(QtGui.QKeySequence(key))
+            return act
+
+        item(self.tr("&Open…"), files.open_dialog, QtGui.QKeySequence.Open)
+        self.recent_menu = menu.addMenu(self.tr("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(self.fill_recent)
+        examples = menu.addMenu(self.tr("Open &Example"))
+        for name, path in example_sessions().items():
+            examples.addAction(name).triggered.connect(lambda _=False, path=path: files.open_example(path))
+        menu.addSeparator()
+        item(self.tr("&Save"), files.save, QtGui.QKeySequence.Save)
+        item(self.tr("Save &As…"), files.save_as, QtGui.QKeySequence.SaveAs)
+        menu.addSeparator()
+        item(self.tr("&Quit"), self.close, QtGui.QKeySequence.Quit)
+
+    def fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.files.recent():
+            self.recent_menu.addAction(path).triggered.connect(
+                lambda _=False, path=path: self.files.may_discard() and self.files.open_path(path))
+        if not self.files.recent():
+            self.recent_menu.addAction(self.tr("(none yet)")).setEnabled(False)
+
+    def update_title(self) -> None:
+        name = QtCore.QFileInfo(self.files.path).fileName() if self.files.path else self.tr("untitled")
+        self.setWindowTitle(f"{name}[*] — RNN Stepper")
+        self.setWindowModified(self.model.dirty)
+
+    def closeEvent(self, event) -> None:
+        if self.files.may_discard():
+            self.play_timer.stop()
+            self.files.closed_cleanly()
+            event.accept()
+        else:
+            event.ignore()
 
     # --- controls ---------------------------------------------------------------------------------------------
 

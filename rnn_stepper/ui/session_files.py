@@ -1,0 +1,169 @@
+"""File > Open, Save, Save As, Open Recent, the examples, autosave and restore after a crash, for one window."""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+from pathlib import Path
+
+from PySide6 import QtCore, QtWidgets
+
+from ..core.errors import InputError
+from ..core.session_file import SUFFIX, load_session, save_session
+from ..model import StepperModel
+
+MAX_RECENT = 8
+AUTOSAVE_MS = 5000  # a killed process loses at most the last five seconds
+
+
+def autosave_path() -> Path:
+    folder = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.AppDataLocation)
+    return Path(folder or Path.home() / ".rnn-stepper") / f"autosave{SUFFIX}"
+
+
+def example_sessions() -> dict[str, str]:
+    """The example sessions shipped in the wheel: title → path."""
+    folder = importlib.resources.files("rnn_stepper.resources") / "sessions"
+    return {p.name[: -len(SUFFIX)]: str(p) for p in sorted(folder.iterdir(), key=lambda p: p.name)
+            if p.name.endswith(SUFFIX)}
+
+
+class SessionFiles(QtCore.QObject):
+    """Keeps the window's file: where the session was last saved, the recent list and the autosave."""
+
+    path_changed = QtCore.Signal()
+
+    def __init__(self, model: StepperModel, window: QtWidgets.QWidget):
+        super().__init__(window)
+        self.model = model
+        self.window = window
+        self.path: str | None = None
+        self.settings = QtCore.QSettings()
+        self.autosave_timer = QtCore.QTimer(self)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start(AUTOSAVE_MS)
+
+    # --- open and save -------------------------------------------------------------------------------------------
+
+    def open_path(self, path: str) -> bool:
+        """Open a session file; a bad one is refused with a message and the open session stays as it is."""
+        try:
+            session, cursor = load_session(path)
+        except InputError as exc:
+            self.complain(self.tr("Could not open the session"), str(exc))
+            return False
+        self.model.open_session(session, cursor)
+        self.path = path
+        self.remember(path)
+        self.path_changed.emit()
+        return True
+
+    def save_to(self, path: str) -> bool:
+        if not path.endswith(SUFFIX):
+            path += SUFFIX if not path.endswith(".json") else ""
+        try:
+            save_session(path, self.model.session, self.model.cursor_state())
+        except InputError as exc:
+            self.complain(self.tr("Could not save the session"), str(exc))
+            return False
+        self.path = path
+        self.model.mark_saved()
+        self.remember(path)
+        self.path_changed.emit()
+        self.model.events.message.emit(self.tr("Saved {0}").format(path))
+        return True
+
+    def save(self) -> bool:
+        return self.save_to(self.path) if self.path else self.save_as()
+
+    def save_as(self) -> bool:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.window, self.tr("Save session"), self.path or f"session{SUFFIX}",
+            self.tr("RNN Stepper sessions (*{0})").format(SUFFIX))
+        return bool(path) and self.save_to(path)
+
+    def open_dialog(self) -> None:
+        if not self.may_discard():
+            return
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self.window, self.tr("Open session"), os.path.dirname(self.path or ""),
+            self.tr("RNN Stepper sessions (*{0});;JSON (*.json)").format(SUFFIX))
+        if path:
+            self.open_path(path)
+
+    def open_example(self, path: str) -> None:
+        if self.may_discard() and self.open_path(path):
+            self.path = None  # an example is a template: Save asks where
+            self.path_changed.emit()
+
+    # --- recent files --------------------------------------------------------------------------------------------
+
+    def recent(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [p for p in (value or []) if isinstance(p, str)]
+
+    def remember(self, path: str) -> None:
+        path = os.path.abspath(path)
+        recent = [path] + [p for p in self.recent() if p != path]
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+
+    # --- unsaved work --------------------------------------------------------------------------------------------
+
+    def may_discard(self) -> bool:
+        """Before unsaved work would be lost: ask to save it, drop it, or stay."""
+        if not self.model.dirty:
+            return True
+        answer = self.ask_unsaved()
+        if answer == QtWidgets.QMessageBox.Save:
+            return self.save()
+        return answer == QtWidgets.QMessageBox.Discard
+
+    def ask_unsaved(self):
+        return QtWidgets.QMessageBox.question(
+            self.window, self.tr("Unsaved changes"),
+            self.tr("The session has changes that are not saved. Save them first?"),
+            QtWidgets.QMessageBox.Save | QtWidgets.QMessageBox.Discard | QtWidgets.QMessageBox.Cancel,
+            QtWidgets.QMessageBox.Save)
+
+    def autosave(self) -> None:
+        """Unsaved work goes to the autosave file; with nothing unsaved, there is no autosave to offer."""
+        path = autosave_path()
+        if not self.model.dirty:
+            path.unlink(missing_ok=True)
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            save_session(str(path), self.model.session, self.model.cursor_state())
+        except (InputError, OSError) as exc:
+            self.model.events.message.emit(self.tr("Autosave failed: {0}").format(exc))
+
+    def closed_cleanly(self) -> None:
+        self.autosave_timer.stop()
+        autosave_path().unlink(missing_ok=True)
+
+    def offer_restore(self, ask=None) -> bool:
+        """After a crash the autosave file is still there: offer to bring its session back."""
+        path = autosave_path()
+        if not path.exists():
+            return False
+        ask = ask or (lambda: QtWidgets.QMessageBox.question(
+            self.window, self.tr("Restore the last session?"),
+            self.tr("RNN Stepper did not close normally last time. Restore the session it was showing?"))
+            == QtWidgets.QMessageBox.Yes)
+        if not ask():
+            path.unlink(missing_ok=True)
+            return False
+        try:
+            session, cursor = load_session(str(path))
+        except InputError as exc:
+            self.complain(self.tr("Could not restore the session"), str(exc))
+            return False
+        self.model.open_session(session, cursor, saved=False)
+        self.model.events.message.emit(self.tr("Restored the session from before the crash (not yet saved)."))
+        return True
+
+    def complain(self, title: str, text: str) -> None:
+        self.model.events.message.emit(text)
+        QtWidgets.QMessageBox.warning(self.window, title, text)

@@ -1,0 +1,95 @@
+"""Sessions in the window: open, save, recent files, the unsaved mark, closing, autosave and restore."""
+
+import json
+
+import pytest
+from PySide6 import QtWidgets
+
+from rnn_stepper.core.session_file import SUFFIX, load_session
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.main_window import MainWindow
+from rnn_stepper.ui.session_files import SessionFiles, autosave_path, example_sessions
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(StepperModel())
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_save_then_open_gives_the_same_session_at_the_same_cursor(qtbot, window, tmp_path):
+    window.model.step()
+    window.model.set_weight("weight_hh_l0", (0, 1), 0.75)
+    assert window.isWindowModified() and window.windowTitle().startswith("untitled[*]")
+    path = str(tmp_path / "lecture")
+    assert window.files.save_to(path)
+    assert window.files.path == path + SUFFIX and not window.isWindowModified()
+    assert window.windowTitle().startswith("lecture.rnnstep.json")
+    other = MainWindow(StepperModel())
+    qtbot.addWidget(other)
+    assert other.files.open_path(path + SUFFIX)
+    assert other.model.session.weights["weight_hh_l0"][0, 1].item() == 0.75
+    assert other.model.position == 4 and not other.model.dirty
+    assert other.files.recent()[0].endswith("lecture.rnnstep.json")
+
+
+def test_a_bad_file_is_refused_and_the_open_session_is_untouched(window, tmp_path, no_modal_dialogs):
+    window.model.configure(hidden_size=3)
+    before = window.model.session
+    path = tmp_path / f"newer{SUFFIX}"
+    doc = json.loads(open(example_sessions()["notebook"]).read())
+    doc["version"] = 7
+    path.write_text(json.dumps(doc))
+    assert not window.files.open_path(str(path))
+    assert window.model.session is before and window.model.dirty
+    assert "made by a newer RNN Stepper" in no_modal_dialogs[-1][1]
+
+
+def test_every_example_session_opens_and_matches_nn_rnn(window):
+    names = example_sessions()
+    assert set(names) == {"notebook", "relu", "two-layer-bidirectional", "saturating"}
+    for name, path in names.items():
+        window.files.open_example(path)
+        assert window.model.trace.bitwise_equal, name
+        assert window.files.path is None  # Save asks where: the example stays as shipped
+    window.files.open_example(names["saturating"])
+    assert window.model.trace.spectral_radius(0) == pytest.approx(1.8)  # students watch the state saturate
+
+
+def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(qtbot, window, monkeypatch):
+    window.model.configure(seed=5)
+    monkeypatch.setattr(SessionFiles, "ask_unsaved", lambda self: QtWidgets.QMessageBox.Cancel)
+    assert not window.close() and window.isVisible()
+    monkeypatch.setattr(SessionFiles, "ask_unsaved", lambda self: QtWidgets.QMessageBox.Discard)
+    assert window.close()
+
+
+def test_autosave_then_restore_after_a_crash(qtbot, window):
+    window.model.configure(hidden_size=4)
+    window.model.step()
+    window.files.autosave()
+    assert autosave_path().exists()
+    assert load_session(str(autosave_path()))[0].config.hidden_size == 4
+    # The process dies here; the next start finds the autosave and offers it.
+    fresh = MainWindow(StepperModel())
+    qtbot.addWidget(fresh)
+    assert fresh.files.offer_restore(ask=lambda: True)
+    assert fresh.model.session.config.hidden_size == 4 and fresh.model.position == 4
+    assert fresh.model.dirty  # restored work is not saved anywhere yet
+
+
+def test_a_clean_close_leaves_nothing_to_restore(window):
+    window.model.configure(hidden_size=4)
+    window.files.autosave()
+    window.close()
+    assert not autosave_path().exists()
+    assert not MainWindow(StepperModel()).files.offer_restore(ask=lambda: pytest.fail("nothing to offer"))
+
+
+def test_saving_to_a_read_only_place_says_so(window, tmp_path, no_modal_dialogs):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    assert not window.files.save_to(str(folder / "missing-subfolder" / "s"))
+    assert "cannot write here" in no_modal_dialogs[-1][1]
