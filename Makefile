@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test trace bench clean system-deps
+.PHONY: run test trace bench clean system-deps translations
 
 run: $(STAMP) system-deps
 	$(PY) -m rnn_stepper $(ARGS)
@@ -26,6 +26,12 @@ $(STAMP): pyproject.toml constraints.txt
 # Qt links libEGL, libxkbcommon, fontconfig and (on a real display) the xcb libraries; Debian images may lack them.
 system-deps:
 	@bash .ci/system-deps
+
+# After changing a user-facing string: extract it into the .ts, translate it there (Qt Linguist or an editor),
+# then build the .qm that ships. tests/test_translations.py fails while a string is untranslated.
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate rnn_stepper/*.py rnn_stepper/ui/*.py -ts resources/translations/rnn_stepper_ko.ts -no-obsolete
+	$(VENV)/bin/pyside6-lrelease resources/translations/rnn_stepper_ko.ts -qm resources/translations/rnn_stepper_ko.qm
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

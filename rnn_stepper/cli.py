@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render the window to a PNG after --steps and exit (no screen needed)")
     window.add_argument("--size", type=window_size, default=None, metavar="WxH",
                         help="window size, default 1280x720")
+    window.add_argument("--lang", choices=("en", "ko"), default=None,
+                        help="interface language (default: the one chosen last, else the system's)")
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
     trace = sub.add_parser("trace", help="print the notebook's walkthrough for any session",
                            description="Recompute nn.RNN by hand and print every timestep beside nn.RNN's output.")
@@ -157,42 +159,11 @@ def session_from_args(args):
         raise exc.within(args.h0 or input_source) from None
 
 
-def default_lang() -> str:
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "ko" if value.lower().startswith("ko") else "en"
-    return "en"
-
-
-LABELS = {
-    "en": {
-        "step": "time step {t} =>", "cell": "layer {layer}, {direction}", "forward": "forward",
-        "reverse": "reverse", "x": "input", "h_prev": "h_(t-1)", "input_projection": "input projection",
-        "recurrent_term": "recurrent term", "pre_activation": "pre-activation", "hidden": "output (manual)",
-        "reference": "nn.RNN output", "diff": "max |Δ|", "ulp": "ulp",
-        "equal": "bitwise identical to nn.RNN: yes", "not_equal": "bitwise identical to nn.RNN: no",
-        "summary": "max |Δ| = {diff} ({ulps} ulp), {order} order, {dtype}, {threads} threads",
-        "nonfinite": "note: NaN or Inf in the hidden states; they propagate as PyTorch propagates them",
-        "dropout": "note: dropout={p} only acts in training mode; nn.RNN is evaluated in eval mode here",
-        "order_note": "the textbook order adds in a different order than PyTorch's kernel, so the last bits differ",
-    },
-    "ko": {
-        "step": "타임 스텝 {t} =>", "cell": "{layer}층, {direction}", "forward": "정방향", "reverse": "역방향",
-        "x": "입력", "h_prev": "이전 은닉 상태", "input_projection": "입력 투영", "recurrent_term": "순환 항",
-        "pre_activation": "활성화 전", "hidden": "출력 (수동)", "reference": "RNN 출력", "diff": "최대 |Δ|",
-        "ulp": "ulp", "equal": "nn.RNN과 비트 단위로 일치: 예", "not_equal": "nn.RNN과 비트 단위로 일치: 아니오",
-        "summary": "최대 |Δ| = {diff} ({ulps} ulp), {order} 순서, {dtype}, 스레드 {threads}개",
-        "nonfinite": "참고: 은닉 상태에 NaN 또는 Inf가 있습니다. PyTorch와 같은 방식으로 전파됩니다",
-        "dropout": "참고: dropout={p}은 학습 모드에서만 작동합니다. 여기서는 nn.RNN을 평가 모드로 실행합니다",
-        "order_note": "교과서 순서는 PyTorch 커널과 덧셈 순서가 달라 마지막 비트가 다를 수 있습니다",
-    },
-}
-
-
-def format_text(trace, lang: str) -> str:
+def format_text(trace) -> str:
     """The notebook's printout: per timestep the input, each phase, the manual output and nn.RNN's."""
-    labels = LABELS[lang]
+    from .trace_labels import TraceLabels
+
+    labels = TraceLabels().labels()
     config = trace.config
     rows = ["input_projection", "recurrent_term", "pre_activation"]
     names = ["x", "h_prev", *rows, "hidden", "reference"]
@@ -255,7 +226,10 @@ def run_trace(args) -> int:
     elif args.format == "csv":
         sys.stdout.write(trace_to_csv(trace))
     else:
-        sys.stdout.write(format_text(trace, args.lang or default_lang()))
+        from . import i18n
+
+        i18n.install(args.lang or i18n.system_language())
+        sys.stdout.write(format_text(trace))
     return 0
 
 
@@ -269,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_trace(args)
         from .ui.app import run_window
 
-        return run_window(session_from_args(args), steps=args.steps, screenshot=args.screenshot, size=args.size)
+        return run_window(session_from_args(args), steps=args.steps, screenshot=args.screenshot, size=args.size,
+                          lang=args.lang)
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

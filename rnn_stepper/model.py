@@ -31,6 +31,11 @@ class Signal:
         for slot in list(self._slots):
             slot(*args)
 
+    def disconnect_owners(self, owners) -> None:
+        """Drop every slot that is a method of one of `owners` (a view going away)."""
+        ids = {id(owner) for owner in owners}
+        self._slots = [s for s in self._slots if id(getattr(s, "__self__", None)) not in ids]
+
 
 class StepperModel:
     """The cursor counts revealed phases: 0 shows nothing, each phase of each timestep reveals one more.
@@ -166,6 +171,11 @@ class StepperModel:
             self._layer, self._direction, self._batch = layer, direction, batch
             self.events.cell.emit()
             self.events.cursor.emit()
+
+    def unsubscribe(self, owners) -> None:
+        owners = list(owners)
+        for signal in vars(self.events).values():
+            signal.disconnect_owners(owners)
 
     # --- saved or not -----------------------------------------------------------------------------------------
 

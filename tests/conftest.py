@@ -40,3 +40,12 @@ def no_modal_dialogs(monkeypatch, request):
     monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda *args: shown.append(args[1:]))
     monkeypatch.setattr(SessionFiles, "ask_unsaved", lambda self: QtWidgets.QMessageBox.Discard)
     yield shown
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_qapplication():
+    """The one application object of the test process is a QApplication: the trace command would otherwise
+    make a bare QCoreApplication for its translations, and no widget could be made after it."""
+    from PySide6 import QtWidgets
+
+    return QtWidgets.QApplication.instance() or QtWidgets.QApplication([])

@@ -7,18 +7,21 @@ import sys
 
 
 def run_window(session=None, steps: int = 0, screenshot: str | None = None, size: tuple[int, int] | None = None,
-               argv: list[str] | None = None) -> int:
+               lang: str | None = None, argv: list[str] | None = None) -> int:
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a slide needs no screen
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    from PySide6 import QtWidgets
+    from PySide6 import QtCore, QtWidgets
 
+    from .. import i18n
     from ..model import StepperModel
     from .main_window import MainWindow
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0], *(argv or [])])
     app.setOrganizationName("RNN Stepper")
     app.setApplicationName("rnn-stepper")
+    # --lang, else the language chosen in the menu last time, else the system's; before any widget exists.
+    i18n.install(lang or QtCore.QSettings().value("language", "") or i18n.system_language())
     window = MainWindow(StepperModel(session))
     window.resize(*(size or (1280, 720)))
     if not screenshot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from .. import i18n
 from ..model import StepperModel
 from .editors import ConfigPanel, InputEditor
 from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel
@@ -62,7 +63,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().addPermanentWidget(self.status, 1)
         self.model.events.trace.connect(self.refresh)
         self.model.events.cursor.connect(self.refresh)
-        self.model.events.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.model.events.message.connect(self.show_message)
         self.refresh()
         self.update_title()
 
@@ -90,6 +91,15 @@ class MainWindow(QtWidgets.QMainWindow):
         item(self.tr("Save &As…"), files.save_as, QtGui.QKeySequence.SaveAs)
         menu.addSeparator()
         item(self.tr("&Quit"), self.close, QtGui.QKeySequence.Quit)
+        languages = self.menuBar().addMenu(self.tr("&Language"))
+        group = QtGui.QActionGroup(self)
+        current = QtCore.QSettings().value("language", "") or i18n.system_language()
+        for lang, name in (("en", "English"), ("ko", "한국어")):
+            act = languages.addAction(name)
+            act.setCheckable(True)
+            act.setChecked(lang == current)
+            group.addAction(act)
+            act.triggered.connect(lambda _=False, lang=lang: self.set_language(lang))
 
     def fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -104,8 +114,31 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowTitle(f"{name}[*] — RNN Stepper")
         self.setWindowModified(self.model.dirty)
 
+    def set_language(self, lang: str) -> "MainWindow":
+        """Switch language, remembered for next time. Every view only draws the model, so the window is rebuilt
+        in the new language around the same model: nothing is recomputed and nothing is lost."""
+        QtCore.QSettings().setValue("language", lang)
+        i18n.install(lang)
+        successor = MainWindow(self.model)
+        successor.files.path = self.files.path
+        successor.setGeometry(self.geometry())
+        successor.update_title()
+        successor.show()
+        self.replaced_by = successor
+        self.close()
+        self.deleteLater()
+        return successor
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
     def closeEvent(self, event) -> None:
-        if self.files.may_discard():
+        if getattr(self, "replaced_by", None) is not None:
+            self.play_timer.stop()
+            self.files.autosave_timer.stop()
+            self.model.unsubscribe([self, *self.findChildren(QtCore.QObject)])
+            event.accept()
+        elif self.files.may_discard():
             self.play_timer.stop()
             self.files.closed_cleanly()
             event.accept()
@@ -212,7 +245,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def status_text(self) -> str:
         m = self.model
-        t = "–" if m.t is None else f"{m.t} (step {m.step_index + 1})"
+        t = "–" if m.t is None else self.tr("{0} (step {1})").format(m.t, m.step_index + 1)
         where = self.tr("layer {0} {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
         diff = m.max_abs_diff_so_far()
         diff_text = "0" if diff == 0 else f"{diff:.3g} ({m.max_ulps_so_far():.0f} ulp)"

@@ -1,0 +1,718 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="ko_KR">
+<context>
+    <name>ComparisonPanel</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="340" />
+        <source> (units 0–{0} of {1})</source>
+        <translation> (유닛 {1}개 중 0–{0})</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="342" />
+        <source>● by hand, — nn.RNN</source>
+        <translation>● 수동 계산, — nn.RNN</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="342" />
+        <source>wide band by hand, thin line nn.RNN</source>
+        <translation>넓은 띠: 수동 계산, 가는 선: nn.RNN</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="343" />
+        <source>Hidden state over t: </source>
+        <translation>타임 스텝별 은닉 상태: </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="344" />
+        <source>|by hand − nn.RNN| per step (log scale)</source>
+        <translation>스텝별 |수동 − nn.RNN| (로그 눈금)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="370" />
+        <source>Step to compare with nn.RNN</source>
+        <translation>스텝을 진행하면 nn.RNN과 비교합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="372" />
+        <source>bitwise identical</source>
+        <translation>비트 단위로 일치</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigPanel</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="33" />
+        <source>Features per timestep (nn.RNN's input_size)</source>
+        <translation>타임 스텝당 특성 수 (nn.RNN의 input_size)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="34" />
+        <source>Hidden units (hidden_size)</source>
+        <translation>은닉 유닛 수 (hidden_size)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="35" />
+        <source>Stacked layers; layer l reads layer l-1's outputs</source>
+        <translation>쌓은 층 수. l층은 l-1층의 출력을 입력으로 받습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="37" />
+        <source>bias (b_ih, b_hh)</source>
+        <translation>편향 (b_ih, b_hh)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="38" />
+        <source>bidirectional</source>
+        <translation>양방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="39" />
+        <source>batch_first</source>
+        <translation>batch_first</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="40" />
+        <source>torch.manual_seed before nn.RNN draws its weights</source>
+        <translation>nn.RNN이 가중치를 뽑기 전에 호출하는 torch.manual_seed</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="48" />
+        <source>kernel: PyTorch's own order of operations, bitwise equal to nn.RNN
+textbook: the notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh, a few ulps off</source>
+        <translation>kernel: PyTorch 자체의 연산 순서로, nn.RNN과 비트 단위로 같습니다
+textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp 차이가 납니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="50" />
+        <source>bias=False drops b_ih and b_hh</source>
+        <translation>bias=False이면 b_ih와 b_hh가 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="51" />
+        <source>Add a reverse cell per layer that walks t = T-1 … 0</source>
+        <translation>층마다 t = T-1 … 0 순서로 도는 역방향 셀을 추가합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="52" />
+        <source>Input laid out (batch, T, features) instead of (T, batch, …)</source>
+        <translation>입력을 (T, 배치, …) 대신 (배치, T, 특성) 모양으로 둡니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="54" />
+        <source>seed</source>
+        <translation>시드</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="55" />
+        <source>order</source>
+        <translation>연산 순서</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="72" />
+        <source>dropout is left out: it only acts in training mode, and the stepper evaluates nn.RNN in eval mode.</source>
+        <translation>dropout은 학습 모드에서만 작동하므로 뺐습니다. 이 프로그램은 nn.RNN을 평가 모드로 실행합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>InputEditor</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="198" />
+        <source>Double-click a cell to type a number</source>
+        <translation>셀을 두 번 클릭해 숫자를 입력하세요</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="200" />
+        <source>Add row</source>
+        <translation>행 추가</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="201" />
+        <source>Append a timestep (zeros)</source>
+        <translation>타임 스텝을 끝에 추가합니다 (0으로 채움)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="203" />
+        <source>Remove row</source>
+        <translation>행 삭제</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="204" />
+        <source>Remove the selected timestep (or the last)</source>
+        <translation>선택한 타임 스텝(없으면 마지막)을 삭제합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="207" />
+        <source>Notebook ramp: 1s, 2s, 3s …</source>
+        <translation>노트북 예제: 1, 2, 3 …</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="208" />
+        <source>Sine wave</source>
+        <translation>사인파</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="209" />
+        <source>Random normal</source>
+        <translation>정규분포 난수</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="210" />
+        <source>One-hot characters of a word</source>
+        <translation>단어의 글자를 원-핫 인코딩</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="211" />
+        <source>Fill the table with an example sequence</source>
+        <translation>예제 시퀀스로 표를 채웁니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="213" />
+        <source>The word to spell one character per timestep</source>
+        <translation>타임 스텝마다 한 글자씩 넣을 단어</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="215" />
+        <source>Fill</source>
+        <translation>채우기</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="216" />
+        <source>Replace the input with the chosen example</source>
+        <translation>입력을 선택한 예제로 바꿉니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="238" />
+        <source> (and {0} more)</source>
+        <translation> (외 {0}개)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="248" />
+        <source>A sequence needs at least one timestep.</source>
+        <translation>시퀀스에는 타임 스텝이 하나 이상 있어야 합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="269" />
+        <source>Type a word to spell, e.g. hello.</source>
+        <translation>단어를 입력하세요. 예: hello</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="275" />
+        <source>One-hot '{0}': columns are {1}</source>
+        <translation>원-핫 '{0}': 열은 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="46" />
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="47" />
+        <source>Input</source>
+        <translation>입력</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="48" />
+        <source>Session</source>
+        <translation>세션</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="73" />
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="83" />
+        <source>&amp;Open…</source>
+        <translation>열기(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="84" />
+        <source>Open &amp;Recent</source>
+        <translation>최근 파일(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="86" />
+        <source>Open &amp;Example</source>
+        <translation>예제 열기(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="90" />
+        <source>&amp;Save</source>
+        <translation>저장(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="91" />
+        <source>Save &amp;As…</source>
+        <translation>다른 이름으로 저장(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="93" />
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="94" />
+        <source>&amp;Language</source>
+        <translation>언어(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="110" />
+        <source>(none yet)</source>
+        <translation>(아직 없음)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="113" />
+        <source>untitled</source>
+        <translation>제목 없음</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="151" />
+        <source>Stepping</source>
+        <translation>스텝 진행</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="167" />
+        <source>Reset</source>
+        <translation>처음으로</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="167" />
+        <source>Back to before the first timestep</source>
+        <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="168" />
+        <source>◀ Back</source>
+        <translation>◀ 뒤로</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="168" />
+        <source>Undo one timestep</source>
+        <translation>타임 스텝 하나를 되돌립니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="169" />
+        <source>◁ Phase</source>
+        <translation>◁ 단계</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="169" />
+        <source>Undo one phase</source>
+        <translation>단계 하나를 되돌립니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="170" />
+        <source>Phase ▷</source>
+        <translation>단계 ▷</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="170" />
+        <source>Show the next phase of this timestep</source>
+        <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="172" />
+        <source>Step ▶</source>
+        <translation>스텝 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="172" />
+        <source>Compute the next whole timestep, as one pass of the notebook's loop</source>
+        <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="174" />
+        <source>Run to end</source>
+        <translation>끝까지</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="174" />
+        <source>Compute every remaining timestep</source>
+        <translation>남은 타임 스텝을 모두 계산합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="176" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="216" />
+        <source>Play</source>
+        <translation>재생</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="176" />
+        <source>Step automatically; again to pause</source>
+        <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="182" />
+        <source> steps/s</source>
+        <translation> 스텝/초</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="183" />
+        <source>Play speed</source>
+        <translation>재생 속도</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="188" />
+        <source>layer </source>
+        <translation>층 </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="189" />
+        <source>Which layer the step view shows</source>
+        <translation>스텝 보기에 표시할 층</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="191" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="249" />
+        <source>forward</source>
+        <translation>정방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="191" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="249" />
+        <source>reverse</source>
+        <translation>역방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="192" />
+        <source>Which direction the step view shows</source>
+        <translation>스텝 보기에 표시할 방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="194" />
+        <source>batch row </source>
+        <translation>배치 행 </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="195" />
+        <source>Which sequence of the batch the step view shows</source>
+        <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="216" />
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="248" />
+        <source>{0} (step {1})</source>
+        <translation>{0} (스텝 {1})</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="249" />
+        <source>layer {0} {1}</source>
+        <translation>{0}층 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="252" />
+        <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
+        <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
+    </message>
+</context>
+<context>
+    <name>SequencePanel</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="393" />
+        <source>h_t (units × t)</source>
+        <translation>h_t (유닛 × t)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="433" />
+        <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
+        <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="435" />
+        <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
+        <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="437" />
+        <source>above 1: with ReLU the state can grow without bound</source>
+        <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="438" />
+        <source>spectral radius ρ(W_hh) = {0:.3f}, {1}</source>
+        <translation>스펙트럼 반경 ρ(W_hh) = {0:.3f}, {1}</translation>
+    </message>
+</context>
+<context>
+    <name>SequenceTable</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="166" />
+        <source>t={0}, column {1}: {2}</source>
+        <translation>t={0}, {1}열: {2}</translation>
+    </message>
+</context>
+<context>
+    <name>SessionFiles</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="53" />
+        <source>Could not open the session</source>
+        <translation>세션을 열 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="67" />
+        <source>Could not save the session</source>
+        <translation>세션을 저장할 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="73" />
+        <source>Saved {0}</source>
+        <translation>{0}에 저장했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="81" />
+        <source>Save session</source>
+        <translation>세션 저장</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="82" />
+        <source>RNN Stepper sessions (*{0})</source>
+        <translation>RNN Stepper 세션 (*{0})</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="89" />
+        <source>Open session</source>
+        <translation>세션 열기</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="90" />
+        <source>RNN Stepper sessions (*{0});;JSON (*.json)</source>
+        <translation>RNN Stepper 세션 (*{0});;JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="125" />
+        <source>Unsaved changes</source>
+        <translation>저장하지 않은 변경 사항</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="126" />
+        <source>The session has changes that are not saved. Save them first?</source>
+        <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="140" />
+        <source>Autosave failed: {0}</source>
+        <translation>자동 저장 실패: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="152" />
+        <source>Restore the last session?</source>
+        <translation>마지막 세션을 복원할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="153" />
+        <source>RNN Stepper did not close normally last time. Restore the session it was showing?</source>
+        <translation>RNN Stepper가 지난번에 정상적으로 종료되지 않았습니다. 그때 보던 세션을 복원할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="161" />
+        <source>Could not restore the session</source>
+        <translation>세션을 복원할 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="164" />
+        <source>Restored the session from before the crash (not yet saved).</source>
+        <translation>비정상 종료 전의 세션을 복원했습니다 (아직 저장되지 않음).</translation>
+    </message>
+</context>
+<context>
+    <name>StepPanel</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="149" />
+        <source>input</source>
+        <translation>입력</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="214" />
+        <source>layer {0}, {1}</source>
+        <translation>{0}층, {1}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="214" />
+        <source>reverse</source>
+        <translation>역방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="214" />
+        <source>forward</source>
+        <translation>정방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="216" />
+        <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
+        <translation>타임 스텝 {0} ({1}) 준비 완료. 스텝(Space)을 눌러 계산하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="220" />
+        <source>Each click on Step runs one pass of the notebook's loop: input projection, recurrent term, their sum, then {0}. Step phase (Shift+→) shows one at a time.</source>
+        <translation>스텝을 누를 때마다 노트북 반복문이 한 번 돕니다: 입력 투영, 순환 항, 그 합, 그리고 {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="223" />
+        <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}</source>
+        <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 4단계 중 {4}단계: {5}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="229" />
+        <source>input projection</source>
+        <translation>입력 투영</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="229" />
+        <source>recurrent term</source>
+        <translation>순환 항</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="230" />
+        <source>pre-activation</source>
+        <translation>활성화 전 값</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="230" />
+        <source>new hidden state</source>
+        <translation>새 은닉 상태</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="255" />
+        <source>Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space. It needs no earlier state, so PyTorch's kernel computes it for all timesteps in one matrix product before the loop.</source>
+        <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 이전 상태가 필요 없으므로 PyTorch 커널은 반복문 전에 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="258" />
+        <source>Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space, one timestep at a time, as the notebook's loop does.</source>
+        <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 노트북 반복문처럼 타임 스텝마다 하나씩 계산합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="261" />
+        <source>Recurrent term: W_hh carries the previous hidden state forward — the network's memory. At the first step the previous state is h0 (zeros unless given).</source>
+        <translation>순환 항: W_hh가 이전 은닉 상태를 이어 받습니다 — 네트워크의 기억입니다. 첫 스텝의 이전 상태는 h0입니다 (주지 않으면 0).</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="264" />
+        <source>Pre-activation: the sum mixes what the input says now with what the state remembers.</source>
+        <translation>활성화 전 값: 지금 입력이 말하는 것과 상태가 기억하는 것을 더합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="266" />
+        <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step's output and the memory for the next.</source>
+        <translation>비선형 함수가 합을 (-1, 1) 안으로 눌러 담습니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="268" />
+        <source>ReLU keeps the positive part of the sum: the new hidden state is this step's output and the memory for the next. Nothing bounds it from above.</source>
+        <translation>ReLU는 합의 양수 부분만 남깁니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다. 위쪽 한계는 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>TraceLabels</name>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="11" />
+        <source>time step {t} =&gt;</source>
+        <translation>타임 스텝 {t} =&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="12" />
+        <source>layer {layer}, {direction}</source>
+        <translation>{layer}층, {direction}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="13" />
+        <source>forward</source>
+        <translation>정방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="14" />
+        <source>reverse</source>
+        <translation>역방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="15" />
+        <source>input</source>
+        <translation>입력</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="16" />
+        <source>h_(t-1)</source>
+        <translation>이전 은닉 상태</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="17" />
+        <source>input projection</source>
+        <translation>입력 투영</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="18" />
+        <source>recurrent term</source>
+        <translation>순환 항</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="19" />
+        <source>pre-activation</source>
+        <translation>활성화 전 값</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="20" />
+        <source>output (manual)</source>
+        <translation>출력 (수동)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="21" />
+        <source>nn.RNN output</source>
+        <translation>RNN 출력</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="22" />
+        <source>max |Δ|</source>
+        <translation>최대 |Δ|</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="23" />
+        <source>ulp</source>
+        <translation>ulp</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="24" />
+        <source>bitwise identical to nn.RNN: yes</source>
+        <translation>nn.RNN과 비트 단위로 일치: 예</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="25" />
+        <source>bitwise identical to nn.RNN: no</source>
+        <translation>nn.RNN과 비트 단위로 일치: 아니오</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="26" />
+        <source>max |Δ| = {diff} ({ulps} ulp), {order} order, {dtype}, {threads} threads</source>
+        <translation>최대 |Δ| = {diff} ({ulps} ulp), {order} 순서, {dtype}, 스레드 {threads}개</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="27" />
+        <source>note: NaN or Inf in the hidden states; they propagate as PyTorch propagates them</source>
+        <translation>참고: 은닉 상태에 NaN 또는 Inf가 있습니다. PyTorch와 같은 방식으로 전파됩니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="28" />
+        <source>note: dropout={p} only acts in training mode; nn.RNN is evaluated in eval mode here</source>
+        <translation>참고: dropout={p}은 학습 모드에서만 작동합니다. 여기서는 nn.RNN을 평가 모드로 실행합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="29" />
+        <source>the textbook order adds in a different order than PyTorch's kernel, so the last bits differ</source>
+        <translation>교과서 순서는 PyTorch 커널과 덧셈 순서가 달라 마지막 비트가 다를 수 있습니다</translation>
+    </message>
+</context>
+<context>
+    <name>WeightsPanel</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="103" />
+        <source>Type a value and press Enter; Esc cancels</source>
+        <translation>값을 입력하고 Enter를 누르세요. Esc는 취소</translation>
+    </message>
+</context>
+</TS>
