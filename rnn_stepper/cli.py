@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render the window to a PNG after --steps and exit (no screen needed)")
     window.add_argument("--size", type=window_size, default=None, metavar="WxH",
                         help="window size, default 1280x720")
+    window.add_argument("--presentation", action="store_true",
+                        help="open in presentation mode (F11): full screen, large fonts, high contrast")
     window.add_argument("--lang", choices=("en", "ko"), default=None,
                         help="interface language (default: the one chosen last, else the system's)")
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
@@ -244,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.app import run_window
 
         return run_window(session_from_args(args), steps=args.steps, screenshot=args.screenshot, size=args.size,
-                          lang=args.lang)
+                          lang=args.lang, presenting=args.presentation)
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

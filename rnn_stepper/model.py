@@ -140,8 +140,14 @@ class StepperModel:
             self._position = position
             self.events.cursor.emit()
 
+    predict_first = False  # "predict, then reveal": a step stops just before h_t; the next click reveals it
+
     def step(self) -> None:
-        self.move_to((self._position // len(PHASES) + 1) * len(PHASES))
+        P = len(PHASES)
+        if self.predict_first and self._position % P == 0:
+            self.move_to(self._position + P - 1)  # everything of the next timestep but its hidden state
+        else:
+            self.move_to((self._position // P + 1) * P)
 
     def step_phase(self) -> None:
         self.move_to(self._position + 1)

@@ -89,7 +89,7 @@ def test_play_steps_by_itself_until_the_end(qtbot, window):
 def test_every_control_has_a_tooltip_with_its_key(window):
     for name, action in window.actions_by_name.items():
         assert action.toolTip() and action.shortcuts(), name
-    assert "(Space, Right)" in window.actions_by_name["step"].toolTip()
+    assert "(Space, Right, PgDown)" in window.actions_by_name["step"].toolTip()  # a clicker sends PgDown
 
 
 def test_changing_the_config_rebuilds_the_model_and_keeps_the_cursor(qtbot, window):

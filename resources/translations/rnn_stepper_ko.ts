@@ -204,210 +204,265 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="46" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="58" />
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="47" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="59" />
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="48" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="60" />
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="73" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="87" />
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="83" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="97" />
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="84" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="98" />
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="86" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="100" />
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="90" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="104" />
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="91" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="105" />
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="93" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="107" />
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="94" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="109" />
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="110" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="121" />
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="122" />
+        <source>&amp;Presentation mode</source>
+        <translation>발표 모드(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="126" />
+        <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
+        <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="128" />
+        <source>Presentation &amp;font size</source>
+        <translation>발표 글꼴 크기(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="136" />
+        <source>&amp;Colormap</source>
+        <translation>색상표(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="138" />
+        <source>Blue – white – red</source>
+        <translation>파랑 – 흰색 – 빨강</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="139" />
+        <source>Colour-blind safe: blue – white – yellow</source>
+        <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="147" />
+        <source>Predict, then &amp;reveal</source>
+        <translation>예측 후 공개(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="151" />
+        <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
+        <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="177" />
+        <source>Predict, then reveal: on</source>
+        <translation>예측 후 공개: 켬</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="178" />
+        <source>Predict, then reveal: off</source>
+        <translation>예측 후 공개: 끔</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="204" />
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="113" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="207" />
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="151" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="236" />
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="167" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="252" />
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="167" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="252" />
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="168" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="253" />
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="168" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="253" />
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="169" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="254" />
         <source>◁ Phase</source>
         <translation>◁ 단계</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="169" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="254" />
         <source>Undo one phase</source>
         <translation>단계 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="170" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="255" />
         <source>Phase ▷</source>
         <translation>단계 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="170" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="255" />
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="172" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
         <source>Step ▶</source>
         <translation>스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="172" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
         <source>Compute the next whole timestep, as one pass of the notebook's loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="174" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="259" />
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="174" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="259" />
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="176" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="216" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="261" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="302" />
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="176" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="261" />
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="182" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="267" />
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="183" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="268" />
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="188" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="274" />
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="189" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="275" />
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="191" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="249" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="277" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="335" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="191" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="249" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="277" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="335" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="192" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="278" />
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="194" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="280" />
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="195" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="281" />
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="216" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="302" />
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="248" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="334" />
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="249" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="335" />
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="252" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="338" />
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>

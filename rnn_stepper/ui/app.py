@@ -7,7 +7,7 @@ import sys
 
 
 def run_window(session=None, steps: int = 0, screenshot: str | None = None, size: tuple[int, int] | None = None,
-               lang: str | None = None, argv: list[str] | None = None) -> int:
+               lang: str | None = None, presenting: bool = False, argv: list[str] | None = None) -> int:
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a slide needs no screen
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -22,13 +22,16 @@ def run_window(session=None, steps: int = 0, screenshot: str | None = None, size
     app.setApplicationName("rnn-stepper")
     # --lang, else the language chosen in the menu last time, else the system's; before any widget exists.
     i18n.install(lang or QtCore.QSettings().value("language", "") or i18n.system_language())
-    window = MainWindow(StepperModel(session))
+    window = MainWindow(StepperModel(session), presenting=presenting)
     window.resize(*(size or (1280, 720)))
     if not screenshot:
         window.files.offer_restore()
     for _ in range(steps):
         window.model.step()
-    window.show()
+    if presenting and not screenshot:
+        window.showFullScreen()  # a screenshot keeps --size: the slide's size
+    else:
+        window.show()
     if screenshot:
         return save_screenshot(window, screenshot)
     return app.exec()

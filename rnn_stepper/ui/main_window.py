@@ -7,14 +7,26 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from .. import i18n
 from ..model import StepperModel
 from .editors import ConfigPanel, InputEditor
+from . import style
 from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel
 from .session_files import SessionFiles, example_sessions
 
 
+FONT_SCALES = (1.25, 1.5, 2.0)
+_base_font_pt: list[float] = []  # the application's own font size, before any presentation scaling
+
+
 class MainWindow(QtWidgets.QMainWindow):
-    def __init__(self, model: StepperModel | None = None, parent=None):
+    """The window. `presenting` builds it for a projector: full screen, fonts scaled, the session panel hidden,
+    high contrast. Language, presentation, font scale and colormap changes rebuild the window around the same
+    model (`rebuild`): every view only draws the model, so nothing is recomputed or lost."""
+
+    def __init__(self, model: StepperModel | None = None, parent=None, presenting: bool = False):
         super().__init__(parent)
         self.model = model or StepperModel()
+        self.presenting = presenting
+        self.replaced_by: MainWindow | None = None
+        self.apply_look()
         self.setWindowTitle("RNN Stepper")
         self.weights = WeightsPanel(self.model)
         self.step_view = StepPanel(self.model)
@@ -51,12 +63,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side.setFeatures(QtWidgets.QDockWidget.DockWidgetMovable | QtWidgets.QDockWidget.DockWidgetClosable)
         self.addDockWidget(QtCore.Qt.LeftDockWidgetArea, self.side)
         self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
+        self.side.setVisible(not presenting)
 
         self.play_timer = QtCore.QTimer(self)
         self.play_timer.timeout.connect(self.play_tick)
         self.files = SessionFiles(self.model, self)
         self.files.path_changed.connect(self.update_title)
         self.model.events.saved.connect(self.update_title)
+        self.normal_geometry = QtCore.QRect(100, 100, 1280, 720)
         self.build_menus()
         self.build_toolbar()
         self.status = QtWidgets.QLabel()
@@ -91,6 +105,7 @@ class MainWindow(QtWidgets.QMainWindow):
         item(self.tr("Save &As…"), files.save_as, QtGui.QKeySequence.SaveAs)
         menu.addSeparator()
         item(self.tr("&Quit"), self.close, QtGui.QKeySequence.Quit)
+        self.build_view_menu()
         languages = self.menuBar().addMenu(self.tr("&Language"))
         group = QtGui.QActionGroup(self)
         current = QtCore.QSettings().value("language", "") or i18n.system_language()
@@ -100,6 +115,86 @@ class MainWindow(QtWidgets.QMainWindow):
             act.setChecked(lang == current)
             group.addAction(act)
             act.triggered.connect(lambda _=False, lang=lang: self.set_language(lang))
+
+    def build_view_menu(self) -> None:
+        settings = QtCore.QSettings()
+        menu = self.menuBar().addMenu(self.tr("&View"))
+        self.presentation_action = menu.addAction(self.tr("&Presentation mode"))
+        self.presentation_action.setCheckable(True)
+        self.presentation_action.setChecked(self.presenting)
+        self.presentation_action.setShortcut(QtGui.QKeySequence("F11"))
+        self.presentation_action.setToolTip(self.tr("Full screen, large fonts, high contrast, no side panel (F11)"))
+        self.presentation_action.triggered.connect(lambda: self.rebuild(presenting=not self.presenting))
+        scales = menu.addMenu(self.tr("Presentation &font size"))
+        group = QtGui.QActionGroup(self)
+        for scale in FONT_SCALES:
+            act = scales.addAction(f"{scale:g}×")
+            act.setCheckable(True)
+            act.setChecked(scale == self.font_scale())
+            group.addAction(act)
+            act.triggered.connect(lambda _=False, scale=scale: self.set_view_setting("font_scale", scale))
+        colormaps = menu.addMenu(self.tr("&Colormap"))
+        group = QtGui.QActionGroup(self)
+        names = {"CET-D1": self.tr("Blue – white – red"),
+                 "CET-CBD1": self.tr("Colour-blind safe: blue – white – yellow")}
+        for name, text in names.items():
+            act = colormaps.addAction(text)
+            act.setCheckable(True)
+            act.setChecked(name == style.COLORMAP)
+            group.addAction(act)
+            act.triggered.connect(lambda _=False, name=name: self.set_view_setting("colormap", name))
+        menu.addSeparator()
+        self.predict_action = menu.addAction(self.tr("Predict, then &reveal"))
+        self.predict_action.setCheckable(True)
+        self.predict_action.setChecked(self.model.predict_first)
+        self.predict_action.setShortcut(QtGui.QKeySequence("R"))
+        self.predict_action.setToolTip(self.tr("Step stops before the new hidden state; the next click reveals it, "
+                                               "so the class can guess first (R)"))
+        self.predict_action.toggled.connect(self.set_predict)
+
+    def font_scale(self) -> float:
+        try:
+            return float(QtCore.QSettings().value("font_scale", 1.5))
+        except (TypeError, ValueError):
+            return 1.5
+
+    def apply_look(self) -> None:
+        """Fonts and colours for the views about to be built."""
+        app = QtWidgets.QApplication.instance()
+        font = app.font()
+        if not _base_font_pt:
+            _base_font_pt.append(font.pointSizeF() if font.pointSizeF() > 0 else 10.0)
+        font.setPointSizeF(_base_font_pt[0] * (self.font_scale() if self.presenting else 1.0))
+        app.setFont(font)
+        style.set_presentation(str(QtCore.QSettings().value("colormap", "CET-D1")), high_contrast=self.presenting)
+
+    def set_view_setting(self, key: str, value) -> "MainWindow":
+        QtCore.QSettings().setValue(key, value)
+        return self.rebuild()
+
+    def set_predict(self, on: bool) -> None:
+        self.model.predict_first = on
+        self.model.events.message.emit(self.tr("Predict, then reveal: on") if on else
+                                       self.tr("Predict, then reveal: off"))
+
+    def rebuild(self, presenting: bool | None = None) -> "MainWindow":
+        """A new window in the current language, look and mode, around the same model; this one goes away."""
+        presenting = self.presenting if presenting is None else presenting
+        successor = MainWindow(self.model, presenting=presenting)
+        successor.files.path = self.files.path
+        successor.speed.setValue(self.speed.value())
+        successor.normal_geometry = self.normal_geometry if self.presenting else self.geometry()
+        successor.update_title()
+        if presenting:
+            successor.showFullScreen()
+        else:
+            successor.setGeometry(successor.normal_geometry)
+            successor.show()
+        successor.raise_()
+        successor.activateWindow()  # keys go on to the new window: F11 again leaves presentation
+        self.replaced_by = successor
+        self.close()  # Python frees it once nothing refers to it; the model no longer does
+        return successor
 
     def fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -115,25 +210,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowModified(self.model.dirty)
 
     def set_language(self, lang: str) -> "MainWindow":
-        """Switch language, remembered for next time. Every view only draws the model, so the window is rebuilt
-        in the new language around the same model: nothing is recomputed and nothing is lost."""
+        """Switch language, remembered for next time."""
         QtCore.QSettings().setValue("language", lang)
         i18n.install(lang)
-        successor = MainWindow(self.model)
-        successor.files.path = self.files.path
-        successor.setGeometry(self.geometry())
-        successor.update_title()
-        successor.show()
-        self.replaced_by = successor
-        self.close()
-        self.deleteLater()
-        return successor
+        return self.rebuild()
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
     def closeEvent(self, event) -> None:
-        if getattr(self, "replaced_by", None) is not None:
+        if self.replaced_by is not None:
             self.play_timer.stop()
             self.files.autosave_timer.stop()
             self.model.unsubscribe([self, *self.findChildren(QtCore.QObject)])
@@ -165,12 +251,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.actions_by_name = {
             "reset": action(self.tr("Reset"), self.tr("Back to before the first timestep"), ["Home"], m.reset),
-            "back": action(self.tr("◀ Back"), self.tr("Undo one timestep"), ["Left"], m.back),
+            "back": action(self.tr("◀ Back"), self.tr("Undo one timestep"), ["Left", "PgUp"], m.back),
             "back_phase": action(self.tr("◁ Phase"), self.tr("Undo one phase"), ["Shift+Left"], m.back_phase),
             "step_phase": action(self.tr("Phase ▷"), self.tr("Show the next phase of this timestep"),
                                  ["Shift+Right"], m.step_phase),
             "step": action(self.tr("Step ▶"), self.tr("Compute the next whole timestep, as one pass of the "
-                                                      "notebook's loop"), ["Space", "Right"], m.step),
+                                                      "notebook's loop"), ["Space", "Right", "PgDown"], m.step),
             "end": action(self.tr("Run to end"), self.tr("Compute every remaining timestep"), ["End"],
                           m.run_to_end),
             "play": action(self.tr("Play"), self.tr("Step automatically; again to pause"), ["P"], self.toggle_play),
@@ -184,6 +270,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.speed.valueChanged.connect(lambda _: self.play_timer.setInterval(self.play_interval()))
         bar.addWidget(self.speed)
         bar.addSeparator()
+        bar.addAction(self.presentation_action)
         self.layer_box = QtWidgets.QSpinBox()
         self.layer_box.setPrefix(self.tr("layer "))
         self.layer_box.setToolTip(self.tr("Which layer the step view shows"))

@@ -170,7 +170,9 @@ class StepPanel(QtWidgets.QWidget):
         self.heading.setStyleSheet("font-weight: bold")
         self.equation = QtWidgets.QLabel()
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
-        self.equation.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont))
+        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont)
+        mono.setPointSizeF(style.font_pt())  # follows presentation mode's scaled font
+        self.equation.setFont(mono)
         self.equation.setWordWrap(True)
         self.explanation = QtWidgets.QLabel()
         self.explanation.setWordWrap(True)
@@ -283,7 +285,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.values_plot.setMenuEnabled(False)
         self.values_plot.showGrid(x=True, y=True, alpha=0.2)
         self.values_plot.setLabel("bottom", "t")
-        self.legend = self.values_plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.legend = self.values_plot.addLegend(offset=(-5, 5), labelTextSize=style.small_size())
         self.diff_plot = pg.PlotWidget()
         self.diff_plot.setMenuEnabled(False)
         self.diff_plot.setLogMode(y=True)
@@ -340,8 +342,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         shown = "" if hidden <= MAX_PLOTTED_UNITS else self.tr(" (units 0–{0} of {1})").format(
             MAX_PLOTTED_UNITS - 1, hidden)
         legend = self.tr("● by hand, — nn.RNN") if T <= MAX_MARKERS else self.tr("wide band by hand, thin line nn.RNN")
-        plot.setTitle(self.tr("Hidden state over t: ") + legend + shown, size="9pt")
-        self.diff_plot.setTitle(self.tr("|by hand − nn.RNN| per step (log scale)"), size="9pt")
+        plot.setTitle(self.tr("Hidden state over t: ") + legend + shown, size=style.small_size())
+        self.diff_plot.setTitle(self.tr("|by hand − nn.RNN| per step (log scale)"), size=style.small_size())
         self.refresh()
 
     def plotted(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -394,7 +396,7 @@ class SequencePanel(QtWidgets.QWidget):
         self.norm_plot = pg.PlotWidget()
         self.norm_plot.setMenuEnabled(False)
         self.norm_plot.setLabel("bottom", "t")
-        self.norm_plot.setTitle("‖h_t‖", size="9pt")
+        self.norm_plot.setTitle("‖h_t‖", size=style.small_size())
         self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
         self.radius = QtWidgets.QLabel()
         self.radius.setWordWrap(True)

@@ -12,7 +12,9 @@ ACTIVE = "#d95f02"  # the phase being shown
 MUTED = "#9a9a9a"  # phases not reached yet
 MANUAL = "#1b6ac9"
 REFERENCE = "#202020"
+COLORMAPS = {"CET-D1": "blue – white – red", "CET-CBD1": "colour-blind safe: blue – white – yellow"}
 COLORMAP = "CET-D1"  # perceptually uniform, diverging: blue < 0 < red, white at zero
+FRAME_WIDTH = 3
 UNIT_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
 
 pg.setConfigOptions(background=BACKGROUND, foreground=FOREGROUND, antialias=True, imageAxisOrder="row-major")
@@ -23,12 +25,37 @@ def colormap() -> pg.ColorMap:
 
 
 def active_pen() -> QtGui.QPen:
-    return pg.mkPen(ACTIVE, width=3)
+    return pg.mkPen(ACTIVE, width=FRAME_WIDTH)
+
+
+def set_presentation(colormap_name: str, high_contrast: bool) -> None:
+    """Colours for the next views built: a projector washes out pale tones, so high contrast darkens them."""
+    global COLORMAP, FOREGROUND, ACTIVE, FRAME_WIDTH
+    COLORMAP = colormap_name if colormap_name in COLORMAPS else "CET-D1"
+    FOREGROUND = "#000000" if high_contrast else "#202020"
+    ACTIVE = "#b34700" if high_contrast else "#d95f02"
+    FRAME_WIDTH = 5 if high_contrast else 3
+    pg.setConfigOptions(foreground=FOREGROUND)
+    app = QtWidgets.QApplication.instance()
+    if app is not None:
+        palette = app.style().standardPalette()
+        if high_contrast:
+            for role, color in ((QtGui.QPalette.Window, "#ffffff"), (QtGui.QPalette.WindowText, "#000000"),
+                                (QtGui.QPalette.Base, "#ffffff"), (QtGui.QPalette.Text, "#000000"),
+                                (QtGui.QPalette.Button, "#f0f0f0"), (QtGui.QPalette.ButtonText, "#000000"),
+                                (QtGui.QPalette.Highlight, "#b34700"), (QtGui.QPalette.HighlightedText, "#ffffff")):
+                palette.setColor(role, QtGui.QColor(color))
+        app.setPalette(palette)
 
 
 def font_pt() -> float:
     app = QtWidgets.QApplication.instance()
     return app.font().pointSizeF() if app is not None and app.font().pointSizeF() > 0 else 10.0
+
+
+def small_size() -> str:
+    """Plot titles and legends: a little under the interface's font, scaled with it."""
+    return f"{font_pt() * 0.9:.0f}pt"
 
 
 def short(value: float) -> str:

@@ -1,0 +1,83 @@
+"""Presentation mode: a projector-ready window driven from the keyboard or a clicker."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui import style
+from rnn_stepper.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(StepperModel())
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    yield w
+    while w.replaced_by is not None:
+        w = w.replaced_by
+    if w.presenting:
+        w.rebuild(presenting=False)  # restore the normal fonts and colours for the next test
+
+
+def test_f11_switches_to_presentation_and_back(qtbot, window):
+    base = QtWidgets.QApplication.font().pointSizeF()
+    window.model.step()
+    qtbot.keyClick(window, QtCore.Qt.Key_F11)
+    shown = window.replaced_by
+    qtbot.addWidget(shown)
+    assert shown.presenting and shown.isFullScreen() and not shown.side.isVisible()
+    assert QtWidgets.QApplication.font().pointSizeF() == pytest.approx(base * 1.5)
+    assert style.FRAME_WIDTH == 5 and style.FOREGROUND == "#000000"  # high contrast
+    assert shown.model.position == 4 and shown.presentation_action.isChecked()
+    qtbot.waitUntil(shown.isActiveWindow)
+    qtbot.keyClick(shown, QtCore.Qt.Key_F11)
+    back = shown.replaced_by
+    qtbot.addWidget(back)
+    assert not back.presenting and not back.isFullScreen() and back.side.isVisible()
+    assert QtWidgets.QApplication.font().pointSizeF() == pytest.approx(base)
+
+
+def test_the_font_scale_is_adjustable_and_remembered(qtbot, window):
+    base = QtWidgets.QApplication.font().pointSizeF()
+    shown = window.rebuild(presenting=True)
+    qtbot.addWidget(shown)
+    bigger = shown.set_view_setting("font_scale", 2.0)
+    qtbot.addWidget(bigger)
+    assert QtWidgets.QApplication.font().pointSizeF() == pytest.approx(base * 2.0)
+    assert QtCore.QSettings().value("font_scale") in (2.0, "2.0")
+    window.replaced_by = bigger
+
+
+def test_a_clicker_steps_with_page_down_and_back_with_page_up(qtbot, window):
+    qtbot.keyClick(window, QtCore.Qt.Key_PageDown)
+    qtbot.keyClick(window, QtCore.Qt.Key_PageDown)
+    assert window.model.t == 1 and window.model.phase == "hidden"
+    qtbot.keyClick(window, QtCore.Qt.Key_PageUp)
+    assert window.model.t == 0
+
+
+def test_predict_then_reveal_hides_the_new_hidden_state_until_the_next_click(qtbot, window):
+    qtbot.keyClick(window, QtCore.Qt.Key_R)
+    assert window.model.predict_first
+    qtbot.keyClick(window, QtCore.Qt.Key_Space)
+    assert window.model.phase == "pre_activation"  # z_0 is on screen; h_0 is not yet
+    assert np.isnan(window.step_view.vectors["hidden"].values()).all()
+    assert window.comparison.plotted()[0].size == 0
+    qtbot.keyClick(window, QtCore.Qt.Key_Space)
+    assert window.model.phase == "hidden" and window.model.t == 0
+    assert window.comparison.plotted()[0].tolist() == [0]
+    qtbot.keyClick(window, QtCore.Qt.Key_R)
+    assert not window.model.predict_first
+
+
+def test_a_colour_blind_safe_colormap_can_be_chosen(qtbot, window):
+    successor = window.set_view_setting("colormap", "CET-CBD1")
+    qtbot.addWidget(successor)
+    assert style.COLORMAP == "CET-CBD1"
+    assert successor.weights.views["weight_ih"].colorbar.colorMap().name == "CET-CBD1"
+    assert QtCore.QSettings().value("colormap") == "CET-CBD1"
+    restored = successor.set_view_setting("colormap", "CET-D1")
+    qtbot.addWidget(restored)
