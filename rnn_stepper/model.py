@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from .core.errors import InputError
-from .core.session import Session, batch_major, make_session, reconfigured, with_inputs, with_weight
+from .core.session import (Session, batch_major, make_session, reconfigured, with_imported_weights, with_inputs,
+                           with_weight)
 from .core.trace import PHASES, CellTrace, Trace, compute_trace
 
 
@@ -248,6 +249,17 @@ class StepperModel:
         if rows.ndim == 3 and rows.shape[-1] != session.config.input_size:
             session = reconfigured(session, input_size=int(rows.shape[-1]))
         self.set_session(with_inputs(session, rows))
+
+    def import_weights(self, weights: dict) -> None:
+        """A checkpoint's nn.RNN parameters (keys as nn.RNN names them); raises InputError and changes nothing
+        when they do not form an nn.RNN."""
+        before = self._session.config
+        self.set_session(with_imported_weights(self._session, weights))
+        config = self._session.config
+        self.events.message.emit(f"imported {config.describe()}; nonlinearity={config.nonlinearity} is kept "
+                                 "(a state dict does not record it)"
+                                 + ("" if config.input_size == before.input_size else
+                                    f"; the input's columns were fitted to input_size={config.input_size}"))
 
     def set_weight(self, name: str, index: tuple[int, ...], value: float) -> None:
         self.set_session(with_weight(self._session, name, index, value))

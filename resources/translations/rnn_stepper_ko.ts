@@ -3,37 +3,37 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="340" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="342" />
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="342" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="344" />
         <source>● by hand, — nn.RNN</source>
         <translation>● 수동 계산, — nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="342" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="344" />
         <source>wide band by hand, thin line nn.RNN</source>
         <translation>넓은 띠: 수동 계산, 가는 선: nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="343" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="345" />
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="344" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="346" />
         <source>|by hand − nn.RNN| per step (log scale)</source>
         <translation>스텝별 |수동 − nn.RNN| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="370" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="372" />
         <source>Step to compare with nn.RNN</source>
         <translation>스텝을 진행하면 nn.RNN과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="372" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="374" />
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -239,230 +239,235 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="104" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="103" />
+        <source>&amp;Import weights…</source>
+        <translation>가중치 가져오기(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="105" />
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="105" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="106" />
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="107" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="108" />
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="109" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="110" />
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="121" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="122" />
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="122" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="123" />
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="126" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="127" />
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="128" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="129" />
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="136" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="137" />
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="138" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="139" />
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="139" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="140" />
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="147" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="148" />
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="151" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="152" />
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="177" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="178" />
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="178" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="179" />
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="204" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="206" />
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="207" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="209" />
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="236" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="238" />
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="252" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="254" />
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="252" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="254" />
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="253" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="255" />
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="253" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="255" />
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="254" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="256" />
         <source>◁ Phase</source>
         <translation>◁ 단계</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="254" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="256" />
         <source>Undo one phase</source>
         <translation>단계 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="255" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
         <source>Phase ▷</source>
         <translation>단계 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="255" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="259" />
         <source>Step ▶</source>
         <translation>스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="259" />
         <source>Compute the next whole timestep, as one pass of the notebook's loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="259" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="261" />
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="259" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="261" />
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="261" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="302" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="263" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="304" />
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="261" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="263" />
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="267" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="269" />
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="268" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="270" />
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="274" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="276" />
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="275" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="277" />
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="277" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="335" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="279" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="337" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="277" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="335" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="279" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="337" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="278" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="280" />
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="280" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="282" />
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="281" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="283" />
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="302" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="304" />
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="334" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="336" />
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="335" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="337" />
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="338" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="340" />
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -470,27 +475,27 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="393" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="395" />
         <source>h_t (units × t)</source>
         <translation>h_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="433" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="435" />
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="435" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="437" />
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="437" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="439" />
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="438" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="440" />
         <source>spectral radius ρ(W_hh) = {0:.3f}, {1}</source>
         <translation>스펙트럼 반경 ρ(W_hh) = {0:.3f}, {1}</translation>
     </message>
@@ -506,72 +511,102 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
 <context>
     <name>SessionFiles</name>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="53" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="54" />
         <source>Could not open the session</source>
         <translation>세션을 열 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="67" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="68" />
         <source>Could not save the session</source>
         <translation>세션을 저장할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="73" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="74" />
         <source>Saved {0}</source>
         <translation>{0}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="81" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="82" />
         <source>Save session</source>
         <translation>세션 저장</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="82" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="83" />
         <source>RNN Stepper sessions (*{0})</source>
         <translation>RNN Stepper 세션 (*{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="89" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="90" />
         <source>Open session</source>
         <translation>세션 열기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="90" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="91" />
         <source>RNN Stepper sessions (*{0});;JSON (*.json)</source>
         <translation>RNN Stepper 세션 (*{0});;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="125" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="105" />
+        <source>Import nn.RNN weights</source>
+        <translation>nn.RNN 가중치 가져오기</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="106" />
+        <source>PyTorch checkpoints (*.pt *.pth *.safetensors)</source>
+        <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="127" />
+        <source>Could not import the weights</source>
+        <translation>가중치를 가져올 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="132" />
+        <source>(top level)</source>
+        <translation>(최상위)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="134" />
+        <source>Which RNN?</source>
+        <translation>어떤 RNN인가요?</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="134" />
+        <source>This checkpoint holds several nn.RNN parameter sets:</source>
+        <translation>이 체크포인트에는 nn.RNN 매개변수 묶음이 여러 개 있습니다:</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="164" />
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="126" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="165" />
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="140" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="179" />
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="152" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="191" />
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="153" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="192" />
         <source>RNN Stepper did not close normally last time. Restore the session it was showing?</source>
         <translation>RNN Stepper가 지난번에 정상적으로 종료되지 않았습니다. 그때 보던 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="161" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="200" />
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="164" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="203" />
         <source>Restored the session from before the crash (not yet saved).</source>
         <translation>비정상 종료 전의 세션을 복원했습니다 (아직 저장되지 않음).</translation>
     </message>
@@ -584,82 +619,82 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="214" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="216" />
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="214" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="216" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="214" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="216" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="216" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="218" />
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="220" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="222" />
         <source>Each click on Step runs one pass of the notebook's loop: input projection, recurrent term, their sum, then {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>스텝을 누를 때마다 노트북 반복문이 한 번 돕니다: 입력 투영, 순환 항, 그 합, 그리고 {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="223" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="225" />
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 4단계 중 {4}단계: {5}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="229" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="231" />
         <source>input projection</source>
         <translation>입력 투영</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="229" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="231" />
         <source>recurrent term</source>
         <translation>순환 항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="230" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="232" />
         <source>pre-activation</source>
         <translation>활성화 전 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="230" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="232" />
         <source>new hidden state</source>
         <translation>새 은닉 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="255" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="257" />
         <source>Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space. It needs no earlier state, so PyTorch's kernel computes it for all timesteps in one matrix product before the loop.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 이전 상태가 필요 없으므로 PyTorch 커널은 반복문 전에 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="258" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="260" />
         <source>Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space, one timestep at a time, as the notebook's loop does.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 노트북 반복문처럼 타임 스텝마다 하나씩 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="261" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="263" />
         <source>Recurrent term: W_hh carries the previous hidden state forward — the network's memory. At the first step the previous state is h0 (zeros unless given).</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 이어 받습니다 — 네트워크의 기억입니다. 첫 스텝의 이전 상태는 h0입니다 (주지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="264" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="266" />
         <source>Pre-activation: the sum mixes what the input says now with what the state remembers.</source>
         <translation>활성화 전 값: 지금 입력이 말하는 것과 상태가 기억하는 것을 더합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="266" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="268" />
         <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step's output and the memory for the next.</source>
         <translation>비선형 함수가 합을 (-1, 1) 안으로 눌러 담습니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="268" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="270" />
         <source>ReLU keeps the positive part of the sum: the new hidden state is this step's output and the memory for the next. Nothing bounds it from above.</source>
         <translation>ReLU는 합의 양수 부분만 남깁니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다. 위쪽 한계는 없습니다.</translation>
     </message>

@@ -35,13 +35,7 @@ def load_state_dict(path: str, prefix: str = "") -> dict[str, torch.Tensor]:
     Nested checkpoint dicts are flattened with dots (`{"model": {"rnn.weight_ih_l0": …}}` becomes
     `model.rnn.weight_ih_l0`); `prefix` then selects one RNN inside and is stripped from its keys.
     """
-    ext = os.path.splitext(path)[1].lower()
-    if ext in (".pt", ".pth", ".bin"):
-        tensors = _load_torch(path)
-    elif ext == ".safetensors":
-        tensors = load_safetensors(path)
-    else:
-        raise InputError(f"unknown weights format {ext or '(no extension)'!r}; use .pt, .pth or .safetensors", path)
+    tensors = load_tensors(path)
     if prefix:
         selected = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
         if not selected:
@@ -50,6 +44,16 @@ def load_state_dict(path: str, prefix: str = "") -> dict[str, torch.Tensor]:
     if "weight_ih_l0" not in tensors:
         raise InputError(_prefix_hint(tensors), path)
     return tensors
+
+
+def load_tensors(path: str) -> dict[str, torch.Tensor]:
+    """Every tensor of a `.pt`/`.pth` or `.safetensors` file, nested dicts flattened with dots."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext in (".pt", ".pth", ".bin"):
+        return _load_torch(path)
+    if ext == ".safetensors":
+        return load_safetensors(path)
+    raise InputError(f"unknown weights format {ext or '(no extension)'!r}; use .pt, .pth or .safetensors", path)
 
 
 def rnn_prefixes(tensors: dict[str, torch.Tensor]) -> list[str]:

@@ -284,3 +284,21 @@ def reconfigured(session: Session, *, seed: int | None = None, order: str | None
         except InputError:
             h0 = None
     return Session(config, weights, x, h0, order or session.order, seed)
+
+
+def with_imported_weights(session: Session, weights: dict[str, torch.Tensor]) -> Session:
+    """The session with a checkpoint's nn.RNN weights, its config read off their shapes (sizes, layers, bias,
+    bidirectional). nonlinearity and batch_first are not in a state dict: they stay as they were. The input keeps
+    its rows; its columns are cut or padded with zeros to the checkpoint's input_size."""
+    from .config import infer_config
+
+    stored = weights.get("weight_ih_l0")
+    dtype = "float64" if stored is not None and stored.dtype == torch.float64 else session.config.dtype
+    config = infer_config(weights, nonlinearity=session.config.nonlinearity,
+                          batch_first=session.config.batch_first, dtype=dtype)
+    converted = {name: as_tensor(value, config, name) for name, value in weights.items()}
+    check_weights(config, converted)  # before anything else is built: a wrong file changes nothing
+    sizes = {k: getattr(config, k) for k in ("input_size", "hidden_size", "num_layers", "bias", "bidirectional",
+                                             "dtype")}
+    shaped = reconfigured(session, **sizes)
+    return Session(config, converted, shaped.inputs, shaped.h0, session.order, seed=None)

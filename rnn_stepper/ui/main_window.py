@@ -100,6 +100,7 @@ class MainWindow(QtWidgets.QMainWindow):
         examples = menu.addMenu(self.tr("Open &Example"))
         for name, path in example_sessions().items():
             examples.addAction(name).triggered.connect(lambda _=False, path=path: files.open_example(path))
+        item(self.tr("&Import weights…"), files.import_dialog)
         menu.addSeparator()
         item(self.tr("&Save"), files.save, QtGui.QKeySequence.Save)
         item(self.tr("Save &As…"), files.save_as, QtGui.QKeySequence.SaveAs)

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 
 from ..core.errors import InputError
+from ..core.files import load_tensors, rnn_prefixes
 from ..core.session_file import SUFFIX, load_session, save_session
 from ..model import StepperModel
 
@@ -95,6 +96,44 @@ class SessionFiles(QtCore.QObject):
         if self.may_discard() and self.open_path(path):
             self.path = None  # an example is a template: Save asks where
             self.path_changed.emit()
+
+    # --- checkpoints ----------------------------------------------------------------------------------------------
+
+    def import_dialog(self) -> None:
+        folder = str(importlib.resources.files("rnn_stepper.resources") / "weights")
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self.window, self.tr("Import nn.RNN weights"), folder,
+            self.tr("PyTorch checkpoints (*.pt *.pth *.safetensors)"))
+        if path:
+            self.import_weights(path)
+
+    def import_weights(self, path: str, choose=None) -> bool:
+        """Read a checkpoint safely, let the user pick which nn.RNN inside it (by prefix), and load it."""
+        try:
+            tensors = load_tensors(path)
+            prefixes = rnn_prefixes(tensors)
+            if not prefixes:
+                raise InputError("holds no nn.RNN parameters (no …weight_ih_l0)", path)
+            prefix = prefixes[0] if len(prefixes) == 1 else (choose or self.choose_prefix)(prefixes)
+            if prefix is None:
+                return False
+            weights = {k[len(prefix):]: v for k, v in tensors.items()
+                       if k.startswith(prefix) and "." not in k[len(prefix):]}
+            try:
+                self.model.import_weights(weights)
+            except InputError as exc:
+                raise exc.within(f"{path} ({prefix or 'no prefix'})") from None
+        except InputError as exc:
+            self.complain(self.tr("Could not import the weights"), str(exc))
+            return False
+        return True
+
+    def choose_prefix(self, prefixes: list[str]) -> str | None:
+        shown = [p or self.tr("(top level)") for p in prefixes]
+        item, ok = QtWidgets.QInputDialog.getItem(
+            self.window, self.tr("Which RNN?"), self.tr("This checkpoint holds several nn.RNN parameter sets:"),
+            shown, 0, False)
+        return prefixes[shown.index(item)] if ok else None
 
     # --- recent files --------------------------------------------------------------------------------------------
 
