@@ -114,6 +114,69 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
     </message>
 </context>
 <context>
+    <name>Exports</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="68" />
+        <source>Step first: there is no equation on show yet.</source>
+        <translation>먼저 스텝을 진행하세요. 아직 표시된 식이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="72" />
+        <source>Copied the equation as LaTeX.</source>
+        <translation>식을 LaTeX로 복사했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="79" />
+        <source>Could not write {0}: {1}</source>
+        <translation>{0}을(를) 쓸 수 없습니다: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="81" />
+        <source>Export failed</source>
+        <translation>내보내기 실패</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="83" />
+        <source>Exported {0}</source>
+        <translation>{0}(으)로 내보냈습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="93" />
+        <source>Export the comparison plot</source>
+        <translation>비교 그래프 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="98" />
+        <source>Export the trace</source>
+        <translation>트레이스 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="104" />
+        <source>Slide size</source>
+        <translation>슬라이드 크기</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="104" />
+        <source>Size:</source>
+        <translation>크기:</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="108" />
+        <source>Export a slide</source>
+        <translation>슬라이드 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="113" />
+        <source>Export a Python snippet</source>
+        <translation>파이썬 코드 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/exports.py" line="113" />
+        <source>Python (*.py)</source>
+        <translation>파이썬 (*.py)</translation>
+    </message>
+</context>
+<context>
     <name>InputEditor</name>
     <message>
         <location filename="../../rnn_stepper/ui/editors.py" line="198" />
@@ -204,270 +267,300 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="58" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="59" />
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="59" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="60" />
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="60" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="61" />
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="87" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="89" />
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="97" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="99" />
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="98" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="100" />
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="100" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="102" />
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="103" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="105" />
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="105" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="107" />
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="106" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="108" />
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="108" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="109" />
+        <source>&amp;Export</source>
+        <translation>내보내기(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="111" />
+        <source>Comparison plot (PNG or SVG)…</source>
+        <translation>비교 그래프 (PNG 또는 SVG)…</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="112" />
+        <source>Trace (JSON or CSV)…</source>
+        <translation>트레이스 (JSON 또는 CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="113" />
+        <source>Slide (PNG)…</source>
+        <translation>슬라이드 (PNG)…</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="114" />
+        <source>Copy equation as LaTeX</source>
+        <translation>식을 LaTeX로 복사</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="115" />
+        <source>Python snippet…</source>
+        <translation>파이썬 코드…</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="121" />
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="110" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="123" />
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="122" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="135" />
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="123" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="136" />
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="127" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="140" />
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="129" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="142" />
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="137" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="150" />
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="139" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="152" />
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="140" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="153" />
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="148" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="161" />
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="152" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="165" />
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="178" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="191" />
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="179" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="192" />
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="206" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="219" />
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="209" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="222" />
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="238" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="251" />
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="254" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="267" />
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="254" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="267" />
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="255" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="268" />
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="255" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="268" />
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="256" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="269" />
         <source>◁ Phase</source>
         <translation>◁ 단계</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="256" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="269" />
         <source>Undo one phase</source>
         <translation>단계 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="270" />
         <source>Phase ▷</source>
         <translation>단계 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="270" />
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="259" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="272" />
         <source>Step ▶</source>
         <translation>스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="259" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="272" />
         <source>Compute the next whole timestep, as one pass of the notebook's loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="261" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="274" />
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="261" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="274" />
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="263" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="304" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="276" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="317" />
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="263" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="276" />
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="269" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="282" />
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="270" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="283" />
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="276" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="277" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="290" />
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="279" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="337" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="292" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="350" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="279" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="337" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="292" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="350" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="280" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="293" />
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="282" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="295" />
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="283" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="296" />
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="304" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="317" />
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="336" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="349" />
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="337" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="350" />
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="340" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="353" />
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>

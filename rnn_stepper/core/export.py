@@ -102,3 +102,92 @@ def _strict(node):
     if isinstance(node, dict):
         return {k: _strict(v) for k, v in node.items()}
     return node
+
+
+def python_snippet(session) -> str:
+    """A script that rebuilds this exact session with torch and runs the notebook's manual loop over it, in the
+    session's operation order, printing each hidden state beside nn.RNN's. It runs as written."""
+    config = session.config
+    dtype = f"torch.{config.dtype}"
+    weights = ",\n".join(f"    {name!r}: torch.tensor({value.tolist()!r}, dtype={dtype})"
+                         for name, value in session.weights.items())
+    h0 = "None" if session.h0 is None else f"torch.tensor({session.h0.tolist()!r}, dtype={dtype})"
+    activation = "torch.tanh" if config.nonlinearity == "tanh" else "torch.relu"
+    if session.order == "kernel":
+        loop = '''        # PyTorch's CPU kernel order: all input projections in one product, then one fused-bias product a step
+        projections = F.linear(layer_input, W_ih, b_ih)
+        for t in steps:
+            h = ACTIVATION(F.linear(h, W_hh, b_hh) + projections[t])
+            outputs[t] = h'''
+    else:
+        loop = '''        # the notebook's order: (x W_ih^T + b_ih) + h W_hh^T + b_hh, one timestep at a time
+        for t in steps:
+            a = layer_input[t] @ W_ih.T + (b_ih if b_ih is not None else 0)
+            z = a + h @ W_hh.T
+            h = ACTIVATION(z + b_hh if b_hh is not None else z)
+            outputs[t] = h'''
+    loop = "\n".join("    " + line for line in loop.replace("ACTIVATION", activation).splitlines())
+    return f'''# Rebuilds an RNN Stepper session ({session.order} order) and recomputes nn.RNN by hand, as the notebook does.
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+rnn = nn.RNN({config.input_size}, {config.hidden_size}, num_layers={config.num_layers}, nonlinearity={config.nonlinearity!r},
+             bias={config.bias}, batch_first={config.batch_first}, bidirectional={config.bidirectional}, dtype={dtype})
+rnn.load_state_dict({{
+{weights},
+}})
+rnn.eval()
+x = torch.tensor({session.inputs.tolist()!r}, dtype={dtype})
+h0 = {h0}
+layers, directions, hidden_size = {config.num_layers}, {config.num_directions}, {config.hidden_size}
+
+with torch.no_grad():
+    output, h_n = rnn(x, h0)
+    # as nn.RNN sees it: a batch dimension for a single sequence, time first
+    layer_input = x if x.dim() == 3 else x.unsqueeze(0 if rnn.batch_first else 1)
+    layer_input = layer_input.transpose(0, 1) if rnn.batch_first else layer_input
+    T, B = layer_input.shape[:2]
+    h_start = torch.zeros(layers * directions, B, hidden_size, dtype={dtype}) if h0 is None else (
+        h0 if h0.dim() == 3 else h0.unsqueeze(1))
+    for layer in range(layers):
+        outputs_by_direction = []
+        for direction in range(directions):
+            suffix = f"_l{{layer}}" + ("_reverse" if direction else "")
+            # nn.RNN's own parameters: they require grad, which decides how matmul folds a 3-D product
+            W_ih, W_hh = getattr(rnn, "weight_ih" + suffix), getattr(rnn, "weight_hh" + suffix)
+            b_ih, b_hh = getattr(rnn, "bias_ih" + suffix, None), getattr(rnn, "bias_hh" + suffix, None)
+            h = h_start[layer * directions + direction]
+            steps = range(T) if direction == 0 else range(T - 1, -1, -1)
+            outputs = [None] * T
+{loop}
+            outputs_by_direction.append(torch.stack(outputs))
+            for t in steps:
+                print(f"layer {{layer}} direction {{direction}} time step {{t}} =>")
+                print("   output (manual) :", outputs[t].numpy())
+        layer_input = torch.cat(outputs_by_direction, dim=-1)
+    reference = output if output.dim() == 3 else output.unsqueeze(0 if rnn.batch_first else 1)
+    reference = reference.transpose(0, 1) if rnn.batch_first else reference
+    print("nn.RNN output:")
+    print(reference.numpy())
+    print("bitwise identical to nn.RNN:", torch.equal(layer_input, reference))
+'''
+
+
+def phase_latex(cell, t: int, batch: int, phase: str, config) -> str:
+    """The equation of one phase with its numbers, as LaTeX (amsmath's bmatrix)."""
+    def vec(values) -> str:
+        # numpy's str of a float32 or float64 scalar: the shortest digits that give back the same value
+        return r"\begin{bmatrix}" + r" \\ ".join(str(v) for v in values.numpy()) + r"\end{bmatrix}"
+
+    v = {name: vec(values[t, batch]) for name, values in cell.phases.items()}
+    x, h_prev = vec(cell.x[t, batch]), vec(cell.h_prev[t, batch])
+    act = r"\tanh" if config.nonlinearity == "tanh" else r"\operatorname{relu}"
+    b_ih, b_hh = (r" + b_{ih}", r" + b_{hh}") if config.bias else ("", "")
+    return {
+        "input_projection": rf"a_{{{t}}} = W_{{ih}} x_{{{t}}}{b_ih} = W_{{ih}} {x}{b_ih} = {v['input_projection']}",
+        "recurrent_term": rf"r_{{{t}}} = W_{{hh}} h_{{{t}-1}}{b_hh} = W_{{hh}} {h_prev}{b_hh} = {v['recurrent_term']}",
+        "pre_activation": rf"z_{{{t}}} = a_{{{t}}} + r_{{{t}}} = {v['input_projection']} + {v['recurrent_term']}"
+                          rf" = {v['pre_activation']}",
+        "hidden": rf"h_{{{t}}} = {act}(z_{{{t}}}) = {act}\left({v['pre_activation']}\right) = {v['hidden']}",
+    }[phase]

@@ -38,14 +38,9 @@ def run_window(session=None, steps: int = 0, screenshot: str | None = None, size
 
 
 def save_screenshot(window, path: str) -> int:
-    from PySide6 import QtWidgets
+    from .exports import render_window
 
-    app = QtWidgets.QApplication.instance()
-    for _ in range(5):  # let layouts settle and pyqtgraph lay its items out at the final size
-        app.processEvents()
-    window.repaint()
-    app.processEvents()
-    if not window.grab().save(path):
+    if not render_window(window, path):
         print(f"rnn-stepper: error: {path}: could not write the screenshot (is the folder there and writable, "
               "and does the name end in .png?)", file=sys.stderr)
         return 2

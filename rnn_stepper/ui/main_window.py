@@ -9,6 +9,7 @@ from ..model import StepperModel
 from .editors import ConfigPanel, InputEditor
 from . import style
 from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel
+from .exports import Exports
 from .session_files import SessionFiles, example_sessions
 
 
@@ -69,6 +70,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.play_timer.timeout.connect(self.play_tick)
         self.files = SessionFiles(self.model, self)
         self.files.path_changed.connect(self.update_title)
+        self.exports = Exports(self.model, self)
         self.model.events.saved.connect(self.update_title)
         self.normal_geometry = QtCore.QRect(100, 100, 1280, 720)
         self.build_menus()
@@ -104,6 +106,17 @@ class MainWindow(QtWidgets.QMainWindow):
         menu.addSeparator()
         item(self.tr("&Save"), files.save, QtGui.QKeySequence.Save)
         item(self.tr("Save &As…"), files.save_as, QtGui.QKeySequence.SaveAs)
+        export = menu.addMenu(self.tr("&Export"))
+        for text, slot, key in (
+                (self.tr("Comparison plot (PNG or SVG)…"), self.exports.plot_dialog, None),
+                (self.tr("Trace (JSON or CSV)…"), self.exports.trace_dialog, None),
+                (self.tr("Slide (PNG)…"), self.exports.slide_dialog, None),
+                (self.tr("Copy equation as LaTeX"), self.exports.latex, "Ctrl+Shift+C"),
+                (self.tr("Python snippet…"), self.exports.snippet_dialog, None)):
+            act = export.addAction(text)
+            act.triggered.connect(slot)
+            if key:
+                act.setShortcut(QtGui.QKeySequence(key))
         menu.addSeparator()
         item(self.tr("&Quit"), self.close, QtGui.QKeySequence.Quit)
         self.build_view_menu()

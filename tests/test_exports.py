@@ -1,0 +1,92 @@
+"""File > Export: each export written as a new user would use it, and read back."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+from PySide6 import QtGui, QtWidgets
+
+from rnn_stepper.core import RNNConfig, compute_trace, make_session
+from rnn_stepper.core.export import python_snippet, trace_to_json
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.main_window import MainWindow
+
+
+def make_window(qtbot, session=None):
+    w = MainWindow(StepperModel(session))
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    return w
+
+
+def test_the_comparison_plot_as_png_and_svg(qtbot, tmp_path):
+    window = make_window(qtbot)
+    window.model.run_to_end()
+    assert window.exports.plot(str(tmp_path / "plot.png"))
+    image = QtGui.QImage(str(tmp_path / "plot.png"))
+    assert image.width() == 1600 and image.height() > 100
+    assert window.exports.plot(str(tmp_path / "plot.svg"))
+    assert "<svg" in (tmp_path / "plot.svg").read_text()
+
+
+def test_the_trace_in_the_trace_commands_schema(qtbot, tmp_path):
+    window = make_window(qtbot)
+    assert window.exports.trace(str(tmp_path / "t.json"))
+    assert json.loads((tmp_path / "t.json").read_text()) == json.loads(trace_to_json(window.model.trace))
+    assert window.exports.trace(str(tmp_path / "t.csv"))
+    assert (tmp_path / "t.csv").read_text().splitlines()[0].startswith("layer,direction,t,batch,unit")
+
+
+def test_a_slide_at_a_chosen_size(qtbot, tmp_path):
+    window = make_window(qtbot)
+    window.model.step()
+    assert window.exports.slide(str(tmp_path / "slide.png"), (1920, 1080))
+    assert QtGui.QImage(str(tmp_path / "slide.png")).size().toTuple() == (1920, 1080)
+    assert window.size().toTuple() == (1280, 720)  # the window itself keeps its size
+
+
+def test_an_unwritable_export_says_so(qtbot, tmp_path, no_modal_dialogs):
+    window = make_window(qtbot)
+    assert not window.exports.trace(str(tmp_path / "missing" / "t.json"))
+    assert "Could not write" in no_modal_dialogs[-1][1]
+
+
+def test_the_equation_as_latex_on_the_clipboard(qtbot):
+    window = make_window(qtbot)
+    assert window.exports.latex() == ""  # nothing on show yet
+    window.model.step()
+    text = window.exports.latex()
+    assert text.startswith(r"h_{0} = \tanh(z_{0}) = \tanh\left(\begin{bmatrix}")
+    assert text.endswith(r"= \begin{bmatrix}-0.35198015 \\ 0.52525216\end{bmatrix}")
+    assert QtWidgets.QApplication.clipboard().text() == text
+
+
+def run_snippet(session) -> str:
+    result = subprocess.run([sys.executable, "-c", python_snippet(session)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_python_snippet_runs_and_prints_the_numbers_the_window_shows(qtbot, tmp_path):
+    window = make_window(qtbot)
+    assert window.exports.snippet(str(tmp_path / "s.py"))
+    result = subprocess.run([sys.executable, str(tmp_path / "s.py")], capture_output=True, text=True)
+    lines = [line.split(":", 1)[1].strip() for line in result.stdout.splitlines() if "output (manual)" in line]
+    cell = window.model.cell
+    assert lines == [str(cell.hidden[t].numpy()) for t in cell.walk]
+    assert "bitwise identical to nn.RNN: True" in result.stdout
+
+
+def test_the_snippet_follows_the_order_and_every_option():
+    textbook = run_snippet(make_session(order="textbook"))
+    assert "[[-0.8649416  0.9046636]]" in textbook and "bitwise identical to nn.RNN: False" in textbook
+    config = RNNConfig(input_size=2, hidden_size=3, num_layers=2, bidirectional=True, bias=False,
+                       nonlinearity="relu", batch_first=False, dtype="float64")
+    session = make_session(config, np.random.default_rng(0).standard_normal((4, 2, 2)),
+                           h0=np.random.default_rng(1).standard_normal((4, 2, 3)))
+    out = run_snippet(session)
+    assert "bitwise identical to nn.RNN: True" in out
+    trace = compute_trace(session)
+    assert str(trace.cell(1, 1).hidden[0].numpy()) in out
