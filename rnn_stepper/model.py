@@ -228,15 +228,7 @@ class StepperModel:
 
     def configure(self, **changes) -> None:
         """Change config fields, `seed` or `order`; raises InputError (and changes nothing) when they don't fit."""
-        before = self._session
-        after = reconfigured(before, **changes)
-        self.set_session(after)
-        if after.config.input_size != before.config.input_size:
-            old, new = before.config.input_size, after.config.input_size
-            self.events.message.emit(
-                f"input_size {old} → {new}: the input's columns were "
-                + ("cut" if new < old else "padded with zeros") + ", the weights drawn anew"
-            )
+        self.set_session(reconfigured(self._session, **changes))
 
     def sequence(self) -> np.ndarray:
         """The input as (B, T, I), a copy the caller may change."""
@@ -253,13 +245,7 @@ class StepperModel:
     def import_weights(self, weights: dict) -> None:
         """A checkpoint's nn.RNN parameters (keys as nn.RNN names them); raises InputError and changes nothing
         when they do not form an nn.RNN."""
-        before = self._session.config
         self.set_session(with_imported_weights(self._session, weights))
-        config = self._session.config
-        self.events.message.emit(f"imported {config.describe()}; nonlinearity={config.nonlinearity} is kept "
-                                 "(a state dict does not record it)"
-                                 + ("" if config.input_size == before.input_size else
-                                    f"; the input's columns were fitted to input_size={config.input_size}"))
 
     def set_weight(self, name: str, index: tuple[int, ...], value: float) -> None:
         self.set_session(with_weight(self._session, name, index, value))

@@ -100,6 +100,8 @@ def test_changing_the_config_rebuilds_the_model_and_keeps_the_cursor(qtbot, wind
     assert window.weights.views["weight_hh"].values().shape == (3, 3)
     assert window.step_view.vectors["hidden"].values().shape == (3, 1)
     assert window.model.t == 0 and window.model.phase == "hidden"
+    window.config_panel.fields["input_size"].setValue(7)
+    assert "padded with zeros" in window.statusBar().currentMessage()
     window.config_panel.fields["order"].setCurrentText("textbook")
     assert "textbook order" in window.status.text()
     window.config_panel.fields["bidirectional"].setChecked(True)

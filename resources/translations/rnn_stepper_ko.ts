@@ -112,66 +112,76 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
         <source>dropout is left out: it only acts in training mode, and the stepper evaluates nn.RNN in eval mode.</source>
         <translation>dropout은 학습 모드에서만 작동하므로 뺐습니다. 이 프로그램은 nn.RNN을 평가 모드로 실행합니다.</translation>
     </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="109" />
+        <source>input_size {0} → {1}: the input's columns were cut, the weights drawn anew</source>
+        <translation>input_size {0} → {1}: 입력의 열을 잘라 냈고 가중치를 새로 뽑았습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="111" />
+        <source>input_size {0} → {1}: the input's columns were padded with zeros, the weights drawn anew</source>
+        <translation>input_size {0} → {1}: 입력의 열을 0으로 채웠고 가중치를 새로 뽑았습니다</translation>
+    </message>
 </context>
 <context>
     <name>Exports</name>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="68" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="83" />
         <source>Step first: there is no equation on show yet.</source>
         <translation>먼저 스텝을 진행하세요. 아직 표시된 식이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="72" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="87" />
         <source>Copied the equation as LaTeX.</source>
         <translation>식을 LaTeX로 복사했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="79" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="94" />
         <source>Could not write {0}: {1}</source>
         <translation>{0}을(를) 쓸 수 없습니다: {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="81" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="96" />
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="83" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="98" />
         <source>Exported {0}</source>
         <translation>{0}(으)로 내보냈습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="93" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="108" />
         <source>Export the comparison plot</source>
         <translation>비교 그래프 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="98" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="113" />
         <source>Export the trace</source>
         <translation>트레이스 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="104" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="119" />
         <source>Slide size</source>
         <translation>슬라이드 크기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="104" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="119" />
         <source>Size:</source>
         <translation>크기:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="108" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="123" />
         <source>Export a slide</source>
         <translation>슬라이드 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="113" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="128" />
         <source>Export a Python snippet</source>
         <translation>파이썬 코드 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="113" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="128" />
         <source>Python (*.py)</source>
         <translation>파이썬 (*.py)</translation>
     </message>
@@ -179,87 +189,87 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
 <context>
     <name>InputEditor</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="198" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="206" />
         <source>Double-click a cell to type a number</source>
         <translation>셀을 두 번 클릭해 숫자를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="200" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="208" />
         <source>Add row</source>
         <translation>행 추가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="201" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="209" />
         <source>Append a timestep (zeros)</source>
         <translation>타임 스텝을 끝에 추가합니다 (0으로 채움)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="203" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="211" />
         <source>Remove row</source>
         <translation>행 삭제</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="204" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="212" />
         <source>Remove the selected timestep (or the last)</source>
         <translation>선택한 타임 스텝(없으면 마지막)을 삭제합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="207" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="215" />
         <source>Notebook ramp: 1s, 2s, 3s …</source>
         <translation>노트북 예제: 1, 2, 3 …</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="208" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="216" />
         <source>Sine wave</source>
         <translation>사인파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="209" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="217" />
         <source>Random normal</source>
         <translation>정규분포 난수</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="210" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="218" />
         <source>One-hot characters of a word</source>
         <translation>단어의 글자를 원-핫 인코딩</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="211" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="219" />
         <source>Fill the table with an example sequence</source>
         <translation>예제 시퀀스로 표를 채웁니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="213" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="221" />
         <source>The word to spell one character per timestep</source>
         <translation>타임 스텝마다 한 글자씩 넣을 단어</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="215" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="223" />
         <source>Fill</source>
         <translation>채우기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="216" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="224" />
         <source>Replace the input with the chosen example</source>
         <translation>입력을 선택한 예제로 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="238" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="246" />
         <source> (and {0} more)</source>
         <translation> (외 {0}개)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="248" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="256" />
         <source>A sequence needs at least one timestep.</source>
         <translation>시퀀스에는 타임 스텝이 하나 이상 있어야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="269" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="277" />
         <source>Type a word to spell, e.g. hello.</source>
         <translation>단어를 입력하세요. 예: hello</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="275" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="283" />
         <source>One-hot '{0}': columns are {1}</source>
         <translation>원-핫 '{0}': 열은 {1}</translation>
     </message>
@@ -596,7 +606,7 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
 <context>
     <name>SequenceTable</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="166" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="174" />
         <source>t={0}, column {1}: {2}</source>
         <translation>t={0}, {1}열: {2}</translation>
     </message>
@@ -649,57 +659,67 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
         <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="127" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="128" />
+        <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
+        <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="131" />
+        <source>; the input's columns were fitted to input_size={0}</source>
+        <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="134" />
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="132" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="139" />
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="134" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="141" />
         <source>Which RNN?</source>
         <translation>어떤 RNN인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="134" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="141" />
         <source>This checkpoint holds several nn.RNN parameter sets:</source>
         <translation>이 체크포인트에는 nn.RNN 매개변수 묶음이 여러 개 있습니다:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="164" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="171" />
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="165" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="172" />
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="179" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="186" />
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="191" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="198" />
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="192" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="199" />
         <source>RNN Stepper did not close normally last time. Restore the session it was showing?</source>
         <translation>RNN Stepper가 지난번에 정상적으로 종료되지 않았습니다. 그때 보던 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="200" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="207" />
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="203" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="210" />
         <source>Restored the session from before the crash (not yet saved).</source>
         <translation>비정상 종료 전의 세션을 복원했습니다 (아직 저장되지 않음).</translation>
     </message>

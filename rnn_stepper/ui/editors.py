@@ -99,9 +99,17 @@ class ConfigPanel(QtWidgets.QWidget):
     def apply(self, key: str, value) -> None:
         if self.current().get(key) == value and key != "seed":
             return
+        before = self.model.session.config.input_size
         try:
             self.model.configure(**{key: value})
             self.error.setText("")
+            after = self.model.session.config.input_size
+            if after != before:
+                self.model.events.message.emit(
+                    (self.tr("input_size {0} → {1}: the input's columns were cut, the weights drawn anew")
+                     if after < before else
+                     self.tr("input_size {0} → {1}: the input's columns were padded with zeros, the weights drawn "
+                             "anew")).format(before, after))
         except InputError as exc:
             self.error.setText(str(exc))
             self.model.events.message.emit(str(exc))

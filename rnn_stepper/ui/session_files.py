@@ -119,10 +119,17 @@ class SessionFiles(QtCore.QObject):
                 return False
             weights = {k[len(prefix):]: v for k, v in tensors.items()
                        if k.startswith(prefix) and "." not in k[len(prefix):]}
+            before = self.model.session.config.input_size
             try:
                 self.model.import_weights(weights)
             except InputError as exc:
                 raise exc.within(f"{path} ({prefix or 'no prefix'})") from None
+            config = self.model.session.config
+            text = self.tr("Imported {0}; nonlinearity={1} is kept (a state dict does not record it)").format(
+                config.describe(), config.nonlinearity)
+            if config.input_size != before:
+                text += self.tr("; the input's columns were fitted to input_size={0}").format(config.input_size)
+            self.model.events.message.emit(text)
         except InputError as exc:
             self.complain(self.tr("Could not import the weights"), str(exc))
             return False
