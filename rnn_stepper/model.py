@@ -121,6 +121,12 @@ class StepperModel:
         """Timesteps whose hidden state has been revealed, in walking order."""
         return self.cell.walk[: self._position // len(PHASES)]
 
+    def unrevealed(self) -> tuple[int, int]:
+        """The timesteps [start, stop) whose hidden state is not revealed yet: the end of the sequence for a forward
+        cell, its beginning for a reverse one."""
+        done, T = len(self.completed), self.seq_len
+        return (done, T) if self._direction == 0 else (0, T - done)
+
     def revealed(self, phase: str) -> bool:
         """Whether the current step has reached `phase` yet."""
         return self._position > 0 and PHASES.index(phase) <= self.phase_index

@@ -3,37 +3,37 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="342" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="361" />
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="344" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="363" />
         <source>● by hand, — nn.RNN</source>
         <translation>● 수동 계산, — nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="344" />
-        <source>wide band by hand, thin line nn.RNN</source>
-        <translation>넓은 띠: 수동 계산, 가는 선: nn.RNN</translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="363" />
+        <source>pale line by hand, dark line nn.RNN</source>
+        <translation>옅은 선: 수동 계산, 진한 선: nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="345" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="364" />
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="346" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="365" />
         <source>|by hand − nn.RNN| per step (log scale)</source>
         <translation>스텝별 |수동 − nn.RNN| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="372" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="385" />
         <source>Step to compare with nn.RNN</source>
         <translation>스텝을 진행하면 nn.RNN과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="374" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="387" />
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -578,27 +578,27 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="395" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="409" />
         <source>h_t (units × t)</source>
         <translation>h_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="435" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="452" />
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="437" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="454" />
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="439" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="456" />
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="440" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="457" />
         <source>spectral radius ρ(W_hh) = {0:.3f}, {1}</source>
         <translation>스펙트럼 반경 ρ(W_hh) = {0:.3f}, {1}</translation>
     </message>

@@ -103,8 +103,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _set_ticks(self) -> None:
         rows, cols = self._values.shape
-        for axis, n, labels in (("left", rows, self._row_labels), ("top", cols, self._col_labels)):
-            step = max(1, n // 12)
+        for axis, n, labels, most in (("left", rows, self._row_labels, 8), ("top", cols, self._col_labels, 6)):
+            step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10**4,
+                                    10**5, 10**6) if n / s <= most) if n > most else 1
             ticks = [(i, labels[i] if labels else str(i)) for i in range(0, n, step)]
             self.plot.getAxis(axis).setTicks([ticks, []])
 

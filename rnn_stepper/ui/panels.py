@@ -299,7 +299,9 @@ class ComparisonPanel(QtWidgets.QWidget):
         layout.addWidget(self.diff_plot, 2)
         self.manual_curves: list[pg.PlotDataItem] = []
         self.reference_curves: list[pg.PlotDataItem] = []
+        self.curtains = [style.Curtain(p.getPlotItem().vb) for p in (self.values_plot, self.diff_plot)]
         model.events.trace.connect(self.rebuild)
+        model.events.cell.connect(self.rebuild)
         model.events.cursor.connect(self.refresh)
         self.rebuild()
 
@@ -307,7 +309,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         return min(self.model.session.config.hidden_size, MAX_PLOTTED_UNITS)
 
     def rebuild(self) -> None:
-        """New curves only when the session changes; each step only calls setData."""
+        """The whole cell's curves, drawn once per trace or cell; a step only moves the curtain over them."""
         plot = self.values_plot
         for curve in self.manual_curves + self.reference_curves:
             plot.removeItem(curve)
@@ -319,21 +321,38 @@ class ComparisonPanel(QtWidgets.QWidget):
             color = style.UNIT_COLORS[u % len(style.UNIT_COLORS)]
             smooth = T <= MAX_MARKERS  # antialiasing thousands of segments costs more than a frame
             # One legend entry per unit (its colour); the title says which marks are which.
-            self.reference_curves.append(plot.plot(pen=pg.mkPen(color, width=2), name=f"h[{u}]", antialias=smooth))
+            # Past MAX_MARKERS timesteps every pen is 1 px: the raster engine strokes wide pens segment by segment.
+            self.reference_curves.append(plot.plot(pen=pg.mkPen(color, width=2 if smooth else 1), name=f"h[{u}]",
+                                                   antialias=smooth, skipFiniteCheck=True))
             if T <= MAX_MARKERS:
                 manual = plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=color,
                                    symbolPen=pg.mkPen("#000000", width=1))
-            else:  # a wide pale band under nn.RNN's thin line
+            else:  # a pale thin line under nn.RNN's dark one
                 band = pg.mkColor(color)
-                band.setAlpha(90)
-                manual = plot.plot(pen=pg.mkPen(band, width=5), antialias=False)
+                band.setAlpha(110)
+                manual = plot.plot(pen=pg.mkPen(band, width=1), antialias=False, skipFiniteCheck=True)
             manual.setZValue(-1 if T > MAX_MARKERS else 1)
             self.manual_curves.append(manual)
+        for item in self.manual_curves + self.reference_curves + [self.diff_curve]:
+            style.cache_drawing(item)
         self.diff_curve.setPen(pg.mkPen(style.ACTIVE, width=2))
         self.diff_curve.setSymbol("o" if T <= MAX_MARKERS else None)
         self.diff_curve.setSymbolBrush(style.ACTIVE)
         self.diff_curve.setSymbolSize(6)
-        T = self.model.seq_len
+        m = self.model
+        ts = np.arange(T)
+        units = self.units()
+        manual, reference = m.cell.hidden[:, m.batch, :units].numpy(), m.cell.reference[:, m.batch, :units].numpy()
+        for u, (mc, rc) in enumerate(zip(self.manual_curves, self.reference_curves)):
+            mc.setData(ts, manual[:, u])
+            rc.setData(ts, reference[:, u])
+        diff = m.cell.step_abs_diff
+        positive = diff > 0
+        self.diff_curve.setData(ts[positive], diff[positive])
+        if positive.any():
+            self.diff_plot.enableAutoRange(axis="y")
+        else:
+            self.diff_plot.setYRange(-9, -5, padding=0)  # log10 axis: an empty 1e-9 … 1e-5 frame
         for p in (self.values_plot, self.diff_plot):
             p.setXRange(-0.5, max(T - 0.5, 0.5), padding=0.02)
             p.getPlotItem().setDownsampling(auto=True, mode="peak")
@@ -341,7 +360,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         hidden = self.model.session.config.hidden_size
         shown = "" if hidden <= MAX_PLOTTED_UNITS else self.tr(" (units 0–{0} of {1})").format(
             MAX_PLOTTED_UNITS - 1, hidden)
-        legend = self.tr("● by hand, — nn.RNN") if T <= MAX_MARKERS else self.tr("wide band by hand, thin line nn.RNN")
+        legend = self.tr("● by hand, — nn.RNN") if T <= MAX_MARKERS else self.tr("pale line by hand, dark line nn.RNN")
         plot.setTitle(self.tr("Hidden state over t: ") + legend + shown, size=style.small_size())
         self.diff_plot.setTitle(self.tr("|by hand − nn.RNN| per step (log scale)"), size=style.small_size())
         self.refresh()
@@ -358,23 +377,18 @@ class ComparisonPanel(QtWidgets.QWidget):
         return ts, manual, reference, diff
 
     def refresh(self) -> None:
-        ts, manual, reference, diff = self.plotted()
-        for u, (mc, rc) in enumerate(zip(self.manual_curves, self.reference_curves)):
-            mc.setData(ts, manual[:, u])
-            rc.setData(ts, reference[:, u])
-        positive = diff > 0
-        self.diff_curve.setData(ts[positive], diff[positive])
-        if positive.any():
-            self.diff_plot.enableAutoRange(axis="y")
-        else:
-            self.diff_plot.setYRange(-9, -5, padding=0)  # log10 axis: an empty 1e-9 … 1e-5 frame
+        start, stop = self.model.unrevealed()
+        for curtain in self.curtains:
+            curtain.cover(start, stop)
+        ts, _, _, diff = self.plotted()
         if ts.size == 0:
             text = self.tr("Step to compare with nn.RNN")
-        elif not positive.any():
+        elif not (diff > 0).any():
             text = self.tr("bitwise identical") + f" ({ts.size}/{self.model.seq_len})"
         else:
             text = ""
         self.verdict.setText(text)
+        self.verdict.setZValue(2e6)  # over the curtain
         self._place_verdict()
 
     def verdict_text(self) -> str:
@@ -398,10 +412,10 @@ class SequencePanel(QtWidgets.QWidget):
         self.norm_plot.setLabel("bottom", "t")
         self.norm_plot.setTitle("‖h_t‖", size=style.small_size())
         self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
+        style.cache_drawing(self.norm_curve)
         self.radius = QtWidgets.QLabel()
         self.radius.setWordWrap(True)
-        model.events.trace.connect(self.restyle)
-        self.restyle()
+        self.curtains = [style.Curtain(self.heatmap.plot.vb), style.Curtain(self.norm_plot.getPlotItem().vb)]
         right = QtWidgets.QVBoxLayout()
         right.addWidget(self.norm_plot, 1)
         right.addWidget(self.radius)
@@ -409,27 +423,30 @@ class SequencePanel(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heatmap, 3)
         layout.addLayout(right, 2)
-        model.events.trace.connect(self.refresh)
+        model.events.trace.connect(self.redraw)
+        model.events.cell.connect(self.redraw)
         model.events.cursor.connect(self.refresh)
-        self.refresh()
+        self.redraw()
 
-    def restyle(self) -> None:
-        self.norm_curve.setSymbol("o" if self.model.seq_len <= MAX_MARKERS else None)
+    def redraw(self) -> None:
+        """The whole cell, once per trace or cell; a step only moves the curtains."""
+        m = self.model
+        hidden = m.cell.hidden[:, m.batch].numpy()  # (T, H)
+        finite = np.abs(hidden[np.isfinite(hidden)])
+        levels = 1.0 if m.session.config.nonlinearity == "tanh" else (float(finite.max()) if finite.size else 1.0)
+        self.heatmap.set_matrix(hidden.T, levels=levels or 1.0)
+        self.norm_curve.setSymbol("o" if m.seq_len <= MAX_MARKERS else None)
         self.norm_curve.setSymbolBrush(style.MANUAL)
         self.norm_curve.setSymbolSize(5)
+        self.norm_curve.setData(np.arange(m.seq_len), np.linalg.norm(hidden, axis=1))
+        self.norm_plot.setXRange(-0.5, max(m.seq_len - 0.5, 0.5), padding=0.02)
+        self.refresh()
 
     def refresh(self) -> None:
         m = self.model
-        cell = m.cell
-        hidden = cell.hidden[:, m.batch].numpy()  # (T, H)
-        done = m.completed
-        grid = np.full(hidden.T.shape, np.nan, dtype=hidden.dtype)
-        grid[:, done] = hidden[done].T
-        levels = 1.0 if m.session.config.nonlinearity == "tanh" else None
-        self.heatmap.set_matrix(grid, levels=levels if levels else float(np.nanmax(np.abs(hidden))) or 1.0)
-        ts = np.array(sorted(done), dtype=int)
-        self.norm_curve.setData(ts, np.linalg.norm(hidden[ts], axis=1) if ts.size else ts)
-        self.norm_plot.setXRange(-0.5, max(m.seq_len - 0.5, 0.5), padding=0.02)
+        start, stop = m.unrevealed()
+        for curtain in self.curtains:
+            curtain.cover(start, stop)
         rho = m.trace.spectral_radius(m.layer, m.direction)
         if rho < 1:
             note = self.tr("below 1: old inputs fade step by step — a short memory, far from saturation")
