@@ -213,3 +213,17 @@ def test_big_models_draw_images_without_per_cell_text(qtbot):
     assert w.weights.views["weight_hh"].cell_texts() == []
     assert w.weights.views["weight_hh"].values().shape == (64, 64)
     assert len(w.comparison.manual_curves) == 8  # units 0–7 are plotted; the heatmap shows all 64
+
+
+def test_what_is_not_revealed_stays_under_the_curtain(qtbot, window):
+    assert [c.covered for c in window.comparison.curtains] == [(0, 3), (0, 3)]
+    click(qtbot, window, "step")
+    click(qtbot, window, "step")
+    assert [c.covered for c in window.comparison.curtains + window.sequence.curtains] == [(2, 3)] * 4
+    click(qtbot, window, "end")
+    assert not any(c.rect.isVisible() for c in window.comparison.curtains + window.sequence.curtains)
+    window.config_panel.fields["bidirectional"].setChecked(True)
+    window.direction_box.setCurrentIndex(1)
+    window.model.reset()
+    window.model.step()  # a reverse cell reveals t = 2 first: the curtain covers the beginning
+    assert window.sequence.curtains[0].covered == (0, 2)
