@@ -1,7 +1,6 @@
 """For every option of nn.RNN, the kernel order is nn.RNN bit for bit and the textbook order stays a few ulps off."""
 
 import numpy as np
-import pytest
 import torch
 import torch.nn as nn
 from hypothesis import HealthCheck, given, settings

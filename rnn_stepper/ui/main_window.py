@@ -131,7 +131,6 @@ class MainWindow(QtWidgets.QMainWindow):
             act.triggered.connect(lambda _=False, lang=lang: self.set_language(lang))
 
     def build_view_menu(self) -> None:
-        settings = QtCore.QSettings()
         menu = self.menuBar().addMenu(self.tr("&View"))
         self.presentation_action = menu.addAction(self.tr("&Presentation mode"))
         self.presentation_action.setCheckable(True)

@@ -90,7 +90,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
             return  # relaying out a title costs more than the rest of a step
         self._title = (title, active, subtitle)
         color = style.ACTIVE if active else style.FOREGROUND
-        html = f"<span style='color:{color}; font-size:{style.font_pt():.0f}pt'>{'<b>' + title + '</b>' if active else title}"
+        shown = f"<b>{title}</b>" if active else title
+        html = f"<span style='color:{color}; font-size:{style.font_pt():.0f}pt'>{shown}"
         if subtitle:
             html += f"<br><span style='font-size:{style.font_pt():.0f}pt'>{subtitle}</span>"
         self.plot.setTitle(html + "</span>")
