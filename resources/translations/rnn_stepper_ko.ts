@@ -124,6 +124,33 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
     </message>
 </context>
 <context>
+    <name>CrashGuard</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/crash.py" line="46" />
+        <source>The details are in {0}.</source>
+        <translation>자세한 내용은 {0}에 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/crash.py" line="48" />
+        <source>The details could not be written to a log file.</source>
+        <translation>자세한 내용을 로그 파일에 쓰지 못했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/crash.py" line="49" />
+        <source>Something unexpected went wrong: {0}: {1}
+
+The session you were working on was kept, and you can go on or save it. {2}</source>
+        <translation>예상하지 못한 오류가 났습니다: {0}: {1}
+
+작업 중이던 세션은 그대로 남아 있으니 계속하거나 저장할 수 있습니다. {2}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/crash.py" line="52" />
+        <source>Unexpected error</source>
+        <translation>예상하지 못한 오류</translation>
+    </message>
+</context>
+<context>
     <name>Exports</name>
     <message>
         <location filename="../../rnn_stepper/ui/exports.py" line="83" />
@@ -367,210 +394,210 @@ textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp �
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="135" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="134" />
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="136" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="135" />
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="140" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="139" />
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="142" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="141" />
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="150" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="149" />
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="152" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="151" />
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="153" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="152" />
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="161" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="160" />
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="165" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="164" />
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="191" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="190" />
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="192" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="191" />
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="219" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="218" />
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="222" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="221" />
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="251" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="250" />
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="267" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="266" />
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="267" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="266" />
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="268" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="267" />
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="268" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="267" />
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="269" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="268" />
         <source>◁ Phase</source>
         <translation>◁ 단계</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="269" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="268" />
         <source>Undo one phase</source>
         <translation>단계 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="270" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="269" />
         <source>Phase ▷</source>
         <translation>단계 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="270" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="269" />
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="272" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="271" />
         <source>Step ▶</source>
         <translation>스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="272" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="271" />
         <source>Compute the next whole timestep, as one pass of the notebook's loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="274" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="273" />
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="274" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="273" />
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="276" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="317" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="275" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="316" />
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="276" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="275" />
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="282" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="281" />
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="283" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="282" />
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="288" />
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="290" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="292" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="350" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="291" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="349" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="292" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="350" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="291" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="349" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="293" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="292" />
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="295" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="294" />
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="296" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="295" />
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="317" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="316" />
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="349" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="348" />
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="350" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="349" />
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="353" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="352" />
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>

@@ -34,7 +34,13 @@ def run_window(session=None, steps: int = 0, screenshot: str | None = None, size
         window.show()
     if screenshot:
         return save_screenshot(window, screenshot)
-    return app.exec()
+    from .crash import CrashGuard
+
+    guard = CrashGuard(app).install()
+    try:
+        return app.exec()
+    finally:
+        guard.uninstall()
 
 
 def save_screenshot(window, path: str) -> int:

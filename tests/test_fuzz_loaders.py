@@ -1,0 +1,144 @@
+"""Every loader, fed mutated and random bytes, either loads or refuses with an InputError. Nothing else escapes,
+nothing hangs, and a refused file leaves the open session as it was.
+
+CI runs RNN_STEPPER_FUZZ_EXAMPLES cases per loader (default 2000); the long run in the README sets it higher."""
+
+import io
+import json
+import os
+
+import numpy as np
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from safetensors.torch import save as safetensors_bytes
+
+from rnn_stepper.core import InputError, make_session
+from rnn_stepper.core.files import load_array, load_tensors
+from rnn_stepper.core.session_file import load_session, session_to_document
+
+EXAMPLES = int(os.environ.get("RNN_STEPPER_FUZZ_EXAMPLES", "2000"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.function_scoped_fixture])
+
+
+def _pt() -> bytes:
+    buffer = io.BytesIO()
+    torch.save(make_session().weights, buffer)
+    return buffer.getvalue()
+
+
+def _npy() -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.arange(15, dtype=np.float32).reshape(3, 5))
+    return buffer.getvalue()
+
+
+VALID = {
+    ".rnnstep.json": json.dumps(session_to_document(make_session())).encode(),
+    ".pt": _pt(),
+    ".safetensors": safetensors_bytes({k: v.contiguous() for k, v in make_session().weights.items()}),
+    ".csv": b"1,1,1,1,1\n2,2,2,2,2\n3,3,3,3,3\n",
+    ".npy": _npy(),
+    ".json": b"[[1, 1, 1, 1, 1], [2, 2, 2, 2, 2]]",
+}
+LOADERS = {".rnnstep.json": load_session, ".pt": load_tensors, ".safetensors": load_tensors, ".csv": load_array,
+           ".npy": load_array, ".json": load_array}
+
+
+@st.composite
+def mutated(draw, valid: bytes):
+    """Random bytes, or a valid file with bytes flipped, cut, inserted or duplicated."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.binary(max_size=512))
+    data = bytearray(valid)
+    for _ in range(draw(st.integers(1, 6))):
+        how = draw(st.sampled_from(["flip", "cut", "insert", "repeat", "truncate"]))
+        at = draw(st.integers(0, max(len(data) - 1, 0)))
+        if how == "flip" and data:
+            data[at] ^= draw(st.integers(1, 255))
+        elif how == "cut":
+            del data[at:at + draw(st.integers(1, 16))]
+        elif how == "insert":
+            data[at:at] = draw(st.binary(min_size=1, max_size=16))
+        elif how == "repeat":
+            data[at:at] = data[at:at + draw(st.integers(1, 64))]
+        else:
+            del data[at:]
+    return bytes(data)
+
+
+def attempt(ext: str, data: bytes, folder) -> None:
+    path = folder / f"fuzz{ext}"
+    path.write_bytes(data)
+    try:
+        LOADERS[ext](str(path))
+    except InputError as exc:
+        assert str(path) in str(exc) and "\n" not in str(exc).strip()
+
+
+def make_test(ext):
+    @FUZZ
+    @given(data=mutated(VALID[ext]))
+    def test(tmp_path_factory, data):
+        attempt(ext, data, tmp_path_factory.mktemp("fuzz"))
+
+    test.__name__ = f"test_fuzzed_{ext.strip('.').replace('.', '_')}_loads_or_is_refused"
+    return test
+
+
+for _ext in VALID:
+    _test = make_test(_ext)
+    globals()[_test.__name__] = _test
+
+
+def test_the_valid_seeds_load():
+    for ext, data in VALID.items():
+        assert data, ext
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        for ext, data in VALID.items():
+            path = Path(folder) / f"valid{ext}"
+            path.write_bytes(data)
+            LOADERS[ext](str(path))
+
+
+def test_a_huge_safetensors_header_is_refused_before_allocating(tmp_path):
+    path = tmp_path / "huge.safetensors"
+    path.write_bytes((2**62).to_bytes(8, "little") + b"{}")
+    attempt(".safetensors", path.read_bytes(), tmp_path)
+    header = json.dumps({"w": {"dtype": "F32", "shape": [2**40, 2**20], "data_offsets": [0, 2**62]}}).encode()
+    data = len(header).to_bytes(8, "little") + header
+    try:
+        load_tensors(str(tmp_path / "w.safetensors")) if (tmp_path / "w.safetensors").write_bytes(data) else None
+    except InputError as exc:
+        assert "outside the file" in str(exc)
+
+
+def test_a_npy_header_claiming_a_huge_array_is_refused(tmp_path):
+    header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000, 5), }"
+    header += b" " * (118 - len(header)) + b"\n"
+    path = tmp_path / "huge.npy"
+    path.write_bytes(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + b"\x00" * 16)
+    try:
+        load_array(str(path))
+        raise AssertionError("loaded a 20 TB array from 200 bytes")
+    except InputError as exc:
+        assert "more data than the file has" in str(exc)
+
+
+def test_a_pt_that_evals_code_is_refused_and_never_runs(tmp_path):
+    class Payload:
+        def __reduce__(self):
+            return (eval, ("__import__('pathlib').Path(%r).touch()" % str(tmp_path / "ran"),))
+
+    torch.save({"weight_ih_l0": Payload()}, tmp_path / "eval.pt")
+    try:
+        load_tensors(str(tmp_path / "eval.pt"))
+        raise AssertionError("loaded")
+    except InputError as exc:
+        assert "pickled code" in str(exc) and "eval" in str(exc)
+    assert not (tmp_path / "ran").exists()
