@@ -3,37 +3,37 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="361" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="367" />
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="363" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="369" />
         <source>● by hand, — nn.RNN</source>
         <translation>● 수동 계산, — nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="363" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="369" />
         <source>pale line by hand, dark line nn.RNN</source>
         <translation>옅은 선: 수동 계산, 진한 선: nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="364" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="370" />
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="365" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="371" />
         <source>|by hand − nn.RNN| per step (log scale)</source>
         <translation>스텝별 |수동 − nn.RNN| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="385" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="391" />
         <source>Step to compare with nn.RNN</source>
         <translation>스텝을 진행하면 nn.RNN과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="387" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="393" />
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -605,27 +605,32 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="409" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="415" />
         <source>h_t (units × t)</source>
         <translation>h_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="452" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="458" />
+        <source>spectral radius ρ(W_hh): none, W_hh holds NaN or Inf</source>
+        <translation>스펙트럼 반경 ρ(W_hh): 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="461" />
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="454" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="463" />
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="456" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="465" />
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="457" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="466" />
         <source>spectral radius ρ(W_hh) = {0:.3f}, {1}</source>
         <translation>스펙트럼 반경 ρ(W_hh) = {0:.3f}, {1}</translation>
     </message>
@@ -754,87 +759,87 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="149" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="155" />
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="216" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="222" />
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="216" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="222" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="216" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="222" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="218" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="224" />
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="222" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="228" />
         <source>Each click on Step runs one pass of the notebook's loop: input projection, recurrent term, their sum, then {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>스텝을 누를 때마다 노트북 반복문이 한 번 돕니다: 입력 투영, 순환 항, 그 합, 그리고 {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="225" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="231" />
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 4단계 중 {4}단계: {5}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="231" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="237" />
         <source>input projection</source>
         <translation>입력 투영</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="231" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="237" />
         <source>recurrent term</source>
         <translation>순환 항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="232" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="238" />
         <source>pre-activation</source>
         <translation>활성화 전 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="232" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="238" />
         <source>new hidden state</source>
         <translation>새 은닉 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="257" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="263" />
         <source>Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space. It needs no earlier state, so PyTorch's kernel computes it for all timesteps in one matrix product before the loop.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 이전 상태가 필요 없으므로 PyTorch 커널은 반복문 전에 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="260" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="266" />
         <source>Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space, one timestep at a time, as the notebook's loop does.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 노트북 반복문처럼 타임 스텝마다 하나씩 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="263" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="269" />
         <source>Recurrent term: W_hh carries the previous hidden state forward — the network's memory. At the first step the previous state is h0 (zeros unless given).</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 이어 받습니다 — 네트워크의 기억입니다. 첫 스텝의 이전 상태는 h0입니다 (주지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="266" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="272" />
         <source>Pre-activation: the sum mixes what the input says now with what the state remembers.</source>
         <translation>활성화 전 값: 지금 입력이 말하는 것과 상태가 기억하는 것을 더합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="268" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="274" />
         <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step's output and the memory for the next.</source>
         <translation>비선형 함수가 합을 (-1, 1) 안으로 눌러 담습니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="270" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="276" />
         <source>ReLU keeps the positive part of the sum: the new hidden state is this step's output and the memory for the next. Nothing bounds it from above.</source>
         <translation>ReLU는 합의 양수 부분만 남깁니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다. 위쪽 한계는 없습니다.</translation>
     </message>

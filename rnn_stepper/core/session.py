@@ -246,6 +246,10 @@ def with_weight(session: Session, name: str, index: tuple[int, ...], value: floa
     """The same session with one weight changed: what a double-click on a heatmap cell does."""
     if name not in session.weights:
         raise InputError(f"no parameter named {name}")
+    largest = torch.finfo(session.config.torch_dtype).max
+    if abs(value) > largest and value == value and abs(value) != float("inf"):
+        raise InputError(f"{value:g} does not fit in {session.config.dtype} (largest {largest:.3g}); type a smaller "
+                         "number, or inf")
     weights = dict(session.weights)
     weights[name] = weights[name].clone()
     weights[name][index] = value

@@ -330,4 +330,7 @@ def _max_per_step(d: np.ndarray) -> np.ndarray:
 def spectral_radius(W_hh: torch.Tensor) -> float:
     """ρ(W_hh) = max |λ|. Below 1 the recurrence forgets old inputs geometrically; above 1 it can amplify them
     until the nonlinearity saturates."""
-    return float(np.abs(np.linalg.eigvals(W_hh.detach().double().numpy())).max())
+    W = W_hh.detach().double().numpy()
+    if not np.isfinite(W).all():
+        return float("nan")  # an edited NaN or Inf weight has no spectrum
+    return float(np.abs(np.linalg.eigvals(W)).max())

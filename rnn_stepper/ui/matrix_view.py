@@ -71,8 +71,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
             finite = np.abs(values[np.isfinite(values)])
             levels = float(finite.max()) if finite.size else 1.0
         levels = levels if np.isfinite(levels) and levels > 0 else 1.0
-        self.image.setImage(np.ascontiguousarray(values, dtype=np.float32), levels=(-levels, levels),
-                            autoLevels=False)
+        with np.errstate(over="ignore"):  # a float64 beyond float32's range is drawn as the end of the scale
+            image = np.ascontiguousarray(values, dtype=np.float32)
+        self.image.setImage(image, levels=(-levels, levels), autoLevels=False)
         if self.colorbar is not None:
             self.colorbar.setLevels((-levels, levels))
         if shape_changed:

@@ -123,9 +123,15 @@ class WeightsPanel(QtWidgets.QWidget):
             return
         name = self.names()[kind]
         index = (r,) if self.model.session.weights[name].dim() == 1 else (r, c)
+        try:
+            self.model.set_weight(name, index, value)
+        except InputError as exc:
+            self.editor.setStyleSheet("background: #ffd6d6")
+            self.editor.setToolTip(str(exc))
+            self.model.events.message.emit(str(exc))
+            return
         self.editing = None
         self.editor.hide()
-        self.model.set_weight(name, index, value)
 
     def cancel_edit(self) -> None:
         self.editing = None
@@ -448,6 +454,9 @@ class SequencePanel(QtWidgets.QWidget):
         for curtain in self.curtains:
             curtain.cover(start, stop)
         rho = m.trace.spectral_radius(m.layer, m.direction)
+        if not np.isfinite(rho):
+            self.radius.setText(self.tr("spectral radius ρ(W_hh): none, W_hh holds NaN or Inf"))
+            return
         if rho < 1:
             note = self.tr("below 1: old inputs fade step by step — a short memory, far from saturation")
         elif m.session.config.nonlinearity == "tanh":
