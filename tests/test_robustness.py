@@ -67,3 +67,52 @@ def test_the_program_opens_no_socket(qtbot, monkeypatch, tmp_path):
     window = window.set_language("ko").set_language("en")
     qtbot.addWidget(window)
     assert attempts == []
+
+
+KILLED_SESSION = r"""
+import os, signal, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6 import QtCore, QtWidgets
+app = QtWidgets.QApplication([])
+app.setOrganizationName("RNN Stepper kill test")
+app.setApplicationName("rnn-stepper-kill-test")
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.main_window import MainWindow
+window = MainWindow(StepperModel())
+window.show()
+window.model.configure(hidden_size=7)
+window.model.step()
+print(window.files.autosave_timer.interval(), flush=True)
+QtCore.QTimer.singleShot(int(sys.argv[1]), lambda: os.kill(os.getpid(), signal.SIGKILL))
+app.exec()
+"""
+
+
+def test_killing_the_process_loses_at_most_the_last_seconds(tmp_path):
+    import subprocess
+    import sys
+
+    env = {**__import__("os").environ, "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    result = subprocess.run([sys.executable, "-c", KILLED_SESSION, "6500"], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == -9  # killed, no chance to clean up
+    interval_ms = int(result.stdout.split()[0])
+    assert interval_ms <= 5000
+    [autosave] = (tmp_path / "data").rglob("autosave.rnnstep.json")
+    session, cursor = load_session(str(autosave))
+    assert session.config.hidden_size == 7 and cursor["position"] == 4
+
+
+def test_a_read_only_target_gets_a_clear_message(qtbot, monkeypatch, tmp_path, no_modal_dialogs):
+    import tempfile
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    window = MainWindow(StepperModel())
+    qtbot.addWidget(window)
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    assert not window.files.save_to(str(tmp_path / "s"))
+    assert "cannot write here (Permission denied); choose another folder" in no_modal_dialogs[-1][1]
+    assert window.model.dirty is False and not (tmp_path / "s.rnnstep.json").exists()
