@@ -1,7 +1,7 @@
 """Every loader, fed mutated and random bytes, either loads or refuses with an InputError. Nothing else escapes,
 nothing hangs, and a refused file leaves the open session as it was.
 
-CI runs RNN_STEPPER_FUZZ_EXAMPLES cases per loader (default 2000); the long run in the README sets it higher."""
+CI runs RNN_STEPPER_FUZZ_EXAMPLES cases per loader (default 3000); the long run in the README sets it higher."""
 
 import io
 import json
@@ -17,7 +17,7 @@ from rnn_stepper.core import InputError, make_session
 from rnn_stepper.core.files import load_array, load_tensors
 from rnn_stepper.core.session_file import load_session, session_to_document
 
-EXAMPLES = int(os.environ.get("RNN_STEPPER_FUZZ_EXAMPLES", "2000"))
+EXAMPLES = int(os.environ.get("RNN_STEPPER_FUZZ_EXAMPLES", "3000"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
