@@ -291,7 +291,6 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.values_plot.setMenuEnabled(False)
         self.values_plot.showGrid(x=True, y=True, alpha=0.2)
         self.values_plot.setLabel("bottom", "t")
-        self.legend = self.values_plot.addLegend(offset=(-5, 5), labelTextSize=style.small_size())
         self.diff_plot = pg.PlotWidget()
         self.diff_plot.setMenuEnabled(False)
         self.diff_plot.setLogMode(y=True)
@@ -319,16 +318,13 @@ class ComparisonPanel(QtWidgets.QWidget):
         plot = self.values_plot
         for curve in self.manual_curves + self.reference_curves:
             plot.removeItem(curve)
-        self.legend.clear()
-        self.legend.setColumnCount(min(self.units(), 4))
         self.manual_curves, self.reference_curves = [], []
         T = self.model.seq_len
         for u in range(self.units()):
             color = style.UNIT_COLORS[u % len(style.UNIT_COLORS)]
             smooth = T <= MAX_MARKERS  # antialiasing thousands of segments costs more than a frame
-            # One legend entry per unit (its colour); the title says which marks are which.
             # Past MAX_MARKERS timesteps every pen is 1 px: the raster engine strokes wide pens segment by segment.
-            self.reference_curves.append(plot.plot(pen=pg.mkPen(color, width=2 if smooth else 1), name=f"h[{u}]",
+            self.reference_curves.append(plot.plot(pen=pg.mkPen(color, width=2 if smooth else 1),
                                                    antialias=smooth, skipFiniteCheck=True))
             if T <= MAX_MARKERS:
                 manual = plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=color,
@@ -367,7 +363,15 @@ class ComparisonPanel(QtWidgets.QWidget):
         shown = "" if hidden <= MAX_PLOTTED_UNITS else self.tr(" (units 0–{0} of {1})").format(
             MAX_PLOTTED_UNITS - 1, hidden)
         legend = self.tr("● by hand, — nn.RNN") if T <= MAX_MARKERS else self.tr("pale line by hand, dark line nn.RNN")
-        plot.setTitle(self.tr("Hidden state over t: ") + legend + shown, size=style.small_size())
+        # The units' colours are keyed in the title, where no legend box can hide a point.
+        key = "".join(f"<span style='color:{style.UNIT_COLORS[u % len(style.UNIT_COLORS)]}'><b>h{u} </b></span>"
+                       for u in range(self.units()))
+        plot.setTitle(f"<span style='font-size:{style.small_size()}'>" + self.tr("Hidden state over t: ") + legend
+                      + "<br>" + key + "</span>")
+        self.values_plot.setToolTip(shown.strip())  # e.g. "(units 0–7 of 12)": the heatmap beside shows them all
+        height = int(style.font_pt() * 4.0)
+        plot.getPlotItem().titleLabel.setMaximumHeight(height)
+        plot.getPlotItem().layout.setRowFixedHeight(0, height)
         self.diff_plot.setTitle(self.tr("|by hand − nn.RNN| per step (log scale)"), size=style.small_size())
         self.refresh()
 
