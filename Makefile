@@ -27,6 +27,9 @@ $(STAMP): pyproject.toml constraints.txt
 system-deps:
 	@bash .ci/system-deps
 
+bench: $(STAMP) system-deps
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py $(ARGS)
+
 # After changing a user-facing string: extract it into the .ts, translate it there (Qt Linguist or an editor),
 # then build the .qm that ships. tests/test_translations.py fails while a string is untranslated.
 translations: $(STAMP)

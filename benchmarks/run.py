@@ -1,0 +1,144 @@
+"""Performance figures, each beside a baseline measured in the same run on the same machine (issue 5).
+
+    make bench        (or: .venv/bin/python benchmarks/run.py [--runs 3])
+
+Prints one line per figure, then one JSON line. Process figures are medians of --runs fresh processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+PAINTED = r"""
+import os, resource, sys, time
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6 import QtCore, QtWidgets
+
+class FirstPaint(QtCore.QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QtCore.QEvent.Paint:
+            print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+            os._exit(0)
+        return False
+"""
+
+BASELINE = PAINTED + r"""
+import pyqtgraph as pg
+if {torch}:
+    import torch
+app = QtWidgets.QApplication([])
+window = pg.PlotWidget()
+window.resize(1280, 720)
+watch = FirstPaint()
+window.viewport().installEventFilter(watch)  # a QGraphicsView paints in its viewport
+window.show()
+app.exec()
+"""
+
+APP = PAINTED + r"""
+app = QtWidgets.QApplication([])
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.main_window import MainWindow
+window = MainWindow(StepperModel())
+window.resize(1280, 720)
+watch = FirstPaint()
+window.comparison.values_plot.viewport().installEventFilter(watch)  # ready: the comparison is drawn
+window.show()
+app.exec()
+"""
+
+
+def first_paint(code: str, runs: int) -> tuple[float, float]:
+    """Median seconds from process start to the first paint, and median peak RSS (KiB)."""
+    times, memory = [], []
+    for _ in range(runs):
+        start = time.time()
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        painted, rss = out.stdout.split()[:2]
+        times.append(float(painted) - start)
+        memory.append(float(rss))
+    return statistics.median(times), statistics.median(memory)
+
+
+def step_latency(hidden: int, steps: int) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import numpy as np
+    from PySide6 import QtWidgets
+
+    from rnn_stepper.core import RNNConfig, make_session
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    inputs = np.random.default_rng(0).standard_normal((1000, hidden))
+    model = StepperModel(make_session(RNNConfig(input_size=hidden, hidden_size=hidden), inputs, seed=0))
+    window = MainWindow(model)
+    window.resize(1280, 720)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    latencies = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        window.actions_by_name["step"].trigger()
+        app.processEvents()  # until the repaint has finished (offscreen paints synchronously here)
+        latencies.append((time.perf_counter() - start) * 1000)
+    window.close()
+    return {"p50": round(statistics.median(latencies), 2),
+            "p95": round(float(np.percentile(latencies, 95)), 2)}
+
+
+def trace_ratio(hidden: int = 256, length: int = 10_000) -> tuple[float, float, float]:
+    import torch
+
+    from rnn_stepper.core import RNNConfig, compute_trace, make_session
+
+    session = make_session(RNNConfig(input_size=hidden, hidden_size=hidden),
+                           torch.randn(1, length, hidden, generator=torch.Generator().manual_seed(0)), seed=0)
+    module = session.module()
+    with torch.no_grad():
+        start = time.perf_counter()
+        module(session.inputs)
+        forward = time.perf_counter() - start
+    start = time.perf_counter()
+    compute_trace(session)
+    trace = time.perf_counter() - start
+    return trace, forward, trace / forward
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=200)
+    args = parser.parse_args()
+
+    base, base_rss = first_paint(BASELINE.format(torch=False), args.runs)
+    base_torch, base_torch_rss = first_paint(BASELINE.format(torch=True), args.runs)
+    app, app_rss = first_paint(APP, args.runs)
+    # The window computes the default trace before it first paints, so its first frame is also its ready frame.
+    print(f"first frame   {app:6.2f} s   baseline (PySide6 + pyqtgraph PlotWidget) {base:6.2f} s   ratio {app / base:.2f}")
+    print(f"ready         {app:6.2f} s   baseline (+ import torch)                {base_torch:6.2f} s   "
+          f"ratio {app / base_torch:.2f}")
+    steps = {}
+    for hidden in (2, 64, 256, 1024):
+        steps[str(hidden)] = step_latency(hidden, args.steps if hidden < 1024 else max(args.steps // 4, 20))
+        print(f"step latency  H={hidden:<5d} T=1000   p50 {steps[str(hidden)]['p50']:7.2f} ms   "
+              f"p95 {steps[str(hidden)]['p95']:7.2f} ms   (target p95 < {16.7 if hidden <= 256 else 33.3} ms)")
+    trace, forward, ratio = trace_ratio()
+    print(f"trace cost    {trace:6.2f} s   baseline (one nn.RNN forward, H=256, T=10000) {forward:6.2f} s   "
+          f"ratio {ratio:.2f}")
+    print(f"memory        {app_rss / 1024:6.0f} MiB   baseline (ready script) {base_torch_rss / 1024:6.0f} MiB   "
+          f"ratio {app_rss / base_torch_rss:.2f}")
+    print(json.dumps({"first_frame_ratio": round(app / base, 3), "ready_ratio": round(app / base_torch, 3),
+                      "step_ms": steps, "trace_ratio": round(ratio, 3),
+                      "memory_ratio": round(app_rss / base_torch_rss, 3)}))
+
+
+if __name__ == "__main__":
+    main()
