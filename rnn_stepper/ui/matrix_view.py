@@ -164,10 +164,6 @@ class MatrixView(pg.GraphicsLayoutWidget):
         else:
             self._show_texts(readable)
 
-    @property
-    def texts_visible(self) -> bool:
-        return bool(self._texts) and self._texts[0].isVisible()
-
     def cell_texts(self) -> list[list[str]]:
         """The numbers written on the cells, as a reader sees them (empty when none are drawn)."""
         rows, cols = self._values.shape

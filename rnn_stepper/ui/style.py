@@ -9,9 +9,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 BACKGROUND = "#ffffff"
 FOREGROUND = "#202020"
 ACTIVE = "#d95f02"  # the phase being shown
-MUTED = "#9a9a9a"  # phases not reached yet
 MANUAL = "#1b6ac9"
-REFERENCE = "#202020"
 COLORMAPS = {"CET-D1": "blue – white – red", "CET-CBD1": "colour-blind safe: blue – white – yellow"}
 COLORMAP = "CET-D1"  # perceptually uniform, diverging: blue < 0 < red, white at zero
 FRAME_WIDTH = 3
