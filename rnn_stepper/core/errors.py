@@ -1,4 +1,4 @@
-"""The one error type for bad input, from a user or from a file."""
+"""The one error type for bad input, from a user or from a file; and the signal that a computation was cancelled."""
 
 
 class InputError(ValueError):
@@ -19,3 +19,7 @@ class InputError(ValueError):
         if self.source == source or self.source.startswith(source + ": "):
             return self
         return InputError(self.detail, f"{source}: {self.source}")
+
+
+class Cancelled(Exception):
+    """The user stopped a long computation; whatever it was going to replace stays as it was."""

@@ -25,37 +25,63 @@ from .session import Session, build_module
 # What one step of an Elman cell computes, in the order a click walks through them. Another cell type (LSTM,
 # GRU) brings its own tuple; everything downstream iterates over `CellTrace.phases`.
 PHASES = ("input_projection", "recurrent_term", "pre_activation", "hidden")
-ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
 
 
-def kernel_cell(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk):
+def relu_into(z: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+    return torch.clamp_min(z, 0, out=out)  # ATen's relu is clamp_min(z, 0): the same bits, with an out=
+
+
+# f(z, out=h): the activations write straight into the trace.
+ACTIVATIONS = {"tanh": torch.tanh, "relu": relu_into}
+PROGRESS_EVERY = 256  # timesteps between progress reports: often enough to cancel quickly, rare enough to be free
+
+
+def kernel_cell(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk, progress):
     """PyTorch's CPU kernel (`FullLayer` + `SimpleCell` in aten/src/ATen/native/RNN.cpp), which reproduces
-    `nn.RNN` bit for bit: one GEMM projects every timestep at once, then each step adds a fused-bias GEMM of h."""
-    projections = F.linear(x, W_ih, b_ih)  # (T, B, H) in one call, on x exactly as strided as nn.RNN sees it
+    `nn.RNN` bit for bit: one GEMM projects every timestep at once, then each step adds a fused-bias GEMM of h.
+
+    Each step writes its phases straight into the (T, B, H) trace: no per-step allocation, no stacking after."""
+    input_projections = F.linear(x, W_ih, b_ih)  # a_t for every t in one call, on x as strided as nn.RNN sees it
+    phases = (input_projections, *(torch.empty_like(input_projections) for _ in PHASES[1:]))
+    a, r, z, h = (phase.unbind(0) for phase in phases)  # per-t views, made once
+    W_hh_T = W_hh.T
     h_prev = h0
-    for t in walk:
-        input_projection = projections[t]  # a_t = W_ih x_t + b_ih
-        recurrent_term = F.linear(h_prev, W_hh, b_hh)  # r_t = W_hh h_{t-1} + b_hh   (addmm: bias fused)
-        pre_activation = recurrent_term + input_projection  # z_t = a_t + r_t
-        hidden = activation(pre_activation)  # h_t = f(z_t)
-        yield t, h_prev, (input_projection, recurrent_term, pre_activation, hidden)
-        h_prev = hidden
+    for done, t in enumerate(walk):
+        # a_t = W_ih x_t + b_ih is a[t], computed above
+        fused_linear(h_prev, W_hh_T, b_hh, out=r[t])  # r_t = W_hh h_{t-1} + b_hh
+        torch.add(r[t], a[t], out=z[t])  # z_t = r_t + a_t
+        activation(z[t], out=h[t])  # h_t = f(z_t)
+        h_prev = h[t]
+        if done % PROGRESS_EVERY == 0:
+            progress(done)
+    return dict(zip(PHASES, phases))
 
 
-def textbook_cell(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk):
+def fused_linear(h, W_T, bias, out):
+    """`F.linear(h, W, b)` for a 2-D h, as at::linear does it: addmm with the bias fused into the GEMM, or a
+    plain mm without a bias."""
+    return torch.mm(h, W_T, out=out) if bias is None else torch.addmm(bias, h, W_T, out=out)
+
+
+def textbook_cell(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk, progress):
     """The notebook's loop: `(x W_ih^T + b_ih) + h W_hh^T + b_hh`, one timestep at a time, added left to right.
 
     It differs from the kernel in the last bits: one GEMM per step instead of one for the whole sequence, and
     the bias added after the product instead of fused into it."""
+    T, B = x.shape[:2]
+    phases = tuple(x.new_empty(T, B, W_hh.shape[0]) for _ in PHASES)
+    a, r, z, h = phases
     h_prev = h0
-    for t in walk:
+    for done, t in enumerate(walk):
         recurrent_product = h_prev @ W_hh.T
-        input_projection = plus_bias(x[t] @ W_ih.T, b_ih)  # a_t = W_ih x_t + b_ih
-        recurrent_term = plus_bias(recurrent_product, b_hh)  # r_t = W_hh h_{t-1} + b_hh
-        pre_activation = plus_bias(input_projection + recurrent_product, b_hh)  # z_t = (a_t + W_hh h_{t-1}) + b_hh
-        hidden = activation(pre_activation)  # h_t = f(z_t)
-        yield t, h_prev, (input_projection, recurrent_term, pre_activation, hidden)
-        h_prev = hidden
+        a[t] = plus_bias(x[t] @ W_ih.T, b_ih)  # a_t = W_ih x_t + b_ih
+        r[t] = plus_bias(recurrent_product, b_hh)  # r_t = W_hh h_{t-1} + b_hh
+        z[t] = plus_bias(a[t] + recurrent_product, b_hh)  # z_t = (a_t + W_hh h_{t-1}) + b_hh
+        activation(z[t], out=h[t])  # h_t = f(z_t)
+        h_prev = h[t]
+        if done % PROGRESS_EVERY == 0:
+            progress(done)
+    return dict(zip(PHASES, phases))
 
 
 def plus_bias(product: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
@@ -75,13 +101,22 @@ class CellTrace:
     direction: int
     walk: list[int]
     x: torch.Tensor
-    h_prev: torch.Tensor
+    h0: torch.Tensor  # (B, H)
     phases: dict[str, torch.Tensor]
     reference: torch.Tensor  # nn.RNN's hidden state for this cell
 
     @property
     def hidden(self) -> torch.Tensor:
         return self.phases["hidden"]
+
+    @cached_property
+    def h_prev(self) -> torch.Tensor:
+        """h_{t-1} for every t: h0 where the walk starts, else the hidden state one step earlier in the walk.
+        Made from the hidden states on first use, so the loop never stores it."""
+        start = self.h0.unsqueeze(0)
+        if self.direction == 0:
+            return torch.cat([start, self.hidden[:-1]])
+        return torch.cat([self.hidden[1:], start])
 
     @property
     def final_hidden(self) -> torch.Tensor:
@@ -171,28 +206,59 @@ class Trace:
         return not all(bool(torch.isfinite(c.hidden).all()) for c in self.cells)
 
 
-def compute_trace(session: Session) -> Trace:
-    """Run the session's `nn.RNN`, then recompute it by hand in the session's operation order."""
+def compute_trace(session: Session, progress=None) -> Trace:
+    """Run the session's `nn.RNN`, then recompute it by hand in the session's operation order.
+
+    `progress(done, total)`, when given, hears how far the computation is every few hundred timesteps; it may
+    raise (e.g. `Cancelled`) to stop it. nn.RNN's own pass counts as half the work."""
+    report = progress or (lambda done, total: None)
+    cell_steps = session.config.num_layers * session.config.num_directions * session.seq_len
+    report(0, 2 * cell_steps)
+    reference = reference_pass(session)
+    report(cell_steps, 2 * cell_steps)
+    trace = hand_pass(session, reference, lambda done: report(cell_steps + done, 2 * cell_steps))
+    report(2 * cell_steps, 2 * cell_steps)
+    return trace
+
+
+@dataclass
+class Reference:
+    """What nn.RNN itself returns for a session, and the module that returned it."""
+
+    module: torch.nn.RNN
+    output: torch.Tensor
+    h_n: torch.Tensor
+    layers: list[torch.Tensor]  # every layer's hidden states, (T, B, D·H): see layer_references
+
+
+def reference_pass(session: Session) -> Reference:
+    with torch.no_grad():
+        module = build_module(session.config, session.weights)
+        output, h_n = module(session.inputs, session.h0)
+        x, h0 = time_major(session)
+        return Reference(module, output, h_n, layer_references(session, x, h0, output))
+
+
+def hand_pass(session: Session, reference: Reference, progress=lambda done: None) -> Trace:
+    """Every phase of every timestep of every cell, in the session's order; `progress(done)` counts timesteps."""
     config = session.config
     activation = ACTIVATIONS[config.nonlinearity]
+    x, h0 = time_major(session)
+    T = x.shape[0]
+    # The module's own parameters, not copies: they require grad, and whether a GEMM operand requires grad
+    # changes how at::matmul folds a 3-D product, and so the last bits of the result.
+    weights = dict(reference.module.named_parameters())
     with torch.no_grad():
-        module = build_module(config, session.weights)
-        reference_output, reference_h_n = module(session.inputs, session.h0)
-        x, h0 = time_major(session)
-        references = layer_references(session, x, h0, reference_output)
-        # The module's own parameters, not copies: they require grad, and whether a GEMM operand requires grad
-        # changes how at::matmul folds a 3-D product, and so the last bits of the result.
-        weights = dict(module.named_parameters())
-
         cells: list[CellTrace] = []
         layer_input = x
         for layer in range(config.num_layers):
             outputs = []
             for direction in range(config.num_directions):
+                index = layer * config.num_directions + direction
                 cell = run_cell(
-                    CELLS[session.order], layer, direction, layer_input,
-                    h0[layer * config.num_directions + direction], weights, activation,
-                    references[layer][..., direction * config.hidden_size:(direction + 1) * config.hidden_size],
+                    CELLS[session.order], layer, direction, layer_input, h0[index], weights, activation,
+                    reference.layers[layer][..., direction * config.hidden_size:(direction + 1) * config.hidden_size],
+                    lambda done, before=index * T: progress(before + done),
                 )
                 cells.append(cell)
                 outputs.append(cell.hidden)
@@ -203,30 +269,17 @@ def compute_trace(session: Session) -> Trace:
         h_n = torch.stack([c.final_hidden for c in cells], 0)
         if not session.batched:
             h_n = h_n.squeeze(1)
-    return Trace(session, cells, output, h_n, reference_output, reference_h_n, torch.get_num_threads())
+    return Trace(session, cells, output, h_n, reference.output, reference.h_n, torch.get_num_threads())
 
 
-def run_cell(cell_fn, layer, direction, x, h0, weights, activation, reference) -> CellTrace:
+def run_cell(cell_fn, layer, direction, x, h0, weights, activation, reference, progress) -> CellTrace:
     suffix = cell_suffix(layer, direction)
     W_ih, W_hh = weights[f"weight_ih{suffix}"], weights[f"weight_hh{suffix}"]
     b_ih, b_hh = weights.get(f"bias_ih{suffix}"), weights.get(f"bias_hh{suffix}")
     T = x.shape[0]
     walk = list(range(T)) if direction == 0 else list(range(T - 1, -1, -1))
-    h_prev: list = [None] * T
-    phases: list[list] = [[None] * T for _ in PHASES]
-    for t, h, values in cell_fn(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk):
-        h_prev[t] = h
-        for column, value in zip(phases, values):
-            column[t] = value
-    return CellTrace(
-        layer=layer,
-        direction=direction,
-        walk=walk,
-        x=x,
-        h_prev=torch.stack(h_prev, 0),
-        phases={name: torch.stack(column, 0) for name, column in zip(PHASES, phases)},
-        reference=reference,
-    )
+    phases = cell_fn(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk, progress)
+    return CellTrace(layer=layer, direction=direction, walk=walk, x=x, h0=h0, phases=phases, reference=reference)
 
 
 def time_major(session: Session) -> tuple[torch.Tensor, torch.Tensor]:
