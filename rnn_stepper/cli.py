@@ -160,6 +160,13 @@ def session_from_args(args):
         raise exc.within(args.h0 or input_source) from None
 
 
+def uses_default_session(args) -> bool:
+    """No model or input option was given: the session is the notebook's."""
+    parser = argparse.ArgumentParser(add_help=False)
+    add_session_options(parser)
+    return all(getattr(args, name) == default for name, default in vars(parser.parse_args([])).items())
+
+
 def format_text(trace) -> str:
     """The notebook's printout: per timestep the input, each phase, the manual output and nn.RNN's."""
     from .trace_labels import TraceLabels
@@ -244,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_trace(args)
         from .ui.app import run_window
 
-        return run_window(session_from_args(args), steps=args.steps, screenshot=args.screenshot, size=args.size,
+        # With no session option the window builds the notebook's session itself, after its first frame: the
+        # options' session would import torch first, and that takes seconds.
+        session = None if uses_default_session(args) else session_from_args(args)
+        return run_window(session, steps=args.steps, screenshot=args.screenshot, size=args.size,
                           lang=args.lang, presenting=args.presentation)
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

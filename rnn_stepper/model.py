@@ -2,18 +2,26 @@
 
 Views take a `StepperModel`, subscribe to its events and read everything they draw from it. Nothing here knows Qt,
 so every rule of stepping is tested without a display.
+
+Computing a trace can take seconds (and the first one waits for torch to load), so the model hands each
+computation to a `runner`. The default runs it at once; the window's runs it on a worker thread and the model
+is `busy` meanwhile, still showing the previous session. torch is imported inside the methods that need it, so
+a window can exist, and paint, before torch has loaded.
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .core.errors import InputError
-from .core.session import (Session, batch_major, make_session, reconfigured, with_imported_weights, with_inputs,
-                           with_weight)
-from .core.trace import PHASES, CellTrace, Trace, compute_trace
+from .core.errors import Cancelled, InputError
+from .core.phases import PHASES
+
+if TYPE_CHECKING:
+    from .core.session import Session
+    from .core.trace import CellTrace, Trace
 
 
 class Signal:
@@ -38,6 +46,11 @@ class Signal:
         self._slots = [s for s in self._slots if id(getattr(s, "__self__", None)) not in ids]
 
 
+def run_now(work, done, progress):
+    """The plain runner: compute in the caller's thread and return when it is shown. Errors reach the caller."""
+    done(work(progress))
+
+
 class StepperModel:
     """The cursor counts revealed phases: 0 shows nothing, each phase of each timestep reveals one more.
 
@@ -46,29 +59,44 @@ class StepperModel:
 
     Events: `trace` (a new session was computed), `cell` (another layer, direction or batch row is on show),
     `cursor` (position moved; also after each of the others), `message` (a note for the user, e.g. what a
-    config change kept), `saved` (the session became saved or unsaved).
+    config change kept), `saved` (the session became saved or unsaved), `busy` (a computation started or
+    ended), `progress(done, total)` (how far it is), `stopped(error)` (it was cancelled or failed, and the
+    previous session stays on show).
+
+    `runner(work, done, progress)` computes `work(progress)` and hands the result, or the exception it raised,
+    to `done`; it returns something with `cancel()`, or None when it finished before returning. With no
+    session the model computes the notebook's, torch and all, through the runner too.
     """
 
     phases = PHASES
 
-    def __init__(self, session: Session | None = None) -> None:
+    def __init__(self, session: Session | None = None, runner=run_now) -> None:
         self.events = SimpleNamespace(trace=Signal(), cell=Signal(), cursor=Signal(), message=Signal(),
-                                      saved=Signal())
-        self._session = session or make_session()
-        self._saved = self._session  # the session as last opened or saved: anything else is unsaved work
-        self._trace = compute_trace(self._session)
+                                      saved=Signal(), busy=Signal(), progress=Signal(), stopped=Signal())
+        self.runner = runner
+        self._session = self._saved = None  # _saved: the session as last opened or saved; else unsaved work
+        self._trace = None
+        self._job = None  # the computation under way: (token, handle), or None when idle
+        self.pending: Session | None = None  # the session being computed, once it exists
         self._position = 0
         self._layer = self._direction = self._batch = 0
+        self._compute(session, saved=True)
 
     # --- what is shown --------------------------------------------------------------------------------------
 
     @property
-    def session(self) -> Session:
+    def session(self) -> Session | None:
+        """The session on show; None only until the first trace is ready."""
         return self._session
 
     @property
-    def trace(self) -> Trace:
+    def trace(self) -> Trace | None:
         return self._trace
+
+    @property
+    def busy(self) -> bool:
+        """A computation is under way; the session on show (if any) stays until it is done."""
+        return self._job is not None
 
     @property
     def layer(self) -> int:
@@ -88,7 +116,7 @@ class StepperModel:
 
     @property
     def seq_len(self) -> int:
-        return self._trace.seq_len
+        return 0 if self._trace is None else self._trace.seq_len
 
     @property
     def position(self) -> int:
@@ -207,54 +235,126 @@ class StepperModel:
 
     def open_session(self, session: Session, cursor: dict | None = None, saved: bool = True) -> None:
         """Show a session from a file at its saved cursor; as saved, unless it is restored unsaved work."""
-        cursor = cursor or {}
-        self._layer, self._direction, self._batch = (cursor.get(k, 0) for k in ("layer", "direction", "batch"))
-        self._position = cursor.get("position", 0)
-        self.set_session(session)
-        self._position = max(0, min(self.end, self._position))
-        self.events.cursor.emit()
-        if saved:
-            self.mark_saved()
+        self._compute(session, cursor=cursor or {}, saved=saved)
 
     # --- changing the session: each recomputes the trace once and keeps the cursor ------------------------
 
-    def set_session(self, session: Session) -> None:
+    def set_session(self, session: Session) -> Session:
+        """Compute and show `session`; returns it, since with a background runner it is not on show yet."""
+        self._compute(session)
+        return session
+
+    def cancel(self) -> None:
+        """Stop the computation under way; the session on show stays."""
+        if self._job is not None:
+            _, handle = self._job
+            if handle is not None:
+                handle.cancel()
+            self._stop(Cancelled())
+
+    def _compute(self, session: Session | None, cursor: dict | None = None, saved: bool = False) -> None:
+        """Compute `session`'s trace (the notebook's session when None) through the runner, then show it."""
+        if self._job is not None:
+            self.cancel()  # a newer request replaces the one under way
+        token = object()
+        self.pending = session
+        self._job = (token, None)
+        self.events.busy.emit()
+
+        def work(progress):
+            from .core.session import make_session
+            from .core.trace import compute_trace
+
+            shown = session or make_session()
+            return shown, compute_trace(shown, progress)
+
+        def current() -> bool:
+            return self._job is not None and self._job[0] is token  # not cancelled, nor replaced by a newer one
+
+        def done(result):
+            if not current():
+                return
+            if isinstance(result, BaseException):
+                self._stop(result)
+            else:
+                self._show(*result, cursor=cursor, saved=saved)
+
+        def progress(n, total):
+            if current():
+                self.events.progress.emit(n, total)
+
+        try:
+            handle = self.runner(work, done, progress)
+        except BaseException:
+            if current():
+                self._end_job()
+            raise
+        if current():
+            self._job = (token, handle)
+
+    def _end_job(self) -> None:
+        self._job = None
+        self.pending = None
+        self.events.busy.emit()
+
+    def _stop(self, error: BaseException) -> None:
+        self._end_job()
+        self.events.stopped.emit(error)
+
+    def _show(self, session: Session, trace: Trace, cursor: dict | None, saved: bool) -> None:
         was_dirty = self.dirty
-        self._session = session
-        self._trace = compute_trace(session)
+        self._session, self._trace = session, trace
+        if self._saved is None:
+            self._saved = session  # the first session shown is the one opened
+        if cursor is not None:
+            self._layer, self._direction, self._batch = (cursor.get(k, 0) for k in ("layer", "direction", "batch"))
+            self._position = cursor.get("position", 0)
         config = session.config
         self._layer = max(0, min(self._layer, config.num_layers - 1))
         self._direction = max(0, min(self._direction, config.num_directions - 1))
-        self._batch = max(0, min(self._batch, self._trace.batch_size - 1))
+        self._batch = max(0, min(self._batch, trace.batch_size - 1))
         self._position = max(0, min(self._position, self.end))
+        self._end_job()
         self.events.trace.emit()
         self.events.cursor.emit()
-        if self.dirty != was_dirty:
+        if saved:
+            self.mark_saved()
+        elif self.dirty != was_dirty:
             self.events.saved.emit()
 
-    def configure(self, **changes) -> None:
+    def configure(self, **changes) -> Session:
         """Change config fields, `seed` or `order`; raises InputError (and changes nothing) when they don't fit."""
-        self.set_session(reconfigured(self._session, **changes))
+        from .core.session import reconfigured
+
+        return self.set_session(reconfigured(self._session, **changes))
 
     def sequence(self) -> np.ndarray:
         """The input as (B, T, I), a copy the caller may change."""
+        from .core.session import batch_major
+
         return batch_major(self._session).numpy().copy()
 
-    def set_sequence(self, rows) -> None:
+    def set_sequence(self, rows) -> Session:
         """A new (B, T, I) input. A new width changes input_size too, and so draws new weights."""
+        from .core.session import reconfigured, with_inputs
+
         rows = np.asarray(rows, dtype=np.float64)
         session = self._session
         if rows.ndim == 3 and rows.shape[-1] != session.config.input_size:
             session = reconfigured(session, input_size=int(rows.shape[-1]))
-        self.set_session(with_inputs(session, rows))
+        return self.set_session(with_inputs(session, rows))
 
-    def import_weights(self, weights: dict) -> None:
+    def import_weights(self, weights: dict) -> Session:
         """A checkpoint's nn.RNN parameters (keys as nn.RNN names them); raises InputError and changes nothing
         when they do not form an nn.RNN."""
-        self.set_session(with_imported_weights(self._session, weights))
+        from .core.session import with_imported_weights
 
-    def set_weight(self, name: str, index: tuple[int, ...], value: float) -> None:
-        self.set_session(with_weight(self._session, name, index, value))
+        return self.set_session(with_imported_weights(self._session, weights))
+
+    def set_weight(self, name: str, index: tuple[int, ...], value: float) -> Session:
+        from .core.session import with_weight
+
+        return self.set_session(with_weight(self._session, name, index, value))
 
 
 __all__ = ["InputError", "Signal", "StepperModel"]

@@ -1,39 +1,40 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="367" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="385"/>
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="369" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="387"/>
         <source>● by hand, — nn.RNN</source>
         <translation>● 수동 계산, — nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="369" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="387"/>
         <source>pale line by hand, dark line nn.RNN</source>
         <translation>옅은 선: 수동 계산, 진한 선: nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="370" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="391"/>
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="371" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="397"/>
         <source>|by hand − nn.RNN| per step (log scale)</source>
         <translation>스텝별 |수동 − nn.RNN| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="391" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="417"/>
         <source>Step to compare with nn.RNN</source>
         <translation>스텝을 진행하면 nn.RNN과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="393" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="419"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -41,102 +42,102 @@
 <context>
     <name>ConfigPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="33" />
-        <source>Features per timestep (nn.RNN's input_size)</source>
+        <location filename="../../rnn_stepper/ui/editors.py" line="33"/>
+        <source>Features per timestep (nn.RNN&apos;s input_size)</source>
         <translation>타임 스텝당 특성 수 (nn.RNN의 input_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="34" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="34"/>
         <source>Hidden units (hidden_size)</source>
         <translation>은닉 유닛 수 (hidden_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="35" />
-        <source>Stacked layers; layer l reads layer l-1's outputs</source>
+        <location filename="../../rnn_stepper/ui/editors.py" line="35"/>
+        <source>Stacked layers; layer l reads layer l-1&apos;s outputs</source>
         <translation>쌓은 층 수. l층은 l-1층의 출력을 입력으로 받습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="37" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="37"/>
         <source>bias (b_ih, b_hh)</source>
         <translation>편향 (b_ih, b_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="38" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="38"/>
         <source>bidirectional</source>
         <translation>양방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="39" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="39"/>
         <source>batch_first</source>
         <translation>batch_first</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="40" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="40"/>
         <source>torch.manual_seed before nn.RNN draws its weights</source>
         <translation>nn.RNN이 가중치를 뽑기 전에 호출하는 torch.manual_seed</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="48" />
-        <source>kernel: PyTorch's own order of operations, bitwise equal to nn.RNN
-textbook: the notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh, a few ulps off</source>
+        <location filename="../../rnn_stepper/ui/editors.py" line="48"/>
+        <source>kernel: PyTorch&apos;s own order of operations, bitwise equal to nn.RNN
+textbook: the notebook&apos;s (x W_ih^T + b_ih) + h W_hh^T + b_hh, a few ulps off</source>
         <translation>kernel: PyTorch 자체의 연산 순서로, nn.RNN과 비트 단위로 같습니다
 textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp 차이가 납니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="50" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="50"/>
         <source>bias=False drops b_ih and b_hh</source>
         <translation>bias=False이면 b_ih와 b_hh가 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="51" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="51"/>
         <source>Add a reverse cell per layer that walks t = T-1 … 0</source>
         <translation>층마다 t = T-1 … 0 순서로 도는 역방향 셀을 추가합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="52" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="52"/>
         <source>Input laid out (batch, T, features) instead of (T, batch, …)</source>
         <translation>입력을 (T, 배치, …) 대신 (배치, T, 특성) 모양으로 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="54" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="54"/>
         <source>seed</source>
         <translation>시드</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="55" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="55"/>
         <source>order</source>
         <translation>연산 순서</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="72" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="72"/>
         <source>dropout is left out: it only acts in training mode, and the stepper evaluates nn.RNN in eval mode.</source>
         <translation>dropout은 학습 모드에서만 작동하므로 뺐습니다. 이 프로그램은 nn.RNN을 평가 모드로 실행합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="109" />
-        <source>input_size {0} → {1}: the input's columns were cut, the weights drawn anew</source>
+        <location filename="../../rnn_stepper/ui/editors.py" line="108"/>
+        <source>input_size {0} → {1}: the input&apos;s columns were cut, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 잘라 냈고 가중치를 새로 뽑았습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="111" />
-        <source>input_size {0} → {1}: the input's columns were padded with zeros, the weights drawn anew</source>
+        <location filename="../../rnn_stepper/ui/editors.py" line="110"/>
+        <source>input_size {0} → {1}: the input&apos;s columns were padded with zeros, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 0으로 채웠고 가중치를 새로 뽑았습니다</translation>
     </message>
 </context>
 <context>
     <name>CrashGuard</name>
     <message>
-        <location filename="../../rnn_stepper/ui/crash.py" line="46" />
+        <location filename="../../rnn_stepper/ui/crash.py" line="46"/>
         <source>The details are in {0}.</source>
         <translation>자세한 내용은 {0}에 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/crash.py" line="48" />
+        <location filename="../../rnn_stepper/ui/crash.py" line="48"/>
         <source>The details could not be written to a log file.</source>
         <translation>자세한 내용을 로그 파일에 쓰지 못했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/crash.py" line="49" />
+        <location filename="../../rnn_stepper/ui/crash.py" line="49"/>
         <source>Something unexpected went wrong: {0}: {1}
 
 The session you were working on was kept, and you can go on or save it. {2}</source>
@@ -145,7 +146,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 작업 중이던 세션은 그대로 남아 있으니 계속하거나 저장할 수 있습니다. {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/crash.py" line="52" />
+        <location filename="../../rnn_stepper/ui/crash.py" line="52"/>
         <source>Unexpected error</source>
         <translation>예상하지 못한 오류</translation>
     </message>
@@ -153,62 +154,62 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>Exports</name>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="83" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="83"/>
         <source>Step first: there is no equation on show yet.</source>
         <translation>먼저 스텝을 진행하세요. 아직 표시된 식이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="87" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="87"/>
         <source>Copied the equation as LaTeX.</source>
         <translation>식을 LaTeX로 복사했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="94" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="94"/>
         <source>Could not write {0}: {1}</source>
         <translation>{0}을(를) 쓸 수 없습니다: {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="96" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="96"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="98" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="98"/>
         <source>Exported {0}</source>
         <translation>{0}(으)로 내보냈습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="108" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="108"/>
         <source>Export the comparison plot</source>
         <translation>비교 그래프 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="113" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="113"/>
         <source>Export the trace</source>
         <translation>트레이스 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="119" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="119"/>
         <source>Slide size</source>
         <translation>슬라이드 크기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="119" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="119"/>
         <source>Size:</source>
         <translation>크기:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="123" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="123"/>
         <source>Export a slide</source>
         <translation>슬라이드 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="128" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="128"/>
         <source>Export a Python snippet</source>
         <translation>파이썬 코드 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="128" />
+        <location filename="../../rnn_stepper/ui/exports.py" line="128"/>
         <source>Python (*.py)</source>
         <translation>파이썬 (*.py)</translation>
     </message>
@@ -216,388 +217,424 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>InputEditor</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="206" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="205"/>
         <source>Double-click a cell to type a number</source>
         <translation>셀을 두 번 클릭해 숫자를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="208" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="207"/>
         <source>Add row</source>
         <translation>행 추가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="209" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="208"/>
         <source>Append a timestep (zeros)</source>
         <translation>타임 스텝을 끝에 추가합니다 (0으로 채움)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="211" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="210"/>
         <source>Remove row</source>
         <translation>행 삭제</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="212" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="211"/>
         <source>Remove the selected timestep (or the last)</source>
         <translation>선택한 타임 스텝(없으면 마지막)을 삭제합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="215" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="214"/>
         <source>Notebook ramp: 1s, 2s, 3s …</source>
         <translation>노트북 예제: 1, 2, 3 …</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="216" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="215"/>
         <source>Sine wave</source>
         <translation>사인파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="217" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="216"/>
         <source>Random normal</source>
         <translation>정규분포 난수</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="218" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="217"/>
         <source>One-hot characters of a word</source>
         <translation>단어의 글자를 원-핫 인코딩</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="219" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="218"/>
         <source>Fill the table with an example sequence</source>
         <translation>예제 시퀀스로 표를 채웁니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="221" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="220"/>
         <source>The word to spell one character per timestep</source>
         <translation>타임 스텝마다 한 글자씩 넣을 단어</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="223" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="222"/>
         <source>Fill</source>
         <translation>채우기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="224" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="223"/>
         <source>Replace the input with the chosen example</source>
         <translation>입력을 선택한 예제로 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="246" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="245"/>
         <source> (and {0} more)</source>
         <translation> (외 {0}개)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="256" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="255"/>
         <source>A sequence needs at least one timestep.</source>
         <translation>시퀀스에는 타임 스텝이 하나 이상 있어야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="277" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="276"/>
         <source>Type a word to spell, e.g. hello.</source>
         <translation>단어를 입력하세요. 예: hello</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="283" />
-        <source>One-hot '{0}': columns are {1}</source>
-        <translation>원-핫 '{0}': 열은 {1}</translation>
+        <location filename="../../rnn_stepper/ui/editors.py" line="282"/>
+        <source>One-hot &apos;{0}&apos;: columns are {1}</source>
+        <translation>원-핫 &apos;{0}&apos;: 열은 {1}</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="59" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="47"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="48"/>
+        <source>Stop this computation and keep the session on show (Esc)</source>
+        <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="62"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="406"/>
+        <source>Loading PyTorch and computing the notebook&apos;s example…</source>
+        <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="105"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="60" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="106"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="61" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="107"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="89" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="125"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="99" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="135"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="100" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="136"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="102" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="138"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="105" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="141"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="107" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="143"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="108" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="144"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="109" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="145"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="111" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="147"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="112" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="148"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="113" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="149"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="114" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="150"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="115" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="151"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="121" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="159"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="123" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="161"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="134" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="172"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="135" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="173"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="139" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="177"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="141" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="179"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="149" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="187"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="151" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="189"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="152" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="190"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="160" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="198"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="164" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="202"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="190" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="228"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="191" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="229"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="218" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="256"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="221" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="259"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="250" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="291"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="266" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="307"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="266" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="307"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="267" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="308"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="267" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="308"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="268" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="309"/>
         <source>◁ Phase</source>
         <translation>◁ 단계</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="268" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="309"/>
         <source>Undo one phase</source>
         <translation>단계 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="269" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="310"/>
         <source>Phase ▷</source>
         <translation>단계 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="269" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="310"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="271" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="312"/>
         <source>Step ▶</source>
         <translation>스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="271" />
-        <source>Compute the next whole timestep, as one pass of the notebook's loop</source>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="312"/>
+        <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="273" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="273" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="275" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="316" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="275" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="281" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="322"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="282" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="323"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="288" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="329"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="330"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="291" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="349" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="332"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="291" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="349" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="332"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="292" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="333"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="294" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="335"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="295" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="336"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="316" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="348" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="409"/>
+        <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
+        <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="433"/>
+        <source>Stopped. The session from before is still on show.</source>
+        <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="435"/>
+        <source>Could not compute the trace ({0}). The session from before is still on show.</source>
+        <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="438"/>
+        <source>Could not load the notebook&apos;s example: {0}</source>
+        <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="444"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="349" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="352" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -605,32 +642,32 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="415" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="441"/>
         <source>h_t (units × t)</source>
         <translation>h_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="458" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="485"/>
         <source>spectral radius ρ(W_hh): none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 ρ(W_hh): 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="461" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="488"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="463" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="490"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="465" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="492"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="466" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="493"/>
         <source>spectral radius ρ(W_hh) = {0:.3f}, {1}</source>
         <translation>스펙트럼 반경 ρ(W_hh) = {0:.3f}, {1}</translation>
     </message>
@@ -638,7 +675,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequenceTable</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="174" />
+        <location filename="../../rnn_stepper/ui/editors.py" line="173"/>
         <source>t={0}, column {1}: {2}</source>
         <translation>t={0}, {1}열: {2}</translation>
     </message>
@@ -646,112 +683,112 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SessionFiles</name>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="54" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="58"/>
         <source>Could not open the session</source>
         <translation>세션을 열 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="68" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="78"/>
         <source>Could not save the session</source>
         <translation>세션을 저장할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="74" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="84"/>
         <source>Saved {0}</source>
         <translation>{0}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="82" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="92"/>
         <source>Save session</source>
         <translation>세션 저장</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="83" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="93"/>
         <source>RNN Stepper sessions (*{0})</source>
         <translation>RNN Stepper 세션 (*{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="90" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="100"/>
         <source>Open session</source>
         <translation>세션 열기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="91" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="101"/>
         <source>RNN Stepper sessions (*{0});;JSON (*.json)</source>
         <translation>RNN Stepper 세션 (*{0});;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="105" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="114"/>
         <source>Import nn.RNN weights</source>
         <translation>nn.RNN 가중치 가져오기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="106" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="115"/>
         <source>PyTorch checkpoints (*.pt *.pth *.safetensors)</source>
         <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="128" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="138"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="131" />
-        <source>; the input's columns were fitted to input_size={0}</source>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="141"/>
+        <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="134" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="144"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="139" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="149"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="141" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="151"/>
         <source>Which RNN?</source>
         <translation>어떤 RNN인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="141" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="151"/>
         <source>This checkpoint holds several nn.RNN parameter sets:</source>
         <translation>이 체크포인트에는 nn.RNN 매개변수 묶음이 여러 개 있습니다:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="171" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="181"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="172" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="182"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="186" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="198"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="198" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="210"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="199" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="211"/>
         <source>RNN Stepper did not close normally last time. Restore the session it was showing?</source>
         <translation>RNN Stepper가 지난번에 정상적으로 종료되지 않았습니다. 그때 보던 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="207" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="219"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="210" />
+        <location filename="../../rnn_stepper/ui/session_files.py" line="222"/>
         <source>Restored the session from before the crash (not yet saved).</source>
         <translation>비정상 종료 전의 세션을 복원했습니다 (아직 저장되지 않음).</translation>
     </message>
@@ -759,193 +796,193 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="155" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="155"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="222" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="222" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="222" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="224" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="225"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="228" />
-        <source>Each click on Step runs one pass of the notebook's loop: input projection, recurrent term, their sum, then {0}. Step phase (Shift+→) shows one at a time.</source>
+        <location filename="../../rnn_stepper/ui/panels.py" line="226"/>
+        <source>Each click on Step runs one pass of the notebook&apos;s loop: input projection, recurrent term, their sum, then {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>스텝을 누를 때마다 노트북 반복문이 한 번 돕니다: 입력 투영, 순환 항, 그 합, 그리고 {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="231" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="230"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 4단계 중 {4}단계: {5}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="237" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="257"/>
         <source>input projection</source>
         <translation>입력 투영</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="237" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="257"/>
         <source>recurrent term</source>
         <translation>순환 항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="238" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="258"/>
         <source>pre-activation</source>
         <translation>활성화 전 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="238" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="258"/>
         <source>new hidden state</source>
         <translation>새 은닉 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="263" />
-        <source>Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space. It needs no earlier state, so PyTorch's kernel computes it for all timesteps in one matrix product before the loop.</source>
+        <location filename="../../rnn_stepper/ui/panels.py" line="283"/>
+        <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space. It needs no earlier state, so PyTorch&apos;s kernel computes it for all timesteps in one matrix product before the loop.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 이전 상태가 필요 없으므로 PyTorch 커널은 반복문 전에 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="266" />
-        <source>Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space, one timestep at a time, as the notebook's loop does.</source>
+        <location filename="../../rnn_stepper/ui/panels.py" line="286"/>
+        <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space, one timestep at a time, as the notebook&apos;s loop does.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 노트북 반복문처럼 타임 스텝마다 하나씩 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="269" />
-        <source>Recurrent term: W_hh carries the previous hidden state forward — the network's memory. At the first step the previous state is h0 (zeros unless given).</source>
+        <location filename="../../rnn_stepper/ui/panels.py" line="289"/>
+        <source>Recurrent term: W_hh carries the previous hidden state forward — the network&apos;s memory. At the first step the previous state is h0 (zeros unless given).</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 이어 받습니다 — 네트워크의 기억입니다. 첫 스텝의 이전 상태는 h0입니다 (주지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="272" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="292"/>
         <source>Pre-activation: the sum mixes what the input says now with what the state remembers.</source>
         <translation>활성화 전 값: 지금 입력이 말하는 것과 상태가 기억하는 것을 더합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="274" />
-        <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step's output and the memory for the next.</source>
+        <location filename="../../rnn_stepper/ui/panels.py" line="294"/>
+        <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step&apos;s output and the memory for the next.</source>
         <translation>비선형 함수가 합을 (-1, 1) 안으로 눌러 담습니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="276" />
-        <source>ReLU keeps the positive part of the sum: the new hidden state is this step's output and the memory for the next. Nothing bounds it from above.</source>
+        <location filename="../../rnn_stepper/ui/panels.py" line="296"/>
+        <source>ReLU keeps the positive part of the sum: the new hidden state is this step&apos;s output and the memory for the next. Nothing bounds it from above.</source>
         <translation>ReLU는 합의 양수 부분만 남깁니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다. 위쪽 한계는 없습니다.</translation>
     </message>
 </context>
 <context>
     <name>TraceLabels</name>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="11" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="11"/>
         <source>time step {t} =&gt;</source>
         <translation>타임 스텝 {t} =&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="12" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="12"/>
         <source>layer {layer}, {direction}</source>
         <translation>{layer}층, {direction}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="13" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="13"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="14" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="14"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="15" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="15"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="16" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="16"/>
         <source>h_(t-1)</source>
         <translation>이전 은닉 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="17" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="17"/>
         <source>input projection</source>
         <translation>입력 투영</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="18" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="18"/>
         <source>recurrent term</source>
         <translation>순환 항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="19" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="19"/>
         <source>pre-activation</source>
         <translation>활성화 전 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="20" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="20"/>
         <source>output (manual)</source>
         <translation>출력 (수동)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="21" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="21"/>
         <source>nn.RNN output</source>
         <translation>RNN 출력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="22" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="22"/>
         <source>max |Δ|</source>
         <translation>최대 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="23" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="23"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="24" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="24"/>
         <source>bitwise identical to nn.RNN: yes</source>
         <translation>nn.RNN과 비트 단위로 일치: 예</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="25" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="25"/>
         <source>bitwise identical to nn.RNN: no</source>
         <translation>nn.RNN과 비트 단위로 일치: 아니오</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="26" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="26"/>
         <source>max |Δ| = {diff} ({ulps} ulp), {order} order, {dtype}, {threads} threads</source>
         <translation>최대 |Δ| = {diff} ({ulps} ulp), {order} 순서, {dtype}, 스레드 {threads}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="27" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="27"/>
         <source>note: NaN or Inf in the hidden states; they propagate as PyTorch propagates them</source>
         <translation>참고: 은닉 상태에 NaN 또는 Inf가 있습니다. PyTorch와 같은 방식으로 전파됩니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="28" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="28"/>
         <source>note: dropout={p} only acts in training mode; nn.RNN is evaluated in eval mode here</source>
         <translation>참고: dropout={p}은 학습 모드에서만 작동합니다. 여기서는 nn.RNN을 평가 모드로 실행합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="29" />
-        <source>the textbook order adds in a different order than PyTorch's kernel, so the last bits differ</source>
+        <location filename="../../rnn_stepper/trace_labels.py" line="29"/>
+        <source>the textbook order adds in a different order than PyTorch&apos;s kernel, so the last bits differ</source>
         <translation>교과서 순서는 PyTorch 커널과 덧셈 순서가 달라 마지막 비트가 다를 수 있습니다</translation>
     </message>
 </context>
 <context>
     <name>WeightsPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="103" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="103"/>
         <source>Type a value and press Enter; Esc cancels</source>
         <translation>값을 입력하고 Enter를 누르세요. Esc는 취소</translation>
     </message>

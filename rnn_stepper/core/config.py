@@ -1,16 +1,18 @@
-"""The shape of an `nn.RNN`: every constructor option, checked, and what it costs in memory."""
+"""The shape of an `nn.RNN`: every constructor option, checked, and what it costs in memory.
+
+No torch here: the window shows a config before torch has loaded (torch is imported only where a tensor is
+made), so the first frame does not wait seconds for it.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, replace
 
-import torch
-
 from .errors import InputError
 
 NONLINEARITIES = ("tanh", "relu")
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
+DTYPES = {"float32": 4, "float64": 8}  # bytes per element
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,10 @@ class RNNConfig:
         return 2 if self.bidirectional else 1
 
     @property
-    def torch_dtype(self) -> torch.dtype:
-        return DTYPES[self.dtype]
+    def torch_dtype(self):
+        import torch
+
+        return getattr(torch, self.dtype)
 
     def layer_input_size(self, layer: int) -> int:
         """Layer 0 reads x; every later layer reads the [forward | reverse] outputs of the layer below."""
@@ -115,7 +119,7 @@ def cell_suffix(layer: int, direction: int) -> str:
 def estimated_bytes(config: RNNConfig, seq_len: int, batch: int) -> int:
     """What a trace of this size holds at once: parameters twice (the manual pass and `nn.RNN`), and for every
     cell its input, four phases, h_prev and the reference hidden state, each (T, B, ·)."""
-    item = torch.tensor([], dtype=config.torch_dtype).element_size()
+    item = DTYPES[config.dtype]
     params = sum(_prod(shape) for shape in config.parameter_shapes().values())
     per_cell = sum(
         seq_len * batch * (config.layer_input_size(layer) + 6 * config.hidden_size) for layer, _ in config.cells()

@@ -6,11 +6,12 @@ import csv
 import io
 import json
 import math
-
-import torch
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from .trace import Trace
+
+if TYPE_CHECKING:  # a trace exists only once torch has loaded; the window imports this module before that
+    from .trace import Trace
 
 SCHEMA = "rnn-stepper/trace"
 SCHEMA_VERSION = 1
@@ -19,6 +20,8 @@ SCHEMA_VERSION = 1
 def trace_to_dict(trace: Trace) -> dict:
     """Everything needed to rebuild every number shown: the session itself, each step's phases and nn.RNN's
     output. Floats are written exactly (a float32 read back from its JSON double is the same float32)."""
+    import torch
+
     session = trace.session
     config = session.config
     return {

@@ -198,7 +198,7 @@ def session_from_module(module: nn.RNN, inputs, h0=None, order: str = "kernel") 
     if not isinstance(module, nn.RNN):
         raise InputError(f"expected a torch.nn.RNN, got {type(module).__name__}")
     dtype = next(module.parameters()).dtype
-    names = {v: k for k, v in DTYPES.items()}
+    names = {getattr(torch, name): name for name in DTYPES}
     if dtype not in names:
         raise InputError(f"the module's parameters are {dtype}; the stepper shows float32 and float64")
     config = RNNConfig(

@@ -11,12 +11,15 @@ import json
 import math
 import os
 import tempfile
-
-import torch
+from typing import TYPE_CHECKING
 
 from .config import RNNConfig
 from .errors import InputError
-from .session import ORDERS, Session
+
+if TYPE_CHECKING:  # torch loads when a session is read, not when the window names the file type
+    import torch
+
+    from .session import Session
 
 FORMAT = "rnn-stepper/session"
 VERSION = 1
@@ -41,6 +44,8 @@ def session_to_document(session: Session, cursor: dict | None = None) -> dict:
 
 def document_to_session(doc, source: str = "the session file") -> tuple[Session, dict]:
     """The Session a document describes and its cursor, or InputError saying what is wrong with it."""
+    from .session import ORDERS, Session
+
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InputError("not an RNN Stepper session (no \"format\": \"rnn-stepper/session\")", source)
     version = doc.get("version")
@@ -127,6 +132,8 @@ def _numbers(node):
 
 
 def _tensor(values, config: RNNConfig, what: str) -> torch.Tensor:
+    import torch
+
     from .files import rectangular
 
     if values is None:

@@ -20,11 +20,8 @@ import torch
 import torch.nn.functional as F
 
 from .config import cell_suffix
+from .phases import PHASES
 from .session import Session, build_module
-
-# What one step of an Elman cell computes, in the order a click walks through them. Another cell type (LSTM,
-# GRU) brings its own tuple; everything downstream iterates over `CellTrace.phases`.
-PHASES = ("input_projection", "recurrent_term", "pre_activation", "hidden")
 
 
 def relu_into(z: torch.Tensor, out: torch.Tensor) -> torch.Tensor:

@@ -101,9 +101,8 @@ class ConfigPanel(QtWidgets.QWidget):
             return
         before = self.model.session.config.input_size
         try:
-            self.model.configure(**{key: value})
+            after = self.model.configure(**{key: value}).config.input_size
             self.error.setText("")
-            after = self.model.session.config.input_size
             if after != before:
                 self.model.events.message.emit(
                     (self.tr("input_size {0} → {1}: the input's columns were cut, the weights drawn anew")

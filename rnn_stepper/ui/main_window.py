@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .. import i18n
+from ..core.errors import Cancelled
 from ..model import StepperModel
 from .editors import ConfigPanel, InputEditor
 from . import style
@@ -14,6 +15,7 @@ from .session_files import SessionFiles, example_sessions
 
 
 FONT_SCALES = (1.25, 1.5, 2.0)
+BUSY_BAR_DELAY_MS = 300
 _base_font_pt: list[float] = []  # the application's own font size, before any presentation scaling
 
 
@@ -29,6 +31,58 @@ class MainWindow(QtWidgets.QMainWindow):
         self.replaced_by: MainWindow | None = None
         self.apply_look()
         self.setWindowTitle("RNN Stepper")
+        self.play_timer = QtCore.QTimer(self)
+        self.play_timer.timeout.connect(self.play_tick)
+        self.files = SessionFiles(self.model, self)
+        self.files.path_changed.connect(self.update_title)
+        self.exports = Exports(self.model, self)
+        self.model.events.saved.connect(self.update_title)
+        self.normal_geometry = QtCore.QRect(100, 100, 1280, 720)
+        self.build_menus()
+        self.build_toolbar()
+        self.status = QtWidgets.QLabel()
+        self.statusBar().addPermanentWidget(self.status, 1)
+        self.progress = QtWidgets.QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.cancel_button = QtWidgets.QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop this computation and keep the session on show (Esc)"))
+        self.cancel_button.setShortcut(QtGui.QKeySequence("Esc"))
+        self.cancel_button.clicked.connect(self.model.cancel)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        # A short computation shows no progress bar, so small edits do not flicker one.
+        self.busy_timer = QtCore.QTimer(self, singleShot=True, interval=BUSY_BAR_DELAY_MS)
+        self.busy_timer.timeout.connect(self.show_progress_bar)
+        self.model.events.busy.connect(self.show_busy)
+        self.model.events.progress.connect(self.show_progress)
+        self.model.events.stopped.connect(self.show_stopped)
+        self.model.events.message.connect(self.show_message)
+        # The dock exists from the start, so the layout does not jump when the views arrive.
+        self.side = QtWidgets.QDockWidget(self.tr("Session"), self)
+        self.side.setObjectName("session-dock")
+        self.side.setWidget(QtWidgets.QWidget())  # the editors come with the first trace
+        self.side.setFeatures(QtWidgets.QDockWidget.DockWidgetMovable | QtWidgets.QDockWidget.DockWidgetClosable)
+        self.addDockWidget(QtCore.Qt.LeftDockWidgetArea, self.side)
+        self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
+        self.side.setVisible(not presenting)
+        if self.model.trace is None:
+            # Until torch has loaded and the first trace exists, the window says so; the views come with it.
+            self.loading = QtWidgets.QLabel(self.tr("Loading PyTorch and computing the notebook's example…"))
+            self.loading.setAlignment(QtCore.Qt.AlignCenter)
+            self.loading.setWordWrap(True)
+            self.setCentralWidget(self.loading)
+            self.model.events.trace.connect(self.show_first_trace)
+        else:
+            self.build_views()
+        self.update_title()
+        self.show_busy()
+
+    def show_first_trace(self) -> None:
+        self.model.events.trace.disconnect(self.show_first_trace)
+        self.build_views()
+
+    def build_views(self) -> None:
+        """The four panels and the session editors, once the model has a trace to show."""
         self.weights = WeightsPanel(self.model)
         self.step_view = StepPanel(self.model)
         self.comparison = ComparisonPanel(self.model)
@@ -58,30 +112,16 @@ class MainWindow(QtWidgets.QMainWindow):
         scroll.setWidgetResizable(True)
         tabs.addTab(scroll, self.tr("Model"))
         tabs.addTab(self.input_editor, self.tr("Input"))
-        self.side = QtWidgets.QDockWidget(self.tr("Session"), self)
-        self.side.setObjectName("session-dock")
         self.side.setWidget(tabs)
-        self.side.setFeatures(QtWidgets.QDockWidget.DockWidgetMovable | QtWidgets.QDockWidget.DockWidgetClosable)
-        self.addDockWidget(QtCore.Qt.LeftDockWidgetArea, self.side)
-        self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
-        self.side.setVisible(not presenting)
-
-        self.play_timer = QtCore.QTimer(self)
-        self.play_timer.timeout.connect(self.play_tick)
-        self.files = SessionFiles(self.model, self)
-        self.files.path_changed.connect(self.update_title)
-        self.exports = Exports(self.model, self)
-        self.model.events.saved.connect(self.update_title)
-        self.normal_geometry = QtCore.QRect(100, 100, 1280, 720)
-        self.build_menus()
-        self.build_toolbar()
-        self.status = QtWidgets.QLabel()
-        self.statusBar().addPermanentWidget(self.status, 1)
+        # Once the new layout has settled: a dock filled while the window shows would take half of it.
+        QtCore.QTimer.singleShot(0, lambda: self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal))
         self.model.events.trace.connect(self.refresh)
         self.model.events.cursor.connect(self.refresh)
-        self.model.events.message.connect(self.show_message)
         self.refresh()
-        self.update_title()
+
+    @property
+    def has_views(self) -> bool:
+        return hasattr(self, "comparison")
 
     # --- the file ---------------------------------------------------------------------------------------------
 
@@ -117,6 +157,8 @@ class MainWindow(QtWidgets.QMainWindow):
             act.triggered.connect(slot)
             if key:
                 act.setShortcut(QtGui.QKeySequence(key))
+        # Everything above Quit reads or replaces the session: off while a computation is under way.
+        self.session_actions = [a for a in menu.actions() if not a.isSeparator()]
         menu.addSeparator()
         item(self.tr("&Quit"), self.close, QtGui.QKeySequence.Quit)
         self.build_view_menu()
@@ -239,6 +281,9 @@ class MainWindow(QtWidgets.QMainWindow):
             event.accept()
         elif self.files.may_discard():
             self.play_timer.stop()
+            self.model.cancel()
+            if hasattr(self.model.runner, "wait"):
+                self.model.runner.wait()  # a worker still computing would outlive the interpreter's teardown
             self.files.closed_cleanly()
             event.accept()
         else:
@@ -324,6 +369,20 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def refresh(self) -> None:
         m = self.model
+        ready = m.trace is not None and not m.busy
+        acts = self.actions_by_name
+        for name in ("step", "step_phase", "end", "play"):
+            acts[name].setEnabled(ready and not m.at_end)
+        for name in ("back", "back_phase", "reset"):
+            acts[name].setEnabled(ready and m.position > 0)
+        for act in self.session_actions:
+            act.setEnabled(ready)
+        for box in (self.layer_box, self.direction_box, self.batch_box):
+            box.setEnabled(ready)
+        if self.has_views:
+            self.side.widget().setEnabled(not m.busy)
+        if m.trace is None:
+            return
         config = m.session.config
         for box, value, top in ((self.layer_box, m.layer, config.num_layers - 1),
                                 (self.batch_box, m.batch, m.trace.batch_size - 1)):
@@ -334,14 +393,56 @@ class MainWindow(QtWidgets.QMainWindow):
             box.blockSignals(blocked)
         blocked = self.direction_box.blockSignals(True)
         self.direction_box.setCurrentIndex(m.direction)
-        self.direction_box.setEnabled(config.bidirectional)
+        self.direction_box.setEnabled(ready and config.bidirectional)
         self.direction_box.blockSignals(blocked)
-        acts = self.actions_by_name
-        for name in ("step", "step_phase", "end"):
-            acts[name].setEnabled(not m.at_end)
-        for name in ("back", "back_phase", "reset"):
-            acts[name].setEnabled(m.position > 0)
-        self.status.setText(self.status_text())
+        if not m.busy:
+            self.status.setText(self.status_text())
+
+    # --- long computations ------------------------------------------------------------------------------------
+
+    def show_busy(self) -> None:
+        """What is being computed, with progress and Cancel once it has taken a moment; controls that need the
+        new trace are off meanwhile."""
+        m = self.model
+        if m.busy:
+            self.play_timer.stop()
+            self.progress.setRange(0, 0)  # "working", until the first progress report says how far
+            if m.trace is None:
+                self.status.setText(self.tr("Loading PyTorch and computing the notebook's example…"))
+            elif m.pending is not None:
+                config = m.pending.config
+                self.status.setText(self.tr("Computing the trace: {0} timesteps × {1} cells × {2} units…").format(
+                    m.pending.seq_len, config.num_layers * config.num_directions, config.hidden_size))
+            if m.trace is None:
+                self.show_progress_bar()
+            elif not self.progress.isVisible() and not self.busy_timer.isActive():
+                self.busy_timer.start()
+        else:
+            self.busy_timer.stop()
+            self.progress.hide()
+            self.progress.setValue(0)
+            self.cancel_button.hide()
+        self.refresh()
+
+    def show_progress_bar(self) -> None:
+        if self.model.busy:
+            self.progress.show()
+            self.cancel_button.setVisible(self.model.trace is not None)  # at startup there is nothing to go back to
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def show_stopped(self, error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            text = self.tr("Stopped. The session from before is still on show.")
+        else:
+            text = self.tr("Could not compute the trace ({0}). The session from before is still on show.").format(
+                error)
+        if self.model.trace is None:
+            text = self.tr("Could not load the notebook's example: {0}").format(error)
+            self.loading.setText(text)
+        self.show_message(text)
 
     def status_text(self) -> str:
         m = self.model

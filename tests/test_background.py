@@ -1,0 +1,123 @@
+"""The window paints before torch loads, and long computations run off the GUI thread with progress and Cancel."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from rnn_stepper.core import RNNConfig, make_session
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.background import BackgroundRunner
+from rnn_stepper.ui.main_window import MainWindow
+
+
+def test_the_window_and_its_model_load_without_torch():
+    code = ("import sys; import rnn_stepper.ui.app, rnn_stepper.ui.main_window, rnn_stepper.cli;"
+            "sys.exit(1 if 'torch' in sys.modules else 0)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+@pytest.fixture
+def held_window(qtbot):
+    """The window as `rnn-stepper` opens it: computing held until the window has painted."""
+    runner = BackgroundRunner(held=True)
+    window = MainWindow(StepperModel(runner=runner))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window, runner
+    window.close()
+
+
+def test_before_the_first_trace_the_window_says_what_loads_and_stepping_is_off(held_window):
+    window, _ = held_window
+    assert window.model.busy and window.model.trace is None
+    assert "Loading PyTorch" in window.loading.text() and "Loading PyTorch" in window.status.text()
+    assert not window.has_views
+    assert not any(window.actions_by_name[n].isEnabled() for n in ("step", "step_phase", "end", "play"))
+    assert not any(a.isEnabled() for a in window.session_actions)  # Open, Save, Import, Export
+    assert window.progress.isVisible() and not window.cancel_button.isVisible()
+
+
+def test_once_released_the_notebooks_session_is_computed_in_the_background_and_shown(qtbot, held_window):
+    window, runner = held_window
+    runner.release()
+    qtbot.waitUntil(lambda: window.model.trace is not None, timeout=60_000)
+    assert window.has_views and not window.model.busy and not window.progress.isVisible()
+    assert window.actions_by_name["step"].isEnabled() and all(a.isEnabled() for a in window.session_actions)
+    for _ in range(3):
+        window.actions_by_name["step"].trigger()
+    assert window.step_view.equation.text().splitlines()[-1].strip("= ").strip() == "[-0.8649416   0.90466356]"
+    assert not window.model.dirty
+
+
+@pytest.fixture
+def busy_window(qtbot):
+    runner = BackgroundRunner()
+    window = MainWindow(StepperModel(make_session(), runner=runner))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.trace is not None, timeout=60_000)
+    yield window
+    window.close()
+
+
+def long_input(T=200_000):
+    return np.random.default_rng(0).standard_normal((1, T, 5))
+
+
+def test_a_long_computation_shows_progress_and_keeps_controls_off_until_it_is_done(qtbot, busy_window):
+    window = busy_window
+    heard = []
+    window.model.events.progress.connect(lambda done, total: heard.append(done / total))
+    window.model.set_sequence(long_input(50_000))
+    assert window.model.busy and "50000 timesteps" in window.status.text()
+    assert not window.actions_by_name["step"].isEnabled() and not window.side.widget().isEnabled()
+    qtbot.waitUntil(lambda: window.progress.isVisible(), timeout=5_000)  # after a moment, not at once
+    assert window.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: not window.model.busy, timeout=120_000)
+    assert window.model.seq_len == 50_000 and any(0 < f < 1 for f in heard) and heard == sorted(heard)
+    assert window.actions_by_name["step"].isEnabled() and not window.progress.isVisible()
+
+
+def test_cancel_keeps_the_session_on_show_and_says_so(qtbot, busy_window):
+    window = busy_window
+    before = window.model.session
+    messages = []
+    window.model.events.message.connect(messages.append)
+    window.model.set_sequence(long_input())
+    qtbot.waitUntil(lambda: window.cancel_button.isVisible(), timeout=5_000)
+    window.cancel_button.click()
+    assert not window.model.busy and window.model.session is before and window.model.seq_len == 3
+    assert window.actions_by_name["step"].isEnabled() and not window.progress.isVisible()
+    assert "Stopped" in window.statusBar().currentMessage()
+
+
+def test_the_window_keeps_answering_while_it_computes(qtbot, busy_window):
+    window = busy_window
+    window.model.set_sequence(long_input())
+    answered = []
+    from PySide6 import QtCore
+
+    for _ in range(5):
+        QtCore.QTimer.singleShot(0, lambda: answered.append(True))
+        qtbot.wait(50)
+    assert len(answered) == 5 and window.model.busy
+    window.model.cancel()
+
+
+def test_opening_a_file_names_the_window_only_once_its_session_is_shown(qtbot, busy_window, tmp_path):
+    from rnn_stepper.core.session_file import save_session
+
+    window = busy_window
+    path = str(tmp_path / "long.rnnstep.json")
+    save_session(path, make_session(RNNConfig(input_size=5), long_input(100_000)))
+    window.files.open_path(path)
+    assert window.files.path is None  # Save would still mean the session on show
+    window.model.cancel()
+    assert window.files.path is None and window.model.seq_len == 3
+    window.files.open_path(path)
+    qtbot.waitUntil(lambda: not window.model.busy, timeout=120_000)
+    assert window.files.path == path and window.model.seq_len == 100_000 and not window.model.dirty
