@@ -266,7 +266,10 @@ class StepperModel:
             from .core.trace import compute_trace
 
             shown = session or make_session()
-            return shown, compute_trace(shown, progress)
+            trace = compute_trace(shown, progress)
+            for cell in trace.cells:  # ρ(W_hh) takes an eigendecomposition: a second at H = 1,024, so not on
+                trace.spectral_radius(cell.layer, cell.direction)  # the GUI thread when a cell is shown
+            return shown, trace
 
         def current() -> bool:
             return self._job is not None and self._job[0] is token  # not cancelled, nor replaced by a newer one

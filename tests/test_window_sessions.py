@@ -69,7 +69,7 @@ def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(qtbot, wi
 def test_autosave_then_restore_after_a_crash(qtbot, window):
     window.model.configure(hidden_size=4)
     window.model.step()
-    window.files.autosave()
+    window.files.autosave(block=True)
     assert autosave_path().exists()
     assert load_session(str(autosave_path()))[0].config.hidden_size == 4
     # The process dies here; the next start finds the autosave and offers it.
@@ -80,9 +80,27 @@ def test_autosave_then_restore_after_a_crash(qtbot, window):
     assert fresh.model.dirty  # restored work is not saved anywhere yet
 
 
+def test_autosave_writes_on_a_worker_thread_and_only_when_the_session_changed(window, monkeypatch):
+    import threading
+
+    from rnn_stepper.ui import session_files
+
+    writes = []
+    monkeypatch.setattr(session_files, "save_session",
+                        lambda path, session, cursor: writes.append((threading.current_thread(), session)))
+    window.model.configure(hidden_size=4)
+    window.files.autosave(block=True)
+    window.model.step()  # moving the cursor is not new work
+    window.files.autosave(block=True)
+    assert len(writes) == 1 and writes[0][0] is not threading.main_thread()
+    window.model.configure(hidden_size=5)
+    window.files.autosave(block=True)
+    assert len(writes) == 2 and writes[1][1] is window.model.session
+
+
 def test_a_clean_close_leaves_nothing_to_restore(window):
     window.model.configure(hidden_size=4)
-    window.files.autosave()
+    window.files.autosave(block=True)
     window.close()
     assert not autosave_path().exists()
     assert not MainWindow(StepperModel()).files.offer_restore(ask=lambda: pytest.fail("nothing to offer"))

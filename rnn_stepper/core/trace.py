@@ -128,12 +128,12 @@ class CellTrace:
     def ulps(self) -> np.ndarray:
         return ulp_distance(self.hidden.numpy(), self.reference.numpy())
 
-    @property
+    @cached_property
     def step_abs_diff(self) -> np.ndarray:
         """max |manual − nn.RNN| at each t, over batch rows and units."""
         return _max_per_step(self.abs_diff)
 
-    @property
+    @cached_property
     def step_ulps(self) -> np.ndarray:
         return _max_per_step(self.ulps)
 

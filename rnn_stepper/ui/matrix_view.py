@@ -37,6 +37,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
         style.cache_drawing(self.plot)
         self.image = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
         self.image.setTransform(QtGui.QTransform().translate(-0.5, -0.5))  # cell (r, c) centred on (c, r)
+        # Drawn from a pixmap between changes: scaling a 256 × 1,000 image on every repaint costs milliseconds.
+        self.image.setCacheMode(QtWidgets.QGraphicsItem.DeviceCoordinateCache)
         self.plot.addItem(self.image)
         self.colorbar = None
         if colorbar:
@@ -113,10 +115,16 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self.plot.getAxis(axis).setTicks([ticks, []])
 
     def _update_texts(self) -> None:
-        """Write the numbers, but only while they can be read: hidden text costs nothing per step."""
+        """Write the numbers, but only while they can be read: text items are made when cells first get big
+        enough, so a 256-unit vector that never shows its numbers carries no 256 hidden items through each step."""
         rows, cols = self._values.shape
         if rows * cols > MAX_TEXT_CELLS:
             self._clear_texts()
+            return
+        readable = self._cells_readable()
+        self._texts_stale = not readable
+        if not readable:
+            self._show_texts(False)
             return
         if self._text_shape != (rows, cols):
             self._clear_texts()
@@ -130,14 +138,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
                     self.plot.addItem(item)
                     self._texts.append(item)
             self._text_shape = (rows, cols)
-        readable = self._cells_readable()
-        if readable:
-            levels = self.image.levels
-            for item, value in zip(self._texts, self._values.ravel()):
-                item.setText("" if np.isnan(value) else style.short(value))
-                item.setColor(style.text_on(value, levels))
-        self._texts_stale = not readable
-        self._show_texts(readable)
+        levels = self.image.levels
+        for item, value in zip(self._texts, self._values.ravel()):
+            item.setText("" if np.isnan(value) else style.short(value))
+            item.setColor(style.text_on(value, levels))
+        self._show_texts(True)
 
     def _show_texts(self, visible: bool) -> None:
         if self._texts and self._texts[0].isVisible() != visible:
@@ -157,7 +162,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _place_texts(self) -> None:
         """On a resize: show the numbers only while a cell is big enough on screen to hold one."""
-        if not self._texts:
+        if not self._texts and not self._texts_stale:
             return
         readable = self._cells_readable()
         if readable and self._texts_stale:

@@ -170,6 +170,7 @@ class StepPanel(QtWidgets.QWidget):
             view.setMinimumWidth(60)
             view.setMaximumWidth(150)
             view.plot.showAxes(True, showValues=(True, False, False, False), size=18)
+            view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
             self.vectors[key] = view
             row.addWidget(view, 1)
         self.heading = QtWidgets.QLabel()
@@ -260,19 +261,25 @@ class StepPanel(QtWidgets.QWidget):
     def equation_text(self) -> str:
         m = self.model
         cell, t, b = m.cell, m.t, m.batch
-        v = {name: style.vector_text(values[t, b].numpy()) for name, values in cell.phases.items()}
-        x, h_prev = style.vector_text(cell.x[t, b].numpy()), style.vector_text(cell.h_prev[t, b].numpy())
+
+        def v(name):
+            return style.vector_text(cell.phases[name][t, b].numpy())
+
         bias = m.session.config.bias
         act = m.session.config.nonlinearity
-        lines = {
-            "input_projection": [f"a_{t} = W_ih · x_{t}" + (" + b_ih" if bias else ""),
-                                 f"    = W_ih · {x}" + (" + b_ih" if bias else ""), f"    = {v['input_projection']}"],
-            "recurrent_term": [f"r_{t} = W_hh · h_prev" + (" + b_hh" if bias else ""),
-                               f"    = W_hh · {h_prev}" + (" + b_hh" if bias else ""), f"    = {v['recurrent_term']}"],
-            "pre_activation": [f"z_{t} = a_{t} + r_{t}", f"    = {v['input_projection']} + {v['recurrent_term']}",
-                               f"    = {v['pre_activation']}"],
-            "hidden": [f"h_{t} = {act}(z_{t})", f"    = {act}({v['pre_activation']})", f"    = {v['hidden']}"],
-        }[m.phase]
+        if m.phase == "input_projection":
+            x = style.vector_text(cell.x[t, b].numpy())
+            lines = [f"a_{t} = W_ih · x_{t}" + (" + b_ih" if bias else ""),
+                     f"    = W_ih · {x}" + (" + b_ih" if bias else ""), f"    = {v('input_projection')}"]
+        elif m.phase == "recurrent_term":
+            h_prev = style.vector_text(cell.h_prev[t, b].numpy())
+            lines = [f"r_{t} = W_hh · h_prev" + (" + b_hh" if bias else ""),
+                     f"    = W_hh · {h_prev}" + (" + b_hh" if bias else ""), f"    = {v('recurrent_term')}"]
+        elif m.phase == "pre_activation":
+            lines = [f"z_{t} = a_{t} + r_{t}", f"    = {v('input_projection')} + {v('recurrent_term')}",
+                     f"    = {v('pre_activation')}"]
+        else:
+            lines = [f"h_{t} = {act}(z_{t})", f"    = {act}({v('pre_activation')})", f"    = {v('hidden')}"]
         return "\n".join(lines)
 
     def explanation_text(self) -> str:
@@ -482,12 +489,15 @@ class SequencePanel(QtWidgets.QWidget):
             curtain.cover(start, stop)
         rho = m.trace.spectral_radius(m.layer, m.direction)
         if not np.isfinite(rho):
-            self.radius.setText(self.tr("spectral radius ρ(W_hh): none, W_hh holds NaN or Inf"))
-            return
-        if rho < 1:
-            note = self.tr("below 1: old inputs fade step by step — a short memory, far from saturation")
-        elif m.session.config.nonlinearity == "tanh":
-            note = self.tr("above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance")
+            text = self.tr("spectral radius ρ(W_hh): none, W_hh holds NaN or Inf")
         else:
-            note = self.tr("above 1: with ReLU the state can grow without bound")
-        self.radius.setText(self.tr("spectral radius ρ(W_hh) = {0:.3f}, {1}").format(rho, note))
+            text = self.tr("spectral radius ρ(W_hh) = {0:.3f}, {1}").format(rho, self.radius_note(rho))
+        if text != self.radius.text():
+            self.radius.setText(text)
+
+    def radius_note(self, rho: float) -> str:
+        if rho < 1:
+            return self.tr("below 1: old inputs fade step by step — a short memory, far from saturation")
+        if self.model.session.config.nonlinearity == "tanh":
+            return self.tr("above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance")
+        return self.tr("above 1: with ReLU the state can grow without bound")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 import os
+import threading
 from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
@@ -32,6 +33,7 @@ class SessionFiles(QtCore.QObject):
     """Keeps the window's file: where the session was last saved, the recent list and the autosave."""
 
     path_changed = QtCore.Signal()
+    autosave_failed = QtCore.Signal(str)  # from the autosave thread
 
     def __init__(self, model: StepperModel, window: QtWidgets.QWidget):
         super().__init__(window)
@@ -40,6 +42,9 @@ class SessionFiles(QtCore.QObject):
         self.path: str | None = None
         self.opening: tuple | None = None  # (session, path or None) asked for and not on show yet
         self.settings = QtCore.QSettings()
+        self.autosaved = None  # the session last written to the autosave file
+        self.autosave_thread: threading.Thread | None = None
+        self.autosave_failed.connect(self.report_autosave_failure)
         self.autosave_timer = QtCore.QTimer(self)
         self.autosave_timer.timeout.connect(self.autosave)
         self.autosave_timer.start(AUTOSAVE_MS)
@@ -183,22 +188,45 @@ class SessionFiles(QtCore.QObject):
             QtWidgets.QMessageBox.Save | QtWidgets.QMessageBox.Discard | QtWidgets.QMessageBox.Cancel,
             QtWidgets.QMessageBox.Save)
 
-    def autosave(self) -> None:
-        """Unsaved work goes to the autosave file; with nothing unsaved, there is no autosave to offer."""
+    def autosave(self, block: bool = False) -> None:
+        """Unsaved work goes to the autosave file; with nothing unsaved, there is no autosave to offer.
+
+        Writing runs on a worker thread (a 10,000 × 1,024 session is a 27-second JSON document; the window must
+        not freeze for it) and only when the session changed since the last autosave. A Session is never
+        changed in place, so the thread can read it while the window goes on."""
         if self.model.busy:
             return  # the work on show may be about to be replaced; the file keeps the last that was shown
         path = autosave_path()
         if not self.model.dirty:
+            self.autosaved = None
             path.unlink(missing_ok=True)
             return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            save_session(str(path), self.model.session, self.model.cursor_state())
-        except (InputError, OSError) as exc:
-            self.model.events.message.emit(self.tr("Autosave failed: {0}").format(exc))
+        session = self.model.session
+        if session is self.autosaved or (self.autosave_thread and self.autosave_thread.is_alive()):
+            return
+        self.autosaved = session
+        cursor = self.model.cursor_state()
+
+        def write():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                save_session(str(path), session, cursor)
+            except (InputError, OSError) as exc:
+                self.autosave_failed.emit(str(exc))
+
+        self.autosave_thread = threading.Thread(target=write, name="rnn-stepper-autosave", daemon=True)
+        self.autosave_thread.start()
+        if block:
+            self.autosave_thread.join()
+
+    def report_autosave_failure(self, text: str) -> None:
+        self.autosaved = None  # try again at the next tick
+        self.model.events.message.emit(self.tr("Autosave failed: {0}").format(text))
 
     def closed_cleanly(self) -> None:
         self.autosave_timer.stop()
+        if self.autosave_thread is not None:
+            self.autosave_thread.join()  # then remove what it wrote
         autosave_path().unlink(missing_ok=True)
 
     def offer_restore(self, ask=None) -> bool:
