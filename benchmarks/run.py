@@ -1,6 +1,6 @@
 """Performance figures, each beside a baseline measured in the same run on the same machine (issue 5).
 
-    make bench        (or: .venv/bin/python benchmarks/run.py [--runs 3])
+    make bench        (or: .venv/bin/python benchmarks/run.py [--runs 5])
 
 Prints one line per figure, then one JSON line. Process figures are medians of --runs fresh processes.
 """
@@ -170,7 +170,7 @@ def big_trace_memory(hidden: int = 1024, length: int = 10_000) -> tuple[float, f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--steps", type=int, default=200)
     args = parser.parse_args()
 
