@@ -164,6 +164,7 @@ def big_trace_memory(hidden: int = 1024, length: int = 10_000) -> tuple[float, f
     cell = window.model.cell
     arrays = [cell.x, cell.reference, *cell.phases.values()]
     held = sum(a.numel() * a.element_size() for a in arrays) / 2**20
+    window.model.mark_saved()  # else closing would ask, in a modal dialog, whether to save it
     window.close()
     return grown, held
 

@@ -98,6 +98,20 @@ def test_autosave_writes_on_a_worker_thread_and_only_when_the_session_changed(wi
     assert len(writes) == 2 and writes[1][1] is window.model.session
 
 
+def test_a_session_too_big_to_autosave_is_not_written_and_the_window_says_so(window, monkeypatch):
+    import numpy as np
+
+    from rnn_stepper.ui import session_files
+
+    monkeypatch.setattr(session_files, "MAX_AUTOSAVE_NUMBERS", 1000)
+    messages = []
+    window.model.events.message.connect(messages.append)
+    window.model.set_sequence(np.ones((1, 300, 5)))
+    window.files.autosave(block=True)
+    assert not autosave_path().exists()
+    assert "too many to autosave" in messages[-1] and "Ctrl+S" in messages[-1]
+
+
 def test_a_clean_close_leaves_nothing_to_restore(window):
     window.model.configure(hidden_size=4)
     window.files.autosave(block=True)

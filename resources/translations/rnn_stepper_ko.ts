@@ -4,37 +4,37 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="385"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="392"/>
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="387"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="394"/>
         <source>● by hand, — nn.RNN</source>
         <translation>● 수동 계산, — nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="387"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="394"/>
         <source>pale line by hand, dark line nn.RNN</source>
         <translation>옅은 선: 수동 계산, 진한 선: nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="391"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="398"/>
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="397"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="404"/>
         <source>|by hand − nn.RNN| per step (log scale)</source>
         <translation>스텝별 |수동 − nn.RNN| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="417"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="424"/>
         <source>Step to compare with nn.RNN</source>
         <translation>스텝을 진행하면 nn.RNN과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="419"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="426"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -315,326 +315,326 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="62"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="406"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="70"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="411"/>
         <source>Loading PyTorch and computing the notebook&apos;s example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="105"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="113"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="106"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="114"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="107"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="61"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="125"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="129"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="135"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="139"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="136"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="140"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="138"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="142"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="141"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="145"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="143"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="147"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="144"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="148"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="145"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="149"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="147"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="151"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="148"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="152"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="149"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="153"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="150"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="154"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="151"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="155"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="159"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="163"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="161"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="165"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="172"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="176"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="173"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="177"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="177"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="181"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="179"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="183"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="187"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="191"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="189"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="193"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="190"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="194"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="198"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="202"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="202"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="206"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="228"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="232"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="229"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="233"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="256"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="260"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="259"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="263"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="291"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="295"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="307"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="311"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="307"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="311"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="308"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="312"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="308"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="312"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="309"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="313"/>
         <source>◁ Phase</source>
         <translation>◁ 단계</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="309"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="313"/>
         <source>Undo one phase</source>
         <translation>단계 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="310"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
         <source>Phase ▷</source>
         <translation>단계 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="310"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="312"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
         <source>Step ▶</source>
         <translation>스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="312"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="318"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="318"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="320"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="361"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="320"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="322"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="326"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="323"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="327"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="329"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="333"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="330"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="334"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="332"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="336"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="450"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="332"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="336"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="450"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="333"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="335"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="336"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="361"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="409"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="414"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="433"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="438"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="435"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="440"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="438"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="443"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="444"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="449"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="450"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="453"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -642,32 +642,32 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="441"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="448"/>
         <source>h_t (units × t)</source>
         <translation>h_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="485"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="492"/>
         <source>spectral radius ρ(W_hh): none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 ρ(W_hh): 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="488"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="500"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="502"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="492"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="503"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="493"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="494"/>
         <source>spectral radius ρ(W_hh) = {0:.3f}, {1}</source>
         <translation>스펙트럼 반경 ρ(W_hh) = {0:.3f}, {1}</translation>
     </message>
@@ -683,112 +683,117 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SessionFiles</name>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="58"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="67"/>
         <source>Could not open the session</source>
         <translation>세션을 열 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="78"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="87"/>
         <source>Could not save the session</source>
         <translation>세션을 저장할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="84"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="93"/>
         <source>Saved {0}</source>
         <translation>{0}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="92"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="101"/>
         <source>Save session</source>
         <translation>세션 저장</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="93"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="102"/>
         <source>RNN Stepper sessions (*{0})</source>
         <translation>RNN Stepper 세션 (*{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="100"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="109"/>
         <source>Open session</source>
         <translation>세션 열기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="101"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="110"/>
         <source>RNN Stepper sessions (*{0});;JSON (*.json)</source>
         <translation>RNN Stepper 세션 (*{0});;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="114"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="123"/>
         <source>Import nn.RNN weights</source>
         <translation>nn.RNN 가중치 가져오기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="115"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="124"/>
         <source>PyTorch checkpoints (*.pt *.pth *.safetensors)</source>
         <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="138"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="147"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="141"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="150"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="144"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="153"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="149"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="158"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="151"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="160"/>
         <source>Which RNN?</source>
         <translation>어떤 RNN인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="151"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="160"/>
         <source>This checkpoint holds several nn.RNN parameter sets:</source>
         <translation>이 체크포인트에는 nn.RNN 매개변수 묶음이 여러 개 있습니다:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="181"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="190"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="182"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="191"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="198"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="217"/>
+        <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
+        <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="236"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="210"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="250"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="211"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="251"/>
         <source>RNN Stepper did not close normally last time. Restore the session it was showing?</source>
         <translation>RNN Stepper가 지난번에 정상적으로 종료되지 않았습니다. 그때 보던 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="219"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="259"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="222"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="262"/>
         <source>Restored the session from before the crash (not yet saved).</source>
         <translation>비정상 종료 전의 세션을 복원했습니다 (아직 저장되지 않음).</translation>
     </message>
@@ -801,82 +806,82 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="224"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="224"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="224"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="225"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="226"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="226"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="227"/>
         <source>Each click on Step runs one pass of the notebook&apos;s loop: input projection, recurrent term, their sum, then {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>스텝을 누를 때마다 노트북 반복문이 한 번 돕니다: 입력 투영, 순환 항, 그 합, 그리고 {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="230"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="231"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 4단계 중 {4}단계: {5}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="257"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="258"/>
         <source>input projection</source>
         <translation>입력 투영</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="257"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="258"/>
         <source>recurrent term</source>
         <translation>순환 항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="258"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="259"/>
         <source>pre-activation</source>
         <translation>활성화 전 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="258"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="259"/>
         <source>new hidden state</source>
         <translation>새 은닉 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="290"/>
         <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space. It needs no earlier state, so PyTorch&apos;s kernel computes it for all timesteps in one matrix product before the loop.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 이전 상태가 필요 없으므로 PyTorch 커널은 반복문 전에 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="286"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="293"/>
         <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space, one timestep at a time, as the notebook&apos;s loop does.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 노트북 반복문처럼 타임 스텝마다 하나씩 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="289"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="296"/>
         <source>Recurrent term: W_hh carries the previous hidden state forward — the network&apos;s memory. At the first step the previous state is h0 (zeros unless given).</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 이어 받습니다 — 네트워크의 기억입니다. 첫 스텝의 이전 상태는 h0입니다 (주지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="292"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="299"/>
         <source>Pre-activation: the sum mixes what the input says now with what the state remembers.</source>
         <translation>활성화 전 값: 지금 입력이 말하는 것과 상태가 기억하는 것을 더합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="294"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="301"/>
         <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step&apos;s output and the memory for the next.</source>
         <translation>비선형 함수가 합을 (-1, 1) 안으로 눌러 담습니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="296"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="303"/>
         <source>ReLU keeps the positive part of the sum: the new hidden state is this step&apos;s output and the memory for the next. Nothing bounds it from above.</source>
         <translation>ReLU는 합의 양수 부분만 남깁니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다. 위쪽 한계는 없습니다.</translation>
     </message>

@@ -14,6 +14,10 @@ from ..core.session_file import SUFFIX, load_session, save_session
 from ..model import StepperModel
 
 MAX_RECENT = 8
+# Past this many numbers a session's JSON takes seconds of interpreter time and hundreds of MiB to write (a
+# 10,000 × 1,024 input: 27 s, 1 GiB), which would stall the window every few seconds; it is not autosaved, and
+# the status bar says so.
+MAX_AUTOSAVE_NUMBERS = 2_000_000
 AUTOSAVE_MS = 5000  # a killed process loses at most the last five seconds
 
 
@@ -205,6 +209,14 @@ class SessionFiles(QtCore.QObject):
         if session is self.autosaved or (self.autosave_thread and self.autosave_thread.is_alive()):
             return
         self.autosaved = session
+        numbers = sum(t.numel() for t in (*session.weights.values(), session.inputs,
+                                          *([] if session.h0 is None else [session.h0])))
+        if numbers > MAX_AUTOSAVE_NUMBERS:
+            path.unlink(missing_ok=True)  # an older autosave would restore something else
+            self.model.events.message.emit(self.tr(
+                "This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S."
+            ).format(numbers))
+            return
         cursor = self.model.cursor_state()
 
         def write():
