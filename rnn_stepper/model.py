@@ -78,6 +78,7 @@ class StepperModel:
         self._trace = None
         self._job = None  # the computation under way: (token, handle), or None when idle
         self.pending: Session | None = None  # the session being computed, once it exists
+        self.reading: str | None = None  # the file being read
         self._position = 0
         self._layer = self._direction = self._batch = 0
         self._compute(session, saved=True)
@@ -254,12 +255,6 @@ class StepperModel:
 
     def _compute(self, session: Session | None, cursor: dict | None = None, saved: bool = False) -> None:
         """Compute `session`'s trace (the notebook's session when None) through the runner, then show it."""
-        if self._job is not None:
-            self.cancel()  # a newer request replaces the one under way
-        token = object()
-        self.pending = session
-        self._job = (token, None)
-        self.events.busy.emit()
 
         def work(progress):
             from .core.session import make_session
@@ -271,16 +266,32 @@ class StepperModel:
                 trace.spectral_radius(cell.layer, cell.direction)  # the GUI thread when a cell is shown
             return shown, trace
 
+        self.run(work, lambda result: self._show(*result, cursor=cursor, saved=saved), pending=session)
+
+    def run(self, work, then, failed=None, pending: Session | None = None, reading: str | None = None) -> None:
+        """`work(progress)` through the runner as the model's one computation: busy meanwhile, cancellable, and
+        replacing any under way. Its result goes to `then`; an error to `failed` (else `stopped`). `pending` is
+        the session being computed, `reading` a file being read, for the window to say which."""
+        if self._job is not None:
+            self.cancel()  # a newer request replaces the one under way
+        token = object()
+        self.pending, self.reading = pending, reading
+        self._job = (token, None)
+        self.events.busy.emit()
+
         def current() -> bool:
             return self._job is not None and self._job[0] is token  # not cancelled, nor replaced by a newer one
 
         def done(result):
             if not current():
                 return
-            if isinstance(result, BaseException):
-                self._stop(result)
+            self._end_job()
+            if not isinstance(result, BaseException):
+                then(result)
+            elif failed is not None and not isinstance(result, Cancelled):
+                failed(result)
             else:
-                self._show(*result, cursor=cursor, saved=saved)
+                self.events.stopped.emit(result)
 
         def progress(n, total):
             if current():
@@ -297,7 +308,7 @@ class StepperModel:
 
     def _end_job(self) -> None:
         self._job = None
-        self.pending = None
+        self.pending = self.reading = None
         self.events.busy.emit()
 
     def _stop(self, error: BaseException) -> None:
@@ -317,7 +328,6 @@ class StepperModel:
         self._direction = max(0, min(self._direction, config.num_directions - 1))
         self._batch = max(0, min(self._batch, trace.batch_size - 1))
         self._position = max(0, min(self._position, self.end))
-        self._end_job()
         self.events.trace.emit()
         self.events.cursor.emit()
         if saved:

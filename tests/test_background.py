@@ -121,3 +121,35 @@ def test_opening_a_file_names_the_window_only_once_its_session_is_shown(qtbot, b
     window.files.open_path(path)
     qtbot.waitUntil(lambda: not window.model.busy, timeout=120_000)
     assert window.files.path == path and window.model.seq_len == 100_000 and not window.model.dirty
+
+
+SHIPPED = str(__import__("importlib.resources").resources.files("rnn_stepper.resources") / "weights" / "sine_rnn.pt")
+
+
+def test_a_checkpoint_is_read_off_the_gui_thread_and_then_imported(qtbot, busy_window):
+    window = busy_window
+    assert window.files.import_weights(SHIPPED)  # reading started
+    assert window.model.busy and window.model.reading == SHIPPED and SHIPPED in window.status.text()
+    assert not window.actions_by_name["step"].isEnabled()
+    qtbot.waitUntil(lambda: not window.model.busy and window.model.session.config.hidden_size != 2,
+                    timeout=60_000)
+    assert "Imported" in window.statusBar().currentMessage()
+
+
+def test_cancelling_a_checkpoint_read_keeps_the_session(qtbot, busy_window, no_modal_dialogs):
+    window = busy_window
+    before = window.model.session
+    window.files.import_weights(SHIPPED)
+    window.cancel_button.click()
+    qtbot.wait(500)  # the read finishes on its thread; its result must be dropped
+    assert window.model.session is before and not window.model.busy and not no_modal_dialogs
+    assert "Stopped" in window.statusBar().currentMessage()
+
+
+def test_a_damaged_checkpoint_read_in_the_background_is_explained(qtbot, busy_window, no_modal_dialogs, tmp_path):
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint")
+    busy_window.files.import_weights(str(bad))
+    qtbot.waitUntil(lambda: not busy_window.model.busy, timeout=30_000)
+    assert no_modal_dialogs and no_modal_dialogs[-1][0] == "Could not import the weights"
+    assert "bad.pt" in no_modal_dialogs[-1][1]

@@ -573,13 +573,13 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="336"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="450"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="336"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="450"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
@@ -604,37 +604,42 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="414"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="413"/>
+        <source>Reading {0}…</source>
+        <translation>{0} 읽는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="438"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="440"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="440"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="443"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="449"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="451"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="450"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="453"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -728,72 +733,72 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="147"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="161"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="150"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="164"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="153"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="171"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="158"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="175"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="160"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="177"/>
         <source>Which RNN?</source>
         <translation>어떤 RNN인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="160"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="177"/>
         <source>This checkpoint holds several nn.RNN parameter sets:</source>
         <translation>이 체크포인트에는 nn.RNN 매개변수 묶음이 여러 개 있습니다:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="190"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="207"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="191"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="208"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="217"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="234"/>
         <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
         <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="236"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="253"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="250"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="267"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="251"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="268"/>
         <source>RNN Stepper did not close normally last time. Restore the session it was showing?</source>
         <translation>RNN Stepper가 지난번에 정상적으로 종료되지 않았습니다. 그때 보던 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="259"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="276"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="262"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="279"/>
         <source>Restored the session from before the crash (not yet saved).</source>
         <translation>비정상 종료 전의 세션을 복원했습니다 (아직 저장되지 않음).</translation>
     </message>

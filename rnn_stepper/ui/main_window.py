@@ -409,6 +409,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.progress.setRange(0, 0)  # "working", until the first progress report says how far
             if m.trace is None:
                 self.status.setText(self.tr("Loading PyTorch and computing the notebook's example…"))
+            elif m.reading is not None:
+                self.status.setText(self.tr("Reading {0}…").format(m.reading))
             elif m.pending is not None:
                 config = m.pending.config
                 self.status.setText(self.tr("Computing the trace: {0} timesteps × {1} cells × {2} units…").format(

@@ -126,11 +126,25 @@ class SessionFiles(QtCore.QObject):
             self.import_weights(path)
 
     def import_weights(self, path: str, choose=None) -> bool:
-        """Read a checkpoint safely, let the user pick which nn.RNN inside it (by prefix), and load it."""
-        from ..core.files import load_tensors, rnn_prefixes
+        """Read a checkpoint safely, let the user pick which nn.RNN inside it (by prefix), and load it.
+
+        The file is read as the model's computation (off the GUI thread in the window, with Cancel); returns
+        whether the weights were taken, or, when the reading goes on in the background, that it started."""
+        from ..core.files import load_tensors
+
+        outcome: list[bool] = []
+        try:
+            self.model.run(lambda progress: load_tensors(path),
+                           lambda tensors: outcome.append(self.use_checkpoint(path, tensors, choose)),
+                           failed=lambda exc: outcome.append(self.import_failed(exc)), reading=path)
+        except InputError as exc:
+            return self.import_failed(exc)
+        return outcome[0] if outcome else True
+
+    def use_checkpoint(self, path: str, tensors: dict, choose=None) -> bool:
+        from ..core.files import rnn_prefixes
 
         try:
-            tensors = load_tensors(path)
             prefixes = rnn_prefixes(tensors)
             if not prefixes:
                 raise InputError("holds no nn.RNN parameters (no …weight_ih_l0)", path)
@@ -150,9 +164,12 @@ class SessionFiles(QtCore.QObject):
                 text += self.tr("; the input's columns were fitted to input_size={0}").format(config.input_size)
             self.model.events.message.emit(text)
         except InputError as exc:
-            self.complain(self.tr("Could not import the weights"), str(exc))
-            return False
+            return self.import_failed(exc)
         return True
+
+    def import_failed(self, error: BaseException) -> bool:
+        self.complain(self.tr("Could not import the weights"), str(error))
+        return False
 
     def choose_prefix(self, prefixes: list[str]) -> str | None:
         shown = [p or self.tr("(top level)") for p in prefixes]
