@@ -315,18 +315,17 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="70"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="411"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="81"/>
         <source>Loading PyTorch and computing the notebook&apos;s example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="113"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="116"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="114"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="117"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
@@ -336,310 +335,310 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="129"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="132"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="139"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="142"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="140"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="143"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="142"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="145"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="145"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="148"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="147"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="150"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="148"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="151"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="149"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="152"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="151"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="154"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="152"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="155"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="153"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="156"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="154"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="157"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="155"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="158"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="163"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="166"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="165"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="168"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="176"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="179"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="177"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="180"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="181"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="184"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="183"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="186"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="191"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="194"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="193"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="196"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="194"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="197"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="202"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="205"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="206"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="209"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="232"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="235"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="233"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="236"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="260"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="263"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="263"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="266"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="295"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="298"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="311"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="311"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="312"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="315"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="312"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="315"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="313"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
         <source>◁ Phase</source>
         <translation>◁ 단계</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="313"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
         <source>Undo one phase</source>
         <translation>단계 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="317"/>
         <source>Phase ▷</source>
         <translation>단계 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="317"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="319"/>
         <source>Step ▶</source>
         <translation>스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="319"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="318"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="321"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="318"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="321"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="320"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="361"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="323"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="364"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="320"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="323"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="326"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="329"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="327"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="330"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="333"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="336"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="334"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="336"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="336"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="342"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="343"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="361"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="364"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="413"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="419"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="440"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="443"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="451"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="458"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>

@@ -67,7 +67,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side.setVisible(not presenting)
         if self.model.trace is None:
             # Until torch has loaded and the first trace exists, the window says so; the views come with it.
-            self.loading = QtWidgets.QLabel(self.tr("Loading PyTorch and computing the notebook's example…"))
+            self.loading = QtWidgets.QLabel(self.loading_text())
             self.loading.setAlignment(QtCore.Qt.AlignCenter)
             self.loading.setWordWrap(True)
             self.setCentralWidget(self.loading)
@@ -76,6 +76,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.build_views()
         self.update_title()
         self.show_busy()
+
+    def loading_text(self) -> str:
+        return self.tr("Loading PyTorch and computing the notebook's example…")
 
     def show_first_trace(self) -> None:
         self.model.events.trace.disconnect(self.show_first_trace)
@@ -408,7 +411,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.play_timer.stop()
             self.progress.setRange(0, 0)  # "working", until the first progress report says how far
             if m.trace is None:
-                self.status.setText(self.tr("Loading PyTorch and computing the notebook's example…"))
+                self.status.setText(self.loading_text())
             elif m.reading is not None:
                 self.status.setText(self.tr("Reading {0}…").format(m.reading))
             elif m.pending is not None:
