@@ -18,6 +18,27 @@ def test_the_window_and_its_model_load_without_torch():
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
+def test_torch_loads_past_pysides_import_hook_which_is_put_back_afterwards():
+    code = """
+import builtins, sys
+from PySide6 import QtCore
+from rnn_stepper.ui.background import load_torch
+hook = builtins.__import__
+seen = []
+class Spy:  # notes which __import__ is installed when torch itself is looked for
+    def find_spec(self, name, path, target=None):
+        if name == "torch":
+            seen.append(builtins.__import__)
+sys.meta_path.insert(0, Spy())
+load_torch()
+assert hook.__name__ == "__feature_import__", hook
+assert seen == [builtins.__orig_import__], seen
+assert builtins.__import__ is hook and "torch" in sys.modules
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.fixture
 def held_window(qtbot):
     """The window as `rnn-stepper` opens it: computing held until the window has painted."""
