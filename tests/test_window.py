@@ -69,7 +69,7 @@ def test_phases_step_one_at_a_time_with_the_keyboard_and_go_back(qtbot, window):
 def test_the_phase_on_show_highlights_the_weights_it_uses(qtbot, window):
     click(qtbot, window, "step_phase")
     def highlighted(kind):
-        return window.weights.views[kind].plot.vb.border.style() != QtCore.Qt.NoPen
+        return window.weights.views[kind].vb.border.style() != QtCore.Qt.NoPen
 
     assert highlighted("weight_ih") and highlighted("bias_ih") and not highlighted("weight_hh")
     click(qtbot, window, "step_phase")

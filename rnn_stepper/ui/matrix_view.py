@@ -17,48 +17,88 @@ MAX_TEXT_CELLS = 400  # beyond this many cells, text is never drawn: the image c
 MIN_CELL_PX = (38, 16)  # a cell narrower or shorter than this (in pixels) is too small to hold a number
 
 
+class ColorBar(pg.GraphicsLayout):
+    """The colour scale beside a heatmap: the colormap as a column with its values on the right.
+
+    pyqtgraph's ColorBarItem is a whole PlotItem (12 ms to build, three of them on the way to the first trace);
+    this shows the same scale with one ViewBox and one axis."""
+
+    def __init__(self, colormap: pg.ColorMap, width: int = 12):
+        super().__init__()
+        self.layout.setSpacing(0)
+        self._colormap = colormap
+        self.vb = pg.ViewBox(enableMenu=False, defaultPadding=0.0)
+        self.vb.setMouseEnabled(x=False, y=False)
+        self.vb.setFixedWidth(width)
+        self.bar = pg.ImageItem(np.linspace(0.0, 1.0, 256)[:, None], axisOrder="row-major", levels=(0.0, 1.0))
+        self.bar.setColorMap(colormap)
+        self.vb.addItem(self.bar)
+        self.axis = pg.AxisItem("right", linkView=self.vb)
+        style.cache_drawing(self.axis)
+        self.addItem(self.vb, 0, 0)
+        self.addItem(self.axis, 0, 1)
+
+    def colorMap(self) -> pg.ColorMap:
+        return self._colormap
+
+    def setLevels(self, levels: tuple[float, float]) -> None:
+        low, high = levels
+        self.bar.setRect(QtCore.QRectF(0.0, low, 1.0, high - low))  # row 0, the colormap's low end, at `low`
+        self.vb.setRange(xRange=(0.0, 1.0), yRange=(low, high), padding=0)
+
+
 class MatrixView(pg.GraphicsLayoutWidget):
-    """Shows one 2-D array. It keeps only its drawing items; the numbers come from `set_matrix` each time."""
+    """Shows one 2-D array. It keeps only its drawing items; the numbers come from `set_matrix` each time.
+
+    Built from a bare ViewBox with a title, a row axis and a column axis rather than a PlotItem: a PlotItem
+    brings four axes, a menu and its controls, and ten of these views are built before the first trace shows."""
 
     cell_activated = QtCore.Signal(int, int)  # double-click on a cell: (row, column)
 
-    def __init__(self, title: str = "", parent=None, colorbar: bool = True, editable: bool = False):
+    def __init__(self, title: str = "", parent=None, colorbar: bool = True, editable: bool = False,
+                 column_ticks: bool = True):
         super().__init__(parent=parent)
         self.setBackground(style.BACKGROUND)
         self.ci.layout.setContentsMargins(2, 2, 2, 2)
+        self.ci.layout.setSpacing(0)
         self.editable = editable
-        self.plot = self.addPlot(title=title, enableMenu=False)  # no ViewBox menu: ~5 ms less per view
-        self.plot.invertY(True)
-        self.plot.setDefaultPadding(0.0)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.plot.showAxes(True, showValues=(True, True, False, False), size=18)
-        style.cache_drawing(self.plot)
+        self.title = pg.LabelItem("")
+        self.vb = pg.ViewBox(enableMenu=False, invertY=True, defaultPadding=0.0)
+        self.vb.setMouseEnabled(x=False, y=False)
+        self.axes = {"left": pg.AxisItem("left", linkView=self.vb),
+                     "top": pg.AxisItem("top", linkView=self.vb, showValues=column_ticks)}
+        self.axes["left"].setWidth(18)
+        self.axes["top"].setHeight(18)
+        self.ci.addItem(self.title, 0, 1)
+        self.ci.addItem(self.axes["top"], 1, 1)
+        self.ci.addItem(self.axes["left"], 2, 0)
+        self.ci.addItem(self.vb, 2, 1)
+        for axis in self.axes.values():
+            style.cache_drawing(axis)
         self.image = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
         self.image.setTransform(QtGui.QTransform().translate(-0.5, -0.5))  # cell (r, c) centred on (c, r)
         # Drawn from a pixmap between changes: scaling a 256 × 1,000 image on every repaint costs milliseconds.
         self.image.setCacheMode(QtWidgets.QGraphicsItem.DeviceCoordinateCache)
-        self.plot.addItem(self.image)
+        self.image.setColorMap(style.colormap())
+        self.vb.addItem(self.image)
         self.colorbar = None
         if colorbar:
-            self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=style.colormap(), width=12, interactive=False,
-                                            colorMapMenu=False)
-            self.colorbar.setImageItem(self.image, insert_in=self.plot)
-        else:
-            self.image.setColorMap(style.colormap())
+            self.colorbar = ColorBar(style.colormap())
+            self.colorbar.setLevels((-1.0, 1.0))
+            self.ci.addItem(self.colorbar, 2, 2)
+        self._title: tuple | None = None
+        self.set_title(title)
         self._values = np.zeros((0, 0), dtype=np.float32)
         self._texts: list[pg.TextItem] = []
         self._text_shape: tuple[int, int] | None = None
         self._texts_stale = False
-        self._title: tuple | None = None
         self._row_labels: list[str] | None = None
         self._col_labels: list[str] | None = None
         self.hover_text = ""
         self.setToolTip("")
         self.scene().sigMouseMoved.connect(self._hovered)
         self.scene().sigMouseClicked.connect(self._clicked)
-        self.plot.vb.sigResized.connect(self._place_texts)
+        self.vb.sigResized.connect(self._place_texts)
 
     # --- data -------------------------------------------------------------------------------------------------
 
@@ -81,7 +121,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self.colorbar.setLevels((-levels, levels))
         if shape_changed:
             self._set_ticks()
-            self.plot.setRange(xRange=(-0.5, values.shape[1] - 0.5), yRange=(-0.5, values.shape[0] - 0.5),
+            self.vb.setRange(xRange=(-0.5, values.shape[1] - 0.5), yRange=(-0.5, values.shape[0] - 0.5),
                                padding=0)
         self._update_texts()
 
@@ -98,11 +138,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
         html = f"<span style='color:{color}; font-size:{style.font_pt():.0f}pt'>{shown}"
         if subtitle:
             html += f"<br><span style='font-size:{style.font_pt():.0f}pt'>{subtitle}</span>"
-        self.plot.setTitle(html + "</span>")
-        height = int(style.font_pt() * (4.2 if subtitle else 2.4))
-        self.plot.titleLabel.setMaximumHeight(height)
-        self.plot.layout.setRowFixedHeight(0, height)
-        self.plot.vb.setBorder(style.active_pen() if active else None)
+        self.title.setText(html + "</span>")
+        height = int(style.font_pt() * (4.2 if subtitle else 2.4)) if title else 0
+        self.title.setMaximumHeight(height)
+        self.ci.layout.setRowFixedHeight(0, height)
+        self.vb.setBorder(style.active_pen() if active else None)
 
     # --- numbers on cells -------------------------------------------------------------------------------------
 
@@ -112,7 +152,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
             step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10**4,
                                     10**5, 10**6) if n / s <= most) if n > most else 1
             ticks = [(i, labels[i] if labels else str(i)) for i in range(0, n, step)]
-            self.plot.getAxis(axis).setTicks([ticks, []])
+            self.axes[axis].setTicks([ticks, []])
 
     def _update_texts(self) -> None:
         """Write the numbers, but only while they can be read: text items are made when cells first get big
@@ -135,7 +175,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
                     item = pg.TextItem(anchor=(0.5, 0.5))
                     item.setFont(font)
                     item.setPos(c, r)
-                    self.plot.addItem(item)
+                    self.vb.addItem(item)
                     self._texts.append(item)
             self._text_shape = (rows, cols)
         levels = self.image.levels
@@ -151,12 +191,12 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _cells_readable(self) -> bool:
         rows, cols = self._values.shape
-        rect = self.plot.vb.sceneBoundingRect()
+        rect = self.vb.sceneBoundingRect()
         return rect.width() / max(cols, 1) >= MIN_CELL_PX[0] and rect.height() / max(rows, 1) >= MIN_CELL_PX[1]
 
     def _clear_texts(self) -> None:
         for item in self._texts:
-            self.plot.removeItem(item)
+            self.vb.removeItem(item)
         self._texts = []
         self._text_shape = None
 
@@ -180,16 +220,16 @@ class MatrixView(pg.GraphicsLayoutWidget):
     # --- hover and double-click -------------------------------------------------------------------------------
 
     def cell_at(self, scene_pos) -> tuple[int, int] | None:
-        if not self.plot.vb.sceneBoundingRect().contains(scene_pos):
+        if not self.vb.sceneBoundingRect().contains(scene_pos):
             return None
-        point = self.plot.vb.mapSceneToView(scene_pos)
+        point = self.vb.mapSceneToView(scene_pos)
         r, c = int(np.floor(point.y() + 0.5)), int(np.floor(point.x() + 0.5))
         rows, cols = self._values.shape
         return (r, c) if 0 <= r < rows and 0 <= c < cols else None
 
     def describe_cell(self, r: int, c: int) -> str:
         value = self._values[r, c]
-        name = QtGui.QTextDocumentFragment.fromHtml(self.plot.titleLabel.text or "").toPlainText().split(" ")[0]
+        name = QtGui.QTextDocumentFragment.fromHtml(self.title.text or "").toPlainText().split(" ")[0]
         index = f"[{r}]" if self._values.shape[1] == 1 else f"[{r}, {c}]"
         return f"{name}{index} = {'(not yet computed)' if np.isnan(value) else style.exact(value)}"
 
@@ -208,7 +248,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self.cell_activated.emit(*cell)
 
     def cell_scene_pos(self, r: int, c: int) -> QtCore.QPointF:
-        return self.plot.vb.mapViewToScene(QtCore.QPointF(c, r))
+        return self.vb.mapViewToScene(QtCore.QPointF(c, r))
 
     def cell_widget_pos(self, r: int, c: int) -> QtCore.QPoint:
         return self.mapFromScene(self.cell_scene_pos(r, c))

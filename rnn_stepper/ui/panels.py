@@ -166,10 +166,9 @@ class StepPanel(QtWidgets.QWidget):
                 arrow = QtWidgets.QLabel("→")
                 arrow.setAlignment(QtCore.Qt.AlignCenter)
                 row.addWidget(arrow)
-            view = MatrixView(colorbar=False)
+            view = MatrixView(colorbar=False, column_ticks=False)
             view.setMinimumWidth(60)
             view.setMaximumWidth(150)
-            view.plot.showAxes(True, showValues=(True, False, False, False), size=18)
             view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
             self.vectors[key] = view
             row.addWidget(view, 1)
@@ -455,7 +454,7 @@ class SequencePanel(QtWidgets.QWidget):
         style.cache_drawing(self.norm_curve)
         self.radius = QtWidgets.QLabel()
         self.radius.setWordWrap(True)
-        self.curtains = [style.Curtain(self.heatmap.plot.vb), style.Curtain(self.norm_plot.getPlotItem().vb)]
+        self.curtains = [style.Curtain(self.heatmap.vb), style.Curtain(self.norm_plot.getPlotItem().vb)]
         right = QtWidgets.QVBoxLayout()
         right.addWidget(self.norm_plot, 1)
         right.addWidget(self.radius)

@@ -86,12 +86,14 @@ def vector_text(values: np.ndarray) -> str:
     return np.array2string(np.asarray(values), max_line_width=80, threshold=12, edgeitems=3)
 
 
-def cache_drawing(item: pg.PlotDataItem | pg.PlotItem) -> None:
+def cache_drawing(item: pg.PlotDataItem | pg.PlotItem | pg.AxisItem) -> None:
     """Keep a curve's strokes, or a plot's axes, as a pixmap. Curves and axes change per trace, while a step
     repaints the view around them; re-stroking thousands of segments or replaying every tick label per step costs
     more than a frame."""
     if isinstance(item, pg.PlotItem):
         children = [axis["item"] for axis in item.axes.values()]
+    elif isinstance(item, pg.AxisItem):
+        children = [item]
     else:
         children = [item.curve, item.scatter]
     for child in children:
