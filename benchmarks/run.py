@@ -122,7 +122,8 @@ def trace_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
     reference = reference_pass(session)
     times: dict[str, list[float]] = {"forward": [], "hand": [], "whole": []}
     for _ in range(runs):
-        with torch.no_grad():
+        # In inference mode, the fastest way to run nn.RNN (no_grad is ~15 % slower), as the hand pass runs.
+        with torch.inference_mode():
             start = time.perf_counter()
             module(session.inputs)
             times["forward"].append(time.perf_counter() - start)
@@ -186,7 +187,7 @@ def main() -> None:
     # between 1.6x and 2.2x from run to run; see the issue 5 note).
     cost = trace_cost(max(args.runs, 3))
     ratio = cost["hand"] / cost["forward"]
-    print(f"trace cost    {cost['hand']:6.2f} s   baseline (one nn.RNN forward, H=256, T=10000) "
+    print(f"trace cost    {cost['hand']:6.2f} s   baseline (one nn.RNN forward, inference mode, H=256, T=10000) "
           f"{cost['forward']:6.2f} s   ratio {ratio:.2f}   (target <= 2; the hand pass in kernel order)")
     whole = cost["whole"] / cost["forward"]
     print(f"  with nn.RNN {cost['whole']:6.2f} s   the trace plus nn.RNN's own pass to compare with   "

@@ -245,7 +245,9 @@ def hand_pass(session: Session, reference: Reference, progress=lambda done: None
     # The module's own parameters, not copies: they require grad, and whether a GEMM operand requires grad
     # changes how at::matmul folds a 3-D product, and so the last bits of the result.
     weights = dict(reference.module.named_parameters())
-    with torch.no_grad():
+    # Inference mode, not just no_grad: the out= writes then skip version counting, a third of each step's cost
+    # at H = 256 (the same kernels run, so the same bits come out).
+    with torch.inference_mode():
         cells: list[CellTrace] = []
         layer_input = x
         for layer in range(config.num_layers):
