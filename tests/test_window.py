@@ -227,3 +227,30 @@ def test_what_is_not_revealed_stays_under_the_curtain(qtbot, window):
     window.model.reset()
     window.model.step()  # a reverse cell reveals t = 2 first: the curtain covers the beginning
     assert window.sequence.curtains[0].covered == (0, 2)
+
+
+def test_cells_take_the_colormaps_colours_and_what_is_not_computed_yet_is_blank(qtbot, window):
+    from rnn_stepper.ui import style
+
+    window.model.step_phase()  # t = 0: only a_t = W_ih x_t + b_ih is computed
+    vectors = window.step_view.vectors
+    assert vectors["x"].levels == (-1.0, 1.0)  # one scale for the step, fitted to its largest value: x_0 = 1
+    top = style.colormap().getLookupTable(nPts=256, alpha=True)[-1]
+    assert (vectors["x"].image.image == top).all()  # RGBA bytes, one pixel per cell
+    a_t = vectors["input_projection"].values()[:, 0]
+    drawn = vectors["input_projection"].image.image.astype(int)
+    assert a_t[0] < 0 < a_t[1] and drawn.shape == (2, 1, 4) and (drawn[..., 3] == 255).all()
+    assert drawn[0, 0, 2] > drawn[0, 0, 0] and drawn[1, 0, 0] > drawn[1, 0, 2]  # blue below zero, red above
+    assert (vectors["hidden"].image.image[..., 3] == 0).all()  # h_t: not computed yet, left blank
+    assert style.cell_colours(np.array([[0.0]]), 1.0)[0, 0, :3].min() > 230  # zero is near white
+
+
+def test_a_long_sequence_heatmap_is_averaged_to_the_screen_by_pyqtgraph(qtbot):
+    model = StepperModel(make_session(RNNConfig(input_size=3, hidden_size=4), np.ones((1000, 3)), seed=0))
+    w = MainWindow(model)
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    heatmap = w.sequence.heatmap
+    assert heatmap.image.image.shape == (4, 1000) and heatmap.image.autoDownsample
+    assert heatmap.image.levels is not None and tuple(heatmap.image.levels) == heatmap.levels
