@@ -18,7 +18,7 @@ def test_the_window_and_its_model_load_without_torch():
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
-def test_torch_loads_past_pysides_import_hook_which_is_put_back_afterwards():
+def test_torch_loads_past_pysides_import_hook_and_the_collector_which_are_back_afterwards():
     code = """
 import builtins, sys
 from PySide6 import QtCore
@@ -34,6 +34,8 @@ load_torch()
 assert hook.__name__ == "__feature_import__", hook
 assert seen == [builtins.__orig_import__], seen
 assert builtins.__import__ is hook and "torch" in sys.modules
+import gc  # collected again afterwards, but no longer through torch's own objects
+assert gc.isenabled() and gc.get_freeze_count() > 100_000, gc.get_freeze_count()
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
