@@ -254,3 +254,12 @@ def test_a_long_sequence_heatmap_is_averaged_to_the_screen_by_pyqtgraph(qtbot):
     heatmap = w.sequence.heatmap
     assert heatmap.image.image.shape == (4, 1000) and heatmap.image.autoDownsample
     assert heatmap.image.levels is not None and tuple(heatmap.image.levels) == heatmap.levels
+
+
+def test_at_1280_by_720_each_step_vectors_title_fits_whole_over_its_cells(qtbot, window):
+    from rnn_stepper.ui.matrix_view import text_width
+
+    window.model.step()
+    for key, view in window.step_view.vectors.items():
+        assert text_width(view.title.text) <= view.width() - view.axes["left"].maximumWidth() - 6, key
+    assert "<br>+ b<sub>hh</sub>" in window.step_view.vectors["recurrent_term"].title.text  # wrapped, not cut

@@ -7,6 +7,8 @@ are built once per shape and updated with setImage / setText.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -19,6 +21,18 @@ MIN_CELL_PX = (38, 16)  # a cell narrower or shorter than this (in pixels) is to
 # down to the screen and colours it. Below, each cell is coloured here, once per change: pyqtgraph's own way
 # costs ~0.35 ms per draw, paid five times a step by the step panel's vectors.
 DOWNSAMPLE_FROM = 256
+
+
+TITLE_SCALES = (1.0, 0.85)  # a title too wide for its view, even wrapped, is set smaller: to 85 % of the font
+
+
+@functools.lru_cache(maxsize=512)
+def text_width(html: str) -> float:
+    """The width in pixels `html` takes on one line per <br>, in the application's font."""
+    document = QtGui.QTextDocument()
+    document.setDocumentMargin(0)
+    document.setHtml(html)
+    return document.idealWidth()
 
 
 class ColorBar(pg.GraphicsLayout):
@@ -58,6 +72,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
     brings four axes, a menu and its controls, and ten of these views are built before the first trace shows."""
 
     cell_activated = QtCore.Signal(int, int)  # double-click on a cell: (row, column)
+    _title: tuple | None = None  # (title, active, subtitle); GraphicsView's __init__ already sends a resize
 
     def __init__(self, title: str = "", parent=None, colorbar: bool = True, editable: bool = False,
                  column_ticks: bool = True):
@@ -90,7 +105,6 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self.colorbar = ColorBar(style.colormap())
             self.colorbar.setLevels((-1.0, 1.0))
             self.ci.addItem(self.colorbar, 2, 2)
-        self._title: tuple | None = None
         self.set_title(title)
         self._values = np.zeros((0, 0), dtype=np.float32)
         self.levels = (-1.0, 1.0)  # the colour scale's ends
@@ -145,16 +159,41 @@ class MatrixView(pg.GraphicsLayoutWidget):
         if (title, active, subtitle) == self._title:
             return  # relaying out a title costs more than the rest of a step
         self._title = (title, active, subtitle)
-        color = style.ACTIVE if active else style.FOREGROUND
-        shown = f"<b>{title}</b>" if active else title
-        html = f"<span style='color:{color}; font-size:{style.font_pt():.0f}pt'>{shown}"
-        if subtitle:
-            html += f"<br><span style='font-size:{style.font_pt():.0f}pt'>{subtitle}</span>"
-        self.title.setText(html + "</span>")
-        height = int(style.font_pt() * (4.2 if subtitle else 2.4)) if title else 0
+        self._show_title()
+        # Room for a subtitle on two lines in every view that has one, so side-by-side views keep their cells level.
+        height = int(style.font_pt() * (5.6 if subtitle else 2.4)) if title else 0
         self.title.setMaximumHeight(height)
         self.ci.layout.setRowFixedHeight(0, height)
         self.vb.setBorder(style.active_pen() if active else None)
+
+    def _show_title(self) -> None:
+        """The title as large as fits over the cells: at 1280 × 720 a step vector is ~80 px wide, and its
+        "W_hh h_t-1 + b_hh" would be cut off at both ends. First the subtitle goes onto two lines at its last
+        " + ", then the font shrinks, to no less than TITLE_SCALES[-1]."""
+        room = self.width() - self.axes["left"].maximumWidth() - 6
+        for scale, wrap in [(1.0, False)] + [(scale, True) for scale in TITLE_SCALES]:
+            html = self._title_html(scale, wrap)
+            if text_width(html) <= room:
+                break
+        if html != self.title.text:
+            self.title.setText(html)
+
+    def _title_html(self, scale: float, wrap: bool) -> str:
+        title, active, subtitle = self._title
+        if wrap:
+            head, plus, tail = subtitle.rpartition(" + ")
+            subtitle = f"{head}<br>+ {tail}" if plus else subtitle
+        color = style.ACTIVE if active else style.FOREGROUND
+        size = f"font-size:{style.font_pt() * scale:.1f}pt"
+        html = f"<span style='color:{color}; {size}'>{f'<b>{title}</b>' if active else title}"
+        if subtitle:
+            html += f"<br><span style='{size}'>{subtitle}</span>"
+        return html + "</span>"
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._title is not None:
+            self._show_title()
 
     # --- numbers on cells -------------------------------------------------------------------------------------
 
