@@ -81,3 +81,17 @@ def test_a_colour_blind_safe_colormap_can_be_chosen(qtbot, window):
     assert QtCore.QSettings().value("colormap") == "CET-CBD1"
     restored = successor.set_view_setting("colormap", "CET-D1")
     qtbot.addWidget(restored)
+
+
+def test_at_1280_by_720_the_explanation_gives_way_so_the_step_vectors_keep_their_numbers(qtbot, window):
+    window.model.step()
+    window.rebuild(presenting=True)
+    shown = window.replaced_by
+    qtbot.addWidget(shown)
+    shown.showNormal()
+    shown.resize(1280, 720)
+    panel = shown.step_view
+    qtbot.waitUntil(lambda: panel.explanation.height() == 0)
+    assert "squashes the sum" in panel.heading.toolTip()  # the explanation, still a hover away
+    assert panel.vectors["hidden"].cell_texts() == [["-0.352"], ["0.525"]]
+    assert shown.comparison.values_plot.height() > 100  # the room came from the explanation, not the plot

@@ -232,6 +232,7 @@ class StepPanel(QtWidgets.QWidget):
                 self.explanation_text(), self.equation_text())
         for label, text in zip(self.texts(), texts):
             label.setText(text)
+        self.heading.setToolTip(texts[1])
         self.fit_texts(grow_only=True)
 
     def texts(self) -> tuple[QtWidgets.QLabel, ...]:
@@ -239,13 +240,22 @@ class StepPanel(QtWidgets.QWidget):
 
     def fit_texts(self, grow_only: bool) -> None:
         """Between resizes the labels' heights only grow: a label changing height every step would relayout, and
-        so repaint, every view in the window (measured: 40% more paints per step)."""
-        margins = self.layout().contentsMargins()
+        so repaint, every view in the window (measured: 40% more paints per step). When the panel is too short
+        for every text and the vectors (a presentation-size font at 1280 × 720), the explanation gives way; it
+        stays readable as the heading's tooltip."""
+        layout = self.layout()
+        margins = layout.contentsMargins()
         width = max(self.contentsRect().width() - margins.left() - margins.right(), 1)  # the labels' width to be
+        heights = {}
         for label in self.texts():
             height = label.heightForWidth(width) if label.text() else 0
-            if grow_only:
-                height = max(height, label.minimumHeight())
+            heights[label] = max(height, label.minimumHeight()) if grow_only else height
+        # The vectors' titles and two readable cells: not a minimum height, which would take the room from the
+        # comparison plot below instead.
+        vectors = int(style.font_pt() * 5.6) + 4 * self.fontMetrics().height()
+        if sum(heights.values()) + vectors + 3 * layout.spacing() > self.contentsRect().height():
+            heights[self.explanation] = 0
+        for label, height in heights.items():
             if height != label.maximumHeight():
                 label.setFixedHeight(height)
 
