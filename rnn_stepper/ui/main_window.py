@@ -435,7 +435,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.cancel_button.setVisible(self.model.trace is not None)  # at startup there is nothing to go back to
 
     def show_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
+        # Before anything is counted (nn.RNN's own pass is one call, silent until it ends) a busy bar, not 0 %.
+        self.progress.setRange(0, max(total, 1) if done else 0)
         self.progress.setValue(done)
 
     def show_stopped(self, error: BaseException) -> None:
