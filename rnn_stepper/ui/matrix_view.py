@@ -135,9 +135,10 @@ class MatrixView(pg.GraphicsLayoutWidget):
         levels = levels if np.isfinite(levels) and levels > 0 else 1.0
         self.levels = (-levels, levels)
         if max(values.shape) > DOWNSAMPLE_FROM:
-            # Averaged down to the screen by pyqtgraph, then coloured through the colormap's table.
+            # Averaged down to the screen by pyqtgraph, then coloured through the colormap's table. A float32
+            # array is drawn as it is, transposed or not: no copy of a 10,000 × 1,024 trace per view.
             with np.errstate(over="ignore"):  # a float64 beyond float32's range is drawn as the end of the scale
-                image = np.ascontiguousarray(values, dtype=np.float32)
+                image = values if values.dtype == np.float32 else values.astype(np.float32)
             self.image.setAutoDownsample(True)
             self.image.setImage(image, levels=self.levels, autoLevels=False)
         else:

@@ -481,8 +481,10 @@ class SequencePanel(QtWidgets.QWidget):
         """The whole cell, once per trace or cell; a step only moves the curtains."""
         m = self.model
         hidden = m.cell.hidden[:, m.batch].numpy()  # (T, H)
-        finite = np.abs(hidden[np.isfinite(hidden)])
-        levels = 1.0 if m.session.config.nonlinearity == "tanh" else (float(finite.max()) if finite.size else 1.0)
+        levels = 1.0  # tanh's range; relu's is as high as the largest hidden state
+        if m.session.config.nonlinearity != "tanh":
+            finite = np.abs(hidden[np.isfinite(hidden)])
+            levels = float(finite.max()) if finite.size else 1.0
         self.heatmap.set_matrix(hidden.T, levels=levels or 1.0)
         self.norm_curve.setSymbol("o" if m.seq_len <= MAX_MARKERS else None)
         self.norm_curve.setSymbolBrush(style.MANUAL)
