@@ -42,3 +42,20 @@ def test_h_prev_is_derived_from_the_hidden_states_in_walking_order():
     forward, reverse = trace.cell(0, 0), trace.cell(0, 1)
     assert (forward.h_prev[0] == 0).all() and (forward.h_prev[1:] == forward.hidden[:-1]).all()
     assert (reverse.h_prev[4] == 0).all() and (reverse.h_prev[:4] == reverse.hidden[1:]).all()
+
+
+def test_the_hand_pass_runs_without_the_cyclic_collector_and_leaves_it_as_it_was():
+    import gc
+
+    from rnn_stepper.core import collector
+
+    during = []
+    compute_trace(long_session(T=600), progress=lambda done, total: during.append(gc.isenabled()))
+    assert during[0] and not during[-2] and gc.isenabled()  # on for nn.RNN's pass, paused in the hand pass
+    gc.disable()
+    try:
+        with collector.paused():
+            pass
+        assert not gc.isenabled()  # paused() does not switch on a collector someone else switched off
+    finally:
+        gc.enable()

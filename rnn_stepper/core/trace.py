@@ -19,6 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from . import collector
 from .config import cell_suffix
 from .phases import PHASES
 from .session import Session, build_module
@@ -246,8 +247,9 @@ def hand_pass(session: Session, reference: Reference, progress=lambda done: None
     # changes how at::matmul folds a 3-D product, and so the last bits of the result.
     weights = dict(reference.module.named_parameters())
     # Inference mode, not just no_grad: the out= writes then skip version counting, a third of each step's cost
-    # at H = 256 (the same kernels run, so the same bits come out).
-    with torch.inference_mode():
+    # at H = 256 (the same kernels run, so the same bits come out). The loop makes no reference cycles, so the
+    # cyclic collector is paused: it would walk every live object a few times per pass (~70 ms each time).
+    with torch.inference_mode(), collector.paused():
         cells: list[CellTrace] = []
         layer_input = x
         for layer in range(config.num_layers):

@@ -11,6 +11,7 @@ import time
 
 from PySide6 import QtCore
 
+from ..core import collector
 from ..core.errors import Cancelled
 
 PROGRESS_INTERVAL_S = 0.05  # at most twenty progress repaints a second, however fast the steps go
@@ -24,25 +25,22 @@ def load_torch() -> None:
       import statements in torch's own import (0.15 s). PySide6 documents `__orig_import__` as the import the
       hook falls back to. While torch loads, an import on the GUI thread skips the hook as well; it would only
       have done feature bookkeeping.
-    - Without the cyclic garbage collector. The import makes ~200,000 objects, and collecting among them as they
-      come costs 0.2 s while finding ~7,000 unreachable ones. Afterwards they are frozen (`gc.freeze`): torch's
-      modules live as long as the program, and no later collection, during a step say, walks them again."""
+    - Without the cyclic garbage collector (`collector.paused`). The import makes ~200,000 objects, and collecting
+      among them as they come costs 0.2 s while finding ~7,000 unreachable ones. Afterwards they are frozen
+      (`gc.freeze`): torch's modules live as long as the program, and no later collection walks them again."""
     if "torch" in sys.modules:
         return
     hook, plain = builtins.__import__, getattr(builtins, "__orig_import__", None)
     past_hook = plain is not None and getattr(hook, "__name__", "") == "__feature_import__"
-    collecting = gc.isenabled()
-    gc.disable()
     if past_hook:
         builtins.__import__ = plain
     try:
-        import torch  # noqa: F401
+        with collector.paused():
+            import torch  # noqa: F401
+            gc.freeze()
     finally:
         if past_hook and builtins.__import__ is plain:  # leave any other replacement made meanwhile alone
             builtins.__import__ = hook
-        gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 class Job:
