@@ -21,8 +21,6 @@ MIN_CELL_PX = (38, 16)  # a cell narrower or shorter than this (in pixels) is to
 # down to the screen and colours it. Below, each cell is coloured here, once per change: pyqtgraph's own way
 # costs ~0.35 ms per draw, paid five times a step by the step panel's vectors.
 DOWNSAMPLE_FROM = 256
-
-
 TITLE_SCALES = (1.0, 0.85)  # a title too wide for its view, even wrapped, is set smaller: to 85 % of the font
 
 
@@ -145,11 +143,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self.image.setAutoDownsample(False)
             self.image.setImage(style.cell_colours(values, levels), levels=None, autoLevels=False)
         if self.colorbar is not None:
-            self.colorbar.setLevels((-levels, levels))
+            self.colorbar.setLevels(self.levels)
         if shape_changed:
             self._set_ticks()
             self.vb.setRange(xRange=(-0.5, values.shape[1] - 0.5), yRange=(-0.5, values.shape[0] - 0.5),
-                               padding=0)
+                             padding=0)
         self._update_texts()
 
     def values(self) -> np.ndarray:
