@@ -183,8 +183,8 @@ def main() -> None:
           f"ratio {first / base:.2f}   (target <= 1.25)")
     print(f"ready         {ready:6.2f} s   baseline (+ import torch)                {base_torch:6.2f} s   "
           f"ratio {ready / base_torch:.2f}   (target <= 1.1)")
-    # Before any window exists, so the latency windows' state cannot weigh on it (the same hand pass has read
-    # between 1.6x and 2.2x from run to run; see the issue 5 note).
+    # Before any window exists, so the latency windows' objects cannot weigh on it. (Its old spread, 1.6x to
+    # 2.2x, was the cyclic collector's full passes; the hand pass now pauses it.)
     cost = trace_cost(max(args.runs, 3))
     ratio = cost["hand"] / cost["forward"]
     print(f"trace cost    {cost['hand']:6.2f} s   baseline (one nn.RNN forward, inference mode, H=256, T=10000) "
