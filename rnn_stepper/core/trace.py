@@ -25,61 +25,92 @@ from .phases import PHASES
 from .session import Session, build_module
 
 
-def relu_into(z: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
-    return torch.clamp_min(z, 0, out=out)  # ATen's relu is clamp_min(z, 0): the same bits, with an out=
-
-
-# f(z, out=h): the activations write straight into the trace.
-ACTIVATIONS = {"tanh": torch.tanh, "relu": relu_into}
-PROGRESS_EVERY = 256  # timesteps between progress reports: often enough to cancel quickly, rare enough to be free
+# f(z) -> h, each returning a fresh tensor as ATen's tanh and relu do inside nn.RNN's kernel.
+ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
+BLOCK = 256  # timesteps stored, and reported to `progress`, at a time: often enough to cancel quickly
 
 
 def kernel_cell(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk, progress):
     """PyTorch's CPU kernel (`FullLayer` + `SimpleCell` in aten/src/ATen/native/RNN.cpp), which reproduces
     `nn.RNN` bit for bit: one GEMM projects every timestep at once, then each step adds a fused-bias GEMM of h.
 
-    Each step writes its phases straight into the (T, B, H) trace: no per-step allocation, no stacking after."""
-    input_projections = F.linear(x, W_ih, b_ih)  # a_t for every t in one call, on x as strided as nn.RNN sees it
-    phases = (input_projections, *(torch.empty_like(input_projections) for _ in PHASES[1:]))
-    a, r, z, h = (phase.unbind(0) for phase in phases)  # per-t views, made once
+    Every call is the kernel's own, on operands of the same shapes, strides and memory alignment: MKL picks its
+    code path by all three, and another path can round differently. So each step computes into fresh tensors, as
+    the kernel does, and only then are they stored in the (T, B, H) trace; no GEMM reads or writes through it."""
+    input_projections = F.linear(x, W_ih, b_ih)  # a_t for every t in one GEMM, on x as strided as nn.RNN sees it
+    a = input_projections.unbind(0)
+    recurrent_terms, store = torch.empty_like(input_projections), StepStore(walk, 2, progress)
+    r = recurrent_terms.unbind(0)
     W_hh_T = W_hh.T
     h_prev = h0
-    for done, t in enumerate(walk):
+    for t in walk:
         # a_t = W_ih x_t + b_ih is a[t], computed above
-        fused_linear(h_prev, W_hh_T, b_hh, out=r[t])  # r_t = W_hh h_{t-1} + b_hh
-        torch.add(r[t], a[t], out=z[t])  # z_t = r_t + a_t
-        activation(z[t], out=h[t])  # h_t = f(z_t)
-        h_prev = h[t]
-        if done % PROGRESS_EVERY == 0:
-            progress(done)
-    return dict(zip(PHASES, phases))
+        recurrent_term = linear(h_prev, W_hh_T, b_hh)  # r_t = W_hh h_{t-1} + b_hh
+        r[t].copy_(recurrent_term)  # kept before the kernel's in-place add turns it into z_t
+        pre_activation = recurrent_term.add_(a[t])  # z_t = r_t + a_t
+        hidden = activation(pre_activation)  # h_t = f(z_t)
+        store.add(pre_activation, hidden)
+        h_prev = hidden
+    return dict(zip(PHASES, (input_projections, recurrent_terms, *store.finish())))
 
 
-def fused_linear(h, W_T, bias, out):
+def linear(h, W_T, bias):
     """`F.linear(h, W, b)` for a 2-D h, as at::linear does it: addmm with the bias fused into the GEMM, or a
-    plain mm without a bias."""
-    return torch.mm(h, W_T, out=out) if bias is None else torch.addmm(bias, h, W_T, out=out)
+    plain mm without one. W_T is transposed once per cell rather than once per step: the same view either way."""
+    return torch.mm(h, W_T) if bias is None else torch.addmm(bias, h, W_T)
 
 
 def textbook_cell(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk, progress):
     """The notebook's loop: `(x W_ih^T + b_ih) + h W_hh^T + b_hh`, one timestep at a time, added left to right.
 
     It differs from the kernel in the last bits: one GEMM per step instead of one for the whole sequence, and
-    the bias added after the product instead of fused into it."""
-    T, B = x.shape[:2]
-    phases = tuple(x.new_empty(T, B, W_hh.shape[0]) for _ in PHASES)
-    a, r, z, h = phases
+    the bias added after the product instead of fused into it. As in the notebook, every h is a fresh tensor
+    (its `out_man` list), read by the next step's product."""
+    store = StepStore(walk, len(PHASES), progress)
     h_prev = h0
-    for done, t in enumerate(walk):
+    for t in walk:
         recurrent_product = h_prev @ W_hh.T
-        a[t] = plus_bias(x[t] @ W_ih.T, b_ih)  # a_t = W_ih x_t + b_ih
-        r[t] = plus_bias(recurrent_product, b_hh)  # r_t = W_hh h_{t-1} + b_hh
-        z[t] = plus_bias(a[t] + recurrent_product, b_hh)  # z_t = (a_t + W_hh h_{t-1}) + b_hh
-        activation(z[t], out=h[t])  # h_t = f(z_t)
-        h_prev = h[t]
-        if done % PROGRESS_EVERY == 0:
-            progress(done)
-    return dict(zip(PHASES, phases))
+        input_projection = plus_bias(x[t] @ W_ih.T, b_ih)  # a_t = W_ih x_t + b_ih
+        recurrent_term = plus_bias(recurrent_product, b_hh)  # r_t = W_hh h_{t-1} + b_hh
+        pre_activation = plus_bias(input_projection + recurrent_product, b_hh)  # z_t = (a_t + W_hh h_{t-1}) + b_hh
+        hidden = activation(pre_activation)  # h_t = f(z_t)
+        store.add(input_projection, recurrent_term, pre_activation, hidden)
+        h_prev = hidden
+    return dict(zip(PHASES, store.finish()))
+
+
+class StepStore:
+    """Each timestep's fresh tensors, stacked into preallocated (T, B, ·) trace tensors a block at a time.
+
+    One `stack` per block of steps costs far less than a copy per step, and the block bounds the memory held
+    beyond the trace; `progress(done)` hears after each block, and may raise to stop the pass."""
+
+    def __init__(self, walk: list[int], phases: int, progress):
+        self.walk, self.phases, self.progress = walk, phases, progress
+        self.traces: list[torch.Tensor] | None = None
+        self.pending: list[tuple[torch.Tensor, ...]] = []
+        self.done = 0
+
+    def add(self, *values: torch.Tensor) -> None:
+        if self.traces is None:
+            self.traces = [v.new_empty(len(self.walk), *v.shape) for v in values]
+        self.pending.append(values)
+        if len(self.pending) == BLOCK:
+            self.flush()
+
+    def flush(self) -> None:
+        ts = self.walk[self.done:self.done + len(self.pending)]
+        lo, hi = min(ts), max(ts) + 1
+        for trace, steps in zip(self.traces, zip(*self.pending)):
+            torch.stack(steps if ts[0] == lo else steps[::-1], out=trace[lo:hi])  # the reverse walk stores t = hi-1 … lo
+        self.done += len(self.pending)
+        self.pending = []
+        self.progress(self.done)
+
+    def finish(self) -> list[torch.Tensor]:
+        if self.pending:
+            self.flush()
+        return self.traces
 
 
 def plus_bias(product: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
@@ -246,10 +277,11 @@ def hand_pass(session: Session, reference: Reference, progress=lambda done: None
     # The module's own parameters, not copies: they require grad, and whether a GEMM operand requires grad
     # changes how at::matmul folds a 3-D product, and so the last bits of the result.
     weights = dict(reference.module.named_parameters())
-    # Inference mode, not just no_grad: the out= writes then skip version counting, a third of each step's cost
-    # at H = 256 (the same kernels run, so the same bits come out). The loop makes no reference cycles, so the
-    # cyclic collector is paused: it would walk every live object a few times per pass (~70 ms each time).
-    with torch.inference_mode(), collector.paused():
+    # no_grad, as reference_pass runs nn.RNN: under inference mode the same kernels would run, but composite ops
+    # (linear) would reach a TorchDispatchMode undecomposed, and the test that compares our calls with nn.RNN's
+    # could no longer see them. The loop makes no reference cycles, so the cyclic collector is paused: it would
+    # walk every live object a few times per pass (~70 ms each time).
+    with torch.no_grad(), collector.paused():
         cells: list[CellTrace] = []
         layer_input = x
         for layer in range(config.num_layers):
