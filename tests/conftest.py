@@ -8,6 +8,28 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import pytest  # noqa: E402
 
 
+MACHINE_REPORT = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def machine_report(request):
+    """Lines about this machine's numbers (e.g. its distance from the notebook's printout), printed at the end of
+    the run: what was measured here, not asserted for every machine."""
+    lines = request.config.stash.setdefault(MACHINE_REPORT, [])
+    return lines.append
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    lines = config.stash.get(MACHINE_REPORT, [])
+    if lines:
+        from rnn_stepper.core.machine import numeric_environment
+
+        terminalreporter.section("this machine's numbers")
+        terminalreporter.write_line(numeric_environment().describe())
+        for line in dict.fromkeys(lines):
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def private_settings(tmp_path, monkeypatch):
     """Every test gets its own QSettings and data folder: nothing leaks between tests or into the user's."""

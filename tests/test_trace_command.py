@@ -6,9 +6,11 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
 
+from notebook_code import nn_rnn_hidden, the_notebooks_own_code
 from rnn_stepper.cli import main
 from rnn_stepper.core import RNNConfig, compute_trace, make_session
 
@@ -22,6 +24,11 @@ def run(capsys, *argv):
     return status, out, err
 
 
+def shown(values) -> str:
+    """An array as the notebook prints `.numpy()`: numpy's shortest round-trip digits."""
+    return np.array2string(np.asarray(values), max_line_width=10_000, threshold=10_000)
+
+
 def test_no_options_prints_the_notebooks_table(capsys):
     status, out, err = run(capsys, "--lang", "en")
     assert status == 0 and err == ""
@@ -29,24 +36,28 @@ def test_no_options_prints_the_notebooks_table(capsys):
     blocks = out.split("time step ")[1:]
     assert [b.splitlines()[0] for b in blocks] == ["0 =>", "1 =>", "2 =>"]
     assert "input            : [[1. 1. 1. 1. 1.]]" in blocks[0]
-    assert "input projection : [[-0.47019297  0.5863904 ]]" in blocks[0]
-    assert "output (manual)  : [[-0.35198015  0.52525216]]" in blocks[0]
-    assert "nn.RNN output    : [[-0.35198015  0.52525216]]" in blocks[0]
-    assert "output (manual)  : [[-0.68424344  0.76074266]]" in blocks[1]
-    assert "output (manual)  : [[-0.8649416   0.90466356]]" in blocks[2]
-    assert "max |Δ|          : 0 (0 ulp)" in blocks[2]
+    notebook, trace = the_notebooks_own_code(), compute_trace(make_session())
+    for t, block in enumerate(blocks):
+        assert f"input projection : {shown(trace.cell(0).phases['input_projection'][t])}" in block
+        assert f"output (manual)  : {shown(notebook['rnn_output'][t])}" in block
+        assert f"nn.RNN output    : {shown(notebook['rnn_output'][t])}" in block
+        assert "max |Δ|          : 0 (0 ulp)" in block
     assert "bitwise identical to nn.RNN: yes" in out
 
 
-def test_textbook_order_in_korean_reproduces_the_notebooks_printout(capsys):
+def test_textbook_order_in_korean_prints_the_notebooks_hand_loop_beside_nn_rnn(capsys):
     status, out, _ = run(capsys, "--order", "textbook", "--lang", "ko")
     assert status == 0
     assert "타임 스텝 0 =>" in out
-    assert "입력 투영      : [[-0.4701929   0.58639044]]" in out
-    assert "출력 (수동)    : [[-0.3519801   0.52525216]]" in out
-    assert "RNN 출력       : [[-0.35198015  0.52525216]]" in out
-    assert "nn.RNN과 비트 단위로 일치: 아니오" in out
-    assert "최대 |Δ| = 5.96e-08 (2 ulp)" in out
+    notebook, trace = the_notebooks_own_code(), compute_trace(make_session(order="textbook"))
+    blocks = out.split("타임 스텝 ")[1:]
+    for t, block in enumerate(blocks):
+        assert f"입력 투영      : {shown(notebook['input_projection'][t])}" in block
+        assert f"출력 (수동)    : {shown(notebook['hidden'][t])}" in block
+        assert f"RNN 출력       : {shown(notebook['rnn_output'][t])}" in block
+    assert f"nn.RNN과 비트 단위로 일치: {'예' if trace.bitwise_equal else '아니오'}" in out
+    g = lambda v: f"{v:.3g}" if v else "0"  # noqa: E731  (the text output's short form)
+    assert f"최대 |Δ| = {g(trace.max_abs_diff)} ({g(trace.max_ulps)} ulp)" in out
 
 
 def test_language_follows_the_system_locale(capsys, monkeypatch):
@@ -92,7 +103,7 @@ def test_csv_has_a_row_per_hidden_unit_of_each_step(capsys):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert status == 0 and len(rows) == 3 * 2
     assert list(rows[0])[:6] == ["layer", "direction", "t", "batch", "unit", "h_prev"]
-    assert float(rows[0]["hidden"]) == pytest.approx(-0.35198015, rel=1e-7)
+    assert float(rows[0]["hidden"]) == nn_rnn_hidden()[0][0]
     assert rows[5]["t"] == "2" and rows[5]["unit"] == "1" and rows[5]["abs_diff"] == "0.0"
 
 
