@@ -168,7 +168,10 @@ def uses_default_session(args) -> bool:
 
 
 def format_text(trace) -> str:
-    """The notebook's printout: per timestep the input, each phase, the manual output and nn.RNN's."""
+    """The notebook's printout: per timestep the input, each phase, the manual output and nn.RNN's; then what
+    computed it, and for the notebook's own session how far this machine is from the digits it printed."""
+    from .core.machine import numeric_environment
+    from .core.notebook import distance_from_notebook
     from .trace_labels import TraceLabels
 
     labels = TraceLabels().labels()
@@ -202,6 +205,14 @@ def format_text(trace) -> str:
         lines.append(labels["order_note"])
     if trace.nonfinite:
         lines.append(labels["nonfinite"])
+    lines.append(labels["machine"].format(environment=numeric_environment().describe()))
+    for distance in distance_from_notebook(trace):
+        phase = labels[distance.phase]
+        if distance.max_ulps == 0:
+            lines.append(labels["notebook_equal"].format(phase=phase))
+        else:
+            steps = ", ".join(str(t) for t, ulps in enumerate(distance.step_ulps) if ulps)
+            lines.append(labels["notebook_off"].format(phase=phase, ulps=_g(distance.max_ulps), steps=steps))
     return "\n".join(lines) + "\n"
 
 

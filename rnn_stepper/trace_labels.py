@@ -28,4 +28,8 @@ class TraceLabels(QtCore.QObject):
             "dropout": self.tr("note: dropout={p} only acts in training mode; nn.RNN is evaluated in eval mode here"),
             "order_note": self.tr("the textbook order adds in a different order than PyTorch's kernel, so the last "
                                   "bits differ"),
+            "machine": self.tr("computed with {environment}"),
+            "notebook_equal": self.tr("{phase}: the notebook's printed digits exactly"),
+            "notebook_off": self.tr("{phase}: {ulps} ulp from the notebook's printout at t = {steps}; the notebook ran "
+                                    "on another CPU, where the BLAS took another code path"),
         }

@@ -138,3 +138,26 @@ def test_unbatched_input_is_passed_to_nn_rnn_as_two_dimensional(capsys):
     doc = json.loads(run(capsys, "--format", "json", "--unbatched")[1])
     assert doc["batched"] is False
     assert torch.tensor(doc["reference"]["output"]).shape == (3, 2)
+
+
+def test_text_and_json_say_what_computed_them_and_how_far_this_machine_is_from_the_notebook(capsys):
+    from rnn_stepper.core.machine import numeric_environment
+    from rnn_stepper.core.notebook import distance_from_notebook
+
+    environment = numeric_environment()
+    status, out, _ = run(capsys, "--order", "textbook", "--lang", "en")
+    assert status == 0 and f"computed with {environment.describe()}" in out
+    for distance in distance_from_notebook(compute_trace(make_session(order="textbook"))):
+        label = {"input_projection": "input projection", "hidden": "output (manual)"}[distance.phase]
+        said = [line for line in out.splitlines() if line.startswith(label + ":")]
+        assert len(said) == 1
+        if distance.max_ulps:
+            assert f"{distance.max_ulps:.3g} ulp from the notebook's printout" in said[0]
+        else:
+            assert "the notebook's printed digits exactly" in said[0]
+    doc = json.loads(run(capsys, "--format", "json")[1])
+    assert doc["environment"] == environment.to_dict()
+    assert set(doc["notebook_distance"]) == {"hidden"} and len(doc["notebook_distance"]["hidden"]) == 3
+    other = run(capsys, "--seed", "2", "--lang", "en")[1]
+    assert "notebook" not in other and json.loads(run(capsys, "--seed", "2", "--format", "json")[1])[
+        "notebook_distance"] is None

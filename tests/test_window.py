@@ -262,3 +262,14 @@ def test_at_1280_by_720_each_step_vectors_title_fits_whole_over_its_cells(qtbot,
     for key, view in window.step_view.vectors.items():
         assert text_width(view.title.text) <= view.width() - view.axes["left"].maximumWidth() - 6, key
     assert "<br>+ b<sub>hh</sub>" in window.step_view.vectors["recurrent_term"].title.text  # wrapped, not cut
+
+
+def test_the_about_box_says_what_decides_the_last_bits(qtbot, window):
+    from rnn_stepper.core.machine import numeric_environment
+
+    text = window.about_text()
+    environment = numeric_environment()
+    assert environment.describe() in text and environment.blas in text and environment.cpu_capability in text
+    assert f"{environment.threads} threads" in text and "bit for bit on any machine" in text
+    menu_titles = [a.text() for a in window.menuBar().actions()]
+    assert "&Help" in menu_titles

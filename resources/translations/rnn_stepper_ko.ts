@@ -4,37 +4,37 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="392"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="401"/>
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="394"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="403"/>
         <source>● by hand, — nn.RNN</source>
         <translation>● 수동 계산, — nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="394"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="403"/>
         <source>pale line by hand, dark line nn.RNN</source>
         <translation>옅은 선: 수동 계산, 진한 선: nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="398"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="407"/>
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="404"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="413"/>
         <source>|by hand − nn.RNN| per step (log scale)</source>
         <translation>스텝별 |수동 − nn.RNN| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="424"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="433"/>
         <source>Step to compare with nn.RNN</source>
         <translation>스텝을 진행하면 nn.RNN과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="426"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="435"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -410,235 +410,270 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="179"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="177"/>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="178"/>
+        <source>&amp;About RNN Stepper</source>
+        <translation>RNN Stepper 정보(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="184"/>
+        <source>RNN Stepper {version}</source>
+        <translation>RNN Stepper {version}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="186"/>
+        <source>PyTorch is still loading.</source>
+        <translation>PyTorch를 아직 불러오는 중입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="190"/>
+        <source>Computed with {environment}.</source>
+        <translation>계산 환경: {environment}.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="192"/>
+        <source>Kernel order makes nn.RNN&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals nn.RNN bit for bit on any machine. nn.RNN&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
+        <translation>커널 순서는 nn.RNN과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 nn.RNN과 비트 단위로 일치합니다. nn.RNN 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="199"/>
+        <source>About RNN Stepper</source>
+        <translation>RNN Stepper 정보</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="202"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="180"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="203"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="184"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="207"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="186"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="209"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="194"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="217"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="196"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="219"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="197"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="220"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="205"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="228"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="209"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="232"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="235"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="258"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="236"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="259"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="263"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="286"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="266"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="289"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="298"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="321"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="315"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="338"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="315"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="338"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
         <source>◁ Phase</source>
         <translation>◁ 단계</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
         <source>Undo one phase</source>
         <translation>단계 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="317"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
         <source>Phase ▷</source>
         <translation>단계 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="317"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="319"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="342"/>
         <source>Step ▶</source>
         <translation>스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="319"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="342"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="321"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="344"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="321"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="344"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="323"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="364"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="346"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="387"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="323"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="346"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="329"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="352"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="330"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="336"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="359"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="360"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="479"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="479"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="363"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="342"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="365"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="343"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="364"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="387"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="439"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="419"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="443"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="467"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="469"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="472"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="478"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="479"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="458"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -646,32 +681,32 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
         <source>h_t (units × t)</source>
         <translation>h_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="492"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="503"/>
         <source>spectral radius ρ(W_hh): none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 ρ(W_hh): 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="500"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="511"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="502"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="513"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="503"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="514"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="494"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="505"/>
         <source>spectral radius ρ(W_hh) = {0:.3f}, {1}</source>
         <translation>스펙트럼 반경 ρ(W_hh) = {0:.3f}, {1}</translation>
     </message>
@@ -810,82 +845,82 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="224"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="224"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="224"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="226"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="225"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="227"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="226"/>
         <source>Each click on Step runs one pass of the notebook&apos;s loop: input projection, recurrent term, their sum, then {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>스텝을 누를 때마다 노트북 반복문이 한 번 돕니다: 입력 투영, 순환 항, 그 합, 그리고 {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="231"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="230"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 4단계 중 {4}단계: {5}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="258"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="267"/>
         <source>input projection</source>
         <translation>입력 투영</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="258"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="267"/>
         <source>recurrent term</source>
         <translation>순환 항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="259"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="268"/>
         <source>pre-activation</source>
         <translation>활성화 전 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="259"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="268"/>
         <source>new hidden state</source>
         <translation>새 은닉 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="290"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="299"/>
         <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space. It needs no earlier state, so PyTorch&apos;s kernel computes it for all timesteps in one matrix product before the loop.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 이전 상태가 필요 없으므로 PyTorch 커널은 반복문 전에 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="293"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="302"/>
         <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space, one timestep at a time, as the notebook&apos;s loop does.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 노트북 반복문처럼 타임 스텝마다 하나씩 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="296"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="305"/>
         <source>Recurrent term: W_hh carries the previous hidden state forward — the network&apos;s memory. At the first step the previous state is h0 (zeros unless given).</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 이어 받습니다 — 네트워크의 기억입니다. 첫 스텝의 이전 상태는 h0입니다 (주지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="299"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="308"/>
         <source>Pre-activation: the sum mixes what the input says now with what the state remembers.</source>
         <translation>활성화 전 값: 지금 입력이 말하는 것과 상태가 기억하는 것을 더합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="301"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="310"/>
         <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step&apos;s output and the memory for the next.</source>
         <translation>비선형 함수가 합을 (-1, 1) 안으로 눌러 담습니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="303"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="312"/>
         <source>ReLU keeps the positive part of the sum: the new hidden state is this step&apos;s output and the memory for the next. Nothing bounds it from above.</source>
         <translation>ReLU는 합의 양수 부분만 남깁니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다. 위쪽 한계는 없습니다.</translation>
     </message>
@@ -986,6 +1021,21 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <location filename="../../rnn_stepper/trace_labels.py" line="29"/>
         <source>the textbook order adds in a different order than PyTorch&apos;s kernel, so the last bits differ</source>
         <translation>교과서 순서는 PyTorch 커널과 덧셈 순서가 달라 마지막 비트가 다를 수 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="31"/>
+        <source>computed with {environment}</source>
+        <translation>계산 환경: {environment}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="32"/>
+        <source>{phase}: the notebook&apos;s printed digits exactly</source>
+        <translation>{phase}: 노트북이 출력한 숫자와 정확히 같음</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="33"/>
+        <source>{phase}: {ulps} ulp from the notebook&apos;s printout at t = {steps}; the notebook ran on another CPU, where the BLAS took another code path</source>
+        <translation>{phase}: t = {steps}에서 노트북 출력과 {ulps} ulp 차이; 노트북은 다른 CPU에서 실행되어 BLAS가 다른 코드 경로를 탔습니다</translation>
     </message>
 </context>
 <context>

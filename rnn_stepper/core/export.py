@@ -22,6 +22,9 @@ def trace_to_dict(trace: Trace) -> dict:
     output. Floats are written exactly (a float32 read back from its JSON double is the same float32)."""
     import torch
 
+    from .machine import numeric_environment
+    from .notebook import distance_from_notebook
+
     session = trace.session
     config = session.config
     return {
@@ -30,6 +33,7 @@ def trace_to_dict(trace: Trace) -> dict:
         "rnn_stepper_version": __version__,
         "torch_version": torch.__version__,
         "num_threads": trace.num_threads,
+        "environment": numeric_environment().to_dict(),
         "config": {**config.to_dict(), "seed": session.seed, "order": session.order},
         "sequence_length": trace.seq_len,
         "batch_size": trace.batch_size,
@@ -44,6 +48,7 @@ def trace_to_dict(trace: Trace) -> dict:
         "max_ulps": trace.max_ulps,
         "bitwise_equal": trace.bitwise_equal,
         "nonfinite": trace.nonfinite,
+        "notebook_distance": {d.phase: d.step_ulps for d in distance_from_notebook(trace)} or None,
     }
 
 

@@ -174,6 +174,29 @@ class MainWindow(QtWidgets.QMainWindow):
             act.setChecked(lang == current)
             group.addAction(act)
             act.triggered.connect(lambda _=False, lang=lang: self.set_language(lang))
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.tr("&About RNN Stepper")).triggered.connect(self.show_about)
+
+    def about_text(self) -> str:
+        """What a student compares before comparing numbers with a classmate: what decides nn.RNN's last bits."""
+        from .. import __version__
+
+        lines = [self.tr("RNN Stepper {version}").format(version=__version__), ""]
+        if self.model.trace is None:  # torch is still loading on its worker: asking it now would freeze the window
+            lines.append(self.tr("PyTorch is still loading."))
+        else:
+            from ..core.machine import numeric_environment
+
+            lines.append(self.tr("Computed with {environment}.").format(environment=numeric_environment().describe()))
+        lines += ["", self.tr(
+            "Kernel order makes nn.RNN's own calls on operands of the same shapes, strides and memory alignment, so "
+            "it equals nn.RNN bit for bit on any machine. nn.RNN's own last bits, and how far the textbook order "
+            "lands from them, depend on the PyTorch version, the BLAS library, the CPU's vector instructions and the "
+            "thread count above: compare these before comparing numbers with a classmate.")]
+        return "\n".join(lines)
+
+    def show_about(self) -> None:
+        QtWidgets.QMessageBox.about(self, self.tr("About RNN Stepper"), self.about_text())
 
     def build_view_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&View"))
