@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test trace bench clean system-deps translations
+.PHONY: run test exactness trace bench clean system-deps translations
 
 run: $(STAMP) system-deps
 	$(PY) -m rnn_stepper $(ARGS)
@@ -16,6 +16,20 @@ trace: $(STAMP)
 
 test: $(STAMP) system-deps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(ARGS)
+	$(if $(ARGS),,@$(MAKE) --no-print-directory exactness)
+
+# The exactness tests (parity with nn.RNN, the aten call sequence, the notebook, the addition-order lesson) once more
+# under other numeric environments: other thread counts, and the code paths MKL and ATen take on other CPUs. What
+# no environment here can show, the call-sequence test covers: the same calls give the same bits on any CPU.
+EXACTNESS := tests/test_kernel_order.py tests/test_addition_order.py tests/test_notebook.py
+# TORCH_THREADS is read by tests/conftest.py: torch caps OMP_NUM_THREADS at the number of cores.
+NUMERIC_ENVIRONMENTS := TORCH_THREADS=1 TORCH_THREADS=4 MKL_ENABLE_INSTRUCTIONS=AVX2 ATEN_CPU_CAPABILITY=default
+
+exactness: $(STAMP)
+	@for setting in $(NUMERIC_ENVIRONMENTS); do \
+	  echo "== exactness tests with $$setting"; \
+	  env $$setting QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider $(EXACTNESS) || exit 1; \
+	done
 
 # The CPU torch wheel on this machine is for Python 3.11; constraints.txt pins it so pip never reaches for CUDA.
 $(STAMP): pyproject.toml constraints.txt

@@ -55,8 +55,9 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--dtype", choices=("float32", "float64"),
                        help="default float32 (float64 when --weights holds float64)")
     model.add_argument("--order", choices=("kernel", "textbook"), default="kernel",
-                       help="kernel: PyTorch's own operation order, bitwise equal to nn.RNN; textbook: the "
-                            "notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh, a few ulps off")
+                       help="kernel: PyTorch's own operation order, bitwise equal to nn.RNN on any CPU; textbook: "
+                            "the notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh, its distance from nn.RNN "
+                            "measured on this machine")
     model.add_argument("--weights", metavar="FILE",
                        help="a state dict: .pt/.pth (loaded with weights_only=True) or .safetensors")
     model.add_argument("--prefix", default="", metavar="P",

@@ -8,6 +8,17 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import pytest  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def torch_threads():
+    """`make exactness` runs the exactness tests with other thread counts. torch caps OMP_NUM_THREADS at the number
+    of cores, so a count above it (4 on a 2-core machine) is set here, with set_num_threads, which does not."""
+    threads = os.environ.get("TORCH_THREADS")
+    if threads:
+        import torch
+
+        torch.set_num_threads(int(threads))
+
+
 MACHINE_REPORT = pytest.StashKey[list]()
 
 

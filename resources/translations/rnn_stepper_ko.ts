@@ -78,48 +78,48 @@
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/editors.py" line="48"/>
-        <source>kernel: PyTorch&apos;s own order of operations, bitwise equal to nn.RNN
-textbook: the notebook&apos;s (x W_ih^T + b_ih) + h W_hh^T + b_hh, a few ulps off</source>
-        <translation>kernel: PyTorch 자체의 연산 순서로, nn.RNN과 비트 단위로 같습니다
-textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp 차이가 납니다</translation>
+        <source>kernel: PyTorch&apos;s own order of operations, bitwise equal to nn.RNN on any CPU
+textbook: the notebook&apos;s (x W_ih^T + b_ih) + h W_hh^T + b_hh; how far it lands from nn.RNN is measured on this machine</source>
+        <translation>kernel: PyTorch 자체의 연산 순서로, 어느 CPU에서나 nn.RNN과 비트 단위로 같습니다
+textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, nn.RNN과의 차이는 이 컴퓨터에서 측정합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="50"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="51"/>
         <source>bias=False drops b_ih and b_hh</source>
         <translation>bias=False이면 b_ih와 b_hh가 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="51"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="52"/>
         <source>Add a reverse cell per layer that walks t = T-1 … 0</source>
         <translation>층마다 t = T-1 … 0 순서로 도는 역방향 셀을 추가합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="52"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="53"/>
         <source>Input laid out (batch, T, features) instead of (T, batch, …)</source>
         <translation>입력을 (T, 배치, …) 대신 (배치, T, 특성) 모양으로 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="54"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="55"/>
         <source>seed</source>
         <translation>시드</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="55"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="56"/>
         <source>order</source>
         <translation>연산 순서</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="72"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="73"/>
         <source>dropout is left out: it only acts in training mode, and the stepper evaluates nn.RNN in eval mode.</source>
         <translation>dropout은 학습 모드에서만 작동하므로 뺐습니다. 이 프로그램은 nn.RNN을 평가 모드로 실행합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="108"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="109"/>
         <source>input_size {0} → {1}: the input&apos;s columns were cut, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 잘라 냈고 가중치를 새로 뽑았습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="110"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="111"/>
         <source>input_size {0} → {1}: the input&apos;s columns were padded with zeros, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 0으로 채웠고 가중치를 새로 뽑았습니다</translation>
     </message>
@@ -217,87 +217,87 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>InputEditor</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="205"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="206"/>
         <source>Double-click a cell to type a number</source>
         <translation>셀을 두 번 클릭해 숫자를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="208"/>
         <source>Add row</source>
         <translation>행 추가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="208"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="209"/>
         <source>Append a timestep (zeros)</source>
         <translation>타임 스텝을 끝에 추가합니다 (0으로 채움)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="210"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="211"/>
         <source>Remove row</source>
         <translation>행 삭제</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="211"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="212"/>
         <source>Remove the selected timestep (or the last)</source>
         <translation>선택한 타임 스텝(없으면 마지막)을 삭제합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="214"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="215"/>
         <source>Notebook ramp: 1s, 2s, 3s …</source>
         <translation>노트북 예제: 1, 2, 3 …</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="215"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="216"/>
         <source>Sine wave</source>
         <translation>사인파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="216"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="217"/>
         <source>Random normal</source>
         <translation>정규분포 난수</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="217"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="218"/>
         <source>One-hot characters of a word</source>
         <translation>단어의 글자를 원-핫 인코딩</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="218"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="219"/>
         <source>Fill the table with an example sequence</source>
         <translation>예제 시퀀스로 표를 채웁니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="220"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="221"/>
         <source>The word to spell one character per timestep</source>
         <translation>타임 스텝마다 한 글자씩 넣을 단어</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="222"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="223"/>
         <source>Fill</source>
         <translation>채우기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="224"/>
         <source>Replace the input with the chosen example</source>
         <translation>입력을 선택한 예제로 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="245"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="246"/>
         <source> (and {0} more)</source>
         <translation> (외 {0}개)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="255"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="256"/>
         <source>A sequence needs at least one timestep.</source>
         <translation>시퀀스에는 타임 스텝이 하나 이상 있어야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="276"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="277"/>
         <source>Type a word to spell, e.g. hello.</source>
         <translation>단어를 입력하세요. 예: hello</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="282"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="283"/>
         <source>One-hot &apos;{0}&apos;: columns are {1}</source>
         <translation>원-핫 &apos;{0}&apos;: 열은 {1}</translation>
     </message>
@@ -714,7 +714,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequenceTable</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="173"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="174"/>
         <source>t={0}, column {1}: {2}</source>
         <translation>t={0}, {1}열: {2}</translation>
     </message>

@@ -45,8 +45,9 @@ class ConfigPanel(QtWidgets.QWidget):
         self.fields["dtype"].addItems(["float32", "float64"])
         self.fields["order"].addItems(["kernel", "textbook"])
         self.fields["order"].setToolTip(self.tr(
-            "kernel: PyTorch's own order of operations, bitwise equal to nn.RNN\n"
-            "textbook: the notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh, a few ulps off"))
+            "kernel: PyTorch's own order of operations, bitwise equal to nn.RNN on any CPU\n"
+            "textbook: the notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh; how far it lands from nn.RNN is "
+            "measured on this machine"))
         self.fields["bias"].setToolTip(self.tr("bias=False drops b_ih and b_hh"))
         self.fields["bidirectional"].setToolTip(self.tr("Add a reverse cell per layer that walks t = T-1 … 0"))
         self.fields["batch_first"].setToolTip(self.tr("Input laid out (batch, T, features) instead of (T, batch, …)"))
