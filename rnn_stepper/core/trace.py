@@ -358,12 +358,13 @@ def layer_references(session: Session, x, h0, reference_output) -> list[torch.Te
     references = []
     layer_input = x
     for layer in range(config.num_layers - 1):
-        one = build_module(
-            config.replace(input_size=config.layer_input_size(layer), num_layers=1, batch_first=False, dropout=0.0),
-            {name.replace(cell_suffix(layer, 0), cell_suffix(0, 0)): value
-             for name, value in session.weights.items()
-             if name.endswith(cell_suffix(layer, 0)) or name.endswith(cell_suffix(layer, 1))},
-        )
+        one_config = config.replace(input_size=config.layer_input_size(layer), num_layers=1, batch_first=False,
+                                    dropout=0.0)
+        # Layer l's own parameters under layer 0's names, looked up by name: a scan of every weight per layer
+        # would make many layers quadratic.
+        one = build_module(one_config, {
+            name: session.weights[name.replace(cell_suffix(0, 0), cell_suffix(layer, 0))]
+            for name in one_config.parameter_shapes()})
         layer_input, _ = one(layer_input, h0[layer * D:(layer + 1) * D])
         references.append(layer_input)
     references.append(to_time_major(session, reference_output))
