@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test exactness trace bench clean system-deps translations
+.PHONY: run test exactness trace bench bench-memory clean system-deps translations
 
 run: $(STAMP) system-deps
 	$(PY) -m rnn_stepper $(ARGS)
@@ -43,6 +43,10 @@ system-deps:
 
 bench: $(STAMP) system-deps
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py $(ARGS)
+
+# Peak memory of trace (text, JSON, CSV) and of the window at three sizes, against the estimate jobs are refused by.
+bench-memory: $(STAMP) system-deps
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/memory.py $(ARGS)
 
 # After changing a user-facing string: extract it into the .ts, translate it there (Qt Linguist or an editor),
 # then build the .qm that ships. tests/test_translations.py fails while a string is untranslated.

@@ -168,9 +168,10 @@ def uses_default_session(args) -> bool:
     return all(getattr(args, name) == default for name, default in vars(parser.parse_args([])).items())
 
 
-def format_text(trace) -> str:
-    """The notebook's printout: per timestep the input, each phase, the manual output and nn.RNN's; then what
-    computed it, and for the notebook's own session how far this machine is from the digits it printed."""
+def text_lines(trace):
+    """The notebook's printout, a line at a time (memory does not grow with T): per timestep the input, each
+    phase, the manual output and nn.RNN's; then what computed it, and for the notebook's own session how far this
+    machine is from the digits it printed."""
     from .core.machine import numeric_environment
     from .core.notebook import distance_from_notebook
     from .trace_labels import TraceLabels
@@ -181,40 +182,40 @@ def format_text(trace) -> str:
     names = ["x", "h_prev", *rows, "hidden", "reference"]
     width = max(_display_width(labels[n]) for n in names + ["diff"])
     seed = f", seed={trace.session.seed}" if trace.session.seed is not None else ""
-    lines = [f"{config.describe()}  ({trace.session.order}, {config.dtype}{seed})"]
+    yield f"{config.describe()}  ({trace.session.order}, {config.dtype}{seed})"
     if config.dropout:
-        lines.append(labels["dropout"].format(p=config.dropout))
-    lines.append("")
+        yield labels["dropout"].format(p=config.dropout)
+    yield ""
     several = len(trace.cells) > 1
     for cell in trace.cells:
         if several:
             direction = labels["reverse" if cell.direction else "forward"]
-            lines += [f"== {labels['cell'].format(layer=cell.layer, direction=direction)} ==", ""]
+            yield f"== {labels['cell'].format(layer=cell.layer, direction=direction)} =="
+            yield ""
         for t in cell.walk:
             values = {"x": cell.x[t], "h_prev": cell.h_prev[t], **cell.phases, "reference": cell.reference[t]}
-            lines.append(labels["step"].format(t=t))
+            yield labels["step"].format(t=t)
             for name in names:
                 value = values[name] if name in ("x", "h_prev", "reference") else values[name][t]
-                lines.append(f"   {_pad(labels[name], width)} : {_array(value)}")
-            lines.append(f"   {_pad(labels['diff'], width)} : {_g(cell.step_abs_diff[t])} "
-                         f"({_g(cell.step_ulps[t])} {labels['ulp']})")
-            lines.append("")
-    lines.append(labels["equal" if trace.bitwise_equal else "not_equal"])
-    lines.append(labels["summary"].format(diff=_g(trace.max_abs_diff), ulps=_g(trace.max_ulps),
-                                          order=trace.session.order, dtype=config.dtype, threads=trace.num_threads))
+                yield f"   {_pad(labels[name], width)} : {_array(value)}"
+            yield (f"   {_pad(labels['diff'], width)} : {_g(cell.step_abs_diff[t])} "
+                   f"({_g(cell.step_ulps[t])} {labels['ulp']})")
+            yield ""
+    yield labels["equal" if trace.bitwise_equal else "not_equal"]
+    yield labels["summary"].format(diff=_g(trace.max_abs_diff), ulps=_g(trace.max_ulps),
+                                   order=trace.session.order, dtype=config.dtype, threads=trace.num_threads)
     if not trace.bitwise_equal and trace.session.order == "textbook":
-        lines.append(labels["order_note"])
+        yield labels["order_note"]
     if trace.nonfinite:
-        lines.append(labels["nonfinite"])
-    lines.append(labels["machine"].format(environment=numeric_environment().describe()))
+        yield labels["nonfinite"]
+    yield labels["machine"].format(environment=numeric_environment().describe())
     for distance in distance_from_notebook(trace):
         phase = labels[distance.phase]
         if distance.max_ulps == 0:
-            lines.append(labels["notebook_equal"].format(phase=phase))
+            yield labels["notebook_equal"].format(phase=phase)
         else:
             steps = ", ".join(str(t) for t, ulps in enumerate(distance.step_ulps) if ulps)
-            lines.append(labels["notebook_off"].format(phase=phase, ulps=_g(distance.max_ulps), steps=steps))
-    return "\n".join(lines) + "\n"
+            yield labels["notebook_off"].format(phase=phase, ulps=_g(distance.max_ulps), steps=steps)
 
 
 def _array(tensor) -> str:
@@ -236,20 +237,21 @@ def _pad(text: str, width: int) -> str:
 
 
 def run_trace(args) -> int:
-    from .core.export import trace_to_csv, trace_to_json
+    from .core.export import write_csv, write_json
     from .core.trace import compute_trace
 
     session = session_from_args(args)
     trace = compute_trace(session)
-    if args.format == "json":
-        sys.stdout.write(trace_to_json(trace) + "\n")
+    if args.format == "json":  # written as it is made: a long trace's document never sits in memory whole
+        write_json(trace, sys.stdout)
+        sys.stdout.write("\n")
     elif args.format == "csv":
-        sys.stdout.write(trace_to_csv(trace))
+        write_csv(trace, sys.stdout)
     else:
         from . import i18n
 
         i18n.install(args.lang or i18n.system_language())
-        sys.stdout.write(format_text(trace))
+        sys.stdout.writelines(line + "\n" for line in text_lines(trace))
     return 0
 
 

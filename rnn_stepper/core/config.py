@@ -116,16 +116,25 @@ def cell_suffix(layer: int, direction: int) -> str:
     return f"_l{layer}" + ("_reverse" if direction else "")
 
 
+# What nn.RNN's CPU kernel holds per timestep besides the numbers: a view of the input projection and a fresh
+# output tensor, each a TensorImpl with its storage and allocation, until it stacks them at the end of a layer.
+# About 1 KiB a step (benchmarks/memory.py measures it: at hidden_size 2 it is nearly all a trace costs).
+PER_STEP_BYTES = 1024
+
+
 def estimated_bytes(config: RNNConfig, seq_len: int, batch: int) -> int:
-    """What a trace of this size holds at once: parameters twice (the manual pass and `nn.RNN`), and for every
-    cell its input, four phases, h_prev and the reference hidden state, each (T, B, ·)."""
+    """What a trace of this size holds at its peak: parameters twice (the manual pass and `nn.RNN`); for every
+    cell its input, four phases, h_prev and the reference hidden state, each (T, B, ·); the output twice; and
+    nn.RNN's per-step tensors of one cell before it stacks them (it runs one cell at a time). Writing the trace
+    out (text, JSON, CSV) streams a block of steps at a time and adds no more than that."""
     item = DTYPES[config.dtype]
     params = sum(_prod(shape) for shape in config.parameter_shapes().values())
     per_cell = sum(
         seq_len * batch * (config.layer_input_size(layer) + 6 * config.hidden_size) for layer, _ in config.cells()
     )
     output = seq_len * batch * config.hidden_size * config.num_directions
-    return item * (2 * params + per_cell + 2 * output)
+    kernel_steps = seq_len * (PER_STEP_BYTES + item * batch * config.hidden_size)
+    return item * (2 * params + per_cell + 2 * output) + kernel_steps
 
 
 def memory_budget() -> int:

@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
 
 from .. import __version__
 
@@ -17,9 +18,12 @@ SCHEMA = "rnn-stepper/trace"
 SCHEMA_VERSION = 1
 
 
-def trace_to_dict(trace: Trace) -> dict:
+BLOCK_ROWS = 1024  # timesteps converted to Python floats at a time: memory stays that of a block, whatever T is
+
+
+def trace_document(trace: Trace) -> dict:
     """Everything needed to rebuild every number shown: the session itself, each step's phases and nn.RNN's
-    output. Floats are written exactly (a float32 read back from its JSON double is the same float32)."""
+    output. Big arrays stay tensors and `steps` a generator, so `write_json` can write them a block at a time."""
     import torch
 
     from .machine import numeric_environment
@@ -38,12 +42,12 @@ def trace_to_dict(trace: Trace) -> dict:
         "sequence_length": trace.seq_len,
         "batch_size": trace.batch_size,
         "batched": session.batched,
-        "input": session.inputs.tolist(),
-        "h0": None if session.h0 is None else session.h0.tolist(),
-        "weights": {name: value.tolist() for name, value in session.weights.items()},
-        "steps": list(iter_steps(trace)),
-        "reference": {"output": trace.reference_output.tolist(), "h_n": trace.reference_h_n.tolist()},
-        "manual": {"output": trace.output.tolist(), "h_n": trace.h_n.tolist()},
+        "input": session.inputs,
+        "h0": session.h0,
+        "weights": dict(session.weights),
+        "steps": iter_steps(trace),
+        "reference": {"output": trace.reference_output, "h_n": trace.reference_h_n},
+        "manual": {"output": trace.output, "h_n": trace.h_n},
         "max_abs_diff": trace.max_abs_diff,
         "max_ulps": trace.max_ulps,
         "bitwise_equal": trace.bitwise_equal,
@@ -53,31 +57,84 @@ def trace_to_dict(trace: Trace) -> dict:
 
 
 def iter_steps(trace: Trace):
-    """One record per (layer, direction, t, batch row), in the order the cells computed them."""
+    """One record per (layer, direction, t, batch row), in the order the cells computed them, converted a block of
+    timesteps at a time: |Δ| and ulps are never held for the whole trace."""
+    from .trace import abs_diff, ulp_distance
+
     for cell in trace.cells:
-        for t in cell.walk:
-            for b in range(trace.batch_size):
-                yield {
-                    "layer": cell.layer,
-                    "direction": cell.direction,
-                    "t": t,
-                    "batch": b,
-                    "x": cell.x[t, b].tolist(),
-                    "h_prev": cell.h_prev[t, b].tolist(),
-                    **{name: values[t, b].tolist() for name, values in cell.phases.items()},
-                    "reference": cell.reference[t, b].tolist(),
-                    "abs_diff": cell.abs_diff[t, b].tolist(),
-                    "ulps": cell.ulps[t, b].tolist(),
-                }
+        h_prev = cell.h0.numpy()
+        for start in range(0, len(cell.walk), BLOCK_ROWS):
+            ts = cell.walk[start:start + BLOCK_ROWS]
+            lo, hi = min(ts), max(ts) + 1
+            block = {name: values[lo:hi].numpy() for name, values in cell.phases.items()}
+            x, reference = cell.x[lo:hi].numpy(), cell.reference[lo:hi].numpy()
+            diffs = abs_diff(block["hidden"], reference)
+            ulps = ulp_distance(block["hidden"], reference)
+            for t in ts:
+                i = t - lo
+                for b in range(trace.batch_size):
+                    yield {
+                        "layer": cell.layer,
+                        "direction": cell.direction,
+                        "t": t,
+                        "batch": b,
+                        "x": x[i, b].tolist(),
+                        "h_prev": h_prev[b].tolist(),
+                        **{name: values[i, b].tolist() for name, values in block.items()},
+                        "reference": reference[i, b].tolist(),
+                        "abs_diff": diffs[i, b].tolist(),
+                        "ulps": ulps[i, b].tolist(),
+                    }
+                h_prev = block["hidden"][i]  # h_{t-1} of the next step in the walk
 
 
-def trace_to_json(trace: Trace, indent: int | None = None) -> str:
-    document = trace_to_dict(trace)
+def write_json(trace: Trace, out: TextIO) -> None:
+    """The JSON document, written as it is made: memory does not grow with the output."""
+    _write_json(out, trace_document(trace))
+
+
+def trace_to_json(trace: Trace) -> str:
+    out = io.StringIO()
+    write_json(trace, out)
+    return out.getvalue()
+
+
+def _write_json(out: TextIO, node) -> None:
+    import torch
+
+    if isinstance(node, dict):
+        out.write("{")
+        for i, (key, value) in enumerate(node.items()):
+            out.write(("" if i == 0 else ", ") + json.dumps(key, ensure_ascii=False) + ": ")
+            _write_json(out, value)
+        out.write("}")
+    elif isinstance(node, torch.Tensor) and node.dim() > 2:  # e.g. (1, T, H) batch_first: T sits one level down
+        out.write("[")
+        for i, part in enumerate(node):
+            out.write("" if i == 0 else ", ")
+            _write_json(out, part)
+        out.write("]")
+    elif isinstance(node, torch.Tensor) and node.dim() == 2:
+        out.write("[")
+        for start in range(0, len(node), BLOCK_ROWS):
+            rows = node[start:start + BLOCK_ROWS].tolist()
+            out.write(("" if start == 0 else ", ") + ", ".join(_json_value(row) for row in rows))
+        out.write("]")
+    elif isinstance(node, Iterator):
+        out.write("[")
+        for i, item in enumerate(node):
+            out.write(("" if i == 0 else ", ") + _json_value(item))
+        out.write("]")
+    else:
+        out.write(_json_value(node.tolist() if isinstance(node, torch.Tensor) else node))
+
+
+def _json_value(value) -> str:
     try:
-        return json.dumps(document, indent=indent, allow_nan=False, ensure_ascii=False)
+        return json.dumps(value, allow_nan=False, ensure_ascii=False)
     except ValueError:
         # Strict JSON has no NaN or Infinity; they are written as the strings "NaN", "Infinity", "-Infinity".
-        return json.dumps(_strict(document), indent=indent, allow_nan=False, ensure_ascii=False)
+        return json.dumps(_strict(value), allow_nan=False, ensure_ascii=False)
 
 
 def csv_columns(trace: Trace) -> list[str]:
@@ -85,9 +142,8 @@ def csv_columns(trace: Trace) -> list[str]:
             "ulps"]
 
 
-def trace_to_csv(trace: Trace) -> str:
-    """One row per hidden unit of each step; `x` (a different width) is in the JSON."""
-    out = io.StringIO()
+def write_csv(trace: Trace, out: TextIO) -> None:
+    """One row per hidden unit of each step, written as it is made; `x` (a different width) is in the JSON."""
     writer = csv.writer(out, lineterminator="\n")
     columns = csv_columns(trace)
     writer.writerow(columns)
@@ -95,6 +151,11 @@ def trace_to_csv(trace: Trace) -> str:
         for unit in range(len(step["hidden"])):
             writer.writerow([step[c] if c in ("layer", "direction", "t", "batch") else
                              unit if c == "unit" else _float(step[c][unit]) for c in columns])
+
+
+def trace_to_csv(trace: Trace) -> str:
+    out = io.StringIO()
+    write_csv(trace, out)
     return out.getvalue()
 
 

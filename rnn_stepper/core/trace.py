@@ -37,10 +37,11 @@ def kernel_cell(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk, progress):
     Every call is the kernel's own, on operands of the same shapes, strides and memory alignment: MKL picks its
     code path by all three, and another path can round differently. So each step computes into fresh tensors, as
     the kernel does, and only then are they stored in the (T, B, H) trace; no GEMM reads or writes through it."""
-    input_projections = F.linear(x, W_ih, b_ih)  # a_t for every t in one GEMM, on x as strided as nn.RNN sees it
-    a = input_projections.unbind(0)
-    recurrent_terms, store = torch.empty_like(input_projections), StepStore(walk, 2, progress)
-    r = recurrent_terms.unbind(0)
+    # a_t for every t in one GEMM, on x as strided as nn.RNN sees it. Indexed step by step rather than unbound
+    # up front: T views held at once would cost hundreds of bytes a step, more than the numbers at small H.
+    a = input_projections = F.linear(x, W_ih, b_ih)
+    r = recurrent_terms = torch.empty_like(input_projections)
+    store = StepStore(walk, 2, progress)
     W_hh_T = W_hh.T
     h_prev = h0
     for t in walk:
