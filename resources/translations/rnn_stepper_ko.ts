@@ -737,6 +737,11 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="163"/>
+        <source>The only nn.RNN in the file sits under &apos;{0}&apos;. </source>
+        <translation>파일에 하나뿐인 nn.RNN은 &apos;{0}&apos; 아래에 있습니다. </translation>
+    </message>
+    <message>
         <location filename="../../rnn_stepper/ui/session_files.py" line="164"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
