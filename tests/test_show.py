@@ -182,3 +182,30 @@ def test_without_a_screen_show_says_so_instead_of_aborting_python():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert "needs a screen" in result.stdout and "rnn_stepper.trace" in result.stdout
+
+
+CONFIGS = [dict(num_layers=layers, bidirectional=bidirectional, nonlinearity=act, bias=bias, batch_first=batch_first)
+           for layers in (1, 2) for bidirectional in (False, True) for act in ("tanh", "relu") for bias in (True, False)
+           for batch_first in (True, False)]
+
+
+# Each option both ways in float32, and the two ends in float64 (trace's tests cross every one with both dtypes).
+CASES = [(c, torch.float32) for c in CONFIGS] + [(CONFIGS[0], torch.float64), (CONFIGS[-1], torch.float64)]
+
+
+@pytest.mark.parametrize("config, dtype", CASES,
+                         ids=["-".join(f"{k}={v}" for k, v in c.items()) + f"-{str(d)[6:]}" for c, d in CASES])
+def test_every_configuration_opens_with_the_modules_own_numbers(qtbot, monkeypatch, config, dtype):
+    monkeypatch.setenv("RNN_STEPPER_NO_BLOCK", "1")
+    torch.manual_seed(8)
+    module = nn.RNN(3, 4, dtype=dtype, **config)
+    x = torch.randn(*((2, 5, 3) if config["batch_first"] else (5, 2, 3)), dtype=dtype)
+    rnn_stepper.show(module, x)
+    window = show.windows[-1]
+    session = window.model.session
+    assert {k: getattr(session.config, k) for k in config} == config and session.config.dtype == str(dtype)[6:]
+    with torch.no_grad():
+        output, h_n = module(x)
+    assert same_bits(window.model.trace.output, output) and same_bits(window.model.trace.h_n, h_n)
+    window.actions_by_name["end"].trigger()
+    assert window.comparison.verdict_text() == "bitwise identical (5/5)"
