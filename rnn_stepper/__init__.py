@@ -38,7 +38,7 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
     (PyTorch's own operation order, bitwise equal to nn.RNN) or "textbook" (the notebook's loop). `title`
     names the window; by default it is the module, e.g. "RNN(5, 2, batch_first=True)".
 
-    From a plain script or REPL it blocks until the window is closed. In IPython or Jupyter with Qt's event
+    From a plain script or REPL it blocks until the window is closed (Ctrl+C closes it). In IPython or Jupyter with Qt's event
     loop running (`%gui qt`) it returns at once and the window stays live; without one it says how to enable
     it and blocks. `block=True` or `False` overrides that choice, as does the environment variable
     `RNN_STEPPER_NO_BLOCK=1` (for tests and CI, which drive the event loop themselves). Each call opens a new

@@ -209,3 +209,15 @@ def test_every_configuration_opens_with_the_modules_own_numbers(qtbot, monkeypat
     assert same_bits(window.model.trace.output, output) and same_bits(window.model.trace.h_n, h_n)
     window.actions_by_name["end"].trigger()
     assert window.comparison.verdict_text() == "bitwise identical (5/5)"
+
+
+def test_ctrl_c_closes_a_blocking_window_and_interrupts_as_any_long_call_would(qtbot, notebook):
+    import signal
+
+    rnn_layer, x_seq = notebook
+    before = signal.getsignal(signal.SIGINT)
+    QtCore.QTimer.singleShot(300, lambda: os.kill(os.getpid(), signal.SIGINT))
+    with pytest.raises(KeyboardInterrupt):
+        rnn_stepper.show(rnn_layer, x_seq, title="interrupted")
+    assert not any(w.windowTitle().startswith("interrupted") for w in open_windows())
+    assert signal.getsignal(signal.SIGINT) is before

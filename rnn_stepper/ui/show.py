@@ -8,6 +8,7 @@ one already: there the window is left open and the call returns.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 
@@ -60,21 +61,35 @@ def show_session(session, caption: str, block: bool | None = None):
 
 def wait_until_closed(app, window) -> None:
     """Run Qt's event loop until this window (or the one that replaced it on a language or presentation switch)
-    is closed; other windows, of this program or of another library, may stay open."""
+    is closed; other windows, of this program or of another library, may stay open.
+
+    Ctrl+C closes the window and raises KeyboardInterrupt, as it would stop any other long call: Python runs its
+    signal handler only between bytecodes, which the poll timer provides while Qt's loop waits."""
     from PySide6 import QtCore
 
     from .crash import CrashGuard
 
     loop = QtCore.QEventLoop()
+    interrupted: list[bool] = []
+
+    def interrupt(*_):
+        interrupted.append(True)
+        loop.quit()
+
     poll = QtCore.QTimer(interval=CLOSED_POLL_MS)
     poll.timeout.connect(lambda: None if latest(window).isVisible() else loop.quit())
     poll.start()
     guard = CrashGuard(app).install()
+    previous = signal.signal(signal.SIGINT, interrupt)
     try:
         loop.exec()
     finally:
+        signal.signal(signal.SIGINT, previous)
         guard.uninstall()
         poll.stop()
+    if interrupted:
+        latest(window).close()  # asks first if the session has unsaved changes
+        raise KeyboardInterrupt
 
 
 def latest(window):
