@@ -38,11 +38,11 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
     (PyTorch's own operation order, bitwise equal to nn.RNN) or "textbook" (the notebook's loop). `title`
     names the window; by default it is the module, e.g. "RNN(5, 2, batch_first=True)".
 
-    From a plain script or REPL it blocks until the window is closed (Ctrl+C closes it). In IPython or Jupyter with Qt's event
-    loop running (`%gui qt`) it returns at once and the window stays live; without one it says how to enable
-    it and blocks. `block=True` or `False` overrides that choice, as does the environment variable
-    `RNN_STEPPER_NO_BLOCK=1` (for tests and CI, which drive the event loop themselves). Each call opens a new
-    window.
+    From a plain script or REPL it blocks until the window is closed (Ctrl+C closes it). In IPython or Jupyter
+    with Qt's event loop running (`%gui qt`) it returns at once and the window stays live; without one it says
+    how to enable it and blocks. `block=True` or `False` overrides that choice; without `block`, the environment
+    variable `RNN_STEPPER_NO_BLOCK=1` makes it return at once (for tests and CI, which drive the event loop
+    themselves). Each call opens a new window.
 
     Raises TypeError for a module that is not (or does not contain) an nn.RNN — nn.GRU and nn.LSTM are not
     supported yet — or an input of the wrong dtype; ValueError for wrong shapes, a model holding several RNNs

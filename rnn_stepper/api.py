@@ -92,7 +92,8 @@ def as_tensor(value, what: str, dtype: torch.dtype, hint: str = "") -> torch.Ten
         if value.device.type != "cpu":
             raise ValueError(f"{what} is on {value.device}; the stepper computes on the CPU: pass {what}.cpu()")
         if value.is_complex() or not value.is_floating_point():
-            ids = "" if value.is_complex() or value.dtype == torch.bool else " (token ids go through an embedding first)"
+            ids = "" if value.is_complex() or value.dtype == torch.bool else (
+                " (token ids go through an embedding first)")
             raise TypeError(f"{what} is {value.dtype}, but an nn.RNN reads {dtype} vectors{hint or ids}")
         if value.dtype != dtype:
             raise TypeError(f"{what} is {value.dtype} but the nn.RNN's parameters are {dtype}, which nn.RNN "

@@ -87,14 +87,20 @@ def test_inside_a_running_event_loop_show_returns_at_once_and_the_window_stays_l
     assert window.model.at_end and window.model.trace.bitwise_equal
 
 
-def fake_ipython(monkeypatch, eventloop):
-    shell = types.SimpleNamespace(active_eventloop=eventloop)
+def fake_ipython(monkeypatch, eventloop, kernel_loop=None):
+    """A stand-in for IPython's shell (IPython is not a dependency): what %gui qt leaves on it."""
+    kernel = types.SimpleNamespace(eventloop=kernel_loop)
+    shell = types.SimpleNamespace(active_eventloop=eventloop, kernel=kernel)
     monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
 
 
-@pytest.mark.parametrize("eventloop", ["qt", "qt6"])
-def test_in_ipython_with_gui_qt_show_returns_at_once(qtbot, notebook, monkeypatch, eventloop, capsys):
-    fake_ipython(monkeypatch, eventloop)
+def loop_qt(kernel):
+    """Named as ipykernel names the Qt loop it runs between cells."""
+
+
+@pytest.mark.parametrize("eventloop, kernel_loop", [("qt", None), ("qt6", None), (None, loop_qt)])
+def test_in_ipython_with_gui_qt_show_returns_at_once(qtbot, notebook, monkeypatch, eventloop, kernel_loop, capsys):
+    fake_ipython(monkeypatch, eventloop, kernel_loop)
     rnn_layer, x_seq = notebook
     assert rnn_stepper.show(rnn_layer, x_seq) is None
     window = show.windows[-1]

@@ -105,7 +105,10 @@ def ipython_event_loop() -> tuple[bool, bool]:
     shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
     if shell is None:
         return False, False
-    return True, str(getattr(shell, "active_eventloop", None) or "").startswith("qt")
+    # The terminal's %gui qt sets active_eventloop ('qt', 'qt6'); ipykernel's also installs its kernel's loop.
+    kernel_loop = getattr(getattr(getattr(shell, "kernel", None), "eventloop", None), "__name__", "")
+    active = str(getattr(shell, "active_eventloop", None) or "")
+    return True, active.startswith("qt") or kernel_loop.startswith("loop_qt")
 
 
 def check_screen() -> None:
