@@ -60,7 +60,8 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--weights", metavar="FILE",
                        help="a state dict: .pt/.pth (loaded with weights_only=True) or .safetensors")
     model.add_argument("--prefix", default="", metavar="P",
-                       help="where the RNN sits inside --weights, e.g. 'rnn.' for rnn.weight_ih_l0")
+                       help="where the RNN sits inside --weights, e.g. 'rnn.' for rnn.weight_ih_l0; not needed "
+                            "when the file holds one RNN")
     data = parser.add_argument_group("input")
     data.add_argument("--input", metavar="FILE",
                       help=".csv (one timestep a row), .npy or .json: (T, input_size), or (batch, T, input_size) "
