@@ -1,3 +1,86 @@
-"""RNN Stepper: the forward pass of torch.nn.RNN, one phase per click, checked against PyTorch."""
+"""RNN Stepper: the forward pass of torch.nn.RNN, one phase per click, checked against PyTorch.
+
+From Python (a notebook, a script, a REPL)::
+
+    import rnn_stepper
+    rnn_stepper.show(rnn_layer, x_seq)          # the stepper window on this module and input
+    t = rnn_stepper.trace(rnn_layer, x_seq)     # the same numbers without a window
+    t.bitwise_equal, t.max_ulps, t.to_json()
+    t.save_session("ch15.rnnstep.json")         # File > Open reads it; so does rnn_stepper.load_session
+
+These four names are the public surface; everything else in the package is internal. Importing the package
+loads neither torch nor Qt: each function loads what it needs when it is called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+__all__ = ["Trace", "load_session", "show", "trace"]
+
+if TYPE_CHECKING:
+    from .api import Trace
+
+
+def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: str | None = None,
+         block: bool | None = None) -> None:
+    """Open the stepper window on `module`'s current weights and the input `x`.
+
+    `module` is a `torch.nn.RNN`, or any `nn.Module` that contains exactly one (it is found by attribute path,
+    and its path is printed: `model.rnn`). Its configuration — batch_first, bidirectional, num_layers,
+    nonlinearity, bias, dtype — is read from it; dropout only acts in training mode and the stepper evaluates
+    in eval mode. The weights are copied: the module, its mode and torch's random state are left as they were.
+
+    `x` is what you would pass to `module(x, h0)`: a tensor of the module's dtype, a numpy array or nested lists
+    of numbers; (T, input_size) for one unbatched sequence, else (batch, T, input_size) with batch_first, or
+    (T, batch, input_size) without. `h0` is the initial hidden state, zeros when None. `order` is "kernel"
+    (PyTorch's own operation order, bitwise equal to nn.RNN) or "textbook" (the notebook's loop). `title`
+    names the window; by default it is the module, e.g. "RNN(5, 2, batch_first=True)".
+
+    From a plain script or REPL it blocks until the window is closed (Ctrl+C closes it). In IPython or Jupyter
+    with Qt's event loop running (`%gui qt`) it returns at once and the window stays live; without one it says
+    how to enable it and blocks. `block=True` or `False` overrides that choice; without `block`, the environment
+    variable `RNN_STEPPER_NO_BLOCK=1` makes it return at once (for tests and CI, which drive the event loop
+    themselves). Each call opens a new window.
+
+    Raises TypeError for a module that is not (or does not contain) an nn.RNN — nn.GRU and nn.LSTM are not
+    supported yet — or an input of the wrong dtype; ValueError for wrong shapes, a model holding several RNNs
+    (they are listed) or a module or input on a GPU; RuntimeError when there is no screen to show a window on.
+    """
+    from .api import show as _show
+
+    _show(module, x, h0, order=order, title=title, block=block)
+
+
+def trace(module: Any, x: Any, h0: Any = None, *, order: str = "kernel") -> Trace:
+    """Every number of `module(x, h0)`, recomputed by hand one phase at a time and checked against nn.RNN, without
+    any window (no Qt is loaded).
+
+    Arguments as `show`. Returns a `rnn_stepper.Trace`: `output` and `h_n` (the hand computation) beside
+    `reference_output` and `reference_h_n` (nn.RNN's), `bitwise_equal`, `max_abs_diff`, `max_ulps`,
+    `phase(name, layer, direction)`, `compare(values)` for a hand-written loop's hidden states, `to_json()`,
+    `to_dataframe()` (when pandas is installed) and `save_session(path)`. See `help(rnn_stepper.Trace)`.
+    """
+    from .api import trace as _trace
+
+    return _trace(module, x, h0, order=order)
+
+
+def load_session(path: str) -> Trace:
+    """The trace of a `*.rnnstep.json` session file (File ▸ Save in the window, or `Trace.save_session`).
+
+    `Trace.module()` rebuilds its nn.RNN, so `show(t.module(), t.input, t.h0, order=t.order)` opens it again.
+    Raises ValueError naming what is wrong with a damaged or inconsistent file."""
+    from .api import load_session as _load_session
+
+    return _load_session(path)
+
+
+def __getattr__(name: str):
+    # `rnn_stepper.Trace` loads torch, so it is looked up only when asked for (PEP 562).
+    if name == "Trace":
+        from .api import Trace
+
+        return Trace
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

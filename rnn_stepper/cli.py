@@ -61,7 +61,8 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--weights", metavar="FILE",
                        help="a state dict: .pt/.pth (loaded with weights_only=True) or .safetensors")
     model.add_argument("--prefix", default="", metavar="P",
-                       help="where the RNN sits inside --weights, e.g. 'rnn.' for rnn.weight_ih_l0")
+                       help="where the RNN sits inside --weights, e.g. 'rnn.' for rnn.weight_ih_l0; not needed "
+                            "when the file holds one RNN")
     data = parser.add_argument_group("input")
     data.add_argument("--input", metavar="FILE",
                       help=".csv (one timestep a row), .npy or .json: (T, input_size), or (batch, T, input_size) "
@@ -117,7 +118,7 @@ def session_from_args(args):
 
     from .core.config import RNNConfig, infer_config
     from .core.errors import InputError
-    from .core.files import load_array, load_state_dict, parse_sequence
+    from .core.files import load_array, load_state_dict, load_tensors, only_rnn, parse_sequence
     from .core.session import as_tensor, check_inputs, check_weights, make_session
 
     inputs = load_array(args.input) if args.input else parse_sequence(args.sequence)
@@ -133,7 +134,12 @@ def session_from_args(args):
     fixed = {"nonlinearity": args.nonlinearity, "batch_first": not args.seq_first, "dropout": args.dropout}
     weights = None
     if args.weights:
-        weights = load_state_dict(args.weights, args.prefix)
+        if args.prefix:
+            weights = load_state_dict(args.weights, args.prefix)
+        else:
+            weights, prefix = only_rnn(load_tensors(args.weights), args.weights)
+            if prefix:  # say which, so the numbers are never silently someone else's
+                print(f"{PROG}: using the nn.RNN under {prefix!r} in {args.weights}", file=sys.stderr)
         try:
             stored = weights["weight_ih_l0"].dtype
             config = infer_config(weights, dtype=args.dtype or ("float64" if stored == torch.float64 else "float32"),

@@ -29,6 +29,7 @@ def test_the_shipped_sine_checkpoint_imports_offline_and_matches_nn_rnn(qtbot):
     state = torch.load(SHIPPED, weights_only=True)
     assert torch.equal(window.model.session.weights["weight_hh_l0"], state["rnn.weight_hh_l0"])
     assert "fitted to input_size=1" in window.statusBar().currentMessage()
+    assert "The only nn.RNN in the file sits under 'rnn.'" in window.statusBar().currentMessage()
 
 
 def test_several_rnns_in_one_checkpoint_are_offered_by_prefix(qtbot, tmp_path):

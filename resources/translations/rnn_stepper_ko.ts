@@ -305,375 +305,375 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="47"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="49"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="48"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="50"/>
         <source>Stop this computation and keep the session on show (Esc)</source>
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="81"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="83"/>
         <source>Loading PyTorch and computing the notebook&apos;s example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="116"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="118"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="117"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="119"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="61"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="63"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="132"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="134"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="142"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="144"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="143"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="145"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="145"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="147"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="148"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="150"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="150"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="152"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="151"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="153"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="152"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="154"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="154"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="156"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="155"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="157"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="156"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="158"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="157"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="159"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="158"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="160"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="166"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="168"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="168"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="170"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="177"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="179"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="178"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="180"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="184"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="186"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="186"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="188"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="190"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="192"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="192"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="194"/>
         <source>Kernel order makes nn.RNN&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals nn.RNN bit for bit on any machine. nn.RNN&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 nn.RNN과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 nn.RNN과 비트 단위로 일치합니다. nn.RNN 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="199"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="201"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="202"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="204"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="203"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="205"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="209"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="209"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="211"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="217"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="219"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="219"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="221"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="220"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="222"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="228"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="230"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="232"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="234"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="258"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="260"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="259"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="261"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="286"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="288"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="289"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="292"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="321"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="324"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="338"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="341"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="338"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="341"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="342"/>
         <source>◁ Phase</source>
         <translation>◁ 단계</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="342"/>
         <source>Undo one phase</source>
         <translation>단계 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="343"/>
         <source>Phase ▷</source>
         <translation>단계 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="343"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="342"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="345"/>
         <source>Step ▶</source>
         <translation>스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="342"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="345"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="344"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="347"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="344"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="347"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="346"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="387"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="349"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="390"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="346"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="349"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="352"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="359"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="360"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="363"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="479"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="365"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="479"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="365"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="363"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="365"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="369"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="387"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="390"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="439"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="467"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="470"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="469"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="472"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="472"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="475"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="478"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="481"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="479"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="485"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -767,72 +767,77 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="161"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="160"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="164"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="163"/>
+        <source>The only nn.RNN in the file sits under &apos;{0}&apos;. </source>
+        <translation>파일에 하나뿐인 nn.RNN은 &apos;{0}&apos; 아래에 있습니다. </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="165"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="171"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="172"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="175"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="176"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="177"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="178"/>
         <source>Which RNN?</source>
         <translation>어떤 RNN인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="177"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="178"/>
         <source>This checkpoint holds several nn.RNN parameter sets:</source>
         <translation>이 체크포인트에는 nn.RNN 매개변수 묶음이 여러 개 있습니다:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="208"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="208"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="209"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="234"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="235"/>
         <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
         <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="253"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="254"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="267"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="268"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="268"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="269"/>
         <source>RNN Stepper did not close normally last time. Restore the session it was showing?</source>
         <translation>RNN Stepper가 지난번에 정상적으로 종료되지 않았습니다. 그때 보던 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="276"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="277"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="280"/>
         <source>Restored the session from before the crash (not yet saved).</source>
         <translation>비정상 종료 전의 세션을 복원했습니다 (아직 저장되지 않음).</translation>
     </message>

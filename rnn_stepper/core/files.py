@@ -60,6 +60,27 @@ def rnn_prefixes(tensors: dict[str, torch.Tensor]) -> list[str]:
     return sorted({k[: -len("weight_ih_l0")] for k in tensors if k.endswith("weight_ih_l0")})
 
 
+def only_rnn(tensors: dict[str, torch.Tensor], source: str | None = None) -> tuple[dict[str, torch.Tensor], str]:
+    """The parameters of the one nn.RNN in a checkpoint, keyed as nn.RNN keys them, and the prefix they sat under.
+
+    A checkpoint of a whole model holds its RNN under the attribute path (`rnn.weight_ih_l0`); with only one
+    there is nothing to choose. With several, the error lists them for --prefix."""
+    prefixes = rnn_prefixes(tensors)
+    if not prefixes:
+        raise InputError("holds no nn.RNN parameters (no …weight_ih_l0)", source)
+    if len(prefixes) > 1:
+        shown = ", ".join(repr(p) if p else "the top level" for p in prefixes)
+        raise InputError(f"holds {len(prefixes)} sets of nn.RNN parameters, under {shown}; choose one with "
+                         "--prefix", source)
+    return rnn_under(tensors, prefixes[0]), prefixes[0]
+
+
+def rnn_under(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
+    """The tensors directly under `prefix`, without it: nn.RNN's own names hold no dot, so a module nested
+    deeper under the same prefix stays out."""
+    return {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix) and "." not in k[len(prefix):]}
+
+
 def _prefix_hint(tensors: dict) -> str:
     prefixes = rnn_prefixes(tensors)
     if prefixes:

@@ -12,11 +12,11 @@ import sys
 
 def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = None, lang: str | None = None,
                 presenting: bool = False, argv: list[str] | None = None, background: bool = True,
-                restore: bool = True):
+                restore: bool = True, caption: str | None = None):
     """The application and its shown window, on `session` (the notebook's when None).
 
     `background`: compute on a worker thread once the window has painted; otherwise before it shows (a
-    screenshot needs the finished picture)."""
+    screenshot needs the finished picture). `caption` titles the window until its session is saved."""
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6 import QtCore, QtWidgets
 
@@ -32,7 +32,7 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     i18n.install(lang or QtCore.QSettings().value("language", "") or i18n.system_language())
     runner = BackgroundRunner(held=True, parent=app) if background else run_now
     model = StepperModel(session, runner=runner)
-    window = MainWindow(model, presenting=presenting)
+    window = MainWindow(model, presenting=presenting, caption=caption)
     window.resize(*(size or (1280, 720)))
     if restore:
         window.files.offer_restore()

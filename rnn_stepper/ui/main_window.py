@@ -24,10 +24,12 @@ class MainWindow(QtWidgets.QMainWindow):
     high contrast. Language, presentation, font scale and colormap changes rebuild the window around the same
     model (`rebuild`): every view only draws the model, so nothing is recomputed or lost."""
 
-    def __init__(self, model: StepperModel | None = None, parent=None, presenting: bool = False):
+    def __init__(self, model: StepperModel | None = None, parent=None, presenting: bool = False,
+                 caption: str | None = None):
         super().__init__(parent)
         self.model = model or StepperModel()
         self.presenting = presenting
+        self.caption = caption  # the title until the session is saved to a file: rnn_stepper.show(title=…)
         self.replaced_by: MainWindow | None = None
         self.apply_look()
         self.setWindowTitle("RNN Stepper")
@@ -261,7 +263,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def rebuild(self, presenting: bool | None = None) -> "MainWindow":
         """A new window in the current language, look and mode, around the same model; this one goes away."""
         presenting = self.presenting if presenting is None else presenting
-        successor = MainWindow(self.model, presenting=presenting)
+        successor = MainWindow(self.model, presenting=presenting, caption=self.caption)
         successor.files.path = self.files.path
         successor.speed.setValue(self.speed.value())
         successor.normal_geometry = self.normal_geometry if self.presenting else self.geometry()
@@ -286,7 +288,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.recent_menu.addAction(self.tr("(none yet)")).setEnabled(False)
 
     def update_title(self) -> None:
-        name = QtCore.QFileInfo(self.files.path).fileName() if self.files.path else self.tr("untitled")
+        name = QtCore.QFileInfo(self.files.path).fileName() if self.files.path else (
+            self.caption or self.tr("untitled"))
         self.setWindowTitle(f"{name}[*] — RNN Stepper")
         self.setWindowModified(self.model.dirty)
 

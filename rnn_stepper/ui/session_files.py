@@ -142,7 +142,7 @@ class SessionFiles(QtCore.QObject):
         return outcome[0] if outcome else True
 
     def use_checkpoint(self, path: str, tensors: dict, choose=None) -> bool:
-        from ..core.files import rnn_prefixes
+        from ..core.files import rnn_prefixes, rnn_under
 
         try:
             prefixes = rnn_prefixes(tensors)
@@ -151,8 +151,7 @@ class SessionFiles(QtCore.QObject):
             prefix = prefixes[0] if len(prefixes) == 1 else (choose or self.choose_prefix)(prefixes)
             if prefix is None:
                 return False
-            weights = {k[len(prefix):]: v for k, v in tensors.items()
-                       if k.startswith(prefix) and "." not in k[len(prefix):]}
+            weights = rnn_under(tensors, prefix)
             before = self.model.session.config.input_size
             try:
                 config = self.model.import_weights(weights).config
@@ -160,6 +159,8 @@ class SessionFiles(QtCore.QObject):
                 raise exc.within(f"{path} ({prefix or 'no prefix'})") from None
             text = self.tr("Imported {0}; nonlinearity={1} is kept (a state dict does not record it)").format(
                 config.describe(), config.nonlinearity)
+            if prefix and len(prefixes) == 1:
+                text = self.tr("The only nn.RNN in the file sits under '{0}'. ").format(prefix) + text
             if config.input_size != before:
                 text += self.tr("; the input's columns were fitted to input_size={0}").format(config.input_size)
             self.model.events.message.emit(text)

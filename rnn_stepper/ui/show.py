@@ -1,0 +1,123 @@
+"""`rnn_stepper.show`: the stepper window on a session made in the caller's own Python, blocking or not.
+
+A script or a plain REPL has no event loop of its own, so the window runs one until it is closed. IPython with
+`%gui qt` runs Qt's loop between cells (an input hook), and a Qt program that calls show from a slot runs
+one already: there the window is left open and the call returns.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+NO_BLOCK_VARIABLE = "RNN_STEPPER_NO_BLOCK"
+HINT = ("rnn_stepper: this cell waits until the window is closed; run %gui qt once (before show) to keep "
+        "working while it is open")
+CLOSED_POLL_MS = 100
+
+windows: list = []  # the windows left open by non-blocking calls: Python would free them, and close them, otherwise
+
+
+def show_session(session, caption: str, block: bool | None = None):
+    """Open a window on `session` (its trace computed before the window shows, so an error reaches the caller
+    and no half-made window stays behind). Returns the window when it is left open, None once it has closed."""
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("rnn_stepper.show must be called from the main thread: Qt's windows live there")
+    check_screen()
+    in_ipython, ipython_loop = ipython_event_loop()
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6 import QtCore, QtWidgets
+
+    existing = QtCore.QCoreApplication.instance()
+    if existing is not None and not isinstance(existing, QtWidgets.QApplication):
+        raise RuntimeError("this process already runs a Qt application without widgets (a QCoreApplication), so "
+                           "no window can be opened in it; use rnn_stepper.trace for the numbers")
+    loop_running = existing is not None and QtCore.QThread.currentThread().loopLevel() > 0
+    if block is None:
+        block = not (os.environ.get(NO_BLOCK_VARIABLE) == "1" or ipython_loop or loop_running)
+        if block and in_ipython:
+            print(HINT, file=sys.stderr)
+
+    import torch
+
+    from .app import open_window
+    from .background import BackgroundRunner
+
+    # The first trace is computed here, before the window shows; torch's global random state is restored
+    # afterwards (building the reference nn.RNN draws from it before its weights are replaced).
+    with torch.random.fork_rng(devices=[]):
+        app, window = open_window(session, background=False, restore=False, caption=caption)
+    window.model.runner = BackgroundRunner(parent=app)  # edits made in the window compute off the GUI thread
+    window.raise_()
+    window.activateWindow()
+    if not block:
+        windows[:] = [w for w in map(latest, windows) if w.isVisible()] + [window]
+        return window
+    wait_until_closed(app, window)
+    return None
+
+
+def wait_until_closed(app, window) -> None:
+    """Run Qt's event loop until this window (or the one that replaced it on a language or presentation switch)
+    is closed; other windows, of this program or of another library, may stay open.
+
+    Ctrl+C closes the window and raises KeyboardInterrupt, as it would stop any other long call: Python runs its
+    signal handler only between bytecodes, which the poll timer provides while Qt's loop waits."""
+    from PySide6 import QtCore
+
+    from .crash import CrashGuard
+
+    loop = QtCore.QEventLoop()
+    interrupted: list[bool] = []
+
+    def interrupt(*_):
+        interrupted.append(True)
+        loop.quit()
+
+    poll = QtCore.QTimer(interval=CLOSED_POLL_MS)
+    poll.timeout.connect(lambda: None if latest(window).isVisible() else loop.quit())
+    poll.start()
+    guard = CrashGuard(app).install()
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        loop.exec()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        guard.uninstall()
+        poll.stop()
+    if interrupted:
+        latest(window).close()  # asks first if the session has unsaved changes
+        raise KeyboardInterrupt
+
+
+def latest(window):
+    """The window on show for `window`'s model: a language or presentation switch replaces the window."""
+    while window.replaced_by is not None:
+        window = window.replaced_by
+    return window
+
+
+def ipython_event_loop() -> tuple[bool, bool]:
+    """(running inside IPython or Jupyter, IPython runs Qt's event loop between cells: `%gui qt`)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    if shell is None:
+        return False, False
+    # The terminal's %gui qt sets active_eventloop ('qt', 'qt6'); ipykernel's also installs its kernel's loop.
+    kernel_loop = getattr(getattr(getattr(shell, "kernel", None), "eventloop", None), "__name__", "")
+    active = str(getattr(shell, "active_eventloop", None) or "")
+    return True, active.startswith("qt") or kernel_loop.startswith("loop_qt")
+
+
+def check_screen() -> None:
+    """On Linux without a display Qt would abort the whole interpreter (a notebook's kernel dies): say so instead."""
+    from PySide6 import QtCore
+
+    if QtCore.QCoreApplication.instance() is not None or not sys.platform.startswith("linux"):
+        return
+    if not any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        raise RuntimeError("rnn_stepper.show needs a screen, and this Python has none (no DISPLAY): on a remote "
+                           "server use rnn_stepper.trace(...) for the numbers, or save_session(path) and open the "
+                           "file where there is a screen")
