@@ -13,6 +13,8 @@ from .errors import InputError
 
 NONLINEARITIES = ("tanh", "relu")
 DTYPES = {"float32": 4, "float64": 8}  # bytes per element
+# What torch.manual_seed takes: a 64-bit seed, signed or not (a negative seed is taken modulo 2**64).
+SEED_MIN, SEED_MAX = -(1 << 63), (1 << 64) - 1
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,11 @@ class RNNConfig:
                 raise InputError(f"{name} must be a whole number, got {value!r}")
             if value < 1:
                 raise InputError(f"{name} must be at least 1, got {value}")
+        for name in ("bias", "batch_first", "bidirectional"):  # "false" is a true string: refused, not guessed
+            if not isinstance(getattr(self, name), bool):
+                raise InputError(f"{name} must be true or false, got {getattr(self, name)!r}")
+        if isinstance(self.dropout, bool) or not isinstance(self.dropout, (int, float)):
+            raise InputError(f"dropout must be a number between 0 and 1, got {self.dropout!r}")
         if self.nonlinearity not in NONLINEARITIES:
             raise InputError(f"nonlinearity must be 'tanh' or 'relu', got {self.nonlinearity!r}")
         if self.dtype not in DTYPES:

@@ -44,7 +44,7 @@ def session_to_document(session: Session, cursor: dict | None = None) -> dict:
 
 def document_to_session(doc, source: str = "the session file") -> tuple[Session, dict]:
     """The Session a document describes and its cursor, or InputError saying what is wrong with it."""
-    from .session import ORDERS, Session
+    from .session import ORDERS, Session, check_seed
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InputError("not an RNN Stepper session (no \"format\": \"rnn-stepper/session\")", source)
@@ -70,8 +70,8 @@ def document_to_session(doc, source: str = "the session file") -> tuple[Session,
             raise InputError("batched is false but the input is not (T, input_size)")
         h0 = None if doc.get("h0") is None else _tensor(doc["h0"], config, "h0")
         seed = doc.get("seed")
-        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-            raise InputError(f"seed must be a whole number or null, got {seed!r}")
+        if seed is not None:
+            check_seed(seed)
         session = Session(config, tensors, inputs, h0, order, seed)
     except InputError as exc:
         raise exc.within(source) from None
@@ -106,20 +106,14 @@ def save_session(path: str, session: Session, cursor: dict | None = None) -> Non
 
 
 def load_session(path: str) -> tuple[Session, dict]:
+    from .files import parse_json, read_text
+
+    text = read_text(path, MAX_FILE_BYTES, "session")
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"is {size >> 20} MiB, larger than a session can be ({MAX_FILE_BYTES >> 20} MiB)", path)
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", path) from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InputError(f"is damaged: not valid JSON ({str(exc).splitlines()[0][:120]})", path) from None
+        doc = parse_json(text, path)
+    except InputError as exc:
+        raise InputError(f"is damaged: {exc.detail}", path) from None
+    del text  # the document's objects are what is held from here
     return document_to_session(doc, path)
 
 

@@ -53,7 +53,7 @@ def step_when_ready(model, steps: int) -> None:
         if model.trace is None:
             return
         model.events.trace.disconnect(step)
-        for _ in range(steps):
+        for _ in range(min(steps, model.seq_len)):  # past the sequence's end a step does nothing
             model.step()
 
     model.events.trace.connect(step)

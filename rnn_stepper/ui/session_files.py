@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
-from ..core.errors import InputError
+from ..core.errors import InputError, printable
 from ..core.session_file import SUFFIX, load_session, save_session
 from ..model import StepperModel
 
@@ -45,6 +45,7 @@ class SessionFiles(QtCore.QObject):
         self.window = window
         self.path: str | None = None
         self.opening: tuple | None = None  # (session, path or None) asked for and not on show yet
+        self.announcing: tuple | None = None  # (session, message) to say once that session is on show
         self.settings = QtCore.QSettings()
         self.autosaved = None  # the session last written to the autosave file
         self.autosave_thread: threading.Thread | None = None
@@ -71,6 +72,9 @@ class SessionFiles(QtCore.QObject):
         return True
 
     def shown(self) -> None:
+        if self.announcing is not None and self.model.session is self.announcing[0]:
+            self.model.events.message.emit(self.announcing[1])
+        self.announcing = None  # another session on show: that import was replaced
         if self.opening is not None and self.model.session is self.opening[0]:
             _, self.path = self.opening
             self.opening = None
@@ -136,9 +140,9 @@ class SessionFiles(QtCore.QObject):
         try:
             self.model.run(lambda progress: load_tensors(path),
                            lambda tensors: outcome.append(self.use_checkpoint(path, tensors, choose)),
-                           failed=lambda exc: outcome.append(self.import_failed(exc)), reading=path)
+                           failed=lambda exc: outcome.append(self.import_failed(exc, path)), reading=path)
         except InputError as exc:
-            return self.import_failed(exc)
+            return self.import_failed(exc, path)
         return outcome[0] if outcome else True
 
     def use_checkpoint(self, path: str, tensors: dict, choose=None) -> bool:
@@ -155,20 +159,36 @@ class SessionFiles(QtCore.QObject):
                        if k.startswith(prefix) and "." not in k[len(prefix):]}
             before = self.model.session.config.input_size
             try:
-                config = self.model.import_weights(weights).config
+                session = self.model.import_weights(weights)
             except InputError as exc:
                 raise exc.within(f"{path} ({prefix or 'no prefix'})") from None
+            config = session.config
             text = self.tr("Imported {0}; nonlinearity={1} is kept (a state dict does not record it)").format(
                 config.describe(), config.nonlinearity)
             if config.input_size != before:
                 text += self.tr("; the input's columns were fitted to input_size={0}").format(config.input_size)
-            self.model.events.message.emit(text)
+            self.announce_when_shown(session, text)
         except InputError as exc:
-            return self.import_failed(exc)
+            return self.import_failed(exc, path)
         return True
 
-    def import_failed(self, error: BaseException) -> bool:
-        self.complain(self.tr("Could not import the weights"), str(error))
+    def announce_when_shown(self, session, text: str) -> None:
+        """Say `text` once `session`'s trace is on show: its computation can still fail, or be cancelled."""
+        if self.model.session is session:
+            self.model.events.message.emit(text)
+        else:
+            self.announcing = (session, text)
+
+    def import_failed(self, error: BaseException, path: str) -> bool:
+        """Every reason an import failed, said of its file: out of memory and torch's own errors name none."""
+        if isinstance(error, InputError):
+            named = error.source is not None and error.source.startswith(printable(path))
+            text = str(error if named else error.within(path))
+        elif isinstance(error, MemoryError):
+            text = str(InputError(self.tr("not enough memory to read it"), path))
+        else:
+            text = str(InputError(f"{type(error).__name__}: {error}", path))
+        self.complain(self.tr("Could not import the weights"), text)
         return False
 
     def choose_prefix(self, prefixes: list[str]) -> str | None:
