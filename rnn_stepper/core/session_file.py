@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from typing import TYPE_CHECKING
 
 from .config import RNNConfig
@@ -84,25 +82,11 @@ def document_to_session(doc, source: str = "the session file") -> tuple[Session,
 
 
 def save_session(path: str, session: Session, cursor: dict | None = None) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`: a failed write leaves the old file."""
+    """Write the session whole or not at all: a failed write leaves the old file (see write_atomically)."""
+    from .writing import write_atomically
+
     text = json.dumps(session_to_document(session, cursor), allow_nan=False)
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=".rnnstep-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError(f"cannot write here ({exc.strerror}); choose another folder", path) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise InputError(f"could not save ({exc.strerror}); the previous file, if any, is unchanged", path) from None
+    write_atomically(path, text.encode("utf-8"))
 
 
 def load_session(path: str) -> tuple[Session, dict]:
