@@ -424,3 +424,197 @@ def test_typing_a_big_seed_draws_torchs_weights_and_a_seed_past_64_bits_is_refus
     box.editingFinished.emit()
     assert window.model.session.seed == 2**63 + 7 and box.text() == str(2**63 + 7)
     assert "seed must be between" in window.config_panel.error.text()
+
+
+# --- no work lost: two instances, bad autosaves, full disks, links and modes -------------------------------------
+
+def dirty_window(qtbot, hidden_size):
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    window = MainWindow(StepperModel())
+    qtbot.addWidget(window)
+    window.model.configure(hidden_size=hidden_size)
+    window.files.autosave(block=True)
+    return window
+
+
+def test_two_instances_keep_their_own_autosaves_and_a_killed_ones_is_offered(qtbot):
+    from instances import killed
+
+    from rnn_stepper.ui.session_files import autosave_path
+
+    dirty = dirty_window(qtbot, 4)
+    mine = autosave_path()
+    killed()  # from here on, windows are a second instance
+    clean = dirty_window(qtbot, 2)
+    clean.model.configure(hidden_size=2)
+    assert not clean.model.dirty or clean.model.session.config.hidden_size == 2
+    clean.files.autosave(block=True)  # a clean or dirty second instance never deletes the first one's file
+    assert mine.exists() and autosave_path() != mine
+    offered = []
+    assert clean.files.offer_restore(ask=lambda orphan: offered.append(orphan) or True)
+    assert offered == [mine] and clean.model.session.config.hidden_size == 4 and clean.model.dirty
+    assert not mine.exists() and autosave_path().exists()  # the restored work is now this instance's autosave
+    del dirty
+
+
+def test_two_killed_dirty_instances_are_both_offered_newest_first(qtbot):
+    from instances import killed
+
+    from rnn_stepper.ui.session_files import autosave_path
+
+    first = dirty_window(qtbot, 3)
+    older = autosave_path()
+    killed()
+    os.utime(older, (1, 1))
+    second = dirty_window(qtbot, 6)
+    newer = autosave_path()
+    killed()
+    fresh = dirty_window(qtbot, 2)
+    offered = []
+    assert not fresh.files.offer_restore(ask=lambda orphan: offered.append(orphan) and False)
+    assert offered == [newer, older] and not older.exists() and not newer.exists()  # declined: deleted
+    del first, second
+
+
+def test_an_instance_that_is_alive_is_never_offered(qtbot):
+    from rnn_stepper.ui.session_files import orphaned_autosaves
+
+    dirty_window(qtbot, 4)
+    assert orphaned_autosaves() == []  # the same process holds the lock: a second instance sees it alive
+
+
+@pytest.mark.parametrize("damage", ["huge integer", "trace fails"])
+def test_a_bad_autosave_is_explained_set_aside_and_never_offered_again(qtbot, monkeypatch, no_modal_dialogs,
+                                                                       damage):
+    from instances import killed
+
+    from rnn_stepper.ui.session_files import autosave_path, orphaned_autosaves
+
+    dirty_window(qtbot, 4)
+    orphan = autosave_path()
+    if damage == "huge integer":
+        orphan.write_text(orphan.read_text().replace('"input": [[[', '"input": [[[' + "9" * 400 + ", ", 1))
+    else:
+        import rnn_stepper.core.trace as trace_module
+
+        real = trace_module.compute_trace
+
+        def fails_on_the_restored(session, *args, **kwargs):
+            if session.config.hidden_size == 4:
+                raise RuntimeError("the kernel failed")
+            return real(session, *args, **kwargs)
+
+        monkeypatch.setattr(trace_module, "compute_trace", fails_on_the_restored)
+    killed()
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    model = StepperModel()
+    fresh = MainWindow(model)
+    qtbot.addWidget(fresh)
+    before = fresh.model.session
+    assert not fresh.files.offer_restore(ask=lambda path: True)
+    title, text = no_modal_dialogs[-1]
+    assert title == "Could not restore the session" and "set aside as" in text and "\n" not in text
+    assert fresh.model.session is before and not orphan.exists()
+    assert orphan.with_name("damaged-" + orphan.name).exists() and orphaned_autosaves() == []
+
+
+def test_the_crash_guard_is_installed_before_the_window_is_built(monkeypatch, capsys):
+    from PySide6 import QtWidgets
+
+    from rnn_stepper.ui import app
+
+    shown = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "critical", lambda *a: shown.append(a))
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("restoring went wrong")
+
+    monkeypatch.setattr(app, "open_window", fails)
+    assert app.run_window() == 1
+    assert shown and "restoring went wrong" in shown[-1][2]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def write_fails(monkeypatch, errno_=28):
+    """The disk fills up at the last moment: the fsync before the rename fails, as on a full or failing disk."""
+    import errno as errno_module
+
+    def fsync(fd):
+        raise OSError(errno_, os.strerror(errno_))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return errno_module
+
+
+@pytest.mark.parametrize("export", ["plot.png", "plot.svg", "trace.json", "trace.csv", "slide.png", "snippet.py"])
+def test_a_failed_export_keeps_the_previous_file_and_says_so(qtbot, tmp_path, monkeypatch, no_modal_dialogs,
+                                                             export):
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    window = MainWindow(StepperModel())
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    path = tmp_path / export
+    path.write_bytes(b"the previous export")
+    messages = []
+    window.model.events.message.connect(messages.append)
+    write_fails(monkeypatch)
+    do = {"plot": lambda: window.exports.plot(str(path)), "trace": lambda: window.exports.trace(str(path)),
+          "slide": lambda: window.exports.slide(str(path), (1280, 720)),
+          "snippet": lambda: window.exports.snippet(str(path))}[export.split(".")[0]]
+    assert not do()
+    assert path.read_bytes() == b"the previous export" and sorted(p.name for p in tmp_path.iterdir()) == [export]
+    assert "No space left on device" in no_modal_dialogs[-1][1] and not any(m.startswith("Exported") for m in
+                                                                             messages)
+    monkeypatch.undo()
+    assert do() and path.read_bytes() != b"the previous export"
+
+
+def test_a_failed_session_save_keeps_the_previous_file(tmp_path, monkeypatch):
+    from rnn_stepper.core.session_file import save_session
+
+    path = tmp_path / "s.rnnstep.json"
+    save_session(str(path), make_session())
+    before = path.read_bytes()
+    write_fails(monkeypatch, 5)
+    with pytest.raises(InputError, match=r"could not save \(Input/output error\)"):
+        save_session(str(path), make_session(seed=2))
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["s.rnnstep.json"]
+
+
+def test_saving_onto_a_symlink_writes_its_target_and_keeps_the_link_and_the_mode(tmp_path):
+    from rnn_stepper.core.session_file import save_session
+
+    real = tmp_path / "shared" / "lecture.rnnstep.json"
+    real.parent.mkdir()
+    save_session(str(real), make_session())
+    os.chmod(real, 0o664)
+    link = tmp_path / "link.rnnstep.json"
+    link.symlink_to(real)
+    save_session(str(link), make_session(seed=7))
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert load_session(str(real))[0].seed == 7
+    assert oct(os.stat(real).st_mode & 0o777) == oct(0o664)
+    assert sorted(p.name for p in real.parent.iterdir()) == ["lecture.rnnstep.json"]
+
+
+def test_a_new_file_gets_the_usual_mode_not_0600(tmp_path):
+    from rnn_stepper.core.writing import _umask, write_atomically
+
+    write_atomically(str(tmp_path / "new.txt"), b"x")
+    assert os.stat(tmp_path / "new.txt").st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def test_trace_csv_onto_a_full_device_is_one_line_and_status_2():
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "rnn_stepper", "trace", "--format", "csv", "--sequence",
+                               ";".join(["1,2,3,4,5"] * 5000)], stdout=full, stderr=subprocess.PIPE, text=True,
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": ROOT})
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "No space left" in done.stderr, done.stderr
