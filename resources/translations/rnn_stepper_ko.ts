@@ -4,37 +4,37 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="392"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="401"/>
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="394"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="403"/>
         <source>● by hand, — nn.RNN</source>
         <translation>● 수동 계산, — nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="394"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="403"/>
         <source>pale line by hand, dark line nn.RNN</source>
         <translation>옅은 선: 수동 계산, 진한 선: nn.RNN</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="398"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="407"/>
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="404"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="413"/>
         <source>|by hand − nn.RNN| per step (log scale)</source>
         <translation>스텝별 |수동 − nn.RNN| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="424"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="433"/>
         <source>Step to compare with nn.RNN</source>
         <translation>스텝을 진행하면 nn.RNN과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="426"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="435"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -42,84 +42,84 @@
 <context>
     <name>ConfigPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="33"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="62"/>
         <source>Features per timestep (nn.RNN&apos;s input_size)</source>
         <translation>타임 스텝당 특성 수 (nn.RNN의 input_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="34"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="63"/>
         <source>Hidden units (hidden_size)</source>
         <translation>은닉 유닛 수 (hidden_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="35"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="64"/>
         <source>Stacked layers; layer l reads layer l-1&apos;s outputs</source>
         <translation>쌓은 층 수. l층은 l-1층의 출력을 입력으로 받습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="37"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="66"/>
         <source>bias (b_ih, b_hh)</source>
         <translation>편향 (b_ih, b_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="38"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="67"/>
         <source>bidirectional</source>
         <translation>양방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="39"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="68"/>
         <source>batch_first</source>
         <translation>batch_first</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="40"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="69"/>
         <source>torch.manual_seed before nn.RNN draws its weights</source>
         <translation>nn.RNN이 가중치를 뽑기 전에 호출하는 torch.manual_seed</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="48"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="77"/>
         <source>kernel: PyTorch&apos;s own order of operations, bitwise equal to nn.RNN
 textbook: the notebook&apos;s (x W_ih^T + b_ih) + h W_hh^T + b_hh, a few ulps off</source>
         <translation>kernel: PyTorch 자체의 연산 순서로, nn.RNN과 비트 단위로 같습니다
 textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, 몇 ulp 차이가 납니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="50"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="79"/>
         <source>bias=False drops b_ih and b_hh</source>
         <translation>bias=False이면 b_ih와 b_hh가 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="51"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="80"/>
         <source>Add a reverse cell per layer that walks t = T-1 … 0</source>
         <translation>층마다 t = T-1 … 0 순서로 도는 역방향 셀을 추가합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="52"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="81"/>
         <source>Input laid out (batch, T, features) instead of (T, batch, …)</source>
         <translation>입력을 (T, 배치, …) 대신 (배치, T, 특성) 모양으로 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="54"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="83"/>
         <source>seed</source>
         <translation>시드</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="55"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="84"/>
         <source>order</source>
         <translation>연산 순서</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="72"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="101"/>
         <source>dropout is left out: it only acts in training mode, and the stepper evaluates nn.RNN in eval mode.</source>
         <translation>dropout은 학습 모드에서만 작동하므로 뺐습니다. 이 프로그램은 nn.RNN을 평가 모드로 실행합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="108"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="137"/>
         <source>input_size {0} → {1}: the input&apos;s columns were cut, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 잘라 냈고 가중치를 새로 뽑았습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="110"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="139"/>
         <source>input_size {0} → {1}: the input&apos;s columns were padded with zeros, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 0으로 채웠고 가중치를 새로 뽑았습니다</translation>
     </message>
@@ -146,7 +146,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 작업 중이던 세션은 그대로 남아 있으니 계속하거나 저장할 수 있습니다. {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/crash.py" line="52"/>
+        <location filename="../../rnn_stepper/ui/crash.py" line="55"/>
         <source>Unexpected error</source>
         <translation>예상하지 못한 오류</translation>
     </message>
@@ -154,62 +154,62 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>Exports</name>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="83"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="92"/>
         <source>Step first: there is no equation on show yet.</source>
         <translation>먼저 스텝을 진행하세요. 아직 표시된 식이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="87"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="96"/>
         <source>Copied the equation as LaTeX.</source>
         <translation>식을 LaTeX로 복사했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="94"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="103"/>
         <source>Could not write {0}: {1}</source>
         <translation>{0}을(를) 쓸 수 없습니다: {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="96"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="105"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="98"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="107"/>
         <source>Exported {0}</source>
         <translation>{0}(으)로 내보냈습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="108"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="117"/>
         <source>Export the comparison plot</source>
         <translation>비교 그래프 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="113"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="122"/>
         <source>Export the trace</source>
         <translation>트레이스 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="119"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="128"/>
         <source>Slide size</source>
         <translation>슬라이드 크기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="119"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="128"/>
         <source>Size:</source>
         <translation>크기:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="123"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="132"/>
         <source>Export a slide</source>
         <translation>슬라이드 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="128"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="137"/>
         <source>Export a Python snippet</source>
         <translation>파이썬 코드 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="128"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="137"/>
         <source>Python (*.py)</source>
         <translation>파이썬 (*.py)</translation>
     </message>
@@ -217,87 +217,87 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>InputEditor</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="205"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="234"/>
         <source>Double-click a cell to type a number</source>
         <translation>셀을 두 번 클릭해 숫자를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="236"/>
         <source>Add row</source>
         <translation>행 추가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="208"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="237"/>
         <source>Append a timestep (zeros)</source>
         <translation>타임 스텝을 끝에 추가합니다 (0으로 채움)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="210"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="239"/>
         <source>Remove row</source>
         <translation>행 삭제</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="211"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="240"/>
         <source>Remove the selected timestep (or the last)</source>
         <translation>선택한 타임 스텝(없으면 마지막)을 삭제합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="214"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="243"/>
         <source>Notebook ramp: 1s, 2s, 3s …</source>
         <translation>노트북 예제: 1, 2, 3 …</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="215"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="244"/>
         <source>Sine wave</source>
         <translation>사인파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="216"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="245"/>
         <source>Random normal</source>
         <translation>정규분포 난수</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="217"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="246"/>
         <source>One-hot characters of a word</source>
         <translation>단어의 글자를 원-핫 인코딩</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="218"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="247"/>
         <source>Fill the table with an example sequence</source>
         <translation>예제 시퀀스로 표를 채웁니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="220"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="249"/>
         <source>The word to spell one character per timestep</source>
         <translation>타임 스텝마다 한 글자씩 넣을 단어</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="222"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="251"/>
         <source>Fill</source>
         <translation>채우기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="252"/>
         <source>Replace the input with the chosen example</source>
         <translation>입력을 선택한 예제로 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="245"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="274"/>
         <source> (and {0} more)</source>
         <translation> (외 {0}개)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="255"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="284"/>
         <source>A sequence needs at least one timestep.</source>
         <translation>시퀀스에는 타임 스텝이 하나 이상 있어야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="276"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="305"/>
         <source>Type a word to spell, e.g. hello.</source>
         <translation>단어를 입력하세요. 예: hello</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="282"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="311"/>
         <source>One-hot &apos;{0}&apos;: columns are {1}</source>
         <translation>원-핫 &apos;{0}&apos;: 열은 {1}</translation>
     </message>
@@ -572,13 +572,13 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="456"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="456"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
@@ -613,32 +613,32 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="443"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="444"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="446"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="449"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="456"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="458"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="459"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -646,32 +646,32 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
         <source>h_t (units × t)</source>
         <translation>h_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="492"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="503"/>
         <source>spectral radius ρ(W_hh): none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 ρ(W_hh): 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="500"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="511"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="502"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="513"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="503"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="514"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="494"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="505"/>
         <source>spectral radius ρ(W_hh) = {0:.3f}, {1}</source>
         <translation>스펙트럼 반경 ρ(W_hh) = {0:.3f}, {1}</translation>
     </message>
@@ -679,7 +679,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequenceTable</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="173"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="202"/>
         <source>t={0}, column {1}: {2}</source>
         <translation>t={0}, {1}열: {2}</translation>
     </message>
@@ -687,117 +687,137 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SessionFiles</name>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="67"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="157"/>
         <source>Could not open the session</source>
         <translation>세션을 열 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="87"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="190"/>
         <source>Could not save the session</source>
         <translation>세션을 저장할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="93"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="196"/>
         <source>Saved {0}</source>
         <translation>{0}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="101"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="204"/>
         <source>Save session</source>
         <translation>세션 저장</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="102"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="205"/>
         <source>RNN Stepper sessions (*{0})</source>
         <translation>RNN Stepper 세션 (*{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="109"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="212"/>
         <source>Open session</source>
         <translation>세션 열기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="110"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="213"/>
         <source>RNN Stepper sessions (*{0});;JSON (*.json)</source>
         <translation>RNN Stepper 세션 (*{0});;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="123"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="226"/>
         <source>Import nn.RNN weights</source>
         <translation>nn.RNN 가중치 가져오기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="124"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="227"/>
         <source>PyTorch checkpoints (*.pt *.pth *.safetensors)</source>
         <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="161"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="265"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="164"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="268"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="171"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="287"/>
+        <source>not enough memory to read it</source>
+        <translation>읽을 메모리가 부족합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="290"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="175"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="294"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="177"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="296"/>
         <source>Which RNN?</source>
         <translation>어떤 RNN인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="177"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="296"/>
         <source>This checkpoint holds several nn.RNN parameter sets:</source>
         <translation>이 체크포인트에는 nn.RNN 매개변수 묶음이 여러 개 있습니다:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="326"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="208"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="327"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="234"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="353"/>
         <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
         <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="253"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="372"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="267"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="393"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="268"/>
-        <source>RNN Stepper did not close normally last time. Restore the session it was showing?</source>
-        <translation>RNN Stepper가 지난번에 정상적으로 종료되지 않았습니다. 그때 보던 세션을 복원할까요?</translation>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="394"/>
+        <source>RNN Stepper did not close normally. Restore the unsaved session it autosaved at {0}?</source>
+        <translation>RNN Stepper가 정상적으로 종료되지 않았습니다. {0}에 자동 저장된, 저장하지 않은 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="276"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="424"/>
+        <source>It was set aside as {0} and will not be offered again.</source>
+        <translation>이 파일은 {0}(으)로 옮겨 두었으며 다시 묻지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="427"/>
+        <source>It could not be set aside, so it was deleted.</source>
+        <translation>파일을 옮겨 둘 수 없어 삭제했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="430"/>
+        <source>The session autosaved before the crash could not be restored: {0}. {1}</source>
+        <translation>비정상 종료 전에 자동 저장된 세션을 복원하지 못했습니다: {0}. {1}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="429"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="173"/>
         <source>Restored the session from before the crash (not yet saved).</source>
         <translation>비정상 종료 전의 세션을 복원했습니다 (아직 저장되지 않음).</translation>
     </message>
@@ -810,82 +830,82 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="224"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="224"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="224"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="226"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="225"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="227"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="226"/>
         <source>Each click on Step runs one pass of the notebook&apos;s loop: input projection, recurrent term, their sum, then {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>스텝을 누를 때마다 노트북 반복문이 한 번 돕니다: 입력 투영, 순환 항, 그 합, 그리고 {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="231"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="230"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 4단계 중 {4}단계: {5}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="258"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="267"/>
         <source>input projection</source>
         <translation>입력 투영</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="258"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="267"/>
         <source>recurrent term</source>
         <translation>순환 항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="259"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="268"/>
         <source>pre-activation</source>
         <translation>활성화 전 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="259"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="268"/>
         <source>new hidden state</source>
         <translation>새 은닉 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="290"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="299"/>
         <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space. It needs no earlier state, so PyTorch&apos;s kernel computes it for all timesteps in one matrix product before the loop.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 이전 상태가 필요 없으므로 PyTorch 커널은 반복문 전에 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="293"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="302"/>
         <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space, one timestep at a time, as the notebook&apos;s loop does.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 노트북 반복문처럼 타임 스텝마다 하나씩 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="296"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="305"/>
         <source>Recurrent term: W_hh carries the previous hidden state forward — the network&apos;s memory. At the first step the previous state is h0 (zeros unless given).</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 이어 받습니다 — 네트워크의 기억입니다. 첫 스텝의 이전 상태는 h0입니다 (주지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="299"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="308"/>
         <source>Pre-activation: the sum mixes what the input says now with what the state remembers.</source>
         <translation>활성화 전 값: 지금 입력이 말하는 것과 상태가 기억하는 것을 더합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="301"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="310"/>
         <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step&apos;s output and the memory for the next.</source>
         <translation>비선형 함수가 합을 (-1, 1) 안으로 눌러 담습니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="303"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="312"/>
         <source>ReLU keeps the positive part of the sum: the new hidden state is this step&apos;s output and the memory for the next. Nothing bounds it from above.</source>
         <translation>ReLU는 합의 양수 부분만 남깁니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다. 위쪽 한계는 없습니다.</translation>
     </message>
