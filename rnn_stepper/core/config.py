@@ -52,7 +52,7 @@ class RNNConfig:
             raise InputError(f"nonlinearity must be 'tanh' or 'relu', got {self.nonlinearity!r}")
         if self.dtype not in DTYPES:
             raise InputError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
-        if not 0.0 <= float(self.dropout) <= 1.0:
+        if not 0 <= self.dropout <= 1:  # compared as given: float() of a 400-digit int overflows
             raise InputError(f"dropout must be between 0 and 1, got {self.dropout!r}")
 
     @property
@@ -126,12 +126,13 @@ def cell_suffix(layer: int, direction: int) -> str:
 def estimated_bytes(config: RNNConfig, seq_len: int, batch: int) -> int:
     """What a trace of this size holds at once: parameters twice (the manual pass and `nn.RNN`), and for every
     cell its input, four phases, h_prev and the reference hidden state, each (T, B, ·)."""
+    # In closed form, not by walking the cells: a session file can say num_layers = 10**300.
     item = DTYPES[config.dtype]
-    params = sum(_prod(shape) for shape in config.parameter_shapes().values())
-    per_cell = sum(
-        seq_len * batch * (config.layer_input_size(layer) + 6 * config.hidden_size) for layer, _ in config.cells()
-    )
-    output = seq_len * batch * config.hidden_size * config.num_directions
+    H, D, L = config.hidden_size, config.num_directions, config.num_layers
+    bias = 2 * H if config.bias else 0
+    params = D * (H * config.input_size + H * H + bias) + (L - 1) * D * (H * D * H + H * H + bias)
+    per_cell = D * seq_len * batch * ((config.input_size + 6 * H) + (L - 1) * (D * H + 6 * H))
+    output = seq_len * batch * H * D
     return item * (2 * params + per_cell + 2 * output)
 
 
@@ -163,6 +164,8 @@ def check_fits_in_memory(config: RNNConfig, seq_len: int, batch: int) -> None:
 
 
 def format_bytes(n: int) -> str:
+    if n >= 1024**6:  # an estimate from absurd sizes (a session file can say hidden_size = 10**300)
+        return "more than 1,024 PiB"
     for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
         if n < 1024 or unit == "PiB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

@@ -39,8 +39,8 @@ class Session:
             raise InputError(f"order must be 'kernel' or 'textbook', got {self.order!r}")
         if self.seed is not None:
             check_seed(self.seed)
+        check_inputs(self.config, self.inputs)  # first: its memory estimate refuses absurd sizes in closed form
         check_weights(self.config, self.weights)
-        check_inputs(self.config, self.inputs)
         if self.h0 is not None:
             check_h0(self.config, self.inputs, self.h0)
 
