@@ -104,10 +104,15 @@ def as_tensor(value, what: str, dtype: torch.dtype, hint: str = "") -> torch.Ten
             raise TypeError(f"{what} is a numpy array of {value.dtype}; give numbers (float or int){hint}")
         return torch.from_numpy(np.array(value, dtype=np.float64)).to(dtype)
     if isinstance(value, (list, tuple)):
-        array = rectangular(list(value) if isinstance(value, tuple) else value, what)  # InputError: a ValueError
+        array = rectangular(as_lists(value), what)  # InputError: a ValueError
         return torch.from_numpy(array).to(dtype)
     raise TypeError(f"{what} must be a torch.Tensor, a numpy array or nested lists of numbers, got "
                     f"{type(value).__name__}")
+
+
+def as_lists(value):
+    """Nested tuples as nested lists: the file loaders' checks read lists, and Python users write either."""
+    return [as_lists(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
 def make_session(module, x, h0=None, order: str = "kernel") -> tuple[Session, str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import warnings
 
 import numpy as np
 
@@ -35,6 +37,19 @@ def whole_number(minimum: int):
 positive_int = whole_number(1)
 
 
+def seed_number(text: str) -> int:
+    """An argparse type: any seed torch.manual_seed accepts (a 64-bit whole number, signed or not)."""
+    from .core.config import SEED_MAX, SEED_MIN
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+    if not SEED_MIN <= value <= SEED_MAX:
+        raise argparse.ArgumentTypeError("must be between -2**63 and 2**64 - 1, what torch.manual_seed accepts")
+    return value
+
+
 def add_session_options(parser: argparse.ArgumentParser) -> None:
     """The options that decide the numbers; the window takes them too."""
     model = parser.add_argument_group("model (defaults: the notebook's nn.RNN(5, 2, batch_first=True))")
@@ -50,7 +65,7 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--dropout", type=float, default=0.0, metavar="P",
                        help="accepted like nn.RNN's, but dropout only acts in training mode and the stepper "
                             "evaluates in eval mode, so it changes nothing")
-    model.add_argument("--seed", type=int, default=1, help="torch.manual_seed before nn.RNN draws its weights "
+    model.add_argument("--seed", type=seed_number, default=1, help="torch.manual_seed before nn.RNN draws its weights "
                                                            "(default 1, as the notebook)")
     model.add_argument("--dtype", choices=("float32", "float64"),
                        help="default float32 (float64 when --weights holds float64)")
@@ -116,7 +131,7 @@ def session_from_args(args):
     notebook's defaults; a size given that contradicts a file is an error naming both."""
     import torch
 
-    from .core.config import RNNConfig, infer_config
+    from .core.config import RNNConfig, check_fits_in_memory, infer_config
     from .core.errors import InputError
     from .core.files import load_array, load_state_dict, load_tensors, only_rnn, parse_sequence
     from .core.session import as_tensor, check_inputs, check_weights, make_session
@@ -144,6 +159,7 @@ def session_from_args(args):
             stored = weights["weight_ih_l0"].dtype
             config = infer_config(weights, dtype=args.dtype or ("float64" if stored == torch.float64 else "float32"),
                                   **fixed)
+            check_fits_in_memory(config, 1, 1)  # the weights' own size, said of the weights file
             for name, value in given.items():
                 if value is not None and value != getattr(config, name):
                     option = "--no-bias" if name == "bias" else "--" + name.replace("_", "-")
@@ -262,13 +278,24 @@ def run_trace(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .core.errors import InputError
-
     parser = build_parser()
     args = parser.parse_args(argv)
+    with warnings.catch_warnings():
+        if not sys.warnoptions:  # torch's warnings take several lines each; an error is one line, and says enough
+            warnings.simplefilter("ignore")
+        return _run(args)
+
+
+def _run(args) -> int:
+    from .core.errors import InputError
+
     try:
         if args.command == "trace":
-            return run_trace(args)
+            if sys.stdout is None:  # started with standard output closed (`>&-`)
+                raise InputError("standard output is closed; send the trace somewhere, e.g. > trace.txt")
+            status = run_trace(args)
+            sys.stdout.flush()  # a full disk shows here, while it can still be reported, not at exit
+            return status
         from .ui.app import run_window
 
         # With no session option the window builds the notebook's session itself, after its first frame: the
@@ -282,8 +309,24 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print(f"{PROG}: error: out of memory; use a smaller model or a shorter sequence", file=sys.stderr)
         return 2
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader (`| head`) has all it wanted
+        _discard_stdout()
         return 0
+    except OSError as exc:  # writing the output: files that are read report their errors as InputError
+        _discard_stdout()
+        print(f"{PROG}: error: could not write the output ({exc.strerror or exc}); what was written is incomplete",
+              file=sys.stderr)
+        return 2
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's own flush at exit cannot fail a second time
+    and print a traceback (as Python's documentation on SIGPIPE advises)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

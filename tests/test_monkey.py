@@ -12,6 +12,7 @@ from PySide6 import QtWidgets
 
 from rnn_stepper.core import compute_trace
 from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.editors import SeedBox
 from rnn_stepper.ui.main_window import MainWindow
 from rnn_stepper.ui.session_files import example_sessions
 from rnn_stepper.ui.style import vector_text
@@ -22,7 +23,7 @@ TEXTS = ["0.5", "-1.25", "1e-3", "", "abc", "nan", "NaN", "inf", "-inf", "1e308"
 CONFIG_VALUES = {
     "input_size": [1, 2, 3, 5, 7, 32], "hidden_size": [1, 2, 3, 4, 16, 48], "num_layers": [1, 2, 3],
     "nonlinearity": ["tanh", "relu"], "bias": [True, False], "bidirectional": [True, False],
-    "batch_first": [True, False], "seed": [0, 1, 2, 2**31 - 1], "dtype": ["float32", "float64"],
+    "batch_first": [True, False], "seed": [0, 1, 2, 2**31 - 1, 2**31, 2**64 - 1, -1], "dtype": ["float32", "float64"],
     "order": ["kernel", "textbook"],
 }
 
@@ -82,7 +83,7 @@ def test_thousands_of_random_actions_never_break_the_window(qtbot, tmp_path, mon
             key = rng.choice(list(CONFIG_VALUES))
             widget = window.config_panel.fields[key]
             value = rng.choice(CONFIG_VALUES[key])
-            if isinstance(widget, QtWidgets.QSpinBox):
+            if isinstance(widget, (QtWidgets.QSpinBox, SeedBox)):
                 widget.setValue(value)
             elif isinstance(widget, QtWidgets.QComboBox):
                 widget.setCurrentText(value)

@@ -99,7 +99,7 @@ def test_killing_the_process_loses_at_most_the_last_seconds(tmp_path):
     assert result.returncode == -9  # killed, no chance to clean up
     interval_ms = int(result.stdout.split()[0])
     assert interval_ms <= 5000
-    [autosave] = (tmp_path / "data").rglob("autosave.rnnstep.json")
+    [autosave] = (tmp_path / "data").rglob("autosave-*.rnnstep.json")
     session, cursor = load_session(str(autosave))
     assert session.config.hidden_size == 7 and cursor["position"] == 4
 

@@ -10,6 +10,8 @@ from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.main_window import MainWindow
 from rnn_stepper.ui.session_files import SessionFiles, autosave_path, example_sessions
 
+from instances import killed
+
 
 @pytest.fixture
 def window(qtbot):
@@ -73,10 +75,10 @@ def test_autosave_then_restore_after_a_crash(qtbot, window):
     window.files.autosave(block=True)
     assert autosave_path().exists()
     assert load_session(str(autosave_path()))[0].config.hidden_size == 4
-    # The process dies here; the next start finds the autosave and offers it.
+    killed()  # the process dies here; the next start finds the autosave and offers it
     fresh = MainWindow(StepperModel())
     qtbot.addWidget(fresh)
-    assert fresh.files.offer_restore(ask=lambda: True)
+    assert fresh.files.offer_restore(ask=lambda orphan: True)
     assert fresh.model.session.config.hidden_size == 4 and fresh.model.position == 4
     assert fresh.model.dirty  # restored work is not saved anywhere yet
 
@@ -118,7 +120,7 @@ def test_a_clean_close_leaves_nothing_to_restore(window):
     window.files.autosave(block=True)
     window.close()
     assert not autosave_path().exists()
-    assert not MainWindow(StepperModel()).files.offer_restore(ask=lambda: pytest.fail("nothing to offer"))
+    assert not MainWindow(StepperModel()).files.offer_restore(ask=lambda orphan: pytest.fail("nothing to offer"))
 
 
 def test_saving_to_a_read_only_place_says_so(window, tmp_path, no_modal_dialogs):

@@ -42,84 +42,84 @@
 <context>
     <name>ConfigPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="33"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="62"/>
         <source>Features per timestep (nn.RNN&apos;s input_size)</source>
         <translation>타임 스텝당 특성 수 (nn.RNN의 input_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="34"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="63"/>
         <source>Hidden units (hidden_size)</source>
         <translation>은닉 유닛 수 (hidden_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="35"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="64"/>
         <source>Stacked layers; layer l reads layer l-1&apos;s outputs</source>
         <translation>쌓은 층 수. l층은 l-1층의 출력을 입력으로 받습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="37"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="66"/>
         <source>bias (b_ih, b_hh)</source>
         <translation>편향 (b_ih, b_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="38"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="67"/>
         <source>bidirectional</source>
         <translation>양방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="39"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="68"/>
         <source>batch_first</source>
         <translation>batch_first</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="40"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="69"/>
         <source>torch.manual_seed before nn.RNN draws its weights</source>
         <translation>nn.RNN이 가중치를 뽑기 전에 호출하는 torch.manual_seed</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="48"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="77"/>
         <source>kernel: PyTorch&apos;s own order of operations, bitwise equal to nn.RNN on any CPU
 textbook: the notebook&apos;s (x W_ih^T + b_ih) + h W_hh^T + b_hh; how far it lands from nn.RNN is measured on this machine</source>
         <translation>kernel: PyTorch 자체의 연산 순서로, 어느 CPU에서나 nn.RNN과 비트 단위로 같습니다
 textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, nn.RNN과의 차이는 이 컴퓨터에서 측정합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="51"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="80"/>
         <source>bias=False drops b_ih and b_hh</source>
         <translation>bias=False이면 b_ih와 b_hh가 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="52"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="81"/>
         <source>Add a reverse cell per layer that walks t = T-1 … 0</source>
         <translation>층마다 t = T-1 … 0 순서로 도는 역방향 셀을 추가합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="53"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="82"/>
         <source>Input laid out (batch, T, features) instead of (T, batch, …)</source>
         <translation>입력을 (T, 배치, …) 대신 (배치, T, 특성) 모양으로 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="55"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="84"/>
         <source>seed</source>
         <translation>시드</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="56"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="85"/>
         <source>order</source>
         <translation>연산 순서</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="73"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="102"/>
         <source>dropout is left out: it only acts in training mode, and the stepper evaluates nn.RNN in eval mode.</source>
         <translation>dropout은 학습 모드에서만 작동하므로 뺐습니다. 이 프로그램은 nn.RNN을 평가 모드로 실행합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="109"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="138"/>
         <source>input_size {0} → {1}: the input&apos;s columns were cut, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 잘라 냈고 가중치를 새로 뽑았습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="111"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="140"/>
         <source>input_size {0} → {1}: the input&apos;s columns were padded with zeros, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 0으로 채웠고 가중치를 새로 뽑았습니다</translation>
     </message>
@@ -146,7 +146,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 작업 중이던 세션은 그대로 남아 있으니 계속하거나 저장할 수 있습니다. {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/crash.py" line="52"/>
+        <location filename="../../rnn_stepper/ui/crash.py" line="55"/>
         <source>Unexpected error</source>
         <translation>예상하지 못한 오류</translation>
     </message>
@@ -154,62 +154,62 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>Exports</name>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="83"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="92"/>
         <source>Step first: there is no equation on show yet.</source>
         <translation>먼저 스텝을 진행하세요. 아직 표시된 식이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="87"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="96"/>
         <source>Copied the equation as LaTeX.</source>
         <translation>식을 LaTeX로 복사했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="94"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="103"/>
         <source>Could not write {0}: {1}</source>
         <translation>{0}을(를) 쓸 수 없습니다: {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="96"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="105"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="98"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="107"/>
         <source>Exported {0}</source>
         <translation>{0}(으)로 내보냈습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="108"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="117"/>
         <source>Export the comparison plot</source>
         <translation>비교 그래프 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="113"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="122"/>
         <source>Export the trace</source>
         <translation>트레이스 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="119"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="128"/>
         <source>Slide size</source>
         <translation>슬라이드 크기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="119"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="128"/>
         <source>Size:</source>
         <translation>크기:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="123"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="132"/>
         <source>Export a slide</source>
         <translation>슬라이드 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="128"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="137"/>
         <source>Export a Python snippet</source>
         <translation>파이썬 코드 내보내기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/exports.py" line="128"/>
+        <location filename="../../rnn_stepper/ui/exports.py" line="137"/>
         <source>Python (*.py)</source>
         <translation>파이썬 (*.py)</translation>
     </message>
@@ -217,87 +217,87 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>InputEditor</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="206"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="235"/>
         <source>Double-click a cell to type a number</source>
         <translation>셀을 두 번 클릭해 숫자를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="208"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="237"/>
         <source>Add row</source>
         <translation>행 추가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="209"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="238"/>
         <source>Append a timestep (zeros)</source>
         <translation>타임 스텝을 끝에 추가합니다 (0으로 채움)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="211"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="240"/>
         <source>Remove row</source>
         <translation>행 삭제</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="212"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="241"/>
         <source>Remove the selected timestep (or the last)</source>
         <translation>선택한 타임 스텝(없으면 마지막)을 삭제합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="215"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="244"/>
         <source>Notebook ramp: 1s, 2s, 3s …</source>
         <translation>노트북 예제: 1, 2, 3 …</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="216"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="245"/>
         <source>Sine wave</source>
         <translation>사인파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="217"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="246"/>
         <source>Random normal</source>
         <translation>정규분포 난수</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="218"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="247"/>
         <source>One-hot characters of a word</source>
         <translation>단어의 글자를 원-핫 인코딩</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="219"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="248"/>
         <source>Fill the table with an example sequence</source>
         <translation>예제 시퀀스로 표를 채웁니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="221"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="250"/>
         <source>The word to spell one character per timestep</source>
         <translation>타임 스텝마다 한 글자씩 넣을 단어</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="252"/>
         <source>Fill</source>
         <translation>채우기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="224"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="253"/>
         <source>Replace the input with the chosen example</source>
         <translation>입력을 선택한 예제로 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="246"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="275"/>
         <source> (and {0} more)</source>
         <translation> (외 {0}개)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="256"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="285"/>
         <source>A sequence needs at least one timestep.</source>
         <translation>시퀀스에는 타임 스텝이 하나 이상 있어야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="277"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="306"/>
         <source>Type a word to spell, e.g. hello.</source>
         <translation>단어를 입력하세요. 예: hello</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="312"/>
         <source>One-hot &apos;{0}&apos;: columns are {1}</source>
         <translation>원-핫 &apos;{0}&apos;: 열은 {1}</translation>
     </message>
@@ -714,7 +714,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequenceTable</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="174"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="203"/>
         <source>t={0}, column {1}: {2}</source>
         <translation>t={0}, {1}열: {2}</translation>
     </message>
@@ -722,122 +722,142 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SessionFiles</name>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="67"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="157"/>
         <source>Could not open the session</source>
         <translation>세션을 열 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="87"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="190"/>
         <source>Could not save the session</source>
         <translation>세션을 저장할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="93"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="196"/>
         <source>Saved {0}</source>
         <translation>{0}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="101"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="204"/>
         <source>Save session</source>
         <translation>세션 저장</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="102"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="205"/>
         <source>RNN Stepper sessions (*{0})</source>
         <translation>RNN Stepper 세션 (*{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="109"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="212"/>
         <source>Open session</source>
         <translation>세션 열기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="110"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="213"/>
         <source>RNN Stepper sessions (*{0});;JSON (*.json)</source>
         <translation>RNN Stepper 세션 (*{0});;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="123"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="226"/>
         <source>Import nn.RNN weights</source>
         <translation>nn.RNN 가중치 가져오기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="124"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="227"/>
         <source>PyTorch checkpoints (*.pt *.pth *.safetensors)</source>
         <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="160"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="264"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="163"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="267"/>
         <source>The only nn.RNN in the file sits under &apos;{0}&apos;. </source>
         <translation>파일에 하나뿐인 nn.RNN은 &apos;{0}&apos; 아래에 있습니다. </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="165"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="269"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="172"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="288"/>
+        <source>not enough memory to read it</source>
+        <translation>읽을 메모리가 부족합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="291"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="176"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="295"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="178"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="297"/>
         <source>Which RNN?</source>
         <translation>어떤 RNN인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="178"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="297"/>
         <source>This checkpoint holds several nn.RNN parameter sets:</source>
         <translation>이 체크포인트에는 nn.RNN 매개변수 묶음이 여러 개 있습니다:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="208"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="327"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="209"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="328"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="235"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="354"/>
         <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
         <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="254"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="373"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="268"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="394"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="269"/>
-        <source>RNN Stepper did not close normally last time. Restore the session it was showing?</source>
-        <translation>RNN Stepper가 지난번에 정상적으로 종료되지 않았습니다. 그때 보던 세션을 복원할까요?</translation>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="395"/>
+        <source>RNN Stepper did not close normally. Restore the unsaved session it autosaved at {0}?</source>
+        <translation>RNN Stepper가 정상적으로 종료되지 않았습니다. {0}에 자동 저장된, 저장하지 않은 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="277"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="425"/>
+        <source>It was set aside as {0} and will not be offered again.</source>
+        <translation>이 파일은 {0}(으)로 옮겨 두었으며 다시 묻지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="428"/>
+        <source>It could not be set aside, so it was deleted.</source>
+        <translation>파일을 옮겨 둘 수 없어 삭제했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="431"/>
+        <source>The session autosaved before the crash could not be restored: {0}. {1}</source>
+        <translation>비정상 종료 전에 자동 저장된 세션을 복원하지 못했습니다: {0}. {1}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="430"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="280"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="173"/>
         <source>Restored the session from before the crash (not yet saved).</source>
         <translation>비정상 종료 전의 세션을 복원했습니다 (아직 저장되지 않음).</translation>
     </message>

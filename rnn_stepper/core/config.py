@@ -13,6 +13,8 @@ from .errors import InputError
 
 NONLINEARITIES = ("tanh", "relu")
 DTYPES = {"float32": 4, "float64": 8}  # bytes per element
+# What torch.manual_seed takes: a 64-bit seed, signed or not (a negative seed is taken modulo 2**64).
+SEED_MIN, SEED_MAX = -(1 << 63), (1 << 64) - 1
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,16 @@ class RNNConfig:
                 raise InputError(f"{name} must be a whole number, got {value!r}")
             if value < 1:
                 raise InputError(f"{name} must be at least 1, got {value}")
+        for name in ("bias", "batch_first", "bidirectional"):  # "false" is a true string: refused, not guessed
+            if not isinstance(getattr(self, name), bool):
+                raise InputError(f"{name} must be true or false, got {getattr(self, name)!r}")
+        if isinstance(self.dropout, bool) or not isinstance(self.dropout, (int, float)):
+            raise InputError(f"dropout must be a number between 0 and 1, got {self.dropout!r}")
         if self.nonlinearity not in NONLINEARITIES:
             raise InputError(f"nonlinearity must be 'tanh' or 'relu', got {self.nonlinearity!r}")
         if self.dtype not in DTYPES:
             raise InputError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
-        if not 0.0 <= float(self.dropout) <= 1.0:
+        if not 0 <= self.dropout <= 1:  # compared as given: float() of a 400-digit int overflows
             raise InputError(f"dropout must be between 0 and 1, got {self.dropout!r}")
 
     @property
@@ -127,13 +134,14 @@ def estimated_bytes(config: RNNConfig, seq_len: int, batch: int) -> int:
     cell its input, four phases, h_prev and the reference hidden state, each (T, B, ·); the output twice; and
     nn.RNN's per-step tensors of one cell before it stacks them (it runs one cell at a time). Writing the trace
     out (text, JSON, CSV) streams a block of steps at a time and adds no more than that."""
+    # In closed form, not by walking the cells: a session file can say num_layers = 10**300.
     item = DTYPES[config.dtype]
-    params = sum(_prod(shape) for shape in config.parameter_shapes().values())
-    per_cell = sum(
-        seq_len * batch * (config.layer_input_size(layer) + 6 * config.hidden_size) for layer, _ in config.cells()
-    )
-    output = seq_len * batch * config.hidden_size * config.num_directions
-    kernel_steps = seq_len * (PER_STEP_BYTES + item * batch * config.hidden_size)
+    H, D, L = config.hidden_size, config.num_directions, config.num_layers
+    bias = 2 * H if config.bias else 0
+    params = D * (H * config.input_size + H * H + bias) + (L - 1) * D * (H * D * H + H * H + bias)
+    per_cell = D * seq_len * batch * ((config.input_size + 6 * H) + (L - 1) * (D * H + 6 * H))
+    output = seq_len * batch * H * D
+    kernel_steps = seq_len * (PER_STEP_BYTES + item * batch * H)
     return item * (2 * params + per_cell + 2 * output) + kernel_steps
 
 
@@ -165,6 +173,8 @@ def check_fits_in_memory(config: RNNConfig, seq_len: int, batch: int) -> None:
 
 
 def format_bytes(n: int) -> str:
+    if n >= 1024**6:  # an estimate from absurd sizes (a session file can say hidden_size = 10**300)
+        return "more than 1,024 PiB"
     for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
         if n < 1024 or unit == "PiB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

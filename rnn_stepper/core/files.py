@@ -8,12 +8,15 @@ executes code from a file: `.pt` goes through `torch.load(weights_only=True)`, `
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import math
 import os
 import pickle
 import re
+import stat
 import struct
+import warnings
 
 import numpy as np
 import torch
@@ -26,6 +29,10 @@ SAFETENSORS_DTYPES = {
     "BOOL": torch.bool,
 }
 MAX_HEADER_BYTES = 100 << 20  # the safetensors reference implementation's own limit
+# Parsing JSON or CSV text makes a Python object per number: a float is 24 bytes plus an 8-byte list slot, for
+# as little as 2 bytes of text ("1,"), so a parse can peak at this many times the text's size (the text itself,
+# its objects, and the array made from them); a file whose parse would not fit is refused before it is read.
+PARSE_BYTES_PER_TEXT_BYTE = 20
 
 
 def load_state_dict(path: str, prefix: str = "") -> dict[str, torch.Tensor]:
@@ -107,7 +114,47 @@ def _load_torch(path: str) -> dict[str, torch.Tensor]:
     tensors = _flatten(loaded)
     if not tensors:
         raise InputError("holds no tensors", path)
+    check_tensors(tensors, path)
     return tensors
+
+
+def check_tensors(tensors: dict[str, torch.Tensor], path: str) -> None:
+    """Refuse what the stepper cannot compute with, or what would grow past the file once copied, before any copy:
+    sparse, meta and complex tensors, and tensors that repeat their data (a stride-0 `expand`, or many entries
+    viewing the same bytes), which a 2 KB file can use to claim gigabytes."""
+    claimed, seen = 0, set()
+    for name, t in tensors.items():
+        if t.layout != torch.strided:
+            raise InputError(f"tensor {name!r} is sparse ({str(t.layout).replace('torch.', '')}); save it dense "
+                             "with .to_dense()", path)
+        if t.device.type != "cpu":
+            raise InputError(f"tensor {name!r} holds no data (it is on the {t.device.type} device)", path)
+        if t.is_complex():
+            raise InputError(f"tensor {name!r} is complex ({t.dtype}); nn.RNN's weights are real numbers", path)
+        if t.is_quantized or not (t.is_floating_point() or t.dtype in _WHOLE_DTYPES):
+            raise InputError(f"tensor {name!r} is {t.dtype}, not plain numbers", path)
+        nbytes = t.numel() * t.element_size()
+        if nbytes > t.untyped_storage().nbytes():
+            raise InputError(f"tensor {name!r} repeats its data (shape {list(t.shape)}, strides {list(t.stride())}): "
+                             "as plain numbers it would take " + _bytes(nbytes) + "; save it with .contiguous()",
+                             path)
+        view = (t.data_ptr(), tuple(t.shape), t.stride(), t.dtype)
+        if view not in seen:  # the same tensor under two names (tied weights) is held once
+            seen.add(view)
+            claimed += nbytes
+    size = os.path.getsize(path)
+    if claimed > size:
+        raise InputError(f"its tensors overlap: together they claim {_bytes(claimed)} but the file holds "
+                         f"{_bytes(size)}", path)
+
+
+_WHOLE_DTYPES = (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
+
+
+def _bytes(n: int) -> str:
+    from .config import format_bytes
+
+    return format_bytes(n)
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, torch.Tensor]:
@@ -123,10 +170,12 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, torch.Tensor]:
 
 def load_safetensors(path: str) -> dict[str, torch.Tensor]:
     """A `.safetensors` file: 8-byte little-endian header length, a JSON header, then raw tensor bytes."""
-    _check_readable(path)
-    size = os.path.getsize(path)
-    with open(path, "rb") as f:
-        head = f.read(8)
+    size = _check_readable(path).st_size
+    with _open(path, "rb") as f:
+        try:
+            head = f.read(8)
+        except OSError as exc:
+            raise InputError(f"cannot be read ({exc.strerror})", path) from None
         if len(head) < 8:
             raise InputError("too short to be a safetensors file", path)
         (header_len,) = struct.unpack("<Q", head)
@@ -134,8 +183,10 @@ def load_safetensors(path: str) -> dict[str, torch.Tensor]:
             raise InputError(f"damaged safetensors header: it claims {header_len} bytes, the file has {size}", path)
         try:
             header = json.loads(f.read(header_len).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            raise InputError(f"damaged safetensors header ({_first_line(exc)})", path) from None
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise InputError(f"damaged safetensors header ({_json_error(exc)})", path) from None
+        except OSError as exc:
+            raise InputError(f"cannot be read ({exc.strerror})", path) from None
         if not isinstance(header, dict):
             raise InputError("damaged safetensors header: not a JSON object", path)
         data_len = size - 8 - header_len
@@ -144,10 +195,23 @@ def load_safetensors(path: str) -> dict[str, torch.Tensor]:
             if name == "__metadata__":
                 continue
             entries.append((name, *_safetensors_entry(name, entry, data_len, path)))
+        # Entries must not share bytes: 2,000 entries on the same 4 MiB would each be read into memory of its own.
+        previous = None
+        for name, _, _, begin, end in sorted(entries, key=lambda e: (e[3], e[4])):
+            if previous is not None and begin < previous[2] and end > begin:
+                raise InputError(f"damaged safetensors file: entries {previous[0]!r} and {name!r} overlap "
+                                 f"(data_offsets {list(previous[1:])} and {[begin, end]})", path)
+            if end > begin:
+                previous = (name, begin, end)
         tensors = {}
         for name, dtype, shape, begin, end in entries:
             f.seek(8 + header_len + begin)
-            raw = bytearray(f.read(end - begin))
+            try:
+                raw = bytearray(f.read(end - begin))
+            except OSError as exc:
+                raise InputError(f"cannot be read ({exc.strerror})", path) from None
+            if len(raw) != end - begin:
+                raise InputError("is shorter than its header says (was it cut off while being copied?)", path)
             tensors[name] = torch.frombuffer(raw, dtype=dtype).reshape(shape) if raw else torch.zeros(
                 shape, dtype=dtype)
     if not tensors:
@@ -156,18 +220,31 @@ def load_safetensors(path: str) -> dict[str, torch.Tensor]:
 
 
 def _safetensors_entry(name, entry, data_len, path):
+    kind = entry.get("dtype") if isinstance(entry, dict) else None
+    if isinstance(kind, str) and kind not in SAFETENSORS_DTYPES:
+        raise InputError(f"tensor {name!r} is {kind[:20]!r}; the stepper reads " + ", ".join(SAFETENSORS_DTYPES),
+                         path)
     try:
         dtype = SAFETENSORS_DTYPES[entry["dtype"]]
-        shape = [int(n) for n in entry["shape"]]
-        begin, end = (int(n) for n in entry["data_offsets"])
+        shape = [_whole(n) for n in entry["shape"]]
+        begin, end = (_whole(n) for n in entry["data_offsets"])
     except (KeyError, TypeError, ValueError):
         raise InputError(f"damaged safetensors entry for {name!r} (dtype, shape or data_offsets)", path) from None
-    if any(n < 0 for n in shape) or not 0 <= begin <= end <= data_len:
+    if not 0 <= begin <= end <= data_len:
         raise InputError(f"damaged safetensors entry for {name!r}: its data lies outside the file", path)
+    if any(not 0 <= n <= data_len for n in shape):  # no dimension of real data is longer than the file
+        raise InputError(f"damaged safetensors entry for {name!r}: shape {shape} cannot be in this file", path)
     itemsize = torch.tensor([], dtype=dtype).element_size()
     if math.prod(shape) * itemsize != end - begin:
         raise InputError(f"damaged safetensors entry for {name!r}: shape {shape} does not fit its data", path)
     return dtype, shape, begin, end
+
+
+def _whole(value) -> int:
+    """A JSON whole number, and nothing JSON or int() would turn into one (true, 2.5, "7", Infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(value)
+    return value
 
 
 def load_array(path: str) -> np.ndarray:
@@ -177,19 +254,32 @@ def load_array(path: str) -> np.ndarray:
     if ext == ".npy":
         return _load_npy(path)
     if ext in (".csv", ".txt"):
-        return parse_rows(_read_text(path), path, delimiter=",")
+        return parse_rows(read_text(path), path, delimiter=",")
     if ext == ".json":
-        try:
-            data = json.loads(_read_text(path))
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise InputError(f"not valid JSON ({_first_line(exc)})", path) from None
-        return rectangular(data, path)
+        return rectangular(parse_json(read_text(path), path), path)
     raise InputError(f"unknown input format {ext or '(no extension)'!r}; use .csv, .npy or .json", path)
+
+
+def parse_json(text: str, source: str):
+    """JSON text as Python objects, or InputError: damaged, nested too deeply, or an integer past Python's 4,300
+    digits (a ValueError of its own, not a JSONDecodeError)."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"not valid JSON ({_json_error(exc)})", source) from None
+
+
+def _json_error(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if not isinstance(exc, json.JSONDecodeError) and "digits" in str(exc):
+        return "it holds a whole number of more than 4,300 digits, too large for any float"
+    return _first_line(exc)
 
 
 def _load_npy(path: str) -> np.ndarray:
     # Check the header's claimed size against the file before numpy allocates anything that size.
-    with open(path, "rb") as f:
+    with _open(path, "rb") as f:
         try:
             version = np.lib.format.read_magic(f)
             read_header = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
@@ -205,6 +295,8 @@ def _load_npy(path: str) -> np.ndarray:
         available = os.path.getsize(path) - f.tell()
         if math.prod(shape) * dtype.itemsize > available:
             raise InputError(f"damaged .npy file: its header claims shape {shape}, more data than the file has", path)
+        if not shape:
+            raise InputError("holds a single number, not a sequence", path)
     try:
         return np.load(path, allow_pickle=False).astype(np.float64)
     except (ValueError, OSError, EOFError) as exc:
@@ -223,9 +315,12 @@ def parse_rows(text: str, source: str, delimiter: str | None) -> np.ndarray:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        cells = next(csv.reader([line])) if delimiter == "," else re.split(r"[,\s]+", line.strip())
+        try:
+            cells = next(csv.reader([line])) if delimiter == "," else re.split(r"[,\s]+", line.strip())
+        except csv.Error as exc:  # a field past csv's limit of 131,072 characters, a NUL byte, …
+            raise InputError(f"row {number}: {_first_line(exc)}", source) from None
         row = []
-        for column, cell in enumerate(cells, start=1):
+        for column, cell in enumerate(cells, start=1):  # csv's own limit is 131,072 characters a field
             row.append(_number(cell, source, f"row {number}, column {column}"))
         rows.append((number, row))
     if not rows:
@@ -255,7 +350,8 @@ def rectangular(data, source: str) -> np.ndarray:
         return ()
 
     try:
-        array = np.array(data, dtype=np.float64)  # the fast path; walk() only runs to say what is wrong
+        # the fast path; walk() only runs to say what is wrong. numpy would take null as NaN and true as 1.0.
+        array = None if _has_non_numbers(data) else np.array(data, dtype=np.float64)
     except (ValueError, TypeError, OverflowError):
         array = None
     try:
@@ -267,11 +363,27 @@ def rectangular(data, source: str) -> np.ndarray:
     return array if array is not None else np.array(data, dtype=np.float64)
 
 
+def _has_non_numbers(node) -> bool:
+    """Whether nested lists hold anything but ints, floats and strings (null, true, objects): a type check per row."""
+    if not isinstance(node, list):
+        return not isinstance(node, (int, float, str)) or isinstance(node, bool)
+    kinds = set(map(type, node))
+    if list in kinds:
+        return any(_has_non_numbers(child) for child in node)
+    return not kinds <= {int, float, str}
+
+
 def _number(value, source: str, where: str) -> float:
     if isinstance(value, bool) or value is None:
-        raise InputError(f"{where}: {value!r} is not a number", source)
-    if isinstance(value, (int, float)):
-        return float(value)
+        raise InputError(f"{where}: {json.dumps(value)} is not a number", source)
+    if isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:
+            raise InputError(f"{where}: a {len(str(abs(value)))}-digit whole number is too large for a float",
+                             source) from None
+    if isinstance(value, float):
+        return value
     if isinstance(value, str):
         try:
             return float(value.strip())
@@ -280,23 +392,66 @@ def _number(value, source: str, where: str) -> float:
     raise InputError(f"{where}: {type(value).__name__} is not a number", source)
 
 
-def _check_readable(path: str) -> None:
-    if not os.path.exists(path):
-        raise InputError("no such file", path)
-    if os.path.isdir(path):
+def _check_readable(path: str) -> os.stat_result:
+    """A regular file that can be read, or InputError saying what it is instead. A FIFO would block the reader
+    forever and a device like /dev/zero never ends, so only regular files are read."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError("is a loop of symbolic links that never reaches a file", path) from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise InputError("no such file", path) from None
+        raise InputError(f"cannot be read ({exc.strerror})", path) from None
+    if stat.S_ISDIR(info.st_mode):
         raise InputError("is a folder, not a file", path)
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(
+            info.st_mode) else "a device"
+        raise InputError(f"is {kind}, not a regular file; save the data to a file and give that", path)
     if not os.access(path, os.R_OK):
         raise InputError("cannot be read (permission denied)", path)
+    return info
 
 
-def _read_text(path: str) -> str:
+def _open(path: str, mode: str):
     try:
-        with open(path, encoding="utf-8-sig") as f:
-            return f.read()
-    except UnicodeDecodeError:
-        raise InputError("is not a UTF-8 text file", path) from None
+        return open(path, mode)
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror})", path) from None
+
+
+def text_fits(size: int, path: str, what: str = "file") -> None:
+    """Refuse a text file whose parse would not fit in memory, before reading it."""
+    from .config import memory_budget
+
+    need = size * PARSE_BYTES_PER_TEXT_BYTE
+    budget = memory_budget()
+    if need > budget:
+        raise InputError(f"is {_bytes(size)}; reading this {what} could take up to {_bytes(need)} but only "
+                         f"{_bytes(budget)} can be used", path)
+
+
+def read_text(path: str, limit: int | None = None, what: str = "file") -> str:
+    """A regular UTF-8 text file, read with a size cap: at most `limit` bytes, and no more than its parse fits.
+
+    The cap holds while reading too: a file in /proc says it is 0 bytes and may go on for ever."""
+    info = _check_readable(path)
+    text_fits(info.st_size, path, what)
+    if limit is not None and info.st_size > limit:
+        raise InputError(f"is {_bytes(info.st_size)}, larger than a {what} can be ({_bytes(limit)})", path)
+    cap = max(info.st_size, 1 << 20) if limit is None else limit
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(cap + 1)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", path) from None
+    if len(raw) > cap:
+        raise InputError(f"grew past {_bytes(cap)} while being read; it is not a plain file", path)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("is not a UTF-8 text file", path) from None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn as nn
 
-from .config import DTYPES, RNNConfig, check_fits_in_memory
+from .config import DTYPES, SEED_MAX, SEED_MIN, RNNConfig, check_fits_in_memory
 from .errors import InputError
 
 ORDERS = ("kernel", "textbook")
@@ -37,8 +37,10 @@ class Session:
     def __post_init__(self) -> None:
         if self.order not in ORDERS:
             raise InputError(f"order must be 'kernel' or 'textbook', got {self.order!r}")
+        if self.seed is not None:
+            check_seed(self.seed)
+        check_inputs(self.config, self.inputs)  # first: its memory estimate refuses absurd sizes in closed form
         check_weights(self.config, self.weights)
-        check_inputs(self.config, self.inputs)
         if self.h0 is not None:
             check_h0(self.config, self.inputs, self.h0)
 
@@ -59,6 +61,16 @@ class Session:
     def module(self) -> nn.RNN:
         """The `nn.RNN` a user would build for this session: parameters requiring grad, in eval mode."""
         return build_module(self.config, self.weights)
+
+
+def check_seed(seed) -> int:
+    """A seed torch.manual_seed accepts, or InputError saying the range."""
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise InputError(f"seed must be a whole number, got {seed!r}")
+    if not SEED_MIN <= seed <= SEED_MAX:
+        raise InputError(f"seed must be between -2**63 and 2**64 - 1 (what torch.manual_seed accepts), got "
+                         + (str(seed) if len(str(seed)) < 40 else f"a {len(str(abs(seed)))}-digit number"))
+    return seed
 
 
 def new_module(config: RNNConfig, dtype: torch.dtype | None = None) -> nn.RNN:
@@ -83,7 +95,7 @@ def seeded_weights(config: RNNConfig, seed: int) -> dict[str, torch.Tensor]:
     same model in more precision rather than a different model.
     """
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        torch.manual_seed(check_seed(seed))
         module = new_module(config, dtype=torch.float32)
     return {name: p.detach().to(config.torch_dtype).clone() for name, p in module.state_dict().items()}
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from typing import TYPE_CHECKING
 
 from .config import RNNConfig
@@ -44,7 +42,7 @@ def session_to_document(session: Session, cursor: dict | None = None) -> dict:
 
 def document_to_session(doc, source: str = "the session file") -> tuple[Session, dict]:
     """The Session a document describes and its cursor, or InputError saying what is wrong with it."""
-    from .session import ORDERS, Session
+    from .session import ORDERS, Session, check_seed
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InputError("not an RNN Stepper session (no \"format\": \"rnn-stepper/session\")", source)
@@ -70,8 +68,8 @@ def document_to_session(doc, source: str = "the session file") -> tuple[Session,
             raise InputError("batched is false but the input is not (T, input_size)")
         h0 = None if doc.get("h0") is None else _tensor(doc["h0"], config, "h0")
         seed = doc.get("seed")
-        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-            raise InputError(f"seed must be a whole number or null, got {seed!r}")
+        if seed is not None:
+            check_seed(seed)
         session = Session(config, tensors, inputs, h0, order, seed)
     except InputError as exc:
         raise exc.within(source) from None
@@ -84,42 +82,22 @@ def document_to_session(doc, source: str = "the session file") -> tuple[Session,
 
 
 def save_session(path: str, session: Session, cursor: dict | None = None) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`: a failed write leaves the old file."""
+    """Write the session whole or not at all: a failed write leaves the old file (see write_atomically)."""
+    from .writing import write_atomically
+
     text = json.dumps(session_to_document(session, cursor), allow_nan=False)
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=".rnnstep-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError(f"cannot write here ({exc.strerror}); choose another folder", path) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise InputError(f"could not save ({exc.strerror}); the previous file, if any, is unchanged", path) from None
+    write_atomically(path, text.encode("utf-8"))
 
 
 def load_session(path: str) -> tuple[Session, dict]:
+    from .files import parse_json, read_text
+
+    text = read_text(path, MAX_FILE_BYTES, "session")
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"is {size >> 20} MiB, larger than a session can be ({MAX_FILE_BYTES >> 20} MiB)", path)
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", path) from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InputError(f"is damaged: not valid JSON ({str(exc).splitlines()[0][:120]})", path) from None
+        doc = parse_json(text, path)
+    except InputError as exc:
+        raise InputError(f"is damaged: {exc.detail}", path) from None
+    del text  # the document's objects are what is held from here
     return document_to_session(doc, path)
 
 

@@ -53,7 +53,7 @@ def step_when_ready(model, steps: int) -> None:
         if model.trace is None:
             return
         model.events.trace.disconnect(step)
-        for _ in range(steps):
+        for _ in range(min(steps, model.seq_len)):  # past the sequence's end a step does nothing
             model.step()
 
     model.events.trace.connect(step)
@@ -81,24 +81,30 @@ def run_window(session=None, steps: int = 0, screenshot: str | None = None, size
                lang: str | None = None, presenting: bool = False, argv: list[str] | None = None) -> int:
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a slide needs no screen
-    app, window = open_window(session, steps, size, lang, presenting, argv, background=not screenshot,
-                              restore=not screenshot)
-    if screenshot:
+    if screenshot:  # no dialogs, no restore: a slide is made unattended
+        _, window = open_window(session, steps, size, lang, presenting, argv, background=False, restore=False)
         return save_screenshot(window, screenshot)
     from .crash import CrashGuard
 
-    guard = CrashGuard(app).install()
+    guard = CrashGuard().install()  # first: an error while restoring an autosave is explained like any other
     try:
+        try:
+            app, window = open_window(session, steps, size, lang, presenting, argv)
+        except Exception:
+            guard.handle(*sys.exc_info())  # logged and explained, never a traceback
+            return 1
         return app.exec()
     finally:
         guard.uninstall()
 
 
 def save_screenshot(window, path: str) -> int:
+    from ..core.errors import InputError
     from .exports import render_window
 
-    if not render_window(window, path):
-        print(f"rnn-stepper: error: {path}: could not write the screenshot (is the folder there and writable, "
-              "and does the name end in .png?)", file=sys.stderr)
+    try:
+        render_window(window, path)
+    except InputError as exc:
+        print(f"rnn-stepper: error: {exc}", file=sys.stderr)
         return 2
     return 0

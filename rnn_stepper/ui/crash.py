@@ -49,4 +49,7 @@ class CrashGuard(QtCore.QObject):
         text = self.tr("Something unexpected went wrong: {0}: {1}\n\nThe session you were working on was kept, and "
                        "you can go on or save it. {2}").format(kind.__name__, error, where)
         self.shown.append(text)
+        if QtWidgets.QApplication.instance() is None:  # it failed before there was a window to show a dialog
+            print(text.replace("\n\n", " "), file=sys.stderr)
+            return
         QtWidgets.QMessageBox.critical(None, self.tr("Unexpected error"), text)

@@ -12,6 +12,35 @@ from .panels import parse_number
 INVALID_CELL = "#ffd6d6"
 
 
+class SeedBox(QtWidgets.QLineEdit):
+    """A seed in torch.manual_seed's whole range, -2**63 … 2**64 - 1: a QSpinBox holds only 32 bits, and a seed
+    of 2**31 overflowed it. Applied on Enter or when focus leaves, like the spin boxes; bad text reverts."""
+
+    valueChanged = QtCore.Signal(object)  # a Python int: a C++ int signal would overflow as the spin box did
+
+    def __init__(self, tip: str):
+        super().__init__("0")
+        self._value = 0
+        self.setValidator(QtGui.QRegularExpressionValidator(QtCore.QRegularExpression(r"-?\d{0,20}"), self))
+        self.setToolTip(tip)
+        self.editingFinished.connect(self._finished)
+
+    def value(self) -> int:
+        return self._value
+
+    def setValue(self, value: int) -> None:
+        self.setText(str(value))
+        if value != self._value:
+            self._value = value
+            self.valueChanged.emit(value)
+
+    def _finished(self) -> None:
+        try:
+            self.setValue(int(self.text()))
+        except ValueError:  # "" or "-"
+            self.setText(str(self._value))
+
+
 class ConfigPanel(QtWidgets.QWidget):
     """nn.RNN's options, seed, dtype and operation order. A change rebuilds the session through the model; a
     change that does not fit is refused with a message and the form shows the session as it still is."""
@@ -37,7 +66,7 @@ class ConfigPanel(QtWidgets.QWidget):
             "bias": QtWidgets.QCheckBox(self.tr("bias (b_ih, b_hh)")),
             "bidirectional": QtWidgets.QCheckBox(self.tr("bidirectional")),
             "batch_first": QtWidgets.QCheckBox(self.tr("batch_first")),
-            "seed": spin(0, 2**31 - 1, self.tr("torch.manual_seed before nn.RNN draws its weights")),
+            "seed": SeedBox(self.tr("torch.manual_seed before nn.RNN draws its weights")),
             "dtype": QtWidgets.QComboBox(),
             "order": QtWidgets.QComboBox(),
         }
@@ -60,7 +89,7 @@ class ConfigPanel(QtWidgets.QWidget):
                 form.addRow(labels[key], widget)
             else:
                 form.addRow(widget)
-            if isinstance(widget, QtWidgets.QSpinBox):
+            if isinstance(widget, (QtWidgets.QSpinBox, SeedBox)):
                 widget.valueChanged.connect(lambda value, key=key: self.apply(key, value))
             elif isinstance(widget, QtWidgets.QComboBox):
                 widget.currentTextChanged.connect(lambda text, key=key: self.apply(key, text))
@@ -89,7 +118,7 @@ class ConfigPanel(QtWidgets.QWidget):
             if widget is None:
                 continue
             blocked = widget.blockSignals(True)
-            if isinstance(widget, QtWidgets.QSpinBox):
+            if isinstance(widget, (QtWidgets.QSpinBox, SeedBox)):
                 widget.setValue(int(value))
             elif isinstance(widget, QtWidgets.QComboBox):
                 widget.setCurrentText(str(value))

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyqtgraph.exporters
 from PySide6 import QtCore, QtWidgets
 
+from ..core.errors import InputError
 from ..core.export import phase_latex, python_snippet, trace_to_csv, trace_to_json
+from ..core.writing import write_atomically
 from ..model import StepperModel
 
 SLIDE_SIZES = ((1280, 720), (1920, 1080), (2560, 1440), (3840, 2160))
 
 
-def render_window(window: QtWidgets.QWidget, path: str, size: tuple[int, int] | None = None) -> bool:
-    """The window drawn at `size` into a PNG: what `--screenshot` and File > Export > Slide both do."""
+def png_bytes(image) -> bytes:
+    """A QImage or QPixmap as PNG bytes, to be written by write_atomically like every other file."""
+    buffer = QtCore.QBuffer()
+    buffer.open(QtCore.QIODevice.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise OSError("the image could not be encoded as PNG")
+    return bytes(buffer.data())
+
+
+def render_window(window: QtWidgets.QWidget, path: str, size: tuple[int, int] | None = None) -> None:
+    """The window drawn at `size` into a PNG: what `--screenshot` and File > Export > Slide both do. Raises
+    InputError when the file cannot be written."""
     app = QtWidgets.QApplication.instance()
     before = window.size()
     if size:
@@ -23,10 +33,10 @@ def render_window(window: QtWidgets.QWidget, path: str, size: tuple[int, int] | 
         app.processEvents()
     window.repaint()
     app.processEvents()
-    saved = window.grab().save(path)
+    image = window.grab()
     if size:
         window.resize(before)
-    return saved
+    write_atomically(path, png_bytes(image))
 
 
 class Exports(QtCore.QObject):
@@ -38,43 +48,42 @@ class Exports(QtCore.QObject):
     def plot(self, path: str) -> bool:
         """The comparison plot as PNG (pyqtgraph's ImageExporter), or as SVG when the name ends in .svg."""
         if path.lower().endswith(".svg"):
-            return self._write(lambda: self._svg(self.window.comparison.values_plot, path), path)
+            return self._write(lambda: write_atomically(path, self._svg(self.window.comparison.values_plot)), path)
         exporter = pyqtgraph.exporters.ImageExporter(self.window.comparison.values_plot.getPlotItem())
         exporter.parameters()["width"] = 1600
-        return self._write(lambda: exporter.export(path), path)
+        return self._write(lambda: write_atomically(path, png_bytes(exporter.export(toBytes=True))), path)
 
     @staticmethod
-    def _svg(widget: QtWidgets.QWidget, path: str) -> None:
+    def _svg(widget: QtWidgets.QWidget) -> bytes:
         # pyqtgraph 0.14's SVGExporter cannot parse the path data Qt 6.11 writes (pyqtgraph issue #3485), so the
         # plot is painted straight into Qt's own SVG generator: still vectors, lines and text.
         from PySide6 import QtGui, QtSvg
 
+        buffer = QtCore.QBuffer()
+        buffer.open(QtCore.QIODevice.WriteOnly)
         generator = QtSvg.QSvgGenerator()
-        generator.setFileName(path)
+        generator.setOutputDevice(buffer)
         generator.setSize(widget.size())
         generator.setViewBox(widget.rect())
         generator.setTitle("RNN Stepper: hidden state by hand and nn.RNN")
         painter = QtGui.QPainter()
         if not painter.begin(generator):
-            raise OSError("the SVG file could not be opened for writing")
+            raise OSError("the SVG could not be drawn")
         widget.render(painter)
         painter.end()
+        return bytes(buffer.data())
 
     def trace(self, path: str) -> bool:
         """The trace in `trace --format json`'s schema, or CSV when the name ends in .csv."""
         text = trace_to_csv(self.model.trace) if path.lower().endswith(".csv") else trace_to_json(self.model.trace)
-        return self._write(lambda: Path(path).write_text(text, encoding="utf-8"), path)
+        return self._write(lambda: write_atomically(path, text.encode("utf-8")), path)
 
     def slide(self, path: str, size: tuple[int, int]) -> bool:
-        def write():
-            if not render_window(self.window, path, size):
-                raise OSError("the image could not be written (is the folder there, and the name a .png?)")
-
-        return self._write(write, path)
+        return self._write(lambda: render_window(self.window, path, size), path)
 
     def snippet(self, path: str) -> bool:
         text = python_snippet(self.model.session)
-        return self._write(lambda: Path(path).write_text(text, encoding="utf-8"), path)
+        return self._write(lambda: write_atomically(path, text.encode("utf-8")), path)
 
     def latex(self) -> str:
         """The equation on show, with its numbers, as LaTeX; copied to the clipboard."""
@@ -90,8 +99,8 @@ class Exports(QtCore.QObject):
     def _write(self, write, path: str) -> bool:
         try:
             write()
-        except (OSError, RuntimeError, ValueError) as exc:
-            text = self.tr("Could not write {0}: {1}").format(path, exc)
+        except (OSError, RuntimeError, ValueError) as exc:  # InputError is a ValueError; its detail omits the path
+            text = self.tr("Could not write {0}: {1}").format(path, exc.detail if isinstance(exc, InputError) else exc)
             self.model.events.message.emit(text)
             QtWidgets.QMessageBox.warning(self.window, self.tr("Export failed"), text)
             return False

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib.resources
 import os
 import threading
+import time
 from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
-from ..core.errors import InputError
+from ..core.errors import Cancelled, InputError, printable
 from ..core.session_file import SUFFIX, load_session, save_session
 from ..model import StepperModel
 
@@ -21,9 +23,94 @@ MAX_AUTOSAVE_NUMBERS = 2_000_000
 AUTOSAVE_MS = 5000  # a killed process loses at most the last five seconds
 
 
-def autosave_path() -> Path:
+def autosave_folder() -> Path:
     folder = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.AppDataLocation)
-    return Path(folder or Path.home() / ".rnn-stepper") / f"autosave{SUFFIX}"
+    return Path(folder or Path.home() / ".rnn-stepper")
+
+
+class AutosaveSlot:
+    """This program instance's own autosave file, named by process and start time, and a lock held while the
+    instance lives. Two open instances never write, delete or restore each other's file; a file whose lock
+    nobody holds was left by an instance that died, and is offered at the next start."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / f"autosave-{os.getpid()}-{time.time_ns() // 1_000_000}{SUFFIX}"
+        self.lock = lock_path(self.path)
+        self.fd: int | None = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.lock, os.O_RDWR | os.O_CREAT, 0o600)
+            _try_lock(self.fd)
+        except OSError:
+            pass  # an unwritable data folder: autosave itself will say so when it fails
+
+    def release(self) -> None:
+        """The instance closed cleanly: its autosave and lock go."""
+        self.path.unlink(missing_ok=True)
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        self.lock.unlink(missing_ok=True)
+
+
+_slots: dict[Path, AutosaveSlot] = {}
+
+
+def autosave_slot() -> AutosaveSlot:
+    """This process's slot: one per instance, shared by its windows (a language switch rebuilds the window)."""
+    folder = autosave_folder()
+    if folder not in _slots:
+        _slots[folder] = AutosaveSlot(folder)
+    return _slots[folder]
+
+
+def autosave_path() -> Path:
+    return autosave_slot().path
+
+
+def lock_path(autosave: Path) -> Path:
+    return autosave.with_name(autosave.name[: -len(SUFFIX)] + ".lock")
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows: a file open in another process cannot be deleted, which serves as the lock
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def orphaned_autosaves() -> list[Path]:
+    """Autosaves whose instance is gone (no one holds their lock), newest first; an older version's single
+    `autosave.rnnstep.json` counts as one."""
+    own = autosave_path()
+    found = []
+    for path in autosave_folder().glob(f"autosave*{SUFFIX}"):
+        if path == own:
+            continue
+        try:
+            fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            continue
+        try:
+            alive = not _try_lock(fd)
+        finally:
+            os.close(fd)  # closing drops the lock just taken: the file is this instance's to offer
+        if not alive:
+            try:
+                found.append((path.stat().st_mtime, path))
+            except OSError:
+                pass
+    return [path for _, path in sorted(found, reverse=True)]
+
+
+def forget_autosave(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    lock_path(path).unlink(missing_ok=True)
 
 
 def example_sessions() -> dict[str, str]:
@@ -45,6 +132,9 @@ class SessionFiles(QtCore.QObject):
         self.window = window
         self.path: str | None = None
         self.opening: tuple | None = None  # (session, path or None) asked for and not on show yet
+        self.announcing: tuple | None = None  # (session, message) to say once that session is on show
+        self.restoring: tuple | None = None  # (session, orphaned autosave) being restored, not on show yet
+        model.events.stopped.connect(self.restore_stopped)
         self.settings = QtCore.QSettings()
         self.autosaved = None  # the session last written to the autosave file
         self.autosave_thread: threading.Thread | None = None
@@ -71,6 +161,19 @@ class SessionFiles(QtCore.QObject):
         return True
 
     def shown(self) -> None:
+        if self.restoring is not None and self.model.session is self.restoring[0]:
+            session, orphan = self.restoring
+            self.restoring = None
+            try:  # the restored work becomes this instance's autosave: a crash now still keeps it
+                os.replace(orphan, autosave_path())
+                self.autosaved = session
+            except OSError:
+                pass
+            lock_path(orphan).unlink(missing_ok=True)
+            self.model.events.message.emit(self.tr("Restored the session from before the crash (not yet saved)."))
+        if self.announcing is not None and self.model.session is self.announcing[0]:
+            self.model.events.message.emit(self.announcing[1])
+        self.announcing = None  # another session on show: that import was replaced
         if self.opening is not None and self.model.session is self.opening[0]:
             _, self.path = self.opening
             self.opening = None
@@ -136,9 +239,9 @@ class SessionFiles(QtCore.QObject):
         try:
             self.model.run(lambda progress: load_tensors(path),
                            lambda tensors: outcome.append(self.use_checkpoint(path, tensors, choose)),
-                           failed=lambda exc: outcome.append(self.import_failed(exc)), reading=path)
+                           failed=lambda exc: outcome.append(self.import_failed(exc, path)), reading=path)
         except InputError as exc:
-            return self.import_failed(exc)
+            return self.import_failed(exc, path)
         return outcome[0] if outcome else True
 
     def use_checkpoint(self, path: str, tensors: dict, choose=None) -> bool:
@@ -154,22 +257,38 @@ class SessionFiles(QtCore.QObject):
             weights = rnn_under(tensors, prefix)
             before = self.model.session.config.input_size
             try:
-                config = self.model.import_weights(weights).config
+                session = self.model.import_weights(weights)
             except InputError as exc:
                 raise exc.within(f"{path} ({prefix or 'no prefix'})") from None
+            config = session.config
             text = self.tr("Imported {0}; nonlinearity={1} is kept (a state dict does not record it)").format(
                 config.describe(), config.nonlinearity)
             if prefix and len(prefixes) == 1:
                 text = self.tr("The only nn.RNN in the file sits under '{0}'. ").format(prefix) + text
             if config.input_size != before:
                 text += self.tr("; the input's columns were fitted to input_size={0}").format(config.input_size)
-            self.model.events.message.emit(text)
+            self.announce_when_shown(session, text)
         except InputError as exc:
-            return self.import_failed(exc)
+            return self.import_failed(exc, path)
         return True
 
-    def import_failed(self, error: BaseException) -> bool:
-        self.complain(self.tr("Could not import the weights"), str(error))
+    def announce_when_shown(self, session, text: str) -> None:
+        """Say `text` once `session`'s trace is on show: its computation can still fail, or be cancelled."""
+        if self.model.session is session:
+            self.model.events.message.emit(text)
+        else:
+            self.announcing = (session, text)
+
+    def import_failed(self, error: BaseException, path: str) -> bool:
+        """Every reason an import failed, said of its file: out of memory and torch's own errors name none."""
+        if isinstance(error, InputError):
+            named = error.source is not None and error.source.startswith(printable(path))
+            text = str(error if named else error.within(path))
+        elif isinstance(error, MemoryError):
+            text = str(InputError(self.tr("not enough memory to read it"), path))
+        else:
+            text = str(InputError(f"{type(error).__name__}: {error}", path))
+        self.complain(self.tr("Could not import the weights"), text)
         return False
 
     def choose_prefix(self, prefixes: list[str]) -> str | None:
@@ -218,7 +337,7 @@ class SessionFiles(QtCore.QObject):
         changed in place, so the thread can read it while the window goes on."""
         if self.model.busy:
             return  # the work on show may be about to be replaced; the file keeps the last that was shown
-        path = autosave_path()
+        path = autosave_path()  # this instance's own: another instance's unsaved work is never touched
         if not self.model.dirty:
             self.autosaved = None
             path.unlink(missing_ok=True)
@@ -257,28 +376,60 @@ class SessionFiles(QtCore.QObject):
         self.autosave_timer.stop()
         if self.autosave_thread is not None:
             self.autosave_thread.join()  # then remove what it wrote
-        autosave_path().unlink(missing_ok=True)
+        autosave_slot().release()
 
     def offer_restore(self, ask=None) -> bool:
-        """After a crash the autosave file is still there: offer to bring its session back."""
-        path = autosave_path()
-        if not path.exists():
-            return False
-        ask = ask or (lambda: QtWidgets.QMessageBox.question(
+        """Each autosave an instance left when it died is offered, newest first, until one is restored; the
+        others stay for the next start. A declined one is deleted."""
+        ask = ask or self.ask_restore
+        for orphan in orphaned_autosaves():
+            if ask(orphan):
+                return self.restore(orphan)
+            forget_autosave(orphan)
+        return False
+
+    def ask_restore(self, orphan: Path) -> bool:
+        when = datetime.datetime.fromtimestamp(orphan.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        return QtWidgets.QMessageBox.question(
             self.window, self.tr("Restore the last session?"),
-            self.tr("RNN Stepper did not close normally last time. Restore the session it was showing?"))
-            == QtWidgets.QMessageBox.Yes)
-        if not ask():
-            path.unlink(missing_ok=True)
-            return False
+            self.tr("RNN Stepper did not close normally. Restore the unsaved session it autosaved at {0}?").format(
+                when)) == QtWidgets.QMessageBox.Yes
+
+    def restore(self, orphan: Path) -> bool:
+        """Show an orphaned autosave's session, unsaved. One that cannot be read, or whose trace fails, is
+        explained and set aside under another name, so that no start ever trips on it again."""
         try:
-            session, cursor = load_session(str(path))
-        except InputError as exc:
-            self.complain(self.tr("Could not restore the session"), str(exc))
+            session, cursor = load_session(str(orphan))
+        except Exception as exc:  # whatever it is, a bad autosave must not stop the program from starting
+            self.set_aside(orphan, exc)
             return False
-        self.model.open_session(session, cursor, saved=False)
-        self.model.events.message.emit(self.tr("Restored the session from before the crash (not yet saved)."))
-        return True
+        self.restoring = (session, orphan)
+        try:
+            self.model.open_session(session, cursor, saved=False)
+        except Exception as exc:
+            self.restore_stopped(exc)
+            return False
+        return self.restoring is None or self.model.busy
+
+    def restore_stopped(self, error: BaseException) -> None:
+        if self.restoring is not None and not isinstance(error, Cancelled):
+            _, orphan = self.restoring
+            self.restoring = None
+            self.set_aside(orphan, error)
+
+    def set_aside(self, orphan: Path, error: BaseException) -> None:
+        aside = orphan.with_name("damaged-" + orphan.name)
+        try:
+            os.replace(orphan, aside)
+            lock_path(orphan).unlink(missing_ok=True)
+            where = self.tr("It was set aside as {0} and will not be offered again.").format(aside)
+        except OSError:
+            forget_autosave(orphan)
+            where = self.tr("It could not be set aside, so it was deleted.")
+        reason = str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
+        self.complain(self.tr("Could not restore the session"),
+                      self.tr("The session autosaved before the crash could not be restored: {0}. {1}").format(
+                          printable(reason), where))
 
     def complain(self, title: str, text: str) -> None:
         self.model.events.message.emit(text)
