@@ -182,3 +182,31 @@ def test_a_damaged_checkpoint_read_in_the_background_is_explained(qtbot, busy_wi
     qtbot.waitUntil(lambda: not busy_window.model.busy, timeout=30_000)
     assert no_modal_dialogs and no_modal_dialogs[-1][0] == "Could not import the weights"
     assert "bad.pt" in no_modal_dialogs[-1][1]
+
+
+def test_a_session_file_is_parsed_off_the_gui_thread_and_cancel_keeps_the_session(qtbot, busy_window, tmp_path,
+                                                                                   no_modal_dialogs):
+    from rnn_stepper.core.session_file import save_session
+
+    window = busy_window
+    path = str(tmp_path / "long.rnnstep.json")
+    save_session(path, make_session(inputs=long_input(50_000)))
+    before = window.model.session
+    assert window.files.open_path(path)  # reading started; the GUI thread is free meanwhile
+    assert window.model.busy and window.model.reading == path and path in window.status.text()
+    window.cancel_button.click()
+    qtbot.wait(500)
+    assert window.model.session is before and not window.model.busy and window.files.path != path
+    assert window.files.open_path(path)
+    qtbot.waitUntil(lambda: not window.model.busy and window.model.seq_len == 50_000, timeout=120_000)
+    assert window.files.path == path and not no_modal_dialogs
+
+
+def test_a_damaged_session_read_in_the_background_is_explained(qtbot, busy_window, no_modal_dialogs, tmp_path):
+    bad = tmp_path / "bad.rnnstep.json"
+    bad.write_text('{"format": "rnn-stepper/session", "version": 1, "config": {"bias": "false"}}')
+    before = busy_window.model.session
+    busy_window.files.open_path(str(bad))
+    qtbot.waitUntil(lambda: not busy_window.model.busy, timeout=30_000)
+    assert no_modal_dialogs and no_modal_dialogs[-1][0] == "Could not open the session"
+    assert "bad.rnnstep.json" in no_modal_dialogs[-1][1] and busy_window.model.session is before

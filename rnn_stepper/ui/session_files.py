@@ -150,15 +150,28 @@ class SessionFiles(QtCore.QObject):
         """Open a session file; a bad one is refused with a message and the open session stays as it is.
 
         The window's file becomes `path` only once its session is on show: until its trace is computed, Save
-        still means the session that is showing. A template (an example) has no file: Save asks where."""
-        try:
-            session, cursor = load_session(path)
-        except InputError as exc:
+        still means the session that is showing. A template (an example) has no file: Save asks where.
+
+        The file is parsed as the model's computation: off the GUI thread in the window, with progress and Cancel,
+        since a session of hundreds of MiB takes seconds to parse. Returns whether it opened, or, when the reading
+        goes on in the background, that it started."""
+        outcome: list[bool] = []
+
+        def opened(loaded) -> None:
+            session, cursor = loaded
+            self.opening = (session, None if template else path)
+            self.model.open_session(session, cursor)
+            outcome.append(True)
+
+        def refused(exc) -> None:
             self.complain(self.tr("Could not open the session"), str(exc))
-            return False
-        self.opening = (session, None if template else path)
-        self.model.open_session(session, cursor)
-        return True
+            outcome.append(False)
+
+        try:
+            self.model.run(lambda progress: load_session(path), opened, failed=refused, reading=path)
+        except InputError as exc:
+            refused(exc)
+        return outcome[0] if outcome else True
 
     def shown(self) -> None:
         if self.restoring is not None and self.model.session is self.restoring[0]:
