@@ -82,3 +82,14 @@ def one_qapplication():
     from PySide6 import QtWidgets
 
     return QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+
+
+@pytest.fixture
+def close_shown_windows():
+    """Windows that rnn_stepper.show opened are closed after the test, so none outlives it."""
+    from rnn_stepper.ui import show
+
+    yield
+    for window in show.windows:
+        show.latest(window).close()
+    show.windows.clear()

@@ -15,12 +15,7 @@ from rnn_stepper.ui import show
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "notebook_ch15.py"
 
 
-@pytest.fixture(autouse=True)
-def close_shown_windows():
-    yield
-    for window in show.windows:
-        show.latest(window).close()
-    show.windows.clear()
+pytestmark = pytest.mark.usefixtures("close_shown_windows")
 
 
 def the_notebooks_output():

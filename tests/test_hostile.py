@@ -15,21 +15,12 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_stepper.cli import main
 from rnn_stepper.core import InputError, make_session
 from rnn_stepper.core.files import load_array, load_tensors
 from rnn_stepper.core.session_file import load_session, session_to_document
+from test_files_and_bad_input import run  # one way to run `trace` in a test
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def run(capsys, *argv):
-    try:
-        status = main(["trace", "--lang", "en", *argv])
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def refused(capsys, *argv, says):

@@ -16,12 +16,7 @@ from rnn_stepper.ui import show
 from rnn_stepper.ui.main_window import MainWindow
 
 
-@pytest.fixture(autouse=True)
-def close_shown_windows():
-    yield
-    for window in show.windows:
-        show.latest(window).close()
-    show.windows.clear()
+pytestmark = pytest.mark.usefixtures("close_shown_windows")
 
 
 @pytest.fixture
