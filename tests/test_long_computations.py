@@ -59,3 +59,18 @@ def test_the_hand_pass_runs_without_the_cyclic_collector_and_leaves_it_as_it_was
         assert not gc.isenabled()  # paused() does not switch on a collector someone else switched off
     finally:
         gc.enable()
+
+
+def test_a_deep_model_can_be_cancelled_between_layers_of_nn_rnns_own_pass():
+    heard = []
+
+    def cancel_after_two_layers(done, total):
+        heard.append(done)
+        if len(heard) == 3:  # the start, then two layers checked against one-layer nn.RNNs
+            raise Cancelled()
+
+    session = make_session(RNNConfig(hidden_size=2, num_layers=50))
+    with pytest.raises(Cancelled):
+        compute_trace(session, progress=cancel_after_two_layers)
+    steps_per_layer = session.seq_len
+    assert heard == [0, steps_per_layer, 2 * steps_per_layer]  # progress moved layer by layer before the hand pass

@@ -244,7 +244,8 @@ def compute_trace(session: Session, progress=None) -> Trace:
     report = progress or (lambda done, total: None)
     cell_steps = session.config.num_layers * session.config.num_directions * session.seq_len
     report(0, 2 * cell_steps)
-    reference = reference_pass(session)
+    per_layer = cell_steps // session.config.num_layers
+    reference = reference_pass(session, lambda layers: report(layers * per_layer, 2 * cell_steps))
     report(cell_steps, 2 * cell_steps)
     trace = hand_pass(session, reference, lambda done: report(cell_steps + done, 2 * cell_steps))
     report(2 * cell_steps, 2 * cell_steps)
@@ -261,12 +262,14 @@ class Reference:
     layers: list[torch.Tensor]  # every layer's hidden states, (T, B, D·H): see layer_references
 
 
-def reference_pass(session: Session) -> Reference:
+def reference_pass(session: Session, progress=lambda layers: None) -> Reference:
+    """nn.RNN's own pass; `progress(layers)` hears after each layer below the top is checked, and may raise to
+    stop (nn.RNN's forward itself is one call that cannot be stopped)."""
     with torch.no_grad():
         module = build_module(session.config, session.weights)
         output, h_n = module(session.inputs, session.h0)
         x, h0 = time_major(session)
-        return Reference(module, output, h_n, layer_references(session, x, h0, output))
+        return Reference(module, output, h_n, layer_references(session, x, h0, output, progress))
 
 
 def hand_pass(session: Session, reference: Reference, progress=lambda done: None) -> Trace:
@@ -348,7 +351,7 @@ def to_time_major(session: Session, y: torch.Tensor) -> torch.Tensor:
     return y.transpose(0, 1) if session.config.batch_first else y
 
 
-def layer_references(session: Session, x, h0, reference_output) -> list[torch.Tensor]:
+def layer_references(session: Session, x, h0, reference_output, progress=lambda layers: None) -> list[torch.Tensor]:
     """nn.RNN's hidden states for every layer, (T, B, D·H) each.
 
     nn.RNN returns only the last layer's; a layer below is checked against a one-layer nn.RNN holding that
@@ -368,6 +371,7 @@ def layer_references(session: Session, x, h0, reference_output) -> list[torch.Te
             for name in one_config.parameter_shapes()})
         layer_input, _ = one(layer_input, h0[layer * D:(layer + 1) * D])
         references.append(layer_input)
+        progress(layer + 1)
     references.append(to_time_major(session, reference_output))
     return references
 
