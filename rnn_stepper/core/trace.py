@@ -41,7 +41,7 @@ def kernel_cell(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk, progress):
     # up front: T views held at once would cost hundreds of bytes a step, more than the numbers at small H.
     a = input_projections = F.linear(x, W_ih, b_ih)
     r = recurrent_terms = torch.empty_like(input_projections)
-    store = StepStore(walk, 2, progress)
+    store = StepStore(walk, progress)
     W_hh_T = W_hh.T
     h_prev = h0
     for t in walk:
@@ -67,7 +67,7 @@ def textbook_cell(x, h0, W_ih, W_hh, b_ih, b_hh, activation, walk, progress):
     It differs from the kernel in the last bits: one GEMM per step instead of one for the whole sequence, and
     the bias added after the product instead of fused into it. As in the notebook, every h is a fresh tensor
     (its `out_man` list), read by the next step's product."""
-    store = StepStore(walk, len(PHASES), progress)
+    store = StepStore(walk, progress)
     h_prev = h0
     for t in walk:
         recurrent_product = h_prev @ W_hh.T
@@ -86,8 +86,8 @@ class StepStore:
     One `stack` per block of steps costs far less than a copy per step, and the block bounds the memory held
     beyond the trace; `progress(done)` hears after each block, and may raise to stop the pass."""
 
-    def __init__(self, walk: list[int], phases: int, progress):
-        self.walk, self.phases, self.progress = walk, phases, progress
+    def __init__(self, walk: list[int], progress):
+        self.walk, self.progress = walk, progress
         self.traces: list[torch.Tensor] | None = None
         self.pending: list[tuple[torch.Tensor, ...]] = []
         self.done = 0
@@ -103,7 +103,8 @@ class StepStore:
         ts = self.walk[self.done:self.done + len(self.pending)]
         lo, hi = min(ts), max(ts) + 1
         for trace, steps in zip(self.traces, zip(*self.pending)):
-            torch.stack(steps if ts[0] == lo else steps[::-1], out=trace[lo:hi])  # the reverse walk stores t = hi-1 … lo
+            # a reverse walk visited t = hi-1 … lo
+            torch.stack(steps if ts[0] == lo else steps[::-1], out=trace[lo:hi])
         self.done += len(self.pending)
         self.pending = []
         self.progress(self.done)
