@@ -114,7 +114,8 @@ def trace_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
     import torch
 
     from rnn_stepper.core import RNNConfig, make_session
-    from rnn_stepper.core.trace import compute_trace, hand_pass, reference_pass
+    from rnn_stepper.core.reference import reference_pass
+    from rnn_stepper.core.trace import compute_trace, hand_pass
 
     session = make_session(RNNConfig(input_size=hidden, hidden_size=hidden),
                            torch.randn(1, length, hidden, generator=torch.Generator().manual_seed(0)), seed=0)

@@ -16,10 +16,10 @@ import torch
 import torch.nn as nn
 
 from .core.errors import InputError
-from .core.phases import PHASES
 from .core.session import Session, session_from_module
 from .core.trace import Trace as _CoreTrace
-from .core.trace import abs_diff, bits_equal, compute_trace, ulp_distance
+from .core.distance import abs_diff, bits_equal, ulp_distance
+from .core.trace import compute_trace
 
 ACCEPTED = "a torch.nn.RNN (or a model that contains exactly one)"
 
@@ -206,8 +206,6 @@ class Trace:
     step (needs pandas), `save_session(path)` a `*.rnnstep.json` file the window opens.
     """
 
-    PHASES = PHASES  # input_projection, recurrent_term, pre_activation, hidden
-
     def __init__(self, core: _CoreTrace, module_path: str = ""):
         self._core = core
         self.module_path = module_path
@@ -283,11 +281,17 @@ class Trace:
     def nonfinite(self) -> bool:
         return self._core.nonfinite
 
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """One step's phases in order, the cell type's: for nn.RNN input_projection, recurrent_term,
+        pre_activation, hidden."""
+        return self._core.phases
+
     def phase(self, name: str, layer: int = 0, direction: int = 0) -> torch.Tensor:
         """One phase of one cell for every timestep, (T, B, hidden_size), indexed by t whichever way the cell
         walked: 'input_projection' (a_t), 'recurrent_term' (r_t), 'pre_activation' (z_t) or 'hidden' (h_t)."""
-        if name not in PHASES:
-            raise ValueError(f"phase must be one of {', '.join(PHASES)}; got {name!r}")
+        if name not in self.phases:
+            raise ValueError(f"phase must be one of {', '.join(self.phases)}; got {name!r}")
         config = self._core.config
         if not (0 <= layer < config.num_layers and 0 <= direction < config.num_directions):
             raise ValueError(f"this nn.RNN has layers 0 … {config.num_layers - 1} and "

@@ -259,11 +259,13 @@ def _pad(text: str, width: int) -> str:
 
 
 def run_trace(args) -> int:
+    from .core import collector
     from .core.export import write_csv, write_json
     from .core.trace import compute_trace
 
     session = session_from_args(args)
-    trace = compute_trace(session)
+    with collector.paused():  # the job makes many tensors and no cycles: see model.run_now
+        trace = compute_trace(session)
     if args.format == "json":  # written as it is made: a long trace's document never sits in memory whole
         write_json(trace, sys.stdout)
         sys.stdout.write("\n")

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .core.errors import Cancelled, InputError
-from .core.phases import PHASES
 
 if TYPE_CHECKING:
     from .core.session import Session
@@ -47,8 +46,16 @@ class Signal:
 
 
 def run_now(work, done, progress):
-    """The plain runner: compute in the caller's thread and return when it is shown. Errors reach the caller."""
-    done(work(progress))
+    """The plain runner: compute in the caller's thread and return when it is shown. Errors reach the caller.
+
+    Like every runner, it pauses the cyclic garbage collector while the work runs: a trace makes tens of thousands
+    of tensors and no reference cycles, and the collector would walk every live object a few times per pass
+    (~70 ms each time with torch loaded)."""
+    from .core import collector
+
+    with collector.paused():
+        result = work(progress)
+    done(result)
 
 
 class StepperModel:
@@ -67,8 +74,6 @@ class StepperModel:
     to `done`; it returns something with `cancel()`, or None when it finished before returning. With no
     session the model computes the notebook's, torch and all, through the runner too.
     """
-
-    phases = PHASES
 
     def __init__(self, session: Session | None = None, runner=run_now) -> None:
         self.events = SimpleNamespace(trace=Signal(), cell=Signal(), cursor=Signal(), message=Signal(),
@@ -124,21 +129,28 @@ class StepperModel:
         return self._position
 
     @property
+    def phases(self) -> tuple[str, ...]:
+        """One step's phases, in click order: the cell type's (core/cells), the notebook's RNN before a trace."""
+        from .core.config import RNNConfig
+
+        return (self._session.config if self._session is not None else RNNConfig()).phases
+
+    @property
     def end(self) -> int:
-        return self.seq_len * len(PHASES)
+        return self.seq_len * len(self.phases)
 
     @property
     def step_index(self) -> int | None:
         """Which step of the walk is on screen (0 is the cell's first), or None before the first click."""
-        return None if self._position == 0 else (self._position - 1) // len(PHASES)
+        return None if self._position == 0 else (self._position - 1) // len(self.phases)
 
     @property
     def phase_index(self) -> int | None:
-        return None if self._position == 0 else (self._position - 1) % len(PHASES)
+        return None if self._position == 0 else (self._position - 1) % len(self.phases)
 
     @property
     def phase(self) -> str | None:
-        return None if self._position == 0 else PHASES[self.phase_index]
+        return None if self._position == 0 else self.phases[self.phase_index]
 
     @property
     def t(self) -> int | None:
@@ -148,7 +160,7 @@ class StepperModel:
     @property
     def completed(self) -> list[int]:
         """Timesteps whose hidden state has been revealed, in walking order."""
-        return self.cell.walk[: self._position // len(PHASES)]
+        return self.cell.walk[: self._position // len(self.phases)]
 
     def unrevealed(self) -> tuple[int, int]:
         """The timesteps [start, stop) whose hidden state is not revealed yet: the end of the sequence for a forward
@@ -158,7 +170,7 @@ class StepperModel:
 
     def revealed(self, phase: str) -> bool:
         """Whether the current step has reached `phase` yet."""
-        return self._position > 0 and PHASES.index(phase) <= self.phase_index
+        return self._position > 0 and self.phases.index(phase) <= self.phase_index
 
     def max_abs_diff_so_far(self) -> float:
         done = self.completed
@@ -179,7 +191,7 @@ class StepperModel:
     predict_first = False  # "predict, then reveal": a step stops just before h_t; the next click reveals it
 
     def step(self) -> None:
-        P = len(PHASES)
+        P = len(self.phases)
         if self.predict_first and self._position % P == 0:
             self.move_to(self._position + P - 1)  # everything of the next timestep but its hidden state
         else:
@@ -189,7 +201,8 @@ class StepperModel:
         self.move_to(self._position + 1)
 
     def back(self) -> None:
-        self.move_to((self._position - 1) // len(PHASES) * len(PHASES) if self._position else 0)
+        P = len(self.phases)
+        self.move_to((self._position - 1) // P * P if self._position else 0)
 
     def back_phase(self) -> None:
         self.move_to(self._position - 1)
@@ -317,6 +330,10 @@ class StepperModel:
 
     def _show(self, session: Session, trace: Trace, cursor: dict | None, saved: bool) -> None:
         was_dirty = self.dirty
+        before, after = len(self.phases), len(session.config.phases)
+        if before != after:  # another cell type: keep the timestep, not the count of phases
+            done, partial = divmod(self._position, before)
+            self._position = done * after + min(partial, after - 1)
         self._session, self._trace = session, trace
         if self._saved is None:
             self._saved = session  # the first session shown is the one opened

@@ -8,7 +8,7 @@ import torch
 
 from rnn_stepper.core import compute_trace
 from rnn_stepper.core.session_file import load_session
-from rnn_stepper.core.trace import ulp_distance
+from rnn_stepper.core.distance import ulp_distance
 
 LESSON = importlib.resources.files("rnn_stepper.resources") / "sessions" / "addition-order.rnnstep.json"
 

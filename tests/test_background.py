@@ -20,7 +20,9 @@ def test_the_window_and_its_model_load_without_torch():
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
-def test_torch_loads_past_pysides_import_hook_and_the_collector_which_are_back_afterwards():
+def test_torch_loads_without_the_collector_and_leaves_pysides_import_hook_alone():
+    # PySide6's __feature_import__ hook is a process-wide import; swapping it from the worker thread while the GUI
+    # thread runs would change how the GUI thread imports. It stays in place.
     code = """
 import builtins, sys
 from PySide6 import QtCore
@@ -33,9 +35,7 @@ class Spy:  # notes which __import__ is installed when torch itself is looked fo
             seen.append(builtins.__import__)
 sys.meta_path.insert(0, Spy())
 load_torch()
-assert hook.__name__ == "__feature_import__", hook
-assert seen == [builtins.__orig_import__], seen
-assert builtins.__import__ is hook and "torch" in sys.modules
+assert seen == [hook] and builtins.__import__ is hook and "torch" in sys.modules, seen
 import gc  # collected again afterwards, but no longer through torch's own objects
 assert gc.isenabled() and gc.get_freeze_count() > 100_000, gc.get_freeze_count()
 """

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from aten_calls import arithmetic_calls, first_difference
 from rnn_stepper.core import RNNConfig, Session, compute_trace, make_session, session_from_module
 from rnn_stepper.core.session import seeded_weights
-from rnn_stepper.core.trace import hand_pass, reference_pass
+from rnn_stepper.core.reference import reference_pass
+from rnn_stepper.core.trace import hand_pass
 
 
 @st.composite

@@ -44,14 +44,15 @@ def test_h_prev_is_derived_from_the_hidden_states_in_walking_order():
     assert (reverse.h_prev[4] == 0).all() and (reverse.h_prev[:4] == reverse.hidden[1:]).all()
 
 
-def test_the_hand_pass_runs_without_the_cyclic_collector_and_leaves_it_as_it_was():
+def test_the_models_runner_computes_without_the_cyclic_collector_and_leaves_it_as_it_was():
     import gc
 
     from rnn_stepper.core import collector
+    from rnn_stepper.model import run_now
 
     during = []
-    compute_trace(long_session(T=600), progress=lambda done, total: during.append(gc.isenabled()))
-    assert during[0] and not during[-2] and gc.isenabled()  # on for nn.RNN's pass, paused in the hand pass
+    run_now(lambda progress: during.append(gc.isenabled()), lambda result: during.append(gc.isenabled()), None)
+    assert during == [False, True] and gc.isenabled()  # paused for the work, on again when it is shown
     gc.disable()
     try:
         with collector.paused():

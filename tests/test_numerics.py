@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from rnn_stepper.core.trace import abs_diff, bits_equal, ulp_distance
+from rnn_stepper.core.distance import abs_diff, bits_equal, ulp_distance
 
 
 def test_neighbouring_floats_are_one_ulp_apart_in_both_precisions():

@@ -151,7 +151,7 @@ def test_phase_gives_each_phase_as_the_equation_says():
     module = nn.RNN(3, 4, bidirectional=True, batch_first=True)
     x = torch.randn(2, 5, 3)
     t = rnn_stepper.trace(module, x)
-    a, r, z, h = (t.phase(name, 0, 1) for name in t.PHASES)
+    a, r, z, h = (t.phase(name, 0, 1) for name in t.phases)
     assert torch.equal(z, a + r) and torch.equal(h, torch.tanh(z))
     assert torch.equal(h.transpose(0, 1), t.output[..., 4:])  # the reverse half of nn.RNN's output
     with pytest.raises(ValueError, match="phase must be one of"):

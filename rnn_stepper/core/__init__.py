@@ -7,7 +7,7 @@ torch: the window paints before torch has loaded.
 from importlib import import_module
 
 _WHERE = {
-    "RNNConfig": "config", "InputError": "errors", "Cancelled": "errors", "PHASES": "phases",
+    "RNNConfig": "config", "InputError": "errors", "Cancelled": "errors",
     "Session": "session", "make_session": "session", "session_from_module": "session",
     "CellTrace": "trace", "Trace": "trace", "compute_trace": "trace",
 }

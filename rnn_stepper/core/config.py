@@ -1,4 +1,4 @@
-"""The shape of an `nn.RNN`: every constructor option, checked, and what it costs in memory.
+"""The shape of an `nn.RNN`, `nn.GRU` or `nn.LSTM`: every constructor option, checked, and what it costs in memory.
 
 No torch here: the window shows a config before torch has loaded (torch is imported only where a tensor is
 made), so the first frame does not wait seconds for it.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, replace
 
+from .cells import CELL_TYPES, CellType, cell_type
 from .errors import InputError
 
 NONLINEARITIES = ("tanh", "relu")
@@ -19,10 +20,11 @@ SEED_MIN, SEED_MAX = -(1 << 63), (1 << 64) - 1
 
 @dataclass(frozen=True)
 class RNNConfig:
-    """`nn.RNN`'s constructor arguments, plus the dtype its parameters live in.
+    """A recurrent module's constructor arguments, its cell type, and the dtype its parameters live in.
 
     The defaults are the notebook's `nn.RNN(input_size=5, hidden_size=2, num_layers=1, batch_first=True)`.
-    `dropout` is accepted because `nn.RNN` accepts it, but it only acts in training mode; the stepper always
+    `cell` is "rnn", "gru" or "lstm" (core/cells); `nonlinearity` is nn.RNN's and `proj_size` nn.LSTM's.
+    `dropout` is accepted because torch.nn accepts it, but it only acts in training mode; the stepper always
     evaluates in eval mode, so it never changes a number here.
     """
 
@@ -35,8 +37,14 @@ class RNNConfig:
     bidirectional: bool = False
     dropout: float = 0.0
     dtype: str = "float32"
+    cell: str = "rnn"
+    proj_size: int = 0
 
     def __post_init__(self) -> None:
+        if not isinstance(self.cell, str) or self.cell not in CELL_TYPES:
+            raise InputError(f"cell must be one of {', '.join(map(repr, CELL_TYPES))}, got {self.cell!r}")
+        if isinstance(self.proj_size, bool) or not isinstance(self.proj_size, int) or self.proj_size < 0:
+            raise InputError(f"proj_size must be a whole number of at least 0, got {self.proj_size!r}")
         for name in ("input_size", "hidden_size", "num_layers"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
@@ -54,6 +62,25 @@ class RNNConfig:
             raise InputError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
         if not 0 <= self.dropout <= 1:  # compared as given: float() of a 400-digit int overflows
             raise InputError(f"dropout must be between 0 and 1, got {self.dropout!r}")
+        for name in ("nonlinearity", "proj_size"):  # options of one cell type only, as torch.nn has them
+            if name not in self.cell_type.options and getattr(self, name) != self.__dataclass_fields__[name].default:
+                raise InputError(f"{name} is not an option of nn.{self.cell_type.module_name}")
+        if self.proj_size >= self.hidden_size:
+            raise InputError(f"proj_size must be smaller than hidden_size ({self.hidden_size}), got {self.proj_size}")
+
+    @property
+    def cell_type(self) -> CellType:
+        return cell_type(self.cell)
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """The names of one step's phases, in the order a click reveals them; the last is always "hidden"."""
+        return self.cell_type.phase_names(self)
+
+    @property
+    def output_size(self) -> int:
+        """The size of h: hidden_size, or proj_size for an LSTM with a projection."""
+        return self.proj_size or self.hidden_size
 
     @property
     def num_directions(self) -> int:
@@ -67,28 +94,21 @@ class RNNConfig:
 
     def layer_input_size(self, layer: int) -> int:
         """Layer 0 reads x; every later layer reads the [forward | reverse] outputs of the layer below."""
-        return self.input_size if layer == 0 else self.hidden_size * self.num_directions
+        return self.input_size if layer == 0 else self.output_size * self.num_directions
 
     def cells(self) -> list[tuple[int, int]]:
         """(layer, direction) in `h_n`'s order: index = layer * num_directions + direction."""
         return [(layer, d) for layer in range(self.num_layers) for d in range(self.num_directions)]
 
     def parameter_shapes(self) -> dict[str, tuple[int, ...]]:
-        """`nn.RNN.state_dict()`'s keys and shapes for this config, in its order."""
-        shapes: dict[str, tuple[int, ...]] = {}
-        h = self.hidden_size
-        for layer, d in self.cells():
-            suffix = cell_suffix(layer, d)
-            shapes[f"weight_ih{suffix}"] = (h, self.layer_input_size(layer))
-            shapes[f"weight_hh{suffix}"] = (h, h)
-            if self.bias:
-                shapes[f"bias_ih{suffix}"] = (h,)
-                shapes[f"bias_hh{suffix}"] = (h,)
-        return shapes
+        """The module's `state_dict()` keys and shapes for this config, in its order."""
+        return self.cell_type.parameter_shapes(self)
 
     def describe(self) -> str:
         """The module as `print(nn.RNN(...))` shows it, e.g. `RNN(5, 2, batch_first=True)`."""
         parts = [str(self.input_size), str(self.hidden_size)]
+        if self.proj_size:
+            parts.append(f"proj_size={self.proj_size}")
         if self.num_layers != 1:
             parts.append(f"num_layers={self.num_layers}")
         if self.nonlinearity != "tanh":
@@ -101,7 +121,7 @@ class RNNConfig:
             parts.append(f"dropout={self.dropout}")
         if self.bidirectional:
             parts.append("bidirectional=True")
-        return f"RNN({', '.join(parts)})"
+        return f"{self.cell_type.module_name}({', '.join(parts)})"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -130,18 +150,21 @@ PER_STEP_BYTES = 1024
 
 
 def estimated_bytes(config: RNNConfig, seq_len: int, batch: int) -> int:
-    """What a trace of this size holds at its peak: parameters twice (the manual pass and `nn.RNN`); for every
-    cell its input, four phases, h_prev and the reference hidden state, each (T, B, ·); the output twice; and
-    nn.RNN's per-step tensors of one cell before it stacks them (it runs one cell at a time). Writing the trace
-    out (text, JSON, CSV) streams a block of steps at a time and adds no more than that."""
+    """What a trace of this size holds at its peak: parameters twice (the manual pass and the torch module); for
+    every cell its input, its phases, its previous states and the reference hidden state, each (T, B, ·); the
+    output twice; and the kernel's per-step tensors of one cell before it stacks them (it runs one cell at a
+    time). Writing the trace out (text, JSON, CSV) streams a block of steps at a time and adds no more than that."""
     # In closed form, not by walking the cells: a session file can say num_layers = 10**300.
     item = DTYPES[config.dtype]
-    H, D, L = config.hidden_size, config.num_directions, config.num_layers
-    bias = 2 * H if config.bias else 0
-    params = D * (H * config.input_size + H * H + bias) + (L - 1) * D * (H * D * H + H * H + bias)
-    per_cell = D * seq_len * batch * ((config.input_size + 6 * H) + (L - 1) * (D * H + 6 * H))
-    output = seq_len * batch * H * D
-    kernel_steps = seq_len * (PER_STEP_BYTES + item * batch * H)
+    G, H, P = config.cell_type.gates, config.hidden_size, config.output_size
+    D, L = config.num_directions, config.num_layers
+    per_gate_row = (2 * G * H if config.bias else 0) + (P * H if config.proj_size else 0)
+    params = D * (G * H * (config.input_size + P) + per_gate_row) + (L - 1) * D * (G * H * (D * P + P) + per_gate_row)
+    # each phase, a previous value of each state, and the reference hidden state, in units of H
+    widths = sum(phase.width for phase in config.cell_type.phases(config)) + len(config.cell_type.state) + 1
+    per_cell = D * seq_len * batch * ((config.input_size + widths * H) + (L - 1) * (D * P + widths * H))
+    output = seq_len * batch * P * D
+    kernel_steps = seq_len * (PER_STEP_BYTES + item * batch * P)
     return item * (2 * params + per_cell + 2 * output) + kernel_steps
 
 
@@ -190,21 +213,40 @@ def _prod(shape: tuple[int, ...]) -> int:
 
 
 def infer_config(weights: dict, **fixed) -> RNNConfig:
-    """The config a state dict was saved from, read off its tensor shapes; `fixed` fields (nonlinearity, batch_first,
-    dtype, …) are not in the shapes and are taken as given."""
+    """The config a state dict was saved from, read off its tensor shapes: the cell type by how many blocks of
+    rows W_hh stacks (1 for nn.RNN, 3 for nn.GRU, 4 for nn.LSTM) and by `weight_hr` (an LSTM's projection).
+    `fixed` fields (nonlinearity, batch_first, dtype, …) are not in the shapes and are taken as given where the
+    cell type has them."""
     if "weight_ih_l0" not in weights or "weight_hh_l0" not in weights:
-        raise InputError("no nn.RNN parameters found (need weight_ih_l0 and weight_hh_l0)")
+        raise InputError("no recurrent layer's parameters found (need weight_ih_l0 and weight_hh_l0)")
     w_ih, w_hh = weights["weight_ih_l0"], weights["weight_hh_l0"]
     if len(w_ih.shape) != 2 or len(w_hh.shape) != 2:
         raise InputError("weight_ih_l0 and weight_hh_l0 must be matrices")
+    w_hr = weights.get("weight_hr_l0")
+    if w_hr is not None and len(w_hr.shape) != 2:
+        raise InputError("weight_hr_l0 must be a matrix")
+    proj_size, hidden_size = (int(w_hr.shape[0]), int(w_hr.shape[1])) if w_hr is not None else (0, int(w_hh.shape[1]))
+    kind = cell_for_rows(tuple(w_hh.shape), hidden_size, projected=w_hr is not None)
     num_layers = 1
     while f"weight_ih_l{num_layers}" in weights:
         num_layers += 1
     return RNNConfig(**{
         "input_size": int(w_ih.shape[1]),
-        "hidden_size": int(w_hh.shape[0]),
+        "hidden_size": hidden_size,
         "num_layers": num_layers,
         "bias": "bias_ih_l0" in weights,
         "bidirectional": "weight_ih_l0_reverse" in weights,
-        **fixed,
+        "cell": kind.name,
+        "proj_size": proj_size,
+        **{k: v for k, v in fixed.items() if k not in ("nonlinearity", "proj_size") or k in kind.options},
     })
+
+
+def cell_for_rows(shape: tuple[int, int], hidden_size: int, projected: bool = False) -> CellType:
+    """The cell type whose W_hh, of this shape, stacks gates × hidden_size rows."""
+    for kind in CELL_TYPES.values():
+        if hidden_size and shape[0] == kind.gates * hidden_size and (not projected or "proj_size" in kind.options):
+            return kind
+    names = ", ".join(f"{(k.gates * hidden_size, shape[1])} for nn.{k.module_name}" for k in CELL_TYPES.values())
+    raise InputError(f"weight_hh_l0 has shape {tuple(shape)}, but a recurrent layer of hidden_size {hidden_size} "
+                     f"needs {names}")

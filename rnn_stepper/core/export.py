@@ -59,7 +59,7 @@ def trace_document(trace: Trace) -> dict:
 def iter_steps(trace: Trace):
     """One record per (layer, direction, t, batch row), in the order the cells computed them, converted a block of
     timesteps at a time: |Δ| and ulps are never held for the whole trace."""
-    from .trace import abs_diff, ulp_distance
+    from .distance import abs_diff, ulp_distance
 
     for cell in trace.cells:
         h_prev = cell.h0.numpy()

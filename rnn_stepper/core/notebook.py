@@ -60,7 +60,7 @@ def distance_from_notebook(trace) -> list[Distance]:
 
     The notebook printed its hand loop's input projection (the textbook order's) and hidden states that nn.RNN
     matched, so the input projection is compared in textbook order only; the hidden state in either order."""
-    from .trace import ulp_distance
+    from .distance import ulp_distance
 
     if not is_notebook_session(trace.session):
         return []

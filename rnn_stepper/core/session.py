@@ -1,12 +1,14 @@
-"""A session: everything that decides the numbers — config, weights, input sequence, h0 and operation order."""
+"""A session: everything that decides the numbers — config, weights, input sequence, h0 (and an LSTM's c0) and
+operation order."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn as nn
 
+from . import layout
 from .config import DTYPES, SEED_MAX, SEED_MIN, RNNConfig, check_fits_in_memory
 from .errors import InputError
 
@@ -19,11 +21,12 @@ NOTEBOOK_SEED = 1
 
 @dataclass(frozen=True)
 class Session:
-    """One `nn.RNN` and one input for it.
+    """One recurrent module (nn.RNN, nn.GRU or nn.LSTM) and one input for it.
 
-    `inputs` is in the layout the user hands to `nn.RNN`: (B, T, I) when batch_first, (T, B, I) otherwise, or
-    (T, I) for an unbatched sequence. `h0` is (L·D, B, H), or (L·D, H) when unbatched; None means zeros.
-    `weights` has `nn.RNN.state_dict()`'s keys, in the config's dtype.
+    `inputs` is in the layout the user hands to the module: (B, T, I) when batch_first, (T, B, I) otherwise, or
+    (T, I) for an unbatched sequence. `h0` is (L·D, B, P), or (L·D, P) when unbatched, P being hidden_size or an
+    LSTM's proj_size; an LSTM's `c0` is (L·D, B, H) likewise. None means zeros. `weights` has the module's
+    `state_dict()` keys, in the config's dtype.
     """
 
     config: RNNConfig
@@ -32,7 +35,7 @@ class Session:
     h0: torch.Tensor | None = None
     order: str = "kernel"
     seed: int | None = None
-    notes: tuple[str, ...] = field(default=(), compare=False)
+    c0: torch.Tensor | None = None
 
     def __post_init__(self) -> None:
         if self.order not in ORDERS:
@@ -43,6 +46,10 @@ class Session:
         check_weights(self.config, self.weights)
         if self.h0 is not None:
             check_h0(self.config, self.inputs, self.h0)
+        if self.c0 is not None:
+            if "cell" not in self.config.cell_type.state:
+                raise InputError(f"c0 is an LSTM's initial cell state; nn.{self.config.cell_type.module_name} has none")
+            check_h0(self.config, self.inputs, self.c0, "c0", self.config.hidden_size)
 
     @property
     def batched(self) -> bool:
@@ -50,17 +57,36 @@ class Session:
 
     @property
     def seq_len(self) -> int:
-        return self.inputs.shape[1 if self.batched and self.config.batch_first else 0]
+        return layout.seq_len(self.inputs.shape, self.config.batch_first)
 
     @property
     def batch_size(self) -> int:
-        if not self.batched:
-            return 1
-        return self.inputs.shape[0 if self.config.batch_first else 1]
+        return layout.batch_size(self.inputs.shape, self.config.batch_first)
 
-    def module(self) -> nn.RNN:
-        """The `nn.RNN` a user would build for this session: parameters requiring grad, in eval mode."""
+    def module(self) -> nn.Module:
+        """The torch module a user would build for this session: parameters requiring grad, in eval mode."""
         return build_module(self.config, self.weights)
+
+    def initial_state(self):
+        """The state argument the module takes: h0 (None for zeros), or an LSTM's (h0, c0), zeros where not given."""
+        if "cell" not in self.config.cell_type.state:
+            return self.h0
+        if self.h0 is None and self.c0 is None:
+            return None
+        initial = self.time_major_state()
+        if not self.batched:
+            return tuple(initial[name].squeeze(1) for name in ("hidden", "cell"))
+        return initial["hidden"], initial["cell"]
+
+    def time_major_state(self) -> dict[str, torch.Tensor]:
+        """Each state's initial value as the kernel reads it, (L·D, B, ·): zeros where none was given."""
+        config = self.config
+        cells = config.num_layers * config.num_directions
+        given = {"hidden": self.h0, "cell": self.c0}
+        sizes = {"hidden": config.output_size, "cell": config.hidden_size}
+        return {name: layout.batched_state(given[name]) if given[name] is not None else
+                torch.zeros(cells, self.batch_size, sizes[name], dtype=config.torch_dtype)
+                for name in config.cell_type.state}
 
 
 def check_seed(seed) -> int:
@@ -73,23 +99,17 @@ def check_seed(seed) -> int:
     return seed
 
 
-def new_module(config: RNNConfig, dtype: torch.dtype | None = None) -> nn.RNN:
-    """An `nn.RNN` with this config's options, its parameters freshly drawn from torch's global RNG."""
-    return nn.RNN(
-        config.input_size,
-        config.hidden_size,
-        num_layers=config.num_layers,
-        nonlinearity=config.nonlinearity,
-        bias=config.bias,
-        batch_first=config.batch_first,
-        dropout=config.dropout if config.num_layers > 1 else 0.0,
-        bidirectional=config.bidirectional,
-        dtype=dtype or config.torch_dtype,
-    )
+def new_module(config: RNNConfig, dtype: torch.dtype | None = None) -> nn.Module:
+    """The torch module (nn.RNN, nn.GRU, nn.LSTM) with this config's options, its parameters freshly drawn from
+    torch's global RNG."""
+    kind = config.cell_type
+    return getattr(nn, kind.module_name)(config.input_size, config.hidden_size, **kind.module_options(config),
+                                         dtype=dtype or config.torch_dtype)
 
 
 def seeded_weights(config: RNNConfig, seed: int) -> dict[str, torch.Tensor]:
-    """The weights `torch.manual_seed(seed); nn.RNN(...)` draws, without touching the caller's RNG.
+    """The weights `torch.manual_seed(seed); nn.RNN(...)` (or nn.GRU, nn.LSTM) draws, without touching the
+    caller's RNG.
 
     They are always drawn in float32, as the notebook does, and then converted: switching to float64 shows the
     same model in more precision rather than a different model.
@@ -100,8 +120,8 @@ def seeded_weights(config: RNNConfig, seed: int) -> dict[str, torch.Tensor]:
     return {name: p.detach().to(config.torch_dtype).clone() for name, p in module.state_dict().items()}
 
 
-def build_module(config: RNNConfig, weights: dict[str, torch.Tensor]) -> nn.RNN:
-    """The `nn.RNN` a user would build for these weights: parameters requiring grad, in eval mode."""
+def build_module(config: RNNConfig, weights: dict[str, torch.Tensor]) -> nn.Module:
+    """The module a user would build for these weights: parameters requiring grad, in eval mode."""
     module = new_module(config)
     module.load_state_dict(weights)
     return module.eval()
@@ -148,25 +168,26 @@ def check_inputs(config: RNNConfig, inputs: torch.Tensor) -> None:
         )
     if inputs.numel() == 0:
         raise InputError("the input sequence is empty; give at least one timestep")
-    seq_len = inputs.shape[1 if inputs.dim() == 3 and config.batch_first else 0]
-    batch = 1 if inputs.dim() == 2 else inputs.shape[0 if config.batch_first else 1]
-    check_fits_in_memory(config, seq_len, batch)
+    check_fits_in_memory(config, layout.seq_len(inputs.shape, config.batch_first),
+                         layout.batch_size(inputs.shape, config.batch_first))
 
 
-def check_h0(config: RNNConfig, inputs: torch.Tensor, h0: torch.Tensor) -> None:
+def check_h0(config: RNNConfig, inputs: torch.Tensor, h0: torch.Tensor, what: str = "h0",
+             size: int | None = None) -> None:
+    """An initial state (h0, or an LSTM's c0) of the shape the module takes for this input."""
     cells = config.num_layers * config.num_directions
+    size = config.output_size if size is None else size
     if inputs.dim() == 3:
-        batch = inputs.shape[0 if config.batch_first else 1]
-        expected: tuple[int, ...] = (cells, batch, config.hidden_size)
+        expected: tuple[int, ...] = (cells, layout.batch_size(inputs.shape, config.batch_first), size)
     else:
-        expected = (cells, config.hidden_size)
+        expected = (cells, size)
     if tuple(h0.shape) != expected:
         raise InputError(
-            f"h0 has shape {tuple(h0.shape)}, but this session needs {expected} "
-            "(num_layers × directions, batch, hidden_size)"
+            f"{what} has shape {tuple(h0.shape)}, but this session needs {expected} "
+            f"(num_layers × directions, batch, {'proj_size' if size != config.hidden_size else 'hidden_size'})"
         )
     if h0.dtype != config.torch_dtype:
-        raise InputError(f"h0 is {h0.dtype}, expected {config.torch_dtype}")
+        raise InputError(f"{what} is {h0.dtype}, expected {config.torch_dtype}")
 
 
 def make_session(
@@ -176,6 +197,7 @@ def make_session(
     seed: int | None = NOTEBOOK_SEED,
     weights: dict[str, torch.Tensor] | None = None,
     h0=None,
+    c0=None,
     order: str = "kernel",
     unbatched: bool = False,
 ) -> Session:
@@ -198,44 +220,56 @@ def make_session(
     else:
         seed = None
         weights = {k: as_tensor(v, config, k) for k, v in weights.items()}
-    if h0 is not None:
-        h0 = as_tensor(h0, config, "h0")
-        if h0.dim() == 2 and inputs.dim() == 3 and inputs.shape[0 if config.batch_first else 1] == 1:
-            h0 = h0.unsqueeze(1)  # (L·D, H) for a batch of one
-    return Session(config=config, weights=weights, inputs=inputs, h0=h0, order=order, seed=seed)
+    states = {}
+    for name, value in (("h0", h0), ("c0", c0)):
+        if value is not None:
+            value = as_tensor(value, config, name)
+            if value.dim() == 2 and inputs.dim() == 3 and layout.batch_size(inputs.shape, config.batch_first) == 1:
+                value = value.unsqueeze(1)  # (L·D, ·) for a batch of one
+            states[name] = value
+    return Session(config=config, weights=weights, inputs=inputs, order=order, seed=seed, **states)
 
 
-def session_from_module(module: nn.RNN, inputs, h0=None, order: str = "kernel") -> Session:
-    """A session for an `nn.RNN` someone already built."""
-    if not isinstance(module, nn.RNN):
-        raise InputError(f"expected a torch.nn.RNN, got {type(module).__name__}")
+def module_config(module: nn.Module) -> RNNConfig:
+    """The config of a torch.nn.RNN, GRU or LSTM someone already built."""
+    from .cells import CELL_TYPES
+
+    kinds = {kind.module_name: kind for kind in CELL_TYPES.values()}
+    kind = next((kinds[cls.__name__] for cls in type(module).__mro__ if cls.__module__ == "torch.nn.modules.rnn"
+                 and cls.__name__ in kinds), None)
+    if kind is None:
+        raise InputError(f"expected a torch.nn.RNN, GRU or LSTM, got {type(module).__name__}")
     dtype = next(module.parameters()).dtype
     names = {getattr(torch, name): name for name in DTYPES}
     if dtype not in names:
         raise InputError(f"the module's parameters are {dtype}; the stepper shows float32 and float64")
-    config = RNNConfig(
+    return RNNConfig(
         input_size=module.input_size,
         hidden_size=module.hidden_size,
         num_layers=module.num_layers,
-        nonlinearity=module.nonlinearity,
         bias=module.bias,
         batch_first=module.batch_first,
         bidirectional=module.bidirectional,
         dropout=float(module.dropout),
         dtype=names[dtype],
+        cell=kind.name,
+        **{name: getattr(module, name) for name in kind.options},
     )
+
+
+def session_from_module(module: nn.Module, inputs, h0=None, order: str = "kernel", c0=None) -> Session:
+    """A session for a torch.nn.RNN, GRU or LSTM someone already built."""
+    config = module_config(module)
     weights = {k: v.detach().clone() for k, v in module.state_dict().items()}
     inputs = as_tensor(inputs, config, "the input sequence")
     h0 = None if h0 is None else as_tensor(h0, config, "h0")
-    return Session(config=config, weights=weights, inputs=inputs, h0=h0, order=order)
+    c0 = None if c0 is None else as_tensor(c0, config, "c0")
+    return Session(config=config, weights=weights, inputs=inputs, h0=h0, c0=c0, order=order)
 
 
 def batch_major(session: Session) -> torch.Tensor:
     """The input as (B, T, I) whatever its layout: the shape an editor shows, one table per batch row."""
-    x = session.inputs
-    if not session.batched:
-        return x.unsqueeze(0)
-    return x if session.config.batch_first else x.transpose(0, 1)
+    return layout.batch_major(session.inputs, session.config.batch_first)
 
 
 def with_inputs(session: Session, rows) -> Session:
@@ -244,14 +278,23 @@ def with_inputs(session: Session, rows) -> Session:
     x = as_tensor(rows, config, "the input sequence")
     if x.dim() != 3:
         raise InputError("the input sequence must be (batch, T, input_size)")
-    if not session.batched and x.shape[0] == 1:
-        x = x[0]
-    elif not config.batch_first:
-        x = x.transpose(0, 1).contiguous()
-    h0 = session.h0
-    if h0 is not None and session.batched and h0.shape[1] != (x.shape[0] if config.batch_first else x.shape[1]):
-        h0 = None
-    return Session(config, session.weights, x, h0, session.order, session.seed)
+    x = layout.from_batch_major(x, config.batch_first, batched=session.batched or x.shape[0] != 1)
+    return replace(session, inputs=x, **fitting_states(session, config, x))
+
+
+def fitting_states(session: Session, config: RNNConfig, inputs: torch.Tensor) -> dict:
+    """h0 and c0 in the config's dtype, each kept while its shape fits this input, else None (zeros)."""
+    kept = {}
+    for name, size in (("h0", config.output_size), ("c0", config.hidden_size)):
+        value = getattr(session, name)
+        if value is not None and (name == "h0" or "cell" in config.cell_type.state):
+            value = value.to(config.torch_dtype)
+            try:
+                check_h0(config, inputs, value, name, size)
+            except InputError:
+                value = None
+        kept[name] = value if name == "h0" or "cell" in config.cell_type.state else None
+    return kept
 
 
 def with_weight(session: Session, name: str, index: tuple[int, ...], value: float) -> Session:
@@ -265,7 +308,7 @@ def with_weight(session: Session, name: str, index: tuple[int, ...], value: floa
     weights = dict(session.weights)
     weights[name] = weights[name].clone()
     weights[name][index] = value
-    return Session(session.config, weights, session.inputs, session.h0, session.order, seed=None)
+    return replace(session, weights=weights, seed=None)
 
 
 def reconfigured(session: Session, *, seed: int | None = None, order: str | None = None, **changes) -> Session:
@@ -273,9 +316,13 @@ def reconfigured(session: Session, *, seed: int | None = None, order: str | None
 
     The input keeps its rows; its columns are cut or padded with zeros to a new input_size. The weights are kept
     (in the new dtype) while their shapes still fit and no new seed is asked for; otherwise the seed draws new
-    ones. h0 is kept while its shape fits.
+    ones. h0 and c0 are kept while their shapes fit. Options the new cell type does not have (nonlinearity for a
+    GRU, proj_size for an RNN) go back to their defaults.
     """
+    defaults = {name: RNNConfig.__dataclass_fields__[name].default for name in ("nonlinearity", "proj_size")}
     config = session.config.replace(**changes)
+    config = config.replace(**{name: default for name, default in defaults.items()
+                               if name not in config.cell_type.options and name not in changes})
     rows = batch_major(session)
     width = rows.shape[-1]
     if config.input_size < width:
@@ -283,7 +330,7 @@ def reconfigured(session: Session, *, seed: int | None = None, order: str | None
     elif config.input_size > width:
         rows = torch.cat([rows, rows.new_zeros(*rows.shape[:-1], config.input_size - width)], dim=-1)
     rows = rows.to(config.torch_dtype)
-    x = rows[0] if not session.batched else rows if config.batch_first else rows.transpose(0, 1).contiguous()
+    x = layout.from_batch_major(rows, config.batch_first, session.batched)
     check_inputs(config, x)
     keep = seed is None and config.parameter_shapes() == session.config.parameter_shapes()
     if keep:
@@ -292,20 +339,15 @@ def reconfigured(session: Session, *, seed: int | None = None, order: str | None
     else:
         seed = seed if seed is not None else (session.seed if session.seed is not None else NOTEBOOK_SEED)
         weights = seeded_weights(config, seed)
-    h0 = session.h0
-    if h0 is not None:
-        h0 = h0.to(config.torch_dtype)
-        try:
-            check_h0(config, x, h0)
-        except InputError:
-            h0 = None
-    return Session(config, weights, x, h0, order or session.order, seed)
+    return replace(session, config=config, weights=weights, inputs=x, order=order or session.order, seed=seed,
+                   **fitting_states(session, config, x))
 
 
 def with_imported_weights(session: Session, weights: dict[str, torch.Tensor]) -> Session:
-    """The session with a checkpoint's nn.RNN weights, its config read off their shapes (sizes, layers, bias,
-    bidirectional). nonlinearity and batch_first are not in a state dict: they stay as they were. The input keeps
-    its rows; its columns are cut or padded with zeros to the checkpoint's input_size."""
+    """The session with a checkpoint's nn.RNN, nn.GRU or nn.LSTM weights, its config read off their shapes (cell
+    type, sizes, layers, bias, bidirectional, proj_size). nonlinearity and batch_first are not in a state dict:
+    they stay as they were. The input keeps its rows; its columns are cut or padded with zeros to the
+    checkpoint's input_size."""
     from .config import infer_config
 
     stored = weights.get("weight_ih_l0")
@@ -315,6 +357,6 @@ def with_imported_weights(session: Session, weights: dict[str, torch.Tensor]) ->
     converted = {name: as_tensor(value, config, name) for name, value in weights.items()}
     check_weights(config, converted)  # before anything else is built: a wrong file changes nothing
     sizes = {k: getattr(config, k) for k in ("input_size", "hidden_size", "num_layers", "bias", "bidirectional",
-                                             "dtype")}
+                                             "dtype", "cell", "proj_size", "nonlinearity")}
     shaped = reconfigured(session, **sizes)
-    return Session(config, converted, shaped.inputs, shaped.h0, session.order, seed=None)
+    return replace(shaped, config=config, weights=converted, seed=None)

@@ -3,7 +3,6 @@ results come back to the GUI thread through queued signals, so the window never 
 
 from __future__ import annotations
 
-import builtins
 import gc
 import sys
 import threading
@@ -18,29 +17,14 @@ PROGRESS_INTERVAL_S = 0.05  # at most twenty progress repaints a second, however
 
 
 def load_torch() -> None:
-    """Import torch as fast as this process can: 1.52 s on the worker becomes 1.17 s (issue 5's time to ready).
-
-    - Past PySide6's import hook. PySide6 puts `__feature_import__` in front of `builtins.__import__` to serve
-      `from __feature__ import …`, which this program does not use, and it runs for every one of the thousands of
-      import statements in torch's own import (0.15 s). PySide6 documents `__orig_import__` as the import the
-      hook falls back to. While torch loads, an import on the GUI thread skips the hook as well; it would only
-      have done feature bookkeeping.
-    - Without the cyclic garbage collector (`collector.paused`). The import makes ~200,000 objects, and collecting
-      among them as they come costs 0.2 s while finding ~7,000 unreachable ones. Afterwards they are frozen
-      (`gc.freeze`): torch's modules live as long as the program, and no later collection walks them again."""
+    """Import torch without the cyclic garbage collector (`collector.paused`). The import makes ~200,000 objects,
+    and collecting among them as they come costs 0.2 s while finding ~7,000 unreachable ones. Afterwards they are
+    frozen (`gc.freeze`): torch's modules live as long as the program, and no later collection walks them again."""
     if "torch" in sys.modules:
         return
-    hook, plain = builtins.__import__, getattr(builtins, "__orig_import__", None)
-    past_hook = plain is not None and getattr(hook, "__name__", "") == "__feature_import__"
-    if past_hook:
-        builtins.__import__ = plain
-    try:
-        with collector.paused():
-            import torch  # noqa: F401
-            gc.freeze()
-    finally:
-        if past_hook and builtins.__import__ is plain:  # leave any other replacement made meanwhile alone
-            builtins.__import__ = hook
+    with collector.paused():
+        import torch  # noqa: F401
+        gc.freeze()
 
 
 class Job:
@@ -104,7 +88,8 @@ class BackgroundRunner(QtCore.QObject):
 
         try:
             load_torch()  # every computation of the model needs torch; the first one loads it
-            result = job.work(report)
+            with collector.paused():  # see run_now: a computation makes many objects and no cycles
+                result = job.work(report)
         except BaseException as exc:  # handed to the model, which keeps the previous session and says why
             result = exc
         self._finished.emit(job, result)

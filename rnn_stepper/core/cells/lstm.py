@@ -1,0 +1,139 @@
+"""`nn.LSTM`'s cell, as PyTorch's native kernel computes it. W_ih, W_hh and the biases stack four blocks of rows:
+i, f, g, o. The state is two vectors, h and the cell c.
+
+    input projection   a_t = W_ih x_t + b_ih                       (a_i | a_f | a_g | a_o)
+    recurrent term     s_t = W_hh h_{t-1} + b_hh                   (s_i | s_f | s_g | s_o)
+    input gate         i_t = σ(a_i + s_i)
+    forget gate        f_t = σ(a_f + s_f)
+    cell candidate     g_t = tanh(a_g + s_g)
+    output gate        o_t = σ(a_o + s_o)
+    cell state         c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
+    hidden state       h_t = o_t ⊙ tanh(c_t)                       with proj_size: m_t = o_t ⊙ tanh(c_t), h_t = W_hr m_t
+
+In float32 PyTorch usually runs none of this: `nn.LSTM` hands the whole layer to oneDNN's fused kernel
+(`aten.mkldnn_rnn_layer`), whose GEMMs, bias additions and activations are its own. The steps here are the native
+path, which nn.LSTM takes in float64, with proj_size, or with `torch.backends.mkldnn.flags(enabled=False)`; the
+trace measures how far the fused kernel lands from it.
+"""
+
+from __future__ import annotations
+
+from ..steps import StepStore, linear, plus_bias, project_inputs
+from . import QT_TRANSLATE_NOOP, Phase
+
+GATES = ("input_gate", "forget_gate", "cell_candidate", "output_gate")
+
+
+def gate(name, symbol, title, block, explanation, activation="σ") -> Phase:
+    return Phase(name, symbol, title, f"{symbol}_{{t}} = {activation}(a_{symbol} + s_{symbol})",
+                 f"{activation}({{input_projection.{block}}} + {{recurrent_term.{block}}})", explanation,
+                 reads=tuple((kind, block) for kind in ("weight_ih", "bias_ih", "weight_hh", "bias_hh")),
+                 scale="gate" if activation == "σ" else "bounded")
+
+
+def phases(config) -> tuple[Phase, ...]:
+    out = (
+        Phase("input_projection", "a", QT_TRANSLATE_NOOP("Cells", "input projection"),
+              "a_{t} = W_ih x_{t} [+ b_ih]", "W_ih · {x} [+ b_ih]",
+              QT_TRANSLATE_NOOP("Cells", "Input projection: W_ih maps this timestep's input to four blocks, one "
+                                         "per gate (i, f, g, o). PyTorch's kernel computes it for all timesteps "
+                                         "in one matrix product."),
+              reads=(("weight_ih", None), ("bias_ih", None)), width=4),
+        Phase("recurrent_term", "s", QT_TRANSLATE_NOOP("Cells", "recurrent term"),
+              "s_{t} = W_hh h_{prev} [+ b_hh]", "W_hh · {h_prev} [+ b_hh]",
+              QT_TRANSLATE_NOOP("Cells", "Recurrent term: W_hh maps the previous hidden state to the same four "
+                                         "blocks, biases included, in one matrix product. The kernel then adds "
+                                         "a_t to all four at once."),
+              reads=(("weight_hh", None), ("bias_hh", None)), width=4),
+        gate("input_gate", "i", QT_TRANSLATE_NOOP("Cells", "input gate"), 0,
+             QT_TRANSLATE_NOOP("Cells", "Input gate: between 0 and 1 per unit, how much of the candidate to write "
+                                        "into the cell.")),
+        gate("forget_gate", "f", QT_TRANSLATE_NOOP("Cells", "forget gate"), 1,
+             QT_TRANSLATE_NOOP("Cells", "Forget gate: between 0 and 1 per unit, how much of the old cell state to "
+                                        "keep. Near 1 for many steps, the cell remembers over long spans.")),
+        gate("cell_candidate", "g", QT_TRANSLATE_NOOP("Cells", "cell candidate"), 2,
+             QT_TRANSLATE_NOOP("Cells", "Cell candidate: what could be written into the cell, squashed into "
+                                        "(-1, 1)."), activation="tanh"),
+        gate("output_gate", "o", QT_TRANSLATE_NOOP("Cells", "output gate"), 3,
+             QT_TRANSLATE_NOOP("Cells", "Output gate: between 0 and 1 per unit, how much of the cell shows in the "
+                                        "hidden state.")),
+        Phase("cell", "c", QT_TRANSLATE_NOOP("Cells", "cell state"),
+              "c_{t} = f_{t} ⊙ c_{prev} + i_{t} ⊙ g_{t}", "{forget_gate} ⊙ {c_prev} + {input_gate} ⊙ {cell_candidate}",
+              QT_TRANSLATE_NOOP("Cells", "Cell state: the old cell, scaled by the forget gate, plus the candidate, "
+                                         "scaled by the input gate. Only additions and gates touch it, which is "
+                                         "why an LSTM can carry a memory across many steps.")),
+    )
+    hidden_explanation = QT_TRANSLATE_NOOP(
+        "Cells", "New hidden state: the cell squashed by tanh and scaled by the output gate. It is this step's "
+                 "output and, with c, the memory for the next.")
+    if not config.proj_size:
+        return out + (Phase("hidden", "h", QT_TRANSLATE_NOOP("Cells", "new hidden state"),
+                            "h_{t} = o_{t} ⊙ tanh(c_{t})", "{output_gate} ⊙ tanh({cell})", hidden_explanation,
+                            scale="bounded"),)
+    return out + (
+        Phase("unprojected", "m", QT_TRANSLATE_NOOP("Cells", "unprojected hidden state"),
+              "m_{t} = o_{t} ⊙ tanh(c_{t})", "{output_gate} ⊙ tanh({cell})", hidden_explanation, scale="bounded"),
+        Phase("hidden", "h", QT_TRANSLATE_NOOP("Cells", "new hidden state"),
+              "h_{t} = W_hr m_{t}", "W_hr · {unprojected}",
+              QT_TRANSLATE_NOOP("Cells", "Projection: with proj_size, W_hr maps the hidden state down to "
+                                         "proj_size units. The projected h is the output and what W_hh reads at "
+                                         "the next step."),
+              reads=(("weight_hr", None),)),
+    )
+
+
+def kernel(x, initial, p, config, walk, progress) -> dict:
+    """PyTorch's native CPU kernel (`FullLayer` + `LSTMCell` in aten/src/ATen/native/RNN.cpp), call for call:
+    the four gates are activated in place, as views of the one (B, 4H) sum they came from."""
+    a = input_projections = project_inputs(x, p.W_ih, p.b_ih)
+    s = recurrent_terms = a.new_empty(a.shape)
+    store = StepStore(walk, progress)
+    W_hh_T = p.W_hh.T
+    W_hr_T = None if p.W_hr is None else p.W_hr.T
+    h_prev, c_prev = initial["hidden"], initial["cell"]
+    for t in walk:
+        gates = linear(h_prev, W_hh_T, p.b_hh)  # s_t = W_hh h_{t-1} + b_hh
+        s[t].copy_(gates)  # kept before the in-place ops below overwrite it
+        i, f, g, o = gates.add_(a[t]).unsafe_chunk(4, 1)  # a_t + s_t, all four blocks at once
+        input_gate = i.sigmoid_()  # i_t = σ(a_i + s_i)
+        forget_gate = f.sigmoid_()  # f_t = σ(a_f + s_f)
+        cell_candidate = g.tanh_()  # g_t = tanh(a_g + s_g)
+        output_gate = o.sigmoid_()  # o_t = σ(a_o + s_o)
+        cell = forget_gate.mul(c_prev).add_(input_gate.mul(cell_candidate))  # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
+        hidden = output_gate.mul(cell.tanh())  # h_t = o_t ⊙ tanh(c_t)
+        if W_hr_T is None:
+            store.add(input_gate, forget_gate, cell_candidate, output_gate, cell, hidden)
+        else:
+            projected = linear(hidden, W_hr_T, None)  # h_t = W_hr m_t
+            store.add(input_gate, forget_gate, cell_candidate, output_gate, cell, hidden, projected)
+            hidden = projected
+        h_prev, c_prev = hidden, cell
+    return {"input_projection": input_projections, "recurrent_term": recurrent_terms,
+            **dict(zip(stored_names(config), store.finish()))}
+
+
+def textbook(x, initial, p, config, walk, progress) -> dict:
+    """The LSTM as a course writes it, one timestep at a time: each gate's pre-activation
+    `(W_i x + b_i) + W_h h` then `+ b_h`, added left to right, as the notebook adds its RNN's."""
+    store = StepStore(walk, progress)
+    h_prev, c_prev = initial["hidden"], initial["cell"]
+    for t in walk:
+        recurrent_product = h_prev @ p.W_hh.T
+        input_projection = plus_bias(x[t] @ p.W_ih.T, p.b_ih)  # a_t = W_ih x_t + b_ih
+        recurrent_term = plus_bias(recurrent_product, p.b_hh)  # s_t = W_hh h_{t-1} + b_hh
+        i, f, g, o = plus_bias(input_projection + recurrent_product, p.b_hh).chunk(4, 1)
+        input_gate, forget_gate, cell_candidate, output_gate = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
+        cell = forget_gate * c_prev + input_gate * cell_candidate  # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
+        hidden = output_gate * cell.tanh()  # h_t = o_t ⊙ tanh(c_t)
+        stored = (input_projection, recurrent_term, input_gate, forget_gate, cell_candidate, output_gate, cell, hidden)
+        if p.W_hr is not None:
+            hidden = hidden @ p.W_hr.T  # h_t = W_hr m_t
+            stored += (hidden,)
+        store.add(*stored)
+        h_prev, c_prev = hidden, cell
+    return dict(zip(("input_projection", "recurrent_term") + stored_names(config), store.finish()))
+
+
+def stored_names(config) -> tuple[str, ...]:
+    """The per-step phases, in the order the steps store them."""
+    return GATES + ("cell",) + (("unprojected", "hidden") if config.proj_size else ("hidden",))

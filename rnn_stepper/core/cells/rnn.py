@@ -1,0 +1,90 @@
+"""`nn.RNN`'s cell, the Elman network of the notebook. One timestep (PyTorch's names; the textbook's W_xh, W_hh,
+b_xh, b_hh):
+
+    input projection   a_t = W_ih x_t + b_ih
+    recurrent term     r_t = W_hh h_{t-1} + b_hh
+    pre-activation     z_t = a_t + r_t
+    hidden state       h_t = tanh(z_t)        (relu(z_t) when nonlinearity='relu')
+"""
+
+from __future__ import annotations
+
+from operator import methodcaller
+
+from ..steps import StepStore, linear, plus_bias, project_inputs
+from . import QT_TRANSLATE_NOOP, Phase
+
+
+def phases(config) -> tuple[Phase, ...]:
+    act = config.nonlinearity
+    return (
+        Phase("input_projection", "a", QT_TRANSLATE_NOOP("Cells", "input projection"),
+              "a_{t} = W_ih x_{t} [+ b_ih]", "W_ih · {x} [+ b_ih]",
+              QT_TRANSLATE_NOOP("Cells", "Input projection: W_ih (the textbook's W_xh) maps this timestep's input "
+                                         "into the hidden space. It needs no earlier state, so PyTorch's kernel "
+                                         "computes it for all timesteps in one matrix product before the loop."),
+              reads=(("weight_ih", None), ("bias_ih", None))),
+        Phase("recurrent_term", "r", QT_TRANSLATE_NOOP("Cells", "recurrent term"),
+              "r_{t} = W_hh h_{prev} [+ b_hh]", "W_hh · {h_prev} [+ b_hh]",
+              QT_TRANSLATE_NOOP("Cells", "Recurrent term: W_hh carries the previous hidden state forward — the "
+                                         "network's memory. At the first step the previous state is h0 (zeros "
+                                         "unless given)."),
+              reads=(("weight_hh", None), ("bias_hh", None))),
+        Phase("pre_activation", "z", QT_TRANSLATE_NOOP("Cells", "pre-activation"),
+              "z_{t} = a_{t} + r_{t}", "{input_projection} + {recurrent_term}",
+              QT_TRANSLATE_NOOP("Cells", "Pre-activation: the sum mixes what the input says now with what the "
+                                         "state remembers."),
+              # the notebook adds b_hh last, to a_t + W_hh h_{t-1}: r_t as a whole is never part of its sum
+              textbook_equation="z_{t} = (a_{t} + W_hh h_{prev}) [+ b_hh]",
+              textbook_numbers="({input_projection} + W_hh · {h_prev}) [+ b_hh]"),
+        Phase("hidden", "h", QT_TRANSLATE_NOOP("Cells", "new hidden state"),
+              f"h_{{t}} = {act}(z_{{t}})", f"{act}({{pre_activation}})",
+              QT_TRANSLATE_NOOP("Cells", "The nonlinearity squashes the sum into (-1, 1): the new hidden state is "
+                                         "this step's output and the memory for the next.") if act == "tanh" else
+              QT_TRANSLATE_NOOP("Cells", "ReLU keeps the positive part of the sum: the new hidden state is this "
+                                         "step's output and the memory for the next. Nothing bounds it from above."),
+              scale="bounded" if act == "tanh" else "free"),
+    )
+
+
+def kernel(x, initial, p, config, walk, progress) -> dict:
+    """PyTorch's CPU kernel (`FullLayer` + `SimpleCell` in aten/src/ATen/native/RNN.cpp), call for call."""
+    activation = methodcaller(config.nonlinearity)  # z.tanh() or z.relu(): a fresh tensor, as in the kernel
+    # a_t for every t in one GEMM. Indexed step by step rather than unbound up front: T views held at once would
+    # cost hundreds of bytes a step, more than the numbers at small H.
+    a = input_projections = project_inputs(x, p.W_ih, p.b_ih)
+    r = recurrent_terms = a.new_empty(a.shape)
+    store = StepStore(walk, progress)
+    W_hh_T = p.W_hh.T
+    h_prev = initial["hidden"]
+    for t in walk:
+        # a_t = W_ih x_t + b_ih is a[t], computed above
+        recurrent_term = linear(h_prev, W_hh_T, p.b_hh)  # r_t = W_hh h_{t-1} + b_hh
+        r[t].copy_(recurrent_term)  # kept before the kernel's in-place add turns it into z_t
+        pre_activation = recurrent_term.add_(a[t])  # z_t = r_t + a_t
+        hidden = activation(pre_activation)  # h_t = f(z_t)
+        store.add(pre_activation, hidden)
+        h_prev = hidden
+    pre_activations, hiddens = store.finish()
+    return {"input_projection": input_projections, "recurrent_term": recurrent_terms,
+            "pre_activation": pre_activations, "hidden": hiddens}
+
+
+def textbook(x, initial, p, config, walk, progress) -> dict:
+    """The notebook's loop: `(x W_ih^T + b_ih) + h W_hh^T + b_hh`, one timestep at a time, added left to right.
+
+    It differs from the kernel in the last bits: one GEMM per step instead of one for the whole sequence, and
+    the bias added after the product instead of fused into it. As in the notebook, every h is a fresh tensor
+    (its `out_man` list), read by the next step's product."""
+    activation = methodcaller(config.nonlinearity)
+    store = StepStore(walk, progress)
+    h_prev = initial["hidden"]
+    for t in walk:
+        recurrent_product = h_prev @ p.W_hh.T
+        input_projection = plus_bias(x[t] @ p.W_ih.T, p.b_ih)  # a_t = W_ih x_t + b_ih
+        recurrent_term = plus_bias(recurrent_product, p.b_hh)  # r_t = W_hh h_{t-1} + b_hh
+        pre_activation = plus_bias(input_projection + recurrent_product, p.b_hh)  # z_t = (a_t + W_hh h_{t-1}) + b_hh
+        hidden = activation(pre_activation)  # h_t = f(z_t)
+        store.add(input_projection, recurrent_term, pre_activation, hidden)
+        h_prev = hidden
+    return dict(zip(("input_projection", "recurrent_term", "pre_activation", "hidden"), store.finish()))

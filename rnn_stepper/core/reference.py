@@ -1,0 +1,120 @@
+"""What PyTorch itself returns for a session: the module's own forward pass, and every layer's hidden states.
+
+A fused kernel (oneDNN's LSTM in float32) cannot be stepped: the trace is checked against the module's native
+path, which PyTorch runs with oneDNN turned off, and the fused kernel's own result is kept beside it to measure
+how far it lands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+import torch
+
+from .config import cell_suffix
+from .layout import time_major
+from .session import Session, build_module
+
+
+@dataclass
+class Reference:
+    """What the torch module returns for a session on its native path, and the module that returned it."""
+
+    module: torch.nn.Module
+    output: torch.Tensor
+    final: dict[str, torch.Tensor]  # "hidden": h_n, and "cell": c_n for an LSTM
+    layers: list[torch.Tensor]  # every layer's hidden states, (T, B, D·P): see layer_references
+    fused: "Fused | None" = None
+
+
+@dataclass
+class Fused:
+    """The module's default forward pass where it hands whole layers to a fused kernel: its own numbers."""
+
+    kernel: str  # the aten op that ran, e.g. "mkldnn_rnn_layer"
+    output: torch.Tensor
+    final: dict[str, torch.Tensor]
+
+
+@contextlib.contextmanager
+def native_path():
+    """Turns off oneDNN's fused RNN kernels, so torch.nn runs the cell step by step (`FullLayer` in RNN.cpp),
+    the path the hand pass replays. nn.RNN and nn.GRU take it anyway. Only the one flag: `mkldnn.flags()` would
+    also reset TF32 and precision settings (and warn about them)."""
+    enabled, *_ = torch.backends.mkldnn.set_flags(_enabled=False, _fp32_precision=None)
+    try:
+        yield
+    finally:
+        torch.backends.mkldnn.set_flags(_enabled=enabled, _fp32_precision=None)
+
+
+def reference_pass(session: Session, progress=lambda layers: None) -> Reference:
+    """The module's own pass; `progress(layers)` hears after each layer below the top is checked, and may raise to
+    stop (the module's forward itself is one call that cannot be stopped)."""
+    config = session.config
+    with torch.no_grad():
+        module = build_module(config, session.weights)
+        with native_path():
+            output, final = module(session.inputs, session.initial_state())
+            layers = layer_references(session, output, progress)
+        return Reference(module, output, dict(zip(config.cell_type.state, as_tuple(final))), layers,
+                         fused_pass(session, module, output))
+
+
+def fused_pass(session: Session, module, native_output) -> Fused | None:
+    """The module's default forward, when it runs a fused kernel: recorded, so the window can say which."""
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    if not session.config.cell_type.fused_kernel or session.config.dtype != "float32" or session.config.proj_size:
+        return None  # torch.nn runs the native cell: nothing else to measure
+
+    class FusedKernels(TorchDispatchMode):
+        def __init__(self):
+            super().__init__()
+            self.seen: set[str] = set()
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            name = func.overloadpacket.__name__
+            if "rnn" in name:
+                self.seen.add(name)
+            return func(*args, **(kwargs or {}))
+
+    with FusedKernels() as watch:
+        output, final = module(session.inputs, session.initial_state())
+    if not watch.seen:
+        return None
+    return Fused(sorted(watch.seen)[0], output, dict(zip(session.config.cell_type.state, as_tuple(final))))
+
+
+def as_tuple(final) -> tuple:
+    return final if isinstance(final, tuple) else (final,)
+
+
+def layer_references(session: Session, reference_output, progress=lambda layers: None) -> list[torch.Tensor]:
+    """The module's hidden states for every layer, (T, B, D·P) each.
+
+    torch.nn returns only the last layer's; a layer below is checked against a one-layer module holding that
+    layer's weights, fed the reference output of the layer beneath it — the same calls the full module makes.
+    """
+    config = session.config
+    D = config.num_directions
+    x = time_major(session.inputs, config.batch_first)
+    initial = session.time_major_state()
+    references = []
+    layer_input = x
+    for layer in range(config.num_layers - 1):
+        one_config = config.replace(input_size=config.layer_input_size(layer), num_layers=1, batch_first=False,
+                                    dropout=0.0)
+        # Layer l's own parameters under layer 0's names, looked up by name: a scan of every weight per layer
+        # would make many layers quadratic.
+        one = build_module(one_config, {
+            name: session.weights[name.replace(cell_suffix(0, 0), cell_suffix(layer, 0))]
+            for name in one_config.parameter_shapes()})
+        state = tuple(initial[name][layer * D:(layer + 1) * D] for name in config.cell_type.state)
+        layer_input, _ = one(layer_input, state if len(state) > 1 else state[0])
+        references.append(layer_input)
+        progress(layer + 1)
+    references.append(time_major(reference_output, config.batch_first))
+    return references
+
