@@ -18,8 +18,9 @@ from torch.utils._pytree import tree_flatten
 # The hand pass stores each phase into its trace with copy_, and the kernel stacks its outputs: both are free to
 # differ in these.
 DATA_MOVEMENT = frozenset({
-    "alias", "as_strided", "cat", "clone", "copy_", "detach", "empty", "empty_like", "empty_strided", "expand",
-    "lift_fresh", "new_empty", "permute", "select", "slice", "squeeze", "squeeze_", "stack", "t", "t_", "transpose",
+    "alias", "as_strided", "cat", "chunk", "clone", "copy_", "detach", "empty", "empty_like", "empty_strided", "expand",
+    "lift_fresh", "new_empty", "permute", "select", "slice", "split", "split_with_sizes", "squeeze", "squeeze_", "stack",
+    "t", "t_", "transpose", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes",
     "transpose_", "unbind", "unsqueeze", "unsqueeze_",
     "view", "_unsafe_view", "zeros", "zeros_like",
 })

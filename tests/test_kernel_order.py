@@ -1,5 +1,6 @@
-"""For every option of nn.RNN, the kernel order makes nn.RNN's own calls and so returns its bits on any CPU; the
-textbook order stays a few ulps off."""
+"""For every cell type (nn.RNN, nn.GRU, nn.LSTM) and every option, the kernel order makes the module's own calls and
+so returns its bits on any CPU; the textbook order stays a few ulps off, or, for the paper's GRU, computes
+another function. An LSTM is matched on torch's native path; oneDNN's fused kernel is measured, never asserted."""
 
 import numpy as np
 import torch
@@ -9,19 +10,26 @@ from hypothesis import strategies as st
 
 from aten_calls import arithmetic_calls, first_difference
 from rnn_stepper.core import RNNConfig, Session, compute_trace, make_session, session_from_module
+from rnn_stepper.core.distance import ulp_distance
+from rnn_stepper.core.reference import native_path, reference_pass
 from rnn_stepper.core.session import seeded_weights
-from rnn_stepper.core.reference import reference_pass
 from rnn_stepper.core.trace import hand_pass
+
+CELLS = ("rnn", "gru", "lstm")
 
 
 @st.composite
-def sessions(draw, order="kernel"):
+def sessions(draw, order="kernel", cells=CELLS):
+    cell = draw(st.sampled_from(cells))
+    # 15 and 17 make B·H·itemsize miss every 64-byte boundary: where alignment decides MKL's code path.
+    hidden_size = draw(st.one_of(st.integers(1, 40), st.sampled_from([15, 17])))
     config = RNNConfig(
+        cell=cell,
         input_size=draw(st.integers(1, 12)),
-        # 15 and 17 make B·H·itemsize miss every 64-byte boundary: where alignment decides MKL's code path.
-        hidden_size=draw(st.one_of(st.integers(1, 40), st.sampled_from([15, 17]))),
+        hidden_size=hidden_size,
         num_layers=draw(st.integers(1, 3)),
-        nonlinearity=draw(st.sampled_from(["tanh", "relu"])),
+        nonlinearity=draw(st.sampled_from(["tanh", "relu"])) if cell == "rnn" else "tanh",
+        proj_size=draw(st.sampled_from([0, 0, *range(1, hidden_size)][:5])) if cell == "lstm" else 0,
         bias=draw(st.booleans()),
         batch_first=draw(st.booleans()),
         bidirectional=draw(st.booleans()),
@@ -36,45 +44,72 @@ def sessions(draw, order="kernel"):
     else:
         shape = (B, T, config.input_size) if config.batch_first else (T, B, config.input_size)
     inputs = (torch.randn(shape, generator=gen) * draw(st.sampled_from([0.5, 1.0, 4.0]))).to(config.torch_dtype)
-    h0 = None
-    if draw(st.booleans()):
-        cells = config.num_layers * config.num_directions
-        h_shape = (cells, config.hidden_size) if unbatched else (cells, B, config.hidden_size)
-        h0 = torch.randn(h_shape, generator=gen).to(config.torch_dtype)
-    return Session(config=config, weights=seeded_weights(config, seed), inputs=inputs, h0=h0, order=order, seed=seed)
+    cells_ = config.num_layers * config.num_directions
+    states = {}
+    for name, size in (("h0", config.output_size), ("c0", config.hidden_size)):
+        if (name == "h0" or cell == "lstm") and draw(st.booleans()):
+            states[name] = torch.randn((cells_, size) if unbatched else (cells_, B, size), generator=gen).to(
+                config.torch_dtype)
+    return Session(config=config, weights=seeded_weights(config, seed), inputs=inputs, order=order, seed=seed,
+                   **states)
 
 
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def module_output(session):
+    """The torch module's own output and final state, on its native path (see reference.native_path)."""
+    with torch.no_grad(), native_path():
+        output, final = session.module()(session.inputs, session.initial_state())
+    return output, final if isinstance(final, tuple) else (final,)
 
 
 @PROPERTY
 @given(sessions("kernel"))
-def test_kernel_order_is_bitwise_equal_to_nn_rnn(session):
+def test_kernel_order_is_bitwise_equal_to_the_torch_module(session):
     trace = compute_trace(session)
     assert trace.bitwise_equal
     assert trace.max_abs_diff == 0.0 and trace.max_ulps == 0.0
-    with torch.no_grad():
-        output, h_n = session.module()(session.inputs, session.h0)
-    assert torch.equal(trace.output, output) and torch.equal(trace.h_n, h_n)
+    output, final = module_output(session)
+    assert torch.equal(trace.output, output)
+    for name, value in zip(session.config.cell_type.state, final):
+        assert torch.equal(trace.final[name], value), name
 
 
 @PROPERTY
 @given(sessions("kernel"))
-def test_kernel_order_makes_nn_rnns_own_calls_on_operands_of_the_same_shape_stride_and_alignment(session):
+def test_kernel_order_makes_the_modules_own_calls_on_operands_of_the_same_shape_stride_and_alignment(session):
     # Equal bits on this CPU could be luck; equal calls give equal bits on every CPU, whatever path MKL picks.
-    assert_makes_nn_rnns_own_calls(session)
+    assert_makes_the_modules_own_calls(session)
 
 
-def assert_makes_nn_rnns_own_calls(session):
+def assert_makes_the_modules_own_calls(session):
     reference = reference_pass(session)
-    with torch.no_grad():  # as reference_pass runs it
-        theirs = arithmetic_calls(lambda: reference.module(session.inputs, session.h0))
+    with torch.no_grad(), native_path():  # as reference_pass runs it
+        theirs = arithmetic_calls(lambda: reference.module(session.inputs, session.initial_state()))
     ours = arithmetic_calls(lambda: hand_pass(session, reference))
     assert ours == theirs, first_difference(ours, theirs)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions("kernel", cells=("lstm",)))
+def test_the_fused_lstm_kernels_distance_is_measured_against_the_default_nn_lstm(session):
+    trace = compute_trace(session)
+    with torch.no_grad():  # the module as a user runs it: oneDNN on, where torch takes it
+        output, (h_n, c_n) = session.module()(session.inputs, session.initial_state())
+    fused = session.config.dtype == "float32" and not session.config.proj_size
+    assert (trace.fused is not None) == fused
+    if fused:
+        expected = max(float(ulp_distance(a.numpy(), b.numpy()).max()) for a, b in
+                       ((trace.output, output), (trace.final["hidden"], h_n), (trace.final["cell"], c_n)))
+        assert trace.fused_max_ulps == expected
+        assert trace.fused.kernel == "mkldnn_rnn_layer"
+    else:  # float64 and proj_size: the default nn.LSTM runs the native cell, the bits the trace matches
+        assert torch.equal(trace.output, output) and torch.equal(trace.final["cell"], c_n)
+
+
 @PROPERTY
-@given(sessions("textbook"))
+@given(sessions("textbook", cells=("rnn",)))
 def test_textbook_order_stays_within_a_few_ulps_of_the_values_it_adds(session):
     trace = compute_trace(session)
     eps = float(torch.finfo(session.config.torch_dtype).eps)
@@ -103,7 +138,7 @@ def test_a_hidden_size_of_17_is_exact_though_its_steps_sit_68_bytes_apart():
     session = session_from_module(module, inputs)
     trace = compute_trace(session)
     assert trace.bitwise_equal and trace.max_ulps == 0.0
-    assert_makes_nn_rnns_own_calls(session)
+    assert_makes_the_modules_own_calls(session)
 
 
 def test_reverse_cell_walks_from_the_last_timestep():
@@ -163,3 +198,55 @@ def test_inf_in_the_input_saturates_tanh_and_stays_bitwise_equal():
     assert np.isinf(trace.cell(0).phases["pre_activation"][1].numpy()).all()
     assert np.abs(trace.cell(0).hidden[1].numpy()).tolist() == [[1.0, 1.0]]
     assert not trace.nonfinite and trace.bitwise_equal
+
+
+def paper_gru_in_float64(session):
+    """Cho et al. 2014's GRU, written from the paper in float64, one layer, forward: the function the textbook
+    order computes, to within its own rounding."""
+    W_ih, W_hh = (session.weights[k].double() for k in ("weight_ih_l0", "weight_hh_l0"))
+    b_ih, b_hh = (session.weights.get(k, torch.zeros(W_ih.shape[0])).double() for k in ("bias_ih_l0", "bias_hh_l0"))
+    H = session.config.hidden_size
+    x = session.inputs.double().reshape(-1, session.config.input_size)  # batch of one, batch_first
+    h, out = torch.zeros(H, dtype=torch.float64), []
+    for x_t in x:
+        a, s = W_ih @ x_t + b_ih, W_hh @ h + b_hh
+        r, z = torch.sigmoid(a[:H] + s[:H]), torch.sigmoid(a[H:2 * H] + s[H:2 * H])
+        n = torch.tanh(a[2 * H:] + W_hh[2 * H:] @ (r * h) + b_hh[2 * H:])
+        h = (1 - z) * n + z * h
+        out.append(h)
+    return torch.stack(out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.integers(1, 12), st.integers(1, 20), st.booleans())
+def test_the_textbook_gru_is_the_papers_formula_within_rounding(seed, T, H, bias):
+    config = RNNConfig(cell="gru", input_size=3, hidden_size=H, bias=bias)
+    inputs = torch.randn(T, 3, generator=torch.Generator().manual_seed(seed))
+    paper = compute_trace(make_session(config, inputs, seed=seed, order="textbook"))
+    expected = paper_gru_in_float64(paper.session)
+    eps = float(torch.finfo(torch.float32).eps)
+    # Rounding only: a few float32 operations per value, each within half an ulp, compounded over T steps.
+    assert (paper.cell(0).hidden[:, 0].double() - expected).abs().max() <= 16 * T * eps
+    # nn.GRU, the trace's reference, is another function: the textbook order reports its distance from it.
+    assert paper.max_abs_diff == float((paper.output.double() - paper.reference_output.double()).abs().max())
+
+
+def test_on_the_notebooks_input_the_papers_gru_and_pytorchs_differ_by_far_more_than_rounding():
+    config = RNNConfig(cell="gru")
+    paper = compute_trace(make_session(config, order="textbook"))
+    pytorch = compute_trace(make_session(config))
+    gap = (paper.output.double() - pytorch.output.double()).abs().max()
+    assert gap > 1000 * float(torch.finfo(torch.float32).eps)
+    assert torch.allclose(paper.output.double(), paper_gru_in_float64(paper.session).unsqueeze(0), atol=1e-6)
+
+
+@PROPERTY
+@given(sessions("textbook", cells=("lstm",)))
+def test_the_textbook_lstm_stays_within_rounding_of_the_native_cell(session):
+    trace = compute_trace(session)
+    eps = float(torch.finfo(session.config.torch_dtype).eps)
+    scale = max(1.0, max(float(c.phases["cell"].abs().max()) for c in trace.cells))
+    T = trace.seq_len * session.config.num_layers
+    # The same function added in another order: each step's sums differ by a few ulps of their magnitude, and the
+    # cell state carries that difference on (scaled by gates below 1) for up to T steps through the layers.
+    assert trace.max_abs_diff <= 16 * T * eps * scale
