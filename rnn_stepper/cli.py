@@ -52,12 +52,19 @@ def seed_number(text: str) -> int:
 
 def add_session_options(parser: argparse.ArgumentParser) -> None:
     """The options that decide the numbers; the window takes them too."""
+    from .core.cells import CELL_TYPES
+
     model = parser.add_argument_group("model (defaults: the notebook's nn.RNN(5, 2, batch_first=True))")
+    model.add_argument("--cell", choices=tuple(CELL_TYPES), default=None,
+                       help="the module: " + ", ".join(f"{k}: nn.{v.module_name}" for k, v in CELL_TYPES.items())
+                            + " (default rnn, or what --weights holds)")
     model.add_argument("--input-size", type=positive_int, metavar="N",
                        help="features per timestep (default: the input's width, or 5)")
     model.add_argument("--hidden-size", type=positive_int, metavar="N", help="hidden units (default 2)")
     model.add_argument("--num-layers", type=positive_int, metavar="N", help="stacked layers (default 1)")
-    model.add_argument("--nonlinearity", choices=("tanh", "relu"), default="tanh")
+    model.add_argument("--nonlinearity", choices=("tanh", "relu"), default="tanh", help="nn.RNN's only")
+    model.add_argument("--proj-size", type=whole_number(0), default=0, metavar="N",
+                       help="nn.LSTM's only: project h to N units with W_hr (default 0, none)")
     model.add_argument("--no-bias", action="store_true", help="bias=False: no b_ih, no b_hh")
     model.add_argument("--bidirectional", action="store_true", help="a reverse cell per layer, walking t = T-1 … 0")
     model.add_argument("--seq-first", action="store_true",
@@ -88,6 +95,8 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                       help="feed a 2-D sequence to nn.RNN as it is, not as a batch of one")
     data.add_argument("--h0", metavar="FILE", help="initial hidden state (num_layers × directions, batch, "
                                                    "hidden_size), .csv/.npy/.json; default zeros")
+    data.add_argument("--c0", metavar="FILE", help="nn.LSTM's initial cell state, shaped as --h0 (with hidden_size "
+                                                   "even when --proj-size is given); default zeros")
 
 
 def window_size(text: str) -> tuple[int, int]:
@@ -139,12 +148,15 @@ def session_from_args(args):
     inputs = load_array(args.input) if args.input else parse_sequence(args.sequence)
     input_source = args.input or "--sequence"
     h0 = load_array(args.h0) if args.h0 else None
+    c0 = load_array(args.c0) if args.c0 else None
     given = {
+        "cell": args.cell,
         "input_size": args.input_size,
         "hidden_size": args.hidden_size,
         "num_layers": args.num_layers,
         "bias": False if args.no_bias else None,
         "bidirectional": True if args.bidirectional else None,
+        "proj_size": args.proj_size or None,
     }
     fixed = {"nonlinearity": args.nonlinearity, "batch_first": not args.seq_first, "dropout": args.dropout}
     weights = None
@@ -162,6 +174,8 @@ def session_from_args(args):
             check_fits_in_memory(config, 1, 1)  # the weights' own size, said of the weights file
             for name, value in given.items():
                 if value is not None and value != getattr(config, name):
+                    if name == "cell":
+                        raise InputError(f"--cell says {value} but the weights are an nn.{config.cell_type.module_name}'s")
                     option = "--no-bias" if name == "bias" else "--" + name.replace("_", "-")
                     raise InputError(f"{option} says {value} but the weights have {name}={getattr(config, name)}")
             weights = {k: as_tensor(v, config, k) for k, v in weights.items()}
@@ -177,10 +191,10 @@ def session_from_args(args):
     except InputError as exc:
         raise exc.within(input_source) from None
     try:
-        return make_session(config, inputs, seed=args.seed, weights=weights, h0=h0, order=args.order,
+        return make_session(config, inputs, seed=args.seed, weights=weights, h0=h0, c0=c0, order=args.order,
                             unbatched=args.unbatched)
     except InputError as exc:
-        raise exc.within(args.h0 or input_source) from None
+        raise exc.within(args.c0 if "c0" in str(exc) else args.h0 or input_source) from None
 
 
 def uses_default_session(args) -> bool:
