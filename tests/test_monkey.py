@@ -24,7 +24,7 @@ CONFIG_VALUES = {
     "input_size": [1, 2, 3, 5, 7, 32], "hidden_size": [1, 2, 3, 4, 16, 48], "num_layers": [1, 2, 3],
     "nonlinearity": ["tanh", "relu"], "bias": [True, False], "bidirectional": [True, False],
     "batch_first": [True, False], "seed": [0, 1, 2, 2**31 - 1, 2**31, 2**64 - 1, -1], "dtype": ["float32", "float64"],
-    "order": ["kernel", "textbook"],
+    "order": ["kernel", "textbook"], "cell": ["RNN", "GRU", "LSTM"], "proj_size": [0, 1, 2],
 }
 
 

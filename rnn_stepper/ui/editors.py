@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..core.cells import CELL_TYPES
 from ..core.errors import InputError
 from ..model import StepperModel
-from .panels import parse_number
+from .panels import module_label, parse_number, translate_cell
 
 INVALID_CELL = "#ffd6d6"
 
@@ -42,8 +43,9 @@ class SeedBox(QtWidgets.QLineEdit):
 
 
 class ConfigPanel(QtWidgets.QWidget):
-    """nn.RNN's options, seed, dtype and operation order. A change rebuilds the session through the model; a
-    change that does not fit is refused with a message and the form shows the session as it still is."""
+    """The cell type (nn.RNN, nn.GRU, nn.LSTM), its options, seed, dtype and operation order. A change rebuilds the
+    session through the model; a change that does not fit is refused with a message and the form shows the session
+    as it still is. An option the cell type's module does not take is greyed out (CellType.options)."""
 
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
@@ -59,30 +61,32 @@ class ConfigPanel(QtWidgets.QWidget):
             return box
 
         self.fields: dict[str, QtWidgets.QWidget] = {
-            "input_size": spin(1, 4096, self.tr("Features per timestep (nn.RNN's input_size)")),
+            "cell": QtWidgets.QComboBox(),
+            "input_size": spin(1, 4096, ""),
             "hidden_size": spin(1, 2048, self.tr("Hidden units (hidden_size)")),
             "num_layers": spin(1, 8, self.tr("Stacked layers; layer l reads layer l-1's outputs")),
             "nonlinearity": QtWidgets.QComboBox(),
+            "proj_size": spin(0, 2047, self.tr("LSTM only: W_hr projects h down to proj_size units; 0 means none")),
             "bias": QtWidgets.QCheckBox(self.tr("bias (b_ih, b_hh)")),
             "bidirectional": QtWidgets.QCheckBox(self.tr("bidirectional")),
             "batch_first": QtWidgets.QCheckBox(self.tr("batch_first")),
-            "seed": SeedBox(self.tr("torch.manual_seed before nn.RNN draws its weights")),
+            "seed": SeedBox(""),
             "dtype": QtWidgets.QComboBox(),
             "order": QtWidgets.QComboBox(),
         }
+        for cell_type in CELL_TYPES.values():
+            self.fields["cell"].addItem(cell_type.module_name, cell_type.name)
+        self.fields["cell"].setToolTip(self.tr("The torch module whose forward pass is stepped; a new cell type "
+                                               "draws new weights from the seed"))
         self.fields["nonlinearity"].addItems(["tanh", "relu"])
         self.fields["dtype"].addItems(["float32", "float64"])
         self.fields["order"].addItems(["kernel", "textbook"])
-        self.fields["order"].setToolTip(self.tr(
-            "kernel: PyTorch's own order of operations, bitwise equal to nn.RNN on any CPU\n"
-            "textbook: the notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh; how far it lands from nn.RNN is "
-            "measured on this machine"))
         self.fields["bias"].setToolTip(self.tr("bias=False drops b_ih and b_hh"))
         self.fields["bidirectional"].setToolTip(self.tr("Add a reverse cell per layer that walks t = T-1 … 0"))
         self.fields["batch_first"].setToolTip(self.tr("Input laid out (batch, T, features) instead of (T, batch, …)"))
-        labels = {"input_size": "input_size", "hidden_size": "hidden_size", "num_layers": "num_layers",
-                  "nonlinearity": "nonlinearity", "seed": self.tr("seed"), "dtype": "dtype",
-                  "order": self.tr("order")}
+        labels = {"cell": self.tr("cell"), "input_size": "input_size", "hidden_size": "hidden_size",
+                  "num_layers": "num_layers", "nonlinearity": "nonlinearity", "proj_size": "proj_size",
+                  "seed": self.tr("seed"), "dtype": "dtype", "order": self.tr("order")}
         for key, widget in self.fields.items():
             widget.setObjectName(key)
             if key in labels:
@@ -91,19 +95,24 @@ class ConfigPanel(QtWidgets.QWidget):
                 form.addRow(widget)
             if isinstance(widget, (QtWidgets.QSpinBox, SeedBox)):
                 widget.valueChanged.connect(lambda value, key=key: self.apply(key, value))
+            elif key == "cell":  # the item's data is the cell type's name ("gru"); its text the module's ("GRU")
+                widget.currentIndexChanged.connect(lambda _, widget=widget: self.apply("cell", widget.currentData()))
             elif isinstance(widget, QtWidgets.QComboBox):
                 widget.currentTextChanged.connect(lambda text, key=key: self.apply(key, text))
             else:
                 widget.toggled.connect(lambda on, key=key: self.apply(key, on))
+        self.order_note = QtWidgets.QLabel()  # what the textbook order computes for this cell type
+        self.order_note.setWordWrap(True)
+        self.order_note.setStyleSheet("color: #666")
+        form.addRow(self.order_note)
         self.error = QtWidgets.QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020")
         form.addRow(self.error)
-        note = QtWidgets.QLabel(self.tr("dropout is left out: it only acts in training mode, and the stepper "
-                                        "evaluates nn.RNN in eval mode."))
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #666")
-        form.addRow(note)
+        self.note = QtWidgets.QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #666")
+        form.addRow(self.note)
         model.events.trace.connect(self.refresh)
         self.refresh()
 
@@ -113,18 +122,38 @@ class ConfigPanel(QtWidgets.QWidget):
                 "order": session.order}
 
     def refresh(self) -> None:
+        config = self.model.session.config
+        cell_type = config.cell_type
         for key, value in self.current().items():
             widget = self.fields.get(key)
             if widget is None:
                 continue
             blocked = widget.blockSignals(True)
-            if isinstance(widget, (QtWidgets.QSpinBox, SeedBox)):
+            if key == "cell":
+                widget.setCurrentIndex(widget.findData(value))
+            elif isinstance(widget, (QtWidgets.QSpinBox, SeedBox)):
                 widget.setValue(int(value))
             elif isinstance(widget, QtWidgets.QComboBox):
                 widget.setCurrentText(str(value))
             else:
                 widget.setChecked(bool(value))
             widget.blockSignals(blocked)
+        # An option only some modules take (nn.RNN's nonlinearity, nn.LSTM's proj_size) is off for the others.
+        optional = {name for c in CELL_TYPES.values() for name in c.options}
+        for key in optional & set(self.fields):
+            self.fields[key].setEnabled(key in cell_type.options)
+        self.fields["proj_size"].setMaximum(max(config.hidden_size - 1, 0))
+        module = module_label(config)
+        self.fields["input_size"].setToolTip(self.tr("Features per timestep ({0}'s input_size)").format(module))
+        self.fields["seed"].setToolTip(self.tr("torch.manual_seed before {0} draws its weights").format(module))
+        self.fields["order"].setToolTip(self.tr(
+            "kernel: PyTorch's own order of operations, bitwise equal to {0}'s step-by-step cell on any CPU\n"
+            "textbook: {1}; how far it lands from {0} is measured on this machine").format(
+            module, translate_cell(cell_type.textbook_name)))
+        self.order_note.setText(self.tr("The textbook order computes {0}: {1}.").format(
+            translate_cell(cell_type.textbook_name), translate_cell(cell_type.textbook_note)))
+        self.note.setText(self.tr("dropout is left out: it only acts in training mode, and the stepper "
+                                  "evaluates {0} in eval mode.").format(module))
 
     def apply(self, key: str, value) -> None:
         if self.current().get(key) == value and key != "seed":

@@ -65,7 +65,7 @@ class Exports(QtCore.QObject):
         generator.setOutputDevice(buffer)
         generator.setSize(widget.size())
         generator.setViewBox(widget.rect())
-        generator.setTitle("RNN Stepper: hidden state by hand and nn.RNN")
+        generator.setTitle("RNN Stepper: hidden state by hand and the torch module")
         painter = QtGui.QPainter()
         if not painter.begin(generator):
             raise OSError("the SVG could not be drawn")

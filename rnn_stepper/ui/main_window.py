@@ -95,15 +95,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.config_panel = ConfigPanel(self.model)
         self.input_editor = InputEditor(self.model)
 
-        top = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
+        self.top = top = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         top.addWidget(self.weights)
         top.addWidget(self.step_view)
-        top.setSizes([500, 500])
+        self.balance_top()
         bottom = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         bottom.addWidget(self.comparison)
         bottom.addWidget(self.sequence)
         bottom.setStretchFactor(0, 1)
         bottom.setStretchFactor(1, 1)
+        bottom.setSizes([500, 500])
         centre = QtWidgets.QSplitter(QtCore.Qt.Vertical)
         centre.addWidget(top)
         centre.addWidget(bottom)
@@ -120,11 +121,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side.setWidget(tabs)
         # Once the new layout has settled: a dock filled while the window shows would take half of it.
         QtCore.QTimer.singleShot(0, lambda: self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal))
+        self.model.events.trace.connect(self.balance_top)
         self.model.events.trace.connect(self.refresh)
         self.model.events.cursor.connect(self.refresh)
         self.refresh()
 
-    @property
+    def balance_top(self) -> None:
+        """Weights and step strip share the top in proportion to what they hold: an RNN's five vectors take
+        five ninths, an LSTM's nine (ten with proj_size) about seven tenths. Done again only when the strip's length changes (another cell type), so a
+        splitter the user dragged stays put."""
+        vectors = len(self.step_view.vectors)
+        if getattr(self, "_balanced_for", None) != vectors:
+            self._balanced_for = vectors
+            self.top.setSizes([400, 100 * vectors])
     def has_views(self) -> bool:
         return hasattr(self, "comparison")
 
@@ -180,7 +189,7 @@ class MainWindow(QtWidgets.QMainWindow):
         help_menu.addAction(self.tr("&About RNN Stepper")).triggered.connect(self.show_about)
 
     def about_text(self) -> str:
-        """What a student compares before comparing numbers with a classmate: what decides nn.RNN's last bits."""
+        """What a student compares before comparing numbers with a classmate: what decides the module's last bits."""
         from .. import __version__
 
         lines = [self.tr("RNN Stepper {version}").format(version=__version__), ""]
@@ -190,11 +199,12 @@ class MainWindow(QtWidgets.QMainWindow):
             from ..core.machine import numeric_environment
 
             lines.append(self.tr("Computed with {environment}.").format(environment=numeric_environment().describe()))
+        module = "nn.RNN" if self.model.session is None else f"nn.{self.model.session.config.cell_type.module_name}"
         lines += ["", self.tr(
-            "Kernel order makes nn.RNN's own calls on operands of the same shapes, strides and memory alignment, so "
-            "it equals nn.RNN bit for bit on any machine. nn.RNN's own last bits, and how far the textbook order "
+            "Kernel order makes {0}'s own calls on operands of the same shapes, strides and memory alignment, so "
+            "it equals {0} bit for bit on any machine. {0}'s own last bits, and how far the textbook order "
             "lands from them, depend on the PyTorch version, the BLAS library, the CPU's vector instructions and the "
-            "thread count above: compare these before comparing numbers with a classmate.")]
+            "thread count above: compare these before comparing numbers with a classmate.").format(module)]
         return "\n".join(lines)
 
     def show_about(self) -> None:

@@ -21,7 +21,8 @@ MIN_CELL_PX = (38, 16)  # a cell narrower or shorter than this (in pixels) is to
 # down to the screen and colours it. Below, each cell is coloured here, once per change: pyqtgraph's own way
 # costs ~0.35 ms per draw, paid five times a step by the step panel's vectors.
 DOWNSAMPLE_FROM = 256
-TITLE_SCALES = (1.0, 0.85)  # a title too wide for its view, even wrapped, is set smaller: to 85 % of the font
+TITLE_SCALES = (1.0, 0.85, 0.75)  # a title too wide for its view, even wrapped, is set smaller: to 75 % at least
+WRAP_AT = (" + ", " ⊙ ", " − ")  # where a subtitle too wide for its view goes onto a second line
 
 
 @functools.lru_cache(maxsize=512)
@@ -111,6 +112,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._texts_stale = False
         self._row_labels: list[str] | None = None
         self._col_labels: list[str] | None = None
+        self.sequential = False
+        self._blocks: tuple[str, ...] = ()
+        self._separators: list[QtWidgets.QGraphicsLineItem] = []
+        self._marked: tuple[int, int] | None = None  # the rows framed by mark_rows
+        self._mark_items: list[QtWidgets.QGraphicsRectItem] = []
         self.hover_text = ""
         self.setToolTip("")
         self.scene().sigMouseMoved.connect(self._hovered)
@@ -119,19 +125,34 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     # --- data -------------------------------------------------------------------------------------------------
 
-    def set_matrix(self, values, levels: float | None = None, row_labels=None, col_labels=None) -> None:
-        """Draw `values` (2-D; NaN cells are left blank). `levels` is the ± extent of the colour scale."""
+    def set_matrix(self, values, levels: float | None = None, row_labels=None, col_labels=None,
+                   sequential: bool = False, blocks: tuple[str, ...] = ()) -> None:
+        """Draw `values` (2-D; NaN cells are left blank). `levels` is the ± extent of the colour scale, or its top
+        when `sequential` (a gate's 0 … 1). `blocks` names equal row blocks stacked in the matrix (a GRU's r, z,
+        n): rows are labelled by block and a line separates each from the next."""
         values = np.asarray(values)
         if values.ndim == 1:
             values = values[:, None]
-        shape_changed = values.shape != self._values.shape
+        blocks = tuple(blocks) if len(blocks) > 1 and values.shape[0] % len(blocks) == 0 else ()
+        if blocks and row_labels is None:
+            size = values.shape[0] // len(blocks)
+            row_labels = [f"{name}{j}" for name in blocks for j in range(size)]
+        shape_changed = (values.shape != self._values.shape or row_labels != self._row_labels
+                         or col_labels != self._col_labels)
         self._values = values  # in its own dtype, so a hover shows the float64 digits of a float64 session
         self._row_labels, self._col_labels = row_labels, col_labels
+        if blocks != self._blocks or shape_changed:
+            self._draw_separators(blocks, values.shape)
         if levels is None:
             finite = np.abs(values[np.isfinite(values)])
             levels = float(finite.max()) if finite.size else 1.0
         levels = levels if np.isfinite(levels) and levels > 0 else 1.0
-        self.levels = (-levels, levels)
+        if sequential != self.sequential:
+            self.sequential = sequential
+            self.image.setColorMap(style.colormap(sequential))
+            if self.colorbar is not None:
+                self.colorbar.bar.setColorMap(style.colormap(sequential))
+        self.levels = (0.0 if sequential else -levels, levels)
         if max(values.shape) > DOWNSAMPLE_FROM:
             # Averaged down to the screen by pyqtgraph, then coloured through the colormap's table. A float32
             # array is drawn as it is, transposed or not: no copy of a 10,000 × 1,024 trace per view.
@@ -141,14 +162,28 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self.image.setImage(image, levels=self.levels, autoLevels=False)
         else:
             self.image.setAutoDownsample(False)
-            self.image.setImage(style.cell_colours(values, levels), levels=None, autoLevels=False)
+            self.image.setImage(style.cell_colours(values, levels, sequential), levels=None, autoLevels=False)
         if self.colorbar is not None:
             self.colorbar.setLevels(self.levels)
         if shape_changed:
             self._set_ticks()
+            if self._marked:
+                self.mark_rows(*self._marked)
             self.vb.setRange(xRange=(-0.5, values.shape[1] - 0.5), yRange=(-0.5, values.shape[0] - 0.5),
                              padding=0)
         self._update_texts()
+
+    row_ticks = True
+
+    def show_row_ticks(self, on: bool) -> None:
+        """Row numbers on the left, or a bare edge: a strip of same-length vectors numbers its units once."""
+        if on == self.row_ticks:
+            return
+        self.row_ticks = on
+        self.axes["left"].setStyle(showValues=on)
+        self.axes["left"].setWidth(18 if on else 4)
+        if on:
+            self._set_ticks()
 
     def values(self) -> np.ndarray:
         return self._values
@@ -179,9 +214,12 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _title_html(self, scale: float, wrap: bool) -> str:
         title, active, subtitle = self._title
-        if wrap:
-            head, plus, tail = subtitle.rpartition(" + ")
-            subtitle = f"{head}<br>+ {tail}" if plus else subtitle
+        if wrap:  # at the last operator that joins two terms: "+" first, else "⊙" or "−"
+            for operator in WRAP_AT:
+                head, found, tail = subtitle.rpartition(operator)
+                if found:
+                    subtitle = f"{head}<br>{operator.strip()} {tail}"
+                    break
         color = style.ACTIVE if active else style.FOREGROUND
         size = f"font-size:{style.font_pt() * scale:.1f}pt"
         html = f"<span style='color:{color}; {size}'>{f'<b>{title}</b>' if active else title}"
@@ -194,6 +232,53 @@ class MatrixView(pg.GraphicsLayoutWidget):
         if self._title is not None:
             self._show_title()
 
+    # --- gate blocks and the rows a phase reads ------------------------------------------------------------------
+
+    def _draw_separators(self, blocks: tuple[str, ...], shape: tuple[int, int]) -> None:
+        for line in self._separators:
+            self.vb.removeItem(line)
+        self._separators = []
+        self._blocks = blocks
+        if not blocks:
+            return
+        rows, cols = shape
+        size = rows // len(blocks)
+        pen = pg.mkPen(style.FOREGROUND, width=2)
+        pen.setCosmetic(True)
+        for k in range(1, len(blocks)):
+            line = QtWidgets.QGraphicsLineItem(-0.5, k * size - 0.5, cols - 0.5, k * size - 0.5)
+            line.setPen(pen)
+            line.setZValue(10)  # over the cells and their numbers
+            self.vb.addItem(line, ignoreBounds=True)
+            self._separators.append(line)
+
+    def mark_rows(self, start: int | None = None, stop: int | None = None) -> None:
+        """Frame rows [start, stop) and pale the others: the gate block a phase reads. No rows: no mark."""
+        for item in self._mark_items:
+            self.vb.removeItem(item)
+        self._mark_items = []
+        self._marked = None if start is None else (start, stop)
+        if start is None:
+            return
+        rows, cols = self._values.shape
+        veil = pg.mkBrush(255, 255, 255, 150)
+        for top, bottom in ((0, start), (stop, rows)):
+            if bottom > top:
+                item = QtWidgets.QGraphicsRectItem(-0.5, top - 0.5, cols, bottom - top)
+                item.setBrush(veil)
+                item.setPen(pg.mkPen(None))
+                item.setZValue(5)
+                self.vb.addItem(item, ignoreBounds=True)
+                self._mark_items.append(item)
+        frame = QtWidgets.QGraphicsRectItem(-0.5, start - 0.5, cols, stop - start)
+        frame.setPen(style.active_pen())  # cosmetic, as pyqtgraph makes its pens: 3 px at any zoom
+        frame.setZValue(11)
+        self.vb.addItem(frame, ignoreBounds=True)
+        self._mark_items.append(frame)
+
+    def marked_rows(self) -> tuple[int, int] | None:
+        return self._marked
+
     # --- numbers on cells -------------------------------------------------------------------------------------
 
     def _set_ticks(self) -> None:
@@ -203,7 +288,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
                                     10**5, 10**6) if n / s <= most) if n > most else 1
             ticks = [(i, labels[i] if labels else str(i)) for i in range(0, n, step)]
             self.axes[axis].setTicks([ticks, []])
-            if axis == "left":  # pyqtgraph leaves out a label wider than its axis: make room for the widest
+            if axis == "left" and self.row_ticks:  # pyqtgraph leaves out a label wider than its axis: room for it
                 widest = max((self.fontMetrics().horizontalAdvance(label) for _, label in ticks), default=0)
                 self.axes[axis].setWidth(max(18, widest + 10))
 

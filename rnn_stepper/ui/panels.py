@@ -5,22 +5,41 @@ None keeps numbers of its own: every refresh reads the core's trace through the 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..core import equations, layout
 from ..core.config import cell_suffix
 from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
 
-# Which parameters each phase reads: they are highlighted while it is shown.
-PHASE_USES = {"input_projection": ("weight_ih", "bias_ih"), "recurrent_term": ("weight_hh", "bias_hh")}
 MAX_PLOTTED_UNITS = 8
 MAX_MARKERS = 200  # longer sequences draw lines only: thousands of markers cost a frame and show nothing more
 
+# A variable's subscript in an equation: W_ih, a_n, h_t-1 (a time step with its offset stays one subscript).
+SUBSCRIPT = re.compile(r"\b([A-Za-z])_(t[-+]1|[A-Za-z0-9]+)")
 
+
+def translate_cell(text: str) -> str:
+    """A cell type's title, explanation or textbook wording (marked in core/cells, context "Cells")."""
+    return QtCore.QCoreApplication.translate("Cells", text)
+
+
+def module_label(config) -> str:
+    """The torch module on show, as a user writes it: nn.RNN, nn.GRU, nn.LSTM."""
+    return f"nn.{config.cell_type.module_name}"
+
+
+def equation_html(template: str, config, reverse: bool) -> str:
+    """A phase's equation for a caption, with t symbolic: `s_t = W_hh h_t-1 + b_hh` with HTML subscripts."""
+    text = equations.fill(template, bias=config.bias, t="t", prev="t+1" if reverse else "t-1")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return SUBSCRIPT.sub(r"\1<sub>\2</sub>", text)
 
 
 def parse_number(text: str) -> float:
@@ -34,7 +53,11 @@ def parse_number(text: str) -> float:
 
 
 class WeightsPanel(QtWidgets.QWidget):
-    """W_ih (W_xh), W_hh, b_ih and b_hh of the cell on show; double-click a cell to type a new value."""
+    """W_ih (W_xh), W_hh, b_ih and b_hh of the cell on show (and an LSTM's W_hr with proj_size); double-click a
+    cell to type a new value. A stacked matrix is labelled by gate block, and the rows the phase on show reads are
+    framed."""
+
+    KINDS = ("weight_ih", "bias_ih", "weight_hh", "bias_hh", "weight_hr")
 
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
@@ -43,12 +66,12 @@ class WeightsPanel(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         # A bias is drawn on its weight matrix's colour scale, so the matrix's colour bar reads for both.
-        self.views = {kind: MatrixView(editable=True, colorbar=kind.startswith("weight"))
-                      for kind in ("weight_ih", "bias_ih", "weight_hh", "bias_hh")}
+        self.views = {kind: MatrixView(editable=True, colorbar=kind.startswith("weight")) for kind in self.KINDS}
         layout.addWidget(self.views["weight_ih"], 0, 0)
         layout.addWidget(self.views["bias_ih"], 0, 1)
         layout.addWidget(self.views["weight_hh"], 1, 0)
         layout.addWidget(self.views["bias_hh"], 1, 1)
+        layout.addWidget(self.views["weight_hr"], 2, 0)
         layout.setColumnStretch(0, 3)
         layout.setColumnStretch(1, 1)
         for kind, view in self.views.items():
@@ -70,7 +93,11 @@ class WeightsPanel(QtWidgets.QWidget):
         return {kind: kind + suffix for kind in self.views}
 
     TITLES = {"weight_ih": "W<sub>ih</sub> (W<sub>xh</sub>)", "weight_hh": "W<sub>hh</sub>",
-              "bias_ih": "b<sub>ih</sub>", "bias_hh": "b<sub>hh</sub>"}
+              "bias_ih": "b<sub>ih</sub>", "bias_hh": "b<sub>hh</sub>", "weight_hr": "W<sub>hr</sub>"}
+
+    def blocks(self, kind: str) -> tuple[str, ...]:
+        """The gate blocks a parameter stacks, top to bottom; W_hr maps the whole hidden state and stacks none."""
+        return () if kind == "weight_hr" else self.model.session.config.cell_type.gate_names
 
     def refresh(self) -> None:
         weights = self.model.session.weights
@@ -81,19 +108,37 @@ class WeightsPanel(QtWidgets.QWidget):
             if name not in weights:
                 continue
             # A matrix and its bias share one symmetric colour scale.
-            pair = [weights[n] for n in (names[kind.replace("bias", "weight")], names[kind.replace("weight", "bias")])
-                    if n in weights]
-            view.set_matrix(weights[name].detach().numpy(), levels=max(float(p.detach().abs().max()) for p in pair))
+            pair = [weights[n] for n in (names.get(kind.replace("bias", "weight")),
+                                         names.get(kind.replace("weight", "bias"))) if n in weights]
+            view.set_matrix(weights[name].detach().numpy(), levels=max(float(p.detach().abs().max()) for p in pair),
+                            blocks=self.blocks(kind))
         self.highlight()
 
+    def reads(self) -> dict[str, int | None]:
+        """What the phase on show reads: parameter kind → its gate block, or None for every row."""
+        phase = self.model.phase
+        if phase is None:
+            return {}
+        config = self.model.session.config
+        declared = next((p for p in config.cell_type.phases(config) if p.name == phase), None)
+        return dict(declared.reads) if declared is not None else {}
+
     def highlight(self) -> None:
-        """Frame the parameters the phase on show reads."""
+        """Frame the parameters the phase on show reads, and within a stacked one the rows of its gate."""
         weights = self.model.session.weights
-        used = PHASE_USES.get(self.model.phase, ())
+        reads = self.reads()
+        H = self.model.session.config.hidden_size
         for kind, name in self.names().items():
-            if name in weights:
-                shape = "×".join(str(n) for n in weights[name].shape)
-                self.views[kind].set_title(f"{self.TITLES[kind]} {shape}", active=kind in used)
+            if name not in weights:
+                continue
+            view = self.views[kind]
+            shape = "×".join(str(n) for n in weights[name].shape)
+            view.set_title(f"{self.TITLES[kind]} {shape}", active=kind in reads)
+            block = reads.get(kind)
+            if block is None:
+                view.mark_rows()
+            elif view.marked_rows() != (block * H, (block + 1) * H):
+                view.mark_rows(block * H, (block + 1) * H)
 
     def begin_edit(self, kind: str, r: int, c: int) -> None:
         view = self.views[kind]
@@ -145,33 +190,16 @@ class WeightsPanel(QtWidgets.QWidget):
 
 
 class StepPanel(QtWidgets.QWidget):
-    """The vectors of the current timestep, left to right, the equation with numbers, and what it means."""
+    """The vectors of the current timestep, left to right (x, then each phase of the cell type in click order),
+    the equation with numbers, and what it means. The strip is laid out from the cell type's phases and rebuilt
+    when the cell type changes; every number comes from the trace at each refresh."""
 
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.model = model
-        # symbol, then what it is: x_t → W_ih·x_t + b_ih → + W_hh·h_(t-1) + b_hh → tanh → h_t
-        self.captions = {
-            "x": ("x<sub>t</sub>", self.tr("input")),
-            "input_projection": ("a<sub>t</sub>", "W<sub>ih</sub>x<sub>t</sub> + b<sub>ih</sub>"),
-            "recurrent_term": ("r<sub>t</sub>", "W<sub>hh</sub>h<sub>t-1</sub> + b<sub>hh</sub>"),
-            "pre_activation": ("z<sub>t</sub>", "a<sub>t</sub> + r<sub>t</sub>"),
-            "hidden": ("h<sub>t</sub>", "tanh(z<sub>t</sub>)"),
-        }
-        row = QtWidgets.QHBoxLayout()
-        row.setSpacing(0)
+        self.row = QtWidgets.QHBoxLayout()
+        self.row.setSpacing(0)
         self.vectors: dict[str, MatrixView] = {}
-        for i, key in enumerate(self.captions):
-            if i:
-                arrow = QtWidgets.QLabel("→")
-                arrow.setAlignment(QtCore.Qt.AlignCenter)
-                row.addWidget(arrow)
-            view = MatrixView(colorbar=False, column_ticks=False)
-            view.setMinimumWidth(60)
-            view.setMaximumWidth(150)
-            view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
-            self.vectors[key] = view
-            row.addWidget(view, 1)
         self.heading = QtWidgets.QLabel()
         self.heading.setStyleSheet("font-weight: bold")
         self.heading.setWordWrap(True)
@@ -189,11 +217,37 @@ class StepPanel(QtWidgets.QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.heading)
         layout.addWidget(self.explanation)
-        layout.addLayout(row, 1)
+        layout.addLayout(self.row, 1)
         layout.addWidget(self.equation)
         model.events.trace.connect(self.refresh)
         model.events.cursor.connect(self.refresh)
         self.refresh()
+
+    def phases(self) -> tuple:
+        """The cell type's phases for the session on show (core/cells), in click order."""
+        config = self.model.session.config
+        return config.cell_type.phases(config)
+
+    def build_strip(self, names: tuple[str, ...]) -> None:
+        """One view per vector, arrows between: made again only when the cell type's phases change."""
+        while self.row.count():
+            widget = self.row.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.vectors = {}
+        # Past six vectors (a GRU's or an LSTM's gates) arrows would take the room the numbers need.
+        arrows = len(names) <= 5
+        for i, key in enumerate(names):
+            if i and arrows:
+                arrow = QtWidgets.QLabel("→")
+                arrow.setAlignment(QtCore.Qt.AlignCenter)
+                self.row.addWidget(arrow)
+            view = MatrixView(colorbar=False, column_ticks=False)
+            view.setMinimumWidth(44)
+            view.setMaximumWidth(150)
+            view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
+            self.vectors[key] = view
+            self.row.addWidget(view, 1)
 
     def shown(self) -> dict[str, np.ndarray]:
         """What each vector shows now: numbers for the phases reached, NaN (blank) for the rest."""
@@ -209,27 +263,49 @@ class StepPanel(QtWidgets.QWidget):
     def refresh(self) -> None:
         m = self.model
         config = m.session.config
+        phases = self.phases()
+        names = ("x",) + tuple(p.name for p in phases)
+        if tuple(self.vectors) != names:
+            self.build_strip(names)
         shown = self.shown()
-        levels = max([float(np.nanmax(np.abs(v))) if np.isfinite(v).any() else 0.0 for v in shown.values()] + [1e-12])
-        act = config.nonlinearity
+        scales = {"x": "free"} | {p.name: p.scale for p in phases}
+        free = [float(np.nanmax(np.abs(v))) for k, v in shown.items() if scales[k] == "free" and np.isfinite(v).any()]
+        levels = {"free": max(free + [1e-12]), "bounded": 1.0, "gate": 1.0}
+        reverse = m.direction == 1
+        gates = config.cell_type.gate_names
+        # A long strip (a gated cell's) has no room for each vector's length: its rows say it.
+        with_length = len(self.vectors) <= 5
+        before = None  # the previous vector's length: a run of equally long vectors numbers its rows once
         for key, view in self.vectors.items():
-            symbol, formula = self.captions[key]
-            formula = formula.replace("tanh", act)
-            if not config.bias:
-                formula = formula.replace(" + b<sub>ih</sub>", "").replace(" + b<sub>hh</sub>", "")
-            view.set_title(f"{symbol} ({shown[key].shape[0]},)", active=key == m.phase, subtitle=formula)
-            view.set_matrix(shown[key], levels=levels)
+            phase = next((p for p in phases if p.name == key), None)
+            if phase is None:
+                symbol, subtitle = "x<sub>t</sub>", self.tr("input")
+            else:
+                symbol = f"{phase.symbol}<sub>t</sub>"
+                equation = equation_html(phase.equation_for(m.session.order), config, reverse)
+                subtitle = equation.split(" = ", 1)[-1]
+                view.setToolTip(translate_cell(phase.title))
+            length = shown[key].shape[0]
+            title = f"{symbol} ({length},)" if with_length else symbol
+            view.set_title(title, active=key == m.phase, subtitle=subtitle)
+            stacked = phase is not None and phase.width > 1
+            view.set_matrix(shown[key], levels=levels[scales[key]], sequential=scales[key] in style.SEQUENTIAL_SCALES,
+                            blocks=gates if stacked else ())
+            view.show_row_ticks(stacked or length != before)
+            before = None if stacked else length
         t = m.t if m.t is not None else m.cell.walk[0]
         where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
+        titles = [translate_cell(p.title) for p in phases]
         if m.position == 0:
             texts = (self.tr("Ready at time step {0} ({1}). Press Step (Space) to compute it.").format(t, where),
-                     self.tr("Each click on Step runs one pass of the notebook's loop: input projection, recurrent "
-                             "term, their sum, then {0}. Step phase (Shift+→) shows one at a time.").format(act),
+                     self.tr("Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one "
+                             "at a time.").format(", ".join(titles)),
                      "")
         else:
-            texts = (self.tr("Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}").format(
-                t, m.step_index + 1, m.seq_len, where, m.phase_index + 1, self.phase_names()[m.phase]),
-                self.explanation_text(), self.equation_text())
+            phase = phases[m.phase_index]
+            texts = (self.tr("Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}").format(
+                t, m.step_index + 1, m.seq_len, where, m.phase_index + 1, len(phases), titles[m.phase_index]),
+                self.explanation_text(phase), self.equation_text(phase))
         for label, text in zip(self.texts(), texts):
             label.setText(text)
         self.heading.setToolTip(texts[1])
@@ -263,59 +339,25 @@ class StepPanel(QtWidgets.QWidget):
         super().resizeEvent(event)
         self.fit_texts(grow_only=False)
 
-    def phase_names(self) -> dict[str, str]:
-        return {"input_projection": self.tr("input projection"), "recurrent_term": self.tr("recurrent term"),
-                "pre_activation": self.tr("pre-activation"), "hidden": self.tr("new hidden state")}
-
-    def equation_text(self) -> str:
+    def equation_text(self, phase) -> str:
+        """The phase's equation, then with this step's numbers, then its result (core/equations writes all three)."""
         m = self.model
-        cell, t, b = m.cell, m.t, m.batch
+        equation, numbers, result = equations.written_out(phase, m.session, m.cell, m.t, m.batch, style.vector_text)
+        return "\n".join([equation, f"    = {numbers}", f"    = {result}"])
 
-        def v(name):
-            return style.vector_text(cell.phases[name][t, b].numpy())
-
-        bias = m.session.config.bias
-        act = m.session.config.nonlinearity
-        if m.phase == "input_projection":
-            x = style.vector_text(cell.x[t, b].numpy())
-            lines = [f"a_{t} = W_ih · x_{t}" + (" + b_ih" if bias else ""),
-                     f"    = W_ih · {x}" + (" + b_ih" if bias else ""), f"    = {v('input_projection')}"]
-        elif m.phase == "recurrent_term":
-            h_prev = style.vector_text(cell.h_prev[t, b].numpy())
-            lines = [f"r_{t} = W_hh · h_prev" + (" + b_hh" if bias else ""),
-                     f"    = W_hh · {h_prev}" + (" + b_hh" if bias else ""), f"    = {v('recurrent_term')}"]
-        elif m.phase == "pre_activation":
-            lines = [f"z_{t} = a_{t} + r_{t}", f"    = {v('input_projection')} + {v('recurrent_term')}",
-                     f"    = {v('pre_activation')}"]
-        else:
-            lines = [f"h_{t} = {act}(z_{t})", f"    = {act}({v('pre_activation')})", f"    = {v('hidden')}"]
-        return "\n".join(lines)
-
-    def explanation_text(self) -> str:
-        m = self.model
-        kernel = m.session.order == "kernel"
-        return {
-            "input_projection": self.tr(
-                "Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space. It "
-                "needs no earlier state, so PyTorch's kernel computes it for all timesteps in one matrix product "
-                "before the loop.") if kernel else self.tr(
-                "Input projection: W_ih (the textbook's W_xh) maps this timestep's input into the hidden space, "
-                "one timestep at a time, as the notebook's loop does."),
-            "recurrent_term": self.tr(
-                "Recurrent term: W_hh carries the previous hidden state forward — the network's memory. At the "
-                "first step the previous state is h0 (zeros unless given)."),
-            "pre_activation": self.tr(
-                "Pre-activation: the sum mixes what the input says now with what the state remembers."),
-            "hidden": self.tr(
-                "The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step's output and the "
-                "memory for the next.") if m.session.config.nonlinearity == "tanh" else self.tr(
-                "ReLU keeps the positive part of the sum: the new hidden state is this step's output and the "
-                "memory for the next. Nothing bounds it from above."),
-        }[m.phase]
+    def explanation_text(self, phase) -> str:
+        text = translate_cell(phase.explanation)
+        if self.model.session.order == "textbook" and phase.textbook_equation:
+            cell_type = self.model.session.config.cell_type
+            text += " " + self.tr("Textbook order: {0}. {1}.").format(
+                translate_cell(cell_type.textbook_name), translate_cell(cell_type.textbook_note))
+        return text
 
 
 class ComparisonPanel(QtWidgets.QWidget):
-    """Each hidden unit over t: the hand computation as markers, nn.RNN as lines; below, |difference| per step."""
+    """Each hidden unit over t: the hand computation as markers, the torch module as lines; below, |difference|
+    per step. Where torch hands a float32 LSTM to oneDNN's fused kernel there are two references: the module's
+    native path, which the hand pass equals bit for bit, and the fused kernel, whose distance is shown and said."""
 
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
@@ -333,6 +375,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.diff_plot.showGrid(x=True, y=True, alpha=0.2)
         self.diff_plot.setLabel("bottom", "t")
         self.diff_curve = self.diff_plot.plot()
+        self.fused_curve = self.diff_plot.plot()
         for plot in (self.values_plot, self.diff_plot):
             style.cache_drawing(plot.getPlotItem())
         self.verdict = pg.TextItem(anchor=(0.5, 0.5), color=style.FOREGROUND)
@@ -340,6 +383,10 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
         layout.addWidget(self.values_plot, 3)
         layout.addWidget(self.diff_plot, 2)
+        self.lesson = QtWidgets.QLabel()  # the fused kernel's lesson, in words under the plots
+        self.lesson.setWordWrap(True)
+        self.lesson.setStyleSheet(f"color: {style.FOREGROUND}; background: #fff4e5; padding: 3px")
+        layout.addWidget(self.lesson)
         self.manual_curves: list[pg.PlotDataItem] = []
         self.reference_curves: list[pg.PlotDataItem] = []
         self.curtains = [style.Curtain(p.getPlotItem().vb) for p in (self.values_plot, self.diff_plot)]
@@ -349,7 +396,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.rebuild()
 
     def units(self) -> int:
-        return min(self.model.session.config.hidden_size, MAX_PLOTTED_UNITS)
+        return min(self.model.session.config.output_size, MAX_PLOTTED_UNITS)  # h's size: proj_size if projected
 
     def rebuild(self) -> None:
         """The whole cell's curves, drawn once per trace or cell; a step only moves the curtain over them."""
@@ -373,7 +420,7 @@ class ComparisonPanel(QtWidgets.QWidget):
                 manual = plot.plot(pen=pg.mkPen(band, width=1), antialias=False, skipFiniteCheck=True)
             manual.setZValue(-1 if T > MAX_MARKERS else 1)
             self.manual_curves.append(manual)
-        for item in self.manual_curves + self.reference_curves + [self.diff_curve]:
+        for item in self.manual_curves + self.reference_curves + [self.diff_curve, self.fused_curve]:
             style.cache_drawing(item)
         self.diff_curve.setPen(pg.mkPen(style.ACTIVE, width=2))
         self.diff_curve.setSymbol("o" if T <= MAX_MARKERS else None)
@@ -389,6 +436,15 @@ class ComparisonPanel(QtWidgets.QWidget):
         diff = m.cell.step_abs_diff
         positive = diff > 0
         self.diff_curve.setData(ts[positive], diff[positive])
+        fused = self.fused_step_diff()
+        self.fused_curve.setVisible(fused is not None)
+        if fused is not None:
+            self.fused_curve.setPen(pg.mkPen(style.FUSED, width=2, style=QtCore.Qt.DashLine))
+            self.fused_curve.setSymbol("s" if T <= MAX_MARKERS else None)
+            self.fused_curve.setSymbolBrush(style.FUSED)
+            self.fused_curve.setSymbolSize(6)
+            self.fused_curve.setData(ts[fused > 0], fused[fused > 0])
+            positive = positive | (fused > 0)
         if positive.any():
             self.diff_plot.enableAutoRange(axis="y")
         else:
@@ -397,10 +453,14 @@ class ComparisonPanel(QtWidgets.QWidget):
             p.setXRange(-0.5, max(T - 0.5, 0.5), padding=0.02)
             p.getPlotItem().setDownsampling(auto=True, mode="peak")
             p.getPlotItem().setClipToView(True)
-        hidden = self.model.session.config.hidden_size
+        hidden = self.model.session.config.output_size
         shown = "" if hidden <= MAX_PLOTTED_UNITS else self.tr(" (units 0–{0} of {1})").format(
             MAX_PLOTTED_UNITS - 1, hidden)
-        legend = self.tr("● by hand, — nn.RNN") if T <= MAX_MARKERS else self.tr("pale line by hand, dark line nn.RNN")
+        module = module_label(m.session.config)
+        if m.trace.fused is not None:
+            module = self.tr("{0}, native path").format(module)
+        legend = (self.tr("● by hand, — {0}") if T <= MAX_MARKERS else
+                  self.tr("pale line by hand, dark line {0}")).format(module)
         # The units' colours are keyed in the title, where no legend box can hide a point.
         key = "".join(f"<span style='color:{style.UNIT_COLORS[u % len(style.UNIT_COLORS)]}'><b>h{u} </b></span>"
                        for u in range(self.units()))
@@ -410,8 +470,42 @@ class ComparisonPanel(QtWidgets.QWidget):
         height = int(style.font_pt() * 4.0)
         plot.getPlotItem().titleLabel.setMaximumHeight(height)
         plot.getPlotItem().layout.setRowFixedHeight(0, height)
-        self.diff_plot.setTitle(self.tr("|by hand − nn.RNN| per step (log scale)"), size=style.small_size())
+        if m.trace.fused is None:
+            title = self.tr("|by hand − {0}| per step (log scale)").format(module)
+        else:
+            title = self.tr("|by hand − native| ● and |by hand − oneDNN fused| ■ per step (log scale)")
+        self.diff_plot.setTitle(title, size=style.small_size())
+        self.lesson.setText(self.lesson_text())
+        self.lesson.setVisible(bool(self.lesson.text()))
         self.refresh()
+
+    def fused_step_diff(self) -> np.ndarray | None:
+        """max |by hand − fused kernel| at each t for the cell on show, or None without a fused pass. The fused
+        kernel returns the last layer's outputs over t; a lower layer shows only in its final state, so it has
+        no curve."""
+        m = self.model
+        fused, config = m.trace.fused, m.session.config
+        if fused is None or m.layer != config.num_layers - 1:
+            return None
+        P = config.output_size
+        output = layout.time_major(fused.output, config.batch_first)[..., m.direction * P:(m.direction + 1) * P]
+        hand = m.cell.hidden.numpy()
+        return np.abs(hand - output.numpy()).reshape(hand.shape[0], -1).max(axis=1)
+
+    def lesson_text(self) -> str:
+        """Why two references: the fused kernel and the step-by-step cell it replaces, and how far apart."""
+        trace = self.model.trace
+        if trace.fused is None:
+            return ""
+        module = module_label(self.model.session.config)
+        ulps, diff = trace.fused_max_ulps, trace.fused_max_abs_diff
+        text = self.tr("Two references. {0}'s native path (oneDNN off) runs the step-by-step cell: the hand pass "
+                       "equals it bit for bit. By default your PyTorch computes this {1} with oneDNN's fused kernel "
+                       "({2}); its bits differ from the step-by-step cell.").format(
+            module, self.model.session.config.cell_type.module_name, trace.fused.kernel)
+        if ulps == 0:
+            return text + " " + self.tr("For this input they happen to agree: 0 ulp.")
+        return text + " " + self.tr("Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).").format(ulps, diff)
 
     def plotted(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(t, by hand, nn.RNN, |Δ|) for the revealed steps in time order: what the plots show."""
@@ -430,9 +524,11 @@ class ComparisonPanel(QtWidgets.QWidget):
             curtain.cover(start, stop)
         ts, _, _, diff = self.plotted()
         if ts.size == 0:
-            text = self.tr("Step to compare with nn.RNN")
+            text = self.tr("Step to compare with {0}").format(module_label(self.model.session.config))
         elif not (diff > 0).any():
             text = self.tr("bitwise identical") + f" ({ts.size}/{self.model.seq_len})"
+            if self.model.trace.fused is not None:
+                text = self.tr("bitwise identical to the native path") + f" ({ts.size}/{self.model.seq_len})"
         else:
             text = ""
         self.verdict.setText(text)
@@ -443,18 +539,23 @@ class ComparisonPanel(QtWidgets.QWidget):
         return self.verdict.textItem.toPlainText()
 
     def _place_verdict(self) -> None:
+        """In the middle of an empty plot; at its top over a second reference's curve."""
         vb = self.diff_plot.getPlotItem().vb
-        self.verdict.setPos(vb.width() / 2, vb.height() / 2)
+        over_curve = self.fused_curve.isVisible()
+        self.verdict.setAnchor((0.5, 0.0) if over_curve else (0.5, 0.5))
+        self.verdict.setPos(vb.width() / 2, 0 if over_curve else vb.height() / 2)
 
 
 class SequencePanel(QtWidgets.QWidget):
-    """The whole sequence: h as units × t filling in as you step, ‖h_t‖ per step, and ρ(W_hh)."""
+    """The whole sequence: each state (h, and an LSTM's c beside it) as units × t filling in as you step, ‖h_t‖
+    per step, and ρ(W_hh)."""
 
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.heatmap = MatrixView()
-        self.heatmap.set_title(self.tr("h_t (units × t)"))
+        self.heatmaps: dict[str, MatrixView] = {}
+        self.maps = QtWidgets.QVBoxLayout()
+        self.maps.setSpacing(2)
         self.norm_plot = pg.PlotWidget()
         style.cache_drawing(self.norm_plot.getPlotItem())
         self.norm_plot.setMenuEnabled(False)
@@ -464,28 +565,51 @@ class SequencePanel(QtWidgets.QWidget):
         style.cache_drawing(self.norm_curve)
         self.radius = QtWidgets.QLabel()
         self.radius.setWordWrap(True)
-        self.curtains = [style.Curtain(self.heatmap.vb), style.Curtain(self.norm_plot.getPlotItem().vb)]
+        self.norm_curtain = style.Curtain(self.norm_plot.getPlotItem().vb)
+        self.curtains = [self.norm_curtain]
         right = QtWidgets.QVBoxLayout()
         right.addWidget(self.norm_plot, 1)
         right.addWidget(self.radius)
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.heatmap, 3)
+        layout.addLayout(self.maps, 3)
         layout.addLayout(right, 2)
         model.events.trace.connect(self.redraw)
         model.events.cell.connect(self.redraw)
         model.events.cursor.connect(self.refresh)
         self.redraw()
 
+    @property
+    def heatmap(self) -> MatrixView:
+        return self.heatmaps["hidden"]
+
+    def build_maps(self, states: tuple[str, ...]) -> None:
+        """One heatmap per state of the cell type: made again only when the cell type's state changes."""
+        for view in self.heatmaps.values():
+            self.maps.removeWidget(view)
+            view.deleteLater()
+        self.heatmaps = {state: MatrixView() for state in states}
+        for view in self.heatmaps.values():
+            self.maps.addWidget(view, 1)
+        self.curtains = [style.Curtain(view.vb) for view in self.heatmaps.values()] + [self.norm_curtain]
+
     def redraw(self) -> None:
         """The whole cell, once per trace or cell; a step only moves the curtains."""
         m = self.model
-        hidden = m.cell.hidden[:, m.batch].numpy()  # (T, H)
-        levels = 1.0  # tanh's range; relu's is as high as the largest hidden state
-        if m.session.config.nonlinearity != "tanh":
-            finite = np.abs(hidden[np.isfinite(hidden)])
-            levels = float(finite.max()) if finite.size else 1.0
-        self.heatmap.set_matrix(hidden.T, levels=levels or 1.0)
+        config = m.session.config
+        states = config.cell_type.state
+        if tuple(self.heatmaps) != states:
+            self.build_maps(states)
+        phases = {p.name: p for p in config.cell_type.phases(config)}
+        for state, view in self.heatmaps.items():
+            values = m.cell.phases[state][:, m.batch].numpy()  # (T, units)
+            levels = 1.0  # a bounded state's range (tanh's, or a gated h); a free one is as high as it goes
+            if phases[state].scale == "free":
+                finite = np.abs(values[np.isfinite(values)])
+                levels = float(finite.max()) if finite.size else 1.0
+            view.set_title(self.tr("{0}_t (units × t)").format(phases[state].symbol))
+            view.set_matrix(values.T, levels=levels or 1.0)
+        hidden = m.cell.hidden[:, m.batch].numpy()
         self.norm_curve.setSymbol("o" if m.seq_len <= MAX_MARKERS else None)
         self.norm_curve.setSymbolBrush(style.MANUAL)
         self.norm_curve.setSymbolSize(5)
@@ -499,10 +623,16 @@ class SequencePanel(QtWidgets.QWidget):
         for curtain in self.curtains:
             curtain.cover(start, stop)
         rho = m.trace.spectral_radius(m.layer, m.direction)
+        config = m.session.config
+        # A stacked W_hh's radius is the largest of its gate blocks' (core/distance.spectral_radius).
+        name = self.tr("ρ(W_hh), largest over its gate blocks") if config.cell_type.gates > 1 else "ρ(W_hh)"
         if not np.isfinite(rho):
-            text = self.tr("spectral radius ρ(W_hh): none, W_hh holds NaN or Inf")
+            W_hh = m.session.weights["weight_hh" + cell_suffix(m.layer, m.direction)]
+            text = (self.tr("spectral radius {0}: none, W_hh holds NaN or Inf").format(name)
+                    if not bool(W_hh.isfinite().all()) else
+                    self.tr("spectral radius {0}: n/a for this W_hh").format(name))
         else:
-            text = self.tr("spectral radius ρ(W_hh) = {0:.3f}, {1}").format(rho, self.radius_note(rho))
+            text = self.tr("spectral radius {0} = {1:.3f}, {2}").format(name, rho, self.radius_note(rho))
         if text != self.radius.text():
             self.radius.setText(text)
 

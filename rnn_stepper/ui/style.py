@@ -12,6 +12,7 @@ BACKGROUND = "#ffffff"
 FOREGROUND = "#202020"
 ACTIVE = "#d95f02"  # the phase being shown
 MANUAL = "#1b6ac9"
+FUSED = "#7570b3"  # a second reference: the fused kernel torch runs by default (oneDNN's LSTM)
 COLORMAPS = {"CET-D1": "blue – white – red", "CET-CBD1": "colour-blind safe: blue – white – yellow"}
 COLORMAP = "CET-D1"  # perceptually uniform, diverging: blue < 0 < red, white at zero
 FRAME_WIDTH = 3
@@ -20,23 +21,38 @@ UNIT_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
 pg.setConfigOptions(background=BACKGROUND, foreground=FOREGROUND, antialias=True, imageAxisOrder="row-major")
 
 
-def colormap() -> pg.ColorMap:
-    return pg.colormap.get(COLORMAP)
+# A gate is a share between 0 and 1, not a signed value: it gets a sequential scale of its own, white (closed) to
+# dark green (open), which neither diverging colormap uses, so a gate is never read as a negative or a positive.
+GATE_COLORMAP = "gate"
+GATE_STOPS = ((0.0, "#f7fcf5"), (0.5, "#74c476"), (1.0, "#00441b"))
+# Which colour scale a phase's vector is drawn on (Phase.scale): the gates' sequential one, or the diverging one.
+SEQUENTIAL_SCALES = ("gate",)
+
+
+def colormap(sequential: bool = False) -> pg.ColorMap:
+    return _colormap(GATE_COLORMAP if sequential else COLORMAP)
+
+
+def _colormap(name: str) -> pg.ColorMap:
+    if name == GATE_COLORMAP:
+        return pg.ColorMap([p for p, _ in GATE_STOPS], [c for _, c in GATE_STOPS], name=GATE_COLORMAP)
+    return pg.colormap.get(name)
 
 
 @functools.lru_cache(maxsize=None)
 def _rgba_table(name: str) -> np.ndarray:
-    return pg.colormap.get(name).getLookupTable(nPts=256, alpha=True)
+    return _colormap(name).getLookupTable(nPts=256, alpha=True)
 
 
-def cell_colours(values: np.ndarray, levels: float) -> np.ndarray:
+def cell_colours(values: np.ndarray, levels: float, sequential: bool = False) -> np.ndarray:
     """RGBA bytes for a 2-D array on the colormap, -levels and +levels at its ends (±inf beyond them), NaN cells
     transparent: what pyqtgraph's ImageItem would draw for it, in a tenth of the time for a small array (it
-    rebuilds a 256-colour table on every draw)."""
+    rebuilds a 256-colour table on every draw). `sequential`: the gates' scale, from 0 to +levels."""
+    low = 0.0 if sequential else -levels
     with np.errstate(invalid="ignore", over="ignore"):
-        scaled = np.clip((values + levels) * (255.0 / (2.0 * levels)), 0.0, 255.0)
+        scaled = np.clip((values - low) * (255.0 / (levels - low)), 0.0, 255.0)
     blank = np.isnan(scaled)
-    rgba = _rgba_table(COLORMAP)[np.where(blank, 0.0, scaled).astype(np.uint8)]
+    rgba = _rgba_table(GATE_COLORMAP if sequential else COLORMAP)[np.where(blank, 0.0, scaled).astype(np.uint8)]
     rgba[blank, 3] = 0
     return rgba
 
@@ -91,7 +107,8 @@ def exact(value: np.floating) -> str:
 
 
 def text_on(value: float, levels) -> QtGui.QColor:
-    """Black on the pale middle of the colormap, white on its dark ends."""
+    """Black on the pale middle of the colormap, white on its dark ends (a sequential scale's pale end is its low
+    one, so the same rule holds)."""
     try:
         high = float(levels[1])
     except (TypeError, IndexError):
