@@ -209,37 +209,67 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="401"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="403"/>
-        <source>● by hand, — nn.RNN</source>
-        <translation>● 수동 계산, — nn.RNN</translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="461"/>
+        <source>{0}, native path</source>
+        <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="403"/>
-        <source>pale line by hand, dark line nn.RNN</source>
-        <translation>옅은 선: 수동 계산, 진한 선: nn.RNN</translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="462"/>
+        <source>● by hand, — {0}</source>
+        <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="407"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="463"/>
+        <source>pale line by hand, dark line {0}</source>
+        <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="474"/>
+        <source>|by hand − {0}| per step (log scale)</source>
+        <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="476"/>
+        <source>|by hand − native| ● and |by hand − oneDNN fused| ■ per step (log scale)</source>
+        <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − oneDNN 융합| ■ (로그 눈금)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="502"/>
+        <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
+        <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="507"/>
+        <source>For this input they happen to agree: 0 ulp.</source>
+        <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="508"/>
+        <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
+        <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="527"/>
+        <source>Step to compare with {0}</source>
+        <translation>스텝을 진행하면 {0} 모듈과 비교합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="531"/>
+        <source>bitwise identical to the native path</source>
+        <translation>네이티브 경로와 비트 단위로 일치</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="467"/>
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="413"/>
-        <source>|by hand − nn.RNN| per step (log scale)</source>
-        <translation>스텝별 |수동 − nn.RNN| (로그 눈금)</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="433"/>
-        <source>Step to compare with nn.RNN</source>
-        <translation>스텝을 진행하면 nn.RNN과 비교합니다</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="435"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="529"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -247,84 +277,104 @@
 <context>
     <name>ConfigPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="62"/>
-        <source>Features per timestep (nn.RNN&apos;s input_size)</source>
-        <translation>타임 스텝당 특성 수 (nn.RNN의 input_size)</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="63"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="66"/>
         <source>Hidden units (hidden_size)</source>
         <translation>은닉 유닛 수 (hidden_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="64"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="67"/>
         <source>Stacked layers; layer l reads layer l-1&apos;s outputs</source>
         <translation>쌓은 층 수. l층은 l-1층의 출력을 입력으로 받습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="66"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="69"/>
+        <source>LSTM only: W_hr projects h down to proj_size units; 0 means none</source>
+        <translation>LSTM 전용: W_hr가 h를 proj_size개 유닛으로 투영합니다. 0이면 투영하지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="70"/>
         <source>bias (b_ih, b_hh)</source>
         <translation>편향 (b_ih, b_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="67"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="71"/>
         <source>bidirectional</source>
         <translation>양방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="68"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="72"/>
         <source>batch_first</source>
         <translation>batch_first</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="69"/>
-        <source>torch.manual_seed before nn.RNN draws its weights</source>
-        <translation>nn.RNN이 가중치를 뽑기 전에 호출하는 torch.manual_seed</translation>
+        <location filename="../../rnn_stepper/ui/editors.py" line="79"/>
+        <source>The torch module whose forward pass is stepped; a new cell type draws new weights from the seed</source>
+        <translation>순전파를 한 단계씩 살펴볼 torch 모듈. 셀 종류를 바꾸면 시드로 가중치를 새로 뽑습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="77"/>
-        <source>kernel: PyTorch&apos;s own order of operations, bitwise equal to nn.RNN on any CPU
-textbook: the notebook&apos;s (x W_ih^T + b_ih) + h W_hh^T + b_hh; how far it lands from nn.RNN is measured on this machine</source>
-        <translation>kernel: PyTorch 자체의 연산 순서로, 어느 CPU에서나 nn.RNN과 비트 단위로 같습니다
-textbook: 노트북의 (x W_ih^T + b_ih) + h W_hh^T + b_hh 순서로, nn.RNN과의 차이는 이 컴퓨터에서 측정합니다</translation>
+        <location filename="../../rnn_stepper/ui/editors.py" line="147"/>
+        <source>Features per timestep ({0}&apos;s input_size)</source>
+        <translation>타임 스텝당 특성 수 ({0} 모듈의 input_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="80"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="148"/>
+        <source>torch.manual_seed before {0} draws its weights</source>
+        <translation>{0} 모듈이 가중치를 뽑기 전에 호출하는 torch.manual_seed</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="150"/>
+        <source>kernel: PyTorch&apos;s own order of operations, bitwise equal to {0}&apos;s step-by-step cell on any CPU
+textbook: {1}; how far it lands from {0} is measured on this machine</source>
+        <translation>kernel: PyTorch 자체의 연산 순서로, 어느 CPU에서나 {0} 모듈의 단계별 셀과 비트 단위로 같습니다
+textbook: {1}. {0} 모듈과의 차이는 이 컴퓨터에서 측정합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="153"/>
+        <source>The textbook order computes {0}: {1}.</source>
+        <translation>교과서 순서는 {0}을(를) 계산합니다: {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="155"/>
+        <source>dropout is left out: it only acts in training mode, and the stepper evaluates {0} in eval mode.</source>
+        <translation>dropout은 학습 모드에서만 작동하므로 뺐습니다. 이 프로그램은 {0} 모듈을 평가 모드로 실행합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="84"/>
         <source>bias=False drops b_ih and b_hh</source>
         <translation>bias=False이면 b_ih와 b_hh가 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="81"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="85"/>
         <source>Add a reverse cell per layer that walks t = T-1 … 0</source>
         <translation>층마다 t = T-1 … 0 순서로 도는 역방향 셀을 추가합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="82"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="86"/>
         <source>Input laid out (batch, T, features) instead of (T, batch, …)</source>
         <translation>입력을 (T, 배치, …) 대신 (배치, T, 특성) 모양으로 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="84"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="87"/>
+        <source>cell</source>
+        <translation>셀</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="89"/>
         <source>seed</source>
         <translation>시드</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="85"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="89"/>
         <source>order</source>
         <translation>연산 순서</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="102"/>
-        <source>dropout is left out: it only acts in training mode, and the stepper evaluates nn.RNN in eval mode.</source>
-        <translation>dropout은 학습 모드에서만 작동하므로 뺐습니다. 이 프로그램은 nn.RNN을 평가 모드로 실행합니다.</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="138"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="167"/>
         <source>input_size {0} → {1}: the input&apos;s columns were cut, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 잘라 냈고 가중치를 새로 뽑았습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="140"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="169"/>
         <source>input_size {0} → {1}: the input&apos;s columns were padded with zeros, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 0으로 채웠고 가중치를 새로 뽑았습니다</translation>
     </message>
@@ -422,87 +472,87 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>InputEditor</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="235"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="264"/>
         <source>Double-click a cell to type a number</source>
         <translation>셀을 두 번 클릭해 숫자를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="237"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="266"/>
         <source>Add row</source>
         <translation>행 추가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="238"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="267"/>
         <source>Append a timestep (zeros)</source>
         <translation>타임 스텝을 끝에 추가합니다 (0으로 채움)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="240"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="269"/>
         <source>Remove row</source>
         <translation>행 삭제</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="241"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="270"/>
         <source>Remove the selected timestep (or the last)</source>
         <translation>선택한 타임 스텝(없으면 마지막)을 삭제합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="244"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="273"/>
         <source>Notebook ramp: 1s, 2s, 3s …</source>
         <translation>노트북 예제: 1, 2, 3 …</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="245"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="274"/>
         <source>Sine wave</source>
         <translation>사인파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="246"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="275"/>
         <source>Random normal</source>
         <translation>정규분포 난수</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="247"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="276"/>
         <source>One-hot characters of a word</source>
         <translation>단어의 글자를 원-핫 인코딩</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="248"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="277"/>
         <source>Fill the table with an example sequence</source>
         <translation>예제 시퀀스로 표를 채웁니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="250"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="279"/>
         <source>The word to spell one character per timestep</source>
         <translation>타임 스텝마다 한 글자씩 넣을 단어</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="252"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="281"/>
         <source>Fill</source>
         <translation>채우기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="253"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="282"/>
         <source>Replace the input with the chosen example</source>
         <translation>입력을 선택한 예제로 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="275"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="304"/>
         <source> (and {0} more)</source>
         <translation> (외 {0}개)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="285"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="314"/>
         <source>A sequence needs at least one timestep.</source>
         <translation>시퀀스에는 타임 스텝이 하나 이상 있어야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="306"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="335"/>
         <source>Type a word to spell, e.g. hello.</source>
         <translation>단어를 입력하세요. 예: hello</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="312"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="341"/>
         <source>One-hot &apos;{0}&apos;: columns are {1}</source>
         <translation>원-핫 &apos;{0}&apos;: 열은 {1}</translation>
     </message>
@@ -525,12 +575,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="118"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="119"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="119"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="120"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
@@ -540,345 +590,345 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="134"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="143"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="144"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="153"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="145"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="154"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="147"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="156"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="150"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="159"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="152"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="161"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="153"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="162"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="154"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="163"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="156"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="165"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="157"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="166"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="158"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="167"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="159"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="168"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="160"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="169"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="168"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="177"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="170"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="179"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="179"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="188"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="180"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="189"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="186"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="195"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="188"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="197"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="192"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="201"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="194"/>
-        <source>Kernel order makes nn.RNN&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals nn.RNN bit for bit on any machine. nn.RNN&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
-        <translation>커널 순서는 nn.RNN과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 nn.RNN과 비트 단위로 일치합니다. nn.RNN 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="204"/>
+        <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
+        <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="201"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="211"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="204"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="214"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="205"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="215"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="209"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="219"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="211"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="221"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="219"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="229"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="221"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="231"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="222"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="232"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="230"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="240"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="234"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="244"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="260"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="270"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="261"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="271"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="288"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="298"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="292"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="302"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="324"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="334"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="350"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="350"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="341"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="351"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="341"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="351"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="342"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="352"/>
         <source>◁ Phase</source>
         <translation>◁ 단계</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="342"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="352"/>
         <source>Undo one phase</source>
         <translation>단계 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="343"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
         <source>Phase ▷</source>
         <translation>단계 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="343"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="345"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
         <source>Step ▶</source>
         <translation>스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="345"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="347"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="347"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="349"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="390"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="359"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="400"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="349"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="359"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="365"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="372"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="363"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="373"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="365"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="375"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="492"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="365"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="375"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="492"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="376"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="378"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="369"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="379"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="390"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="400"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="470"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="480"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="472"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="475"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="485"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="481"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="491"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="492"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="485"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -886,40 +936,50 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
-        <source>h_t (units × t)</source>
-        <translation>h_t (유닛 × t)</translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="610"/>
+        <source>{0}_t (units × t)</source>
+        <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="503"/>
-        <source>spectral radius ρ(W_hh): none, W_hh holds NaN or Inf</source>
-        <translation>스펙트럼 반경 ρ(W_hh): 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="628"/>
+        <source>ρ(W_hh), largest over its gate blocks</source>
+        <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="511"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="631"/>
+        <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
+        <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="633"/>
+        <source>spectral radius {0}: n/a for this W_hh</source>
+        <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="635"/>
+        <source>spectral radius {0} = {1:.3f}, {2}</source>
+        <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="641"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="513"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="643"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="514"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="644"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="505"/>
-        <source>spectral radius ρ(W_hh) = {0:.3f}, {1}</source>
-        <translation>스펙트럼 반경 ρ(W_hh) = {0:.3f}, {1}</translation>
     </message>
 </context>
 <context>
     <name>SequenceTable</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="203"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="232"/>
         <source>t={0}, column {1}: {2}</source>
         <translation>t={0}, {1}열: {2}</translation>
     </message>
@@ -1070,89 +1130,44 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="155"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="282"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="297"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="297"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="297"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="225"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="300"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="226"/>
-        <source>Each click on Step runs one pass of the notebook&apos;s loop: input projection, recurrent term, their sum, then {0}. Step phase (Shift+→) shows one at a time.</source>
-        <translation>스텝을 누를 때마다 노트북 반복문이 한 번 돕니다: 입력 투영, 순환 항, 그 합, 그리고 {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="301"/>
+        <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
+        <translation>스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="230"/>
-        <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of 4: {5}</source>
-        <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 4단계 중 {4}단계: {5}</translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="306"/>
+        <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
+        <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — {5}단계 중 {4}단계: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="267"/>
-        <source>input projection</source>
-        <translation>입력 투영</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="267"/>
-        <source>recurrent term</source>
-        <translation>순환 항</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="268"/>
-        <source>pre-activation</source>
-        <translation>활성화 전 값</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="268"/>
-        <source>new hidden state</source>
-        <translation>새 은닉 상태</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="299"/>
-        <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space. It needs no earlier state, so PyTorch&apos;s kernel computes it for all timesteps in one matrix product before the loop.</source>
-        <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 이전 상태가 필요 없으므로 PyTorch 커널은 반복문 전에 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="302"/>
-        <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space, one timestep at a time, as the notebook&apos;s loop does.</source>
-        <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 노트북 반복문처럼 타임 스텝마다 하나씩 계산합니다.</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="305"/>
-        <source>Recurrent term: W_hh carries the previous hidden state forward — the network&apos;s memory. At the first step the previous state is h0 (zeros unless given).</source>
-        <translation>순환 항: W_hh가 이전 은닉 상태를 이어 받습니다 — 네트워크의 기억입니다. 첫 스텝의 이전 상태는 h0입니다 (주지 않으면 0).</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="308"/>
-        <source>Pre-activation: the sum mixes what the input says now with what the state remembers.</source>
-        <translation>활성화 전 값: 지금 입력이 말하는 것과 상태가 기억하는 것을 더합니다.</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="310"/>
-        <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step&apos;s output and the memory for the next.</source>
-        <translation>비선형 함수가 합을 (-1, 1) 안으로 눌러 담습니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다.</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="312"/>
-        <source>ReLU keeps the positive part of the sum: the new hidden state is this step&apos;s output and the memory for the next. Nothing bounds it from above.</source>
-        <translation>ReLU는 합의 양수 부분만 남깁니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다. 위쪽 한계는 없습니다.</translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="352"/>
+        <source>Textbook order: {0}. {1}.</source>
+        <translation>교과서 순서: {0}. {1}.</translation>
     </message>
 </context>
 <context>
@@ -1271,7 +1286,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>WeightsPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="103"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="148"/>
         <source>Type a value and press Enter; Esc cancels</source>
         <translation>값을 입력하고 Enter를 누르세요. Esc는 취소</translation>
     </message>

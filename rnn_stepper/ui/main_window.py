@@ -9,7 +9,7 @@ from ..core.errors import Cancelled
 from ..model import StepperModel
 from .editors import ConfigPanel, InputEditor
 from . import style
-from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel
+from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel, module_label
 from .exports import Exports
 from .session_files import SessionFiles, example_sessions
 
@@ -199,7 +199,7 @@ class MainWindow(QtWidgets.QMainWindow):
             from ..core.machine import numeric_environment
 
             lines.append(self.tr("Computed with {environment}.").format(environment=numeric_environment().describe()))
-        module = "nn.RNN" if self.model.session is None else f"nn.{self.model.session.config.cell_type.module_name}"
+        module = "nn.RNN" if self.model.session is None else module_label(self.model.session.config)
         lines += ["", self.tr(
             "Kernel order makes {0}'s own calls on operands of the same shapes, strides and memory alignment, so "
             "it equals {0} bit for bit on any machine. {0}'s own last bits, and how far the textbook order "
