@@ -205,12 +205,17 @@ class MatrixView(pg.GraphicsLayoutWidget):
         "W_hh h_t-1 + b_hh" would be cut off at both ends. First the subtitle goes onto two lines at its last
         " + ", then the font shrinks, to no less than TITLE_SCALES[-1]."""
         room = self.width() - self.axes["left"].maximumWidth() - 6
+        margin = 2 * self.title.item.document().documentMargin()  # the text item's own, which text_width leaves out
         for scale, wrap in [(1.0, False)] + [(scale, True) for scale in TITLE_SCALES]:
             html = self._title_html(scale, wrap)
-            if text_width(html) <= room:
+            if text_width(html) + margin <= room:
                 break
         if html != self.title.text:
             self.title.setText(html)
+            # pyqtgraph makes a label's text its minimum width; a title still too wide at the smallest scale would
+            # widen the cells' column past the view and be cut on one side. Centred, it loses both ends alike.
+            self.title.setMinimumWidth(0)
+            self.ci.setGeometry(self.range)  # the layout sized itself to the text's width: back to the view's
 
     def _title_html(self, scale: float, wrap: bool) -> str:
         title, active, subtitle = self._title

@@ -18,6 +18,7 @@ from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
 
+NO_BREAK = "\u00a0"  # inside a vector written out: a line of the equation wraps between vectors, never inside one
 MAX_PLOTTED_UNITS = 8
 MAX_MARKERS = 200  # longer sequences draw lines only: thousands of markers cost a frame and show nothing more
 
@@ -228,8 +229,9 @@ class StepPanel(QtWidgets.QWidget):
         config = self.model.session.config
         return config.cell_type.phases(config)
 
-    def build_strip(self, names: tuple[str, ...]) -> None:
-        """One view per vector, arrows between: made again only when the cell type's phases change."""
+    def build_strip(self, names: tuple[str, ...], stacked: set[str]) -> None:
+        """One view per vector, arrows between: made again only when the cell type's phases change. A stacked
+        vector carries its gates' labels beside its rows, so it gets a little more room than the others."""
         while self.row.count():
             widget = self.row.takeAt(0).widget()
             if widget is not None:
@@ -247,7 +249,7 @@ class StepPanel(QtWidgets.QWidget):
             view.setMaximumWidth(150)
             view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
             self.vectors[key] = view
-            self.row.addWidget(view, 1)
+            self.row.addWidget(view, 5 if key in stacked else 4)
 
     def shown(self) -> dict[str, np.ndarray]:
         """What each vector shows now: numbers for the phases reached, NaN (blank) for the rest."""
@@ -266,7 +268,7 @@ class StepPanel(QtWidgets.QWidget):
         phases = self.phases()
         names = ("x",) + tuple(p.name for p in phases)
         if tuple(self.vectors) != names:
-            self.build_strip(names)
+            self.build_strip(names, {p.name for p in phases if p.width > 1})
         shown = self.shown()
         scales = {"x": "free"} | {p.name: p.scale for p in phases}
         free = [float(np.nanmax(np.abs(v))) for k, v in shown.items() if scales[k] == "free" and np.isfinite(v).any()]
@@ -342,8 +344,9 @@ class StepPanel(QtWidgets.QWidget):
     def equation_text(self, phase) -> str:
         """The phase's equation, then with this step's numbers, then its result (core/equations writes all three)."""
         m = self.model
-        equation, numbers, result = equations.written_out(phase, m.session, m.cell, m.t, m.batch, style.vector_text)
-        return "\n".join([equation, f"    = {numbers}", f"    = {result}"])
+        equation, numbers, result = equations.written_out(
+            phase, m.session, m.cell, m.t, m.batch, lambda v: style.vector_text(v).replace(" ", NO_BREAK))
+        return "\n".join([equation, f"    = {numbers}", f"    = {result.replace(NO_BREAK, ' ')}"])
 
     def explanation_text(self, phase) -> str:
         text = translate_cell(phase.explanation)
