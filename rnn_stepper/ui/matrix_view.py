@@ -202,8 +202,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _show_title(self) -> None:
         """The title as large as fits over the cells: at 1280 × 720 a step vector is ~80 px wide, and its
-        "W_hh h_t-1 + b_hh" would be cut off at both ends. First the subtitle goes onto two lines at its last
-        " + ", then the font shrinks, to no less than TITLE_SCALES[-1]."""
+        "W_hh h_t-1 + b_hh" would be cut off at both ends. First the subtitle goes onto two lines at an operator
+        (the one that leaves the shorter longest line), then the font shrinks, to no less than TITLE_SCALES[-1]."""
         room = self.width() - self.axes["left"].maximumWidth() - 6
         margin = 2 * self.title.item.document().documentMargin()  # the text item's own, which text_width leaves out
         for scale, wrap in [(1.0, False)] + [(scale, True) for scale in TITLE_SCALES]:
@@ -219,12 +219,10 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _title_html(self, scale: float, wrap: bool) -> str:
         title, active, subtitle = self._title
-        if wrap:  # at the last operator that joins two terms: "+" first, else "⊙" or "−"
-            for operator in WRAP_AT:
-                head, found, tail = subtitle.rpartition(operator)
-                if found:
-                    subtitle = f"{head}<br>{operator.strip()} {tail}"
-                    break
+        if wrap:  # at the operator that makes the longer of the two lines shortest
+            splits = [f"{subtitle[:i]}<br>{operator.strip()} {subtitle[i + len(operator):]}"
+                      for operator in WRAP_AT for i in range(len(subtitle)) if subtitle.startswith(operator, i)]
+            subtitle = min(splits, key=text_width, default=subtitle)
         color = style.ACTIVE if active else style.FOREGROUND
         size = f"font-size:{style.font_pt() * scale:.1f}pt"
         html = f"<span style='color:{color}; {size}'>{f'<b>{title}</b>' if active else title}"

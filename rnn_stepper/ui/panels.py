@@ -476,8 +476,10 @@ class ComparisonPanel(QtWidgets.QWidget):
         if m.trace.fused is None:
             title = self.tr("|by hand − {0}| per step (log scale)").format(module)
         else:
-            title = self.tr("|by hand − native| ● and |by hand − oneDNN fused| ■ per step (log scale)")
+            title = self.tr("|by hand − native| ● and |by hand − fused| ■ per step (log scale)")
         self.diff_plot.setTitle(title, size=style.small_size())
+        # The lesson under the plots takes its lines from them: the distances, which it is about, keep their half.
+        self.layout().setStretchFactor(self.values_plot, 3 if m.trace.fused is None else 2)
         self.lesson.setText(self.lesson_text())
         self.lesson.setVisible(bool(self.lesson.text()))
         self.refresh()
