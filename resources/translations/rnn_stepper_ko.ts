@@ -941,37 +941,42 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="633"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="632"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="636"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="634"/>
+        <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
+        <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="642"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="638"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="644"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="640"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="646"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="646"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="652"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="648"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="654"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="649"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="655"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>

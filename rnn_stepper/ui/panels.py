@@ -627,10 +627,16 @@ class SequencePanel(QtWidgets.QWidget):
         start, stop = m.unrevealed()
         for curtain in self.curtains:
             curtain.cover(start, stop)
-        rho = m.trace.spectral_radius(m.layer, m.direction)
         config = m.session.config
         # A stacked W_hh's radius is the largest of its gate blocks' (core/distance.spectral_radius).
         name = self.tr("ρ(W_hh), largest over its gate blocks") if config.cell_type.gates > 1 else "ρ(W_hh)"
+        if config.output_size != config.hidden_size:  # each gate's block is hidden_size × proj_size: no eigenvalues
+            text = self.tr("spectral radius {0}: n/a, W_hh's blocks are {1} × {2}, not square (proj_size)").format(
+                name, config.hidden_size, config.output_size)
+            if text != self.radius.text():
+                self.radius.setText(text)
+            return
+        rho = m.trace.spectral_radius(m.layer, m.direction)
         if not np.isfinite(rho):
             W_hh = m.session.weights["weight_hh" + cell_suffix(m.layer, m.direction)]
             text = (self.tr("spectral radius {0}: none, W_hh holds NaN or Inf").format(name)
