@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 
 from aten_calls import arithmetic_calls
 from rnn_stepper.core import InputError, RNNConfig, compute_trace, make_session
-from rnn_stepper.core.backward import autograd_gradients, backward_pass, hand_backward
+from rnn_stepper.core.backward import autograd_gradients, backward_pass, hand_backward, sgd_step
+from rnn_stepper.core.reference import native_path
 from test_kernel_order import sessions
 
 PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -56,3 +57,28 @@ def test_cell_types_and_orders_without_a_stepped_backward_say_so():
         backward_pass(compute_trace(make_session(RNNConfig(cell="gru"))))
     with pytest.raises(InputError, match="not yet"):
         backward_pass(compute_trace(make_session(order="textbook")))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions("kernel", cells=("rnn",)))
+def test_a_gradient_step_is_torch_optim_sgds_bit_for_bit(session):
+    lr = 0.1
+    stepped = sgd_step(session, backward_pass(compute_trace(session)).manual, lr)
+    module = session.module()
+    optimizer = torch.optim.SGD(module.parameters(), lr=lr)
+    with native_path():
+        module(session.inputs.clone(), session.initial_state())[1].sum().backward()
+    optimizer.step()
+    for name, value in module.state_dict().items():
+        assert torch.equal(stepped.weights[name], value), name
+
+
+def test_the_gradient_reaching_back_shrinks_step_by_step_when_w_hh_contracts():
+    # ρ(W_hh) < 1 and tanh' ≤ 1: each step back multiplies ∂L/∂h by at most ‖W_hh‖, so it fades with distance
+    config = RNNConfig(input_size=1, hidden_size=4)
+    session = make_session(config, [[0.5]] * 30, weights={
+        "weight_ih_l0": torch.full((4, 1), 0.1), "weight_hh_l0": 0.4 * torch.eye(4),
+        "bias_ih_l0": torch.zeros(4), "bias_hh_l0": torch.zeros(4)})
+    norms = backward_pass(compute_trace(session)).cells[0].norms
+    assert all(later > earlier for earlier, later in zip(norms[:-1], norms[1:]))
+    assert norms[0] < 1e-10 * norms[-1]

@@ -9,7 +9,7 @@ computes them. In kernel order every gradient is autograd's own, bit for bit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import torch
@@ -19,7 +19,7 @@ from .config import cell_suffix
 from .distance import bits_equal, max_over, ulp_distance
 from .errors import InputError
 from .reference import native_path
-from .session import build_module
+from .session import Session, build_module
 from .steps import project_inputs_backward
 from .trace import Trace, parameters
 
@@ -29,7 +29,13 @@ class CellGradients:
     layer: int
     direction: int
     walk: list[int]
+    hidden: torch.Tensor  # ∂L/∂h_t, (T, B, H): what reaches h_t from the loss, the layer above and step t+1
     pre_activation: torch.Tensor  # ∂L/∂z_t, (T, B, H)
+
+    @property
+    def norms(self):
+        """‖∂L/∂h_t‖ over units and batch rows, for every t: how much of the loss reaches back to step t."""
+        return self.hidden.flatten(1).norm(dim=1)
 
 
 @dataclass
@@ -102,6 +108,7 @@ def hand_backward(trace: Trace) -> tuple[list[CellGradients], Gradients]:
                 p = parameters(weights, layer, direction)
                 result = kind.steps.kernel_backward(cell, p, config, incoming, need_initial=session.h0 is not None)
                 grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])
+                grad_hidden = torch.stack([result["hidden"][t] for t in range(T)])
                 suffix = cell_suffix(layer, direction)
                 grad_x, grads[f"weight_ih{suffix}"], grad_b = project_inputs_backward(
                     grad_pre, cell.x, p.W_ih, p.b_ih is not None)
@@ -110,7 +117,7 @@ def hand_backward(trace: Trace) -> tuple[list[CellGradients], Gradients]:
                     grads[f"bias_ih{suffix}"], grads[f"bias_hh{suffix}"] = grad_b, result["bias_hh"]
                 h0_grads[index] = result["initial"]
                 input_grad = grad_x if input_grad is None else input_grad + grad_x
-                cells[(layer, direction)] = CellGradients(layer, direction, cell.walk, grad_pre)
+                cells[(layer, direction)] = CellGradients(layer, direction, cell.walk, grad_hidden, grad_pre)
             from_above = input_grad
         grad_input = layout.from_time_major(from_above, config.batch_first, session.batched)
         grad_h0 = None
@@ -133,3 +140,11 @@ def autograd_gradients(trace: Trace, run=lambda backward: backward()) -> Gradien
         run(h_n.sum().backward)
     return Gradients({k: p.grad for k, p in module.named_parameters()}, x.grad, None if h0 is None else h0.grad)
 
+
+
+def sgd_step(session: Session, gradients: Gradients, lr: float) -> Session:
+    """The session after one step of `torch.optim.SGD(params, lr)` (no momentum, no weight decay): each parameter
+    becomes p − lr·∂L/∂p, computed as SGD computes it, `p.add_(grad, alpha=-lr)`; `p - lr * grad` rounds twice."""
+    weights = {name: value.clone().add_(gradients.parameters[name], alpha=-lr)
+               for name, value in session.weights.items()}
+    return replace(session, weights=weights, seed=None)

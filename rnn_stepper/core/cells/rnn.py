@@ -104,10 +104,10 @@ def kernel_backward(cell, p, config, incoming, need_initial: bool) -> dict:
     from ..steps import activation_backward, product_grad_left, product_grad_right
 
     W_hh_T = p.W_hh.T
-    grad_z = {}
+    grad_z, grad_hidden = {}, {}
     weight_hh = bias_hh = flowing = None
     for k, t in enumerate(reversed(cell.walk)):
-        grad_h = incoming(t, flowing)
+        grad_h = grad_hidden[t] = incoming(t, flowing)  # ∂L/∂h_t
         grad_pre = activation_backward(config.nonlinearity, grad_h, cell.hidden_at(t))  # ∂L/∂z_t
         first = k == len(cell.walk) - 1
         h_prev = cell.h_prev_at(t)
@@ -119,4 +119,5 @@ def kernel_backward(cell, p, config, incoming, need_initial: bool) -> dict:
             step_bias = grad_pre.sum(0, keepdim=True).view(-1)
             bias_hh = step_bias if bias_hh is None else bias_hh + step_bias
         grad_z[t] = grad_pre
-    return {"pre_activation": grad_z, "weight_hh": weight_hh, "bias_hh": bias_hh, "initial": flowing}
+    return {"hidden": grad_hidden, "pre_activation": grad_z, "weight_hh": weight_hh, "bias_hh": bias_hh,
+            "initial": flowing}
