@@ -127,14 +127,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.refresh()
 
     def balance_top(self) -> None:
-        """Weights and step strip share the top in proportion to what they hold: an RNN's five vectors take
-        five eighths, an LSTM's nine three quarters: the strip is what a step shows, the weights show their
-        numbers on hover where cells get too small. Done again only when the strip's length changes (another cell type), so a
-        splitter the user dragged stays put."""
+        """Weights and step strip share the top by what they hold: an RNN's five vectors and its small matrices
+        half each, a GRU's seven vectors seven tenths, an LSTM's nine three quarters (its weights show their
+        numbers on hover where cells get too small). Done again only when the strip's length changes (another cell
+        type), so a splitter the user dragged stays put."""
         vectors = len(self.step_view.vectors)
         if getattr(self, "_balanced_for", None) != vectors:
             self._balanced_for = vectors
-            self.top.setSizes([300, 100 * vectors])
+            self.top.setSizes([max(300, 1000 - 100 * vectors), 100 * vectors])
     def has_views(self) -> bool:
         return hasattr(self, "comparison")
 
