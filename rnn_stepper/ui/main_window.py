@@ -135,6 +135,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if getattr(self, "_balanced_for", None) != vectors:
             self._balanced_for = vectors
             self.top.setSizes([max(300, 1000 - 100 * vectors), 100 * vectors])
+
+    @property
     def has_views(self) -> bool:
         return hasattr(self, "comparison")
 

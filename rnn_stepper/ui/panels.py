@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core import equations, layout
 from ..core.config import cell_suffix
+from ..core.distance import abs_diff, rowwise_max
 from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
@@ -237,7 +238,7 @@ class StepPanel(QtWidgets.QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.vectors = {}
-        # Past six vectors (a GRU's or an LSTM's gates) arrows would take the room the numbers need.
+        # Past five vectors (a GRU's or an LSTM's gates) arrows would take the room the numbers need.
         arrows = len(names) <= 5
         for i, key in enumerate(names):
             if i and arrows:
@@ -494,8 +495,7 @@ class ComparisonPanel(QtWidgets.QWidget):
             return None
         P = config.output_size
         output = layout.time_major(fused.output, config.batch_first)[..., m.direction * P:(m.direction + 1) * P]
-        hand = m.cell.hidden.numpy()
-        return np.abs(hand - output.numpy()).reshape(hand.shape[0], -1).max(axis=1)
+        return rowwise_max(abs_diff, m.cell.hidden.numpy(), output.numpy())  # as step_abs_diff is to the native
 
     def lesson_text(self) -> str:
         """Why two references: the fused kernel and the step-by-step cell it replaces, and how far apart."""
