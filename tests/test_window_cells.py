@@ -93,8 +93,15 @@ def test_gates_are_drawn_on_their_own_zero_to_one_scale_and_stacked_vectors_show
     top = style.colormap(sequential=True).getLookupTable(nPts=256, alpha=True)
     value = float(gate.values()[0, 0])
     assert (gate.image.image[0, 0] == top[int(np.clip(value * 255.0, 0, 255))]).all()
-    stacked = vectors["input_projection"]
+    window.model.back()
+    for _ in range(5):  # the candidate n reads the n blocks of a_t and s_t: those rows of them are framed
+        window.model.step_phase()
+    assert window.model.phase == "candidate"
     H = window.model.session.config.hidden_size
+    assert vectors["input_projection"].marked_rows() == vectors["recurrent_term"].marked_rows() == (2 * H, 3 * H)
+    window.model.step_phase()  # h reads no block of them
+    assert vectors["input_projection"].marked_rows() is None
+    stacked = vectors["input_projection"]
     assert stacked.values().shape == (3 * H, 1)
     assert [label for _, label in stacked.axes["left"]._tickLevels[0]] == ["r0", "r1", "z0", "z1", "n0", "n1"]
     assert len(stacked._separators) == 2  # a line between r | z and between z | n
@@ -116,7 +123,8 @@ def test_the_weights_a_gate_reads_are_framed_row_block_by_row_block(qtbot):
         for kind in ("weight_ih", "bias_ih", "weight_hh", "bias_hh"):
             block = reads.get(kind)
             assert views[kind].marked_rows() == (None if block is None else (block * H, (block + 1) * H)), kind
-            assert framed(views[kind]) == (kind in reads), kind
+            # the whole matrix framed when the phase reads all of it, only its gate's rows when it reads one block
+            assert framed(views[kind]) == (kind in reads and block is None), kind
     assert not views["weight_hr"].isVisible()
 
 

@@ -72,6 +72,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     cell_activated = QtCore.Signal(int, int)  # double-click on a cell: (row, column)
     _title: tuple | None = None  # (title, active, subtitle); GraphicsView's __init__ already sends a resize
+    _framed = False
 
     def __init__(self, title: str = "", parent=None, colorbar: bool = True, editable: bool = False,
                  column_ticks: bool = True):
@@ -188,17 +189,22 @@ class MatrixView(pg.GraphicsLayoutWidget):
     def values(self) -> np.ndarray:
         return self._values
 
-    def set_title(self, title: str, active: bool = False, subtitle: str = "") -> None:
-        """The title over the cells; the phase being shown is drawn in the accent colour with a frame."""
-        if (title, active, subtitle) == self._title:
+    def set_title(self, title: str, active: bool = False, subtitle: str = "", framed: bool | None = None) -> None:
+        """The title over the cells; the phase being shown is drawn in the accent colour with a frame (`framed`
+        False: the title alone, where mark_rows frames the rows that count)."""
+        framed = active if framed is None else framed
+        if (title, active, subtitle) == self._title and framed == self._framed:
             return  # relaying out a title costs more than the rest of a step
+        self._framed = framed
+        self.vb.setBorder(style.active_pen() if framed else None)
+        if (title, active, subtitle) == self._title:
+            return
         self._title = (title, active, subtitle)
         self._show_title()
         # Room for a subtitle on two lines in every view that has one, so side-by-side views keep their cells level.
         height = int(style.font_pt() * (5.6 if subtitle else 2.4)) if title else 0
         self.title.setMaximumHeight(height)
         self.ci.layout.setRowFixedHeight(0, height)
-        self.vb.setBorder(style.active_pen() if active else None)
 
     def _show_title(self) -> None:
         """The title as large as fits over the cells: at 1280 × 720 a step vector is ~80 px wide, and its

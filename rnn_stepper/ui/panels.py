@@ -135,8 +135,8 @@ class WeightsPanel(QtWidgets.QWidget):
                 continue
             view = self.views[kind]
             shape = "×".join(str(n) for n in weights[name].shape)
-            view.set_title(f"{self.TITLES[kind]} {shape}", active=kind in reads)
             block = reads.get(kind)
+            view.set_title(f"{self.TITLES[kind]} {shape}", active=kind in reads, framed=kind in reads and block is None)
             if block is None:
                 view.mark_rows()
             elif view.marked_rows() != (block * H, (block + 1) * H):
@@ -276,6 +276,10 @@ class StepPanel(QtWidgets.QWidget):
         levels = {"free": max(free + [1e-12]), "bounded": 1.0, "gate": 1.0}
         reverse = m.direction == 1
         gates = config.cell_type.gate_names
+        H = config.hidden_size
+        on_show = next((p for p in phases if p.name == m.phase), None)
+        blocks_read = {} if on_show is None else {
+            name: int(block) for name, block in equations.VECTOR.findall(on_show.numbers_for(m.session.order)) if block}
         # A long strip (a gated cell's) has no room for each vector's length: its rows say it.
         with_length = len(self.vectors) <= 5
         before = None  # the previous vector's length: a run of equally long vectors numbers its rows once
@@ -296,6 +300,11 @@ class StepPanel(QtWidgets.QWidget):
                             blocks=gates if stacked else ())
             view.show_row_ticks(stacked or length != before)
             before = None if stacked else length
+            if stacked:  # the block of it the phase on show reads, framed (a GRU's n reads a_n and s_n)
+                block = blocks_read.get(key)
+                rows = None if block is None else (block * H, (block + 1) * H)
+                if view.marked_rows() != rows:
+                    view.mark_rows(*(rows or ()))
         t = m.t if m.t is not None else m.cell.walk[0]
         where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
         titles = [translate_cell(p.title) for p in phases]
