@@ -34,6 +34,8 @@ def cell_description(trace: Trace) -> dict:
     """What a reader needs to know each step's keys: the module, its states, and its phases in click order, each
     with its symbol, its equation in this session's order and its size; a stacked phase (3H, 4H) names its gate
     blocks, top to bottom."""
+    from .equations import fill
+
     config = trace.config
     kind = config.cell_type
     cell = trace.cells[0]
@@ -45,7 +47,8 @@ def cell_description(trace: Trace) -> dict:
             "name": phase.name,
             "symbol": phase.symbol,
             "title": phase.title,
-            "equation": phase.equation_for(trace.session.order),
+            # `t` is this step, `prev` the one before it in the walk (t+1 in the reverse direction)
+            "equation": fill(phase.equation_for(trace.session.order), bias=config.bias, t="t", prev="prev"),
             "size": int(cell.phases[phase.name].shape[-1]),
             "blocks": list(kind.gate_names) if phase.width > 1 else None,
         } for phase in kind.phases(config)],
@@ -297,8 +300,10 @@ import torch.nn as nn
 
 {definitions}
 
-# mkldnn.flags() below also re-sets oneDNN's TF32 switch, which warns on a CPU-only build; it is not about these numbers
+# mkldnn.flags() below also re-sets oneDNN's TF32 switch, which warns on a CPU-only build, and torch warns when a
+# module oneDNN cannot run falls back to the native cell: neither is about these numbers
 warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
+warnings.filterwarnings("ignore", message=".* not supported with oneDNN")
 Parameters = namedtuple("Parameters", "W_ih W_hh b_ih b_hh W_hr")
 STATES = {kind.state!r}  # {", ".join(f"{name}: {symbols[name]}" for name in kind.state)}
 
