@@ -249,6 +249,8 @@ def text_lines(trace):
     module = f"nn.{kind.module_name}"
     titles = {phase.name: cell_text(phase.title) for phase in kind.phases(config)}
     symbols = {phase.name: phase.symbol for phase in kind.phases(config)}
+    # a stacked phase (3H, 4H) is shown gate block by gate block, each under its gate's name
+    stacked = {phase.name: kind.gate_names if phase.width > 1 else () for phase in kind.phases(config)}
     states = [(state, symbols[state]) for state in kind.state]  # h, and an LSTM's c
     reference = labels["reference"].format(module=module)
     # The previous state is labelled by the step it comes from (h_1, or h_3 in the reverse walk; h_init first).
@@ -275,7 +277,7 @@ def text_lines(trace):
                 previous = cell.initial[state] if i == 0 else cell.phases[state][cell.walk[i - 1]]
                 yield f"   {_pad(f'{symbol}_{previous_label(cell.walk, t)}', width)} : {_array(previous)}"
             for name, values in cell.phases.items():
-                yield f"   {_pad(titles[name], width)} : {_array(values[t])}"
+                yield f"   {_pad(titles[name], width)} : {_blocks(values[t], stacked[name])}"
             yield f"   {_pad(reference, width)} : {_array(cell.reference[t])}"
             yield (f"   {_pad(labels['diff'], width)} : {_g(cell.step_abs_diff[t])} "
                    f"({_g(cell.step_ulps[t])} {labels['ulp']})")
@@ -306,6 +308,13 @@ def text_lines(trace):
 def _array(tensor) -> str:
     # numpy's own repr, as the notebook prints `.numpy()`: shortest digits that round-trip each float.
     return np.array2string(tensor.numpy(), max_line_width=10_000, threshold=10_000)
+
+
+def _blocks(tensor, gates: tuple[str, ...]) -> str:
+    """A vector, or a stacked one as its gate blocks side by side: `r [[…]]  z [[…]]  n [[…]]`."""
+    if not gates:
+        return _array(tensor)
+    return "  ".join(f"{gate} {_array(block)}" for gate, block in zip(gates, tensor.chunk(len(gates), -1)))
 
 
 def _g(value: float) -> str:

@@ -67,8 +67,14 @@ def test_the_text_shows_each_phase_of_the_cell_type_in_click_order_with_the_trac
         assert labels[-2:] == [f"{module} output", "max |Δ|"]
         assert labels[-2 - len(titles):-2] == titles  # every phase, in the order a click reveals them
         cell_trace = trace.cell(0)
+        H = trace.config.hidden_size
         for phase in kind.phases(trace.config):
-            assert step[phase.title] == shown(cell_trace.phases[phase.name][t])
+            values = cell_trace.phases[phase.name][t]
+            if phase.width > 1:  # a stacked phase, gate block by gate block
+                assert step[phase.title] == "  ".join(f"{gate} {shown(values[:, k * H:(k + 1) * H])}"
+                                                      for k, gate in enumerate(kind.gate_names))
+            else:
+                assert step[phase.title] == shown(values)
         assert step[f"{module} output"] == shown(cell_trace.reference[t])
         assert step["max |Δ|"] == "0 (0 ulp)"
     assert f"bitwise identical to {module}: yes" in out
