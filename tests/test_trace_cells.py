@@ -347,3 +347,14 @@ def test_the_snippet_recomputes_every_cell_type_and_says_what_the_trace_says(cel
     assert f"bitwise identical to {module}: {same}" in out
     if order == "kernel":
         assert same and trace.bitwise_equal
+
+
+def test_the_snippet_of_one_unbatched_float64_sequence_with_h0_and_c0_is_identical_to_nn_lstm():
+    rng = np.random.default_rng(0)
+    config = RNNConfig(cell="lstm", hidden_size=3, proj_size=2, dtype="float64", bidirectional=True)
+    session = make_session(config, rng.standard_normal((4, 5)), unbatched=True, h0=rng.standard_normal((2, 2)),
+                           c0=rng.standard_normal((2, 3)))
+    out = run_snippet(session)
+    trace = compute_trace(session)
+    assert trace.bitwise_equal and "bitwise identical to nn.LSTM: True" in out
+    assert f"   cell (manual) : {trace.cell(0, 1).phases['cell'][0].numpy()}\n" in out
