@@ -141,7 +141,7 @@ def session_from_args(args):
     import torch
 
     from .core.cells import cell_type
-    from .core.config import RNNConfig, check_fits_in_memory, infer_config
+    from .core.config import RNNConfig, check_fits, infer_config
     from .core.errors import InputError
     from .core.files import load_array, load_state_dict, load_tensors, only_rnn, parse_sequence
     from .core.session import as_tensor, check_inputs, check_weights, make_session
@@ -176,7 +176,7 @@ def session_from_args(args):
             stored = weights["weight_ih_l0"].dtype
             config = infer_config(weights, dtype=args.dtype or ("float64" if stored == torch.float64 else "float32"),
                                   **fixed)
-            check_fits_in_memory(config, 1, 1)  # the weights' own size, said of the weights file
+            check_fits(config, 1, 1)  # the weights' own size, said of the weights file
             for name, value in given.items():
                 if value is not None and value != getattr(config, name):
                     if name == "cell":
@@ -192,6 +192,7 @@ def session_from_args(args):
         sizes = {k: v for k, v in given.items() if v is not None}
         sizes.setdefault("input_size", int(inputs.shape[-1]))
         config = RNNConfig(dtype=args.dtype or "float32", **fixed, **sizes)
+        check_fits(config, 1, 1)  # the model's own size, said of the options rather than of the input
     try:
         check_inputs(config, as_tensor(inputs, config, "the input sequence"))
     except InputError as exc:
