@@ -1158,112 +1158,102 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>TraceLabels</name>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="11"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="19"/>
         <source>time step {t} =&gt;</source>
         <translation>타임 스텝 {t} =&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="12"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="20"/>
         <source>layer {layer}, {direction}</source>
         <translation>{layer}층, {direction}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="13"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="21"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="14"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="22"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="15"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="23"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="16"/>
-        <source>h_(t-1)</source>
-        <translation>이전 은닉 상태</translation>
+        <location filename="../../rnn_stepper/trace_labels.py" line="24"/>
+        <source>{module} output</source>
+        <translation>{module} 출력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="17"/>
-        <source>input projection</source>
-        <translation>입력 투영</translation>
+        <location filename="../../rnn_stepper/trace_labels.py" line="27"/>
+        <source>bitwise identical to {module}: yes</source>
+        <translation>{module} 출력과 비트 단위로 일치: 예</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="18"/>
-        <source>recurrent term</source>
-        <translation>순환 항</translation>
+        <location filename="../../rnn_stepper/trace_labels.py" line="28"/>
+        <source>bitwise identical to {module}: no</source>
+        <translation>{module} 출력과 비트 단위로 일치: 아니오</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="19"/>
-        <source>pre-activation</source>
-        <translation>활성화 전 값</translation>
+        <location filename="../../rnn_stepper/trace_labels.py" line="38"/>
+        <source>note: dropout={p} only acts in training mode; {module} is evaluated in eval mode here</source>
+        <translation>참고: dropout={p}은 학습 모드에서만 작동합니다. 여기서는 {module} 모듈을 평가 모드로 실행합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="20"/>
-        <source>output (manual)</source>
-        <translation>출력 (수동)</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="21"/>
-        <source>nn.RNN output</source>
-        <translation>RNN 출력</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="22"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="25"/>
         <source>max |Δ|</source>
         <translation>최대 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="23"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="26"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="24"/>
-        <source>bitwise identical to nn.RNN: yes</source>
-        <translation>nn.RNN과 비트 단위로 일치: 예</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="25"/>
-        <source>bitwise identical to nn.RNN: no</source>
-        <translation>nn.RNN과 비트 단위로 일치: 아니오</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="26"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="29"/>
         <source>max |Δ| = {diff} ({ulps} ulp), {order} order, {dtype}, {threads} threads</source>
         <translation>최대 |Δ| = {diff} ({ulps} ulp), {order} 순서, {dtype}, 스레드 {threads}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="27"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="30"/>
+        <source>textbook order: {name}</source>
+        <translation>교과서 순서: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="31"/>
+        <source>{module} is run on its native path (oneDNN off): the step-by-step cell this computation replays</source>
+        <translation>{module} 모듈은 네이티브 경로(oneDNN 끔)로 실행합니다: 이 계산이 한 단계씩 그대로 재현하는 셀입니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="33"/>
+        <source>your PyTorch computes this {module} with oneDNN&apos;s fused kernel ({kernel}); its bits differ from the step-by-step cell: {ulps} ulp, max |Δ| = {diff}</source>
+        <translation>이 PyTorch는 이 {module} 모듈을 oneDNN의 융합 커널({kernel})로 계산합니다. 그 비트는 단계별 셀과 다릅니다: {ulps} ulp, 최대 |Δ| = {diff}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="35"/>
+        <source>your PyTorch computes this {module} with oneDNN&apos;s fused kernel ({kernel}); here its bits agree with the step-by-step cell</source>
+        <translation>이 PyTorch는 이 {module} 모듈을 oneDNN의 융합 커널({kernel})로 계산합니다. 여기서는 그 비트가 단계별 셀과 같습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="37"/>
         <source>note: NaN or Inf in the hidden states; they propagate as PyTorch propagates them</source>
         <translation>참고: 은닉 상태에 NaN 또는 Inf가 있습니다. PyTorch와 같은 방식으로 전파됩니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="28"/>
-        <source>note: dropout={p} only acts in training mode; nn.RNN is evaluated in eval mode here</source>
-        <translation>참고: dropout={p}은 학습 모드에서만 작동합니다. 여기서는 nn.RNN을 평가 모드로 실행합니다</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="29"/>
-        <source>the textbook order adds in a different order than PyTorch&apos;s kernel, so the last bits differ</source>
-        <translation>교과서 순서는 PyTorch 커널과 덧셈 순서가 달라 마지막 비트가 다를 수 있습니다</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="31"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="40"/>
         <source>computed with {environment}</source>
         <translation>계산 환경: {environment}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="32"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="41"/>
         <source>{phase}: the notebook&apos;s printed digits exactly</source>
         <translation>{phase}: 노트북이 출력한 숫자와 정확히 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="33"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="42"/>
         <source>{phase}: {ulps} ulp from the notebook&apos;s printout at t = {steps}; the notebook ran on another CPU, where the BLAS took another code path</source>
         <translation>{phase}: t = {steps}에서 노트북 출력과 {ulps} ulp 차이; 노트북은 다른 CPU에서 실행되어 BLAS가 다른 코드 경로를 탔습니다</translation>
     </message>
