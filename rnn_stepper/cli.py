@@ -132,7 +132,26 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--format", choices=("text", "json", "csv"), default="text")
     out.add_argument("--lang", choices=("en", "ko"), default=None, help="labels of the text output "
                                                                          "(default: the system's language)")
+    out.add_argument("--explain", type=explain_spec, metavar="LAYER,DIR,T,BATCH,PHASE,UNIT",
+                     help="write out how one number was computed instead, e.g. 0,0,0,0,input_projection,1: each "
+                          "product, their exact sum, the value the matrix product returned and their distance")
+    out.add_argument("--backward", action="store_true",
+                     help="after the walkthrough, backpropagate L = sum of h_n by hand and compare every gradient "
+                          "with autograd's (nn.RNN in kernel order)")
     return parser
+
+
+def explain_spec(text: str) -> tuple:
+    """LAYER,DIR,T,BATCH,PHASE,UNIT: five whole numbers around a phase name."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 6:
+        raise argparse.ArgumentTypeError(f"{text!r} is not LAYER,DIR,T,BATCH,PHASE,UNIT, e.g. 0,0,2,0,hidden,1")
+    try:
+        numbers = [int(p) for i, p in enumerate(parts) if i != 4]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: LAYER, DIR, T, BATCH and UNIT must be whole numbers, e.g. "
+                                         "0,0,2,0,hidden,1") from None
+    return (*numbers[:4], parts[4], numbers[4])
 
 
 def session_from_args(args):
@@ -337,8 +356,17 @@ def run_trace(args) -> int:
     from .core.trace import compute_trace
 
     session = session_from_args(args)
+    if args.backward:
+        from .core.backward import check_stepped
+
+        check_stepped(session)  # before the walkthrough is printed: a refusal is the only output
     with collector.paused():  # the job makes many tensors and no cycles: see model.run_now
         trace = compute_trace(session)
+    if args.explain is not None:
+        from .core.explain import explain
+
+        sys.stdout.write(explain(trace, *args.explain).text() + "\n")
+        return 0
     if args.format == "json":  # written as it is made: a long trace's document never sits in memory whole
         write_json(trace, sys.stdout)
         sys.stdout.write("\n")
@@ -349,7 +377,33 @@ def run_trace(args) -> int:
 
         i18n.install(args.lang or i18n.system_language())
         sys.stdout.writelines(line + "\n" for line in text_lines(trace))
+        if args.backward:
+            sys.stdout.writelines(line + "\n" for line in backward_lines(trace))
     return 0
+
+
+def backward_lines(trace):
+    """The hand backward of L = Σ h_n: ‖∂L/∂h_t‖ per step of each cell, then every gradient beside autograd's."""
+    from .core.backward import backward_pass
+    from .core.distance import bits_equal, ulp_distance
+
+    backward = backward_pass(trace)  # InputError for a cell type or order it does not step yet: one line, status 2
+    yield ""
+    yield "backward: L = sum of h_n, by hand, walking back from t = T-1"
+    for cell in backward.cells:
+        norms = ", ".join(f"{float(n):.3g}" for n in cell.norms)
+        yield f"  layer {cell.layer}, {'reverse' if cell.direction else 'forward'}: |dL/dh_t| for t = 0 … : {norms}"
+    pairs = [(f"dL/d{name}", backward.manual.parameters[name], backward.reference.parameters[name])
+             for name in backward.reference.parameters]
+    pairs.append(("dL/dx", backward.manual.input, backward.reference.input))
+    if backward.reference.h0 is not None:
+        pairs.append(("dL/dh0", backward.manual.h0, backward.reference.h0))
+    for name, mine, theirs in pairs:
+        same = bits_equal(mine.numpy(), theirs.numpy())
+        ulps = float(ulp_distance(mine.numpy(), theirs.numpy()).max(initial=0.0))
+        yield f"  {name}: " + ("bitwise identical to autograd" if same else f"{ulps:g} ulp from autograd")
+    yield ("bitwise identical to autograd: yes" if backward.bitwise_equal else
+           f"bitwise identical to autograd: no ({backward.max_ulps:g} ulp)")
 
 
 def main(argv: list[str] | None = None) -> int:
