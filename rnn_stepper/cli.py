@@ -142,7 +142,7 @@ def session_from_args(args):
 
     from .core.config import RNNConfig, check_fits_in_memory, infer_config
     from .core.errors import InputError
-    from .core.files import load_array, load_state_dict, load_tensors, only_rnn, parse_sequence
+    from .core.files import load_array, load_state_dict, load_tensors, module_found, only_rnn, parse_sequence
     from .core.session import as_tensor, check_inputs, check_weights, make_session
 
     inputs = load_array(args.input) if args.input else parse_sequence(args.sequence)
@@ -166,7 +166,7 @@ def session_from_args(args):
         else:
             weights, prefix = only_rnn(load_tensors(args.weights), args.weights)
             if prefix:  # say which, so the numbers are never silently someone else's
-                print(f"{PROG}: using the nn.RNN under {prefix!r} in {args.weights}", file=sys.stderr)
+                print(f"{PROG}: using the {module_found(weights)} under {prefix!r} in {args.weights}", file=sys.stderr)
         try:
             stored = weights["weight_ih_l0"].dtype
             config = infer_config(weights, dtype=args.dtype or ("float64" if stored == torch.float64 else "float32"),
