@@ -116,7 +116,14 @@ def only_rnn(tensors: dict[str, torch.Tensor], source: str | None = None) -> tup
         raise InputError(f"holds {len(modules)} recurrent modules, under {listed(modules)}; choose one with "
                          "--prefix", source)
     prefix = next(iter(modules))
-    return rnn_under(tensors, prefix), prefix
+    weights = rnn_under(tensors, prefix)
+    from .config import infer_config
+
+    try:  # before anyone announces the module found: shapes that fit none are refused here, in one line
+        infer_config(weights)
+    except InputError as exc:
+        raise InputError(f"under {prefix!r}: {exc.detail}" if prefix else exc.detail, source) from None
+    return weights, prefix
 
 
 def rnn_under(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
