@@ -233,3 +233,28 @@ def test_show_opens_a_models_gru_or_lstm(qtbot, monkeypatch, capsys, kind):
     assert f"showing model.encoder, the nn.{type(model.encoder).__name__} inside this Tagger" in \
         capsys.readouterr().err
     check_window_matches(window, model.encoder)
+
+
+@pytest.mark.usefixtures("close_shown_windows")
+def test_the_gru_and_lstm_example_script_runs_and_shows_the_lstm(qtbot, monkeypatch, capsys):
+    import runpy
+    from pathlib import Path
+
+    from rnn_stepper.ui import show
+
+    monkeypatch.setenv("RNN_STEPPER_NO_BLOCK", "1")
+    example = Path(__file__).resolve().parents[1] / "examples" / "gru_lstm_ch15.py"
+    namespace = runpy.run_path(str(example), run_name="__main__")
+    printed = capsys.readouterr().out
+    assert "GRU(5, 2, batch_first=True), T=3, batch=1, kernel order: bitwise equal to nn.GRU>" in printed
+    assert ("phases of one step: input_projection, recurrent_term, reset_gate, update_gate, candidate, hidden"
+            in printed)
+    torch.manual_seed(1)
+    lstm = nn.LSTM(5, 2, batch_first=True)  # the notebook's construction, as the script does it
+    x, state = namespace["x_seq"], (namespace["h0"], namespace["c0"])
+    with torch.no_grad(), torch.backends.mkldnn.flags(enabled=False):
+        _, (h_n, c_n) = lstm(x, state)
+    assert same_bits(namespace["t"].c_n, c_n) and same_bits(namespace["t"].h_n, h_n)
+    window = show.windows[-1]
+    assert window.windowTitle().startswith("LSTM(5, 2, batch_first=True)")
+    assert same_bits(window.model.session.c0, namespace["c0"])

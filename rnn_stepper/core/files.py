@@ -176,7 +176,8 @@ def check_tensors(tensors: dict[str, torch.Tensor], path: str) -> None:
         if t.device.type != "cpu":
             raise InputError(f"tensor {name!r} holds no data (it is on the {t.device.type} device)", path)
         if t.is_complex():
-            raise InputError(f"tensor {name!r} is complex ({t.dtype}); a recurrent module's weights are real numbers", path)
+            raise InputError(f"tensor {name!r} is complex ({t.dtype}); a recurrent module's weights are real numbers",
+                             path)
         if t.is_quantized or not (t.is_floating_point() or t.dtype in _WHOLE_DTYPES):
             raise InputError(f"tensor {name!r} is {t.dtype}, not plain numbers", path)
         nbytes = t.numel() * t.element_size()

@@ -309,7 +309,8 @@ class SessionFiles(QtCore.QObject):
     def choose_prefix(self, modules: dict[str, str]) -> str | None:
         """Which of a checkpoint's recurrent modules to import; `modules` maps each prefix to its type."""
         prefixes = list(modules)
-        shown = [f"{prefix or self.tr('(top level)')} — {kind}" for prefix, kind in modules.items()]
+        top = self.tr("(top level)")
+        shown = [f"{prefix or top} — {kind}" for prefix, kind in modules.items()]
         item, ok = QtWidgets.QInputDialog.getItem(
             self.window, self.tr("Which recurrent module?"),
             self.tr("This checkpoint holds several recurrent modules; import which?"), shown, 0, False)
