@@ -21,7 +21,7 @@ test: $(STAMP) system-deps
 # The exactness tests (parity with nn.RNN, the aten call sequence, the notebook, the addition-order lesson) once more
 # under other numeric environments: other thread counts, and the code paths MKL and ATen take on other CPUs. What
 # no environment here can show, the call-sequence test covers: the same calls give the same bits on any CPU.
-EXACTNESS := tests/test_kernel_order.py tests/test_addition_order.py tests/test_notebook.py
+EXACTNESS := tests/test_kernel_order.py tests/test_addition_order.py tests/test_notebook.py tests/test_backward.py
 # TORCH_THREADS is read by tests/conftest.py: torch caps OMP_NUM_THREADS at the number of cores.
 NUMERIC_ENVIRONMENTS := TORCH_THREADS=1 TORCH_THREADS=4 MKL_ENABLE_INSTRUCTIONS=AVX2 ATEN_CPU_CAPABILITY=default
 

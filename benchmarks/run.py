@@ -171,6 +171,27 @@ def big_trace_memory(hidden: int = 1024, length: int = 10_000) -> tuple[float, f
     return grown, held
 
 
+def time_estimates() -> list[tuple[str, float, float]]:
+    """(what, measured s, estimated s) of whole traces: the estimate jobs are refused by (issue 17), against the
+    time the same job takes here. Building the module dominates a deep model, the steps a long sequence."""
+    import numpy as np
+
+    from rnn_stepper.core import RNNConfig, compute_trace, make_session
+    from rnn_stepper.core.config import estimated_seconds
+
+    cases = (("RNN H=2 T=20,000", RNNConfig(input_size=1), 20_000),
+             ("LSTM H=256 T=1,000", RNNConfig(cell="lstm", input_size=256, hidden_size=256), 1_000),
+             ("GRU H=1,024 T=200", RNNConfig(cell="gru", input_size=64, hidden_size=1024), 200),
+             ("RNN 1,500 layers T=3", RNNConfig(num_layers=1500), 3))
+    out = []
+    for what, config, T in cases:
+        inputs = np.random.default_rng(0).standard_normal((T, config.input_size))
+        start = time.perf_counter()
+        compute_trace(make_session(config, inputs, seed=0))
+        out.append((what, time.perf_counter() - start, estimated_seconds(config, T, 1)))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -203,7 +224,12 @@ def main() -> None:
     grown, held = big_trace_memory()
     print(f"  big trace   {grown:6.0f} MiB more for a 10,000 x 1,024 float32 session, whose trace holds "
           f"{held:.0f} MiB   ratio {grown / held:.2f}   (no copy per view)")
-    print(json.dumps({"first_frame_ratio": round(first / base, 3), "ready_ratio": round(ready / base_torch, 3),
+    estimates = time_estimates()
+    for what, measured, estimated in estimates:
+        print(f"time estimate {what:22s} measured {measured:6.2f} s   estimated {estimated:6.2f} s   "
+              f"ratio {estimated / measured:.2f}   (an estimate to refuse by: within 0.3 … 3)")
+    print(json.dumps({"time_estimate_ratios": {w: round(e / m, 2) for w, m, e in estimates},
+                      "first_frame_ratio": round(first / base, 3), "ready_ratio": round(ready / base_torch, 3),
                       "step_ms": steps, "trace_ratio": round(ratio, 3),
                       "trace_with_reference_ratio": round(whole, 3), "big_trace_memory_ratio": round(grown / held, 3),
                       "memory_ratio": round(app_rss / base_torch_rss, 3)}))

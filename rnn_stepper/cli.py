@@ -140,7 +140,7 @@ def session_from_args(args):
     notebook's defaults; a size given that contradicts a file is an error naming both."""
     import torch
 
-    from .core.config import RNNConfig, check_fits_in_memory, infer_config
+    from .core.config import RNNConfig, check_fits, infer_config
     from .core.errors import InputError
     from .core.files import load_array, load_state_dict, load_tensors, module_found, only_rnn, parse_sequence
     from .core.session import as_tensor, check_inputs, check_weights, make_session
@@ -171,7 +171,7 @@ def session_from_args(args):
             stored = weights["weight_ih_l0"].dtype
             config = infer_config(weights, dtype=args.dtype or ("float64" if stored == torch.float64 else "float32"),
                                   **fixed)
-            check_fits_in_memory(config, 1, 1)  # the weights' own size, said of the weights file
+            check_fits(config, 1, 1)  # the weights' own size, said of the weights file
             for name, value in given.items():
                 if value is not None and value != getattr(config, name):
                     if name == "cell":
@@ -186,6 +186,7 @@ def session_from_args(args):
         sizes = {k: v for k, v in given.items() if v is not None}
         sizes.setdefault("input_size", int(inputs.shape[-1]))
         config = RNNConfig(dtype=args.dtype or "float32", **fixed, **sizes)
+        check_fits(config, 1, 1)  # the model's own size, said of the options rather than of the input
     try:
         check_inputs(config, as_tensor(inputs, config, "the input sequence"))
     except InputError as exc:

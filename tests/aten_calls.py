@@ -19,7 +19,7 @@ from torch.utils._pytree import tree_flatten
 # differ in these.
 DATA_MOVEMENT = frozenset({
     "alias", "as_strided", "cat", "chunk", "clone", "copy_", "detach", "empty", "empty_like", "empty_strided", "expand",
-    "lift_fresh", "new_empty", "permute", "select", "slice", "split", "split_with_sizes", "squeeze", "squeeze_", "stack",
+    "lift_fresh", "new_empty", "new_empty_strided", "ones", "ones_like", "permute", "select", "slice", "split", "split_with_sizes", "squeeze", "squeeze_", "stack",
     "t", "t_", "transpose", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes",
     "transpose_", "unbind", "unsqueeze", "unsqueeze_",
     "view", "_unsafe_view", "zeros", "zeros_like",

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from rnn_stepper.core import RNNConfig, compute_trace, make_session
-from rnn_stepper.core.errors import Cancelled
+from rnn_stepper.core.errors import Cancelled, InputError
 
 
 def long_session(T=2000, bidirectional=True):
@@ -75,3 +75,41 @@ def test_a_deep_model_can_be_cancelled_between_layers_of_nn_rnns_own_pass():
         compute_trace(session, progress=cancel_after_two_layers)
     steps_per_layer = session.seq_len
     assert heard == [0, steps_per_layer, 2 * steps_per_layer]  # progress moved layer by layer before the hand pass
+
+
+# --- nothing hangs: what would take longer than anyone would wait is refused up front, with the estimate ----------
+
+def test_a_module_too_deep_to_build_within_a_second_is_refused_before_anything_is_built(capsys):
+    from test_files_and_bad_input import run  # one way to run `trace` in a test
+
+    # torch.nn builds 20,000 layers in one call of about 90 s that no Cancel can stop (its __setattr__ is
+    # quadratic in the number of parameters); the refusal says so and what would be built instead.
+    status, out, err = run(capsys, "--num-layers", "20000")
+    assert status == 2 and out == "" and err.count("\n") == 1, err
+    assert "to build 20000 layers, in one call that Cancel cannot stop; use at most" in err
+    from rnn_stepper.core.config import BUILD_LIMIT_S, build_seconds, max_layers
+
+    most = max_layers(RNNConfig())
+    assert f"{most:,} layers" in err
+    assert build_seconds(RNNConfig(num_layers=most)) <= BUILD_LIMIT_S < build_seconds(RNNConfig(num_layers=most + 1))
+    make_session(RNNConfig(num_layers=most))  # the largest accepted is built, not refused
+
+
+def test_a_trace_estimated_past_the_time_limit_is_refused_with_the_estimate():
+    from rnn_stepper.core.config import TIME_LIMIT_S, estimated_seconds
+
+    config, T = RNNConfig(input_size=1, num_layers=2000), 3000
+    assert estimated_seconds(config, T, 1) > TIME_LIMIT_S
+    with pytest.raises(InputError, match=r"this trace would take about \d+ minutes to compute, more than 10 minutes"):
+        make_session(config, [[0.0]] * T)
+
+
+def test_the_time_estimate_grows_with_every_size_that_costs_time():
+    from rnn_stepper.core.config import estimated_seconds
+
+    base = RNNConfig(input_size=8, hidden_size=8)
+    cost = estimated_seconds(base, 100, 1)
+    for bigger, T, B in ((base.replace(hidden_size=64), 100, 1), (base.replace(num_layers=3), 100, 1),
+                         (base.replace(bidirectional=True), 100, 1), (base.replace(cell="lstm"), 100, 1),
+                         (base, 1000, 1), (base, 100, 64), (base.replace(dtype="float64", hidden_size=512), 100, 1)):
+        assert estimated_seconds(bigger, T, B) > cost, (bigger, T, B)

@@ -183,16 +183,71 @@ def memory_budget() -> int:
         return 4 << 30
 
 
-def check_fits_in_memory(config: RNNConfig, seq_len: int, batch: int) -> None:
-    """Refuse a model or sequence too big for this machine before anything that size is allocated."""
+# What a timestep costs, measured on 2 cores of an AMD EPYC (2026) with torch 2.13: an estimate to refuse by, not a
+# promise (benchmarks/run.py measures the real figures). Per timestep of one cell, both passes together pay Python's
+# and ATen's dispatch, read W_hh once each (a matrix-vector product is bound by memory, not arithmetic), and do the
+# arithmetic of both products. Building the module costs time quadratic in its parameter count: torch.nn's
+# RNNBase.__setattr__ rescans every parameter name each time one is set (2,000 layers: 0.9 s; 5,000: 4.6 s).
+STEP_OVERHEAD_S = 60e-6
+MEMORY_BANDWIDTH = 20e9  # bytes a second
+ARITHMETIC = 20e9  # floating-point operations a second
+SETATTR_S = 1.4e-8  # per (parameter count)², per module built
+TIME_LIMIT_S = 600  # longer than a lecturer or a student would wait for one trace
+BUILD_LIMIT_S = 1.0  # building the module is one call Cancel cannot interrupt: it must end within a second
+
+
+def estimated_seconds(config: RNNConfig, seq_len: int, batch: int) -> float:
+    """About how long computing a trace of this size takes: both passes over every timestep of every cell, and
+    building the module twice (its seeded weights, then the reference). In closed form, like estimated_bytes."""
+    item = DTYPES[config.dtype]
+    G, H, P = config.cell_type.gates, config.hidden_size, config.output_size
+    cells = config.num_layers * config.num_directions
+    widths = config.input_size + (config.num_layers - 1) * config.num_directions * P  # summed over layers
+    weight_reads = G * H * P * item / MEMORY_BANDWIDTH
+    flops = 2 * batch * G * H * (P + widths / config.num_layers) / ARITHMETIC
+    steps = 2 * cells * seq_len * (STEP_OVERHEAD_S + weight_reads + flops)
+    return steps + 2 * build_seconds(config)
+
+
+def build_seconds(config: RNNConfig) -> float:
+    """About how long torch.nn takes to construct this module (see SETATTR_S)."""
+    per_cell = 4 if config.bias else 2
+    return SETATTR_S * (config.num_layers * config.num_directions * (per_cell + bool(config.proj_size))) ** 2
+
+
+def check_fits(config: RNNConfig, seq_len: int, batch: int) -> None:
+    """Refuse a model or sequence too big for this machine, or too slow to wait for, before anything that size is
+    allocated or computed."""
+    shape = f"hidden_size={config.hidden_size}, num_layers={config.num_layers}, T={seq_len}, batch={batch}"
     need = estimated_bytes(config, seq_len, batch)
     budget = memory_budget()
     if need > budget:
-        raise InputError(
-            f"this trace would need about {format_bytes(need)} but only {format_bytes(budget)} can be used "
-            f"(hidden_size={config.hidden_size}, num_layers={config.num_layers}, T={seq_len}, batch={batch}); "
-            "use a smaller model or a shorter sequence"
-        )
+        raise InputError(f"this trace would need about {format_bytes(need)} but only {format_bytes(budget)} can be "
+                         f"used ({shape}); use a smaller model or a shorter sequence")
+    build = build_seconds(config)
+    if build > BUILD_LIMIT_S:
+        raise InputError(f"torch.nn would take about {format_seconds(build)} to build {config.num_layers} layers, in "
+                         "one call that Cancel cannot stop; use at most "
+                         f"{max_layers(config):,} layers")
+    seconds = estimated_seconds(config, seq_len, batch)
+    if seconds > TIME_LIMIT_S:
+        raise InputError(f"this trace would take about {format_seconds(seconds)} to compute, more than "
+                         f"{TIME_LIMIT_S // 60} minutes ({shape}); use a smaller model or a shorter sequence")
+
+
+def max_layers(config: RNNConfig) -> int:
+    """The most layers of this config whose module builds within BUILD_LIMIT_S."""
+    per_layer = build_seconds(config.replace(num_layers=1)) ** 0.5
+    return int(BUILD_LIMIT_S ** 0.5 / per_layer)
+
+
+def format_seconds(seconds: float) -> str:
+    if seconds >= 3600 * 24 * 365:
+        return "more than a year"
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= 2 * size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{seconds:.0f} seconds"
 
 
 def format_bytes(n: int) -> str:

@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 
 from . import layout
-from .config import DTYPES, SEED_MAX, SEED_MIN, RNNConfig, check_fits_in_memory
+from .config import DTYPES, SEED_MAX, SEED_MIN, RNNConfig, check_fits
 from .errors import InputError
 
 ORDERS = ("kernel", "textbook")
@@ -168,7 +168,7 @@ def check_inputs(config: RNNConfig, inputs: torch.Tensor) -> None:
         )
     if inputs.numel() == 0:
         raise InputError("the input sequence is empty; give at least one timestep")
-    check_fits_in_memory(config, layout.seq_len(inputs.shape, config.batch_first),
+    check_fits(config, layout.seq_len(inputs.shape, config.batch_first),
                          layout.batch_size(inputs.shape, config.batch_first))
 
 

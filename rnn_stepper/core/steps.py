@@ -65,3 +65,48 @@ class StepStore:
         if self.pending:
             self.flush()
         return self.traces
+
+
+def activation_backward(nonlinearity: str, grad, output):
+    """∂L/∂z from ∂L/∂h and h = f(z), as autograd's formulas for tanh and relu compute it from the output:
+    grad · (1 − h²), or grad where h > 0."""
+    import torch
+
+    if nonlinearity == "tanh":
+        return torch.ops.aten.tanh_backward(grad, output)
+    return torch.ops.aten.threshold_backward(grad, output, 0)
+
+
+def project_inputs_backward(grad, x, W_ih, has_bias: bool):
+    """The input projection's gradients for every timestep at once, as autograd differentiates F.linear: at::linear
+    folds a contiguous input into one addmm (its bias gradient a sum over rows), any other into a matmul of a
+    contiguous copy (its bias gradient a sum over time and batch). Returns (∂L/∂x, ∂L/∂W_ih, ∂L/∂b_ih)."""
+    T, B = grad.shape[:2]
+    grad_2d = grad.view(T * B, -1)
+    x_2d = x.reshape(T * B, -1)  # a view of a contiguous input, else the copy matmul made
+    W_ih_T = W_ih.t()
+    grad_x = product_grad_left(grad_2d, x_2d, W_ih_T).view(T, B, -1)  # ∂L/∂x_t = ∂L/∂a_t W_ih
+    grad_W = product_grad_right(grad_2d, x_2d, W_ih_T).t()  # Σ_t ∂L/∂a_tᵀ x_t, in one product
+    grad_b = None
+    if has_bias:
+        summed = grad_2d.sum(0, keepdim=True) if x.is_contiguous() else grad.sum((0, 1), keepdim=True)
+        grad_b = summed.view(-1)
+    return grad_x, grad_W, grad_b
+
+
+# The gradients of a product left @ right, as autograd's mm_mat1_backward and mm_mat2_backward compute them
+# (torch/csrc/autograd/FunctionsManual.cpp): an operand that was column-major gets its gradient computed transposed,
+# so that it comes out column-major too — another GEMM, which can round differently.
+
+def column_major(t) -> bool:
+    return t.stride(0) == 1 and t.stride(1) == t.shape[0]
+
+
+def product_grad_left(grad, left, right):
+    """∂L/∂left = ∂L/∂(left @ right) rightᵀ."""
+    return right.mm(grad.t()).t() if column_major(left) else grad.mm(right.t())
+
+
+def product_grad_right(grad, left, right):
+    """∂L/∂right = leftᵀ ∂L/∂(left @ right)."""
+    return grad.t().mm(left).t() if column_major(right) else left.t().mm(grad)

@@ -57,6 +57,14 @@ class CellTrace:
     def c_prev(self) -> torch.Tensor:
         return self.previous("cell")
 
+    def hidden_at(self, t: int) -> torch.Tensor:
+        """h_t as a tensor of its own, as the kernel made it: a fresh allocation, aligned as a GEMM operand is."""
+        return self.hidden[t].clone()
+
+    def h_prev_at(self, t: int) -> torch.Tensor:
+        """h_{t-1} as the kernel's step read it: h0's own view where the walk starts, else a fresh tensor."""
+        return self.initial["hidden"] if t == self.walk[0] else self.h_prev[t].clone()
+
     def final(self, state: str = "hidden") -> torch.Tensor:
         return self.phases[state][self.walk[-1]]
 

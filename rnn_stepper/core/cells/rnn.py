@@ -88,3 +88,36 @@ def textbook(x, initial, p, config, walk, progress) -> dict:
         store.add(input_projection, recurrent_term, pre_activation, hidden)
         h_prev = hidden
     return dict(zip(("input_projection", "recurrent_term", "pre_activation", "hidden"), store.finish()))
+
+
+def kernel_backward(cell, p, config, incoming, need_initial: bool) -> dict:
+    """Backpropagation through time for one cell, as autograd runs it through the kernel's own graph: walking the
+    timesteps back, each step's ∂L/∂z_t from ∂L/∂h_t, the recurrent weights' share of it, and what flows on to
+    h_{t-1}. `incoming(t, from_recurrence)` is ∂L/∂h_t: what reaches h_t from the loss and the layer above, plus what
+    flowed back from the step after it (None at the walk's end).
+
+        ∂L/∂z_t      = ∂L/∂h_t ⊙ f'(z_t)             f' = 1 − h_t² for tanh, the mask h_t > 0 for relu
+        ∂L/∂W_hh    += ∂L/∂z_tᵀ h_{t-1}              summed back to front, as autograd accumulates it
+        ∂L/∂b_hh    += Σ_batch ∂L/∂z_t
+        ∂L/∂h_{t-1}  = ∂L/∂z_t W_hh
+    """
+    from ..steps import activation_backward, product_grad_left, product_grad_right
+
+    W_hh_T = p.W_hh.T
+    grad_z, grad_hidden = {}, {}
+    weight_hh = bias_hh = flowing = None
+    for k, t in enumerate(reversed(cell.walk)):
+        grad_h = grad_hidden[t] = incoming(t, flowing)  # ∂L/∂h_t
+        grad_pre = activation_backward(config.nonlinearity, grad_h, cell.hidden_at(t))  # ∂L/∂z_t
+        first = k == len(cell.walk) - 1
+        h_prev = cell.h_prev_at(t)
+        # ∂L/∂h_{t-1} = ∂L/∂z_t W_hh, and ∂L/∂z_tᵀ h_{t-1}: the gradients of the step's h_{t-1} @ W_hhᵀ
+        flowing = product_grad_left(grad_pre, h_prev, W_hh_T) if not first or need_initial else None
+        step_weight = product_grad_right(grad_pre, h_prev, W_hh_T).t()
+        weight_hh = step_weight if weight_hh is None else weight_hh + step_weight
+        if p.b_hh is not None:
+            step_bias = grad_pre.sum(0, keepdim=True).view(-1)
+            bias_hh = step_bias if bias_hh is None else bias_hh + step_bias
+        grad_z[t] = grad_pre
+    return {"hidden": grad_hidden, "pre_activation": grad_z, "weight_hh": weight_hh, "bias_hh": bias_hh,
+            "initial": flowing}

@@ -1,0 +1,150 @@
+"""Backpropagation through time, by hand, for the loss L = Σ h_n (the sum of every cell's last hidden state), checked
+against autograd's `loss.backward()` through the torch module itself.
+
+Walking each cell's timesteps back, layer by layer from the top: ∂L/∂h_t arrives from the loss, from the layer
+above and from step t+1 (in the walk's order); the cell type turns it into ∂L/∂z_t, the recurrent weights' share
+and ∂L/∂h_{t-1}; then the input projection's gradients for every timestep come in one product, as autograd
+computes them. In kernel order every gradient is autograd's own, bit for bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import torch
+
+from . import layout
+from .config import cell_suffix
+from .distance import bits_equal, max_over, ulp_distance
+from .errors import InputError
+from .reference import native_path
+from .session import Session, build_module
+from .steps import project_inputs_backward
+from .trace import Trace, parameters
+
+
+@dataclass
+class CellGradients:
+    layer: int
+    direction: int
+    walk: list[int]
+    hidden: torch.Tensor  # ∂L/∂h_t, (T, B, H): what reaches h_t from the loss, the layer above and step t+1
+    pre_activation: torch.Tensor  # ∂L/∂z_t, (T, B, H)
+
+    @property
+    def norms(self):
+        """‖∂L/∂h_t‖ over units and batch rows, for every t: how much of the loss reaches back to step t."""
+        return self.hidden.flatten(1).norm(dim=1)
+
+
+@dataclass
+class Gradients:
+    """Every gradient of L = Σ h_n: the parameters' (state-dict names), the input's and h0's (None when h0 was
+    not given: the module's zeros are not a leaf)."""
+
+    parameters: dict[str, torch.Tensor]
+    input: torch.Tensor
+    h0: torch.Tensor | None
+
+
+@dataclass
+class Backward:
+    trace: Trace
+    cells: list[CellGradients]
+    manual: Gradients
+    reference: Gradients  # autograd's
+
+    def _pairs(self):
+        pairs = [(self.manual.parameters[k], self.reference.parameters[k]) for k in self.reference.parameters]
+        pairs.append((self.manual.input, self.reference.input))
+        if self.reference.h0 is not None:
+            pairs.append((self.manual.h0, self.reference.h0))
+        return pairs
+
+    @cached_property
+    def bitwise_equal(self) -> bool:
+        return all(bits_equal(a.numpy(), b.numpy()) for a, b in self._pairs())
+
+    @cached_property
+    def max_ulps(self) -> float:
+        return max_over(ulp_distance, [(a.reshape(-1, a.shape[-1]), b.reshape(-1, b.shape[-1]))
+                                       for a, b in self._pairs()])
+
+
+def backward_pass(trace: Trace) -> Backward:
+    """The hand backward of the trace's session, beside autograd's."""
+    cells, manual = hand_backward(trace)
+    return Backward(trace, cells, manual, autograd_gradients(trace))
+
+
+def hand_backward(trace: Trace) -> tuple[list[CellGradients], Gradients]:
+    session, config = trace.session, trace.config
+    kind = config.cell_type
+    if not hasattr(kind.steps, "kernel_backward") or session.order != "kernel":
+        raise InputError(f"the backward pass is stepped for nn.RNN in kernel order; nn.{kind.module_name} in "
+                         f"{session.order} order is not yet")
+    D, H, T, B = config.num_directions, config.output_size, trace.seq_len, trace.batch_size
+    weights = dict(trace.reference.module.named_parameters())
+    grads: dict[str, torch.Tensor] = {}
+    cells: dict[tuple[int, int], CellGradients] = {}
+    with torch.no_grad():
+        # ∂L/∂h_n = 1 everywhere: autograd's ones_like of the scalar loss, expanded (strides 0) to h_n's shape
+        loss_grad = torch.ones((), dtype=config.torch_dtype).expand(config.num_layers * D, B, H)
+        from_above = None  # ∂L/∂(this layer's output), (T, B, D·H), from the layer above's input projection
+        h0_grads = {}
+        for layer in reversed(range(config.num_layers)):
+            input_grad = None
+            for direction in range(D):
+                index = layer * D + direction
+                cell = trace.cell(layer, direction)
+                mine = None if from_above is None else from_above[..., direction * H:(direction + 1) * H]
+
+                def incoming(t, flowing, cell=cell, index=index, mine=mine):
+                    sources = [s for s in (loss_grad[index] if t == cell.walk[-1] else None,
+                                           None if mine is None else mine[t], flowing) if s is not None]
+                    return sources[0] if len(sources) == 1 else sources[0] + sources[1]
+
+                p = parameters(weights, layer, direction)
+                result = kind.steps.kernel_backward(cell, p, config, incoming, need_initial=session.h0 is not None)
+                grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])
+                grad_hidden = torch.stack([result["hidden"][t] for t in range(T)])
+                suffix = cell_suffix(layer, direction)
+                grad_x, grads[f"weight_ih{suffix}"], grad_b = project_inputs_backward(
+                    grad_pre, cell.x, p.W_ih, p.b_ih is not None)
+                grads[f"weight_hh{suffix}"] = result["weight_hh"]
+                if p.b_ih is not None:
+                    grads[f"bias_ih{suffix}"], grads[f"bias_hh{suffix}"] = grad_b, result["bias_hh"]
+                h0_grads[index] = result["initial"]
+                input_grad = grad_x if input_grad is None else input_grad + grad_x
+                cells[(layer, direction)] = CellGradients(layer, direction, cell.walk, grad_hidden, grad_pre)
+            from_above = input_grad
+        grad_input = layout.from_time_major(from_above, config.batch_first, session.batched)
+        grad_h0 = None
+        if session.h0 is not None:
+            grad_h0 = torch.stack([h0_grads[i] for i in range(config.num_layers * D)])
+            grad_h0 = grad_h0 if session.batched else grad_h0.squeeze(1)
+    manual = Gradients({k: grads[k] for k in config.parameter_shapes()}, grad_input, grad_h0)
+    return [cells[key] for key in config.cells()], manual
+
+
+def autograd_gradients(trace: Trace, run=lambda backward: backward()) -> Gradients:
+    """`Σ h_n`'s gradients by `loss.backward()` through the torch module, on its native path. `run` calls the
+    backward it is handed (a test records its aten calls there)."""
+    session = trace.session
+    module = build_module(session.config, session.weights)
+    x = session.inputs.clone().requires_grad_(True)
+    h0 = None if session.h0 is None else session.h0.clone().requires_grad_(True)
+    with native_path():
+        _, h_n = module(x, h0)
+        run(h_n.sum().backward)
+    return Gradients({k: p.grad for k, p in module.named_parameters()}, x.grad, None if h0 is None else h0.grad)
+
+
+
+def sgd_step(session: Session, gradients: Gradients, lr: float) -> Session:
+    """The session after one step of `torch.optim.SGD(params, lr)` (no momentum, no weight decay): each parameter
+    becomes p − lr·∂L/∂p, computed as SGD computes it, `p.add_(grad, alpha=-lr)`; `p - lr * grad` rounds twice."""
+    weights = {name: value.clone().add_(gradients.parameters[name], alpha=-lr)
+               for name, value in session.weights.items()}
+    return replace(session, weights=weights, seed=None)

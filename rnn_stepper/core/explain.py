@@ -1,0 +1,235 @@
+"""Where one number of the trace comes from: its arithmetic written out with the session's numbers.
+
+For an element of a matrix product (a_t[i] = W_ih[i, :] · x_t + b_ih[i], and every phase of that form) the
+breakdown lists each product, their exact sum as a rational number (a float32 × float32 product is exact in
+float64, but a sum of them is not), that sum correctly rounded to the session's dtype, the value the real GEMM
+returned — read from the trace, never recomputed — and the distance between the two in ulps: the order in which a
+BLAS library adds up a dot product is its own and cannot be observed, only its result.
+
+Any other phase is elementwise: its formula with this unit's numbers in place, the same formula evaluated in
+float64, and how far the trace's value is from it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from .config import cell_suffix
+from .distance import ulp_distance
+from .equations import VECTOR, fill, previous_label, step_vector
+from .errors import InputError
+
+PRODUCT = re.compile(r"^(W_\w+) · \{(\w+)\}(?: \+ (b_\w+))?$")  # a phase that is one row of a matrix product
+SYMBOL = re.compile(r"\b([Wb])_([ih])([a-z]+)\b")
+PYTHON = (("σ(", "sigmoid("), ("⊙", "*"), ("·", "@"), ("−", "-"))
+
+
+@dataclass
+class Term:
+    j: int
+    weight: float  # W[row, j]
+    value: float  # v[j]
+    product: Fraction  # exactly
+
+
+@dataclass
+class Breakdown:
+    """One element of one phase, written out. `exact` is a rational where the arithmetic allows, else float64."""
+
+    symbol: str  # e.g. "a_0[1]"
+    equation: str  # the phase's equation, e.g. "a_0 = W_ih x_0 + b_ih"
+    numbers: str  # the same with this element's numbers
+    returned: float  # the trace's value, in the session's dtype
+    exact: Fraction | float
+    rounded: float  # `exact` rounded to the session's dtype
+    ulps: float  # between `returned` and `rounded`
+    dtype: str
+    weight: str | None = None  # "W_ih" for a product
+    row: int | None = None
+    bias: tuple[str, float] | None = None  # ("b_ih[1]", value)
+    terms: list[Term] = field(default_factory=list)
+    vector: str | None = None  # "x_0"
+
+    def number(self, value: float) -> str:
+        """A value of the session's dtype in its shortest exact digits (float32's own, not float64's)."""
+        return str(np.dtype(self.dtype).type(value))
+
+    @property
+    def is_product(self) -> bool:
+        return bool(self.terms)
+
+    def lines(self) -> list[str]:
+        """The breakdown as plain text, one line each."""
+        out = [f"{self.symbol}: {self.equation}", f"  = {self.numbers}"]
+        if self.is_product:
+            for term in self.terms:
+                out.append(f"  {self.weight}[{self.row}, {term.j}] · {self.vector}[{term.j}] = "
+                           f"{self.number(term.weight)} × {self.number(term.value)} = {exact_text(term.product)}")
+            if self.bias is not None:
+                out.append(f"  + {self.bias[0]} = {self.number(self.bias[1])}")
+            out.append(f"  exact sum = {exact_text(self.exact)}")
+            out.append(f"  correctly rounded to {self.dtype}: {self.number(self.rounded)}")
+            out.append(f"  the matrix product returned: {self.number(self.returned)} ({self.ulps:g} ulp from the "
+                       "exact sum)")
+            out.append("  A BLAS library adds up a dot product in an order of its own, which cannot be observed; "
+                       "only its result can.")
+        else:
+            out.append(f"  in float64: {float(self.exact)!r}, rounded to {self.dtype}: {self.number(self.rounded)}")
+            out.append(f"  the trace holds: {self.number(self.returned)} ({self.ulps:g} ulp from it)")
+        return out
+
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+
+def exact_text(value: Fraction | float) -> str:
+    """A rational exactly when float64 holds it, else its fraction and a float64 approximation."""
+    if isinstance(value, float):
+        return repr(value)
+    if Fraction(float(value)) == value:
+        return repr(float(value))
+    return f"{value.numerator}/{value.denominator} ≈ {float(value)!r}"
+
+
+def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, unit: int) -> Breakdown:
+    """The breakdown of `phase`[t, batch, unit] in cell (layer, direction), or InputError saying what exists."""
+    session, config = trace.session, trace.config
+    check_index("layer", layer, config.num_layers)
+    check_index("direction", direction, config.num_directions)
+    check_index("t", t, trace.seq_len)
+    check_index("batch", batch, trace.batch_size)
+    phases = {p.name: p for p in config.cell_type.phases(config)}
+    if phase not in phases:
+        raise InputError(f"phase must be one of {', '.join(phases)}; got {phase!r}")
+    cell = trace.cell(layer, direction)
+    width = cell.phases[phase].shape[-1]
+    check_index("unit", unit, width)
+    declared = phases[phase]
+    common = {"bias": config.bias, "t": t, "prev": previous_label(cell.walk, t)}
+    equation = fill(declared.equation_for(session.order), **common)
+    template = fill(declared.numbers_for(session.order), **common)
+    returned = cell.phases[phase][t, batch, unit].item()
+    dtype = np.dtype(config.dtype)
+    symbol = f"{declared.symbol}_{t}[{unit}]"
+    vectors = step_vector(cell, t, batch, config.hidden_size)
+    suffix = cell_suffix(layer, direction)
+    product = PRODUCT.match(template)
+    if product:
+        weight_name, vector_name, bias_symbol = product.groups()
+        W = parameter(session, config, weight_name, suffix)
+        v = vectors(vector_name, None).numpy()
+        terms = [Term(j, float(W[unit, j]), float(v[j]), Fraction(float(W[unit, j])) * Fraction(float(v[j])))
+                 for j in range(W.shape[1])]
+        exact = sum((term.product for term in terms), Fraction(0))
+        bias = None
+        if bias_symbol:
+            b = float(parameter(session, config, bias_symbol, suffix)[unit])
+            bias, exact = (f"{bias_symbol}[{unit}]", b), exact + Fraction(b)
+        numbers = f"{weight_name}[{unit}, :] · {vector_label(vector_name, t, cell.walk)}" + (
+            f" + {bias[0]}" if bias else "")
+        rounded = round_exactly(exact, dtype)
+        return Breakdown(symbol, equation, numbers, returned, exact, rounded, distance(returned, rounded, dtype),
+                         config.dtype, weight=weight_name, row=unit, bias=bias, terms=terms,
+                         vector=vector_label(vector_name, t, cell.walk))
+    # Elementwise: this unit's scalars in the formula, and the formula in float64. A matrix product inside it (the
+    # paper's GRU candidate, W_hn (r ⊙ h)) reads whole vectors, so those are written whole.
+    inside = product_arguments(template)
+    numbers = VECTOR.sub(lambda m: written(vectors(m.group(1), None if m.group(2) is None else int(m.group(2))),
+                                           unit, dtype=dtype, whole=template[:m.start()].endswith("· ")
+                                           or any(a <= m.start() < b for a, b in inside)),
+                         template)
+    value = float(evaluate(template, session, config, suffix, vectors)[unit])
+    rounded = float(np.array(value, dtype=np.float64).astype(dtype))
+    return Breakdown(symbol, equation, numbers, returned, value, rounded, distance(returned, rounded, dtype),
+                     config.dtype)
+
+
+def product_arguments(template: str) -> list[tuple[int, int]]:
+    """The spans of `W_.. · ( … )` arguments in a template, parentheses matched."""
+    spans = []
+    for match in re.finditer(r"W_\w+ · \(", template):
+        depth, i = 1, match.end()
+        while depth and i < len(template):
+            depth += {"(": 1, ")": -1}.get(template[i], 0)
+            i += 1
+        spans.append((match.end(), i))
+    return spans
+
+
+def written(vector, unit: int, whole: bool, dtype) -> str:
+    values = vector.numpy()
+    if whole:
+        return "[" + ", ".join(str(dtype.type(v)) for v in values) + "]"
+    return str(dtype.type(values[unit]))
+
+
+def check_index(what: str, value: int, size: int) -> None:
+    if not 0 <= value < size:
+        raise InputError(f"{what} must be between 0 and {size - 1}, got {value}")
+
+
+def vector_label(name: str, t: int, walk: list[int]) -> str:
+    if name == "x":
+        return f"x_{t}"
+    if name in ("h_prev", "c_prev"):
+        return f"{name[0]}_{previous_label(walk, t)}"
+    return f"{name}_{t}"
+
+
+def parameter(session, config, symbol: str, suffix: str) -> np.ndarray:
+    """`W_ih`, `b_hh`, `W_hr`, or one gate's block such as `W_hn` (the n rows of W_hh), as float64-exact numbers."""
+    kind, side, rest = SYMBOL.match(symbol).groups()
+    base = {"W": "weight", "b": "bias"}[kind]
+    if side + rest in ("ih", "hh", "hr"):
+        return session.weights[f"{base}_{side}{rest}{suffix}"].detach().numpy()
+    gates = config.cell_type.gate_names
+    H = config.hidden_size
+    block = gates.index(rest)
+    full = session.weights[f"{base}_{side}h{suffix}" if side == "h" else f"{base}_ih{suffix}"].detach().numpy()
+    return full[block * H:(block + 1) * H]
+
+
+def evaluate(template: str, session, config, suffix: str, vectors) -> np.ndarray:
+    """The template's formula in float64 over whole vectors: our own declarations, never user text."""
+    names: dict[str, object] = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh,
+                                "relu": lambda z: np.maximum(z, 0)}
+
+    def vector(match):
+        key = f"v{len(names)}"
+        block = None if match.group(2) is None else int(match.group(2))
+        names[key] = vectors(match.group(1), block).numpy().astype(np.float64)
+        return key
+
+    def symbol(match):
+        key = f"p{len(names)}"
+        names[key] = parameter(session, config, match.group(0), suffix).astype(np.float64)
+        return key
+
+    expression = SYMBOL.sub(symbol, VECTOR.sub(vector, template))
+    for plain, python in PYTHON:
+        expression = expression.replace(plain, python)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray(eval(expression, {"__builtins__": {}}, names), dtype=np.float64)  # noqa: S307
+
+
+def round_exactly(value: Fraction, dtype: np.dtype) -> float:
+    """The float of `dtype` nearest to a rational, ties to even: float64 first and then float32 could round twice."""
+    guess = np.array(float(value), dtype=np.float64).astype(dtype)
+    if not np.isfinite(guess):
+        return float(guess)
+    candidates = [np.nextafter(guess, dtype.type(-np.inf)), guess, np.nextafter(guess, dtype.type(np.inf))]
+    finite = [c for c in candidates if np.isfinite(c)]
+    best = min(finite, key=lambda c: (abs(Fraction(float(c)) - value), int(np.array(c).view(
+        np.int32 if dtype.itemsize == 4 else np.int64)) & 1))
+    return float(best)
+
+
+def distance(a: float, b: float, dtype: np.dtype) -> float:
+    if math.isnan(a) and math.isnan(b):
+        return 0.0
+    return float(ulp_distance(np.array([a], dtype=dtype), np.array([b], dtype=dtype))[0])

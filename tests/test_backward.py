@@ -1,0 +1,84 @@
+"""Backpropagation through time by hand, for L = Σ h_n: in kernel order every gradient — the parameters', the input's
+and h0's — is autograd's own, bit for bit, and the hand pass makes autograd's own calls (issue 15, its core)."""
+
+from collections import Counter
+
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+
+from aten_calls import arithmetic_calls
+from rnn_stepper.core import InputError, RNNConfig, compute_trace, make_session
+from rnn_stepper.core.backward import autograd_gradients, backward_pass, hand_backward, sgd_step
+from rnn_stepper.core.reference import native_path
+from test_kernel_order import sessions
+
+PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(sessions("kernel", cells=("rnn",)))
+def test_every_gradient_of_the_hand_backward_is_autograds_bit_for_bit(session):
+    backward = backward_pass(compute_trace(session))
+    assert backward.bitwise_equal and backward.max_ulps == 0.0
+    reference = backward.reference
+    for name, grad in reference.parameters.items():
+        assert torch.equal(backward.manual.parameters[name], grad), name
+    assert torch.equal(backward.manual.input, reference.input)
+    assert (backward.manual.h0 is None) == (session.h0 is None)
+    if session.h0 is not None:
+        assert torch.equal(backward.manual.h0, reference.h0)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions("kernel", cells=("rnn",)))
+def test_the_hand_backward_makes_autograds_own_calls(session):
+    # Autograd's engine orders independent branches its own way; the calls and their operands' shapes, strides and
+    # alignment are what decide the bits, so the two are compared as collections of calls.
+    trace = compute_trace(session)
+    recorded = []
+    autograd_gradients(trace, run=lambda backward: recorded.extend(arithmetic_calls(backward)))
+    ours = arithmetic_calls(lambda: hand_backward(trace))
+    missing, extra = Counter(recorded) - Counter(ours), Counter(ours) - Counter(recorded)
+    assert not missing and not extra, ([str(c) for c in missing][:3], [str(c) for c in extra][:3])
+
+
+def test_the_notebooks_session_backpropagates_the_sum_of_its_last_hidden_state():
+    trace = compute_trace(make_session())
+    backward = backward_pass(trace)
+    # ∂L/∂z at the last step is 1 − h_T², computed in float64 here from the trace's own h_T
+    h_last = trace.cell(0).hidden[2, 0].double()
+    assert torch.allclose(backward.cells[0].pre_activation[2, 0].double(), 1 - h_last ** 2, rtol=0, atol=1e-7)
+    assert backward.bitwise_equal
+
+
+def test_cell_types_and_orders_without_a_stepped_backward_say_so():
+    with pytest.raises(InputError, match="not yet"):
+        backward_pass(compute_trace(make_session(RNNConfig(cell="gru"))))
+    with pytest.raises(InputError, match="not yet"):
+        backward_pass(compute_trace(make_session(order="textbook")))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions("kernel", cells=("rnn",)))
+def test_a_gradient_step_is_torch_optim_sgds_bit_for_bit(session):
+    lr = 0.1
+    stepped = sgd_step(session, backward_pass(compute_trace(session)).manual, lr)
+    module = session.module()
+    optimizer = torch.optim.SGD(module.parameters(), lr=lr)
+    with native_path():
+        module(session.inputs.clone(), session.initial_state())[1].sum().backward()
+    optimizer.step()
+    for name, value in module.state_dict().items():
+        assert torch.equal(stepped.weights[name], value), name
+
+
+def test_the_gradient_reaching_back_shrinks_step_by_step_when_w_hh_contracts():
+    # ρ(W_hh) < 1 and tanh' ≤ 1: each step back multiplies ∂L/∂h by at most ‖W_hh‖, so it fades with distance
+    config = RNNConfig(input_size=1, hidden_size=4)
+    session = make_session(config, [[0.5]] * 30, weights={
+        "weight_ih_l0": torch.full((4, 1), 0.1), "weight_hh_l0": 0.4 * torch.eye(4),
+        "bias_ih_l0": torch.zeros(4), "bias_hh_l0": torch.zeros(4)})
+    norms = backward_pass(compute_trace(session)).cells[0].norms
+    assert all(later > earlier for earlier, later in zip(norms[:-1], norms[1:]))
+    assert norms[0] < 1e-10 * norms[-1]

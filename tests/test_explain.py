@@ -1,0 +1,64 @@
+"""Any number of the trace opens a breakdown of its arithmetic: its terms are the session's own weights and
+inputs, and its result is the trace's value bit for bit (issue 12)."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rnn_stepper.core import InputError, compute_trace, make_session
+from rnn_stepper.core.config import cell_suffix
+from rnn_stepper.core.explain import explain
+from test_kernel_order import sessions
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(sessions("kernel"), sessions("textbook")), st.data())
+def test_every_element_of_every_phase_opens_a_breakdown_of_the_traces_own_numbers(session, data):
+    trace = compute_trace(session)
+    config = trace.config
+    layer = data.draw(st.integers(0, config.num_layers - 1))
+    direction = data.draw(st.integers(0, config.num_directions - 1))
+    t = data.draw(st.integers(0, trace.seq_len - 1))
+    batch = data.draw(st.integers(0, trace.batch_size - 1))
+    phase = data.draw(st.sampled_from(config.phases))
+    cell = trace.cell(layer, direction)
+    unit = data.draw(st.integers(0, cell.phases[phase].shape[-1] - 1))
+    breakdown = explain(trace, layer, direction, t, batch, phase, unit)
+    value = cell.phases[phase][t, batch, unit]
+    assert np.array(breakdown.returned, dtype=config.dtype).tobytes() == value.numpy().tobytes()
+    text = breakdown.text()
+    assert text.splitlines()[0].startswith(f"{breakdown.symbol}: ")
+    if breakdown.is_product:
+        weight = {"W_ih": "weight_ih", "W_hh": "weight_hh", "W_hr": "weight_hr"}[breakdown.weight]
+        W = session.weights[weight + cell_suffix(layer, direction)]
+        assert [term.weight for term in breakdown.terms] == W[unit].tolist()
+        assert sum(term.product for term in breakdown.terms) + Fraction(breakdown.bias[1] if breakdown.bias else 0) \
+            == breakdown.exact
+        assert all(term.product == Fraction(term.weight) * Fraction(term.value) for term in breakdown.terms)
+        assert "cannot be observed" in text
+
+
+def test_the_notebooks_first_projection_is_written_out_with_its_weights_and_the_gemms_own_value():
+    trace = compute_trace(make_session())
+    breakdown = explain(trace, 0, 0, 0, 0, "input_projection", 0)
+    W, b = trace.session.weights["weight_ih_l0"], trace.session.weights["bias_ih_l0"]
+    assert [(term.weight, term.value) for term in breakdown.terms] == [(w, 1.0) for w in W[0].tolist()]
+    assert breakdown.bias == ("b_ih[0]", b[0].item())
+    exact = sum(Fraction(w) for w in W[0].tolist()) + Fraction(b[0].item())
+    assert breakdown.exact == exact
+    rounded = np.float32(float(exact))  # float64 holds this sum exactly, so one rounding is the correct one
+    assert Fraction(float(exact)) == exact and breakdown.rounded == float(rounded)
+    assert breakdown.returned == trace.cell(0).phases["input_projection"][0, 0, 0].item()
+
+
+def test_a_breakdown_outside_the_trace_is_refused_saying_what_exists():
+    trace = compute_trace(make_session())
+    with pytest.raises(InputError, match="unit must be between 0 and 1, got 2"):
+        explain(trace, 0, 0, 0, 0, "hidden", 2)
+    with pytest.raises(InputError, match="phase must be one of input_projection, recurrent_term"):
+        explain(trace, 0, 0, 0, 0, "reset_gate", 0)
+    with pytest.raises(InputError, match="t must be between 0 and 2"):
+        explain(trace, 0, 0, 3, 0, "hidden", 0)
