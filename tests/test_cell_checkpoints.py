@@ -258,3 +258,12 @@ def test_the_gru_and_lstm_example_script_runs_and_shows_the_lstm(qtbot, monkeypa
     window = show.windows[-1]
     assert window.windowTitle().startswith("LSTM(5, 2, batch_first=True)")
     assert same_bits(window.model.session.c0, namespace["c0"])
+
+
+def test_a_file_naming_thousands_of_modules_is_refused_in_one_short_line(capsys, tmp_path):
+    gru = nn.GRU(1, 1).state_dict()
+    path = tmp_path / "many.pt"
+    torch.save({f"m{i}.{k}": v for i in range(5000) for k, v in gru.items()}, path)
+    status, out, err = cli(capsys, "--weights", str(path), "--sequence", "1")
+    assert status == 2 and err.count("\n") == 1 and len(err) < 1000
+    assert "holds 5000 recurrent modules, under 'm0.' (nn.GRU(1, 1)), " in err and "and 4,990 more; choose" in err

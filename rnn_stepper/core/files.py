@@ -83,7 +83,13 @@ def recurrent_modules(tensors: dict[str, torch.Tensor], source: str | None = Non
     prefixes = rnn_prefixes(tensors)
     if not prefixes:
         raise InputError(f"holds no {_KINDS} parameters (no …weight_ih_l0)", source)
-    return {prefix: module_found(rnn_under(tensors, prefix)) for prefix in prefixes}
+    # One pass groups every tensor under the path it sits directly under (what rnn_under selects): a file naming
+    # thousands of modules is read in time linear in its tensors, not their product.
+    groups: dict[str, dict[str, torch.Tensor]] = {}
+    for name, value in tensors.items():
+        cut = name.rfind(".") + 1
+        groups.setdefault(name[:cut], {})[name[cut:]] = value
+    return {prefix: module_found(groups[prefix]) for prefix in prefixes}
 
 
 def module_found(weights: dict[str, torch.Tensor]) -> str:
@@ -98,10 +104,15 @@ def module_found(weights: dict[str, torch.Tensor]) -> str:
         return "shapes that fit no nn.RNN, nn.GRU or nn.LSTM"
 
 
+LISTED = 10  # a message names this many modules at most: a hostile file can name thousands
+
+
 def listed(modules: dict[str, str]) -> str:
     """`'decoder.' (nn.RNN(8, 2)), 'encoder.' (nn.GRU(5, 2))`: the modules of a checkpoint, for a message."""
-    return ", ".join(f"{prefix!r} ({kind})" if prefix else f"the top level ({kind})" for prefix, kind in
-                     modules.items())
+    shown = [f"{prefix!r} ({kind})" if prefix else f"the top level ({kind})" for prefix, kind in
+             list(modules.items())[:LISTED]]
+    more = len(modules) - LISTED
+    return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
 
 
 def only_rnn(tensors: dict[str, torch.Tensor], source: str | None = None) -> tuple[dict[str, torch.Tensor], str]:
