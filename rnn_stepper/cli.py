@@ -166,7 +166,8 @@ def session_from_args(args):
         else:
             weights, prefix = only_rnn(load_tensors(args.weights), args.weights)
             if prefix:  # say which, so the numbers are never silently someone else's
-                print(f"{PROG}: using the {module_found(weights)} under {prefix!r} in {args.weights}", file=sys.stderr)
+                print(f"{PROG}: using the {module_found(weights)} under {prefix!r} in {args.weights}",
+                      file=sys.stderr)
         try:
             stored = weights["weight_ih_l0"].dtype
             config = infer_config(weights, dtype=args.dtype or ("float64" if stored == torch.float64 else "float32"),
