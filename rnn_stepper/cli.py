@@ -162,7 +162,7 @@ def session_from_args(args):
     from .core.cells import cell_type
     from .core.config import RNNConfig, check_fits, infer_config
     from .core.errors import InputError
-    from .core.files import load_array, load_state_dict, load_tensors, only_rnn, parse_sequence
+    from .core.files import load_array, load_state_dict, load_tensors, module_found, only_rnn, parse_sequence
     from .core.session import as_tensor, check_inputs, check_weights, make_session
 
     inputs = load_array(args.input) if args.input else parse_sequence(args.sequence)
@@ -188,7 +188,8 @@ def session_from_args(args):
         else:
             weights, prefix = only_rnn(load_tensors(args.weights), args.weights)
             if prefix:  # say which, so the numbers are never silently someone else's
-                print(f"{PROG}: using the nn.RNN under {prefix!r} in {args.weights}", file=sys.stderr)
+                print(f"{PROG}: using the {module_found(weights)} under {prefix!r} in {args.weights}",
+                      file=sys.stderr)
         try:
             stored_config = infer_config(weights)
             check_cell_options(args, stored_config.cell_type, stored_config.hidden_size)

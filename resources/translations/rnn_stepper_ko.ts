@@ -962,102 +962,107 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>RNN Stepper 세션 (*{0});;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="239"/>
-        <source>Import nn.RNN weights</source>
-        <translation>nn.RNN 가중치 가져오기</translation>
-    </message>
-    <message>
         <location filename="../../rnn_stepper/ui/session_files.py" line="240"/>
         <source>PyTorch checkpoints (*.pt *.pth *.safetensors)</source>
         <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="277"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="276"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="280"/>
-        <source>The only nn.RNN in the file sits under &apos;{0}&apos;. </source>
-        <translation>파일에 하나뿐인 nn.RNN은 &apos;{0}&apos; 아래에 있습니다. </translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="282"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="284"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="301"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="303"/>
         <source>not enough memory to read it</source>
         <translation>읽을 메모리가 부족합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="304"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="306"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="308"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="312"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="310"/>
-        <source>Which RNN?</source>
-        <translation>어떤 RNN인가요?</translation>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="239"/>
+        <source>Import the weights of an nn.RNN, nn.GRU or nn.LSTM</source>
+        <translation>nn.RNN, nn.GRU 또는 nn.LSTM의 가중치 가져오기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="310"/>
-        <source>This checkpoint holds several nn.RNN parameter sets:</source>
-        <translation>이 체크포인트에는 nn.RNN 매개변수 묶음이 여러 개 있습니다:</translation>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="279"/>
+        <source>Imported {0}</source>
+        <translation>{0}을(를) 가져왔습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="340"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="281"/>
+        <source>The only {1} in the file sits under &apos;{0}&apos;. </source>
+        <translation>파일에 하나뿐인 {1}은(는) &apos;{0}&apos; 아래에 있습니다. </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="315"/>
+        <source>Which recurrent module?</source>
+        <translation>어떤 순환 모듈인가요?</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="316"/>
+        <source>This checkpoint holds several recurrent modules; import which?</source>
+        <translation>이 체크포인트에는 순환 모듈이 여러 개 있습니다. 어느 것을 가져올까요?</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="345"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="341"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="346"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="367"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="372"/>
         <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
         <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="386"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="391"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="407"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="412"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="408"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="413"/>
         <source>RNN Stepper did not close normally. Restore the unsaved session it autosaved at {0}?</source>
         <translation>RNN Stepper가 정상적으로 종료되지 않았습니다. {0}에 자동 저장된, 저장하지 않은 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="438"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="443"/>
         <source>It was set aside as {0} and will not be offered again.</source>
         <translation>이 파일은 {0}(으)로 옮겨 두었으며 다시 묻지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="441"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="446"/>
         <source>It could not be set aside, so it was deleted.</source>
         <translation>파일을 옮겨 둘 수 없어 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="444"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="449"/>
         <source>The session autosaved before the crash could not be restored: {0}. {1}</source>
         <translation>비정상 종료 전에 자동 저장된 세션을 복원하지 못했습니다: {0}. {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="443"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="448"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
