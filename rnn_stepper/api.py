@@ -419,16 +419,10 @@ class Trace:
         except ImportError:
             raise ImportError("Trace.to_dataframe needs pandas, which RNN Stepper does not install: pip install "
                               "pandas (to_json() and the fields need nothing more)") from None
-        from .core.export import csv_columns, iter_steps
+        from .core.export import csv_columns, csv_rows
 
-        columns = csv_columns(self._core)
-        table: dict[str, list] = {c: [] for c in columns}
-        for step in iter_steps(self._core):
-            for unit in range(len(step["hidden"])):
-                for c in columns:
-                    table[c].append(step[c] if c in ("layer", "direction", "t", "batch") else
-                                    unit if c == "unit" else step[c][unit])
-        return pandas.DataFrame(table, columns=columns)
+        # the CSV's own rows: an LSTM's c and gates have more units than a projected h, which is None past its last
+        return pandas.DataFrame(list(csv_rows(self._core)), columns=csv_columns(self._core))
 
     def save_session(self, path) -> str:
         """Write this trace's session (module, input, h0, order) as a `*.rnnstep.json` file, which the window's
