@@ -422,7 +422,9 @@ class Trace:
         from .core.export import csv_columns, csv_rows
 
         # the CSV's own rows: an LSTM's c and gates have more units than a projected h, which is None past its last
-        return pandas.DataFrame(list(csv_rows(self._core)), columns=csv_columns(self._core))
+        columns = csv_columns(self._core)
+        table = {c: list(values) for c, values in zip(columns, zip(*csv_rows(self._core)))} or {c: [] for c in columns}
+        return pandas.DataFrame(table, columns=columns)
 
     def save_session(self, path) -> str:
         """Write this trace's session (module, input, h0, order) as a `*.rnnstep.json` file, which the window's
