@@ -29,6 +29,11 @@ def examples() -> dict:
         "two-layer-bidirectional": make_session(RNNConfig(input_size=2, hidden_size=3, num_layers=2,
                                                           bidirectional=True), sine[:6]),
         "saturating": make_session(RNNConfig(input_size=2, hidden_size=4), sine, weights=weights),
+        # The notebook's input through the notebook's construction with another class: torch.manual_seed(1);
+        # nn.GRU(5, 2, batch_first=True), and likewise nn.LSTM (make_session's seed draws exactly those weights).
+        "gru-notebook": make_session(RNNConfig(cell="gru")),
+        "lstm-notebook": make_session(RNNConfig(cell="lstm")),
+        "lstm-forget-gate-memory": forget_gate_memory(),
     }
 
 
@@ -46,6 +51,43 @@ def addition_order():
                "bias_ih_l0": [0.0, 0.0], "bias_hh_l0": [2.0, 2.0]}
     inputs = [[-1.9, -1.3], [-1.6, -1.3], [-1.9, -1.1], [-1.6, -1.2]]
     return make_session(config, inputs, weights=weights, order="textbook")
+
+
+# The memory example's numbers, named for the test that checks its lesson.
+MEMORY_STEPS = 50  # the pulse at t = 0 must still show in c at t = MEMORY_STEPS
+MEMORY_FORGET_BIAS = (7.0, 0.0)  # per unit: σ(7) ≈ 0.99909 keeps, σ(0) = 0.5 halves every step
+
+
+def forget_gate_memory():
+    """An LSTM whose forget gate keeps one pulse for 50 steps, beside a unit that forgets it in a few.
+
+    Input: one number per step, 1 at t = 0 and 0 for t = 1 … 50. Two units, the same except for the forget gate's
+    bias. Every weight is chosen so one gate does one thing (W_hh is zero: nothing but the input drives a gate):
+    - input gate i = σ(10·x − 5): open (0.9933) at the pulse, nearly shut (0.0067) after;
+    - cell candidate g = tanh(4·x): 0.9993 at the pulse, exactly 0 after, so nothing more is written;
+    - forget gate f = σ(b_f): unit 0 has b_f = 7, f ≈ 0.99909, so c keeps 0.99909^50 ≈ 96 % of the pulse at t = 50;
+      unit 1 has b_f = 0, f = 0.5, so c halves every step and holds 0.5^50 ≈ 1e-15 of it;
+    - output gate o = σ(2) ≈ 0.88 throughout, so h = o·tanh(c) shows c's memory too.
+    Step to t = 50 and compare c's two units: that is what a forget gate near 1 buys. Without the pulse (x = 0
+    everywhere) g is 0 and c stays exactly 0, which is what the test compares against.
+    """
+    H, steps = 2, MEMORY_STEPS
+    per_gate = {  # (weight on x, bias) per gate, in nn.LSTM's block order i, f, g, o
+        "i": ([10.0, 10.0], [-5.0, -5.0]),
+        "f": ([0.0, 0.0], list(MEMORY_FORGET_BIAS)),
+        "g": ([4.0, 4.0], [0.0, 0.0]),
+        "o": ([0.0, 0.0], [2.0, 2.0]),
+    }
+    config = RNNConfig(cell="lstm", input_size=1, hidden_size=H)
+    assert config.cell_type.gate_names == tuple(per_gate)  # the blocks above are stacked in the cell's order
+    weights = {
+        "weight_ih_l0": [[w] for gate in per_gate.values() for w in gate[0]],
+        "weight_hh_l0": [[0.0] * H for _ in range(4 * H)],
+        "bias_ih_l0": [b for gate in per_gate.values() for b in gate[1]],
+        "bias_hh_l0": [0.0] * (4 * H),
+    }
+    inputs = [[1.0]] + [[0.0]] * steps
+    return make_session(config, inputs, weights=weights)
 
 
 if __name__ == "__main__":

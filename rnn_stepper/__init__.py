@@ -1,4 +1,4 @@
-"""RNN Stepper: the forward pass of torch.nn.RNN, one phase per click, checked against PyTorch.
+"""RNN Stepper: the forward pass of torch.nn.RNN, nn.GRU and nn.LSTM, one phase per click, checked against PyTorch.
 
 From Python (a notebook, a script, a REPL)::
 
@@ -7,6 +7,7 @@ From Python (a notebook, a script, a REPL)::
     t = rnn_stepper.trace(rnn_layer, x_seq)     # the same numbers without a window
     t.bitwise_equal, t.max_ulps, t.to_json()
     t.save_session("ch15.rnnstep.json")         # File > Open reads it; so does rnn_stepper.load_session
+    rnn_stepper.trace(lstm, x_seq, (h0, c0))    # an nn.LSTM's state as nn.LSTM takes it; t.c_n, t.fused_max_ulps
 
 These four names are the public surface; everything else in the package is internal. Importing the package
 loads neither torch nor Qt: each function loads what it needs when it is called.
@@ -27,16 +28,20 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
          block: bool | None = None) -> None:
     """Open the stepper window on `module`'s current weights and the input `x`.
 
-    `module` is a `torch.nn.RNN`, or any `nn.Module` that contains exactly one (it is found by attribute path,
-    and its path is printed: `model.rnn`). Its configuration — batch_first, bidirectional, num_layers,
-    nonlinearity, bias, dtype — is read from it; dropout only acts in training mode and the stepper evaluates
-    in eval mode. The weights are copied: the module, its mode and torch's random state are left as they were.
+    `module` is a `torch.nn.RNN`, `nn.GRU` or `nn.LSTM`, or any `nn.Module` that contains exactly one (it is found
+    by attribute path, and its path is printed: `model.encoder`). Its configuration — batch_first, bidirectional,
+    num_layers, nonlinearity (nn.RNN), proj_size (nn.LSTM), bias, dtype — is read from it; dropout only acts in
+    training mode and the stepper evaluates in eval mode. The weights are copied: the module, its mode and torch's
+    random state are left as they were.
 
     `x` is what you would pass to `module(x, h0)`: a tensor of the module's dtype, a numpy array or nested lists
     of numbers; (T, input_size) for one unbatched sequence, else (batch, T, input_size) with batch_first, or
-    (T, batch, input_size) without. `h0` is the initial hidden state, zeros when None. `order` is "kernel"
-    (PyTorch's own operation order, bitwise equal to nn.RNN) or "textbook" (the notebook's loop). `title`
-    names the window; by default it is the module, e.g. "RNN(5, 2, batch_first=True)".
+    (T, batch, input_size) without. `h0` is the initial state as the module takes it, zeros when None: one tensor
+    for nn.RNN and nn.GRU, the pair `(h0, c0)` for nn.LSTM (either may be None). `order` is "kernel" (PyTorch's
+    own operation order, bitwise equal to the module; for an nn.LSTM in float32, to its native cell, since the
+    default pass is oneDNN's fused kernel, whose distance the window shows) or "textbook" (the notebook's loop,
+    the paper's GRU, the textbook's LSTM). `title` names the window; by default it is the module, e.g.
+    "GRU(5, 2, batch_first=True)".
 
     From a plain script or REPL it blocks until the window is closed (Ctrl+C closes it). In IPython or Jupyter
     with Qt's event loop running (`%gui qt`) it returns at once and the window stays live; without one it says
@@ -44,9 +49,10 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
     variable `RNN_STEPPER_NO_BLOCK=1` makes it return at once (for tests and CI, which drive the event loop
     themselves). Each call opens a new window.
 
-    Raises TypeError for a module that is not (or does not contain) an nn.RNN — nn.GRU and nn.LSTM are not
-    supported yet — or an input of the wrong dtype; ValueError for wrong shapes, a model holding several RNNs
-    (they are listed) or a module or input on a GPU; RuntimeError when there is no screen to show a window on.
+    Raises TypeError for a module that is not (or does not contain) an nn.RNN, nn.GRU or nn.LSTM, an input of the
+    wrong dtype, or a state in the wrong form (one tensor for an nn.LSTM, a pair for the others); ValueError for
+    wrong shapes, a model holding several recurrent modules (they are listed with their types) or a module or
+    input on a GPU; RuntimeError when there is no screen to show a window on.
     """
     from .api import show as _show
 
@@ -54,12 +60,13 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
 
 
 def trace(module: Any, x: Any, h0: Any = None, *, order: str = "kernel") -> Trace:
-    """Every number of `module(x, h0)`, recomputed by hand one phase at a time and checked against nn.RNN, without
-    any window (no Qt is loaded).
+    """Every number of `module(x, h0)`, recomputed by hand one phase at a time and checked against the module (an
+    nn.RNN, nn.GRU or nn.LSTM), without any window (no Qt is loaded).
 
-    Arguments as `show`. Returns a `rnn_stepper.Trace`: `output` and `h_n` (the hand computation) beside
-    `reference_output` and `reference_h_n` (nn.RNN's), `bitwise_equal`, `max_abs_diff`, `max_ulps`,
-    `phase(name, layer, direction)`, `compare(values)` for a hand-written loop's hidden states, `to_json()`,
+    Arguments as `show`. Returns a `rnn_stepper.Trace`: `output`, `h_n` and an LSTM's `c_n` (the hand computation)
+    beside `reference_output` and `reference_h_n` (the module's), `bitwise_equal`, `max_abs_diff`, `max_ulps`,
+    `phases` and `phase(name, layer, direction)`, `fused_max_ulps` (how far oneDNN's fused LSTM lands, None where
+    torch runs the cell itself), `compare(values)` for a hand-written loop's hidden states, `to_json()`,
     `to_dataframe()` (when pandas is installed) and `save_session(path)`. See `help(rnn_stepper.Trace)`.
     """
     from .api import trace as _trace
@@ -70,7 +77,9 @@ def trace(module: Any, x: Any, h0: Any = None, *, order: str = "kernel") -> Trac
 def load_session(path: str) -> Trace:
     """The trace of a `*.rnnstep.json` session file (File ▸ Save in the window, or `Trace.save_session`).
 
-    `Trace.module()` rebuilds its nn.RNN, so `show(t.module(), t.input, t.h0, order=t.order)` opens it again.
+    `Trace.module()` rebuilds its nn.RNN, nn.GRU or nn.LSTM, so `show(t.module(), t.input, t.h0, order=t.order)`
+    opens it again (for an LSTM pass `(t.h0, t.c0)`). Files of earlier versions open as the nn.RNN sessions they
+    were.
     Raises ValueError naming what is wrong with a damaged or inconsistent file."""
     from .api import load_session as _load_session
 

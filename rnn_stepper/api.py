@@ -1,8 +1,8 @@
 """The public Python API behind `rnn_stepper.show`, `rnn_stepper.trace` and `rnn_stepper.load_session`.
 
-Everything here reads a user's own objects (an `nn.RNN`, or a model holding one, and its input as a tensor,
-a numpy array or nested lists), checks them with a message saying what was expected, and hands the core a
-Session made of copies: the user's module is never changed. No Qt here; only `show` loads it, in ui/show.py.
+Everything here reads a user's own objects (an `nn.RNN`, `nn.GRU` or `nn.LSTM`, or a model holding one, and its
+input as a tensor, a numpy array or nested lists), checks them with a message saying what was expected, and hands
+the core a Session made of copies: the user's module is never changed. No Qt here; only `show` loads it, in ui/show.py.
 """
 
 from __future__ import annotations
@@ -15,42 +15,45 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from .core.cells import CELL_TYPES
 from .core.errors import InputError
-from .core.session import Session, session_from_module
+from .core.session import Session, module_config, session_from_module
 from .core.trace import Trace as _CoreTrace
 from .core.distance import abs_diff, bits_equal, ulp_distance
 from .core.trace import compute_trace
 
-ACCEPTED = "a torch.nn.RNN (or a model that contains exactly one)"
+# The torch.nn classes the stepper has cells for, as their cell types declare them.
+STEPPED = tuple(getattr(nn, kind.module_name) for kind in CELL_TYPES.values())
+ACCEPTED = "a torch.nn.RNN, nn.GRU or nn.LSTM (or a model that contains exactly one)"
 
 
-# --- finding the nn.RNN --------------------------------------------------------------------------------------------
+# --- finding the recurrent module ----------------------------------------------------------------------------------
 
-def find_rnn(module) -> tuple[nn.RNN, str]:
-    """The `nn.RNN` to step and its attribute path inside `module` ('' when `module` is one itself).
+def find_rnn(module) -> tuple[nn.Module, str]:
+    """The nn.RNN, nn.GRU or nn.LSTM to step and its attribute path inside `module` ('' when `module` is one itself).
 
-    GRU and LSTM are refused by name until their cells exist; a model holding several RNNs is refused with
-    their paths, so the caller can pass the one they mean."""
-    if isinstance(module, nn.RNN):
+    A model holding several is refused with their paths and types, so the caller can pass the one they mean; a
+    recurrent module the stepper has no cell for (a subclass of nn.RNNBase of one's own) is refused by name."""
+    if isinstance(module, STEPPED):
         return module, ""
     if isinstance(module, nn.RNNBase):
-        raise TypeError(f"rnn_stepper steps {ACCEPTED}; {_kind(module)} is not supported yet")
+        raise TypeError(f"rnn_stepper steps {ACCEPTED}; {_kind(module)} is none of them")
     if not isinstance(module, nn.Module):
         raise TypeError(f"rnn_stepper steps {ACCEPTED}; got {type(module).__module__}.{type(module).__qualname__}")
     recurrent = [(path, m) for path, m in module.named_modules() if path and isinstance(m, nn.RNNBase)]
-    rnns = [(path, m) for path, m in recurrent if isinstance(m, nn.RNN)]
-    if len(rnns) == 1:
-        return rnns[0][1], rnns[0][0]
+    stepped = [(path, m) for path, m in recurrent if isinstance(m, STEPPED)]
+    if len(stepped) == 1:
+        return stepped[0][1], stepped[0][0]
     owner = type(module).__name__
-    if rnns:
-        paths = ", ".join(attribute_path(path) for path, _ in rnns)
-        raise ValueError(f"this {owner} holds {len(rnns)} nn.RNN modules: {paths}; pass the one to step, "
-                         f"e.g. rnn_stepper.show({attribute_path(rnns[0][0])}, x)")
+    if stepped:
+        found = ", ".join(f"{attribute_path(path)} ({_kind(m)})" for path, m in stepped)
+        raise ValueError(f"this {owner} holds {len(stepped)} recurrent modules: {found}; pass the one to step, "
+                         f"e.g. rnn_stepper.show({attribute_path(stepped[0][0])}, x)")
     if recurrent:
         found = ", ".join(f"{attribute_path(path)} ({_kind(m)})" for path, m in recurrent)
-        raise TypeError(f"this {owner} holds no nn.RNN, only {found}; rnn_stepper steps {ACCEPTED}, and GRU and "
-                        "LSTM are not supported yet")
-    raise TypeError(f"this {owner} holds no nn.RNN; rnn_stepper steps {ACCEPTED}")
+        raise TypeError(f"this {owner} holds no nn.RNN, nn.GRU or nn.LSTM, only {found}; rnn_stepper steps "
+                        f"{ACCEPTED}")
+    raise TypeError(f"this {owner} holds no nn.RNN, nn.GRU or nn.LSTM; rnn_stepper steps {ACCEPTED}")
 
 
 def attribute_path(path: str, root: str = "model") -> str:
@@ -64,17 +67,18 @@ def _kind(module: nn.Module) -> str:
 
 # --- reading the user's objects ------------------------------------------------------------------------------------
 
-def check_module(rnn: nn.RNN) -> torch.dtype:
+def check_module(rnn: nn.Module) -> torch.dtype:
     """The dtype of a module the stepper can show, or an error saying how to make it one."""
     parameters = list(rnn.parameters())
+    kind = _kind(rnn)
     devices = sorted({str(p.device) for p in parameters})
     if devices != ["cpu"]:
-        raise ValueError(f"the nn.RNN's parameters are on {', '.join(devices)}; the stepper computes on the CPU, "
-                         "as nn.RNN's CPU kernel does: pass a CPU copy, e.g. copy.deepcopy(rnn).cpu()")
+        raise ValueError(f"the {kind}'s parameters are on {', '.join(devices)}; the stepper computes on the CPU, "
+                         f"as {kind}'s CPU kernel does: pass a CPU copy, e.g. copy.deepcopy(rnn).cpu()")
     dtypes = {p.dtype for p in parameters}
     if len(dtypes) != 1 or not dtypes <= {torch.float32, torch.float64}:
         shown = ", ".join(sorted(str(d) for d in dtypes))
-        raise TypeError(f"the nn.RNN's parameters are {shown}; the stepper shows torch.float32 and torch.float64: "
+        raise TypeError(f"the {kind}'s parameters are {shown}; the stepper shows torch.float32 and torch.float64: "
                         "pass a copy in one of them, e.g. copy.deepcopy(rnn).float()")
     return dtypes.pop()
 
@@ -82,7 +86,7 @@ def check_module(rnn: nn.RNN) -> torch.dtype:
 def as_tensor(value, what: str, dtype: torch.dtype, hint: str = "") -> torch.Tensor:
     """A tensor, numpy array or nested lists of numbers as a CPU tensor of `dtype`, copied.
 
-    A tensor must already have the module's dtype, as nn.RNN itself demands; numpy arrays and lists are numbers
+    A tensor must already have the module's dtype, as the module itself demands; numpy arrays and lists are numbers
     written down, converted as `torch.tensor(values, dtype=dtype)` would."""
     from .core.files import rectangular
 
@@ -94,9 +98,9 @@ def as_tensor(value, what: str, dtype: torch.dtype, hint: str = "") -> torch.Ten
         if value.is_complex() or not value.is_floating_point():
             ids = "" if value.is_complex() or value.dtype == torch.bool else (
                 " (token ids go through an embedding first)")
-            raise TypeError(f"{what} is {value.dtype}, but an nn.RNN reads {dtype} vectors{hint or ids}")
+            raise TypeError(f"{what} is {value.dtype}, but a recurrent module reads {dtype} vectors{hint or ids}")
         if value.dtype != dtype:
-            raise TypeError(f"{what} is {value.dtype} but the nn.RNN's parameters are {dtype}, which nn.RNN "
+            raise TypeError(f"{what} is {value.dtype} but the module's parameters are {dtype}, which the module "
                             f"refuses too: pass {what}.to({dtype})")
         return value.detach().clone()
     if isinstance(value, np.ndarray):
@@ -115,8 +119,30 @@ def as_lists(value):
     return [as_lists(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
+def initial_states(rnn: nn.Module, state, dtype: torch.dtype) -> dict:
+    """The state argument as the module takes it, split into the session's h0 and c0: one tensor h0 for nn.RNN
+    and nn.GRU, the pair (h0, c0) for nn.LSTM (either may be None for zeros, as in the window)."""
+    if state is None:
+        return {}
+    kind = module_config(rnn).cell_type
+    names = ("h0", "c0")[: len(kind.state)]
+    if len(names) == 1:
+        if isinstance(state, tuple) and len(state) == 2 and all(isinstance(s, torch.Tensor) for s in state):
+            raise TypeError(f"h0 is a pair of tensors, but nn.{kind.module_name}'s initial state is one tensor h0 "
+                            "(the pair (h0, c0) is what nn.LSTM takes)")
+        return {"h0": as_tensor(state, "h0", dtype)}
+    # nn.LSTM takes a tuple; a list of tensors is read as one too, but nested lists of numbers are a single array
+    pair = isinstance(state, tuple) or isinstance(state, list) and all(
+        value is None or isinstance(value, torch.Tensor) for value in state)
+    if not pair or len(state) != len(names):
+        raise TypeError(f"nn.{kind.module_name} takes its initial state as a pair ({', '.join(names)}), as "
+                        f"module(x, ({', '.join(names)})) does; got {type(state).__name__}")
+    return {name: None if value is None else as_tensor(value, name, dtype) for name, value in zip(names, state)}
+
+
 def make_session(module, x, h0=None, order: str = "kernel") -> tuple[Session, str]:
-    """The session of `module(x, h0)` with copies of everything, and where the nn.RNN sits in `module`."""
+    """The session of `module(x, h0)` with copies of everything, and where the recurrent module sits in `module`.
+    For an nn.LSTM, `h0` is its state argument, the pair (h0, c0)."""
     if order not in ("kernel", "textbook"):
         raise ValueError(f"order must be 'kernel' or 'textbook', got {order!r}")
     rnn, path = find_rnn(module)
@@ -125,27 +151,27 @@ def make_session(module, x, h0=None, order: str = "kernel") -> tuple[Session, st
     hint = (f"; if the model embeds its input first, pass the embedded sequence to {attribute_path(path)}"
             if path else "")
     inputs = as_tensor(x, "x", dtype, hint)
-    initial = None if h0 is None else as_tensor(h0, "h0", dtype)
+    states = initial_states(rnn, h0, dtype)
     try:
-        session = session_from_module(rnn, inputs, initial, order)
+        session = session_from_module(rnn, inputs, order=order, **states)
     except InputError as exc:
         where = f" ({attribute_path(path)}: {rnn})" if path else f" ({rnn})"
         raise ValueError(f"{exc}{where}{hint}") from None
     return session, path
 
 
-def say_which(path: str, module, rnn_description: str, verb: str) -> None:
-    """A model was given: name the nn.RNN found inside it, so nobody wonders which one is on show."""
+def say_which(path: str, module, config, verb: str) -> None:
+    """A model was given: name the recurrent module found inside it, so nobody wonders which one is on show."""
     if path:
-        print(f"rnn_stepper: {verb} {attribute_path(path)}, the nn.RNN inside this {type(module).__name__}: "
-              f"{rnn_description}", file=sys.stderr)
+        print(f"rnn_stepper: {verb} {attribute_path(path)}, the nn.{config.cell_type.module_name} inside this "
+              f"{type(module).__name__}: {config.describe()}", file=sys.stderr)
 
 
 # --- the public functions ------------------------------------------------------------------------------------------
 
 def trace(module, x, h0=None, *, order: str = "kernel") -> Trace:
     session, path = make_session(module, x, h0, order)
-    say_which(path, module, session.config.describe(), "tracing")
+    say_which(path, module, session.config, "tracing")
     return Trace._compute(session, path)
 
 
@@ -160,7 +186,7 @@ def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None,
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string, got {type(title).__name__}")
     session, path = make_session(module, x, h0, order)
-    say_which(path, module, session.config.describe(), "showing")
+    say_which(path, module, session.config, "showing")
     if title is None:
         title = f"{attribute_path(path)}: {session.config.describe()}" if path else session.config.describe()
     from .ui.show import show_session
@@ -181,23 +207,32 @@ class Comparison:
 
 
 class Trace:
-    """Every number of `module(x, h0)`, recomputed by hand one phase at a time and checked against nn.RNN.
+    """Every number of `module(x, h0)`, recomputed by hand one phase at a time and checked against the module
+    itself (an nn.RNN, nn.GRU or nn.LSTM).
 
     Fields (tensors are copies the caller may keep):
 
-    - `config`: the nn.RNN's options read from the module (input_size, hidden_size, num_layers, nonlinearity,
-      bias, batch_first, bidirectional, dropout, dtype); dropout only acts in training mode, and the trace
-      evaluates in eval mode, as `module.eval()` would.
-    - `order`: "kernel" (PyTorch's own operation order, bitwise equal to nn.RNN on any CPU) or "textbook" (the
-      notebook's `(x W_ih^T + b_ih) + h W_hh^T + b_hh`, its distance from nn.RNN measured on this machine).
-    - `module_path`: where the nn.RNN was found inside the model given ("rnn" for `model.rnn`), "" when the
-      module was an nn.RNN itself.
-    - `input`, `h0`: as nn.RNN received them (`h0` None for zeros); `batched` is False for a 2-D input.
+    - `config`: the module's options read from it (cell: "rnn", "gru" or "lstm", input_size, hidden_size,
+      num_layers, nonlinearity (nn.RNN), proj_size (nn.LSTM), bias, batch_first, bidirectional, dropout, dtype);
+      dropout only acts in training mode, and the trace evaluates in eval mode, as `module.eval()` would.
+    - `order`: "kernel" (PyTorch's own operation order, bitwise equal to the module on any CPU) or "textbook" (the
+      notebook's or the paper's equations, their distance from the module measured on this machine).
+    - `module_path`: where the module was found inside the model given ("rnn" for `model.rnn`), "" when the
+      module was given itself.
+    - `input`, `h0`, `c0`: as the module received them (None for zeros; `c0` only for an nn.LSTM); `batched` is
+      False for a 2-D input.
     - `sequence_length`, `batch_size`: T and B.
-    - `output`, `h_n`: the hand computation, shaped as nn.RNN's `output, h_n = module(x, h0)`.
-    - `reference_output`, `reference_h_n`: what nn.RNN itself returned.
-    - `bitwise_equal`: True when every hidden value has the same bits as nn.RNN's.
-    - `max_abs_diff`, `max_ulps`: the largest difference from nn.RNN anywhere, absolute and in ulps.
+    - `phases`: the names of one step's phases in click order, the cell type's (see `phase`).
+    - `output`, `h_n` (and `c_n` for an nn.LSTM, else None): the hand computation, shaped as the module's
+      `output, h_n = module(x, h0)` or `output, (h_n, c_n) = lstm(x, (h0, c0))`; `final` holds them by state
+      name, {"hidden": h_n, "cell": c_n}.
+    - `reference_output`, `reference_h_n`, `reference_final`: what the module itself returned. For an nn.LSTM in
+      float32 that is its native path (oneDNN turned off), the step-by-step cell the hand pass replays.
+    - `bitwise_equal`: True when every output and final state has the same bits as the module's.
+    - `max_abs_diff`, `max_ulps`: the largest difference from the module anywhere, absolute and in ulps.
+    - `fused_max_ulps`, `fused_max_abs_diff`: how far PyTorch's default pass lands from the hand pass where it
+      hands the layer to a fused kernel (oneDNN's LSTM in float32); None where torch runs the cell itself.
+      This is not an error: the fused kernel adds in its own order, so its last bits differ.
     - `nonfinite`: True when a hidden state holds NaN or ±Inf.
 
     `phase(name, layer, direction)` gives one phase for every timestep; `compare(values)` measures a
@@ -212,7 +247,7 @@ class Trace:
 
     @classmethod
     def _compute(cls, session: Session, module_path: str) -> Trace:
-        # Building nn.RNN draws its initial weights from torch's global generator before they are replaced: the
+        # Building the module draws its initial weights from torch's global generator before they are replaced: the
         # caller's random numbers must not change because they looked at their model.
         with torch.random.fork_rng(devices=[]):
             return cls(compute_trace(session), module_path)
@@ -238,6 +273,11 @@ class Trace:
         return None if self.session.h0 is None else self.session.h0.clone()
 
     @property
+    def c0(self) -> torch.Tensor | None:
+        """An nn.LSTM's initial cell state as given (None for zeros, and for nn.RNN and nn.GRU)."""
+        return None if self.session.c0 is None else self.session.c0.clone()
+
+    @property
     def batched(self) -> bool:
         return self.session.batched
 
@@ -258,12 +298,38 @@ class Trace:
         return self._core.h_n.clone()
 
     @property
+    def c_n(self) -> torch.Tensor | None:
+        """An nn.LSTM's final cell state, as `lstm(x)` returns it in `(h_n, c_n)`; None for nn.RNN and nn.GRU."""
+        value = self._core.final.get("cell")
+        return None if value is None else value.clone()
+
+    @property
+    def final(self) -> dict[str, torch.Tensor]:
+        """Each final state by name: {"hidden": h_n}, and "cell": c_n for an nn.LSTM."""
+        return {name: value.clone() for name, value in self._core.final.items()}
+
+    @property
     def reference_output(self) -> torch.Tensor:
         return self._core.reference_output.detach().clone()
 
     @property
     def reference_h_n(self) -> torch.Tensor:
         return self._core.reference_h_n.detach().clone()
+
+    @property
+    def reference_final(self) -> dict[str, torch.Tensor]:
+        """The module's own final states by name, as `final`."""
+        return {name: value.detach().clone() for name, value in self._core.reference.final.items()}
+
+    @property
+    def fused_max_ulps(self) -> float | None:
+        """How many ulps PyTorch's default pass lands from the hand pass, where it runs a fused kernel (oneDNN's
+        LSTM in float32); None when torch runs the cell step by step, as for nn.RNN, nn.GRU and float64."""
+        return self._core.fused_max_ulps
+
+    @property
+    def fused_max_abs_diff(self) -> float | None:
+        return self._core.fused_max_abs_diff
 
     @property
     def bitwise_equal(self) -> bool:
@@ -283,25 +349,27 @@ class Trace:
 
     @property
     def phases(self) -> tuple[str, ...]:
-        """One step's phases in order, the cell type's: for nn.RNN input_projection, recurrent_term,
-        pre_activation, hidden."""
+        """One step's phases in click order, the cell type's; the last is always "hidden". nn.RNN: input_projection,
+        recurrent_term, pre_activation, hidden; nn.GRU and nn.LSTM add their gates (see README, "The trace's
+        phases")."""
         return self._core.phases
 
     def phase(self, name: str, layer: int = 0, direction: int = 0) -> torch.Tensor:
-        """One phase of one cell for every timestep, (T, B, hidden_size), indexed by t whichever way the cell
-        walked: 'input_projection' (a_t), 'recurrent_term' (r_t), 'pre_activation' (z_t) or 'hidden' (h_t)."""
+        """One phase of one cell for every timestep, (T, B, units), indexed by t whichever way the cell walked:
+        any name of `phases`, e.g. 'input_projection' (the gates' stacked W_ih x_t + b_ih, 3 or 4 × hidden_size
+        wide for a GRU or LSTM), a gate such as 'forget_gate', an LSTM's 'cell', or 'hidden' (h_t)."""
         if name not in self.phases:
             raise ValueError(f"phase must be one of {', '.join(self.phases)}; got {name!r}")
         config = self._core.config
         if not (0 <= layer < config.num_layers and 0 <= direction < config.num_directions):
-            raise ValueError(f"this nn.RNN has layers 0 … {config.num_layers - 1} and "
+            raise ValueError(f"this nn.{config.cell_type.module_name} has layers 0 … {config.num_layers - 1} and "
                              f"{'directions 0 and 1' if config.bidirectional else 'direction 0 only'}; got "
                              f"layer={layer}, direction={direction}")
         return self._core.cell(layer, direction).phases[name].clone()
 
     def compare(self, values) -> Comparison:
         """How far `values` are from this trace's `output` (the hand pass in this trace's order; in kernel order
-        that is nn.RNN's own bits).
+        that is the module's own bits).
 
         `values` has `output`'s shape, or is a list of T per-timestep hidden states, as the notebook's `out_man`:
         each is reshaped to one timestep of `output` (batch × units). Its dtype must be the trace's."""
@@ -323,8 +391,8 @@ class Trace:
         return Comparison(bits_equal(a, b), float(abs_diff(a, b).max(initial=0.0)),
                           float(ulp_distance(a, b).max(initial=0.0)))
 
-    def module(self) -> nn.RNN:
-        """A new `nn.RNN` with this trace's options and weights, in eval mode."""
+    def module(self) -> nn.Module:
+        """A new nn.RNN, nn.GRU or nn.LSTM with this trace's options and weights, in eval mode."""
         with torch.random.fork_rng(devices=[]):
             return self.session.module()
 
@@ -343,7 +411,7 @@ class Trace:
 
     def to_dataframe(self):
         """A pandas DataFrame with one row per hidden unit of each step, the columns of `trace --format csv`:
-        layer, direction, t, batch, unit, h_prev, the four phases, reference, abs_diff, ulps.
+        layer, direction, t, batch, unit, h_prev, the cell type's phases, reference, abs_diff, ulps.
 
         pandas is not a dependency of RNN Stepper: install it to use this (pip install pandas)."""
         try:
@@ -351,15 +419,11 @@ class Trace:
         except ImportError:
             raise ImportError("Trace.to_dataframe needs pandas, which RNN Stepper does not install: pip install "
                               "pandas (to_json() and the fields need nothing more)") from None
-        from .core.export import csv_columns, iter_steps
+        from .core.export import csv_columns, csv_rows
 
+        # the CSV's own rows: an LSTM's c and gates have more units than a projected h, which is None past its last
         columns = csv_columns(self._core)
-        table: dict[str, list] = {c: [] for c in columns}
-        for step in iter_steps(self._core):
-            for unit in range(len(step["hidden"])):
-                for c in columns:
-                    table[c].append(step[c] if c in ("layer", "direction", "t", "batch") else
-                                    unit if c == "unit" else step[c][unit])
+        table = {c: list(values) for c, values in zip(columns, zip(*csv_rows(self._core)))} or {c: [] for c in columns}
         return pandas.DataFrame(table, columns=columns)
 
     def save_session(self, path) -> str:
@@ -374,7 +438,10 @@ class Trace:
         return str(path)
 
     def __repr__(self) -> str:
-        verdict = "bitwise equal to nn.RNN" if self.bitwise_equal else f"{self.max_ulps:g} ulp from nn.RNN"
+        kind = f"nn.{self._core.config.cell_type.module_name}"
+        verdict = f"bitwise equal to {kind}" if self.bitwise_equal else f"{self.max_ulps:g} ulp from {kind}"
+        if self.fused_max_ulps is not None:  # the default float32 pass was oneDNN's, not the cell stepped here
+            verdict += f"'s own cell; {self.fused_max_ulps:g} ulp from its default fused kernel (oneDNN)"
         where = f" at {attribute_path(self.module_path)}" if self.module_path else ""
         return (f"<rnn_stepper.Trace {self._core.config.describe()}{where}, T={self.sequence_length}, "
                 f"batch={self.batch_size}, {self.order} order: {verdict}>")

@@ -62,7 +62,7 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                        help="features per timestep (default: the input's width, or 5)")
     model.add_argument("--hidden-size", type=positive_int, metavar="N", help="hidden units (default 2)")
     model.add_argument("--num-layers", type=positive_int, metavar="N", help="stacked layers (default 1)")
-    model.add_argument("--nonlinearity", choices=("tanh", "relu"), default="tanh", help="nn.RNN's only")
+    model.add_argument("--nonlinearity", choices=("tanh", "relu"), help="nn.RNN's only (default tanh)")
     model.add_argument("--proj-size", type=whole_number(0), default=0, metavar="N",
                        help="nn.LSTM's only: project h to N units with W_hr (default 0, none)")
     model.add_argument("--no-bias", action="store_true", help="bias=False: no b_ih, no b_hh")
@@ -132,7 +132,26 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--format", choices=("text", "json", "csv"), default="text")
     out.add_argument("--lang", choices=("en", "ko"), default=None, help="labels of the text output "
                                                                          "(default: the system's language)")
+    out.add_argument("--explain", type=explain_spec, metavar="LAYER,DIR,T,BATCH,PHASE,UNIT",
+                     help="write out how one number was computed instead, e.g. 0,0,0,0,input_projection,1: each "
+                          "product, their exact sum, the value the matrix product returned and their distance")
+    out.add_argument("--backward", action="store_true",
+                     help="after the walkthrough, backpropagate L = sum of h_n by hand and compare every gradient "
+                          "with autograd's (nn.RNN in kernel order)")
     return parser
+
+
+def explain_spec(text: str) -> tuple:
+    """LAYER,DIR,T,BATCH,PHASE,UNIT: five whole numbers around a phase name."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 6:
+        raise argparse.ArgumentTypeError(f"{text!r} is not LAYER,DIR,T,BATCH,PHASE,UNIT, e.g. 0,0,2,0,hidden,1")
+    try:
+        numbers = [int(p) for i, p in enumerate(parts) if i != 4]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: LAYER, DIR, T, BATCH and UNIT must be whole numbers, e.g. "
+                                         "0,0,2,0,hidden,1") from None
+    return (*numbers[:4], parts[4], numbers[4])
 
 
 def session_from_args(args):
@@ -140,9 +159,10 @@ def session_from_args(args):
     notebook's defaults; a size given that contradicts a file is an error naming both."""
     import torch
 
+    from .core.cells import cell_type
     from .core.config import RNNConfig, check_fits, infer_config
     from .core.errors import InputError
-    from .core.files import load_array, load_state_dict, load_tensors, only_rnn, parse_sequence
+    from .core.files import load_array, load_state_dict, load_tensors, module_found, only_rnn, parse_sequence
     from .core.session import as_tensor, check_inputs, check_weights, make_session
 
     inputs = load_array(args.input) if args.input else parse_sequence(args.sequence)
@@ -158,7 +178,9 @@ def session_from_args(args):
         "bidirectional": True if args.bidirectional else None,
         "proj_size": args.proj_size or None,
     }
-    fixed = {"nonlinearity": args.nonlinearity, "batch_first": not args.seq_first, "dropout": args.dropout}
+    fixed = {"batch_first": not args.seq_first, "dropout": args.dropout}
+    if args.nonlinearity:
+        fixed["nonlinearity"] = args.nonlinearity
     weights = None
     if args.weights:
         if args.prefix:
@@ -166,8 +188,11 @@ def session_from_args(args):
         else:
             weights, prefix = only_rnn(load_tensors(args.weights), args.weights)
             if prefix:  # say which, so the numbers are never silently someone else's
-                print(f"{PROG}: using the nn.RNN under {prefix!r} in {args.weights}", file=sys.stderr)
+                print(f"{PROG}: using the {module_found(weights)} under {prefix!r} in {args.weights}",
+                      file=sys.stderr)
         try:
+            stored_config = infer_config(weights)
+            check_cell_options(args, stored_config.cell_type, stored_config.hidden_size)
             stored = weights["weight_ih_l0"].dtype
             config = infer_config(weights, dtype=args.dtype or ("float64" if stored == torch.float64 else "float32"),
                                   **fixed)
@@ -183,6 +208,7 @@ def session_from_args(args):
         except InputError as exc:
             raise exc.within(args.weights) from None
     else:
+        check_cell_options(args, cell_type(args.cell or "rnn"), args.hidden_size or RNNConfig().hidden_size)
         sizes = {k: v for k, v in given.items() if v is not None}
         sizes.setdefault("input_size", int(inputs.shape[-1]))
         config = RNNConfig(dtype=args.dtype or "float32", **fixed, **sizes)
@@ -198,6 +224,29 @@ def session_from_args(args):
         raise exc.within(args.c0 if "c0" in str(exc) else args.h0 or input_source) from None
 
 
+def check_cell_options(args, kind, hidden_size: int) -> None:
+    """Options the module lacks are refused in the options' own words, saying which module has them: torch.nn
+    would refuse them too, or (for a state dict's module) they would be silently ignored."""
+    from .core.cells import CELL_TYPES
+    from .core.errors import InputError
+
+    module = f"nn.{kind.module_name}"
+    given = {"nonlinearity": args.nonlinearity, "proj_size": args.proj_size or None}
+    for name, value in given.items():
+        if value is not None and name not in kind.options:
+            option = "--" + name.replace("_", "-")
+            owner = next(k for k in CELL_TYPES.values() if name in k.options)
+            raise InputError(f"{option} is an option of nn.{owner.module_name} only, and this is an {module}: "
+                             f"leave {option} out, or use --cell {owner.name}")
+    if args.c0 and "cell" not in kind.state:
+        owner = next(k for k in CELL_TYPES.values() if "cell" in k.state)
+        raise InputError(f"--c0 is the initial cell state of an nn.{owner.module_name}, and an {module} has none: "
+                         f"leave --c0 out, or use --cell {owner.name}")
+    if args.proj_size >= hidden_size:
+        raise InputError(f"--proj-size {args.proj_size} must be smaller than the hidden size ({hidden_size}): give "
+                         f"a smaller --proj-size or a larger --hidden-size")
+
+
 def uses_default_session(args) -> bool:
     """No model or input option was given: the session is the notebook's."""
     parser = argparse.ArgumentParser(add_help=False)
@@ -206,22 +255,35 @@ def uses_default_session(args) -> bool:
 
 
 def text_lines(trace):
-    """The notebook's printout, a line at a time (memory does not grow with T): per timestep the input, each
-    phase, the manual output and nn.RNN's; then what computed it, and for the notebook's own session how far this
-    machine is from the digits it printed."""
+    """The notebook's printout, a line at a time (memory does not grow with T): per timestep the input, the
+    previous state, each phase of the cell type in click order under its title (the last is the manual output)
+    and the module's own output; then what computed it, and for the notebook's own session how far this machine
+    is from the digits it printed."""
+    from .core.equations import previous_label
     from .core.machine import numeric_environment
     from .core.notebook import distance_from_notebook
-    from .trace_labels import TraceLabels
+    from .trace_labels import TraceLabels, cell_text
 
     labels = TraceLabels().labels()
     config = trace.config
-    rows = ["input_projection", "recurrent_term", "pre_activation"]
-    names = ["x", "h_prev", *rows, "hidden", "reference"]
-    width = max(_display_width(labels[n]) for n in names + ["diff"])
+    kind = config.cell_type
+    module = f"nn.{kind.module_name}"
+    titles = {phase.name: cell_text(phase.title) for phase in kind.phases(config)}
+    symbols = {phase.name: phase.symbol for phase in kind.phases(config)}
+    # a stacked phase (3H, 4H) is shown gate block by gate block, each under its gate's name
+    stacked = {phase.name: kind.gate_names if phase.width > 1 else () for phase in kind.phases(config)}
+    states = [(state, symbols[state]) for state in kind.state]  # h, and an LSTM's c
+    reference = labels["reference"].format(module=module)
+    # The previous state is labelled by the step it comes from (h_1, or h_3 in the reverse walk; h_init first).
+    longest_previous = max(len("init"), len(str(trace.seq_len)))
+    width = max(_display_width(text) for text in [labels["x"], labels["diff"], reference, *titles.values(),
+                                                  *(f"{symbol}_" + "x" * longest_previous for _, symbol in states)])
     seed = f", seed={trace.session.seed}" if trace.session.seed is not None else ""
     yield f"{config.describe()}  ({trace.session.order}, {config.dtype}{seed})"
+    if trace.session.order == "textbook":
+        yield labels["textbook"].format(name=cell_text(kind.textbook_name))
     if config.dropout:
-        yield labels["dropout"].format(p=config.dropout)
+        yield labels["dropout"].format(p=config.dropout, module=module)
     yield ""
     several = len(trace.cells) > 1
     for cell in trace.cells:
@@ -229,25 +291,34 @@ def text_lines(trace):
             direction = labels["reverse" if cell.direction else "forward"]
             yield f"== {labels['cell'].format(layer=cell.layer, direction=direction)} =="
             yield ""
-        for t in cell.walk:
-            values = {"x": cell.x[t], "h_prev": cell.h_prev[t], **cell.phases, "reference": cell.reference[t]}
+        for i, t in enumerate(cell.walk):
             yield labels["step"].format(t=t)
-            for name in names:
-                value = values[name] if name in ("x", "h_prev", "reference") else values[name][t]
-                yield f"   {_pad(labels[name], width)} : {_array(value)}"
+            yield f"   {_pad(labels['x'], width)} : {_array(cell.x[t])}"
+            for state, symbol in states:  # one step earlier in the walk: read off the trace, never stored again
+                previous = cell.initial[state] if i == 0 else cell.phases[state][cell.walk[i - 1]]
+                yield f"   {_pad(f'{symbol}_{previous_label(cell.walk, t)}', width)} : {_array(previous)}"
+            for name, values in cell.phases.items():
+                yield f"   {_pad(titles[name], width)} : {_blocks(values[t], stacked[name])}"
+            yield f"   {_pad(reference, width)} : {_array(cell.reference[t])}"
             yield (f"   {_pad(labels['diff'], width)} : {_g(cell.step_abs_diff[t])} "
                    f"({_g(cell.step_ulps[t])} {labels['ulp']})")
             yield ""
-    yield labels["equal" if trace.bitwise_equal else "not_equal"]
+    if trace.fused is not None:
+        yield labels["native"].format(module=module)
+    yield labels["equal" if trace.bitwise_equal else "not_equal"].format(module=module)
     yield labels["summary"].format(diff=_g(trace.max_abs_diff), ulps=_g(trace.max_ulps),
                                    order=trace.session.order, dtype=config.dtype, threads=trace.num_threads)
+    if trace.fused is not None:
+        fused = {"module": module, "kernel": trace.fused.kernel}
+        yield (labels["fused"].format(ulps=_g(trace.fused_max_ulps), diff=_g(trace.fused_max_abs_diff), **fused)
+               if trace.fused_max_ulps else labels["fused_equal"].format(**fused))
     if not trace.bitwise_equal and trace.session.order == "textbook":
-        yield labels["order_note"]
+        yield cell_text(kind.textbook_note)
     if trace.nonfinite:
         yield labels["nonfinite"]
     yield labels["machine"].format(environment=numeric_environment().describe())
     for distance in distance_from_notebook(trace):
-        phase = labels[distance.phase]
+        phase = titles[distance.phase]
         if distance.max_ulps == 0:
             yield labels["notebook_equal"].format(phase=phase)
         else:
@@ -258,6 +329,13 @@ def text_lines(trace):
 def _array(tensor) -> str:
     # numpy's own repr, as the notebook prints `.numpy()`: shortest digits that round-trip each float.
     return np.array2string(tensor.numpy(), max_line_width=10_000, threshold=10_000)
+
+
+def _blocks(tensor, gates: tuple[str, ...]) -> str:
+    """A vector, or a stacked one as its gate blocks side by side: `r [[…]]  z [[…]]  n [[…]]`."""
+    if not gates:
+        return _array(tensor)
+    return "  ".join(f"{gate} {_array(block)}" for gate, block in zip(gates, tensor.chunk(len(gates), -1)))
 
 
 def _g(value: float) -> str:
@@ -279,8 +357,17 @@ def run_trace(args) -> int:
     from .core.trace import compute_trace
 
     session = session_from_args(args)
+    if args.backward:
+        from .core.backward import check_stepped
+
+        check_stepped(session)  # before the walkthrough is printed: a refusal is the only output
     with collector.paused():  # the job makes many tensors and no cycles: see model.run_now
         trace = compute_trace(session)
+    if args.explain is not None:
+        from .core.explain import explain
+
+        sys.stdout.write(explain(trace, *args.explain).text() + "\n")
+        return 0
     if args.format == "json":  # written as it is made: a long trace's document never sits in memory whole
         write_json(trace, sys.stdout)
         sys.stdout.write("\n")
@@ -291,7 +378,33 @@ def run_trace(args) -> int:
 
         i18n.install(args.lang or i18n.system_language())
         sys.stdout.writelines(line + "\n" for line in text_lines(trace))
+        if args.backward:
+            sys.stdout.writelines(line + "\n" for line in backward_lines(trace))
     return 0
+
+
+def backward_lines(trace):
+    """The hand backward of L = Σ h_n: ‖∂L/∂h_t‖ per step of each cell, then every gradient beside autograd's."""
+    from .core.backward import backward_pass
+    from .core.distance import bits_equal, ulp_distance
+
+    backward = backward_pass(trace)  # InputError for a cell type or order it does not step yet: one line, status 2
+    yield ""
+    yield "backward: L = sum of h_n, by hand, walking back from t = T-1"
+    for cell in backward.cells:
+        norms = ", ".join(f"{float(n):.3g}" for n in cell.norms)
+        yield f"  layer {cell.layer}, {'reverse' if cell.direction else 'forward'}: |dL/dh_t| for t = 0 … : {norms}"
+    pairs = [(f"dL/d{name}", backward.manual.parameters[name], backward.reference.parameters[name])
+             for name in backward.reference.parameters]
+    pairs.append(("dL/dx", backward.manual.input, backward.reference.input))
+    if backward.reference.h0 is not None:
+        pairs.append(("dL/dh0", backward.manual.h0, backward.reference.h0))
+    for name, mine, theirs in pairs:
+        same = bits_equal(mine.numpy(), theirs.numpy())
+        ulps = float(ulp_distance(mine.numpy(), theirs.numpy()).max(initial=0.0))
+        yield f"  {name}: " + ("bitwise identical to autograd" if same else f"{ulps:g} ulp from autograd")
+    yield ("bitwise identical to autograd: yes" if backward.bitwise_equal else
+           f"bitwise identical to autograd: no ({backward.max_ulps:g} ulp)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,8 +1,16 @@
 """The labels of `rnn-stepper trace`'s text output, translatable like the window's (context TraceLabels).
 
+A phase is labelled by its cell type's own title (context Cells), so only what is not a phase is here.
 Kept out of cli.py so that JSON and CSV output never import Qt."""
 
 from PySide6 import QtCore
+
+from .core.cells import CONTEXT
+
+
+def cell_text(text: str) -> str:
+    """A cell type's title, explanation or note (marked in core/cells), in the installed language."""
+    return QtCore.QCoreApplication.translate(CONTEXT, text)
 
 
 class TraceLabels(QtCore.QObject):
@@ -13,21 +21,22 @@ class TraceLabels(QtCore.QObject):
             "forward": self.tr("forward"),
             "reverse": self.tr("reverse"),
             "x": self.tr("input"),
-            "h_prev": self.tr("h_(t-1)"),
-            "input_projection": self.tr("input projection"),
-            "recurrent_term": self.tr("recurrent term"),
-            "pre_activation": self.tr("pre-activation"),
-            "hidden": self.tr("output (manual)"),
-            "reference": self.tr("nn.RNN output"),
+            "reference": self.tr("{module} output"),
             "diff": self.tr("max |Δ|"),
             "ulp": self.tr("ulp"),
-            "equal": self.tr("bitwise identical to nn.RNN: yes"),
-            "not_equal": self.tr("bitwise identical to nn.RNN: no"),
+            "equal": self.tr("bitwise identical to {module}: yes"),
+            "not_equal": self.tr("bitwise identical to {module}: no"),
             "summary": self.tr("max |Δ| = {diff} ({ulps} ulp), {order} order, {dtype}, {threads} threads"),
+            "textbook": self.tr("textbook order: {name}"),
+            "native": self.tr("{module} is run on its native path (oneDNN off): the step-by-step cell this "
+                              "computation replays"),
+            "fused": self.tr("your PyTorch computes this {module} with oneDNN's fused kernel ({kernel}); its bits "
+                             "differ from the step-by-step cell: {ulps} ulp, max |Δ| = {diff}"),
+            "fused_equal": self.tr("your PyTorch computes this {module} with oneDNN's fused kernel ({kernel}); here "
+                                   "its bits agree with the step-by-step cell"),
             "nonfinite": self.tr("note: NaN or Inf in the hidden states; they propagate as PyTorch propagates them"),
-            "dropout": self.tr("note: dropout={p} only acts in training mode; nn.RNN is evaluated in eval mode here"),
-            "order_note": self.tr("the textbook order adds in a different order than PyTorch's kernel, so the last "
-                                  "bits differ"),
+            "dropout": self.tr("note: dropout={p} only acts in training mode; {module} is evaluated in eval mode "
+                               "here"),
             "machine": self.tr("computed with {environment}"),
             "notebook_equal": self.tr("{phase}: the notebook's printed digits exactly"),
             "notebook_off": self.tr("{phase}: {ulps} ulp from the notebook's printout at t = {steps}; the notebook ran "

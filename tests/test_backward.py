@@ -82,3 +82,15 @@ def test_the_gradient_reaching_back_shrinks_step_by_step_when_w_hh_contracts():
     norms = backward_pass(compute_trace(session)).cells[0].norms
     assert all(later > earlier for earlier, later in zip(norms[:-1], norms[1:]))
     assert norms[0] < 1e-10 * norms[-1]
+
+
+def test_trace_backward_says_each_gradient_is_autograds(capsys):
+    from test_files_and_bad_input import run  # one way to run `trace` in a test
+
+    status, out, err = run(capsys, "--backward", "--num-layers", "2", "--bidirectional")
+    assert status == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[-1] == "bitwise identical to autograd: yes"
+    assert sum("bitwise identical to autograd" in line for line in lines) == 4 * 4 + 1 + 1  # 16 parameters, x, all
+    status, out, err = run(capsys, "--backward", "--cell", "lstm")
+    assert status == 2 and out == "" and "not yet" in err and err.count("\n") == 1

@@ -62,3 +62,25 @@ def test_a_breakdown_outside_the_trace_is_refused_saying_what_exists():
         explain(trace, 0, 0, 0, 0, "reset_gate", 0)
     with pytest.raises(InputError, match="t must be between 0 and 2"):
         explain(trace, 0, 0, 3, 0, "hidden", 0)
+
+
+def test_trace_explain_prints_the_same_breakdown_the_core_writes(capsys):
+    from test_files_and_bad_input import run  # one way to run `trace` in a test
+
+    status, out, err = run(capsys, "--cell", "gru", "--explain", "0,0,1,0,input_projection,4")
+    assert status == 0 and err == ""
+    from rnn_stepper.core import RNNConfig
+
+    expected = explain(compute_trace(make_session(RNNConfig(cell="gru"))), 0, 0, 1, 0, "input_projection", 4)
+    assert out == expected.text() + "\n"
+
+
+@pytest.mark.parametrize("spec, says", [("0,0,9,0,hidden,0", "t must be between 0 and 2, got 9"),
+                                        ("0,0,1", "is not LAYER,DIR,T,BATCH,PHASE,UNIT"),
+                                        ("0,0,a,0,hidden,0", "must be whole numbers"),
+                                        ("0,0,0,0,forget_gate,0", "phase must be one of")])
+def test_a_breakdown_that_does_not_exist_is_one_line(capsys, spec, says):
+    from test_files_and_bad_input import run
+
+    status, out, err = run(capsys, "--explain", spec)
+    assert status == 2 and out == "" and err.count("\n") == 1 and says in err, err

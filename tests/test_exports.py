@@ -58,7 +58,9 @@ def test_the_equation_as_latex_on_the_clipboard(qtbot):
     assert window.exports.latex() == ""  # nothing on show yet
     window.model.step()
     text = window.exports.latex()
-    assert text.startswith(r"h_{0} = \tanh(z_{0}) = \tanh\left(\begin{bmatrix}")
+    z = window.model.cell.phases["pre_activation"][0, 0].numpy()
+    assert text.startswith(rf"h_{{0}} = \tanh (z_{{0}}) = \tanh \left(\begin{{bmatrix}}{z[0]!s} \\ {z[1]!s}"
+                           rf"\end{{bmatrix}}\right)")
     h = window.model.cell.hidden[0, 0].numpy()
     assert text.endswith(rf"= \begin{{bmatrix}}{h[0]!s} \\ {h[1]!s}\end{{bmatrix}}")
     assert QtWidgets.QApplication.clipboard().text() == text

@@ -57,7 +57,7 @@ def test_a_checkpoint_with_the_rnn_under_a_prefix(capsys, tmp_path, trained):
     torch.save({"model": state, "epoch": 12}, path)
     assert run(capsys, "--weights", str(path), "--prefix", "model.rnn.", "--sequence", "1,2,3,4")[0] == 0
     refused(capsys, "--weights", str(path), "--prefix", "rnn.", "--sequence", "1,2,3,4",
-            says="RNN parameters sit under 'model.rnn.'")
+            says="recurrent modules sit under 'model.rnn.' (nn.RNN(4, 3, num_layers=2, bidirectional=True))")
 
 
 def test_the_only_rnn_in_a_checkpoint_is_taken_without_prefix_and_named(capsys, tmp_path, trained):
@@ -67,7 +67,8 @@ def test_the_only_rnn_in_a_checkpoint_is_taken_without_prefix_and_named(capsys, 
     status, out, err = run(capsys, "--weights", str(path), "--sequence", "1,2,3,4", "--format", "json")
     assert status == 0 and json.loads(out)["bitwise_equal"]
     assert json.loads(out)["weights"]["weight_hh_l1_reverse"] == trained.weight_hh_l1_reverse.tolist()
-    assert err == f"rnn-stepper: using the nn.RNN under 'model.rnn.' in {path}\n"
+    assert err == (f"rnn-stepper: using the nn.RNN(4, 3, num_layers=2, bidirectional=True) under 'model.rnn.' "
+                   f"in {path}\n")
     torch.save(trained.state_dict(), path)  # at the top level there is no prefix to speak of
     assert run(capsys, "--weights", str(path), "--sequence", "1,2,3,4")[::2] == (0, "")
 
@@ -77,7 +78,8 @@ def test_several_rnns_in_a_checkpoint_are_listed_for_prefix(capsys, tmp_path, tr
     torch.save({**{f"encoder.rnn.{k}": v for k, v in trained.state_dict().items()},
                 **{f"decoder.{k}": v for k, v in nn.RNN(6, 3).state_dict().items()}}, path)
     refused(capsys, "--weights", str(path), "--sequence", "1,2,3,4",
-            says="holds 2 sets of nn.RNN parameters, under 'decoder.', 'encoder.rnn.'; choose one with --prefix")
+            says="holds 2 recurrent modules, under 'decoder.' (nn.RNN(6, 3)), 'encoder.rnn.' (nn.RNN(4, 3, "
+                 "num_layers=2, bidirectional=True)); choose one with --prefix")
     assert run(capsys, "--weights", str(path), "--prefix", "encoder.rnn.", "--sequence", "1,2,3,4")[0] == 0
 
 

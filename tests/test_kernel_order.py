@@ -250,3 +250,26 @@ def test_the_textbook_lstm_stays_within_rounding_of_the_native_cell(session):
     # The same function added in another order: each step's sums differ by a few ulps of their magnitude, and the
     # cell state carries that difference on (scaled by gates below 1) for up to T steps through the layers.
     assert trace.max_abs_diff <= 16 * T * eps * scale
+
+
+def test_an_lstm_traced_while_another_thread_turns_onednn_off_still_measures_its_fused_kernel():
+    # oneDNN's switch is process-wide: a pass that turns it off must not overlap one that reads it (a window's
+    # worker and a Python caller can trace at once).
+    import threading
+
+    stop = threading.Event()
+
+    def flip():
+        while not stop.is_set():
+            with native_path():
+                pass
+
+    flipper = threading.Thread(target=flip)
+    flipper.start()
+    try:
+        traces = [compute_trace(make_session(RNNConfig(cell="lstm"), seed=s)) for s in range(15)]
+    finally:
+        stop.set()
+        flipper.join()
+    assert all(t.fused is not None and t.bitwise_equal for t in traces)
+    assert torch.backends.mkldnn.enabled

@@ -270,29 +270,80 @@ def test_the_models_own_input_gets_a_hint_to_embed_it_first():
         rnn_stepper.trace(model, torch.zeros(1, 3, 7))
 
 
-def test_several_rnns_are_listed_by_attribute_path():
+def test_several_recurrent_modules_are_listed_by_attribute_path_and_type():
     model = nn.Module()
     model.encoder = nn.Sequential(nn.Linear(3, 3), nn.RNN(3, 4))
-    model.decoder = nn.RNN(4, 4)
-    with pytest.raises(ValueError, match=r"holds 2 nn.RNN modules: model.encoder\[1\], model.decoder; pass the one"):
+    model.decoder = nn.LSTM(4, 4)
+    with pytest.raises(ValueError, match=r"holds 2 recurrent modules: model.encoder\[1\] \(nn.RNN\), model.decoder "
+                                         r"\(nn.LSTM\); pass the one"):
         rnn_stepper.trace(model, torch.zeros(2, 3))
     t = rnn_stepper.trace(model.encoder, torch.zeros(2, 3))
     assert t.module_path == "1"
 
 
-def test_gru_and_lstm_are_refused_by_name_until_they_are_supported():
-    for module in (nn.GRU(3, 2), nn.LSTM(3, 2)):
-        with pytest.raises(TypeError, match=f"steps a torch.nn.RNN .*nn.{type(module).__name__} is not supported"):
-            rnn_stepper.trace(module, torch.zeros(2, 3))
-    model = nn.Sequential(nn.Linear(3, 3), nn.LSTM(3, 2))
-    with pytest.raises(TypeError, match=r"holds no nn.RNN, only model\[1\] \(nn.LSTM\)"):
-        rnn_stepper.trace(model, torch.zeros(2, 3))
+def test_a_gru_or_lstm_is_found_inside_a_model_and_traced_bitwise(capsys):
+    torch.manual_seed(2)
+    model = nn.Sequential(nn.Linear(3, 3), nn.GRU(3, 2, num_layers=2, batch_first=True))
+    x = torch.randn(2, 4, 3)
+    t = rnn_stepper.trace(model, x)
+    assert t.module_path == "1" and t.config["cell"] == "gru" and t.c_n is None and t.fused_max_ulps is None
+    assert "model[1], the nn.GRU inside this Sequential: GRU(3, 2, num_layers=2" in capsys.readouterr().err
+    with torch.no_grad():
+        expected, h_n = model[1](x)
+    assert same_bits(t.output, expected) and same_bits(t.h_n, h_n) and t.bitwise_equal
+    assert t.phases == ("input_projection", "recurrent_term", "reset_gate", "update_gate", "candidate", "hidden")
+    assert "bitwise equal to nn.GRU" in repr(t)
+
+
+def test_a_recurrent_module_without_a_cell_here_is_refused_by_name():
+    class Custom(nn.RNNBase):
+        def __init__(self):
+            super().__init__("RNN_TANH", 3, 2)
+
+    with pytest.raises(TypeError, match="steps a torch.nn.RNN, nn.GRU or nn.LSTM .*; Custom is none of them"):
+        rnn_stepper.trace(Custom(), torch.zeros(2, 3))
+    with pytest.raises(TypeError, match=r"holds no nn.RNN, nn.GRU or nn.LSTM, only model\[1\] \(Custom\)"):
+        rnn_stepper.trace(nn.Sequential(nn.Linear(3, 3), Custom()), torch.zeros(2, 3))
+
+
+def test_an_lstm_takes_its_state_as_nn_lstm_does_and_matches_its_native_cell_bitwise():
+    torch.manual_seed(4)
+    lstm = nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+    x, h0, c0 = torch.randn(2, 5, 3), torch.randn(4, 2, 4), torch.randn(4, 2, 4)
+    t = rnn_stepper.trace(lstm, x, (h0, c0))
+    with torch.no_grad(), torch.backends.mkldnn.flags(enabled=False):  # the cell step by step, as the hand pass
+        expected, (h_n, c_n) = lstm(x, (h0, c0))
+    assert t.bitwise_equal and same_bits(t.output, expected)
+    assert same_bits(t.h_n, h_n) and same_bits(t.c_n, c_n) and same_bits(t.final["cell"], c_n)
+    assert same_bits(t.reference_final["cell"], c_n) and same_bits(t.c0, c0)
+    assert t.phases[-1] == "hidden" and "forget_gate" in t.phases and "cell" in t.phases
+    assert t.phase("forget_gate", layer=1, direction=1).shape == (5, 2, 4)
+    # PyTorch's default float32 pass is oneDNN's fused kernel: its distance is measured, whatever it is here.
+    with torch.no_grad():
+        fused, (fused_h, fused_c) = lstm(x, (h0, c0))
+    farthest = max(float((a - b).abs().max()) for a, b in ((fused, t.output), (fused_h, t.h_n), (fused_c, t.c_n)))
+    assert t.fused_max_abs_diff == farthest
+    assert (t.fused_max_ulps == 0) == all(same_bits(a, b) for a, b in ((fused, t.output), (fused_h, t.h_n),
+                                                                        (fused_c, t.c_n)))
+    # float64 runs the cell itself: there is no fused kernel to measure
+    assert rnn_stepper.trace(lstm.double(), x.double()).fused_max_ulps is None
+
+
+def test_a_state_in_the_wrong_form_for_its_module_is_refused_with_the_form_it_takes():
+    with pytest.raises(TypeError, match=r"nn.LSTM takes its initial state as a pair \(h0, c0\)"):
+        rnn_stepper.trace(nn.LSTM(3, 2), torch.zeros(4, 3), torch.zeros(1, 2))
+    with pytest.raises(TypeError, match=r"nn.GRU's initial state is one tensor h0 \(the pair \(h0, c0\) is"):
+        rnn_stepper.trace(nn.GRU(3, 2), torch.zeros(4, 3), (torch.zeros(1, 2), torch.zeros(1, 2)))
+    with pytest.raises(ValueError, match=r"c0 has shape \(1, 3\), but this session needs \(1, 2\)"):
+        rnn_stepper.trace(nn.LSTM(3, 2), torch.zeros(4, 3), (torch.zeros(1, 2), torch.zeros(1, 3)))
+    t = rnn_stepper.trace(nn.LSTM(3, 2), torch.zeros(4, 3), (None, torch.ones(1, 2)))  # h0 zeros, as the window
+    assert t.h0 is None and torch.equal(t.c0, torch.ones(1, 2))
 
 
 # --- what is refused, and what the message says ------------------------------------------------------------------
 
 @pytest.mark.parametrize("module, x, error, says", [
-    ("not a module", [[1.0]], TypeError, "steps a torch.nn.RNN .*got builtins.str"),
+    ("not a module", [[1.0]], TypeError, "steps a torch.nn.RNN, nn.GRU or nn.LSTM .*got builtins.str"),
     (nn.Linear(5, 2), [[1.0] * 5], TypeError, "this Linear holds no nn.RNN"),
     (nn.RNN(5, 2, dtype=torch.float16), [[1.0] * 5], TypeError, "torch.float16; the stepper shows"),
     (nn.RNN(5, 2, device="meta"), [[1.0] * 5], ValueError, "on meta; the stepper computes on the CPU"),

@@ -164,8 +164,8 @@ def test_a_model_is_shown_through_its_one_rnn_and_the_title_says_which(qtbot, mo
 def test_bad_arguments_are_refused_before_any_window_opens(qtbot, notebook):
     rnn_layer, x_seq = notebook
     before = len(open_windows())
-    with pytest.raises(TypeError, match="nn.LSTM is not supported yet"):
-        rnn_stepper.show(nn.LSTM(5, 2), x_seq)
+    with pytest.raises(TypeError, match="nn.LSTM takes its initial state as a pair"):
+        rnn_stepper.show(nn.LSTM(5, 2), x_seq, torch.zeros(1, 1, 2))
     with pytest.raises(ValueError, match="each timestep has 4 values but input_size is 5"):
         rnn_stepper.show(rnn_layer, x_seq[:, :4])
     with pytest.raises(TypeError, match="title must be a string"):

@@ -39,7 +39,7 @@ def test_no_options_prints_the_notebooks_table(capsys):
     notebook, trace = the_notebooks_own_code(), compute_trace(make_session())
     for t, block in enumerate(blocks):
         assert f"input projection : {shown(trace.cell(0).phases['input_projection'][t])}" in block
-        assert f"output (manual)  : {shown(notebook['rnn_output'][t])}" in block
+        assert f"new hidden state : {shown(notebook['rnn_output'][t])}" in block  # the manual output
         assert f"nn.RNN output    : {shown(notebook['rnn_output'][t])}" in block
         assert "max |Δ|          : 0 (0 ulp)" in block
     assert "bitwise identical to nn.RNN: yes" in out
@@ -52,10 +52,10 @@ def test_textbook_order_in_korean_prints_the_notebooks_hand_loop_beside_nn_rnn(c
     notebook, trace = the_notebooks_own_code(), compute_trace(make_session(order="textbook"))
     blocks = out.split("타임 스텝 ")[1:]
     for t, block in enumerate(blocks):
-        assert f"입력 투영      : {shown(notebook['input_projection'][t])}" in block
-        assert f"출력 (수동)    : {shown(notebook['hidden'][t])}" in block
-        assert f"RNN 출력       : {shown(notebook['rnn_output'][t])}" in block
-    assert f"nn.RNN과 비트 단위로 일치: {'예' if trace.bitwise_equal else '아니오'}" in out
+        assert f"입력 투영    : {shown(notebook['input_projection'][t])}" in block
+        assert f"새 은닉 상태 : {shown(notebook['hidden'][t])}" in block
+        assert f"nn.RNN 출력  : {shown(notebook['rnn_output'][t])}" in block
+    assert f"nn.RNN 출력과 비트 단위로 일치: {'예' if trace.bitwise_equal else '아니오'}" in out
     g = lambda v: f"{v:.3g}" if v else "0"  # noqa: E731  (the text output's short form)
     assert f"최대 |Δ| = {g(trace.max_abs_diff)} ({g(trace.max_ulps)} ulp)" in out
 
@@ -148,7 +148,7 @@ def test_text_and_json_say_what_computed_them_and_how_far_this_machine_is_from_t
     status, out, _ = run(capsys, "--order", "textbook", "--lang", "en")
     assert status == 0 and f"computed with {environment.describe()}" in out
     for distance in distance_from_notebook(compute_trace(make_session(order="textbook"))):
-        label = {"input_projection": "input projection", "hidden": "output (manual)"}[distance.phase]
+        label = {"input_projection": "input projection", "hidden": "new hidden state"}[distance.phase]
         said = [line for line in out.splitlines() if line.startswith(label + ":")]
         assert len(said) == 1
         if distance.max_ulps:

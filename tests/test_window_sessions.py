@@ -1,10 +1,14 @@
 """Sessions in the window: open, save, recent files, the unsaved mark, closing, autosave and restore."""
 
 import json
+from dataclasses import replace
 
 import pytest
+import torch
+import torch.nn as nn
 from PySide6 import QtWidgets
 
+from rnn_stepper.core import compute_trace
 from rnn_stepper.core.session_file import SUFFIX, load_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.main_window import MainWindow
@@ -49,9 +53,10 @@ def test_a_bad_file_is_refused_and_the_open_session_is_untouched(window, tmp_pat
     assert "made by a newer RNN Stepper" in no_modal_dialogs[-1][1]
 
 
-def test_every_example_session_opens_and_matches_nn_rnn(window):
+def test_every_example_session_opens_and_matches_its_module(window):
     names = example_sessions()
-    assert set(names) == {"notebook", "addition-order", "relu", "two-layer-bidirectional", "saturating"}
+    assert set(names) == {"notebook", "addition-order", "relu", "two-layer-bidirectional", "saturating",
+                          "gru-notebook", "lstm-notebook", "lstm-forget-gate-memory"}
     for name, path in names.items():
         window.files.open_example(path)
         # addition-order opens in textbook order: its lesson is the few ulps it lands from nn.RNN
@@ -59,6 +64,52 @@ def test_every_example_session_opens_and_matches_nn_rnn(window):
         assert window.files.path is None  # Save asks where: the example stays as shipped
     window.files.open_example(names["saturating"])
     assert window.model.trace.spectral_radius(0) == pytest.approx(1.8)  # students watch the state saturate
+
+
+def same_bits(a, b):
+    as_bytes = [v.contiguous().view(-1).view(torch.uint8) for v in (a, b)]
+    return a.shape == b.shape and a.dtype == b.dtype and torch.equal(*as_bytes)
+
+
+def own_pass(session):
+    """The session's torch module on its own input, on the cell PyTorch runs step by step (oneDNN off)."""
+    with torch.no_grad(), torch.backends.mkldnn.flags(enabled=False):
+        output, final = session.module()(session.inputs, session.initial_state())
+    return output, final if isinstance(final, tuple) else (final,)
+
+
+@pytest.mark.parametrize("name", sorted(example_sessions()))
+def test_each_example_in_kernel_order_is_bitwise_its_module(name):
+    session, _ = load_session(example_sessions()[name])
+    trace = compute_trace(replace(session, order="kernel"))
+    output, final = own_pass(session)
+    assert same_bits(trace.output, output), name
+    for state, value in zip(session.config.cell_type.state, final):
+        assert same_bits(trace.final[state], value), (name, state)
+
+
+@pytest.mark.parametrize("cell, module", [("gru", nn.GRU), ("lstm", nn.LSTM)])
+def test_the_gru_and_lstm_examples_are_the_notebook_built_with_another_class(cell, module):
+    session, _ = load_session(example_sessions()[f"{cell}-notebook"])
+    torch.manual_seed(1)  # as the notebook does
+    expected = module(input_size=5, hidden_size=2, num_layers=1, batch_first=True)
+    assert session.config.cell == cell and session.seed == 1
+    assert all(torch.equal(session.weights[k], v) for k, v in expected.state_dict().items())
+    assert torch.equal(session.inputs, torch.tensor([[[1.0] * 5, [2.0] * 5, [3.0] * 5]]))
+
+
+def test_the_memory_example_still_carries_its_pulse_in_c_at_t_50():
+    session, _ = load_session(example_sessions()["lstm-forget-gate-memory"])
+    assert session.inputs.shape == (1, 51, 1) and session.inputs[0, 0, 0] == 1 and not session.inputs[0, 1:].any()
+    cell = compute_trace(session).cell(0).phases["cell"]  # (T, B, H)
+    silent = compute_trace(replace(session, inputs=torch.zeros_like(session.inputs))).cell(0).phases["cell"]
+    written = cell[0, 0]  # what the pulse wrote into c at t = 0, per unit
+    remembered = cell[50, 0] - silent[50, 0]  # what of it is left at t = 50, beside the same LSTM never pulsed
+    H, f = session.config.hidden_size, session.config.cell_type.gate_names.index("f")
+    forget = torch.sigmoid(session.weights["bias_ih_l0"][f * H:(f + 1) * H])  # the forget gate, as its bias sets it
+    assert forget[0] > 0.999 and forget[1] == 0.5
+    assert remembered[0] > 0.9 * written[0]  # the unit whose f ≈ 1 keeps the pulse
+    assert abs(remembered[1]) < 1e-6 * written[1]  # the unit whose f = 0.5 has lost it
 
 
 def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(qtbot, window, monkeypatch):

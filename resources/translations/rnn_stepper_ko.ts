@@ -209,67 +209,67 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="460"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="470"/>
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="464"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="474"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="465"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="475"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="466"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="476"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="477"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="487"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="479"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="489"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="507"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="516"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="512"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="521"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="513"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="522"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="532"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="541"/>
         <source>Step to compare with {0}</source>
         <translation>스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="536"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="545"/>
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="470"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="480"/>
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="534"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="543"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -590,345 +590,345 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="144"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="146"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="154"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="156"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="155"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="157"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="157"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="159"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="160"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="162"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="162"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="164"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="163"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="165"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="164"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="166"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="166"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="168"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="167"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="169"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="168"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="170"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="169"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="171"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="170"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="172"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="178"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="180"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="180"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="182"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="189"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="191"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="190"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="192"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="196"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="198"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="198"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="200"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="202"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="204"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="205"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="207"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="212"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="214"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="215"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="217"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="216"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="218"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="220"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="222"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="222"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="224"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="230"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="232"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="232"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="234"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="233"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="235"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="241"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="243"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="245"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="247"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="271"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="273"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="272"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="274"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="299"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="301"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="303"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="305"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="335"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="351"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="351"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="352"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="352"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
         <source>◁ Phase</source>
         <translation>◁ 단계</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
         <source>Undo one phase</source>
         <translation>단계 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
         <source>Phase ▷</source>
         <translation>단계 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
         <source>Step ▶</source>
         <translation>스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="360"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="360"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="360"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="401"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="403"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="360"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="367"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="369"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="373"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="375"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="374"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="376"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="376"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="493"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="378"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="376"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="493"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="378"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="377"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="379"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="379"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="381"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="380"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="382"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="401"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="403"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="453"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="456"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="458"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="481"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="483"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="483"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="485"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="486"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="488"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="492"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="493"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="496"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="498"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -936,47 +936,47 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="615"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="624"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="632"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="641"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="634"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="643"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="642"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="651"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="644"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="653"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="646"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="655"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="652"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="661"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="654"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="663"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="655"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="664"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1027,102 +1027,107 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>RNN Stepper 세션 (*{0});;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="239"/>
-        <source>Import nn.RNN weights</source>
-        <translation>nn.RNN 가중치 가져오기</translation>
-    </message>
-    <message>
         <location filename="../../rnn_stepper/ui/session_files.py" line="240"/>
         <source>PyTorch checkpoints (*.pt *.pth *.safetensors)</source>
         <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="277"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="276"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="280"/>
-        <source>The only nn.RNN in the file sits under &apos;{0}&apos;. </source>
-        <translation>파일에 하나뿐인 nn.RNN은 &apos;{0}&apos; 아래에 있습니다. </translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="282"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="284"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="301"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="303"/>
         <source>not enough memory to read it</source>
         <translation>읽을 메모리가 부족합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="304"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="306"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="308"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="312"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="310"/>
-        <source>Which RNN?</source>
-        <translation>어떤 RNN인가요?</translation>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="239"/>
+        <source>Import the weights of an nn.RNN, nn.GRU or nn.LSTM</source>
+        <translation>nn.RNN, nn.GRU 또는 nn.LSTM의 가중치 가져오기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="310"/>
-        <source>This checkpoint holds several nn.RNN parameter sets:</source>
-        <translation>이 체크포인트에는 nn.RNN 매개변수 묶음이 여러 개 있습니다:</translation>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="279"/>
+        <source>Imported {0}</source>
+        <translation>{0}을(를) 가져왔습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="340"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="281"/>
+        <source>The only {1} in the file sits under &apos;{0}&apos;. </source>
+        <translation>파일에 하나뿐인 {1}은(는) &apos;{0}&apos; 아래에 있습니다. </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="315"/>
+        <source>Which recurrent module?</source>
+        <translation>어떤 순환 모듈인가요?</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="316"/>
+        <source>This checkpoint holds several recurrent modules; import which?</source>
+        <translation>이 체크포인트에는 순환 모듈이 여러 개 있습니다. 어느 것을 가져올까요?</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="345"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="341"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="346"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="367"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="372"/>
         <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
         <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="386"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="391"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="407"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="412"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="408"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="413"/>
         <source>RNN Stepper did not close normally. Restore the unsaved session it autosaved at {0}?</source>
         <translation>RNN Stepper가 정상적으로 종료되지 않았습니다. {0}에 자동 저장된, 저장하지 않은 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="438"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="443"/>
         <source>It was set aside as {0} and will not be offered again.</source>
         <translation>이 파일은 {0}(으)로 옮겨 두었으며 다시 묻지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="441"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="446"/>
         <source>It could not be set aside, so it was deleted.</source>
         <translation>파일을 옮겨 둘 수 없어 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="444"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="449"/>
         <source>The session autosaved before the crash could not be restored: {0}. {1}</source>
         <translation>비정상 종료 전에 자동 저장된 세션을 복원하지 못했습니다: {0}. {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="443"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="448"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
@@ -1135,42 +1140,42 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="284"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="289"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="299"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="309"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="299"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="309"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="299"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="309"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="302"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="312"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="303"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="313"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="308"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="318"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — {5}단계 중 {4}단계: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="355"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="365"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
@@ -1178,112 +1183,102 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>TraceLabels</name>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="11"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="19"/>
         <source>time step {t} =&gt;</source>
         <translation>타임 스텝 {t} =&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="12"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="20"/>
         <source>layer {layer}, {direction}</source>
         <translation>{layer}층, {direction}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="13"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="21"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="14"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="22"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="15"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="23"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="16"/>
-        <source>h_(t-1)</source>
-        <translation>이전 은닉 상태</translation>
+        <location filename="../../rnn_stepper/trace_labels.py" line="24"/>
+        <source>{module} output</source>
+        <translation>{module} 출력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="17"/>
-        <source>input projection</source>
-        <translation>입력 투영</translation>
+        <location filename="../../rnn_stepper/trace_labels.py" line="27"/>
+        <source>bitwise identical to {module}: yes</source>
+        <translation>{module} 출력과 비트 단위로 일치: 예</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="18"/>
-        <source>recurrent term</source>
-        <translation>순환 항</translation>
+        <location filename="../../rnn_stepper/trace_labels.py" line="28"/>
+        <source>bitwise identical to {module}: no</source>
+        <translation>{module} 출력과 비트 단위로 일치: 아니오</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="19"/>
-        <source>pre-activation</source>
-        <translation>활성화 전 값</translation>
+        <location filename="../../rnn_stepper/trace_labels.py" line="38"/>
+        <source>note: dropout={p} only acts in training mode; {module} is evaluated in eval mode here</source>
+        <translation>참고: dropout={p}은 학습 모드에서만 작동합니다. 여기서는 {module} 모듈을 평가 모드로 실행합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="20"/>
-        <source>output (manual)</source>
-        <translation>출력 (수동)</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="21"/>
-        <source>nn.RNN output</source>
-        <translation>RNN 출력</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="22"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="25"/>
         <source>max |Δ|</source>
         <translation>최대 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="23"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="26"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="24"/>
-        <source>bitwise identical to nn.RNN: yes</source>
-        <translation>nn.RNN과 비트 단위로 일치: 예</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="25"/>
-        <source>bitwise identical to nn.RNN: no</source>
-        <translation>nn.RNN과 비트 단위로 일치: 아니오</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="26"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="29"/>
         <source>max |Δ| = {diff} ({ulps} ulp), {order} order, {dtype}, {threads} threads</source>
         <translation>최대 |Δ| = {diff} ({ulps} ulp), {order} 순서, {dtype}, 스레드 {threads}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="27"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="30"/>
+        <source>textbook order: {name}</source>
+        <translation>교과서 순서: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="31"/>
+        <source>{module} is run on its native path (oneDNN off): the step-by-step cell this computation replays</source>
+        <translation>{module} 모듈은 네이티브 경로(oneDNN 끔)로 실행합니다: 이 계산이 한 단계씩 그대로 재현하는 셀입니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="33"/>
+        <source>your PyTorch computes this {module} with oneDNN&apos;s fused kernel ({kernel}); its bits differ from the step-by-step cell: {ulps} ulp, max |Δ| = {diff}</source>
+        <translation>이 PyTorch는 이 {module} 모듈을 oneDNN의 융합 커널({kernel})로 계산합니다. 그 비트는 단계별 셀과 다릅니다: {ulps} ulp, 최대 |Δ| = {diff}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="35"/>
+        <source>your PyTorch computes this {module} with oneDNN&apos;s fused kernel ({kernel}); here its bits agree with the step-by-step cell</source>
+        <translation>이 PyTorch는 이 {module} 모듈을 oneDNN의 융합 커널({kernel})로 계산합니다. 여기서는 그 비트가 단계별 셀과 같습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="37"/>
         <source>note: NaN or Inf in the hidden states; they propagate as PyTorch propagates them</source>
         <translation>참고: 은닉 상태에 NaN 또는 Inf가 있습니다. PyTorch와 같은 방식으로 전파됩니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="28"/>
-        <source>note: dropout={p} only acts in training mode; nn.RNN is evaluated in eval mode here</source>
-        <translation>참고: dropout={p}은 학습 모드에서만 작동합니다. 여기서는 nn.RNN을 평가 모드로 실행합니다</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="29"/>
-        <source>the textbook order adds in a different order than PyTorch&apos;s kernel, so the last bits differ</source>
-        <translation>교과서 순서는 PyTorch 커널과 덧셈 순서가 달라 마지막 비트가 다를 수 있습니다</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="31"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="40"/>
         <source>computed with {environment}</source>
         <translation>계산 환경: {environment}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="32"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="41"/>
         <source>{phase}: the notebook&apos;s printed digits exactly</source>
         <translation>{phase}: 노트북이 출력한 숫자와 정확히 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="33"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="42"/>
         <source>{phase}: {ulps} ulp from the notebook&apos;s printout at t = {steps}; the notebook ran on another CPU, where the BLAS took another code path</source>
         <translation>{phase}: t = {steps}에서 노트북 출력과 {ulps} ulp 차이; 노트북은 다른 CPU에서 실행되어 BLAS가 다른 코드 경로를 탔습니다</translation>
     </message>
@@ -1291,7 +1286,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>WeightsPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="149"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="150"/>
         <source>Type a value and press Enter; Esc cancels</source>
         <translation>값을 입력하고 Enter를 누르세요. Esc는 취소</translation>
     </message>

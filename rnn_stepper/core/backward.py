@@ -81,9 +81,7 @@ def backward_pass(trace: Trace) -> Backward:
 def hand_backward(trace: Trace) -> tuple[list[CellGradients], Gradients]:
     session, config = trace.session, trace.config
     kind = config.cell_type
-    if not hasattr(kind.steps, "kernel_backward") or session.order != "kernel":
-        raise InputError(f"the backward pass is stepped for nn.RNN in kernel order; nn.{kind.module_name} in "
-                         f"{session.order} order is not yet")
+    check_stepped(session)
     D, H, T, B = config.num_directions, config.output_size, trace.seq_len, trace.batch_size
     weights = dict(trace.reference.module.named_parameters())
     grads: dict[str, torch.Tensor] = {}
@@ -126,6 +124,14 @@ def hand_backward(trace: Trace) -> tuple[list[CellGradients], Gradients]:
             grad_h0 = grad_h0 if session.batched else grad_h0.squeeze(1)
     manual = Gradients({k: grads[k] for k in config.parameter_shapes()}, grad_input, grad_h0)
     return [cells[key] for key in config.cells()], manual
+
+
+def check_stepped(session: Session) -> None:
+    """InputError unless the backward pass is stepped for this session's cell type and order."""
+    kind = session.config.cell_type
+    if not hasattr(kind.steps, "kernel_backward") or session.order != "kernel":
+        raise InputError(f"the backward pass is stepped for nn.RNN in kernel order; nn.{kind.module_name} in "
+                         f"{session.order} order is not yet")
 
 
 def autograd_gradients(trace: Trace, run=lambda backward: backward()) -> Gradients:

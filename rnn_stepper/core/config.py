@@ -302,6 +302,7 @@ def cell_for_rows(shape: tuple[int, int], hidden_size: int, projected: bool = Fa
     for kind in CELL_TYPES.values():
         if hidden_size and shape[0] == kind.gates * hidden_size and (not projected or "proj_size" in kind.options):
             return kind
-    names = ", ".join(f"{(k.gates * hidden_size, shape[1])} for nn.{k.module_name}" for k in CELL_TYPES.values())
+    kinds = [k for k in CELL_TYPES.values() if not projected or "proj_size" in k.options]
+    names = ", ".join(f"{(k.gates * hidden_size, shape[1])} for nn.{k.module_name}" for k in kinds)
     raise InputError(f"weight_hh_l0 has shape {tuple(shape)}, but a recurrent layer of hidden_size {hidden_size} "
                      f"needs {names}")

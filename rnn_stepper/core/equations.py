@@ -41,7 +41,7 @@ def fill(template: str, *, bias: bool, t: int, prev: str, vector=None, latex: bo
         else:
             out += vector(name, int(block) if block else None)
         out += piece
-    return " ".join(out.split())  # no double space where a bias was dropped
+    return " ".join(out.split()).replace(" )", ")")  # no stray space where a bias was dropped
 
 
 def to_latex(text: str) -> str:

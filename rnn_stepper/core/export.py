@@ -1,8 +1,10 @@
-"""A trace as data other tools read: the JSON document and the CSV table (schema in README.md)."""
+"""A trace as data other tools read: the JSON document and the CSV table (schema in README.md), the LaTeX of one
+phase and a Python script that recomputes the session. All of them read the phases from the cell type."""
 
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import math
@@ -15,14 +17,47 @@ if TYPE_CHECKING:  # a trace exists only once torch has loaded; the window impor
     from .trace import Trace
 
 SCHEMA = "rnn-stepper/trace"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: cell types (GRU, LSTM): `cell` describes the phases; c0, c_n and the fused kernel
 
 
 BLOCK_ROWS = 1024  # timesteps converted to Python floats at a time: memory stays that of a block, whatever T is
 
 
+def state_keys(trace: Trace) -> dict[str, str]:
+    """The cell type's states by their symbols, e.g. {"hidden": "h", "cell": "c"}: h_prev, h0, h_n and c_prev,
+    c0, c_n in the documents."""
+    symbols = {phase.name: phase.symbol for phase in trace.config.cell_type.phases(trace.config)}
+    return {state: symbols[state] for state in trace.config.cell_type.state}
+
+
+def cell_description(trace: Trace) -> dict:
+    """What a reader needs to know each step's keys: the module, its states, and its phases in click order, each
+    with its symbol, its equation in this session's order and its size; a stacked phase (3H, 4H) names its gate
+    blocks, top to bottom."""
+    from .equations import fill
+
+    config = trace.config
+    kind = config.cell_type
+    cell = trace.cells[0]
+    return {
+        "name": kind.name,
+        "module": f"nn.{kind.module_name}",
+        "states": [f"{symbol}_prev" for symbol in state_keys(trace).values()],
+        "phases": [{
+            "name": phase.name,
+            "symbol": phase.symbol,
+            "title": phase.title,
+            # `t` is this step, `prev` the one before it in the walk (t+1 in the reverse direction)
+            "equation": fill(phase.equation_for(trace.session.order), bias=config.bias, t="t", prev="prev"),
+            "size": int(cell.phases[phase.name].shape[-1]),
+            "blocks": list(kind.gate_names) if phase.width > 1 else None,
+        } for phase in kind.phases(config)],
+        "textbook": kind.textbook_name,
+    }
+
+
 def trace_document(trace: Trace) -> dict:
-    """Everything needed to rebuild every number shown: the session itself, each step's phases and nn.RNN's
+    """Everything needed to rebuild every number shown: the session itself, each step's phases and the module's
     output. Big arrays stay tensors and `steps` a generator, so `write_json` can write them a block at a time."""
     import torch
 
@@ -31,6 +66,8 @@ def trace_document(trace: Trace) -> dict:
 
     session = trace.session
     config = session.config
+    states = state_keys(trace)
+    fused = trace.fused
     return {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
@@ -39,21 +76,51 @@ def trace_document(trace: Trace) -> dict:
         "num_threads": trace.num_threads,
         "environment": numeric_environment().to_dict(),
         "config": {**config.to_dict(), "seed": session.seed, "order": session.order},
+        "cell": cell_description(trace),
         "sequence_length": trace.seq_len,
         "batch_size": trace.batch_size,
         "batched": session.batched,
         "input": session.inputs,
-        "h0": session.h0,
+        **{f"{symbol}0": getattr(session, f"{symbol}0") for symbol in states.values()},
         "weights": dict(session.weights),
         "steps": iter_steps(trace),
-        "reference": {"output": trace.reference_output, "h_n": trace.reference_h_n},
-        "manual": {"output": trace.output, "h_n": trace.h_n},
+        "reference": {"output": trace.reference_output,
+                      **{f"{symbol}_n": trace.reference.final[state] for state, symbol in states.items()}},
+        "manual": {"output": trace.output, **{f"{symbol}_n": trace.final[state] for state, symbol in states.items()}},
         "max_abs_diff": trace.max_abs_diff,
         "max_ulps": trace.max_ulps,
         "bitwise_equal": trace.bitwise_equal,
+        "fused": None if fused is None else {
+            "kernel": fused.kernel,
+            "output": fused.output,
+            **{f"{symbol}_n": fused.final[state] for state, symbol in states.items()},
+            "max_abs_diff": trace.fused_max_abs_diff,
+            "max_ulps": trace.fused_max_ulps,
+        },
         "nonfinite": trace.nonfinite,
         "notebook_distance": {d.phase: d.step_ulps for d in distance_from_notebook(trace)} or None,
     }
+
+
+class Step(dict):
+    """One step's record. A stacked phase's gate blocks can be read as keys of their own (`input_projection_r`),
+    so a table can give each block a column, hidden_size rows long; the JSON holds only the stacked vector."""
+
+    def __init__(self, values: dict, blocks: dict[str, tuple[str, int, int]]):
+        super().__init__(values)
+        self.blocks = blocks
+
+    def __missing__(self, key: str):
+        phase, start, stop = self.blocks[key]
+        return self[phase][start:stop]
+
+
+def gate_blocks(trace: Trace) -> dict[str, tuple[str, int, int]]:
+    """Each gate block of each stacked phase: its column name and where it sits in the phase's vector."""
+    config = trace.config
+    kind, H = config.cell_type, config.hidden_size
+    return {f"{phase.name}_{gate}": (phase.name, k * H, (k + 1) * H)
+            for phase in kind.phases(config) if phase.width > 1 for k, gate in enumerate(kind.gate_names)}
 
 
 def iter_steps(trace: Trace):
@@ -61,8 +128,10 @@ def iter_steps(trace: Trace):
     timesteps at a time: |Δ| and ulps are never held for the whole trace."""
     from .distance import abs_diff, ulp_distance
 
+    states = state_keys(trace)
+    blocks = gate_blocks(trace)
     for cell in trace.cells:
-        h_prev = cell.h0.numpy()
+        previous = {state: cell.initial[state].numpy() for state in states}
         for start in range(0, len(cell.walk), BLOCK_ROWS):
             ts = cell.walk[start:start + BLOCK_ROWS]
             lo, hi = min(ts), max(ts) + 1
@@ -73,19 +142,19 @@ def iter_steps(trace: Trace):
             for t in ts:
                 i = t - lo
                 for b in range(trace.batch_size):
-                    yield {
+                    yield Step({
                         "layer": cell.layer,
                         "direction": cell.direction,
                         "t": t,
                         "batch": b,
                         "x": x[i, b].tolist(),
-                        "h_prev": h_prev[b].tolist(),
+                        **{f"{symbol}_prev": previous[state][b].tolist() for state, symbol in states.items()},
                         **{name: values[i, b].tolist() for name, values in block.items()},
                         "reference": reference[i, b].tolist(),
                         "abs_diff": diffs[i, b].tolist(),
                         "ulps": ulps[i, b].tolist(),
-                    }
-                h_prev = block["hidden"][i]  # h_{t-1} of the next step in the walk
+                    }, blocks)
+                previous = {state: block[state][i] for state in states}  # the next step in the walk reads these
 
 
 def write_json(trace: Trace, out: TextIO) -> None:
@@ -138,19 +207,37 @@ def _json_value(value) -> str:
 
 
 def csv_columns(trace: Trace) -> list[str]:
-    return ["layer", "direction", "t", "batch", "unit", "h_prev", *trace.cells[0].phases, "reference", "abs_diff",
-            "ulps"]
+    """layer, direction, t, batch, unit, the previous states, each phase (a stacked phase as one column per gate
+    block), the module's output, |Δ| and ulps: each column a vector, one row per unit."""
+    blocks = gate_blocks(trace)
+    stacked = {phase for phase, _, _ in blocks.values()}
+    phases = [column for name in trace.phases
+              for column in ([c for c, (phase, _, _) in blocks.items() if phase == name] if name in stacked else [name])]
+    return ["layer", "direction", "t", "batch", "unit",
+            *(f"{symbol}_prev" for symbol in state_keys(trace).values()), *phases, "reference", "abs_diff", "ulps"]
+
+
+INDEX_COLUMNS = ("layer", "direction", "t", "batch")
+
+
+def csv_rows(trace: Trace) -> Iterator[list]:
+    """The table's rows: one per unit of each step. With an LSTM's proj_size, h (and the module's output) has
+    fewer units than c and the gates; its columns are None past its last unit."""
+    columns = csv_columns(trace)
+    for step in iter_steps(trace):
+        vectors = {c: step[c] for c in columns if c not in INDEX_COLUMNS and c != "unit"}
+        for unit in range(max(len(v) for v in vectors.values())):
+            yield [step[c] if c in INDEX_COLUMNS else unit if c == "unit" else
+                   vectors[c][unit] if unit < len(vectors[c]) else None for c in columns]
 
 
 def write_csv(trace: Trace, out: TextIO) -> None:
-    """One row per hidden unit of each step, written as it is made; `x` (a different width) is in the JSON."""
+    """The table, written as it is made; `x` (a different width) is in the JSON. An empty field is a unit the
+    column's vector does not have."""
     writer = csv.writer(out, lineterminator="\n")
-    columns = csv_columns(trace)
-    writer.writerow(columns)
-    for step in iter_steps(trace):
-        for unit in range(len(step["hidden"])):
-            writer.writerow([step[c] if c in ("layer", "direction", "t", "batch") else
-                             unit if c == "unit" else _float(step[c][unit]) for c in columns])
+    writer.writerow(csv_columns(trace))
+    for row in csv_rows(trace):
+        writer.writerow(["" if v is None else v if isinstance(v, int) else _float(v) for v in row])
 
 
 def trace_to_csv(trace: Trace) -> str:
@@ -174,89 +261,161 @@ def _strict(node):
 
 
 def python_snippet(session) -> str:
-    """A script that rebuilds this exact session with torch and runs the notebook's manual loop over it, in the
-    session's operation order, printing each hidden state beside nn.RNN's. It runs as written."""
+    """A script that rebuilds this exact session with torch and recomputes it by hand, in the session's operation
+    order, with the cell type's own step function (copied from core/cells, as the program runs it), printing each
+    state beside the module's and whether they are bitwise identical. It runs as written, with torch alone."""
     config = session.config
+    kind = config.cell_type
+    module = f"nn.{kind.module_name}"
+    step = getattr(kind.steps, session.order)
     dtype = f"torch.{config.dtype}"
-    weights = ",\n".join(f"    {name!r}: torch.tensor({value.tolist()!r}, dtype={dtype})"
-                         for name, value in session.weights.items())
-    h0 = "None" if session.h0 is None else f"torch.tensor({session.h0.tolist()!r}, dtype={dtype})"
-    activation = "torch.tanh" if config.nonlinearity == "tanh" else "torch.relu"
-    if session.order == "kernel":
-        loop = '''        # PyTorch's CPU kernel order: all input projections in one product, then one fused-bias product a step
-        projections = F.linear(layer_input, W_ih, b_ih)
-        for t in steps:
-            h = ACTIVATION(F.linear(h, W_hh, b_hh) + projections[t])
-            outputs[t] = h'''
-    else:
-        loop = '''        # the notebook's order: (x W_ih^T + b_ih) + h W_hh^T + b_hh, one timestep at a time
-        for t in steps:
-            a = layer_input[t] @ W_ih.T + (b_ih if b_ih is not None else 0)
-            z = a + h @ W_hh.T
-            h = ACTIVATION(z + b_hh if b_hh is not None else z)
-            outputs[t] = h'''
-    loop = "\n".join("    " + line for line in loop.replace("ACTIVATION", activation).splitlines())
-    return f'''# Rebuilds an RNN Stepper session ({session.order} order) and recomputes nn.RNN by hand, as the notebook does.
+    symbols = {phase.name: phase.symbol for phase in kind.phases(config)}
+    sizes = {name: int(value.shape[-1]) for name, value in session.time_major_state().items()}
+    weights = ",\n".join(f"    {name!r}: {_tensor(value, dtype)}" for name, value in session.weights.items())
+    state = session.initial_state()
+    state = "None" if state is None else _tensor(state, dtype) if not isinstance(state, tuple) else (
+        "(" + ", ".join(_tensor(s, dtype) for s in state) + ")")
+    options = ", ".join(f"{k}={v!r}" for k, v in kind.module_options(config).items())
+    imports, definitions = _definitions(step)
+    fused = f'''
+    # What {module} computes by default: in float32 your PyTorch may hand each layer to oneDNN's fused kernel, whose
+    # GEMMs, bias additions and activations are its own, so its last bits can differ from the step-by-step cell.
+    default_output, default_final = module(x, state)
+    print("{module} by default (oneDNN's fused kernel in float32), bitwise identical:",
+          torch.equal(default_output, output), "max |Δ| =", (default_output - manual_output).abs().max().item())
+''' if kind.fused_kernel else ""
+    state_lines = "\n".join(
+        f'                    print("   {"output" if name == "hidden" else name} (manual) :", '
+        f'phases[{name!r}][t].numpy())' for name in kind.state)
+    return f'''# Rebuilds an RNN Stepper session and recomputes {module} by hand in the {session.order} order, printing each
+# state beside {module}'s. The step function below is RNN Stepper's own (rnn_stepper/core/cells/{kind.module}.py).
+from __future__ import annotations
+
+import warnings
+from collections import namedtuple
+from types import SimpleNamespace
+{"".join(line + chr(10) for line in sorted(imports))}
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
-rnn = nn.RNN({config.input_size}, {config.hidden_size}, num_layers={config.num_layers}, nonlinearity={config.nonlinearity!r},
-             bias={config.bias}, batch_first={config.batch_first}, bidirectional={config.bidirectional}, dtype={dtype})
-rnn.load_state_dict({{
+{definitions}
+
+# mkldnn.flags() below also re-sets oneDNN's TF32 switch, which warns on a CPU-only build, and torch warns when a
+# module oneDNN cannot run falls back to the native cell: neither is about these numbers
+warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
+warnings.filterwarnings("ignore", message=".* not supported with oneDNN")
+Parameters = namedtuple("Parameters", "W_ih W_hh b_ih b_hh W_hr")
+STATES = {kind.state!r}  # {", ".join(f"{name}: {symbols[name]}" for name in kind.state)}
+
+module = {module}({config.input_size}, {config.hidden_size}, {options}, dtype={dtype})
+module.load_state_dict({{
 {weights},
 }})
-rnn.eval()
+module.eval()
+config = SimpleNamespace(**{config.to_dict()!r})
 x = torch.tensor({session.inputs.tolist()!r}, dtype={dtype})
-h0 = {h0}
-layers, directions, hidden_size = {config.num_layers}, {config.num_directions}, {config.hidden_size}
+state = {state}  # what {module} takes{" as (h0, c0)" if len(kind.state) > 1 else " as h0"}; None is zeros
+layers, directions, sizes = {config.num_layers}, {config.num_directions}, {sizes!r}
 
 with torch.no_grad():
-    output, h_n = rnn(x, h0)
-    # as nn.RNN sees it: a batch dimension for a single sequence, time first
-    layer_input = x if x.dim() == 3 else x.unsqueeze(0 if rnn.batch_first else 1)
-    layer_input = layer_input.transpose(0, 1) if rnn.batch_first else layer_input
-    T, B = layer_input.shape[:2]
-    h_start = torch.zeros(layers * directions, B, hidden_size, dtype={dtype}) if h0 is None else (
-        h0 if h0.dim() == 3 else h0.unsqueeze(1))
-    for layer in range(layers):
-        outputs_by_direction = []
-        for direction in range(directions):
-            suffix = f"_l{{layer}}" + ("_reverse" if direction else "")
-            # nn.RNN's own parameters: they require grad, which decides how matmul folds a 3-D product
-            W_ih, W_hh = getattr(rnn, "weight_ih" + suffix), getattr(rnn, "weight_hh" + suffix)
-            b_ih, b_hh = getattr(rnn, "bias_ih" + suffix, None), getattr(rnn, "bias_hh" + suffix, None)
-            h = h_start[layer * directions + direction]
-            steps = range(T) if direction == 0 else range(T - 1, -1, -1)
-            outputs = [None] * T
-{loop}
-            outputs_by_direction.append(torch.stack(outputs))
-            for t in steps:
-                print(f"layer {{layer}} direction {{direction}} time step {{t}} =>")
-                print("   output (manual) :", outputs[t].numpy())
-        layer_input = torch.cat(outputs_by_direction, dim=-1)
-    reference = output if output.dim() == 3 else output.unsqueeze(0 if rnn.batch_first else 1)
-    reference = reference.transpose(0, 1) if rnn.batch_first else reference
-    print("nn.RNN output:")
-    print(reference.numpy())
-    print("bitwise identical to nn.RNN:", torch.equal(layer_input, reference))
-'''
+    # oneDNN off: {module} then runs its native cell, step by step, which the step function replays call for call.
+    # (For nn.RNN and nn.GRU it changes nothing; a float32 nn.LSTM would otherwise run oneDNN's fused kernel.)
+    with torch.backends.mkldnn.flags(enabled=False):
+        output, final = module(x, state)
+        final = final if isinstance(final, tuple) else (final,)
+        # as the module's kernel sees the input: a batch dimension for a single sequence, time first (a view)
+        layer_input = x if x.dim() == 3 else x.unsqueeze(0 if module.batch_first else 1)
+        layer_input = layer_input.transpose(0, 1) if module.batch_first else layer_input
+        T, B = layer_input.shape[:2]
+        given = (state,) if torch.is_tensor(state) else state
+        start = {{name: torch.zeros(layers * directions, B, sizes[name], dtype={dtype}) if given is None else
+                 given[i] if given[i].dim() == 3 else given[i].unsqueeze(1) for i, name in enumerate(STATES)}}
+        finals = {{name: [] for name in STATES}}
+        for layer in range(layers):
+            outputs = []
+            for direction in range(directions):
+                suffix = f"_l{{layer}}" + ("_reverse" if direction else "")
+                # the module's own parameters: they require grad, which decides how matmul folds a 3-D product
+                p = Parameters(*(getattr(module, name + suffix, None)
+                                 for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")))
+                walk = list(range(T)) if direction == 0 else list(range(T - 1, -1, -1))
+                index = layer * directions + direction
+                phases = {step.__name__}(layer_input, {{name: value[index] for name, value in start.items()}}, p, config,
+                                walk, lambda done: None)
+                for t in walk:
+                    print(f"layer {{layer}} direction {{direction}} time step {{t}} =>")
+{state_lines}
+                outputs.append(phases["hidden"])
+                for name in STATES:
+                    finals[name].append(phases[name][walk[-1]])
+            # the next layer reads the contiguous [forward | reverse] concatenation, as the kernel's at::cat makes it
+            layer_input = outputs[0] if directions == 1 else torch.cat(outputs, dim=-1)
+        manual_output = layer_input.transpose(0, 1) if module.batch_first else layer_input
+        manual_output = manual_output if x.dim() == 3 else manual_output.squeeze(0 if module.batch_first else 1)
+        manual_final = [torch.stack(finals[name]) if x.dim() == 3 else torch.stack(finals[name]).squeeze(1)
+                        for name in STATES]
+    print("{module} output:")
+    print(output.numpy())
+    print("bitwise identical to {module}:", torch.equal(manual_output, output)
+          and all(torch.equal(a, b) for a, b in zip(manual_final, final)))
+{fused}'''
 
 
-def phase_latex(cell, t: int, batch: int, phase: str, config) -> str:
-    """The equation of one phase with its numbers, as LaTeX (amsmath's bmatrix)."""
+def _tensor(value, dtype: str) -> str:
+    # tolist() gives each float32 as the double that names it exactly; torch.tensor rounds it back to itself
+    return f"torch.tensor({value.tolist()!r}, dtype={dtype})"
+
+
+def _definitions(function) -> tuple[set[str], str]:
+    """The source of `function` and of every function, class and constant of RNN Stepper it reads, dependencies
+    first, and the imports of what it reads from elsewhere: the cell type's step, runnable on its own."""
+    imports: set[str] = set()
+    blocks: list[str] = []
+    seen: set[str] = set()
+
+    def names(code) -> set[str]:
+        found = set(code.co_names)
+        for const in code.co_consts:
+            if inspect.iscode(const):
+                found |= names(const)
+        return found
+
+    def visit(obj) -> None:
+        functions = [obj] if inspect.isfunction(obj) else [v for v in vars(obj).values() if inspect.isfunction(v)]
+        for function in functions:
+            for name in sorted(names(function.__code__)):
+                if name in seen or name not in function.__globals__:
+                    continue
+                seen.add(name)
+                value = function.__globals__[name]
+                if inspect.ismodule(value):
+                    imports.add(f"import {value.__name__} as {name}")
+                elif (inspect.isfunction(value) or inspect.isclass(value)) and not value.__module__.startswith(
+                        "rnn_stepper"):
+                    imports.add(f"from {value.__module__} import {name}")
+                elif inspect.isfunction(value) or inspect.isclass(value):
+                    visit(value)
+                    blocks.append(inspect.getsource(value))
+                else:
+                    blocks.append(f"{name} = {value!r}\n")
+    visit(function)
+    return imports, "\n\n".join(blocks + [inspect.getsource(function)])
+
+
+def phase_latex(cell, t: int, batch: int, phase: str, config, order: str = "kernel") -> str:
+    """The equation of one phase with its numbers, as LaTeX (amsmath's bmatrix): what the window writes out, in
+    the session's order."""
+    from types import SimpleNamespace
+
+    from .equations import written_out
+
     def vec(values) -> str:
         # numpy's str of a float32 or float64 scalar: the shortest digits that give back the same value
-        return r"\begin{bmatrix}" + r" \\ ".join(str(v) for v in values.numpy()) + r"\end{bmatrix}"
+        return r"\begin{bmatrix}" + r" \\ ".join(str(v) for v in values) + r"\end{bmatrix}"
 
-    v = {name: vec(values[t, batch]) for name, values in cell.phases.items()}
-    x, h_prev = vec(cell.x[t, batch]), vec(cell.h_prev[t, batch])
-    act = r"\tanh" if config.nonlinearity == "tanh" else r"\operatorname{relu}"
-    b_ih, b_hh = (r" + b_{ih}", r" + b_{hh}") if config.bias else ("", "")
-    return {
-        "input_projection": rf"a_{{{t}}} = W_{{ih}} x_{{{t}}}{b_ih} = W_{{ih}} {x}{b_ih} = {v['input_projection']}",
-        "recurrent_term": rf"r_{{{t}}} = W_{{hh}} h_{{{t}-1}}{b_hh} = W_{{hh}} {h_prev}{b_hh} = {v['recurrent_term']}",
-        "pre_activation": rf"z_{{{t}}} = a_{{{t}}} + r_{{{t}}} = {v['input_projection']} + {v['recurrent_term']}"
-                          rf" = {v['pre_activation']}",
-        "hidden": rf"h_{{{t}}} = {act}(z_{{{t}}}) = {act}\left({v['pre_activation']}\right) = {v['hidden']}",
-    }[phase]
+    declared = next(p for p in config.cell_type.phases(config) if p.name == phase)
+    equation, numbers, result = written_out(declared, SimpleNamespace(config=config, order=order), cell, t, batch,
+                                            vec, latex=True)
+    # parentheses around matrices grow with them
+    numbers = numbers.replace("(", r"\left(").replace(")", r"\right)")
+    return f"{equation} = {numbers} = {result}"

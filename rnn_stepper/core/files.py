@@ -36,17 +36,24 @@ PARSE_BYTES_PER_TEXT_BYTE = 20
 
 
 def load_state_dict(path: str, prefix: str = "") -> dict[str, torch.Tensor]:
-    """The tensors of a `.pt`/`.pth` or `.safetensors` file, keyed as `nn.RNN.state_dict()` keys them.
+    """The parameters of one recurrent module in a `.pt`/`.pth` or `.safetensors` file, keyed as the module's own
+    `state_dict()` keys them.
 
     Nested checkpoint dicts are flattened with dots (`{"model": {"rnn.weight_ih_l0": …}}` becomes
-    `model.rnn.weight_ih_l0`); `prefix` then selects one RNN inside and is stripped from its keys.
+    `model.rnn.weight_ih_l0`); `prefix` then selects the module sitting directly under it and is stripped from
+    its keys (a trailing dot may be left out: "encoder" means "encoder.").
     """
     tensors = load_tensors(path)
     if prefix:
-        selected = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
-        if not selected:
+        found = rnn_prefixes(tensors)
+        if prefix not in found and prefix + "." in found:
+            prefix += "."
+        if prefix in found:
+            return rnn_under(tensors, prefix)
+        if not any(k.startswith(prefix) for k in tensors):
             raise InputError(f"no tensor names start with {prefix!r}; {_prefix_hint(tensors)}", path)
-        return selected
+        raise InputError(f"no recurrent module's parameters (weight_ih_l0, …) sit directly under {prefix!r}; "
+                         + _prefix_hint(tensors), path)
     if "weight_ih_l0" not in tensors:
         raise InputError(_prefix_hint(tensors), path)
     return tensors
@@ -63,36 +70,86 @@ def load_tensors(path: str) -> dict[str, torch.Tensor]:
 
 
 def rnn_prefixes(tensors: dict[str, torch.Tensor]) -> list[str]:
-    """Every prefix under which a set of nn.RNN parameters sits, e.g. ['', 'encoder.rnn.']."""
-    return sorted({k[: -len("weight_ih_l0")] for k in tensors if k.endswith("weight_ih_l0")})
+    """Every prefix under which a recurrent module's parameters (nn.RNN, nn.GRU or nn.LSTM) sit, e.g.
+    ['', 'encoder.rnn.']: wherever a `weight_ih_l0` is."""
+    return sorted({k[: -len("weight_ih_l0")] for k in tensors
+                   if k == "weight_ih_l0" or k.endswith(".weight_ih_l0")})
+
+
+def recurrent_modules(tensors: dict[str, torch.Tensor], source: str | None = None) -> dict[str, str]:
+    """Each recurrent module in a checkpoint, prefix → what it is, read off its shapes as `print(module)` shows
+    it: {"encoder.": "nn.LSTM(5, 2, proj_size=1)"}. Parameters whose shapes fit no module are listed as such
+    (choosing them says why). InputError when there is none."""
+    prefixes = rnn_prefixes(tensors)
+    if not prefixes:
+        raise InputError(f"holds no {_KINDS} parameters (no …weight_ih_l0)", source)
+    # One pass groups every tensor under the path it sits directly under (what rnn_under selects): a file naming
+    # thousands of modules is read in time linear in its tensors, not their product.
+    groups: dict[str, dict[str, torch.Tensor]] = {}
+    for name, value in tensors.items():
+        cut = name.rfind(".") + 1
+        groups.setdefault(name[:cut], {})[name[cut:]] = value
+    return {prefix: module_found(groups[prefix]) for prefix in prefixes}
+
+
+def module_found(weights: dict[str, torch.Tensor]) -> str:
+    """A module's parameters as `print(module)` shows the module, e.g. "nn.GRU(5, 2)", read off their shapes (the
+    cell type by W_hh's rows and weight_hr); batch_first and nonlinearity are not in a state dict and not shown.
+    Shapes that fit no module say so."""
+    from .config import infer_config
+
+    try:
+        return "nn." + infer_config(weights, batch_first=False).describe()
+    except InputError:
+        return "shapes that fit no nn.RNN, nn.GRU or nn.LSTM"
+
+
+LISTED = 10  # a message names this many modules at most: a hostile file can name thousands
+
+
+def listed(modules: dict[str, str]) -> str:
+    """`'decoder.' (nn.RNN(8, 2)), 'encoder.' (nn.GRU(5, 2))`: the modules of a checkpoint, for a message."""
+    shown = [f"{prefix!r} ({kind})" if prefix else f"the top level ({kind})" for prefix, kind in
+             list(modules.items())[:LISTED]]
+    more = len(modules) - LISTED
+    return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
 
 
 def only_rnn(tensors: dict[str, torch.Tensor], source: str | None = None) -> tuple[dict[str, torch.Tensor], str]:
-    """The parameters of the one nn.RNN in a checkpoint, keyed as nn.RNN keys them, and the prefix they sat under.
+    """The parameters of the one recurrent module in a checkpoint, keyed as the module keys them, and the prefix
+    they sat under.
 
-    A checkpoint of a whole model holds its RNN under the attribute path (`rnn.weight_ih_l0`); with only one
-    there is nothing to choose. With several, the error lists them for --prefix."""
-    prefixes = rnn_prefixes(tensors)
-    if not prefixes:
-        raise InputError("holds no nn.RNN parameters (no …weight_ih_l0)", source)
-    if len(prefixes) > 1:
-        shown = ", ".join(repr(p) if p else "the top level" for p in prefixes)
-        raise InputError(f"holds {len(prefixes)} sets of nn.RNN parameters, under {shown}; choose one with "
+    A checkpoint of a whole model holds its nn.RNN, nn.GRU or nn.LSTM under the attribute path
+    (`encoder.weight_ih_l0`); with only one there is nothing to choose. With several, the error lists each with
+    its type for --prefix."""
+    modules = recurrent_modules(tensors, source)
+    if len(modules) > 1:
+        raise InputError(f"holds {len(modules)} recurrent modules, under {listed(modules)}; choose one with "
                          "--prefix", source)
-    return rnn_under(tensors, prefixes[0]), prefixes[0]
+    prefix = next(iter(modules))
+    weights = rnn_under(tensors, prefix)
+    from .config import infer_config
+
+    try:  # before anyone announces the module found: shapes that fit none are refused here, in one line
+        infer_config(weights)
+    except InputError as exc:
+        raise InputError(f"under {prefix!r}: {exc.detail}" if prefix else exc.detail, source) from None
+    return weights, prefix
 
 
 def rnn_under(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
-    """The tensors directly under `prefix`, without it: nn.RNN's own names hold no dot, so a module nested
-    deeper under the same prefix stays out."""
+    """The tensors directly under `prefix`, without it: a recurrent module's own names hold no dot, so a module
+    nested deeper under the same prefix stays out."""
     return {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix) and "." not in k[len(prefix):]}
 
 
+_KINDS = "nn.RNN, nn.GRU or nn.LSTM"
+
+
 def _prefix_hint(tensors: dict) -> str:
-    prefixes = rnn_prefixes(tensors)
-    if prefixes:
-        return "RNN parameters sit under " + ", ".join(repr(p) for p in prefixes) + " (pass it with --prefix)"
-    return "no nn.RNN parameters (weight_ih_l0, …) found in it"
+    if rnn_prefixes(tensors):
+        return f"recurrent modules sit under {listed(recurrent_modules(tensors))} (pass one with --prefix)"
+    return f"no {_KINDS} parameters (weight_ih_l0, …) found in it"
 
 
 def _load_torch(path: str) -> dict[str, torch.Tensor]:
@@ -130,7 +187,8 @@ def check_tensors(tensors: dict[str, torch.Tensor], path: str) -> None:
         if t.device.type != "cpu":
             raise InputError(f"tensor {name!r} holds no data (it is on the {t.device.type} device)", path)
         if t.is_complex():
-            raise InputError(f"tensor {name!r} is complex ({t.dtype}); nn.RNN's weights are real numbers", path)
+            raise InputError(f"tensor {name!r} is complex ({t.dtype}); a recurrent module's weights are real numbers",
+                             path)
         if t.is_quantized or not (t.is_floating_point() or t.dtype in _WHOLE_DTYPES):
             raise InputError(f"tensor {name!r} is {t.dtype}, not plain numbers", path)
         nbytes = t.numel() * t.element_size()

@@ -8,6 +8,7 @@ how far it lands.
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass
 
 import torch
@@ -37,16 +38,22 @@ class Fused:
     final: dict[str, torch.Tensor]
 
 
+# oneDNN's switch is one flag for the whole process: a pass that turns it off, and a pass that reads it as the user
+# left it, must not overlap (a window's worker and a Python caller can trace at once).
+SWITCH = threading.RLock()
+
+
 @contextlib.contextmanager
 def native_path():
     """Turns off oneDNN's fused RNN kernels, so torch.nn runs the cell step by step (`FullLayer` in RNN.cpp),
     the path the hand pass replays. nn.RNN and nn.GRU take it anyway. Only the one flag: `mkldnn.flags()` would
     also reset TF32 and precision settings (and warn about them)."""
-    enabled, *_ = torch.backends.mkldnn.set_flags(_enabled=False, _fp32_precision=None)
-    try:
-        yield
-    finally:
-        torch.backends.mkldnn.set_flags(_enabled=enabled, _fp32_precision=None)
+    with SWITCH:
+        enabled, *_ = torch.backends.mkldnn.set_flags(_enabled=False, _fp32_precision=None)
+        try:
+            yield
+        finally:
+            torch.backends.mkldnn.set_flags(_enabled=enabled, _fp32_precision=None)
 
 
 def reference_pass(session: Session, progress=lambda layers: None) -> Reference:
@@ -80,7 +87,7 @@ def fused_pass(session: Session, module, native_output) -> Fused | None:
                 self.seen.add(name)
             return func(*args, **(kwargs or {}))
 
-    with FusedKernels() as watch:
+    with SWITCH, FusedKernels() as watch:  # oneDNN as the user left it, while no other pass turns it off
         output, final = module(session.inputs, session.initial_state())
     if not watch.seen:
         return None

@@ -3,6 +3,9 @@
 Numbers are written as JSON numbers with the shortest digits that round-trip, so a float32 or float64 weight read
 back is the same bits; NaN and ±Inf are written as the strings "NaN", "Infinity", "-Infinity". Reading builds a
 whole new Session or raises InputError: a bad file never touches the session that is open.
+
+Versions: 1 held an nn.RNN (its config has no "cell"; it still opens, as an nn.RNN session). 2 added the cell type
+("cell": "rnn", "gru" or "lstm") and an LSTM's "proj_size" to the config, and an LSTM's initial cell state "c0".
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ if TYPE_CHECKING:  # torch loads when a session is read, not when the window nam
     from .session import Session
 
 FORMAT = "rnn-stepper/session"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".rnnstep.json"
 MAX_FILE_BYTES = 512 << 20
 
@@ -36,6 +39,7 @@ def session_to_document(session: Session, cursor: dict | None = None) -> dict:
         "input": _numbers(session.inputs.tolist()),
         "batched": session.batched,
         "h0": None if session.h0 is None else _numbers(session.h0.tolist()),
+        "c0": None if session.c0 is None else _numbers(session.c0.tolist()),
         "cursor": dict(cursor or {}),
     }
 
@@ -67,10 +71,11 @@ def document_to_session(doc, source: str = "the session file") -> tuple[Session,
         if doc.get("batched") is False and inputs.dim() != 2:
             raise InputError("batched is false but the input is not (T, input_size)")
         h0 = None if doc.get("h0") is None else _tensor(doc["h0"], config, "h0")
+        c0 = None if doc.get("c0") is None else _tensor(doc["c0"], config, "c0")
         seed = doc.get("seed")
         if seed is not None:
             check_seed(seed)
-        session = Session(config, tensors, inputs, h0, order, seed)
+        session = Session(config, tensors, inputs, h0, order, seed, c0)
     except InputError as exc:
         raise exc.within(source) from None
     except (TypeError, ValueError) as exc:

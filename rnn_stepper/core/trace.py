@@ -16,7 +16,7 @@ from . import layout
 from .cells import Parameters
 from .config import cell_suffix
 from .distance import abs_diff, bits_equal, max_over, rowwise_max, spectral_radius, ulp_distance
-from .reference import Fused, Reference, native_path, reference_pass
+from .reference import Fused, Reference, reference_pass
 from .session import Session
 
 
@@ -209,8 +209,8 @@ def hand_pass(session: Session, reference: Reference, progress=lambda done: None
     weights = dict(reference.module.named_parameters())
     # no_grad, as reference_pass runs the module: under inference mode the same kernels would run, but composite
     # ops (linear) would reach a TorchDispatchMode undecomposed, and the test that compares our calls with the
-    # module's could no longer see them. The native path, as the reference ran it.
-    with torch.no_grad(), native_path():
+    # module's could no longer see them. (oneDNN's switch decides only which path nn.LSTM takes, not these calls.)
+    with torch.no_grad():
         cells: list[CellTrace] = []
         layer_input = x
         for layer in range(config.num_layers):

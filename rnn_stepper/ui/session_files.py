@@ -236,13 +236,13 @@ class SessionFiles(QtCore.QObject):
     def import_dialog(self) -> None:
         folder = str(importlib.resources.files("rnn_stepper.resources") / "weights")
         path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self.window, self.tr("Import nn.RNN weights"), folder,
+            self.window, self.tr("Import the weights of an nn.RNN, nn.GRU or nn.LSTM"), folder,
             self.tr("PyTorch checkpoints (*.pt *.pth *.safetensors)"))
         if path:
             self.import_weights(path)
 
     def import_weights(self, path: str, choose=None) -> bool:
-        """Read a checkpoint safely, let the user pick which nn.RNN inside it (by prefix), and load it.
+        """Read a checkpoint safely, let the user pick which recurrent module inside it (by prefix), and load it.
 
         The file is read as the model's computation (off the GUI thread in the window, with Cancel); returns
         whether the weights were taken, or, when the reading goes on in the background, that it started."""
@@ -258,13 +258,11 @@ class SessionFiles(QtCore.QObject):
         return outcome[0] if outcome else True
 
     def use_checkpoint(self, path: str, tensors: dict, choose=None) -> bool:
-        from ..core.files import rnn_prefixes, rnn_under
+        from ..core.files import recurrent_modules, rnn_under
 
         try:
-            prefixes = rnn_prefixes(tensors)
-            if not prefixes:
-                raise InputError("holds no nn.RNN parameters (no …weight_ih_l0)", path)
-            prefix = prefixes[0] if len(prefixes) == 1 else (choose or self.choose_prefix)(prefixes)
+            modules = recurrent_modules(tensors, path)  # prefix → "nn.GRU(5, 2)", each read off its shapes
+            prefix = next(iter(modules)) if len(modules) == 1 else (choose or self.choose_prefix)(modules)
             if prefix is None:
                 return False
             weights = rnn_under(tensors, prefix)
@@ -274,10 +272,14 @@ class SessionFiles(QtCore.QObject):
             except InputError as exc:
                 raise exc.within(f"{path} ({prefix or 'no prefix'})") from None
             config = session.config
-            text = self.tr("Imported {0}; nonlinearity={1} is kept (a state dict does not record it)").format(
-                config.describe(), config.nonlinearity)
-            if prefix and len(prefixes) == 1:
-                text = self.tr("The only nn.RNN in the file sits under '{0}'. ").format(prefix) + text
+            if "nonlinearity" in config.cell_type.options:  # only a cell type that has one can have kept it
+                text = self.tr("Imported {0}; nonlinearity={1} is kept (a state dict does not record it)").format(
+                    config.describe(), config.nonlinearity)
+            else:
+                text = self.tr("Imported {0}").format(config.describe())
+            if prefix and len(modules) == 1:
+                text = self.tr("The only {1} in the file sits under '{0}'. ").format(
+                    prefix, "nn." + config.cell_type.module_name) + text
             if config.input_size != before:
                 text += self.tr("; the input's columns were fitted to input_size={0}").format(config.input_size)
             self.announce_when_shown(session, text)
@@ -304,11 +306,14 @@ class SessionFiles(QtCore.QObject):
         self.complain(self.tr("Could not import the weights"), text)
         return False
 
-    def choose_prefix(self, prefixes: list[str]) -> str | None:
-        shown = [p or self.tr("(top level)") for p in prefixes]
+    def choose_prefix(self, modules: dict[str, str]) -> str | None:
+        """Which of a checkpoint's recurrent modules to import; `modules` maps each prefix to its type."""
+        prefixes = list(modules)
+        top = self.tr("(top level)")
+        shown = [f"{prefix or top} — {kind}" for prefix, kind in modules.items()]
         item, ok = QtWidgets.QInputDialog.getItem(
-            self.window, self.tr("Which RNN?"), self.tr("This checkpoint holds several nn.RNN parameter sets:"),
-            shown, 0, False)
+            self.window, self.tr("Which recurrent module?"),
+            self.tr("This checkpoint holds several recurrent modules; import which?"), shown, 0, False)
         return prefixes[shown.index(item)] if ok else None
 
     # --- recent files --------------------------------------------------------------------------------------------
@@ -360,7 +365,7 @@ class SessionFiles(QtCore.QObject):
             return
         self.autosaved = session
         numbers = sum(t.numel() for t in (*session.weights.values(), session.inputs,
-                                          *([] if session.h0 is None else [session.h0])))
+                                          *(state for state in (session.h0, session.c0) if state is not None)))
         if numbers > MAX_AUTOSAVE_NUMBERS:
             path.unlink(missing_ok=True)  # an older autosave would restore something else
             self.model.events.message.emit(self.tr(
