@@ -91,7 +91,7 @@ class Exports(QtCore.QObject):
         if m.phase is None:
             self.model.events.message.emit(self.tr("Step first: there is no equation on show yet."))
             return ""
-        text = phase_latex(m.cell, m.t, m.batch, m.phase, m.session.config)
+        text = phase_latex(m.cell, m.t, m.batch, m.phase, m.session.config, m.session.order)
         QtWidgets.QApplication.clipboard().setText(text)
         self.model.events.message.emit(self.tr("Copied the equation as LaTeX."))
         return text
