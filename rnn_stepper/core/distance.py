@@ -62,11 +62,11 @@ def max_over(distance, pairs) -> float:
     return float(max([float(r.max()) if r.size else 0.0 for r in rows] or [0.0]))
 
 
-def spectral_radius(W_hh) -> float:
+def spectral_radius(W_hh, hidden_size: int) -> float:
     """ρ(W_hh) = max |λ|. Below 1 the recurrence forgets old inputs geometrically; above 1 it can amplify them
     until the nonlinearity saturates. A gated cell stacks one square block per gate: the largest of theirs."""
     W = W_hh.detach().double().numpy()
-    if not np.isfinite(W).all() or W.shape[0] % W.shape[1]:
+    if not np.isfinite(W).all() or W.shape[1] != hidden_size:
         return float("nan")  # an edited NaN or Inf weight has no spectrum; a projected LSTM's blocks aren't square
     blocks = W.reshape(-1, W.shape[1], W.shape[1])
     return float(max(np.abs(np.linalg.eigvals(block)).max() for block in blocks))

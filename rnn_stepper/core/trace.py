@@ -171,7 +171,8 @@ class Trace:
         """ρ(W_hh) of one cell, computed once per trace (an eigendecomposition is not free at H = 1024)."""
         key = (layer, direction)
         if key not in self._spectral_radii:
-            self._spectral_radii[key] = spectral_radius(self.session.weights["weight_hh" + cell_suffix(*key)])
+            self._spectral_radii[key] = spectral_radius(self.session.weights["weight_hh" + cell_suffix(*key)],
+                                                        self.config.hidden_size)
         return self._spectral_radii[key]
 
     @cached_property
