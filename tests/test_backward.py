@@ -13,7 +13,7 @@ from rnn_stepper.core.backward import autograd_gradients, backward_pass, hand_ba
 from rnn_stepper.core.reference import native_path
 from test_kernel_order import sessions
 
-PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
@@ -30,7 +30,7 @@ def test_every_gradient_of_the_hand_backward_is_autograds_bit_for_bit(session):
         assert torch.equal(backward.manual.h0, reference.h0)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sessions("kernel", cells=("rnn",)))
 def test_the_hand_backward_makes_autograds_own_calls(session):
     # Autograd's engine orders independent branches its own way; the calls and their operands' shapes, strides and
@@ -59,7 +59,7 @@ def test_cell_types_and_orders_without_a_stepped_backward_say_so():
         backward_pass(compute_trace(make_session(order="textbook")))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sessions("kernel", cells=("rnn",)))
 def test_a_gradient_step_is_torch_optim_sgds_bit_for_bit(session):
     lr = 0.1

@@ -14,7 +14,7 @@ from rnn_stepper.core.explain import explain
 from test_kernel_order import sessions
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(sessions("kernel"), sessions("textbook")), st.data())
 def test_every_element_of_every_phase_opens_a_breakdown_of_the_traces_own_numbers(session, data):
     trace = compute_trace(session)

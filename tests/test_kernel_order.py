@@ -54,7 +54,7 @@ def sessions(draw, order="kernel", cells=CELLS):
                    **states)
 
 
-PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def module_output(session):
