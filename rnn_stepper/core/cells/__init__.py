@@ -54,6 +54,15 @@ class Phase:
         return self.textbook_numbers if order == "textbook" and self.textbook_numbers else self.numbers
 
 
+def gate(name: str, symbol: str, title: str, block: int, explanation: str, activation: str = "σ") -> Phase:
+    """A gate of a stacked cell: its block of the input projection plus its block of the recurrent term, through
+    σ (a value in (0, 1)) or tanh."""
+    return Phase(name, symbol, title, f"{symbol}_{{t}} = {activation}(a_{symbol} + s_{symbol})",
+                 f"{activation}({{input_projection.{block}}} + {{recurrent_term.{block}}})", explanation,
+                 reads=tuple((kind, block) for kind in ("weight_ih", "bias_ih", "weight_hh", "bias_hh")),
+                 scale="gate" if activation == "σ" else "bounded")
+
+
 class Parameters(NamedTuple):
     """One (layer, direction) cell's parameters under the textbook's names; a missing bias is None."""
 

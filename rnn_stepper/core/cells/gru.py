@@ -14,14 +14,7 @@ b_hn): another function, so its numbers differ from nn.GRU's by more than roundi
 from __future__ import annotations
 
 from ..steps import StepStore, linear, plus_bias, project_inputs
-from . import QT_TRANSLATE_NOOP, Phase
-
-
-def gate(name, symbol, title, block, explanation) -> Phase:
-    return Phase(name, symbol, title, f"{symbol}_{{t}} = σ(a_{symbol} + s_{symbol})",
-                 f"σ({{input_projection.{block}}} + {{recurrent_term.{block}}})", explanation,
-                 reads=tuple((kind, block) for kind in ("weight_ih", "bias_ih", "weight_hh", "bias_hh")),
-                 scale="gate")
+from . import QT_TRANSLATE_NOOP, Phase, gate
 
 
 def phases(config) -> tuple[Phase, ...]:

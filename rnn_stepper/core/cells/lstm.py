@@ -19,16 +19,9 @@ trace measures how far the fused kernel lands from it.
 from __future__ import annotations
 
 from ..steps import StepStore, linear, plus_bias, project_inputs
-from . import QT_TRANSLATE_NOOP, Phase
+from . import QT_TRANSLATE_NOOP, Phase, gate
 
 GATES = ("input_gate", "forget_gate", "cell_candidate", "output_gate")
-
-
-def gate(name, symbol, title, block, explanation, activation="σ") -> Phase:
-    return Phase(name, symbol, title, f"{symbol}_{{t}} = {activation}(a_{symbol} + s_{symbol})",
-                 f"{activation}({{input_projection.{block}}} + {{recurrent_term.{block}}})", explanation,
-                 reads=tuple((kind, block) for kind in ("weight_ih", "bias_ih", "weight_hh", "bias_hh")),
-                 scale="gate" if activation == "σ" else "bounded")
 
 
 def phases(config) -> tuple[Phase, ...]:
