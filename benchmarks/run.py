@@ -227,7 +227,7 @@ def main() -> None:
     estimates = time_estimates()
     for what, measured, estimated in estimates:
         print(f"time estimate {what:22s} measured {measured:6.2f} s   estimated {estimated:6.2f} s   "
-              f"ratio {estimated / measured:.2f}   (an estimate to refuse by: within 0.3 … 3)")
+              f"ratio {estimated / measured:.2f}   (an estimate to refuse by: within 0.3 … 3 of the measured)")
     print(json.dumps({"time_estimate_ratios": {w: round(e / m, 2) for w, m, e in estimates},
                       "first_frame_ratio": round(first / base, 3), "ready_ratio": round(ready / base_torch, 3),
                       "step_ms": steps, "trace_ratio": round(ratio, 3),

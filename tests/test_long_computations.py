@@ -98,7 +98,7 @@ def test_a_module_too_deep_to_build_within_a_second_is_refused_before_anything_i
 def test_a_trace_estimated_past_the_time_limit_is_refused_with_the_estimate():
     from rnn_stepper.core.config import TIME_LIMIT_S, estimated_seconds
 
-    config, T = RNNConfig(input_size=1, num_layers=2000), 3000
+    config, T = RNNConfig(input_size=1, num_layers=2000), 12_000
     assert estimated_seconds(config, T, 1) > TIME_LIMIT_S
     with pytest.raises(InputError, match=r"this trace would take about \d+ minutes to compute, more than 10 minutes"):
         make_session(config, [[0.0]] * T)

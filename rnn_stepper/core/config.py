@@ -184,29 +184,36 @@ def memory_budget() -> int:
 
 
 # What a timestep costs, measured on 2 cores of an AMD EPYC (2026) with torch 2.13: an estimate to refuse by, not a
-# promise (benchmarks/run.py measures the real figures). Per timestep of one cell, both passes together pay Python's
-# and ATen's dispatch, read W_hh once each (a matrix-vector product is bound by memory, not arithmetic), and do the
-# arithmetic of both products. Building the module costs time quadratic in its parameter count: torch.nn's
-# RNNBase.__setattr__ rescans every parameter name each time one is set (2,000 layers: 0.9 s; 5,000: 4.6 s).
-STEP_OVERHEAD_S = 60e-6
+# promise (`make bench` prints it against measured jobs). Per timestep of one cell, the hand pass pays Python's and
+# ATen's dispatch for each phase, the module's C++ loop a little; each reads W_hh once (a matrix-vector product is
+# bound by memory, not arithmetic) and does the arithmetic of both products. A fused kernel (oneDNN's LSTM) runs a
+# third pass, and builds its kernels on first use. Building the module costs time quadratic in its parameter count:
+# torch.nn's RNNBase.__setattr__ rescans every parameter name each time one is set (2,000 layers: 0.9 s).
+PHASE_OVERHEAD_S = 4e-6  # the hand pass, per phase (and two for storing) per timestep
+MODULE_OVERHEAD_S = 5e-6  # the module's own pass per timestep
 MEMORY_BANDWIDTH = 20e9  # bytes a second
-ARITHMETIC = 20e9  # floating-point operations a second
+ARITHMETIC = 50e9  # floating-point operations a second, overlapping the reads
+FUSED_SETUP_S = 2.0  # oneDNN building its LSTM kernel the first time
 SETATTR_S = 1.4e-8  # per (parameter count)², per module built
 TIME_LIMIT_S = 600  # longer than a lecturer or a student would wait for one trace
 BUILD_LIMIT_S = 1.0  # building the module is one call Cancel cannot interrupt: it must end within a second
 
 
 def estimated_seconds(config: RNNConfig, seq_len: int, batch: int) -> float:
-    """About how long computing a trace of this size takes: both passes over every timestep of every cell, and
-    building the module twice (its seeded weights, then the reference). In closed form, like estimated_bytes."""
+    """About how long computing a trace of this size takes: the hand pass and the module's over every timestep of
+    every cell (and the fused kernel's, where torch runs one), and building the module twice (its seeded weights,
+    then the reference). In closed form, like estimated_bytes."""
     item = DTYPES[config.dtype]
-    G, H, P = config.cell_type.gates, config.hidden_size, config.output_size
+    kind = config.cell_type
+    G, H, P = kind.gates, config.hidden_size, config.output_size
     cells = config.num_layers * config.num_directions
     widths = config.input_size + (config.num_layers - 1) * config.num_directions * P  # summed over layers
-    weight_reads = G * H * P * item / MEMORY_BANDWIDTH
-    flops = 2 * batch * G * H * (P + widths / config.num_layers) / ARITHMETIC
-    steps = 2 * cells * seq_len * (STEP_OVERHEAD_S + weight_reads + flops)
-    return steps + 2 * build_seconds(config)
+    product = G * H * P * item / MEMORY_BANDWIDTH + 2 * batch * G * H * (P + widths / config.num_layers) / ARITHMETIC
+    hand = PHASE_OVERHEAD_S * (len(kind.phases(config)) + 2) + product
+    module = MODULE_OVERHEAD_S + product
+    fused = kind.fused_kernel and config.dtype == "float32" and not config.proj_size
+    steps = cells * seq_len * (hand + module * (2 if fused else 1))
+    return steps + (FUSED_SETUP_S if fused else 0.0) + 2 * build_seconds(config)
 
 
 def build_seconds(config: RNNConfig) -> float:
