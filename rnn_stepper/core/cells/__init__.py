@@ -54,6 +54,20 @@ class Phase:
         return self.textbook_numbers if order == "textbook" and self.textbook_numbers else self.numbers
 
 
+def input_projection(explanation: str, width: int = 1) -> Phase:
+    """a_t = W_ih x_t + b_ih, every cell type's first phase: for a gated cell, its gates' blocks stacked."""
+    return Phase("input_projection", "a", QT_TRANSLATE_NOOP("Cells", "input projection"),
+                 "a_{t} = W_ih x_{t} [+ b_ih]", "W_ih · {x} [+ b_ih]", explanation,
+                 reads=(("weight_ih", None), ("bias_ih", None)), width=width)
+
+
+def recurrent_term(symbol: str, explanation: str, width: int = 1) -> Phase:
+    """W_hh h_{t-1} + b_hh in one product (r_t for the RNN; s_t where r names a gate)."""
+    return Phase("recurrent_term", symbol, QT_TRANSLATE_NOOP("Cells", "recurrent term"),
+                 f"{symbol}_{{t}} = W_hh h_{{prev}} [+ b_hh]", "W_hh · {h_prev} [+ b_hh]", explanation,
+                 reads=(("weight_hh", None), ("bias_hh", None)), width=width)
+
+
 def gate(name: str, symbol: str, title: str, block: int, explanation: str, activation: str = "σ") -> Phase:
     """A gate of a stacked cell: its block of the input projection plus its block of the recurrent term, through
     σ (a value in (0, 1)) or tanh."""

@@ -14,22 +14,18 @@ b_hn): another function, so its numbers differ from nn.GRU's by more than roundi
 from __future__ import annotations
 
 from ..steps import StepStore, linear, plus_bias, project_inputs
-from . import QT_TRANSLATE_NOOP, Phase, gate
+from . import QT_TRANSLATE_NOOP, Phase, gate, input_projection, recurrent_term
 
 
 def phases(config) -> tuple[Phase, ...]:
     return (
-        Phase("input_projection", "a", QT_TRANSLATE_NOOP("Cells", "input projection"),
-              "a_{t} = W_ih x_{t} [+ b_ih]", "W_ih · {x} [+ b_ih]",
-              QT_TRANSLATE_NOOP("Cells", "Input projection: W_ih maps this timestep's input to three blocks, one "
-                                         "each for the reset gate, the update gate and the candidate. PyTorch's "
-                                         "kernel computes it for all timesteps in one matrix product."),
-              reads=(("weight_ih", None), ("bias_ih", None)), width=3),
-        Phase("recurrent_term", "s", QT_TRANSLATE_NOOP("Cells", "recurrent term"),
-              "s_{t} = W_hh h_{prev} [+ b_hh]", "W_hh · {h_prev} [+ b_hh]",
-              QT_TRANSLATE_NOOP("Cells", "Recurrent term: W_hh maps the previous hidden state to the same three "
-                                         "blocks, biases included, in one matrix product."),
-              reads=(("weight_hh", None), ("bias_hh", None)), width=3),
+        input_projection(
+            QT_TRANSLATE_NOOP("Cells", "Input projection: W_ih maps this timestep's input to three blocks, one each "
+                                       "for the reset gate, the update gate and the candidate. PyTorch's kernel "
+                                       "computes it for all timesteps in one matrix product."), 3),
+        recurrent_term("s",
+            QT_TRANSLATE_NOOP("Cells", "Recurrent term: W_hh maps the previous hidden state to the same three "
+                                       "blocks, biases included, in one matrix product."), 3),
         gate("reset_gate", "r", QT_TRANSLATE_NOOP("Cells", "reset gate"), 0,
              QT_TRANSLATE_NOOP("Cells", "Reset gate: between 0 and 1 per unit, how much of the remembered state "
                                         "the candidate may read.")),

@@ -19,25 +19,21 @@ trace measures how far the fused kernel lands from it.
 from __future__ import annotations
 
 from ..steps import StepStore, linear, plus_bias, project_inputs
-from . import QT_TRANSLATE_NOOP, Phase, gate
+from . import QT_TRANSLATE_NOOP, Phase, gate, input_projection, recurrent_term
 
 GATES = ("input_gate", "forget_gate", "cell_candidate", "output_gate")
 
 
 def phases(config) -> tuple[Phase, ...]:
     out = (
-        Phase("input_projection", "a", QT_TRANSLATE_NOOP("Cells", "input projection"),
-              "a_{t} = W_ih x_{t} [+ b_ih]", "W_ih · {x} [+ b_ih]",
-              QT_TRANSLATE_NOOP("Cells", "Input projection: W_ih maps this timestep's input to four blocks, one "
-                                         "per gate (i, f, g, o). PyTorch's kernel computes it for all timesteps "
-                                         "in one matrix product."),
-              reads=(("weight_ih", None), ("bias_ih", None)), width=4),
-        Phase("recurrent_term", "s", QT_TRANSLATE_NOOP("Cells", "recurrent term"),
-              "s_{t} = W_hh h_{prev} [+ b_hh]", "W_hh · {h_prev} [+ b_hh]",
-              QT_TRANSLATE_NOOP("Cells", "Recurrent term: W_hh maps the previous hidden state to the same four "
-                                         "blocks, biases included, in one matrix product. The kernel then adds "
-                                         "a_t to all four at once."),
-              reads=(("weight_hh", None), ("bias_hh", None)), width=4),
+        input_projection(
+            QT_TRANSLATE_NOOP("Cells", "Input projection: W_ih maps this timestep's input to four blocks, one per "
+                                       "gate (i, f, g, o). PyTorch's kernel computes it for all timesteps in one "
+                                       "matrix product."), 4),
+        recurrent_term("s",
+            QT_TRANSLATE_NOOP("Cells", "Recurrent term: W_hh maps the previous hidden state to the same four blocks,"
+                                       " biases included, in one matrix product. The kernel then adds a_t to all "
+                                       "four at once."), 4),
         gate("input_gate", "i", QT_TRANSLATE_NOOP("Cells", "input gate"), 0,
              QT_TRANSLATE_NOOP("Cells", "Input gate: between 0 and 1 per unit, how much of the candidate to write "
                                         "into the cell.")),

@@ -12,24 +12,20 @@ from __future__ import annotations
 from operator import methodcaller
 
 from ..steps import StepStore, linear, plus_bias, project_inputs
-from . import QT_TRANSLATE_NOOP, Phase
+from . import QT_TRANSLATE_NOOP, Phase, input_projection, recurrent_term
 
 
 def phases(config) -> tuple[Phase, ...]:
     act = config.nonlinearity
     return (
-        Phase("input_projection", "a", QT_TRANSLATE_NOOP("Cells", "input projection"),
-              "a_{t} = W_ih x_{t} [+ b_ih]", "W_ih · {x} [+ b_ih]",
-              QT_TRANSLATE_NOOP("Cells", "Input projection: W_ih (the textbook's W_xh) maps this timestep's input "
-                                         "into the hidden space. It needs no earlier state, so PyTorch's kernel "
-                                         "computes it for all timesteps in one matrix product before the loop."),
-              reads=(("weight_ih", None), ("bias_ih", None))),
-        Phase("recurrent_term", "r", QT_TRANSLATE_NOOP("Cells", "recurrent term"),
-              "r_{t} = W_hh h_{prev} [+ b_hh]", "W_hh · {h_prev} [+ b_hh]",
-              QT_TRANSLATE_NOOP("Cells", "Recurrent term: W_hh carries the previous hidden state forward — the "
-                                         "network's memory. At the first step the previous state is h0 (zeros "
-                                         "unless given)."),
-              reads=(("weight_hh", None), ("bias_hh", None))),
+        input_projection(
+            QT_TRANSLATE_NOOP("Cells", "Input projection: W_ih (the textbook's W_xh) maps this timestep's input into"
+                                       " the hidden space. It needs no earlier state, so PyTorch's kernel computes "
+                                       "it for all timesteps in one matrix product before the loop.")),
+        recurrent_term("r",
+            QT_TRANSLATE_NOOP("Cells", "Recurrent term: W_hh carries the previous hidden state forward — the "
+                                       "network's memory. At the first step the previous state is h0 (zeros unless "
+                                       "given).")),
         Phase("pre_activation", "z", QT_TRANSLATE_NOOP("Cells", "pre-activation"),
               "z_{t} = a_{t} + r_{t}", "{input_projection} + {recurrent_term}",
               QT_TRANSLATE_NOOP("Cells", "Pre-activation: the sum mixes what the input says now with what the "
