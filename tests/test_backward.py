@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from aten_calls import arithmetic_calls
 from rnn_stepper.core import InputError, RNNConfig, compute_trace, make_session
-from rnn_stepper.core.backward import autograd_gradients, backward_pass, hand_backward, sgd_step
+from rnn_stepper.core.backward import Loss, autograd_gradients, backward_pass, hand_backward, sgd_step
 from rnn_stepper.core.reference import native_path
 from test_kernel_order import sessions
 
@@ -41,6 +41,45 @@ def test_the_hand_backward_makes_autograds_own_calls(session):
     ours = arithmetic_calls(lambda: hand_backward(trace))
     missing, extra = Counter(recorded) - Counter(ours), Counter(ours) - Counter(recorded)
     assert not missing and not extra, ([str(c) for c in missing][:3], [str(c) for c in extra][:3])
+
+
+def mse_against_a_target(trace) -> Loss:
+    """A target shaped as the output, drawn from a generator seeded by the output's shape: the same per session."""
+    shape = tuple(trace.output.shape)
+    generator = torch.Generator().manual_seed(sum(shape) * 31 + len(shape))
+    return Loss("mse", torch.randn(shape, generator=generator, dtype=trace.output.dtype))
+
+
+@PROPERTY
+@given(sessions("kernel", cells=("rnn",)))
+def test_the_mse_loss_against_a_target_backpropagates_as_autograd_does_bit_for_bit(session):
+    trace = compute_trace(session)
+    loss = mse_against_a_target(trace)
+    backward = backward_pass(trace, loss)
+    assert backward.bitwise_equal
+    assert torch.equal(backward.manual.loss, backward.reference.loss)  # the value shown is the module's loss
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions("kernel", cells=("rnn",)))
+def test_the_mse_backward_makes_autograds_own_calls(session):
+    trace = compute_trace(session)
+    loss = mse_against_a_target(trace)
+    recorded = []
+    autograd_gradients(trace, run=lambda backward: recorded.extend(arithmetic_calls(backward)), loss=loss)
+    ours = arithmetic_calls(lambda: hand_backward(trace, loss))
+    missing, extra = Counter(recorded) - Counter(ours), Counter(ours) - Counter(recorded)
+    assert not missing and not extra, ([str(c) for c in missing][:3], [str(c) for c in extra][:3])
+
+
+def test_a_loss_is_one_the_stepper_knows_with_a_target_of_the_outputs_shape():
+    trace = compute_trace(make_session())
+    with pytest.raises(InputError, match="choose one of"):
+        Loss("cross_entropy")
+    with pytest.raises(InputError, match="needs a target"):
+        Loss("mse")
+    with pytest.raises(InputError, match=r"the target is \(3, 2\).*\(1, 3, 2\)"):
+        backward_pass(trace, Loss("mse", torch.zeros(3, 2)))
 
 
 def test_the_notebooks_session_backpropagates_the_sum_of_its_last_hidden_state():
