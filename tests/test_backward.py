@@ -6,10 +6,13 @@ from collections import Counter
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aten_calls import arithmetic_calls
 from rnn_stepper.core import InputError, RNNConfig, compute_trace, make_session
-from rnn_stepper.core.backward import Loss, autograd_gradients, backward_pass, hand_backward, sgd_step
+from rnn_stepper.core.backward import (Loss, autograd_gradients, backward_pass, connectivity, hand_backward,
+                                       sgd_step)
+from rnn_stepper.core import layout
 from rnn_stepper.core.reference import native_path
 from test_kernel_order import sessions
 
@@ -72,6 +75,25 @@ def test_the_mse_backward_makes_autograds_own_calls(session):
     assert not missing and not extra, ([str(c) for c in missing][:3], [str(c) for c in extra][:3])
 
 
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions("kernel", cells=("rnn",)), st.data())
+def test_the_connectivity_of_a_unit_is_the_norm_of_autograds_input_gradient(session, data):
+    trace = compute_trace(session)
+    T, B, units = trace.seq_len, trace.batch_size, trace.config.num_directions * trace.config.output_size
+    t, b, i = (data.draw(st.integers(0, n - 1)) for n in (T, B, units))
+    loss = Loss("unit", at=(t, b, i))
+    backward = backward_pass(trace, loss)
+    assert backward.bitwise_equal
+    expected = layout.time_major(backward.reference.input, session.config.batch_first)[:, b].norm(dim=-1)
+    strip = connectivity(trace, t, i, b)
+    assert torch.equal(strip, expected)
+    config = trace.config
+    if config.num_layers == 1 or not config.bidirectional:  # above a bidirectional layer, every unit reads all of x
+        forward = i < config.output_size
+        unread = strip[t + 1:] if forward else strip[:t]
+        assert not unread.any()  # nothing depends on an input the unit has not read yet
+
+
 def test_a_loss_is_one_the_stepper_knows_with_a_target_of_the_outputs_shape():
     trace = compute_trace(make_session())
     with pytest.raises(InputError, match="choose one of"):
@@ -80,6 +102,8 @@ def test_a_loss_is_one_the_stepper_knows_with_a_target_of_the_outputs_shape():
         Loss("mse")
     with pytest.raises(InputError, match=r"the target is \(3, 2\).*\(1, 3, 2\)"):
         backward_pass(trace, Loss("mse", torch.zeros(3, 2)))
+    with pytest.raises(InputError, match=r"outside the output, which is 3 steps × 1 rows × 2 units"):
+        backward_pass(trace, Loss("unit", at=(3, 0, 0)))
 
 
 def test_the_notebooks_session_backpropagates_the_sum_of_its_last_hidden_state():

@@ -28,12 +28,14 @@ from .trace import Trace, parameters
 @dataclass(frozen=True)
 class Loss:
     """What is differentiated. `sum_last`: L = Σ h_n. `mse`: L = mean((output − target)²), `target` laid out as the
-    module's output (batch_first or not, unbatched or not), as `F.mse_loss(output, target)` takes it."""
+    module's output (batch_first or not, unbatched or not), as `F.mse_loss(output, target)` takes it. `unit`: one
+    number of the output, L = output[t, b, i] (time-major `at`), whose input gradient is the connectivity of h_t[i]."""
 
     kind: str = "sum_last"
     target: torch.Tensor | None = None
+    at: tuple[int, int, int] | None = None
 
-    KINDS = ("sum_last", "mse")
+    KINDS = ("sum_last", "mse", "unit")
 
     def __post_init__(self):
         if self.kind not in self.KINDS:
@@ -45,20 +47,32 @@ class Loss:
         if self.target is not None and tuple(self.target.shape) != tuple(trace.output.shape):
             raise InputError(f"the target is {tuple(self.target.shape)}; the output it is compared with is "
                              f"{tuple(trace.output.shape)}: give one row per timestep and output unit")
+        if self.kind == "unit":
+            shape = (trace.seq_len, trace.batch_size, trace.config.num_directions * trace.config.output_size)
+            if len(self.at) != 3 or not all(0 <= i < n for i, n in zip(self.at, shape)):
+                raise InputError(f"output[t, b, i] = {list(self.at)} is outside the output, which is "
+                                 f"{shape[0]} steps × {shape[1]} rows × {shape[2]} units")
 
-    def of(self, output: torch.Tensor, h_n: torch.Tensor) -> torch.Tensor:
+    def of(self, output: torch.Tensor, h_n: torch.Tensor, batch_first: bool = False) -> torch.Tensor:
         """The scalar, built as a user builds it before calling backward()."""
         if self.kind == "mse":
             return torch.nn.functional.mse_loss(output, self.target.to(output.dtype))
+        if self.kind == "unit":
+            return layout.time_major(output, batch_first)[self.at]
         return h_n.sum()
 
-    def output_gradient(self, output: torch.Tensor) -> torch.Tensor | None:
-        """∂L/∂output, by autograd's own call (mse_loss_backward with mean reduction), or None: Σ h_n does not read
-        the output."""
-        if self.kind != "mse":
-            return None
+    def output_gradient(self, output: torch.Tensor, batch_first: bool = False) -> torch.Tensor | None:
+        """∂L/∂output, time-major: by autograd's own call for the mse (mse_loss_backward with mean reduction), a one
+        at the unit for `unit`, or None: Σ h_n does not read the output."""
         ones = torch.ones((), dtype=output.dtype)  # backward()'s seed: the gradient of L with respect to itself
-        return torch.ops.aten.mse_loss_backward(ones, output, self.target.to(output.dtype), 1)  # 1: Reduction::Mean
+        if self.kind == "mse":
+            grad = torch.ops.aten.mse_loss_backward(ones, output, self.target.to(output.dtype), 1)  # 1: Mean
+            return layout.time_major(grad, batch_first)  # transposed back as a view, as autograd does
+        if self.kind == "unit":
+            grad = torch.zeros_like(layout.time_major(output, batch_first))
+            grad[self.at] = ones
+            return grad
+        return None
 
     def describe(self) -> str:
         return "L = mean((output - target)^2)" if self.kind == "mse" else "L = sum of h_n"
@@ -119,7 +133,7 @@ class Backward:
 def backward_pass(trace: Trace, loss: Loss = SUM_LAST) -> Backward:
     """The hand backward of the trace's session, beside autograd's."""
     cells, manual = hand_backward(trace, loss)
-    manual.loss = loss.of(trace.output, trace.h_n)  # the hand pass's own output: the value the class sees
+    manual.loss = loss.of(trace.output, trace.h_n, trace.config.batch_first)  # the hand pass's own output: the value the class sees
     return Backward(trace, cells, manual, autograd_gradients(trace, loss=loss))
 
 
@@ -138,9 +152,7 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
                      if loss.kind == "sum_last" else None)
         # ∂L/∂(this layer's output), (T, B, D·H): from the loss for the top layer (the module's output is its
         # output, transposed back as a view when batch_first), then from the layer above's input projection
-        from_above = loss.output_gradient(trace.output)
-        if from_above is not None:
-            from_above = layout.time_major(from_above, config.batch_first)
+        from_above = loss.output_gradient(trace.output, config.batch_first)
         h0_grads = {}
         for layer in reversed(range(config.num_layers)):
             input_grad = None
@@ -177,6 +189,15 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
     return [cells[key] for key in config.cells()], manual
 
 
+def connectivity(trace: Trace, t: int, unit: int, batch: int = 0) -> torch.Tensor:
+    """‖∂h_t[i]/∂x_k‖ for every k: how strongly output unit i at step t still depends on each input, by the same
+    hand backward as any loss (L = h_t[i]). Zero for the inputs a unit has not read yet (k > t forward, k < t in the
+    reverse direction's half of a bidirectional output). (T,) in the session's dtype."""
+    _, gradients = hand_backward(trace, Loss("unit", at=(t, batch, unit)))
+    grad_x = layout.time_major(gradients.input, trace.config.batch_first)[:, batch]  # (T, input_size)
+    return grad_x.norm(dim=-1)
+
+
 def check_stepped(session: Session) -> None:
     """InputError unless the backward pass is stepped for this session's cell type and order."""
     kind = session.config.cell_type
@@ -194,7 +215,7 @@ def autograd_gradients(trace: Trace, run=lambda backward: backward(), loss: Loss
     h0 = None if session.h0 is None else session.h0.clone().requires_grad_(True)
     with native_path():
         output, h_n = module(x, h0)
-        value = loss.of(output, h_n)
+        value = loss.of(output, h_n, session.config.batch_first)
         run(value.backward)
     return Gradients({k: p.grad for k, p in module.named_parameters()}, x.grad, None if h0 is None else h0.grad,
                      value.detach())
