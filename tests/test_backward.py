@@ -1,6 +1,7 @@
 """Backpropagation through time by hand, for L = Σ h_n: in kernel order every gradient — the parameters', the input's
 and h0's — is autograd's own, bit for bit, and the hand pass makes autograd's own calls (issue 15, its core)."""
 
+import importlib.resources
 from collections import Counter
 
 import pytest
@@ -14,6 +15,7 @@ from rnn_stepper.core.backward import (Loss, autograd_gradients, backward_pass, 
                                        sgd_step)
 from rnn_stepper.core import layout
 from rnn_stepper.core.reference import native_path
+from rnn_stepper.core.session_file import load_session
 from test_kernel_order import sessions
 
 PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -92,6 +94,26 @@ def test_the_connectivity_of_a_unit_is_the_norm_of_autograds_input_gradient(sess
         forward = i < config.output_size
         unread = strip[t + 1:] if forward else strip[:t]
         assert not unread.any()  # nothing depends on an input the unit has not read yet
+
+
+@pytest.mark.parametrize("name, nonlinearity, radius", [("gradient-vanishing", "tanh", 0.5),
+                                                       ("gradient-exploding", "relu", 1.8)])
+def test_the_gradient_examples_vanish_and_explode_over_50_steps_as_their_radius_says(name, nonlinearity, radius):
+    folder = importlib.resources.files("rnn_stepper.resources") / "sessions"
+    session, _ = load_session(str(folder / f"{name}.rnnstep.json"))
+    trace = compute_trace(session)
+    assert session.config.nonlinearity == nonlinearity and trace.seq_len == 50
+    assert trace.spectral_radius(0) == pytest.approx(radius)
+    backward = backward_pass(trace)
+    assert backward.bitwise_equal
+    norms = backward.cells[0].norms.double()  # ‖∂L/∂h_t‖, t = 0 … 49
+    reach = float(norms[0] / norms[-1])  # how much of the loss's gradient reaches back to the first step
+    # ρ bounds the growth per step back (times max f' = 1): 0.5^49 ≈ 2e-15 at most, and relu's 1.8^49 ≈ 3e12 when
+    # every unit stays active (positive W_hh and input), as the example is built
+    if nonlinearity == "tanh":
+        assert reach < radius ** 49 * 10
+    else:
+        assert reach > radius ** 49 / 10 and bool((trace.cell(0).hidden > 0).all())
 
 
 def test_a_loss_is_one_the_stepper_knows_with_a_target_of_the_outputs_shape():
