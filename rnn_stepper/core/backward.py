@@ -142,6 +142,8 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
     kind = config.cell_type
     check_stepped(session)
     loss.check(trace)
+    textbook = session.order == "textbook"
+    backward_of = kind.steps.textbook_backward if textbook else kind.steps.kernel_backward
     D, H, T, B = config.num_directions, config.output_size, trace.seq_len, trace.batch_size
     weights = dict(trace.reference.module.named_parameters())
     grads: dict[str, torch.Tensor] = {}
@@ -167,12 +169,15 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
                     return sources[0] if len(sources) == 1 else sources[0] + sources[1]
 
                 p = parameters(weights, layer, direction)
-                result = kind.steps.kernel_backward(cell, p, config, incoming, need_initial=session.h0 is not None)
+                result = backward_of(cell, p, config, incoming, need_initial=session.h0 is not None)
                 grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])
                 grad_hidden = torch.stack([result["hidden"][t] for t in range(T)])
                 suffix = cell_suffix(layer, direction)
-                grad_x, grads[f"weight_ih{suffix}"], grad_b = project_inputs_backward(
-                    grad_pre, cell.x, p.W_ih, p.b_ih is not None)
+                if textbook:  # step by step, as the course writes it
+                    grad_x, grads[f"weight_ih{suffix}"], grad_b = result["input"], result["weight_ih"], result["bias_ih"]
+                else:  # every timestep's input projection in one product, as autograd differentiates it
+                    grad_x, grads[f"weight_ih{suffix}"], grad_b = project_inputs_backward(
+                        grad_pre, cell.x, p.W_ih, p.b_ih is not None)
                 grads[f"weight_hh{suffix}"] = result["weight_hh"]
                 if p.b_ih is not None:
                     grads[f"bias_ih{suffix}"], grads[f"bias_hh{suffix}"] = grad_b, result["bias_hh"]
@@ -201,9 +206,9 @@ def connectivity(trace: Trace, t: int, unit: int, batch: int = 0) -> torch.Tenso
 def check_stepped(session: Session) -> None:
     """InputError unless the backward pass is stepped for this session's cell type and order."""
     kind = session.config.cell_type
-    if not hasattr(kind.steps, "kernel_backward") or session.order != "kernel":
-        raise InputError(f"the backward pass is stepped for nn.RNN in kernel order; nn.{kind.module_name} in "
-                         f"{session.order} order is not yet")
+    if not hasattr(kind.steps, f"{session.order}_backward"):
+        raise InputError(f"the backward pass is stepped for nn.RNN in kernel and textbook order; "
+                         f"nn.{kind.module_name} in {session.order} order is not yet")
 
 
 def autograd_gradients(trace: Trace, run=lambda backward: backward(), loss: Loss = SUM_LAST) -> Gradients:
