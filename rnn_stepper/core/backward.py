@@ -88,6 +88,7 @@ class CellGradients:
     walk: list[int]
     hidden: torch.Tensor  # ∂L/∂h_t, (T, B, H): what reaches h_t from the loss, the layer above and step t+1
     pre_activation: torch.Tensor  # ∂L/∂z_t, (T, B, H)
+    flowing: list  # per t, ∂L/∂h_{t-1} from step t alone, (B, H): None at the walk's first step unless h0 is a leaf
 
     @property
     def norms(self):
@@ -183,7 +184,8 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
                     grads[f"bias_ih{suffix}"], grads[f"bias_hh{suffix}"] = grad_b, result["bias_hh"]
                 h0_grads[index] = result["initial"]
                 input_grad = grad_x if input_grad is None else input_grad + grad_x
-                cells[(layer, direction)] = CellGradients(layer, direction, cell.walk, grad_hidden, grad_pre)
+                flowing = [result["flowing"][t] for t in range(T)]
+                cells[(layer, direction)] = CellGradients(layer, direction, cell.walk, grad_hidden, grad_pre, flowing)
             from_above = input_grad
         grad_input = layout.from_time_major(from_above, config.batch_first, session.batched)
         grad_h0 = None
