@@ -39,7 +39,9 @@ class Backprop:
         self._position = 0  # revealed backward phases of the shown cell
         self._sums: tuple[int, object, object] | None = None  # (steps summed, ∂L/∂W_hh so far, ∂L/∂b_hh so far)
         self.training_losses: list[float] = []
+        self._trained = 0  # how many of training_losses belong to steps the window has shown
         model.events.trace.connect(self._forget)
+        model.events.stopped.connect(self._training_stopped)
         model.events.cell.connect(self._cell_changed)
 
     # --- what is shown --------------------------------------------------------------------------------------
@@ -207,30 +209,50 @@ class Backprop:
 
     # --- training -------------------------------------------------------------------------------------------
 
+    def _training_stopped(self, _error) -> None:
+        """A cancelled chunk's steps were never shown: their losses go too."""
+        if len(self.training_losses) > self._trained:
+            del self.training_losses[self._trained:]
+            self.events.losses.emit()
+
     def train(self, steps: int, lr: float) -> None:
-        """`steps` steps of torch.optim.SGD(lr) on the loss, in the background; the window then shows the trained
-        session. Each step: the forward trace, the hand backward, `p.add_(grad, alpha=-lr)` (core/backward)."""
+        """`steps` steps of torch.optim.SGD(lr) on the loss, in the background, in about twenty chunks: after each
+        the window shows the session as trained so far, so the weights and hidden states change as the class
+        watches. Each step: the forward trace, the hand backward, `p.add_(grad, alpha=-lr)` (core/backward).
+        Cancel keeps the chunks already shown."""
         from .core.backward import backward_pass, sgd_step
         from .core.errors import InputError
         from .core.trace import compute_trace
 
         if steps < 1 or not np.isfinite(lr) or lr <= 0:
             raise InputError("train with at least 1 step and a learning rate above 0, e.g. 10 steps at 0.1")
-        session, loss, model = self.model.session, self.loss, self.model
-
+        loss, model = self.loss, self.model
+        chunk = max(1, steps // 20)
         losses = self.training_losses = []  # read by the loss plot on each progress report, as it grows
+        self._trained = 0
 
-        def work(progress):
-            current = session
-            for k in range(steps):
-                backward = backward_pass(compute_trace(current), loss)
-                losses.append(float(backward.manual.loss))
-                progress(k + 1, steps)  # raises Cancelled when the user cancels: the session on show stays
-                current = sgd_step(current, backward.manual, lr)
-            return current
+        def run_chunk(session, trace):
+            count = min(chunk, steps - len(losses))
 
-        def then(trained):
-            self.events.losses.emit()
-            model.set_session(trained)
+            def work(progress):
+                current, current_trace = session, trace
+                for _ in range(count):
+                    backward = backward_pass(current_trace, loss)
+                    losses.append(float(backward.manual.loss))
+                    progress(len(losses), steps)  # raises Cancelled when the user cancels
+                    current = sgd_step(current, backward.manual, lr)
+                    current_trace = compute_trace(current)
+                for cell in current_trace.cells:  # ρ(W_hh) off the GUI thread, as the model's own computations
+                    current_trace.spectral_radius(cell.layer, cell.direction)
+                return current, current_trace
 
-        model.run(work, then, pending=session)
+            def then(result):
+                self._trained = len(losses)
+                model.show_computed(*result)
+                self.events.losses.emit()
+                if len(losses) < steps:
+                    run_chunk(*result)
+
+            model.run(work, then, pending=session)
+
+        run_chunk(model.session, model.trace)

@@ -122,3 +122,37 @@ def test_training_asks_for_a_step_count_and_a_positive_rate():
         with pytest.raises(InputError, match="learning rate above 0"):
             backprop.train(steps, lr)
     assert model.session.seed == 1  # nothing trained
+
+
+def test_training_shows_the_session_as_it_learns_in_about_twenty_chunks():
+    model = StepperModel()
+    backprop = Backprop(model)
+    shown = []
+    model.events.trace.connect(lambda: shown.append(model.session))
+    backprop.train(steps=40, lr=0.05)
+    assert len(shown) == 20 and len(backprop.training_losses) == 40
+    assert model.dirty  # trained weights are unsaved work
+
+
+def test_a_cancelled_training_keeps_what_was_shown_and_drops_the_rest():
+    training = []
+
+    def cancelling_runner(work, done, progress):
+        from rnn_stepper.core.errors import Cancelled
+
+        def report(n, total):
+            if training and n == 3:  # the user presses Cancel during training's second chunk
+                raise Cancelled()
+            progress(n, total)
+
+        try:
+            result = work(report)
+        except Cancelled as error:
+            result = error
+        done(result)
+
+    model = StepperModel(runner=cancelling_runner)
+    backprop = Backprop(model)
+    training.append(True)
+    backprop.train(steps=40, lr=0.05)
+    assert backprop.training_losses and len(backprop.training_losses) == 2  # the first chunk's two steps

@@ -13,6 +13,7 @@ from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
+from .panels import module_label
 
 LOSS_SUM, LOSS_SHIFTED = "sum_last", "shifted"
 
@@ -24,6 +25,8 @@ class BackwardPanel(QtWidgets.QWidget):
         self.heading = QtWidgets.QLabel()
         self.heading.setStyleSheet("font-weight: bold")
         self.heading.setWordWrap(True)
+        self.verdict = QtWidgets.QLabel()  # the hand backward against loss.backward(), as the forward's comparison
+        self.verdict.setWordWrap(True)
         self.loss_box = QtWidgets.QComboBox()
         self.loss_box.setToolTip(self.tr("What is differentiated"))
         self.loss_box.activated.connect(self.choose_loss)
@@ -110,6 +113,7 @@ class BackwardPanel(QtWidgets.QWidget):
 
         left = QtWidgets.QVBoxLayout()
         left.addWidget(self.heading)
+        left.addWidget(self.verdict)
         left.addLayout(controls)
         left.addLayout(strip, 3)
         left.addWidget(self.equation)
@@ -183,7 +187,19 @@ class BackwardPanel(QtWidgets.QWidget):
             self.norm_plot.setXRange(-0.5, max(model.seq_len - 0.5, 0.5), padding=0.02)
         self.norm_plot.setTitle(self.tr("‖∂L/∂h_t‖ over t (log scale)"), size=style.small_size())
         self.forgetting.setText(self.forgetting_text() if has else "")
+        self.verdict.setText(self.verdict_text() if has else "")
         self.refresh()
+
+    def verdict_text(self) -> str:
+        """Every gradient by hand against what loss.backward() leaves in .grad, ∂L/∂x and ∂L/∂h0."""
+        backward = self.backprop.backward
+        if backward.bitwise_equal:
+            return self.tr("Every gradient by hand — the weights', the biases', ∂L/∂x{0} — is bitwise identical to "
+                           "what loss.backward() computes through {1}.").format(
+                ", ∂L/∂h0" if backward.reference.h0 is not None else "", module_label(self.model.session.config))
+        return self.tr("The textbook's backward lands up to {0:g} ulp from loss.backward() through {1}: the same "
+                       "sums, grouped and ordered otherwise.").format(backward.max_ulps,
+                                                                       module_label(self.model.session.config))
 
     def forgetting_text(self) -> str:
         """What ρ(W_hh) and the mean f' predict: each step back multiplies the gradient by about their product."""
