@@ -90,9 +90,10 @@ class Backprop:
     def revealed(self, phase: str) -> bool:
         return self._position > 0 and PHASES.index(phase) <= PHASES.index(self.phase)
 
-    def walked_back(self) -> list[int]:
-        """The timesteps whose δz_t has been shown, from the walk's end."""
-        done = (self._position + len(PHASES) - 2) // len(PHASES)  # δz_t is the second phase of a step
+    def summed(self) -> list[int]:
+        """The timesteps whose share of ∂L/∂W_hh has been added (their third phase shown), from the walk's end."""
+        weights = PHASES.index("weights")
+        done = (self._position + len(PHASES) - 1 - weights) // len(PHASES)
         return self.model.cell.walk[::-1][:done]
 
     # --- the numbers of the step on show --------------------------------------------------------------------
@@ -120,7 +121,7 @@ class Backprop:
 
         model = self.model
         walk = model.cell.walk
-        steps = len(self.walked_back())
+        steps = len(self.summed())
         if self._sums is None or self._sums[0] > steps:
             self._sums = (0, None, None)
         done, weight, bias = self._sums

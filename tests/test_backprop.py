@@ -65,7 +65,9 @@ def test_one_phase_at_a_time_and_back():
         backprop.step_back_phase()
         assert backprop.phase == phase and backprop.t == 2
     backprop.undo_phase()
-    assert backprop.phase == "weights"
+    assert backprop.phase == "weights" and backprop.summed() == [2]
+    backprop.undo_phase()
+    assert backprop.summed() == []  # t = 2's share is added in its third phase, not before
     assert backprop.revealed("pre_activation") and not backprop.revealed("flowing")
 
 

@@ -49,6 +49,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.vectors = {name: MatrixView(colorbar=False, column_ticks=False)
                         for name in ("incoming", "pre_activation", "flowing")}
         self.weight_view = MatrixView()
+        self._weights_drawn = None  # (gradients, ready, steps summed) the heatmap shows
         strip = QtWidgets.QHBoxLayout()
         strip.setSpacing(2)
         for name in ("incoming", "pre_activation"):
@@ -71,6 +72,8 @@ class BackwardPanel(QtWidgets.QWidget):
                                               symbolBrush=style.ACTIVE)
         self.norm_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.FOREGROUND, style=QtCore.Qt.DashLine))
         self.norm_plot.addItem(self.norm_marker)
+        for item in (self.norm_plot.getPlotItem(), self.norm_curve):
+            style.cache_drawing(item)  # the marker moves each click; the axes and the curve stay as drawn
         self.forgetting = QtWidgets.QLabel()
         self.forgetting.setWordWrap(True)
 
@@ -104,6 +107,8 @@ class BackwardPanel(QtWidgets.QWidget):
         self.loss_plot.setMenuEnabled(False)
         self.loss_plot.setLabel("bottom", self.tr("SGD step"))
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
+        for plot in (self.link_plot, self.loss_plot):
+            style.cache_drawing(plot.getPlotItem())
         training = QtWidgets.QHBoxLayout()
         training.addWidget(QtWidgets.QLabel(self.tr("Train:")))
         for widget in (self.train_steps, QtWidgets.QLabel(self.tr("learning rate")), self.train_rate,
@@ -238,7 +243,14 @@ class BackwardPanel(QtWidgets.QWidget):
                 backprop.t, backprop.step_index + 1, model.seq_len, PHASES.index(backprop.phase) + 1,
                 self.phase_title(backprop.phase)))
         self.draw_vectors()
-        self.equation.setText(self.equation_text())
+        text = self.equation_text()
+        if text != self.equation.text():
+            self.equation.setText(text)
+            # Its height only grows: a label changing height every click would relayout, and so repaint, every view
+            # of the panel (as the step panel's texts, measured there).
+            height = self.equation.heightForWidth(max(self.equation.width(), 1))
+            if height > self.equation.minimumHeight():
+                self.equation.setMinimumHeight(height)
         if backprop.backward is not None:
             self.norm_marker.setVisible(backprop.t is not None)
             if backprop.t is not None:
@@ -269,12 +281,15 @@ class BackwardPanel(QtWidgets.QWidget):
         for name, view in self.vectors.items():
             view.set_title(titles[name][0], active=backprop.phase == name, subtitle=titles[name][1])
             view.set_matrix(values[name])
-        if backprop.ready:
-            weight, _ = backprop.recurrent_weight_gradient()
-        else:
-            weight = np.full((H, self.model.session.config.output_size), np.nan)
         self.weight_view.set_title(self.tr("∂L/∂W_hh so far"), active=backprop.phase == "weights")
-        self.weight_view.set_matrix(weight)
+        drawn = (id(backprop.backward), backprop.ready, len(backprop.summed()) if backprop.ready else 0)
+        if drawn != self._weights_drawn:  # it changes once a step: a 256 × 256 image is not redrawn every phase
+            self._weights_drawn = drawn
+            if backprop.ready:
+                weight, _ = backprop.recurrent_weight_gradient()
+            else:
+                weight = np.full((H, self.model.session.config.output_size), np.nan)
+            self.weight_view.set_matrix(weight)
 
     def equation_text(self) -> str:
         backprop, model = self.backprop, self.model
