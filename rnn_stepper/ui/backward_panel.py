@@ -275,9 +275,10 @@ class BackwardPanel(QtWidgets.QWidget):
         if shown and backprop.revealed("flowing"):
             flowing = backprop.flowing()
             values["flowing"] = blank if flowing is None else flowing
+        before = "t+1" if self.model.direction else "t-1"  # the reverse cell's previous state is h_{t+1}
         titles = {"incoming": ("δh<sub>t</sub>", "∂L/∂h<sub>t</sub>"),
                   "pre_activation": ("δz<sub>t</sub>", "δh ⊙ f'(z)"),
-                  "flowing": ("δh<sub>t-1</sub>", "W<sub>hh</sub><sup>T</sup> δz<sub>t</sub>")}
+                  "flowing": (f"δh<sub>{before}</sub>", "W<sub>hh</sub><sup>T</sup> δz<sub>t</sub>")}
         for name, view in self.vectors.items():
             view.set_title(titles[name][0], active=backprop.phase == name, subtitle=titles[name][1])
             view.set_matrix(values[name])
@@ -319,7 +320,8 @@ class BackwardPanel(QtWidgets.QWidget):
                     f"\n    = {vec(backprop.pre_activation())}")
         if phase == "weights":
             weight, bias = backprop.recurrent_weight_gradient()
-            text = (f"∂L/∂W_hh += δz_{t}ᵀ h_prev   " + self.tr("(summed back to front, as autograd sums it)")
+            before = t + 1 if model.direction else t - 1
+            text = (f"∂L/∂W_hh += δz_{t}ᵀ h_{before}   " + self.tr("(summed back to front, as autograd sums it)")
                     + f"\n    " + self.tr("so far:") + f" {vec(weight)}")
             if bias is not None:
                 text += f"\n∂L/∂b_hh += δz_{t}\n    " + self.tr("so far:") + f" {vec(bias)}"
@@ -328,7 +330,10 @@ class BackwardPanel(QtWidgets.QWidget):
         if flowing is None:
             return self.tr("δh at the initial state: h0 was not given, so the module's zeros need no gradient; the "
                            "walk back ends here.")
-        return f"δh_prev = δz_{t} W_hh  (W_hhᵀ δz_{t})\n    = {vec(flowing)}"
+        # the state this step read: h_{t+1} in the reverse direction, h0 at the walk's first step
+        before = "h0" if t == walk[0] else f"h_{t + 1 if model.direction else t - 1}"
+        return (f"δ{before} += δz_{t} W_hh   (W_hhᵀ δz_{t}: " + self.tr("this step's share") + f")\n"
+                f"    = {vec(flowing)}")
 
     # --- connectivity and training -------------------------------------------------------------------------
 
