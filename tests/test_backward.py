@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from aten_calls import arithmetic_calls
 from rnn_stepper.core import InputError, RNNConfig, compute_trace, make_session
-from rnn_stepper.core.backward import (Loss, autograd_gradients, backward_pass, connectivity, hand_backward,
+from rnn_stepper.core.backward import (Head, Loss, autograd_gradients, backward_pass, connectivity, hand_backward,
                                        sgd_step)
 from rnn_stepper.core import layout
 from rnn_stepper.core.reference import native_path
@@ -116,16 +116,44 @@ def test_the_gradient_examples_vanish_and_explode_over_50_steps_as_their_radius_
         assert reach > radius ** 49 / 10 and bool((trace.cell(0).hidden > 0).all())
 
 
+def classifier_loss(trace, seed: int) -> Loss:
+    """A Linear head of 3 classes beside the module and a label per batch row, as the names tutorial's h2o."""
+    generator = torch.Generator().manual_seed(seed)
+    dtype = trace.output.dtype
+    head = Head("h2o.", torch.randn(3, trace.config.output_size, generator=generator).to(dtype),
+                torch.randn(3, generator=generator).to(dtype))
+    return Loss("cross_entropy", torch.randint(0, 3, (trace.batch_size,), generator=generator), head=head)
+
+
+@PROPERTY
+@given(sessions("kernel", cells=("rnn",)).filter(lambda s: s.batched), st.integers(0, 2**31 - 1))
+def test_cross_entropy_through_a_linear_head_backpropagates_as_autograd_does_bit_for_bit(session, seed):
+    trace = compute_trace(session)
+    backward = backward_pass(trace, classifier_loss(trace, seed))
+    assert {"h2o.weight", "h2o.bias"} <= set(backward.reference.parameters)  # the head's own gradients too
+    assert backward.bitwise_equal
+    assert torch.equal(backward.manual.loss, backward.reference.loss)
+
+
 def test_a_loss_is_one_the_stepper_knows_with_a_target_of_the_outputs_shape():
     trace = compute_trace(make_session())
     with pytest.raises(InputError, match="choose one of"):
-        Loss("cross_entropy")
+        Loss("hinge")
     with pytest.raises(InputError, match="needs a target"):
         Loss("mse")
     with pytest.raises(InputError, match=r"the target is \(3, 2\).*\(1, 3, 2\)"):
         backward_pass(trace, Loss("mse", torch.zeros(3, 2)))
     with pytest.raises(InputError, match=r"outside the output, which is 3 steps × 1 rows × 2 units"):
         backward_pass(trace, Loss("unit", at=(3, 0, 0)))
+    head = Head("h2o.", torch.zeros(3, 2), torch.zeros(3))
+    with pytest.raises(InputError, match="needs a Linear head"):
+        Loss("cross_entropy", torch.tensor([0]))
+    with pytest.raises(InputError, match="class labels run from 0 to 2"):
+        backward_pass(trace, Loss("cross_entropy", torch.tensor([3]), head=head))
+    with pytest.raises(InputError, match=r"one whole-number class label per batch row \(1\)"):
+        backward_pass(trace, Loss("cross_entropy", torch.tensor([0, 1]), head=head))
+    with pytest.raises(InputError, match="takes 4 inputs; the last hidden state has 2 units"):
+        backward_pass(trace, Loss("cross_entropy", torch.tensor([0]), head=Head("h2o.", torch.zeros(3, 4), None)))
 
 
 def test_the_notebooks_session_backpropagates_the_sum_of_its_last_hidden_state():
