@@ -331,6 +331,7 @@ with torch.no_grad():
         start = {{name: torch.zeros(layers * directions, B, sizes[name], dtype={dtype}) if given is None else
                  given[i] if given[i].dim() == 3 else given[i].unsqueeze(1) for i, name in enumerate(STATES)}}
         finals = {{name: [] for name in STATES}}
+        cells = {{}}  # (layer, direction) → what the backward pass reads of it
         for layer in range(layers):
             outputs = []
             for direction in range(directions):
@@ -345,6 +346,7 @@ with torch.no_grad():
                 for t in walk:
                     print(f"layer {{layer}} direction {{direction}} time step {{t}} =>")
 {state_lines}
+                cells[layer, direction] = (walk, layer_input, start["hidden"][index], phases)
                 outputs.append(phases["hidden"])
                 for name in STATES:
                     finals[name].append(phases[name][walk[-1]])
@@ -358,7 +360,94 @@ with torch.no_grad():
     print(output.numpy())
     print("bitwise identical to {module}:", torch.equal(manual_output, output)
           and all(torch.equal(a, b) for a, b in zip(manual_final, final)))
-{fused}'''
+{fused}{_backward_check(session)}'''
+
+
+def _backward_check(session) -> str:
+    """For a cell type whose backward RNN Stepper steps: BPTT by hand for L = Σ h_n with its own backward step
+    function, every gradient compared with what loss.backward() leaves in .grad, ∂L/∂x and ∂L/∂h0."""
+    from .steps import project_inputs_backward
+
+    kind = session.config.cell_type
+    backward = getattr(kind.steps, f"{session.order}_backward", None)
+    if backward is None:
+        return ""
+    module = f"nn.{kind.module_name}"
+    dtype = f"torch.{session.config.dtype}"
+    textbook = session.order == "textbook"
+    imports, definitions = _definitions(backward)
+    project = "" if textbook else _definitions(project_inputs_backward)[1]
+    indent = "\n".join("    " + line if line else line for line in (definitions + "\n\n" + project).splitlines())
+    extra = "".join("    " + line + "\n" for line in sorted(imports))
+    return f'''
+
+# Backpropagation through time by hand, for L = sum of h_n, with RNN Stepper's own backward step
+# ({session.order} order, rnn_stepper/core/cells/{kind.module}.py), beside loss.backward() through {module}.
+if True:
+{extra}{indent}
+
+
+    class Cell:
+        """What the backward pass reads of one cell's forward pass, as RNN Stepper's CellTrace hands it."""
+
+        def __init__(self, walk, x, h_start, phases):
+            self.walk, self.x, self.h_start, self.hidden = walk, x, h_start, phases["hidden"]
+
+        def hidden_at(self, t):
+            return self.hidden[t].clone()  # a tensor of its own, as the kernel made h_t
+
+        def h_prev_at(self, t):
+            if t == self.walk[0]:
+                return self.h_start
+            return self.hidden[self.walk[self.walk.index(t) - 1]].clone()
+
+    x_leaf = x.clone().requires_grad_(True)
+    h0_leaf = None if state is None else state.clone().requires_grad_(True)
+    with torch.backends.mkldnn.flags(enabled=False):
+        _, h_n = module(x_leaf, h0_leaf)
+        h_n.sum().backward()
+    H = sizes["hidden"]
+    with torch.no_grad():
+        ones = torch.ones((), dtype={dtype}).expand(layers * directions, B, H)  # ∂L/∂h_n of L = sum of h_n
+        grads, h0_grads, from_above = {{}}, {{}}, None
+        for layer in reversed(range(layers)):
+            input_grad = None
+            for direction in range(directions):
+                walk, cell_x, h_start, phases = cells[layer, direction]
+                index = layer * directions + direction
+                mine = None if from_above is None else from_above[..., direction * H:(direction + 1) * H]
+
+                def incoming(t, flowing, walk=walk, index=index, mine=mine):
+                    sources = [s for s in (ones[index] if t == walk[-1] else None,
+                                           None if mine is None else mine[t], flowing) if s is not None]
+                    return sources[0] if len(sources) == 1 else sources[0] + sources[1]
+
+                suffix = f"_l{{layer}}" + ("_reverse" if direction else "")
+                p = Parameters(*(getattr(module, name + suffix, None)
+                                 for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")))
+                result = {backward.__name__}(Cell(walk, cell_x, h_start, phases), p, config, incoming,
+                                  need_initial=state is not None)
+                grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])
+                {"grad_x, grad_W_ih, grad_b = result['input'], result['weight_ih'], result['bias_ih']" if textbook else
+                 "grad_x, grad_W_ih, grad_b = project_inputs_backward(grad_pre, cell_x, p.W_ih, p.b_ih is not None)"}
+                grads["weight_ih" + suffix], grads["weight_hh" + suffix] = grad_W_ih, result["weight_hh"]
+                if p.b_ih is not None:
+                    grads["bias_ih" + suffix], grads["bias_hh" + suffix] = grad_b, result["bias_hh"]
+                h0_grads[index] = result["initial"]
+                input_grad = grad_x if input_grad is None else input_grad + grad_x
+            from_above = input_grad
+        grad_x = from_above.transpose(0, 1) if module.batch_first else from_above
+        grad_x = grad_x if x.dim() == 3 else grad_x.squeeze(0 if module.batch_first else 1)
+        pairs = [(name, grads[name], parameter.grad) for name, parameter in module.named_parameters()]
+        pairs.append(("x", grad_x, x_leaf.grad))
+        if state is not None:
+            grad_h0 = torch.stack([h0_grads[i] for i in range(layers * directions)])
+            pairs.append(("h0", grad_h0 if state.dim() == 3 else grad_h0.squeeze(1), h0_leaf.grad))
+    for name, manual, reference in pairs:
+        print(f"dL/d{{name}} (manual):", manual.numpy().ravel()[:6], "bitwise identical to autograd:",
+              torch.equal(manual, reference))
+    print("every gradient bitwise identical to autograd:", all(torch.equal(m, r) for _, m, r in pairs))
+'''
 
 
 def _tensor(value, dtype: str) -> str:
