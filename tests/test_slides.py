@@ -209,6 +209,28 @@ def test_slides_renders_the_notebooks_session_one_png_per_phase_at_1920_by_1080(
     assert lines[-1] == f"rnn-stepper: 12 slides in {folder}" and len(lines) == 13
 
 
+def test_slides_left_by_an_earlier_longer_run_are_named_not_deleted(capsys, tmp_path):
+    folder = tmp_path / "deck"
+    folder.mkdir()
+    for name in ("012-t3-input_projection.png", "013-t3-recurrent_term.png", "title.png"):
+        (folder / name).write_bytes(b"an earlier deck")
+    status, _, err = run(capsys, "slides", str(folder), "--size", "640x480")
+    assert status == 0
+    assert err.splitlines()[-1] == (f"rnn-stepper: note: {folder} also holds 2 slides this run did not write (from "
+                                    "012-t3-input_projection.png on); they were left as they were")
+    assert (folder / "013-t3-recurrent_term.png").read_bytes() == b"an earlier deck"
+    assert len(os.listdir(folder)) == 12 + 3
+
+
+def test_the_window_moves_to_its_cursor_once_a_background_computation_is_done(qtbot):
+    session, _ = load_session(example("two-layer-bidirectional"))
+    _, window = app.open_window(session, restore=False, cursor={"position": 6, "layer": 1, "direction": 1})
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.model.trace is not None and not window.model.busy, timeout=30_000)
+    m = window.model
+    assert (m.position, m.layer, m.direction) == (6, 1, 1)
+
+
 def test_each_slide_is_titled_with_its_timestep_and_phase_in_the_shot(qtbot, tmp_path):
     _, window = app.open_window(size=(1280, 720), background=False, restore=False, cursor={"position": 0})
     qtbot.addWidget(window)

@@ -190,7 +190,23 @@ def run_slides(session, folder: str, size: tuple[int, int] | None = None, lang: 
     finally:
         window.close()
     print(f"rnn-stepper: {len(paths)} slides in {folder}", file=sys.stderr)
+    earlier = stale_slides(folder, paths)
+    if earlier:  # a deck built from the folder would show them after this session's slides
+        print(f"rnn-stepper: note: {folder} also holds {len(earlier)} slides this run did not write (from "
+              f"{earlier[0]} on); they were left as they were", file=sys.stderr)
     return 0
+
+
+def stale_slides(folder: str, written: list[str]) -> list[str]:
+    """Slide PNGs in `folder`, named as this command names them, that are not among `written`: an earlier run's."""
+    import re
+
+    ours = {os.path.basename(p) for p in written}
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(n for n in names if n not in ours and re.fullmatch(r"\d{3,}-t\d+-\w+\.png", n))
 
 
 def save_screenshot(window, path: str) -> int:
