@@ -252,7 +252,7 @@
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="541"/>
         <source>Step to compare with {0}</source>
-        <translation>스텝을 진행하면 {0} 모듈과 비교합니다</translation>
+        <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="545"/>
@@ -273,104 +273,104 @@
 <context>
     <name>ConfigPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="66"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="71"/>
         <source>Hidden units (hidden_size)</source>
         <translation>은닉 유닛 수 (hidden_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="67"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="72"/>
         <source>Stacked layers; layer l reads layer l-1&apos;s outputs</source>
         <translation>쌓은 층 수. l층은 l-1층의 출력을 입력으로 받습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="69"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="74"/>
         <source>LSTM only: W_hr projects h down to proj_size units; 0 means none</source>
         <translation>LSTM 전용: W_hr가 h를 proj_size개 유닛으로 투영합니다. 0이면 투영하지 않습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="70"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="75"/>
         <source>bias (b_ih, b_hh)</source>
         <translation>편향 (b_ih, b_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="71"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="76"/>
         <source>bidirectional</source>
         <translation>양방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="72"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="77"/>
         <source>batch_first</source>
         <translation>batch_first</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="79"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="84"/>
         <source>The torch module whose forward pass is stepped; a new cell type draws new weights from the seed</source>
         <translation>순전파를 한 단계씩 살펴볼 torch 모듈. 셀 종류를 바꾸면 시드로 가중치를 새로 뽑습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="147"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="153"/>
         <source>Features per timestep ({0}&apos;s input_size)</source>
         <translation>타임 스텝당 특성 수 ({0} 모듈의 input_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="148"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="154"/>
         <source>torch.manual_seed before {0} draws its weights</source>
         <translation>{0} 모듈이 가중치를 뽑기 전에 호출하는 torch.manual_seed</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="150"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="156"/>
         <source>kernel: PyTorch&apos;s own order of operations, bitwise equal to {0}&apos;s step-by-step cell on any CPU
 textbook: {1}; how far it lands from {0} is measured on this machine</source>
         <translation>kernel: PyTorch 자체의 연산 순서로, 어느 CPU에서나 {0} 모듈의 단계별 셀과 비트 단위로 같습니다
 textbook: {1}. {0} 모듈과의 차이는 이 컴퓨터에서 측정합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="153"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="159"/>
         <source>The textbook order computes {0}: {1}.</source>
         <translation>교과서 순서는 {0}을(를) 계산합니다: {1}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="155"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="161"/>
         <source>dropout is left out: it only acts in training mode, and the stepper evaluates {0} in eval mode.</source>
         <translation>dropout은 학습 모드에서만 작동하므로 뺐습니다. 이 프로그램은 {0} 모듈을 평가 모드로 실행합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="84"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="89"/>
         <source>bias=False drops b_ih and b_hh</source>
         <translation>bias=False이면 b_ih와 b_hh가 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="85"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="90"/>
         <source>Add a reverse cell per layer that walks t = T-1 … 0</source>
         <translation>층마다 t = T-1 … 0 순서로 도는 역방향 셀을 추가합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="86"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="91"/>
         <source>Input laid out (batch, T, features) instead of (T, batch, …)</source>
         <translation>입력을 (T, 배치, …) 대신 (배치, T, 특성) 모양으로 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="87"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="92"/>
         <source>cell</source>
         <translation>셀</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="89"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="94"/>
         <source>seed</source>
         <translation>시드</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="89"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="94"/>
         <source>order</source>
         <translation>연산 순서</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="167"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="173"/>
         <source>input_size {0} → {1}: the input&apos;s columns were cut, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 잘라 냈고 가중치를 새로 뽑았습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="169"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="175"/>
         <source>input_size {0} → {1}: the input&apos;s columns were padded with zeros, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 0으로 채웠고 가중치를 새로 뽑았습니다</translation>
     </message>
@@ -407,7 +407,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/exports.py" line="92"/>
         <source>Step first: there is no equation on show yet.</source>
-        <translation>먼저 스텝을 진행하세요. 아직 표시된 식이 없습니다.</translation>
+        <translation>먼저 타임 스텝을 진행하세요. 아직 표시된 식이 없습니다.</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/exports.py" line="96"/>
@@ -468,87 +468,87 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>InputEditor</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="264"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="270"/>
         <source>Double-click a cell to type a number</source>
         <translation>셀을 두 번 클릭해 숫자를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="266"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="276"/>
         <source>Add row</source>
         <translation>행 추가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="267"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="277"/>
         <source>Append a timestep (zeros)</source>
         <translation>타임 스텝을 끝에 추가합니다 (0으로 채움)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="269"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="279"/>
         <source>Remove row</source>
         <translation>행 삭제</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="270"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="280"/>
         <source>Remove the selected timestep (or the last)</source>
         <translation>선택한 타임 스텝(없으면 마지막)을 삭제합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="273"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="283"/>
         <source>Notebook ramp: 1s, 2s, 3s …</source>
         <translation>노트북 예제: 1, 2, 3 …</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="274"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="284"/>
         <source>Sine wave</source>
         <translation>사인파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="275"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="285"/>
         <source>Random normal</source>
         <translation>정규분포 난수</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="276"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="286"/>
         <source>One-hot characters of a word</source>
         <translation>단어의 글자를 원-핫 인코딩</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="277"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="287"/>
         <source>Fill the table with an example sequence</source>
         <translation>예제 시퀀스로 표를 채웁니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="290"/>
         <source>The word to spell one character per timestep</source>
         <translation>타임 스텝마다 한 글자씩 넣을 단어</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="281"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="293"/>
         <source>Fill</source>
         <translation>채우기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="282"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="294"/>
         <source>Replace the input with the chosen example</source>
         <translation>입력을 선택한 예제로 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="304"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="328"/>
         <source> (and {0} more)</source>
         <translation> (외 {0}개)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="314"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="338"/>
         <source>A sequence needs at least one timestep.</source>
         <translation>시퀀스에는 타임 스텝이 하나 이상 있어야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="335"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="359"/>
         <source>Type a word to spell, e.g. hello.</source>
         <translation>단어를 입력하세요. 예: hello</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="341"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="365"/>
         <source>One-hot &apos;{0}&apos;: columns are {1}</source>
         <translation>원-핫 &apos;{0}&apos;: 열은 {1}</translation>
     </message>
@@ -738,195 +738,203 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="247"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
-        <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
+        <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="273"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="279"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="274"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="280"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="301"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="307"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="305"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="311"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="343"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="359"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="359"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="360"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="360"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="361"/>
         <source>◁ Phase</source>
-        <translation>◁ 단계</translation>
+        <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="361"/>
         <source>Undo one phase</source>
-        <translation>단계 하나를 되돌립니다</translation>
+        <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
         <source>Phase ▷</source>
-        <translation>단계 ▷</translation>
+        <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
         <source>Show the next phase of this timestep</source>
-        <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
+        <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="364"/>
         <source>Step ▶</source>
-        <translation>스텝 ▶</translation>
+        <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="364"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="360"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="360"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="403"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="409"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="374"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="369"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="375"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="375"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="381"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="376"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="382"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="378"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="384"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="501"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="378"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="384"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="501"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="379"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="385"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="381"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="387"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="382"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="388"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="403"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="409"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="461"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="458"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="464"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="483"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="489"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="485"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="491"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="488"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="500"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="501"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="498"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
+    </message>
+</context>
+<context>
+    <name>SeedBox</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="30"/>
+        <source>none: weights from a file or edited</source>
+        <translation>없음: 파일에서 읽었거나 편집한 가중치</translation>
     </message>
 </context>
 <context>
@@ -980,7 +988,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequenceTable</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="232"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="238"/>
         <source>t={0}, column {1}: {2}</source>
         <translation>t={0}, {1}열: {2}</translation>
     </message>
@@ -1158,17 +1166,17 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="312"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
-        <translation>타임 스텝 {0} ({1}) 준비 완료. 스텝(Space)을 눌러 계산하세요.</translation>
+        <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="313"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
-        <translation>스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
+        <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="318"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
-        <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — {5}단계 중 {4}단계: {6}</translation>
+        <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="365"/>

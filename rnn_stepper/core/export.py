@@ -233,11 +233,21 @@ def csv_rows(trace: Trace) -> Iterator[list]:
 
 def write_csv(trace: Trace, out: TextIO) -> None:
     """The table, written as it is made; `x` (a different width) is in the JSON. An empty field is a unit the
-    column's vector does not have."""
+    column's vector does not have.
+
+    Each value is written with the shortest digits that read back as the same number of its own dtype: a float32
+    as numpy prints it (-0.4701929, not the float64 expansion -0.47019290924072266 of the same bits), |Δ| (the
+    exact difference, computed in float64) as a float64, and ulps, a count, as a whole number."""
+    import numpy as np
+
+    columns = csv_columns(trace)
+    own = np.dtype(trace.config.dtype).type
+    formats = [str if c in INDEX_COLUMNS or c == "unit" else _count if c == "ulps" else
+               _float if c == "abs_diff" else (lambda v: _float(v, own)) for c in columns]
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(csv_columns(trace))
+    writer.writerow(columns)
     for row in csv_rows(trace):
-        writer.writerow(["" if v is None else v if isinstance(v, int) else _float(v) for v in row])
+        writer.writerow(["" if v is None else write(v) for write, v in zip(formats, row)])
 
 
 def trace_to_csv(trace: Trace) -> str:
@@ -246,8 +256,17 @@ def trace_to_csv(trace: Trace) -> str:
     return out.getvalue()
 
 
-def _float(value: float) -> str:
-    return repr(value) if math.isfinite(value) else {math.inf: "Infinity", -math.inf: "-Infinity"}.get(value, "NaN")
+def _float(value: float, dtype=float) -> str:
+    """The shortest digits that round-trip `value` as `dtype` (numpy's for float32, Python's repr for float64);
+    NaN and ±Inf as JSON's strings."""
+    if not math.isfinite(value):
+        return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(value, "NaN")
+    return repr(value) if dtype is float else str(dtype(value))
+
+
+def _count(value: float) -> str:
+    """ulps: a whole number of representable floats, or Infinity when only one side is NaN."""
+    return str(int(value)) if math.isfinite(value) else _float(value)
 
 
 def _strict(node):
