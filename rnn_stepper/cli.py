@@ -184,8 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write out how one number was computed instead, e.g. 0,0,0,0,input_projection,1: each "
                           "product, their exact sum, the value the matrix product returned and their distance")
     out.add_argument("--backward", action="store_true",
-                     help="after the walkthrough, backpropagate L = sum of h_n by hand and compare every gradient "
-                          "with autograd's (nn.RNN in kernel order)")
+                     help="backpropagate the loss by hand and compare every gradient with autograd's (nn.RNN, either "
+                          "order): after the walkthrough in text; a 'backward' object in JSON (every gradient, "
+                          "dL/dh_t and dL/dz_t); dL_dh and dL_dz columns in CSV")
+    out.add_argument("--target", metavar="FILE",
+                     help="with --backward: L = mean((output - target)^2), the target shaped as the output "
+                          "(.csv/.npy/.json); default L = sum of h_n")
     slides = sub.add_parser("slides", help="one PNG per phase of a whole session, for a slide deck",
                             description="Render the window at every phase of every timestep of one cell (layer, "
                                         "direction, batch row) into DIR as 000-t0-input_projection.png, "
@@ -473,41 +477,71 @@ def run_trace(args) -> int:
     from .core.export import write_csv, write_json
     from .core.trace import compute_trace
 
+    from .core.errors import InputError
+
     session = session_from_args(args)
+    if args.target and not args.backward:
+        raise InputError("--target is the backward pass's: add --backward")
     if args.backward:
         from .core.backward import check_stepped
 
         check_stepped(session)  # before the walkthrough is printed: a refusal is the only output
     with collector.paused():  # the job makes many tensors and no cycles: see model.run_now
         trace = compute_trace(session)
+    backward = None
+    if args.backward and args.format != "text" or args.target:
+        backward = backward_of(trace, args.target)
     if args.explain is not None:
         from .core.explain import explain
 
         sys.stdout.write(explain(trace, *args.explain).text() + "\n")
         return 0
     if args.format == "json":  # written as it is made: a long trace's document never sits in memory whole
-        write_json(trace, sys.stdout)
+        write_json(trace, sys.stdout, backward)
         sys.stdout.write("\n")
     elif args.format == "csv":
-        write_csv(trace, sys.stdout)
+        write_csv(trace, sys.stdout, backward)
     else:
         from . import i18n
 
         i18n.install(args.lang or i18n.system_language())
         sys.stdout.writelines(line + "\n" for line in text_lines(trace))
         if args.backward:
-            sys.stdout.writelines(line + "\n" for line in backward_lines(trace))
+            backward = backward or backward_of(trace, None)
+            sys.stdout.writelines(line + "\n" for line in backward_lines(backward))
     return 0
 
 
-def backward_lines(trace):
-    """The hand backward of L = Σ h_n: ‖∂L/∂h_t‖ per step of each cell, then every gradient beside autograd's."""
-    from .core.backward import backward_pass
+def backward_of(trace, target: str | None):
+    """The backward pass of L = Σ h_n, or of the MSE against the target file; InputError for a target that is not
+    the output's shape, or a cell type or order it does not step yet: one line, status 2."""
+    from .core.backward import SUM_LAST, Loss, backward_pass
+    from .core.errors import InputError
+    from .core.files import load_array
+
+    loss = SUM_LAST
+    if target:
+        import torch
+
+        values = torch.as_tensor(load_array(target))
+        if tuple(values.shape) != tuple(trace.output.shape) and values.numel() == trace.output.numel() \
+                and values.dim() == 2 and trace.output.dim() == 3 and trace.batch_size == 1:
+            values = values.reshape(trace.output.shape)  # a (T, units) table for a batch of one
+        try:
+            loss = Loss("mse", values.to(trace.output.dtype))
+            loss.check(trace)
+        except InputError as exc:
+            raise InputError(exc.detail, target) from None
+    return backward_pass(trace, loss)
+
+
+def backward_lines(backward):
+    """The hand backward: ‖∂L/∂h_t‖ per step of each cell, then every gradient beside autograd's."""
     from .core.distance import bits_equal, ulp_distance
 
-    backward = backward_pass(trace)  # InputError for a cell type or order it does not step yet: one line, status 2
     yield ""
-    yield "backward: L = sum of h_n, by hand, walking back from t = T-1"
+    yield (f"backward: {backward.loss.describe()} = {backward.manual.loss.numpy()!s}, by hand, walking back from "
+           "t = T-1")
     for cell in backward.cells:
         norms = ", ".join(f"{float(n):.3g}" for n in cell.norms)
         yield f"  layer {cell.layer}, {'reverse' if cell.direction else 'forward'}: |dL/dh_t| for t = 0 … : {norms}"

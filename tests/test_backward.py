@@ -4,6 +4,7 @@ and h0's — is autograd's own, bit for bit, and the hand pass makes autograd's 
 import importlib.resources
 from collections import Counter
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
@@ -235,3 +236,40 @@ def test_trace_backward_says_each_gradient_is_autograds(capsys):
     assert sum("bitwise identical to autograd" in line for line in lines) == 4 * 4 + 1 + 1  # 16 parameters, x, all
     status, out, err = run(capsys, "--backward", "--cell", "lstm")
     assert status == 2 and out == "" and "not yet" in err and err.count("\n") == 1
+
+
+def test_trace_backward_writes_every_gradient_into_the_json_and_the_csv(capsys):
+    import csv
+    import io
+    import json
+
+    from test_files_and_bad_input import run
+
+    trace = compute_trace(make_session())
+    backward = backward_pass(trace)
+    status, out, err = run(capsys, "--backward", "--format", "json")
+    document = json.loads(out)["backward"]
+    assert status == 0 and document["loss"] == "L = sum of h_n" and document["bitwise_equal"]
+    for name, grad in backward.reference.parameters.items():
+        assert torch.equal(torch.tensor(document["gradients"][name]["manual"], dtype=grad.dtype), grad), name
+    assert torch.equal(torch.tensor(document["cells"][0]["dL_dz"]), backward.cells[0].pre_activation)
+    status, out, err = run(capsys, "--backward", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    last = [r for r in rows if r["t"] == "2"]
+    # each float32 written in its own shortest digits: read back, the very bits of ∂L/∂z_2
+    assert [np.float32(r["dL_dz"]) for r in last] == list(backward.cells[0].pre_activation[2, 0].numpy())
+
+
+def test_trace_backward_takes_a_target_for_the_mse(capsys, tmp_path):
+    from test_files_and_bad_input import run
+
+    target = tmp_path / "target.csv"
+    target.write_text("0.1,0.2\n0.3,0.4\n0.5,0.6\n")
+    status, out, err = run(capsys, "--backward", "--target", str(target))
+    assert status == 0 and "backward: L = mean((output - target)^2) = " in out
+    assert out.splitlines()[-1] == "bitwise identical to autograd: yes"
+    target.write_text("0.1,0.2\n")
+    status, out, err = run(capsys, "--backward", "--target", str(target))
+    assert status == 2 and out == "" and "the target is (1, 2)" in err and err.count("\n") == 1
+    status, out, err = run(capsys, "--target", str(target))
+    assert status == 2 and "add --backward" in err

@@ -170,6 +170,7 @@ class Backward:
     cells: list[CellGradients]
     manual: Gradients
     reference: Gradients  # autograd's
+    loss: Loss = SUM_LAST
 
     def _pairs(self):
         pairs = [(self.manual.parameters[k], self.reference.parameters[k]) for k in self.reference.parameters]
@@ -192,7 +193,7 @@ def backward_pass(trace: Trace, loss: Loss = SUM_LAST) -> Backward:
     """The hand backward of the trace's session, beside autograd's."""
     cells, manual = hand_backward(trace, loss)
     manual.loss = loss.of(trace.output, trace.h_n, trace.config.batch_first)  # the hand pass's own output: the value the class sees
-    return Backward(trace, cells, manual, autograd_gradients(trace, loss=loss))
+    return Backward(trace, cells, manual, autograd_gradients(trace, loss=loss), loss)
 
 
 def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradients], Gradients]:

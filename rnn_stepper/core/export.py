@@ -56,9 +56,30 @@ def cell_description(trace: Trace) -> dict:
     }
 
 
-def trace_document(trace: Trace) -> dict:
+def backward_document(backward) -> dict:
+    """The backward pass (issue 15): the loss, ∂L/∂h_t and ∂L/∂z_t of every cell, and every gradient by hand beside
+    autograd's, with their distance."""
+    manual, reference = backward.manual, backward.reference
+    gradients = {name: {"manual": manual.parameters[name], "autograd": reference.parameters[name]}
+                 for name in reference.parameters}
+    gradients["input"] = {"manual": manual.input, "autograd": reference.input}
+    if reference.h0 is not None:
+        gradients["h0"] = {"manual": manual.h0, "autograd": reference.h0}
+    return {
+        "loss": backward.loss.describe(),
+        "value": {"manual": manual.loss, "autograd": reference.loss},
+        "cells": [{"layer": cell.layer, "direction": cell.direction, "dL_dh": cell.hidden,
+                   "dL_dz": cell.pre_activation, "dL_dh_norm": cell.norms} for cell in backward.cells],
+        "gradients": gradients,
+        "bitwise_equal": backward.bitwise_equal,
+        "max_ulps": backward.max_ulps,
+    }
+
+
+def trace_document(trace: Trace, backward=None) -> dict:
     """Everything needed to rebuild every number shown: the session itself, each step's phases and the module's
-    output. Big arrays stay tensors and `steps` a generator, so `write_json` can write them a block at a time."""
+    output, and the backward pass when given. Big arrays stay tensors and `steps` a generator, so `write_json` can
+    write them a block at a time."""
     import torch
 
     from .machine import numeric_environment
@@ -99,6 +120,7 @@ def trace_document(trace: Trace) -> dict:
         },
         "nonfinite": trace.nonfinite,
         "notebook_distance": {d.phase: d.step_ulps for d in distance_from_notebook(trace)} or None,
+        **({} if backward is None else {"backward": backward_document(backward)}),
     }
 
 
@@ -157,9 +179,9 @@ def iter_steps(trace: Trace):
                 previous = {state: block[state][i] for state in states}  # the next step in the walk reads these
 
 
-def write_json(trace: Trace, out: TextIO) -> None:
+def write_json(trace: Trace, out: TextIO, backward=None) -> None:
     """The JSON document, written as it is made: memory does not grow with the output."""
-    _write_json(out, trace_document(trace))
+    _write_json(out, trace_document(trace, backward))
 
 
 def trace_to_json(trace: Trace) -> str:
@@ -189,6 +211,12 @@ def _write_json(out: TextIO, node) -> None:
             rows = node[start:start + BLOCK_ROWS].tolist()
             out.write(("" if start == 0 else ", ") + ", ".join(_json_value(row) for row in rows))
         out.write("]")
+    elif isinstance(node, list) and any(isinstance(item, (dict, torch.Tensor)) for item in node):
+        out.write("[")  # e.g. the backward pass's cells: records holding tensors
+        for i, item in enumerate(node):
+            out.write("" if i == 0 else ", ")
+            _write_json(out, item)
+        out.write("]")
     elif isinstance(node, Iterator):
         out.write("[")
         for i, item in enumerate(node):
@@ -206,32 +234,43 @@ def _json_value(value) -> str:
         return json.dumps(_strict(value), allow_nan=False, ensure_ascii=False)
 
 
-def csv_columns(trace: Trace) -> list[str]:
+BACKWARD_COLUMNS = ("dL_dh", "dL_dz")
+
+
+def csv_columns(trace: Trace, backward=None) -> list[str]:
     """layer, direction, t, batch, unit, the previous states, each phase (a stacked phase as one column per gate
-    block), the module's output, |Δ| and ulps: each column a vector, one row per unit."""
+    block), the module's output, |Δ| and ulps, then with the backward pass ∂L/∂h_t and ∂L/∂z_t: each column a
+    vector, one row per unit."""
     blocks = gate_blocks(trace)
     stacked = {phase for phase, _, _ in blocks.values()}
     phases = [column for name in trace.phases
               for column in ([c for c, (phase, _, _) in blocks.items() if phase == name] if name in stacked else [name])]
     return ["layer", "direction", "t", "batch", "unit",
-            *(f"{symbol}_prev" for symbol in state_keys(trace).values()), *phases, "reference", "abs_diff", "ulps"]
+            *(f"{symbol}_prev" for symbol in state_keys(trace).values()), *phases, "reference", "abs_diff", "ulps",
+            *(BACKWARD_COLUMNS if backward is not None else ())]
 
 
 INDEX_COLUMNS = ("layer", "direction", "t", "batch")
 
 
-def csv_rows(trace: Trace) -> Iterator[list]:
+def csv_rows(trace: Trace, backward=None) -> Iterator[list]:
     """The table's rows: one per unit of each step. With an LSTM's proj_size, h (and the module's output) has
     fewer units than c and the gates; its columns are None past its last unit."""
-    columns = csv_columns(trace)
+    columns = csv_columns(trace, backward)
+    D = trace.config.num_directions
     for step in iter_steps(trace):
+        if backward is not None:
+            cell = backward.cells[step["layer"] * D + step["direction"]]
+            t, b = step["t"], step["batch"]
+            step = Step({**step, "dL_dh": cell.hidden[t, b].tolist(), "dL_dz": cell.pre_activation[t, b].tolist()},
+                        step.blocks)
         vectors = {c: step[c] for c in columns if c not in INDEX_COLUMNS and c != "unit"}
         for unit in range(max(len(v) for v in vectors.values())):
             yield [step[c] if c in INDEX_COLUMNS else unit if c == "unit" else
                    vectors[c][unit] if unit < len(vectors[c]) else None for c in columns]
 
 
-def write_csv(trace: Trace, out: TextIO) -> None:
+def write_csv(trace: Trace, out: TextIO, backward=None) -> None:
     """The table, written as it is made; `x` (a different width) is in the JSON. An empty field is a unit the
     column's vector does not have.
 
@@ -240,13 +279,13 @@ def write_csv(trace: Trace, out: TextIO) -> None:
     exact difference, computed in float64) as a float64, and ulps, a count, as a whole number."""
     import numpy as np
 
-    columns = csv_columns(trace)
+    columns = csv_columns(trace, backward)
     own = np.dtype(trace.config.dtype).type
     formats = [str if c in INDEX_COLUMNS or c == "unit" else _count if c == "ulps" else
                _float if c == "abs_diff" else (lambda v: _float(v, own)) for c in columns]
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    for row in csv_rows(trace):
+    for row in csv_rows(trace, backward):
         writer.writerow(["" if v is None else write(v) for write, v in zip(formats, row)])
 
 
