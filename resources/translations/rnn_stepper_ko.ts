@@ -2,6 +2,265 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>BackwardPanel</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="32"/>
+        <source>What is differentiated</source>
+        <translation>무엇을 미분하는지</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="35"/>
+        <source>class </source>
+        <translation>클래스 </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="36"/>
+        <source>The right answer for every batch row</source>
+        <translation>모든 배치 행의 정답 클래스</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="38"/>
+        <source>Compute gradients</source>
+        <translation>그래디언트 계산</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="40"/>
+        <source>∂ Step back</source>
+        <translation>∂ 한 타임 스텝 뒤로</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="41"/>
+        <source>Walk one timestep back: all four phases (B)</source>
+        <translation>한 타임 스텝 거슬러 올라가기: 네 연산 모두 (B)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="44"/>
+        <source>∂ Phase back</source>
+        <translation>∂ 한 연산 뒤로</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="45"/>
+        <source>One phase of the backward step (Shift+B)</source>
+        <translation>역전파 한 스텝의 연산 하나 (Shift+B)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="49"/>
+        <source>Loss:</source>
+        <translation>손실:</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="96"/>
+        <source>unit i = </source>
+        <translation>유닛 i = </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="99"/>
+        <source>Which inputs does h_t[i] depend on?</source>
+        <translation>h_t[i]는 어떤 입력에 의존할까?</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="108"/>
+        <source> steps</source>
+        <translation> 스텝</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="110"/>
+        <source>Learning rate of torch.optim.SGD</source>
+        <translation>torch.optim.SGD의 학습률</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="112"/>
+        <source>Train</source>
+        <translation>학습</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="113"/>
+        <source>SGD steps on this loss in the background; every step is torch.optim.SGD&apos;s bit for bit (Cancel stops it)</source>
+        <translation>이 손실로 SGD 스텝을 백그라운드에서 실행합니다. 모든 스텝이 torch.optim.SGD와 비트 단위로 같습니다 (취소로 멈춤)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="118"/>
+        <source>SGD step</source>
+        <translation>SGD 스텝</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="123"/>
+        <source>Train:</source>
+        <translation>학습:</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="124"/>
+        <source>learning rate</source>
+        <translation>학습률</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="164"/>
+        <source>L = Σ h_n (sum of the last hidden state)</source>
+        <translation>L = Σ h_n (마지막 은닉 상태의 합)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="166"/>
+        <source>L = MSE(output, input shifted one step)</source>
+        <translation>L = MSE(출력, 한 스텝 뒤의 입력)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="170"/>
+        <source>L = cross-entropy({0}(h_n[-1]), class)</source>
+        <translation>L = 교차 엔트로피({0}(h_n[-1]), 클래스)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="225"/>
+        <source>‖∂L/∂h_t‖ over t (log scale)</source>
+        <translation>t에 따른 ‖∂L/∂h_t‖ (로그 눈금)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="234"/>
+        <source>Every gradient by hand — the weights&apos;, the biases&apos;, ∂L/∂x{0} — is bitwise identical to what loss.backward() computes through {1}.</source>
+        <translation>손으로 구한 모든 그래디언트(가중치, 편향, ∂L/∂x{0})가 {1}을 거친 loss.backward()의 결과와 비트 단위로 같습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="237"/>
+        <source>The textbook&apos;s backward lands up to {0:g} ulp from loss.backward() through {1}: the same sums, grouped and ordered otherwise.</source>
+        <translation>교과서 순서의 역전파는 {1}을 거친 loss.backward()와 최대 {0:g} ulp 차이가 납니다. 같은 합을 다르게 묶고 다른 순서로 더하기 때문입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="249"/>
+        <source>ρ(W_hh) is not finite here: no prediction.</source>
+        <translation>여기서는 ρ(W_hh)가 유한하지 않아 예측할 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="250"/>
+        <source>below 1: the gradient shrinks by about this much per step back and vanishes over a long sequence — early inputs barely teach the weights</source>
+        <translation>1보다 작습니다. 그래디언트는 한 스텝 거슬러 갈 때마다 대략 이만큼 줄어 긴 시퀀스에서는 사라집니다. 앞쪽 입력은 가중치를 거의 가르치지 못합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="252"/>
+        <source>above 1: the gradient can grow step after step back and explode</source>
+        <translation>1보다 큽니다. 그래디언트는 거슬러 갈수록 커져 폭발할 수 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="253"/>
+        <source>near 1: the gradient keeps its size for a while</source>
+        <translation>1에 가깝습니다. 그래디언트는 한동안 크기를 유지합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="254"/>
+        <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
+        <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 {3:.3f}은(는) {4}.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="265"/>
+        <source>Backward pass: press Compute gradients, then step the forward pass to its end (Run to end) and Step back.</source>
+        <translation>역전파: 그래디언트 계산을 누르고, 순전파를 끝까지 진행한 뒤(끝까지 실행) 한 타임 스텝씩 거슬러 가세요.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="268"/>
+        <source>Loss = {0}. Run the forward pass to its end to step back.</source>
+        <translation>손실 = {0}. 거슬러 가려면 순전파를 끝까지 실행하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="271"/>
+        <source>Loss = {0}. Step back (B) walks t = {1} … {2}.</source>
+        <translation>손실 = {0}. 뒤로(B)를 누르면 t = {1} … {2} 순서로 거슬러 갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="274"/>
+        <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of 4: {4}</source>
+        <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 4개 중 {3}번째: {4}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="292"/>
+        <source>the gradient arriving at h_t</source>
+        <translation>h_t에 도착하는 그래디언트</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="293"/>
+        <source>through the nonlinearity</source>
+        <translation>비선형 함수를 거쳐</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="294"/>
+        <source>the recurrent weights&apos; share</source>
+        <translation>순환 가중치의 몫</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="295"/>
+        <source>what flows on to h_{t-1}</source>
+        <translation>h_{t-1}로 흘러가는 것</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="317"/>
+        <source>∂L/∂W_hh so far</source>
+        <translation>지금까지의 ∂L/∂W_hh</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="337"/>
+        <source>∂L/∂W_ih</source>
+        <translation>∂L/∂W_ih</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="337"/>
+        <source>one product over every step, at the walk&apos;s end</source>
+        <translation>모든 스텝에 대한 행렬곱 하나, 끝까지 거슬러 간 뒤</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="352"/>
+        <source>1 from the loss Σ h_n</source>
+        <translation>손실 Σ h_n에서 온 1</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="354"/>
+        <source>the loss&apos;s ∂L/∂output_t</source>
+        <translation>손실의 ∂L/∂output_t</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="356"/>
+        <source>the layer above</source>
+        <translation>위 층</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="358"/>
+        <source>what flowed back from step {0}</source>
+        <translation>스텝 {0}에서 거슬러 흘러온 것</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="370"/>
+        <source>(summed back to front, as autograd sums it)</source>
+        <translation>(autograd처럼 뒤에서 앞으로 더함)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="371"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="373"/>
+        <source>so far:</source>
+        <translation>지금까지:</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="377"/>
+        <source>δh at the initial state: h0 was not given, so the module&apos;s zeros need no gradient; the walk back ends here.</source>
+        <translation>초기 상태의 δh: h0가 주어지지 않아 모듈의 0에는 그래디언트가 필요 없습니다. 역전파는 여기서 끝납니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="381"/>
+        <source>this step&apos;s share</source>
+        <translation>이 스텝의 몫</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="397"/>
+        <source>‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input</source>
+        <translation>‖∂h_{0}[{1}]/∂x_k‖: h_{0}[{1}]이 각 입력에 아직 얼마나 의존하는지</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="407"/>
+        <source>The learning rate must be a number, e.g. 0.1</source>
+        <translation>학습률은 숫자여야 합니다 (예: 0.1)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="416"/>
+        <source>Loss over the SGD steps ({0} so far)</source>
+        <translation>SGD 스텝에 따른 손실 (지금까지 {0})</translation>
+    </message>
+</context>
+<context>
     <name>Cells</name>
     <message>
         <location filename="../../rnn_stepper/core/cells/__init__.py" line="143"/>
@@ -87,7 +346,7 @@
         <location filename="../../rnn_stepper/core/cells/gru.py" line="42"/>
         <location filename="../../rnn_stepper/core/cells/lstm.py" line="59"/>
         <location filename="../../rnn_stepper/core/cells/lstm.py" line="65"/>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="36"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="37"/>
         <source>new hidden state</source>
         <translation>새 은닉 상태</translation>
     </message>
@@ -172,32 +431,32 @@
         <translation>투영: proj_size가 있으면 W_hr가 은닉 상태를 proj_size개의 유닛으로 줄입니다. 투영된 h가 출력이며 다음 스텝에서 W_hh가 읽는 값입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="22"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="23"/>
         <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space. It needs no earlier state, so PyTorch&apos;s kernel computes it for all timesteps in one matrix product before the loop.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 이전 상태가 필요 없으므로 PyTorch 커널은 반복문 전에 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="26"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="27"/>
         <source>Recurrent term: W_hh carries the previous hidden state forward — the network&apos;s memory. At the first step the previous state is h0 (zeros unless given).</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 이어 받습니다 — 네트워크의 기억입니다. 첫 스텝의 이전 상태는 h0입니다 (주지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="29"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="30"/>
         <source>pre-activation</source>
         <translation>활성화 전 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="31"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="32"/>
         <source>Pre-activation: the sum mixes what the input says now with what the state remembers.</source>
         <translation>활성화 전 값: 지금 입력이 말하는 것과 상태가 기억하는 것을 더합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="38"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="39"/>
         <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step&apos;s output and the memory for the next.</source>
         <translation>비선형 함수가 합을 (-1, 1) 안으로 눌러 담습니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="40"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="41"/>
         <source>ReLU keeps the positive part of the sum: the new hidden state is this step&apos;s output and the memory for the next. Nothing bounds it from above.</source>
         <translation>ReLU는 합의 양수 부분만 남깁니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다. 위쪽 한계는 없습니다.</translation>
     </message>
@@ -1036,27 +1295,27 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="276"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="283"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="284"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="291"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="303"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="313"/>
         <source>not enough memory to read it</source>
         <translation>읽을 메모리가 부족합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="306"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="316"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="312"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="322"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
@@ -1066,72 +1325,77 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>nn.RNN, nn.GRU 또는 nn.LSTM의 가중치 가져오기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="286"/>
         <source>Imported {0}</source>
         <translation>{0}을(를) 가져왔습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="281"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="288"/>
         <source>The only {1} in the file sits under &apos;{0}&apos;. </source>
         <translation>파일에 하나뿐인 {1}은(는) &apos;{0}&apos; 아래에 있습니다. </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="315"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="293"/>
+        <source>; its head {0} gives the backward pass a cross-entropy loss</source>
+        <translation>; 출력층 {0} 덕분에 역전파에서 교차 엔트로피 손실을 쓸 수 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="325"/>
         <source>Which recurrent module?</source>
         <translation>어떤 순환 모듈인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="316"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="326"/>
         <source>This checkpoint holds several recurrent modules; import which?</source>
         <translation>이 체크포인트에는 순환 모듈이 여러 개 있습니다. 어느 것을 가져올까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="345"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="355"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="346"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="356"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="372"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="382"/>
         <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
         <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="391"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="401"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="412"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="422"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="413"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="423"/>
         <source>RNN Stepper did not close normally. Restore the unsaved session it autosaved at {0}?</source>
         <translation>RNN Stepper가 정상적으로 종료되지 않았습니다. {0}에 자동 저장된, 저장하지 않은 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="443"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="453"/>
         <source>It was set aside as {0} and will not be offered again.</source>
         <translation>이 파일은 {0}(으)로 옮겨 두었으며 다시 묻지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="446"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="456"/>
         <source>It could not be set aside, so it was deleted.</source>
         <translation>파일을 옮겨 둘 수 없어 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="449"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="459"/>
         <source>The session autosaved before the crash could not be restored: {0}. {1}</source>
         <translation>비정상 종료 전에 자동 저장된 세션을 복원하지 못했습니다: {0}. {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="458"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
