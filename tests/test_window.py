@@ -8,6 +8,7 @@ from notebook_code import nn_rnn_hidden
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.main_window import MainWindow
+from rnn_stepper.ui import style
 from rnn_stepper.ui.style import vector_text
 
 
@@ -201,7 +202,7 @@ def test_hovering_a_cell_shows_its_exact_value_and_index(qtbot, window):
     assert view.hover_text == f"Whh[1, 0] = {value!s}"
 
 
-def test_big_models_draw_images_without_per_cell_text(qtbot):
+def test_big_models_show_their_first_and_last_weights_around_an_ellipsis(qtbot):
     config = RNNConfig(input_size=64, hidden_size=64)
     model = StepperModel(make_session(config, np.ones((20, 64)), seed=0))
     w = MainWindow(model)
@@ -209,8 +210,12 @@ def test_big_models_draw_images_without_per_cell_text(qtbot):
     w.resize(1280, 720)
     w.show()
     model.step()
-    assert w.weights.views["weight_hh"].cell_texts() == []
-    assert w.weights.views["weight_hh"].values().shape == (64, 64)
+    view = w.weights.views["weight_hh"]
+    assert view.values().shape == (64, 64) and view.is_elided()
+    rows, cols = view.shown_rows(), view.shown_columns()
+    assert rows[0] == 0 and rows[-1] == 63 and None in rows and cols[0] == 0 and cols[-1] == 63
+    W = model.session.weights["weight_hh_l0"].numpy()
+    assert view.cell_texts()[-1][-1] == style.short(W[63, 63])
     assert len(w.comparison.manual_curves) == 8  # units 0–7 are plotted; the heatmap shows all 64
 
 
