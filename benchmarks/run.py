@@ -137,6 +137,34 @@ def trace_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+def backward_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
+    """Medians over `runs` interleaved rounds: one `loss.backward()` through nn.RNN for L = Σ h_n (the baseline; its
+    forward pass, with the graph it records, is left out of the timing) and the hand backward of the same session's
+    trace, every step's gradients kept for Step back."""
+    import torch
+
+    from rnn_stepper.core import RNNConfig, compute_trace, make_session
+    from rnn_stepper.core.backward import hand_backward
+    from rnn_stepper.core.session import build_module
+
+    session = make_session(RNNConfig(input_size=hidden, hidden_size=hidden),
+                           torch.randn(1, length, hidden, generator=torch.Generator().manual_seed(0)), seed=0)
+    trace = compute_trace(session)
+    times: dict[str, list[float]] = {"autograd": [], "hand": []}
+    for _ in range(runs):
+        module = build_module(session.config, session.weights)
+        _, h_n = module(session.inputs.clone().requires_grad_(True))
+        loss = h_n.sum()
+        start = time.perf_counter()
+        loss.backward()
+        times["autograd"].append(time.perf_counter() - start)
+        del module, h_n, loss
+        start = time.perf_counter()
+        hand_backward(trace)
+        times["hand"].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def big_trace_memory(hidden: int = 1024, length: int = 10_000) -> tuple[float, float]:
     """MiB the window's process grows by when it shows a 10,000 × 1,024 float32 session, against the MiB of the
     trace's own arrays: views that copied the trace would show as a ratio well above 1."""
@@ -214,6 +242,10 @@ def main() -> None:
     whole = cost["whole"] / cost["forward"]
     print(f"  with nn.RNN {cost['whole']:6.2f} s   the trace plus nn.RNN's own pass to compare with   "
           f"ratio {whole:.2f}   (at least 1 + the line above)")
+    back = backward_cost(max(args.runs // 2, 1))
+    back_ratio = back["hand"] / back["autograd"]
+    print(f"backward cost {back['hand']:6.2f} s   baseline (one loss.backward() through nn.RNN, H=256, T=10000) "
+          f"{back['autograd']:6.2f} s   ratio {back_ratio:.2f}   (target <= 2; the hand backward, L = sum of h_n)")
     steps = {}
     for hidden in (2, 64, 256, 1024):
         steps[str(hidden)] = step_latency(hidden, args.steps if hidden < 1024 else max(args.steps // 4, 20))
@@ -231,6 +263,7 @@ def main() -> None:
     print(json.dumps({"time_estimate_ratios": {w: round(e / m, 2) for w, m, e in estimates},
                       "first_frame_ratio": round(first / base, 3), "ready_ratio": round(ready / base_torch, 3),
                       "step_ms": steps, "trace_ratio": round(ratio, 3),
+                      "backward_ratio": round(back_ratio, 3),
                       "trace_with_reference_ratio": round(whole, 3), "big_trace_memory_ratio": round(grown / held, 3),
                       "memory_ratio": round(app_rss / base_torch_rss, 3)}))
 

@@ -117,3 +117,40 @@ def kernel_backward(cell, p, config, incoming, need_initial: bool) -> dict:
         grad_z[t] = grad_pre
     return {"hidden": grad_hidden, "pre_activation": grad_z, "weight_hh": weight_hh, "bias_hh": bias_hh,
             "initial": flowing}
+
+
+def textbook_backward(cell, p, config, incoming, need_initial: bool) -> dict:
+    """Backpropagation through time as a course writes it, for the textbook order's own forward pass:
+
+        δz_t          = δh_t ⊙ (1 − h_t²)         (δh_t ⊙ [h_t > 0] for relu), written out, not tanh_backward
+        δh_{t-1}      = δz_t W_hh                 (W_hhᵀ δz_t for column vectors)
+        δx_t          = δz_t W_ih
+        ∂L/∂W_hh      = Σ_t δz_tᵀ h_{t-1}          summed in the forward pass's order, t as the walk went
+        ∂L/∂W_ih      = Σ_t δz_tᵀ x_t,  ∂L/∂b_ih = ∂L/∂b_hh = Σ_t Σ_batch δz_t
+
+    The same mathematics as autograd's; the products and sums are grouped and ordered otherwise, so it lands some
+    ulps from `loss.backward()`: the distance the comparison reports."""
+    import torch
+
+    grad_z, grad_hidden, grad_x = {}, {}, {}
+    flowing = None
+    for t in reversed(cell.walk):
+        grad_h = grad_hidden[t] = incoming(t, flowing)  # δh_t
+        h_t = cell.hidden_at(t)
+        derivative = 1 - h_t * h_t if config.nonlinearity == "tanh" else (h_t > 0).to(h_t.dtype)
+        grad_z[t] = grad_h * derivative  # δz_t
+        flowing = grad_z[t] @ p.W_hh  # δh_{t-1}
+        grad_x[t] = grad_z[t] @ p.W_ih  # δx_t
+    weight_hh = weight_ih = bias = None
+    for t in cell.walk:  # Σ_t, in the forward pass's order
+        weight_hh = add(weight_hh, grad_z[t].T @ cell.h_prev_at(t))
+        weight_ih = add(weight_ih, grad_z[t].T @ cell.x[t])
+        bias = add(bias, grad_z[t].sum(0))
+    T = len(cell.walk)
+    return {"hidden": grad_hidden, "pre_activation": grad_z, "weight_hh": weight_hh, "bias_hh": bias,
+            "initial": flowing if need_initial else None,
+            "input": torch.stack([grad_x[t] for t in range(T)]), "weight_ih": weight_ih, "bias_ih": bias}
+
+
+def add(total, term):
+    return term if total is None else total + term
