@@ -249,23 +249,26 @@ def test_cells_take_the_colormaps_colours_and_what_is_not_computed_yet_is_blank(
     assert style.cell_colours(np.array([[0.0]]), 1.0)[0, 0, :3].min() > 230  # zero is near white
 
 
-def test_a_long_sequence_heatmap_is_averaged_to_the_screen_by_pyqtgraph(qtbot):
+def test_a_long_sequence_heatmap_shows_its_first_and_last_steps_and_zoomed_in_is_averaged_by_pyqtgraph(qtbot):
     model = StepperModel(make_session(RNNConfig(input_size=3, hidden_size=4), np.ones((1000, 3)), seed=0))
     w = MainWindow(model)
     qtbot.addWidget(w)
     w.resize(1280, 720)
     w.show()
     heatmap = w.sequence.heatmap
+    steps = heatmap.shown_columns()
+    assert steps[0] == 0 and steps[-1] == 999 and None in steps  # around an ellipsis, with numbers
+    heatmap.zoom(1.25)  # the whole sequence, averaged down to the screen
     assert heatmap.image.image.shape == (4, 1000) and heatmap.image.autoDownsample
     assert heatmap.image.levels is not None and tuple(heatmap.image.levels) == heatmap.levels
 
 
-def test_at_1280_by_720_each_step_vectors_title_fits_whole_over_its_cells(qtbot, window):
+def test_at_1280_by_720_each_step_vectors_title_fits_whole_over_its_view(qtbot, window):
     from rnn_stepper.ui.matrix_view import text_width
 
     window.model.step()
     for key, view in window.step_view.vectors.items():
-        assert text_width(view.title.text) <= view.width() - view.axes["left"].maximumWidth() - 6, key
+        assert text_width(view.title.text) <= view.width() - 6, key  # over the cells and their row axis
     assert "+ b<sub>hh</sub>" in window.step_view.vectors["recurrent_term"].title.text  # on one line or wrapped, not cut
 
 

@@ -86,18 +86,20 @@ def saturated(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
 
 def shown_indices(n: int, fit: int, blocks: int = 1) -> np.ndarray:
     """Which of n rows (or columns) a view shows when `fit` can be read: all of them, or per block its first k, an
-    ELLIPSIS, and its last k, with k as large as fits (a GRU's r, z and n each keep their ends). None fit at all
-    (fewer than three per block): all of them, for the image alone."""
+    ELLIPSIS, and its last k, with k as large as fits (a GRU's r, z and n each keep their ends); room for two per
+    block only: the first and the ellipsis. Room for fewer: all of them, for the image alone."""
     if n <= fit or blocks < 1 or n % blocks:
         return np.arange(n)
     size = n // blocks
-    k = (fit // blocks - 1) // 2
-    if k < 1 or 2 * k + 1 >= size:
+    per_block = fit // blocks
+    k = (per_block - 1) // 2
+    if per_block < 2 or 2 * k + 1 >= size:
         return np.arange(n)
     shown = []
     for b in range(blocks):
         start = b * size
-        shown += list(range(start, start + k)) + [ELLIPSIS] + list(range(start + size - k, start + size))
+        last = list(range(start + size - k, start + size)) if k else []
+        shown += list(range(start, start + max(k, 1))) + [ELLIPSIS] + last
     return np.array(shown)
 
 
@@ -118,7 +120,11 @@ class ColorBar(pg.GraphicsLayout):
         self.bar.setColorMap(colormap)
         self.vb.addItem(self.bar)
         self.axis = pg.AxisItem("right", linkView=self.vb)
-        self.axis.setStyle(tickFont=style.pixel_font(style.legible_px(style.font_pt() * 0.9)))
+        font = style.pixel_font(style.legible_px(style.font_pt() * 0.9))
+        # Wide enough for its values from the start: pyqtgraph widens an axis only after a paint, and a label
+        # drawn before that runs past the view's edge.
+        self.axis.setStyle(tickFont=font, autoExpandTextSpace=False)
+        self.axis.setWidth(math.ceil(QtGui.QFontMetricsF(font).horizontalAdvance("-0.000") + 12))
         style.cache_drawing(self.axis)
         self.addItem(self.vb, 0, 0)
         self.addItem(self.axis, 0, 1)
@@ -145,9 +151,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
     A matrix too big to number every cell legibly shows its first k rows, a "⋮" row and its last k rows (stacked
     gate blocks: each block's ends), and likewise its columns around a "…" column, k as large as the room allows.
     The axes say the true indices; hover, double-click, `cell_at`, `describe_cell`, `cell_scene_pos` and
-    `mark_rows` all speak in true indices; `shown_rows()` / `shown_columns()` say which are on show (ELLIPSIS
-    for the ellipsis). A view whose columns are time (one a style.Curtain covers, or after
-    `keep_columns_whole()`) elides only its rows, so the curtain keeps revealing steps in place.
+    `mark_rows` all speak in true indices; `shown_rows()` / `shown_columns()` say which are on show (None for
+    the ellipsis). A style.Curtain over the view covers the columns on show that stand for the steps it hides
+    (`column_span`); `keep_columns_whole()` keeps every column, for a time axis wanted as an overview.
 
     Zoom: the mouse wheel over the cells zooms into the whole matrix around the pointer, and numbers come back
     once the cells are big enough to hold them; drag to pan. Wheeling out to the whole matrix, Escape, or the Z
@@ -172,7 +178,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self.title = pg.LabelItem("")
         self.vb = pg.ViewBox(enableMenu=False, invertY=True, defaultPadding=0.0)
         self.vb.setMouseEnabled(x=False, y=False)
-        self.vb.keep_columns_whole = weakref.WeakMethod(self.keep_columns_whole)  # for style.Curtain
+        self.vb.matrix_view = weakref.ref(self)  # style.Curtain asks where the steps it covers are on show
+        self.curtains: list[style.Curtain] = []
         self.axes = {"left": pg.AxisItem("left", linkView=self.vb),
                      "top": pg.AxisItem("top", linkView=self.vb, showValues=column_ticks)}
         self.column_ticks = column_ticks
@@ -180,7 +187,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         for axis in self.axes.values():
             axis.setStyle(tickFont=self.tick_font, autoExpandTextSpace=False)
             style.cache_drawing(axis)
-        self.ci.addItem(self.title, 0, 1)
+        self.ci.addItem(self.title, 0, 0, 1, 3)  # over the whole view: a narrow vector's title has its axis' room too
         self.ci.addItem(self.axes["top"], 1, 1)
         self.ci.addItem(self.axes["left"], 2, 0)
         self.ci.addItem(self.vb, 2, 1)
@@ -275,10 +282,31 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._relayout(force=shape_changed, new_values=True)
 
     def keep_columns_whole(self, whole: bool = True) -> None:
-        """Never elide the columns (they are time steps a curtain reveals in place); rows still are."""
+        """Never elide the columns (say, a long time axis drawn for its overview); rows still are."""
         if self._elide[1] != (not whole):
             self._elide[1] = not whole
             self._relayout(force=True)
+
+    def column_span(self, start: int, stop: int) -> tuple[int, int]:
+        """The columns on show, [left, right), that stand for true columns [start, stop): an ellipsis column
+        counts when any column it stands for does."""
+        stop = min(stop, self._values.shape[1])
+        if stop <= start:
+            return (0, 0)
+        if not self.is_elided():
+            return (start, stop)
+        cols = self._cols
+        # The true columns each one on show stands for: itself, or those between its neighbours (an ellipsis).
+        first = np.empty(cols.size, dtype=np.int64)
+        last = np.empty(cols.size, dtype=np.int64)
+        for d, c in enumerate(cols):
+            if c != ELLIPSIS:
+                first[d] = last[d] = c
+            else:
+                first[d] = cols[d - 1] + 1 if d > 0 else 0
+                last[d] = cols[d + 1] - 1 if d + 1 < cols.size else self._values.shape[1] - 1
+        hit = np.flatnonzero((last >= start) & (first < stop))
+        return (int(hit[0]), int(hit[-1]) + 1) if hit.size else (0, 0)
 
     row_ticks = True
 
@@ -332,13 +360,15 @@ class MatrixView(pg.GraphicsLayoutWidget):
         share, fixed = NUMBER_MARGIN
         return min((cell_w * (1 - share) - fixed) * REF_PX / max(width, 1.0), cell_h * NUMBER_HEIGHT)
 
-    def _plan(self, digits: int, room_w: float, room_h: float) -> tuple[np.ndarray, np.ndarray, float]:
+    def _plan(self, digits: int, template: bool, room_w: float, room_h: float) -> tuple[np.ndarray, np.ndarray,
+                                                                                         float]:
         """The rows and columns to show with numbers of `digits` significant digits at the legible minimum, and
-        the widest of those numbers (at REF_PX)."""
+        the widest of those numbers (at REF_PX): at least as wide as NUMBER_TEMPLATES when `template`, so the size
+        stays put from step to step, or as wide as the numbers on show are."""
         rows, cols = self._values.shape
         low, _ = self._number_range()
-        width = number_width(NUMBER_TEMPLATES[digits])
-        for _ in range(2):  # again, if a number on show is wider than the template
+        width = number_width(NUMBER_TEMPLATES[digits]) if template else number_width("0")
+        for _ in range(3):  # again, if a number on show is wider than the template
             if self._zoomed:
                 shown_r, shown_c = np.arange(rows), np.arange(cols)
             else:
@@ -358,7 +388,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
             if texts_w <= width:
                 break
             width = texts_w
-        return shown_r, shown_c, width
+        return shown_r, shown_c, max(width, texts_w)
 
     def _readable_at(self, shown_r: np.ndarray, shown_c: np.ndarray, width: float, room_w: float,
                      room_h: float) -> tuple[bool, int]:
@@ -379,13 +409,19 @@ class MatrixView(pg.GraphicsLayoutWidget):
         rect = self.vb.boundingRect()
         room_w, room_h = max(rect.width(), 1.0), max(rect.height(), 1.0)
         plans = []
-        for digits in (3, 2):
-            shown_r, shown_c, width = self._plan(digits, room_w, room_h)
+        for digits, template in ((3, True), (3, False), (2, True), (2, False)):  # in order of preference
+            shown_r, shown_c, width = self._plan(digits, template, room_w, room_h)
             readable, px = self._readable_at(shown_r, shown_c, width, room_w, room_h)
             whole = shown_r.size == self._values.shape[0] and shown_c.size == self._values.shape[1]
-            plans.append((readable and whole, readable, digits, shown_r, shown_c, px))
-        best = max(plans, key=lambda plan: (plan[0], plan[1], plan[2]))
-        _, self._readable, self._digits, shown_r, shown_c, self._number_px = best
+            # An elided axis keeps k entries at each end: 3 digits while k ≥ 3, else whichever shows more.
+            k = min([int((shown == ELLIPSIS).sum() and (shown != ELLIPSIS).sum() // (2 * (shown == ELLIPSIS).sum()))
+                     for shown in (shown_r, shown_c) if (shown == ELLIPSIS).any()], default=10**9)
+            plans.append(((readable, whole, min(k, 3), digits), (readable, digits, shown_r, shown_c, px)))
+            if readable and whole:
+                break
+        self._readable, self._digits, shown_r, shown_c, self._number_px = max(plans, key=lambda p: p[0])[1]
+        if not self._readable:  # no number fits anywhere: the whole matrix as an image, values on hover
+            shown_r, shown_c = np.arange(self._values.shape[0]), np.arange(self._values.shape[1])
         layout_changed = force or not (np.array_equal(shown_r, self._rows) and np.array_equal(shown_c, self._cols))
         self._rows, self._cols = shown_r, shown_c
         if layout_changed and not self._zoomed:
@@ -397,6 +433,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self._draw_separators()
             if self._marked:
                 self.mark_rows(*self._marked)
+            for curtain in self.curtains:
+                curtain.recover()
         self._set_ticks()
         self._update_texts()
         self._mark_saturation()
@@ -489,7 +527,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         (the one that leaves the shorter longest line), then the font shrinks, to no less than TITLE_SCALES[-1]
         nor under style.MIN_LEGIBLE_PX; a title still too wide wraps between words, smaller down to
         WORD_WRAP_SCALES[-1] until its longest word fits, and the title row grows to hold its lines."""
-        room = self.width() - self.axes["left"].maximumWidth() - 6
+        room = self.width() - 6
         margin = 2 * self.title.item.document().documentMargin()  # the text item's own, which text_width leaves out
         floor = style.MIN_LEGIBLE_PX / max(self._title_px(), 1)
         scales = [s for s in TITLE_SCALES if s >= floor] or [max(floor, 1.0)]
@@ -662,18 +700,22 @@ class MatrixView(pg.GraphicsLayoutWidget):
             return
         self._tick_key = key
         widest = 0.0
-        for axis, shown, room, span in (("left", self._rows, rect.height(), span_r),
-                                        ("top", self._cols, rect.width(), span_c)):
+        (x0, _), (y0, _) = self.vb.viewRange() if self._zoomed else ((-0.5, 0), (-0.5, 0))
+        for axis, shown, room, span, start in (("left", self._rows, rect.height(), span_r, y0),
+                                               ("top", self._cols, rect.width(), span_c, x0)):
             cell = room / max(span, 1e-9)
             labels = [self._label(axis, int(i)) for i in shown]
-            extent = (metrics.height() * 1.05 if axis == "left"
-                      else max((metrics.horizontalAdvance(label) for label in labels), default=0.0) + 8)
+            sizes = ([metrics.height()] * len(labels) if axis == "left"
+                     else [metrics.horizontalAdvance(label) for label in labels])
+            extent = max(sizes, default=0.0) * (1.05 if axis == "left" else 1.0) + (0 if axis == "left" else 8)
             stride = next((s for s in NICE_STRIDES if s * cell >= extent), NICE_STRIDES[-1])
-            if (shown == ELLIPSIS).any() or shown.size != (self._values.shape[0] if axis == "left"
-                                                          else self._values.shape[1]):
-                stride = 1 if cell >= extent else stride  # an elided axis numbers what it shows
+            if (shown == ELLIPSIS).any() and cell >= extent:
+                stride = 1  # an elided axis numbers every row it shows
+            # Only labels that fit between the axis' ends: pyqtgraph would draw one past the view's edge.
+            half = [size * (0.4 if axis == "left" else 0.5) for size in sizes]
             ticks = [(d, labels[d]) for d in range(shown.size)
-                     if stride == 1 or (shown[d] != ELLIPSIS and shown[d] % stride == 0)]
+                     if (stride == 1 or (shown[d] != ELLIPSIS and shown[d] % stride == 0))
+                     and half[d] - 1 <= (d - start) * cell <= room - half[d] + 1]
             self.axes[axis].setTicks([ticks, []])
             if axis == "left":
                 widest = max((metrics.horizontalAdvance(label) for _, label in ticks), default=0.0)

@@ -170,25 +170,35 @@ def cache_drawing(item: pg.PlotDataItem | pg.PlotItem | pg.AxisItem) -> None:
 
 class Curtain:
     """A background-coloured band over the timesteps not revealed yet. Curves and images are drawn whole once per
-    trace; a step only moves the curtain, which costs the same at T = 3 and T = 10,000. Its columns are time, in
-    place: a MatrixView it covers keeps them whole (an elided time axis would hide the steps it reveals)."""
+    trace; a step only moves the curtain, which costs the same at T = 3 and T = 10,000. Over a MatrixView whose
+    time axis shows its first and last steps around an ellipsis, it covers the columns on show that stand for the
+    steps not revealed (the view tells it where they are, and again after each new layout)."""
 
     def __init__(self, view_box: pg.ViewBox):
-        keep_whole = getattr(view_box, "keep_columns_whole", None)  # a MatrixView's, held weakly
-        if keep_whole is not None and keep_whole() is not None:
-            keep_whole()()
         self.rect = QtWidgets.QGraphicsRectItem()
         self.rect.setBrush(pg.mkBrush(BACKGROUND))
         self.rect.setPen(pg.mkPen(None))
         self.rect.setZValue(1e6)  # above curves, images and cell numbers
         view_box.addItem(self.rect, ignoreBounds=True)
+        self._span = (0, 0, -1e6, 1e6)
+        owner = getattr(view_box, "matrix_view", None)  # a MatrixView's, held weakly
+        self._view = owner if owner is not None and owner() is not None else None
+        if self._view is not None:
+            self._view().curtains.append(self)
 
     def cover(self, start: int, stop: int, low: float = -1e6, high: float = 1e6) -> None:
-        """Hide t in [start, stop) (x from start - 0.5 to stop - 0.5), over y from low to high."""
-        self.rect.setVisible(stop > start)
-        self.rect.setRect(QtCore.QRectF(start - 0.5, low, max(stop - start, 0), high - low))
+        """Hide t in [start, stop) (x from start - 0.5 to stop - 0.5 where every step is on show), over y from
+        low to high."""
+        self._span = (start, stop, low, high)
+        left, right = (start, stop) if self._view is None or self._view() is None else \
+            self._view().column_span(start, stop)
+        self.rect.setVisible(right > left)
+        self.rect.setRect(QtCore.QRectF(left - 0.5, low, max(right - left, 0), high - low))
+
+    def recover(self) -> None:
+        """The same steps again, after the view laid out its columns anew."""
+        self.cover(*self._span)
 
     @property
     def covered(self) -> tuple[int, int]:
-        r = self.rect.rect()
-        return (round(r.left() + 0.5), round(r.right() + 0.5)) if self.rect.isVisible() else (0, 0)
+        return self._span[:2] if self.rect.isVisible() else (0, 0)
