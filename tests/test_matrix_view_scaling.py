@@ -288,7 +288,9 @@ def test_a_curtain_over_an_elided_time_axis_covers_the_columns_that_stand_for_un
     assert curtain.covered == (2, 1000)
     rect = curtain.rect.rect()
     assert (rect.left(), rect.right()) == (1.5, len(cols) - 0.5)
-    curtain.cover(500, 1000)  # mid-sequence: the ellipsis stands for revealed steps as well as hidden ones
+    curtain.cover(500, 1000)  # mid-sequence: the ellipsis stands for revealed steps too, and stays uncovered
+    assert curtain.rect.rect().left() == k + 1 - 0.5
+    curtain.cover(k, 1000)  # every step it stands for hidden: the ellipsis is covered with them
     assert curtain.rect.rect().left() == k - 0.5
     curtain.cover(1000 - k + 1, 1000)  # all but the last shown column revealed
     assert curtain.rect.rect().left() == len(cols) - k + 1 - 0.5

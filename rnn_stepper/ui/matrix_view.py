@@ -184,8 +184,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
                      "top": pg.AxisItem("top", linkView=self.vb, showValues=column_ticks)}
         self.column_ticks = column_ticks
         self.tick_font = style.pixel_font(style.legible_px(style.font_pt() * 0.9))
-        for axis in self.axes.values():
-            axis.setStyle(tickFont=self.tick_font, autoExpandTextSpace=False)
+        for axis in self.axes.values():  # no tick marks: inward, they would strike through the first numbers
+            axis.setStyle(tickFont=self.tick_font, autoExpandTextSpace=False, tickLength=0)
             style.cache_drawing(axis)
         self.ci.addItem(self.title, 0, 0, 1, 3)  # over the whole view: a narrow vector's title has its axis' room too
         self.ci.addItem(self.axes["top"], 1, 1)
@@ -289,7 +289,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def column_span(self, start: int, stop: int) -> tuple[int, int]:
         """The columns on show, [left, right), that stand for true columns [start, stop): an ellipsis column
-        counts when any column it stands for does."""
+        counts when every column it stands for does (it writes no value, and a step it stands for that is
+        revealed already should not look hidden)."""
         stop = min(stop, self._values.shape[1])
         if stop <= start:
             return (0, 0)
@@ -305,7 +306,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
             else:
                 first[d] = cols[d - 1] + 1 if d > 0 else 0
                 last[d] = cols[d + 1] - 1 if d + 1 < cols.size else self._values.shape[1] - 1
-        hit = np.flatnonzero((last >= start) & (first < stop))
+        hit = np.flatnonzero((first >= start) & (last < stop))
         return (int(hit[0]), int(hit[-1]) + 1) if hit.size else (0, 0)
 
     row_ticks = True
@@ -424,6 +425,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
             shown_r, shown_c = np.arange(self._values.shape[0]), np.arange(self._values.shape[1])
         layout_changed = force or not (np.array_equal(shown_r, self._rows) and np.array_equal(shown_c, self._cols))
         self._rows, self._cols = shown_r, shown_c
+        if self._readable:
+            self._number_px = self._hinted_px(self._number_px, room_w)
         if layout_changed and not self._zoomed:
             self.vb.setLimits(xMin=None, xMax=None, yMin=None, yMax=None)
             self.vb.setRange(xRange=(-0.5, shown_c.size - 0.5), yRange=(-0.5, shown_r.size - 0.5), padding=0)
@@ -438,6 +441,19 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._set_ticks()
         self._update_texts()
         self._mark_saturation()
+
+    def _hinted_px(self, px: int, room_w: float) -> int:
+        """Widths scale with the pixel size only roughly (hinting widens small text): measured at `px` itself,
+        the widest number on show is set a pixel smaller until it fits its cell, though never under the minimum."""
+        widest = self._widest_text()
+        if not widest:
+            return px
+        low, _ = self._number_range()
+        share, fixed = NUMBER_MARGIN
+        room = room_w / max(self._visible_span()[1], 1e-9) * (1 - share) - fixed
+        while px > low and QtGui.QFontMetricsF(style.pixel_font(px)).horizontalAdvance(widest) > room:
+            px -= 1
+        return px
 
     def _visible_span(self) -> tuple[float, float]:
         """How many rows and columns the view's range spans now (all on show, unless zoomed)."""
@@ -455,6 +471,14 @@ class MatrixView(pg.GraphicsLayoutWidget):
         texts = {style.short(v, digits) for v in self._values[np.ix_(r, c)].ravel() if not np.isnan(v)}
         longest = max((len(t) for t in texts), default=0)
         return max((number_width(t) for t in texts if len(t) >= longest - 1), default=0.0)
+
+    def _widest_text(self) -> str:
+        """The widest number on show now, as written."""
+        r, c = self._rows[self._rows != ELLIPSIS], self._cols[self._cols != ELLIPSIS]
+        if r.size * c.size == 0 or r.size * c.size > MAX_TEXT_CELLS:
+            return ""
+        texts = {style.short(v, self._digits) for v in self._values[np.ix_(r, c)].ravel() if not np.isnan(v)}
+        return max(texts, key=number_width, default="")
 
     def _shown_values(self) -> np.ndarray:
         """The values of the rows and columns on show, NaN in the ellipsis row and column."""
