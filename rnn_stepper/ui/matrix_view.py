@@ -70,9 +70,9 @@ def wrapped_size(html: str, width: float) -> tuple[float, float]:
 
 
 @functools.lru_cache(maxsize=4096)
-def number_width(text: str) -> float:
-    """Pixels `text` takes at REF_PX in the application's font: widths scale with the pixel size."""
-    return QtGui.QFontMetricsF(style.pixel_font(REF_PX)).horizontalAdvance(text)
+def number_width(text: str, px: int = REF_PX) -> float:
+    """Pixels `text` takes at `px` in the application's font (at REF_PX, for widths scaled to any size)."""
+    return QtGui.QFontMetricsF(style.pixel_font(px)).horizontalAdvance(text)
 
 
 def saturated(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
@@ -212,6 +212,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._elide = [True, True]  # rows, columns
         self._zoomed = False
         self._number_px = 0
+        self._plan_key = None  # what the layout was planned for: a plain step with the same plans nothing anew
+        self._plan_width = 0.0  # the widest number (at REF_PX) the planned cells hold
+        self._planned = (self._rows, self._cols)
+        self._planned_px = 0
+        self._template = ""  # the planned size holds at least this text (so it stays put from step to step)
         self._digits = 3  # significant digits of the numbers on the cells
         self._min_number_px = 0
         self._readable = False
@@ -409,24 +414,19 @@ class MatrixView(pg.GraphicsLayoutWidget):
         keeps the layout and only writes the new numbers."""
         rect = self.vb.boundingRect()
         room_w, room_h = max(rect.width(), 1.0), max(rect.height(), 1.0)
-        plans = []
-        for digits, template in ((3, True), (3, False), (2, True), (2, False)):  # in order of preference
-            shown_r, shown_c, width = self._plan(digits, template, room_w, room_h)
-            readable, px = self._readable_at(shown_r, shown_c, width, room_w, room_h)
-            whole = shown_r.size == self._values.shape[0] and shown_c.size == self._values.shape[1]
-            # An elided axis keeps k entries at each end: 3 digits while k ≥ 3, else whichever shows more.
-            k = min([int((shown == ELLIPSIS).sum() and (shown != ELLIPSIS).sum() // (2 * (shown == ELLIPSIS).sum()))
-                     for shown in (shown_r, shown_c) if (shown == ELLIPSIS).any()], default=10**9)
-            plans.append(((readable, whole, min(k, 3), digits), (readable, digits, shown_r, shown_c, px)))
-            if readable and whole:
-                break
-        self._readable, self._digits, shown_r, shown_c, self._number_px = max(plans, key=lambda p: p[0])[1]
-        if not self._readable:  # no number fits anywhere: the whole matrix as an image, values on hover
-            shown_r, shown_c = np.arange(self._values.shape[0]), np.arange(self._values.shape[1])
+        key = (self._values.shape, round(room_w), round(room_h), self._number_range(), self._blocks,
+               tuple(self._elide), self._zoomed and tuple(map(tuple, self.vb.viewRange())))
+        same = not force and key == self._plan_key  # the rows and columns on show are still this matrix's
+        widest = self._widest_text() if same else None
+        if not same or number_width(widest) > self._plan_width + 0.5:
+            self._plan_key = key
+            self._plan_layout(room_w, room_h)
+            widest = None
+        shown_r, shown_c = self._planned
         layout_changed = force or not (np.array_equal(shown_r, self._rows) and np.array_equal(shown_c, self._cols))
         self._rows, self._cols = shown_r, shown_c
         if self._readable:
-            self._number_px = self._hinted_px(self._number_px, room_w)
+            self._number_px = self._hinted_px(self._planned_px, room_w, widest)
         if layout_changed and not self._zoomed:
             self.vb.setLimits(xMin=None, xMax=None, yMin=None, yMax=None)
             self.vb.setRange(xRange=(-0.5, shown_c.size - 0.5), yRange=(-0.5, shown_r.size - 0.5), padding=0)
@@ -442,16 +442,38 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._update_texts()
         self._mark_saturation()
 
-    def _hinted_px(self, px: int, room_w: float) -> int:
+    def _plan_layout(self, room_w: float, room_h: float) -> None:
+        """Choose the rows, columns, digits and size: every entry with 2 digits beats 3 digits around an
+        ellipsis, and 3 digits with k ≥ 3 at each end beat 2 digits with more."""
+        plans = []
+        for digits, template in ((3, True), (3, False), (2, True), (2, False)):  # in order of preference
+            shown_r, shown_c, width = self._plan(digits, template, room_w, room_h)
+            readable, px = self._readable_at(shown_r, shown_c, width, room_w, room_h)
+            whole = shown_r.size == self._values.shape[0] and shown_c.size == self._values.shape[1]
+            k = min([int((shown != ELLIPSIS).sum() // (2 * (shown == ELLIPSIS).sum()))
+                     for shown in (shown_r, shown_c) if (shown == ELLIPSIS).any()], default=10**9)
+            plans.append(((readable, whole, min(k, 3), digits),
+                          (readable, digits, shown_r, shown_c, px, width, NUMBER_TEMPLATES[digits] if template else "")))
+            if readable and whole:
+                break
+        self._readable, self._digits, shown_r, shown_c, self._number_px, self._plan_width, self._template = max(
+            plans, key=lambda p: p[0])[1]
+        if not self._readable:  # no number fits anywhere: the whole matrix as an image, values on hover
+            shown_r, shown_c = np.arange(self._values.shape[0]), np.arange(self._values.shape[1])
+            self._plan_width = float("inf")
+        self._planned = (shown_r, shown_c)
+        self._planned_px = self._number_px
+
+    def _hinted_px(self, px: int, room_w: float, widest: str | None = None) -> int:
         """Widths scale with the pixel size only roughly (hinting widens small text): measured at `px` itself,
         the widest number on show is set a pixel smaller until it fits its cell, though never under the minimum."""
-        widest = self._widest_text()
+        widest = self._widest_text() if widest is None else widest
         if not widest:
             return px
         low, _ = self._number_range()
         share, fixed = NUMBER_MARGIN
         room = room_w / max(self._visible_span()[1], 1e-9) * (1 - share) - fixed
-        while px > low and QtGui.QFontMetricsF(style.pixel_font(px)).horizontalAdvance(widest) > room:
+        while px > low and max(number_width(widest, px), number_width(self._template, px)) > room:
             px -= 1
         return px
 
@@ -763,6 +785,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
             r0, r1, c0, c1 = 0, rows, 0, cols
         if (r1 - r0) * (c1 - c0) > MAX_TEXT_CELLS or r1 <= r0 or c1 <= c0:
             return []
+        if self._text_cells and self._text_cells[0] == (r0, c0) and self._text_cells[-1] == (r1 - 1, c1 - 1) \
+                and len(self._text_cells) == (r1 - r0) * (c1 - c0):
+            return self._text_cells  # the same window as the last step's
         return [(r, c) for r in range(r0, r1) for c in range(c0, c1)]
 
     def _update_texts(self) -> None:
@@ -793,12 +818,17 @@ class MatrixView(pg.GraphicsLayoutWidget):
         for item, (r, c) in zip(self._texts, cells):
             tr, tc = self._rows[r], self._cols[c]
             if tr == ELLIPSIS or tc == ELLIPSIS:
-                item.setText("⋱" if tr == tc else ("⋮" if tr == ELLIPSIS else "…"))
-                item.setColor(style.FOREGROUND)
-                continue
-            value = self._values[tr, tc]
-            item.setText("" if np.isnan(value) else style.short(value, self._digits))
-            item.setColor(style.text_on(value, levels))
+                text, color = "⋱" if tr == tc else ("⋮" if tr == ELLIPSIS else "…"), QtGui.QColor(style.FOREGROUND)
+            else:
+                value = self._values[tr, tc]
+                text = "" if np.isnan(value) else style.short(value, self._digits)
+                color = style.text_on(value, levels)
+            # Laying out a text costs ~60 µs: a number that did not change (a phase not reached yet, an
+            # ellipsis) is not written again.
+            if item.textItem.toPlainText() != text:
+                item.setText(text)
+            if item.color != color:
+                item.setColor(color)
         self._show_texts(len(cells))
 
     def _show_texts(self, count: int) -> None:
