@@ -162,7 +162,18 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     Colours: `levels` is the colour scale's ± extent (None: fitted to the data, max |x|). `bounds` is the
     function's range, (-1, 1) for tanh or (0, 1) for a gate, apart from the colour scale: cells within 1 % of
-    either end get a dashed outline, explained by `saturation_note()` (under the colour bar, and on hover)."""
+    either end get a dashed outline, explained by `saturation_note()` (under the colour bar, and on hover).
+
+    For the panels that hold these views:
+        set_matrix(values, levels=None, row_labels=None, col_labels=None, sequential=False, blocks=(),
+                   bounds=None)           levels None: a symmetric scale from the data (free, unbounded values);
+                                          a number: ± that (e.g. 1.0, tanh's fixed scale, as an option);
+                                          bounds=(-1, 1) or (0, 1): mark saturation, whatever the colours
+        set_number_minimum(px)            the step strip's numbers: style.MIN_PROMINENT_PX (28 px presenting)
+        keep_columns_whole(whole=True)    never elide the columns
+        shown_rows(), shown_columns(), is_elided(), number_px(), number_items(), saturated_cells(),
+        saturation_note(), zoom(factor, center=None), zoom_to_numbers(center=None), reset_zoom(), is_zoomed(),
+        column_span(start, stop)"""
 
     cell_activated = QtCore.Signal(int, int)  # double-click on a cell: (row, column), true indices
     _title: tuple | None = None  # (title, active, subtitle); GraphicsView's __init__ already sends a resize
