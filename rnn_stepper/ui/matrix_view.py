@@ -252,7 +252,6 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self.set_title(title)
         self.hover_text = ""
         self.setToolTip("")
-        self.setFocusPolicy(QtCore.Qt.ClickFocus)  # Z and Escape reach a view once it is clicked
         self.scene().sigMouseMoved.connect(self._hovered)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.vb.sigResized.connect(self._range_changed)
@@ -770,9 +769,13 @@ class MatrixView(pg.GraphicsLayoutWidget):
                 stride = 1  # an elided axis numbers every row it shows
             # Only labels that fit between the axis' ends: pyqtgraph would draw one past the view's edge.
             half = [size * (0.4 if axis == "left" else 0.5) for size in sizes]
+            inside = [half[d] - 1 <= (d - start) * cell <= room - half[d] + 1 for d in range(shown.size)]
             ticks = [(d, labels[d]) for d in range(shown.size)
-                     if (stride == 1 or (shown[d] != ELLIPSIS and shown[d] % stride == 0))
-                     and half[d] - 1 <= (d - start) * cell <= room - half[d] + 1]
+                     if inside[d] and (stride == 1 or (shown[d] != ELLIPSIS and shown[d] % stride == 0))]
+            if not ticks and any(inside):  # never none: the index nearest the middle, when one fits
+                d = min((d for d in range(shown.size) if inside[d] and shown[d] != ELLIPSIS),
+                        key=lambda d: abs((d - start) * cell - room / 2), default=None)
+                ticks = [] if d is None else [(d, labels[d])]
             self.axes[axis].setTicks([ticks, []])
             if axis == "left":
                 widest = max((metrics.horizontalAdvance(label) for _, label in ticks), default=0.0)
