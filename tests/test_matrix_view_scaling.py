@@ -307,3 +307,23 @@ def test_a_plain_step_rewrites_numbers_without_making_new_items(qtbot):
         view.set_matrix(np.full(256, 0.1 * t, dtype=np.float32))
     assert view.number_items() == items and numbers(view)[0] == style.short(np.float32(0.4))
     assert ELLIPSIS == -1
+
+
+def test_the_step_strip_can_ask_for_larger_numbers_than_a_heatmap(qtbot, font_scale):
+    font_scale(1.25, presenting=True)
+    assert style.MIN_PROMINENT_PX == 28
+    view = shown_view(qtbot, (150, 400), np.array([-0.352, 0.525], dtype=np.float32), colorbar=False)
+    view.set_number_minimum(style.MIN_PROMINENT_PX)
+    settle(qtbot)
+    assert numbers(view) == ["-0.352", "0.525"] and min(number_font_px(view)) >= 28
+    six = np.linspace(-0.5, 0.5, 6).astype(np.float32)
+    view.set_matrix(six)
+    for height in range(400, 60, -20):  # shorter and shorter: fewer rows, never smaller numbers
+        view.window().resize(150, height)
+        settle(qtbot)
+        if numbers(view):
+            assert min(number_font_px(view)) >= 28
+    assert view.shown_rows() == list(range(6))  # at last no number fits: the image alone, every entry in it
+    view.window().resize(150, 190)
+    settle(qtbot)
+    assert view.shown_rows()[:2] == [0, None] and numbers(view)[0] == style.short(six[0])
