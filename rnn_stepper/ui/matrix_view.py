@@ -393,12 +393,16 @@ class MatrixView(pg.GraphicsLayoutWidget):
                 blocks = len(self._blocks) if self._blocks else 1
                 shown_r = shown_indices(rows, fit_r, blocks) if self._elide[0] else np.arange(rows)
                 shown_c = shown_indices(cols, fit_c) if self._elide[1] else np.arange(cols)
-                while shown_r.size * shown_c.size > MAX_TEXT_CELLS and (shown_r.size > 3 or shown_c.size > 3):
+                while shown_r.size * shown_c.size > MAX_TEXT_CELLS:  # the longer axis gives way, in one go
                     if shown_r.size >= shown_c.size and self._elide[0]:
-                        shown_r = shown_indices(rows, shown_r.size - 2, blocks)
+                        fewer = shown_indices(rows, min(MAX_TEXT_CELLS // shown_c.size, shown_r.size - 1), blocks)
+                        progress, shown_r = fewer.size < shown_r.size, fewer
                     elif self._elide[1]:
-                        shown_c = shown_indices(cols, shown_c.size - 2)
+                        fewer = shown_indices(cols, min(MAX_TEXT_CELLS // shown_r.size, shown_c.size - 1))
+                        progress, shown_c = fewer.size < shown_c.size, fewer
                     else:
+                        break
+                    if not progress:  # room for too few to elide: no numbers, the image alone
                         break
             texts_w = self._widest_number(shown_r, shown_c, digits)
             if texts_w <= width:
@@ -750,7 +754,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         metrics = QtGui.QFontMetricsF(self.tick_font)
         rect = self.vb.boundingRect()
         span_r, span_c = self._visible_span()
-        key = (tuple(self._rows), tuple(self._cols), round(rect.height() / max(span_r, 1e-9), 1),
+        key = (self._rows.tobytes(), self._cols.tobytes(), round(rect.height() / max(span_r, 1e-9), 1),
                round(rect.width() / max(span_c, 1e-9), 1), self.row_ticks)
         if key == self._tick_key:
             return
@@ -760,22 +764,35 @@ class MatrixView(pg.GraphicsLayoutWidget):
         for axis, shown, room, span, start in (("left", self._rows, rect.height(), span_r, y0),
                                                ("top", self._cols, rect.width(), span_c, x0)):
             cell = room / max(span, 1e-9)
-            labels = [self._label(axis, int(i)) for i in shown]
-            sizes = ([metrics.height()] * len(labels) if axis == "left"
-                     else [metrics.horizontalAdvance(label) for label in labels])
-            extent = max(sizes, default=0.0) * (1.05 if axis == "left" else 1.0) + (0 if axis == "left" else 8)
+
+            def size(label: str) -> float:
+                return metrics.height() if axis == "left" else metrics.horizontalAdvance(label)
+            custom = self._row_labels if axis == "left" else self._col_labels
+            indices = shown[shown != ELLIPSIS]
+            # The widest label: of a custom list, measured; of numbers, the largest index's (and the ellipsis).
+            widest_labels = ([self._label(axis, int(i)) for i in indices] if custom else
+                             [self._label(axis, int(indices.max()))] if indices.size else [])
+            extent = max(map(size, widest_labels + [self._label(axis, ELLIPSIS)]), default=0.0)
+            extent = extent * 1.05 if axis == "left" else extent + 8
             stride = next((s for s in NICE_STRIDES if s * cell >= extent), NICE_STRIDES[-1])
             if (shown == ELLIPSIS).any() and cell >= extent:
                 stride = 1  # an elided axis numbers every row it shows
-            # Only labels that fit between the axis' ends: pyqtgraph would draw one past the view's edge.
-            half = [size * (0.4 if axis == "left" else 0.5) for size in sizes]
-            inside = [half[d] - 1 <= (d - start) * cell <= room - half[d] + 1 for d in range(shown.size)]
-            ticks = [(d, labels[d]) for d in range(shown.size)
-                     if inside[d] and (stride == 1 or (shown[d] != ELLIPSIS and shown[d] % stride == 0))]
-            if not ticks and any(inside):  # never none: the index nearest the middle, when one fits
-                d = min((d for d in range(shown.size) if inside[d] and shown[d] != ELLIPSIS),
-                        key=lambda d: abs((d - start) * cell - room / 2), default=None)
-                ticks = [] if d is None else [(d, labels[d])]
+            candidates = np.arange(shown.size) if stride == 1 else np.flatnonzero(
+                (shown != ELLIPSIS) & (shown % stride == 0))
+
+            def inside(d: int, label: str) -> bool:
+                """Between the axis' ends: pyqtgraph would draw a label past the view's edge."""
+                half = size(label) * (0.4 if axis == "left" else 0.5)
+                return half - 1 <= (d - start) * cell <= room - half + 1
+            ticks = [(int(d), label) for d in candidates
+                     for label in [self._label(axis, int(shown[d]))] if inside(d, label)]
+            if not ticks:  # never none: the index nearest the middle, when one fits
+                middle = int(np.clip(round(start + room / 2 / max(cell, 1e-9)), 0, max(shown.size - 1, 0)))
+                for d in sorted(range(max(middle - 3, 0), min(middle + 4, shown.size)), key=lambda d: abs(d - middle)):
+                    label = self._label(axis, int(shown[d]))
+                    if shown[d] != ELLIPSIS and inside(d, label):
+                        ticks = [(d, label)]
+                        break
             self.axes[axis].setTicks([ticks, []])
             if axis == "left":
                 widest = max((metrics.horizontalAdvance(label) for _, label in ticks), default=0.0)
