@@ -89,7 +89,18 @@ class StepperModel:
         # Linear layers found beside the recurrent module in the last checkpoint imported, name → core Head: a
         # classifier's h2o, for the backward pass's cross-entropy loss. Not part of a session file.
         self.heads: dict = {}
+        self._backprop = None
         self._compute(session, saved=True)
+
+    @property
+    def backprop(self):
+        """The backward pass beside this forward one (rnn_stepper/backprop.py), made on first use and kept with the
+        model, so a rebuilt window shows the same gradients at the same step."""
+        if self._backprop is None:
+            from .backprop import Backprop
+
+            self._backprop = Backprop(self)
+        return self._backprop
 
     # --- what is shown --------------------------------------------------------------------------------------
 
@@ -232,7 +243,8 @@ class StepperModel:
 
     def unsubscribe(self, owners) -> None:
         owners = list(owners)
-        for signal in vars(self.events).values():
+        events = [self.events] + ([self._backprop.events] if self._backprop is not None else [])
+        for signal in (signal for group in events for signal in vars(group).values()):
             signal.disconnect_owners(owners)
 
     # --- saved or not -----------------------------------------------------------------------------------------
