@@ -25,6 +25,99 @@ MAX_MARKERS = 200  # longer sequences draw lines only: thousands of markers cost
 
 # A variable's subscript in an equation: W_ih, a_n, h_t-1 (a time step with its offset stays one subscript).
 SUBSCRIPT = re.compile(r"\b([A-Za-z])_(t[-+]1|[A-Za-z0-9]+)")
+# Read from the back row of a hall (issue 13, tests/test_legibility.py): in presentation mode the equation is at
+# least EQUATION_MIN_PX high, every plot title and tick label at least LABEL_MIN_PX.
+EQUATION_MIN_PX = 28
+LABEL_MIN_PX = 20
+EQUATION_LINE = 48  # characters the equation's font is sized to fit across the step panel: it grows with the room
+EQUATION_MAX = 1.5  # … up to this many times its smallest size
+
+
+def font_px() -> int:
+    """The interface font's height in pixels (presentation mode has scaled it)."""
+    return QtGui.QFontInfo(QtWidgets.QApplication.font()).pixelSize()
+
+
+def label_px(presenting: bool) -> int:
+    """Plot titles and tick labels: a little under the interface's font, never under LABEL_MIN_PX in presentation."""
+    return max(round(font_px() * 0.9), LABEL_MIN_PX if presenting else 0)
+
+
+def label_font(presenting: bool) -> QtGui.QFont:
+    font = QtGui.QFont(QtWidgets.QApplication.font())
+    font.setPixelSize(label_px(presenting))
+    return font
+
+
+def wrapped(text: str, font: QtGui.QFont, width: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width` in `font` (a word wider than that has a line of its
+    own): a plot title that fits its plot instead of being cut."""
+    metrics = QtGui.QFontMetricsF(font)
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def set_plot_title(plot: pg.PlotWidget, text: str, presenting: bool, extra_html: str = "") -> None:
+    """A plot's title in the plots' label size, wrapped to the plot's width, with `extra_html` as a line of its own
+    (the units' colour key); the title row takes exactly the lines it needs."""
+    font = label_font(presenting)
+    px = font.pixelSize()
+    item = plot.getPlotItem()
+    # The title stands over the plot's area, right of the value axis; pyqtgraph makes a title's width its minimum,
+    # so one wider than that area would push the plot out of its view.
+    room = plot.width() - item.getAxis("left").width() - 2 * px
+    lines = wrapped(text, font, max(room, 4 * px))
+    html = "<br>".join(line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for line in lines)
+    if extra_html:
+        html += "<br>" + extra_html
+        lines.append("")
+    item.setTitle(f"<span style='font-size:{px}px'>{html}</span>")
+    height = int(len(lines) * QtGui.QFontMetricsF(font).lineSpacing() + 8)
+    item.titleLabel.setMaximumHeight(height)
+    item.layout.setRowFixedHeight(0, height)
+
+
+class LegibleAxis(pg.AxisItem):
+    """An axis whose tick labels never overlap and are as large as the plots' labels: pyqtgraph always draws its
+    first level of labels, so a log axis 60 px high wrote 10⁻⁶, 10⁻⁷ and 10⁻⁸ over each other. Labels that would
+    touch one already placed are left out (the first level, the decades of a log axis, go first), so how many show
+    follows the axis' length in pixels. `integer`: ticks on whole numbers only (timesteps)."""
+
+    def __init__(self, orientation: str, presenting: bool = False, integer: bool = False, **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.integer = integer
+        self.setStyle(tickFont=label_font(presenting))
+
+    def tickSpacing(self, minVal, maxVal, size):
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not self.integer:
+            return levels
+        return [(max(spacing, 1.0), round(offset)) for spacing, offset in levels if spacing >= 1.0] or [(1.0, 0)]
+
+    def generateDrawSpecs(self, p):
+        specs = super().generateDrawSpecs(p)
+        if specs is None:
+            return None
+        axis, ticks, texts = specs
+        kept: list[QtCore.QRectF] = []
+        gap = 0.15 * QtGui.QFontMetricsF(self.style["tickFont"] or self.font()).height()
+        legible = []
+        for rect, flags, text in texts:
+            padded = rect.adjusted(-gap, -gap, gap, gap)
+            if not any(padded.intersects(other) for other in kept):
+                kept.append(rect)
+                legible.append((rect, flags, text))
+        return axis, ticks, legible
+
+
+def legible_axes(presenting: bool, integer_x: bool = True) -> dict[str, LegibleAxis]:
+    """The axes of a plot in the panels: time along the bottom, values on the left."""
+    return {"bottom": LegibleAxis("bottom", presenting, integer=integer_x), "left": LegibleAxis("left", presenting)}
 
 
 def translate_cell(text: str) -> str:
@@ -196,9 +289,10 @@ class StepPanel(QtWidgets.QWidget):
     the equation with numbers, and what it means. The strip is laid out from the cell type's phases and rebuilt
     when the cell type changes; every number comes from the trace at each refresh."""
 
-    def __init__(self, model: StepperModel, parent=None):
+    def __init__(self, model: StepperModel, parent=None, presenting: bool = False):
         super().__init__(parent)
         self.model = model
+        self.presenting = presenting  # the look it is built for: back-row sizes (EQUATION_MIN_PX)
         self.row = QtWidgets.QHBoxLayout()
         self.row.setSpacing(0)
         self.vectors: dict[str, MatrixView] = {}
@@ -207,9 +301,7 @@ class StepPanel(QtWidgets.QWidget):
         self.heading.setWordWrap(True)
         self.equation = QtWidgets.QLabel()
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
-        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont)
-        mono.setPointSizeF(style.font_pt())  # follows presentation mode's scaled font
-        self.equation.setFont(mono)
+        self.equation.setFont(self.equation_font(self.equation_px_range()[0]))
         self.equation.setWordWrap(True)
         self.explanation = QtWidgets.QLabel()
         self.explanation.setWordWrap(True)
@@ -247,7 +339,8 @@ class StepPanel(QtWidgets.QWidget):
                 self.row.addWidget(arrow)
             view = MatrixView(colorbar=False, column_ticks=False)
             view.setMinimumWidth(44)
-            view.setMaximumWidth(150)
+            # Wide enough for a number at the strip's back-row size with room around it, not a slab of colour.
+            view.setMaximumWidth(16 * max(font_px(), EQUATION_MIN_PX if self.presenting else 0))
             view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
             self.vectors[key] = view
             self.row.addWidget(view, 5 if key in stacked else 4)
@@ -326,6 +419,27 @@ class StepPanel(QtWidgets.QWidget):
     def texts(self) -> tuple[QtWidgets.QLabel, ...]:
         return self.heading, self.explanation, self.equation
 
+    def equation_px_range(self) -> tuple[int, int]:
+        """The equation's smallest and largest pixel size: the interface font's (EQUATION_MIN_PX in presentation) up
+        to EQUATION_MAX times that."""
+        low = max(font_px(), EQUATION_MIN_PX if self.presenting else 0)
+        return low, int(low * EQUATION_MAX)
+
+    @staticmethod
+    def equation_font(px: int) -> QtGui.QFont:
+        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont)
+        mono.setPixelSize(px)
+        return mono
+
+    def fit_equation(self, width: int) -> None:
+        """The equation grows with the panel's width: the size at which EQUATION_LINE characters fill it, within
+        equation_px_range. Sized from the width alone, so a step's longer or shorter line never changes it."""
+        low, high = self.equation_px_range()
+        advance = QtGui.QFontMetricsF(self.equation_font(100)).horizontalAdvance("0") / 100
+        px = int(min(max(width / (EQUATION_LINE * advance), low), high))
+        if self.equation.font().pixelSize() != px:
+            self.equation.setFont(self.equation_font(px))
+
     def fit_texts(self, grow_only: bool) -> None:
         """Between resizes the labels' heights only grow: a label changing height every step would relayout, and
         so repaint, every view in the window (measured: 40% more paints per step). When the panel is too short
@@ -334,6 +448,8 @@ class StepPanel(QtWidgets.QWidget):
         layout = self.layout()
         margins = layout.contentsMargins()
         width = max(self.contentsRect().width() - margins.left() - margins.right(), 1)  # the labels' width to be
+        if not grow_only:
+            self.fit_equation(width)
         heights = {}
         for label in self.texts():
             height = label.heightForWidth(width) if label.text() else 0
@@ -372,26 +488,28 @@ class ComparisonPanel(QtWidgets.QWidget):
     per step. Where torch hands a float32 LSTM to oneDNN's fused kernel there are two references: the module's
     native path, which the hand pass equals bit for bit, and the fused kernel, whose distance is shown and said."""
 
-    def __init__(self, model: StepperModel, parent=None):
+    def __init__(self, model: StepperModel, parent=None, presenting: bool = False):
         super().__init__(parent)
         self.model = model
+        self.presenting = presenting  # the look it is built for: back-row sizes (LABEL_MIN_PX)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        self.values_plot = pg.PlotWidget()
+        self.values_plot = pg.PlotWidget(axisItems=legible_axes(presenting))
         self.values_plot.setMenuEnabled(False)
         self.values_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.values_plot.setLabel("bottom", "t")
-        self.diff_plot = pg.PlotWidget()
+        self.values_plot.setLabel("bottom", "t", **{"font-size": f"{label_px(presenting)}px"})
+        self.diff_plot = pg.PlotWidget(axisItems=legible_axes(presenting))
         self.diff_plot.setMenuEnabled(False)
         self.diff_plot.setLogMode(y=True)
         self.diff_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.diff_plot.setLabel("bottom", "t")
+        self.diff_plot.setLabel("bottom", "t", **{"font-size": f"{label_px(presenting)}px"})
         self.diff_curve = self.diff_plot.plot()
         self.fused_curve = self.diff_plot.plot()
         for plot in (self.values_plot, self.diff_plot):
             style.cache_drawing(plot.getPlotItem())
         self.verdict = pg.TextItem(anchor=(0.5, 0.5), color=style.FOREGROUND)
+        self.verdict.setFont(label_font(presenting))
         self.verdict.setParentItem(self.diff_plot.getPlotItem().vb)
         self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
         layout.addWidget(self.values_plot, 3)
@@ -474,25 +592,29 @@ class ComparisonPanel(QtWidgets.QWidget):
             module = self.tr("{0}, native path").format(module)
         legend = (self.tr("● by hand, — {0}") if T <= MAX_MARKERS else
                   self.tr("pale line by hand, dark line {0}")).format(module)
-        # The units' colours are keyed in the title, where no legend box can hide a point.
-        key = "".join(f"<span style='color:{style.UNIT_COLORS[u % len(style.UNIT_COLORS)]}'><b>h{u} </b></span>"
-                       for u in range(self.units()))
-        plot.setTitle(f"<span style='font-size:{style.small_size()}'>" + self.tr("Hidden state over t: ") + legend
-                      + "<br>" + key + "</span>")
+        self.titles = (self.tr("Hidden state over t: ") + legend,
+                       self.tr("|by hand − {0}| per step (log scale)").format(module) if m.trace.fused is None else
+                       self.tr("|by hand − native| ● and |by hand − fused| ■ per step (log scale)"))
+        self.fit_titles()
         self.values_plot.setToolTip(shown.strip())  # e.g. "(units 0–7 of 12)": the heatmap beside shows them all
-        height = int(style.font_pt() * 4.0)
-        plot.getPlotItem().titleLabel.setMaximumHeight(height)
-        plot.getPlotItem().layout.setRowFixedHeight(0, height)
-        if m.trace.fused is None:
-            title = self.tr("|by hand − {0}| per step (log scale)").format(module)
-        else:
-            title = self.tr("|by hand − native| ● and |by hand − fused| ■ per step (log scale)")
-        self.diff_plot.setTitle(title, size=style.small_size())
         # The lesson under the plots takes its lines from them: the distances, which it is about, keep their half.
         self.layout().setStretchFactor(self.values_plot, 3 if m.trace.fused is None else 2)
         self.lesson.setText(self.lesson_text())
         self.lesson.setVisible(bool(self.lesson.text()))
         self.refresh()
+
+    def fit_titles(self) -> None:
+        """Both plots' titles wrapped to the plots' width, never cut; the units' colours keyed in a line of their
+        own, where no legend box can hide a point."""
+        key = "".join(f"<span style='color:{style.UNIT_COLORS[u % len(style.UNIT_COLORS)]}'><b>h{u} </b></span>"
+                      for u in range(self.units()))
+        set_plot_title(self.values_plot, self.titles[0], self.presenting, key)
+        set_plot_title(self.diff_plot, self.titles[1], self.presenting)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width() and hasattr(self, "titles"):
+            self.fit_titles()
 
     def fused_step_diff(self) -> np.ndarray | None:
         """max |by hand − fused kernel| at each t for the cell on show, or None without a fused pass. The fused
@@ -564,17 +686,19 @@ class SequencePanel(QtWidgets.QWidget):
     """The whole sequence: each state (h, and an LSTM's c beside it) as units × t filling in as you step, ‖h_t‖
     per step, and ρ(W_hh)."""
 
-    def __init__(self, model: StepperModel, parent=None):
+    def __init__(self, model: StepperModel, parent=None, presenting: bool = False, unit_scale: bool = False):
         super().__init__(parent)
         self.model = model
+        self.presenting = presenting  # the look it is built for: back-row sizes (LABEL_MIN_PX)
+        self.unit_scale = unit_scale  # a bounded state on its function's whole range (±1) rather than its values'
         self.heatmaps: dict[str, MatrixView] = {}
         self.maps = QtWidgets.QVBoxLayout()
         self.maps.setSpacing(2)
-        self.norm_plot = pg.PlotWidget()
+        self.norm_plot = pg.PlotWidget(axisItems=legible_axes(presenting))
         style.cache_drawing(self.norm_plot.getPlotItem())
         self.norm_plot.setMenuEnabled(False)
-        self.norm_plot.setLabel("bottom", "t")
-        self.norm_plot.setTitle("‖h_t‖", size=style.small_size())
+        self.norm_plot.setLabel("bottom", "t", **{"font-size": f"{label_px(presenting)}px"})
+        set_plot_title(self.norm_plot, "‖h_t‖", presenting)
         self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
         style.cache_drawing(self.norm_curve)
         self.radius = QtWidgets.QLabel()
@@ -617,8 +741,10 @@ class SequencePanel(QtWidgets.QWidget):
         phases = {p.name: p for p in config.cell_type.phases(config)}
         for state, view in self.heatmaps.items():
             values = m.cell.phases[state][:, m.batch].numpy()  # (T, units)
-            levels = 1.0  # a bounded state's range (tanh's, or a gated h); a free one is as high as it goes
-            if phases[state].scale == "free":
+            # Symmetric about zero and fitted to the whole sequence's values, so ±0.1 shows as colour rather than
+            # white on a ±1 scale; a bounded state (tanh's, a gated h) keeps ±1 on request (View menu).
+            levels = 1.0
+            if phases[state].scale == "free" or not self.unit_scale:
                 finite = np.abs(values[np.isfinite(values)])
                 levels = float(finite.max()) if finite.size else 1.0
             view.set_title(self.tr("{0}_t (units × t)").format(phases[state].symbol))
@@ -657,8 +783,20 @@ class SequencePanel(QtWidgets.QWidget):
             self.radius.setText(text)
 
     def radius_note(self, rho: float) -> str:
+        """What ρ(W_hh) says about memory, in the terms of the cell on show: saturation is tanh's notion; ReLU has
+        none, and a gated cell's memory is its gates' to decide."""
+        config = self.model.session.config
+        if config.cell_type.gates > 1:
+            if rho < 1:
+                return self.tr("below 1: the recurrent products alone let old inputs fade, but the gates decide "
+                               "what the state keeps, and can keep it far longer")
+            return self.tr("above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h "
+                           "within (−1, 1)")
+        if config.nonlinearity == "relu":
+            if rho < 1:
+                return self.tr("below 1: old inputs fade step by step — a short memory; ReLU never saturates, it "
+                               "sets negative sums to 0")
+            return self.tr("above 1: with ReLU the state can grow without bound")
         if rho < 1:
             return self.tr("below 1: old inputs fade step by step — a short memory, far from saturation")
-        if self.model.session.config.nonlinearity == "tanh":
-            return self.tr("above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance")
-        return self.tr("above 1: with ReLU the state can grow without bound")
+        return self.tr("above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance")
