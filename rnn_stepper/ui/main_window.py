@@ -18,9 +18,12 @@ FONT_SCALES = (1.25, 1.5, 2.0)
 BUSY_BAR_DELAY_MS = 300
 # Below this many of its font's line heights across or down, the window's four panels side by side would
 # each get too little room to be read: the focus layout shows the step, its equation and the comparison, and the
-# rest behind tabs. 1280 × 720 in presentation at any scale, and 1920 × 1080 at 2×, fall below; 1024 × 768 and
-# 1280 × 720 at the normal size, and 1920 × 1080 at 1.5×, do not.
+# rest behind tabs. 1280 × 720 in presentation at any scale, and 1920 × 1080 at 1.5× and 2×, fall below; 1024 × 768
+# and 1280 × 720 at the normal size, 1920 × 1080 at 1.25× and 3840 × 2160 at any scale do not.
 FOCUS_BELOW = (60, 45)
+# Presentation mode's back-row minimums (28-px numbers in the step strip and the equation) need a quarter more
+# room than its font alone: 1920 × 1080 at 1.25× keeps every panel, at 1.5× it takes the focus layout.
+PRESENTATION_ROOM = 1.25
 _base_font_pt: list[float] = []  # the application's own font size, before any presentation scaling
 
 
@@ -122,7 +125,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def wants_focus(self) -> bool:
         """Whether the window is small for its font (FOCUS_BELOW), measured in that font's line height: one rule for
         every window size and font scale, so a 1024 × 768 laptop keeps every panel and a projector gets the focus."""
-        line = QtGui.QFontMetrics(QtWidgets.QApplication.font()).height()
+        line = QtGui.QFontMetrics(QtWidgets.QApplication.font()).height() * (
+            PRESENTATION_ROOM if self.presenting else 1.0)
         across, down = FOCUS_BELOW
         return self.width() < across * line or self.height() < down * line
 

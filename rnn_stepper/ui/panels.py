@@ -31,6 +31,7 @@ EQUATION_MIN_PX = 28
 LABEL_MIN_PX = 20
 EQUATION_LINE = 48  # characters the equation's font is sized to fit across the step panel: it grows with the room
 EQUATION_MAX = 1.5  # … up to this many times its smallest size
+EQUATION_SHARE = 0.3  # … and in no more than this share of the step panel's height
 
 
 def font_px() -> int:
@@ -432,11 +433,16 @@ class StepPanel(QtWidgets.QWidget):
         return mono
 
     def fit_equation(self, width: int) -> None:
-        """The equation grows with the panel's width: the size at which EQUATION_LINE characters fill it, within
-        equation_px_range. Sized from the width alone, so a step's longer or shorter line never changes it."""
+        """The equation grows with the panel: to the size at which EQUATION_LINE characters fill its width, within
+        equation_px_range, while it takes no more than EQUATION_SHARE of its height (the strip's numbers need the
+        rest). Sized on a resize only, so a step's longer or shorter line never changes it."""
         low, high = self.equation_px_range()
         advance = QtGui.QFontMetricsF(self.equation_font(100)).horizontalAdvance("0") / 100
         px = int(min(max(width / (EQUATION_LINE * advance), low), high))
+        lines = max(self.equation.text().count("\n") + 1, 3)
+        while px > low and lines * QtGui.QFontMetricsF(self.equation_font(px)).lineSpacing() > (
+                EQUATION_SHARE * self.contentsRect().height()):
+            px -= 1
         if self.equation.font().pixelSize() != px:
             self.equation.setFont(self.equation_font(px))
 
@@ -452,8 +458,11 @@ class StepPanel(QtWidgets.QWidget):
             self.fit_equation(width)
         heights = {}
         for label in self.texts():
-            height = label.heightForWidth(width) if label.text() else 0
-            heights[label] = max(height, label.minimumHeight()) if grow_only else height
+            if grow_only:  # a QLabel's height for a width is never under its minimum height: at least what it has
+                heights[label] = label.heightForWidth(width) if label.text() else label.minimumHeight()
+                continue
+            label.setMinimumHeight(0)  # a resize measures afresh: a wider panel needs fewer lines
+            heights[label] = label.heightForWidth(width) if label.text() else 0
         # The vectors' titles and two readable cells: not a minimum height, which would take the room from the
         # comparison plot below instead.
         vectors = int(style.font_pt() * 5.6) + 4 * self.fontMetrics().height()
