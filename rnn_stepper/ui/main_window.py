@@ -192,6 +192,8 @@ class MainWindow(QtWidgets.QMainWindow):
         step.setStretchFactor(0, 2)
         step.setStretchFactor(1, 1)
         step.setSizes([2000, 1000])
+        for panel in (self.step_view, self.comparison):
+            panel.show()  # leaving the full layout's splitters hid it
         self.pages = pages = QtWidgets.QTabWidget()
         pages.setObjectName("focus-pages")
         pages.setDocumentMode(True)
