@@ -108,6 +108,40 @@ def step_latency(hidden: int, steps: int) -> dict:
             "p95": round(float(np.percentile(latencies, 95)), 2)}
 
 
+def step_back_latency(hidden: int, steps: int) -> dict:
+    """Step back, one click each, through the last `steps` timesteps of T = 1,000 once the gradients exist: from
+    the click to the end of the repaint of the backward panel, as step_latency measures Step."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import numpy as np
+    from PySide6 import QtWidgets
+
+    from rnn_stepper.backprop import Backprop
+    from rnn_stepper.core import RNNConfig, make_session
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.backward_panel import BackwardPanel
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    inputs = np.random.default_rng(0).standard_normal((1000, hidden))
+    model = StepperModel(make_session(RNNConfig(input_size=hidden, hidden_size=hidden), inputs, seed=0))
+    backprop = Backprop(model)
+    panel = BackwardPanel(model, backprop)
+    panel.resize(1280, 720)
+    panel.show()
+    backprop.compute()
+    model.run_to_end()
+    for _ in range(5):
+        app.processEvents()
+    latencies = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        panel.back_button.click()
+        app.processEvents()
+        latencies.append((time.perf_counter() - start) * 1000)
+    panel.close()
+    return {"p50": round(statistics.median(latencies), 2),
+            "p95": round(float(np.percentile(latencies, 95)), 2)}
+
+
 def trace_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
     """Medians over `runs` interleaved rounds: one nn.RNN forward (the baseline), the hand pass in kernel order
     (the trace itself), and the whole compute_trace, which runs nn.RNN's own pass as well to compare with it."""
@@ -134,6 +168,34 @@ def trace_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
         start = time.perf_counter()
         compute_trace(session)
         times["whole"].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def backward_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
+    """Medians over `runs` interleaved rounds: one `loss.backward()` through nn.RNN for L = Σ h_n (the baseline; its
+    forward pass, with the graph it records, is left out of the timing) and the hand backward of the same session's
+    trace, every step's gradients kept for Step back."""
+    import torch
+
+    from rnn_stepper.core import RNNConfig, compute_trace, make_session
+    from rnn_stepper.core.backward import hand_backward
+    from rnn_stepper.core.session import build_module
+
+    session = make_session(RNNConfig(input_size=hidden, hidden_size=hidden),
+                           torch.randn(1, length, hidden, generator=torch.Generator().manual_seed(0)), seed=0)
+    trace = compute_trace(session)
+    times: dict[str, list[float]] = {"autograd": [], "hand": []}
+    for _ in range(runs):
+        module = build_module(session.config, session.weights)
+        _, h_n = module(session.inputs.clone().requires_grad_(True))
+        loss = h_n.sum()
+        start = time.perf_counter()
+        loss.backward()
+        times["autograd"].append(time.perf_counter() - start)
+        del module, h_n, loss
+        start = time.perf_counter()
+        hand_backward(trace)
+        times["hand"].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -214,6 +276,15 @@ def main() -> None:
     whole = cost["whole"] / cost["forward"]
     print(f"  with nn.RNN {cost['whole']:6.2f} s   the trace plus nn.RNN's own pass to compare with   "
           f"ratio {whole:.2f}   (at least 1 + the line above)")
+    back_steps = {}
+    for hidden in (2, 64, 256):
+        back_steps[str(hidden)] = step_back_latency(hidden, args.steps)
+        print(f"step back     H={hidden:<5d} T=1000   p50 {back_steps[str(hidden)]['p50']:7.2f} ms   "
+              f"p95 {back_steps[str(hidden)]['p95']:7.2f} ms   (target p95 < 16.7 ms)")
+    back = backward_cost(max(args.runs // 2, 1))
+    back_ratio = back["hand"] / back["autograd"]
+    print(f"backward cost {back['hand']:6.2f} s   baseline (one loss.backward() through nn.RNN, H=256, T=10000) "
+          f"{back['autograd']:6.2f} s   ratio {back_ratio:.2f}   (target <= 2; the hand backward, L = sum of h_n)")
     steps = {}
     for hidden in (2, 64, 256, 1024):
         steps[str(hidden)] = step_latency(hidden, args.steps if hidden < 1024 else max(args.steps // 4, 20))
@@ -231,6 +302,7 @@ def main() -> None:
     print(json.dumps({"time_estimate_ratios": {w: round(e / m, 2) for w, m, e in estimates},
                       "first_frame_ratio": round(first / base, 3), "ready_ratio": round(ready / base_torch, 3),
                       "step_ms": steps, "trace_ratio": round(ratio, 3),
+                      "backward_ratio": round(back_ratio, 3), "step_back_ms": back_steps,
                       "trace_with_reference_ratio": round(whole, 3), "big_trace_memory_ratio": round(grown / held, 3),
                       "memory_ratio": round(app_rss / base_torch_rss, 3)}))
 

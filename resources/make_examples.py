@@ -34,6 +34,8 @@ def examples() -> dict:
         "gru-notebook": make_session(RNNConfig(cell="gru")),
         "lstm-notebook": make_session(RNNConfig(cell="lstm")),
         "lstm-forget-gate-memory": forget_gate_memory(),
+        "gradient-vanishing": gradient_over_50_steps("tanh", GRADIENT_RADIUS["tanh"]),
+        "gradient-exploding": gradient_over_50_steps("relu", GRADIENT_RADIUS["relu"]),
     }
 
 
@@ -88,6 +90,35 @@ def forget_gate_memory():
     }
     inputs = [[1.0]] + [[0.0]] * steps
     return make_session(config, inputs, weights=weights)
+
+
+# The gradient examples' spectral radii, named for the test that checks their lessons (issue 15).
+GRADIENT_STEPS = 50
+GRADIENT_RADIUS = {"tanh": 0.5, "relu": 1.8}
+
+
+def gradient_over_50_steps(nonlinearity: str, radius: float):
+    """Backpropagation through 50 steps where ρ(W_hh) decides everything: ∂L/∂h_{t-1} = W_hhᵀ (f'(z_t) ⊙ ∂L/∂h_t).
+
+    - tanh, ρ = 0.5: each step back multiplies the gradient by at most 0.5 (tanh' ≤ 1), so ‖∂L/∂h_0‖ is some 1e-15
+      of ‖∂L/∂h_49‖: the loss cannot teach the weights anything about the first inputs. The gradient vanishes.
+    - relu, ρ = 1.8: W_hh has positive entries (its leading eigenvector is positive, Perron–Frobenius) and the input
+      is positive, so every unit stays active, relu' = 1, and each step back multiplies the gradient by ~1.8:
+      ~1.8^49 ≈ 3e12 at t = 0. The gradient explodes (and so does the state: relu does not saturate).
+    W_hh is scaled to the exact radius in float64; the loss is Σ h_n, stepped back with Step back.
+    """
+    H, I, steps = 4, 2, GRADIENT_STEPS
+    rng = np.random.default_rng(15)
+    positive = nonlinearity == "relu"
+    w_hh = rng.uniform(0.1, 1.0, (H, H)) if positive else rng.normal(0.0, 1.0, (H, H))
+    w_hh *= radius / np.abs(np.linalg.eigvals(w_hh)).max()
+    w_ih = rng.uniform(0.1, 0.5, (H, I)) if positive else rng.normal(0.0, 0.5, (H, I))
+    t = np.arange(steps)
+    wave = np.stack([np.sin(2 * np.pi * t / 12), np.cos(2 * np.pi * t / 12)], axis=1)
+    inputs = 1.0 + 0.5 * wave if positive else wave
+    weights = {"weight_ih_l0": w_ih.tolist(), "weight_hh_l0": w_hh.tolist(),
+               "bias_ih_l0": [0.0] * H, "bias_hh_l0": [0.0] * H}
+    return make_session(RNNConfig(input_size=I, hidden_size=H, nonlinearity=nonlinearity), inputs, weights=weights)
 
 
 if __name__ == "__main__":

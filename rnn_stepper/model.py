@@ -352,6 +352,10 @@ class StepperModel:
         elif self.dirty != was_dirty:
             self.events.saved.emit()
 
+    def show_computed(self, session: Session, trace: Trace) -> None:
+        """Show a session whose trace was computed elsewhere (a training step's), as unsaved work, the cursor kept."""
+        self._show(session, trace, cursor=None, saved=False)
+
     def configure(self, **changes) -> Session:
         """Change config fields, `seed` or `order`; raises InputError (and changes nothing) when they don't fit."""
         from .core.session import reconfigured

@@ -56,7 +56,8 @@ def test_a_bad_file_is_refused_and_the_open_session_is_untouched(window, tmp_pat
 def test_every_example_session_opens_and_matches_its_module(window):
     names = example_sessions()
     assert set(names) == {"notebook", "addition-order", "relu", "two-layer-bidirectional", "saturating",
-                          "gru-notebook", "lstm-notebook", "lstm-forget-gate-memory"}
+                          "gru-notebook", "lstm-notebook", "lstm-forget-gate-memory", "gradient-vanishing",
+                          "gradient-exploding"}
     for name, path in names.items():
         window.files.open_example(path)
         # addition-order opens in textbook order: its lesson is the few ulps it lands from nn.RNN

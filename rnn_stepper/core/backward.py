@@ -1,5 +1,6 @@
-"""Backpropagation through time, by hand, for the loss L = Σ h_n (the sum of every cell's last hidden state), checked
-against autograd's `loss.backward()` through the torch module itself.
+"""Backpropagation through time, by hand, checked against autograd's `loss.backward()` through the torch module
+itself. The loss is L = Σ h_n (the sum of every cell's last hidden state: no data needed), or the mean squared error
+of the output against a target sequence (`Loss`).
 
 Walking each cell's timesteps back, layer by layer from the top: ∂L/∂h_t arrives from the loss, from the layer
 above and from step t+1 (in the walk's order); the cell type turns it into ∂L/∂z_t, the recurrent weights' share
@@ -24,6 +25,62 @@ from .steps import project_inputs_backward
 from .trace import Trace, parameters
 
 
+@dataclass(frozen=True)
+class Loss:
+    """What is differentiated. `sum_last`: L = Σ h_n. `mse`: L = mean((output − target)²), `target` laid out as the
+    module's output (batch_first or not, unbatched or not), as `F.mse_loss(output, target)` takes it. `unit`: one
+    number of the output, L = output[t, b, i] (time-major `at`), whose input gradient is the connectivity of h_t[i]."""
+
+    kind: str = "sum_last"
+    target: torch.Tensor | None = None
+    at: tuple[int, int, int] | None = None
+
+    KINDS = ("sum_last", "mse", "unit")
+
+    def __post_init__(self):
+        if self.kind not in self.KINDS:
+            raise InputError(f"loss {self.kind!r}: choose one of {', '.join(self.KINDS)}")
+        if (self.kind == "mse") != (self.target is not None):
+            raise InputError("the mse loss needs a target sequence shaped as the output; sum_last takes none")
+
+    def check(self, trace: Trace) -> None:
+        if self.target is not None and tuple(self.target.shape) != tuple(trace.output.shape):
+            raise InputError(f"the target is {tuple(self.target.shape)}; the output it is compared with is "
+                             f"{tuple(trace.output.shape)}: give one row per timestep and output unit")
+        if self.kind == "unit":
+            shape = (trace.seq_len, trace.batch_size, trace.config.num_directions * trace.config.output_size)
+            if len(self.at) != 3 or not all(0 <= i < n for i, n in zip(self.at, shape)):
+                raise InputError(f"output[t, b, i] = {list(self.at)} is outside the output, which is "
+                                 f"{shape[0]} steps × {shape[1]} rows × {shape[2]} units")
+
+    def of(self, output: torch.Tensor, h_n: torch.Tensor, batch_first: bool = False) -> torch.Tensor:
+        """The scalar, built as a user builds it before calling backward()."""
+        if self.kind == "mse":
+            return torch.nn.functional.mse_loss(output, self.target.to(output.dtype))
+        if self.kind == "unit":
+            return layout.time_major(output, batch_first)[self.at]
+        return h_n.sum()
+
+    def output_gradient(self, output: torch.Tensor, batch_first: bool = False) -> torch.Tensor | None:
+        """∂L/∂output, time-major: by autograd's own call for the mse (mse_loss_backward with mean reduction), a one
+        at the unit for `unit`, or None: Σ h_n does not read the output."""
+        ones = torch.ones((), dtype=output.dtype)  # backward()'s seed: the gradient of L with respect to itself
+        if self.kind == "mse":
+            grad = torch.ops.aten.mse_loss_backward(ones, output, self.target.to(output.dtype), 1)  # 1: Mean
+            return layout.time_major(grad, batch_first)  # transposed back as a view, as autograd does
+        if self.kind == "unit":
+            grad = torch.zeros_like(layout.time_major(output, batch_first))
+            grad[self.at] = ones
+            return grad
+        return None
+
+    def describe(self) -> str:
+        return "L = mean((output - target)^2)" if self.kind == "mse" else "L = sum of h_n"
+
+
+SUM_LAST = Loss()
+
+
 @dataclass
 class CellGradients:
     layer: int
@@ -31,6 +88,7 @@ class CellGradients:
     walk: list[int]
     hidden: torch.Tensor  # ∂L/∂h_t, (T, B, H): what reaches h_t from the loss, the layer above and step t+1
     pre_activation: torch.Tensor  # ∂L/∂z_t, (T, B, H)
+    flowing: list  # per t, ∂L/∂h_{t-1} from step t alone, (B, H): None at the walk's first step unless h0 is a leaf
 
     @property
     def norms(self):
@@ -40,12 +98,13 @@ class CellGradients:
 
 @dataclass
 class Gradients:
-    """Every gradient of L = Σ h_n: the parameters' (state-dict names), the input's and h0's (None when h0 was
-    not given: the module's zeros are not a leaf)."""
+    """Every gradient of the loss: the parameters' (state-dict names), the input's and h0's (None when h0 was
+    not given: the module's zeros are not a leaf), and the loss's value."""
 
     parameters: dict[str, torch.Tensor]
     input: torch.Tensor
     h0: torch.Tensor | None
+    loss: torch.Tensor | None = None
 
 
 @dataclass
@@ -72,24 +131,31 @@ class Backward:
                                        for a, b in self._pairs()])
 
 
-def backward_pass(trace: Trace) -> Backward:
+def backward_pass(trace: Trace, loss: Loss = SUM_LAST) -> Backward:
     """The hand backward of the trace's session, beside autograd's."""
-    cells, manual = hand_backward(trace)
-    return Backward(trace, cells, manual, autograd_gradients(trace))
+    cells, manual = hand_backward(trace, loss)
+    manual.loss = loss.of(trace.output, trace.h_n, trace.config.batch_first)  # the hand pass's own output: the value the class sees
+    return Backward(trace, cells, manual, autograd_gradients(trace, loss=loss))
 
 
-def hand_backward(trace: Trace) -> tuple[list[CellGradients], Gradients]:
+def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradients], Gradients]:
     session, config = trace.session, trace.config
     kind = config.cell_type
     check_stepped(session)
+    loss.check(trace)
+    textbook = session.order == "textbook"
+    backward_of = kind.steps.textbook_backward if textbook else kind.steps.kernel_backward
     D, H, T, B = config.num_directions, config.output_size, trace.seq_len, trace.batch_size
     weights = dict(trace.reference.module.named_parameters())
     grads: dict[str, torch.Tensor] = {}
     cells: dict[tuple[int, int], CellGradients] = {}
     with torch.no_grad():
-        # ∂L/∂h_n = 1 everywhere: autograd's ones_like of the scalar loss, expanded (strides 0) to h_n's shape
-        loss_grad = torch.ones((), dtype=config.torch_dtype).expand(config.num_layers * D, B, H)
-        from_above = None  # ∂L/∂(this layer's output), (T, B, D·H), from the layer above's input projection
+        # Σ h_n: ∂L/∂h_n = 1 everywhere, autograd's ones_like of the scalar loss expanded (strides 0) to h_n's shape
+        loss_grad = (torch.ones((), dtype=config.torch_dtype).expand(config.num_layers * D, B, H)
+                     if loss.kind == "sum_last" else None)
+        # ∂L/∂(this layer's output), (T, B, D·H): from the loss for the top layer (the module's output is its
+        # output, transposed back as a view when batch_first), then from the layer above's input projection
+        from_above = loss.output_gradient(trace.output, config.batch_first)
         h0_grads = {}
         for layer in reversed(range(config.num_layers)):
             input_grad = None
@@ -99,23 +165,27 @@ def hand_backward(trace: Trace) -> tuple[list[CellGradients], Gradients]:
                 mine = None if from_above is None else from_above[..., direction * H:(direction + 1) * H]
 
                 def incoming(t, flowing, cell=cell, index=index, mine=mine):
-                    sources = [s for s in (loss_grad[index] if t == cell.walk[-1] else None,
+                    sources = [s for s in (loss_grad[index] if loss_grad is not None and t == cell.walk[-1] else None,
                                            None if mine is None else mine[t], flowing) if s is not None]
                     return sources[0] if len(sources) == 1 else sources[0] + sources[1]
 
                 p = parameters(weights, layer, direction)
-                result = kind.steps.kernel_backward(cell, p, config, incoming, need_initial=session.h0 is not None)
+                result = backward_of(cell, p, config, incoming, need_initial=session.h0 is not None)
                 grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])
                 grad_hidden = torch.stack([result["hidden"][t] for t in range(T)])
                 suffix = cell_suffix(layer, direction)
-                grad_x, grads[f"weight_ih{suffix}"], grad_b = project_inputs_backward(
-                    grad_pre, cell.x, p.W_ih, p.b_ih is not None)
+                if textbook:  # step by step, as the course writes it
+                    grad_x, grads[f"weight_ih{suffix}"], grad_b = result["input"], result["weight_ih"], result["bias_ih"]
+                else:  # every timestep's input projection in one product, as autograd differentiates it
+                    grad_x, grads[f"weight_ih{suffix}"], grad_b = project_inputs_backward(
+                        grad_pre, cell.x, p.W_ih, p.b_ih is not None)
                 grads[f"weight_hh{suffix}"] = result["weight_hh"]
                 if p.b_ih is not None:
                     grads[f"bias_ih{suffix}"], grads[f"bias_hh{suffix}"] = grad_b, result["bias_hh"]
                 h0_grads[index] = result["initial"]
                 input_grad = grad_x if input_grad is None else input_grad + grad_x
-                cells[(layer, direction)] = CellGradients(layer, direction, cell.walk, grad_hidden, grad_pre)
+                flowing = [result["flowing"][t] for t in range(T)]
+                cells[(layer, direction)] = CellGradients(layer, direction, cell.walk, grad_hidden, grad_pre, flowing)
             from_above = input_grad
         grad_input = layout.from_time_major(from_above, config.batch_first, session.batched)
         grad_h0 = None
@@ -126,25 +196,36 @@ def hand_backward(trace: Trace) -> tuple[list[CellGradients], Gradients]:
     return [cells[key] for key in config.cells()], manual
 
 
+def connectivity(trace: Trace, t: int, unit: int, batch: int = 0) -> torch.Tensor:
+    """‖∂h_t[i]/∂x_k‖ for every k: how strongly output unit i at step t still depends on each input, by the same
+    hand backward as any loss (L = h_t[i]). Zero for the inputs a unit has not read yet (k > t forward, k < t in the
+    reverse direction's half of a bidirectional output). (T,) in the session's dtype."""
+    _, gradients = hand_backward(trace, Loss("unit", at=(t, batch, unit)))
+    grad_x = layout.time_major(gradients.input, trace.config.batch_first)[:, batch]  # (T, input_size)
+    return grad_x.norm(dim=-1)
+
+
 def check_stepped(session: Session) -> None:
     """InputError unless the backward pass is stepped for this session's cell type and order."""
     kind = session.config.cell_type
-    if not hasattr(kind.steps, "kernel_backward") or session.order != "kernel":
-        raise InputError(f"the backward pass is stepped for nn.RNN in kernel order; nn.{kind.module_name} in "
-                         f"{session.order} order is not yet")
+    if not hasattr(kind.steps, f"{session.order}_backward"):
+        raise InputError(f"the backward pass is stepped for nn.RNN in kernel and textbook order; "
+                         f"nn.{kind.module_name} in {session.order} order is not yet")
 
 
-def autograd_gradients(trace: Trace, run=lambda backward: backward()) -> Gradients:
-    """`Σ h_n`'s gradients by `loss.backward()` through the torch module, on its native path. `run` calls the
+def autograd_gradients(trace: Trace, run=lambda backward: backward(), loss: Loss = SUM_LAST) -> Gradients:
+    """The loss's gradients by `loss.backward()` through the torch module, on its native path. `run` calls the
     backward it is handed (a test records its aten calls there)."""
     session = trace.session
     module = build_module(session.config, session.weights)
     x = session.inputs.clone().requires_grad_(True)
     h0 = None if session.h0 is None else session.h0.clone().requires_grad_(True)
     with native_path():
-        _, h_n = module(x, h0)
-        run(h_n.sum().backward)
-    return Gradients({k: p.grad for k, p in module.named_parameters()}, x.grad, None if h0 is None else h0.grad)
+        output, h_n = module(x, h0)
+        value = loss.of(output, h_n, session.config.batch_first)
+        run(value.backward)
+    return Gradients({k: p.grad for k, p in module.named_parameters()}, x.grad, None if h0 is None else h0.grad,
+                     value.detach())
 
 
 

@@ -97,23 +97,70 @@ def kernel_backward(cell, p, config, incoming, need_initial: bool) -> dict:
         ∂L/∂b_hh    += Σ_batch ∂L/∂z_t
         ∂L/∂h_{t-1}  = ∂L/∂z_t W_hh
     """
-    from ..steps import activation_backward, product_grad_left, product_grad_right
+    from ..steps import activation_backward, product_grad_left
 
     W_hh_T = p.W_hh.T
-    grad_z, grad_hidden = {}, {}
+    grad_z, grad_hidden, grad_flowing = {}, {}, {}
     weight_hh = bias_hh = flowing = None
     for k, t in enumerate(reversed(cell.walk)):
         grad_h = grad_hidden[t] = incoming(t, flowing)  # ∂L/∂h_t
         grad_pre = activation_backward(config.nonlinearity, grad_h, cell.hidden_at(t))  # ∂L/∂z_t
         first = k == len(cell.walk) - 1
         h_prev = cell.h_prev_at(t)
-        # ∂L/∂h_{t-1} = ∂L/∂z_t W_hh, and ∂L/∂z_tᵀ h_{t-1}: the gradients of the step's h_{t-1} @ W_hhᵀ
+        # ∂L/∂h_{t-1} = ∂L/∂z_t W_hh: the gradient of the step's h_{t-1} @ W_hhᵀ with respect to h_{t-1}
         flowing = product_grad_left(grad_pre, h_prev, W_hh_T) if not first or need_initial else None
-        step_weight = product_grad_right(grad_pre, h_prev, W_hh_T).t()
+        grad_flowing[t] = flowing
+        step_weight, step_bias = recurrent_weight_share(grad_pre, h_prev, p)
         weight_hh = step_weight if weight_hh is None else weight_hh + step_weight
-        if p.b_hh is not None:
-            step_bias = grad_pre.sum(0, keepdim=True).view(-1)
+        if step_bias is not None:
             bias_hh = step_bias if bias_hh is None else bias_hh + step_bias
         grad_z[t] = grad_pre
-    return {"hidden": grad_hidden, "pre_activation": grad_z, "weight_hh": weight_hh, "bias_hh": bias_hh,
-            "initial": flowing}
+    return {"hidden": grad_hidden, "pre_activation": grad_z, "flowing": grad_flowing, "weight_hh": weight_hh,
+            "bias_hh": bias_hh, "initial": flowing}
+
+
+def recurrent_weight_share(grad_pre, h_prev, p):
+    """One step's share of ∂L/∂W_hh and ∂L/∂b_hh: ∂L/∂z_tᵀ h_{t-1} in the form autograd uses for the transposed
+    weight of `h_{t-1} @ W_hhᵀ` (mm_mat2_backward), and Σ_batch ∂L/∂z_t (None without a bias)."""
+    from ..steps import product_grad_right
+
+    weight = product_grad_right(grad_pre, h_prev, p.W_hh.T).t()
+    bias = None if p.b_hh is None else grad_pre.sum(0, keepdim=True).view(-1)
+    return weight, bias
+
+
+def textbook_backward(cell, p, config, incoming, need_initial: bool) -> dict:
+    """Backpropagation through time as a course writes it, for the textbook order's own forward pass:
+
+        δz_t          = δh_t ⊙ (1 − h_t²)         (δh_t ⊙ [h_t > 0] for relu), written out, not tanh_backward
+        δh_{t-1}      = δz_t W_hh                 (W_hhᵀ δz_t for column vectors)
+        δx_t          = δz_t W_ih
+        ∂L/∂W_hh      = Σ_t δz_tᵀ h_{t-1}          summed in the forward pass's order, t as the walk went
+        ∂L/∂W_ih      = Σ_t δz_tᵀ x_t,  ∂L/∂b_ih = ∂L/∂b_hh = Σ_t Σ_batch δz_t
+
+    The same mathematics as autograd's; the products and sums are grouped and ordered otherwise, so it lands some
+    ulps from `loss.backward()`: the distance the comparison reports."""
+    import torch
+
+    grad_z, grad_hidden, grad_flowing, grad_x = {}, {}, {}, {}
+    flowing = None
+    for t in reversed(cell.walk):
+        grad_h = grad_hidden[t] = incoming(t, flowing)  # δh_t
+        h_t = cell.hidden_at(t)
+        derivative = 1 - h_t * h_t if config.nonlinearity == "tanh" else (h_t > 0).to(h_t.dtype)
+        grad_z[t] = grad_h * derivative  # δz_t
+        flowing = grad_flowing[t] = grad_z[t] @ p.W_hh  # δh_{t-1}
+        grad_x[t] = grad_z[t] @ p.W_ih  # δx_t
+    weight_hh = weight_ih = bias = None
+    for t in cell.walk:  # Σ_t, in the forward pass's order
+        weight_hh = add(weight_hh, grad_z[t].T @ cell.h_prev_at(t))
+        weight_ih = add(weight_ih, grad_z[t].T @ cell.x[t])
+        bias = add(bias, grad_z[t].sum(0))
+    T = len(cell.walk)
+    return {"hidden": grad_hidden, "pre_activation": grad_z, "flowing": grad_flowing, "weight_hh": weight_hh,
+            "bias_hh": bias, "initial": flowing if need_initial else None,
+            "input": torch.stack([grad_x[t] for t in range(T)]), "weight_ih": weight_ih, "bias_ih": bias}
+
+
+def add(total, term):
+    return term if total is None else total + term

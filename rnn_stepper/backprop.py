@@ -1,0 +1,259 @@
+"""The backward pass on show, without the window: which loss, its gradients, and a cursor walking them back.
+
+Once the forward cursor has reached the end of the sequence, Step back walks the shown cell's timesteps in reverse
+(t = T-1 … 0 for a forward cell), one phase per click:
+
+    incoming         δh_t = ∂L/∂h_t            from the loss, the layer above and step t+1
+    pre_activation   δz_t = δh_t ⊙ f'(z_t)      1 − h_t² for tanh, the mask h_t > 0 for relu
+    weights          ∂L/∂W_hh += δz_tᵀ h_{t-1}   (and ∂L/∂b_hh += Σ_batch δz_t), summed as autograd sums them
+    flowing          δh_{t-1} = δz_t W_hh       on to the step before
+
+Every number comes from core/backward's hand pass, which is autograd's own bit for bit in kernel order. Like the
+StepperModel it sits beside, it knows no Qt: views subscribe to `events` and draw what it says.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .model import Signal, StepperModel
+
+if TYPE_CHECKING:
+    from .core.backward import Backward, CellGradients, Loss
+
+PHASES = ("incoming", "pre_activation", "weights", "flowing")
+
+
+class Backprop:
+    """Events: `result` (new gradients, or none: the forward session changed), `cursor` (the backward cursor
+    moved), `losses` (a training run reported its losses so far)."""
+
+    def __init__(self, model: StepperModel) -> None:
+        self.model = model
+        self.events = SimpleNamespace(result=Signal(), cursor=Signal(), losses=Signal())
+        self._loss: Loss | None = None  # None: Σ h_n
+        self._backward: Backward | None = None
+        self._position = 0  # revealed backward phases of the shown cell
+        self._sums: tuple[int, object, object] | None = None  # (steps summed, ∂L/∂W_hh so far, ∂L/∂b_hh so far)
+        self.training_losses: list[float] = []
+        self._trained = 0  # how many of training_losses belong to steps the window has shown
+        model.events.trace.connect(self._forget)
+        model.events.stopped.connect(self._training_stopped)
+        model.events.cell.connect(self._cell_changed)
+
+    # --- what is shown --------------------------------------------------------------------------------------
+
+    @property
+    def loss(self) -> Loss:
+        from .core.backward import SUM_LAST
+
+        return self._loss or SUM_LAST
+
+    @property
+    def backward(self) -> Backward | None:
+        return self._backward
+
+    @property
+    def ready(self) -> bool:
+        """Whether Step back can start: the forward pass has reached T and the gradients are known."""
+        return self._backward is not None and self.model.at_end
+
+    @property
+    def gradients(self) -> CellGradients:
+        model = self.model
+        return self._backward.cells[model.layer * model.trace.config.num_directions + model.direction]
+
+    @property
+    def position(self) -> int:
+        return self._position
+
+    @property
+    def end(self) -> int:
+        return self.model.seq_len * len(PHASES)
+
+    @property
+    def step_index(self) -> int | None:
+        """How many steps back the cursor is (0: the walk's last timestep), None before the first click."""
+        return None if self._position == 0 else (self._position - 1) // len(PHASES)
+
+    @property
+    def phase(self) -> str | None:
+        return None if self._position == 0 else PHASES[(self._position - 1) % len(PHASES)]
+
+    @property
+    def t(self) -> int | None:
+        return None if self._position == 0 else self.model.cell.walk[-1 - self.step_index]
+
+    def revealed(self, phase: str) -> bool:
+        return self._position > 0 and PHASES.index(phase) <= PHASES.index(self.phase)
+
+    def summed(self) -> list[int]:
+        """The timesteps whose share of ∂L/∂W_hh has been added (their third phase shown), from the walk's end."""
+        weights = PHASES.index("weights")
+        done = (self._position + len(PHASES) - 1 - weights) // len(PHASES)
+        return self.model.cell.walk[::-1][:done]
+
+    # --- the numbers of the step on show --------------------------------------------------------------------
+
+    def incoming(self) -> np.ndarray:
+        return self.gradients.hidden[self.t, self.model.batch].numpy()
+
+    def pre_activation(self) -> np.ndarray:
+        return self.gradients.pre_activation[self.t, self.model.batch].numpy()
+
+    def flowing(self) -> np.ndarray | None:
+        """δh_{t-1} = δz_t W_hh, from step t alone (the loss and the layer above add theirs to it at t-1); None at
+        the walk's first step when h0 is not a leaf: the module's zeros need no gradient."""
+        flowing = self.gradients.flowing[self.t]
+        return None if flowing is None else flowing[self.model.batch].numpy()
+
+    def recurrent_weight_gradient(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """∂L/∂W_hh and ∂L/∂b_hh summed over the steps walked back so far, in autograd's order (kernel order: the
+        same partial sums autograd's accumulation passes through, so at t = 0 they are `.grad` bit for bit).
+        Kept as the cursor moves one step at a time; a jump sums again."""
+        import torch
+
+        from .core.cells import rnn
+        from .core.trace import parameters
+
+        model = self.model
+        walk = model.cell.walk
+        steps = len(self.summed())
+        if self._sums is None or self._sums[0] > steps:
+            self._sums = (0, None, None)
+        done, weight, bias = self._sums
+        p = parameters(dict(model.trace.reference.module.named_parameters()), model.layer, model.direction)
+        with torch.no_grad():
+            for k in range(done, steps):
+                t = walk[-1 - k]
+                grad_pre = self.gradients.pre_activation[t]
+                share, bias_share = rnn.recurrent_weight_share(grad_pre, model.cell.h_prev_at(t), p)
+                weight = share if weight is None else weight + share
+                if bias_share is not None:
+                    bias = bias_share if bias is None else bias + bias_share
+        self._sums = (steps, weight, bias)
+        H, shape = model.trace.config.hidden_size, tuple(p.W_hh.shape)
+        if weight is None:
+            return np.zeros(shape, dtype=model.cell.x.numpy().dtype), None if p.b_hh is None else np.zeros(H)
+        return weight.numpy(), None if bias is None else bias.numpy()
+
+    def norms(self) -> np.ndarray:
+        """‖∂L/∂h_t‖ over units and batch rows, for every t of the shown cell."""
+        return self.gradients.norms.numpy()
+
+    def mean_derivative(self) -> np.ndarray:
+        """The mean of f'(z_t) over units and batch rows, per t: tanh' = 1 − h_t², relu' = 1 where h_t > 0."""
+        model = self.model
+        hidden = model.cell.hidden.double()
+        if model.trace.config.nonlinearity == "tanh":
+            derivative = 1 - hidden * hidden
+        else:
+            derivative = (hidden > 0).double()
+        return derivative.flatten(1).mean(1).numpy()
+
+    # --- the loss -------------------------------------------------------------------------------------------
+
+    def set_loss(self, loss: Loss | None) -> None:
+        """Choose what is differentiated (None: Σ h_n); the gradients are computed again when asked for."""
+        if loss is not None:
+            loss.check(self.model.trace)  # InputError (a target of the wrong shape) before anything changes
+        self._loss = loss
+        self._forget()
+
+    # --- moving the cursor ----------------------------------------------------------------------------------
+
+    def compute(self) -> None:
+        """The gradients of the session on show, through the model's runner (a worker thread in the window)."""
+        from .core.backward import backward_pass
+
+        trace, loss = self.model.trace, self.loss
+        self.model.run(lambda progress: backward_pass(trace, loss), self._show)
+
+    def _show(self, backward: Backward) -> None:
+        if backward.trace is not self.model.trace:
+            return  # the forward session changed while it computed
+        self._backward = backward
+        self._position = 0
+        self._sums = None
+        self.events.result.emit()
+        self.events.cursor.emit()
+
+    def _forget(self) -> None:
+        if self._backward is not None or self._position:
+            self._backward, self._position, self._sums = None, 0, None
+            self.events.result.emit()
+            self.events.cursor.emit()
+
+    def _cell_changed(self) -> None:
+        self._sums = None
+        self.move_to(0)
+
+    def move_to(self, position: int) -> None:
+        position = max(0, min(self.end, int(position)))
+        if position != self._position:
+            self._position = position
+            self.events.cursor.emit()
+
+    def step_back(self) -> None:
+        """Reveal the rest of the next timestep back (all four phases)."""
+        P = len(PHASES)
+        self.move_to((self._position // P + 1) * P)
+
+    def step_back_phase(self) -> None:
+        self.move_to(self._position + 1)
+
+    def undo_phase(self) -> None:
+        self.move_to(self._position - 1)
+
+    # --- training -------------------------------------------------------------------------------------------
+
+    def _training_stopped(self, _error) -> None:
+        """A cancelled chunk's steps were never shown: their losses go too."""
+        if len(self.training_losses) > self._trained:
+            del self.training_losses[self._trained:]
+            self.events.losses.emit()
+
+    def train(self, steps: int, lr: float) -> None:
+        """`steps` steps of torch.optim.SGD(lr) on the loss, in the background, in about twenty chunks: after each
+        the window shows the session as trained so far, so the weights and hidden states change as the class
+        watches. Each step: the forward trace, the hand backward, `p.add_(grad, alpha=-lr)` (core/backward).
+        Cancel keeps the chunks already shown."""
+        from .core.backward import backward_pass, sgd_step
+        from .core.errors import InputError
+        from .core.trace import compute_trace
+
+        if steps < 1 or not np.isfinite(lr) or lr <= 0:
+            raise InputError("train with at least 1 step and a learning rate above 0, e.g. 10 steps at 0.1")
+        loss, model = self.loss, self.model
+        chunk = max(1, steps // 20)
+        losses = self.training_losses = []  # read by the loss plot on each progress report, as it grows
+        self._trained = 0
+
+        def run_chunk(session, trace):
+            count = min(chunk, steps - len(losses))
+
+            def work(progress):
+                current, current_trace = session, trace
+                for _ in range(count):
+                    backward = backward_pass(current_trace, loss)
+                    losses.append(float(backward.manual.loss))
+                    progress(len(losses), steps)  # raises Cancelled when the user cancels
+                    current = sgd_step(current, backward.manual, lr)
+                    current_trace = compute_trace(current)
+                for cell in current_trace.cells:  # ρ(W_hh) off the GUI thread, as the model's own computations
+                    current_trace.spectral_radius(cell.layer, cell.direction)
+                return current, current_trace
+
+            def then(result):
+                self._trained = len(losses)
+                model.show_computed(*result)
+                self.events.losses.emit()
+                if len(losses) < steps:
+                    run_chunk(*result)
+
+            model.run(work, then, pending=session)
+
+        run_chunk(model.session, model.trace)

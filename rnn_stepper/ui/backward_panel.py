@@ -1,0 +1,378 @@
+"""Backpropagation through time, stepped: the loss, the gradients of the step on show with their equations, how
+‖∂L/∂h_t‖ fades (or grows) step by step back, which inputs a unit still depends on, and training. A view of the
+`Backprop` model (rnn_stepper/backprop.py): it keeps no numbers of its own."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..backprop import PHASES, Backprop
+from ..core.errors import InputError
+from ..model import StepperModel
+from . import style
+from .matrix_view import MatrixView
+from .panels import module_label
+
+LOSS_SUM, LOSS_SHIFTED = "sum_last", "shifted"
+
+
+class BackwardPanel(QtWidgets.QWidget):
+    def __init__(self, model: StepperModel, backprop: Backprop, parent=None):
+        super().__init__(parent)
+        self.model, self.backprop = model, backprop
+        self.heading = QtWidgets.QLabel()
+        self.heading.setStyleSheet("font-weight: bold")
+        self.heading.setWordWrap(True)
+        self.verdict = QtWidgets.QLabel()  # the hand backward against loss.backward(), as the forward's comparison
+        self.verdict.setWordWrap(True)
+        self.loss_box = QtWidgets.QComboBox()
+        self.loss_box.setToolTip(self.tr("What is differentiated"))
+        self.loss_box.activated.connect(self.choose_loss)
+        self.compute_button = QtWidgets.QPushButton(self.tr("Compute gradients"))
+        self.compute_button.clicked.connect(backprop.compute)
+        self.back_button = QtWidgets.QPushButton(self.tr("∂ Step back"))
+        self.back_button.setToolTip(self.tr("Walk one timestep back: all four phases (B)"))
+        self.back_button.setShortcut(QtGui.QKeySequence("B"))
+        self.back_button.clicked.connect(backprop.step_back)
+        self.phase_button = QtWidgets.QPushButton(self.tr("∂ Phase back"))
+        self.phase_button.setToolTip(self.tr("One phase of the backward step (Shift+B)"))
+        self.phase_button.setShortcut(QtGui.QKeySequence("Shift+B"))
+        self.phase_button.clicked.connect(backprop.step_back_phase)
+        controls = QtWidgets.QHBoxLayout()
+        controls.addWidget(QtWidgets.QLabel(self.tr("Loss:")))
+        controls.addWidget(self.loss_box, 1)
+        for button in (self.compute_button, self.back_button, self.phase_button):
+            controls.addWidget(button)
+
+        self.vectors = {name: MatrixView(colorbar=False, column_ticks=False)
+                        for name in ("incoming", "pre_activation", "flowing")}
+        self.weight_view = MatrixView()
+        self._weights_drawn = None  # (gradients, ready, steps summed) the heatmap shows
+        strip = QtWidgets.QHBoxLayout()
+        strip.setSpacing(2)
+        for name in ("incoming", "pre_activation"):
+            strip.addWidget(self.vectors[name], 2)
+        strip.addWidget(self.weight_view, 4)
+        strip.addWidget(self.vectors["flowing"], 2)
+        self.equation = QtWidgets.QLabel()
+        self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont)
+        mono.setPointSizeF(style.font_pt())
+        self.equation.setFont(mono)
+        self.equation.setWordWrap(True)
+
+        self.norm_plot = pg.PlotWidget()
+        self.norm_plot.setMenuEnabled(False)
+        self.norm_plot.setLogMode(y=True)
+        self.norm_plot.showGrid(x=True, y=True, alpha=0.2)
+        self.norm_plot.setLabel("bottom", "t")
+        self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.ACTIVE, width=2), symbol="o", symbolSize=5,
+                                              symbolBrush=style.ACTIVE)
+        self.norm_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.FOREGROUND, style=QtCore.Qt.DashLine))
+        self.norm_plot.addItem(self.norm_marker)
+        for item in (self.norm_plot.getPlotItem(), self.norm_curve):
+            style.cache_drawing(item)  # the marker moves each click; the axes and the curve stay as drawn
+        self.forgetting = QtWidgets.QLabel()
+        self.forgetting.setWordWrap(True)
+
+        self.link_plot = pg.PlotWidget()
+        self.link_plot.setMenuEnabled(False)
+        self.link_plot.setLabel("bottom", "k")
+        self.link_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=style.MANUAL)
+        self.link_plot.addItem(self.link_bars)
+        self.link_unit = QtWidgets.QSpinBox()
+        self.link_unit.setPrefix(self.tr("unit i = "))
+        self.link_time = QtWidgets.QSpinBox()
+        self.link_time.setPrefix("t = ")
+        self.link_button = QtWidgets.QPushButton(self.tr("Which inputs does h_t[i] depend on?"))
+        self.link_button.clicked.connect(self.show_connectivity)
+        links = QtWidgets.QHBoxLayout()
+        for widget in (self.link_time, self.link_unit, self.link_button):
+            links.addWidget(widget)
+
+        self.train_steps = QtWidgets.QSpinBox()
+        self.train_steps.setRange(1, 100_000)
+        self.train_steps.setValue(100)
+        self.train_steps.setSuffix(self.tr(" steps"))
+        self.train_rate = QtWidgets.QLineEdit("0.1")
+        self.train_rate.setToolTip(self.tr("Learning rate of torch.optim.SGD"))
+        self.train_rate.setMaximumWidth(90)
+        self.train_button = QtWidgets.QPushButton(self.tr("Train"))
+        self.train_button.setToolTip(self.tr("SGD steps on this loss in the background; every step is "
+                                             "torch.optim.SGD's bit for bit (Cancel stops it)"))
+        self.train_button.clicked.connect(self.train)
+        self.loss_plot = pg.PlotWidget()
+        self.loss_plot.setMenuEnabled(False)
+        self.loss_plot.setLabel("bottom", self.tr("SGD step"))
+        self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
+        for plot in (self.link_plot, self.loss_plot):
+            style.cache_drawing(plot.getPlotItem())
+        training = QtWidgets.QHBoxLayout()
+        training.addWidget(QtWidgets.QLabel(self.tr("Train:")))
+        for widget in (self.train_steps, QtWidgets.QLabel(self.tr("learning rate")), self.train_rate,
+                       self.train_button):
+            training.addWidget(widget)
+        training.addStretch(1)
+
+        left = QtWidgets.QVBoxLayout()
+        left.addWidget(self.heading)
+        left.addWidget(self.verdict)
+        left.addLayout(controls)
+        left.addLayout(strip, 3)
+        left.addWidget(self.equation)
+        left.addLayout(training)
+        right = QtWidgets.QVBoxLayout()
+        right.addWidget(self.norm_plot, 3)
+        right.addWidget(self.forgetting)
+        right.addLayout(links)
+        right.addWidget(self.link_plot, 2)
+        right.addWidget(self.loss_plot, 2)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 2)
+
+        backprop.events.result.connect(self.redraw)
+        backprop.events.cursor.connect(self.refresh)
+        backprop.events.losses.connect(self.show_losses)
+        model.events.trace.connect(self.fill_losses)
+        model.events.cursor.connect(self.refresh)
+        model.events.progress.connect(self.show_losses)
+        self.fill_losses()
+        self.show_losses()
+        self.redraw()
+
+    # --- the loss -------------------------------------------------------------------------------------------
+
+    def fill_losses(self) -> None:
+        """Σ h_n needs no data; the MSE against the input shifted one step ahead (predict x_{t+1}: the sine
+        example's task) is offered when the output has as many units as the input has features."""
+        config = self.model.session.config
+        self.loss_box.clear()
+        self.loss_box.addItem(self.tr("L = Σ h_n (sum of the last hidden state)"), LOSS_SUM)
+        if config.num_directions * config.output_size == config.input_size and self.model.seq_len > 1:
+            self.loss_box.addItem(self.tr("L = MSE(output, input shifted one step)"), LOSS_SHIFTED)
+        kind = self.backprop.loss.kind
+        self.loss_box.setCurrentIndex(1 if kind == "mse" and self.loss_box.count() > 1 else 0)
+        self.link_unit.setRange(0, config.num_directions * config.output_size - 1)
+        self.link_time.setRange(0, max(self.model.seq_len - 1, 0))
+
+    def choose_loss(self, index: int) -> None:
+        from ..core import layout
+        from ..core.backward import Loss
+
+        if self.loss_box.itemData(index) == LOSS_SUM:
+            self.backprop.set_loss(None)
+            return
+        trace = self.model.trace
+        config = trace.config
+        x = layout.time_major(self.model.session.inputs, config.batch_first)
+        # target_t = x_{t+1}; the last step, with nothing after it, is asked to repeat its input
+        target = torch_cat_shifted(x)
+        try:
+            self.backprop.set_loss(Loss("mse", layout.from_time_major(target, config.batch_first,
+                                                                       self.model.session.batched)))
+        except InputError as error:
+            self.model.events.message.emit(str(error))
+
+    # --- drawing ----------------------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        """Once per gradient result: the norm plot and the forgetting sentence."""
+        backprop, model = self.backprop, self.model
+        has = backprop.backward is not None
+        self.norm_curve.setVisible(has)
+        if has:
+            norms = backprop.norms().astype(np.float64)
+            positive = norms > 0
+            ts = np.arange(model.seq_len)
+            self.norm_curve.setData(ts[positive], norms[positive])
+            self.norm_plot.setXRange(-0.5, max(model.seq_len - 0.5, 0.5), padding=0.02)
+        self.norm_plot.setTitle(self.tr("‖∂L/∂h_t‖ over t (log scale)"), size=style.small_size())
+        self.forgetting.setText(self.forgetting_text() if has else "")
+        self.verdict.setText(self.verdict_text() if has else "")
+        self.refresh()
+
+    def verdict_text(self) -> str:
+        """Every gradient by hand against what loss.backward() leaves in .grad, ∂L/∂x and ∂L/∂h0."""
+        backward = self.backprop.backward
+        if backward.bitwise_equal:
+            return self.tr("Every gradient by hand — the weights', the biases', ∂L/∂x{0} — is bitwise identical to "
+                           "what loss.backward() computes through {1}.").format(
+                ", ∂L/∂h0" if backward.reference.h0 is not None else "", module_label(self.model.session.config))
+        return self.tr("The textbook's backward lands up to {0:g} ulp from loss.backward() through {1}: the same "
+                       "sums, grouped and ordered otherwise.").format(backward.max_ulps,
+                                                                       module_label(self.model.session.config))
+
+    def forgetting_text(self) -> str:
+        """What ρ(W_hh) and the mean f' predict: each step back multiplies the gradient by about their product."""
+        model = self.model
+        rho = model.trace.spectral_radius(model.layer, model.direction)
+        derivative = float(self.backprop.mean_derivative().mean())
+        factor = rho * derivative
+        name = "tanh'" if model.session.config.nonlinearity == "tanh" else "relu'"
+        if not np.isfinite(factor):
+            return self.tr("ρ(W_hh) is not finite here: no prediction.")
+        verdict = (self.tr("below 1: the gradient shrinks by about this much per step back and vanishes over a long "
+                           "sequence — early inputs barely teach the weights") if factor < 0.95 else
+                   self.tr("above 1: the gradient can grow step after step back and explode") if factor > 1.05 else
+                   self.tr("near 1: the gradient keeps its size for a while"))
+        return self.tr("ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.").format(
+            rho, name, derivative, factor, verdict)
+
+    def refresh(self) -> None:
+        backprop, model = self.backprop, self.model
+        ready = backprop.ready
+        self.back_button.setEnabled(ready and backprop.position < backprop.end)
+        self.phase_button.setEnabled(ready and backprop.position < backprop.end)
+        self.compute_button.setEnabled(backprop.backward is None and not model.busy)
+        loss = backprop.backward.manual.loss if backprop.backward is not None else None
+        if backprop.backward is None:
+            self.heading.setText(self.tr("Backward pass: press Compute gradients, then step the forward pass to "
+                                         "its end (Run to end) and Step back."))
+        elif not model.at_end:
+            self.heading.setText(self.tr("Loss = {0}. Run the forward pass to its end to step back.").format(
+                style.exact(loss.numpy())))
+        elif backprop.t is None:
+            self.heading.setText(self.tr("Loss = {0}. Step back (B) walks t = {1} … {2}.").format(
+                style.exact(loss.numpy()), model.cell.walk[-1], model.cell.walk[0]))
+        else:
+            self.heading.setText(self.tr("Backward, t = {0} (step {1} of {2} back) — phase {3} of 4: {4}").format(
+                backprop.t, backprop.step_index + 1, model.seq_len, PHASES.index(backprop.phase) + 1,
+                self.phase_title(backprop.phase)))
+        self.draw_vectors()
+        text = self.equation_text()
+        if text != self.equation.text():
+            self.equation.setText(text)
+            # Its height only grows: a label changing height every click would relayout, and so repaint, every view
+            # of the panel (as the step panel's texts, measured there).
+            height = self.equation.heightForWidth(max(self.equation.width(), 1))
+            if height > self.equation.minimumHeight():
+                self.equation.setMinimumHeight(height)
+        if backprop.backward is not None:
+            self.norm_marker.setVisible(backprop.t is not None)
+            if backprop.t is not None:
+                self.norm_marker.setValue(backprop.t)
+
+    def phase_title(self, phase: str) -> str:
+        return {"incoming": self.tr("the gradient arriving at h_t"),
+                "pre_activation": self.tr("through the nonlinearity"),
+                "weights": self.tr("the recurrent weights' share"),
+                "flowing": self.tr("what flows on to h_{t-1}")}[phase]
+
+    def draw_vectors(self) -> None:
+        backprop = self.backprop
+        H = self.model.session.config.hidden_size
+        blank = np.full(H, np.nan)
+        shown = backprop.t is not None
+        values = {
+            "incoming": backprop.incoming() if shown else blank,
+            "pre_activation": backprop.pre_activation() if shown and backprop.revealed("pre_activation") else blank,
+            "flowing": blank,
+        }
+        if shown and backprop.revealed("flowing"):
+            flowing = backprop.flowing()
+            values["flowing"] = blank if flowing is None else flowing
+        before = "t+1" if self.model.direction else "t-1"  # the reverse cell's previous state is h_{t+1}
+        titles = {"incoming": ("δh<sub>t</sub>", "∂L/∂h<sub>t</sub>"),
+                  "pre_activation": ("δz<sub>t</sub>", "δh ⊙ f'(z)"),
+                  "flowing": (f"δh<sub>{before}</sub>", "W<sub>hh</sub><sup>T</sup> δz<sub>t</sub>")}
+        for name, view in self.vectors.items():
+            view.set_title(titles[name][0], active=backprop.phase == name, subtitle=titles[name][1])
+            view.set_matrix(values[name])
+        self.weight_view.set_title(self.tr("∂L/∂W_hh so far"), active=backprop.phase == "weights")
+        drawn = (id(backprop.backward), backprop.ready, len(backprop.summed()) if backprop.ready else 0)
+        if drawn != self._weights_drawn:  # it changes once a step: a 256 × 256 image is not redrawn every phase
+            self._weights_drawn = drawn
+            if backprop.ready:
+                weight, _ = backprop.recurrent_weight_gradient()
+            else:
+                weight = np.full((H, self.model.session.config.output_size), np.nan)
+            self.weight_view.set_matrix(weight)
+
+    def equation_text(self) -> str:
+        backprop, model = self.backprop, self.model
+        if backprop.t is None:
+            return ""
+        t, phase = backprop.t, backprop.phase
+        vec = style.vector_text
+        walk = model.cell.walk
+        later = "t+1" if model.direction == 0 else "t-1"
+        if phase == "incoming":
+            sources = []
+            if t == walk[-1] and backprop.loss.kind == "sum_last" and model.layer == model.session.config.num_layers - 1:
+                sources.append(self.tr("1 from the loss Σ h_n"))
+            elif backprop.loss.kind == "mse" and model.layer == model.session.config.num_layers - 1:
+                sources.append(self.tr("the loss's ∂L/∂output_t"))
+            if model.layer < model.session.config.num_layers - 1:
+                sources.append(self.tr("the layer above"))
+            if t != walk[-1]:
+                sources.append(self.tr("what flowed back from step {0}").format(later))
+            return f"δh_{t} = ∂L/∂h_{t}  ({' + '.join(sources)})\n    = {vec(backprop.incoming())}"
+        h = model.cell.hidden[t, model.batch].numpy()
+        if phase == "pre_activation":
+            if model.session.config.nonlinearity == "tanh":
+                return (f"δz_{t} = δh_{t} ⊙ (1 − h_{t}²)\n    = {vec(backprop.incoming())} ⊙ (1 − {vec(h)}²)"
+                        f"\n    = {vec(backprop.pre_activation())}")
+            return (f"δz_{t} = δh_{t} ⊙ [h_{t} > 0]\n    = {vec(backprop.incoming())} ⊙ {vec((h > 0).astype(int))}"
+                    f"\n    = {vec(backprop.pre_activation())}")
+        if phase == "weights":
+            weight, bias = backprop.recurrent_weight_gradient()
+            before = t + 1 if model.direction else t - 1
+            text = (f"∂L/∂W_hh += δz_{t}ᵀ h_{before}   " + self.tr("(summed back to front, as autograd sums it)")
+                    + f"\n    " + self.tr("so far:") + f" {vec(weight)}")
+            if bias is not None:
+                text += f"\n∂L/∂b_hh += δz_{t}\n    " + self.tr("so far:") + f" {vec(bias)}"
+            return text
+        flowing = backprop.flowing()
+        if flowing is None:
+            return self.tr("δh at the initial state: h0 was not given, so the module's zeros need no gradient; the "
+                           "walk back ends here.")
+        # the state this step read: h_{t+1} in the reverse direction, h0 at the walk's first step
+        before = "h0" if t == walk[0] else f"h_{t + 1 if model.direction else t - 1}"
+        return (f"δ{before} += δz_{t} W_hh   (W_hhᵀ δz_{t}: " + self.tr("this step's share") + f")\n"
+                f"    = {vec(flowing)}")
+
+    # --- connectivity and training -------------------------------------------------------------------------
+
+    def show_connectivity(self) -> None:
+        """‖∂h_t[i]/∂x_k‖ for every k, computed by the same hand backward (L = h_t[i]) on the model's runner."""
+        from ..core.backward import connectivity
+
+        trace, t, unit, batch = self.model.trace, self.link_time.value(), self.link_unit.value(), self.model.batch
+
+        def show(strip):
+            if self.model.trace is not trace:
+                return
+            values = strip.numpy().astype(np.float64)
+            self.link_bars.setOpts(x=np.arange(values.size), height=values, width=0.8)
+            self.link_plot.setTitle(self.tr("‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input")
+                                    .format(t, unit), size=style.small_size())
+
+        self.model.run(lambda progress: connectivity(trace, t, unit, batch), show)
+
+    def train(self) -> None:
+        try:
+            rate = float(self.train_rate.text())
+            self.backprop.train(self.train_steps.value(), rate)
+        except ValueError:
+            self.model.events.message.emit(self.tr("The learning rate must be a number, e.g. 0.1"))
+        except InputError as error:
+            self.model.events.message.emit(str(error))
+
+    def show_losses(self, *_):
+        losses = self.backprop.training_losses
+        self.loss_plot.setVisible(bool(losses))
+        if losses:
+            self.loss_curve.setData(np.arange(1, len(losses) + 1), np.asarray(losses, dtype=np.float64))
+            self.loss_plot.setTitle(self.tr("Loss over the SGD steps ({0} so far)").format(len(losses)),
+                                    size=style.small_size())
+
+
+def torch_cat_shifted(x):
+    """x_{t+1} for every t, the last step repeating its own input: (T, B, I) time-major."""
+    import torch
+
+    return torch.cat([x[1:], x[-1:]], dim=0)

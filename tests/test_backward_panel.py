@@ -1,0 +1,89 @@
+"""The backward panel (issue 15): given the notebook's session run to its end, Step back shows autograd's own
+gradients phase by phase with their equations, the recurrent weights' gradient filling in to autograd's .grad,
+and ‖∂L/∂h_t‖ with what ρ(W_hh) and tanh' predict."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore
+
+from rnn_stepper.backprop import Backprop
+from rnn_stepper.core.backward import autograd_gradients
+from rnn_stepper.core.session_file import load_session
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.backward_panel import BackwardPanel
+from rnn_stepper.ui.session_files import example_sessions
+from rnn_stepper.ui.style import vector_text
+
+
+@pytest.fixture
+def panel(qtbot):
+    model = StepperModel()
+    backprop = Backprop(model)
+    view = BackwardPanel(model, backprop)
+    qtbot.addWidget(view)
+    view.resize(1200, 500)
+    view.show()
+    return view
+
+
+def test_step_back_is_offered_once_the_gradients_exist_and_the_forward_pass_is_at_t(qtbot, panel):
+    assert not panel.back_button.isEnabled()
+    qtbot.mouseClick(panel.compute_button, QtCore.Qt.LeftButton)
+    assert not panel.back_button.isEnabled() and "Run the forward pass to its end" in panel.heading.text()
+    panel.model.run_to_end()
+    assert panel.back_button.isEnabled() and "walks t = 2 … 0" in panel.heading.text()
+
+
+def test_stepping_back_writes_each_phase_with_autograds_numbers(qtbot, panel):
+    panel.backprop.compute()
+    panel.model.run_to_end()
+    qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
+    incoming = panel.backprop.incoming()
+    assert panel.equation.text().startswith("δh_2 = ∂L/∂h_2  (1 from the loss Σ h_n)")
+    assert vector_text(incoming) in panel.equation.text()
+    qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
+    assert "δz_2 = δh_2 ⊙ (1 − h_2²)" in panel.equation.text()
+    assert np.array_equal(panel.vectors["pre_activation"].values()[:, 0], panel.backprop.pre_activation())
+    for _ in range(3 * 4 - 2):
+        qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
+    assert panel.backprop.t == 0 and not panel.back_button.isEnabled()
+    # every step's share summed in: the heatmap shows autograd's ∂L/∂W_hh, bit for bit
+    expected = autograd_gradients(panel.model.trace).parameters["weight_hh_l0"].numpy()
+    assert np.array_equal(panel.weight_view.values(), expected)
+    assert "the walk back ends here" in panel.equation.text()
+
+
+def test_the_vanishing_example_says_why_the_gradient_fades(qtbot, panel):
+    session, _ = load_session(example_sessions()["gradient-vanishing"])
+    panel.model.set_session(session)
+    panel.backprop.compute()
+    norms = panel.norm_curve.getData()[1]
+    assert norms[0] < 1e-12 * norms[-1]
+    assert "ρ(W_hh) = 0.500" in panel.forgetting.text() and "vanishes" in panel.forgetting.text()
+
+
+def test_connectivity_shows_which_inputs_a_unit_still_depends_on(qtbot, panel):
+    panel.link_time.setValue(1)
+    panel.link_unit.setValue(0)
+    qtbot.mouseClick(panel.link_button, QtCore.Qt.LeftButton)
+    heights = panel.link_bars.opts["height"]
+    assert heights[0] > 0 and heights[1] > 0 and heights[2] == 0  # h_1 has read x_0 and x_1, not x_2
+
+
+def test_training_plots_the_loss_and_shows_the_trained_weights(qtbot, panel):
+    before = panel.model.session.weights["weight_hh_l0"].clone()
+    panel.train_steps.setValue(5)
+    panel.train_rate.setText("0.05")
+    qtbot.mouseClick(panel.train_button, QtCore.Qt.LeftButton)
+    assert len(panel.backprop.training_losses) == 5 and panel.loss_plot.isVisible()
+    assert not np.array_equal(panel.model.session.weights["weight_hh_l0"].numpy(), before.numpy())
+    losses = panel.backprop.training_losses
+    assert losses[-1] < losses[0]  # Σ h_n goes down: SGD pushes every h toward −1
+
+
+def test_a_learning_rate_that_is_not_a_number_gets_a_message(qtbot, panel):
+    said = []
+    panel.model.events.message.connect(said.append)
+    panel.train_rate.setText("fast")
+    qtbot.mouseClick(panel.train_button, QtCore.Qt.LeftButton)
+    assert said == ["The learning rate must be a number, e.g. 0.1"] and panel.model.session.seed == 1

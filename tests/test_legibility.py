@@ -1,0 +1,90 @@
+"""Readable from the back row (issue 13): at every projector and laptop size, every font scale and in both
+languages, no text is cut or drawn over another, and in presentation mode the numbers are big enough to read
+from the back of the hall. tests/legibility.py walks the window's widgets and pyqtgraph items to measure it."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore
+
+import legibility
+from rnn_stepper import i18n
+from rnn_stepper.core import RNNConfig, make_session
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.main_window import FONT_SCALES, MainWindow
+
+# Landing while issue 13's layout is built on its branches; removed when they merge (run with --runxfail to see).
+pytestmark = pytest.mark.xfail(reason="issue 13's layout is being merged", strict=False)
+
+SIZES = ((1024, 768), (1280, 720), (1920, 1080), (3840, 2160))
+LOOKS = [("normal", 1.0)] + [("presentation", scale) for scale in FONT_SCALES]
+
+
+def open_window(qtbot, model, size, look, lang):
+    mode, scale = look
+    i18n.install(lang)
+    QtCore.QSettings().setValue("font_scale", scale)
+    window = MainWindow(model, presenting=mode == "presentation")
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def settle(qtbot, window) -> None:
+    """Layouts, deferred resizes and the views' own relayouts run before anything is measured."""
+    qtbot.wait(30)
+
+
+def pages(window):
+    """Each arrangement of the window a reader can reach: the layout itself, and in a focus layout each panel it
+    keeps behind a tab or key."""
+    yield "as opened"
+    for page in getattr(window, "focus_pages", lambda: ())():
+        window.show_focus_page(page)
+        yield page
+
+
+def measure(qtbot, window, size, look) -> list[str]:
+    mode, _scale = look
+    minimums = legibility.PRESENTATION_MINIMUM_PX if mode == "presentation" and size >= (1280, 720) else None
+    found = []
+    for page in pages(window):
+        settle(qtbot, window)
+        found += [f"[{page}] {problem}" for problem in legibility.problems(window, minimums)]
+    return found
+
+
+def close(window) -> None:
+    while window.replaced_by is not None:
+        window = window.replaced_by
+    window.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("look", LOOKS, ids=[f"{mode}-{scale:g}x" for mode, scale in LOOKS])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_notebook_session_is_legible_at_every_size_scale_and_language(qtbot, size, look, lang):
+    model = StepperModel()
+    window = open_window(qtbot, model, size, look, lang)
+    model.step()
+    model.step_phase()  # mid-step: the strip shows computed numbers beside blank ones
+    problems = measure(qtbot, window, size, look)
+    close(window)
+    assert not problems, "\n".join(problems)
+
+
+BIG = [(64, (1280, 720), ("presentation", 1.5)), (256, (1920, 1080), ("normal", 1.0)),
+       (256, (1280, 720), ("presentation", 2.0)), (256, (1024, 768), ("normal", 1.0))]
+
+
+@pytest.mark.parametrize("hidden, size, look", BIG, ids=[f"hidden{h}-{w}x{v}-{m}" for h, (w, v), (m, _) in BIG])
+def test_a_real_sized_model_shows_the_first_and_last_entries_legibly(qtbot, hidden, size, look):
+    config = RNNConfig(input_size=5, hidden_size=hidden)
+    model = StepperModel(make_session(config, np.linspace(-1, 1, 40 * 5).reshape(40, 5), seed=0))
+    window = open_window(qtbot, model, size, look, "en")
+    for _ in range(3):
+        model.step()
+    problems = measure(qtbot, window, size, look)
+    close(window)
+    assert not problems, "\n".join(problems)
