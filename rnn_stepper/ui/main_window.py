@@ -206,6 +206,15 @@ class MainWindow(QtWidgets.QMainWindow):
             pages.setTabToolTip(index, self.tr("{0} (key {1})").format(tip, key))
         return pages
 
+    FOCUS_PAGES = ("step", "weights", "sequence", "session")  # the focus layout's tabs, keys 1–4
+
+    def focus_pages(self) -> tuple[str, ...]:
+        """The pages a reader can bring up in the focus layout; none in the full layout, where all are on show."""
+        return self.FOCUS_PAGES if self.pages is not None else ()
+
+    def show_focus_page(self, page: str) -> bool:
+        return self.show_page(self.FOCUS_PAGES.index(page))
+
     def show_page(self, index: int) -> bool:
         """Keys 1–4 in the focus layout: the step, the weights, the sequence, the session."""
         if self.pages is None or not 0 <= index < self.pages.count():
