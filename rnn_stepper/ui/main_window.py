@@ -27,6 +27,32 @@ PRESENTATION_ROOM = 1.25
 _base_font_pt: list[float] = []  # the application's own font size, before any presentation scaling
 
 
+class StatusLine(QtWidgets.QLabel):
+    """The status bar's line: where a window is too narrow for all of it (a projector at 2×), it ends in "…" and
+    the whole line is its tooltip. `text()` is always the whole line."""
+
+    def __init__(self):
+        super().__init__()
+        self.whole = ""
+        self.setMinimumWidth(1)  # the status bar may give it less than its whole text: it elides instead
+
+    def setText(self, text: str) -> None:
+        self.whole = text
+        self.elide()
+
+    def text(self) -> str:
+        return self.whole
+
+    def elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self.whole, QtCore.Qt.ElideRight, max(self.contentsRect().width(), 1))
+        super().setText(shown)
+        self.setToolTip(self.whole if shown != self.whole else "")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.elide()
+
+
 class MainWindow(QtWidgets.QMainWindow):
     """The window. `presenting` builds it for a projector: full screen, fonts scaled, the session panel hidden,
     high contrast. Language, presentation, font scale and colormap changes rebuild the window around the same
@@ -50,7 +76,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.normal_geometry = QtCore.QRect(100, 100, 1280, 720)
         self.build_menus()
         self.build_toolbar()
-        self.status = QtWidgets.QLabel()
+        self.status = StatusLine()
         self.statusBar().addPermanentWidget(self.status, 1)
         self.progress = QtWidgets.QProgressBar()
         self.progress.setMaximumWidth(220)

@@ -65,22 +65,39 @@ def wrapped(text: str, font: QtGui.QFont, width: float) -> list[str]:
 
 def set_plot_title(plot: pg.PlotWidget, text: str, presenting: bool, extra_html: str = "") -> None:
     """A plot's title in the plots' label size, wrapped to the plot's width, with `extra_html` as a line of its own
-    (the units' colour key); the title row takes exactly the lines it needs."""
+    (the units' colour key); the title row takes exactly the height of its lines. Fitted again whenever the plot's
+    area changes size (its value axis widens with its labels), so it is never cut."""
+    item = plot.getPlotItem()
+    first = not hasattr(item, "wrapped_title")
+    item.wrapped_title = (text, presenting, extra_html)
+    if first:
+        item.vb.sigResized.connect(lambda *_: fit_plot_title(plot))
+    fit_plot_title(plot)
+
+
+def fit_plot_title(plot: pg.PlotWidget) -> None:
+    item = plot.getPlotItem()
+    text, presenting, extra_html = item.wrapped_title
     font = label_font(presenting)
     px = font.pixelSize()
-    item = plot.getPlotItem()
-    # The title stands over the plot's area, right of the value axis; pyqtgraph makes a title's width its minimum,
-    # so one wider than that area would push the plot out of its view.
-    room = plot.width() - item.getAxis("left").width() - 2 * px
+    # The title stands over the plot's area, between its axes; pyqtgraph makes a title's width its minimum, so
+    # one wider than that area would push the plot out of its view.
+    room = plot.width() - item.getAxis("left").width() - item.getAxis("right").width() - px
     lines = wrapped(text, font, max(room, 4 * px))
     html = "<br>".join(line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for line in lines)
     if extra_html:
         html += "<br>" + extra_html
-        lines.append("")
-    item.setTitle(f"<span style='font-size:{px}px'>{html}</span>")
-    height = int(len(lines) * QtGui.QFontMetricsF(font).lineSpacing() + 8)
+    html = f"<span style='font-size:{px}px'>{html}</span>"
+    if html == item.titleLabel.text and item.titleLabel.isVisible():
+        return
+    item.setTitle(html)
+    # The drawn text's own height: a Korean line, in a fallback font, is taller than the Latin font's line.
+    height = int(np.ceil(item.titleLabel.item.boundingRect().height())) + 2
     item.titleLabel.setMaximumHeight(height)
     item.layout.setRowFixedHeight(0, height)
+    # A longer title before this one widened the plot past its view; only the view's next resize would bring
+    # it back, so the plot takes the view's size now.
+    item.setGeometry(plot.range)
 
 
 class LegibleAxis(pg.AxisItem):
@@ -619,11 +636,6 @@ class ComparisonPanel(QtWidgets.QWidget):
                       for u in range(self.units()))
         set_plot_title(self.values_plot, self.titles[0], self.presenting, key)
         set_plot_title(self.diff_plot, self.titles[1], self.presenting)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if event.oldSize().width() != event.size().width() and hasattr(self, "titles"):
-            self.fit_titles()
 
     def fused_step_diff(self) -> np.ndarray | None:
         """max |by hand − fused kernel| at each t for the cell on show, or None without a fused pass. The fused
