@@ -543,7 +543,13 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.lesson = QtWidgets.QLabel()  # the fused kernel's lesson, in words under the plots
         self.lesson.setWordWrap(True)
         self.lesson.setStyleSheet(f"color: {style.FOREGROUND}; background: #fff4e5; padding: 3px")
-        layout.addWidget(self.lesson)
+        # Where the panel is short (a focus layout at 2×) the lesson scrolls rather than squash the plots to nothing.
+        self.lesson_room = QtWidgets.QScrollArea()
+        self.lesson_room.setWidget(self.lesson)
+        self.lesson_room.setWidgetResizable(True)
+        self.lesson_room.setFrameShape(QtWidgets.QFrame.NoFrame)
+        self.lesson_room.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarAlwaysOff)
+        layout.addWidget(self.lesson_room)
         self.manual_curves: list[pg.PlotDataItem] = []
         self.reference_curves: list[pg.PlotDataItem] = []
         self.curtains = [style.Curtain(p.getPlotItem().vb) for p in (self.values_plot, self.diff_plot)]
@@ -627,6 +633,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.layout().setStretchFactor(self.values_plot, 3 if m.trace.fused is None else 2)
         self.lesson.setText(self.lesson_text())
         self.lesson.setVisible(bool(self.lesson.text()))
+        self.lesson_room.setVisible(bool(self.lesson.text()))
+        self.fit_lesson()
         self.refresh()
 
     def fit_titles(self) -> None:
@@ -636,6 +644,16 @@ class ComparisonPanel(QtWidgets.QWidget):
                       for u in range(self.units()))
         set_plot_title(self.values_plot, self.titles[0], self.presenting, key)
         set_plot_title(self.diff_plot, self.titles[1], self.presenting)
+
+    def fit_lesson(self) -> None:
+        """The lesson's whole text where it takes at most a third of the panel; beyond that it scrolls."""
+        if self.lesson.text():
+            width = self.lesson_room.viewport().width() or self.width()
+            self.lesson_room.setFixedHeight(min(self.lesson.heightForWidth(width), max(self.height() // 3, 1)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_lesson()
 
     def fused_step_diff(self) -> np.ndarray | None:
         """max |by hand − fused kernel| at each t for the cell on show, or None without a fused pass. The fused
@@ -699,8 +717,13 @@ class ComparisonPanel(QtWidgets.QWidget):
         """In the middle of an empty plot; at its top over a second reference's curve."""
         vb = self.diff_plot.getPlotItem().vb
         over_curve = self.fused_curve.isVisible()
+        self.verdict.setTextWidth(-1)  # its natural width: lines broken only where the plot is too narrow for it
+        if self.verdict.textItem.boundingRect().width() > vb.width():
+            self.verdict.setTextWidth(max(vb.width(), 1))
         self.verdict.setAnchor((0.5, 0.0) if over_curve else (0.5, 0.5))
         self.verdict.setPos(vb.width() / 2, 0 if over_curve else vb.height() / 2)
+        # In a plot too short to hold it, it stays unsaid rather than drawn over the axes: the status line says it.
+        self.verdict.setVisible(self.verdict.textItem.boundingRect().height() <= vb.height())
 
 
 class SequencePanel(QtWidgets.QWidget):
