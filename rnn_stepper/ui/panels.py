@@ -302,6 +302,39 @@ class WeightsPanel(QtWidgets.QWidget):
         return super().eventFilter(obj, event)
 
 
+class EquationLabel(QtWidgets.QLabel):
+    """The equation in its monospace font, plain text as the notebook prints it (`text()`), drawn so that a line
+    too long for the panel wraps between vectors with its continuation indented under the line's first term, after
+    its "= ": a wrapped equation still reads as one line of it."""
+
+    def __init__(self):
+        super().__init__()
+        self.plain = ""
+        self.setTextFormat(QtCore.Qt.RichText)
+
+    def text(self) -> str:
+        return self.plain
+
+    def setText(self, text: str) -> None:
+        self.plain = text
+        self.draw()
+
+    def setFont(self, font: QtGui.QFont) -> None:
+        super().setFont(font)
+        self.draw()  # the indents are measured in this font's characters
+
+    def draw(self) -> None:
+        advance = QtGui.QFontMetricsF(self.font()).horizontalAdvance("0")
+        paragraphs = []
+        for line in self.plain.split("\n"):
+            head = line.find("= ")
+            indent = (head + 2 if head >= 0 else len(line) - len(line.lstrip())) * advance
+            body = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            paragraphs.append(f"<p style='margin:0; margin-left:{indent:.1f}px; text-indent:{-indent:.1f}px; "
+                              f"white-space:pre-wrap'>{body}</p>")
+        super().setText("".join(paragraphs) if self.plain else "")
+
+
 class StepPanel(QtWidgets.QWidget):
     """The vectors of the current timestep, left to right (x, then each phase of the cell type in click order),
     the equation with numbers, and what it means. The strip is laid out from the cell type's phases and rebuilt
@@ -317,7 +350,7 @@ class StepPanel(QtWidgets.QWidget):
         self.heading = QtWidgets.QLabel()
         self.heading.setStyleSheet("font-weight: bold")
         self.heading.setWordWrap(True)
-        self.equation = QtWidgets.QLabel()
+        self.equation = EquationLabel()
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         self.equation.setFont(self.equation_font(self.equation_px_range()[0]))
         self.equation.setWordWrap(True)
