@@ -490,8 +490,9 @@ class StepPanel(QtWidgets.QWidget):
         advance = QtGui.QFontMetricsF(self.equation_font(100)).horizontalAdvance("0") / 100
         px = int(min(max(width / (EQUATION_LINE * advance), low), high))
         lines = max(self.equation.text().count("\n") + 1, 3)
-        while px > low and lines * QtGui.QFontMetricsF(self.equation_font(px)).lineSpacing() > (
-                EQUATION_SHARE * self.contentsRect().height()):
+        height = self.contentsRect().height()
+        budget = min(EQUATION_SHARE * height, height - self.strip_needs() - self.heading.height())
+        while px > low and lines * QtGui.QFontMetricsF(self.equation_font(px)).lineSpacing() > budget:
             px -= 1
         if self.equation.font().pixelSize() != px:
             self.equation.setFont(self.equation_font(px))
@@ -513,14 +514,20 @@ class StepPanel(QtWidgets.QWidget):
                 continue
             label.setMinimumHeight(0)  # a resize measures afresh: a wider panel needs fewer lines
             heights[label] = label.heightForWidth(width) if label.text() else 0
-        # The vectors' titles and two readable cells: not a minimum height, which would take the room from the
-        # comparison plot below instead.
-        vectors = int(style.font_pt() * 5.6) + 4 * self.fontMetrics().height()
-        if sum(heights.values()) + vectors + 3 * layout.spacing() > self.contentsRect().height():
+        if sum(heights.values()) + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height():
             heights[self.explanation] = 0
         for label, height in heights.items():
             if height != label.maximumHeight():
                 label.setFixedHeight(height)
+
+    def strip_needs(self) -> int:
+        """The height the strip's titles and numbers need to be read: its longest vector's rows (five at most:
+        a longer one shows its first and last), each tall enough for a number at the back-row size in
+        presentation (a cell's number takes 0.6 of its height), two lines of the font otherwise. Not a minimum
+        height, which would take the room from the comparison plot instead: the explanation gives way to it."""
+        rows = min(max((view.values().shape[0] for view in self.vectors.values()), default=2), 5)
+        cell = max(2 * self.fontMetrics().height(), EQUATION_MIN_PX / 0.6 if self.presenting else 0)
+        return int(style.font_pt() * 5.6 + rows * cell)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
