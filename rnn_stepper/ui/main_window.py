@@ -187,7 +187,7 @@ class MainWindow(QtWidgets.QMainWindow):
         top.addWidget(self.weights)
         top.addWidget(self.step_view)
         self._balanced_for = None
-        self.balance_top()
+        QtCore.QTimer.singleShot(0, self.balance_top)  # once the splitter has its width: sizes are shares of it
         bottom = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         bottom.addWidget(self.comparison)
         bottom.addWidget(self.sequence)
@@ -267,7 +267,7 @@ class MainWindow(QtWidgets.QMainWindow):
         numbers on hover where cells get too small). Done again only when the strip's length changes (another cell
         type), so a splitter the user dragged stays put."""
         vectors = len(self.step_view.vectors)
-        if self.top is not None and self._balanced_for != vectors:
+        if self.top is not None and self._balanced_for != vectors and self.top.width() > 0:
             self._balanced_for = vectors
             self.top.setSizes([max(300, 1000 - 100 * vectors), 100 * vectors])
 
