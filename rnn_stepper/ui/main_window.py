@@ -269,7 +269,11 @@ class MainWindow(QtWidgets.QMainWindow):
         vectors = len(self.step_view.vectors)
         if self.top is not None and self._balanced_for != vectors and self.top.width() > 0:
             self._balanced_for = vectors
-            self.top.setSizes([max(300, 1000 - 100 * vectors), 100 * vectors])
+            # In pixels of the splitter's width: QSplitter gives sizes that add up to more than it has to its
+            # first widget, so shares of 1000 left the strip at its minimum.
+            weights, strip = max(300, 1000 - 100 * vectors), 100 * vectors
+            room = self.top.width() - self.top.handleWidth()
+            self.top.setSizes([room * weights // (weights + strip), room * strip // (weights + strip)])
 
     @property
     def has_views(self) -> bool:
