@@ -221,14 +221,15 @@ class Backprop:
         the window shows the session as trained so far, so the weights and hidden states change as the class
         watches. Each step: the forward trace, the hand backward, `p.add_(grad, alpha=-lr)` (core/backward).
         Cancel keeps the chunks already shown."""
-        from .core.backward import backward_pass, sgd_step
+        from .core.backward import backward_pass, sgd_loss, sgd_step
         from .core.errors import InputError
         from .core.trace import compute_trace
 
         if steps < 1 or not np.isfinite(lr) or lr <= 0:
             raise InputError("train with at least 1 step and a learning rate above 0, e.g. 10 steps at 0.1")
-        loss, model = self.loss, self.model
+        model = self.model
         chunk = max(1, steps // 20)
+        trained_loss = [self.loss]  # a classifier's head trains with the module
         losses = self.training_losses = []  # read by the loss plot on each progress report, as it grows
         self._trained = 0
 
@@ -236,23 +237,25 @@ class Backprop:
             count = min(chunk, steps - len(losses))
 
             def work(progress):
-                current, current_trace = session, trace
+                current, current_trace, loss = session, trace, trained_loss[0]
                 for _ in range(count):
                     backward = backward_pass(current_trace, loss)
                     losses.append(float(backward.manual.loss))
                     progress(len(losses), steps)  # raises Cancelled when the user cancels
-                    current = sgd_step(current, backward.manual, lr)
+                    current, loss = sgd_step(current, backward.manual, lr), sgd_loss(loss, backward.manual, lr)
                     current_trace = compute_trace(current)
                 for cell in current_trace.cells:  # ρ(W_hh) off the GUI thread, as the model's own computations
                     current_trace.spectral_radius(cell.layer, cell.direction)
-                return current, current_trace
+                return current, current_trace, loss
 
             def then(result):
+                trained, trained_trace, trained_loss[0] = result
                 self._trained = len(losses)
-                model.show_computed(*result)
+                model.show_computed(trained, trained_trace)
+                self._loss = None if trained_loss[0].kind == "sum_last" else trained_loss[0]
                 self.events.losses.emit()
                 if len(losses) < steps:
-                    run_chunk(*result)
+                    run_chunk(trained, trained_trace)
 
             model.run(work, then, pending=session)
 

@@ -109,21 +109,69 @@ def window_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def font_scale(text: str) -> float:
+    """An argparse type: one of presentation mode's font scales (the View menu's)."""
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # the window's module, before pyqtgraph picks a binding
+    from .ui.main_window import FONT_SCALES
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value not in FONT_SCALES:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of " + ", ".join(f"{s:g}" for s in FONT_SCALES))
+    return value
+
+
+DIRECTIONS = ("forward", "reverse")
+
+
+def direction(text: str) -> int:
+    """An argparse type: 0 or forward, 1 or reverse."""
+    if text.lower() in DIRECTIONS:
+        return DIRECTIONS.index(text.lower())
+    if text in ("0", "1"):
+        return int(text)
+    raise argparse.ArgumentTypeError(f"{text!r} is not 0, 1, forward or reverse")
+
+
+def add_view_options(parser: argparse.ArgumentParser, title: str, size_default: str) -> None:
+    """What the window shows and how: the session file, the cell on show, size, presentation mode, language."""
+    view = parser.add_argument_group(title)
+    view.add_argument("--session", metavar="FILE",
+                      help="a saved session (.rnnstep.json, File > Save) with its model, input and cursor; "
+                           "instead of the model and input options")
+    view.add_argument("--layer", type=whole_number(0), metavar="L", help="the layer on show (default 0, or the "
+                                                                          "session file's)")
+    view.add_argument("--direction", type=direction, metavar="D",
+                      help="the direction on show: 0 or forward, 1 or reverse (bidirectional only)")
+    view.add_argument("--batch", type=whole_number(0), metavar="B", help="the batch row on show (default 0)")
+    view.add_argument("--size", type=window_size, default=None, metavar="WxH", help=f"window size, default "
+                                                                                     f"{size_default}")
+    view.add_argument("--presentation", action="store_true",
+                      help="presentation mode (F11): large fonts, high contrast, no session panel")
+    view.add_argument("--font-scale", type=font_scale, metavar="S",
+                      help="presentation mode's font size, 1.25, 1.5 or 2, for this run only: the size chosen in "
+                           "View > Presentation font size stays as it was")
+    view.add_argument("--lang", choices=("en", "ko"), default=None,
+                      help="interface language (default: the one chosen last, else the system's)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog=PROG, description="Step through torch.nn.RNN's forward pass, one phase at a time. "
                                                   "With no command, opens the window.")
     add_session_options(parser)
-    window = parser.add_argument_group("window")
-    window.add_argument("--steps", type=whole_number(0), default=0, metavar="N",
+    add_view_options(parser, "window", "1280x720")
+    window = parser.add_argument_group("where the window opens")
+    window.add_argument("--steps", type=whole_number(0), default=None, metavar="N",
                         help="open with N timesteps already stepped")
+    window.add_argument("--phase", type=whole_number(0), default=None, metavar="K",
+                        help="and K phases into the next timestep (0 … phases - 1), e.g. --steps 1 --phase 3: "
+                             "t = 1 up to its pre-activation")
+    window.add_argument("--predict", action="store_true",
+                        help="Predict, then reveal on: each Step stops before the new hidden state")
     window.add_argument("--screenshot", metavar="FILE.png",
                         help="render the window to a PNG after --steps and exit (no screen needed)")
-    window.add_argument("--size", type=window_size, default=None, metavar="WxH",
-                        help="window size, default 1280x720")
-    window.add_argument("--presentation", action="store_true",
-                        help="open in presentation mode (F11): full screen, large fonts, high contrast")
-    window.add_argument("--lang", choices=("en", "ko"), default=None,
-                        help="interface language (default: the one chosen last, else the system's)")
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
     trace = sub.add_parser("trace", help="print the notebook's walkthrough for any session",
                            description="Recompute nn.RNN by hand and print every timestep beside nn.RNN's output.")
@@ -136,8 +184,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write out how one number was computed instead, e.g. 0,0,0,0,input_projection,1: each "
                           "product, their exact sum, the value the matrix product returned and their distance")
     out.add_argument("--backward", action="store_true",
-                     help="after the walkthrough, backpropagate L = sum of h_n by hand and compare every gradient "
-                          "with autograd's (nn.RNN in kernel order)")
+                     help="backpropagate the loss by hand and compare every gradient with autograd's (nn.RNN, either "
+                          "order): after the walkthrough in text; a 'backward' object in JSON (every gradient, "
+                          "dL/dh_t and dL/dz_t); dL_dh and dL_dz columns in CSV")
+    out.add_argument("--target", metavar="FILE",
+                     help="with --backward: L = mean((output - target)^2), the target shaped as the output "
+                          "(.csv/.npy/.json); default L = sum of h_n")
+    slides = sub.add_parser("slides", help="one PNG per phase of a whole session, for a slide deck",
+                            description="Render the window at every phase of every timestep of one cell (layer, "
+                                        "direction, batch row) into DIR as 000-t0-input_projection.png, "
+                                        "001-t0-recurrent_term.png, …, in stepping order. Needs no screen.")
+    slides.add_argument("folder", metavar="DIR", help="where the PNGs go (made if missing)")
+    add_session_options(slides)
+    add_view_options(slides, "slides", "1920x1080")
     return parser
 
 
@@ -247,11 +306,73 @@ def check_cell_options(args, kind, hidden_size: int) -> None:
                          f"a smaller --proj-size or a larger --hidden-size")
 
 
-def uses_default_session(args) -> bool:
-    """No model or input option was given: the session is the notebook's."""
+def session_options_given(args) -> list[str]:
+    """The model and input options given, as they are spelled (--hidden-size), in the order of --help."""
     parser = argparse.ArgumentParser(add_help=False)
     add_session_options(parser)
-    return all(getattr(args, name) == default for name, default in vars(parser.parse_args([])).items())
+    return [action.option_strings[0] for action in parser._actions
+            if action.option_strings and getattr(args, action.dest) != action.default]
+
+
+def uses_default_session(args) -> bool:
+    """No model or input option was given: the session is the notebook's."""
+    return not session_options_given(args)
+
+
+def window_session(args):
+    """The session the window opens, or None for the notebook's (which the window then computes after its first
+    frame), and the cursor a session file kept. --session and the model options exclude each other."""
+    from .core.errors import InputError
+
+    if args.session is not None:
+        from .core.session_file import load_session
+
+        given = session_options_given(args)
+        if given:
+            raise InputError(f"--session takes the model and its input from {args.session}: leave out "
+                             + " and ".join(given))
+        return load_session(args.session)
+    if uses_default_session(args) and not any(getattr(args, name, None) is not None
+                                              for name in ("phase", "layer", "direction", "batch")):
+        return None, {}
+    return session_from_args(args), {}  # the notebook's too, when a place in it needs checking against it
+
+
+def window_cursor(args, session, saved: dict) -> dict | None:
+    """Where the window opens: --steps and --phase (else the file's position), --layer, --direction and --batch
+    (else the file's), each checked against the session; None to open at the start, or --steps N in."""
+    from .core.errors import InputError
+
+    if session is None:
+        return None
+    config = session.config
+    module = f"nn.{config.cell_type.module_name}"
+    cursor = dict(saved)
+    for name, given, count, whose, unit in (("layer", args.layer, config.num_layers, "session", "layer"),
+                                            ("direction", args.direction, config.num_directions, "session", ""),
+                                            ("batch", args.batch, session.batch_size, "input", "batch row")):
+        if given is None:
+            continue
+        if given < count:
+            cursor[name] = given
+        elif name == "direction":  # 0 or 1 by its type: 1 without a reverse cell
+            raise InputError(f"--direction {given}: the session is not bidirectional; its one direction is 0, "
+                             "forward")
+        else:
+            which = "0" if count == 1 else f"0 … {count - 1}"
+            raise InputError(f"--{name} {given}: the {whose} has {count} {unit}{'s' if count > 1 else ''} ({which})")
+    steps, phase = getattr(args, "steps", None), getattr(args, "phase", None)
+    phases, T = len(config.phases), session.seq_len
+    if phase is not None:
+        if phase >= phases:
+            raise InputError(f"--phase {phase}: a step of {module} has {phases} phases, so --phase goes from 0 to "
+                             f"{phases - 1}; for whole timesteps use --steps")
+        if (steps or 0) >= T and phase:
+            raise InputError(f"--phase {phase}: --steps {steps} already reaches the end of the {T} timesteps; give "
+                             f"--steps {T - 1} or fewer")
+    if steps is not None or phase is not None:
+        cursor["position"] = min(steps or 0, T) * phases + (phase or 0)
+    return cursor
 
 
 def text_lines(trace):
@@ -356,41 +477,71 @@ def run_trace(args) -> int:
     from .core.export import write_csv, write_json
     from .core.trace import compute_trace
 
+    from .core.errors import InputError
+
     session = session_from_args(args)
+    if args.target and not args.backward:
+        raise InputError("--target is the backward pass's: add --backward")
     if args.backward:
         from .core.backward import check_stepped
 
         check_stepped(session)  # before the walkthrough is printed: a refusal is the only output
     with collector.paused():  # the job makes many tensors and no cycles: see model.run_now
         trace = compute_trace(session)
+    backward = None
+    if args.backward and args.format != "text" or args.target:
+        backward = backward_of(trace, args.target)
     if args.explain is not None:
         from .core.explain import explain
 
         sys.stdout.write(explain(trace, *args.explain).text() + "\n")
         return 0
     if args.format == "json":  # written as it is made: a long trace's document never sits in memory whole
-        write_json(trace, sys.stdout)
+        write_json(trace, sys.stdout, backward)
         sys.stdout.write("\n")
     elif args.format == "csv":
-        write_csv(trace, sys.stdout)
+        write_csv(trace, sys.stdout, backward)
     else:
         from . import i18n
 
         i18n.install(args.lang or i18n.system_language())
         sys.stdout.writelines(line + "\n" for line in text_lines(trace))
         if args.backward:
-            sys.stdout.writelines(line + "\n" for line in backward_lines(trace))
+            backward = backward or backward_of(trace, None)
+            sys.stdout.writelines(line + "\n" for line in backward_lines(backward))
     return 0
 
 
-def backward_lines(trace):
-    """The hand backward of L = Σ h_n: ‖∂L/∂h_t‖ per step of each cell, then every gradient beside autograd's."""
-    from .core.backward import backward_pass
+def backward_of(trace, target: str | None):
+    """The backward pass of L = Σ h_n, or of the MSE against the target file; InputError for a target that is not
+    the output's shape, or a cell type or order it does not step yet: one line, status 2."""
+    from .core.backward import SUM_LAST, Loss, backward_pass
+    from .core.errors import InputError
+    from .core.files import load_array
+
+    loss = SUM_LAST
+    if target:
+        import torch
+
+        values = torch.as_tensor(load_array(target))
+        if tuple(values.shape) != tuple(trace.output.shape) and values.numel() == trace.output.numel() \
+                and values.dim() == 2 and trace.output.dim() == 3 and trace.batch_size == 1:
+            values = values.reshape(trace.output.shape)  # a (T, units) table for a batch of one
+        try:
+            loss = Loss("mse", values.to(trace.output.dtype))
+            loss.check(trace)
+        except InputError as exc:
+            raise InputError(exc.detail, target) from None
+    return backward_pass(trace, loss)
+
+
+def backward_lines(backward):
+    """The hand backward: ‖∂L/∂h_t‖ per step of each cell, then every gradient beside autograd's."""
     from .core.distance import bits_equal, ulp_distance
 
-    backward = backward_pass(trace)  # InputError for a cell type or order it does not step yet: one line, status 2
     yield ""
-    yield "backward: L = sum of h_n, by hand, walking back from t = T-1"
+    yield (f"backward: {backward.loss.describe()} = {backward.manual.loss.numpy()!s}, by hand, walking back from "
+           "t = T-1")
     for cell in backward.cells:
         norms = ", ".join(f"{float(n):.3g}" for n in cell.norms)
         yield f"  layer {cell.layer}, {'reverse' if cell.direction else 'forward'}: |dL/dh_t| for t = 0 … : {norms}"
@@ -426,13 +577,24 @@ def _run(args) -> int:
             status = run_trace(args)
             sys.stdout.flush()  # a full disk shows here, while it can still be reported, not at exit
             return status
-        from .ui.app import run_window
-
+        if args.font_scale is not None and not args.presentation and (
+                args.command == "slides" or args.screenshot):
+            raise InputError("--font-scale sets presentation mode's font size: add --presentation")
         # With no session option the window builds the notebook's session itself, after its first frame: the
         # options' session would import torch first, and that takes seconds.
-        session = None if uses_default_session(args) else session_from_args(args)
-        return run_window(session, steps=args.steps, screenshot=args.screenshot, size=args.size,
-                          lang=args.lang, presenting=args.presentation)
+        session, saved = window_session(args)
+        cursor = window_cursor(args, session, saved)
+        if args.command == "slides":
+            from .ui.app import run_slides
+
+            prepare_folder(args.folder)
+            return run_slides(session, args.folder, size=args.size, lang=args.lang, presenting=args.presentation,
+                              font_scale=args.font_scale, cursor=cursor)
+        from .ui.app import run_window
+
+        return run_window(session, steps=args.steps or 0, screenshot=args.screenshot, size=args.size,
+                          lang=args.lang, presenting=args.presentation, cursor=cursor, path=args.session,
+                          predict=args.predict, font_scale=args.font_scale)
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
@@ -447,6 +609,22 @@ def _run(args) -> int:
         print(f"{PROG}: error: could not write the output ({exc.strerror or exc}); what was written is incomplete",
               file=sys.stderr)
         return 2
+
+
+def prepare_folder(folder: str) -> None:
+    """The slides' folder exists and takes files, or InputError says why, before any slide is drawn."""
+    import tempfile
+
+    from .core.errors import InputError
+
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except FileExistsError:
+        raise InputError("is a file, not a folder; give a folder for the slides", folder) from None
+    except OSError as exc:
+        raise InputError(f"cannot write slides there ({exc.strerror or exc}); give another folder", folder) from None
 
 
 def _discard_stdout() -> None:

@@ -86,6 +86,9 @@ class StepperModel:
         self.reading: str | None = None  # the file being read
         self._position = 0
         self._layer = self._direction = self._batch = 0
+        # Linear layers found beside the recurrent module in the last checkpoint imported, name → core Head: a
+        # classifier's h2o, for the backward pass's cross-entropy loss. Not part of a session file.
+        self.heads: dict = {}
         self._compute(session, saved=True)
 
     # --- what is shown --------------------------------------------------------------------------------------

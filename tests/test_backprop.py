@@ -7,7 +7,7 @@ import torch
 
 from rnn_stepper.backprop import PHASES, Backprop
 from rnn_stepper.core import InputError, RNNConfig, compute_trace, make_session
-from rnn_stepper.core.backward import Loss, autograd_gradients
+from rnn_stepper.core.backward import Head, Loss, autograd_gradients
 from rnn_stepper.core.reference import native_path
 from rnn_stepper.core.session import build_module
 from rnn_stepper.model import StepperModel
@@ -158,3 +158,29 @@ def test_a_cancelled_training_keeps_what_was_shown_and_drops_the_rest():
     training.append(True)
     backprop.train(steps=40, lr=0.05)
     assert backprop.training_losses and len(backprop.training_losses) == 2  # the first chunk's two steps
+
+
+def test_training_a_classifier_trains_its_head_with_it_as_torch_optim_sgd_does():
+    # the names tutorial's CharRNN: nn.RNN, then h2o on the last hidden state, cross-entropy against the class
+    torch.manual_seed(0)
+    rnn, h2o = torch.nn.RNN(4, 3), torch.nn.Linear(3, 5)
+    x = torch.randn(6, 1, 4)
+    labels = torch.tensor([2])
+    session = make_session(RNNConfig(input_size=4, hidden_size=3, batch_first=False), x,
+                           weights={k: v.detach() for k, v in rnn.state_dict().items()})
+    model = StepperModel(session)
+    backprop = Backprop(model)
+    backprop.set_loss(Loss("cross_entropy", labels, head=Head("h2o.", h2o.weight.detach().clone(),
+                                                               h2o.bias.detach().clone())))
+    backprop.train(steps=4, lr=0.2)
+    optimizer = torch.optim.SGD(list(rnn.parameters()) + list(h2o.parameters()), lr=0.2)
+    for _ in range(4):
+        optimizer.zero_grad()
+        with native_path():
+            _, h_n = rnn(x)
+        torch.nn.functional.cross_entropy(h2o(h_n[-1]), labels).backward()
+        optimizer.step()
+    for name, value in rnn.named_parameters():
+        assert torch.equal(model.session.weights[name], value.detach()), name
+    assert torch.equal(backprop.loss.head.weight, h2o.weight.detach())
+    assert torch.equal(backprop.loss.head.bias, h2o.bias.detach())

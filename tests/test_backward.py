@@ -4,6 +4,7 @@ and h0's — is autograd's own, bit for bit, and the hand pass makes autograd's 
 import importlib.resources
 from collections import Counter
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from aten_calls import arithmetic_calls
 from rnn_stepper.core import InputError, RNNConfig, compute_trace, make_session
-from rnn_stepper.core.backward import (Loss, autograd_gradients, backward_pass, connectivity, hand_backward,
+from rnn_stepper.core.backward import (Head, Loss, autograd_gradients, backward_pass, connectivity, hand_backward,
                                        sgd_step)
 from rnn_stepper.core import layout
 from rnn_stepper.core.reference import native_path
@@ -116,16 +117,44 @@ def test_the_gradient_examples_vanish_and_explode_over_50_steps_as_their_radius_
         assert reach > radius ** 49 / 10 and bool((trace.cell(0).hidden > 0).all())
 
 
+def classifier_loss(trace, seed: int) -> Loss:
+    """A Linear head of 3 classes beside the module and a label per batch row, as the names tutorial's h2o."""
+    generator = torch.Generator().manual_seed(seed)
+    dtype = trace.output.dtype
+    head = Head("h2o.", torch.randn(3, trace.config.output_size, generator=generator).to(dtype),
+                torch.randn(3, generator=generator).to(dtype))
+    return Loss("cross_entropy", torch.randint(0, 3, (trace.batch_size,), generator=generator), head=head)
+
+
+@PROPERTY
+@given(sessions("kernel", cells=("rnn",)).filter(lambda s: s.batched), st.integers(0, 2**31 - 1))
+def test_cross_entropy_through_a_linear_head_backpropagates_as_autograd_does_bit_for_bit(session, seed):
+    trace = compute_trace(session)
+    backward = backward_pass(trace, classifier_loss(trace, seed))
+    assert {"h2o.weight", "h2o.bias"} <= set(backward.reference.parameters)  # the head's own gradients too
+    assert backward.bitwise_equal
+    assert torch.equal(backward.manual.loss, backward.reference.loss)
+
+
 def test_a_loss_is_one_the_stepper_knows_with_a_target_of_the_outputs_shape():
     trace = compute_trace(make_session())
     with pytest.raises(InputError, match="choose one of"):
-        Loss("cross_entropy")
+        Loss("hinge")
     with pytest.raises(InputError, match="needs a target"):
         Loss("mse")
     with pytest.raises(InputError, match=r"the target is \(3, 2\).*\(1, 3, 2\)"):
         backward_pass(trace, Loss("mse", torch.zeros(3, 2)))
     with pytest.raises(InputError, match=r"outside the output, which is 3 steps × 1 rows × 2 units"):
         backward_pass(trace, Loss("unit", at=(3, 0, 0)))
+    head = Head("h2o.", torch.zeros(3, 2), torch.zeros(3))
+    with pytest.raises(InputError, match="needs a Linear head"):
+        Loss("cross_entropy", torch.tensor([0]))
+    with pytest.raises(InputError, match="class labels run from 0 to 2"):
+        backward_pass(trace, Loss("cross_entropy", torch.tensor([3]), head=head))
+    with pytest.raises(InputError, match=r"one whole-number class label per batch row \(1\)"):
+        backward_pass(trace, Loss("cross_entropy", torch.tensor([0, 1]), head=head))
+    with pytest.raises(InputError, match="takes 4 inputs; the last hidden state has 2 units"):
+        backward_pass(trace, Loss("cross_entropy", torch.tensor([0]), head=Head("h2o.", torch.zeros(3, 4), None)))
 
 
 def test_the_notebooks_session_backpropagates_the_sum_of_its_last_hidden_state():
@@ -207,3 +236,40 @@ def test_trace_backward_says_each_gradient_is_autograds(capsys):
     assert sum("bitwise identical to autograd" in line for line in lines) == 4 * 4 + 1 + 1  # 16 parameters, x, all
     status, out, err = run(capsys, "--backward", "--cell", "lstm")
     assert status == 2 and out == "" and "not yet" in err and err.count("\n") == 1
+
+
+def test_trace_backward_writes_every_gradient_into_the_json_and_the_csv(capsys):
+    import csv
+    import io
+    import json
+
+    from test_files_and_bad_input import run
+
+    trace = compute_trace(make_session())
+    backward = backward_pass(trace)
+    status, out, err = run(capsys, "--backward", "--format", "json")
+    document = json.loads(out)["backward"]
+    assert status == 0 and document["loss"] == "L = sum of h_n" and document["bitwise_equal"]
+    for name, grad in backward.reference.parameters.items():
+        assert torch.equal(torch.tensor(document["gradients"][name]["manual"], dtype=grad.dtype), grad), name
+    assert torch.equal(torch.tensor(document["cells"][0]["dL_dz"]), backward.cells[0].pre_activation)
+    status, out, err = run(capsys, "--backward", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    last = [r for r in rows if r["t"] == "2"]
+    # each float32 written in its own shortest digits: read back, the very bits of ∂L/∂z_2
+    assert [np.float32(r["dL_dz"]) for r in last] == list(backward.cells[0].pre_activation[2, 0].numpy())
+
+
+def test_trace_backward_takes_a_target_for_the_mse(capsys, tmp_path):
+    from test_files_and_bad_input import run
+
+    target = tmp_path / "target.csv"
+    target.write_text("0.1,0.2\n0.3,0.4\n0.5,0.6\n")
+    status, out, err = run(capsys, "--backward", "--target", str(target))
+    assert status == 0 and "backward: L = mean((output - target)^2) = " in out
+    assert out.splitlines()[-1] == "bitwise identical to autograd: yes"
+    target.write_text("0.1,0.2\n")
+    status, out, err = run(capsys, "--backward", "--target", str(target))
+    assert status == 2 and out == "" and "the target is (1, 2)" in err and err.count("\n") == 1
+    status, out, err = run(capsys, "--target", str(target))
+    assert status == 2 and "add --backward" in err

@@ -4,6 +4,7 @@ and ‖∂L/∂h_t‖ with what ρ(W_hh) and tanh' predict."""
 
 import numpy as np
 import pytest
+import torch
 from PySide6 import QtCore
 
 from rnn_stepper.backprop import Backprop
@@ -11,7 +12,7 @@ from rnn_stepper.core.backward import autograd_gradients
 from rnn_stepper.core.session_file import load_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.backward_panel import BackwardPanel
-from rnn_stepper.ui.session_files import example_sessions
+from rnn_stepper.ui.session_files import SessionFiles, example_sessions
 from rnn_stepper.ui.style import vector_text
 
 
@@ -87,3 +88,29 @@ def test_a_learning_rate_that_is_not_a_number_gets_a_message(qtbot, panel):
     panel.train_rate.setText("fast")
     qtbot.mouseClick(panel.train_button, QtCore.Qt.LeftButton)
     assert said == ["The learning rate must be a number, e.g. 0.1"] and panel.model.session.seed == 1
+
+
+def test_a_classifiers_checkpoint_brings_its_head_and_a_cross_entropy_loss(qtbot, panel, tmp_path):
+    # PyTorch's names tutorial keeps its nn.RNN as `rnn` and the classifier head beside it as `h2o`
+    torch.manual_seed(3)
+    model = torch.nn.Module()
+    model.rnn, model.h2o = torch.nn.RNN(5, 2), torch.nn.Linear(2, 4)
+    path = tmp_path / "char_rnn.pt"
+    torch.save(model.state_dict(), path)
+    window_files = SessionFiles(panel.model, panel)
+    assert window_files.import_weights(str(path))
+    assert list(panel.model.heads) == ["h2o."]
+    index = panel.loss_box.findText("L = cross-entropy(h2o(h_n[-1]), class)")
+    assert index > 0
+    panel.loss_box.setCurrentIndex(index)
+    panel.loss_box.activated.emit(index)
+    panel.class_box.setValue(3)
+    assert panel.class_box.isVisible() and panel.class_box.maximum() == 3
+    panel.backprop.compute()
+    backward = panel.backprop.backward
+    assert backward.bitwise_equal and backward.trace.session is panel.model.session
+    assert torch.equal(backward.manual.parameters["h2o.weight"], backward.reference.parameters["h2o.weight"])
+    with torch.no_grad():
+        _, h_n = model.rnn(panel.model.session.inputs.transpose(0, 1))  # the session kept batch_first
+        expected = torch.nn.functional.cross_entropy(model.h2o(h_n[-1]), torch.tensor([3]))
+    assert torch.equal(backward.manual.loss, expected)

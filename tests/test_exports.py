@@ -96,3 +96,16 @@ def test_the_snippet_follows_the_order_and_every_option():
     assert "bitwise identical to nn.RNN: True" in out
     trace = compute_trace(session)
     assert str(trace.cell(1, 1).hidden[0].numpy()) in out
+    # and the backward pass by hand, every gradient (h0's too) against loss.backward() (issue 15)
+    assert "dL/dh0 (manual)" in out and "every gradient bitwise identical to autograd: True" in out
+
+
+def test_the_snippet_checks_the_backward_pass_against_autograd_where_it_is_stepped():
+    out = run_snippet(make_session())
+    gradients = [line for line in out.splitlines() if line.startswith("dL/d")]
+    assert [line.split(" ")[0] for line in gradients] == [
+        "dL/dweight_ih_l0", "dL/dweight_hh_l0", "dL/dbias_ih_l0", "dL/dbias_hh_l0", "dL/dx"]
+    assert all(line.endswith("bitwise identical to autograd: True") for line in gradients)
+    textbook = run_snippet(make_session(order="textbook"))  # the course's formulas: said, whichever it is
+    assert "every gradient bitwise identical to autograd:" in textbook
+    assert "dL/d" not in run_snippet(make_session(RNNConfig(cell="gru")))  # not stepped backward yet

@@ -251,6 +251,7 @@ def test_the_csv_has_a_column_per_phase_and_per_gate_block_and_a_row_per_unit(ca
         expected += [f"{phase.name}_{gate}" for gate in kind.gate_names] if phase.width > 1 else [phase.name]
     states = ["h_prev", "c_prev"] if "cell" in kind.state else ["h_prev"]
     rows = list(csv.DictReader(io.StringIO(out)))
+    own = np.dtype(config.dtype).type  # each value is written in its own dtype's shortest digits
     assert list(rows[0]) == ["layer", "direction", "t", "batch", "unit", *states, *expected, "reference",
                              "abs_diff", "ulps"]
     assert len(rows) == len(trace.cells) * 3 * H
@@ -261,11 +262,11 @@ def test_the_csv_has_a_column_per_phase_and_per_gate_block_and_a_row_per_unit(ca
             values = cell_trace.phases[phase.name][t, 0]
             if phase.width > 1:
                 for k, gate in enumerate(kind.gate_names):
-                    assert float(row[f"{phase.name}_{gate}"]) == values[k * H + unit].item()
+                    assert own(row[f"{phase.name}_{gate}"]) == own(values[k * H + unit].item())
             elif unit < len(values):
-                assert float(row[phase.name]) == values[unit].item()
+                assert own(row[phase.name]) == own(values[unit].item())
         if unit < P:
-            assert float(row["hidden"]) == float(row["reference"]) == cell_trace.reference[t, 0, unit].item()
+            assert own(row["hidden"]) == own(row["reference"]) == own(cell_trace.reference[t, 0, unit].item())
         else:  # a projected h has fewer units than c: its fields stay empty
             assert row["hidden"] == row["reference"] == row["h_prev"] == ""
 

@@ -65,7 +65,7 @@ def test_switching_the_window_to_korean_and_back_keeps_the_session(qtbot, englis
     window.model.configure(hidden_size=3)
     korean = window.set_language("ko")
     qtbot.addWidget(korean)
-    assert korean.actions_by_name["step"].text() == "스텝 ▶"
+    assert korean.actions_by_name["step"].text() == "타임 스텝 ▶"  # a time step; a phase is an operation, "연산"
     assert korean.menuBar().actions()[0].text() == "파일(&F)"
     assert "타임 스텝 t = 0" in korean.step_view.heading.text()
     assert korean.model is window.model and korean.model.session.config.hidden_size == 3

@@ -2,6 +2,255 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>BackwardPanel</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="31"/>
+        <source>What is differentiated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="34"/>
+        <source>class </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="35"/>
+        <source>The right answer for every batch row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="37"/>
+        <source>Compute gradients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="39"/>
+        <source>∂ Step back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="40"/>
+        <source>Walk one timestep back: all four phases (B)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="43"/>
+        <source>∂ Phase back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="44"/>
+        <source>One phase of the backward step (Shift+B)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="48"/>
+        <source>Loss:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="91"/>
+        <source>unit i = </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="94"/>
+        <source>Which inputs does h_t[i] depend on?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="103"/>
+        <source> steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="105"/>
+        <source>Learning rate of torch.optim.SGD</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="107"/>
+        <source>Train</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="108"/>
+        <source>SGD steps on this loss in the background; every step is torch.optim.SGD&apos;s bit for bit (Cancel stops it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="113"/>
+        <source>SGD step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="118"/>
+        <source>Train:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="119"/>
+        <source>learning rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="159"/>
+        <source>L = Σ h_n (sum of the last hidden state)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="161"/>
+        <source>L = MSE(output, input shifted one step)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="165"/>
+        <source>L = cross-entropy({0}(h_n[-1]), class)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="220"/>
+        <source>‖∂L/∂h_t‖ over t (log scale)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="229"/>
+        <source>Every gradient by hand — the weights&apos;, the biases&apos;, ∂L/∂x{0} — is bitwise identical to what loss.backward() computes through {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="232"/>
+        <source>The textbook&apos;s backward lands up to {0:g} ulp from loss.backward() through {1}: the same sums, grouped and ordered otherwise.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="244"/>
+        <source>ρ(W_hh) is not finite here: no prediction.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="245"/>
+        <source>below 1: the gradient shrinks by about this much per step back and vanishes over a long sequence — early inputs barely teach the weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="247"/>
+        <source>above 1: the gradient can grow step after step back and explode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="248"/>
+        <source>near 1: the gradient keeps its size for a while</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="249"/>
+        <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="260"/>
+        <source>Backward pass: press Compute gradients, then step the forward pass to its end (Run to end) and Step back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="263"/>
+        <source>Loss = {0}. Run the forward pass to its end to step back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="266"/>
+        <source>Loss = {0}. Step back (B) walks t = {1} … {2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="269"/>
+        <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of 4: {4}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="287"/>
+        <source>the gradient arriving at h_t</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="288"/>
+        <source>through the nonlinearity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="289"/>
+        <source>the recurrent weights&apos; share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="290"/>
+        <source>what flows on to h_{t-1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="312"/>
+        <source>∂L/∂W_hh so far</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="333"/>
+        <source>1 from the loss Σ h_n</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="335"/>
+        <source>the loss&apos;s ∂L/∂output_t</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="337"/>
+        <source>the layer above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="339"/>
+        <source>what flowed back from step {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="351"/>
+        <source>(summed back to front, as autograd sums it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="352"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="354"/>
+        <source>so far:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="358"/>
+        <source>δh at the initial state: h0 was not given, so the module&apos;s zeros need no gradient; the walk back ends here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="362"/>
+        <source>this step&apos;s share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="378"/>
+        <source>‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="388"/>
+        <source>The learning rate must be a number, e.g. 0.1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="397"/>
+        <source>Loss over the SGD steps ({0} so far)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Cells</name>
     <message>
         <location filename="../../rnn_stepper/core/cells/__init__.py" line="143"/>
@@ -87,7 +336,7 @@
         <location filename="../../rnn_stepper/core/cells/gru.py" line="42"/>
         <location filename="../../rnn_stepper/core/cells/lstm.py" line="59"/>
         <location filename="../../rnn_stepper/core/cells/lstm.py" line="65"/>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="36"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="37"/>
         <source>new hidden state</source>
         <translation>새 은닉 상태</translation>
     </message>
@@ -172,32 +421,32 @@
         <translation>투영: proj_size가 있으면 W_hr가 은닉 상태를 proj_size개의 유닛으로 줄입니다. 투영된 h가 출력이며 다음 스텝에서 W_hh가 읽는 값입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="22"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="23"/>
         <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space. It needs no earlier state, so PyTorch&apos;s kernel computes it for all timesteps in one matrix product before the loop.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 이전 상태가 필요 없으므로 PyTorch 커널은 반복문 전에 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="26"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="27"/>
         <source>Recurrent term: W_hh carries the previous hidden state forward — the network&apos;s memory. At the first step the previous state is h0 (zeros unless given).</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 이어 받습니다 — 네트워크의 기억입니다. 첫 스텝의 이전 상태는 h0입니다 (주지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="29"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="30"/>
         <source>pre-activation</source>
         <translation>활성화 전 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="31"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="32"/>
         <source>Pre-activation: the sum mixes what the input says now with what the state remembers.</source>
         <translation>활성화 전 값: 지금 입력이 말하는 것과 상태가 기억하는 것을 더합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="38"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="39"/>
         <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step&apos;s output and the memory for the next.</source>
         <translation>비선형 함수가 합을 (-1, 1) 안으로 눌러 담습니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="40"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="41"/>
         <source>ReLU keeps the positive part of the sum: the new hidden state is this step&apos;s output and the memory for the next. Nothing bounds it from above.</source>
         <translation>ReLU는 합의 양수 부분만 남깁니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다. 위쪽 한계는 없습니다.</translation>
     </message>
@@ -205,67 +454,67 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="597"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="660"/>
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="601"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="664"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="602"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="665"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="603"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="666"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="605"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="668"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="606"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="669"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="647"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="717"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="652"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="722"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="653"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="723"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="672"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="742"/>
         <source>Step to compare with {0}</source>
-        <translation>스텝을 진행하면 {0} 모듈과 비교합니다</translation>
+        <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="676"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="746"/>
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="604"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="667"/>
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="674"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="744"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -273,104 +522,104 @@
 <context>
     <name>ConfigPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="66"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="71"/>
         <source>Hidden units (hidden_size)</source>
         <translation>은닉 유닛 수 (hidden_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="67"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="72"/>
         <source>Stacked layers; layer l reads layer l-1&apos;s outputs</source>
         <translation>쌓은 층 수. l층은 l-1층의 출력을 입력으로 받습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="69"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="74"/>
         <source>LSTM only: W_hr projects h down to proj_size units; 0 means none</source>
         <translation>LSTM 전용: W_hr가 h를 proj_size개 유닛으로 투영합니다. 0이면 투영하지 않습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="70"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="75"/>
         <source>bias (b_ih, b_hh)</source>
         <translation>편향 (b_ih, b_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="71"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="76"/>
         <source>bidirectional</source>
         <translation>양방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="72"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="77"/>
         <source>batch_first</source>
         <translation>batch_first</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="79"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="84"/>
         <source>The torch module whose forward pass is stepped; a new cell type draws new weights from the seed</source>
         <translation>순전파를 한 단계씩 살펴볼 torch 모듈. 셀 종류를 바꾸면 시드로 가중치를 새로 뽑습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="147"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="153"/>
         <source>Features per timestep ({0}&apos;s input_size)</source>
         <translation>타임 스텝당 특성 수 ({0} 모듈의 input_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="148"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="154"/>
         <source>torch.manual_seed before {0} draws its weights</source>
         <translation>{0} 모듈이 가중치를 뽑기 전에 호출하는 torch.manual_seed</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="150"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="156"/>
         <source>kernel: PyTorch&apos;s own order of operations, bitwise equal to {0}&apos;s step-by-step cell on any CPU
 textbook: {1}; how far it lands from {0} is measured on this machine</source>
         <translation>kernel: PyTorch 자체의 연산 순서로, 어느 CPU에서나 {0} 모듈의 단계별 셀과 비트 단위로 같습니다
 textbook: {1}. {0} 모듈과의 차이는 이 컴퓨터에서 측정합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="153"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="159"/>
         <source>The textbook order computes {0}: {1}.</source>
         <translation>교과서 순서는 {0}을(를) 계산합니다: {1}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="155"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="161"/>
         <source>dropout is left out: it only acts in training mode, and the stepper evaluates {0} in eval mode.</source>
         <translation>dropout은 학습 모드에서만 작동하므로 뺐습니다. 이 프로그램은 {0} 모듈을 평가 모드로 실행합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="84"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="89"/>
         <source>bias=False drops b_ih and b_hh</source>
         <translation>bias=False이면 b_ih와 b_hh가 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="85"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="90"/>
         <source>Add a reverse cell per layer that walks t = T-1 … 0</source>
         <translation>층마다 t = T-1 … 0 순서로 도는 역방향 셀을 추가합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="86"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="91"/>
         <source>Input laid out (batch, T, features) instead of (T, batch, …)</source>
         <translation>입력을 (T, 배치, …) 대신 (배치, T, 특성) 모양으로 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="87"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="92"/>
         <source>cell</source>
         <translation>셀</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="89"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="94"/>
         <source>seed</source>
         <translation>시드</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="89"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="94"/>
         <source>order</source>
         <translation>연산 순서</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="167"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="173"/>
         <source>input_size {0} → {1}: the input&apos;s columns were cut, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 잘라 냈고 가중치를 새로 뽑았습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="169"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="175"/>
         <source>input_size {0} → {1}: the input&apos;s columns were padded with zeros, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 0으로 채웠고 가중치를 새로 뽑았습니다</translation>
     </message>
@@ -407,7 +656,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/exports.py" line="92"/>
         <source>Step first: there is no equation on show yet.</source>
-        <translation>먼저 스텝을 진행하세요. 아직 표시된 식이 없습니다.</translation>
+        <translation>먼저 타임 스텝을 진행하세요. 아직 표시된 식이 없습니다.</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/exports.py" line="96"/>
@@ -468,87 +717,87 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>InputEditor</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="264"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="270"/>
         <source>Double-click a cell to type a number</source>
         <translation>셀을 두 번 클릭해 숫자를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="266"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="276"/>
         <source>Add row</source>
         <translation>행 추가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="267"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="277"/>
         <source>Append a timestep (zeros)</source>
         <translation>타임 스텝을 끝에 추가합니다 (0으로 채움)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="269"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="279"/>
         <source>Remove row</source>
         <translation>행 삭제</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="270"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="280"/>
         <source>Remove the selected timestep (or the last)</source>
         <translation>선택한 타임 스텝(없으면 마지막)을 삭제합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="273"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="283"/>
         <source>Notebook ramp: 1s, 2s, 3s …</source>
         <translation>노트북 예제: 1, 2, 3 …</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="274"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="284"/>
         <source>Sine wave</source>
         <translation>사인파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="275"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="285"/>
         <source>Random normal</source>
         <translation>정규분포 난수</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="276"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="286"/>
         <source>One-hot characters of a word</source>
         <translation>단어의 글자를 원-핫 인코딩</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="277"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="287"/>
         <source>Fill the table with an example sequence</source>
         <translation>예제 시퀀스로 표를 채웁니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="290"/>
         <source>The word to spell one character per timestep</source>
         <translation>타임 스텝마다 한 글자씩 넣을 단어</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="281"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="293"/>
         <source>Fill</source>
         <translation>채우기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="282"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="294"/>
         <source>Replace the input with the chosen example</source>
         <translation>입력을 선택한 예제로 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="304"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="328"/>
         <source> (and {0} more)</source>
         <translation> (외 {0}개)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="314"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="338"/>
         <source>A sequence needs at least one timestep.</source>
         <translation>시퀀스에는 타임 스텝이 하나 이상 있어야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="335"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="359"/>
         <source>Type a word to spell, e.g. hello.</source>
         <translation>단어를 입력하세요. 예: hello</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="341"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="365"/>
         <source>One-hot &apos;{0}&apos;: columns are {1}</source>
         <translation>원-핫 &apos;{0}&apos;: 열은 {1}</translation>
     </message>
@@ -556,504 +805,512 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="57"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="83"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="58"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="84"/>
         <source>Stop this computation and keep the session on show (Esc)</source>
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="94"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="120"/>
         <source>Loading PyTorch and computing the notebook&apos;s example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="112"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="138"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="113"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="139"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="71"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="204"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="97"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="230"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="153"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="179"/>
         <source>Focus layout: the window is small for its font, so weights, the sequence and the session are behind the tabs (keys 1–4)</source>
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션은 탭 뒤에 있습니다 (키 1–4)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="155"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="181"/>
         <source>Full layout: every panel on show</source>
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="201"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="227"/>
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="201"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="227"/>
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="202"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="228"/>
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="202"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="228"/>
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="203"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="229"/>
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="203"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="229"/>
         <source>h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
         <translation>시퀀스 전체의 h, ‖h_t‖, ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="204"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="230"/>
         <source>The model&apos;s options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="205"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="231"/>
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="206"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="232"/>
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="246"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="285"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="256"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="295"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="257"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="296"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="259"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="298"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="262"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="301"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="264"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="303"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="265"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="304"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="266"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="305"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="268"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="307"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="269"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="308"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="270"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="309"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="271"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="310"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="272"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="311"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="280"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="319"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="282"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="321"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="291"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="330"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="292"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="331"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="298"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="300"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="304"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="343"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="307"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="346"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="317"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="318"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="322"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="361"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="324"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="363"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="332"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="371"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="334"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="373"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="335"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="374"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="342"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="381"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="345"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="384"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="349"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="388"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="392"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
-        <translation>스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
+        <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="382"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="427"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="383"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="428"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="410"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="414"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="459"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="446"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="491"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="462"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="507"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="462"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="507"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="463"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="508"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="463"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="508"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="464"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="509"/>
         <source>◁ Phase</source>
-        <translation>◁ 단계</translation>
+        <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="464"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="509"/>
         <source>Undo one phase</source>
-        <translation>단계 하나를 되돌립니다</translation>
+        <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="465"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="510"/>
         <source>Phase ▷</source>
-        <translation>단계 ▷</translation>
+        <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="465"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="510"/>
         <source>Show the next phase of this timestep</source>
-        <translation>이 타임 스텝의 다음 단계를 보여 줍니다</translation>
+        <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="467"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="512"/>
         <source>Step ▶</source>
-        <translation>스텝 ▶</translation>
+        <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="467"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="512"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="469"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="514"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="469"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="514"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="471"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="514"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="516"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="559"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="471"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="516"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="477"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="522"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="478"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="523"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="484"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="529"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="485"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="530"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="487"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="606"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="532"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="651"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="487"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="606"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="532"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="651"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="488"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="533"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="492"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="537"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="493"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="538"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="514"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="559"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="566"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="611"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="569"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="614"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="594"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="639"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="596"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="641"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="599"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="644"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="650"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="606"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="651"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="609"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="654"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
 </context>
 <context>
+    <name>SeedBox</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/editors.py" line="30"/>
+        <source>none: weights from a file or edited</source>
+        <translation>없음: 파일에서 읽었거나 편집한 가중치</translation>
+    </message>
+</context>
+<context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="759"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="834"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="776"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="851"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="778"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="853"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="786"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="861"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="788"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="863"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="790"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="865"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="800"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="875"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="802"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="877"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="806"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="881"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="810"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="885"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="811"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="886"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="808"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="883"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1061,7 +1318,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequenceTable</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="232"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="238"/>
         <source>t={0}, column {1}: {2}</source>
         <translation>t={0}, {1}열: {2}</translation>
     </message>
@@ -1109,27 +1366,27 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="276"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="283"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="284"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="291"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="303"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="313"/>
         <source>not enough memory to read it</source>
         <translation>읽을 메모리가 부족합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="306"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="316"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="312"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="322"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
@@ -1139,72 +1396,77 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>nn.RNN, nn.GRU 또는 nn.LSTM의 가중치 가져오기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="286"/>
         <source>Imported {0}</source>
         <translation>{0}을(를) 가져왔습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="281"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="288"/>
         <source>The only {1} in the file sits under &apos;{0}&apos;. </source>
         <translation>파일에 하나뿐인 {1}은(는) &apos;{0}&apos; 아래에 있습니다. </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="315"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="293"/>
+        <source>; its head {0} gives the backward pass a cross-entropy loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="325"/>
         <source>Which recurrent module?</source>
         <translation>어떤 순환 모듈인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="316"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="326"/>
         <source>This checkpoint holds several recurrent modules; import which?</source>
         <translation>이 체크포인트에는 순환 모듈이 여러 개 있습니다. 어느 것을 가져올까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="345"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="355"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="346"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="356"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="372"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="382"/>
         <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
         <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="391"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="401"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="412"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="422"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="413"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="423"/>
         <source>RNN Stepper did not close normally. Restore the unsaved session it autosaved at {0}?</source>
         <translation>RNN Stepper가 정상적으로 종료되지 않았습니다. {0}에 자동 저장된, 저장하지 않은 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="443"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="453"/>
         <source>It was set aside as {0} and will not be offered again.</source>
         <translation>이 파일은 {0}(으)로 옮겨 두었으며 다시 묻지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="446"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="456"/>
         <source>It could not be set aside, so it was deleted.</source>
         <translation>파일을 옮겨 둘 수 없어 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="449"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="459"/>
         <source>The session autosaved before the crash could not be restored: {0}. {1}</source>
         <translation>비정상 종료 전에 자동 저장된 세션을 복원하지 못했습니다: {0}. {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="458"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
@@ -1217,42 +1479,42 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="383"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="433"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="403"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="453"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="403"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="453"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="403"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="453"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="406"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="456"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
-        <translation>타임 스텝 {0} ({1}) 준비 완료. 스텝(Space)을 눌러 계산하세요.</translation>
+        <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="407"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
-        <translation>스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 단계(Shift+→)는 하나씩 보여 줍니다.</translation>
+        <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="412"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="462"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
-        <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — {5}단계 중 {4}단계: {6}</translation>
+        <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="547"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
@@ -1363,7 +1625,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>WeightsPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="244"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="261"/>
         <source>Type a value and press Enter; Esc cancels</source>
         <translation>값을 입력하고 Enter를 누르세요. Esc는 취소</translation>
     </message>

@@ -26,24 +26,46 @@ from .trace import Trace, parameters
 
 
 @dataclass(frozen=True)
+class Head:
+    """A Linear layer a classifier keeps beside its recurrent module (the names tutorial's `h2o`): logits =
+    h_n[-1] W_headᵀ + b_head, from the last layer's final state. `name` is its prefix in the checkpoint."""
+
+    name: str
+    weight: torch.Tensor  # (classes, output_size)
+    bias: torch.Tensor | None
+
+    def logits(self, h_last: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.linear(h_last, self.weight.to(h_last.dtype),
+                                          None if self.bias is None else self.bias.to(h_last.dtype))
+
+
+@dataclass(frozen=True)
 class Loss:
     """What is differentiated. `sum_last`: L = Σ h_n. `mse`: L = mean((output − target)²), `target` laid out as the
     module's output (batch_first or not, unbatched or not), as `F.mse_loss(output, target)` takes it. `unit`: one
-    number of the output, L = output[t, b, i] (time-major `at`), whose input gradient is the connectivity of h_t[i]."""
+    number of the output, L = output[t, b, i] (time-major `at`), whose input gradient is the connectivity of h_t[i].
+    `cross_entropy`: F.cross_entropy(head(h_n[-1]), labels), one class label per batch row, as a classifier trains."""
 
     kind: str = "sum_last"
-    target: torch.Tensor | None = None
+    target: torch.Tensor | None = None  # mse: the target sequence; cross_entropy: the class labels, (batch,)
     at: tuple[int, int, int] | None = None
+    head: Head | None = None
 
-    KINDS = ("sum_last", "mse", "unit")
+    KINDS = ("sum_last", "mse", "unit", "cross_entropy")
 
     def __post_init__(self):
         if self.kind not in self.KINDS:
             raise InputError(f"loss {self.kind!r}: choose one of {', '.join(self.KINDS)}")
-        if (self.kind == "mse") != (self.target is not None):
+        if self.kind == "mse" and self.target is None or self.kind == "sum_last" and self.target is not None:
             raise InputError("the mse loss needs a target sequence shaped as the output; sum_last takes none")
+        if self.kind == "cross_entropy" and (self.head is None or self.target is None):
+            raise InputError("the cross-entropy loss needs a Linear head beside the recurrent module (e.g. h2o in "
+                             "the checkpoint) and one class label per batch row")
 
     def check(self, trace: Trace) -> None:
+        if self.kind == "cross_entropy":
+            self.check_classifier(trace)
+            return
         if self.target is not None and tuple(self.target.shape) != tuple(trace.output.shape):
             raise InputError(f"the target is {tuple(self.target.shape)}; the output it is compared with is "
                              f"{tuple(trace.output.shape)}: give one row per timestep and output unit")
@@ -53,8 +75,25 @@ class Loss:
                 raise InputError(f"output[t, b, i] = {list(self.at)} is outside the output, which is "
                                  f"{shape[0]} steps × {shape[1]} rows × {shape[2]} units")
 
+    def check_classifier(self, trace: Trace) -> None:
+        if not trace.session.batched:
+            raise InputError("the cross-entropy loss reads h_n[-1] as (batch, units): give the input a batch "
+                             "dimension (no --unbatched)")
+        classes, width = self.head.weight.shape
+        if width != trace.config.output_size:
+            raise InputError(f"the head {self.head.name!r} takes {width} inputs; the last hidden state has "
+                             f"{trace.config.output_size} units")
+        labels = self.target
+        if tuple(labels.shape) != (trace.batch_size,) or labels.dtype != torch.int64:
+            raise InputError(f"give one whole-number class label per batch row ({trace.batch_size}), not "
+                             f"{tuple(labels.shape)}")
+        if bool(((labels < 0) | (labels >= classes)).any()):
+            raise InputError(f"class labels run from 0 to {classes - 1} for this head of {classes} classes")
+
     def of(self, output: torch.Tensor, h_n: torch.Tensor, batch_first: bool = False) -> torch.Tensor:
         """The scalar, built as a user builds it before calling backward()."""
+        if self.kind == "cross_entropy":
+            return torch.nn.functional.cross_entropy(self.head.logits(h_n[-1]), self.target)
         if self.kind == "mse":
             return torch.nn.functional.mse_loss(output, self.target.to(output.dtype))
         if self.kind == "unit":
@@ -74,8 +113,26 @@ class Loss:
             return grad
         return None
 
+    def head_gradients(self, h_n: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """For cross_entropy: ∂L/∂h_n[-1] and the head's own gradients, through autograd's calls for
+        F.cross_entropy (log_softmax, then nll_loss with mean reduction) and F.linear's addmm."""
+        from .steps import product_grad_left, product_grad_right
+
+        h_last = h_n[-1]
+        log_probs = self.head.logits(h_last).log_softmax(1)
+        _, total_weight = torch.ops.aten.nll_loss_forward(log_probs, self.target, None, 1, -100)
+        ones = torch.ones((), dtype=h_last.dtype)
+        grad = torch.ops.aten.nll_loss_backward(ones, log_probs, self.target, None, 1, -100, total_weight)
+        grad_logits = torch.ops.aten._log_softmax_backward_data(grad, log_probs, 1, h_last.dtype)
+        W_T = self.head.weight.to(h_last.dtype).t()
+        grads = {f"{self.head.name}weight": product_grad_right(grad_logits, h_last, W_T).t()}
+        if self.head.bias is not None:
+            grads[f"{self.head.name}bias"] = grad_logits.sum(0, keepdim=True).view(-1)
+        return product_grad_left(grad_logits, h_last, W_T), grads
+
     def describe(self) -> str:
-        return "L = mean((output - target)^2)" if self.kind == "mse" else "L = sum of h_n"
+        return {"mse": "L = mean((output - target)^2)", "unit": f"L = output[t, b, i] at {list(self.at or ())}",
+                "cross_entropy": "L = cross_entropy(head(h_n[-1]), labels)"}.get(self.kind, "L = sum of h_n")
 
 
 SUM_LAST = Loss()
@@ -113,6 +170,7 @@ class Backward:
     cells: list[CellGradients]
     manual: Gradients
     reference: Gradients  # autograd's
+    loss: Loss = SUM_LAST
 
     def _pairs(self):
         pairs = [(self.manual.parameters[k], self.reference.parameters[k]) for k in self.reference.parameters]
@@ -135,7 +193,7 @@ def backward_pass(trace: Trace, loss: Loss = SUM_LAST) -> Backward:
     """The hand backward of the trace's session, beside autograd's."""
     cells, manual = hand_backward(trace, loss)
     manual.loss = loss.of(trace.output, trace.h_n, trace.config.batch_first)  # the hand pass's own output: the value the class sees
-    return Backward(trace, cells, manual, autograd_gradients(trace, loss=loss))
+    return Backward(trace, cells, manual, autograd_gradients(trace, loss=loss), loss)
 
 
 def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradients], Gradients]:
@@ -153,6 +211,11 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
         # Σ h_n: ∂L/∂h_n = 1 everywhere, autograd's ones_like of the scalar loss expanded (strides 0) to h_n's shape
         loss_grad = (torch.ones((), dtype=config.torch_dtype).expand(config.num_layers * D, B, H)
                      if loss.kind == "sum_last" else None)
+        head_grads = {}
+        if loss.kind == "cross_entropy":  # h_n[-1]'s gradient, in h_n's zeros as select's backward lays it
+            grad_last, head_grads = loss.head_gradients(trace.h_n)
+            loss_grad = torch.zeros((config.num_layers * D, B, H), dtype=config.torch_dtype)
+            loss_grad[-1] = grad_last
         # ∂L/∂(this layer's output), (T, B, D·H): from the loss for the top layer (the module's output is its
         # output, transposed back as a view when batch_first), then from the layer above's input projection
         from_above = loss.output_gradient(trace.output, config.batch_first)
@@ -192,7 +255,7 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
         if session.h0 is not None:
             grad_h0 = torch.stack([h0_grads[i] for i in range(config.num_layers * D)])
             grad_h0 = grad_h0 if session.batched else grad_h0.squeeze(1)
-    manual = Gradients({k: grads[k] for k in config.parameter_shapes()}, grad_input, grad_h0)
+    manual = Gradients({k: grads[k] for k in config.parameter_shapes()} | head_grads, grad_input, grad_h0)
     return [cells[key] for key in config.cells()], manual
 
 
@@ -220,13 +283,30 @@ def autograd_gradients(trace: Trace, run=lambda backward: backward(), loss: Loss
     module = build_module(session.config, session.weights)
     x = session.inputs.clone().requires_grad_(True)
     h0 = None if session.h0 is None else session.h0.clone().requires_grad_(True)
+    head = {}
+    if loss.kind == "cross_entropy":  # the head as the classifier holds it: an nn.Linear's leaves
+        head = {f"{loss.head.name}{k}": v.detach().to(session.config.torch_dtype).clone().requires_grad_(True)
+                for k, v in (("weight", loss.head.weight), ("bias", loss.head.bias)) if v is not None}
+        loss = replace(loss, head=Head(loss.head.name, head[f"{loss.head.name}weight"],
+                                       head.get(f"{loss.head.name}bias")))
     with native_path():
         output, h_n = module(x, h0)
         value = loss.of(output, h_n, session.config.batch_first)
         run(value.backward)
-    return Gradients({k: p.grad for k, p in module.named_parameters()}, x.grad, None if h0 is None else h0.grad,
-                     value.detach())
+    return Gradients({k: p.grad for k, p in module.named_parameters()} | {k: v.grad for k, v in head.items()},
+                     x.grad, None if h0 is None else h0.grad, value.detach())
 
+
+
+def sgd_loss(loss: Loss, gradients: Gradients, lr: float) -> Loss:
+    """The loss after the same SGD step trains its head (a classifier's h2o learns with the module), else as it
+    was."""
+    if loss.head is None:
+        return loss
+    head = loss.head
+    step = {key: value.clone().add_(gradients.parameters[f"{head.name}{key}"], alpha=-lr)
+            for key, value in (("weight", head.weight), ("bias", head.bias)) if value is not None}
+    return replace(loss, head=Head(head.name, step["weight"], step.get("bias")))
 
 
 def sgd_step(session: Session, gradients: Gradients, lr: float) -> Session:

@@ -56,9 +56,30 @@ def cell_description(trace: Trace) -> dict:
     }
 
 
-def trace_document(trace: Trace) -> dict:
+def backward_document(backward) -> dict:
+    """The backward pass (issue 15): the loss, ∂L/∂h_t and ∂L/∂z_t of every cell, and every gradient by hand beside
+    autograd's, with their distance."""
+    manual, reference = backward.manual, backward.reference
+    gradients = {name: {"manual": manual.parameters[name], "autograd": reference.parameters[name]}
+                 for name in reference.parameters}
+    gradients["input"] = {"manual": manual.input, "autograd": reference.input}
+    if reference.h0 is not None:
+        gradients["h0"] = {"manual": manual.h0, "autograd": reference.h0}
+    return {
+        "loss": backward.loss.describe(),
+        "value": {"manual": manual.loss, "autograd": reference.loss},
+        "cells": [{"layer": cell.layer, "direction": cell.direction, "dL_dh": cell.hidden,
+                   "dL_dz": cell.pre_activation, "dL_dh_norm": cell.norms} for cell in backward.cells],
+        "gradients": gradients,
+        "bitwise_equal": backward.bitwise_equal,
+        "max_ulps": backward.max_ulps,
+    }
+
+
+def trace_document(trace: Trace, backward=None) -> dict:
     """Everything needed to rebuild every number shown: the session itself, each step's phases and the module's
-    output. Big arrays stay tensors and `steps` a generator, so `write_json` can write them a block at a time."""
+    output, and the backward pass when given. Big arrays stay tensors and `steps` a generator, so `write_json` can
+    write them a block at a time."""
     import torch
 
     from .machine import numeric_environment
@@ -99,6 +120,7 @@ def trace_document(trace: Trace) -> dict:
         },
         "nonfinite": trace.nonfinite,
         "notebook_distance": {d.phase: d.step_ulps for d in distance_from_notebook(trace)} or None,
+        **({} if backward is None else {"backward": backward_document(backward)}),
     }
 
 
@@ -157,9 +179,9 @@ def iter_steps(trace: Trace):
                 previous = {state: block[state][i] for state in states}  # the next step in the walk reads these
 
 
-def write_json(trace: Trace, out: TextIO) -> None:
+def write_json(trace: Trace, out: TextIO, backward=None) -> None:
     """The JSON document, written as it is made: memory does not grow with the output."""
-    _write_json(out, trace_document(trace))
+    _write_json(out, trace_document(trace, backward))
 
 
 def trace_to_json(trace: Trace) -> str:
@@ -189,6 +211,12 @@ def _write_json(out: TextIO, node) -> None:
             rows = node[start:start + BLOCK_ROWS].tolist()
             out.write(("" if start == 0 else ", ") + ", ".join(_json_value(row) for row in rows))
         out.write("]")
+    elif isinstance(node, list) and any(isinstance(item, (dict, torch.Tensor)) for item in node):
+        out.write("[")  # e.g. the backward pass's cells: records holding tensors
+        for i, item in enumerate(node):
+            out.write("" if i == 0 else ", ")
+            _write_json(out, item)
+        out.write("]")
     elif isinstance(node, Iterator):
         out.write("[")
         for i, item in enumerate(node):
@@ -206,38 +234,59 @@ def _json_value(value) -> str:
         return json.dumps(_strict(value), allow_nan=False, ensure_ascii=False)
 
 
-def csv_columns(trace: Trace) -> list[str]:
+BACKWARD_COLUMNS = ("dL_dh", "dL_dz")
+
+
+def csv_columns(trace: Trace, backward=None) -> list[str]:
     """layer, direction, t, batch, unit, the previous states, each phase (a stacked phase as one column per gate
-    block), the module's output, |Δ| and ulps: each column a vector, one row per unit."""
+    block), the module's output, |Δ| and ulps, then with the backward pass ∂L/∂h_t and ∂L/∂z_t: each column a
+    vector, one row per unit."""
     blocks = gate_blocks(trace)
     stacked = {phase for phase, _, _ in blocks.values()}
     phases = [column for name in trace.phases
               for column in ([c for c, (phase, _, _) in blocks.items() if phase == name] if name in stacked else [name])]
     return ["layer", "direction", "t", "batch", "unit",
-            *(f"{symbol}_prev" for symbol in state_keys(trace).values()), *phases, "reference", "abs_diff", "ulps"]
+            *(f"{symbol}_prev" for symbol in state_keys(trace).values()), *phases, "reference", "abs_diff", "ulps",
+            *(BACKWARD_COLUMNS if backward is not None else ())]
 
 
 INDEX_COLUMNS = ("layer", "direction", "t", "batch")
 
 
-def csv_rows(trace: Trace) -> Iterator[list]:
+def csv_rows(trace: Trace, backward=None) -> Iterator[list]:
     """The table's rows: one per unit of each step. With an LSTM's proj_size, h (and the module's output) has
     fewer units than c and the gates; its columns are None past its last unit."""
-    columns = csv_columns(trace)
+    columns = csv_columns(trace, backward)
+    D = trace.config.num_directions
     for step in iter_steps(trace):
+        if backward is not None:
+            cell = backward.cells[step["layer"] * D + step["direction"]]
+            t, b = step["t"], step["batch"]
+            step = Step({**step, "dL_dh": cell.hidden[t, b].tolist(), "dL_dz": cell.pre_activation[t, b].tolist()},
+                        step.blocks)
         vectors = {c: step[c] for c in columns if c not in INDEX_COLUMNS and c != "unit"}
         for unit in range(max(len(v) for v in vectors.values())):
             yield [step[c] if c in INDEX_COLUMNS else unit if c == "unit" else
                    vectors[c][unit] if unit < len(vectors[c]) else None for c in columns]
 
 
-def write_csv(trace: Trace, out: TextIO) -> None:
+def write_csv(trace: Trace, out: TextIO, backward=None) -> None:
     """The table, written as it is made; `x` (a different width) is in the JSON. An empty field is a unit the
-    column's vector does not have."""
+    column's vector does not have.
+
+    Each value is written with the shortest digits that read back as the same number of its own dtype: a float32
+    as numpy prints it (-0.4701929, not the float64 expansion -0.47019290924072266 of the same bits), |Δ| (the
+    exact difference, computed in float64) as a float64, and ulps, a count, as a whole number."""
+    import numpy as np
+
+    columns = csv_columns(trace, backward)
+    own = np.dtype(trace.config.dtype).type
+    formats = [str if c in INDEX_COLUMNS or c == "unit" else _count if c == "ulps" else
+               _float if c == "abs_diff" else (lambda v: _float(v, own)) for c in columns]
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(csv_columns(trace))
-    for row in csv_rows(trace):
-        writer.writerow(["" if v is None else v if isinstance(v, int) else _float(v) for v in row])
+    writer.writerow(columns)
+    for row in csv_rows(trace, backward):
+        writer.writerow(["" if v is None else write(v) for write, v in zip(formats, row)])
 
 
 def trace_to_csv(trace: Trace) -> str:
@@ -246,8 +295,17 @@ def trace_to_csv(trace: Trace) -> str:
     return out.getvalue()
 
 
-def _float(value: float) -> str:
-    return repr(value) if math.isfinite(value) else {math.inf: "Infinity", -math.inf: "-Infinity"}.get(value, "NaN")
+def _float(value: float, dtype=float) -> str:
+    """The shortest digits that round-trip `value` as `dtype` (numpy's for float32, Python's repr for float64);
+    NaN and ±Inf as JSON's strings."""
+    if not math.isfinite(value):
+        return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(value, "NaN")
+    return repr(value) if dtype is float else str(dtype(value))
+
+
+def _count(value: float) -> str:
+    """ulps: a whole number of representable floats, or Infinity when only one side is NaN."""
+    return str(int(value)) if math.isfinite(value) else _float(value)
 
 
 def _strict(node):
@@ -331,6 +389,7 @@ with torch.no_grad():
         start = {{name: torch.zeros(layers * directions, B, sizes[name], dtype={dtype}) if given is None else
                  given[i] if given[i].dim() == 3 else given[i].unsqueeze(1) for i, name in enumerate(STATES)}}
         finals = {{name: [] for name in STATES}}
+        cells = {{}}  # (layer, direction) → what the backward pass reads of it
         for layer in range(layers):
             outputs = []
             for direction in range(directions):
@@ -345,6 +404,7 @@ with torch.no_grad():
                 for t in walk:
                     print(f"layer {{layer}} direction {{direction}} time step {{t}} =>")
 {state_lines}
+                cells[layer, direction] = (walk, layer_input, start["hidden"][index], phases)
                 outputs.append(phases["hidden"])
                 for name in STATES:
                     finals[name].append(phases[name][walk[-1]])
@@ -358,7 +418,94 @@ with torch.no_grad():
     print(output.numpy())
     print("bitwise identical to {module}:", torch.equal(manual_output, output)
           and all(torch.equal(a, b) for a, b in zip(manual_final, final)))
-{fused}'''
+{fused}{_backward_check(session)}'''
+
+
+def _backward_check(session) -> str:
+    """For a cell type whose backward RNN Stepper steps: BPTT by hand for L = Σ h_n with its own backward step
+    function, every gradient compared with what loss.backward() leaves in .grad, ∂L/∂x and ∂L/∂h0."""
+    from .steps import project_inputs_backward
+
+    kind = session.config.cell_type
+    backward = getattr(kind.steps, f"{session.order}_backward", None)
+    if backward is None:
+        return ""
+    module = f"nn.{kind.module_name}"
+    dtype = f"torch.{session.config.dtype}"
+    textbook = session.order == "textbook"
+    imports, definitions = _definitions(backward)
+    project = "" if textbook else _definitions(project_inputs_backward)[1]
+    indent = "\n".join("    " + line if line else line for line in (definitions + "\n\n" + project).splitlines())
+    extra = "".join("    " + line + "\n" for line in sorted(imports))
+    return f'''
+
+# Backpropagation through time by hand, for L = sum of h_n, with RNN Stepper's own backward step
+# ({session.order} order, rnn_stepper/core/cells/{kind.module}.py), beside loss.backward() through {module}.
+if True:
+{extra}{indent}
+
+
+    class Cell:
+        """What the backward pass reads of one cell's forward pass, as RNN Stepper's CellTrace hands it."""
+
+        def __init__(self, walk, x, h_start, phases):
+            self.walk, self.x, self.h_start, self.hidden = walk, x, h_start, phases["hidden"]
+
+        def hidden_at(self, t):
+            return self.hidden[t].clone()  # a tensor of its own, as the kernel made h_t
+
+        def h_prev_at(self, t):
+            if t == self.walk[0]:
+                return self.h_start
+            return self.hidden[self.walk[self.walk.index(t) - 1]].clone()
+
+    x_leaf = x.clone().requires_grad_(True)
+    h0_leaf = None if state is None else state.clone().requires_grad_(True)
+    with torch.backends.mkldnn.flags(enabled=False):
+        _, h_n = module(x_leaf, h0_leaf)
+        h_n.sum().backward()
+    H = sizes["hidden"]
+    with torch.no_grad():
+        ones = torch.ones((), dtype={dtype}).expand(layers * directions, B, H)  # ∂L/∂h_n of L = sum of h_n
+        grads, h0_grads, from_above = {{}}, {{}}, None
+        for layer in reversed(range(layers)):
+            input_grad = None
+            for direction in range(directions):
+                walk, cell_x, h_start, phases = cells[layer, direction]
+                index = layer * directions + direction
+                mine = None if from_above is None else from_above[..., direction * H:(direction + 1) * H]
+
+                def incoming(t, flowing, walk=walk, index=index, mine=mine):
+                    sources = [s for s in (ones[index] if t == walk[-1] else None,
+                                           None if mine is None else mine[t], flowing) if s is not None]
+                    return sources[0] if len(sources) == 1 else sources[0] + sources[1]
+
+                suffix = f"_l{{layer}}" + ("_reverse" if direction else "")
+                p = Parameters(*(getattr(module, name + suffix, None)
+                                 for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")))
+                result = {backward.__name__}(Cell(walk, cell_x, h_start, phases), p, config, incoming,
+                                  need_initial=state is not None)
+                grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])
+                {"grad_x, grad_W_ih, grad_b = result['input'], result['weight_ih'], result['bias_ih']" if textbook else
+                 "grad_x, grad_W_ih, grad_b = project_inputs_backward(grad_pre, cell_x, p.W_ih, p.b_ih is not None)"}
+                grads["weight_ih" + suffix], grads["weight_hh" + suffix] = grad_W_ih, result["weight_hh"]
+                if p.b_ih is not None:
+                    grads["bias_ih" + suffix], grads["bias_hh" + suffix] = grad_b, result["bias_hh"]
+                h0_grads[index] = result["initial"]
+                input_grad = grad_x if input_grad is None else input_grad + grad_x
+            from_above = input_grad
+        grad_x = from_above.transpose(0, 1) if module.batch_first else from_above
+        grad_x = grad_x if x.dim() == 3 else grad_x.squeeze(0 if module.batch_first else 1)
+        pairs = [(name, grads[name], parameter.grad) for name, parameter in module.named_parameters()]
+        pairs.append(("x", grad_x, x_leaf.grad))
+        if state is not None:
+            grad_h0 = torch.stack([h0_grads[i] for i in range(layers * directions)])
+            pairs.append(("h0", grad_h0 if state.dim() == 3 else grad_h0.squeeze(1), h0_leaf.grad))
+    for name, manual, reference in pairs:
+        print(f"dL/d{{name}} (manual):", manual.numpy().ravel()[:6], "bitwise identical to autograd:",
+              torch.equal(manual, reference))
+    print("every gradient bitwise identical to autograd:", all(torch.equal(m, r) for _, m, r in pairs))
+'''
 
 
 def _tensor(value, dtype: str) -> str:

@@ -137,6 +137,24 @@ def only_rnn(tensors: dict[str, torch.Tensor], source: str | None = None) -> tup
     return weights, prefix
 
 
+def linear_heads(tensors: dict[str, torch.Tensor], prefix: str, width: int) -> dict[str, tuple]:
+    """The Linear layers beside the recurrent module under `prefix` that read its `width` units, as a classifier
+    keeps its head (the names tutorial's `rnn.` and `h2o.`): name → (weight (classes, width), bias or None)."""
+    parent = prefix[: prefix[:-1].rfind(".") + 1] if prefix else ""
+    heads = {}
+    for name, weight in tensors.items():
+        if not (name.startswith(parent) and name.endswith(".weight")):
+            continue
+        layer = name[: -len("weight")]
+        if layer == prefix or "." in layer[len(parent):-1] or weight.dim() != 2 or weight.shape[1] != width:
+            continue
+        bias = tensors.get(layer + "bias")
+        if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+            continue
+        heads[layer] = (weight, bias)
+    return heads
+
+
 def rnn_under(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
     """The tensors directly under `prefix`, without it: a recurrent module's own names hold no dot, so a module
     nested deeper under the same prefix stays out."""

@@ -12,11 +12,15 @@ import sys
 
 def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = None, lang: str | None = None,
                 presenting: bool = False, argv: list[str] | None = None, background: bool = True,
-                restore: bool = True, caption: str | None = None):
+                restore: bool = True, caption: str | None = None, cursor: dict | None = None,
+                path: str | None = None, predict: bool = False, font_scale: float | None = None):
     """The application and its shown window, on `session` (the notebook's when None).
 
     `background`: compute on a worker thread once the window has painted; otherwise before it shows (a
-    screenshot needs the finished picture). `caption` titles the window until its session is saved."""
+    screenshot needs the finished picture). `caption` titles the window until its session is saved. `cursor`
+    ({position, layer, direction, batch}, as a session file keeps it) is where it opens; else `steps` whole
+    timesteps in. `path`: the session file it came from, which Save writes back to. `predict`: Predict, then
+    reveal on. `font_scale`: presentation mode's font scale for this run, instead of the saved one (which stays)."""
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6 import QtCore, QtWidgets
 
@@ -30,14 +34,21 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     app.setApplicationName("rnn-stepper")
     # --lang, else the language chosen in the menu last time, else the system's; before any widget exists.
     i18n.install(lang or QtCore.QSettings().value("language", "") or i18n.system_language())
+    MainWindow.font_scale_for_this_run = font_scale
     runner = BackgroundRunner(held=True, parent=app) if background else run_now
     model = StepperModel(session, runner=runner)
+    model.predict_first = predict  # before the window: its menu shows the mode
     window = MainWindow(model, presenting=presenting, caption=caption)
     window.resize(*(size or (1280, 720)))
+    if path is not None:
+        window.files.path = path
+        if restore:  # an interactive run: the file joins Open Recent, as File > Open would add it
+            window.files.remember(path)
+        window.files.path_changed.emit()
     if restore:
         window.files.offer_restore()
-    if steps:
-        step_when_ready(model, steps)
+    if cursor is not None or steps:
+        go_when_ready(model, cursor, steps)
     if presenting and background:
         window.showFullScreen()  # a screenshot keeps --size: the slide's size
     else:
@@ -47,17 +58,20 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     return app, window
 
 
-def step_when_ready(model, steps: int) -> None:
-    """--steps N: step once the trace exists (at once, unless it is still being computed)."""
-    def step():
+def go_when_ready(model, cursor: dict | None, steps: int = 0) -> None:
+    """Move to `cursor`, or `steps` whole timesteps in, once the trace exists (at once, unless it is still being
+    computed). Past the sequence's end is the end."""
+    def go():
         if model.trace is None:
             return
-        model.events.trace.disconnect(step)
-        for _ in range(min(steps, model.seq_len)):  # past the sequence's end a step does nothing
-            model.step()
+        model.events.trace.disconnect(go)
+        where = cursor or {}
+        model.show_cell(where.get("layer", model.layer), where.get("direction", model.direction),
+                        where.get("batch", model.batch))
+        model.move_to(where["position"] if "position" in where else min(steps, model.seq_len) * len(model.phases))
 
-    model.events.trace.connect(step)
-    step()
+    model.events.trace.connect(go)
+    go()
 
 
 def release_after_first_paint(window, runner) -> None:
@@ -78,24 +92,121 @@ def release_after_first_paint(window, runner) -> None:
 
 
 def run_window(session=None, steps: int = 0, screenshot: str | None = None, size: tuple[int, int] | None = None,
-               lang: str | None = None, presenting: bool = False, argv: list[str] | None = None) -> int:
-    if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a slide needs no screen
+               lang: str | None = None, presenting: bool = False, argv: list[str] | None = None, **opening) -> int:
+    """The window, or with `screenshot` its picture. `opening`: open_window's cursor, path, predict and
+    font_scale."""
     if screenshot:  # no dialogs, no restore: a slide is made unattended
-        _, window = open_window(session, steps, size, lang, presenting, argv, background=False, restore=False)
+        headless()
+        _, window = open_window(session, steps, size, lang, presenting, argv, background=False, restore=False,
+                                **opening)
         return save_screenshot(window, screenshot)
     from .crash import CrashGuard
 
     guard = CrashGuard().install()  # first: an error while restoring an autosave is explained like any other
     try:
         try:
-            app, window = open_window(session, steps, size, lang, presenting, argv)
+            app, window = open_window(session, steps, size, lang, presenting, argv, **opening)
         except Exception:
             guard.handle(*sys.exc_info())  # logged and explained, never a traceback
             return 1
         return app.exec()
     finally:
         guard.uninstall()
+
+
+_quiet: list = []  # the message filter, installed once
+
+
+def headless() -> None:
+    """A picture needs no screen: with none, Qt draws offscreen. The offscreen platform's note that it cannot
+    resize windows to their size hints says nothing about the picture, and would be the only line on stderr."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and not _quiet:
+        from PySide6 import QtCore
+
+        def note(kind, context, message):
+            if message == "This plugin does not support propagateSizeHints()":
+                return
+            if previous is not None:
+                previous(kind, context, message)
+            else:
+                sys.stderr.write(message + "\n")
+
+        previous = QtCore.qInstallMessageHandler(note)
+        _quiet.append(note)
+
+
+SLIDE_SIZE = (1920, 1080)
+
+
+def slide_names(model) -> list[tuple[int, str]]:
+    """(cursor position, file name) of every phase of the cell on show, in stepping order:
+    `000-t0-input_projection.png`; t is the input's own timestep (a reverse cell's first slide is t = T-1)."""
+    digits = max(3, len(str(model.end - 1)))
+    phases = model.phases
+    return [(position, f"{position - 1:0{digits}d}-t{model.cell.walk[(position - 1) // len(phases)]}-"
+                       f"{phases[(position - 1) % len(phases)]}.png")
+            for position in range(1, model.end + 1)]
+
+
+def render_slides(window, folder: str, each=None) -> list[str]:
+    """One PNG per phase of the whole session into `folder`, with the one window: the cursor moves, the window is
+    drawn. `each(done, total, path)` after each. Returns the paths; raises InputError when one cannot be
+    written."""
+    from .exports import render_window
+
+    model = window.model
+    names = slide_names(model)
+    paths = []
+    for done, (position, name) in enumerate(names, 1):
+        model.move_to(position)
+        path = os.path.join(folder, name)
+        render_window(window, path)
+        paths.append(path)
+        if each is not None:
+            each(done, len(names), path)
+    return paths
+
+
+def run_slides(session, folder: str, size: tuple[int, int] | None = None, lang: str | None = None,
+               presenting: bool = False, font_scale: float | None = None, cursor: dict | None = None) -> int:
+    """`rnn-stepper slides DIR`: every phase of the session's chosen cell as a PNG, progress on stderr."""
+    from ..core.errors import InputError
+
+    headless()
+    cell = {k: v for k, v in (cursor or {}).items() if k != "position"}
+    _, window = open_window(session, size=size or SLIDE_SIZE, lang=lang, presenting=presenting, background=False,
+                            restore=False, cursor={**cell, "position": 0}, font_scale=font_scale)
+
+    def progress(done, total, path):
+        print(f"rnn-stepper: slide {done} of {total}: {path}", file=sys.stderr)
+
+    try:
+        paths = render_slides(window, folder, progress)
+    except InputError as exc:
+        print(f"rnn-stepper: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        window.close()
+    print(f"rnn-stepper: {len(paths)} slides in {folder}", file=sys.stderr)
+    earlier = stale_slides(folder, paths)
+    if earlier:  # a deck built from the folder would show them after this session's slides
+        print(f"rnn-stepper: note: {folder} also holds {len(earlier)} slides this run did not write (from "
+              f"{earlier[0]} on); they were left as they were", file=sys.stderr)
+    return 0
+
+
+def stale_slides(folder: str, written: list[str]) -> list[str]:
+    """Slide PNGs in `folder`, named as this command names them, that are not among `written`: an earlier run's."""
+    import re
+
+    ours = {os.path.basename(p) for p in written}
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(n for n in names if n not in ours and re.fullmatch(r"\d{3,}-t\d+-\w+\.png", n))
 
 
 def save_screenshot(window, path: str) -> int:

@@ -15,7 +15,7 @@ from . import style
 from .matrix_view import MatrixView
 from .panels import module_label
 
-LOSS_SUM, LOSS_SHIFTED = "sum_last", "shifted"
+LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD = "sum_last", "shifted", "head:"
 
 
 class BackwardPanel(QtWidgets.QWidget):
@@ -30,6 +30,10 @@ class BackwardPanel(QtWidgets.QWidget):
         self.loss_box = QtWidgets.QComboBox()
         self.loss_box.setToolTip(self.tr("What is differentiated"))
         self.loss_box.activated.connect(self.choose_loss)
+        self.class_box = QtWidgets.QSpinBox()  # the class a classifier's cross-entropy is taken against
+        self.class_box.setPrefix(self.tr("class "))
+        self.class_box.setToolTip(self.tr("The right answer for every batch row"))
+        self.class_box.valueChanged.connect(lambda _: self.choose_loss(self.loss_box.currentIndex()))
         self.compute_button = QtWidgets.QPushButton(self.tr("Compute gradients"))
         self.compute_button.clicked.connect(backprop.compute)
         self.back_button = QtWidgets.QPushButton(self.tr("∂ Step back"))
@@ -43,6 +47,7 @@ class BackwardPanel(QtWidgets.QWidget):
         controls = QtWidgets.QHBoxLayout()
         controls.addWidget(QtWidgets.QLabel(self.tr("Loss:")))
         controls.addWidget(self.loss_box, 1)
+        controls.addWidget(self.class_box)
         for button in (self.compute_button, self.back_button, self.phase_button):
             controls.addWidget(button)
 
@@ -154,8 +159,16 @@ class BackwardPanel(QtWidgets.QWidget):
         self.loss_box.addItem(self.tr("L = Σ h_n (sum of the last hidden state)"), LOSS_SUM)
         if config.num_directions * config.output_size == config.input_size and self.model.seq_len > 1:
             self.loss_box.addItem(self.tr("L = MSE(output, input shifted one step)"), LOSS_SHIFTED)
-        kind = self.backprop.loss.kind
-        self.loss_box.setCurrentIndex(1 if kind == "mse" and self.loss_box.count() > 1 else 0)
+        if self.model.session.batched:
+            for name, head in self.model.heads.items():
+                if head.weight.shape[1] == config.output_size:  # still reads this module's units
+                    self.loss_box.addItem(self.tr("L = cross-entropy({0}(h_n[-1]), class)").format(
+                        name.rstrip(".")), LOSS_HEAD + name)
+        loss = self.backprop.loss
+        chosen = {"mse": LOSS_SHIFTED, "cross_entropy": LOSS_HEAD + (loss.head.name if loss.head else "")}.get(
+            loss.kind, LOSS_SUM)
+        self.loss_box.setCurrentIndex(max(self.loss_box.findData(chosen), 0))
+        self.class_box.setVisible(loss.kind == "cross_entropy")
         self.link_unit.setRange(0, config.num_directions * config.output_size - 1)
         self.link_time.setRange(0, max(self.model.seq_len - 1, 0))
 
@@ -163,10 +176,24 @@ class BackwardPanel(QtWidgets.QWidget):
         from ..core import layout
         from ..core.backward import Loss
 
-        if self.loss_box.itemData(index) == LOSS_SUM:
+        chosen = self.loss_box.itemData(index)
+        self.class_box.setVisible(str(chosen).startswith(LOSS_HEAD))
+        if chosen == LOSS_SUM:
             self.backprop.set_loss(None)
             return
         trace = self.model.trace
+        if str(chosen).startswith(LOSS_HEAD):
+            import torch
+
+            name, current = chosen[len(LOSS_HEAD):], self.backprop.loss.head
+            head = current if current is not None and current.name == name else self.model.heads[name]  # as trained
+            self.class_box.setRange(0, head.weight.shape[0] - 1)
+            labels = torch.full((trace.batch_size,), self.class_box.value(), dtype=torch.int64)
+            try:
+                self.backprop.set_loss(Loss("cross_entropy", labels, head=head))
+            except InputError as error:
+                self.model.events.message.emit(str(error))
+            return
         config = trace.config
         x = layout.time_major(self.model.session.inputs, config.batch_first)
         # target_t = x_{t+1}; the last step, with nothing after it, is asked to repeat its input

@@ -11,26 +11,31 @@ from ..model import StepperModel
 from .panels import module_label, parse_number, translate_cell
 
 INVALID_CELL = "#ffd6d6"
+SHOWN_COLUMNS = 6  # an input this wide shows every column without scrolling; a wider one scrolls sideways
 
 
 class SeedBox(QtWidgets.QLineEdit):
     """A seed in torch.manual_seed's whole range, -2**63 … 2**64 - 1: a QSpinBox holds only 32 bits, and a seed
-    of 2**31 overflowed it. Applied on Enter or when focus leaves, like the spin boxes; bad text reverts."""
+    of 2**31 overflowed it. Applied on Enter or when focus leaves, like the spin boxes; bad text reverts.
+
+    A session whose weights came from a file or were edited has no seed (None): the box is empty and says so, since
+    a number there would claim the weights were drawn from it. Typing one draws new weights from it."""
 
     valueChanged = QtCore.Signal(object)  # a Python int: a C++ int signal would overflow as the spin box did
 
     def __init__(self, tip: str):
         super().__init__("0")
-        self._value = 0
+        self._value: int | None = 0
         self.setValidator(QtGui.QRegularExpressionValidator(QtCore.QRegularExpression(r"-?\d{0,20}"), self))
+        self.setPlaceholderText(self.tr("none: weights from a file or edited"))
         self.setToolTip(tip)
         self.editingFinished.connect(self._finished)
 
-    def value(self) -> int:
+    def value(self) -> int | None:
         return self._value
 
-    def setValue(self, value: int) -> None:
-        self.setText(str(value))
+    def setValue(self, value: int | None) -> None:
+        self.setText("" if value is None else str(value))
         if value != self._value:
             self._value = value
             self.valueChanged.emit(value)
@@ -38,8 +43,8 @@ class SeedBox(QtWidgets.QLineEdit):
     def _finished(self) -> None:
         try:
             self.setValue(int(self.text()))
-        except ValueError:  # "" or "-"
-            self.setText(str(self._value))
+        except ValueError:  # "" or "-": the seed stays as it was (and None stays None)
+            self.setText("" if self._value is None else str(self._value))
 
 
 class ConfigPanel(QtWidgets.QWidget):
@@ -118,8 +123,7 @@ class ConfigPanel(QtWidgets.QWidget):
 
     def current(self) -> dict:
         session = self.model.session
-        return {**session.config.to_dict(), "seed": session.seed if session.seed is not None else 0,
-                "order": session.order}
+        return {**session.config.to_dict(), "seed": session.seed, "order": session.order}
 
     def refresh(self) -> None:
         config = self.model.session.config
@@ -131,7 +135,9 @@ class ConfigPanel(QtWidgets.QWidget):
             blocked = widget.blockSignals(True)
             if key == "cell":
                 widget.setCurrentIndex(widget.findData(value))
-            elif isinstance(widget, (QtWidgets.QSpinBox, SeedBox)):
+            elif isinstance(widget, SeedBox):
+                widget.setValue(value)
+            elif isinstance(widget, QtWidgets.QSpinBox):
                 widget.setValue(int(value))
             elif isinstance(widget, QtWidgets.QComboBox):
                 widget.setCurrentText(str(value))
@@ -262,7 +268,11 @@ class InputEditor(QtWidgets.QWidget):
         self.table = QtWidgets.QTableView()
         self.table.setModel(self.cells)
         self.table.setToolTip(self.tr("Double-click a cell to type a number"))
-        self.table.horizontalHeader().setDefaultSectionSize(64)
+        # Columns share the tab's width, so a narrow dock (1280 × 720, a presentation font) still shows every
+        # column of a short input; past what fits at a readable width ("-0.8…") the table scrolls sideways.
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("-0.8…") + 8)
+        header.setSectionResizeMode(QtWidgets.QHeaderView.Stretch)
         add = QtWidgets.QPushButton(self.tr("Add row"))
         add.setToolTip(self.tr("Append a timestep (zeros)"))
         add.clicked.connect(self.add_row)
@@ -275,9 +285,11 @@ class InputEditor(QtWidgets.QWidget):
         self.preset.addItem(self.tr("Random normal"), "random")
         self.preset.addItem(self.tr("One-hot characters of a word"), "word")
         self.preset.setToolTip(self.tr("Fill the table with an example sequence"))
+        self.preset.setMinimumWidth(self.preset.sizeHint().width())  # every preset's name whole: the dock widens
         self.word = QtWidgets.QLineEdit("hello")
         self.word.setToolTip(self.tr("The word to spell one character per timestep"))
         self.word.setMaxLength(64)
+        self.word.setMinimumWidth(self.fontMetrics().horizontalAdvance("hello world") + 12)  # the word, whole
         fill = QtWidgets.QPushButton(self.tr("Fill"))
         fill.setToolTip(self.tr("Replace the input with the chosen example"))
         fill.clicked.connect(lambda: self.fill(self.preset.currentData(), self.word.text()))
@@ -286,18 +298,30 @@ class InputEditor(QtWidgets.QWidget):
         self.message.setStyleSheet("color: #b00020")
         self.cells.dataChanged.connect(self.show_problems)
         self.cells.modelReset.connect(self.show_problems)
+        self.cells.modelReset.connect(self.fit_columns)
+        self.fit_columns()
         rows = QtWidgets.QHBoxLayout()
         rows.addWidget(add)
         rows.addWidget(remove)
+        # The preset's name takes a row of its own: beside it, the word was cut to "ello" in a 270-pixel dock.
         presets = QtWidgets.QHBoxLayout()
-        presets.addWidget(self.preset, 2)
         presets.addWidget(self.word, 1)
         presets.addWidget(fill)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(rows)
+        layout.addWidget(self.preset)
         layout.addLayout(presets)
+
+    def fit_columns(self) -> None:
+        """The table asks for the width of every column of the input, up to SHOWN_COLUMNS of them, at their
+        readable minimum: the dock widens to show them rather than hide the last behind a scroll bar."""
+        table = self.table
+        shown = min(self.cells.columnCount(), SHOWN_COLUMNS)
+        table.setMinimumWidth(table.verticalHeader().sizeHint().width() + 2 * table.frameWidth()
+                              + shown * table.horizontalHeader().minimumSectionSize()
+                              + table.verticalScrollBar().sizeHint().width())
 
     def show_problems(self, *_) -> None:
         problems = [self.cells.problem(*key) for key in sorted(self.cells.invalid)]

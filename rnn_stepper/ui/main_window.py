@@ -393,7 +393,11 @@ class MainWindow(QtWidgets.QMainWindow):
                                                "so the class can guess first (R)"))
         self.predict_action.toggled.connect(self.set_predict)
 
+    font_scale_for_this_run: float | None = None  # --font-scale: read instead of the saved choice, never saved
+
     def font_scale(self) -> float:
+        if MainWindow.font_scale_for_this_run is not None:
+            return MainWindow.font_scale_for_this_run
         try:
             return float(QtCore.QSettings().value("font_scale", 1.5))
         except (TypeError, ValueError):
@@ -413,6 +417,8 @@ class MainWindow(QtWidgets.QMainWindow):
         style.set_presentation(str(QtCore.QSettings().value("colormap", "CET-D1")), high_contrast=self.presenting)
 
     def set_view_setting(self, key: str, value) -> "MainWindow":
+        if key == "font_scale":
+            MainWindow.font_scale_for_this_run = None  # the menu's choice replaces --font-scale's, and is saved
         QtCore.QSettings().setValue(key, value)
         return self.rebuild()
 

@@ -258,7 +258,9 @@ class SessionFiles(QtCore.QObject):
         return outcome[0] if outcome else True
 
     def use_checkpoint(self, path: str, tensors: dict, choose=None) -> bool:
-        from ..core.files import recurrent_modules, rnn_under
+        from ..core.backward import Head
+        from ..core.config import infer_config
+        from ..core.files import linear_heads, recurrent_modules, rnn_under
 
         try:
             modules = recurrent_modules(tensors, path)  # prefix → "nn.GRU(5, 2)", each read off its shapes
@@ -266,10 +268,15 @@ class SessionFiles(QtCore.QObject):
             if prefix is None:
                 return False
             weights = rnn_under(tensors, prefix)
-            before = self.model.session.config.input_size
+            before, heads = self.model.session.config.input_size, self.model.heads
             try:
+                # the heads first: the views that offer their loss redraw as the imported session shows
+                width = infer_config(weights).output_size
+                self.model.heads = {name: Head(name, weight, bias) for name, (weight, bias) in
+                                    linear_heads(tensors, prefix, width).items()}
                 session = self.model.import_weights(weights)
             except InputError as exc:
+                self.model.heads = heads
                 raise exc.within(f"{path} ({prefix or 'no prefix'})") from None
             config = session.config
             if "nonlinearity" in config.cell_type.options:  # only a cell type that has one can have kept it
@@ -282,6 +289,9 @@ class SessionFiles(QtCore.QObject):
                     prefix, "nn." + config.cell_type.module_name) + text
             if config.input_size != before:
                 text += self.tr("; the input's columns were fitted to input_size={0}").format(config.input_size)
+            if self.model.heads:
+                text += self.tr("; its head {0} gives the backward pass a cross-entropy loss").format(
+                    ", ".join(name.rstrip(".") for name in self.model.heads))
             self.announce_when_shown(session, text)
         except InputError as exc:
             return self.import_failed(exc, path)

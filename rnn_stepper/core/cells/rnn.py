@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from operator import methodcaller
 
-from ..steps import StepStore, linear, plus_bias, project_inputs
+from ..steps import (StepStore, activation_backward, linear, plus_bias, product_grad_left, product_grad_right,
+                     project_inputs)
 from . import QT_TRANSLATE_NOOP, Phase, input_projection, recurrent_term
 
 
@@ -97,8 +98,6 @@ def kernel_backward(cell, p, config, incoming, need_initial: bool) -> dict:
         ∂L/∂b_hh    += Σ_batch ∂L/∂z_t
         ∂L/∂h_{t-1}  = ∂L/∂z_t W_hh
     """
-    from ..steps import activation_backward, product_grad_left
-
     W_hh_T = p.W_hh.T
     grad_z, grad_hidden, grad_flowing = {}, {}, {}
     weight_hh = bias_hh = flowing = None
@@ -122,8 +121,6 @@ def kernel_backward(cell, p, config, incoming, need_initial: bool) -> dict:
 def recurrent_weight_share(grad_pre, h_prev, p):
     """One step's share of ∂L/∂W_hh and ∂L/∂b_hh: ∂L/∂z_tᵀ h_{t-1} in the form autograd uses for the transposed
     weight of `h_{t-1} @ W_hhᵀ` (mm_mat2_backward), and Σ_batch ∂L/∂z_t (None without a bias)."""
-    from ..steps import product_grad_right
-
     weight = product_grad_right(grad_pre, h_prev, p.W_hh.T).t()
     bias = None if p.b_hh is None else grad_pre.sum(0, keepdim=True).view(-1)
     return weight, bias
