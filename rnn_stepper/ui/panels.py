@@ -471,10 +471,11 @@ class StepPanel(QtWidgets.QWidget):
         return self.heading, self.explanation, self.equation
 
     def equation_px_range(self) -> tuple[int, int]:
-        """The equation's smallest and largest pixel size: the interface font's (EQUATION_MIN_PX in presentation) up
-        to EQUATION_MAX times that."""
+        """The equation's smallest and largest pixel size: the interface font's; in presentation at least
+        EQUATION_MIN_PX, and up to EQUATION_MAX times that."""
         low = max(font_px(), EQUATION_MIN_PX if self.presenting else 0)
-        return low, int(low * EQUATION_MAX)
+        # A window's strip keeps every pixel for its vectors; a projector's equation has the room to grow.
+        return low, int(low * EQUATION_MAX) if self.presenting else low
 
     @staticmethod
     def equation_font(px: int) -> QtGui.QFont:
