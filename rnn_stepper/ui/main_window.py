@@ -53,6 +53,33 @@ class StatusLine(QtWidgets.QLabel):
         self.elide()
 
 
+class SharedSplitter(QtWidgets.QSplitter):
+    """A splitter that keeps its panels in given shares of its width as the window resizes, until the user drags
+    it. In pixels of its width: QSplitter gives sizes that add up to more than it has to its first widget."""
+
+    def __init__(self, orientation):
+        super().__init__(orientation)
+        self.shares: tuple[int, ...] = ()
+        self.dragged = False
+        self.splitterMoved.connect(self.was_dragged)
+
+    def was_dragged(self, *_) -> None:
+        self.dragged = True
+
+    def share(self, shares: tuple[int, ...]) -> None:
+        self.shares, self.dragged = shares, False
+        self.apply_shares()
+
+    def apply_shares(self) -> None:
+        if self.shares and not self.dragged:
+            room = self.width() - self.handleWidth() * (self.count() - 1)
+            self.setSizes([room * share // sum(self.shares) for share in self.shares])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.apply_shares()
+
+
 class MainWindow(QtWidgets.QMainWindow):
     """The window. `presenting` builds it for a projector: full screen, fonts scaled, the session panel hidden,
     high contrast. Language, presentation, font scale and colormap changes rebuild the window around the same
@@ -175,6 +202,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setCentralWidget(centre)
         if old is not None:
             old.deleteLater()  # its panels have moved into the new layout
+        # Laid out now rather than when Qt is next idle: a window shown, or a slide grabbed, straight after a
+        # resize finds its panels at their places, and the top splitter shared out in pixels of its width.
+        if self.isVisible():
+            if not focus:
+                self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
+            self.layout().activate()
+        self.balance_top()
         if not first:
             self.show_message(self.tr("Focus layout: the window is small for its font, so weights, the sequence and "
                                       "the session are behind the tabs (keys 1–4)") if focus else
@@ -183,11 +217,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def full_layout(self) -> QtWidgets.QWidget:
         """Weights and the step above, the comparison and the sequence below; the session in its dock."""
         self.pages = None
-        self.top = top = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
+        self.top = top = SharedSplitter(QtCore.Qt.Horizontal)
         top.addWidget(self.weights)
         top.addWidget(self.step_view)
         self._balanced_for = None
-        QtCore.QTimer.singleShot(0, self.balance_top)  # once the splitter has its width: sizes are shares of it
         bottom = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         bottom.addWidget(self.comparison)
         bottom.addWidget(self.sequence)
@@ -267,13 +300,9 @@ class MainWindow(QtWidgets.QMainWindow):
         numbers on hover where cells get too small). Done again only when the strip's length changes (another cell
         type), so a splitter the user dragged stays put."""
         vectors = len(self.step_view.vectors)
-        if self.top is not None and self._balanced_for != vectors and self.top.width() > 0:
+        if self.top is not None and self._balanced_for != vectors:
             self._balanced_for = vectors
-            # In pixels of the splitter's width: QSplitter gives sizes that add up to more than it has to its
-            # first widget, so shares of 1000 left the strip at its minimum.
-            weights, strip = max(300, 1000 - 100 * vectors), 100 * vectors
-            room = self.top.width() - self.top.handleWidth()
-            self.top.setSizes([room * weights // (weights + strip), room * strip // (weights + strip)])
+            self.top.share((max(300, 1000 - 100 * vectors), 100 * vectors))
 
     @property
     def has_views(self) -> bool:
