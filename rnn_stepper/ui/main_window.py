@@ -204,10 +204,9 @@ class MainWindow(QtWidgets.QMainWindow):
             old.deleteLater()  # its panels have moved into the new layout
         # Laid out now rather than when Qt is next idle: a window shown, or a slide grabbed, straight after a
         # resize finds its panels at their places, and the top splitter shared out in pixels of its width.
-        if self.isVisible():
-            if not focus:
-                self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
-            self.layout().activate()
+        if not focus:
+            self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
+        self.layout().activate()  # also while a window is being shown: its own layout ran before this resize
         self.balance_top()
         if not first:
             self.show_message(self.tr("Focus layout: the window is small for its font, so weights, the sequence and "
