@@ -108,6 +108,12 @@ def test_in_the_focus_layout_keys_1_to_4_and_the_tabs_reach_every_panel(qtbot, o
     assert all(f"key {i + 1}" in bar.tabToolTip(i) for i in range(4))
 
 
+def test_bringing_the_session_panel_back_in_the_focus_layout_shows_the_session_tab(qtbot, open_window):
+    window = open_window((1280, 720), presenting=True)
+    window.side.show()  # as its entry in the toolbar's context menu does
+    assert not window.side.isVisible() and window.pages.currentWidget() is window.session_tabs
+
+
 def test_a_digit_typed_into_a_field_of_the_session_stays_in_the_field(qtbot, open_window):
     window = open_window((1280, 720), presenting=True)
     qtbot.keyClick(window, QtCore.Qt.Key_4)

@@ -126,6 +126,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side.setWidget(QtWidgets.QWidget())  # the editors come with the first trace
         self.side.setFeatures(QtWidgets.QDockWidget.DockWidgetMovable | QtWidgets.QDockWidget.DockWidgetClosable)
         self.addDockWidget(QtCore.Qt.LeftDockWidgetArea, self.side)
+        self.side.visibilityChanged.connect(self.side_shown)
         self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
         self.side.setVisible(not presenting)
         self.side_wanted = True  # the dock's place in the full layout, unless the user closes it
@@ -263,6 +264,13 @@ class MainWindow(QtWidgets.QMainWindow):
             index = pages.addTab(widget, self.tr("{0} {1}").format(key, name))
             pages.setTabToolTip(index, self.tr("{0} (key {1})").format(tip, key))
         return pages
+
+    def side_shown(self, visible: bool) -> None:
+        """The session panel brought back (its toolbar menu) in the focus layout, where its editors are on the
+        Session tab: that tab comes up instead, rather than an empty panel."""
+        if visible and self.pages is not None:
+            self.side.hide()
+            self.show_focus_page("session")
 
     FOCUS_PAGES = ("step", "weights", "sequence", "session")  # the focus layout's tabs, keys 1–4
 
