@@ -512,6 +512,17 @@ def run_trace(args) -> int:
     return 0
 
 
+def saved_to(path: str | None) -> str | None:
+    """Where Save writes a session opened with --session: back to its file, unless it is an example shipped with
+    the program, which opens as the File ▸ Examples menu opens it (Save asks where) and stays as shipped."""
+    if path is None:
+        return None
+    import importlib.resources
+
+    shipped = os.path.realpath(str(importlib.resources.files("rnn_stepper.resources") / "sessions"))
+    return None if os.path.dirname(os.path.realpath(path)) == shipped else path
+
+
 def backward_of(trace, target: str | None):
     """The backward pass of L = Σ h_n, or of the MSE against the target file; InputError for a target that is not
     the output's shape, or a cell type or order it does not step yet: one line, status 2."""
@@ -593,7 +604,7 @@ def _run(args) -> int:
         from .ui.app import run_window
 
         return run_window(session, steps=args.steps or 0, screenshot=args.screenshot, size=args.size,
-                          lang=args.lang, presenting=args.presentation, cursor=cursor, path=args.session,
+                          lang=args.lang, presenting=args.presentation, cursor=cursor, path=saved_to(args.session),
                           predict=args.predict, font_scale=args.font_scale)
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -45,12 +45,16 @@ def test_stepping_back_writes_each_phase_with_autograds_numbers(qtbot, panel):
     qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
     assert "δz_2 = δh_2 ⊙ (1 − h_2²)" in panel.equation.text()
     assert np.array_equal(panel.vectors["pre_activation"].values()[:, 0], panel.backprop.pre_activation())
-    for _ in range(3 * 4 - 2):
+    for _ in range(3 * 4 - 3):
         qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
+    assert np.isnan(panel.input_weight_view.values()).all()  # not before the walk's last phase
+    qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
     assert panel.backprop.t == 0 and not panel.back_button.isEnabled()
     # every step's share summed in: the heatmap shows autograd's ∂L/∂W_hh, bit for bit
-    expected = autograd_gradients(panel.model.trace).parameters["weight_hh_l0"].numpy()
-    assert np.array_equal(panel.weight_view.values(), expected)
+    reference = autograd_gradients(panel.model.trace).parameters
+    assert np.array_equal(panel.weight_view.values(), reference["weight_hh_l0"].numpy())
+    # W_ih's gradient is one product over every step: it shows whole once the walk is done
+    assert np.array_equal(panel.input_weight_view.values(), reference["weight_ih_l0"].numpy())
     assert "the walk back ends here" in panel.equation.text()
 
 

@@ -104,6 +104,7 @@ def test_layer_direction_and_batch_choose_the_cell_on_show(capsys, shot, tmp_pat
     window = shot(capsys, "--session", example("two-layer-bidirectional"), "--layer", "1", "--direction", "1",
                   "--steps", "1")
     m = window.model
+    assert window.files.path is None  # an example shipped with the program: Save asks where, it stays as shipped
     assert (m.layer, m.direction) == (1, 1)
     assert m.t == m.seq_len - 1  # the reverse cell's first step is the last timestep
     assert (window.layer_box.value(), window.direction_box.currentIndex()) == (1, 1)

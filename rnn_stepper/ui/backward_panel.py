@@ -13,6 +13,7 @@ from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
+from ..core.config import cell_suffix
 from .panels import module_label
 
 LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD = "sum_last", "shifted", "head:"
@@ -55,12 +56,16 @@ class BackwardPanel(QtWidgets.QWidget):
                         for name in ("incoming", "pre_activation", "flowing")}
         self.weight_view = MatrixView()
         self._weights_drawn = None  # (gradients, ready, steps summed) the heatmap shows
+        # ∂L/∂W_ih: autograd computes it in one product over every step once the walk back is done (no running sum
+        # to show), so it appears whole when the walk reaches its end
+        self.input_weight_view = MatrixView()
         strip = QtWidgets.QHBoxLayout()
         strip.setSpacing(2)
         for name in ("incoming", "pre_activation"):
             strip.addWidget(self.vectors[name], 2)
         strip.addWidget(self.weight_view, 4)
         strip.addWidget(self.vectors["flowing"], 2)
+        strip.addWidget(self.input_weight_view, 4)
         self.equation = QtWidgets.QLabel()
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont)
@@ -310,7 +315,8 @@ class BackwardPanel(QtWidgets.QWidget):
             view.set_title(titles[name][0], active=backprop.phase == name, subtitle=titles[name][1])
             view.set_matrix(values[name])
         self.weight_view.set_title(self.tr("∂L/∂W_hh so far"), active=backprop.phase == "weights")
-        drawn = (id(backprop.backward), backprop.ready, len(backprop.summed()) if backprop.ready else 0)
+        drawn = (id(backprop.backward), backprop.ready, len(backprop.summed()) if backprop.ready else 0,
+                 backprop.position == backprop.end)
         if drawn != self._weights_drawn:  # it changes once a step: a 256 × 256 image is not redrawn every phase
             self._weights_drawn = drawn
             if backprop.ready:
@@ -318,6 +324,19 @@ class BackwardPanel(QtWidgets.QWidget):
             else:
                 weight = np.full((H, self.model.session.config.output_size), np.nan)
             self.weight_view.set_matrix(weight)
+            self.draw_input_weights()
+
+    def draw_input_weights(self) -> None:
+        backprop, model = self.backprop, self.model
+        config = model.session.config
+        name = "weight_ih" + cell_suffix(model.layer, model.direction)
+        done = backprop.ready and backprop.position == backprop.end
+        width = config.input_size if model.layer == 0 else config.num_directions * config.output_size
+        values = (backprop.backward.manual.parameters[name].numpy() if done else
+                  np.full((config.hidden_size, width), np.nan))
+        self.input_weight_view.set_title(self.tr("∂L/∂W_ih"), subtitle=self.tr("one product over every step, "
+                                                                                "at the walk's end"))
+        self.input_weight_view.set_matrix(values)
 
     def equation_text(self) -> str:
         backprop, model = self.backprop, self.model
