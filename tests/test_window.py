@@ -8,6 +8,7 @@ from notebook_code import nn_rnn_hidden
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.main_window import MainWindow
+from rnn_stepper.ui import style
 from rnn_stepper.ui.style import vector_text
 
 
@@ -201,7 +202,7 @@ def test_hovering_a_cell_shows_its_exact_value_and_index(qtbot, window):
     assert view.hover_text == f"Whh[1, 0] = {value!s}"
 
 
-def test_big_models_draw_images_without_per_cell_text(qtbot):
+def test_big_models_show_their_first_and_last_weights_around_an_ellipsis(qtbot):
     config = RNNConfig(input_size=64, hidden_size=64)
     model = StepperModel(make_session(config, np.ones((20, 64)), seed=0))
     w = MainWindow(model)
@@ -209,8 +210,12 @@ def test_big_models_draw_images_without_per_cell_text(qtbot):
     w.resize(1280, 720)
     w.show()
     model.step()
-    assert w.weights.views["weight_hh"].cell_texts() == []
-    assert w.weights.views["weight_hh"].values().shape == (64, 64)
+    view = w.weights.views["weight_hh"]
+    assert view.values().shape == (64, 64) and view.is_elided()
+    rows, cols = view.shown_rows(), view.shown_columns()
+    assert rows[0] == 0 and rows[-1] == 63 and None in rows and cols[0] == 0 and cols[-1] == 63
+    W = model.session.weights["weight_hh_l0"].numpy()
+    assert view.cell_texts()[-1][-1] == style.short(W[63, 63])
     assert len(w.comparison.manual_curves) == 8  # units 0–7 are plotted; the heatmap shows all 64
 
 
@@ -244,23 +249,26 @@ def test_cells_take_the_colormaps_colours_and_what_is_not_computed_yet_is_blank(
     assert style.cell_colours(np.array([[0.0]]), 1.0)[0, 0, :3].min() > 230  # zero is near white
 
 
-def test_a_long_sequence_heatmap_is_averaged_to_the_screen_by_pyqtgraph(qtbot):
+def test_a_long_sequence_heatmap_shows_its_first_and_last_steps_and_zoomed_in_is_averaged_by_pyqtgraph(qtbot):
     model = StepperModel(make_session(RNNConfig(input_size=3, hidden_size=4), np.ones((1000, 3)), seed=0))
     w = MainWindow(model)
     qtbot.addWidget(w)
     w.resize(1280, 720)
     w.show()
     heatmap = w.sequence.heatmap
+    steps = heatmap.shown_columns()
+    assert steps[0] == 0 and steps[-1] == 999 and None in steps  # around an ellipsis, with numbers
+    heatmap.zoom(1.25)  # the whole sequence, averaged down to the screen
     assert heatmap.image.image.shape == (4, 1000) and heatmap.image.autoDownsample
     assert heatmap.image.levels is not None and tuple(heatmap.image.levels) == heatmap.levels
 
 
-def test_at_1280_by_720_each_step_vectors_title_fits_whole_over_its_cells(qtbot, window):
+def test_at_1280_by_720_each_step_vectors_title_fits_whole_over_its_view(qtbot, window):
     from rnn_stepper.ui.matrix_view import text_width
 
     window.model.step()
     for key, view in window.step_view.vectors.items():
-        assert text_width(view.title.text) <= view.width() - view.axes["left"].maximumWidth() - 6, key
+        assert text_width(view.title.text) <= view.width() - 6, key  # over the cells and their row axis
     assert "+ b<sub>hh</sub>" in window.step_view.vectors["recurrent_term"].title.text  # on one line or wrapped, not cut
 
 

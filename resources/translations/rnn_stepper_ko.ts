@@ -1255,6 +1255,19 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
 </context>
 <context>
+    <name>MatrixView</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="715"/>
+        <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
+        <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1013"/>
+        <source>saturated: within 1% of the end of its range ({0} … {1})</source>
+        <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
+    </message>
+</context>
+<context>
     <name>SeedBox</name>
     <message>
         <location filename="../../rnn_stepper/ui/editors.py" line="30"/>

@@ -1,13 +1,16 @@
 """A matrix or vector drawn as a heatmap: pyqtgraph's MatrixDisplay pattern, with numbers on the cells.
 
 Diverging colormap centred on zero, colour bar, inverted y, cells centred on their indices. Each cell's value is
-written inside it while cells are big enough to read; otherwise the image alone, with the value on hover. Items
-are built once per shape and updated with setImage / setText.
+written inside it, in a font that grows with the cell; a matrix with more rows or columns than fit legibly shows
+its first and last ones around an ellipsis, and zooming in brings the rest back. Items are built once per layout
+and updated with setImage / setText.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+import weakref
 
 import numpy as np
 import pyqtgraph as pg
@@ -15,14 +18,27 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from . import style
 
-MAX_TEXT_CELLS = 400  # beyond this many cells, text is never drawn: the image carries the numbers
-MIN_CELL_PX = (38, 16)  # a cell narrower or shorter than this (in pixels) is too small to hold a number
+MAX_TEXT_CELLS = 600  # never more numbers than this in one view: past it, fewer rows and columns are shown
+# A cell holds a number at NUMBER_HEIGHT of its height and its width less a margin; the font is sized for the
+# widest of NUMBER_TEMPLATES and the numbers on show, so it stays put from one step to the next.
+NUMBER_TEMPLATES = {3: "-0.000", 2: "-0.00"}  # by significant digits: a narrow cell writes 2 rather than none
+NUMBER_HEIGHT = 0.6
+NUMBER_MARGIN = (0.1, 4)  # a share of the cell's width, and pixels, left free beside its number
+MIN_NUMBER_SCALE = 0.85  # in-cell numbers: from 0.85 of the interface's font …
+MAX_NUMBER_SCALE = 3.0  # … to three times it
 # Above this many rows or columns an image can have more cells than its view has pixels: pyqtgraph averages it
 # down to the screen and colours it. Below, each cell is coloured here, once per change: pyqtgraph's own way
 # costs ~0.35 ms per draw, paid five times a step by the step panel's vectors.
 DOWNSAMPLE_FROM = 256
 TITLE_SCALES = (1.0, 0.85, 0.75)  # a title too wide for its view, even wrapped, is set smaller: to 75 % at least
+WORD_WRAP_SCALES = (0.75, 0.65, 0.6)  # … then it wraps between words, smaller until its longest word fits
 WRAP_AT = (" + ", " ⊙ ", " − ")  # where a subtitle too wide for its view goes onto a second line
+NICE_STRIDES = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10**4, 10**5, 10**6)
+ZOOM_PER_NOTCH = 1.25  # one click of a mouse wheel
+SATURATED = 0.01  # within 1 % of its bounded range's end (|tanh| ≥ 0.99, a gate ≤ 0.01 or ≥ 0.99): saturated
+MIN_MARK_PX = 6  # a cell smaller than this on screen is too small to carry a saturation mark
+ELLIPSIS = -1  # the index of the ellipsis row or column in a view's shown rows and columns
+REF_PX = 100  # text widths are measured once at this pixel size and scaled
 
 
 @functools.lru_cache(maxsize=512)
@@ -32,6 +48,59 @@ def text_width(html: str) -> float:
     document.setDocumentMargin(0)
     document.setHtml(html)
     return document.idealWidth()
+
+
+def word_wrap(document: QtGui.QTextDocument) -> QtGui.QTextDocument:
+    """Lines broken between words only, never inside one, and centred."""
+    option = document.defaultTextOption()
+    option.setWrapMode(QtGui.QTextOption.WordWrap)
+    option.setAlignment(QtCore.Qt.AlignHCenter)
+    document.setDefaultTextOption(option)
+    return document
+
+
+@functools.lru_cache(maxsize=512)
+def wrapped_size(html: str, width: float) -> tuple[float, float]:
+    """(widest line, height) in pixels of `html` wrapped between words to `width` (-1: one line per <br>), with
+    the default document margin, as a title's text item draws it. A word longer than `width` overflows it."""
+    document = word_wrap(QtGui.QTextDocument())
+    document.setHtml(html)
+    document.setTextWidth(width)
+    return document.idealWidth(), document.size().height()
+
+
+@functools.lru_cache(maxsize=4096)
+def number_width(text: str, px: int = REF_PX) -> float:
+    """Pixels `text` takes at `px` in the application's font (at REF_PX, for widths scaled to any size)."""
+    return QtGui.QFontMetricsF(style.pixel_font(px)).horizontalAdvance(text)
+
+
+def saturated(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    """Cells within SATURATED of an end of the function's range `bounds`, measured against the larger end:
+    |h| ≥ 0.99 for tanh's (-1, 1), a gate's σ ≤ 0.01 or ≥ 0.99 for (0, 1)."""
+    low, high = bounds
+    margin = SATURATED * max(abs(low), abs(high))
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(values) & ((values <= low + margin) | (values >= high - margin))
+
+
+def shown_indices(n: int, fit: int, blocks: int = 1) -> np.ndarray:
+    """Which of n rows (or columns) a view shows when `fit` can be read: all of them, or per block its first k, an
+    ELLIPSIS, and its last k, with k as large as fits (a GRU's r, z and n each keep their ends); room for two per
+    block only: the first and the ellipsis. Room for fewer: all of them, for the image alone."""
+    if n <= fit or blocks < 1 or n % blocks:
+        return np.arange(n)
+    size = n // blocks
+    per_block = fit // blocks
+    k = (per_block - 1) // 2
+    if per_block < 2 or 2 * k + 1 >= size:
+        return np.arange(n)
+    shown = []
+    for b in range(blocks):
+        start = b * size
+        last = list(range(start + size - k, start + size)) if k else []
+        shown += list(range(start, start + max(k, 1))) + [ELLIPSIS] + last
+    return np.array(shown)
 
 
 class ColorBar(pg.GraphicsLayout):
@@ -51,6 +120,11 @@ class ColorBar(pg.GraphicsLayout):
         self.bar.setColorMap(colormap)
         self.vb.addItem(self.bar)
         self.axis = pg.AxisItem("right", linkView=self.vb)
+        font = style.pixel_font(style.legible_px(style.font_pt() * 0.9))
+        # Wide enough for its values from the start: pyqtgraph widens an axis only after a paint, and a label
+        # drawn before that runs past the view's edge.
+        self.axis.setStyle(tickFont=font, autoExpandTextSpace=False)
+        self.axis.setWidth(math.ceil(QtGui.QFontMetricsF(font).horizontalAdvance("-0.000") + 12))
         style.cache_drawing(self.axis)
         self.addItem(self.vb, 0, 0)
         self.addItem(self.axis, 0, 1)
@@ -68,9 +142,40 @@ class MatrixView(pg.GraphicsLayoutWidget):
     """Shows one 2-D array. It keeps only its drawing items; the numbers come from `set_matrix` each time.
 
     Built from a bare ViewBox with a title, a row axis and a column axis rather than a PlotItem: a PlotItem
-    brings four axes, a menu and its controls, and ten of these views are built before the first trace shows."""
+    brings four axes, a menu and its controls, and ten of these views are built before the first trace shows.
 
-    cell_activated = QtCore.Signal(int, int)  # double-click on a cell: (row, column)
+    Numbers grow with the room. Each cell's number is sized to the cell on screen: the widest number fits its
+    width with a margin and takes NUMBER_HEIGHT of its height, between 0.85 and 3 times the interface's font (which
+    carries presentation mode's font scale), and never under style.MIN_LEGIBLE_PX (20 px in presentation mode).
+
+    A matrix too big to number every cell legibly shows its first k rows, a "⋮" row and its last k rows (stacked
+    gate blocks: each block's ends), and likewise its columns around a "…" column, k as large as the room allows.
+    The axes say the true indices; hover, double-click, `cell_at`, `describe_cell`, `cell_scene_pos` and
+    `mark_rows` all speak in true indices; `shown_rows()` / `shown_columns()` say which are on show (None for
+    the ellipsis). A style.Curtain over the view covers the columns on show that stand for the steps it hides
+    (`column_span`); `keep_columns_whole()` keeps every column, for a time axis wanted as an overview.
+
+    Zoom: the mouse wheel over the cells zooms into the whole matrix around the pointer, and numbers come back
+    once the cells are big enough to hold them; drag to pan. Wheeling out to the whole matrix, Escape, or the Z
+    key (and a double-click where double-click does not edit) returns to the overview; Z or a double-click also
+    zooms in, to where the numbers are readable.
+
+    Colours: `levels` is the colour scale's ± extent (None: fitted to the data, max |x|). `bounds` is the
+    function's range, (-1, 1) for tanh or (0, 1) for a gate, apart from the colour scale: cells within 1 % of
+    either end get a dashed outline, explained by `saturation_note()` (under the colour bar, and on hover).
+
+    For the panels that hold these views:
+        set_matrix(values, levels=None, row_labels=None, col_labels=None, sequential=False, blocks=(),
+                   bounds=None)           levels None: a symmetric scale from the data (free, unbounded values);
+                                          a number: ± that (e.g. 1.0, tanh's fixed scale, as an option);
+                                          bounds=(-1, 1) or (0, 1): mark saturation, whatever the colours
+        set_number_minimum(px)            the step strip's numbers: style.MIN_PROMINENT_PX (28 px presenting)
+        keep_columns_whole(whole=True)    never elide the columns
+        shown_rows(), shown_columns(), is_elided(), number_px(), number_items(), saturated_cells(),
+        saturation_note(), zoom(factor, center=None), zoom_to_numbers(center=None), reset_zoom(), is_zoomed(),
+        column_span(start, stop)"""
+
+    cell_activated = QtCore.Signal(int, int)  # double-click on a cell: (row, column), true indices
     _title: tuple | None = None  # (title, active, subtitle); GraphicsView's __init__ already sends a resize
     _framed = False
 
@@ -84,16 +189,19 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self.title = pg.LabelItem("")
         self.vb = pg.ViewBox(enableMenu=False, invertY=True, defaultPadding=0.0)
         self.vb.setMouseEnabled(x=False, y=False)
+        self.vb.matrix_view = weakref.ref(self)  # style.Curtain asks where the steps it covers are on show
+        self.curtains: list[style.Curtain] = []
         self.axes = {"left": pg.AxisItem("left", linkView=self.vb),
                      "top": pg.AxisItem("top", linkView=self.vb, showValues=column_ticks)}
-        self.axes["left"].setWidth(18)
-        self.axes["top"].setHeight(18)
-        self.ci.addItem(self.title, 0, 1)
+        self.column_ticks = column_ticks
+        self.tick_font = style.pixel_font(style.legible_px(style.font_pt() * 0.9))
+        for axis in self.axes.values():  # no tick marks: inward, they would strike through the first numbers
+            axis.setStyle(tickFont=self.tick_font, autoExpandTextSpace=False, tickLength=0)
+            style.cache_drawing(axis)
+        self.ci.addItem(self.title, 0, 0, 1, 3)  # over the whole view: a narrow vector's title has its axis' room too
         self.ci.addItem(self.axes["top"], 1, 1)
         self.ci.addItem(self.axes["left"], 2, 0)
         self.ci.addItem(self.vb, 2, 1)
-        for axis in self.axes.values():
-            style.cache_drawing(axis)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setTransform(QtGui.QTransform().translate(-0.5, -0.5))  # cell (r, c) centred on (c, r)
         # Drawn from a pixmap between changes: scaling a 256 × 1,000 image on every repaint costs milliseconds.
@@ -105,32 +213,60 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self.colorbar = ColorBar(style.colormap())
             self.colorbar.setLevels((-1.0, 1.0))
             self.ci.addItem(self.colorbar, 2, 2)
-        self.set_title(title)
+        self.legend = pg.LabelItem("")  # what the saturation mark means, under the cells while there is one
+        self.legend.setVisible(False)
         self._values = np.zeros((0, 0), dtype=np.float32)
         self.levels = (-1.0, 1.0)  # the colour scale's ends
-        self._texts: list[pg.TextItem] = []
-        self._text_shape: tuple[int, int] | None = None
-        self._texts_stale = False
+        self.bounds: tuple[float, float] | None = None  # the function's range, for the saturation marks
+        self._rows = np.arange(0)  # the true index of each row on show (ELLIPSIS: the ellipsis row)
+        self._cols = np.arange(0)
+        self._elide = [True, True]  # rows, columns
+        self._zoomed = False
+        self._number_px = 0
+        self._plan_key = None  # what the layout was planned for: a plain step with the same plans nothing anew
+        self._plan_width = 0.0  # the widest number (at REF_PX) the planned cells hold
+        self._planned = (self._rows, self._cols)
+        self._planned_px = 0
+        self._template = ""  # the planned size holds at least this text (so it stays put from step to step)
+        self._digits = 3  # significant digits of the numbers on the cells
+        self._min_number_px = 0
+        self._readable = False
+        self._texts: list[pg.TextItem] = []  # a pool: one per cell on show that carries a number
+        self._text_cells: list[tuple[int, int]] = []  # the (row, column) on show of each text in use
+        self._text_font_px = 0
         self._row_labels: list[str] | None = None
         self._col_labels: list[str] | None = None
+        self._tick_key = None
         self.sequential = False
         self._blocks: tuple[str, ...] = ()
         self._separators: list[QtWidgets.QGraphicsLineItem] = []
-        self._marked: tuple[int, int] | None = None  # the rows framed by mark_rows
+        self._marked: tuple[int, int] | None = None  # the rows framed by mark_rows, true indices
         self._mark_items: list[QtWidgets.QGraphicsRectItem] = []
+        self._saturation = QtWidgets.QGraphicsPathItem()
+        pen = pg.mkPen(style.FOREGROUND, width=max(2, style.FRAME_WIDTH - 1), style=QtCore.Qt.DashLine)
+        pen.setCosmetic(True)
+        self._saturation.setPen(pen)
+        self._saturation.setZValue(8)  # over the cells, under the block separators and the phase's frame
+        self.vb.addItem(self._saturation, ignoreBounds=True)
+        self._saturated_cells: list[tuple[int, int]] = []
+        self.set_title(title)
         self.hover_text = ""
         self.setToolTip("")
         self.scene().sigMouseMoved.connect(self._hovered)
         self.scene().sigMouseClicked.connect(self._clicked)
-        self.vb.sigResized.connect(self._place_texts)
+        self.vb.sigResized.connect(self._range_changed)
+        self.vb.sigRangeChanged.connect(self._range_changed)
 
     # --- data -------------------------------------------------------------------------------------------------
 
     def set_matrix(self, values, levels: float | None = None, row_labels=None, col_labels=None,
-                   sequential: bool = False, blocks: tuple[str, ...] = ()) -> None:
+                   sequential: bool = False, blocks: tuple[str, ...] = (),
+                   bounds: tuple[float, float] | None = None) -> None:
         """Draw `values` (2-D; NaN cells are left blank). `levels` is the ± extent of the colour scale, or its top
-        when `sequential` (a gate's 0 … 1). `blocks` names equal row blocks stacked in the matrix (a GRU's r, z,
-        n): rows are labelled by block and a line separates each from the next."""
+        when `sequential` (a gate's 0 … 1); None fits it to the data (max |x|), the scale for unbounded values.
+        `blocks` names equal row blocks stacked in the matrix (a GRU's r, z, n): rows are labelled by block and a
+        line separates each from the next. `bounds` is the range of the function that made the values (tanh's
+        (-1, 1), a gate's (0, 1)), whatever the colour scale: cells within 1 % of its ends are marked saturated."""
         values = np.asarray(values)
         if values.ndim == 1:
             values = values[:, None]
@@ -139,11 +275,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
             size = values.shape[0] // len(blocks)
             row_labels = [f"{name}{j}" for name in blocks for j in range(size)]
         shape_changed = (values.shape != self._values.shape or row_labels != self._row_labels
-                         or col_labels != self._col_labels)
+                         or col_labels != self._col_labels or blocks != self._blocks)
         self._values = values  # in its own dtype, so a hover shows the float64 digits of a float64 session
         self._row_labels, self._col_labels = row_labels, col_labels
-        if blocks != self._blocks or shape_changed:
-            self._draw_separators(blocks, values.shape)
+        self._blocks = blocks
+        self.bounds = None if bounds is None else (float(bounds[0]), float(bounds[1]))
         if levels is None:
             finite = np.abs(values[np.isfinite(values)])
             levels = float(finite.max()) if finite.size else 1.0
@@ -154,25 +290,39 @@ class MatrixView(pg.GraphicsLayoutWidget):
             if self.colorbar is not None:
                 self.colorbar.bar.setColorMap(style.colormap(sequential))
         self.levels = (0.0 if sequential else -levels, levels)
-        if max(values.shape) > DOWNSAMPLE_FROM:
-            # Averaged down to the screen by pyqtgraph, then coloured through the colormap's table. A float32
-            # array is drawn as it is, transposed or not: no copy of a 10,000 × 1,024 trace per view.
-            with np.errstate(over="ignore"):  # a float64 beyond float32's range is drawn as the end of the scale
-                image = values if values.dtype == np.float32 else values.astype(np.float32)
-            self.image.setAutoDownsample(True)
-            self.image.setImage(image, levels=self.levels, autoLevels=False)
-        else:
-            self.image.setAutoDownsample(False)
-            self.image.setImage(style.cell_colours(values, levels, sequential), levels=None, autoLevels=False)
         if self.colorbar is not None:
             self.colorbar.setLevels(self.levels)
-        if shape_changed:
-            self._set_ticks()
-            if self._marked:
-                self.mark_rows(*self._marked)
-            self.vb.setRange(xRange=(-0.5, values.shape[1] - 0.5), yRange=(-0.5, values.shape[0] - 0.5),
-                             padding=0)
-        self._update_texts()
+        if shape_changed and self._zoomed:
+            self._leave_zoom(relayout=False)
+        self._relayout(force=shape_changed, new_values=True)
+
+    def keep_columns_whole(self, whole: bool = True) -> None:
+        """Never elide the columns (say, a long time axis drawn for its overview); rows still are."""
+        if self._elide[1] != (not whole):
+            self._elide[1] = not whole
+            self._relayout(force=True)
+
+    def column_span(self, start: int, stop: int) -> tuple[int, int]:
+        """The columns on show, [left, right), that stand for true columns [start, stop): an ellipsis column
+        counts when every column it stands for does (it writes no value, and a step it stands for that is
+        revealed already should not look hidden)."""
+        stop = min(stop, self._values.shape[1])
+        if stop <= start:
+            return (0, 0)
+        if not self.is_elided():
+            return (start, stop)
+        cols = self._cols
+        # The true columns each one on show stands for: itself, or those between its neighbours (an ellipsis).
+        first = np.empty(cols.size, dtype=np.int64)
+        last = np.empty(cols.size, dtype=np.int64)
+        for d, c in enumerate(cols):
+            if c != ELLIPSIS:
+                first[d] = last[d] = c
+            else:
+                first[d] = cols[d - 1] + 1 if d > 0 else 0
+                last[d] = cols[d + 1] - 1 if d + 1 < cols.size else self._values.shape[1] - 1
+        hit = np.flatnonzero((first >= start) & (last < stop))
+        return (int(hit[0]), int(hit[-1]) + 1) if hit.size else (0, 0)
 
     row_ticks = True
 
@@ -182,12 +332,229 @@ class MatrixView(pg.GraphicsLayoutWidget):
             return
         self.row_ticks = on
         self.axes["left"].setStyle(showValues=on)
-        self.axes["left"].setWidth(18 if on else 4)
-        if on:
-            self._set_ticks()
+        self._tick_key = None
+        self._set_ticks()
 
     def values(self) -> np.ndarray:
         return self._values
+
+    def shown_rows(self) -> list[int | None]:
+        """The true index of each row on show, top to bottom; None for the ellipsis row."""
+        return [None if r == ELLIPSIS else int(r) for r in self._rows]
+
+    def shown_columns(self) -> list[int | None]:
+        return [None if c == ELLIPSIS else int(c) for c in self._cols]
+
+    def is_elided(self) -> bool:
+        return bool((self._rows == ELLIPSIS).any() or (self._cols == ELLIPSIS).any())
+
+    def number_px(self) -> int:
+        """The pixel size of the numbers on the cells (0 when none are written)."""
+        return self._number_px if self._readable and self._text_cells else 0
+
+    # --- the layout: which rows and columns, how big the numbers ----------------------------------------------
+
+    def set_number_minimum(self, px: int) -> None:
+        """A larger legible minimum for this view's numbers than a heatmap's: the step strip's, which presentation
+        mode sets to style.MIN_PROMINENT_PX (28 px). Cells too small for it show fewer rows around an ellipsis."""
+        if px != self._min_number_px:
+            self._min_number_px = int(px)
+            self._relayout(force=True)
+
+    def _number_range(self) -> tuple[int, int]:
+        base = style.pt_to_px(style.font_pt())
+        low = max(round(base * MIN_NUMBER_SCALE), style.MIN_LEGIBLE_PX, self._min_number_px)
+        return low, max(low, round(base * MAX_NUMBER_SCALE))
+
+    def _cell_px_for(self, px: float, width: float) -> tuple[float, float]:
+        """The smallest cell (width, height) that holds a number `width` pixels wide at REF_PX, at `px`."""
+        share, fixed = NUMBER_MARGIN
+        return (width * px / REF_PX + fixed) / (1 - share), px / NUMBER_HEIGHT
+
+    def _fit(self, cell_w: float, cell_h: float, width: float) -> float:
+        """The pixel size at which a number `width` wide (at REF_PX) fills a cell: before clamping."""
+        share, fixed = NUMBER_MARGIN
+        return min((cell_w * (1 - share) - fixed) * REF_PX / max(width, 1.0), cell_h * NUMBER_HEIGHT)
+
+    def _plan(self, digits: int, template: bool, room_w: float, room_h: float) -> tuple[np.ndarray, np.ndarray,
+                                                                                         float]:
+        """The rows and columns to show with numbers of `digits` significant digits at the legible minimum, and
+        the widest of those numbers (at REF_PX): at least as wide as NUMBER_TEMPLATES when `template`, so the size
+        stays put from step to step, or as wide as the numbers on show are."""
+        rows, cols = self._values.shape
+        low, _ = self._number_range()
+        width = number_width(NUMBER_TEMPLATES[digits]) if template else number_width("0")
+        for _ in range(3):  # again, if a number on show is wider than the template
+            if self._zoomed:
+                shown_r, shown_c = np.arange(rows), np.arange(cols)
+            else:
+                cell_w, cell_h = self._cell_px_for(low, width)
+                fit_r, fit_c = int(room_h // cell_h), int(room_w // cell_w)
+                blocks = len(self._blocks) if self._blocks else 1
+                shown_r = shown_indices(rows, fit_r, blocks) if self._elide[0] else np.arange(rows)
+                shown_c = shown_indices(cols, fit_c) if self._elide[1] else np.arange(cols)
+                while shown_r.size * shown_c.size > MAX_TEXT_CELLS:  # the longer axis gives way, in one go
+                    if shown_r.size >= shown_c.size and self._elide[0]:
+                        fewer = shown_indices(rows, min(MAX_TEXT_CELLS // shown_c.size, shown_r.size - 1), blocks)
+                        progress, shown_r = fewer.size < shown_r.size, fewer
+                    elif self._elide[1]:
+                        fewer = shown_indices(cols, min(MAX_TEXT_CELLS // shown_r.size, shown_c.size - 1))
+                        progress, shown_c = fewer.size < shown_c.size, fewer
+                    else:
+                        break
+                    if not progress:  # room for too few to elide: no numbers, the image alone
+                        break
+            texts_w = self._widest_number(shown_r, shown_c, digits)
+            if texts_w <= width:
+                break
+            width = texts_w
+        return shown_r, shown_c, max(width, texts_w)
+
+    def _readable_at(self, shown_r: np.ndarray, shown_c: np.ndarray, width: float, room_w: float,
+                     room_h: float) -> tuple[bool, int]:
+        """Whether numbers `width` wide (at REF_PX) can be read in these rows and columns, and their size."""
+        low, high = self._number_range()
+        if self._zoomed:
+            (x0, x1), (y0, y1) = self.vb.viewRange()
+            span_r, span_c = y1 - y0, x1 - x0
+        else:
+            span_r, span_c = float(shown_r.size), float(shown_c.size)
+        fit = self._fit(room_w / max(span_c, 1e-9), room_h / max(span_r, 1e-9), width)
+        return fit >= low - 0.5, int(min(max(fit, low), high))
+
+    def _relayout(self, force: bool = False, new_values: bool = False) -> None:
+        """Which rows and columns are on show, and the numbers' size and digits: on a new matrix, a resize or a
+        zoom. Every entry with 2 digits beats 3 digits around an ellipsis; a plain step (same shape, same room)
+        keeps the layout and only writes the new numbers."""
+        rect = self.vb.boundingRect()
+        room_w, room_h = max(rect.width(), 1.0), max(rect.height(), 1.0)
+        key = (self._values.shape, round(room_w), round(room_h), self._number_range(), self._blocks,
+               tuple(self._elide), self._zoomed and tuple(map(tuple, self.vb.viewRange())))
+        same = not force and key == self._plan_key  # the rows and columns on show are still this matrix's
+        widest = self._widest_text() if same else None
+        if not same or number_width(widest) > self._plan_width + 0.5:
+            self._plan_key = key
+            self._plan_layout(room_w, room_h)
+            widest = None
+        shown_r, shown_c = self._planned
+        layout_changed = force or not (np.array_equal(shown_r, self._rows) and np.array_equal(shown_c, self._cols))
+        self._rows, self._cols = shown_r, shown_c
+        if self._readable:
+            self._number_px = self._hinted_px(self._planned_px, room_w, widest)
+        if layout_changed and not self._zoomed:
+            self.vb.setLimits(xMin=None, xMax=None, yMin=None, yMax=None)
+            self.vb.setRange(xRange=(-0.5, shown_c.size - 0.5), yRange=(-0.5, shown_r.size - 0.5), padding=0)
+        if layout_changed or new_values:
+            self._draw_image()
+        if layout_changed:
+            self._draw_separators()
+            if self._marked:
+                self.mark_rows(*self._marked)
+            for curtain in self.curtains:
+                curtain.recover()
+        self._set_ticks()
+        self._update_texts()
+        self._mark_saturation()
+
+    def _plan_layout(self, room_w: float, room_h: float) -> None:
+        """Choose the rows, columns, digits and size: every entry with 2 digits beats 3 digits around an
+        ellipsis, and 3 digits with k ≥ 3 at each end beat 2 digits with more."""
+        plans = []
+        for digits, template in ((3, True), (3, False), (2, True), (2, False)):  # in order of preference
+            shown_r, shown_c, width = self._plan(digits, template, room_w, room_h)
+            readable, px = self._readable_at(shown_r, shown_c, width, room_w, room_h)
+            whole = shown_r.size == self._values.shape[0] and shown_c.size == self._values.shape[1]
+            k = min([int((shown != ELLIPSIS).sum() // (2 * (shown == ELLIPSIS).sum()))
+                     for shown in (shown_r, shown_c) if (shown == ELLIPSIS).any()], default=10**9)
+            plans.append(((readable, whole, min(k, 3), digits),
+                          (readable, digits, shown_r, shown_c, px, width, NUMBER_TEMPLATES[digits] if template else "")))
+            if readable and whole:
+                break
+        self._readable, self._digits, shown_r, shown_c, self._number_px, self._plan_width, self._template = max(
+            plans, key=lambda p: p[0])[1]
+        if not self._readable:  # no number fits anywhere: the whole matrix as an image, values on hover
+            shown_r, shown_c = np.arange(self._values.shape[0]), np.arange(self._values.shape[1])
+            self._plan_width = float("inf")
+        self._planned = (shown_r, shown_c)
+        self._planned_px = self._number_px
+
+    def _hinted_px(self, px: int, room_w: float, widest: str | None = None) -> int:
+        """Widths scale with the pixel size only roughly (hinting widens small text): measured at `px` itself,
+        the widest number on show is set a pixel smaller until it fits its cell, though never under the minimum."""
+        widest = self._widest_text() if widest is None else widest
+        if not widest:
+            return px
+        low, _ = self._number_range()
+        share, fixed = NUMBER_MARGIN
+        room = room_w / max(self._visible_span()[1], 1e-9) * (1 - share) - fixed
+        while px > low and max(number_width(widest, px), number_width(self._template, px)) > room:
+            px -= 1
+        return px
+
+    def _visible_span(self) -> tuple[float, float]:
+        """How many rows and columns the view's range spans now (all on show, unless zoomed)."""
+        if not self._zoomed:
+            return float(self._rows.size), float(self._cols.size)
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        return y1 - y0, x1 - x0
+
+    def _widest_number(self, shown_r: np.ndarray, shown_c: np.ndarray, digits: int = 3) -> float:
+        """The widest number the cells on show would carry, at REF_PX: the longest few texts measured."""
+        r = shown_r[shown_r != ELLIPSIS]
+        c = shown_c[shown_c != ELLIPSIS]
+        if r.size * c.size == 0 or r.size * c.size > MAX_TEXT_CELLS:
+            return 0.0
+        texts = {style.short(v, digits) for v in self._values[np.ix_(r, c)].ravel() if not np.isnan(v)}
+        longest = max((len(t) for t in texts), default=0)
+        return max((number_width(t) for t in texts if len(t) >= longest - 1), default=0.0)
+
+    def _widest_text(self) -> str:
+        """The widest number on show now, as written."""
+        r, c = self._rows[self._rows != ELLIPSIS], self._cols[self._cols != ELLIPSIS]
+        if r.size * c.size == 0 or r.size * c.size > MAX_TEXT_CELLS:
+            return ""
+        texts = {style.short(v, self._digits) for v in self._values[np.ix_(r, c)].ravel() if not np.isnan(v)}
+        return max(texts, key=number_width, default="")
+
+    def _shown_values(self) -> np.ndarray:
+        """The values of the rows and columns on show, NaN in the ellipsis row and column."""
+        if self._rows.size == self._values.shape[0] and self._cols.size == self._values.shape[1] \
+                and not self.is_elided():
+            return self._values
+        with np.errstate(over="ignore"):
+            out = self._values[np.ix_(np.maximum(self._rows, 0), np.maximum(self._cols, 0))].astype(np.float64)
+        out[self._rows == ELLIPSIS, :] = np.nan
+        out[:, self._cols == ELLIPSIS] = np.nan
+        return out
+
+    def _draw_image(self) -> None:
+        values = self._shown_values()
+        levels = self.levels[1]
+        if max(values.shape, default=0) > DOWNSAMPLE_FROM:
+            # Averaged down to the screen by pyqtgraph, then coloured through the colormap's table. A float32
+            # array is drawn as it is, transposed or not: no copy of a 10,000 × 1,024 trace per view.
+            with np.errstate(over="ignore"):  # a float64 beyond float32's range is drawn as the end of the scale
+                image = values if values.dtype == np.float32 else values.astype(np.float32)
+            self.image.setAutoDownsample(True)
+            self.image.setImage(image, levels=self.levels, autoLevels=False)
+        else:
+            self.image.setAutoDownsample(False)
+            self.image.setImage(style.cell_colours(values, levels, self.sequential), levels=None, autoLevels=False)
+
+    def _display_row(self, r: int) -> int:
+        """Where true row `r` is on show (the ellipsis row, if it is elided)."""
+        hit = np.flatnonzero(self._rows == r)
+        if hit.size:
+            return int(hit[0])
+        return int(np.flatnonzero(self._rows == ELLIPSIS)[0]) if (self._rows == ELLIPSIS).any() else r
+
+    def _display_col(self, c: int) -> int:
+        hit = np.flatnonzero(self._cols == c)
+        if hit.size:
+            return int(hit[0])
+        return int(np.flatnonzero(self._cols == ELLIPSIS)[0]) if (self._cols == ELLIPSIS).any() else c
+
+    # --- title ------------------------------------------------------------------------------------------------
 
     def set_title(self, title: str, active: bool = False, subtitle: str = "", framed: bool | None = None) -> None:
         """The title over the cells; the phase being shown is drawn in the accent colour with a frame (`framed`
@@ -201,27 +568,52 @@ class MatrixView(pg.GraphicsLayoutWidget):
             return
         self._title = (title, active, subtitle)
         self._show_title()
-        # Room for a subtitle on two lines in every view that has one, so side-by-side views keep their cells level.
-        height = int(style.font_pt() * (5.6 if subtitle else 2.4)) if title else 0
-        self.title.setMaximumHeight(height)
-        self.ci.layout.setRowFixedHeight(0, height)
+
+    def _title_px(self) -> int:
+        return round(style.pt_to_px(style.font_pt()))
+
+    def _reserved_title_height(self) -> int:
+        """Room for a subtitle on two lines in every view that has one, so side-by-side views keep their cells
+        level; a title that needs more gets more rather than being cut."""
+        title, _, subtitle = self._title
+        if not title:
+            return 0
+        lines = 3 if subtitle else 1
+        return int(math.ceil(lines * QtGui.QFontMetricsF(style.pixel_font(self._title_px())).lineSpacing()) + 10)
 
     def _show_title(self) -> None:
         """The title as large as fits over the cells: at 1280 × 720 a step vector is ~80 px wide, and its
         "W_hh h_t-1 + b_hh" would be cut off at both ends. First the subtitle goes onto two lines at an operator
-        (the one that leaves the shorter longest line), then the font shrinks, to no less than TITLE_SCALES[-1]."""
-        room = self.width() - self.axes["left"].maximumWidth() - 6
+        (the one that leaves the shorter longest line), then the font shrinks, to no less than TITLE_SCALES[-1]
+        nor under style.MIN_LEGIBLE_PX; a title still too wide wraps between words, smaller down to
+        WORD_WRAP_SCALES[-1] until its longest word fits, and the title row grows to hold its lines."""
+        room = self.width() - 6
         margin = 2 * self.title.item.document().documentMargin()  # the text item's own, which text_width leaves out
-        for scale, wrap in [(1.0, False)] + [(scale, True) for scale in TITLE_SCALES]:
+        floor = style.MIN_LEGIBLE_PX / max(self._title_px(), 1)
+        scales = [s for s in TITLE_SCALES if s >= floor] or [max(floor, 1.0)]
+        width = -1.0
+        for scale, wrap in [(scales[0], False)] + [(scale, True) for scale in scales]:
             html = self._title_html(scale, wrap)
             if text_width(html) + margin <= room:
                 break
-        if html != self.title.text:
+        else:
+            width = float(max(room, 1))  # Qt wraps it between words
+            for scale in [s for s in WORD_WRAP_SCALES if s >= floor] or [scales[-1]]:
+                html = self._title_html(scale, True)
+                if wrapped_size(html, width)[0] <= width:
+                    break
+        if html != self.title.text or width != self.title.item.textWidth():
+            word_wrap(self.title.item.document())
+            self.title.item.setTextWidth(width)
             self.title.setText(html)
             # pyqtgraph makes a label's text its minimum width; a title still too wide at the smallest scale would
-            # widen the cells' column past the view and be cut on one side. Centred, it loses both ends alike.
+            # widen the cells' column past the view and be cut on one side.
             self.title.setMinimumWidth(0)
-            self.ci.setGeometry(self.range)  # the layout sized itself to the text's width: back to the view's
+        height = max(self._reserved_title_height(), int(math.ceil(wrapped_size(html, width)[1])) if self._title[0] else 0)
+        if height != self.title.maximumHeight():
+            self.title.setMaximumHeight(height)
+            self.ci.layout.setRowFixedHeight(0, height)
+        self.ci.setGeometry(self.range)  # the layout sized itself to the text's width: back to the view's
 
     def _title_html(self, scale: float, wrap: bool) -> str:
         title, active, subtitle = self._title
@@ -230,7 +622,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
                       for operator in WRAP_AT for i in range(len(subtitle)) if subtitle.startswith(operator, i)]
             subtitle = min(splits, key=text_width, default=subtitle)
         color = style.ACTIVE if active else style.FOREGROUND
-        size = f"font-size:{style.font_pt() * scale:.1f}pt"
+        size = f"font-size:{max(round(self._title_px() * scale), style.MIN_LEGIBLE_PX)}px"
         html = f"<span style='color:{color}; {size}'>{f'<b>{title}</b>' if active else title}"
         if subtitle:
             html += f"<br><span style='{size}'>{subtitle}</span>"
@@ -240,46 +632,48 @@ class MatrixView(pg.GraphicsLayoutWidget):
         super().resizeEvent(event)
         if self._title is not None:
             self._show_title()
+            self._show_legend()
 
     # --- gate blocks and the rows a phase reads ------------------------------------------------------------------
 
-    def _draw_separators(self, blocks: tuple[str, ...], shape: tuple[int, int]) -> None:
+    def _draw_separators(self) -> None:
         for line in self._separators:
             self.vb.removeItem(line)
         self._separators = []
-        self._blocks = blocks
-        if not blocks:
+        if not self._blocks:
             return
-        rows, cols = shape
-        size = rows // len(blocks)
+        size = self._values.shape[0] // len(self._blocks)
         pen = pg.mkPen(style.FOREGROUND, width=2)
         pen.setCosmetic(True)
-        for k in range(1, len(blocks)):
-            line = QtWidgets.QGraphicsLineItem(-0.5, k * size - 0.5, cols - 0.5, k * size - 0.5)
+        for k in range(1, len(self._blocks)):
+            y = self._display_row(k * size) - 0.5
+            line = QtWidgets.QGraphicsLineItem(-0.5, y, self._cols.size - 0.5, y)
             line.setPen(pen)
             line.setZValue(10)  # over the cells and their numbers
             self.vb.addItem(line, ignoreBounds=True)
             self._separators.append(line)
 
     def mark_rows(self, start: int | None = None, stop: int | None = None) -> None:
-        """Frame rows [start, stop) and pale the others: the gate block a phase reads. No rows: no mark."""
+        """Frame rows [start, stop) (true indices) and pale the others: the gate block a phase reads. No rows: no
+        mark."""
         for item in self._mark_items:
             self.vb.removeItem(item)
         self._mark_items = []
         self._marked = None if start is None else (start, stop)
-        if start is None:
+        if start is None or stop <= start:
             return
-        rows, cols = self._values.shape
+        rows, cols = self._rows.size, self._cols.size
+        top, bottom = self._display_row(start), self._display_row(stop - 1) + 1
         veil = pg.mkBrush(255, 255, 255, 150)
-        for top, bottom in ((0, start), (stop, rows)):
-            if bottom > top:
-                item = QtWidgets.QGraphicsRectItem(-0.5, top - 0.5, cols, bottom - top)
+        for a, b in ((0, top), (bottom, rows)):
+            if b > a:
+                item = QtWidgets.QGraphicsRectItem(-0.5, a - 0.5, cols, b - a)
                 item.setBrush(veil)
                 item.setPen(pg.mkPen(None))
                 item.setZValue(5)
                 self.vb.addItem(item, ignoreBounds=True)
                 self._mark_items.append(item)
-        frame = QtWidgets.QGraphicsRectItem(-0.5, start - 0.5, cols, stop - start)
+        frame = QtWidgets.QGraphicsRectItem(-0.5, top - 0.5, cols, bottom - top)
         frame.setPen(style.active_pen())  # cosmetic, as pyqtgraph makes its pens: 3 px at any zoom
         frame.setZValue(11)
         self.vb.addItem(frame, ignoreBounds=True)
@@ -288,97 +682,337 @@ class MatrixView(pg.GraphicsLayoutWidget):
     def marked_rows(self) -> tuple[int, int] | None:
         return self._marked
 
-    # --- numbers on cells -------------------------------------------------------------------------------------
+    # --- saturation ---------------------------------------------------------------------------------------------
+
+    def _mark_saturation(self) -> None:
+        """A dashed outline in each saturated cell on show, while cells are big enough on screen to carry one."""
+        path = QtGui.QPainterPath()
+        cells: list[tuple[int, int]] = []
+        if self.bounds is not None and self._rows.size and self._cols.size:
+            rect = self.vb.boundingRect()
+            span_r, span_c = self._visible_span()
+            if min(rect.width() / max(span_c, 1e-9), rect.height() / max(span_r, 1e-9)) >= MIN_MARK_PX:
+                hits = np.argwhere(saturated(self._shown_values(), self.bounds))
+                if len(hits) <= 20_000:
+                    inset = 0.12
+                    for dr, dc in hits:
+                        path.addRect(QtCore.QRectF(dc - 0.5 + inset, dr - 0.5 + inset, 1 - 2 * inset, 1 - 2 * inset))
+                        cells.append((int(self._rows[dr]), int(self._cols[dc])))
+        if cells or self._saturated_cells:
+            self._saturation.setPath(path)
+        self._saturated_cells = cells
+        self._show_legend()
+
+    def saturated_cells(self) -> list[tuple[int, int]]:
+        """The cells on show marked saturated, as (row, column) true indices."""
+        return list(self._saturated_cells)
+
+    def saturation_note(self) -> str:
+        """What the dashed outline means, for a legend (empty when no cell on show is marked)."""
+        if not self._saturated_cells or self.bounds is None:
+            return ""
+        low, high = self.bounds
+        return self.tr("dashed box: saturated, within 1% of the end of its range ({0} … {1})").format(
+            f"{low:g}", f"{high:g}")
+
+    def _show_legend(self) -> None:
+        """Under views with a colour bar, the saturation note while a cell carries the mark."""
+        if self.colorbar is None:
+            return
+        note = self.saturation_note()
+        if not note:
+            if self.legend.isVisible():
+                self.legend.setVisible(False)
+                self.ci.removeItem(self.legend)
+            return
+        px = style.legible_px(style.font_pt() * 0.85)
+        html = f"<span style='font-size:{px}px'>{note}</span>"
+        width = float(max(self.width() - 10, 40))
+        if not self.legend.isVisible():
+            self.ci.addItem(self.legend, 3, 0, 1, 3)
+            self.legend.setVisible(True)
+        if html != self.legend.text or width != self.legend.item.textWidth():
+            self.legend.item.setTextWidth(width)
+            self.legend.setText(html)
+            self.legend.setMinimumWidth(0)
+            height = int(math.ceil(wrapped_size(html, width)[1]))
+            self.legend.setMaximumHeight(height)
+            self.legend.setMinimumHeight(height)
+
+    # --- the axes: true indices, sized from the font --------------------------------------------------------------
+
+    def _label(self, axis: str, i: int) -> str:
+        if i == ELLIPSIS:
+            return "⋮" if axis == "left" else "…"
+        labels = self._row_labels if axis == "left" else self._col_labels
+        return labels[i] if labels else str(i)
 
     def _set_ticks(self) -> None:
-        rows, cols = self._values.shape
-        for axis, n, labels, most in (("left", rows, self._row_labels, 8), ("top", cols, self._col_labels, 6)):
-            step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10**4,
-                                    10**5, 10**6) if n / s <= most) if n > most else 1
-            ticks = [(i, labels[i] if labels else str(i)) for i in range(0, n, step)]
+        """Every row's and column's true index while its cell has room for the label, else every 2nd, 5th, …
+        (a nice stride fitted to the label's size at this zoom); the axes sized to their labels' font, since
+        pyqtgraph drops a label that does not fit inside its axis."""
+        metrics = QtGui.QFontMetricsF(self.tick_font)
+        rect = self.vb.boundingRect()
+        span_r, span_c = self._visible_span()
+        key = (self._rows.tobytes(), self._cols.tobytes(), round(rect.height() / max(span_r, 1e-9), 1),
+               round(rect.width() / max(span_c, 1e-9), 1), self.row_ticks)
+        if key == self._tick_key:
+            return
+        self._tick_key = key
+        widest = 0.0
+        (x0, _), (y0, _) = self.vb.viewRange() if self._zoomed else ((-0.5, 0), (-0.5, 0))
+        for axis, shown, room, span, start in (("left", self._rows, rect.height(), span_r, y0),
+                                               ("top", self._cols, rect.width(), span_c, x0)):
+            cell = room / max(span, 1e-9)
+
+            def size(label: str) -> float:
+                return metrics.height() if axis == "left" else metrics.horizontalAdvance(label)
+            custom = self._row_labels if axis == "left" else self._col_labels
+            indices = shown[shown != ELLIPSIS]
+            # The widest label: of a custom list, measured; of numbers, the largest index's (and the ellipsis).
+            widest_labels = ([self._label(axis, int(i)) for i in indices] if custom else
+                             [self._label(axis, int(indices.max()))] if indices.size else [])
+            extent = max(map(size, widest_labels + [self._label(axis, ELLIPSIS)]), default=0.0)
+            extent = extent * 1.05 if axis == "left" else extent + 8
+            stride = next((s for s in NICE_STRIDES if s * cell >= extent), NICE_STRIDES[-1])
+            if (shown == ELLIPSIS).any() and cell >= extent:
+                stride = 1  # an elided axis numbers every row it shows
+            candidates = np.arange(shown.size) if stride == 1 else np.flatnonzero(
+                (shown != ELLIPSIS) & (shown % stride == 0))
+
+            def inside(d: int, label: str) -> bool:
+                """Between the axis' ends: pyqtgraph would draw a label past the view's edge."""
+                half = size(label) * (0.4 if axis == "left" else 0.5)
+                return half - 1 <= (d - start) * cell <= room - half + 1
+            ticks = [(int(d), label) for d in candidates
+                     for label in [self._label(axis, int(shown[d]))] if inside(d, label)]
+            if not ticks:  # never none: the index nearest the middle, when one fits
+                middle = int(np.clip(round(start + room / 2 / max(cell, 1e-9)), 0, max(shown.size - 1, 0)))
+                for d in sorted(range(max(middle - 3, 0), min(middle + 4, shown.size)), key=lambda d: abs(d - middle)):
+                    label = self._label(axis, int(shown[d]))
+                    if shown[d] != ELLIPSIS and inside(d, label):
+                        ticks = [(d, label)]
+                        break
             self.axes[axis].setTicks([ticks, []])
-            if axis == "left" and self.row_ticks:  # pyqtgraph leaves out a label wider than its axis: room for it
-                widest = max((self.fontMetrics().horizontalAdvance(label) for _, label in ticks), default=0)
-                self.axes[axis].setWidth(max(18, widest + 10))
+            if axis == "left":
+                widest = max((metrics.horizontalAdvance(label) for _, label in ticks), default=0.0)
+        left = math.ceil(widest + 12) if self.row_ticks else 4
+        if self.axes["left"].maximumWidth() != left:
+            self.axes["left"].setWidth(left)
+        top = math.ceil(metrics.height() * 0.8 + 6) if self.column_ticks else 4
+        if self.axes["top"].maximumHeight() != top:
+            self.axes["top"].setHeight(top)
+
+    # --- numbers on cells -------------------------------------------------------------------------------------
+
+    def _text_window(self) -> list[tuple[int, int]]:
+        """The cells on show, wholly inside the view's range, that carry a number."""
+        rows, cols = self._rows.size, self._cols.size
+        if self._zoomed:
+            (x0, x1), (y0, y1) = self.vb.viewRange()
+            r0, r1 = max(math.ceil(y0 + 0.5 - 1e-6), 0), min(math.floor(y1 + 0.5 + 1e-6), rows)
+            c0, c1 = max(math.ceil(x0 + 0.5 - 1e-6), 0), min(math.floor(x1 + 0.5 + 1e-6), cols)
+        else:
+            r0, r1, c0, c1 = 0, rows, 0, cols
+        if (r1 - r0) * (c1 - c0) > MAX_TEXT_CELLS or r1 <= r0 or c1 <= c0:
+            return []
+        if self._text_cells and self._text_cells[0] == (r0, c0) and self._text_cells[-1] == (r1 - 1, c1 - 1) \
+                and len(self._text_cells) == (r1 - r0) * (c1 - c0):
+            return self._text_cells  # the same window as the last step's
+        return [(r, c) for r in range(r0, r1) for c in range(c0, c1)]
 
     def _update_texts(self) -> None:
         """Write the numbers, but only while they can be read: text items are made when cells first get big
-        enough, so a 256-unit vector that never shows its numbers carries no 256 hidden items through each step."""
-        rows, cols = self._values.shape
-        if rows * cols > MAX_TEXT_CELLS:
-            self._clear_texts()
+        enough, so a 256-unit vector that never shows its numbers carries no 256 hidden items through each step.
+        Items are pooled: a step rewrites their texts, a new layout moves them."""
+        cells = self._text_window() if self._readable else []
+        if not cells:
+            self._text_cells = []
+            self._show_texts(0)
             return
-        readable = self._cells_readable()
-        self._texts_stale = not readable
-        if not readable:
-            self._show_texts(False)
-            return
-        if self._text_shape != (rows, cols):
-            self._clear_texts()
-            font = QtGui.QFont()
-            font.setPointSizeF(style.font_pt() * 0.85)
-            for r in range(rows):
-                for c in range(cols):
-                    item = pg.TextItem(anchor=(0.5, 0.5))
+        if cells != self._text_cells or self._text_font_px != self._number_px:
+            while len(self._texts) < len(cells):
+                item = pg.TextItem(anchor=(0.5, 0.5))
+                item.textItem.document().setDocumentMargin(1)  # its box is its text: neighbours' never meet
+                item.setFont(style.pixel_font(self._number_px))
+                self.vb.addItem(item)
+                self._texts.append(item)
+            if self._text_font_px != self._number_px:
+                font = style.pixel_font(self._number_px)
+                for item in self._texts:
                     item.setFont(font)
-                    item.setPos(c, r)
-                    self.vb.addItem(item)
-                    self._texts.append(item)
-            self._text_shape = (rows, cols)
+                self._text_font_px = self._number_px
+            for item, (r, c) in zip(self._texts, cells):
+                item.setPos(c, r)
+            self._text_cells = cells
         levels = self.levels
-        for item, value in zip(self._texts, self._values.ravel()):
-            item.setText("" if np.isnan(value) else style.short(value))
-            item.setColor(style.text_on(value, levels))
-        self._show_texts(True)
+        for item, (r, c) in zip(self._texts, cells):
+            tr, tc = self._rows[r], self._cols[c]
+            if tr == ELLIPSIS or tc == ELLIPSIS:
+                text, color = "⋱" if tr == tc else ("⋮" if tr == ELLIPSIS else "…"), QtGui.QColor(style.FOREGROUND)
+            else:
+                value = self._values[tr, tc]
+                text = "" if np.isnan(value) else style.short(value, self._digits)
+                color = style.text_on(value, levels)
+            # Laying out a text costs ~60 µs: a number that did not change (a phase not reached yet, an
+            # ellipsis) is not written again.
+            if item.textItem.toPlainText() != text:
+                item.setText(text)
+            if item.color != color:
+                item.setColor(color)
+        self._show_texts(len(cells))
 
-    def _show_texts(self, visible: bool) -> None:
-        if self._texts and self._texts[0].isVisible() != visible:
-            for item in self._texts:
-                item.setVisible(visible)
-
-    def _cells_readable(self) -> bool:
-        rows, cols = self._values.shape
-        rect = self.vb.sceneBoundingRect()
-        return rect.width() / max(cols, 1) >= MIN_CELL_PX[0] and rect.height() / max(rows, 1) >= MIN_CELL_PX[1]
-
-    def _clear_texts(self) -> None:
-        for item in self._texts:
-            self.vb.removeItem(item)
-        self._texts = []
-        self._text_shape = None
-
-    def _place_texts(self) -> None:
-        """On a resize: show the numbers only while a cell is big enough on screen to hold one."""
-        if not self._texts and not self._texts_stale:
-            return
-        readable = self._cells_readable()
-        if readable and self._texts_stale:
-            self._update_texts()
-        else:
-            self._show_texts(readable)
+    def _show_texts(self, count: int) -> None:
+        for i, item in enumerate(self._texts):
+            if item.isVisible() != (i < count):
+                item.setVisible(i < count)
 
     def cell_texts(self) -> list[list[str]]:
-        """The numbers written on the cells, as a reader sees them (empty when none are drawn)."""
-        rows, cols = self._values.shape
-        if not self._texts:
+        """The numbers written on the cells on show, row by row, as a reader sees them (the ellipsis row and
+        column as "⋮" and "…"; empty when none are drawn). shown_rows()/shown_columns() give their indices."""
+        if not self._text_cells:
             return []
-        return [[self._texts[r * cols + c].textItem.toPlainText() for c in range(cols)] for r in range(rows)]
+        out: dict[int, list[str]] = {}
+        for item, (r, _) in zip(self._texts, self._text_cells):
+            out.setdefault(r, []).append(item.textItem.toPlainText())
+        return list(out.values())
+
+    def number_items(self) -> list[pg.TextItem]:
+        """The text items writing numbers now (for measuring them)."""
+        return self._texts[:len(self._text_cells)]
+
+    # --- zoom -------------------------------------------------------------------------------------------------
+
+    def is_zoomed(self) -> bool:
+        return self._zoomed
+
+    def zoom(self, factor: float, center: QtCore.QPointF | None = None) -> None:
+        """Zoom the cells by `factor` (> 1: in) around `center`, a point in true (column, row) coordinates
+        (default: the middle of what is on show). An axis stops zooming in at a third of what holds legible
+        numbers (a vector's one column stays whole); zooming out to the whole matrix returns to the overview."""
+        rows, cols = self._values.shape
+        if not rows or not cols:
+            return
+        if self._zoomed:
+            (x0, x1), (y0, y1) = self.vb.viewRange()
+        elif factor <= 1:
+            return
+        else:
+            (x0, x1), (y0, y1) = (-0.5, cols - 0.5), (-0.5, rows - 0.5)
+        if center is None:
+            center = QtCore.QPointF((x0 + x1) / 2, (y0 + y1) / 2)
+        fit_r, fit_c = self._legible_count()
+        w = min(max((x1 - x0) / factor, min(cols, max(fit_c / 3, 1.0))), cols)
+        h = min(max((y1 - y0) / factor, min(rows, max(fit_r / 3, 1.0))), rows)
+        if w >= cols - 1e-6 and h >= rows - 1e-6:
+            self._leave_zoom()
+            return
+        if not self._zoomed:
+            self._zoomed = True
+            self.vb.setLimits(xMin=-0.5, xMax=cols - 0.5, yMin=-0.5, yMax=rows - 0.5)
+            self.vb.setMouseEnabled(x=True, y=True)  # drag to pan
+        fx = (center.x() - x0) / max(x1 - x0, 1e-9)
+        fy = (center.y() - y0) / max(y1 - y0, 1e-9)
+        nx0 = min(max(center.x() - fx * w, -0.5), cols - 0.5 - w)
+        ny0 = min(max(center.y() - fy * h, -0.5), rows - 0.5 - h)
+        self.vb.setRange(xRange=(nx0, nx0 + w), yRange=(ny0, ny0 + h), padding=0)
+        self._relayout(force=True)
+
+    def _legible_count(self) -> tuple[float, float]:
+        """How many rows and columns of numbers fit the view at the legible minimum."""
+        rect = self.vb.boundingRect()
+        low, _ = self._number_range()
+        rows, cols = self._values.shape
+        width = max(number_width(NUMBER_TEMPLATES[3]),
+                    self._widest_number(np.arange(min(rows, 40)), np.arange(min(cols, 40))))
+        cell_w, cell_h = self._cell_px_for(low, width)
+        return max(rect.height() / cell_h, 1.0), max(rect.width() / cell_w, 1.0)
+
+    def zoom_to_numbers(self, center: QtCore.QPointF | None = None) -> None:
+        """Zoom in just far enough for every cell in sight to carry a readable number."""
+        rows, cols = self._values.shape
+        fit_r, fit_c = self._legible_count()
+        self.zoom(max(rows / max(int(fit_r), 1), cols / max(int(fit_c), 1), 1.0) * 1.01, center)
+
+    def _leave_zoom(self, relayout: bool = True) -> None:
+        if not self._zoomed:
+            return
+        self._zoomed = False
+        self.vb.setMouseEnabled(x=False, y=False)
+        self.vb.setLimits(xMin=None, xMax=None, yMin=None, yMax=None)
+        if relayout:
+            self._relayout(force=True)
+
+    def reset_zoom(self) -> None:
+        self._leave_zoom()
+
+    def _true_point(self, scene_pos) -> QtCore.QPointF:
+        """The true (column, row) coordinates under a scene point (an ellipsis maps to its middle)."""
+        point = self.vb.mapSceneToView(scene_pos)
+        if self._zoomed:
+            return point
+
+        def true(shown: np.ndarray, x: float) -> float:
+            d = min(max(int(np.floor(x + 0.5)), 0), shown.size - 1)
+            if shown[d] != ELLIPSIS:
+                return float(shown[d]) + (x - d)
+            before = shown[d - 1] if d > 0 else -1
+            after = shown[d + 1] if d + 1 < shown.size else before + 2
+            return (before + after) / 2
+        return QtCore.QPointF(true(self._cols, point.x()), true(self._rows, point.y()))
+
+    def wheelEvent(self, event) -> None:
+        scene_pos = self.mapToScene(event.position().toPoint())
+        if not self.vb.sceneBoundingRect().contains(scene_pos) or not self._values.size:
+            event.ignore()
+            return
+        notches = event.angleDelta().y() / 120
+        if notches:
+            self.zoom(ZOOM_PER_NOTCH ** notches, self._true_point(scene_pos))
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == QtCore.Qt.Key_Z and not event.modifiers():
+            self._toggle_zoom(None)
+        elif event.key() == QtCore.Qt.Key_Escape and self._zoomed:
+            self._leave_zoom()
+        else:
+            super().keyPressEvent(event)
+
+    def _toggle_zoom(self, scene_pos) -> None:
+        if self._zoomed:
+            self._leave_zoom()
+        else:
+            self.zoom_to_numbers(None if scene_pos is None else self._true_point(scene_pos))
+
+    def _range_changed(self, *_) -> None:
+        """A resize, or a zoom's pan: the same cells may hold bigger numbers, or more of them fit."""
+        if self._values.size:
+            self._relayout()
 
     # --- hover and double-click -------------------------------------------------------------------------------
 
     def cell_at(self, scene_pos) -> tuple[int, int] | None:
+        """The (row, column), true indices, of the cell under a scene point; None off the cells or on an
+        ellipsis."""
         if not self.vb.sceneBoundingRect().contains(scene_pos):
             return None
         point = self.vb.mapSceneToView(scene_pos)
         r, c = int(np.floor(point.y() + 0.5)), int(np.floor(point.x() + 0.5))
-        rows, cols = self._values.shape
-        return (r, c) if 0 <= r < rows and 0 <= c < cols else None
+        if not (0 <= r < self._rows.size and 0 <= c < self._cols.size):
+            return None
+        r, c = int(self._rows[r]), int(self._cols[c])
+        return None if ELLIPSIS in (r, c) else (r, c)
 
     def describe_cell(self, r: int, c: int) -> str:
         value = self._values[r, c]
         name = QtGui.QTextDocumentFragment.fromHtml(self.title.text or "").toPlainText().split(" ")[0]
         index = f"[{r}]" if self._values.shape[1] == 1 else f"[{r}, {c}]"
-        return f"{name}{index} = {'(not yet computed)' if np.isnan(value) else style.exact(value)}"
+        text = f"{name}{index} = {'(not yet computed)' if np.isnan(value) else style.exact(value)}"
+        if self.bounds is not None and saturated(np.array([value], dtype=np.float64), self.bounds)[0]:
+            text += " — " + self.tr("saturated: within 1% of the end of its range ({0} … {1})").format(
+                f"{self.bounds[0]:g}", f"{self.bounds[1]:g}")
+        return text
 
     def _hovered(self, scene_pos) -> None:
         cell = self.cell_at(scene_pos)
@@ -388,14 +1022,18 @@ class MatrixView(pg.GraphicsLayoutWidget):
             QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.hover_text, self)
 
     def _clicked(self, event) -> None:
-        if not (self.editable and event.double()):
+        if not event.double():
             return
         cell = self.cell_at(event.scenePos())
-        if cell is not None:
-            self.cell_activated.emit(*cell)
+        if self.editable:
+            if cell is not None:
+                self.cell_activated.emit(*cell)
+        elif self.vb.sceneBoundingRect().contains(event.scenePos()):
+            self._toggle_zoom(event.scenePos())
 
     def cell_scene_pos(self, r: int, c: int) -> QtCore.QPointF:
-        return self.vb.mapViewToScene(QtCore.QPointF(c, r))
+        """The scene point at the centre of cell (r, c), true indices (an elided cell: its ellipsis)."""
+        return self.vb.mapViewToScene(QtCore.QPointF(self._display_col(c), self._display_row(r)))
 
     def cell_widget_pos(self, r: int, c: int) -> QtCore.QPoint:
         return self.mapFromScene(self.cell_scene_pos(r, c))

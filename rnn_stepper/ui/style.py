@@ -16,6 +16,13 @@ FUSED = "#7570b3"  # a second reference: the fused kernel torch runs by default 
 COLORMAPS = {"CET-D1": "blue – white – red", "CET-CBD1": "colour-blind safe: blue – white – yellow"}
 COLORMAP = "CET-D1"  # perceptually uniform, diverging: blue < 0 < red, white at zero
 FRAME_WIDTH = 3
+# The smallest pixel size a title, an axis's index or a cell's number may take: none of its own in a window (the
+# interface's font decides), 20 px in presentation mode, what a projector's back row still reads.
+PRESENTATION_LEGIBLE_PX = 20
+MIN_LEGIBLE_PX = 0
+# The numbers a lecture is about (the step strip's cells, the equation) are read from further still: 28 px.
+PRESENTATION_PROMINENT_PX = 28
+MIN_PROMINENT_PX = 0
 UNIT_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
 
 pg.setConfigOptions(background=BACKGROUND, foreground=FOREGROUND, antialias=True, imageAxisOrder="row-major")
@@ -61,9 +68,14 @@ def active_pen() -> QtGui.QPen:
     return pg.mkPen(ACTIVE, width=FRAME_WIDTH)
 
 
-def set_presentation(colormap_name: str, high_contrast: bool) -> None:
-    """Colours for the next views built: a projector washes out pale tones, so high contrast darkens them."""
-    global COLORMAP, FOREGROUND, ACTIVE, FRAME_WIDTH
+def set_presentation(colormap_name: str, high_contrast: bool, presenting: bool | None = None) -> None:
+    """Colours and legible minimum sizes for the next views built: a projector washes out pale tones, so high
+    contrast darkens them; `presenting` (default: as `high_contrast`, which presentation mode turns on) sets
+    MIN_LEGIBLE_PX for titles, indices and cell numbers."""
+    global COLORMAP, FOREGROUND, ACTIVE, FRAME_WIDTH, MIN_LEGIBLE_PX, MIN_PROMINENT_PX
+    presenting = high_contrast if presenting is None else presenting
+    MIN_LEGIBLE_PX = PRESENTATION_LEGIBLE_PX if presenting else 0
+    MIN_PROMINENT_PX = PRESENTATION_PROMINENT_PX if presenting else 0
     COLORMAP = colormap_name if colormap_name in COLORMAPS else "CET-D1"
     FOREGROUND = "#000000" if high_contrast else "#202020"
     ACTIVE = "#b34700" if high_contrast else "#d95f02"
@@ -86,19 +98,39 @@ def font_pt() -> float:
     return app.font().pointSizeF() if app is not None and app.font().pointSizeF() > 0 else 10.0
 
 
+def pt_to_px(pt: float) -> float:
+    """Pixels of a `pt`-point font on this screen, as Qt sizes it (QFontInfo(font).pixelSize() is what a reader's
+    eye and the legibility test measure)."""
+    screen = QtGui.QGuiApplication.primaryScreen() if QtWidgets.QApplication.instance() is not None else None
+    dpi = screen.logicalDotsPerInchY() if screen is not None else 96.0
+    return pt * dpi / 72.0
+
+
+def legible_px(pt: float) -> int:
+    """A `pt`-point size in whole pixels, and never under the legible minimum of presentation mode."""
+    return max(round(pt_to_px(pt)), MIN_LEGIBLE_PX)
+
+
+def pixel_font(px: int, base: QtGui.QFont | None = None) -> QtGui.QFont:
+    font = QtGui.QFont(base) if base is not None else QtGui.QFont()
+    font.setPixelSize(max(int(px), 1))
+    return font
+
+
 def small_size() -> str:
     """Plot titles and legends: a little under the interface's font, scaled with it."""
     return f"{font_pt() * 0.9:.0f}pt"
 
 
-def short(value: float) -> str:
-    """A number that fits in a heatmap cell: 3 significant digits, 2 when 3 would need more than 6 characters."""
+def short(value: float, digits: int = 3) -> str:
+    """A number that fits in a heatmap cell: 3 significant digits (`digits`), one fewer when they would need more
+    than 6 characters (digits + 3)."""
     if not np.isfinite(value):
         return "nan" if np.isnan(value) else ("inf" if value > 0 else "-inf")
-    if value != 0 and abs(value) < 1e-3:
-        return f"{value:.1e}"
-    text = f"{value:.3g}"
-    return text if len(text) <= 6 else f"{value:.2g}"
+    if value != 0 and abs(value) < 10.0 ** -digits:
+        return f"{value:.{digits - 2}e}"
+    text = f"{value:.{digits}g}"
+    return text if len(text) <= digits + 3 else f"{value:.{digits - 1}g}"
 
 
 def exact(value: np.floating) -> str:
@@ -138,7 +170,9 @@ def cache_drawing(item: pg.PlotDataItem | pg.PlotItem | pg.AxisItem) -> None:
 
 class Curtain:
     """A background-coloured band over the timesteps not revealed yet. Curves and images are drawn whole once per
-    trace; a step only moves the curtain, which costs the same at T = 3 and T = 10,000."""
+    trace; a step only moves the curtain, which costs the same at T = 3 and T = 10,000. Over a MatrixView whose
+    time axis shows its first and last steps around an ellipsis, it covers the columns on show that stand for the
+    steps not revealed (the view tells it where they are, and again after each new layout)."""
 
     def __init__(self, view_box: pg.ViewBox):
         self.rect = QtWidgets.QGraphicsRectItem()
@@ -146,13 +180,25 @@ class Curtain:
         self.rect.setPen(pg.mkPen(None))
         self.rect.setZValue(1e6)  # above curves, images and cell numbers
         view_box.addItem(self.rect, ignoreBounds=True)
+        self._span = (0, 0, -1e6, 1e6)
+        owner = getattr(view_box, "matrix_view", None)  # a MatrixView's, held weakly
+        self._view = owner if owner is not None and owner() is not None else None
+        if self._view is not None:
+            self._view().curtains.append(self)
 
     def cover(self, start: int, stop: int, low: float = -1e6, high: float = 1e6) -> None:
-        """Hide t in [start, stop) (x from start - 0.5 to stop - 0.5), over y from low to high."""
-        self.rect.setVisible(stop > start)
-        self.rect.setRect(QtCore.QRectF(start - 0.5, low, max(stop - start, 0), high - low))
+        """Hide t in [start, stop) (x from start - 0.5 to stop - 0.5 where every step is on show), over y from
+        low to high."""
+        self._span = (start, stop, low, high)
+        left, right = (start, stop) if self._view is None or self._view() is None else \
+            self._view().column_span(start, stop)
+        self.rect.setVisible(right > left)
+        self.rect.setRect(QtCore.QRectF(left - 0.5, low, max(right - left, 0), high - low))
+
+    def recover(self) -> None:
+        """The same steps again, after the view laid out its columns anew."""
+        self.cover(*self._span)
 
     @property
     def covered(self) -> tuple[int, int]:
-        r = self.rect.rect()
-        return (round(r.left() + 0.5), round(r.right() + 0.5)) if self.rect.isVisible() else (0, 0)
+        return self._span[:2] if self.rect.isVisible() else (0, 0)

@@ -1,0 +1,329 @@
+"""A MatrixView's numbers grow with the room they have (issue 13): sized to the cell between a legible minimum and
+a maximum, and with the presentation font scale; a matrix too big to number every cell shows its first and last
+entries around an ellipsis, with their true indices; zooming in brings every number back; colour scales fit the
+data, and saturated cells carry a mark of their own."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from rnn_stepper.ui import style
+from rnn_stepper.ui.matrix_view import ELLIPSIS, MatrixView, saturated
+
+
+@pytest.fixture
+def font_scale(qtbot):
+    """Sets the application's font to `scale` times its own for the views built after, as presentation mode
+    does, and puts everything back."""
+    app = QtWidgets.QApplication.instance()
+    base = app.font()
+
+    def scale(factor: float, presenting: bool = False) -> None:
+        font = QtGui.QFont(base)
+        font.setPointSizeF(base.pointSizeF() * factor)
+        app.setFont(font)
+        style.set_presentation("CET-D1", high_contrast=presenting)
+
+    yield scale
+    app.setFont(base)
+    style.set_presentation("CET-D1", high_contrast=False)
+
+
+def bare_view(qtbot, **kwargs) -> MatrixView:
+    """A view in a plain window of its own, as a panel holds it (pyqtgraph's GraphicsView.close, which qtbot
+    would call on the view itself, clears the scene under its items; a window's close does not)."""
+    holder = QtWidgets.QWidget()
+    qtbot.addWidget(holder)
+    layout = QtWidgets.QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    view = MatrixView(kwargs.pop("title", "v"), colorbar=kwargs.pop("colorbar", False),
+                      editable=kwargs.pop("editable", False))
+    layout.addWidget(view)
+    HOLDERS.append(holder)  # qtbot keeps only a weak reference
+    return view
+
+
+HOLDERS: list[QtWidgets.QWidget] = []
+
+
+def shown_view(qtbot, size, values, **kwargs) -> MatrixView:
+    view = bare_view(qtbot, **{k: kwargs.pop(k) for k in ("title", "colorbar", "editable") if k in kwargs})
+    view.window().resize(*size)
+    view.window().show()
+    qtbot.waitExposed(view.window())
+    view.set_matrix(values, **kwargs)
+    settle(qtbot)
+    return view
+
+
+def settle(qtbot) -> None:
+    qtbot.wait(20)  # layouts run and the view relays out its cells
+
+
+def numbers(view: MatrixView) -> list[str]:
+    return [text for row in view.cell_texts() for text in row if text not in ("⋮", "…", "⋱")]
+
+
+def tick_labels(view: MatrixView, side: str) -> list[str]:
+    """The index labels pyqtgraph really draws on an axis (it drops those that do not fit)."""
+    axis = view.axes[side]
+    image = QtGui.QImage(8, 8, QtGui.QImage.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _rect, _flags, text in specs[2]]
+
+
+def base_px() -> float:
+    return style.pt_to_px(style.font_pt())
+
+
+def number_font_px(view: MatrixView) -> set[int]:
+    return {QtGui.QFontInfo(item.textItem.font()).pixelSize() for item in view.number_items()}
+
+
+VALUES = np.array([[0.364, -0.312, -0.137], [0.424, -0.145, 0.36]], dtype=np.float32)
+
+
+def test_numbers_grow_with_the_cell_between_a_legible_minimum_and_three_times_the_font(qtbot):
+    small = shown_view(qtbot, (260, 120), VALUES)
+    large = shown_view(qtbot, (900, 500), VALUES)
+    huge = shown_view(qtbot, (2400, 1400), VALUES)
+    assert numbers(small) == numbers(large) == ["0.364", "-0.312", "-0.137", "0.424", "-0.145", "0.36"]
+    (px_small,), (px_large,), (px_huge,) = number_font_px(small), number_font_px(large), number_font_px(huge)
+    assert round(base_px() * 0.85) <= px_small < px_large <= px_huge == round(base_px() * 3)
+    # Every number sits inside its own cell.
+    for view in (small, large, huge):
+        for item in view.number_items():
+            cell = view.vb.mapViewToScene(QtCore.QRectF(item.pos().x() - 0.5, item.pos().y() - 0.5, 1, 1))
+            glyphs = item.textItem.sceneBoundingRect().adjusted(1, 1, -1, -1)
+            assert cell.boundingRect().adjusted(-1, -1, 1, 1).contains(glyphs), item.textItem.toPlainText()
+
+
+def test_numbers_grow_with_the_presentation_font_scale(qtbot, font_scale):
+    sizes = []
+    for scale in (1.0, 1.5, 2.0):
+        font_scale(scale)
+        view = shown_view(qtbot, (2400, 1400), VALUES)  # room enough that the maximum decides
+        (px,) = number_font_px(view)
+        sizes.append(px)
+        assert px == round(base_px() * 3)
+    assert sizes[0] < sizes[1] < sizes[2]
+
+
+def test_presentation_mode_never_writes_a_number_or_an_index_under_20_px(qtbot, font_scale):
+    font_scale(1.25, presenting=True)
+    assert style.MIN_LEGIBLE_PX == 20 and base_px() * 0.85 < 20  # the 1.25 scale alone would give ~14 px
+    view = shown_view(qtbot, (420, 160), VALUES)
+    assert numbers(view) and min(number_font_px(view)) >= 20
+    assert QtGui.QFontInfo(view.tick_font).pixelSize() >= 20
+
+
+def test_a_256_unit_vector_in_a_short_view_shows_its_first_and_last_entries_with_their_true_indices(qtbot):
+    h = np.linspace(-0.9, 0.9, 256).astype(np.float32)
+    view = shown_view(qtbot, (140, 300), h)
+    rows = view.shown_rows()
+    k = rows.index(None)
+    assert k >= 2 and rows == list(range(k)) + [None] + list(range(256 - k, 256))
+    texts = view.cell_texts()
+    assert [row[0] for row in texts] == [style.short(v) for v in h[:k]] + ["⋮"] + [style.short(v) for v in h[-k:]]
+    assert min(number_font_px(view)) >= round(base_px() * 0.85)
+    labels = tick_labels(view, "left")
+    assert labels[:2] == ["0", "1"] and labels[-1] == "255" and "⋮" in labels
+    # Hover, double-click and the editor's position speak in true indices; the ellipsis is no cell.
+    last = view.cell_scene_pos(255, 0)
+    assert view.cell_at(last) == (255, 0) and view.describe_cell(255, 0).endswith(style.exact(h[255]))
+    assert view.cell_at(view.vb.mapViewToScene(QtCore.QPointF(0, k))) is None
+
+
+def test_stacked_gate_blocks_each_keep_their_first_and_last_rows_and_their_frame(qtbot):
+    gates = np.arange(3 * 64, dtype=np.float32)[:, None] / 200
+    view = shown_view(qtbot, (160, 420), gates, blocks=("r", "z", "n"))
+    rows = view.shown_rows()
+    assert rows.count(None) == 3
+    for block in range(3):
+        assert block * 64 in rows and block * 64 + 63 in rows
+    assert len(view._separators) == 2
+    view.mark_rows(64, 128)  # the z block
+    frame = view._mark_items[-1].rect()
+    top, bottom = rows.index(64), rows.index(127)
+    assert (frame.top(), frame.bottom()) == (top - 0.5, bottom + 0.5)
+    assert "z0" in tick_labels(view, "left")
+
+
+def test_the_mouse_wheel_zooms_in_until_every_number_in_sight_is_back_and_out_to_the_overview(qtbot):
+    h = np.linspace(-1, 1, 256).astype(np.float32)
+    view = shown_view(qtbot, (140, 300), h)
+    assert view.is_elided()
+
+    def wheel(notches: int) -> None:
+        at = view.mapFromScene(view.cell_scene_pos(0, 0))
+        event = QtGui.QWheelEvent(QtCore.QPointF(at), QtCore.QPointF(view.mapToGlobal(at)), QtCore.QPoint(0, 0),
+                                  QtCore.QPoint(0, 120 * notches), QtCore.Qt.NoButton, QtCore.Qt.NoModifier,
+                                  QtCore.Qt.NoScrollPhase, False)
+        QtWidgets.QApplication.sendEvent(view.viewport(), event)
+        settle(qtbot)
+
+    wheel(1)
+    assert view.is_zoomed() and not view.is_elided() and view.shown_rows() == list(range(256))
+    for _ in range(30):
+        if numbers(view):
+            break
+        wheel(1)
+    shown = numbers(view)
+    (y0, y1) = view.vb.viewRange()[1]
+    assert shown and len(shown) == len(view.number_items())
+    first = int(np.ceil(y0 + 0.5 - 1e-6))
+    assert shown == [style.short(v) for v in h[first:first + len(shown)]]  # consecutive entries, none skipped
+    wheel(-60)
+    assert not view.is_zoomed() and view.is_elided()
+
+
+def test_the_z_key_zooms_to_readable_numbers_and_escape_returns(qtbot):
+    weights = np.random.default_rng(0).standard_normal((64, 64)).astype(np.float32)
+    view = shown_view(qtbot, (400, 300), weights, colorbar=True)
+    assert view.is_elided() and numbers(view)
+    view.setFocus()
+    qtbot.keyClick(view, QtCore.Qt.Key_Z)
+    settle(qtbot)
+    assert view.is_zoomed() and numbers(view)
+    assert all(index is not None for index in view.shown_rows())
+    qtbot.keyClick(view, QtCore.Qt.Key_Escape)
+    settle(qtbot)
+    assert not view.is_zoomed()
+
+
+def test_a_title_is_never_cut_over_a_narrow_vector(qtbot):
+    view = shown_view(qtbot, (90, 300), np.zeros(64, dtype=np.float32))
+    view.set_title("r<sub>t</sub> (64,)", subtitle="W<sub>hh</sub> h<sub>t-1</sub> + b<sub>hh</sub>")
+    settle(qtbot)
+    text = view.title.item
+    glyphs = view.mapFromScene(text.sceneBoundingRect()).boundingRect()
+    assert view.viewport().rect().adjusted(-1, -1, 1, 1).contains(glyphs)
+    assert glyphs.bottom() <= view.mapFromScene(view.vb.sceneBoundingRect()).boundingRect().top() + 1
+    assert "(64,)" in text.toPlainText() and "b" in text.toPlainText().split("+")[-1]
+
+
+def test_a_presentation_title_is_at_least_20_px_and_grows_a_line_rather_than_shrink_below(qtbot, font_scale):
+    font_scale(1.25, presenting=True)
+    view = shown_view(qtbot, (110, 400), np.zeros(64, dtype=np.float32))
+    view.set_title("r<sub>t</sub> (64,)", subtitle="W<sub>hh</sub> h<sub>t-1</sub> + b<sub>hh</sub>")
+    settle(qtbot)
+    document = view.title.item.document()
+    sizes = []
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            if it.fragment().text().strip():
+                sizes.append(QtGui.QFontInfo(it.fragment().charFormat().font()).pixelSize())
+            it += 1
+        block = block.next()
+    assert sizes and min(sizes) >= 20
+    glyphs = view.mapFromScene(view.title.item.sceneBoundingRect()).boundingRect()
+    assert view.viewport().rect().adjusted(-1, -1, 1, 1).contains(glyphs)
+
+
+@pytest.mark.parametrize("scale", [1.5, 2.0])
+def test_column_indices_stay_at_large_font_scales(qtbot, font_scale, scale):
+    font_scale(scale, presenting=True)
+    weights = np.random.default_rng(1).standard_normal((2, 5)).astype(np.float32)
+    view = shown_view(qtbot, (900, 300), weights, colorbar=True)
+    assert tick_labels(view, "top") == ["0", "1", "2", "3", "4"]
+    assert tick_labels(view, "left") == ["0", "1"]
+    assert QtGui.QFontInfo(view.tick_font).pixelSize() >= 20
+
+
+def test_a_narrow_cell_writes_two_digits_rather_than_hide_an_entry(qtbot):
+    view = shown_view(qtbot, (10, 200), VALUES)
+    for width in range(120, 400, 10):  # the narrowest view that shows all three columns
+        view.window().resize(width, 200)
+        settle(qtbot)
+        if view.shown_columns() == [0, 1, 2] and numbers(view):
+            break
+    assert numbers(view) == [style.short(v, 2) for v in VALUES.ravel()]
+    view.window().resize(900, 200)
+    settle(qtbot)
+    assert numbers(view) == [style.short(v) for v in VALUES.ravel()]
+
+
+def test_unbounded_values_get_a_symmetric_scale_from_the_data_and_bounds_do_not_change_it(qtbot):
+    h = np.array([0.08, -0.11, 0.02], dtype=np.float32)
+    largest = float(np.abs(h).max())
+    view = shown_view(qtbot, (200, 300), h)
+    assert view.levels == (-largest, largest)
+    view.set_matrix(h, bounds=(-1, 1))  # tanh's range marks saturation; the colours still show the values
+    assert view.levels == (-largest, largest)
+    top = style.colormap().getLookupTable(nPts=256, alpha=True)[-1]
+    assert (view.image.image[1, 0] != top).any() and view.image.image[1, 0, 3] == 255
+    view.set_matrix(h, levels=1.0, bounds=(-1, 1))  # ±1, the fixed scale, as an option
+    assert view.levels == (-1.0, 1.0) and view.saturated_cells() == []
+
+
+def test_saturated_cells_and_only_those_carry_the_mark(qtbot):
+    h = np.array([[0.995, -0.2], [-0.991, 0.989], [np.nan, -1.0]], dtype=np.float32)
+    view = shown_view(qtbot, (300, 300), h, bounds=(-1, 1), colorbar=True)
+    assert sorted(view.saturated_cells()) == [(0, 0), (1, 0), (2, 1)]
+    assert sorted(map(tuple, np.argwhere(saturated(h, (-1, 1))))) == [(0, 0), (1, 0), (2, 1)]
+    assert view._saturation.path().elementCount() > 0
+    assert "saturated" in view.saturation_note() and view.legend.isVisible()
+    assert "saturated" in view.describe_cell(0, 0) and "saturated" not in view.describe_cell(0, 1)
+    gates = np.array([0.005, 0.5, 0.991, 0.98], dtype=np.float32)
+    gate_view = shown_view(qtbot, (120, 300), gates, sequential=True, levels=1.0, bounds=(0, 1))
+    assert gate_view.saturated_cells() == [(0, 0), (2, 0)]
+    view.set_matrix(h)  # no bounds: no marks, no legend
+    assert view.saturated_cells() == [] and not view.legend.isVisible()
+
+
+def test_a_curtain_over_an_elided_time_axis_covers_the_columns_that_stand_for_unrevealed_steps(qtbot):
+    hidden = np.random.default_rng(2).uniform(-0.5, 0.5, (4, 1000)).astype(np.float32)  # units × t
+    view = shown_view(qtbot, (500, 300), hidden, colorbar=True)
+    curtain = style.Curtain(view.vb)
+    cols = view.shown_columns()
+    k = cols.index(None)
+    assert cols == list(range(k)) + [None] + list(range(1000 - k, 1000)) and numbers(view)
+    curtain.cover(2, 1000)  # t = 0, 1 revealed
+    assert curtain.covered == (2, 1000)
+    rect = curtain.rect.rect()
+    assert (rect.left(), rect.right()) == (1.5, len(cols) - 0.5)
+    curtain.cover(500, 1000)  # mid-sequence: the ellipsis stands for revealed steps too, and stays uncovered
+    assert curtain.rect.rect().left() == k + 1 - 0.5
+    curtain.cover(k, 1000)  # every step it stands for hidden: the ellipsis is covered with them
+    assert curtain.rect.rect().left() == k - 0.5
+    curtain.cover(1000 - k + 1, 1000)  # all but the last shown column revealed
+    assert curtain.rect.rect().left() == len(cols) - k + 1 - 0.5
+    view.window().resize(800, 300)  # a new layout: the curtain follows
+    settle(qtbot)
+    cols = view.shown_columns()
+    assert curtain.rect.rect().left() == cols.index(1000 - k + 1) - 0.5
+
+
+def test_a_plain_step_rewrites_numbers_without_making_new_items(qtbot):
+    view = shown_view(qtbot, (140, 300), np.zeros(256, dtype=np.float32))
+    items = list(view.number_items())
+    for t in range(5):
+        view.set_matrix(np.full(256, 0.1 * t, dtype=np.float32))
+    assert view.number_items() == items and numbers(view)[0] == style.short(np.float32(0.4))
+    assert ELLIPSIS == -1
+
+
+def test_the_step_strip_can_ask_for_larger_numbers_than_a_heatmap(qtbot, font_scale):
+    font_scale(1.25, presenting=True)
+    assert style.MIN_PROMINENT_PX == 28
+    view = shown_view(qtbot, (150, 400), np.array([-0.352, 0.525], dtype=np.float32), colorbar=False)
+    view.set_number_minimum(style.MIN_PROMINENT_PX)
+    settle(qtbot)
+    assert numbers(view) == ["-0.352", "0.525"] and min(number_font_px(view)) >= 28
+    six = np.linspace(-0.5, 0.5, 6).astype(np.float32)
+    view.set_matrix(six)
+    for height in range(400, 60, -20):  # shorter and shorter: fewer rows, never smaller numbers
+        view.window().resize(150, height)
+        settle(qtbot)
+        if numbers(view):
+            assert min(number_font_px(view)) >= 28
+    assert view.shown_rows() == list(range(6))  # at last no number fits: the image alone, every entry in it
+    view.window().resize(150, 190)
+    settle(qtbot)
+    assert view.shown_rows()[:2] == [0, None] and numbers(view)[0] == style.short(six[0])
