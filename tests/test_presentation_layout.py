@@ -164,7 +164,7 @@ def test_in_presentation_plot_titles_and_tick_labels_are_at_least_20_px(open_win
         item = plot.getPlotItem()
         for side in ("left", "bottom"):
             assert QtGui.QFontInfo(item.getAxis(side).style["tickFont"]).pixelSize() >= 20
-        assert f"font-size:{panels.label_px(True)}px" in item.titleLabel.text and panels.label_px(True) >= 20
+        assert f"font-size:{panels.label_px()}px" in item.titleLabel.text and panels.label_px() >= 20
 
 
 def tick_label_rects(axis):
@@ -239,3 +239,15 @@ def test_the_hidden_state_over_t_is_coloured_on_its_values_scale_or_on_plus_minu
     unit = window.replaced_by
     qtbot.addWidget(unit)
     assert unit.unit_scale_action.isChecked() and unit.sequence.heatmap.levels == (-1.0, 1.0)
+
+
+def test_saturation_is_marked_on_bounded_values_only(open_window):
+    tanh = open_window((1920, 1080))
+    tanh.model.step()
+    assert tanh.step_view.vectors["hidden"].bounds == (-1.0, 1.0)  # tanh's range, apart from the colour scale
+    assert tanh.sequence.heatmap.bounds == (-1.0, 1.0)
+    assert tanh.step_view.vectors["pre_activation"].bounds is None  # a sum has no end to saturate at
+    relu = open_window((1920, 1080), session=make_session(RNNConfig(nonlinearity="relu")))
+    assert relu.step_view.vectors["hidden"].bounds is None and relu.sequence.heatmap.bounds is None
+    gru = open_window((1920, 1080), session=make_session(RNNConfig(cell="gru")))
+    assert gru.step_view.vectors["reset_gate"].bounds == (0.0, 1.0)

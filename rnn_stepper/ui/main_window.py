@@ -154,9 +154,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def build_views(self) -> None:
         """The four panels and the session editors, once the model has a trace to show; `arrange` lays them out."""
         self.weights = WeightsPanel(self.model)
-        self.step_view = StepPanel(self.model, presenting=self.presenting)
-        self.comparison = ComparisonPanel(self.model, presenting=self.presenting)
-        self.sequence = SequencePanel(self.model, presenting=self.presenting, unit_scale=self.unit_scale())
+        self.step_view = StepPanel(self.model)
+        self.comparison = ComparisonPanel(self.model)
+        self.sequence = SequencePanel(self.model, unit_scale=self.unit_scale())
         self.config_panel = ConfigPanel(self.model)
         self.input_editor = InputEditor(self.model)
         self.session_tabs = tabs = QtWidgets.QTabWidget()

@@ -19,16 +19,16 @@ from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
 
+# The range of the function behind a phase's scale (Phase.scale): a cell near its ends is marked saturated.
+BOUNDS = {"bounded": (-1.0, 1.0), "gate": (0.0, 1.0)}
 NO_BREAK = "\u00a0"  # inside a vector written out: a line of the equation wraps between vectors, never inside one
 MAX_PLOTTED_UNITS = 8
 MAX_MARKERS = 200  # longer sequences draw lines only: thousands of markers cost a frame and show nothing more
 
 # A variable's subscript in an equation: W_ih, a_n, h_t-1 (a time step with its offset stays one subscript).
 SUBSCRIPT = re.compile(r"\b([A-Za-z])_(t[-+]1|[A-Za-z0-9]+)")
-# Read from the back row of a hall (issue 13, tests/test_legibility.py): in presentation mode the equation is at
-# least EQUATION_MIN_PX high, every plot title and tick label at least LABEL_MIN_PX.
-EQUATION_MIN_PX = 28
-LABEL_MIN_PX = 20
+# Read from the back row of a hall (issue 13): in presentation mode the equation is at least style.MIN_PROMINENT_PX
+# high, every plot title and tick label at least style.MIN_LEGIBLE_PX.
 EQUATION_LINE = 48  # characters the equation's font is sized to fit across the step panel: it grows with the room
 EQUATION_MAX = 1.5  # … up to this many times its smallest size
 EQUATION_SHARE = 0.3  # … and in no more than this share of the step panel's height
@@ -39,15 +39,13 @@ def font_px() -> int:
     return QtGui.QFontInfo(QtWidgets.QApplication.font()).pixelSize()
 
 
-def label_px(presenting: bool) -> int:
-    """Plot titles and tick labels: a little under the interface's font, never under LABEL_MIN_PX in presentation."""
-    return max(round(font_px() * 0.9), LABEL_MIN_PX if presenting else 0)
+def label_px() -> int:
+    """Plot titles and tick labels: a little under the interface's font, never under presentation's legible size."""
+    return style.legible_px(style.font_pt() * 0.9)
 
 
-def label_font(presenting: bool) -> QtGui.QFont:
-    font = QtGui.QFont(QtWidgets.QApplication.font())
-    font.setPixelSize(label_px(presenting))
-    return font
+def label_font() -> QtGui.QFont:
+    return style.pixel_font(label_px(), QtWidgets.QApplication.font())
 
 
 def wrapped(text: str, font: QtGui.QFont, width: float) -> list[str]:
@@ -63,13 +61,13 @@ def wrapped(text: str, font: QtGui.QFont, width: float) -> list[str]:
     return lines
 
 
-def set_plot_title(plot: pg.PlotWidget, text: str, presenting: bool, extra_html: str = "") -> None:
+def set_plot_title(plot: pg.PlotWidget, text: str, extra_html: str = "") -> None:
     """A plot's title in the plots' label size, wrapped to the plot's width, with `extra_html` as a line of its own
     (the units' colour key); the title row takes exactly the height of its lines. Fitted again whenever the plot's
     area changes size (its value axis widens with its labels), so it is never cut."""
     item = plot.getPlotItem()
     first = not hasattr(item, "wrapped_title")
-    item.wrapped_title = (text, presenting, extra_html)
+    item.wrapped_title = (text, extra_html)
     if first:
         item.vb.sigResized.connect(lambda *_: fit_plot_title(plot))
     fit_plot_title(plot)
@@ -77,8 +75,8 @@ def set_plot_title(plot: pg.PlotWidget, text: str, presenting: bool, extra_html:
 
 def fit_plot_title(plot: pg.PlotWidget) -> None:
     item = plot.getPlotItem()
-    text, presenting, extra_html = item.wrapped_title
-    font = label_font(presenting)
+    text, extra_html = item.wrapped_title
+    font = label_font()
     px = font.pixelSize()
     # The title stands over the plot's area, between its axes; pyqtgraph makes a title's width its minimum, so
     # one wider than that area would push the plot out of its view.
@@ -106,10 +104,10 @@ class LegibleAxis(pg.AxisItem):
     touch one already placed are left out (the first level, the decades of a log axis, go first), so how many show
     follows the axis' length in pixels. `integer`: ticks on whole numbers only (timesteps)."""
 
-    def __init__(self, orientation: str, presenting: bool = False, integer: bool = False, **kwargs):
+    def __init__(self, orientation: str, integer: bool = False, **kwargs):
         super().__init__(orientation, **kwargs)
         self.integer = integer
-        self.setStyle(tickFont=label_font(presenting))
+        self.setStyle(tickFont=label_font())
 
     def tickSpacing(self, minVal, maxVal, size):
         levels = super().tickSpacing(minVal, maxVal, size)
@@ -133,9 +131,9 @@ class LegibleAxis(pg.AxisItem):
         return axis, ticks, legible
 
 
-def legible_axes(presenting: bool, integer_x: bool = True) -> dict[str, LegibleAxis]:
+def legible_axes(integer_x: bool = True) -> dict[str, LegibleAxis]:
     """The axes of a plot in the panels: time along the bottom, values on the left."""
-    return {"bottom": LegibleAxis("bottom", presenting, integer=integer_x), "left": LegibleAxis("left", presenting)}
+    return {"bottom": LegibleAxis("bottom", integer=integer_x), "left": LegibleAxis("left")}
 
 
 def translate_cell(text: str) -> str:
@@ -340,10 +338,9 @@ class StepPanel(QtWidgets.QWidget):
     the equation with numbers, and what it means. The strip is laid out from the cell type's phases and rebuilt
     when the cell type changes; every number comes from the trace at each refresh."""
 
-    def __init__(self, model: StepperModel, parent=None, presenting: bool = False):
+    def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.presenting = presenting  # the look it is built for: back-row sizes (EQUATION_MIN_PX)
         self.row = QtWidgets.QHBoxLayout()
         self.row.setSpacing(0)
         self.vectors: dict[str, MatrixView] = {}
@@ -391,7 +388,7 @@ class StepPanel(QtWidgets.QWidget):
             view = MatrixView(colorbar=False, column_ticks=False)
             view.setMinimumWidth(44)
             # Wide enough for a number at the strip's back-row size with room around it, not a slab of colour.
-            view.setMaximumWidth(16 * max(font_px(), EQUATION_MIN_PX if self.presenting else 0))
+            view.setMaximumWidth(16 * max(font_px(), style.MIN_PROMINENT_PX))
             view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
             self.vectors[key] = view
             self.row.addWidget(view, 5 if key in stacked else 4)
@@ -441,6 +438,7 @@ class StepPanel(QtWidgets.QWidget):
             view.set_title(title, active=key == m.phase, subtitle=subtitle)
             stacked = phase is not None and phase.width > 1
             view.set_matrix(shown[key], levels=levels[scales[key]], sequential=scales[key] in style.SEQUENTIAL_SCALES,
+                            bounds=BOUNDS.get(scales[key]),
                             blocks=gates if stacked else ())
             view.show_row_ticks(stacked or length != before)
             before = None if stacked else length
@@ -472,10 +470,10 @@ class StepPanel(QtWidgets.QWidget):
 
     def equation_px_range(self) -> tuple[int, int]:
         """The equation's smallest and largest pixel size: the interface font's; in presentation at least
-        EQUATION_MIN_PX, and up to EQUATION_MAX times that."""
-        low = max(font_px(), EQUATION_MIN_PX if self.presenting else 0)
+        style.MIN_PROMINENT_PX, and up to EQUATION_MAX times that."""
+        low = max(font_px(), style.MIN_PROMINENT_PX)
         # A window's strip keeps every pixel for its vectors; a projector's equation has the room to grow.
-        return low, int(low * EQUATION_MAX) if self.presenting else low
+        return low, int(low * EQUATION_MAX) if style.MIN_PROMINENT_PX else low
 
     @staticmethod
     def equation_font(px: int) -> QtGui.QFont:
@@ -527,7 +525,7 @@ class StepPanel(QtWidgets.QWidget):
         presentation (a cell's number takes 0.6 of its height), two lines of the font otherwise. Not a minimum
         height, which would take the room from the comparison plot instead: the explanation gives way to it."""
         rows = min(max((view.values().shape[0] for view in self.vectors.values()), default=2), 5)
-        cell = max(2 * self.fontMetrics().height(), EQUATION_MIN_PX / 0.6 if self.presenting else 0)
+        cell = max(2 * self.fontMetrics().height(), style.MIN_PROMINENT_PX / 0.6)
         return int(style.font_pt() * 5.6 + rows * cell)
 
     def resizeEvent(self, event) -> None:
@@ -555,28 +553,27 @@ class ComparisonPanel(QtWidgets.QWidget):
     per step. Where torch hands a float32 LSTM to oneDNN's fused kernel there are two references: the module's
     native path, which the hand pass equals bit for bit, and the fused kernel, whose distance is shown and said."""
 
-    def __init__(self, model: StepperModel, parent=None, presenting: bool = False):
+    def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.presenting = presenting  # the look it is built for: back-row sizes (LABEL_MIN_PX)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        self.values_plot = pg.PlotWidget(axisItems=legible_axes(presenting))
+        self.values_plot = pg.PlotWidget(axisItems=legible_axes())
         self.values_plot.setMenuEnabled(False)
         self.values_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.values_plot.setLabel("bottom", "t", **{"font-size": f"{label_px(presenting)}px"})
-        self.diff_plot = pg.PlotWidget(axisItems=legible_axes(presenting))
+        self.values_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
+        self.diff_plot = pg.PlotWidget(axisItems=legible_axes())
         self.diff_plot.setMenuEnabled(False)
         self.diff_plot.setLogMode(y=True)
         self.diff_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.diff_plot.setLabel("bottom", "t", **{"font-size": f"{label_px(presenting)}px"})
+        self.diff_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
         self.diff_curve = self.diff_plot.plot()
         self.fused_curve = self.diff_plot.plot()
         for plot in (self.values_plot, self.diff_plot):
             style.cache_drawing(plot.getPlotItem())
         self.verdict = pg.TextItem(anchor=(0.5, 0.5), color=style.FOREGROUND)
-        self.verdict.setFont(label_font(presenting))
+        self.verdict.setFont(label_font())
         self.verdict.setParentItem(self.diff_plot.getPlotItem().vb)
         self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
         layout.addWidget(self.values_plot, 3)
@@ -683,8 +680,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         own, where no legend box can hide a point."""
         key = "".join(f"<span style='color:{style.UNIT_COLORS[u % len(style.UNIT_COLORS)]}'><b>h{u} </b></span>"
                       for u in range(self.units()))
-        set_plot_title(self.values_plot, self.titles[0], self.presenting, key)
-        set_plot_title(self.diff_plot, self.titles[1], self.presenting)
+        set_plot_title(self.values_plot, self.titles[0], key)
+        set_plot_title(self.diff_plot, self.titles[1])
 
     def fit_lesson(self) -> None:
         """The lesson's whole text where it takes at most a third of the panel; beyond that it scrolls."""
@@ -771,19 +768,18 @@ class SequencePanel(QtWidgets.QWidget):
     """The whole sequence: each state (h, and an LSTM's c beside it) as units × t filling in as you step, ‖h_t‖
     per step, and ρ(W_hh)."""
 
-    def __init__(self, model: StepperModel, parent=None, presenting: bool = False, unit_scale: bool = False):
+    def __init__(self, model: StepperModel, parent=None, unit_scale: bool = False):
         super().__init__(parent)
         self.model = model
-        self.presenting = presenting  # the look it is built for: back-row sizes (LABEL_MIN_PX)
         self.unit_scale = unit_scale  # a bounded state on its function's whole range (±1) rather than its values'
         self.heatmaps: dict[str, MatrixView] = {}
         self.maps = QtWidgets.QVBoxLayout()
         self.maps.setSpacing(2)
-        self.norm_plot = pg.PlotWidget(axisItems=legible_axes(presenting))
+        self.norm_plot = pg.PlotWidget(axisItems=legible_axes())
         style.cache_drawing(self.norm_plot.getPlotItem())
         self.norm_plot.setMenuEnabled(False)
-        self.norm_plot.setLabel("bottom", "t", **{"font-size": f"{label_px(presenting)}px"})
-        set_plot_title(self.norm_plot, "‖h_t‖", presenting)
+        self.norm_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
+        set_plot_title(self.norm_plot, "‖h_t‖")
         self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
         style.cache_drawing(self.norm_curve)
         self.radius = QtWidgets.QLabel()
@@ -833,7 +829,7 @@ class SequencePanel(QtWidgets.QWidget):
                 finite = np.abs(values[np.isfinite(values)])
                 levels = float(finite.max()) if finite.size else 1.0
             view.set_title(self.tr("{0}_t (units × t)").format(phases[state].symbol))
-            view.set_matrix(values.T, levels=levels or 1.0)
+            view.set_matrix(values.T, levels=levels or 1.0, bounds=BOUNDS.get(phases[state].scale))
         hidden = m.cell.hidden[:, m.batch].numpy()
         self.norm_curve.setSymbol("o" if m.seq_len <= MAX_MARKERS else None)
         self.norm_curve.setSymbolBrush(style.MANUAL)
