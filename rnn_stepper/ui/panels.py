@@ -490,7 +490,8 @@ class StepPanel(QtWidgets.QWidget):
         px = int(min(max(width / (EQUATION_LINE * advance), low), high))
         lines = max(self.equation.text().count("\n") + 1, 3)
         height = self.contentsRect().height()
-        budget = min(EQUATION_SHARE * height, height - self.strip_needs() - self.heading.height())
+        texts = self.heading.height() + self.explanation.height() + 3 * self.layout().spacing()
+        budget = min(EQUATION_SHARE * height, height - self.strip_needs() - texts)
         while px > low and lines * QtGui.QFontMetricsF(self.equation_font(px)).lineSpacing() > budget:
             px -= 1
         if self.equation.font().pixelSize() != px:
@@ -525,7 +526,7 @@ class StepPanel(QtWidgets.QWidget):
         presentation (a cell's number takes 0.6 of its height), two lines of the font otherwise. Not a minimum
         height, which would take the room from the comparison plot instead: the explanation gives way to it."""
         rows = min(max((view.values().shape[0] for view in self.vectors.values()), default=2), 5)
-        cell = max(2 * self.fontMetrics().height(), style.MIN_PROMINENT_PX / 0.6)
+        cell = max(2 * self.fontMetrics().height(), style.MIN_PROMINENT_PX / 0.6 + 4)  # and the cell's margin
         return int(style.font_pt() * 5.6 + rows * cell)
 
     def resizeEvent(self, event) -> None:
