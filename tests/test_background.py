@@ -84,6 +84,7 @@ def busy_window(qtbot):
     runner = BackgroundRunner()
     window = MainWindow(StepperModel(make_session(), runner=runner))
     qtbot.addWidget(window)
+    window.resize(1280, 720)  # every panel on show: a smaller window puts the session behind a tab
     window.show()
     qtbot.waitUntil(lambda: window.model.trace is not None, timeout=60_000)
     yield window

@@ -16,7 +16,68 @@ from .session_files import SessionFiles, example_sessions
 
 FONT_SCALES = (1.25, 1.5, 2.0)
 BUSY_BAR_DELAY_MS = 300
+# Below this many of its font's line heights across or down, the window's four panels side by side would
+# each get too little room to be read: the focus layout shows the step, its equation and the comparison, and the
+# rest behind tabs. 1280 × 720 in presentation at any scale, and 1920 × 1080 at 1.5× and 2×, fall below; 1024 × 768
+# and 1280 × 720 at the normal size, 1920 × 1080 at 1.25× and 3840 × 2160 at any scale do not.
+FOCUS_BELOW = (60, 45)
+# Presentation mode's back-row minimums (28-px numbers in the step strip and the equation) need a quarter more
+# room than its font alone: 1920 × 1080 at 1.25× keeps every panel, at 1.5× it takes the focus layout.
+PRESENTATION_ROOM = 1.25
 _base_font_pt: list[float] = []  # the application's own font size, before any presentation scaling
+
+
+class StatusLine(QtWidgets.QLabel):
+    """The status bar's line: where a window is too narrow for all of it (a projector at 2×), it ends in "…" and
+    the whole line is its tooltip. `text()` is always the whole line."""
+
+    def __init__(self):
+        super().__init__()
+        self.whole = ""
+        self.setMinimumWidth(1)  # the status bar may give it less than its whole text: it elides instead
+
+    def setText(self, text: str) -> None:
+        self.whole = text
+        self.elide()
+
+    def text(self) -> str:
+        return self.whole
+
+    def elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self.whole, QtCore.Qt.ElideRight, max(self.contentsRect().width(), 1))
+        super().setText(shown)
+        self.setToolTip(self.whole if shown != self.whole else "")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.elide()
+
+
+class SharedSplitter(QtWidgets.QSplitter):
+    """A splitter that keeps its panels in given shares of its width as the window resizes, until the user drags
+    it. In pixels of its width: QSplitter gives sizes that add up to more than it has to its first widget."""
+
+    def __init__(self, orientation):
+        super().__init__(orientation)
+        self.shares: tuple[int, ...] = ()
+        self.dragged = False
+        self.splitterMoved.connect(self.was_dragged)
+
+    def was_dragged(self, *_) -> None:
+        self.dragged = True
+
+    def share(self, shares: tuple[int, ...]) -> None:
+        self.shares, self.dragged = shares, False
+        self.apply_shares()
+
+    def apply_shares(self) -> None:
+        if self.shares and not self.dragged:
+            room = self.width() - self.handleWidth() * (self.count() - 1)
+            self.setSizes([room * share // sum(self.shares) for share in self.shares])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.apply_shares()
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -42,7 +103,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.normal_geometry = QtCore.QRect(100, 100, 1280, 720)
         self.build_menus()
         self.build_toolbar()
-        self.status = QtWidgets.QLabel()
+        self.status = StatusLine()
         self.statusBar().addPermanentWidget(self.status, 1)
         self.progress = QtWidgets.QProgressBar()
         self.progress.setMaximumWidth(220)
@@ -65,8 +126,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side.setWidget(QtWidgets.QWidget())  # the editors come with the first trace
         self.side.setFeatures(QtWidgets.QDockWidget.DockWidgetMovable | QtWidgets.QDockWidget.DockWidgetClosable)
         self.addDockWidget(QtCore.Qt.LeftDockWidgetArea, self.side)
+        self.side.visibilityChanged.connect(self.side_shown)
         self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
         self.side.setVisible(not presenting)
+        self.side_wanted = True  # the dock's place in the full layout, unless the user closes it
+        self.pages: QtWidgets.QTabWidget | None = None
+        self.focused: bool | None = None  # the focus layout or the full one; None until the views exist
         if self.model.trace is None:
             # Until torch has loaded and the first trace exists, the window says so; the views come with it.
             self.loading = QtWidgets.QLabel(self.loading_text())
@@ -87,18 +152,75 @@ class MainWindow(QtWidgets.QMainWindow):
         self.build_views()
 
     def build_views(self) -> None:
-        """The four panels and the session editors, once the model has a trace to show."""
+        """The four panels and the session editors, once the model has a trace to show; `arrange` lays them out."""
         self.weights = WeightsPanel(self.model)
         self.step_view = StepPanel(self.model)
         self.comparison = ComparisonPanel(self.model)
-        self.sequence = SequencePanel(self.model)
+        self.sequence = SequencePanel(self.model, unit_scale=self.unit_scale())
         self.config_panel = ConfigPanel(self.model)
         self.input_editor = InputEditor(self.model)
+        self.session_tabs = tabs = QtWidgets.QTabWidget()
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(self.config_panel)
+        scroll.setWidgetResizable(True)
+        tabs.addTab(scroll, self.tr("Model"))
+        tabs.addTab(self.input_editor, self.tr("Input"))
+        self.side.setWidget(tabs)
+        self.arrange()
+        # Once the new layout has settled: a dock filled while the window shows would take half of it.
+        QtCore.QTimer.singleShot(0, lambda: self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal))
+        self.model.events.trace.connect(self.balance_top)
+        self.model.events.trace.connect(self.refresh)
+        self.model.events.cursor.connect(self.refresh)
+        self.refresh()
 
-        self.top = top = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
+    # --- the layout: all four panels, or the step in focus ------------------------------------------------------
+
+    def wants_focus(self) -> bool:
+        """Whether the window is small for its font (FOCUS_BELOW), measured in that font's line height: one rule for
+        every window size and font scale, so a 1024 × 768 laptop keeps every panel and a projector gets the focus."""
+        line = QtGui.QFontMetrics(QtWidgets.QApplication.font()).height() * (
+            PRESENTATION_ROOM if self.presenting else 1.0)
+        across, down = FOCUS_BELOW
+        return self.width() < across * line or self.height() < down * line
+
+    def arrange(self) -> None:
+        """Lay the same panels out for the room there is: the full layout, or the focus layout (the step strip, its
+        equation and the comparison filling the window; weights, the sequence and the session behind tabs, keys
+        1–4). Done again when a resize crosses FOCUS_BELOW; the panels only move, so nothing is recomputed."""
+        focus = self.wants_focus()
+        if focus == self.focused:
+            return
+        first = self.focused is None
+        if focus and self.focused is False and not self.presenting:
+            self.side_wanted = not self.side.isHidden()  # closed by the user: it stays closed on the way back
+        self.focused = focus
+        if focus:
+            centre = self.focus_layout()
+        else:
+            centre = self.full_layout()
+        old = self.takeCentralWidget()
+        self.setCentralWidget(centre)
+        if old is not None:
+            old.deleteLater()  # its panels have moved into the new layout
+        # Laid out now rather than when Qt is next idle: a window shown, or a slide grabbed, straight after a
+        # resize finds its panels at their places, and the top splitter shared out in pixels of its width.
+        if not focus:
+            self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
+        self.layout().activate()  # also while a window is being shown: its own layout ran before this resize
+        self.balance_top()
+        if not first:
+            self.show_message(self.tr("Focus layout: the window is small for its font, so weights, the sequence and "
+                                      "the session are behind the tabs (keys 1–4)") if focus else
+                              self.tr("Full layout: every panel on show"))
+
+    def full_layout(self) -> QtWidgets.QWidget:
+        """Weights and the step above, the comparison and the sequence below; the session in its dock."""
+        self.pages = None
+        self.top = top = SharedSplitter(QtCore.Qt.Horizontal)
         top.addWidget(self.weights)
         top.addWidget(self.step_view)
-        self.balance_top()
+        self._balanced_for = None
         bottom = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         bottom.addWidget(self.comparison)
         bottom.addWidget(self.sequence)
@@ -110,21 +232,74 @@ class MainWindow(QtWidgets.QMainWindow):
         centre.addWidget(bottom)
         centre.setStretchFactor(0, 1)
         centre.setStretchFactor(1, 1)
-        self.setCentralWidget(centre)
+        for panel in (self.weights, self.step_view, self.comparison, self.sequence):
+            panel.show()  # leaving the focus layout's tabs, which hid every page but the current one, hid it
+        if self.side.widget() is not self.session_tabs:
+            self.side.setWidget(self.session_tabs)
+        self.session_tabs.show()
+        self.side.setVisible(not self.presenting and self.side_wanted)
+        return centre
 
-        tabs = QtWidgets.QTabWidget()
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidget(self.config_panel)
-        scroll.setWidgetResizable(True)
-        tabs.addTab(scroll, self.tr("Model"))
-        tabs.addTab(self.input_editor, self.tr("Input"))
-        self.side.setWidget(tabs)
-        # Once the new layout has settled: a dock filled while the window shows would take half of it.
-        QtCore.QTimer.singleShot(0, lambda: self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal))
-        self.model.events.trace.connect(self.balance_top)
-        self.model.events.trace.connect(self.refresh)
-        self.model.events.cursor.connect(self.refresh)
-        self.refresh()
+    def focus_layout(self) -> QtWidgets.QWidget:
+        """The step (strip and equation, two thirds of the width) beside the comparison on the first tab; the
+        weights, the sequence and the session each on a tab of their own, keyed 1–4 and named with their key."""
+        self.side.hide()
+        self.top = None
+        step = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
+        step.addWidget(self.step_view)
+        step.addWidget(self.comparison)
+        step.setStretchFactor(0, 2)
+        step.setStretchFactor(1, 1)
+        step.setSizes([2000, 1000])
+        for panel in (self.step_view, self.comparison):
+            panel.show()  # leaving the full layout's splitters hid it
+        self.pages = pages = QtWidgets.QTabWidget()
+        pages.setObjectName("focus-pages")
+        pages.setDocumentMode(True)
+        for key, (widget, name, tip) in enumerate((
+                (step, self.tr("Step"), self.tr("The step strip, its equation and the comparison")),
+                (self.weights, self.tr("Weights"), self.tr("W_ih, W_hh and the biases; double-click a cell to edit")),
+                (self.sequence, self.tr("Sequence"), self.tr("h over the whole sequence, ‖h_t‖ and ρ(W_hh)")),
+                (self.session_tabs, self.tr("Session"), self.tr("The model's options and the input table"))), 1):
+            index = pages.addTab(widget, self.tr("{0} {1}").format(key, name))
+            pages.setTabToolTip(index, self.tr("{0} (key {1})").format(tip, key))
+        return pages
+
+    def side_shown(self, visible: bool) -> None:
+        """The session panel brought back (its toolbar menu) in the focus layout, where its editors are on the
+        Session tab: that tab comes up instead, rather than an empty panel."""
+        if visible and self.pages is not None:
+            self.side.hide()
+            self.show_focus_page("session")
+
+    FOCUS_PAGES = ("step", "weights", "sequence", "session")  # the focus layout's tabs, keys 1–4
+
+    def focus_pages(self) -> tuple[str, ...]:
+        """The pages a reader can bring up in the focus layout; none in the full layout, where all are on show."""
+        return self.FOCUS_PAGES if self.pages is not None else ()
+
+    def show_focus_page(self, page: str) -> bool:
+        return self.show_page(self.FOCUS_PAGES.index(page))
+
+    def show_page(self, index: int) -> bool:
+        """Keys 1–4 in the focus layout: the step, the weights, the sequence, the session."""
+        if self.pages is None or not 0 <= index < self.pages.count():
+            return False
+        self.pages.setCurrentIndex(index)
+        return True
+
+    def keyPressEvent(self, event) -> None:
+        # Here only keys no widget took: a digit typed into a spin box or the input table stays there.
+        keys = (QtCore.Qt.Key_1, QtCore.Qt.Key_2, QtCore.Qt.Key_3, QtCore.Qt.Key_4)
+        if event.key() in keys and not event.modifiers() & ~QtCore.Qt.KeypadModifier:
+            if self.show_page(keys.index(event.key())):
+                return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.focused is not None:  # once the views exist: build_views lays them out the first time
+            self.arrange()
 
     def balance_top(self) -> None:
         """Weights and step strip share the top by what they hold: an RNN's five vectors and its small matrices
@@ -132,9 +307,9 @@ class MainWindow(QtWidgets.QMainWindow):
         numbers on hover where cells get too small). Done again only when the strip's length changes (another cell
         type), so a splitter the user dragged stays put."""
         vectors = len(self.step_view.vectors)
-        if getattr(self, "_balanced_for", None) != vectors:
+        if self.top is not None and self._balanced_for != vectors:
             self._balanced_for = vectors
-            self.top.setSizes([max(300, 1000 - 100 * vectors), 100 * vectors])
+            self.top.share((max(300, 1000 - 100 * vectors), 100 * vectors))
 
     @property
     def has_views(self) -> bool:
@@ -239,6 +414,12 @@ class MainWindow(QtWidgets.QMainWindow):
             act.setChecked(name == style.COLORMAP)
             group.addAction(act)
             act.triggered.connect(lambda _=False, name=name: self.set_view_setting("colormap", name))
+        self.unit_scale_action = menu.addAction(self.tr("Hidden state on the ±1 &scale"))
+        self.unit_scale_action.setCheckable(True)
+        self.unit_scale_action.setChecked(self.unit_scale())
+        self.unit_scale_action.setToolTip(self.tr("Colour h over t on tanh's whole range, −1 to 1, instead of a scale "
+                                                  "fitted to its values"))
+        self.unit_scale_action.triggered.connect(lambda on: self.set_view_setting("state_unit_scale", on))
         menu.addSeparator()
         self.predict_action = menu.addAction(self.tr("Predict, then &reveal"))
         self.predict_action.setCheckable(True)
@@ -257,6 +438,9 @@ class MainWindow(QtWidgets.QMainWindow):
             return float(QtCore.QSettings().value("font_scale", 1.5))
         except (TypeError, ValueError):
             return 1.5
+
+    def unit_scale(self) -> bool:
+        return QtCore.QSettings().value("state_unit_scale", False, type=bool)
 
     def apply_look(self) -> None:
         """Fonts and colours for the views about to be built."""
@@ -383,6 +567,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.direction_box = QtWidgets.QComboBox()
         self.direction_box.addItems([self.tr("forward"), self.tr("reverse")])
         self.direction_box.setToolTip(self.tr("Which direction the step view shows"))
+        # A toolbar short of room moves its last widgets behind its » button rather than cut "forward" to "forwarc".
+        self.direction_box.setSizePolicy(QtWidgets.QSizePolicy.Fixed, QtWidgets.QSizePolicy.Fixed)
         self.batch_box = QtWidgets.QSpinBox()
         self.batch_box.setPrefix(self.tr("batch row "))
         self.batch_box.setToolTip(self.tr("Which sequence of the batch the step view shows"))
@@ -428,7 +614,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for box in (self.layer_box, self.direction_box, self.batch_box):
             box.setEnabled(ready)
         if self.has_views:
-            self.side.widget().setEnabled(not m.busy)
+            self.session_tabs.setEnabled(not m.busy)
         if m.trace is None:
             return
         config = m.session.config

@@ -19,12 +19,121 @@ from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
 
+# The range of the function behind a phase's scale (Phase.scale): a cell near its ends is marked saturated.
+BOUNDS = {"bounded": (-1.0, 1.0), "gate": (0.0, 1.0)}
 NO_BREAK = "\u00a0"  # inside a vector written out: a line of the equation wraps between vectors, never inside one
 MAX_PLOTTED_UNITS = 8
 MAX_MARKERS = 200  # longer sequences draw lines only: thousands of markers cost a frame and show nothing more
 
 # A variable's subscript in an equation: W_ih, a_n, h_t-1 (a time step with its offset stays one subscript).
 SUBSCRIPT = re.compile(r"\b([A-Za-z])_(t[-+]1|[A-Za-z0-9]+)")
+# Read from the back row of a hall (issue 13): in presentation mode the equation is at least style.MIN_PROMINENT_PX
+# high, every plot title and tick label at least style.MIN_LEGIBLE_PX.
+EQUATION_LINE = 48  # characters the equation's font is sized to fit across the step panel: it grows with the room
+EQUATION_MAX = 1.5  # … up to this many times its smallest size
+EQUATION_SHARE = 0.3  # … and in no more than this share of the step panel's height
+
+
+def font_px() -> int:
+    """The interface font's height in pixels (presentation mode has scaled it)."""
+    return QtGui.QFontInfo(QtWidgets.QApplication.font()).pixelSize()
+
+
+def label_px() -> int:
+    """Plot titles and tick labels: a little under the interface's font, never under presentation's legible size."""
+    return style.legible_px(style.font_pt() * 0.9)
+
+
+def label_font() -> QtGui.QFont:
+    return style.pixel_font(label_px(), QtWidgets.QApplication.font())
+
+
+def wrapped(text: str, font: QtGui.QFont, width: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width` in `font` (a word wider than that has a line of its
+    own): a plot title that fits its plot instead of being cut."""
+    metrics = QtGui.QFontMetricsF(font)
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def set_plot_title(plot: pg.PlotWidget, text: str, extra_html: str = "") -> None:
+    """A plot's title in the plots' label size, wrapped to the plot's width, with `extra_html` as a line of its own
+    (the units' colour key); the title row takes exactly the height of its lines. Fitted again whenever the plot's
+    area changes size (its value axis widens with its labels), so it is never cut."""
+    item = plot.getPlotItem()
+    first = not hasattr(item, "wrapped_title")
+    item.wrapped_title = (text, extra_html)
+    if first:
+        item.vb.sigResized.connect(lambda *_: fit_plot_title(plot))
+    fit_plot_title(plot)
+
+
+def fit_plot_title(plot: pg.PlotWidget) -> None:
+    item = plot.getPlotItem()
+    text, extra_html = item.wrapped_title
+    font = label_font()
+    px = font.pixelSize()
+    # The title stands over the plot's area, between its axes; pyqtgraph makes a title's width its minimum, so
+    # one wider than that area would push the plot out of its view.
+    room = plot.width() - item.getAxis("left").width() - item.getAxis("right").width() - px
+    lines = wrapped(text, font, max(room, 4 * px))
+    html = "<br>".join(line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for line in lines)
+    if extra_html:
+        html += "<br>" + extra_html
+    html = f"<span style='font-size:{px}px'>{html}</span>"
+    if html == item.titleLabel.text and item.titleLabel.isVisible():
+        return
+    item.setTitle(html)
+    # The drawn text's own height: a Korean line, in a fallback font, is taller than the Latin font's line.
+    height = int(np.ceil(item.titleLabel.item.boundingRect().height())) + 2
+    item.titleLabel.setMaximumHeight(height)
+    item.layout.setRowFixedHeight(0, height)
+    # A longer title before this one widened the plot past its view; only the view's next resize would bring
+    # it back, so the plot takes the view's size now.
+    item.setGeometry(plot.range)
+
+
+class LegibleAxis(pg.AxisItem):
+    """An axis whose tick labels never overlap and are as large as the plots' labels: pyqtgraph always draws its
+    first level of labels, so a log axis 60 px high wrote 10⁻⁶, 10⁻⁷ and 10⁻⁸ over each other. Labels that would
+    touch one already placed are left out (the first level, the decades of a log axis, go first), so how many show
+    follows the axis' length in pixels. `integer`: ticks on whole numbers only (timesteps)."""
+
+    def __init__(self, orientation: str, integer: bool = False, **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.integer = integer
+        self.setStyle(tickFont=label_font())
+
+    def tickSpacing(self, minVal, maxVal, size):
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not self.integer:
+            return levels
+        return [(max(spacing, 1.0), round(offset)) for spacing, offset in levels if spacing >= 1.0] or [(1.0, 0)]
+
+    def generateDrawSpecs(self, p):
+        specs = super().generateDrawSpecs(p)
+        if specs is None:
+            return None
+        axis, ticks, texts = specs
+        kept: list[QtCore.QRectF] = []
+        gap = 0.15 * QtGui.QFontMetricsF(self.style["tickFont"] or self.font()).height()
+        legible = []
+        for rect, flags, text in texts:
+            padded = rect.adjusted(-gap, -gap, gap, gap)
+            if not any(padded.intersects(other) for other in kept):
+                kept.append(rect)
+                legible.append((rect, flags, text))
+        return axis, ticks, legible
+
+
+def legible_axes(integer_x: bool = True) -> dict[str, LegibleAxis]:
+    """The axes of a plot in the panels: time along the bottom, values on the left."""
+    return {"bottom": LegibleAxis("bottom", integer=integer_x), "left": LegibleAxis("left")}
 
 
 def translate_cell(text: str) -> str:
@@ -191,6 +300,39 @@ class WeightsPanel(QtWidgets.QWidget):
         return super().eventFilter(obj, event)
 
 
+class EquationLabel(QtWidgets.QLabel):
+    """The equation in its monospace font, plain text as the notebook prints it (`text()`), drawn so that a line
+    too long for the panel wraps between vectors with its continuation indented under the line's first term, after
+    its "= ": a wrapped equation still reads as one line of it."""
+
+    def __init__(self):
+        super().__init__()
+        self.plain = ""
+        self.setTextFormat(QtCore.Qt.RichText)
+
+    def text(self) -> str:
+        return self.plain
+
+    def setText(self, text: str) -> None:
+        self.plain = text
+        self.draw()
+
+    def setFont(self, font: QtGui.QFont) -> None:
+        super().setFont(font)
+        self.draw()  # the indents are measured in this font's characters
+
+    def draw(self) -> None:
+        advance = QtGui.QFontMetricsF(self.font()).horizontalAdvance("0")
+        paragraphs = []
+        for line in self.plain.split("\n"):
+            head = line.find("= ")
+            indent = (head + 2 if head >= 0 else len(line) - len(line.lstrip())) * advance
+            body = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            paragraphs.append(f"<p style='margin:0; margin-left:{indent:.1f}px; text-indent:{-indent:.1f}px; "
+                              f"white-space:pre-wrap'>{body}</p>")
+        super().setText("".join(paragraphs) if self.plain else "")
+
+
 class StepPanel(QtWidgets.QWidget):
     """The vectors of the current timestep, left to right (x, then each phase of the cell type in click order),
     the equation with numbers, and what it means. The strip is laid out from the cell type's phases and rebuilt
@@ -205,11 +347,9 @@ class StepPanel(QtWidgets.QWidget):
         self.heading = QtWidgets.QLabel()
         self.heading.setStyleSheet("font-weight: bold")
         self.heading.setWordWrap(True)
-        self.equation = QtWidgets.QLabel()
+        self.equation = EquationLabel()
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
-        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont)
-        mono.setPointSizeF(style.font_pt())  # follows presentation mode's scaled font
-        self.equation.setFont(mono)
+        self.equation.setFont(self.equation_font(self.equation_px_range()[0]))
         self.equation.setWordWrap(True)
         self.explanation = QtWidgets.QLabel()
         self.explanation.setWordWrap(True)
@@ -247,7 +387,8 @@ class StepPanel(QtWidgets.QWidget):
                 self.row.addWidget(arrow)
             view = MatrixView(colorbar=False, column_ticks=False)
             view.setMinimumWidth(44)
-            view.setMaximumWidth(150)
+            # Wide enough for a number at the strip's back-row size with room around it, not a slab of colour.
+            view.setMaximumWidth(16 * max(font_px(), style.MIN_PROMINENT_PX))
             view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
             self.vectors[key] = view
             self.row.addWidget(view, 5 if key in stacked else 4)
@@ -297,6 +438,7 @@ class StepPanel(QtWidgets.QWidget):
             view.set_title(title, active=key == m.phase, subtitle=subtitle)
             stacked = phase is not None and phase.width > 1
             view.set_matrix(shown[key], levels=levels[scales[key]], sequential=scales[key] in style.SEQUENTIAL_SCALES,
+                            bounds=BOUNDS.get(scales[key]),
                             blocks=gates if stacked else ())
             view.show_row_ticks(stacked or length != before)
             before = None if stacked else length
@@ -326,6 +468,35 @@ class StepPanel(QtWidgets.QWidget):
     def texts(self) -> tuple[QtWidgets.QLabel, ...]:
         return self.heading, self.explanation, self.equation
 
+    def equation_px_range(self) -> tuple[int, int]:
+        """The equation's smallest and largest pixel size: the interface font's; in presentation at least
+        style.MIN_PROMINENT_PX, and up to EQUATION_MAX times that."""
+        low = max(font_px(), style.MIN_PROMINENT_PX)
+        # A window's strip keeps every pixel for its vectors; a projector's equation has the room to grow.
+        return low, int(low * EQUATION_MAX) if style.MIN_PROMINENT_PX else low
+
+    @staticmethod
+    def equation_font(px: int) -> QtGui.QFont:
+        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont)
+        mono.setPixelSize(px)
+        return mono
+
+    def fit_equation(self, width: int) -> None:
+        """The equation grows with the panel: to the size at which EQUATION_LINE characters fill its width, within
+        equation_px_range, while it takes no more than EQUATION_SHARE of its height (the strip's numbers need the
+        rest). Sized on a resize only, so a step's longer or shorter line never changes it."""
+        low, high = self.equation_px_range()
+        advance = QtGui.QFontMetricsF(self.equation_font(100)).horizontalAdvance("0") / 100
+        px = int(min(max(width / (EQUATION_LINE * advance), low), high))
+        lines = max(self.equation.text().count("\n") + 1, 3)
+        height = self.contentsRect().height()
+        texts = self.heading.height() + self.explanation.height() + 3 * self.layout().spacing()
+        budget = min(EQUATION_SHARE * height, height - self.strip_needs() - texts)
+        while px > low and lines * QtGui.QFontMetricsF(self.equation_font(px)).lineSpacing() > budget:
+            px -= 1
+        if self.equation.font().pixelSize() != px:
+            self.equation.setFont(self.equation_font(px))
+
     def fit_texts(self, grow_only: bool) -> None:
         """Between resizes the labels' heights only grow: a label changing height every step would relayout, and
         so repaint, every view in the window (measured: 40% more paints per step). When the panel is too short
@@ -334,18 +505,29 @@ class StepPanel(QtWidgets.QWidget):
         layout = self.layout()
         margins = layout.contentsMargins()
         width = max(self.contentsRect().width() - margins.left() - margins.right(), 1)  # the labels' width to be
+        if not grow_only:
+            self.fit_equation(width)
         heights = {}
         for label in self.texts():
-            height = label.heightForWidth(width) if label.text() else 0
-            heights[label] = max(height, label.minimumHeight()) if grow_only else height
-        # The vectors' titles and two readable cells: not a minimum height, which would take the room from the
-        # comparison plot below instead.
-        vectors = int(style.font_pt() * 5.6) + 4 * self.fontMetrics().height()
-        if sum(heights.values()) + vectors + 3 * layout.spacing() > self.contentsRect().height():
+            if grow_only:  # a QLabel's height for a width is never under its minimum height: at least what it has
+                heights[label] = label.heightForWidth(width) if label.text() else label.minimumHeight()
+                continue
+            label.setMinimumHeight(0)  # a resize measures afresh: a wider panel needs fewer lines
+            heights[label] = label.heightForWidth(width) if label.text() else 0
+        if sum(heights.values()) + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height():
             heights[self.explanation] = 0
         for label, height in heights.items():
             if height != label.maximumHeight():
                 label.setFixedHeight(height)
+
+    def strip_needs(self) -> int:
+        """The height the strip's titles and numbers need to be read: its longest vector's rows (five at most:
+        a longer one shows its first and last), each tall enough for a number at the back-row size in
+        presentation (a cell's number takes 0.6 of its height), two lines of the font otherwise. Not a minimum
+        height, which would take the room from the comparison plot instead: the explanation gives way to it."""
+        rows = min(max((view.values().shape[0] for view in self.vectors.values()), default=2), 5)
+        cell = max(2 * self.fontMetrics().height(), style.MIN_PROMINENT_PX / 0.6 + 4)  # and the cell's margin
+        return int(style.font_pt() * 5.6 + rows * cell)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -378,20 +560,21 @@ class ComparisonPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        self.values_plot = pg.PlotWidget()
+        self.values_plot = pg.PlotWidget(axisItems=legible_axes())
         self.values_plot.setMenuEnabled(False)
         self.values_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.values_plot.setLabel("bottom", "t")
-        self.diff_plot = pg.PlotWidget()
+        self.values_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
+        self.diff_plot = pg.PlotWidget(axisItems=legible_axes())
         self.diff_plot.setMenuEnabled(False)
         self.diff_plot.setLogMode(y=True)
         self.diff_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.diff_plot.setLabel("bottom", "t")
+        self.diff_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
         self.diff_curve = self.diff_plot.plot()
         self.fused_curve = self.diff_plot.plot()
         for plot in (self.values_plot, self.diff_plot):
             style.cache_drawing(plot.getPlotItem())
         self.verdict = pg.TextItem(anchor=(0.5, 0.5), color=style.FOREGROUND)
+        self.verdict.setFont(label_font())
         self.verdict.setParentItem(self.diff_plot.getPlotItem().vb)
         self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
         layout.addWidget(self.values_plot, 3)
@@ -399,7 +582,13 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.lesson = QtWidgets.QLabel()  # the fused kernel's lesson, in words under the plots
         self.lesson.setWordWrap(True)
         self.lesson.setStyleSheet(f"color: {style.FOREGROUND}; background: #fff4e5; padding: 3px")
-        layout.addWidget(self.lesson)
+        # Where the panel is short (a focus layout at 2×) the lesson scrolls rather than squash the plots to nothing.
+        self.lesson_room = QtWidgets.QScrollArea()
+        self.lesson_room.setWidget(self.lesson)
+        self.lesson_room.setWidgetResizable(True)
+        self.lesson_room.setFrameShape(QtWidgets.QFrame.NoFrame)
+        self.lesson_room.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarAlwaysOff)
+        layout.addWidget(self.lesson_room)
         self.manual_curves: list[pg.PlotDataItem] = []
         self.reference_curves: list[pg.PlotDataItem] = []
         self.curtains = [style.Curtain(p.getPlotItem().vb) for p in (self.values_plot, self.diff_plot)]
@@ -474,25 +663,36 @@ class ComparisonPanel(QtWidgets.QWidget):
             module = self.tr("{0}, native path").format(module)
         legend = (self.tr("● by hand, — {0}") if T <= MAX_MARKERS else
                   self.tr("pale line by hand, dark line {0}")).format(module)
-        # The units' colours are keyed in the title, where no legend box can hide a point.
-        key = "".join(f"<span style='color:{style.UNIT_COLORS[u % len(style.UNIT_COLORS)]}'><b>h{u} </b></span>"
-                       for u in range(self.units()))
-        plot.setTitle(f"<span style='font-size:{style.small_size()}'>" + self.tr("Hidden state over t: ") + legend
-                      + "<br>" + key + "</span>")
+        self.titles = (self.tr("Hidden state over t: ") + legend,
+                       self.tr("|by hand − {0}| per step (log scale)").format(module) if m.trace.fused is None else
+                       self.tr("|by hand − native| ● and |by hand − fused| ■ per step (log scale)"))
+        self.fit_titles()
         self.values_plot.setToolTip(shown.strip())  # e.g. "(units 0–7 of 12)": the heatmap beside shows them all
-        height = int(style.font_pt() * 4.0)
-        plot.getPlotItem().titleLabel.setMaximumHeight(height)
-        plot.getPlotItem().layout.setRowFixedHeight(0, height)
-        if m.trace.fused is None:
-            title = self.tr("|by hand − {0}| per step (log scale)").format(module)
-        else:
-            title = self.tr("|by hand − native| ● and |by hand − fused| ■ per step (log scale)")
-        self.diff_plot.setTitle(title, size=style.small_size())
         # The lesson under the plots takes its lines from them: the distances, which it is about, keep their half.
         self.layout().setStretchFactor(self.values_plot, 3 if m.trace.fused is None else 2)
         self.lesson.setText(self.lesson_text())
         self.lesson.setVisible(bool(self.lesson.text()))
+        self.lesson_room.setVisible(bool(self.lesson.text()))
+        self.fit_lesson()
         self.refresh()
+
+    def fit_titles(self) -> None:
+        """Both plots' titles wrapped to the plots' width, never cut; the units' colours keyed in a line of their
+        own, where no legend box can hide a point."""
+        key = "".join(f"<span style='color:{style.UNIT_COLORS[u % len(style.UNIT_COLORS)]}'><b>h{u} </b></span>"
+                      for u in range(self.units()))
+        set_plot_title(self.values_plot, self.titles[0], key)
+        set_plot_title(self.diff_plot, self.titles[1])
+
+    def fit_lesson(self) -> None:
+        """The lesson's whole text where it takes at most a third of the panel; beyond that it scrolls."""
+        if self.lesson.text():
+            width = self.lesson_room.viewport().width() or self.width()
+            self.lesson_room.setFixedHeight(min(self.lesson.heightForWidth(width), max(self.height() // 3, 1)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_lesson()
 
     def fused_step_diff(self) -> np.ndarray | None:
         """max |by hand − fused kernel| at each t for the cell on show, or None without a fused pass. The fused
@@ -556,25 +756,31 @@ class ComparisonPanel(QtWidgets.QWidget):
         """In the middle of an empty plot; at its top over a second reference's curve."""
         vb = self.diff_plot.getPlotItem().vb
         over_curve = self.fused_curve.isVisible()
+        self.verdict.setTextWidth(-1)  # its natural width: lines broken only where the plot is too narrow for it
+        if self.verdict.textItem.boundingRect().width() > vb.width():
+            self.verdict.setTextWidth(max(vb.width(), 1))
         self.verdict.setAnchor((0.5, 0.0) if over_curve else (0.5, 0.5))
         self.verdict.setPos(vb.width() / 2, 0 if over_curve else vb.height() / 2)
+        # In a plot too short to hold it, it stays unsaid rather than drawn over the axes: the status line says it.
+        self.verdict.setVisible(self.verdict.textItem.boundingRect().height() <= vb.height())
 
 
 class SequencePanel(QtWidgets.QWidget):
     """The whole sequence: each state (h, and an LSTM's c beside it) as units × t filling in as you step, ‖h_t‖
     per step, and ρ(W_hh)."""
 
-    def __init__(self, model: StepperModel, parent=None):
+    def __init__(self, model: StepperModel, parent=None, unit_scale: bool = False):
         super().__init__(parent)
         self.model = model
+        self.unit_scale = unit_scale  # a bounded state on its function's whole range (±1) rather than its values'
         self.heatmaps: dict[str, MatrixView] = {}
         self.maps = QtWidgets.QVBoxLayout()
         self.maps.setSpacing(2)
-        self.norm_plot = pg.PlotWidget()
+        self.norm_plot = pg.PlotWidget(axisItems=legible_axes())
         style.cache_drawing(self.norm_plot.getPlotItem())
         self.norm_plot.setMenuEnabled(False)
-        self.norm_plot.setLabel("bottom", "t")
-        self.norm_plot.setTitle("‖h_t‖", size=style.small_size())
+        self.norm_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
+        set_plot_title(self.norm_plot, "‖h_t‖")
         self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
         style.cache_drawing(self.norm_curve)
         self.radius = QtWidgets.QLabel()
@@ -617,12 +823,14 @@ class SequencePanel(QtWidgets.QWidget):
         phases = {p.name: p for p in config.cell_type.phases(config)}
         for state, view in self.heatmaps.items():
             values = m.cell.phases[state][:, m.batch].numpy()  # (T, units)
-            levels = 1.0  # a bounded state's range (tanh's, or a gated h); a free one is as high as it goes
-            if phases[state].scale == "free":
+            # Symmetric about zero and fitted to the whole sequence's values, so ±0.1 shows as colour rather than
+            # white on a ±1 scale; a bounded state (tanh's, a gated h) keeps ±1 on request (View menu).
+            levels = 1.0
+            if phases[state].scale == "free" or not self.unit_scale:
                 finite = np.abs(values[np.isfinite(values)])
                 levels = float(finite.max()) if finite.size else 1.0
             view.set_title(self.tr("{0}_t (units × t)").format(phases[state].symbol))
-            view.set_matrix(values.T, levels=levels or 1.0)
+            view.set_matrix(values.T, levels=levels or 1.0, bounds=BOUNDS.get(phases[state].scale))
         hidden = m.cell.hidden[:, m.batch].numpy()
         self.norm_curve.setSymbol("o" if m.seq_len <= MAX_MARKERS else None)
         self.norm_curve.setSymbolBrush(style.MANUAL)
@@ -657,8 +865,20 @@ class SequencePanel(QtWidgets.QWidget):
             self.radius.setText(text)
 
     def radius_note(self, rho: float) -> str:
+        """What ρ(W_hh) says about memory, in the terms of the cell on show: saturation is tanh's notion; ReLU has
+        none, and a gated cell's memory is its gates' to decide."""
+        config = self.model.session.config
+        if config.cell_type.gates > 1:
+            if rho < 1:
+                return self.tr("below 1: the recurrent products alone let old inputs fade, but the gates decide "
+                               "what the state keeps, and can keep it far longer")
+            return self.tr("above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h "
+                           "within (−1, 1)")
+        if config.nonlinearity == "relu":
+            if rho < 1:
+                return self.tr("below 1: old inputs fade step by step — a short memory; ReLU never saturates, it "
+                               "sets negative sums to 0")
+            return self.tr("above 1: with ReLU the state can grow without bound")
         if rho < 1:
             return self.tr("below 1: old inputs fade step by step — a short memory, far from saturation")
-        if self.model.session.config.nonlinearity == "tanh":
-            return self.tr("above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance")
-        return self.tr("above 1: with ReLU the state can grow without bound")
+        return self.tr("above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance")

@@ -1,0 +1,253 @@
+"""The layout a window takes from its size and its font, and what a lecture hall's back row can read in it.
+
+A window small for its font (a projector at 1280 × 720 in presentation mode, or 2× at 1920 × 1080) shows the
+step in focus: the step strip, the equation and the comparison fill it, and the weights, the sequence and the
+session wait behind tabs, keyed 1–4. A larger room keeps every panel on show.
+"""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from rnn_stepper.core import RNNConfig, make_session
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui import panels
+from rnn_stepper.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """open_window(size, presenting=False, scale=1.5, session=None): a shown window of that size; fonts and colours
+    are back to normal after the test."""
+    made = []
+
+    def open_window(size, presenting=False, scale=1.5, session=None):
+        QtCore.QSettings().setValue("font_scale", scale)
+        window = MainWindow(StepperModel(session), presenting=presenting)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        made.append(window)
+        return window
+
+    yield open_window
+    if any(w.presenting for w in made):
+        normal = MainWindow(StepperModel(), presenting=False)  # the normal font and colours for the next test
+        qtbot.addWidget(normal)
+
+
+def settle():
+    for _ in range(3):
+        QtWidgets.QApplication.processEvents()
+
+
+@pytest.mark.parametrize("size, presenting, scale, focus", [
+    ((1280, 720), True, 1.25, True),
+    ((1280, 720), True, 1.5, True),
+    ((1280, 720), True, 2.0, True),
+    ((1920, 1080), True, 2.0, True),
+    ((1920, 1080), True, 1.25, False),
+    ((3840, 2160), True, 2.0, False),
+    ((1920, 1080), False, 1.5, False),
+    ((1280, 720), False, 1.5, False),
+    ((1024, 768), False, 1.5, False),
+])
+def test_the_layout_is_chosen_from_the_window_size_and_the_font_scale(open_window, size, presenting, scale, focus):
+    window = open_window(size, presenting, scale)
+    assert window.focused is focus
+    if focus:
+        assert window.pages.isVisible() and window.step_view.isVisible() and window.comparison.isVisible()
+        assert not window.weights.isVisible() and not window.sequence.isVisible() and not window.side.isVisible()
+    else:
+        assert window.pages is None
+        assert all(p.isVisible() for p in (window.weights, window.step_view, window.comparison, window.sequence))
+
+
+def test_a_resize_rearranges_the_same_panels_without_recomputing(qtbot, open_window):
+    window = open_window((1280, 720))
+    model = window.model
+    model.step()
+    trace, panels_before = model.trace, (window.weights, window.step_view, window.comparison, window.sequence)
+    assert not window.focused and window.side.isVisible()
+    window.resize(700, 500)
+    qtbot.waitUntil(lambda: window.focused and window.step_view.isVisible())  # a new layout shows once Qt is idle
+    assert not window.side.isVisible()
+    assert "tabs" in window.statusBar().currentMessage()  # the window says where the other panels went
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.focused is False and window.weights.isVisible())
+    assert (window.weights, window.step_view, window.comparison, window.sequence) == panels_before
+    assert all(p.isVisible() for p in panels_before) and window.side.isVisible()
+    assert model.trace is trace and model.position == 4  # the same numbers, the cursor where it was
+    assert window.side.widget() is window.session_tabs
+
+
+def test_a_session_panel_the_user_closed_stays_closed_after_the_focus_layout(qtbot, open_window):
+    window = open_window((1280, 720))
+    window.side.close()
+    window.resize(700, 500)
+    qtbot.waitUntil(lambda: window.focused)
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.focused is False)
+    assert not window.side.isVisible()
+
+
+def test_in_the_focus_layout_keys_1_to_4_and_the_tabs_reach_every_panel(qtbot, open_window):
+    window = open_window((1280, 720), presenting=True)
+    pages = window.pages
+    for key, shown in ((QtCore.Qt.Key_2, window.weights), (QtCore.Qt.Key_3, window.sequence),
+                       (QtCore.Qt.Key_4, window.session_tabs), (QtCore.Qt.Key_1, window.step_view)):
+        qtbot.keyClick(window, key)
+        assert shown.isVisible()
+    bar = pages.tabBar()
+    for index, shown in ((1, window.weights), (2, window.sequence), (0, window.comparison)):
+        qtbot.mouseClick(bar, QtCore.Qt.LeftButton, pos=bar.tabRect(index).center())
+        assert pages.currentIndex() == index and shown.isVisible()
+    # Each tab says its key, on the tab and in its tooltip.
+    assert [bar.tabText(i).split()[0] for i in range(4)] == ["1", "2", "3", "4"]
+    assert all(f"key {i + 1}" in bar.tabToolTip(i) for i in range(4))
+
+
+def test_bringing_the_session_panel_back_in_the_focus_layout_shows_the_session_tab(qtbot, open_window):
+    window = open_window((1280, 720), presenting=True)
+    window.side.show()  # as its entry in the toolbar's context menu does
+    assert not window.side.isVisible() and window.pages.currentWidget() is window.session_tabs
+
+
+def test_a_digit_typed_into_a_field_of_the_session_stays_in_the_field(qtbot, open_window):
+    window = open_window((1280, 720), presenting=True)
+    qtbot.keyClick(window, QtCore.Qt.Key_4)
+    field = window.config_panel.findChild(QtWidgets.QSpinBox)
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClick(field, QtCore.Qt.Key_3)
+    assert window.pages.currentWidget() is window.session_tabs and field.text().startswith("3")
+
+
+@pytest.mark.parametrize("scale", [1.25, 1.5, 2.0])
+def test_in_presentation_the_equation_is_at_least_28_px_high_and_not_cut(open_window, scale):
+    window = open_window((1280, 720), presenting=True, scale=scale)
+    window.model.step()
+    settle()
+    equation = window.step_view.equation
+    assert QtGui.QFontInfo(equation.font()).pixelSize() >= 28
+    assert equation.height() >= equation.heightForWidth(equation.width())  # every line of it shows
+
+
+def test_the_equation_grows_with_the_room_but_stays_a_minority_of_the_step_panel(open_window):
+    window = open_window((3840, 2160), presenting=True, scale=1.25)
+    window.model.step()
+    settle()
+    panel = window.step_view
+    low, high = panel.equation_px_range()
+    assert low < panel.equation.font().pixelSize() <= high
+    assert panel.equation.height() <= 0.35 * panel.height()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("size, presenting, scale", [((1280, 720), True, 1.25), ((1280, 720), True, 2.0),
+                                                     ((1024, 768), False, 1.5), ((1920, 1080), True, 1.5)])
+def test_the_toolbar_boxes_are_never_narrower_than_their_text(open_window, size, presenting, scale, lang):
+    from rnn_stepper import i18n
+
+    i18n.install(lang)
+    window = open_window(size, presenting, scale)
+    settle()
+    for box in (window.direction_box, window.speed, window.layer_box, window.batch_box):
+        if box.isVisible():  # a toolbar short of room keeps the others behind its » button
+            assert box.width() >= box.sizeHint().width()
+
+
+def test_in_presentation_plot_titles_and_tick_labels_are_at_least_20_px(open_window):
+    window = open_window((1920, 1080), presenting=True, scale=1.25)
+    for plot in (window.comparison.values_plot, window.comparison.diff_plot, window.sequence.norm_plot):
+        item = plot.getPlotItem()
+        for side in ("left", "bottom"):
+            assert QtGui.QFontInfo(item.getAxis(side).style["tickFont"]).pixelSize() >= 20
+        assert f"font-size:{panels.label_px()}px" in item.titleLabel.text and panels.label_px() >= 20
+
+
+def tick_label_rects(axis):
+    image = QtGui.QImage(10, 10, QtGui.QImage.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [rect for rect, _, _ in texts]
+
+
+@pytest.mark.parametrize("height", [150, 200, 450])
+def test_the_log_axis_of_differences_never_writes_one_power_of_ten_over_another(qtbot, open_window, height):
+    window = open_window((1280, 720), presenting=True, scale=1.5)
+    plot = window.comparison.diff_plot
+    plot.setFixedHeight(height)
+    settle()
+    axis = plot.getPlotItem().getAxis("left")
+    rects = tick_label_rects(axis)
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    label = QtGui.QFontMetricsF(axis.style["tickFont"]).height()
+    if axis.height() >= 2 * label:
+        assert rects  # however short, an axis with room for a label keeps one
+    if axis.height() >= 8 * label:
+        assert len(rects) >= 3  # with room, every decade of the empty 10⁻⁹ … 10⁻⁵ frame is named
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_at_1024_by_768_no_plot_title_is_cut(open_window, lang):
+    from rnn_stepper import i18n
+
+    i18n.install(lang)
+    window = open_window((1024, 768), session=make_session(RNNConfig(cell="lstm")))
+    settle()
+    for plot in (window.comparison.values_plot, window.comparison.diff_plot, window.sequence.norm_plot):
+        item = plot.getPlotItem()
+        assert item.geometry().width() <= plot.width()  # a title wider than its plot pushed the plot off its view
+        title = item.titleLabel
+        assert title.item.boundingRect().width() <= title.geometry().width() + 1
+
+
+def radius_text(open_window, nonlinearity="tanh", cell="rnn", grow=False):
+    config = RNNConfig(cell=cell) if cell != "rnn" else RNNConfig(nonlinearity=nonlinearity)
+    window = open_window((1280, 720), session=make_session(config))
+    if grow:  # W_hh scaled up until its spectral radius passes 1
+        name = "weight_hh_l0"
+        for r, c in np.ndindex(*window.model.session.weights[name].shape):
+            window.model.set_weight(name, (r, c), 3.0 if r == c else 0.0)
+    return window.sequence.radius.text()
+
+
+def test_the_spectral_radius_note_speaks_of_saturation_only_for_tanh(open_window):
+    assert "saturation" in radius_text(open_window, "tanh")
+    assert "saturates at ±1" in radius_text(open_window, "tanh", grow=True)
+    relu = radius_text(open_window, "relu")
+    assert "far from saturation" not in relu and "ReLU" in relu  # saturation is tanh's, not ReLU's
+    assert "without bound" in radius_text(open_window, "relu", grow=True)
+    for cell in ("gru", "lstm"):
+        assert "gates" in radius_text(open_window, cell=cell)
+
+
+def test_the_hidden_state_over_t_is_coloured_on_its_values_scale_or_on_plus_minus_1(qtbot, open_window):
+    window = open_window((1920, 1080))
+    window.model.run_to_end()
+    hidden = window.model.cell.hidden[:, 0].numpy()
+    top = float(np.abs(hidden).max())
+    assert window.sequence.heatmap.levels == pytest.approx((-top, top))  # ±0.76 fills the scale, not a pale ±1
+    action = window.unit_scale_action
+    assert not action.isChecked()
+    action.trigger()
+    unit = window.replaced_by
+    qtbot.addWidget(unit)
+    assert unit.unit_scale_action.isChecked() and unit.sequence.heatmap.levels == (-1.0, 1.0)
+
+
+def test_saturation_is_marked_on_bounded_values_only(open_window):
+    tanh = open_window((1920, 1080))
+    tanh.model.step()
+    assert tanh.step_view.vectors["hidden"].bounds == (-1.0, 1.0)  # tanh's range, apart from the colour scale
+    assert tanh.sequence.heatmap.bounds == (-1.0, 1.0)
+    assert tanh.step_view.vectors["pre_activation"].bounds is None  # a sum has no end to saturate at
+    relu = open_window((1920, 1080), session=make_session(RNNConfig(nonlinearity="relu")))
+    assert relu.step_view.vectors["hidden"].bounds is None and relu.sequence.heatmap.bounds is None
+    gru = open_window((1920, 1080), session=make_session(RNNConfig(cell="gru")))
+    assert gru.step_view.vectors["reset_gate"].bounds == (0.0, 1.0)
