@@ -12,9 +12,6 @@ from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.main_window import FONT_SCALES, MainWindow
 
-# Landing while issue 13's layout is built on its branches; removed when they merge (run with --runxfail to see).
-pytestmark = pytest.mark.xfail(reason="issue 13's layout is being merged", strict=False)
-
 SIZES = ((1024, 768), (1280, 720), (1920, 1080), (3840, 2160))
 LOOKS = [("normal", 1.0)] + [("presentation", scale) for scale in FONT_SCALES]
 

@@ -389,9 +389,11 @@ class StepPanel(QtWidgets.QWidget):
             view.setMinimumWidth(44)
             # Wide enough for a number at the strip's back-row size with room around it, not a slab of colour.
             view.setMaximumWidth(16 * max(font_px(), style.MIN_PROMINENT_PX))
+            # read from the back row: a long vector shows fewer entries around its ellipsis rather than smaller ones
+            view.set_number_minimum(style.MIN_PROMINENT_PX)
             view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
             self.vectors[key] = view
-            self.row.addWidget(view, 5 if key in stacked else 4)
+            self.row.addWidget(view, 4)  # refresh gives a view that numbers its rows more
 
     def shown(self) -> dict[str, np.ndarray]:
         """What each vector shows now: numbers for the phases reached, NaN (blank) for the rest."""
@@ -441,6 +443,10 @@ class StepPanel(QtWidgets.QWidget):
                             bounds=BOUNDS.get(scales[key]),
                             blocks=gates if stacked else ())
             view.show_row_ticks(stacked or length != before)
+            # a view that numbers its rows carries a column of labels beside its cells: room for it too
+            stretch = 6 if view.row_ticks else 4
+            if self.row.stretch(self.row.indexOf(view)) != stretch:
+                self.row.setStretch(self.row.indexOf(view), stretch)
             before = None if stacked else length
             if stacked:  # the block of it the phase on show reads, framed (a GRU's n reads a_n and s_n)
                 block = blocks_read.get(key)
