@@ -104,7 +104,7 @@ def test_a_classifiers_checkpoint_brings_its_head_and_a_cross_entropy_loss(qtbot
     window_files = SessionFiles(panel.model, panel)
     assert window_files.import_weights(str(path))
     assert list(panel.model.heads) == ["h2o."]
-    index = panel.loss_box.findText("L = cross-entropy(h2o(h_n[-1]), class)")
+    index = panel.loss_box.findText("L = CE(h2o(h_n[-1]))")
     assert index > 0
     panel.loss_box.setCurrentIndex(index)
     panel.loss_box.activated.emit(index)
@@ -118,3 +118,29 @@ def test_a_classifiers_checkpoint_brings_its_head_and_a_cross_entropy_loss(qtbot
         _, h_n = model.rnn(panel.model.session.inputs.transpose(0, 1))  # the session kept batch_first
         expected = torch.nn.functional.cross_entropy(model.h2o(h_n[-1]), torch.tensor([3]))
     assert torch.equal(backward.manual.loss, expected)
+
+
+def test_the_window_keeps_the_backward_pass_on_a_tab_beside_the_sequence_key_5(qtbot):
+    from rnn_stepper.ui.main_window import MainWindow
+
+    window = MainWindow(StepperModel())
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.model.run_to_end()
+    qtbot.keyClick(window, QtCore.Qt.Key_5)
+    assert window.backward.isVisible() and not window.comparison.isVisible()
+    qtbot.mouseClick(window.backward.compute_button, QtCore.Qt.LeftButton)
+    qtbot.mouseClick(window.backward.back_button, QtCore.Qt.LeftButton)
+    assert window.model.backprop.t == 2
+    # a rebuilt window (another language, presentation) shows the same gradients at the same step
+    successor = window.rebuild()
+    qtbot.addWidget(successor)
+    assert successor.model.backprop.t == 2 and successor.backward.backprop is window.model.backprop
+    window = successor
+    window.resize(700, 500)  # the focus layout: the backward pass waits, hidden, for the full layout
+    qtbot.waitUntil(lambda: window.focused)
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.focused is False)
+    assert window.model.backprop.t == 2 and "t = 2" in window.backward.heading.text()

@@ -44,218 +44,233 @@
         <translation>역전파 한 스텝의 연산 하나 (Shift+B)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="49"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="50"/>
         <source>Loss:</source>
         <translation>손실:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="96"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="99"/>
         <source>unit i = </source>
         <translation>유닛 i = </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="99"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="102"/>
         <source>Which inputs does h_t[i] depend on?</source>
         <translation>h_t[i]는 어떤 입력에 의존할까?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="108"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="111"/>
         <source> steps</source>
         <translation> 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="110"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="113"/>
         <source>Learning rate of torch.optim.SGD</source>
         <translation>torch.optim.SGD의 학습률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="112"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="115"/>
         <source>Train</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="113"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="116"/>
         <source>SGD steps on this loss in the background; every step is torch.optim.SGD&apos;s bit for bit (Cancel stops it)</source>
         <translation>이 손실로 SGD 스텝을 백그라운드에서 실행합니다. 모든 스텝이 torch.optim.SGD와 비트 단위로 같습니다 (취소로 멈춤)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="118"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="121"/>
         <source>SGD step</source>
         <translation>SGD 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="123"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="126"/>
         <source>Train:</source>
         <translation>학습:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="124"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="127"/>
         <source>learning rate</source>
         <translation>학습률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="164"/>
-        <source>L = Σ h_n (sum of the last hidden state)</source>
-        <translation>L = Σ h_n (마지막 은닉 상태의 합)</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="166"/>
-        <source>L = MSE(output, input shifted one step)</source>
-        <translation>L = MSE(출력, 한 스텝 뒤의 입력)</translation>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="169"/>
+        <source>L = Σ h_n</source>
+        <translation>L = Σ h_n</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="170"/>
-        <source>L = cross-entropy({0}(h_n[-1]), class)</source>
-        <translation>L = 교차 엔트로피({0}(h_n[-1]), 클래스)</translation>
+        <source>The sum of the last hidden state: needs no data</source>
+        <translation>마지막 은닉 상태의 합: 데이터가 필요 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="225"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="173"/>
+        <source>L = MSE(output, x_{t+1})</source>
+        <translation>L = MSE(출력, x_{t+1})</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="174"/>
+        <source>The mean squared error of the output against the input shifted one step: predict the next input</source>
+        <translation>한 스텝 뒤의 입력에 대한 출력의 평균 제곱 오차: 다음 입력을 예측합니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="179"/>
+        <source>L = CE({0}(h_n[-1]))</source>
+        <translation>L = CE({0}(h_n[-1]))</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="182"/>
+        <source>Cross-entropy of the checkpoint&apos;s head {0} against the class chosen beside</source>
+        <translation>체크포인트의 출력층 {0}과 옆에서 고른 클래스 사이의 교차 엔트로피</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="237"/>
         <source>‖∂L/∂h_t‖ over t (log scale)</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="234"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="246"/>
         <source>Every gradient by hand — the weights&apos;, the biases&apos;, ∂L/∂x{0} — is bitwise identical to what loss.backward() computes through {1}.</source>
         <translation>손으로 구한 모든 그래디언트(가중치, 편향, ∂L/∂x{0})가 {1}을 거친 loss.backward()의 결과와 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="237"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="249"/>
         <source>The textbook&apos;s backward lands up to {0:g} ulp from loss.backward() through {1}: the same sums, grouped and ordered otherwise.</source>
         <translation>교과서 순서의 역전파는 {1}을 거친 loss.backward()와 최대 {0:g} ulp 차이가 납니다. 같은 합을 다르게 묶고 다른 순서로 더하기 때문입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="249"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="261"/>
         <source>ρ(W_hh) is not finite here: no prediction.</source>
         <translation>여기서는 ρ(W_hh)가 유한하지 않아 예측할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="250"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="262"/>
         <source>below 1: the gradient shrinks by about this much per step back and vanishes over a long sequence — early inputs barely teach the weights</source>
         <translation>1보다 작습니다. 그래디언트는 한 스텝 거슬러 갈 때마다 대략 이만큼 줄어 긴 시퀀스에서는 사라집니다. 앞쪽 입력은 가중치를 거의 가르치지 못합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="252"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="264"/>
         <source>above 1: the gradient can grow step after step back and explode</source>
         <translation>1보다 큽니다. 그래디언트는 거슬러 갈수록 커져 폭발할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="253"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="265"/>
         <source>near 1: the gradient keeps its size for a while</source>
         <translation>1에 가깝습니다. 그래디언트는 한동안 크기를 유지합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="254"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="266"/>
         <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
         <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 {3:.3f}은(는) {4}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="265"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="277"/>
         <source>Backward pass: press Compute gradients, then step the forward pass to its end (Run to end) and Step back.</source>
         <translation>역전파: 그래디언트 계산을 누르고, 순전파를 끝까지 진행한 뒤(끝까지 실행) 한 타임 스텝씩 거슬러 가세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="268"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="280"/>
         <source>Loss = {0}. Run the forward pass to its end to step back.</source>
         <translation>손실 = {0}. 거슬러 가려면 순전파를 끝까지 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="271"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="283"/>
         <source>Loss = {0}. Step back (B) walks t = {1} … {2}.</source>
         <translation>손실 = {0}. 뒤로(B)를 누르면 t = {1} … {2} 순서로 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="274"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="286"/>
         <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of 4: {4}</source>
         <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 4개 중 {3}번째: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="292"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="304"/>
         <source>the gradient arriving at h_t</source>
         <translation>h_t에 도착하는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="293"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="305"/>
         <source>through the nonlinearity</source>
         <translation>비선형 함수를 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="294"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="306"/>
         <source>the recurrent weights&apos; share</source>
         <translation>순환 가중치의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="295"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="307"/>
         <source>what flows on to h_{t-1}</source>
         <translation>h_{t-1}로 흘러가는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="317"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="329"/>
         <source>∂L/∂W_hh so far</source>
         <translation>지금까지의 ∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="337"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="349"/>
         <source>∂L/∂W_ih</source>
         <translation>∂L/∂W_ih</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="337"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="349"/>
         <source>one product over every step, at the walk&apos;s end</source>
         <translation>모든 스텝에 대한 행렬곱 하나, 끝까지 거슬러 간 뒤</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="352"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="364"/>
         <source>1 from the loss Σ h_n</source>
         <translation>손실 Σ h_n에서 온 1</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="354"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="366"/>
         <source>the loss&apos;s ∂L/∂output_t</source>
         <translation>손실의 ∂L/∂output_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="368"/>
         <source>the layer above</source>
         <translation>위 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="358"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="370"/>
         <source>what flowed back from step {0}</source>
         <translation>스텝 {0}에서 거슬러 흘러온 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="370"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="382"/>
         <source>(summed back to front, as autograd sums it)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="371"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="373"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="383"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="385"/>
         <source>so far:</source>
         <translation>지금까지:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="377"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="389"/>
         <source>δh at the initial state: h0 was not given, so the module&apos;s zeros need no gradient; the walk back ends here.</source>
         <translation>초기 상태의 δh: h0가 주어지지 않아 모듈의 0에는 그래디언트가 필요 없습니다. 역전파는 여기서 끝납니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="381"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="393"/>
         <source>this step&apos;s share</source>
         <translation>이 스텝의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="397"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="409"/>
         <source>‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input</source>
         <translation>‖∂h_{0}[{1}]/∂x_k‖: h_{0}[{1}]이 각 입력에 아직 얼마나 의존하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="407"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="419"/>
         <source>The learning rate must be a number, e.g. 0.1</source>
         <translation>학습률은 숫자여야 합니다 (예: 0.1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="416"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="428"/>
         <source>Loss over the SGD steps ({0} so far)</source>
         <translation>SGD 스텝에 따른 손실 (지금까지 {0})</translation>
     </message>
@@ -464,67 +479,67 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="659"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="665"/>
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="663"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="669"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="664"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="670"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="665"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="671"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="667"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="673"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="668"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="674"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="716"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="722"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="721"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="727"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="722"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="728"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="741"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="747"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="745"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="751"/>
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="666"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="672"/>
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="743"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="749"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -815,441 +830,466 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="110"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="111"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="111"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="112"/>
         <source>Stop this computation and keep the session on show (Esc)</source>
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="148"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="150"/>
         <source>Loading PyTorch and computing the notebook&apos;s example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="166"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="169"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="167"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="170"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="124"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="263"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="125"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="281"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="213"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="216"/>
         <source>Focus layout: the window is small for its font, so weights, the sequence and the session are behind the tabs (keys 1–4)</source>
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션은 탭 뒤에 있습니다 (키 1–4)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="215"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="218"/>
         <source>Full layout: every panel on show</source>
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="260"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="230"/>
+        <source>Comparison</source>
+        <translation>비교</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="237"/>
+        <source>∂ Backward (5)</source>
+        <translation>∂ 역전파 (5)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="238"/>
+        <source>Backpropagation through time, stepped back one phase per click (key 5)</source>
+        <translation>시간에 따른 역전파를 클릭 한 번에 연산 하나씩 거슬러 갑니다 (키 5)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="278"/>
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="260"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="278"/>
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="261"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="279"/>
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="261"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="279"/>
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="262"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="280"/>
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="262"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="280"/>
         <source>h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
         <translation>시퀀스 전체의 h, ‖h_t‖, ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="263"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="281"/>
         <source>The model&apos;s options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="264"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="282"/>
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="265"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="283"/>
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="321"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="310"/>
+        <source>The backward pass is on the full layout&apos;s ∂ Backward tab: make the window larger or the font smaller</source>
+        <translation>역전파는 전체 레이아웃의 ∂ 역전파 탭에 있습니다. 창을 키우거나 글꼴을 줄이세요</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="331"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="365"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="332"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="334"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="337"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="371"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="339"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="373"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="340"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="374"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="341"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="375"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="343"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="377"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="344"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="378"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="345"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="379"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="346"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="380"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="347"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="381"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="389"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="391"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="400"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="367"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="401"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="373"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="407"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="375"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="409"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="379"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="413"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="382"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="389"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="423"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="392"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="426"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="393"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="427"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="397"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="431"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="399"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="433"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="407"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="441"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="409"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="443"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="410"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="444"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="417"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="451"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="420"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="424"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="458"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="428"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="462"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="463"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="466"/>
+        <source>&amp;Backward pass (5)</source>
+        <translation>역전파(&amp;B) (5)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="500"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="464"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="501"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="491"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="528"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="532"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="527"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="564"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="543"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="580"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="543"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="580"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="544"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="581"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="544"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="581"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="545"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="582"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="545"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="582"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="546"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="583"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="546"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="583"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="548"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="585"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="548"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="585"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="550"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="587"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="550"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="587"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="552"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="595"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="589"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="632"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="552"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="589"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="558"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="595"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="559"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="596"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="565"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="602"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="566"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="603"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="568"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="687"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="568"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="687"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="569"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="606"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="573"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="610"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="574"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="611"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="595"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="632"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="647"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="684"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="650"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="687"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="675"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="712"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="677"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="714"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="680"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="717"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="723"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="687"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="690"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="727"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -1278,62 +1318,62 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="832"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="838"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="849"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="855"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="851"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="857"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="859"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="865"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="861"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="867"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="863"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="869"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="873"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="879"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="875"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="881"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="879"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="885"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="883"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="889"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="884"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="890"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="881"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="887"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1502,42 +1542,42 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="430"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="432"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="451"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="451"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="451"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="454"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="460"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="455"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="461"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="460"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="466"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="547"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="553"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>

@@ -14,7 +14,7 @@ from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
 from ..core.config import cell_suffix
-from .panels import module_label
+from .panels import label_px, legible_axes, module_label, set_plot_title
 
 LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD = "sum_last", "shifted", "head:"
 
@@ -45,12 +45,15 @@ class BackwardPanel(QtWidgets.QWidget):
         self.phase_button.setToolTip(self.tr("One phase of the backward step (Shift+B)"))
         self.phase_button.setShortcut(QtGui.QKeySequence("Shift+B"))
         self.phase_button.clicked.connect(backprop.step_back_phase)
+        # the loss and its class on a row of their own: a presentation font leaves no room beside the buttons
+        choice = QtWidgets.QHBoxLayout()
+        choice.addWidget(QtWidgets.QLabel(self.tr("Loss:")))
+        choice.addWidget(self.loss_box, 1)
+        choice.addWidget(self.class_box)
         controls = QtWidgets.QHBoxLayout()
-        controls.addWidget(QtWidgets.QLabel(self.tr("Loss:")))
-        controls.addWidget(self.loss_box, 1)
-        controls.addWidget(self.class_box)
         for button in (self.compute_button, self.back_button, self.phase_button):
             controls.addWidget(button)
+        controls.addStretch(1)
 
         self.vectors = {name: MatrixView(colorbar=False, column_ticks=False)
                         for name in ("incoming", "pre_activation", "flowing")}
@@ -58,26 +61,26 @@ class BackwardPanel(QtWidgets.QWidget):
         self._weights_drawn = None  # (gradients, ready, steps summed) the heatmap shows
         # ∂L/∂W_ih: autograd computes it in one product over every step once the walk back is done (no running sum
         # to show), so it appears whole when the walk reaches its end
-        self.input_weight_view = MatrixView()
+        self.input_weight_view = MatrixView(colorbar=False)  # its numbers say it; a bar would not fit a short row
+        self.input_weight_view.setMinimumHeight(5 * max(round(style.pt_to_px(style.font_pt())), style.MIN_LEGIBLE_PX))
         strip = QtWidgets.QHBoxLayout()
         strip.setSpacing(2)
         for name in ("incoming", "pre_activation"):
             strip.addWidget(self.vectors[name], 2)
         strip.addWidget(self.weight_view, 4)
         strip.addWidget(self.vectors["flowing"], 2)
-        strip.addWidget(self.input_weight_view, 4)
         self.equation = QtWidgets.QLabel()
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont)
-        mono.setPointSizeF(style.font_pt())
+        mono.setPixelSize(max(round(style.pt_to_px(style.font_pt())), style.MIN_PROMINENT_PX))  # the back row
         self.equation.setFont(mono)
         self.equation.setWordWrap(True)
 
-        self.norm_plot = pg.PlotWidget()
+        self.norm_plot = pg.PlotWidget(axisItems=legible_axes())
         self.norm_plot.setMenuEnabled(False)
         self.norm_plot.setLogMode(y=True)
         self.norm_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.norm_plot.setLabel("bottom", "t")
+        self.norm_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
         self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.ACTIVE, width=2), symbol="o", symbolSize=5,
                                               symbolBrush=style.ACTIVE)
         self.norm_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.FOREGROUND, style=QtCore.Qt.DashLine))
@@ -87,9 +90,9 @@ class BackwardPanel(QtWidgets.QWidget):
         self.forgetting = QtWidgets.QLabel()
         self.forgetting.setWordWrap(True)
 
-        self.link_plot = pg.PlotWidget()
+        self.link_plot = pg.PlotWidget(axisItems=legible_axes())
         self.link_plot.setMenuEnabled(False)
-        self.link_plot.setLabel("bottom", "k")
+        self.link_plot.setLabel("bottom", "k", **{"font-size": f"{label_px()}px"})
         self.link_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=style.MANUAL)
         self.link_plot.addItem(self.link_bars)
         self.link_unit = QtWidgets.QSpinBox()
@@ -113,9 +116,9 @@ class BackwardPanel(QtWidgets.QWidget):
         self.train_button.setToolTip(self.tr("SGD steps on this loss in the background; every step is "
                                              "torch.optim.SGD's bit for bit (Cancel stops it)"))
         self.train_button.clicked.connect(self.train)
-        self.loss_plot = pg.PlotWidget()
+        self.loss_plot = pg.PlotWidget(axisItems=legible_axes())
         self.loss_plot.setMenuEnabled(False)
-        self.loss_plot.setLabel("bottom", self.tr("SGD step"))
+        self.loss_plot.setLabel("bottom", self.tr("SGD step"), **{"font-size": f"{label_px()}px"})
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
         for plot in (self.link_plot, self.loss_plot):
             style.cache_drawing(plot.getPlotItem())
@@ -129,8 +132,10 @@ class BackwardPanel(QtWidgets.QWidget):
         left = QtWidgets.QVBoxLayout()
         left.addWidget(self.heading)
         left.addWidget(self.verdict)
+        left.addLayout(choice)
         left.addLayout(controls)
         left.addLayout(strip, 3)
+        left.addWidget(self.input_weight_view, 2)
         left.addWidget(self.equation)
         left.addLayout(training)
         right = QtWidgets.QVBoxLayout()
@@ -161,14 +166,21 @@ class BackwardPanel(QtWidgets.QWidget):
         example's task) is offered when the output has as many units as the input has features."""
         config = self.model.session.config
         self.loss_box.clear()
-        self.loss_box.addItem(self.tr("L = Σ h_n (sum of the last hidden state)"), LOSS_SUM)
+        self.loss_box.addItem(self.tr("L = Σ h_n"), LOSS_SUM)
+        self.loss_box.setItemData(0, self.tr("The sum of the last hidden state: needs no data"),
+                                  QtCore.Qt.ToolTipRole)
         if config.num_directions * config.output_size == config.input_size and self.model.seq_len > 1:
-            self.loss_box.addItem(self.tr("L = MSE(output, input shifted one step)"), LOSS_SHIFTED)
+            self.loss_box.addItem(self.tr("L = MSE(output, x_{t+1})"), LOSS_SHIFTED)
+            self.loss_box.setItemData(1, self.tr("The mean squared error of the output against the input shifted "
+                                                 "one step: predict the next input"), QtCore.Qt.ToolTipRole)
         if self.model.session.batched:
             for name, head in self.model.heads.items():
                 if head.weight.shape[1] == config.output_size:  # still reads this module's units
-                    self.loss_box.addItem(self.tr("L = cross-entropy({0}(h_n[-1]), class)").format(
-                        name.rstrip(".")), LOSS_HEAD + name)
+                    self.loss_box.addItem(self.tr("L = CE({0}(h_n[-1]))").format(name.rstrip(".")),
+                                          LOSS_HEAD + name)
+                    self.loss_box.setItemData(self.loss_box.count() - 1, self.tr(
+                        "Cross-entropy of the checkpoint's head {0} against the class chosen beside").format(
+                        name.rstrip(".")), QtCore.Qt.ToolTipRole)
         loss = self.backprop.loss
         chosen = {"mse": LOSS_SHIFTED, "cross_entropy": LOSS_HEAD + (loss.head.name if loss.head else "")}.get(
             loss.kind, LOSS_SUM)
@@ -222,7 +234,7 @@ class BackwardPanel(QtWidgets.QWidget):
             ts = np.arange(model.seq_len)
             self.norm_curve.setData(ts[positive], norms[positive])
             self.norm_plot.setXRange(-0.5, max(model.seq_len - 0.5, 0.5), padding=0.02)
-        self.norm_plot.setTitle(self.tr("‖∂L/∂h_t‖ over t (log scale)"), size=style.small_size())
+        set_plot_title(self.norm_plot, self.tr("‖∂L/∂h_t‖ over t (log scale)"))
         self.forgetting.setText(self.forgetting_text() if has else "")
         self.verdict.setText(self.verdict_text() if has else "")
         self.refresh()
@@ -394,8 +406,8 @@ class BackwardPanel(QtWidgets.QWidget):
                 return
             values = strip.numpy().astype(np.float64)
             self.link_bars.setOpts(x=np.arange(values.size), height=values, width=0.8)
-            self.link_plot.setTitle(self.tr("‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input")
-                                    .format(t, unit), size=style.small_size())
+            set_plot_title(self.link_plot, self.tr("‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each "
+                                                   "input").format(t, unit))
 
         self.model.run(lambda progress: connectivity(trace, t, unit, batch), show)
 
@@ -413,8 +425,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.loss_plot.setVisible(bool(losses))
         if losses:
             self.loss_curve.setData(np.arange(1, len(losses) + 1), np.asarray(losses, dtype=np.float64))
-            self.loss_plot.setTitle(self.tr("Loss over the SGD steps ({0} so far)").format(len(losses)),
-                                    size=style.small_size())
+            set_plot_title(self.loss_plot, self.tr("Loss over the SGD steps ({0} so far)").format(len(losses)))
 
 
 def torch_cat_shifted(x):

@@ -9,6 +9,7 @@ from ..core.errors import Cancelled
 from ..model import StepperModel
 from .editors import ConfigPanel, InputEditor
 from . import style
+from .backward_panel import BackwardPanel
 from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel, module_label
 from .exports import Exports
 from .session_files import SessionFiles, example_sessions
@@ -131,6 +132,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side.setVisible(not presenting)
         self.side_wanted = True  # the dock's place in the full layout, unless the user closes it
         self.pages: QtWidgets.QTabWidget | None = None
+        self.lower: QtWidgets.QTabWidget | None = None  # the full layout's comparison and backward tabs
         self.focused: bool | None = None  # the focus layout or the full one; None until the views exist
         if self.model.trace is None:
             # Until torch has loaded and the first trace exists, the window says so; the views come with it.
@@ -156,6 +158,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.weights = WeightsPanel(self.model)
         self.step_view = StepPanel(self.model)
         self.comparison = ComparisonPanel(self.model)
+        self.backward = BackwardPanel(self.model, self.model.backprop)
         self.sequence = SequencePanel(self.model, unit_scale=self.unit_scale())
         self.config_panel = ConfigPanel(self.model)
         self.input_editor = InputEditor(self.model)
@@ -222,7 +225,18 @@ class MainWindow(QtWidgets.QMainWindow):
         top.addWidget(self.step_view)
         self._balanced_for = None
         bottom = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
-        bottom.addWidget(self.comparison)
+        self.lower = lower = QtWidgets.QTabWidget()  # the forward comparison, and the backward pass beside it
+        lower.setDocumentMode(True)
+        lower.addTab(self.comparison, self.tr("Comparison"))
+        # In a scroll area here, where it shares the bottom with the sequence: its controls would otherwise widen the
+        # bottom past what a 1024-px window has, and squeeze the sequence's plots
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.NoFrame)
+        scroll.setWidget(self.backward)
+        lower.setTabToolTip(lower.addTab(scroll, self.tr("∂ Backward (5)")),
+                            self.tr("Backpropagation through time, stepped back one phase per click (key 5)"))
+        bottom.addWidget(lower)
         bottom.addWidget(self.sequence)
         bottom.setStretchFactor(0, 1)
         bottom.setStretchFactor(1, 1)
@@ -232,7 +246,7 @@ class MainWindow(QtWidgets.QMainWindow):
         centre.addWidget(bottom)
         centre.setStretchFactor(0, 1)
         centre.setStretchFactor(1, 1)
-        for panel in (self.weights, self.step_view, self.comparison, self.sequence):
+        for panel in (self.weights, self.step_view, self.comparison, self.sequence, self.backward):
             panel.show()  # leaving the focus layout's tabs, which hid every page but the current one, hid it
         if self.side.widget() is not self.session_tabs:
             self.side.setWidget(self.session_tabs)
@@ -244,7 +258,11 @@ class MainWindow(QtWidgets.QMainWindow):
         """The step (strip and equation, two thirds of the width) beside the comparison on the first tab; the
         weights, the sequence and the session each on a tab of their own, keyed 1–4 and named with their key."""
         self.side.hide()
-        self.top = None
+        self.top = self.lower = None
+        # Not on a tab of its own here (see FOCUS_PAGES): kept by the window, hidden, while the old layout that held
+        # it goes away, so its numbers and cursor are there again in the full layout.
+        self.backward.hide()
+        self.backward.setParent(self)
         step = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         step.addWidget(self.step_view)
         step.addWidget(self.comparison)
@@ -272,7 +290,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self.side.hide()
             self.show_focus_page("session")
 
-    FOCUS_PAGES = ("step", "weights", "sequence", "session")  # the focus layout's tabs, keys 1–4
+    # The focus layout's tabs, keys 1–4. The backward pass (key 5) is a tab of the full layout only: it does not yet
+    # fit a presentation font at 1280 × 720 (issue 15).
+    FOCUS_PAGES = ("step", "weights", "sequence", "session")
+    BACKWARD_KEY = 4  # the index of key 5
 
     def focus_pages(self) -> tuple[str, ...]:
         """The pages a reader can bring up in the focus layout; none in the full layout, where all are on show."""
@@ -282,15 +303,28 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.show_page(self.FOCUS_PAGES.index(page))
 
     def show_page(self, index: int) -> bool:
-        """Keys 1–4 in the focus layout: the step, the weights, the sequence, the session."""
-        if self.pages is None or not 0 <= index < self.pages.count():
+        """Keys 1–4 in the focus layout: the step, the weights, the sequence, the session. Key 5, in the full
+        layout: the backward pass, beside the sequence."""
+        if index == self.BACKWARD_KEY:
+            if self.lower is None:
+                self.show_message(self.tr("The backward pass is on the full layout's ∂ Backward tab: make the window "
+                                          "larger or the font smaller"))
+                return False
+            self.lower.setCurrentIndex(1)
+            return True
+        if self.pages is None:
+            return False
+        if not 0 <= index < self.pages.count():
             return False
         self.pages.setCurrentIndex(index)
         return True
 
+    def show_backward(self) -> None:
+        self.show_page(self.BACKWARD_KEY)
+
     def keyPressEvent(self, event) -> None:
         # Here only keys no widget took: a digit typed into a spin box or the input table stays there.
-        keys = (QtCore.Qt.Key_1, QtCore.Qt.Key_2, QtCore.Qt.Key_3, QtCore.Qt.Key_4)
+        keys = (QtCore.Qt.Key_1, QtCore.Qt.Key_2, QtCore.Qt.Key_3, QtCore.Qt.Key_4, QtCore.Qt.Key_5)
         if event.key() in keys and not event.modifiers() & ~QtCore.Qt.KeypadModifier:
             if self.show_page(keys.index(event.key())):
                 return
@@ -428,6 +462,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.predict_action.setToolTip(self.tr("Step stops before the new hidden state; the next click reveals it, "
                                                "so the class can guess first (R)"))
         self.predict_action.toggled.connect(self.set_predict)
+        # no shortcut of its own: key 5 is taken in keyPressEvent, so a 5 typed into a field stays there
+        menu.addAction(self.tr("&Backward pass (5)")).triggered.connect(
+            lambda: self.has_views and self.show_backward())
 
     font_scale_for_this_run: float | None = None  # --font-scale: read instead of the saved choice, never saved
 
