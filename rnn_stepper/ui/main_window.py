@@ -612,8 +612,10 @@ class MainWindow(QtWidgets.QMainWindow):
         for box in (self.layer_box, self.batch_box):
             box.valueChanged.connect(self.choose_cell)
         self.direction_box.currentIndexChanged.connect(self.choose_cell)
-        for widget in (self.layer_box, self.direction_box, self.batch_box):
-            bar.addWidget(widget)
+        # A toolbar shows or hides a widget through the action addWidget returns; the widget's own setVisible is
+        # overridden by the toolbar's layout.
+        self.box_actions = {widget: bar.addWidget(widget)
+                            for widget in (self.layer_box, self.direction_box, self.batch_box)}
 
     def choose_cell(self, *_):
         self.model.show_cell(self.layer_box.value(), self.direction_box.currentIndex(), self.batch_box.value())
@@ -660,7 +662,7 @@ class MainWindow(QtWidgets.QMainWindow):
             blocked = box.blockSignals(True)
             box.setRange(0, top)
             box.setValue(value)
-            box.setVisible(top > 0)
+            self.box_actions[box].setVisible(top > 0)  # one layer, one batch row: nothing to choose
             box.blockSignals(blocked)
         blocked = self.direction_box.blockSignals(True)
         self.direction_box.setCurrentIndex(m.direction)
