@@ -55,6 +55,8 @@ def measure(qtbot, window, size, look) -> list[str]:
 def close(window) -> None:
     while window.replaced_by is not None:
         window = window.replaced_by
+    if window.presenting:
+        window = window.rebuild(presenting=False)  # the normal fonts and look for the tests after this one
     window.close()
 
 
@@ -85,3 +87,23 @@ def test_a_real_sized_model_shows_the_first_and_last_entries_legibly(qtbot, hidd
     problems = measure(qtbot, window, size, look)
     close(window)
     assert not problems, "\n".join(problems)
+
+
+GATED = [(cell, look) for cell in ("gru", "lstm") for look in LOOKS[1:]]
+
+
+@pytest.mark.parametrize("cell, look", GATED, ids=[f"{cell}-{m}-{s:g}x" for cell, (m, s) in GATED])
+def test_a_gated_cell_at_1280_by_720_in_presentation_is_legible(qtbot, cell, look):
+    # Seven or nine vectors share the strip's width here, and a stacked gate vector keeps both ends of every gate
+    # block: its numbers reach 20 px (the heatmaps' minimum), not nn.RNN's 28. Nothing is cut or drawn over.
+    model = StepperModel(make_session(RNNConfig(cell=cell)))
+    window = open_window(qtbot, model, (1280, 720), look, "en")
+    model.step()
+    model.step_phase()
+    minimums = legibility.PRESENTATION_MINIMUM_PX | {"strip number": legibility.PRESENTATION_MINIMUM_PX["heatmap number"]}
+    found = []
+    for page in pages(window):
+        settle(qtbot, window)
+        found += [f"[{page}] {problem}" for problem in legibility.problems(window, minimums)]
+    close(window)
+    assert not found, "\n".join(found)

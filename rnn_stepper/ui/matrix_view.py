@@ -22,7 +22,7 @@ MAX_TEXT_CELLS = 600  # never more numbers than this in one view: past it, fewer
 # A cell holds a number at NUMBER_HEIGHT of its height and its width less a margin; the font is sized for the
 # widest of NUMBER_TEMPLATES and the numbers on show, so it stays put from one step to the next.
 NUMBER_TEMPLATES = {3: "-0.000", 2: "-0.00"}  # by significant digits: a narrow cell writes 2 rather than none
-NUMBER_HEIGHT = 0.6
+NUMBER_HEIGHT = 0.7  # a number's pixel size to its cell's height: a 20-px number in a 29-px row
 NUMBER_MARGIN = (0.1, 4)  # a share of the cell's width, and pixels, left free beside its number
 MIN_NUMBER_SCALE = 0.85  # in-cell numbers: from 0.85 of the interface's font …
 MAX_NUMBER_SCALE = 3.0  # … to three times it
@@ -376,8 +376,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
         share, fixed = NUMBER_MARGIN
         return min((cell_w * (1 - share) - fixed) * REF_PX / max(width, 1.0), cell_h * NUMBER_HEIGHT)
 
-    def _plan(self, digits: int, template: bool, room_w: float, room_h: float) -> tuple[np.ndarray, np.ndarray,
-                                                                                         float]:
+    def _plan(self, digits: int, template: bool, room_w: float, room_h: float,
+              by_block: bool = True) -> tuple[np.ndarray, np.ndarray, float]:
         """The rows and columns to show with numbers of `digits` significant digits at the legible minimum, and
         the widest of those numbers (at REF_PX): at least as wide as NUMBER_TEMPLATES when `template`, so the size
         stays put from step to step, or as wide as the numbers on show are."""
@@ -390,7 +390,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
             else:
                 cell_w, cell_h = self._cell_px_for(low, width)
                 fit_r, fit_c = int(room_h // cell_h), int(room_w // cell_w)
-                blocks = len(self._blocks) if self._blocks else 1
+                blocks = len(self._blocks) if self._blocks and by_block else 1
                 shown_r = shown_indices(rows, fit_r, blocks) if self._elide[0] else np.arange(rows)
                 shown_c = shown_indices(cols, fit_c) if self._elide[1] else np.arange(cols)
                 while shown_r.size * shown_c.size > MAX_TEXT_CELLS:  # the longer axis gives way, in one go
@@ -460,13 +460,18 @@ class MatrixView(pg.GraphicsLayoutWidget):
         """Choose the rows, columns, digits and size: every entry with 2 digits beats 3 digits around an
         ellipsis, and 3 digits with k ≥ 3 at each end beat 2 digits with more."""
         plans = []
-        for digits, template in ((3, True), (3, False), (2, True), (2, False)):  # in order of preference
-            shown_r, shown_c, width = self._plan(digits, template, room_w, room_h)
+        # in order of preference; a stacked matrix whose gate blocks are too short to keep both ends of each is
+        # elided as one matrix, last: some numbers beat none
+        tries = [(digits, template, True) for digits, template in ((3, True), (3, False), (2, True), (2, False))]
+        if self._blocks:
+            tries += [(3, True, False), (2, False, False)]
+        for digits, template, by_block in tries:
+            shown_r, shown_c, width = self._plan(digits, template, room_w, room_h, by_block)
             readable, px = self._readable_at(shown_r, shown_c, width, room_w, room_h)
             whole = shown_r.size == self._values.shape[0] and shown_c.size == self._values.shape[1]
             k = min([int((shown != ELLIPSIS).sum() // (2 * (shown == ELLIPSIS).sum()))
                      for shown in (shown_r, shown_c) if (shown == ELLIPSIS).any()], default=10**9)
-            plans.append(((readable, whole, min(k, 3), digits),
+            plans.append(((readable, by_block, whole, min(k, 3), digits),
                           (readable, digits, shown_r, shown_c, px, width, NUMBER_TEMPLATES[digits] if template else "")))
             if readable and whole:
                 break
@@ -602,6 +607,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
                 html = self._title_html(scale, True)
                 if wrapped_size(html, width)[0] <= width:
                     break
+            else:  # not even a word of the subtitle fits: the symbol alone, the equation stays in the tooltip
+                html = self._title_html(scales[-1], False, subtitle=False)
         if html != self.title.text or width != self.title.item.textWidth():
             word_wrap(self.title.item.document())
             self.title.item.setTextWidth(width)
@@ -615,8 +622,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self.ci.layout.setRowFixedHeight(0, height)
         self.ci.setGeometry(self.range)  # the layout sized itself to the text's width: back to the view's
 
-    def _title_html(self, scale: float, wrap: bool) -> str:
-        title, active, subtitle = self._title
+    def _title_html(self, scale: float, wrap: bool, subtitle: bool = True) -> str:
+        title, active, subtitle = self._title if subtitle else (*self._title[:2], "")
         if wrap:  # at the operator that makes the longer of the two lines shortest
             splits = [f"{subtitle[:i]}<br>{operator.strip()} {subtitle[i + len(operator):]}"
                       for operator in WRAP_AT for i in range(len(subtitle)) if subtitle.startswith(operator, i)]

@@ -389,8 +389,10 @@ class StepPanel(QtWidgets.QWidget):
             view.setMinimumWidth(44)
             # Wide enough for a number at the strip's back-row size with room around it, not a slab of colour.
             view.setMaximumWidth(16 * max(font_px(), style.MIN_PROMINENT_PX))
-            # read from the back row: a long vector shows fewer entries around its ellipsis rather than smaller ones
-            view.set_number_minimum(style.MIN_PROMINENT_PX)
+            # read from the back row: a long vector shows fewer entries around its ellipsis rather than smaller ones.
+            # Not a gated cell's stacked vector: its gate blocks keep both ends each, so it could show none at all.
+            if key not in stacked:
+                view.set_number_minimum(style.MIN_PROMINENT_PX)
             view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
             self.vectors[key] = view
             self.row.addWidget(view, 4)  # refresh gives a view that numbers its rows more
