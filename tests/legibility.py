@@ -186,21 +186,25 @@ def view_texts(view: QtWidgets.QGraphicsView, window) -> list[Text]:
     return out
 
 
+def drawn_ticks(axis: pg.AxisItem) -> list[tuple]:
+    """(rect, flags, text) of each tick label pyqtgraph really draws on `axis` (it drops those that do not fit)."""
+    image = QtGui.QImage(8, 8, QtGui.QImage.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [] if specs is None else list(specs[2])
+
+
 def axis_texts(axis: pg.AxisItem, where: str, to_window, glyphs, port: QtCore.QRectF) -> list[Text]:
     out = []
     if axis.style.get("showValues", True):
-        image = QtGui.QImage(8, 8, QtGui.QImage.Format_ARGB32)
-        painter = QtGui.QPainter(image)
-        try:
-            specs = axis.generateDrawSpecs(painter)
-        finally:
-            painter.end()
-        if specs is not None:
-            font = axis.style.get("tickFont") or axis.font()
-            for rect, _flags, text in specs[2]:
-                if text.strip():
-                    scene = axis.mapRectToScene(QtCore.QRectF(rect))
-                    out.append(Text(where, text, "axis label", font_px(font), to_window(scene), port))
+        font = axis.style.get("tickFont") or axis.font()
+        for rect, _flags, text in drawn_ticks(axis):
+            if text.strip():
+                scene = axis.mapRectToScene(QtCore.QRectF(rect))
+                out.append(Text(where, text, "axis label", font_px(font), to_window(scene), port))
     if axis.label.isVisible() and axis.label.toPlainText().strip():
         out.append(Text(where, axis.label.toPlainText(), "axis label", document_px(axis.label.document()),
                         glyphs(axis.label), port))

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
+import legibility
+
 from rnn_stepper.ui import style
 from rnn_stepper.ui.matrix_view import ELLIPSIS, MatrixView, saturated
 
@@ -66,14 +68,7 @@ def numbers(view: MatrixView) -> list[str]:
 
 def tick_labels(view: MatrixView, side: str) -> list[str]:
     """The index labels pyqtgraph really draws on an axis (it drops those that do not fit)."""
-    axis = view.axes[side]
-    image = QtGui.QImage(8, 8, QtGui.QImage.Format_ARGB32)
-    painter = QtGui.QPainter(image)
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    return [text for _rect, _flags, text in specs[2]]
+    return [text for _rect, _flags, text in legibility.drawn_ticks(view.axes[side])]
 
 
 def base_px() -> float:
