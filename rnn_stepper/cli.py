@@ -168,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--phase", type=whole_number(0), default=None, metavar="K",
                         help="and K phases into the next timestep (0 … phases - 1), e.g. --steps 1 --phase 3: "
                              "t = 1 up to its pre-activation")
+    window.add_argument("--back", type=whole_number(0), default=None, metavar="K",
+                        help="open on the backward pass: the forward pass run to its end, the gradients of L = Σ h_n "
+                             "computed and K phases stepped back (4 a timestep), e.g. --back 5")
     window.add_argument("--predict", action="store_true",
                         help="Predict, then reveal on: each Step stops before the new hidden state")
     window.add_argument("--screenshot", metavar="FILE.png",
@@ -375,6 +378,27 @@ def window_cursor(args, session, saved: dict) -> dict | None:
     return cursor
 
 
+def backward_steps(args, session) -> int | None:
+    """--back K checked before the window opens: a cell type the backward pass steps, no --steps or --phase (it
+    runs the forward pass to its end), and K within the walk back's 4 phases a timestep."""
+    from .backprop import PHASES
+    from .core.backward import check_stepped
+    from .core.errors import InputError
+
+    if args.back is None:
+        return None
+    if args.steps is not None or args.phase is not None:
+        raise InputError("--back runs the forward pass to its end: leave out --steps and --phase")
+    if session is None:
+        session = session_from_args(args)
+    check_stepped(session)
+    end = len(PHASES) * session.seq_len
+    if args.back > end:
+        raise InputError(f"--back {args.back}: the walk back has {end} phases ({len(PHASES)} for each of the "
+                         f"{session.seq_len} timesteps); give --back {end} or fewer")
+    return args.back
+
+
 def text_lines(trace):
     """The notebook's printout, a line at a time (memory does not grow with T): per timestep the input, the
     previous state, each phase of the cell type in click order under its title (the last is the manual output)
@@ -526,45 +550,23 @@ def saved_to(path: str | None) -> str | None:
 def backward_of(trace, target: str | None):
     """The backward pass of L = Σ h_n, or of the MSE against the target file; InputError for a target that is not
     the output's shape, or a cell type or order it does not step yet: one line, status 2."""
-    from .core.backward import SUM_LAST, Loss, backward_pass
-    from .core.errors import InputError
-    from .core.files import load_array
+    from .core.backward import SUM_LAST, backward_pass, target_loss
 
-    loss = SUM_LAST
-    if target:
-        import torch
-
-        values = torch.as_tensor(load_array(target))
-        if tuple(values.shape) != tuple(trace.output.shape) and values.numel() == trace.output.numel() \
-                and values.dim() == 2 and trace.output.dim() == 3 and trace.batch_size == 1:
-            values = values.reshape(trace.output.shape)  # a (T, units) table for a batch of one
-        try:
-            loss = Loss("mse", values.to(trace.output.dtype))
-            loss.check(trace)
-        except InputError as exc:
-            raise InputError(exc.detail, target) from None
+    loss = target_loss(trace, target) if target else SUM_LAST
     return backward_pass(trace, loss)
 
 
 def backward_lines(backward):
     """The hand backward: ‖∂L/∂h_t‖ per step of each cell, then every gradient beside autograd's."""
-    from .core.distance import bits_equal, ulp_distance
-
     yield ""
     yield (f"backward: {backward.loss.describe()} = {backward.manual.loss.numpy()!s}, by hand, walking back from "
            "t = T-1")
     for cell in backward.cells:
         norms = ", ".join(f"{float(n):.3g}" for n in cell.norms)
         yield f"  layer {cell.layer}, {'reverse' if cell.direction else 'forward'}: |dL/dh_t| for t = 0 … : {norms}"
-    pairs = [(f"dL/d{name}", backward.manual.parameters[name], backward.reference.parameters[name])
-             for name in backward.reference.parameters]
-    pairs.append(("dL/dx", backward.manual.input, backward.reference.input))
-    if backward.reference.h0 is not None:
-        pairs.append(("dL/dh0", backward.manual.h0, backward.reference.h0))
-    for name, mine, theirs in pairs:
-        same = bits_equal(mine.numpy(), theirs.numpy())
-        ulps = float(ulp_distance(mine.numpy(), theirs.numpy()).max(initial=0.0))
-        yield f"  {name}: " + ("bitwise identical to autograd" if same else f"{ulps:g} ulp from autograd")
+    for name, _shape, same, _difference, ulps in backward.comparison():
+        name = {"input": "x"}.get(name, name)
+        yield f"  dL/d{name}: " + ("bitwise identical to autograd" if same else f"{ulps:g} ulp from autograd")
     yield ("bitwise identical to autograd: yes" if backward.bitwise_equal else
            f"bitwise identical to autograd: no ({backward.max_ulps:g} ulp)")
 
@@ -603,9 +605,10 @@ def _run(args) -> int:
                               font_scale=args.font_scale, cursor=cursor)
         from .ui.app import run_window
 
+        back = backward_steps(args, session)
         return run_window(session, steps=args.steps or 0, screenshot=args.screenshot, size=args.size,
                           lang=args.lang, presenting=args.presentation, cursor=cursor, path=saved_to(args.session),
-                          predict=args.predict, font_scale=args.font_scale)
+                          predict=args.predict, font_scale=args.font_scale, back=back)
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

@@ -321,3 +321,27 @@ def _as_input_error(write, path, data):
         write(path, data)
     except OSError as exc:
         raise InputError(f"could not write it ({exc.strerror})", path) from None
+
+
+# --- the backward pass -------------------------------------------------------------------------------------------
+
+def test_back_opens_on_the_backward_pass_k_phases_back(capsys, shot):
+    window = shot(capsys, "--session", example("gradient-vanishing"), "--back", "5")
+    m, backprop = window.model, window.model.backprop
+    assert m.at_end and backprop.backward is not None and backprop.backward.bitwise_equal
+    assert backprop.position == 5 and (backprop.t, backprop.phase) == (m.seq_len - 2, "incoming")
+    assert window.backward.isVisible() and not window.step_view.isVisible()
+    # in the focus layout too: its fifth tab
+    window = shot(capsys, "--back", "0", "--presentation", "--size", "1280x720")
+    assert window.focus_pages() and window.backward.isVisible() and window.model.backprop.position == 0
+
+
+@pytest.mark.parametrize("argv, says", [
+    (("--back", "13"), "--back 13: the walk back has 12 phases (4 for each of the 3 timesteps); give --back 12"),
+    (("--back", "1", "--steps", "1"), "--back runs the forward pass to its end: leave out --steps and --phase"),
+    (("--cell", "lstm", "--back", "1"), "the backward pass is stepped for nn.RNN"),
+    (("--back", "-1"), "--back"),
+])
+def test_back_is_checked_before_the_window_opens(capsys, argv, says):
+    refused(capsys, *argv, "--screenshot", "never.png", says=says)
+    assert not os.path.exists("never.png")

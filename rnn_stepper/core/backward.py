@@ -50,6 +50,7 @@ class Loss:
     target: torch.Tensor | None = None  # mse: the target sequence; cross_entropy: the class labels, (batch,)
     at: tuple[int, int, int] | None = None
     head: Head | None = None
+    source: str | None = None  # the file an mse target was read from
 
     KINDS = ("sum_last", "mse", "unit", "cross_entropy")
 
@@ -138,6 +139,23 @@ class Loss:
 SUM_LAST = Loss()
 
 
+def target_loss(trace: Trace, path: str) -> Loss:
+    """The MSE against a target sequence read from `path` (.csv, .npy or .json, as an input file), shaped as the
+    output; a (T, units) table is taken for a batch of one. InputError naming the file for any other shape."""
+    from .files import load_array
+
+    values = torch.as_tensor(load_array(path))
+    if tuple(values.shape) != tuple(trace.output.shape) and values.numel() == trace.output.numel() \
+            and values.dim() == 2 and trace.output.dim() == 3 and trace.batch_size == 1:
+        values = values.reshape(trace.output.shape)
+    try:
+        loss = Loss("mse", values.to(trace.output.dtype), source=path)
+        loss.check(trace)
+    except InputError as exc:
+        raise InputError(exc.detail, path) from None
+    return loss
+
+
 @dataclass
 class CellGradients:
     layer: int
@@ -172,12 +190,27 @@ class Backward:
     reference: Gradients  # autograd's
     loss: Loss = SUM_LAST
 
-    def _pairs(self):
-        pairs = [(self.manual.parameters[k], self.reference.parameters[k]) for k in self.reference.parameters]
-        pairs.append((self.manual.input, self.reference.input))
+    def pairs(self) -> list[tuple[str, torch.Tensor, torch.Tensor]]:
+        """(name, by hand, autograd's) for every gradient: each parameter's (state-dict name), `input`'s and, when
+        h0 was given, `h0`'s."""
+        pairs = [(k, self.manual.parameters[k], self.reference.parameters[k]) for k in self.reference.parameters]
+        pairs.append(("input", self.manual.input, self.reference.input))
         if self.reference.h0 is not None:
-            pairs.append((self.manual.h0, self.reference.h0))
+            pairs.append(("h0", self.manual.h0, self.reference.h0))
         return pairs
+
+    def comparison(self) -> list[tuple[str, tuple[int, ...], bool, float, float]]:
+        """Per gradient: (name, shape, bitwise equal, max |by hand − autograd|, max ulps between them)."""
+        rows = []
+        for name, mine, theirs in self.pairs():
+            a, b = mine.numpy(), theirs.numpy()
+            difference = float(abs(a.astype("float64") - b.astype("float64")).max(initial=0.0))
+            rows.append((name, tuple(a.shape), bits_equal(a, b), difference,
+                         float(ulp_distance(a, b).max(initial=0.0))))
+        return rows
+
+    def _pairs(self):
+        return [(a, b) for _, a, b in self.pairs()]
 
     @cached_property
     def bitwise_equal(self) -> bool:

@@ -13,14 +13,16 @@ import sys
 def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = None, lang: str | None = None,
                 presenting: bool = False, argv: list[str] | None = None, background: bool = True,
                 restore: bool = True, caption: str | None = None, cursor: dict | None = None,
-                path: str | None = None, predict: bool = False, font_scale: float | None = None):
+                path: str | None = None, predict: bool = False, font_scale: float | None = None,
+                back: int | None = None):
     """The application and its shown window, on `session` (the notebook's when None).
 
     `background`: compute on a worker thread once the window has painted; otherwise before it shows (a
     screenshot needs the finished picture). `caption` titles the window until its session is saved. `cursor`
     ({position, layer, direction, batch}, as a session file keeps it) is where it opens; else `steps` whole
     timesteps in. `path`: the session file it came from, which Save writes back to. `predict`: Predict, then
-    reveal on. `font_scale`: presentation mode's font scale for this run, instead of the saved one (which stays)."""
+    reveal on. `font_scale`: presentation mode's font scale for this run, instead of the saved one (which stays).
+    `back`: open on the backward pass, the forward pass at its end and `back` phases stepped back."""
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6 import QtCore, QtWidgets
 
@@ -49,6 +51,8 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
         window.files.offer_restore()
     if cursor is not None or steps:
         go_when_ready(model, cursor, steps)
+    if back is not None:
+        go_back_when_ready(window, back)
     if presenting and background:
         window.showFullScreen()  # a screenshot keeps --size: the slide's size
     else:
@@ -69,6 +73,31 @@ def go_when_ready(model, cursor: dict | None, steps: int = 0) -> None:
         model.show_cell(where.get("layer", model.layer), where.get("direction", model.direction),
                         where.get("batch", model.batch))
         model.move_to(where["position"] if "position" in where else min(steps, model.seq_len) * len(model.phases))
+
+    model.events.trace.connect(go)
+    go()
+
+
+def go_back_when_ready(window, back: int) -> None:
+    """Once the trace exists: the forward pass to its end, the backward page, the gradients computed (on the
+    model's runner) and `back` phases stepped back once they are there."""
+    model = window.model
+    backprop = model.backprop
+
+    def computed():
+        if backprop.backward is None:
+            return
+        backprop.events.result.disconnect(computed)
+        backprop.move_to(back)
+
+    def go():
+        if model.trace is None:
+            return
+        model.events.trace.disconnect(go)
+        model.run_to_end()
+        window.show_backward()
+        backprop.events.result.connect(computed)
+        backprop.compute()
 
     model.events.trace.connect(go)
     go()
