@@ -53,8 +53,11 @@ def test_stepping_back_writes_each_phase_with_autograds_numbers(qtbot, panel):
     # every step's share summed in: the heatmap shows autograd's ∂L/∂W_hh, bit for bit
     reference = autograd_gradients(panel.model.trace).parameters
     assert np.array_equal(panel.weight_view.values(), reference["weight_hh_l0"].numpy())
-    # W_ih's gradient is one product over every step: it shows whole once the walk is done
+    # W_ih's gradient is one product over every step: it shows whole once the walk is done, on a page of its own
     assert np.array_equal(panel.input_weight_view.values(), reference["weight_ih_l0"].numpy())
+    assert panel.story.currentIndex() == panel.INPUT_WEIGHTS and panel.input_weight_view.isVisible()
+    for kind in ("bias_ih", "bias_hh"):  # and the biases' beside it
+        assert np.array_equal(panel.bias_views[kind].values()[0], reference[f"{kind}_l0"].numpy())
     assert "the walk back ends here" in panel.equation.text()
 
 
@@ -120,7 +123,7 @@ def test_a_classifiers_checkpoint_brings_its_head_and_a_cross_entropy_loss(qtbot
     assert torch.equal(backward.manual.loss, expected)
 
 
-def test_the_window_keeps_the_backward_pass_on_a_tab_beside_the_sequence_key_5(qtbot):
+def test_the_backward_pass_has_a_page_of_its_own_key_5_in_either_layout(qtbot):
     from rnn_stepper.ui.main_window import MainWindow
 
     window = MainWindow(StepperModel())
@@ -139,8 +142,42 @@ def test_the_window_keeps_the_backward_pass_on_a_tab_beside_the_sequence_key_5(q
     qtbot.addWidget(successor)
     assert successor.model.backprop.t == 2 and successor.backward.backprop is window.model.backprop
     window = successor
-    window.resize(700, 500)  # the focus layout: the backward pass waits, hidden, for the full layout
+    window.resize(700, 500)  # the focus layout: the backward pass is its fifth tab
     qtbot.waitUntil(lambda: window.focused)
+    qtbot.keyClick(window, QtCore.Qt.Key_5)
+    assert window.backward.isVisible() and not window.step_view.isVisible()
+    assert "t = 2" in window.backward.heading.text()
+    qtbot.keyClick(window, QtCore.Qt.Key_1)
+    assert window.step_view.isVisible() and not window.backward.isVisible()
     window.resize(1280, 720)
     qtbot.waitUntil(lambda: window.focused is False)
     assert window.model.backprop.t == 2 and "t = 2" in window.backward.heading.text()
+
+
+def test_the_check_page_sets_every_gradient_beside_autograds(qtbot, panel):
+    panel.backprop.compute()
+    table = panel.check_table
+    names = [table.item(r, 0).text().split()[0] for r in range(table.rowCount())]
+    assert names == ["∂L/∂weight_ih_l0", "∂L/∂weight_hh_l0", "∂L/∂bias_ih_l0", "∂L/∂bias_hh_l0", "∂L/∂x"]
+    assert all(table.item(r, 1).text() == "bitwise ✓" and table.item(r, 3).text() == "0"
+               for r in range(table.rowCount()))
+    # the textbook's order sums the same terms otherwise: its distance is shown as computed, not hidden
+    from rnn_stepper.core import RNNConfig, make_session
+
+    panel.model.open_session(make_session(RNNConfig(input_size=4, hidden_size=16), np.linspace(-1, 1, 30 * 4)
+                                          .reshape(30, 4), seed=3, order="textbook"))
+    panel.backprop.compute()
+    rows = [(table.item(r, 1).text(), float(table.item(r, 3).text())) for r in range(table.rowCount())]
+    expected = [("bitwise ✓" if same else "no", ulps) for _n, _s, same, _d, ulps in panel.backprop.backward.comparison()]
+    assert rows == expected
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_a_cell_type_the_backward_does_not_step_says_so_and_offers_nothing_unchecked(qtbot, panel, cell):
+    from rnn_stepper.core import RNNConfig, make_session
+
+    panel.model.open_session(make_session(RNNConfig(cell=cell)))
+    panel.model.run_to_end()
+    assert f"nn.{cell.upper()}'s is not yet" in panel.heading.text()
+    assert not panel.compute_button.isEnabled() and not panel.train_button.isEnabled()
+    assert not panel.back_button.isEnabled() and panel.backprop.backward is None

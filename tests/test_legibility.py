@@ -40,11 +40,18 @@ def pages(window):
     for page in getattr(window, "focus_pages", lambda: ())():
         window.show_focus_page(page)
         yield page
+    if window.passes is not None:  # the full layout's second page: the backward pass
+        window.show_page(window.BACKWARD_KEY)
+        yield "backward"
+        window.show_page(0)
+
+
+def minimums_for(size, look):
+    return legibility.PRESENTATION_MINIMUM_PX if look[0] == "presentation" and size >= (1280, 720) else None
 
 
 def measure(qtbot, window, size, look) -> list[str]:
-    mode, _scale = look
-    minimums = legibility.PRESENTATION_MINIMUM_PX if mode == "presentation" and size >= (1280, 720) else None
+    minimums = minimums_for(size, look)
     found = []
     for page in pages(window):
         settle(qtbot, window)
@@ -105,5 +112,37 @@ def test_a_gated_cell_at_1280_by_720_in_presentation_is_legible(qtbot, cell, loo
     for page in pages(window):
         settle(qtbot, window)
         found += [f"[{page}] {problem}" for problem in legibility.problems(window, minimums)]
+    close(window)
+    assert not found, "\n".join(found)
+
+
+BACKWARD = [("notebook", (1280, 720), ("presentation", 1.5), "en"), ("notebook", (1280, 720), ("presentation", 2.0), "ko"),
+            ("notebook", (1920, 1080), ("normal", 1.0), "ko"), ("notebook", (1024, 768), ("normal", 1.0), "en"),
+            ("gradient-vanishing", (1280, 720), ("presentation", 1.5), "en"),
+            ("gradient-vanishing", (1920, 1080), ("presentation", 1.5), "ko")]
+
+
+@pytest.mark.parametrize("example, size, look, lang", BACKWARD,
+                         ids=[f"{e}-{w}x{h}-{m}-{s:g}x-{lang}" for e, (w, h), (m, s), lang in BACKWARD])
+def test_the_backward_pass_is_legible_while_stepping_back_and_at_the_walks_end(qtbot, example, size, look, lang):
+    from rnn_stepper.core.session_file import load_session
+    from rnn_stepper.ui.session_files import example_sessions
+
+    model = StepperModel(load_session(example_sessions()[example])[0])
+    window = open_window(qtbot, model, size, look, lang)
+    model.run_to_end()
+    model.backprop.compute()
+    window.show_backward()
+    found = []
+    for moves, where in ((6, "stepping back"), (model.backprop.end, "at the walk's end")):
+        for _ in range(moves):
+            model.backprop.step_back_phase()
+        for story in range(window.backward.story.count()):
+            window.backward.story.setCurrentIndex(story)
+            if story == 1:
+                window.backward.show_connectivity()
+            settle(qtbot, window)
+            found += [f"[{where}, {window.backward.story.tabText(story)}] {problem}"
+                      for problem in legibility.problems(window, minimums_for(size, look))]
     close(window)
     assert not found, "\n".join(found)

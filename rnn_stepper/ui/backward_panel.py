@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -14,12 +16,13 @@ from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
 from ..core.config import cell_suffix
-from .panels import label_px, legible_axes, module_label, set_plot_title
+from .panels import EquationLabel, StepPanel, label_px, legible_axes, module_label, set_plot_title
 
-LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD = "sum_last", "shifted", "head:"
+LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD, LOSS_FILE = "sum_last", "shifted", "head:", "file"
 
 
 class BackwardPanel(QtWidgets.QWidget):
+    FORGETTING, CHECK, INPUT_WEIGHTS, CONNECTIVITY, TRAIN = range(5)  # the pages of what the whole walk shows
     def __init__(self, model: StepperModel, backprop: Backprop, parent=None):
         super().__init__(parent)
         self.model, self.backprop = model, backprop
@@ -57,24 +60,24 @@ class BackwardPanel(QtWidgets.QWidget):
 
         self.vectors = {name: MatrixView(colorbar=False, column_ticks=False)
                         for name in ("incoming", "pre_activation", "flowing")}
-        self.weight_view = MatrixView()
+        self.weight_view = MatrixView(colorbar=False)  # its numbers say it: a bar's labels pile up in a short strip
         self._weights_drawn = None  # (gradients, ready, steps summed) the heatmap shows
         # ∂L/∂W_ih: autograd computes it in one product over every step once the walk back is done (no running sum
         # to show), so it appears whole when the walk reaches its end
-        self.input_weight_view = MatrixView(colorbar=False)  # its numbers say it; a bar would not fit a short row
-        self.input_weight_view.setMinimumHeight(5 * max(round(style.pt_to_px(style.font_pt())), style.MIN_LEGIBLE_PX))
+        self.input_weight_view = MatrixView()
+        # the biases' gradients beside it at the walk's end: ∂L/∂b_ih is the same sum over steps, and ∂L/∂b_hh the
+        # running sum the walk built step by step
+        self.bias_views = {kind: MatrixView(colorbar=False) for kind in ("bias_ih", "bias_hh")}
         strip = QtWidgets.QHBoxLayout()
         strip.setSpacing(2)
         for name in ("incoming", "pre_activation"):
             strip.addWidget(self.vectors[name], 2)
         strip.addWidget(self.weight_view, 4)
         strip.addWidget(self.vectors["flowing"], 2)
-        self.equation = QtWidgets.QLabel()
+        self.equation = EquationLabel()  # wrapped as the forward's: a continuation indented under its "= "
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
-        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont)
-        mono.setPixelSize(max(round(style.pt_to_px(style.font_pt())), style.MIN_PROMINENT_PX))  # the back row
-        self.equation.setFont(mono)
         self.equation.setWordWrap(True)
+        self.equation.setFont(StepPanel.equation_font(self.equation_px()[1]))
 
         self.norm_plot = pg.PlotWidget(axisItems=legible_axes())
         self.norm_plot.setMenuEnabled(False)
@@ -90,6 +93,11 @@ class BackwardPanel(QtWidgets.QWidget):
         self.forgetting = QtWidgets.QLabel()
         self.forgetting.setWordWrap(True)
 
+        # Connectivity: click h_t[i] in the hidden states over t and the bars below say how much it still depends on
+        # each input x_k (k ≤ t), as the same hand backward computes it
+        self.state_view = MatrixView(colorbar=False)
+        self.state_view.setToolTip(self.tr("Click h_t[i] to see which inputs it still depends on"))
+        self.state_view.scene().sigMouseClicked.connect(self.state_clicked)
         self.link_plot = pg.PlotWidget(axisItems=legible_axes())
         self.link_plot.setMenuEnabled(False)
         self.link_plot.setLabel("bottom", "k", **{"font-size": f"{label_px()}px"})
@@ -101,9 +109,11 @@ class BackwardPanel(QtWidgets.QWidget):
         self.link_time.setPrefix("t = ")
         self.link_button = QtWidgets.QPushButton(self.tr("Which inputs does h_t[i] depend on?"))
         self.link_button.clicked.connect(self.show_connectivity)
-        links = QtWidgets.QHBoxLayout()
-        for widget in (self.link_time, self.link_unit, self.link_button):
-            links.addWidget(widget)
+        links = QtWidgets.QGridLayout()  # two rows: the button's question is long in a presentation font
+        links.addWidget(self.link_time, 0, 0)
+        links.addWidget(self.link_unit, 0, 1)
+        links.addWidget(self.link_button, 1, 0, 1, 3)
+        links.setColumnStretch(2, 1)
 
         self.train_steps = QtWidgets.QSpinBox()
         self.train_steps.setRange(1, 100_000)
@@ -111,7 +121,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.train_steps.setSuffix(self.tr(" steps"))
         self.train_rate = QtWidgets.QLineEdit("0.1")
         self.train_rate.setToolTip(self.tr("Learning rate of torch.optim.SGD"))
-        self.train_rate.setMaximumWidth(90)
+        self.train_rate.setMaximumWidth(5 * QtGui.QFontMetrics(self.font()).horizontalAdvance("0"))
         self.train_button = QtWidgets.QPushButton(self.tr("Train"))
         self.train_button.setToolTip(self.tr("SGD steps on this loss in the background; every step is "
                                              "torch.optim.SGD's bit for bit (Cancel stops it)"))
@@ -122,42 +132,79 @@ class BackwardPanel(QtWidgets.QWidget):
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
         for plot in (self.link_plot, self.loss_plot):
             style.cache_drawing(plot.getPlotItem())
-        training = QtWidgets.QHBoxLayout()
-        training.addWidget(QtWidgets.QLabel(self.tr("Train:")))
-        for widget in (self.train_steps, QtWidgets.QLabel(self.tr("learning rate")), self.train_rate,
-                       self.train_button):
-            training.addWidget(widget)
-        training.addStretch(1)
+        training = QtWidgets.QGridLayout()  # two rows: a presentation font leaves no room for one
+        training.addWidget(QtWidgets.QLabel(self.tr("Train:")), 0, 0)
+        training.addWidget(self.train_steps, 0, 1)
+        training.addWidget(self.train_button, 0, 2)
+        training.addWidget(QtWidgets.QLabel(self.tr("learning rate")), 1, 0)
+        training.addWidget(self.train_rate, 1, 1)
+        training.setColumnStretch(3, 1)
 
-        left = QtWidgets.QVBoxLayout()
+        # The walk back, where the forward pass has its step strip: the loss, the buttons, this step's gradients
+        # and their equation
+        self.stepping = QtWidgets.QWidget()
+        left = QtWidgets.QVBoxLayout(self.stepping)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.heading)
         left.addWidget(self.verdict)
         left.addLayout(choice)
         left.addLayout(controls)
-        left.addLayout(strip, 3)
-        left.addWidget(self.input_weight_view, 2)
+        left.addLayout(strip, 1)
         left.addWidget(self.equation)
-        left.addLayout(training)
-        right = QtWidgets.QVBoxLayout()
-        right.addWidget(self.norm_plot, 3)
-        right.addWidget(self.forgetting)
-        right.addLayout(links)
-        right.addWidget(self.link_plot, 2)
-        right.addWidget(self.loss_plot, 2)
+        # What the whole walk shows, where the forward pass has its comparison: one page each, so each has the
+        # height a presentation font needs
+        self.story = QtWidgets.QTabWidget()
+        self.story.setDocumentMode(True)
+        # Every gradient by hand beside autograd's, as the forward's comparison sets the hand's numbers beside nn.RNN's
+        self.check_table = QtWidgets.QTableWidget(0, 4)
+        self.check_table.setHorizontalHeaderLabels([self.tr("gradient"), self.tr("by hand = autograd"),
+                                                    self.tr("max |Δ|"), self.tr("ulps")])
+        self.check_table.verticalHeader().hide()
+        self.check_table.setEditTriggers(QtWidgets.QAbstractItemView.NoEditTriggers)
+        self.check_table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeToContents)
+        self.check_table.horizontalHeader().setStretchLastSection(True)
+        for widget_or_layouts, name in (((self.norm_plot, self.forgetting), self.tr("Forgetting")),
+                                        ((self.check_table,), self.tr("Check")),
+                                        ((self.gradient_row(),), self.tr("∂L/∂W_ih, ∂L/∂b")),
+                                        ((self.state_view, links, self.link_plot), self.tr("Connectivity")),
+                                        ((training, self.loss_plot), self.tr("Train"))):
+            page = QtWidgets.QWidget()
+            column = QtWidgets.QVBoxLayout(page)
+            column.setContentsMargins(2, 2, 2, 2)
+            for part in widget_or_layouts:
+                if isinstance(part, QtWidgets.QLayout):
+                    column.addLayout(part)
+                else:
+                    column.addWidget(part, 0 if isinstance(part, QtWidgets.QLabel) else 1)
+            self.story.addTab(page, name)
+        for page, tip in ((self.FORGETTING, self.tr("‖∂L/∂h_t‖ over t, and what ρ(W_hh) and f' predict")),
+                          (self.CHECK, self.tr("Every gradient by hand beside what loss.backward() leaves in .grad")),
+                          (self.INPUT_WEIGHTS, self.tr("Autograd computes ∂L/∂W_ih in one product over every step "
+                                                       "once the walk back is done: it appears whole at the end")),
+                          (self.CONNECTIVITY, self.tr("‖∂h_t[i]/∂x_k‖: which inputs a hidden unit still depends on")),
+                          (self.TRAIN, self.tr("SGD steps on the loss, bitwise torch.optim.SGD's"))):
+            self.story.setTabToolTip(page, tip)
+        self.split = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
+        self.split.addWidget(self.stepping)
+        self.split.addWidget(self.story)
+        self.split.setStretchFactor(0, 2)  # as the forward's focus layout shares the step and the comparison
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([2000, 1000])
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 2)
+        layout.addWidget(self.split)
 
         backprop.events.result.connect(self.redraw)
         backprop.events.cursor.connect(self.refresh)
         backprop.events.losses.connect(self.show_losses)
         model.events.trace.connect(self.fill_losses)
         model.events.cursor.connect(self.refresh)
+        model.events.cursor.connect(self.draw_states)
         model.events.progress.connect(self.show_losses)
         self.fill_losses()
         self.show_losses()
         self.redraw()
+        self.draw_states()
 
     # --- the loss -------------------------------------------------------------------------------------------
 
@@ -181,13 +228,25 @@ class BackwardPanel(QtWidgets.QWidget):
                     self.loss_box.setItemData(self.loss_box.count() - 1, self.tr(
                         "Cross-entropy of the checkpoint's head {0} against the class chosen beside").format(
                         name.rstrip(".")), QtCore.Qt.ToolTipRole)
+        source = self.backprop.loss.source
+        self.loss_box.addItem(self.tr("L = MSE(output, {0})").format(os.path.basename(source)) if source else
+                              self.tr("L = MSE(output, target from a file…)"), LOSS_FILE)
+        self.loss_box.setItemData(self.loss_box.count() - 1, self.tr(
+            "The mean squared error against a target sequence you choose: .csv (one timestep a row), .npy or .json, "
+            "shaped as the output"), QtCore.Qt.ToolTipRole)
         loss = self.backprop.loss
-        chosen = {"mse": LOSS_SHIFTED, "cross_entropy": LOSS_HEAD + (loss.head.name if loss.head else "")}.get(
+        chosen = {"mse": self.backprop_target_kind(), "cross_entropy": LOSS_HEAD + (loss.head.name if loss.head else "")}.get(
             loss.kind, LOSS_SUM)
         self.loss_box.setCurrentIndex(max(self.loss_box.findData(chosen), 0))
         self.class_box.setVisible(loss.kind == "cross_entropy")
         self.link_unit.setRange(0, config.num_directions * config.output_size - 1)
         self.link_time.setRange(0, max(self.model.seq_len - 1, 0))
+
+    target_file: str | None = None  # the last target read from a file, shown as the loss box's choice
+
+    def backprop_target_kind(self) -> str:
+        """Which MSE the model's loss is: the shifted input's, or a file's."""
+        return LOSS_FILE if self.backprop.loss.source else LOSS_SHIFTED
 
     def choose_loss(self, index: int) -> None:
         from ..core import layout
@@ -197,6 +256,14 @@ class BackwardPanel(QtWidgets.QWidget):
         self.class_box.setVisible(str(chosen).startswith(LOSS_HEAD))
         if chosen == LOSS_SUM:
             self.backprop.set_loss(None)
+            return
+        if chosen == LOSS_FILE:
+            path, _ = QtWidgets.QFileDialog.getOpenFileName(
+                self, self.tr("Target sequence"), "", self.tr("Arrays (*.csv *.txt *.npy *.json);;All files (*)"))
+            if path:
+                self.load_target(path)
+            else:
+                self.fill_losses()  # cancelled: the box shows the loss still in use
             return
         trace = self.model.trace
         if str(chosen).startswith(LOSS_HEAD):
@@ -221,6 +288,21 @@ class BackwardPanel(QtWidgets.QWidget):
         except InputError as error:
             self.model.events.message.emit(str(error))
 
+    def load_target(self, path: str) -> bool:
+        """The MSE against the target in `path`; a file that cannot be read, or is not shaped as the output, gets a
+        message and the loss stays as it was."""
+        from ..core.backward import target_loss
+
+        try:
+            loss = target_loss(self.model.trace, path)
+        except InputError as error:
+            self.model.events.message.emit(str(error))
+            self.fill_losses()
+            return False
+        self.backprop.set_loss(loss)
+        self.fill_losses()
+        return True
+
     # --- drawing ----------------------------------------------------------------------------------------------
 
     def redraw(self) -> None:
@@ -237,18 +319,36 @@ class BackwardPanel(QtWidgets.QWidget):
         set_plot_title(self.norm_plot, self.tr("‖∂L/∂h_t‖ over t (log scale)"))
         self.forgetting.setText(self.forgetting_text() if has else "")
         self.verdict.setText(self.verdict_text() if has else "")
+        self.fill_check()
         self.refresh()
 
     def verdict_text(self) -> str:
         """Every gradient by hand against what loss.backward() leaves in .grad, ∂L/∂x and ∂L/∂h0."""
         backward = self.backprop.backward
         if backward.bitwise_equal:
-            return self.tr("Every gradient by hand — the weights', the biases', ∂L/∂x{0} — is bitwise identical to "
-                           "what loss.backward() computes through {1}.").format(
-                ", ∂L/∂h0" if backward.reference.h0 is not None else "", module_label(self.model.session.config))
+            self.verdict.setToolTip(self.tr("Every gradient by hand — the weights', the biases', ∂L/∂x{0} — is bitwise "
+                                            "identical to what loss.backward() computes through {1}.").format(
+                ", ∂L/∂h0" if backward.reference.h0 is not None else "", module_label(self.model.session.config)))
+            return self.tr("Every gradient is loss.backward()'s, bit for bit.")
+        self.verdict.setToolTip("")
         return self.tr("The textbook's backward lands up to {0:g} ulp from loss.backward() through {1}: the same "
                        "sums, grouped and ordered otherwise.").format(backward.max_ulps,
                                                                        module_label(self.model.session.config))
+
+    def fill_check(self) -> None:
+        """One row per gradient: the parameters' (∂L/∂weight_hh_l0 …), ∂L/∂x and ∂L/∂h0."""
+        backward = self.backprop.backward
+        rows = backward.comparison() if backward is not None else []
+        self.check_table.setRowCount(len(rows))
+        for r, (name, shape, same, difference, ulps) in enumerate(rows):
+            name = {"input": "x"}.get(name, name)
+            cells = (f"∂L/∂{name} {'×'.join(map(str, shape))}",
+                     self.tr("bitwise ✓") if same else self.tr("no"), f"{difference:.3g}", f"{ulps:g}")
+            for c, text in enumerate(cells):
+                item = QtWidgets.QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(QtCore.Qt.AlignRight | QtCore.Qt.AlignVCenter)
+                self.check_table.setItem(r, c, item)
 
     def forgetting_text(self) -> str:
         """What ρ(W_hh) and the mean f' predict: each step back multiplies the gradient by about their product."""
@@ -271,9 +371,13 @@ class BackwardPanel(QtWidgets.QWidget):
         ready = backprop.ready
         self.back_button.setEnabled(ready and backprop.position < backprop.end)
         self.phase_button.setEnabled(ready and backprop.position < backprop.end)
-        self.compute_button.setEnabled(backprop.backward is None and not model.busy)
+        refusal = self.refusal()
+        self.compute_button.setEnabled(backprop.backward is None and not model.busy and refusal is None)
+        self.train_button.setEnabled(refusal is None)
         loss = backprop.backward.manual.loss if backprop.backward is not None else None
-        if backprop.backward is None:
+        if refusal is not None:
+            self.heading.setText(refusal)
+        elif backprop.backward is None:
             self.heading.setText(self.tr("Backward pass: press Compute gradients, then step the forward pass to "
                                          "its end (Run to end) and Step back."))
         elif not model.at_end:
@@ -290,21 +394,60 @@ class BackwardPanel(QtWidgets.QWidget):
         text = self.equation_text()
         if text != self.equation.text():
             self.equation.setText(text)
-            # Its height only grows: a label changing height every click would relayout, and so repaint, every view
-            # of the panel (as the step panel's texts, measured there).
-            height = self.equation.heightForWidth(max(self.equation.width(), 1))
-            if height > self.equation.minimumHeight():
-                self.equation.setMinimumHeight(height)
+            self.fit_equation(grow_only=True)
         if backprop.backward is not None:
             self.norm_marker.setVisible(backprop.t is not None)
             if backprop.t is not None:
                 self.norm_marker.setValue(backprop.t)
 
+    # The equation's share of the walk back's height at most: the strip's numbers need the rest.
+    EQUATION_SHARE = 0.4
+
+    @staticmethod
+    def equation_px() -> tuple[int, int]:
+        """The smallest and largest pixel size of the equation: the back row's in presentation, shrinking to the
+        legible minimum only when a long vector's lines would leave the strip no room."""
+        font = max(round(style.pt_to_px(style.font_pt())), style.MIN_LEGIBLE_PX)
+        return font, max(font, style.MIN_PROMINENT_PX)
+
+    def fit_equation(self, grow_only: bool) -> None:
+        """The largest size whose lines fit EQUATION_SHARE of the walk back's height. Between resizes the label's
+        height only grows: a height changing every click would relayout, and so repaint, every view of the panel
+        (as the step panel's texts, measured there)."""
+        width = max(self.equation.width(), 1)
+        if not grow_only:
+            low, px = self.equation_px()
+            budget = self.EQUATION_SHARE * self.stepping.height()
+            self.equation.setFont(StepPanel.equation_font(px))
+            while px > low and self.equation.heightForWidth(width) > budget:
+                px -= 1
+                self.equation.setFont(StepPanel.equation_font(px))
+            self.equation.setMinimumHeight(0)
+        height = self.equation.heightForWidth(width) if self.equation.text() else 0
+        if height > self.equation.minimumHeight():
+            self.equation.setMinimumHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_equation(grow_only=False)
+
+    def refusal(self) -> str | None:
+        """Why this session's backward pass is not stepped (a GRU's, an LSTM's), said rather than showing
+        gradients nobody has checked; None when it is."""
+        from ..core.backward import check_stepped
+
+        try:
+            check_stepped(self.model.session)
+        except InputError:
+            return self.tr("The backward pass is stepped and checked for nn.RNN; {0}'s is not yet.").format(
+                module_label(self.model.session.config))
+        return None
+
     def phase_title(self, phase: str) -> str:
         return {"incoming": self.tr("the gradient arriving at h_t"),
                 "pre_activation": self.tr("through the nonlinearity"),
                 "weights": self.tr("the recurrent weights' share"),
-                "flowing": self.tr("what flows on to h_{t-1}")}[phase]
+                "flowing": self.tr("what flows on to the state before")}[phase]
 
     def draw_vectors(self) -> None:
         backprop = self.backprop
@@ -338,16 +481,35 @@ class BackwardPanel(QtWidgets.QWidget):
             self.weight_view.set_matrix(weight)
             self.draw_input_weights()
 
+    def gradient_row(self) -> QtWidgets.QWidget:
+        """∂L/∂W_ih above the biases' gradients, each a row of units: the page's width goes to W_ih's columns."""
+        column = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.input_weight_view, 3)
+        for view in self.bias_views.values():
+            layout.addWidget(view, 1)
+        return column
+
     def draw_input_weights(self) -> None:
         backprop, model = self.backprop, self.model
         config = model.session.config
-        name = "weight_ih" + cell_suffix(model.layer, model.direction)
+        suffix = cell_suffix(model.layer, model.direction)
+        name = "weight_ih" + suffix
         done = backprop.ready and backprop.position == backprop.end
+        for kind, view in self.bias_views.items():
+            view.setVisible(config.bias)
+            if config.bias:
+                view.set_title(f"∂L/∂b<sub>{kind[-2:]}</sub>")
+                view.set_matrix((backprop.backward.manual.parameters[kind + suffix].numpy() if done else
+                                 np.full(config.hidden_size, np.nan))[None, :])
         width = config.input_size if model.layer == 0 else config.num_directions * config.output_size
         values = (backprop.backward.manual.parameters[name].numpy() if done else
                   np.full((config.hidden_size, width), np.nan))
-        self.input_weight_view.set_title(self.tr("∂L/∂W_ih"), subtitle=self.tr("one product over every step, "
-                                                                                "at the walk's end"))
+        if done and not np.array_equal(self.input_weight_view.values(), values, equal_nan=True):
+            self.story.setCurrentIndex(self.INPUT_WEIGHTS)  # the walk's last click brings it: it appears whole
+        self.input_weight_view.set_title(self.tr("∂L/∂W_ih"), subtitle=self.tr("one product over every step, at "
+                                                                                "the walk's end"))
         self.input_weight_view.set_matrix(values)
 
     def equation_text(self) -> str:
@@ -378,20 +540,50 @@ class BackwardPanel(QtWidgets.QWidget):
                     f"\n    = {vec(backprop.pre_activation())}")
         if phase == "weights":
             weight, bias = backprop.recurrent_weight_gradient()
-            before = t + 1 if model.direction else t - 1
-            text = (f"∂L/∂W_hh += δz_{t}ᵀ h_{before}   " + self.tr("(summed back to front, as autograd sums it)")
-                    + f"\n    " + self.tr("so far:") + f" {vec(weight)}")
+            before = "h0" if t == walk[0] else f"h_{t + 1 if model.direction else t - 1}"
+            # the sum so far is the heatmap beside: a matrix written out would take the strip's height
+            text = (f"∂L/∂W_hh += δz_{t}ᵀ {before}   " + self.tr("(summed back to front, as autograd sums it)"))
             if bias is not None:
                 text += f"\n∂L/∂b_hh += δz_{t}\n    " + self.tr("so far:") + f" {vec(bias)}"
             return text
         flowing = backprop.flowing()
         if flowing is None:
-            return self.tr("δh at the initial state: h0 was not given, so the module's zeros need no gradient; the "
-                           "walk back ends here.")
+            return self.tr("No h0 was given: the walk back ends here.")
         # the state this step read: h_{t+1} in the reverse direction, h0 at the walk's first step
         before = "h0" if t == walk[0] else f"h_{t + 1 if model.direction else t - 1}"
         return (f"δ{before} += δz_{t} W_hh   (W_hhᵀ δz_{t}: " + self.tr("this step's share") + f")\n"
                 f"    = {vec(flowing)}")
+
+    def draw_states(self) -> None:
+        """The module's output over t (the last layer's h_t, both directions side by side), units × t: the units a
+        connectivity is asked of. Only the steps the forward pass has revealed are drawn, so a unit's connectivity
+        is asked of a number the class has seen."""
+        from ..core import layout
+
+        model = self.model
+        output = layout.time_major(model.trace.output, model.session.config.batch_first)[:, model.batch]
+        states = output.numpy().T.copy()  # its own dtype: a hover shows its digits
+        start, stop = model.unrevealed()
+        states[:, start:stop] = np.nan
+        shown = self.state_view.values()
+        if shown.shape != states.shape or not np.array_equal(shown, states, equal_nan=True):
+            self.state_view.set_matrix(states, bounds=(-1.0, 1.0) if model.session.config.nonlinearity == "tanh"
+                                       else None)
+            self.state_view.set_title(self.tr("output h_t (units × t): click one"))
+
+    def state_clicked(self, event) -> None:
+        cell = self.state_view.cell_at(event.scenePos())
+        if cell is None:
+            return
+        unit, t = cell
+        start, stop = self.model.unrevealed()
+        if start <= t < stop:
+            self.model.events.message.emit(self.tr("h_{0} is not revealed yet: step the forward pass there first")
+                                           .format(t))
+            return
+        self.link_unit.setValue(unit)
+        self.link_time.setValue(t)
+        self.show_connectivity()
 
     # --- connectivity and training -------------------------------------------------------------------------
 
@@ -400,6 +592,7 @@ class BackwardPanel(QtWidgets.QWidget):
         from ..core.backward import connectivity
 
         trace, t, unit, batch = self.model.trace, self.link_time.value(), self.link_unit.value(), self.model.batch
+        self.story.setCurrentIndex(self.CONNECTIVITY)
 
         def show(strip):
             if self.model.trace is not trace:
@@ -412,6 +605,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.model.run(lambda progress: connectivity(trace, t, unit, batch), show)
 
     def train(self) -> None:
+        self.story.setCurrentIndex(self.TRAIN)  # where the loss is plotted as it falls
         try:
             rate = float(self.train_rate.text())
             self.backprop.train(self.train_steps.value(), rate)

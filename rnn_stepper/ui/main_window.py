@@ -132,8 +132,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side.setVisible(not presenting)
         self.side_wanted = True  # the dock's place in the full layout, unless the user closes it
         self.pages: QtWidgets.QTabWidget | None = None
-        self.lower: QtWidgets.QTabWidget | None = None  # the full layout's comparison and backward tabs
+        self.passes: QtWidgets.QTabWidget | None = None  # the full layout's forward and backward pages
         self.focused: bool | None = None  # the focus layout or the full one; None until the views exist
+        self.backward_wanted = False  # the backward pass's page is on show, in whichever layout
         if self.model.trace is None:
             # Until torch has loaded and the first trace exists, the window says so; the views come with it.
             self.loading = QtWidgets.QLabel(self.loading_text())
@@ -190,7 +191,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def arrange(self) -> None:
         """Lay the same panels out for the room there is: the full layout, or the focus layout (the step strip, its
         equation and the comparison filling the window; weights, the sequence and the session behind tabs, keys
-        1–4). Done again when a resize crosses FOCUS_BELOW; the panels only move, so nothing is recomputed."""
+        1–5). Done again when a resize crosses FOCUS_BELOW; the panels only move, so nothing is recomputed."""
         focus = self.wants_focus()
         if focus == self.focused:
             return
@@ -198,23 +199,32 @@ class MainWindow(QtWidgets.QMainWindow):
         if focus and self.focused is False and not self.presenting:
             self.side_wanted = not self.side.isHidden()  # closed by the user: it stays closed on the way back
         self.focused = focus
+        for tabs in (self.pages, self.passes):
+            if tabs is not None:
+                tabs.blockSignals(True)  # its pages leave for the new layout: not a reader's change of page
         if focus:
             centre = self.focus_layout()
         else:
             centre = self.full_layout()
         old = self.takeCentralWidget()
         self.setCentralWidget(centre)
+        if self.isVisible():
+            centre.show()  # now, not when Qt is next idle (a layout shows a new child then): a key at once finds it
         if old is not None:
             old.deleteLater()  # its panels have moved into the new layout
         # Laid out now rather than when Qt is next idle: a window shown, or a slide grabbed, straight after a
         # resize finds its panels at their places, and the top splitter shared out in pixels of its width.
         if not focus:
             self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
+        if self.backward_wanted:  # the backward pass stays on show across a change of layout
+            self.show_page(self.BACKWARD_KEY)
+        tabs = self.pages if focus else self.passes
+        tabs.currentChanged.connect(lambda index: setattr(self, "backward_wanted", tabs.widget(index) is self.backward))
         self.layout().activate()  # also while a window is being shown: its own layout ran before this resize
         self.balance_top()
         if not first:
-            self.show_message(self.tr("Focus layout: the window is small for its font, so weights, the sequence and "
-                                      "the session are behind the tabs (keys 1–4)") if focus else
+            self.show_message(self.tr("Focus layout: the window is small for its font, so weights, the sequence, "
+                                      "the session and the backward pass are behind the tabs (keys 1–5)") if focus else
                               self.tr("Full layout: every panel on show"))
 
     def full_layout(self) -> QtWidgets.QWidget:
@@ -225,28 +235,26 @@ class MainWindow(QtWidgets.QMainWindow):
         top.addWidget(self.step_view)
         self._balanced_for = None
         bottom = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
-        self.lower = lower = QtWidgets.QTabWidget()  # the forward comparison, and the backward pass beside it
-        lower.setDocumentMode(True)
-        lower.addTab(self.comparison, self.tr("Comparison"))
-        # In a scroll area here, where it shares the bottom with the sequence: its controls would otherwise widen the
-        # bottom past what a 1024-px window has, and squeeze the sequence's plots
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QtWidgets.QFrame.NoFrame)
-        scroll.setWidget(self.backward)
-        lower.setTabToolTip(lower.addTab(scroll, self.tr("∂ Backward (5)")),
-                            self.tr("Backpropagation through time, stepped back one phase per click (key 5)"))
-        bottom.addWidget(lower)
+        bottom.addWidget(self.comparison)
         bottom.addWidget(self.sequence)
         bottom.setStretchFactor(0, 1)
         bottom.setStretchFactor(1, 1)
         bottom.setSizes([500, 500])
-        centre = QtWidgets.QSplitter(QtCore.Qt.Vertical)
-        centre.addWidget(top)
-        centre.addWidget(bottom)
-        centre.setStretchFactor(0, 1)
-        centre.setStretchFactor(1, 1)
-        for panel in (self.weights, self.step_view, self.comparison, self.sequence, self.backward):
+        forward = QtWidgets.QSplitter(QtCore.Qt.Vertical)
+        forward.addWidget(top)
+        forward.addWidget(bottom)
+        forward.setStretchFactor(0, 1)
+        forward.setStretchFactor(1, 1)
+        # The backward pass has the whole window, as the forward pass has: its walk back where the step strip is,
+        # what the walk shows where the comparison is (issue 15)
+        self.passes = centre = QtWidgets.QTabWidget()
+        centre.setObjectName("passes")
+        centre.setDocumentMode(True)
+        centre.setTabToolTip(centre.addTab(forward, self.tr("1 Forward")),
+                             self.tr("The forward pass: weights, the step strip, the comparison, the sequence (key 1)"))
+        centre.setTabToolTip(centre.addTab(self.backward, self.tr("5 ∂ Backward")),
+                             self.tr("Backpropagation through time, stepped back one phase per click (key 5)"))
+        for panel in (self.weights, self.step_view, self.comparison, self.sequence):
             panel.show()  # leaving the focus layout's tabs, which hid every page but the current one, hid it
         if self.side.widget() is not self.session_tabs:
             self.side.setWidget(self.session_tabs)
@@ -256,13 +264,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def focus_layout(self) -> QtWidgets.QWidget:
         """The step (strip and equation, two thirds of the width) beside the comparison on the first tab; the
-        weights, the sequence and the session each on a tab of their own, keyed 1–4 and named with their key."""
+        weights, the sequence and the session each on a tab of their own, and the backward pass, keyed 1–5 and named with their key."""
         self.side.hide()
-        self.top = self.lower = None
-        # Not on a tab of its own here (see FOCUS_PAGES): kept by the window, hidden, while the old layout that held
-        # it goes away, so its numbers and cursor are there again in the full layout.
-        self.backward.hide()
-        self.backward.setParent(self)
+        self.top = self.passes = None
         step = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         step.addWidget(self.step_view)
         step.addWidget(self.comparison)
@@ -278,7 +282,9 @@ class MainWindow(QtWidgets.QMainWindow):
                 (step, self.tr("Step"), self.tr("The step strip, its equation and the comparison")),
                 (self.weights, self.tr("Weights"), self.tr("W_ih, W_hh and the biases; double-click a cell to edit")),
                 (self.sequence, self.tr("Sequence"), self.tr("h over the whole sequence, ‖h_t‖ and ρ(W_hh)")),
-                (self.session_tabs, self.tr("Session"), self.tr("The model's options and the input table"))), 1):
+                (self.session_tabs, self.tr("Session"), self.tr("The model's options and the input table")),
+                (self.backward, self.tr("∂ Backward"), self.tr("Backpropagation through time, stepped back one phase "
+                                                               "per click"))), 1):
             index = pages.addTab(widget, self.tr("{0} {1}").format(key, name))
             pages.setTabToolTip(index, self.tr("{0} (key {1})").format(tip, key))
         return pages
@@ -290,9 +296,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.side.hide()
             self.show_focus_page("session")
 
-    # The focus layout's tabs, keys 1–4. The backward pass (key 5) is a tab of the full layout only: it does not yet
-    # fit a presentation font at 1280 × 720 (issue 15).
-    FOCUS_PAGES = ("step", "weights", "sequence", "session")
+    # The focus layout's tabs, keys 1–5. The full layout has two: the forward pass (1) and the backward pass (5).
+    FOCUS_PAGES = ("step", "weights", "sequence", "session", "backward")
     BACKWARD_KEY = 4  # the index of key 5
 
     def focus_pages(self) -> tuple[str, ...]:
@@ -303,20 +308,20 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.show_page(self.FOCUS_PAGES.index(page))
 
     def show_page(self, index: int) -> bool:
-        """Keys 1–4 in the focus layout: the step, the weights, the sequence, the session. Key 5, in the full
-        layout: the backward pass, beside the sequence."""
-        if index == self.BACKWARD_KEY:
-            if self.lower is None:
-                self.show_message(self.tr("The backward pass is on the full layout's ∂ Backward tab: make the window "
-                                          "larger or the font smaller"))
+        """Keys 1–5 in the focus layout: the step, the weights, the sequence, the session, the backward pass. In the
+        full layout, key 1 is the forward pass and key 5 the backward pass."""
+        if self.passes is not None:
+            if index not in (0, self.BACKWARD_KEY):
                 return False
-            self.lower.setCurrentIndex(1)
+            self.passes.setCurrentIndex(0 if index == 0 else 1)
+            self.passes.currentWidget().show()  # a page that came from the other layout's tabs was hidden there
             return True
         if self.pages is None:
             return False
         if not 0 <= index < self.pages.count():
             return False
         self.pages.setCurrentIndex(index)
+        self.pages.currentWidget().show()  # a page that came from the other layout's tabs was hidden there
         return True
 
     def show_backward(self) -> None:
@@ -508,6 +513,8 @@ class MainWindow(QtWidgets.QMainWindow):
         successor.speed.setValue(self.speed.value())
         successor.normal_geometry = self.normal_geometry if self.presenting else self.geometry()
         successor.update_title()
+        if self.backward_wanted:  # the page on show stays: a language or look changes, not where the class is
+            successor.show_page(self.BACKWARD_KEY)
         if presenting:
             successor.showFullScreen()
         else:
@@ -594,6 +601,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.speed.setValue(2)
         self.speed.setSuffix(self.tr(" steps/s"))
         self.speed.setToolTip(self.tr("Play speed"))
+        # Not the window's first focus: the keys 1–5, Left and Right would edit the speed instead of moving
+        self.speed.setFocusPolicy(QtCore.Qt.ClickFocus)
         self.speed.valueChanged.connect(lambda _: self.play_timer.setInterval(self.play_interval()))
         bar.addWidget(self.speed)
         bar.addSeparator()
