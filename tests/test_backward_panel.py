@@ -181,3 +181,26 @@ def test_a_cell_type_the_backward_does_not_step_says_so_and_offers_nothing_unche
     assert f"nn.{cell.upper()}'s is not yet" in panel.heading.text()
     assert not panel.compute_button.isEnabled() and not panel.train_button.isEnabled()
     assert not panel.back_button.isEnabled() and panel.backprop.backward is None
+
+
+def test_an_mse_target_from_a_file_is_differentiated_as_autograd_does_and_a_bad_one_gets_a_message(
+        qtbot, panel, tmp_path):
+    from rnn_stepper.core.backward import Loss
+
+    messages = []
+    panel.model.events.message.connect(messages.append)
+    output = panel.model.trace.output
+    target = torch.linspace(-1, 1, output.numel()).reshape(output.shape)
+    path = tmp_path / "target.npy"
+    np.save(path, target.numpy())
+    assert panel.load_target(str(path))
+    assert panel.loss_box.currentText() == "L = MSE(output, target.npy)"
+    panel.backprop.compute()
+    expected = autograd_gradients(panel.model.trace, loss=Loss("mse", target)).parameters
+    assert panel.backprop.backward.bitwise_equal
+    assert torch.equal(panel.backprop.backward.reference.parameters["weight_hh_l0"], expected["weight_hh_l0"])
+    # a target of the wrong shape: a message naming the file, and the loss stays the file's
+    (tmp_path / "short.csv").write_text("1,2\n")
+    assert not panel.load_target(str(tmp_path / "short.csv"))
+    assert "short.csv" in messages[-1] and "target" in messages[-1]
+    assert panel.backprop.loss.source == str(path)

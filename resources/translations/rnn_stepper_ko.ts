@@ -130,11 +130,6 @@
         <translation>검증</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="168" />
-        <source>∂L/∂W_ih, ∂L/∂b</source>
-        <translation>∂L/∂W_ih, ∂L/∂b</translation>
-    </message>
-    <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="169" />
         <source>Connectivity</source>
         <translation>연결성</translation>
@@ -333,6 +328,11 @@
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="450" />
         <source>what flows on to the state before</source>
         <translation>이전 상태로 흘러가는 것</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="168" />
+        <source>Gradients</source>
+        <translation>그래디언트</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="511" />

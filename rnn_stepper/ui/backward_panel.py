@@ -165,7 +165,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.check_table.horizontalHeader().setStretchLastSection(True)
         for widget_or_layouts, name in (((self.norm_plot, self.forgetting), self.tr("Forgetting")),
                                         ((self.check_table,), self.tr("Check")),
-                                        ((self.gradient_row(),), self.tr("∂L/∂W_ih, ∂L/∂b")),
+                                        ((self.gradient_row(),), self.tr("Gradients")),
                                         ((self.state_view, links, self.link_plot), self.tr("Connectivity")),
                                         ((training, self.loss_plot), self.tr("Train"))):
             page = QtWidgets.QWidget()
@@ -474,9 +474,9 @@ class BackwardPanel(QtWidgets.QWidget):
                  backprop.position == backprop.end)
         if drawn != self._weights_drawn:  # it changes once a step: a 256 × 256 image is not redrawn every phase
             self._weights_drawn = drawn
-            if backprop.ready:
+            if backprop.ready and backprop.summed():
                 weight, _ = backprop.recurrent_weight_gradient()
-            else:
+            else:  # nothing summed yet: blank, not a sum of zero terms drawn as zeros
                 weight = np.full((H, self.model.session.config.output_size), np.nan)
             self.weight_view.set_matrix(weight)
             self.draw_input_weights()
