@@ -62,6 +62,7 @@ class BackwardPanel(QtWidgets.QWidget):
                         for name in ("incoming", "pre_activation", "flowing")}
         self.weight_view = MatrixView(colorbar=False)  # its numbers say it: a bar's labels pile up in a short strip
         self._weights_drawn = None  # (gradients, ready, steps summed) the heatmap shows
+        self._input_weights_drawn = None  # (gradients, the walk done, layer, direction) ∂L/∂W_ih's page shows
         # ∂L/∂W_ih: autograd computes it in one product over every step once the walk back is done (no running sum
         # to show), so it appears whole when the walk reaches its end
         self.input_weight_view = MatrixView()
@@ -497,6 +498,10 @@ class BackwardPanel(QtWidgets.QWidget):
         suffix = cell_suffix(model.layer, model.direction)
         name = "weight_ih" + suffix
         done = backprop.ready and backprop.position == backprop.end
+        drawn = (id(backprop.backward), done, model.layer, model.direction)
+        if drawn == self._input_weights_drawn:  # blank all the way back, then whole once: drawn twice a walk
+            return
+        self._input_weights_drawn = drawn
         for kind, view in self.bias_views.items():
             view.setVisible(config.bias)
             if config.bias:
