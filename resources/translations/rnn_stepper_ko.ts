@@ -479,67 +479,67 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="665"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="713"/>
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="669"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="717"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="670"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="718"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="671"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="719"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="673"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="721"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="674"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="722"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="722"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="770"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="727"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="775"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="728"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="776"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="747"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="795"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="751"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="799"/>
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="672"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="720"/>
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="749"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="797"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -674,6 +674,107 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <location filename="../../rnn_stepper/ui/crash.py" line="55"/>
         <source>Unexpected error</source>
         <translation>예상하지 못한 오류</translation>
+    </message>
+</context>
+<context>
+    <name>Explain</name>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="135"/>
+        <source>exact sum = {0}</source>
+        <translation>정확한 합 = {0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="136"/>
+        <source>correctly rounded to {0}: {1}</source>
+        <translation>{0}(으)로 올바르게 반올림: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="137"/>
+        <source>the matrix product returned: {0} ({1} ulp from the exact sum)</source>
+        <translation>행렬 곱이 돌려준 값: {0} (정확한 합과 {1} ulp 차이)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="138"/>
+        <source>A BLAS library adds up a dot product in an order of its own, which cannot be observed; only its result can.</source>
+        <translation>BLAS 라이브러리는 내적을 자기만의 순서로 더하며, 그 순서는 관찰할 수 없습니다. 관찰할 수 있는 것은 결과뿐입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="140"/>
+        <source>the textbook order&apos;s sum returned: {0} ({1} ulp from the exact sum)</source>
+        <translation>교과서 순서의 합이 돌려준 값: {0} (정확한 합과 {1} ulp 차이)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="141"/>
+        <source>It rounds the matrix product to {0} before adding it, and rounds again at each addition after it.</source>
+        <translation>행렬 곱을 더하기 전에 {0}(으)로 반올림하고, 그 뒤의 덧셈마다 다시 반올림합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="143"/>
+        <source>in float64: {0}, rounded to {1}: {2}</source>
+        <translation>float64로: {0}, {1}(으)로 반올림: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="144"/>
+        <source>the trace holds: {0} ({1} ulp from it)</source>
+        <translation>트레이스의 값: {0} (그 값과 {1} ulp 차이)</translation>
+    </message>
+</context>
+<context>
+    <name>ExplainPanel</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="42"/>
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="43"/>
+        <source>Copy this breakdown as text (Ctrl+C)</source>
+        <translation>이 계산 과정을 텍스트로 복사 (Ctrl+C)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="45"/>
+        <source>LaTeX</source>
+        <translation>LaTeX</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="46"/>
+        <source>Copy this breakdown as a LaTeX aligned block</source>
+        <translation>이 계산 과정을 LaTeX aligned 블록으로 복사</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="49"/>
+        <source>Close the breakdown and show the equation again (Esc)</source>
+        <translation>계산 과정을 닫고 식을 다시 보기 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="99"/>
+        <source>{0} ulp from the exact sum</source>
+        <translation>정확한 합과 {0} ulp 차이</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="100"/>
+        <source>{0} ulp from float64</source>
+        <translation>float64와 {0} ulp 차이</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="101"/>
+        <source>Where {0} comes from: {1}</source>
+        <translation>{0}은(는) 어떻게 계산되었나: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="102"/>
+        <source>layer {0}, {1}, batch row {2}</source>
+        <translation>층 {0}, {1}, 배치 행 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="103"/>
+        <source>reverse</source>
+        <translation>역방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="103"/>
+        <source>forward</source>
+        <translation>정방향</translation>
     </message>
 </context>
 <context>
@@ -936,360 +1037,360 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>역전파는 전체 레이아웃의 ∂ 역전파 탭에 있습니다. 창을 키우거나 글꼴을 줄이세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="365"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="369"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="371"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="371"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="374"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="373"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="376"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="374"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="377"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="375"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="378"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="377"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="380"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="378"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="381"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="379"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="382"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="380"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="383"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="381"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="384"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="389"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="392"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="391"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="394"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="400"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="403"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="401"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="404"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="407"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="410"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="409"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="412"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="413"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="419"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="423"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="426"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="426"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="429"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="427"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="430"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="431"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="434"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="433"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="436"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="441"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="444"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="443"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="446"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="444"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="447"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="451"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="457"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="458"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="461"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="462"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="465"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="466"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="469"/>
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="500"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="503"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="501"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="528"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="531"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="532"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="535"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="564"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="567"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="580"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="583"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="580"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="583"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="581"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="584"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="581"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="584"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="582"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="585"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="582"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="585"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="583"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="586"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="583"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="586"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="585"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="588"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="585"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="588"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="587"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="590"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="587"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="590"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="589"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="632"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="592"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="637"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="589"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="592"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="595"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="598"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="596"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="599"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="602"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="603"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="606"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="608"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="729"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="608"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="729"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="606"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="609"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="610"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="613"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="611"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="614"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="632"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="637"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="684"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="689"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="687"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="692"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="712"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="717"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="714"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="719"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="717"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="722"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="723"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="728"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="729"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="727"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="732"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -1297,12 +1398,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MatrixView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="715"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="729"/>
         <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1013"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1097"/>
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
@@ -1318,62 +1419,62 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="838"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="888"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="855"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="905"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="857"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="907"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="865"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="915"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="867"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="917"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="869"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="919"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="879"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="929"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="881"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="931"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="885"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="935"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="889"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="939"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="890"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="940"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="887"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="937"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1542,42 +1643,54 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="432"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="458"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="486"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="486"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="518"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="486"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="518"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="460"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="489"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="461"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="490"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="466"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="495"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="553"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="515"/>
+        <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
+        <translation>x_{0}[{1}]은(는) 주어진 입력입니다: 계산된 값이 아닙니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="519"/>
+        <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
+        <translation>x_{0}[{1}]은(는) 층 {3}, {4}의 h_{0}[{2}]입니다: 그 층을 골라 어떻게 계산되었는지 보세요</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="601"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
@@ -1688,7 +1801,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>WeightsPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="259"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="270"/>
         <source>Type a value and press Enter; Esc cancels</source>
         <translation>값을 입력하고 Enter를 누르세요. Esc는 취소</translation>
     </message>

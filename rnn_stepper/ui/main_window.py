@@ -328,6 +328,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if event.key() in keys and not event.modifiers() & ~QtCore.Qt.KeypadModifier:
             if self.show_page(keys.index(event.key())):
                 return
+        if event.key() == QtCore.Qt.Key_Escape and self.model.selected is not None:
+            self.model.clear_selection()  # an open breakdown closes; the equation is back
+            return
         super().keyPressEvent(event)
 
     def resizeEvent(self, event) -> None:
