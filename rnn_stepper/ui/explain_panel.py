@@ -47,7 +47,6 @@ class ExplainPanel(QtWidgets.QWidget):
         self.copy_latex.clicked.connect(self.copy_as_latex)
         self.close_button = QtWidgets.QPushButton("×")
         self.close_button.setToolTip(self.tr("Close the breakdown and show the equation again (Esc)"))
-        self.close_button.setFixedWidth(self.close_button.sizeHint().height() + 8)
         self.close_button.clicked.connect(model.clear_selection)
         head = QtWidgets.QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)

@@ -581,6 +581,10 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._title = (title, active, subtitle)
         self._show_title()
 
+    def is_framed(self) -> bool:
+        """Whether the whole view is framed: the phase on show, or a vector an open breakdown reads whole."""
+        return self._framed
+
     def _title_px(self) -> int:
         return round(style.pt_to_px(style.font_pt()))
 
