@@ -255,3 +255,46 @@ def test_with_a_breakdown_open_the_presentation_window_stays_legible(qtbot, engl
     body = window.step_view.breakdown.body
     assert QtGui.QFontInfo(body.font()).pixelSize() >= legibility.PRESENTATION_MINIMUM_PX["title"]
     window.rebuild(presenting=False).close()
+
+
+# --- the window opened with a breakdown: `--select PHASE,UNIT[,T]` ------------------------------------------------
+
+from test_slides import refused, shot  # noqa: E402,F401  (one way to run the screenshot path in a test)
+
+
+def test_select_opens_the_window_with_that_elements_breakdown(capsys, shot):
+    window = shot(capsys, "--steps", "1", "--select", "input_projection,0")
+    assert window.model.selected == (0, 0, 0, 0, "input_projection", 0)
+    assert window.step_view.breakdown.isVisible() and len(breakdown_of(window.model).terms) == 5
+    window = shot(capsys, "--cell", "gru", "--steps", "2", "--select", "candidate,1,0")  # an earlier t
+    assert window.model.selected == (0, 0, 0, 0, "candidate", 1)
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["--select", "hidden,0"], "not revealed at this cursor"),
+    (["--steps", "1", "--select", "forget_gate,0"], "the phases of this session are input_projection"),
+    (["--steps", "1", "--select", "hidden,5"], "no element hidden[t=0, unit 5]"),
+    (["--select", "hidden"], "is not PHASE,UNIT[,T]"),
+    (["--select", "hidden,a"], "must be whole numbers")])
+def test_a_selection_that_cannot_open_is_one_line(capsys, monkeypatch, qtbot, argv, says):
+    from rnn_stepper.ui import app
+
+    monkeypatch.setattr(app, "save_screenshot", lambda window, path: qtbot.addWidget(window) or 0)
+    refused(capsys, *argv, "--screenshot", "x.png", says=says)
+
+
+def test_in_the_focus_layout_a_heatmap_click_brings_its_breakdown_up_on_the_step_tab(qtbot, window, english):
+    i18n.install("en")
+    w = window(size=(1280, 720))
+    QtCore.QSettings().setValue("font_scale", 1.0)
+    w = w.rebuild(presenting=True)
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    qtbot.waitUntil(lambda: w.pages is not None)
+    w.model.step()
+    w.show_focus_page("sequence")
+    qtbot.wait(10)
+    click_cell(qtbot, w.sequence.heatmap, 0, 0)
+    check_breakdown(w.model, (0, 0, 0, 0, "hidden", 0))
+    assert w.pages.currentIndex() == 0 and w.step_view.breakdown.isVisible()
+    w.rebuild(presenting=False).close()
