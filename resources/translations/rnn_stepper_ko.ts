@@ -479,67 +479,67 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="713"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="716"/>
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="717"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="720"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="718"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="721"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="719"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="722"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="721"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="724"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="722"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="725"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="770"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="773"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="775"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="778"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="776"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="779"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="795"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="798"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="799"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="802"/>
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="720"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="723"/>
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="797"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="800"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -747,32 +747,32 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>계산 과정을 닫고 식을 다시 보기 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/explain_panel.py" line="99"/>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="98"/>
         <source>{0} ulp from the exact sum</source>
         <translation>정확한 합과 {0} ulp 차이</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/explain_panel.py" line="100"/>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="99"/>
         <source>{0} ulp from float64</source>
         <translation>float64와 {0} ulp 차이</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/explain_panel.py" line="101"/>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="100"/>
         <source>Where {0} comes from: {1}</source>
         <translation>{0}은(는) 어떻게 계산되었나: {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/explain_panel.py" line="102"/>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="101"/>
         <source>layer {0}, {1}, batch row {2}</source>
         <translation>층 {0}, {1}, 배치 행 {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/explain_panel.py" line="103"/>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="102"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/explain_panel.py" line="103"/>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="102"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
@@ -957,440 +957,440 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="125"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="281"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="282"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="216"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="217"/>
         <source>Focus layout: the window is small for its font, so weights, the sequence and the session are behind the tabs (keys 1–4)</source>
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션은 탭 뒤에 있습니다 (키 1–4)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="218"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="219"/>
         <source>Full layout: every panel on show</source>
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="230"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="231"/>
         <source>Comparison</source>
         <translation>비교</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="237"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="238"/>
         <source>∂ Backward (5)</source>
         <translation>∂ 역전파 (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="238"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="239"/>
         <source>Backpropagation through time, stepped back one phase per click (key 5)</source>
         <translation>시간에 따른 역전파를 클릭 한 번에 연산 하나씩 거슬러 갑니다 (키 5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="278"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="279"/>
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="278"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="279"/>
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="280"/>
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="280"/>
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="280"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="281"/>
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="280"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="281"/>
         <source>h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
         <translation>시퀀스 전체의 h, ‖h_t‖, ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="281"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="282"/>
         <source>The model&apos;s options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="282"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="283"/>
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="284"/>
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="310"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
         <source>The backward pass is on the full layout&apos;s ∂ Backward tab: make the window larger or the font smaller</source>
         <translation>역전파는 전체 레이아웃의 ∂ 역전파 탭에 있습니다. 창을 키우거나 글꼴을 줄이세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="364"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="374"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="369"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="375"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="371"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="377"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="374"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="380"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="376"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="382"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="377"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="383"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="378"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="384"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="380"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="386"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="381"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="387"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="382"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="388"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="383"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="389"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="384"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="390"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="392"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="398"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="394"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="400"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="403"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="409"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="404"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="410"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="410"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="412"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="418"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="422"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="419"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="425"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="426"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="432"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="429"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="435"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="430"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="436"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="434"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="440"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="436"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="444"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="450"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="446"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="447"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="453"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="460"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="457"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="463"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="461"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="467"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="465"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="471"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="469"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="475"/>
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="503"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="509"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="510"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="531"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="537"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="535"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="541"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="567"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="573"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="583"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="589"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="583"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="589"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="584"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="590"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="584"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="590"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="585"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="591"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="585"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="591"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="586"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="592"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="586"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="592"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="588"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="594"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="588"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="594"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="590"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="596"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="590"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="596"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="592"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="637"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="598"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="643"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="592"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="598"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="598"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="604"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="599"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="611"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="606"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="612"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="608"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="729"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="614"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="735"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="608"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="729"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="614"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="735"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="609"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="615"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="613"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="619"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="614"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="620"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="637"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="643"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="689"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="695"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="692"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="698"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="717"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="723"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="719"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="725"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="722"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="728"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="728"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="734"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="729"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="735"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="732"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="738"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -1398,12 +1398,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MatrixView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="729"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="733"/>
         <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1097"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1101"/>
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
@@ -1419,62 +1419,62 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="888"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="892"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="905"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="909"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="907"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="911"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="915"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="919"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="917"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="921"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="919"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="923"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="929"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="933"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="931"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="935"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="935"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="939"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="939"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="943"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="940"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="944"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="937"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="941"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1643,54 +1643,59 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="458"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="365"/>
+        <source>Click any number of the strip or of the h heatmap (or Tab to it and press Enter) to see how it was computed</source>
+        <translation>벡터 줄이나 h 히트맵의 숫자를 클릭하면(또는 Tab으로 옮겨 Enter를 누르면) 그 숫자가 어떻게 계산되었는지 보입니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="461"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="486"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="489"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="486"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="518"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="489"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="521"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="486"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="518"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="489"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="521"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="489"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="492"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="493"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="495"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="498"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="515"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="518"/>
         <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
         <translation>x_{0}[{1}]은(는) 주어진 입력입니다: 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="519"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="522"/>
         <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
         <translation>x_{0}[{1}]은(는) 층 {3}, {4}의 h_{0}[{2}]입니다: 그 층을 골라 어떻게 계산되었는지 보세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="601"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="604"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>

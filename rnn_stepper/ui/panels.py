@@ -362,6 +362,8 @@ class StepPanel(QtWidgets.QWidget):
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         self.equation.setFont(self.equation_font(self.equation_px_range()[0]))
         self.equation.setWordWrap(True)
+        self.equation.setToolTip(self.tr("Click any number of the strip or of the h heatmap (or Tab to it and "
+                                         "press Enter) to see how it was computed"))
         self.explanation = QtWidgets.QLabel()
         self.explanation.setWordWrap(True)
         self.explanation.setStyleSheet("color: #444")
@@ -410,6 +412,7 @@ class StepPanel(QtWidgets.QWidget):
                 view.set_number_minimum(style.MIN_PROMINENT_PX)
             view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
             view.cell_selected.connect(lambda r, c, key=key: self.choose(key, r))
+            view.setCursor(QtCore.Qt.PointingHandCursor)  # a number opens its arithmetic
             self.vectors[key] = view
             self.row.addWidget(view, 4)  # refresh gives a view that numbers its rows more
 
@@ -867,6 +870,7 @@ class SequencePanel(QtWidgets.QWidget):
             self.maps.addWidget(view, 1)
             # a cell (unit, t) opens its arithmetic (issue 12 §1); a click on a row's label is the unit picker's
             view.cell_selected.connect(lambda unit, t, state=state: self.model.select(t, state, unit))
+            view.setCursor(QtCore.Qt.PointingHandCursor)
         self.curtains = [style.Curtain(view.vb) for view in self.heatmaps.values()] + [self.norm_curtain]
 
     def redraw(self) -> None:
