@@ -51,7 +51,7 @@ bench-memory: $(STAMP) system-deps
 # After changing a user-facing string: extract it into the .ts, translate it there (Qt Linguist or an editor),
 # then build the .qm that ships. tests/test_translations.py fails while a string is untranslated.
 translations: $(STAMP)
-	$(VENV)/bin/pyside6-lupdate rnn_stepper/*.py rnn_stepper/ui/*.py rnn_stepper/core/cells/*.py -ts resources/translations/rnn_stepper_ko.ts -no-obsolete
+	$(VENV)/bin/pyside6-lupdate rnn_stepper/*.py rnn_stepper/ui/*.py rnn_stepper/core/cells/*.py rnn_stepper/core/explain.py -ts resources/translations/rnn_stepper_ko.ts -no-obsolete
 	$(VENV)/bin/pyside6-lrelease resources/translations/rnn_stepper_ko.ts -qm resources/translations/rnn_stepper_ko.qm
 
 clean:

@@ -173,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "computed and K phases stepped back (4 a timestep), e.g. --back 5")
     window.add_argument("--predict", action="store_true",
                         help="Predict, then reveal on: each Step stops before the new hidden state")
+    window.add_argument("--select", type=select_spec, default=None, metavar="PHASE,UNIT[,T]",
+                        help="open with that element's arithmetic written out (at the cursor's timestep unless T is "
+                             "given; it must be revealed), e.g. --steps 1 --select input_projection,0")
     window.add_argument("--screenshot", metavar="FILE.png",
                         help="render the window to a PNG after --steps and exit (no screen needed)")
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
@@ -201,6 +204,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_session_options(slides)
     add_view_options(slides, "slides", "1920x1080")
     return parser
+
+
+def select_spec(text: str) -> tuple:
+    """PHASE,UNIT[,T]: a phase name, then one or two whole numbers."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) not in (2, 3) or not parts[0]:
+        raise argparse.ArgumentTypeError(f"{text!r} is not PHASE,UNIT[,T], e.g. input_projection,0")
+    try:
+        numbers = [int(p) for p in parts[1:]]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: UNIT and T must be whole numbers, e.g. hidden,1,2") from None
+    return (parts[0], *numbers)
 
 
 def explain_spec(text: str) -> tuple:
@@ -336,7 +351,7 @@ def window_session(args):
                              + " and ".join(given))
         return load_session(args.session)
     if uses_default_session(args) and not any(getattr(args, name, None) is not None
-                                              for name in ("phase", "layer", "direction", "batch")):
+                                              for name in ("phase", "layer", "direction", "batch", "select")):
         return None, {}
     return session_from_args(args), {}  # the notebook's too, when a place in it needs checking against it
 
@@ -608,7 +623,8 @@ def _run(args) -> int:
         back = backward_steps(args, session)
         return run_window(session, steps=args.steps or 0, screenshot=args.screenshot, size=args.size,
                           lang=args.lang, presenting=args.presentation, cursor=cursor, path=saved_to(args.session),
-                          predict=args.predict, font_scale=args.font_scale, back=back)
+                          predict=args.predict, font_scale=args.font_scale, select=args.select,
+                          back=back)
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

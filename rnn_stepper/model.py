@@ -78,6 +78,10 @@ class StepperModel:
     def __init__(self, session: Session | None = None, runner=run_now) -> None:
         self.events = SimpleNamespace(trace=Signal(), cell=Signal(), cursor=Signal(), message=Signal(),
                                       saved=Signal(), busy=Signal(), progress=Signal(), stopped=Signal())
+        self._selected = None  # the element whose arithmetic is open (issue 12): see select() at the end
+        self.events.selected = Signal()
+        for event in (self.events.trace, self.events.cell, self.events.cursor):
+            event.connect(self._keep_selection)
         self.runner = runner
         self._session = self._saved = None  # _saved: the session as last opened or saved; else unsaved work
         self._trace = None
@@ -404,6 +408,63 @@ class StepperModel:
         from .core.session import with_weight
 
         return self.set_session(with_weight(self._session, name, index, value))
+
+    # --- the element whose arithmetic is open (issue 12): one number of the trace, any phase, any unit ----------
+
+    @property
+    def selected(self) -> tuple[int, int, int, int, str, int] | None:
+        """(layer, direction, t, batch, phase, unit) of the element a breakdown is open for, or None."""
+        return self._selected
+
+    def selectable(self, t: int, phase: str, layer: int | None = None, direction: int | None = None,
+                   batch: int | None = None) -> bool:
+        """Whether that element is on show: in the cell on show and revealed by the cursor. Nothing after the
+        cursor may be opened, or its arithmetic would give the answer away."""
+        layer = self._layer if layer is None else layer
+        direction = self._direction if direction is None else direction
+        batch = self._batch if batch is None else batch
+        if self._trace is None or (layer, direction, batch) != (self._layer, self._direction, self._batch):
+            return False
+        if phase not in self.phases or t not in self.cell.walk:
+            return False
+        return self.cell.walk.index(t) * len(self.phases) + self.phases.index(phase) < self._position
+
+    def select(self, t: int, phase: str, unit: int, layer: int | None = None, direction: int | None = None,
+               batch: int | None = None) -> bool:
+        """Open element `unit` of `phase` at t (the cell on show unless named). Returns False, and leaves the
+        selection as it was, when that element is not revealed yet; raises InputError when it does not exist."""
+        layer = self._layer if layer is None else layer
+        direction = self._direction if direction is None else direction
+        batch = self._batch if batch is None else batch
+        key = (int(layer), int(direction), int(t), int(batch), str(phase), int(unit))
+        if self._trace is None or not self._fits(key):
+            raise InputError(f"no element {phase}[t={t}, unit {unit}] in layer {layer}, direction {direction}, "
+                             f"batch row {batch} of this session")
+        if not self.selectable(key[2], key[4], *key[:2], key[3]):
+            return False
+        if key != self._selected:
+            self._selected = key
+            self.events.selected.emit()
+        return True
+
+    def clear_selection(self) -> None:
+        if self._selected is not None:
+            self._selected = None
+            self.events.selected.emit()
+
+    def _fits(self, key) -> bool:
+        layer, direction, t, batch, phase, unit = key
+        config = self._session.config
+        if not (0 <= layer < config.num_layers and 0 <= direction < config.num_directions
+                and 0 <= t < self.seq_len and 0 <= batch < self._trace.batch_size and phase in self.phases):
+            return False
+        return 0 <= unit < self._trace.cell(layer, direction).phases[phase].shape[-1]
+
+    def _keep_selection(self) -> None:
+        """A new trace, cell or cursor keeps the selection while it still exists and is still revealed."""
+        key = self._selected
+        if key is not None and not (self._fits(key) and self.selectable(key[2], key[4], *key[:2], key[3])):
+            self.clear_selection()
 
 
 __all__ = ["InputError", "Signal", "StepperModel"]

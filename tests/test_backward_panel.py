@@ -204,3 +204,14 @@ def test_an_mse_target_from_a_file_is_differentiated_as_autograd_does_and_a_bad_
     assert not panel.load_target(str(tmp_path / "short.csv"))
     assert "short.csv" in messages[-1] and "target" in messages[-1]
     assert panel.backprop.loss.source == str(path)
+
+
+def test_opening_h_t_i_anywhere_asks_for_its_connectivity(qtbot, panel):
+    from rnn_stepper.core.backward import connectivity
+
+    panel.model.run_to_end()
+    assert panel.model.select(1, "hidden", 0)
+    assert (panel.link_time.value(), panel.link_unit.value()) == (1, 0)
+    _, heights = panel.link_bars.opts["x"], panel.link_bars.opts["height"]
+    assert np.array_equal(np.asarray(heights), connectivity(panel.model.trace, 1, 0).numpy().astype(np.float64))
+    assert panel.story.currentIndex() == panel.CONNECTIVITY

@@ -84,3 +84,63 @@ def test_a_breakdown_that_does_not_exist_is_one_line(capsys, spec, says):
 
     status, out, err = run(capsys, "--explain", spec)
     assert status == 2 and out == "" and err.count("\n") == 1 and says in err, err
+
+
+def test_the_textbook_orders_pre_activation_is_broken_down_as_it_groups_it():
+    """`(a_t + W_hh h_{t-1}) + b_hh`: a_t[i] from the trace, the product's terms, then the bias, not `a + r`."""
+    trace = compute_trace(make_session(order="textbook"))
+    breakdown = explain(trace, 0, 0, 1, 0, "pre_activation", 0)
+    cell = trace.cell(0)
+    a = cell.phases["input_projection"][1, 0, 0].item()
+    W, b = trace.session.weights["weight_hh_l0"], trace.session.weights["bias_hh_l0"]
+    h = cell.phases["hidden"][0, 0]
+    assert breakdown.equation == "z_1 = (a_1 + W_hh h_0) + b_hh"
+    assert breakdown.first == ("a_1[0]", a)
+    assert [(term.weight, term.value) for term in breakdown.terms] == list(zip(W[0].tolist(), h.tolist()))
+    assert breakdown.exact == Fraction(a) + sum(term.product for term in breakdown.terms) + Fraction(b[0].item())
+    assert breakdown.returned == cell.phases["pre_activation"][1, 0, 0].item()
+    assert breakdown.reads == [("input_projection", 0), ("h_prev", None)]
+    assert breakdown.parameters == [("weight_hh", 0), ("bias_hh", 0)]
+    assert "a_t + r_t" not in breakdown.text() and "textbook order" in breakdown.text()
+
+
+@pytest.mark.parametrize("cell, order, phase, unit", [("rnn", "kernel", "input_projection", 1),
+                                                      ("rnn", "textbook", "pre_activation", 0),
+                                                      ("gru", "textbook", "candidate", 1),
+                                                      ("lstm", "kernel", "hidden", 0)])
+def test_a_breakdown_in_latex_is_one_balanced_aligned_block_with_its_terms(cell, order, phase, unit):
+    from rnn_stepper.core import RNNConfig
+
+    breakdown = explain(compute_trace(make_session(RNNConfig(cell=cell), order=order)), 0, 0, 1, 0, phase, unit)
+    latex = breakdown.latex()
+    assert latex.startswith("\\begin{aligned}\n") and latex.endswith("\n\\end{aligned}")
+    depth = 0
+    for char in latex:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth >= 0, latex
+    assert depth == 0 and latex.count("(") == latex.count(")")
+    rows = latex.split("\\\\\n")
+    assert all(row.count("&") == 1 for row in rows), rows  # one alignment point a row
+    assert "·" not in latex and "⊙" not in latex and "−" not in latex  # every symbol written the LaTeX way
+    for term in breakdown.terms:
+        assert breakdown.number(term.weight) in latex and breakdown.number(term.value) in latex
+    assert breakdown.number(breakdown.returned).replace("e", r"\mathrm{e}") in latex
+
+
+def test_a_breakdown_names_what_it_reads_for_the_window_to_light_up():
+    from rnn_stepper.core import RNNConfig
+
+    trace = compute_trace(make_session(RNNConfig(cell="gru", hidden_size=3)))
+    projection = explain(trace, 0, 0, 0, 0, "input_projection", 7)
+    assert projection.reads == [("x", None)] and projection.parameters == [("weight_ih", 7), ("bias_ih", 7)]
+    gate = explain(trace, 0, 0, 0, 0, "update_gate", 2)  # z = σ(a_z + s_z): the z blocks, rows 3 + 2
+    assert gate.reads == [("input_projection", 5), ("recurrent_term", 5)] and gate.parameters == []
+
+
+def test_a_translated_breakdown_changes_its_sentences_and_keeps_every_number():
+    breakdown = explain(compute_trace(make_session()), 0, 0, 0, 0, "input_projection", 0)
+    english, marked = breakdown.lines(), breakdown.lines(lambda text: "«" + text + "»")
+    assert len(english) == len(marked)
+    for plain, said in zip(english, marked):
+        assert said == plain or said.replace("«", "").replace("»", "") == plain
+    assert sum(plain != said for plain, said in zip(english, marked)) == 4

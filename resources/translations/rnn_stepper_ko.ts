@@ -49,353 +49,353 @@
         <translation>손실:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="99" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="100" />
         <source>Click h_t[i] to see which inputs it still depends on</source>
         <translation>h_t[i]를 클릭하면 그 값이 아직 어떤 입력에 의존하는지 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="107" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="108" />
         <source>unit i = </source>
         <translation>유닛 i = </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="110" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="111" />
         <source>Which inputs does h_t[i] depend on?</source>
         <translation>h_t[i]는 어떤 입력에 의존할까?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="121" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="122" />
         <source> steps</source>
         <translation> 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="123" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="124" />
         <source>Learning rate of torch.optim.SGD</source>
         <translation>torch.optim.SGD의 학습률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="125" />
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="170" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="126" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="171" />
         <source>Train</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="126" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="127" />
         <source>SGD steps on this loss in the background; every step is torch.optim.SGD's bit for bit (Cancel stops it)</source>
         <translation>이 손실로 SGD 스텝을 백그라운드에서 실행합니다. 모든 스텝이 torch.optim.SGD와 비트 단위로 같습니다 (취소로 멈춤)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="131" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="132" />
         <source>SGD step</source>
         <translation>SGD 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="136" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="137" />
         <source>Train:</source>
         <translation>학습:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="139" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="140" />
         <source>learning rate</source>
         <translation>학습률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="160" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="161" />
         <source>gradient</source>
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="160" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="161" />
         <source>by hand = autograd</source>
         <translation>손 계산 = autograd</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="161" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="162" />
         <source>max |Δ|</source>
         <translation>최대 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="161" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="162" />
         <source>ulps</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="166" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="167" />
         <source>Forgetting</source>
         <translation>잊어버림</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="167" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="168" />
         <source>Check</source>
         <translation>검증</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="169" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="170" />
         <source>Connectivity</source>
         <translation>연결성</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="180" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="181" />
         <source>‖∂L/∂h_t‖ over t, and what ρ(W_hh) and f' predict</source>
         <translation>t에 따른 ‖∂L/∂h_t‖, 그리고 ρ(W_hh)와 f'가 예측하는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="181" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="182" />
         <source>Every gradient by hand beside what loss.backward() leaves in .grad</source>
         <translation>손으로 계산한 모든 그래디언트를 loss.backward()가 .grad에 남긴 값과 나란히</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="182" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="183" />
         <source>Autograd computes ∂L/∂W_ih in one product over every step once the walk back is done: it appears whole at the end</source>
         <translation>autograd는 거슬러 가기가 끝난 뒤 모든 스텝에 대한 행렬곱 하나로 ∂L/∂W_ih를 계산합니다: 끝에서 한꺼번에 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="184" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="185" />
         <source>‖∂h_t[i]/∂x_k‖: which inputs a hidden unit still depends on</source>
         <translation>‖∂h_t[i]/∂x_k‖: 은닉 유닛이 아직 어떤 입력에 의존하는가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="185" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="186" />
         <source>SGD steps on the loss, bitwise torch.optim.SGD's</source>
         <translation>손실에 대한 SGD 스텝, torch.optim.SGD와 비트 단위로 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="216" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="217" />
         <source>L = Σ h_n</source>
         <translation>L = Σ h_n</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="217" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="218" />
         <source>The sum of the last hidden state: needs no data</source>
         <translation>마지막 은닉 상태의 합: 데이터가 필요 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="220" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="221" />
         <source>L = MSE(output, x_{t+1})</source>
         <translation>L = MSE(출력, x_{t+1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="221" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="222" />
         <source>The mean squared error of the output against the input shifted one step: predict the next input</source>
         <translation>한 스텝 뒤의 입력에 대한 출력의 평균 제곱 오차: 다음 입력을 예측합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="226" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="227" />
         <source>L = CE({0}(h_n[-1]))</source>
         <translation>L = CE({0}(h_n[-1]))</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="229" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="230" />
         <source>Cross-entropy of the checkpoint's head {0} against the class chosen beside</source>
         <translation>체크포인트의 출력층 {0}과 옆에서 고른 클래스 사이의 교차 엔트로피</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="232" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="233" />
         <source>L = MSE(output, {0})</source>
         <translation>L = MSE(출력, {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="233" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="234" />
         <source>L = MSE(output, target from a file…)</source>
         <translation>L = MSE(출력, 파일의 목표값…)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="235" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="236" />
         <source>The mean squared error against a target sequence you choose: .csv (one timestep a row), .npy or .json, shaped as the output</source>
         <translation>직접 고른 목표 시퀀스에 대한 평균 제곱 오차: .csv(한 행에 타임 스텝 하나), .npy 또는 .json, 출력과 같은 모양</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="262" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="263" />
         <source>Target sequence</source>
         <translation>목표 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="262" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="263" />
         <source>Arrays (*.csv *.txt *.npy *.json);;All files (*)</source>
         <translation>배열 (*.csv *.txt *.npy *.json);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="319" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="320" />
         <source>‖∂L/∂h_t‖ over t (log scale)</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="329" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="330" />
         <source>Every gradient by hand — the weights', the biases', ∂L/∂x{0} — is bitwise identical to what loss.backward() computes through {1}.</source>
         <translation>손으로 구한 모든 그래디언트(가중치, 편향, ∂L/∂x{0})가 {1}을 거친 loss.backward()의 결과와 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="332" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="333" />
         <source>Every gradient is loss.backward()'s, bit for bit.</source>
         <translation>모든 그래디언트가 loss.backward()의 값과 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="334" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="335" />
         <source>The textbook's backward lands up to {0:g} ulp from loss.backward() through {1}: the same sums, grouped and ordered otherwise.</source>
         <translation>교과서 순서의 역전파는 {1}을 거친 loss.backward()와 최대 {0:g} ulp 차이가 납니다. 같은 합을 다르게 묶고 다른 순서로 더하기 때문입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="346" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="347" />
         <source>bitwise ✓</source>
         <translation>비트 단위 ✓</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="346" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="347" />
         <source>no</source>
         <translation>아니요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="361" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="362" />
         <source>ρ(W_hh) is not finite here: no prediction.</source>
         <translation>여기서는 ρ(W_hh)가 유한하지 않아 예측할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="362" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="363" />
         <source>below 1: the gradient shrinks by about this much per step back and vanishes over a long sequence — early inputs barely teach the weights</source>
         <translation>1보다 작습니다. 그래디언트는 한 스텝 거슬러 갈 때마다 대략 이만큼 줄어 긴 시퀀스에서는 사라집니다. 앞쪽 입력은 가중치를 거의 가르치지 못합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="364" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="365" />
         <source>above 1: the gradient can grow step after step back and explode</source>
         <translation>1보다 큽니다. 그래디언트는 거슬러 갈수록 커져 폭발할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="365" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="366" />
         <source>near 1: the gradient keeps its size for a while</source>
         <translation>1에 가깝습니다. 그래디언트는 한동안 크기를 유지합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="366" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="367" />
         <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
         <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 {3:.3f}은(는) {4}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="381" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="382" />
         <source>Backward pass: press Compute gradients, then step the forward pass to its end (Run to end) and Step back.</source>
         <translation>역전파: 그래디언트 계산을 누르고, 순전파를 끝까지 진행한 뒤(끝까지 실행) 한 타임 스텝씩 거슬러 가세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="384" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="385" />
         <source>Loss = {0}. Run the forward pass to its end to step back.</source>
         <translation>손실 = {0}. 거슬러 가려면 순전파를 끝까지 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="387" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="388" />
         <source>Loss = {0}. Step back (B) walks t = {1} … {2}.</source>
         <translation>손실 = {0}. 뒤로(B)를 누르면 t = {1} … {2} 순서로 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="390" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="391" />
         <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of 4: {4}</source>
         <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 4개 중 {3}번째: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="442" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="443" />
         <source>The backward pass is stepped and checked for nn.RNN; {0}'s is not yet.</source>
         <translation>역전파는 nn.RNN에 대해 단계별로 보여 주고 검증합니다; {0}는 아직 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="447" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="448" />
         <source>the gradient arriving at h_t</source>
         <translation>h_t에 도착하는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="448" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="449" />
         <source>through the nonlinearity</source>
         <translation>비선형 함수를 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="449" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="450" />
         <source>the recurrent weights' share</source>
         <translation>순환 가중치의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="551" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="556" />
         <source>No h0 was given: the walk back ends here.</source>
         <translation>h0가 주어지지 않았습니다: 거슬러 가기는 여기서 끝납니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="472" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="473" />
         <source>∂L/∂W_hh so far</source>
         <translation>지금까지의 ∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="511" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="516" />
         <source>∂L/∂W_ih</source>
         <translation>∂L/∂W_ih</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="450" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="451" />
         <source>what flows on to the state before</source>
         <translation>이전 상태로 흘러가는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="168" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="169" />
         <source>Gradients</source>
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="511" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="516" />
         <source>one product over every step, at the walk's end</source>
         <translation>모든 스텝에 대한 행렬곱 하나, 끝까지 거슬러 간 뒤</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="526" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="531" />
         <source>1 from the loss Σ h_n</source>
         <translation>손실 Σ h_n에서 온 1</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="528" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="533" />
         <source>the loss's ∂L/∂output_t</source>
         <translation>손실의 ∂L/∂output_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="530" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="535" />
         <source>the layer above</source>
         <translation>위 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="532" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="537" />
         <source>what flowed back from step {0}</source>
         <translation>스텝 {0}에서 거슬러 흘러온 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="545" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="550" />
         <source>(summed back to front, as autograd sums it)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="547" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="552" />
         <source>so far:</source>
         <translation>지금까지:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="554" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="559" />
         <source>this step's share</source>
         <translation>이 스텝의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="572" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="577" />
         <source>output h_t (units × t): click one</source>
         <translation>출력 h_t (유닛 × t): 하나를 클릭하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="581" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="586" />
         <source>h_{0} is not revealed yet: step the forward pass there first</source>
         <translation>h_{0}는 아직 공개되지 않았습니다: 먼저 순전파를 그 스텝까지 진행하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="602" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="607" />
         <source>‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input</source>
         <translation>‖∂h_{0}[{1}]/∂x_k‖: h_{0}[{1}]이 각 입력에 아직 얼마나 의존하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="613" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="618" />
         <source>The learning rate must be a number, e.g. 0.1</source>
         <translation>학습률은 숫자여야 합니다 (예: 0.1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="622" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="627" />
         <source>Loss over the SGD steps ({0} so far)</source>
         <translation>SGD 스텝에 따른 손실 (지금까지 {0})</translation>
     </message>
@@ -604,67 +604,67 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="667" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="716" />
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="671" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="720" />
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="672" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="721" />
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="673" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="722" />
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="675" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="724" />
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="676" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="725" />
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="724" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="773" />
         <source>Two references. {0}'s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN's fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="729" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="778" />
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="730" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="779" />
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="749" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="798" />
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="753" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="802" />
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="674" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="723" />
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="751" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="800" />
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -799,6 +799,107 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <location filename="../../rnn_stepper/ui/crash.py" line="55" />
         <source>Unexpected error</source>
         <translation>예상하지 못한 오류</translation>
+    </message>
+</context>
+<context>
+    <name>Explain</name>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="135" />
+        <source>exact sum = {0}</source>
+        <translation>정확한 합 = {0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="136" />
+        <source>correctly rounded to {0}: {1}</source>
+        <translation>{0}(으)로 올바르게 반올림: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="137" />
+        <source>the matrix product returned: {0} ({1} ulp from the exact sum)</source>
+        <translation>행렬 곱이 돌려준 값: {0} (정확한 합과 {1} ulp 차이)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="138" />
+        <source>A BLAS library adds up a dot product in an order of its own, which cannot be observed; only its result can.</source>
+        <translation>BLAS 라이브러리는 내적을 자기만의 순서로 더하며, 그 순서는 관찰할 수 없습니다. 관찰할 수 있는 것은 결과뿐입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="140" />
+        <source>the textbook order's sum returned: {0} ({1} ulp from the exact sum)</source>
+        <translation>교과서 순서의 합이 돌려준 값: {0} (정확한 합과 {1} ulp 차이)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="141" />
+        <source>It rounds the matrix product to {0} before adding it, and rounds again at each addition after it.</source>
+        <translation>행렬 곱을 더하기 전에 {0}(으)로 반올림하고, 그 뒤의 덧셈마다 다시 반올림합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="143" />
+        <source>in float64: {0}, rounded to {1}: {2}</source>
+        <translation>float64로: {0}, {1}(으)로 반올림: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="144" />
+        <source>the trace holds: {0} ({1} ulp from it)</source>
+        <translation>트레이스의 값: {0} (그 값과 {1} ulp 차이)</translation>
+    </message>
+</context>
+<context>
+    <name>ExplainPanel</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="42" />
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="43" />
+        <source>Copy this breakdown as text (Ctrl+C)</source>
+        <translation>이 계산 과정을 텍스트로 복사 (Ctrl+C)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="45" />
+        <source>LaTeX</source>
+        <translation>LaTeX</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="46" />
+        <source>Copy this breakdown as a LaTeX aligned block</source>
+        <translation>이 계산 과정을 LaTeX aligned 블록으로 복사</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="49" />
+        <source>Close the breakdown and show the equation again (Esc)</source>
+        <translation>계산 과정을 닫고 식을 다시 보기 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="98" />
+        <source>{0} ulp from the exact sum</source>
+        <translation>정확한 합과 {0} ulp 차이</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="99" />
+        <source>{0} ulp from float64</source>
+        <translation>float64와 {0} ulp 차이</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="100" />
+        <source>Where {0} comes from: {1}</source>
+        <translation>{0}은(는) 어떻게 계산되었나: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="101" />
+        <source>layer {0}, {1}, batch row {2}</source>
+        <translation>층 {0}, {1}, 배치 행 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="102" />
+        <source>reverse</source>
+        <translation>역방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/explain_panel.py" line="102" />
+        <source>forward</source>
+        <translation>정방향</translation>
     </message>
 </context>
 <context>
@@ -981,450 +1082,450 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="125" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="285" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="286" />
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="228" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="229" />
         <source>Full layout: every panel on show</source>
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="256" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
         <source>Backpropagation through time, stepped back one phase per click (key 5)</source>
         <translation>시간에 따른 역전파를 클릭 한 번에 연산 하나씩 거슬러 갑니다 (키 5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="282" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="283" />
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="282" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="283" />
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="283" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="284" />
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="283" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="284" />
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="284" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="285" />
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="284" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="285" />
         <source>h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
         <translation>시퀀스 전체의 h, ‖h_t‖, ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="285" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="286" />
         <source>The model's options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="288" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="290" />
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="226" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="227" />
         <source>Focus layout: the window is small for its font, so weights, the sequence, the session and the backward pass are behind the tabs (keys 1–5)</source>
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션, 역전파는 탭 뒤에 있습니다 (키 1–5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="253" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="254" />
         <source>1 Forward</source>
         <translation>1 순전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="254" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="255" />
         <source>The forward pass: weights, the step strip, the comparison, the sequence (key 1)</source>
         <translation>순전파: 가중치, 스텝 스트립, 비교, 시퀀스 (키 1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="255" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="256" />
         <source>5 ∂ Backward</source>
         <translation>5 ∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="286" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="287" />
         <source>∂ Backward</source>
         <translation>∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="286" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="287" />
         <source>Backpropagation through time, stepped back one phase per click</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="360" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="369" />
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="370" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="379" />
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="371" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="380" />
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="373" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="382" />
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="376" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="385" />
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="378" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="387" />
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="379" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="388" />
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="380" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="389" />
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="382" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="391" />
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="383" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="392" />
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="384" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="393" />
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="385" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="394" />
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="386" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="395" />
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="394" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="403" />
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="396" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="405" />
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="405" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="414" />
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="406" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="415" />
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="412" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="421" />
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="414" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="423" />
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="418" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="427" />
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="421" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="430" />
         <source>Kernel order makes {0}'s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}'s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU's vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="428" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="437" />
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="431" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="440" />
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="432" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="441" />
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="436" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="445" />
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="438" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="447" />
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="446" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455" />
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="448" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="457" />
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="449" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="458" />
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="456" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="465" />
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="459" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="468" />
         <source>Colour h over t on tanh's whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="463" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="472" />
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="467" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="476" />
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="471" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="480" />
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="505" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="514" />
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="506" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="515" />
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="535" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="544" />
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="539" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="548" />
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="571" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="580" />
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="587" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="596" />
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="587" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="596" />
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="588" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="597" />
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="588" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="597" />
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="589" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="598" />
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="589" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="598" />
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="590" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="599" />
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="590" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="599" />
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="592" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="601" />
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="592" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="601" />
         <source>Compute the next whole timestep, as one pass of the notebook's loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="594" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="603" />
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="594" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="603" />
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="596" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="643" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="605" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="652" />
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="596" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="605" />
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="602" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="611" />
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="603" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="612" />
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="611" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="620" />
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="612" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="621" />
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="614" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="735" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="623" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="744" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="614" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="735" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="623" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="744" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="615" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="624" />
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="619" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="628" />
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="620" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="629" />
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="643" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="652" />
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="695" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="704" />
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="698" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="707" />
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="723" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="732" />
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="725" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="734" />
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="728" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="737" />
         <source>Could not load the notebook's example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="734" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="743" />
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="735" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="744" />
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="738" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="747" />
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -1432,12 +1533,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MatrixView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="722" />
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="733" />
         <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1020" />
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1101" />
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
@@ -1453,62 +1554,62 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="840" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="892" />
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="857" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="909" />
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="859" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="911" />
         <source>spectral radius {0}: n/a, W_hh's blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="867" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="919" />
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="869" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="921" />
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="871" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="923" />
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="881" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="933" />
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="883" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="935" />
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="887" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="939" />
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="891" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="943" />
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="892" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="944" />
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="889" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="941" />
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1677,42 +1778,59 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="434" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="365" />
+        <source>Click any number of the strip or of the h heatmap (or Tab to it and press Enter) to see how it was computed</source>
+        <translation>벡터 줄이나 h 히트맵의 숫자를 클릭하면(또는 Tab으로 옮겨 Enter를 누르면) 그 숫자가 어떻게 계산되었는지 보입니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="461" />
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="459" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="489" />
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="459" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="489" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="521" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="459" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="489" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="521" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="462" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="492" />
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="463" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="493" />
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="468" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="498" />
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="555" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="518" />
+        <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
+        <translation>x_{0}[{1}]은(는) 주어진 입력입니다: 계산된 값이 아닙니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="522" />
+        <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
+        <translation>x_{0}[{1}]은(는) 층 {3}, {4}의 h_{0}[{2}]입니다: 그 층을 골라 어떻게 계산되었는지 보세요</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="604" />
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
@@ -1823,7 +1941,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>WeightsPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="259" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="270" />
         <source>Type a value and press Enter; Esc cancels</source>
         <translation>값을 입력하고 Enter를 누르세요. Esc는 취소</translation>
     </message>

@@ -19,12 +19,15 @@ from fractions import Fraction
 
 import numpy as np
 
+from .cells import QT_TRANSLATE_NOOP
 from .config import cell_suffix
 from .distance import ulp_distance
-from .equations import VECTOR, fill, previous_label, step_vector
+from .equations import VECTOR, fill, previous_label, step_vector, to_latex
 from .errors import InputError
 
 PRODUCT = re.compile(r"^(W_\w+) · \{(\w+)\}(?: \+ (b_\w+))?$")  # a phase that is one row of a matrix product
+# The textbook order's z_t: a_t plus a product of its own, then the bias: `({input_projection} + W_hh · {h_prev}) + b_hh`
+GROUPED = re.compile(r"^\(\{(\w+)\} \+ (W_\w+) · \{(\w+)\}\)(?: \+ (b_\w+))?$")
 SYMBOL = re.compile(r"\b([Wb])_([ih])([a-z]+)\b")
 PYTHON = (("σ(", "sigmoid("), ("⊙", "*"), ("·", "@"), ("−", "-"))
 
@@ -54,6 +57,11 @@ class Breakdown:
     bias: tuple[str, float] | None = None  # ("b_ih[1]", value)
     terms: list[Term] = field(default_factory=list)
     vector: str | None = None  # "x_0"
+    first: tuple[str, float] | None = None  # an addend before the product: the textbook order's a_t[i]
+    # What it reads, for a view to light up: (strip vector: "x", "h_prev" or a phase; its row, None for all of it)
+    # and (parameter kind: "weight_ih", "bias_hh", …; its row in the whole stacked parameter).
+    reads: list[tuple[str, int | None]] = field(default_factory=list)
+    parameters: list[tuple[str, int]] = field(default_factory=list)
 
     def number(self, value: float) -> str:
         """A value of the session's dtype in its shortest exact digits (float32's own, not float64's)."""
@@ -63,28 +71,83 @@ class Breakdown:
     def is_product(self) -> bool:
         return bool(self.terms)
 
-    def lines(self) -> list[str]:
-        """The breakdown as plain text, one line each."""
+    def lines(self, say=None) -> list[str]:
+        """The breakdown as plain text, one line each. `say(text)` translates each sentence (the window's Korean);
+        the numbers and symbols are the same in every language."""
+        say = say or (lambda text: text)
         out = [f"{self.symbol}: {self.equation}", f"  = {self.numbers}"]
         if self.is_product:
+            if self.first is not None:
+                out.append(f"  {self.first[0]} = {self.number(self.first[1])}")
             for term in self.terms:
-                out.append(f"  {self.weight}[{self.row}, {term.j}] · {self.vector}[{term.j}] = "
+                out.append(f"  {self.term_label(term)} = "
                            f"{self.number(term.weight)} × {self.number(term.value)} = {exact_text(term.product)}")
             if self.bias is not None:
                 out.append(f"  + {self.bias[0]} = {self.number(self.bias[1])}")
-            out.append(f"  exact sum = {exact_text(self.exact)}")
-            out.append(f"  correctly rounded to {self.dtype}: {self.number(self.rounded)}")
-            out.append(f"  the matrix product returned: {self.number(self.returned)} ({self.ulps:g} ulp from the "
-                       "exact sum)")
-            out.append("  A BLAS library adds up a dot product in an order of its own, which cannot be observed; "
-                       "only its result can.")
+            out.append("  " + say(EXACT_SUM).format(exact_text(self.exact)))
+            out.append("  " + say(ROUNDED).format(self.dtype, self.number(self.rounded)))
+            if self.first is None:
+                out.append("  " + say(RETURNED).format(self.number(self.returned), f"{self.ulps:g}"))
+            else:
+                out.append("  " + say(GROUPED_RETURNED).format(self.number(self.returned), f"{self.ulps:g}"))
+                out.append("  " + say(GROUPING).format(self.dtype))
+            out.append("  " + say(BLAS))
         else:
-            out.append(f"  in float64: {float(self.exact)!r}, rounded to {self.dtype}: {self.number(self.rounded)}")
-            out.append(f"  the trace holds: {self.number(self.returned)} ({self.ulps:g} ulp from it)")
+            out.append("  " + say(IN_FLOAT64).format(repr(float(self.exact)), self.dtype, self.number(self.rounded)))
+            out.append("  " + say(HOLDS).format(self.number(self.returned), f"{self.ulps:g}"))
         return out
 
-    def text(self) -> str:
-        return "\n".join(self.lines())
+    def term_label(self, term: Term) -> str:
+        return f"{self.weight}[{self.row}, {term.j}] · {self.vector}[{term.j}]"
+
+    def text(self, say=None) -> str:
+        return "\n".join(self.lines(say))
+
+    def latex(self) -> str:
+        """The breakdown as a LaTeX `aligned` block (amsmath), one line per term, for a slide or a handout."""
+        def tex(text: str) -> str:
+            return to_latex(text).replace("_{init}", r"_{\mathrm{init}}")
+
+        def num(value: float) -> str:
+            return self.number(value).replace("e", r"\mathrm{e}")
+
+        rows = [rf"{tex(self.equation.replace(' = ', ' &= ', 1))}",
+                rf"&= {tex(self.numbers)}"]
+        if self.is_product:
+            if self.first is not None:
+                rows.append(rf"&\quad {tex(self.first[0])} = {num(self.first[1])}")
+            for term in self.terms:
+                rows.append(rf"&\quad + {tex(self.term_label(term))} = {num(term.weight)} \times {num(term.value)}"
+                            rf" = {latex_exact(term.product)}")
+            if self.bias is not None:
+                rows.append(rf"&\quad + {tex(self.bias[0])} = {num(self.bias[1])}")
+            rows.append(rf"&= {latex_exact(self.exact)} \quad \text{{(exact sum)}}")
+            rows.append(rf"&\approx {num(self.rounded)} \quad \text{{(correctly rounded to {self.dtype})}}")
+            rows.append(rf"\text{{GEMM}} &= {num(self.returned)} \quad \text{{({self.ulps:g} ulp from the exact sum)}}")
+        else:
+            rows.append(rf"&= {float(self.exact)!r} \quad \text{{(float64)}} \approx {num(self.rounded)}"
+                        rf" \quad \text{{({self.dtype})}}")
+            rows.append(rf"\text{{trace}} &= {num(self.returned)} \quad \text{{({self.ulps:g} ulp)}}")
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+
+# The sentences of a breakdown, in English here and translated by the window (context "Explain").
+EXACT_SUM = QT_TRANSLATE_NOOP("Explain", "exact sum = {0}")
+ROUNDED = QT_TRANSLATE_NOOP("Explain", "correctly rounded to {0}: {1}")
+RETURNED = QT_TRANSLATE_NOOP("Explain", "the matrix product returned: {0} ({1} ulp from the exact sum)")
+BLAS = QT_TRANSLATE_NOOP("Explain", "A BLAS library adds up a dot product in an order of its own, which cannot be "
+                                    "observed; only its result can.")
+GROUPED_RETURNED = QT_TRANSLATE_NOOP("Explain", "the textbook order's sum returned: {0} ({1} ulp from the exact sum)")
+GROUPING = QT_TRANSLATE_NOOP("Explain", "It rounds the matrix product to {0} before adding it, and rounds again at "
+                                        "each addition after it.")
+IN_FLOAT64 = QT_TRANSLATE_NOOP("Explain", "in float64: {0}, rounded to {1}: {2}")
+HOLDS = QT_TRANSLATE_NOOP("Explain", "the trace holds: {0} ({1} ulp from it)")
+
+
+def latex_exact(value: Fraction | float) -> str:
+    if isinstance(value, float) or Fraction(float(value)) == value:
+        return repr(float(value)).replace("e", r"\mathrm{e}")
+    return rf"\tfrac{{{value.numerator}}}{{{value.denominator}}} \approx {float(value)!r}"
 
 
 def exact_text(value: Fraction | float) -> str:
@@ -118,35 +181,79 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
     symbol = f"{declared.symbol}_{t}[{unit}]"
     vectors = step_vector(cell, t, batch, config.hidden_size)
     suffix = cell_suffix(layer, direction)
-    product = PRODUCT.match(template)
-    if product:
-        weight_name, vector_name, bias_symbol = product.groups()
+    product, grouped = PRODUCT.match(template), GROUPED.match(template)
+    if product or grouped:
+        if product:
+            (weight_name, vector_name, bias_symbol), first_name = product.groups(), None
+        else:
+            first_name, weight_name, vector_name, bias_symbol = grouped.groups()
         W = parameter(session, config, weight_name, suffix)
         v = vectors(vector_name, None).numpy()
         terms = [Term(j, float(W[unit, j]), float(v[j]), Fraction(float(W[unit, j])) * Fraction(float(v[j])))
                  for j in range(W.shape[1])]
         exact = sum((term.product for term in terms), Fraction(0))
+        reads = [(vector_name, None)]
+        parameters = [(parameter_kind(weight_name), parameter_row(config, weight_name, unit))]
+        first = None
+        if first_name:  # the textbook's a_t[i], from the trace, added before the product's sum
+            a = float(vectors(first_name, None).numpy()[unit])
+            first, exact = (f"{vector_label(first_name, t, cell.walk, phases)}[{unit}]", a), exact + Fraction(a)
+            reads.insert(0, (first_name, unit))
         bias = None
         if bias_symbol:
             b = float(parameter(session, config, bias_symbol, suffix)[unit])
             bias, exact = (f"{bias_symbol}[{unit}]", b), exact + Fraction(b)
-        numbers = f"{weight_name}[{unit}, :] · {vector_label(vector_name, t, cell.walk)}" + (
-            f" + {bias[0]}" if bias else "")
+            parameters.append((parameter_kind(bias_symbol), parameter_row(config, bias_symbol, unit)))
+        label = vector_label(vector_name, t, cell.walk)
+        numbers = (f"({first[0]} + " if first else "") + f"{weight_name}[{unit}, :] · {label}" + (
+            ")" if first else "") + (f" + {bias[0]}" if bias else "")
         rounded = round_exactly(exact, dtype)
         return Breakdown(symbol, equation, numbers, returned, exact, rounded, distance(returned, rounded, dtype),
-                         config.dtype, weight=weight_name, row=unit, bias=bias, terms=terms,
-                         vector=vector_label(vector_name, t, cell.walk))
+                         config.dtype, weight=weight_name, row=unit, bias=bias, terms=terms, vector=label,
+                         first=first, reads=reads, parameters=parameters)
     # Elementwise: this unit's scalars in the formula, and the formula in float64. A matrix product inside it (the
     # paper's GRU candidate, W_hn (r ⊙ h)) reads whole vectors, so those are written whole.
     inside = product_arguments(template)
-    numbers = VECTOR.sub(lambda m: written(vectors(m.group(1), None if m.group(2) is None else int(m.group(2))),
-                                           unit, dtype=dtype, whole=template[:m.start()].endswith("· ")
-                                           or any(a <= m.start() < b for a, b in inside)),
-                         template)
+    H = config.hidden_size
+    reads: list[tuple[str, int | None]] = []
+
+    def whole(match) -> bool:
+        return template[:match.start()].endswith("· ") or any(a <= match.start() < b for a, b in inside)
+
+    def write(match) -> str:
+        name, block = match.group(1), None if match.group(2) is None else int(match.group(2))
+        entire = whole(match)
+        read = (name, None if entire else (unit if block is None else block * H + unit))
+        if read not in reads:
+            reads.append(read)
+        return written(vectors(name, block), unit, dtype=dtype, whole=entire)
+
+    numbers = VECTOR.sub(write, template)
+    # a bias is one number per unit: written as this unit's (a weight matrix inside a product stays a symbol)
+    numbers = re.sub(r"\bb_\w+\b", lambda m: str(dtype.type(parameter(session, config, m.group(0), suffix)[unit])),
+                     numbers)
+    parameters = [(parameter_kind(m.group(0)), parameter_row(config, m.group(0), unit))
+                  for m in SYMBOL.finditer(template)]
     value = float(evaluate(template, session, config, suffix, vectors)[unit])
     rounded = float(np.array(value, dtype=np.float64).astype(dtype))
     return Breakdown(symbol, equation, numbers, returned, value, rounded, distance(returned, rounded, dtype),
-                     config.dtype)
+                     config.dtype, reads=reads, parameters=parameters)
+
+
+def parameter_kind(symbol: str) -> str:
+    """`W_ih` → weight_ih, `b_hn` (a gate's block of b_hh) → bias_hh, `W_hr` → weight_hr."""
+    kind, side, rest = SYMBOL.match(symbol).groups()
+    base = {"W": "weight", "b": "bias"}[kind]
+    return f"{base}_{side}{rest}" if side + rest in ("ih", "hh", "hr") else f"{base}_{side}h" if side == "h" \
+        else f"{base}_ih"
+
+
+def parameter_row(config, symbol: str, unit: int) -> int:
+    """The row of the whole stacked parameter that `symbol`'s row `unit` is (a gate's block starts lower)."""
+    kind, side, rest = SYMBOL.match(symbol).groups()
+    if side + rest in ("ih", "hh", "hr"):
+        return unit
+    return config.cell_type.gate_names.index(rest) * config.hidden_size + unit
 
 
 def product_arguments(template: str) -> list[tuple[int, int]]:
@@ -173,12 +280,12 @@ def check_index(what: str, value: int, size: int) -> None:
         raise InputError(f"{what} must be between 0 and {size - 1}, got {value}")
 
 
-def vector_label(name: str, t: int, walk: list[int]) -> str:
+def vector_label(name: str, t: int, walk: list[int], phases: dict | None = None) -> str:
     if name == "x":
         return f"x_{t}"
     if name in ("h_prev", "c_prev"):
         return f"{name[0]}_{previous_label(walk, t)}"
-    return f"{name}_{t}"
+    return f"{phases[name].symbol if phases and name in phases else name}_{t}"
 
 
 def parameter(session, config, symbol: str, suffix: str) -> np.ndarray:

@@ -14,7 +14,7 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
                 presenting: bool = False, argv: list[str] | None = None, background: bool = True,
                 restore: bool = True, caption: str | None = None, cursor: dict | None = None,
                 path: str | None = None, predict: bool = False, font_scale: float | None = None,
-                back: int | None = None):
+                back: int | None = None, select: tuple | None = None):
     """The application and its shown window, on `session` (the notebook's when None).
 
     `background`: compute on a worker thread once the window has painted; otherwise before it shows (a
@@ -22,7 +22,8 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     ({position, layer, direction, batch}, as a session file keeps it) is where it opens; else `steps` whole
     timesteps in. `path`: the session file it came from, which Save writes back to. `predict`: Predict, then
     reveal on. `font_scale`: presentation mode's font scale for this run, instead of the saved one (which stays).
-    `back`: open on the backward pass, the forward pass at its end and `back` phases stepped back."""
+    `back`: open on the backward pass, the forward pass at its end and `back` phases stepped back.
+    `select`: (phase, unit[, t]), an element whose breakdown opens there."""
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6 import QtCore, QtWidgets
 
@@ -49,8 +50,8 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
         window.files.path_changed.emit()
     if restore:
         window.files.offer_restore()
-    if cursor is not None or steps:
-        go_when_ready(model, cursor, steps)
+    if cursor is not None or steps or select:
+        go_when_ready(model, cursor, steps, select, strict=not background)
     if back is not None:
         go_back_when_ready(window, back)
     if presenting and background:
@@ -62,9 +63,11 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     return app, window
 
 
-def go_when_ready(model, cursor: dict | None, steps: int = 0) -> None:
+def go_when_ready(model, cursor: dict | None, steps: int = 0, select: tuple | None = None,
+                  strict: bool = False) -> None:
     """Move to `cursor`, or `steps` whole timesteps in, once the trace exists (at once, unless it is still being
-    computed). Past the sequence's end is the end."""
+    computed). Past the sequence's end is the end. Then open `select`'s breakdown, (phase, unit[, t]): one that does
+    not exist or is not revealed raises InputError when `strict` (a screenshot), else says so in the window."""
     def go():
         if model.trace is None:
             return
@@ -73,6 +76,8 @@ def go_when_ready(model, cursor: dict | None, steps: int = 0) -> None:
         model.show_cell(where.get("layer", model.layer), where.get("direction", model.direction),
                         where.get("batch", model.batch))
         model.move_to(where["position"] if "position" in where else min(steps, model.seq_len) * len(model.phases))
+        if select:
+            choose(model, select, strict)
 
     model.events.trace.connect(go)
     go()
@@ -101,6 +106,23 @@ def go_back_when_ready(window, back: int) -> None:
 
     model.events.trace.connect(go)
     go()
+
+
+def choose(model, select: tuple, strict: bool) -> None:
+    from ..core.errors import InputError
+
+    phase, unit, *rest = select
+    t = rest[0] if rest else model.t
+    try:
+        if phase not in model.phases:
+            raise InputError(f"--select {phase}: the phases of this session are {', '.join(model.phases)}")
+        if t is None or not model.select(t, phase, unit):
+            raise InputError(f"--select {','.join(map(str, select))}: that element is not revealed at this cursor; "
+                             "step to it first, e.g. with --steps")
+    except InputError as exc:
+        if strict:
+            raise
+        model.events.message.emit(str(exc))
 
 
 def release_after_first_paint(window, runner) -> None:

@@ -201,6 +201,7 @@ class BackwardPanel(QtWidgets.QWidget):
         model.events.trace.connect(self.fill_losses)
         model.events.cursor.connect(self.refresh)
         model.events.cursor.connect(self.draw_states)
+        model.events.selected.connect(self.follow_selection)
         model.events.progress.connect(self.show_losses)
         self.fill_losses()
         self.show_losses()
@@ -589,6 +590,20 @@ class BackwardPanel(QtWidgets.QWidget):
         self.link_unit.setValue(unit)
         self.link_time.setValue(t)
         self.show_connectivity()
+
+    def follow_selection(self) -> None:
+        """h_t[i] of the last layer opened anywhere in the window (the strip, the sequence's heatmap) is the unit
+        whose connectivity this page asks about: its numbers are the module's output."""
+        selected, config = self.model.selected, self.model.session.config
+        if selected is None:
+            return
+        layer, direction, t, batch, phase, unit = selected
+        if phase != "hidden" or layer != config.num_layers - 1 or unit >= config.output_size:
+            return
+        self.link_time.setValue(t)
+        self.link_unit.setValue(direction * config.output_size + unit)
+        if self.isVisible():
+            self.show_connectivity()
 
     # --- connectivity and training -------------------------------------------------------------------------
 

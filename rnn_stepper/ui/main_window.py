@@ -174,6 +174,7 @@ class MainWindow(QtWidgets.QMainWindow):
         # Once the new layout has settled: a dock filled while the window shows would take half of it.
         QtCore.QTimer.singleShot(0, lambda: self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal))
         self.model.events.trace.connect(self.balance_top)
+        self.model.events.selected.connect(self.show_breakdown)
         self.model.events.trace.connect(self.refresh)
         self.model.events.cursor.connect(self.refresh)
         self.refresh()
@@ -289,6 +290,11 @@ class MainWindow(QtWidgets.QMainWindow):
             pages.setTabToolTip(index, self.tr("{0} (key {1})").format(tip, key))
         return pages
 
+    def show_breakdown(self) -> None:
+        """A cell of the sequence's heatmap clicked in the focus layout: its breakdown is on the step's tab."""
+        if self.model.selected is not None and self.pages is not None and self.pages.currentWidget() is self.sequence:
+            self.show_focus_page("step")
+
     def side_shown(self, visible: bool) -> None:
         """The session panel brought back (its toolbar menu) in the focus layout, where its editors are on the
         Session tab: that tab comes up instead, rather than an empty panel."""
@@ -333,6 +339,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if event.key() in keys and not event.modifiers() & ~QtCore.Qt.KeypadModifier:
             if self.show_page(keys.index(event.key())):
                 return
+        if event.key() == QtCore.Qt.Key_Escape and self.model.selected is not None:
+            self.model.clear_selection()  # an open breakdown closes; the equation is back
+            return
         super().keyPressEvent(event)
 
     def resizeEvent(self, event) -> None:

@@ -176,6 +176,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
         column_span(start, stop)"""
 
     cell_activated = QtCore.Signal(int, int)  # double-click on a cell: (row, column), true indices
+    # a click on a cell, or Enter on the focused one: (row, column), true indices. A view takes focus (pyqtgraph's
+    # StrongFocus: Tab or a click); arrows then move a focused cell, drawn dashed, and Enter chooses it.
+    cell_selected = QtCore.Signal(int, int)
     _title: tuple | None = None  # (title, active, subtitle); GraphicsView's __init__ already sends a resize
     _framed = False
 
@@ -249,6 +252,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._saturation.setZValue(8)  # over the cells, under the block separators and the phase's frame
         self.vb.addItem(self._saturation, ignoreBounds=True)
         self._saturated_cells: list[tuple[int, int]] = []
+        self._focus_cell: tuple[int, int] | None = None  # the keyboard's cell, true indices
+        self._marked_cell: tuple[int, int] | None = None  # a cell framed by mark_cell (an open breakdown's)
+        self._cell_items: dict[str, QtWidgets.QGraphicsRectItem] = {}
         self.set_title(title)
         self.hover_text = ""
         self.setToolTip("")
@@ -450,6 +456,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self._draw_separators()
             if self._marked:
                 self.mark_rows(*self._marked)
+            self._frame_cells()
             for curtain in self.curtains:
                 curtain.recover()
         self._set_ticks()
@@ -573,6 +580,10 @@ class MatrixView(pg.GraphicsLayoutWidget):
             return
         self._title = (title, active, subtitle)
         self._show_title()
+
+    def is_framed(self) -> bool:
+        """Whether the whole view is framed: the phase on show, or a vector an open breakdown reads whole."""
+        return self._framed
 
     def _title_px(self) -> int:
         return round(style.pt_to_px(style.font_pt()))
@@ -978,8 +989,78 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self.zoom(ZOOM_PER_NOTCH ** notches, self._true_point(scene_pos))
         event.accept()
 
+    MOVES = {QtCore.Qt.Key_Up: (-1, 0), QtCore.Qt.Key_Down: (1, 0), QtCore.Qt.Key_Left: (0, -1),
+             QtCore.Qt.Key_Right: (0, 1)}
+    CHOOSE = (QtCore.Qt.Key_Return, QtCore.Qt.Key_Enter)
+
+    def event(self, event) -> bool:
+        # While a cell has the keyboard, its arrows and Enter are the view's, not the window's shortcuts (← and →
+        # step); a view focused by a click and no arrow yet leaves them to the window.
+        if (event.type() == QtCore.QEvent.ShortcutOverride and not event.modifiers()
+                and (event.key() in self.CHOOSE or event.key() in self.MOVES and self._focus_cell is not None)):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def focused_cell(self) -> tuple[int, int] | None:
+        return self._focus_cell
+
+    def focus_cell(self, r: int | None, c: int = 0) -> None:
+        """Give the keyboard's frame to cell (r, c), true indices, clamped to the matrix; None: no cell."""
+        rows, cols = self._values.shape
+        if r is None or not rows or not cols:
+            self._focus_cell = None
+        else:
+            self._focus_cell = (min(max(int(r), 0), rows - 1), min(max(int(c), 0), cols - 1))
+        self._frame_cells()
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        if event.reason() in (QtCore.Qt.TabFocusReason, QtCore.Qt.BacktabFocusReason) and self._focus_cell is None:
+            self.focus_cell(0, 0)
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.focus_cell(None)
+
+    def mark_cell(self, r: int | None = None, c: int = 0) -> None:
+        """Frame one cell (true indices): the element whose arithmetic is open. No row: no frame."""
+        self._marked_cell = None if r is None else (int(r), int(c))
+        self._frame_cells()
+
+    def marked_cell(self) -> tuple[int, int] | None:
+        return self._marked_cell
+
+    def _frame_cells(self) -> None:
+        """The keyboard's cell dashed, the marked cell solid in the accent colour: each where its cell is on show."""
+        for name, cell in (("focus", self._focus_cell), ("mark", self._marked_cell)):
+            item = self._cell_items.get(name)
+            if cell is None or not self._values.size:
+                if item is not None:
+                    item.setVisible(False)
+                continue
+            if item is None:
+                item = self._cell_items[name] = QtWidgets.QGraphicsRectItem()
+                pen = style.active_pen() if name == "mark" else pg.mkPen(
+                    style.FOREGROUND, width=style.FRAME_WIDTH, style=QtCore.Qt.DashLine)
+                pen.setCosmetic(True)
+                item.setPen(pen)
+                item.setZValue(12 if name == "focus" else 11.5)  # over the rows' frame
+                self.vb.addItem(item, ignoreBounds=True)
+            r, c = cell
+            item.setRect(self._display_col(c) - 0.5, self._display_row(r) - 0.5, 1.0, 1.0)
+            item.setVisible(True)
+
     def keyPressEvent(self, event) -> None:
-        if event.key() == QtCore.Qt.Key_Z and not event.modifiers():
+        if event.key() in self.MOVES and not event.modifiers() and self._values.size:
+            dr, dc = self.MOVES[event.key()]
+            r, c = self._focus_cell or (0, 0)
+            self.focus_cell(*((r + dr, c + dc) if self._focus_cell is not None else (0, 0)))
+        elif event.key() in self.CHOOSE and self._values.size:
+            if self._focus_cell is None:
+                self.focus_cell(0, 0)
+            self.cell_selected.emit(*self._focus_cell)
+        elif event.key() == QtCore.Qt.Key_Z and not event.modifiers():
             self._toggle_zoom(None)
         elif event.key() == QtCore.Qt.Key_Escape and self._zoomed:
             self._leave_zoom()
@@ -1030,6 +1111,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _clicked(self, event) -> None:
         if not event.double():
+            cell = self.cell_at(event.scenePos())
+            if cell is not None and event.button() == QtCore.Qt.LeftButton:
+                self.cell_selected.emit(*cell)
             return
         cell = self.cell_at(event.scenePos())
         if self.editable:

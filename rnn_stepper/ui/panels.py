@@ -17,6 +17,7 @@ from ..core.distance import abs_diff, rowwise_max
 from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
+from .explain_panel import ExplainPanel, breakdown_of
 from .matrix_view import MatrixView
 
 # The range of the function behind a phase's scale (Phase.scale): a cell near its ends is marked saturated.
@@ -197,6 +198,7 @@ class WeightsPanel(QtWidgets.QWidget):
         model.events.trace.connect(self.refresh)
         model.events.cell.connect(self.refresh)
         model.events.cursor.connect(self.highlight)
+        model.events.selected.connect(self.highlight)
         self.refresh()
 
     def names(self) -> dict[str, str]:
@@ -235,16 +237,25 @@ class WeightsPanel(QtWidgets.QWidget):
         return dict(declared.reads) if declared is not None else {}
 
     def highlight(self) -> None:
-        """Frame the parameters the phase on show reads, and within a stacked one the rows of its gate."""
+        """Frame the parameters the phase on show reads, and within a stacked one the rows of its gate. While a
+        breakdown is open (issue 12), the one row of each parameter it reads instead, the other rows dimmed."""
         weights = self.model.session.weights
         reads = self.reads()
         H = self.model.session.config.hidden_size
+        rows = {} if (breakdown := breakdown_of(self.model)) is None else dict(breakdown.parameters)
         for kind, name in self.names().items():
             if name not in weights:
                 continue
             view = self.views[kind]
             shape = "×".join(str(n) for n in weights[name].shape)
             block = reads.get(kind)
+            if breakdown is not None:
+                read = rows.get(kind)
+                view.set_title(f"{self.TITLES[kind]} {shape}", active=read is not None, framed=False)
+                marked = None if read is None else (read, read + 1)
+                if view.marked_rows() != marked:
+                    view.mark_rows(*(marked or ()))
+                continue
             view.set_title(f"{self.TITLES[kind]} {shape}", active=kind in reads, framed=kind in reads and block is None)
             if block is None:
                 view.mark_rows()
@@ -351,6 +362,8 @@ class StepPanel(QtWidgets.QWidget):
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         self.equation.setFont(self.equation_font(self.equation_px_range()[0]))
         self.equation.setWordWrap(True)
+        self.equation.setToolTip(self.tr("Click any number of the strip or of the h heatmap (or Tab to it and "
+                                         "press Enter) to see how it was computed"))
         self.explanation = QtWidgets.QLabel()
         self.explanation.setWordWrap(True)
         self.explanation.setStyleSheet("color: #444")
@@ -361,8 +374,12 @@ class StepPanel(QtWidgets.QWidget):
         layout.addWidget(self.explanation)
         layout.addLayout(self.row, 1)
         layout.addWidget(self.equation)
+        # A clicked number's arithmetic, in the equation's place while it is open (issue 12)
+        self.breakdown = ExplainPanel(model)
+        layout.addWidget(self.breakdown, 1)
         model.events.trace.connect(self.refresh)
         model.events.cursor.connect(self.refresh)
+        model.events.selected.connect(self.refresh)
         self.refresh()
 
     def phases(self) -> tuple:
@@ -394,6 +411,8 @@ class StepPanel(QtWidgets.QWidget):
             if key not in stacked:
                 view.set_number_minimum(style.MIN_PROMINENT_PX)
             view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
+            view.cell_selected.connect(lambda r, c, key=key: self.choose(key, r))
+            view.setCursor(QtCore.Qt.PointingHandCursor)  # a number opens its arithmetic
             self.vectors[key] = view
             self.row.addWidget(view, 4)  # refresh gives a view that numbers its rows more
 
@@ -427,6 +446,14 @@ class StepPanel(QtWidgets.QWidget):
             name: int(block) for name, block in equations.VECTOR.findall(on_show.numbers_for(m.session.order)) if block}
         # A long strip (a gated cell's) has no room for each vector's length: its rows say it.
         with_length = len(self.vectors) <= 5
+        # An open breakdown of this step: its element and the entries it reads marked, the vectors it reads whole
+        # (the one a product multiplies) framed.
+        breakdown = breakdown_of(m)
+        here = breakdown is not None and m.t is not None and m.selected[2] == m.t
+        cells = {} if not here else {name: row for name, row in breakdown.reads if row is not None} | {
+            m.selected[4]: m.selected[5]}
+        whole = set() if not here else {name for name, row in breakdown.reads if row is None}
+        self.equation.setVisible(breakdown is None)
         before = None  # the previous vector's length: a run of equally long vectors numbers its rows once
         for key, view in self.vectors.items():
             phase = next((p for p in phases if p.name == key), None)
@@ -439,7 +466,10 @@ class StepPanel(QtWidgets.QWidget):
                 view.setToolTip(translate_cell(phase.title))
             length = shown[key].shape[0]
             title = f"{symbol} ({length},)" if with_length else symbol
-            view.set_title(title, active=key == m.phase, subtitle=subtitle)
+            view.set_title(title, active=key == m.phase, subtitle=subtitle,
+                           framed=key in whole if breakdown is not None else None)
+            if view.marked_cell() != (None if key not in cells else (cells[key], 0)):
+                view.mark_cell(cells.get(key))
             stacked = phase is not None and phase.width > 1
             view.set_matrix(shown[key], levels=levels[scales[key]], sequential=scales[key] in style.SEQUENTIAL_SCALES,
                             bounds=BOUNDS.get(scales[key]),
@@ -475,6 +505,24 @@ class StepPanel(QtWidgets.QWidget):
 
     def texts(self) -> tuple[QtWidgets.QLabel, ...]:
         return self.heading, self.explanation, self.equation
+
+    def choose(self, key: str, row: int) -> None:
+        """A click (or Enter) on entry `row` of the strip's vector `key`: open its arithmetic. x_t is not computed
+        by this cell: the input, or the layer below's output, says so."""
+        m = self.model
+        if m.t is None:
+            return
+        if key == "x":
+            H = m.session.config.output_size
+            if m.layer == 0:
+                m.events.message.emit(self.tr("x_{0}[{1}] is the input you gave: nothing computed it").format(
+                    m.t, row))
+            else:
+                side = self.tr("reverse") if row >= H else self.tr("forward")
+                m.events.message.emit(self.tr("x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see "
+                                              "how it was computed").format(m.t, row, row % H, m.layer - 1, side))
+            return
+        m.select(m.t, key, row)
 
     def equation_px_range(self) -> tuple[int, int]:
         """The equation's smallest and largest pixel size: the interface font's; in presentation at least
@@ -522,7 +570,8 @@ class StepPanel(QtWidgets.QWidget):
                 continue
             label.setMinimumHeight(0)  # a resize measures afresh: a wider panel needs fewer lines
             heights[label] = label.heightForWidth(width) if label.text() else 0
-        if sum(heights.values()) + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height():
+        if sum(heights.values()) + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height() \
+                or self.model.selected is not None:  # an open breakdown takes the explanation's room too
             heights[self.explanation] = 0
         for label, height in heights.items():
             if height != label.maximumHeight():
@@ -817,8 +866,11 @@ class SequencePanel(QtWidgets.QWidget):
             self.maps.removeWidget(view)
             view.deleteLater()
         self.heatmaps = {state: MatrixView() for state in states}
-        for view in self.heatmaps.values():
+        for state, view in self.heatmaps.items():
             self.maps.addWidget(view, 1)
+            # a cell (unit, t) opens its arithmetic (issue 12 §1); a click on a row's label is the unit picker's
+            view.cell_selected.connect(lambda unit, t, state=state: self.model.select(t, state, unit))
+            view.setCursor(QtCore.Qt.PointingHandCursor)
         self.curtains = [style.Curtain(view.vb) for view in self.heatmaps.values()] + [self.norm_curtain]
 
     def redraw(self) -> None:
