@@ -35,8 +35,9 @@ def test_every_element_of_every_phase_opens_a_breakdown_of_the_traces_own_number
         weight = {"W_ih": "weight_ih", "W_hh": "weight_hh", "W_hr": "weight_hr"}[breakdown.weight]
         W = session.weights[weight + cell_suffix(layer, direction)]
         assert [term.weight for term in breakdown.terms] == W[unit].tolist()
-        assert sum(term.product for term in breakdown.terms) + Fraction(breakdown.bias[1] if breakdown.bias else 0) \
-            == breakdown.exact
+        # every addend: the textbook order's a_t[i] first (read from the trace), the products, the bias
+        assert Fraction(breakdown.first[1] if breakdown.first else 0) + sum(term.product for term in breakdown.terms) \
+            + Fraction(breakdown.bias[1] if breakdown.bias else 0) == breakdown.exact
         assert all(term.product == Fraction(term.weight) * Fraction(term.value) for term in breakdown.terms)
         assert "cannot be observed" in text
 
