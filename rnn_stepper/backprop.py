@@ -29,11 +29,13 @@ PHASES = ("incoming", "pre_activation", "weights", "flowing")
 
 class Backprop:
     """Events: `result` (new gradients, or none: the forward session changed), `cursor` (the backward cursor
-    moved), `losses` (a training run reported its losses so far)."""
+    moved), `losses` (a training run reported its losses so far), `trained` (a training run finished: its session
+    before is `trained_from`)."""
 
     def __init__(self, model: StepperModel) -> None:
         self.model = model
-        self.events = SimpleNamespace(result=Signal(), cursor=Signal(), losses=Signal())
+        self.events = SimpleNamespace(result=Signal(), cursor=Signal(), losses=Signal(), trained=Signal())
+        self.trained_from = None  # the session the last training run started from
         self._loss: Loss | None = None  # None: Σ h_n
         self._backward: Backward | None = None
         self._position = 0  # revealed backward phases of the shown cell
@@ -210,6 +212,15 @@ class Backprop:
 
     # --- training -------------------------------------------------------------------------------------------
 
+    def changes(self) -> list[tuple[str, float]]:
+        """Each parameter's largest |change| over the last training run, largest first: what Train did."""
+        before, after = self.trained_from, self.model.session
+        if before is None:
+            return []
+        moved = [(name, float((after.weights[name].double() - weight.double()).abs().max()))
+                 for name, weight in before.weights.items() if name in after.weights]
+        return sorted(moved, key=lambda pair: -pair[1])
+
     def _training_stopped(self, _error) -> None:
         """A cancelled chunk's steps were never shown: their losses go too."""
         if len(self.training_losses) > self._trained:
@@ -232,6 +243,7 @@ class Backprop:
         trained_loss = [self.loss]  # a classifier's head trains with the module
         losses = self.training_losses = []  # read by the loss plot on each progress report, as it grows
         self._trained = 0
+        self.trained_from = model.session
 
         def run_chunk(session, trace):
             count = min(chunk, steps - len(losses))
@@ -256,6 +268,8 @@ class Backprop:
                 self.events.losses.emit()
                 if len(losses) < steps:
                     run_chunk(trained, trained_trace)
+                else:
+                    self.events.trained.emit()
 
             model.run(work, then, pending=session)
 

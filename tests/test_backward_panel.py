@@ -79,7 +79,10 @@ def test_connectivity_shows_which_inputs_a_unit_still_depends_on(qtbot, panel):
 
 
 def test_training_plots_the_loss_and_shows_the_trained_weights(qtbot, panel):
+    said = []
+    panel.model.events.message.connect(said.append)
     before = panel.model.session.weights["weight_hh_l0"].clone()
+    start = {name: weight.clone() for name, weight in panel.model.session.weights.items()}
     panel.train_steps.setValue(5)
     panel.train_rate.setText("0.05")
     qtbot.mouseClick(panel.train_button, QtCore.Qt.LeftButton)
@@ -87,6 +90,11 @@ def test_training_plots_the_loss_and_shows_the_trained_weights(qtbot, panel):
     assert not np.array_equal(panel.model.session.weights["weight_hh_l0"].numpy(), before.numpy())
     losses = panel.backprop.training_losses
     assert losses[-1] < losses[0]  # Σ h_n goes down: SGD pushes every h toward −1
+    # and the window says what changed: the loss before and after, the parameter that moved most
+    moved = {name: float((panel.model.session.weights[name].double() - weight.double()).abs().max())
+             for name, weight in start.items()}
+    most = max(moved, key=moved.get)
+    assert said[-1].startswith("Trained 5 SGD steps") and f"{most} moved most, by up to {moved[most]:.3g}" in said[-1]
 
 
 def test_a_learning_rate_that_is_not_a_number_gets_a_message(qtbot, panel):

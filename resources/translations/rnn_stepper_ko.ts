@@ -160,172 +160,172 @@
         <translation>손실에 대한 SGD 스텝, torch.optim.SGD와 비트 단위로 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="217" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="219" />
         <source>L = Σ h_n</source>
         <translation>L = Σ h_n</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="218" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="220" />
         <source>The sum of the last hidden state: needs no data</source>
         <translation>마지막 은닉 상태의 합: 데이터가 필요 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="221" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="223" />
         <source>L = MSE(output, x_{t+1})</source>
         <translation>L = MSE(출력, x_{t+1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="222" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="224" />
         <source>The mean squared error of the output against the input shifted one step: predict the next input</source>
         <translation>한 스텝 뒤의 입력에 대한 출력의 평균 제곱 오차: 다음 입력을 예측합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="227" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="229" />
         <source>L = CE({0}(h_n[-1]))</source>
         <translation>L = CE({0}(h_n[-1]))</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="230" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="232" />
         <source>Cross-entropy of the checkpoint's head {0} against the class chosen beside</source>
         <translation>체크포인트의 출력층 {0}과 옆에서 고른 클래스 사이의 교차 엔트로피</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="233" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="235" />
         <source>L = MSE(output, {0})</source>
         <translation>L = MSE(출력, {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="234" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="236" />
         <source>L = MSE(output, target from a file…)</source>
         <translation>L = MSE(출력, 파일의 목표값…)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="236" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="238" />
         <source>The mean squared error against a target sequence you choose: .csv (one timestep a row), .npy or .json, shaped as the output</source>
         <translation>직접 고른 목표 시퀀스에 대한 평균 제곱 오차: .csv(한 행에 타임 스텝 하나), .npy 또는 .json, 출력과 같은 모양</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="263" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="265" />
         <source>Target sequence</source>
         <translation>목표 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="263" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="265" />
         <source>Arrays (*.csv *.txt *.npy *.json);;All files (*)</source>
         <translation>배열 (*.csv *.txt *.npy *.json);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="320" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="322" />
         <source>‖∂L/∂h_t‖ over t (log scale)</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="330" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="332" />
         <source>Every gradient by hand — the weights', the biases', ∂L/∂x{0} — is bitwise identical to what loss.backward() computes through {1}.</source>
         <translation>손으로 구한 모든 그래디언트(가중치, 편향, ∂L/∂x{0})가 {1}을 거친 loss.backward()의 결과와 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="333" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="335" />
         <source>Every gradient is loss.backward()'s, bit for bit.</source>
         <translation>모든 그래디언트가 loss.backward()의 값과 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="335" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="337" />
         <source>The textbook's backward lands up to {0:g} ulp from loss.backward() through {1}: the same sums, grouped and ordered otherwise.</source>
         <translation>교과서 순서의 역전파는 {1}을 거친 loss.backward()와 최대 {0:g} ulp 차이가 납니다. 같은 합을 다르게 묶고 다른 순서로 더하기 때문입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="347" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="349" />
         <source>bitwise ✓</source>
         <translation>비트 단위 ✓</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="347" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="349" />
         <source>no</source>
         <translation>아니요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="362" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="364" />
         <source>ρ(W_hh) is not finite here: no prediction.</source>
         <translation>여기서는 ρ(W_hh)가 유한하지 않아 예측할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="363" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="365" />
         <source>below 1: the gradient shrinks by about this much per step back and vanishes over a long sequence — early inputs barely teach the weights</source>
         <translation>1보다 작습니다. 그래디언트는 한 스텝 거슬러 갈 때마다 대략 이만큼 줄어 긴 시퀀스에서는 사라집니다. 앞쪽 입력은 가중치를 거의 가르치지 못합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="365" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="367" />
         <source>above 1: the gradient can grow step after step back and explode</source>
         <translation>1보다 큽니다. 그래디언트는 거슬러 갈수록 커져 폭발할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="366" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="368" />
         <source>near 1: the gradient keeps its size for a while</source>
         <translation>1에 가깝습니다. 그래디언트는 한동안 크기를 유지합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="367" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="369" />
         <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
         <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 {3:.3f}은(는) {4}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="382" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="384" />
         <source>Backward pass: press Compute gradients, then step the forward pass to its end (Run to end) and Step back.</source>
         <translation>역전파: 그래디언트 계산을 누르고, 순전파를 끝까지 진행한 뒤(끝까지 실행) 한 타임 스텝씩 거슬러 가세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="385" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="387" />
         <source>Loss = {0}. Run the forward pass to its end to step back.</source>
         <translation>손실 = {0}. 거슬러 가려면 순전파를 끝까지 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="388" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="390" />
         <source>Loss = {0}. Step back (B) walks t = {1} … {2}.</source>
         <translation>손실 = {0}. 뒤로(B)를 누르면 t = {1} … {2} 순서로 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="391" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="393" />
         <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of 4: {4}</source>
         <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 4개 중 {3}번째: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="443" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="445" />
         <source>The backward pass is stepped and checked for nn.RNN; {0}'s is not yet.</source>
         <translation>역전파는 nn.RNN에 대해 단계별로 보여 주고 검증합니다; {0}는 아직 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="448" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="450" />
         <source>the gradient arriving at h_t</source>
         <translation>h_t에 도착하는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="449" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="451" />
         <source>through the nonlinearity</source>
         <translation>비선형 함수를 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="450" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="452" />
         <source>the recurrent weights' share</source>
         <translation>순환 가중치의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="556" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="558" />
         <source>No h0 was given: the walk back ends here.</source>
         <translation>h0가 주어지지 않았습니다: 거슬러 가기는 여기서 끝납니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="473" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="475" />
         <source>∂L/∂W_hh so far</source>
         <translation>지금까지의 ∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="516" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="518" />
         <source>∂L/∂W_ih</source>
         <translation>∂L/∂W_ih</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="451" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="453" />
         <source>what flows on to the state before</source>
         <translation>이전 상태로 흘러가는 것</translation>
     </message>
@@ -335,67 +335,72 @@
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="516" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="518" />
         <source>one product over every step, at the walk's end</source>
         <translation>모든 스텝에 대한 행렬곱 하나, 끝까지 거슬러 간 뒤</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="531" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="533" />
         <source>1 from the loss Σ h_n</source>
         <translation>손실 Σ h_n에서 온 1</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="533" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="535" />
         <source>the loss's ∂L/∂output_t</source>
         <translation>손실의 ∂L/∂output_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="535" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="537" />
         <source>the layer above</source>
         <translation>위 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="537" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="539" />
         <source>what flowed back from step {0}</source>
         <translation>스텝 {0}에서 거슬러 흘러온 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="550" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="552" />
         <source>(summed back to front, as autograd sums it)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="552" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="554" />
         <source>so far:</source>
         <translation>지금까지:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="559" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="561" />
         <source>this step's share</source>
         <translation>이 스텝의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="577" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="579" />
         <source>output h_t (units × t): click one</source>
         <translation>출력 h_t (유닛 × t): 하나를 클릭하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="586" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="588" />
         <source>h_{0} is not revealed yet: step the forward pass there first</source>
         <translation>h_{0}는 아직 공개되지 않았습니다: 먼저 순전파를 그 스텝까지 진행하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="607" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="623" />
         <source>‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input</source>
         <translation>‖∂h_{0}[{1}]/∂x_k‖: h_{0}[{1}]이 각 입력에 아직 얼마나 의존하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="618" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="634" />
         <source>The learning rate must be a number, e.g. 0.1</source>
         <translation>학습률은 숫자여야 합니다 (예: 0.1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="627" />
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="644" />
+        <source>Trained {0} SGD steps: the loss went from {1:.6g} to {2:.6g}; {3} moved most, by up to {4:.3g}</source>
+        <translation>SGD {0}스텝을 학습했습니다: 손실이 {1:.6g}에서 {2:.6g}(으)로 바뀌었고, {3}가 최대 {4:.3g}만큼 가장 많이 움직였습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="653" />
         <source>Loss over the SGD steps ({0} so far)</source>
         <translation>SGD 스텝에 따른 손실 (지금까지 {0})</translation>
     </message>

@@ -198,6 +198,7 @@ class BackwardPanel(QtWidgets.QWidget):
         backprop.events.result.connect(self.redraw)
         backprop.events.cursor.connect(self.refresh)
         backprop.events.losses.connect(self.show_losses)
+        backprop.events.trained.connect(self.say_what_changed)
         model.events.trace.connect(self.fill_losses)
         model.events.cursor.connect(self.refresh)
         model.events.cursor.connect(self.draw_states)
@@ -633,6 +634,16 @@ class BackwardPanel(QtWidgets.QWidget):
             self.model.events.message.emit(self.tr("The learning rate must be a number, e.g. 0.1"))
         except InputError as error:
             self.model.events.message.emit(str(error))
+
+    def say_what_changed(self) -> None:
+        """After Train: the loss before and after, and the parameter that moved most."""
+        losses, changes = self.backprop.training_losses, self.backprop.changes()
+        if not losses or not changes:
+            return
+        name, size = changes[0]
+        self.model.events.message.emit(self.tr("Trained {0} SGD steps: the loss went from {1:.6g} to {2:.6g}; "
+                                               "{3} moved most, by up to {4:.3g}").format(
+            len(losses), losses[0], losses[-1], name, size))
 
     def show_losses(self, *_):
         losses = self.backprop.training_losses
