@@ -11,6 +11,7 @@ from .editors import ConfigPanel, InputEditor
 from . import style
 from .backward_panel import BackwardPanel
 from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel, module_label
+from .unrolled import UnrolledView
 from .exports import Exports
 from .session_files import SessionFiles, example_sessions
 
@@ -157,6 +158,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """The four panels and the session editors, once the model has a trace to show; `arrange` lays them out."""
         self.weights = WeightsPanel(self.model)
         self.step_view = StepPanel(self.model)
+        self.unrolled = UnrolledView(self.model)
         self.comparison = ComparisonPanel(self.model)
         self.backward = BackwardPanel(self.model, self.model.backprop)
         self.sequence = SequencePanel(self.model, unit_scale=self.unit_scale())
@@ -222,7 +224,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.pages = None
         self.top = top = SharedSplitter(QtCore.Qt.Horizontal)
         top.addWidget(self.weights)
-        top.addWidget(self.step_view)
+        top.addWidget(self.step_column())
         self._balanced_for = None
         bottom = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         self.lower = lower = QtWidgets.QTabWidget()  # the forward comparison, and the backward pass beside it
@@ -264,7 +266,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.backward.hide()
         self.backward.setParent(self)
         step = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
-        step.addWidget(self.step_view)
+        step.addWidget(self.step_column())
         step.addWidget(self.comparison)
         step.setStretchFactor(0, 2)
         step.setStretchFactor(1, 1)
@@ -282,6 +284,17 @@ class MainWindow(QtWidgets.QMainWindow):
             index = pages.addTab(widget, self.tr("{0} {1}").format(key, name))
             pages.setTabToolTip(index, self.tr("{0} (key {1})").format(tip, key))
         return pages
+
+    def step_column(self) -> QtWidgets.QWidget:
+        """The unrolled network, a thin strip, over the step panel: where the step on show is in the whole network."""
+        column = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.unrolled)
+        layout.addWidget(self.step_view, 1)
+        self.unrolled.show()
+        return column
 
     def side_shown(self, visible: bool) -> None:
         """The session panel brought back (its toolbar menu) in the focus layout, where its editors are on the
@@ -496,7 +509,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.rebuild()
 
     def set_predict(self, on: bool) -> None:
-        self.model.predict_first = on
+        self.model.set_predict(on)
         self.model.events.message.emit(self.tr("Predict, then reveal: on") if on else
                                        self.tr("Predict, then reveal: off"))
 
