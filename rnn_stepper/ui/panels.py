@@ -504,9 +504,10 @@ class GuessRow(QtWidgets.QWidget):
         self.result.setVisible(bool(errors))
         if errors:
             listed = list(errors.items())[:self.MAX_GUESS_FIELDS]
-            rows = "".join(f"<tr><td>h[{u}]&nbsp;&nbsp;</td><td>{self.tr('guess')} {style.short(g, 4)}&nbsp;&nbsp;</td>"
+            guess_word, error_word = self.tr("guess"), self.tr("error")
+            rows = "".join(f"<tr><td>h[{u}]&nbsp;&nbsp;</td><td>{guess_word} {style.short(g, 4)}&nbsp;&nbsp;</td>"
                            f"<td>h<sub>t</sub> {style.short(truth, 4)}&nbsp;&nbsp;</td>"
-                           f"<td>{self.tr('error')} {'+' if error > 0 else ''}{style.short(error, 3)}</td></tr>"
+                           f"<td>{error_word} {'+' if error > 0 else ''}{style.short(error, 3)}</td></tr>"
                            for u, (g, truth, error) in listed)
             text = f"<table>{rows}</table>"
             if len(errors) > len(listed):
