@@ -415,11 +415,15 @@ class GuessRow(QtWidgets.QWidget):
         self.result = QtWidgets.QLabel()
         self.result.setWordWrap(True)
         self.result.setTextFormat(QtCore.Qt.RichText)
+        # the prompt and the fields on one line: the strip above keeps the height for its numbers
+        line = QtWidgets.QHBoxLayout()
+        line.setSpacing(8)
+        line.addWidget(self.prompt, 3)
+        line.addLayout(self.fields_row, 2)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
         layout.setSpacing(2)
-        layout.addWidget(self.prompt)
-        layout.addLayout(self.fields_row)
+        layout.addLayout(line)
         layout.addWidget(self.result)
         model.events.guesses.connect(self.refresh)
         model.events.cursor.connect(self.refresh)
@@ -487,6 +491,10 @@ class GuessRow(QtWidgets.QWidget):
         if units != self.fields_units:
             self.build_fields(units)
         guesses = m.guesses
+        for k in range(self.fields_row.count()):  # once h_t is out, the table below says the guesses
+            widget = self.fields_row.itemAt(k).widget()
+            if widget is not None:
+                widget.setVisible(waiting)
         for u, field in enumerate(self.fields):
             field.setEnabled(waiting)
             if field.hasFocus():
@@ -575,8 +583,9 @@ class StepPanel(QtWidgets.QWidget):
                 widget.deleteLater()
         self.vectors = {}
         self.question_marks = []  # they went with the old views' scenes
-        # Past five vectors (a GRU's or an LSTM's gates) arrows would take the room the numbers need.
-        arrows = len(names) - len(previous) <= 5
+        # Past five vectors (h_{t-1} beside an RNN's, a GRU's or an LSTM's gates) arrows would take the room the
+        # numbers need: at 1024 × 768 in presentation h_{t-1}'s numbers lost theirs. The loop from h_t stays.
+        arrows = len(names) <= 5
         for i, key in enumerate(names):
             if i and arrows and key not in previous:
                 arrow = QtWidgets.QLabel("→")
