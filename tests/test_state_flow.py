@@ -141,3 +141,18 @@ def test_trace_text_says_where_a_higher_layers_input_comes_from(capsys):
     layer1 = out.split("== layer 1, forward ==")[1]
     assert layer1.lstrip().startswith("input x_t = [forward ‖ reverse] h_t of layer 0")
     assert "of layer" not in out.split("== layer 1, forward ==")[0]
+
+
+def test_a_long_strip_lets_the_previous_states_give_way_where_their_numbers_would_not_fit(panel):
+    model = StepperModel(session("lstm"))
+    view = panel(model)  # 1,400 px: room for all eleven vectors
+    assert all(view.vectors[name].isVisibleTo(view) for name in ("h_prev", "c_prev"))
+    assert view.loop.ends == ("hidden", "h_prev")
+    view.resize(500, 500)  # too narrow for eleven: the states the equation writes out give way
+    assert not any(view.vectors[name].isVisibleTo(view) for name in ("h_prev", "c_prev"))
+    assert view.loop.ends is None
+    view.resize(1400, 500)
+    assert view.vectors["h_prev"].isVisibleTo(view)
+    short = panel(StepperModel(session("rnn")))
+    short.resize(400, 500)  # an nn.RNN's strip is short: its h_{t-1} always stays
+    assert short.vectors["h_prev"].isVisibleTo(short)

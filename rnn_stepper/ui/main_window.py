@@ -353,7 +353,7 @@ class MainWindow(QtWidgets.QMainWindow):
         half each, a GRU's seven vectors seven tenths, an LSTM's nine three quarters (its weights show their
         numbers on hover where cells get too small). Done again only when the strip's length changes (another cell
         type), so a splitter the user dragged stays put."""
-        vectors = len(self.step_view.vectors)
+        vectors = len([name for name in self.step_view.vectors if not name.endswith("_prev")])  # h_{t-1} is narrow
         if self.top is not None and self._balanced_for != vectors:
             self._balanced_for = vectors
             self.top.share((max(300, 1000 - 100 * vectors), 100 * vectors))

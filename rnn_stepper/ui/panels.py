@@ -712,8 +712,8 @@ class StepPanel(QtWidgets.QWidget):
                 rows = None if block is None else (block * H, (block + 1) * H)
                 if view.marked_rows() != rows:
                     view.mark_rows(*(rows or ()))
+        self.fold_previous()
         self.show_question_marks(m.awaiting_guess)
-        self.loop.ends = ("hidden", next(iter(previous))) if previous else None
         self.loop.setGeometry(self.rect())
         self.loop.raise_()
         self.loop.update()
@@ -734,6 +734,30 @@ class StepPanel(QtWidgets.QWidget):
             label.setText(text)
         self.heading.setToolTip(texts[1])
         self.fit_texts(grow_only=True)
+
+    # A gated cell's strip is long: with h_{t-1} (and c_{t-1}) it is eleven vectors, whose numbers do not fit a
+    # 1280-px projector at a presentation font. There the previous states give way (the equation still writes them
+    # out), and come back wherever the room allows. Room per vector, in the numbers' pixel size:
+    ROOM_PER_VECTOR = 5.5
+
+    def folded(self) -> set[str]:
+        """The previous states left out of the strip for lack of room: none in a short strip (an nn.RNN's)."""
+        previous = {name for name in self.vectors if name.endswith("_prev")}
+        if len(self.vectors) - len(previous) <= 5:
+            return set()
+        px = max(font_px(), style.MIN_LEGIBLE_PX)
+        return previous if self.width() < len(self.vectors) * self.ROOM_PER_VECTOR * px else set()
+
+    def fold_previous(self) -> None:
+        folded = self.folded()
+        for name, view in self.vectors.items():
+            if name.endswith("_prev") and view.isVisibleTo(self) == (name in folded):
+                view.setVisible(name not in folded)
+        shown = [name for name in self.vectors if name.endswith("_prev") and name not in folded]
+        self.loop.ends = ("hidden", shown[0]) if shown else None
+        self.loop.setGeometry(self.rect())
+        self.loop.raise_()
+        self.loop.update()
 
     def show_question_marks(self, on: bool) -> None:
         """While the class guesses h_t (Predict, then reveal), a "?" on each of its cells on show."""
@@ -827,7 +851,8 @@ class StepPanel(QtWidgets.QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_texts(grow_only=False)
-        self.loop.setGeometry(self.rect())
+        if self.vectors:
+            self.fold_previous()
         if self.question_marks:  # sized to the cells
             self.show_question_marks(True)
 

@@ -115,8 +115,9 @@ class UnrolledView(pg.PlotWidget):
         metrics = QtGui.QFontMetricsF(label_font())
         self.left_axis.setWidth(int(max(metrics.horizontalAdvance(self.row_label(*c)) for c in cells) + 10))
         self.getPlotItem().vb.setRange(xRange=(-0.5, max(T, 1) - 0.5), yRange=(-0.5, len(cells) - 0.5), padding=0)
-        row_px = max(metrics.height() * 1.25, 16)
-        self.setFixedHeight(int(len(cells) * row_px + metrics.height() * 1.9 + 8))
+        # rows just taller than their labels, so that four of them (2 layers, both directions) stay a thin strip
+        row_px = max(metrics.height() * 1.1, 22)
+        self.setFixedHeight(int(len(cells) * row_px + metrics.height() * 1.8 + 8))
         self.refresh()
 
     def arrow_path(self, T: int, cells) -> QtGui.QPainterPath:
