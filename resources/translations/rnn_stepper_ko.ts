@@ -479,67 +479,67 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="952"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="986"/>
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="956"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="990"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="957"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="991"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="958"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="992"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="960"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="994"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="961"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="995"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1009"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1043"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1014"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1048"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1015"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1049"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1034"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1068"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1038"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1072"/>
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="959"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="993"/>
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1036"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1070"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -742,37 +742,37 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>GuessRow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="445"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="449"/>
         <source>Type a guess for h[{0}] and press Enter</source>
         <translation>h[{0}]의 추측값을 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="446"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="450"/>
         <source>Type a guess for each of the {0} units of h_t, apart by spaces, and press Enter</source>
         <translation>h_t의 유닛 {0}개 각각의 추측값을 공백으로 구분해 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="502"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="510"/>
         <source>Guess h_t, then click Step to reveal it</source>
         <translation>h_t를 추측한 뒤 타임 스텝을 눌러 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="503"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="511"/>
         <source>Your guess beside h_t</source>
         <translation>추측값과 실제 h_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="507"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="515"/>
         <source>guess</source>
         <translation>추측</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="507"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="515"/>
         <source>error</source>
         <translation>오차</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="515"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="523"/>
         <source>… {0} guesses in all; the largest |error| is {1}</source>
         <translation>… 추측값 모두 {0}개, 가장 큰 |오차|는 {1}</translation>
     </message>
@@ -894,7 +894,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="126"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="284"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
@@ -949,385 +949,385 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="282"/>
-        <source>h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
-        <translation>시퀀스 전체의 h, ‖h_t‖, ρ(W_hh)</translation>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="283"/>
+        <source>The network unrolled, h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
+        <translation>펼친 네트워크, 시퀀스 전체의 h, ‖h_t‖와 ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="284"/>
         <source>The model&apos;s options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="284"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="285"/>
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="285"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="286"/>
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="323"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="327"/>
         <source>The backward pass is on the full layout&apos;s ∂ Backward tab: make the window larger or the font smaller</source>
         <translation>역전파는 전체 레이아웃의 ∂ 역전파 탭에 있습니다. 창을 키우거나 글꼴을 줄이세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="372"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="378"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="382"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="379"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="383"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="381"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="385"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="384"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="388"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="386"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="390"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="387"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="391"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="388"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="392"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="390"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="394"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="391"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="395"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="392"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="396"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="393"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="397"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="394"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="398"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="402"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="406"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="404"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="408"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="413"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="417"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="414"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="418"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="420"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="424"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="422"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="426"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="426"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="430"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="429"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="433"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="436"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="440"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="439"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="443"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="440"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="444"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="444"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="446"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="450"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="458"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="456"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="460"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="457"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="461"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="464"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="468"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="467"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="471"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="471"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="475"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="475"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="479"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="479"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="483"/>
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="513"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="517"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="514"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="518"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="541"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="545"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="545"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="549"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="577"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="581"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="593"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="597"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="593"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="597"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="594"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="598"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="594"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="598"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="595"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="599"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="595"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="599"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="596"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="600"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="596"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="600"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="598"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="602"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="598"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="602"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="600"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="604"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="600"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="604"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="602"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="647"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="606"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="651"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="602"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="606"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="608"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="612"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="609"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="613"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="615"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="619"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="616"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="620"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="618"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="739"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="622"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="743"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="618"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="739"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="622"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="743"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="619"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="623"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="623"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="627"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="624"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="628"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="647"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="651"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="699"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="703"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="702"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="706"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="727"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="731"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="729"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="733"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="732"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="736"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="738"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="742"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="739"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="743"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="742"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="746"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -1356,62 +1356,62 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1125"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1159"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1142"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1176"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1144"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1178"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1152"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1186"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1154"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1188"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1156"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1190"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1166"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1200"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1168"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1202"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1172"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1206"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1176"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1210"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1177"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1211"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1174"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1208"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1580,87 +1580,87 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="622"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="631"/>
         <source>{0}₀ (initial)</source>
         <translation>{0}₀ (초기값)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="626"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="635"/>
         <source>The state this step reads. The reverse direction walks t = T-1 … 0, so it reads {0}_t+1, computed the click before; at its first step (t = T-1) it reads the initial state {0}₀.</source>
         <translation>이 스텝이 읽는 상태입니다. 역방향은 t = T-1 … 0 순서로 진행하므로 바로 전 클릭에서 계산한 {0}_t+1을 읽습니다. 첫 스텝(t = T-1)에서는 초기 상태 {0}₀을 읽습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="630"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="639"/>
         <source>The state this step reads: {0}_t-1, computed the click before; at the first step the initial state {0}₀ (zeros unless given).</source>
         <translation>이 스텝이 읽는 상태: 바로 전 클릭에서 계산한 {0}_t-1입니다. 첫 스텝에서는 초기 상태 {0}₀입니다 (주어지지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="639"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="648"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="639"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="648"/>
         <source>The input at time step t</source>
         <translation>타임 스텝 t의 입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="641"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="650"/>
         <source>h&lt;sub&gt;t&lt;/sub&gt; of layer {0}</source>
         <translation>{0}층의 h&lt;sub&gt;t&lt;/sub&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="642"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="651"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s h_t</source>
         <translation>{0}층의 입력은 {1}층의 h_t입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="643"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="652"/>
         <source>layer {0}: [→ ‖ ←]</source>
         <translation>{0}층: [→ ‖ ←]</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="644"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="653"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s output [forward ‖ reverse]: rows →0 … are the forward direction&apos;s h_t, rows ←0 … the reverse direction&apos;s, joined at the line</source>
         <translation>{0}층의 입력은 {1}층의 출력 [정방향 ‖ 역방향]입니다: →0 … 행은 정방향의 h_t, ←0 … 행은 역방향의 h_t이며 선에서 이어집니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="712"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="721"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="712"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="721"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="712"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="721"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="715"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="724"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="716"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="725"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="721"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="730"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="836"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="870"/>
         <source>In the reverse direction the walk goes t = T-1 … 0: the state it reads is h_t+1, computed the click before, and at t = T-1 the initial state.</source>
         <translation>역방향은 t = T-1 … 0 순서로 진행합니다: 읽는 상태는 바로 전 클릭에서 계산한 h_t+1이며, t = T-1에서는 초기 상태입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="840"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="874"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
@@ -1786,27 +1786,27 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>UnrolledView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/unrolled.py" line="69"/>
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="72"/>
         <source>The network unrolled: a box per layer, direction and time step. Arrows show the way each direction walks; filled boxes are computed, the lit one is on show. Click a box to go there.</source>
         <translation>펼친 네트워크: 층, 방향, 타임 스텝마다 상자 하나. 화살표는 각 방향이 진행하는 쪽을 보여 줍니다. 채워진 상자는 계산된 것이고, 강조된 상자가 지금 보이는 스텝입니다. 상자를 클릭하면 그곳으로 이동합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/unrolled.py" line="88"/>
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="91"/>
         <source>L{0}</source>
         <translation>L{0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/unrolled.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="211"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/unrolled.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="211"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/unrolled.py" line="208"/>
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="212"/>
         <source>layer {0}, {1}, t = {2}: click to show this step</source>
         <translation>{0}층, {1}, t = {2}: 클릭하면 이 스텝을 보여 줍니다</translation>
     </message>

@@ -224,7 +224,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.pages = None
         self.top = top = SharedSplitter(QtCore.Qt.Horizontal)
         top.addWidget(self.weights)
-        top.addWidget(self.step_column())
+        top.addWidget(self.with_unrolled(self.step_view))
         self._balanced_for = None
         bottom = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         self.lower = lower = QtWidgets.QTabWidget()  # the forward comparison, and the backward pass beside it
@@ -266,7 +266,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.backward.hide()
         self.backward.setParent(self)
         step = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
-        step.addWidget(self.step_column())
+        step.addWidget(self.step_view)
         step.addWidget(self.comparison)
         step.setStretchFactor(0, 2)
         step.setStretchFactor(1, 1)
@@ -279,21 +279,25 @@ class MainWindow(QtWidgets.QMainWindow):
         for key, (widget, name, tip) in enumerate((
                 (step, self.tr("Step"), self.tr("The step strip, its equation and the comparison")),
                 (self.weights, self.tr("Weights"), self.tr("W_ih, W_hh and the biases; double-click a cell to edit")),
-                (self.sequence, self.tr("Sequence"), self.tr("h over the whole sequence, ‖h_t‖ and ρ(W_hh)")),
+                (self.with_unrolled(self.sequence), self.tr("Sequence"),
+                 self.tr("The network unrolled, h over the whole sequence, ‖h_t‖ and ρ(W_hh)")),
                 (self.session_tabs, self.tr("Session"), self.tr("The model's options and the input table"))), 1):
             index = pages.addTab(widget, self.tr("{0} {1}").format(key, name))
             pages.setTabToolTip(index, self.tr("{0} (key {1})").format(tip, key))
         return pages
 
-    def step_column(self) -> QtWidgets.QWidget:
-        """The unrolled network, a thin strip, over the step panel: where the step on show is in the whole network."""
+    def with_unrolled(self, panel: QtWidgets.QWidget) -> QtWidgets.QWidget:
+        """The unrolled network, a thin strip, over a panel: over the step strip in the full layout, over the
+        sequence on the focus layout's Sequence page (where the Step page's room is the strip's and the
+        comparison's)."""
         column = QtWidgets.QWidget()
         layout = QtWidgets.QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.unrolled)
-        layout.addWidget(self.step_view, 1)
+        layout.addWidget(panel, 1)
         self.unrolled.show()
+        panel.show()
         return column
 
     def side_shown(self, visible: bool) -> None:

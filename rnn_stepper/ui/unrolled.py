@@ -51,7 +51,10 @@ class UnrolledView(pg.PlotWidget):
         item.invertY(True)
         item.setContentsMargins(2, 2, 6, 2)
         self.setObjectName("unrolled")
-        self.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Fixed)
+        # As wide as the step panel under it, never wider: its boxes shrink with the room rather than push the
+        # panels beside it aside.
+        self.setSizePolicy(QtWidgets.QSizePolicy.Ignored, QtWidgets.QSizePolicy.Fixed)
+        self.setMinimumWidth(100)
         self.layers = {}  # the drawing items, made once
         for name, z in (("pending", 1), ("computed", 2), ("arrows", 3), ("lit", 4)):
             path = QtWidgets.QGraphicsPathItem()
