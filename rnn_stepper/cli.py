@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import unicodedata
 import warnings
 
 import numpy as np
@@ -419,7 +420,7 @@ def text_lines(trace):
     previous state, each phase of the cell type in click order under its title (the last is the manual output)
     and the module's own output; then what computed it, and for the notebook's own session how far this machine
     is from the digits it printed."""
-    from .core.equations import previous_label
+    from .core.equations import previous_state_label
     from .core.machine import numeric_environment
     from .core.notebook import distance_from_notebook
     from .trace_labels import TraceLabels, cell_text
@@ -434,10 +435,12 @@ def text_lines(trace):
     stacked = {phase.name: kind.gate_names if phase.width > 1 else () for phase in kind.phases(config)}
     states = [(state, symbols[state]) for state in kind.state]  # h, and an LSTM's c
     reference = labels["reference"].format(module=module)
-    # The previous state is labelled by the step it comes from (h_1, or h_3 in the reverse walk; h_init first).
-    longest_previous = max(len("init"), len(str(trace.seq_len)))
-    width = max(_display_width(text) for text in [labels["x"], labels["diff"], reference, *titles.values(),
-                                                  *(f"{symbol}_" + "x" * longest_previous for _, symbol in states)])
+    # The previous state is labelled by the step it comes from and how it relates to t: h_1 (t-1), h_3 (t+1) in the
+    # reverse walk, h₀ (initial) where the walk starts.
+    walks = ([0, 1], [1, 0])
+    longest = [previous_state_label(symbol, walk, walk[0], labels["initial"]) for _, symbol in states for walk in walks]
+    longest += [previous_state_label(symbol, [trace.seq_len, 0], 0) for _, symbol in states]
+    width = max(_display_width(text) for text in [labels["x"], labels["diff"], reference, *titles.values(), *longest])
     seed = f", seed={trace.session.seed}" if trace.session.seed is not None else ""
     yield f"{config.describe()}  ({trace.session.order}, {config.dtype}{seed})"
     if trace.session.order == "textbook":
@@ -450,13 +453,16 @@ def text_lines(trace):
         if several:
             direction = labels["reverse" if cell.direction else "forward"]
             yield f"== {labels['cell'].format(layer=cell.layer, direction=direction)} =="
+            if cell.layer:  # the input here is the layer below's output, both directions side by side
+                yield labels["layer_input_both" if config.bidirectional else "layer_input"].format(below=cell.layer - 1)
             yield ""
         for i, t in enumerate(cell.walk):
             yield labels["step"].format(t=t)
             yield f"   {_pad(labels['x'], width)} : {_array(cell.x[t])}"
             for state, symbol in states:  # one step earlier in the walk: read off the trace, never stored again
                 previous = cell.initial[state] if i == 0 else cell.phases[state][cell.walk[i - 1]]
-                yield f"   {_pad(f'{symbol}_{previous_label(cell.walk, t)}', width)} : {_array(previous)}"
+                label = previous_state_label(symbol, cell.walk, t, labels["initial"])
+                yield f"   {_pad(label, width)} : {_array(previous)}"
             for name, values in cell.phases.items():
                 yield f"   {_pad(titles[name], width)} : {_blocks(values[t], stacked[name])}"
             yield f"   {_pad(reference, width)} : {_array(cell.reference[t])}"
@@ -503,8 +509,8 @@ def _g(value: float) -> str:
 
 
 def _display_width(text: str) -> int:
-    # Hangul is drawn two columns wide in a terminal.
-    return sum(2 if "\u1100" <= ch <= "\ud7a3" else 1 for ch in text)
+    # Hangul is drawn two columns wide in a terminal; a subscript ₀ or a ‖, inside the same code point range, is not.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:

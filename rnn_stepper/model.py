@@ -78,6 +78,8 @@ class StepperModel:
     def __init__(self, session: Session | None = None, runner=run_now) -> None:
         self.events = SimpleNamespace(trace=Signal(), cell=Signal(), cursor=Signal(), message=Signal(),
                                       saved=Signal(), busy=Signal(), progress=Signal(), stopped=Signal())
+        self.events.guesses = Signal()  # the class's guesses at h_t changed (Predict, then reveal: the block at the end)
+        self.events.cursor.connect(self._forget_stale_guesses)  # first, so views never see another step's guesses
         self._selected = None  # the element whose arithmetic is open (issue 12): see select() at the end
         self.events.selected = Signal()
         for event in (self.events.trace, self.events.cell, self.events.cursor):
@@ -465,6 +467,84 @@ class StepperModel:
         key = self._selected
         if key is not None and not (self._fits(key) and self.selectable(key[2], key[4], *key[:2], key[3])):
             self.clear_selection()
+
+    # --- moving to a step by where it is in the network: the unrolled diagram's click -----------------------------
+
+    def show_step(self, layer: int, direction: int, t: int) -> None:
+        """Show cell (layer, direction) at timestep t with its step done (every phase revealed): a click on that
+        cell of the unrolled network. t is the input's own numbering, whichever way the cell walks."""
+        self.show_cell(layer, direction)
+        walk = self.cell.walk
+        t = max(0, min(len(walk) - 1, int(t)))
+        self.move_to((walk.index(t) + 1) * len(self.phases))
+
+    def computed(self, layer: int, direction: int) -> tuple[int, int]:
+        """The timesteps [start, stop) of cell (layer, direction) the walk on show has computed, in PyTorch's
+        order: layer by layer, each layer's forward direction before its reverse. Every cell below the one on show
+        is done (its outputs are this one's input), every cell after it not yet; in the cell on show, the steps
+        whose h_t is revealed."""
+        T = self.seq_len
+        here = (self._layer, self._direction)
+        if (layer, direction) < here:
+            return 0, T
+        if (layer, direction) > here:
+            return (0, 0) if direction == 0 else (T, T)
+        start, stop = self.unrevealed()
+        return (0, start) if direction == 0 else (stop, T)
+
+    # --- Predict, then reveal: the class's guesses at h_t (issue 12) ------------------------------------------------
+
+    _guesses: tuple = (None, {})  # (the step they were typed at, {unit: guess})
+
+    def set_predict(self, on: bool) -> None:
+        self.predict_first = bool(on)
+        self.events.guesses.emit()
+
+    def _step_key(self):
+        return (id(self._session), self._layer, self._direction, self._batch, self.step_index)
+
+    @property
+    def awaiting_guess(self) -> bool:
+        """Predict, then reveal has stopped the step just before h_t: the moment to guess it."""
+        return (self.predict_first and self._trace is not None and self._position > 0
+                and self.phase_index == len(self.phases) - 2)
+
+    @property
+    def guesses(self) -> dict[int, float]:
+        """The guesses typed for the step on show, unit → value; none once the cursor has left that step."""
+        key, values = self._guesses
+        return dict(values) if key == self._step_key() else {}
+
+    def set_guess(self, unit: int, value: float | None) -> None:
+        """Guess h_t[unit] for the step on show (None takes the guess back). Raises InputError for a unit h_t does
+        not have; the value is any float, NaN and ±inf included, as typed."""
+        size = self._session.config.output_size
+        if not 0 <= int(unit) < size:
+            raise InputError(f"h_t has units 0 … {size - 1}; there is no unit {unit}")
+        values = self.guesses
+        if value is None:
+            values.pop(int(unit), None)
+        else:
+            values[int(unit)] = float(value)
+        self._guesses = (self._step_key(), values)
+        self.events.guesses.emit()
+
+    def clear_guesses(self) -> None:
+        if self._guesses[1]:
+            self._guesses = (None, {})
+            self.events.guesses.emit()
+
+    def guess_errors(self) -> dict[int, tuple[float, float, float]]:
+        """Once h_t is revealed: unit → (guess, h_t[unit], guess − h_t[unit]) for each guess; before, nothing."""
+        if self._position == 0 or not self.revealed("hidden"):
+            return {}
+        truth = self.cell.hidden[self.t, self._batch].double().numpy()
+        return {u: (g, float(truth[u]), g - float(truth[u])) for u, g in sorted(self.guesses.items())}
+
+    def _forget_stale_guesses(self) -> None:
+        """Guesses belong to one step: the next step, another cell or a new session starts without them."""
+        if self._guesses[1] and self._guesses[0] != self._step_key():
+            self._guesses = (None, {})
 
 
 __all__ = ["InputError", "Signal", "StepperModel"]

@@ -21,6 +21,10 @@ class TraceLabels(QtCore.QObject):
             "forward": self.tr("forward"),
             "reverse": self.tr("reverse"),
             "x": self.tr("input"),
+            "initial": self.tr("initial"),  # the state before the walk's first step: h₀ (initial)
+            "layer_input": self.tr("input x_t = h_t of layer {below}"),
+            "layer_input_both": self.tr("input x_t = [forward ‖ reverse] h_t of layer {below}: its first half the "
+                                        "forward direction's, its second half the reverse direction's"),
             "reference": self.tr("{module} output"),
             "diff": self.tr("max |Δ|"),
             "ulp": self.tr("ulp"),

@@ -87,7 +87,7 @@ def test_a_gru_shows_its_reset_and_update_gates_between_zero_and_one(capsys):
         for title, name in (("reset gate", "reset_gate"), ("update gate", "update_gate")):
             gate = trace.cell(0).phases[name][t]
             assert step[title] == shown(gate) and bool(((gate > 0) & (gate < 1)).all())
-        assert step["h_" + ("init" if t == 0 else str(t - 1))] == shown(trace.cell(0).h_prev[t])
+        assert step["h₀ (initial)" if t == 0 else f"h_{t - 1} (t-1)"] == shown(trace.cell(0).h_prev[t])
 
 
 def test_an_lstm_shows_its_cell_state_beside_h_and_the_fused_kernels_distance_with_the_reason(capsys):
@@ -95,9 +95,9 @@ def test_an_lstm_shows_its_cell_state_beside_h_and_the_fused_kernels_distance_wi
     trace = compute_trace(session_of("lstm"))
     cell = trace.cell(0)
     for t, step in enumerate(blocks(out)):
-        previous = "init" if t == 0 else str(t - 1)
-        assert step[f"h_{previous}"] == shown(cell.h_prev[t])
-        assert step[f"c_{previous}"] == shown(cell.c_prev[t])
+        previous = "₀ (initial)" if t == 0 else f"_{t - 1} (t-1)"
+        assert step[f"h{previous}"] == shown(cell.h_prev[t])
+        assert step[f"c{previous}"] == shown(cell.c_prev[t])
         assert step["cell state"] == shown(cell.phases["cell"][t])
     assert "bitwise identical to nn.LSTM: yes" in out  # against nn.LSTM's native path, which the trace replays
     if trace.fused is None:  # this PyTorch runs the native cell for a float32 LSTM too
@@ -123,9 +123,10 @@ def test_the_reverse_direction_names_the_step_its_state_comes_from(capsys):
     trace = compute_trace(session_of("gru", bidirectional=True))
     reverse = blocks(out.split("== layer 0, reverse ==")[1])
     assert [step["input"] for step in reverse] == [shown(trace.cell(0, 1).x[t]) for t in (2, 1, 0)]
-    assert [label for step in reverse for label in step if label.startswith("h_")] == ["h_init", "h_2", "h_1"]
-    assert reverse[2]["h_1"] == shown(trace.cell(0, 1).hidden[1])
-    assert "t-1" not in out
+    assert [label for step in reverse for label in step if label.startswith("h")] == \
+        ["h₀ (initial)", "h_2 (t+1)", "h_1 (t+1)"]
+    assert reverse[2]["h_1 (t+1)"] == shown(trace.cell(0, 1).hidden[1])
+    assert "t-1" not in out.split("== layer 0, reverse ==")[1]
 
 
 def test_the_textbook_order_says_what_it_computes_and_why_it_lands_where_it_does(capsys):

@@ -51,7 +51,8 @@ def test_a_gru_steps_gate_by_gate_with_each_gates_numbers_and_equation(qtbot):
     window = open_window(qtbot, cell="gru")
     m, panel = window.model, window.step_view
     phases = declared(window)
-    assert list(panel.vectors) == ["x"] + [p.name for p in phases]  # the strip is the cell type's phases
+    # the strip is the cell type's phases, and h_{t-1} just before the recurrent term that reads it
+    assert list(panel.vectors) == ["x", "input_projection", "h_prev"] + [p.name for p in phases][1:]
     assert len(phases) == 6
     session, cell = m.session, m.cell
     h = cell.initial["hidden"][0]  # h0: zeros, as the notebook gives none
@@ -131,7 +132,7 @@ def test_the_weights_a_gate_reads_are_framed_row_block_by_row_block(qtbot):
 def test_an_lstm_shows_its_cell_state_beside_h(qtbot):
     window = open_window(qtbot, cell="lstm")
     m = window.model
-    assert len(window.step_view.vectors) == 1 + 8
+    assert len(window.step_view.vectors) == 1 + 8 + 2  # x, the phases, and the h_{t-1} and c_{t-1} they read
     m.step()
     m.step()
     c = m.cell.phases["cell"]
@@ -153,7 +154,8 @@ def test_switching_the_cell_type_in_the_editor_rebuilds_the_strip_and_keeps_the_
     for module, count in (("GRU", 6), ("LSTM", 8), ("RNN", 4)):
         chooser.setCurrentText(module)
         assert m.session.config.cell_type.module_name == module
-        assert list(window.step_view.vectors) == ["x"] + list(m.phases) and len(m.phases) == count
+        shown_phases = [name for name in window.step_view.vectors if name != "x" and not name.endswith("_prev")]
+        assert shown_phases == list(m.phases) and len(m.phases) == count
         assert m.t == 2 and m.phase == "input_projection"  # same timestep, same first phase
         shown = window.step_view.vectors["input_projection"].values().ravel()
         assert np.array_equal(shown, m.cell.phases["input_projection"][2, 0].numpy())

@@ -609,67 +609,67 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="716" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1045" />
         <source> (units 0–{0} of {1})</source>
         <translation> (유닛 {1}개 중 0–{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="720" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1049" />
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="721" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1050" />
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="722" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1051" />
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="724" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1053" />
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="725" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1054" />
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="773" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1102" />
         <source>Two references. {0}'s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN's fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="778" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1107" />
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="779" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1108" />
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="798" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1127" />
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="802" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1131" />
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="723" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1052" />
         <source>Hidden state over t: </source>
         <translation>타임 스텝별 은닉 상태: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="800" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1129" />
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -971,6 +971,44 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
 </context>
 <context>
+    <name>GuessRow</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="460" />
+        <source>Type a guess for h[{0}] and press Enter</source>
+        <translation>h[{0}]의 추측값을 입력하고 Enter를 누르세요</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="461" />
+        <source>Type a guess for each of the {0} units of h_t, apart by spaces, and press Enter</source>
+        <translation>h_t의 유닛 {0}개 각각의 추측값을 공백으로 구분해 입력하고 Enter를 누르세요</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="521" />
+        <source>Guess h_t, then click Step to reveal it</source>
+        <translation>h_t를 추측한 뒤 타임 스텝을 눌러 확인하세요</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="522" />
+        <source>Your guess beside h_t</source>
+        <translation>추측값과 실제 h_t</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="526" />
+        <source>guess</source>
+        <translation>추측</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="526" />
+        <source>error</source>
+        <translation>오차</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="534" />
+        <source>… {0} guesses in all; the largest |error| is {1}</source>
+        <translation>… 추측값 모두 {0}개, 가장 큰 |오차|는 {1}</translation>
+    </message>
+</context>
+<context>
     <name>InputEditor</name>
     <message>
         <location filename="../../rnn_stepper/ui/editors.py" line="270" />
@@ -1061,476 +1099,476 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="111" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="112" />
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="112" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="113" />
         <source>Stop this computation and keep the session on show (Esc)</source>
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="151" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="152" />
         <source>Loading PyTorch and computing the notebook's example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="170" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="172" />
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="171" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="173" />
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="125" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="286" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="126" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="229" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="231" />
         <source>Full layout: every panel on show</source>
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="259" />
         <source>Backpropagation through time, stepped back one phase per click (key 5)</source>
         <translation>시간에 따른 역전파를 클릭 한 번에 연산 하나씩 거슬러 갑니다 (키 5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="283" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="285" />
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="283" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="285" />
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="284" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="286" />
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="284" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="286" />
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="285" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="287" />
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="285" />
-        <source>h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
-        <translation>시퀀스 전체의 h, ‖h_t‖, ρ(W_hh)</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="286" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
         <source>The model's options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="292" />
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="290" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="293" />
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="227" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="229" />
         <source>Focus layout: the window is small for its font, so weights, the sequence, the session and the backward pass are behind the tabs (keys 1–5)</source>
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션, 역전파는 탭 뒤에 있습니다 (키 1–5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="254" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="256" />
         <source>1 Forward</source>
         <translation>1 순전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="255" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
         <source>The forward pass: weights, the step strip, the comparison, the sequence (key 1)</source>
         <translation>순전파: 가중치, 스텝 스트립, 비교, 시퀀스 (키 1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="256" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="258" />
         <source>5 ∂ Backward</source>
         <translation>5 ∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="287" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="288" />
+        <source>The network unrolled, h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
+        <translation>펼친 네트워크, 시퀀스 전체의 h, ‖h_t‖와 ρ(W_hh)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="290" />
         <source>∂ Backward</source>
         <translation>∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="287" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="290" />
         <source>Backpropagation through time, stepped back one phase per click</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="369" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="387" />
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="379" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="397" />
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="380" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="398" />
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="382" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="400" />
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="385" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="403" />
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="387" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="405" />
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="388" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="406" />
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="389" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="407" />
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="391" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="409" />
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="392" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="410" />
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="393" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="411" />
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="394" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="412" />
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="395" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="413" />
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="403" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="421" />
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="405" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="423" />
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="414" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="432" />
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="415" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="433" />
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="421" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="439" />
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="423" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="441" />
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="427" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="445" />
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="430" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="448" />
         <source>Kernel order makes {0}'s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}'s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU's vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="437" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455" />
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="440" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="458" />
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="441" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="459" />
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="463" />
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="447" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="465" />
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="455" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="473" />
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="457" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="475" />
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="458" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="476" />
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="465" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="483" />
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="468" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="486" />
         <source>Colour h over t on tanh's whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="472" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="490" />
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="476" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="494" />
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="480" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="498" />
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="514" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="532" />
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="515" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="533" />
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="544" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="562" />
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="548" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="566" />
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="580" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="598" />
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="596" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="614" />
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="596" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="614" />
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="597" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="615" />
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="597" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="615" />
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="598" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="616" />
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="598" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="616" />
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="599" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="617" />
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="599" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="617" />
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="601" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="619" />
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="601" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="619" />
         <source>Compute the next whole timestep, as one pass of the notebook's loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="603" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="621" />
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="603" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="621" />
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="605" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="652" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="623" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="670" />
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="605" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="623" />
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="611" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="629" />
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="612" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="630" />
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="620" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="638" />
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="621" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="639" />
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="623" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="744" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="641" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="762" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="623" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="744" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="641" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="762" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="624" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="642" />
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="628" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="646" />
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="629" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="647" />
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="652" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="670" />
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="704" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="722" />
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="707" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="725" />
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="732" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="750" />
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="734" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="752" />
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="737" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="755" />
         <source>Could not load the notebook's example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="743" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="761" />
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="744" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="762" />
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="747" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="765" />
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -1559,62 +1597,62 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="892" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1221" />
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="909" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1238" />
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="911" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1240" />
         <source>spectral radius {0}: n/a, W_hh's blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="919" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1248" />
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="921" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1250" />
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="923" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1252" />
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="933" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1262" />
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="935" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1264" />
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="939" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1268" />
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="943" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1272" />
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="944" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1273" />
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="941" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1270" />
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1783,59 +1821,109 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="365" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="557" />
         <source>Click any number of the strip or of the h heatmap (or Tab to it and press Enter) to see how it was computed</source>
         <translation>벡터 줄이나 h 히트맵의 숫자를 클릭하면(또는 Tab으로 옮겨 Enter를 누르면) 그 숫자가 어떻게 계산되었는지 보입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="461" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="650" />
+        <source>{0}₀ (initial)</source>
+        <translation>{0}₀ (초기값)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="654" />
+        <source>The state this step reads. The reverse direction walks t = T-1 … 0, so it reads {0}_t+1, computed the click before; at its first step (t = T-1) it reads the initial state {0}₀.</source>
+        <translation>이 스텝이 읽는 상태입니다. 역방향은 t = T-1 … 0 순서로 진행하므로 바로 전 클릭에서 계산한 {0}_t+1을 읽습니다. 첫 스텝(t = T-1)에서는 초기 상태 {0}₀을 읽습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="658" />
+        <source>The state this step reads: {0}_t-1, computed the click before; at the first step the initial state {0}₀ (zeros unless given).</source>
+        <translation>이 스텝이 읽는 상태: 바로 전 클릭에서 계산한 {0}_t-1입니다. 첫 스텝에서는 초기 상태 {0}₀입니다 (주어지지 않으면 0).</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="667" />
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="489" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="667" />
+        <source>The input at time step t</source>
+        <translation>타임 스텝 t의 입력</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="669" />
+        <source>h&lt;sub&gt;t&lt;/sub&gt; of layer {0}</source>
+        <translation>{0}층의 h&lt;sub&gt;t&lt;/sub&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="670" />
+        <source>Layer {0}'s input is layer {1}'s h_t</source>
+        <translation>{0}층의 입력은 {1}층의 h_t입니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="671" />
+        <source>layer {0}: [→ ‖ ←]</source>
+        <translation>{0}층: [→ ‖ ←]</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="672" />
+        <source>Layer {0}'s input is layer {1}'s output [forward ‖ reverse]: rows →0 … are the forward direction's h_t, rows ←0 … the reverse direction's, joined at the line</source>
+        <translation>{0}층의 입력은 {1}층의 출력 [정방향 ‖ 역방향]입니다: →0 … 행은 정방향의 h_t, ←0 … 행은 역방향의 h_t이며 선에서 이어집니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="751" />
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="489" />
-        <location filename="../../rnn_stepper/ui/panels.py" line="521" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="751" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="831" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="489" />
-        <location filename="../../rnn_stepper/ui/panels.py" line="521" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="751" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="831" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="492" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="754" />
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="493" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="755" />
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="498" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="760" />
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="518" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="828" />
         <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
         <translation>x_{0}[{1}]은(는) 주어진 입력입니다: 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="522" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="832" />
         <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
         <translation>x_{0}[{1}]은(는) 층 {3}, {4}의 h_{0}[{2}]입니다: 그 층을 골라 어떻게 계산되었는지 보세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="604" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="840" />
+        <source>{0}[{1}] is the initial state h₀: given with the session, or zeros; nothing computed it</source>
+        <translation>{0}[{1}]는 초기 상태 h₀입니다: 세션과 함께 주어졌거나 0이며, 계산된 값이 아닙니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="929" />
+        <source>In the reverse direction the walk goes t = T-1 … 0: the state it reads is h_t+1, computed the click before, and at t = T-1 the initial state.</source>
+        <translation>역방향은 t = T-1 … 0 순서로 진행합니다: 읽는 상태는 바로 전 클릭에서 계산한 h_t+1이며, t = T-1에서는 초기 상태입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="933" />
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
@@ -1868,79 +1956,122 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="24" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="28" />
         <source>{module} output</source>
         <translation>{module} 출력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="27" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="31" />
         <source>bitwise identical to {module}: yes</source>
         <translation>{module} 출력과 비트 단위로 일치: 예</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="28" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="32" />
         <source>bitwise identical to {module}: no</source>
         <translation>{module} 출력과 비트 단위로 일치: 아니오</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="38" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="42" />
         <source>note: dropout={p} only acts in training mode; {module} is evaluated in eval mode here</source>
         <translation>참고: dropout={p}은 학습 모드에서만 작동합니다. 여기서는 {module} 모듈을 평가 모드로 실행합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="25" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="29" />
         <source>max |Δ|</source>
         <translation>최대 |Δ|</translation>
     </message>
     <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="24" />
+        <source>initial</source>
+        <translation>초기값</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="25" />
+        <source>input x_t = h_t of layer {below}</source>
+        <translation>입력 x_t = {below}층의 h_t</translation>
+    </message>
+    <message>
         <location filename="../../rnn_stepper/trace_labels.py" line="26" />
+        <source>input x_t = [forward ‖ reverse] h_t of layer {below}: its first half the forward direction's, its second half the reverse direction's</source>
+        <translation>입력 x_t = {below}층의 [정방향 ‖ 역방향] h_t: 앞쪽 절반은 정방향, 뒤쪽 절반은 역방향의 값</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="30" />
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="29" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="33" />
         <source>max |Δ| = {diff} ({ulps} ulp), {order} order, {dtype}, {threads} threads</source>
         <translation>최대 |Δ| = {diff} ({ulps} ulp), {order} 순서, {dtype}, 스레드 {threads}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="30" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="34" />
         <source>textbook order: {name}</source>
         <translation>교과서 순서: {name}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="31" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="35" />
         <source>{module} is run on its native path (oneDNN off): the step-by-step cell this computation replays</source>
         <translation>{module} 모듈은 네이티브 경로(oneDNN 끔)로 실행합니다: 이 계산이 한 단계씩 그대로 재현하는 셀입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="33" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="37" />
         <source>your PyTorch computes this {module} with oneDNN's fused kernel ({kernel}); its bits differ from the step-by-step cell: {ulps} ulp, max |Δ| = {diff}</source>
         <translation>이 PyTorch는 이 {module} 모듈을 oneDNN의 융합 커널({kernel})로 계산합니다. 그 비트는 단계별 셀과 다릅니다: {ulps} ulp, 최대 |Δ| = {diff}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="35" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="39" />
         <source>your PyTorch computes this {module} with oneDNN's fused kernel ({kernel}); here its bits agree with the step-by-step cell</source>
         <translation>이 PyTorch는 이 {module} 모듈을 oneDNN의 융합 커널({kernel})로 계산합니다. 여기서는 그 비트가 단계별 셀과 같습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="37" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="41" />
         <source>note: NaN or Inf in the hidden states; they propagate as PyTorch propagates them</source>
         <translation>참고: 은닉 상태에 NaN 또는 Inf가 있습니다. PyTorch와 같은 방식으로 전파됩니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="40" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="44" />
         <source>computed with {environment}</source>
         <translation>계산 환경: {environment}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="41" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="45" />
         <source>{phase}: the notebook's printed digits exactly</source>
         <translation>{phase}: 노트북이 출력한 숫자와 정확히 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="42" />
+        <location filename="../../rnn_stepper/trace_labels.py" line="46" />
         <source>{phase}: {ulps} ulp from the notebook's printout at t = {steps}; the notebook ran on another CPU, where the BLAS took another code path</source>
         <translation>{phase}: t = {steps}에서 노트북 출력과 {ulps} ulp 차이; 노트북은 다른 CPU에서 실행되어 BLAS가 다른 코드 경로를 탔습니다</translation>
+    </message>
+</context>
+<context>
+    <name>UnrolledView</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="72" />
+        <source>The network unrolled: a box per layer, direction and time step. Arrows show the way each direction walks; filled boxes are computed, the lit one is on show. Click a box to go there.</source>
+        <translation>펼친 네트워크: 층, 방향, 타임 스텝마다 상자 하나. 화살표는 각 방향이 진행하는 쪽을 보여 줍니다. 채워진 상자는 계산된 것이고, 강조된 상자가 지금 보이는 스텝입니다. 상자를 클릭하면 그곳으로 이동합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="91" />
+        <source>L{0}</source>
+        <translation>L{0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="211" />
+        <source>reverse</source>
+        <translation>역방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="211" />
+        <source>forward</source>
+        <translation>정방향</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="212" />
+        <source>layer {0}, {1}, t = {2}: click to show this step</source>
+        <translation>{0}층, {1}, t = {2}: 클릭하면 이 스텝을 보여 줍니다</translation>
     </message>
 </context>
 <context>

@@ -24,6 +24,21 @@ def previous_label(walk: list[int], t: int) -> str:
     return str(t - 1 if walk[0] < walk[-1] else t + 1)
 
 
+def previous_offset(reverse: bool) -> str:
+    """Where the state a step reads comes from, t symbolic: the step before in time forward, the one after in the
+    reverse direction, which walks T-1 … 0 and so has computed h_{t+1} before h_t."""
+    return "t+1" if reverse else "t-1"
+
+
+def previous_state_label(symbol: str, walk: list[int], t: int, initial: str = "initial") -> str:
+    """The state step t reads, named for a reader: `h₀ (initial)` where the walk starts (the module's h0, never
+    time 0's output h_0), else the timestep it was computed at and how that relates to t: `h_1 (t-1)`, and
+    `h_3 (t+1)` in the reverse direction. `initial` is the word, translated by the caller."""
+    if t == walk[0]:
+        return f"{symbol}₀ ({initial})"
+    return f"{symbol}_{previous_label(walk, t)} ({previous_offset(walk[0] > walk[-1])})"
+
+
 def fill(template: str, *, bias: bool, t: int, prev: str, vector=None, latex: bool = False) -> str:
     """The template for one step. `vector(name, block)` writes a vector; without it, placeholders stay."""
     text = OPTIONAL.sub(lambda m: m.group(1) if bias else "", template)

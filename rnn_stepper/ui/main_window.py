@@ -11,6 +11,7 @@ from .editors import ConfigPanel, InputEditor
 from . import style
 from .backward_panel import BackwardPanel
 from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel, module_label
+from .unrolled import UnrolledView
 from .exports import Exports
 from .session_files import SessionFiles, example_sessions
 
@@ -158,6 +159,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """The four panels and the session editors, once the model has a trace to show; `arrange` lays them out."""
         self.weights = WeightsPanel(self.model)
         self.step_view = StepPanel(self.model)
+        self.unrolled = UnrolledView(self.model)
         self.comparison = ComparisonPanel(self.model)
         self.backward = BackwardPanel(self.model, self.model.backprop)
         self.sequence = SequencePanel(self.model, unit_scale=self.unit_scale())
@@ -233,7 +235,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.pages = None
         self.top = top = SharedSplitter(QtCore.Qt.Horizontal)
         top.addWidget(self.weights)
-        top.addWidget(self.step_view)
+        top.addWidget(self.with_unrolled(self.step_view))
         self._balanced_for = None
         bottom = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         bottom.addWidget(self.comparison)
@@ -282,7 +284,8 @@ class MainWindow(QtWidgets.QMainWindow):
         for key, (widget, name, tip) in enumerate((
                 (step, self.tr("Step"), self.tr("The step strip, its equation and the comparison")),
                 (self.weights, self.tr("Weights"), self.tr("W_ih, W_hh and the biases; double-click a cell to edit")),
-                (self.sequence, self.tr("Sequence"), self.tr("h over the whole sequence, ‖h_t‖ and ρ(W_hh)")),
+                (self.with_unrolled(self.sequence), self.tr("Sequence"),
+                 self.tr("The network unrolled, h over the whole sequence, ‖h_t‖ and ρ(W_hh)")),
                 (self.session_tabs, self.tr("Session"), self.tr("The model's options and the input table")),
                 (self.backward, self.tr("∂ Backward"), self.tr("Backpropagation through time, stepped back one phase "
                                                                "per click"))), 1):
@@ -292,8 +295,23 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def show_breakdown(self) -> None:
         """A cell of the sequence's heatmap clicked in the focus layout: its breakdown is on the step's tab."""
-        if self.model.selected is not None and self.pages is not None and self.pages.currentWidget() is self.sequence:
+        if (self.model.selected is not None and self.pages is not None
+                and self.pages.currentIndex() == self.FOCUS_PAGES.index("sequence")):
             self.show_focus_page("step")
+
+    def with_unrolled(self, panel: QtWidgets.QWidget) -> QtWidgets.QWidget:
+        """The unrolled network, a thin strip, over a panel: over the step strip in the full layout, over the
+        sequence on the focus layout's Sequence page (where the Step page's room is the strip's and the
+        comparison's)."""
+        column = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.unrolled)
+        layout.addWidget(panel, 1)
+        self.unrolled.show()
+        panel.show()
+        return column
 
     def side_shown(self, visible: bool) -> None:
         """The session panel brought back (its toolbar menu) in the focus layout, where its editors are on the
@@ -354,7 +372,7 @@ class MainWindow(QtWidgets.QMainWindow):
         half each, a GRU's seven vectors seven tenths, an LSTM's nine three quarters (its weights show their
         numbers on hover where cells get too small). Done again only when the strip's length changes (another cell
         type), so a splitter the user dragged stays put."""
-        vectors = len(self.step_view.vectors)
+        vectors = len([name for name in self.step_view.vectors if not name.endswith("_prev")])  # h_{t-1} is narrow
         if self.top is not None and self._balanced_for != vectors:
             self._balanced_for = vectors
             self.top.share((max(300, 1000 - 100 * vectors), 100 * vectors))
@@ -510,7 +528,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.rebuild()
 
     def set_predict(self, on: bool) -> None:
-        self.model.predict_first = on
+        self.model.set_predict(on)
         self.model.events.message.emit(self.tr("Predict, then reveal: on") if on else
                                        self.tr("Predict, then reveal: off"))
 

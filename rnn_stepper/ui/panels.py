@@ -149,7 +149,7 @@ def module_label(config) -> str:
 
 def equation_html(template: str, config, reverse: bool) -> str:
     """A phase's equation for a caption, with t symbolic: `s_t = W_hh h_t-1 + b_hh` with HTML subscripts."""
-    text = equations.fill(template, bias=config.bias, t="t", prev="t+1" if reverse else "t-1")
+    text = equations.fill(template, bias=config.bias, t="t", prev=equations.previous_offset(reverse))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return SUBSCRIPT.sub(r"\1<sub>\2</sub>", text)
 
@@ -344,6 +344,198 @@ class EquationLabel(QtWidgets.QLabel):
         super().setText("".join(paragraphs) if self.plain else "")
 
 
+def previous_states(config) -> dict[str, str]:
+    """The strip's vector of each state a step reads, e.g. {"h_prev": "hidden", "c_prev": "cell"}: named as core's
+    equations name them (`{h_prev}`), after the state's symbol."""
+    symbols = {p.name: p.symbol for p in config.cell_type.phases(config)}
+    return {f"{symbols[state]}_prev": state for state in config.cell_type.state}
+
+
+def strip_names(phases, order: str, previous: tuple[str, ...]) -> tuple[str, ...]:
+    """x, then the phases in click order, each previous state just before the first phase that reads it (h_{t-1}
+    before r_t; an LSTM's c_{t-1} before c_t): the strip reads left to right as the step computes."""
+    names, waiting = ["x"], list(previous)
+    for phase in phases:
+        reads = {name for name, _ in equations.VECTOR.findall(phase.numbers_for(order) + phase.numbers)}
+        names += [name for name in waiting if name in reads]
+        waiting = [name for name in waiting if name not in reads]
+        names.append(phase.name)
+    return tuple(names + waiting)
+
+
+def parse_guesses(text: str, size: int) -> list[float]:
+    """A guess at a whole vector typed in one field: `size` numbers apart by spaces or commas. Raises InputError
+    saying how to fix it."""
+    parts = [part for part in re.split(r"[\s,;]+", text.strip().strip("[]()")) if part]
+    if len(parts) != size:
+        raise InputError(f"h_t has {size} units: type {size} numbers apart by spaces, like "
+                         f"{' '.join(['0.5', '-0.25', '0'][:min(size, 3)])}{' …' if size > 3 else ''}; "
+                         f"got {len(parts)}")
+    return [parse_number(part) for part in parts]
+
+
+class LoopArrow(QtWidgets.QWidget):
+    """The arrow from h_t back to h_{t-1}, under the strip: this step's new state is what the next step reads.
+    Drawn over the step panel, through the room the panel leaves for it under the vectors; it takes no clicks."""
+
+    def __init__(self, panel: "StepPanel"):
+        super().__init__(panel)
+        self.panel = panel
+        self.setAttribute(QtCore.Qt.WA_TransparentForMouseEvents)
+        self.ends: tuple[str, str] | None = None  # (from, to): the vectors it joins, or None for no arrow
+
+    def paintEvent(self, event) -> None:
+        views = self.panel.vectors
+        room = self.panel.loop_room
+        if self.ends is None or any(end not in views for end in self.ends) or not room.isVisible():
+            return
+        source, target = (views[end].geometry() for end in self.ends)
+        top = room.geometry().top()
+        bottom = room.geometry().bottom() - 2
+        painter = QtGui.QPainter(self)
+        painter.setRenderHint(QtGui.QPainter.Antialiasing)
+        pen = QtGui.QPen(QtGui.QColor(style.FOREGROUND), 2)
+        painter.setPen(pen)
+        path = QtGui.QPainterPath(QtCore.QPointF(source.center().x(), top - 2))
+        path.lineTo(source.center().x(), bottom)
+        path.lineTo(target.center().x(), bottom)
+        path.lineTo(target.center().x(), top)
+        painter.drawPath(path)
+        head = max(4.0, (bottom - top) / 2.5)
+        x = target.center().x()
+        painter.setBrush(QtGui.QColor(style.FOREGROUND))
+        painter.drawPolygon(QtGui.QPolygonF([QtCore.QPointF(x, top - 2), QtCore.QPointF(x - head / 1.6, top + head),
+                                             QtCore.QPointF(x + head / 1.6, top + head)]))
+        painter.end()
+
+
+class GuessRow(QtWidgets.QWidget):
+    """Predict, then reveal as an exercise: while the step waits before h_t, a prompt and a field per unit of h_t
+    (one field for the whole vector past MAX_GUESS_FIELDS units) where the class types its guess; once h_t is
+    revealed, each guess beside the truth and the error. The guesses are the model's (StepperModel.guesses)."""
+
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.prompt = QtWidgets.QLabel()
+        self.prompt.setWordWrap(True)
+        self.prompt.setStyleSheet(f"font-weight: bold; color: {style.ACTIVE}")
+        self.fields_row = QtWidgets.QHBoxLayout()
+        self.fields_row.setSpacing(4)
+        self.fields: list[QtWidgets.QLineEdit] = []
+        self.result = QtWidgets.QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(QtCore.Qt.RichText)
+        # the prompt and the fields on one line: the strip above keeps the height for its numbers
+        line = QtWidgets.QHBoxLayout()
+        line.setSpacing(8)
+        line.addWidget(self.prompt, 3)
+        line.addLayout(self.fields_row, 2)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setSpacing(2)
+        layout.addLayout(line)
+        layout.addWidget(self.result)
+        model.events.guesses.connect(self.refresh)
+        model.events.cursor.connect(self.refresh)
+        model.events.trace.connect(self.refresh)
+        self.refresh()
+
+    MAX_GUESS_FIELDS = 8
+
+    def build_fields(self, units: int) -> None:
+        """A field per unit, or one for the whole vector: made again only when h_t's size changes."""
+        while self.fields_row.count():
+            widget = self.fields_row.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.fields = []
+        count = units if units <= self.MAX_GUESS_FIELDS else 1
+        for u in range(count):
+            if count > 1:
+                self.fields_row.addWidget(QtWidgets.QLabel(f"h[{u}]"))
+            field = QtWidgets.QLineEdit()
+            field.setObjectName(f"guess-{u}" if count > 1 else "guess-vector")
+            field.setPlaceholderText("?")
+            field.setToolTip(self.tr("Type a guess for h[{0}] and press Enter").format(u) if count > 1 else
+                             self.tr("Type a guess for each of the {0} units of h_t, apart by spaces, and press "
+                                     "Enter").format(units))
+            field.editingFinished.connect(lambda u=u, field=field: self.commit(field, u))
+            self.fields_row.addWidget(field, 1 if count > 1 else 8)
+            self.fields.append(field)
+        self.fields_row.addStretch(0 if count == 1 else 1)
+        self.fields_units = units
+
+    fields_units = -1
+
+    def commit(self, field: QtWidgets.QLineEdit, unit: int) -> None:
+        """A guess typed: taken into the model, or a clear message (the field marked) when it is not a number."""
+        m = self.model
+        if not m.awaiting_guess:
+            return
+        text = field.text().strip()
+        units = m.session.config.output_size
+        try:
+            if len(self.fields) == 1 and units > 1:
+                values = parse_guesses(text, units) if text else [None] * units
+                for u, value in enumerate(values):
+                    m.set_guess(u, value)
+            else:
+                m.set_guess(unit, parse_number(text) if text else None)
+        except InputError as exc:
+            field.setStyleSheet("background: #ffd6d6")
+            field.setToolTip(str(exc))
+            m.events.message.emit(str(exc))
+            return
+        field.setStyleSheet("")
+
+    def refresh(self) -> None:
+        m = self.model
+        if m.trace is None:
+            return
+        units = m.session.config.output_size
+        waiting = m.awaiting_guess
+        errors = m.guess_errors() if m.predict_first else {}
+        self.setVisible(waiting or bool(errors))
+        if not (waiting or errors):
+            return
+        if units != self.fields_units:
+            self.build_fields(units)
+        guesses = m.guesses
+        for k in range(self.fields_row.count()):  # once h_t is out, the table below says the guesses
+            widget = self.fields_row.itemAt(k).widget()
+            if widget is not None:
+                widget.setVisible(waiting)
+        for u, field in enumerate(self.fields):
+            field.setEnabled(waiting)
+            if field.hasFocus():
+                continue
+            if len(self.fields) == 1 and units > 1:
+                text = " ".join(style.exact(np.float64(guesses[k])) if k in guesses else "?" for k in range(units))
+                text = text if guesses else ""
+            else:
+                text = style.exact(np.float64(guesses[u])) if u in guesses else ""
+            if field.text() != text:
+                field.setText(text)
+                field.setStyleSheet("")
+        self.prompt.setText(self.tr("Guess h_t, then click Step to reveal it") if waiting else
+                            self.tr("Your guess beside h_t") if errors else "")
+        self.result.setVisible(bool(errors))
+        if errors:
+            listed = list(errors.items())[:self.MAX_GUESS_FIELDS]
+            guess_word, error_word = self.tr("guess"), self.tr("error")
+            rows = "".join(f"<tr><td>h[{u}]&nbsp;&nbsp;</td><td>{guess_word} {style.short(g, 4)}&nbsp;&nbsp;</td>"
+                           f"<td>h<sub>t</sub> {style.short(truth, 4)}&nbsp;&nbsp;</td>"
+                           f"<td>{error_word} {'+' if error > 0 else ''}{style.short(error, 3)}</td></tr>"
+                           for u, (g, truth, error) in listed)
+            text = f"<table>{rows}</table>"
+            if len(errors) > len(listed):
+                worst = max(abs(error) for _, _, error in errors.values())
+                text += self.tr("… {0} guesses in all; the largest |error| is {1}").format(
+                    len(errors), style.short(worst, 3))
+            self.result.setText(text)
+
+
 class StepPanel(QtWidgets.QWidget):
     """The vectors of the current timestep, left to right (x, then each phase of the cell type in click order),
     the equation with numbers, and what it means. The strip is laid out from the cell type's phases and rebuilt
@@ -370,16 +562,26 @@ class StepPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.setSpacing(2)
+        # Under the vectors: the room the arrow from h_t back to h_{t-1} runs through
+        self.loop_room = QtWidgets.QWidget()
+        self.loop_room.setFixedHeight(max(10, font_px() * 3 // 4))
+        self.guess_row = GuessRow(model)
         layout.addWidget(self.heading)
         layout.addWidget(self.explanation)
         layout.addLayout(self.row, 1)
+        layout.addWidget(self.loop_room)
+        layout.addWidget(self.guess_row)
         layout.addWidget(self.equation)
         # A clicked number's arithmetic, in the equation's place while it is open (issue 12)
         self.breakdown = ExplainPanel(model)
         layout.addWidget(self.breakdown, 1)
+        self.loop = LoopArrow(self)
+        self.question_marks: list[pg.TextItem] = []  # "?" on h_t's cells while the class guesses it
+        self.strip_key = None  # what the strip was built for: its vectors, and which of them are split in blocks
         model.events.trace.connect(self.refresh)
         model.events.cursor.connect(self.refresh)
         model.events.selected.connect(self.refresh)
+        model.events.guesses.connect(self.refresh)
         self.refresh()
 
     def phases(self) -> tuple:
@@ -387,18 +589,22 @@ class StepPanel(QtWidgets.QWidget):
         config = self.model.session.config
         return config.cell_type.phases(config)
 
-    def build_strip(self, names: tuple[str, ...], stacked: set[str]) -> None:
+    def build_strip(self, names: tuple[str, ...], stacked: set[str], previous: tuple[str, ...] = ()) -> None:
         """One view per vector, arrows between: made again only when the cell type's phases change. A stacked
-        vector carries its gates' labels beside its rows, so it gets a little more room than the others."""
+        vector carries its gates' labels beside its rows, so it gets a little more room than the others. A previous
+        state (h_{t-1}) is read, not computed from the vector before it: no arrow leads into it."""
         while self.row.count():
             widget = self.row.takeAt(0).widget()
             if widget is not None:
+                widget.hide()  # at once: deleted only when Qt is next idle, it would show until then
                 widget.deleteLater()
         self.vectors = {}
-        # Past five vectors (a GRU's or an LSTM's gates) arrows would take the room the numbers need.
+        self.question_marks = []  # they went with the old views' scenes
+        # Past five vectors (h_{t-1} beside an RNN's, a GRU's or an LSTM's gates) arrows would take the room the
+        # numbers need: at 1024 × 768 in presentation h_{t-1}'s numbers lost theirs. The loop from h_t stays.
         arrows = len(names) <= 5
         for i, key in enumerate(names):
-            if i and arrows:
+            if i and arrows and key not in previous:
                 arrow = QtWidgets.QLabel("→")
                 arrow.setAlignment(QtCore.Qt.AlignCenter)
                 self.row.addWidget(arrow)
@@ -417,25 +623,71 @@ class StepPanel(QtWidgets.QWidget):
             self.row.addWidget(view, 4)  # refresh gives a view that numbers its rows more
 
     def shown(self) -> dict[str, np.ndarray]:
-        """What each vector shows now: numbers for the phases reached, NaN (blank) for the rest."""
+        """What each vector shows now: the input and the state the step reads (known before it starts: the initial
+        state at the walk's first step), numbers for the phases reached, NaN (blank) for the rest."""
         m = self.model
         cell = m.cell
         t = m.t if m.t is not None else cell.walk[0]
         out = {"x": cell.x[t, m.batch].numpy()}
+        for name, state in previous_states(m.session.config).items():
+            out[name] = cell.previous(state)[t, m.batch].numpy() if t != cell.walk[0] else \
+                cell.initial[state][m.batch].numpy()
         for phase, values in cell.phases.items():
             v = values[t, m.batch].numpy()
             out[phase] = v if m.revealed(phase) else np.full_like(v, np.nan)
         return out
 
+    def previous_caption(self, name: str, state: str) -> tuple[str, str, str]:
+        """(title, subtitle, tooltip) of a previous state's vector: h_{t-1}, or h_{t+1} in the reverse direction, and
+        which timestep it was computed at; `h₀ (initial)` where the walk starts."""
+        m = self.model
+        cell = m.cell
+        t = m.t if m.t is not None else cell.walk[0]
+        symbol = name.split("_")[0]
+        offset = equations.previous_offset(m.direction == 1)
+        title = f"{symbol}<sub>{offset}</sub>"
+        if t == cell.walk[0]:
+            subtitle = self.tr("{0}₀ (initial)").format(symbol)
+        else:
+            subtitle = f"= {symbol}<sub>{equations.previous_label(cell.walk, t)}</sub>"
+        if m.direction == 1:
+            tip = self.tr("The state this step reads. The reverse direction walks t = T-1 … 0, so it reads {0}_t+1, "
+                          "computed the click before; at its first step (t = T-1) it reads the initial state "
+                          "{0}₀.").format(symbol)
+        else:
+            tip = self.tr("The state this step reads: {0}_t-1, computed the click before; at the first step the "
+                          "initial state {0}₀ (zeros unless given).").format(symbol)
+        return title, subtitle, tip
+
+    def input_caption(self) -> tuple[str, str, tuple[str, ...]]:
+        """(subtitle, tooltip, blocks) of x_t: the input, or for layer l > 0 the layer below's h_t, split into its
+        forward and reverse halves when the model is bidirectional."""
+        m = self.model
+        if m.layer == 0:
+            return self.tr("input"), self.tr("The input at time step t"), ()
+        if not m.session.config.bidirectional:
+            return (self.tr("h<sub>t</sub> of layer {0}").format(m.layer - 1),
+                    self.tr("Layer {0}'s input is layer {1}'s h_t").format(m.layer, m.layer - 1), ())
+        return (self.tr("layer {0}: [→ ‖ ←]").format(m.layer - 1),
+                self.tr("Layer {0}'s input is layer {1}'s output [forward ‖ reverse]: rows →0 … are the forward "
+                        "direction's h_t, rows ←0 … the reverse direction's, joined at the line").format(
+                    m.layer, m.layer - 1),
+                ("→", "←"))
+
     def refresh(self) -> None:
         m = self.model
         config = m.session.config
         phases = self.phases()
-        names = ("x",) + tuple(p.name for p in phases)
-        if tuple(self.vectors) != names:
-            self.build_strip(names, {p.name for p in phases if p.width > 1})
+        previous = previous_states(config)
+        names = strip_names(phases, m.session.order, tuple(previous))
+        x_caption, x_tip, x_blocks = self.input_caption()
+        stacked = {p.name for p in phases if p.width > 1} | ({"x"} if x_blocks else set())
+        if (names, stacked) != self.strip_key:
+            self.build_strip(names, stacked, tuple(previous))
+            self.strip_key = (names, stacked)
         shown = self.shown()
-        scales = {"x": "free"} | {p.name: p.scale for p in phases}
+        scales = {"x": "free"} | {p.name: p.scale for p in phases} | {
+            name: next(p.scale for p in phases if p.name == state) for name, state in previous.items()}
         free = [float(np.nanmax(np.abs(v))) for k, v in shown.items() if scales[k] == "free" and np.isfinite(v).any()]
         levels = {"free": max(free + [1e-12]), "bounded": 1.0, "gate": 1.0}
         reverse = m.direction == 1
@@ -445,7 +697,7 @@ class StepPanel(QtWidgets.QWidget):
         blocks_read = {} if on_show is None else {
             name: int(block) for name, block in equations.VECTOR.findall(on_show.numbers_for(m.session.order)) if block}
         # A long strip (a gated cell's) has no room for each vector's length: its rows say it.
-        with_length = len(self.vectors) <= 5
+        with_length = len(self.vectors) - len(previous) <= 5
         # An open breakdown of this step: its element and the entries it reads marked, the vectors it reads whole
         # (the one a product multiplies) framed.
         breakdown = breakdown_of(m)
@@ -457,8 +709,12 @@ class StepPanel(QtWidgets.QWidget):
         before = None  # the previous vector's length: a run of equally long vectors numbers its rows once
         for key, view in self.vectors.items():
             phase = next((p for p in phases if p.name == key), None)
-            if phase is None:
-                symbol, subtitle = "x<sub>t</sub>", self.tr("input")
+            if key in previous:
+                symbol, subtitle, tip = self.previous_caption(key, previous[key])
+                view.setToolTip(tip)
+            elif phase is None:
+                symbol, subtitle = "x<sub>t</sub>", x_caption
+                view.setToolTip(x_tip)
             else:
                 symbol = f"{phase.symbol}<sub>t</sub>"
                 equation = equation_html(phase.equation_for(m.session.order), config, reverse)
@@ -473,7 +729,8 @@ class StepPanel(QtWidgets.QWidget):
             stacked = phase is not None and phase.width > 1
             view.set_matrix(shown[key], levels=levels[scales[key]], sequential=scales[key] in style.SEQUENTIAL_SCALES,
                             bounds=BOUNDS.get(scales[key]),
-                            blocks=gates if stacked else ())
+                            blocks=gates if stacked else x_blocks if key == "x" else ())
+            stacked = stacked or (key == "x" and bool(x_blocks))
             view.show_row_ticks(stacked or length != before)
             # a view that numbers its rows carries a column of labels beside its cells: room for it too
             stretch = 6 if view.row_ticks else 4
@@ -485,6 +742,11 @@ class StepPanel(QtWidgets.QWidget):
                 rows = None if block is None else (block * H, (block + 1) * H)
                 if view.marked_rows() != rows:
                     view.mark_rows(*(rows or ()))
+        self.fold_previous()
+        self.show_question_marks(m.awaiting_guess)
+        self.loop.setGeometry(self.rect())
+        self.loop.raise_()
+        self.loop.update()
         t = m.t if m.t is not None else m.cell.walk[0]
         where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
         titles = [translate_cell(p.title) for p in phases]
@@ -502,6 +764,54 @@ class StepPanel(QtWidgets.QWidget):
             label.setText(text)
         self.heading.setToolTip(texts[1])
         self.fit_texts(grow_only=True)
+
+    # A gated cell's strip is long: with h_{t-1} (and c_{t-1}) it is eleven vectors, whose numbers do not fit a
+    # 1280-px projector at a presentation font. There the previous states give way (the equation still writes them
+    # out), and come back wherever the room allows. Room per vector, in the numbers' pixel size:
+    ROOM_PER_VECTOR = 5.5
+
+    def folded(self) -> set[str]:
+        """The previous states left out of the strip for lack of room: none in a short strip (an nn.RNN's)."""
+        previous = {name for name in self.vectors if name.endswith("_prev")}
+        if len(self.vectors) - len(previous) <= 5:
+            return set()
+        px = max(font_px(), style.MIN_LEGIBLE_PX)
+        return previous if self.width() < len(self.vectors) * self.ROOM_PER_VECTOR * px else set()
+
+    def fold_previous(self) -> None:
+        folded = self.folded()
+        for name, view in self.vectors.items():
+            if name.endswith("_prev") and view.isVisibleTo(self) == (name in folded):
+                view.setVisible(name not in folded)
+        shown = [name for name in self.vectors if name.endswith("_prev") and name not in folded]
+        self.loop.ends = ("hidden", shown[0]) if shown else None
+        self.loop.setGeometry(self.rect())
+        self.loop.raise_()
+        self.loop.update()
+
+    def show_question_marks(self, on: bool) -> None:
+        """While the class guesses h_t (Predict, then reveal), a "?" on each of its cells on show."""
+        view = self.vectors.get("hidden")
+        for item in self.question_marks:
+            if item.scene() is not None:
+                item.scene().removeItem(item)
+        self.question_marks = []
+        if not on or view is None:
+            return
+        rows = view.shown_rows()
+        height = view.vb.height() / max(len(rows), 1)
+        px = int(max(min(0.6 * height, 2 * font_px()), style.MIN_PROMINENT_PX, font_px()))
+        font = style.pixel_font(px, QtWidgets.QApplication.font())
+        font.setBold(True)
+        for display, row in enumerate(rows):
+            if row is None:
+                continue
+            mark = pg.TextItem("?", color=style.ACTIVE, anchor=(0.5, 0.5))
+            mark.setFont(font)
+            mark.setPos(0, display)
+            mark.setZValue(12)
+            view.vb.addItem(mark, ignoreBounds=True)
+            self.question_marks.append(mark)
 
     def texts(self) -> tuple[QtWidgets.QLabel, ...]:
         return self.heading, self.explanation, self.equation
@@ -521,6 +831,16 @@ class StepPanel(QtWidgets.QWidget):
                 side = self.tr("reverse") if row >= H else self.tr("forward")
                 m.events.message.emit(self.tr("x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see "
                                               "how it was computed").format(m.t, row, row % H, m.layer - 1, side))
+            return
+        state = previous_states(m.session.config).get(key)
+        if state is not None:  # h_{t-1}: the state the previous step of the walk computed, opened there
+            walk = m.cell.walk
+            step = walk.index(m.t)
+            if step == 0:
+                m.events.message.emit(self.tr("{0}[{1}] is the initial state h₀: given with the session, or zeros; "
+                                              "nothing computed it").format(key.replace("_prev", "₀"), row))
+                return
+            m.select(walk[step - 1], state, row)
             return
         m.select(m.t, key, row)
 
@@ -584,11 +904,16 @@ class StepPanel(QtWidgets.QWidget):
         height, which would take the room from the comparison plot instead: the explanation gives way to it."""
         rows = min(max((view.values().shape[0] for view in self.vectors.values()), default=2), 5)
         cell = max(2 * self.fontMetrics().height(), style.MIN_PROMINENT_PX / 0.6 + 4)  # and the cell's margin
-        return int(style.font_pt() * 5.6 + rows * cell)
+        guess = self.guess_row.sizeHint().height() if self.guess_row.isVisibleTo(self) else 0
+        return int(style.font_pt() * 5.6 + rows * cell) + self.loop_room.height() + guess
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_texts(grow_only=False)
+        if self.vectors:
+            self.fold_previous()
+        if self.question_marks:  # sized to the cells
+            self.show_question_marks(True)
 
     def equation_text(self, phase) -> str:
         """The phase's equation, then with this step's numbers, then its result (core/equations writes all three)."""
@@ -599,6 +924,10 @@ class StepPanel(QtWidgets.QWidget):
 
     def explanation_text(self, phase) -> str:
         text = translate_cell(phase.explanation)
+        reads = {name for name, _ in equations.VECTOR.findall(phase.numbers_for(self.model.session.order))}
+        if self.model.direction == 1 and reads & set(previous_states(self.model.session.config)):
+            text += " " + self.tr("In the reverse direction the walk goes t = T-1 … 0: the state it reads is "
+                                  "h_t+1, computed the click before, and at t = T-1 the initial state.")
         if self.model.session.order == "textbook" and phase.textbook_equation:
             cell_type = self.model.session.config.cell_type
             text += " " + self.tr("Textbook order: {0}. {1}.").format(
