@@ -163,6 +163,15 @@ def parse_number(text: str) -> float:
         raise InputError(f"'{shown}' is not a number; type one like 0.5, -1.25 or 1e-3") from None
 
 
+def set_points(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
+    """A curve's points; none at all is cleared rather than set empty, since pyqtgraph would only hide the items
+    that hold the previous points."""
+    if len(x):
+        item.setData(x, y)
+    else:
+        item.clear()
+
+
 def units_text(units) -> str:
     """Unit numbers as a person types them: runs of three or more as ranges, "0-3, 7"."""
     parts, units = [], sorted(units)
@@ -848,16 +857,16 @@ class ComparisonPanel(QtWidgets.QWidget):
         """The revealed steps, and nothing after them: the curves' data stop at the last step computed."""
         ts, manual, reference, diff = self.plotted()
         for u, (mc, rc) in enumerate(zip(self.manual_curves, self.reference_curves)):
-            mc.setData(ts, manual[:, u])
-            rc.setData(ts, reference[:, u])
+            set_points(mc, ts, manual[:, u])
+            set_points(rc, ts, reference[:, u])
         positive = diff > 0
-        self.diff_curve.setData(ts[positive], diff[positive])
+        set_points(self.diff_curve, ts[positive], diff[positive])
         fused = self.fused_step_diff()
         self.fused_curve.setVisible(fused is not None)
         shown = list(diff[positive])
         if fused is not None:
             fused = fused[ts]
-            self.fused_curve.setData(ts[fused > 0], fused[fused > 0])
+            set_points(self.fused_curve, ts[fused > 0], fused[fused > 0])
             shown += list(fused[fused > 0])
         # The distances' decades and epsilon's, so the reference line is always on show; an empty plot frames ε.
         finite = [d for d in shown if np.isfinite(d)]
@@ -1118,7 +1127,7 @@ class SequencePanel(QtWidgets.QWidget):
             level = levels[state] if levels else view.levels[1]
             view.set_matrix(drawn, levels=level or 1.0, bounds=BOUNDS.get(phases[state].scale))
         ts = np.flatnonzero(shown)
-        self.norm_curve.setData(ts, np.linalg.norm(m.cell.hidden[:, m.batch].numpy()[ts], axis=1))
+        set_points(self.norm_curve, ts, np.linalg.norm(m.cell.hidden[:, m.batch].numpy()[ts], axis=1))
         self.mark_followed()
         # A stacked W_hh's radius is the largest of its gate blocks' (core/distance.spectral_radius).
         name = self.tr("ρ(W_hh), largest over its gate blocks") if config.cell_type.gates > 1 else "ρ(W_hh)"
