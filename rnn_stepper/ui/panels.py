@@ -596,6 +596,16 @@ class StepPanel(QtWidgets.QWidget):
         return text
 
 
+class CompactTable(QtWidgets.QTableWidget):
+    """A table that scrolls rather than asks for the height of all its rows: the plots beside it keep their share."""
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(super().sizeHint().width(), 4 * self.fontMetrics().height())
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(super().minimumSizeHint().width(), 3 * self.fontMetrics().height())
+
+
 class ComparisonPanel(QtWidgets.QWidget):
     """Each followed hidden unit over t: the hand computation as markers, the torch module as lines; below,
     |difference| per step against the dtype's machine epsilon, a sentence on ulps, and the step on show unit by
@@ -625,7 +635,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         # The dtype's machine epsilon, the gap between 1.0 and the next float: the scale an ulp is measured against.
         self.epsilon_line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#888888", width=1,
                                                                                  style=QtCore.Qt.DashLine),
-                                            label="", labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)],
+                                            label="", labelOpts={"position": 0.98, "anchors": [(1, 1), (1, 1)],
                                                                  "color": "#555555"})
         self.epsilon_line.label.setFont(label_font())
         self.diff_plot.addItem(self.epsilon_line, ignoreBounds=True)
@@ -635,6 +645,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.verdict.setFont(label_font())
         self.verdict.setParentItem(self.diff_plot.getPlotItem().vb)
         self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
+        self.diff_plot.getPlotItem().vb.sigRangeChanged.connect(self._place_verdict)
         self.picker = QtWidgets.QLineEdit()  # which units the plot follows, when h has more than it can colour
         self.picker.returnPressed.connect(self.pick_units)
         self.picker.editingFinished.connect(self.pick_units)
@@ -646,22 +657,30 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.picker_box = QtWidgets.QWidget()
         self.picker_box.setLayout(picker_row)
         layout.addWidget(self.picker_box)
+        for plot in (self.values_plot, self.diff_plot):  # shared by their stretch, whatever their titles ask
+            plot.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Ignored)
         layout.addWidget(self.values_plot, 3)
-        layout.addWidget(self.diff_plot, 2)
+        lower = QtWidgets.QHBoxLayout()  # the distances over t, and beside them the step on show unit by unit
+        lower.setSpacing(4)
+        lower.addWidget(self.diff_plot, 2)
+        step_box = QtWidgets.QVBoxLayout()
+        step_box.setSpacing(2)
+        lower.addLayout(step_box, 3)
+        layout.addLayout(lower, 2)
         self.ulps_note = QtWidgets.QLabel()  # what an ulp is, said with the largest one on show
         self.ulps_note.setWordWrap(True)
         self.ulps_note.setStyleSheet("color: #444")
         layout.addWidget(self.ulps_note)
         self.table_caption = QtWidgets.QLabel()
         self.table_caption.setWordWrap(True)
-        layout.addWidget(self.table_caption)
-        self.table = QtWidgets.QTableWidget(0, 4)  # the step on show, unit by unit; h of 256 units scrolls
+        step_box.addWidget(self.table_caption)
+        self.table = CompactTable(0, 4)  # the step on show, unit by unit; h of 256 units scrolls
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeToContents)
-        layout.addWidget(self.table, 1)
+        step_box.addWidget(self.table, 1)
         self.lesson = QtWidgets.QLabel()  # the fused kernel's lesson, in words under the plots
         self.lesson.setWordWrap(True)
         self.lesson.setStyleSheet(f"color: {style.FOREGROUND}; background: #fff4e5; padding: 3px")
@@ -682,6 +701,12 @@ class ComparisonPanel(QtWidgets.QWidget):
         model.events.units.connect(self.rebuild)
         model.events.cursor.connect(self.refresh)
         self.rebuild()
+
+    def sizeHint(self) -> QtCore.QSize:
+        """As tall as the plots drawn at their usual size ask: the plots share what they get by stretch alone."""
+        plots = (self.values_plot.sizeHint(), self.diff_plot.sizeHint())
+        return QtCore.QSize(max(plots[0].width(), self.minimumSizeHint().width()),
+                            max(super().sizeHint().height(), plots[0].height() + plots[1].height()))
 
     def units(self) -> int:
         return len(self.model.followed_units)
@@ -720,7 +745,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         m = self.model
         eps = self.epsilon()
         self.epsilon_line.setPos(np.log10(eps))  # the plot's y is log10 of the distance
-        self.epsilon_line.label.setFormat(self.tr("{0} machine epsilon ε = {1:.3g}").format(self.dtype_name(), eps))
+        self.epsilon_line.label.setFormat(self.tr("ε ({0}) = {1:.3g}").format(self.dtype_name(), eps))
         for p in (self.values_plot, self.diff_plot):
             p.setXRange(-0.5, max(T - 0.5, 0.5), padding=0.02)
             p.getPlotItem().setDownsampling(auto=True, mode="peak")
@@ -803,17 +828,6 @@ class ComparisonPanel(QtWidgets.QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_lesson()
-        self.fit_table()
-
-    def fit_table(self) -> None:
-        """The table shows a few units and scrolls for more; the plots keep the rest of the panel."""
-        rows = min(self.table.rowCount(), 4)
-        header = self.table.horizontalHeader().sizeHint().height()
-        row = self.table.verticalHeader().defaultSectionSize()
-        scroll = self.table.horizontalScrollBar().sizeHint().height()
-        height = header + rows * row + scroll + 2 * self.table.frameWidth()
-        if self.table.maximumHeight() != height:
-            self.table.setMaximumHeight(height)
 
     def fused_step_diff(self) -> np.ndarray | None:
         """max |by hand − fused kernel| at each t for the cell on show, or None without a fused pass. The fused
@@ -871,8 +885,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         # The distances' decades and epsilon's, so the reference line is always on show; an empty plot frames ε.
         finite = [d for d in shown if np.isfinite(d)]
         eps = np.log10(self.epsilon())
-        low, high = (min(np.log10(min(finite)), eps), max(np.log10(max(finite)), eps)) if finite else (eps - 2, eps + 2)
-        self.diff_plot.setYRange(low - 0.5, high + 0.5, padding=0)
+        low, high = (min(np.log10(min(finite)), eps), max(np.log10(max(finite)), eps)) if finite else (eps - 2, eps + 1)
+        self.diff_plot.setYRange(low - 0.5, high + 0.8, padding=0)  # room above ε's line for its label
         if ts.size:
             self.values_plot.enableAutoRange(axis="y")
         else:
@@ -907,28 +921,24 @@ class ComparisonPanel(QtWidgets.QWidget):
     def fill_table(self) -> None:
         t = self.shown_step()
         m = self.model
-        module = module_label(m.session.config)
         if t is None:
-            self.table_caption.setText(self.tr("Step to fill the table: h_t by hand and by {0}, unit by unit.").format(
-                module))
+            self.table_caption.setText(self.tr("h_t per unit, once a step is computed"))
             for r in range(self.table.rowCount()):
                 for c in range(4):
                     self.table.item(r, c).setText("")
-            self.fit_table()
             return
-        caption = self.tr("h_{0} unit by unit (t = {0}): by hand, {1}, their distance").format(t, module)
+        caption = self.tr("h_{0} per unit").format(t)
         if m.phase_index is not None and m.position % len(m.phases):  # in the middle of the next step
-            caption += " " + self.tr("(h_{0} is not revealed yet)").format(m.t)
+            caption += " " + self.tr("(h_{0} not yet revealed)").format(m.t)
         self.table_caption.setText(caption)
         manual, reference, diff, ulps = self.step_values(t)
         for u in range(min(self.table.rowCount(), manual.shape[0])):
-            texts = (style.exact(manual[u]), style.exact(reference[u]), style.exact(np.float64(diff[u])),
+            texts = (style.exact(manual[u]), style.exact(reference[u]), f"{diff[u]:.3g}",
                      f"{ulps[u]:.0f}")
             for c, text in enumerate(texts):
                 item = self.table.item(u, c)
                 if item.text() != text:
                     item.setText(text)
-        self.fit_table()
 
     def ulps_text(self) -> str:
         """One sentence on ulps where they appear, told with the largest distance revealed: near zero one ulp is
@@ -947,9 +957,9 @@ class ComparisonPanel(QtWidgets.QWidget):
         b, u = np.unravel_index(int(np.argmax(ulps)), ulps.shape)
         value = manual[b, u]
         diff = abs_diff(manual[b:b + 1, u], reference[b:b + 1, u])[0]
-        return self.tr("An ulp is the gap between one {0} and the next, and it shrinks with the number: at 1.0 it is "
-                       "ε = {1:.3g}, at {2:.3g} it is {3:.3g}. So the largest distance here, {4:.0f} ulp at h_{5}[{6}] "
-                       "= {2:.3g}, is an absolute difference of only {7:.3g}.").format(
+        return self.tr("One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, "
+                       "{3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only "
+                       "{7:.3g}.").format(
             self.dtype_name(), self.epsilon(), float(value), float(np.spacing(np.abs(value))), float(ulps[b, u]),
             worst, int(u), float(diff))
 
@@ -1007,9 +1017,9 @@ class ComparisonPanel(QtWidgets.QWidget):
     def describe(self, t: int, unit: int) -> str:
         """What a marker or a line says of itself: t, the unit, both values and their distance."""
         manual, reference, diff, ulps = self.step_values(t)
-        return self.tr("t = {0}, unit h[{1}]\nby hand: {2}\n{3}: {4}\n|Δ| = {5} = {6:.0f} ulp").format(
+        return self.tr("t = {0}, unit h[{1}]\nby hand: {2}\n{3}: {4}\n|Δ| = {5:.3g} = {6:.0f} ulp").format(
             t, unit, style.exact(manual[unit]), module_label(self.model.session.config), style.exact(reference[unit]),
-            style.exact(np.float64(diff[unit])), ulps[unit])
+            float(diff[unit]), ulps[unit])
 
     def verdict_text(self) -> str:
         return self.verdict.textItem.toPlainText()
@@ -1022,7 +1032,10 @@ class ComparisonPanel(QtWidgets.QWidget):
         if self.verdict.textItem.boundingRect().width() > vb.width():
             self.verdict.setTextWidth(max(vb.width(), 1))
         self.verdict.setAnchor((0.5, 0.0) if over_curve else (0.5, 0.5))
-        self.verdict.setPos(vb.width() / 2, 0 if over_curve else vb.height() / 2)
+        # under the epsilon line and its label, halfway to the plot's bottom
+        line = vb.mapFromView(QtCore.QPointF(0, self.epsilon_line.value())).y()
+        middle = (min(max(line, 0), vb.height()) + vb.height()) / 2
+        self.verdict.setPos(vb.width() / 2, 0 if over_curve else middle)
         # In a plot too short to hold it, it stays unsaid rather than drawn over the axes: the status line says it.
         self.verdict.setVisible(self.verdict.textItem.boundingRect().height() <= vb.height())
 
