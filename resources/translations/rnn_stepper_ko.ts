@@ -479,67 +479,118 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="665"/>
-        <source> (units 0–{0} of {1})</source>
-        <translation> (유닛 {1}개 중 0–{0})</translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="748"/>
+        <source>ε ({0}) = {1:.3g}</source>
+        <translation>ε ({0}) = {1:.3g}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="669"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="755"/>
+        <source>Follow units (at most {0}, of 0–{1}):</source>
+        <translation>따라갈 유닛 (최대 {0}개, 0–{1} 중):</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="757"/>
+        <source>Unit numbers separated by commas, ranges as 3-6; or click a unit&apos;s number beside the h heatmap to add or remove it</source>
+        <translation>유닛 번호를 쉼표로 구분하고 범위는 3-6처럼 적습니다. 또는 h 히트맵 옆의 유닛 번호를 클릭해 추가하거나 뺍니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="763"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="670"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="764"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="671"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="765"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="673"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="766"/>
+        <source>Hidden state h_t over t: </source>
+        <translation>타임 스텝별 은닉 상태 h_t: </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="767"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="674"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="768"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="722"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="772"/>
+        <source>by hand</source>
+        <translation>수동 계산</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="773"/>
+        <source>ulp</source>
+        <translation>ulp</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="851"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="727"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="856"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="728"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="857"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="747"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="896"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="751"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="900"/>
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="672"/>
-        <source>Hidden state over t: </source>
-        <translation>타임 스텝별 은닉 상태: </translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="925"/>
+        <source>h_t per unit, once a step is computed</source>
+        <translation>유닛별 h_t (스텝을 계산하면 표시)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="749"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="930"/>
+        <source>h_{0} per unit</source>
+        <translation>유닛별 h_{0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="932"/>
+        <source>(h_{0} not yet revealed)</source>
+        <translation>(h_{0}는 아직 공개되지 않음)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="960"/>
+        <source>One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, {3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only {7:.3g}.</source>
+        <translation>1 ulp는 한 {0}에서 바로 다음 {0}까지의 간격이며, 수가 작을수록 작아집니다: 1.0에서는 ε = {1:.3g}, {2:.3g}에서는 {3:.3g}. 그래서 h_{5}[{6}] = {2:.3g}에서의 {4:.0f} ulp는 절대 차이로 {7:.3g}에 불과합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1020"/>
+        <source>t = {0}, unit h[{1}]
+by hand: {2}
+{3}: {4}
+|Δ| = {5:.3g} = {6:.0f} ulp</source>
+        <translation>t = {0}, 유닛 h[{1}]
+수동 계산: {2}
+{3}: {4}
+|Δ| = {5:.3g} = {6:.0f} ulp</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="898"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -1192,7 +1243,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="589"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="632"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="634"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
@@ -1223,13 +1274,13 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="726"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="726"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
@@ -1249,47 +1300,47 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="632"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="634"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="684"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="687"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="689"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="712"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="714"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="714"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="716"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="717"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="719"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="723"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="725"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="726"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="727"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="729"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -1297,12 +1348,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MatrixView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="715"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="722"/>
         <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1013"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1020"/>
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
@@ -1318,62 +1369,67 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="838"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1098"/>
+        <source>Click a unit&apos;s number to follow it in the comparison plot, or to stop following it</source>
+        <translation>유닛 번호를 클릭하면 비교 그래프에서 그 유닛을 따라가거나 따라가기를 멈춥니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1118"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="855"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1146"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="857"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1148"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="865"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1156"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="867"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1158"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="869"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1160"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="879"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1206"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="881"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1208"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="885"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1212"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="889"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1216"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="890"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1217"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="887"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1214"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1542,42 +1598,42 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="432"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="473"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="498"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="498"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="457"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="498"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="460"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="501"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="461"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="502"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="466"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="507"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="553"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="594"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
@@ -1688,7 +1744,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>WeightsPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="259"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="298"/>
         <source>Type a value and press Enter; Esc cancels</source>
         <translation>값을 입력하고 Enter를 누르세요. Esc는 취소</translation>
     </message>
