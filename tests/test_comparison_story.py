@@ -16,7 +16,8 @@ from legibility import drawn_ticks
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import InputError, StepperModel
 from rnn_stepper.ui import style
-from rnn_stepper.ui.panels import ComparisonPanel, SequencePanel, parse_units, units_text
+from rnn_stepper.ui.panels import parse_units, units_text
+from standalone_panels import panels, release
 
 
 def session(hidden=2, length=6, dtype="float32", order="textbook", seed=5):
@@ -25,14 +26,10 @@ def session(hidden=2, length=6, dtype="float32", order="textbook", seed=5):
     return make_session(config, inputs, seed=seed, order=order)
 
 
-def panels(qtbot, model, size=(700, 500)):
-    comparison, sequence = ComparisonPanel(model), SequencePanel(model)
-    for panel in (comparison, sequence):
-        qtbot.addWidget(panel)
-        panel.resize(*size)
-        panel.show()
-    qtbot.waitExposed(comparison)
-    return comparison, sequence
+@pytest.fixture(autouse=True)
+def released():
+    yield
+    release()
 
 
 def floats_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:

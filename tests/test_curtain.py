@@ -12,7 +12,7 @@ import torch
 
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
-from rnn_stepper.ui.panels import ComparisonPanel, SequencePanel
+from standalone_panels import panels, release
 
 SESSIONS = {
     "notebook": dict(config=RNNConfig()),
@@ -23,6 +23,12 @@ SESSIONS = {
                                  order="textbook"),
     "12 units, float64": dict(config=RNNConfig(input_size=2, hidden_size=12, dtype="float64"), length=9),
 }
+
+
+@pytest.fixture(autouse=True)
+def released():
+    yield
+    release()
 
 
 def make_model(config, length=None, cell=(0, 0), order="kernel") -> StepperModel:
@@ -80,11 +86,7 @@ def check(model, comparison, sequence) -> None:
 def test_no_plotted_point_line_or_cell_shows_a_step_beyond_the_cursor(qtbot, name, predict):
     model = make_model(**SESSIONS[name])
     model.predict_first = predict
-    comparison, sequence = ComparisonPanel(model), SequencePanel(model)
-    for panel in (comparison, sequence):
-        qtbot.addWidget(panel)
-        panel.resize(700, 400)
-        panel.show()
+    comparison, sequence = panels(qtbot, model, size=(700, 400))
     check(model, comparison, sequence)
     while not model.at_end:  # phase by phase: in the middle of a step its h_t is not revealed yet
         model.step_phase()
@@ -99,8 +101,7 @@ def test_no_plotted_point_line_or_cell_shows_a_step_beyond_the_cursor(qtbot, nam
 
 def test_a_reverse_walk_reveals_t_from_the_end(qtbot):
     model = make_model(**SESSIONS["reverse cell, 2 layers"])
-    sequence = SequencePanel(model)
-    qtbot.addWidget(sequence)
+    _, sequence = panels(qtbot, model)
     T = model.seq_len
     model.step()
     assert set(model.completed) == {T - 1}
@@ -110,10 +111,7 @@ def test_a_reverse_walk_reveals_t_from_the_end(qtbot):
 def test_zooming_out_shows_no_more_than_was_revealed(qtbot):
     """The old curtain was a rectangle: a wide enough zoom, or a value beyond its height, uncovered what it hid."""
     model = make_model(**SESSIONS["T = 50, 3 units"])
-    comparison = ComparisonPanel(model)
-    qtbot.addWidget(comparison)
-    comparison.resize(700, 500)
-    comparison.show()
+    comparison, _ = panels(qtbot, model)
     for _ in range(10):
         model.step()
     for plot in (comparison.values_plot, comparison.diff_plot):

@@ -646,6 +646,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.verdict.setParentItem(self.diff_plot.getPlotItem().vb)
         self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
         self.diff_plot.getPlotItem().vb.sigRangeChanged.connect(self._place_verdict)
+        self.epsilon_texts = ("", "")  # the line's label, with its dtype and without
         self.picker = QtWidgets.QLineEdit()  # which units the plot follows, when h has more than it can colour
         self.picker.returnPressed.connect(self.pick_units)
         self.picker.editingFinished.connect(self.pick_units)
@@ -660,17 +661,32 @@ class ComparisonPanel(QtWidgets.QWidget):
         for plot in (self.values_plot, self.diff_plot):  # shared by their stretch, whatever their titles ask
             plot.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Ignored)
         layout.addWidget(self.values_plot, 3)
-        lower = QtWidgets.QHBoxLayout()  # the distances over t, and beside them the step on show unit by unit
-        lower.setSpacing(4)
-        lower.addWidget(self.diff_plot, 2)
-        step_box = QtWidgets.QVBoxLayout()
+        # The distances over t, and beside them the step on show unit by unit; in a panel too narrow for both side
+        # by side, each on a tab of its own (stacked, both would be too short to read).
+        self.lower_row = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(self.lower_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        self.lower_tabs = QtWidgets.QTabWidget()
+        self.lower_tabs.setDocumentMode(True)
+        self.lower_tabs.hide()
+        self.step_widget = QtWidgets.QWidget()
+        step_box = QtWidgets.QVBoxLayout(self.step_widget)
+        step_box.setContentsMargins(0, 0, 0, 0)
         step_box.setSpacing(2)
-        lower.addLayout(step_box, 3)
-        layout.addLayout(lower, 2)
+        row.addWidget(self.diff_plot, 2)
+        row.addWidget(self.step_widget, 3)
+        layout.addWidget(self.lower_row, 2)
+        layout.addWidget(self.lower_tabs, 2)
         self.ulps_note = QtWidgets.QLabel()  # what an ulp is, said with the largest one on show
         self.ulps_note.setWordWrap(True)
         self.ulps_note.setStyleSheet("color: #444")
-        layout.addWidget(self.ulps_note)
+        self.ulps_room = QtWidgets.QScrollArea()  # at most a fifth of the panel; it scrolls beyond
+        self.ulps_room.setWidget(self.ulps_note)
+        self.ulps_room.setWidgetResizable(True)
+        self.ulps_room.setFrameShape(QtWidgets.QFrame.NoFrame)
+        self.ulps_room.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarAlwaysOff)
+        layout.addWidget(self.ulps_room)
         self.table_caption = QtWidgets.QLabel()
         self.table_caption.setWordWrap(True)
         step_box.addWidget(self.table_caption)
@@ -694,6 +710,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.manual_curves: list[pg.PlotDataItem] = []
         self.reference_curves: list[pg.PlotDataItem] = []
         self.hover_text = ""
+        self.titles = ("", "")
         self.values_plot.scene().sigMouseMoved.connect(self.hover_values)
         self.diff_plot.scene().sigMouseMoved.connect(self.hover_diff)
         model.events.trace.connect(self.rebuild)
@@ -745,7 +762,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         m = self.model
         eps = self.epsilon()
         self.epsilon_line.setPos(np.log10(eps))  # the plot's y is log10 of the distance
-        self.epsilon_line.label.setFormat(self.tr("ε ({0}) = {1:.3g}").format(self.dtype_name(), eps))
+        self.epsilon_texts = (self.tr("ε ({0}) = {1:.3g}").format(self.dtype_name(), eps), f"ε = {eps:.3g}")
         for p in (self.values_plot, self.diff_plot):
             p.setXRange(-0.5, max(T - 0.5, 0.5), padding=0.02)
             p.getPlotItem().setDownsampling(auto=True, mode="peak")
@@ -814,8 +831,15 @@ class ComparisonPanel(QtWidgets.QWidget):
     def fit_titles(self) -> None:
         """Both plots' titles wrapped to the plots' width, never cut; the units' colours keyed in a line of their
         own, where no legend box can hide a point. Units are written h[0], h[1]; h_0, h_1 are times."""
-        key = "".join(f"<span style='color:{style.UNIT_COLORS[i % len(style.UNIT_COLORS)]}'><b>h[{u}] </b></span>"
-                      for i, u in enumerate(self.model.followed_units))
+        item = self.values_plot.getPlotItem()
+        font = label_font()
+        font.setBold(True)
+        room = self.values_plot.width() - item.getAxis("left").width() - font.pixelSize()
+        names = {f"h[{u}]": style.UNIT_COLORS[i % len(style.UNIT_COLORS)]
+                 for i, u in enumerate(self.model.followed_units)}
+        lines = wrapped(" ".join(names), font, max(room, 4 * font.pixelSize()))  # a narrow plot: the key wraps
+        key = "<br>".join(" ".join(f"<span style='color:{names[name]}'><b>{name}</b></span>" for name in line.split())
+                          for line in lines)
         set_plot_title(self.values_plot, self.titles[0], key)
         set_plot_title(self.diff_plot, self.titles[1])
 
@@ -828,6 +852,34 @@ class ComparisonPanel(QtWidgets.QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_lesson()
+        self.fit_notes()
+        self.arrange_lower(self.width() >= 44 * font_px())
+        self.fit_titles()
+
+    def arrange_lower(self, wide: bool) -> None:
+        """The table beside the distances where it has its columns' room, else the two on tabs."""
+        if wide == self.lower_row.isVisibleTo(self) and self.lower_row.layout().count() == 2 * wide:
+            return
+        row = self.lower_row.layout()
+        if wide:
+            self.lower_tabs.clear()
+            row.addWidget(self.diff_plot, 2)
+            row.addWidget(self.step_widget, 3)
+        else:
+            self.lower_tabs.addTab(self.diff_plot, self.tr("|Δ| per step"))
+            self.lower_tabs.addTab(self.step_widget, self.tr("This step, unit by unit"))
+        for widget in (self.diff_plot, self.step_widget):
+            widget.show()
+        self.lower_row.setVisible(wide)
+        self.lower_tabs.setVisible(not wide)
+
+    def fit_notes(self) -> None:
+        """The sentence on ulps whole where it takes at most a fifth of the panel; beyond that it scrolls."""
+        if self.ulps_note.text():
+            width = self.ulps_room.viewport().width() or self.width()
+            height = min(self.ulps_note.heightForWidth(width), max(self.height() // 5, self.fontMetrics().height()))
+            if self.ulps_room.height() != height:
+                self.ulps_room.setFixedHeight(height)
 
     def fused_step_diff(self) -> np.ndarray | None:
         """max |by hand − fused kernel| at each t for the cell on show, or None without a fused pass. The fused
@@ -903,7 +955,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.verdict.setText(text)
         self._place_verdict()
         self.ulps_note.setText(self.ulps_text())
-        self.ulps_note.setVisible(bool(self.ulps_note.text()))
+        self.ulps_room.setVisible(bool(self.ulps_note.text()))
+        self.fit_notes()
         self.fill_table()
 
     def shown_step(self) -> int | None:
@@ -1025,19 +1078,45 @@ class ComparisonPanel(QtWidgets.QWidget):
         return self.verdict.textItem.toPlainText()
 
     def _place_verdict(self) -> None:
-        """In the middle of an empty plot; at its top over a second reference's curve."""
+        """Under ε's line and its label, in the middle of what is left of an empty plot; at its top over a second
+        reference's curve."""
         vb = self.diff_plot.getPlotItem().vb
         over_curve = self.fused_curve.isVisible()
+        line = vb.mapFromView(QtCore.QPointF(0, self.epsilon_line.value())).y()
+        top_of_label, below = self.fit_epsilon_label(vb, line)  # the band ε's line and its label take
         self.verdict.setTextWidth(-1)  # its natural width: lines broken only where the plot is too narrow for it
         if self.verdict.textItem.boundingRect().width() > vb.width():
             self.verdict.setTextWidth(max(vb.width(), 1))
+        height = self.verdict.textItem.boundingRect().height()
         self.verdict.setAnchor((0.5, 0.0) if over_curve else (0.5, 0.5))
-        # under the epsilon line and its label, halfway to the plot's bottom
-        line = vb.mapFromView(QtCore.QPointF(0, self.epsilon_line.value())).y()
-        middle = (min(max(line, 0), vb.height()) + vb.height()) / 2
-        self.verdict.setPos(vb.width() / 2, 0 if over_curve else middle)
+        top = 0 if over_curve else max((below + vb.height()) / 2, below + height / 2)
+        self.verdict.setPos(vb.width() / 2, top)
         # In a plot too short to hold it, it stays unsaid rather than drawn over the axes: the status line says it.
-        self.verdict.setVisible(self.verdict.textItem.boundingRect().height() <= vb.height())
+        room = vb.height() if over_curve else vb.height() - below
+        self.verdict.setVisible(bool(self.verdict_text()) and height <= room)
+        if over_curve and self.verdict.isVisible() and top_of_label < height:
+            self.epsilon_line.label.setVisible(False)  # the verdict at the top has the band; the tooltip says ε
+
+    def fit_epsilon_label(self, vb: pg.ViewBox, line: float) -> tuple[float, float]:
+        """ε's label above its line at the right, or under it where the top is too near; with its dtype where it
+        fits, without it where not, and unsaid in a plot too small for either (the line's tooltip says it). Returns
+        the band, top and bottom in the view's pixels, that the line and its label take."""
+        label = self.epsilon_line.label
+        self.epsilon_line.setToolTip(self.epsilon_texts[0])
+        metrics = QtGui.QFontMetricsF(label.textItem.font())
+        text = next((t for t in self.epsilon_texts if t and metrics.horizontalAdvance(t) + 8 <= vb.width()), "")
+        height = metrics.height() + 4
+        above, below = line - height >= 0, line + height <= vb.height()
+        shown = bool(text) and (above or below)
+        if shown:
+            anchor = (1, 1) if above else (1, 0)
+            label.anchors = [anchor, anchor]
+            if label.format != text:
+                label.setFormat(text)
+            label.updatePosition()
+        label.setVisible(shown)
+        top = line - (height if shown and above else 0)
+        return top, max(line, 0) + (height if shown and not above else 0) + 2
 
 
 class SequencePanel(QtWidgets.QWidget):
