@@ -693,9 +693,12 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.table = CompactTable(0, 4)  # the step on show, unit by unit; h of 256 units scrolls
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeToContents)
+        # Sized once per step, after every cell is written: sized to its contents, a column measured all of its rows
+        # again at each cell written (5 s a step for 256 units).
+        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.Interactive)
         self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.3))
         step_box.addWidget(self.table, 1)
         self.lesson = QtWidgets.QLabel()  # the fused kernel's lesson, in words under the plots
         self.lesson.setWordWrap(True)
@@ -985,6 +988,7 @@ class ComparisonPanel(QtWidgets.QWidget):
             caption += " " + self.tr("(h_{0} not yet revealed)").format(m.t)
         self.table_caption.setText(caption)
         manual, reference, diff, ulps = self.step_values(t)
+        widest = [""] * 4
         for u in range(min(self.table.rowCount(), manual.shape[0])):
             texts = (style.exact(manual[u]), style.exact(reference[u]), f"{diff[u]:.3g}",
                      f"{ulps[u]:.0f}")
@@ -992,6 +996,11 @@ class ComparisonPanel(QtWidgets.QWidget):
                 item = self.table.item(u, c)
                 if item.text() != text:
                     item.setText(text)
+                widest[c] = max(widest[c], text, key=len)
+        metrics = self.table.fontMetrics()
+        for c, text in enumerate(widest):  # measuring a column's every row costs more than the step
+            if metrics.horizontalAdvance(text + "00") > self.table.columnWidth(c):
+                self.table.resizeColumnToContents(c)
 
     def ulps_text(self) -> str:
         """One sentence on ulps where they appear, told with the largest distance revealed: near zero one ulp is
