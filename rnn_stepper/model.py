@@ -84,6 +84,7 @@ class StepperModel:
         self.events.selected = Signal()
         for event in (self.events.trace, self.events.cell, self.events.cursor):
             event.connect(self._keep_selection)
+        self.events.units = Signal()  # the units the comparison follows changed (followed_units)
         self.runner = runner
         self._session = self._saved = None  # _saved: the session as last opened or saved; else unsaved work
         self._trace = None
@@ -545,6 +546,41 @@ class StepperModel:
         """Guesses belong to one step: the next step, another cell or a new session starts without them."""
         if self._guesses[1] and self._guesses[0] != self._step_key():
             self._guesses = (None, {})
+
+    # --- the units the comparison follows (issue 12 §4) ----------------------------------------------------------
+
+    MAX_FOLLOWED = 8  # as many units as the comparison plot can tell apart by colour
+    _followed: tuple[int, ...] | None = None  # chosen by the user; None: the first MAX_FOLLOWED
+
+    @property
+    def followed_units(self) -> tuple[int, ...]:
+        """The hidden units (of h's size: proj_size if projected) the comparison plots, ascending. A choice made
+        for a larger h keeps the units that still exist; none left: the first ones again."""
+        size = 0 if self._session is None else self._session.config.output_size
+        kept = tuple(u for u in (self._followed or ()) if u < size)
+        return kept or tuple(range(min(size, self.MAX_FOLLOWED)))
+
+    def set_followed_units(self, units) -> None:
+        """Follow `units` (indices into h). Raises InputError, changing nothing, when one is out of range, when
+        none is given, or when there are more than MAX_FOLLOWED."""
+        size = self._session.config.output_size
+        chosen = tuple(sorted({int(u) for u in units}))
+        if not chosen:
+            raise InputError("choose at least one unit to follow")
+        outside = [u for u in chosen if not 0 <= u < size]
+        if outside:
+            raise InputError(f"unit {outside[0]} does not exist: h has units 0 to {size - 1}")
+        if len(chosen) > self.MAX_FOLLOWED:
+            raise InputError(f"{len(chosen)} units chosen; the comparison follows at most {self.MAX_FOLLOWED}, "
+                             "remove some first")
+        if chosen != self.followed_units:
+            self._followed = chosen
+            self.events.units.emit()
+
+    def toggle_followed_unit(self, unit: int) -> None:
+        """Add `unit` to the followed units, or remove it; InputError when that would leave none or too many."""
+        followed = self.followed_units
+        self.set_followed_units(tuple(u for u in followed if u != unit) if unit in followed else followed + (unit,))
 
 
 __all__ = ["InputError", "Signal", "StepperModel"]

@@ -609,67 +609,128 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1045" />
-        <source> (units 0–{0} of {1})</source>
-        <translation> (유닛 {1}개 중 0–{0})</translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1146" />
+        <source>ε ({0}) = {1:.3g}</source>
+        <translation>ε ({0}) = {1:.3g}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1049" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1153" />
+        <source>Follow units (at most {0}, of 0–{1}):</source>
+        <translation>따라갈 유닛 (최대 {0}개, 0–{1} 중):</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1155" />
+        <source>Unit numbers separated by commas, ranges as 3-6; or click a unit's number beside the h heatmap to add or remove it</source>
+        <translation>유닛 번호를 쉼표로 구분하고 범위는 3-6처럼 적습니다. 또는 h 히트맵 옆의 유닛 번호를 클릭해 추가하거나 뺍니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1161" />
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1050" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1162" />
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1051" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1163" />
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1053" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1164" />
+        <source>Hidden state h_t over t: </source>
+        <translation>타임 스텝별 은닉 상태 h_t: </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1165" />
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1054" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1166" />
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1102" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1170" />
+        <source>by hand</source>
+        <translation>수동 계산</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1171" />
+        <source>ulp</source>
+        <translation>ulp</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1250" />
+        <source>|Δ| per step</source>
+        <translation>스텝별 |Δ|</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1251" />
+        <source>This step, unit by unit</source>
+        <translation>이 스텝, 유닛별</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1284" />
         <source>Two references. {0}'s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN's fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1107" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1289" />
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1108" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1290" />
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1127" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1329" />
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1131" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1333" />
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1052" />
-        <source>Hidden state over t: </source>
-        <translation>타임 스텝별 은닉 상태: </translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1359" />
+        <source>h_t per unit, once a step is computed</source>
+        <translation>유닛별 h_t (스텝을 계산하면 표시)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1129" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1364" />
+        <source>h_{0} per unit</source>
+        <translation>유닛별 h_{0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1366" />
+        <source>(h_{0} not yet revealed)</source>
+        <translation>(h_{0}는 아직 공개되지 않음)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1400" />
+        <source>One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, {3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only {7:.3g}.</source>
+        <translation>1 ulp는 한 {0}에서 바로 다음 {0}까지의 간격이며, 수가 작을수록 작아집니다: 1.0에서는 ε = {1:.3g}, {2:.3g}에서는 {3:.3g}. 그래서 h_{5}[{6}] = {2:.3g}에서의 {4:.0f} ulp는 절대 차이로 {7:.3g}에 불과합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1460" />
+        <source>t = {0}, unit h[{1}]
+by hand: {2}
+{3}: {4}
+|Δ| = {5:.3g} = {6:.0f} ulp</source>
+        <translation>t = {0}, 유닛 h[{1}]
+수동 계산: {2}
+{3}: {4}
+|Δ| = {5:.3g} = {6:.0f} ulp</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1331" />
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -973,37 +1034,37 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>GuessRow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="460" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="499" />
         <source>Type a guess for h[{0}] and press Enter</source>
         <translation>h[{0}]의 추측값을 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="461" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="500" />
         <source>Type a guess for each of the {0} units of h_t, apart by spaces, and press Enter</source>
         <translation>h_t의 유닛 {0}개 각각의 추측값을 공백으로 구분해 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="521" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="560" />
         <source>Guess h_t, then click Step to reveal it</source>
         <translation>h_t를 추측한 뒤 타임 스텝을 눌러 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="522" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="561" />
         <source>Your guess beside h_t</source>
         <translation>추측값과 실제 h_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="526" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="565" />
         <source>guess</source>
         <translation>추측</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="526" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="565" />
         <source>error</source>
         <translation>오차</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="534" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="573" />
         <source>… {0} guesses in all; the largest |error| is {1}</source>
         <translation>… 추측값 모두 {0}개, 가장 큰 |오차|는 {1}</translation>
     </message>
@@ -1597,62 +1658,67 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1221" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1567" />
+        <source>Click a unit's number to follow it in the comparison plot, or to stop following it</source>
+        <translation>유닛 번호를 클릭하면 비교 그래프에서 그 유닛을 따라가거나 따라가기를 멈춥니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1587" />
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1238" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1615" />
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1240" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1617" />
         <source>spectral radius {0}: n/a, W_hh's blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1248" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1625" />
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1250" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1627" />
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1252" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1629" />
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1262" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1675" />
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1264" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1677" />
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1268" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1681" />
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1272" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1685" />
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1273" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1686" />
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1270" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1683" />
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1821,109 +1887,109 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="557" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="596" />
         <source>Click any number of the strip or of the h heatmap (or Tab to it and press Enter) to see how it was computed</source>
         <translation>벡터 줄이나 h 히트맵의 숫자를 클릭하면(또는 Tab으로 옮겨 Enter를 누르면) 그 숫자가 어떻게 계산되었는지 보입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="650" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="689" />
         <source>{0}₀ (initial)</source>
         <translation>{0}₀ (초기값)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="654" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="693" />
         <source>The state this step reads. The reverse direction walks t = T-1 … 0, so it reads {0}_t+1, computed the click before; at its first step (t = T-1) it reads the initial state {0}₀.</source>
         <translation>이 스텝이 읽는 상태입니다. 역방향은 t = T-1 … 0 순서로 진행하므로 바로 전 클릭에서 계산한 {0}_t+1을 읽습니다. 첫 스텝(t = T-1)에서는 초기 상태 {0}₀을 읽습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="658" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="697" />
         <source>The state this step reads: {0}_t-1, computed the click before; at the first step the initial state {0}₀ (zeros unless given).</source>
         <translation>이 스텝이 읽는 상태: 바로 전 클릭에서 계산한 {0}_t-1입니다. 첫 스텝에서는 초기 상태 {0}₀입니다 (주어지지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="667" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="706" />
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="667" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="706" />
         <source>The input at time step t</source>
         <translation>타임 스텝 t의 입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="669" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="708" />
         <source>h&lt;sub&gt;t&lt;/sub&gt; of layer {0}</source>
         <translation>{0}층의 h&lt;sub&gt;t&lt;/sub&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="670" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="709" />
         <source>Layer {0}'s input is layer {1}'s h_t</source>
         <translation>{0}층의 입력은 {1}층의 h_t입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="671" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="710" />
         <source>layer {0}: [→ ‖ ←]</source>
         <translation>{0}층: [→ ‖ ←]</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="672" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="711" />
         <source>Layer {0}'s input is layer {1}'s output [forward ‖ reverse]: rows →0 … are the forward direction's h_t, rows ←0 … the reverse direction's, joined at the line</source>
         <translation>{0}층의 입력은 {1}층의 출력 [정방향 ‖ 역방향]입니다: →0 … 행은 정방향의 h_t, ←0 … 행은 역방향의 h_t이며 선에서 이어집니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="751" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="790" />
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="751" />
-        <location filename="../../rnn_stepper/ui/panels.py" line="831" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="790" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="870" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="751" />
-        <location filename="../../rnn_stepper/ui/panels.py" line="831" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="790" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="870" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="754" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="793" />
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="755" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="794" />
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="760" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="799" />
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="828" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="867" />
         <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
         <translation>x_{0}[{1}]은(는) 주어진 입력입니다: 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="832" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="871" />
         <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
         <translation>x_{0}[{1}]은(는) 층 {3}, {4}의 h_{0}[{2}]입니다: 그 층을 골라 어떻게 계산되었는지 보세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="840" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="879" />
         <source>{0}[{1}] is the initial state h₀: given with the session, or zeros; nothing computed it</source>
         <translation>{0}[{1}]는 초기 상태 h₀입니다: 세션과 함께 주어졌거나 0이며, 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="929" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="968" />
         <source>In the reverse direction the walk goes t = T-1 … 0: the state it reads is h_t+1, computed the click before, and at t = T-1 the initial state.</source>
         <translation>역방향은 t = T-1 … 0 순서로 진행합니다: 읽는 상태는 바로 전 클릭에서 계산한 h_t+1이며, t = T-1에서는 초기 상태입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="933" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="972" />
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
@@ -2077,7 +2143,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>WeightsPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="270" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="309" />
         <source>Type a value and press Enter; Esc cancels</source>
         <translation>값을 입력하고 Enter를 누르세요. Esc는 취소</translation>
     </message>

@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core import equations, layout
 from ..core.config import cell_suffix
-from ..core.distance import abs_diff, rowwise_max
+from ..core.distance import abs_diff, rowwise_max, ulp_distance
 from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
@@ -23,7 +23,7 @@ from .matrix_view import MatrixView
 # The range of the function behind a phase's scale (Phase.scale): a cell near its ends is marked saturated.
 BOUNDS = {"bounded": (-1.0, 1.0), "gate": (0.0, 1.0)}
 NO_BREAK = "\u00a0"  # inside a vector written out: a line of the equation wraps between vectors, never inside one
-MAX_PLOTTED_UNITS = 8
+MAX_PLOTTED_UNITS = StepperModel.MAX_FOLLOWED  # the comparison's curves: as many as its colours tell apart
 MAX_MARKERS = 200  # longer sequences draw lines only: thousands of markers cost a frame and show nothing more
 
 # A variable's subscript in an equation: W_ih, a_n, h_t-1 (a time step with its offset stays one subscript).
@@ -162,6 +162,45 @@ def parse_number(text: str) -> float:
     except ValueError:
         shown = cleaned if len(cleaned) <= 20 else cleaned[:20] + "…"
         raise InputError(f"'{shown}' is not a number; type one like 0.5, -1.25 or 1e-3") from None
+
+
+def set_points(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
+    """A curve's points; none at all is cleared rather than set empty, since pyqtgraph would only hide the items
+    that hold the previous points."""
+    if len(x):
+        item.setData(x, y)
+    else:
+        item.clear()
+
+
+def units_text(units) -> str:
+    """Unit numbers as a person types them: runs of three or more as ranges, "0-3, 7"."""
+    parts, units = [], sorted(units)
+    i = 0
+    while i < len(units):
+        j = i
+        while j + 1 < len(units) and units[j + 1] == units[j] + 1:
+            j += 1
+        parts.append(f"{units[i]}-{units[j]}" if j - i >= 2 else ", ".join(str(u) for u in units[i:j + 1]))
+        i = j + 1
+    return ", ".join(parts)
+
+
+def parse_units(text: str) -> tuple[int, ...]:
+    """Unit numbers typed by a person: "0, 3, 10-12". Raises InputError saying how to fix it."""
+    units: set[int] = set()
+    for part in (p.strip() for p in text.replace("–", "-").replace(";", ",").split(",")):
+        if not part:
+            continue
+        match = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", part)
+        if match is None:
+            shown = part if len(part) <= 20 else part[:20] + "…"
+            raise InputError(f"'{shown}' is not a unit number; type numbers like 0, 3, 10-12")
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        if last < first or last - first > 10_000:
+            raise InputError(f"'{part}' is not a range of units; write the smaller number first, like 10-12")
+        units.update(range(first, last + 1))
+    return tuple(sorted(units))
 
 
 class WeightsPanel(QtWidgets.QWidget):
@@ -935,10 +974,24 @@ class StepPanel(QtWidgets.QWidget):
         return text
 
 
+class CompactTable(QtWidgets.QTableWidget):
+    """A table that scrolls rather than asks for the height of all its rows: the plots beside it keep their share."""
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(super().sizeHint().width(), 4 * self.fontMetrics().height())
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(super().minimumSizeHint().width(), 3 * self.fontMetrics().height())
+
+
 class ComparisonPanel(QtWidgets.QWidget):
-    """Each hidden unit over t: the hand computation as markers, the torch module as lines; below, |difference|
-    per step. Where torch hands a float32 LSTM to oneDNN's fused kernel there are two references: the module's
-    native path, which the hand pass equals bit for bit, and the fused kernel, whose distance is shown and said."""
+    """Each followed hidden unit over t: the hand computation as markers, the torch module as lines; below,
+    |difference| per step against the dtype's machine epsilon, a sentence on ulps, and the step on show unit by
+    unit in a table. Only the revealed steps are drawn, so no zoom can show a step before its time. Where torch
+    hands a float32 LSTM to oneDNN's fused kernel there are two references: the module's native path, which the
+    hand pass equals bit for bit, and the fused kernel, whose distance is shown and said."""
+
+    HOVER_PX = 12  # how near the pointer must be to a marker or a line for it to say its numbers
 
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
@@ -957,14 +1010,74 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.diff_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
         self.diff_curve = self.diff_plot.plot()
         self.fused_curve = self.diff_plot.plot()
+        # The dtype's machine epsilon, the gap between 1.0 and the next float: the scale an ulp is measured against.
+        self.epsilon_line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#888888", width=1,
+                                                                                 style=QtCore.Qt.DashLine),
+                                            label="", labelOpts={"position": 0.98, "anchors": [(1, 1), (1, 1)],
+                                                                 "color": "#555555"})
+        self.epsilon_line.label.setFont(label_font())
+        self.diff_plot.addItem(self.epsilon_line, ignoreBounds=True)
         for plot in (self.values_plot, self.diff_plot):
             style.cache_drawing(plot.getPlotItem())
         self.verdict = pg.TextItem(anchor=(0.5, 0.5), color=style.FOREGROUND)
         self.verdict.setFont(label_font())
         self.verdict.setParentItem(self.diff_plot.getPlotItem().vb)
         self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
+        self.diff_plot.getPlotItem().vb.sigRangeChanged.connect(self._place_verdict)
+        self.epsilon_texts = ("", "")  # the line's label, with its dtype and without
+        self.picker = QtWidgets.QLineEdit()  # which units the plot follows, when h has more than it can colour
+        self.picker.returnPressed.connect(self.pick_units)
+        self.picker.editingFinished.connect(self.pick_units)
+        self.picker_label = QtWidgets.QLabel()
+        picker_row = QtWidgets.QHBoxLayout()
+        picker_row.setContentsMargins(0, 0, 0, 0)
+        picker_row.addWidget(self.picker_label)
+        picker_row.addWidget(self.picker, 1)
+        self.picker_box = QtWidgets.QWidget()
+        self.picker_box.setLayout(picker_row)
+        layout.addWidget(self.picker_box)
+        for plot in (self.values_plot, self.diff_plot):  # shared by their stretch, whatever their titles ask
+            plot.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Ignored)
         layout.addWidget(self.values_plot, 3)
-        layout.addWidget(self.diff_plot, 2)
+        # The distances over t, and beside them the step on show unit by unit; in a panel too narrow for both side
+        # by side, each on a tab of its own (stacked, both would be too short to read).
+        self.lower_row = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(self.lower_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        self.lower_tabs = QtWidgets.QTabWidget()
+        self.lower_tabs.setDocumentMode(True)
+        self.lower_tabs.hide()
+        self.step_widget = QtWidgets.QWidget()
+        step_box = QtWidgets.QVBoxLayout(self.step_widget)
+        step_box.setContentsMargins(0, 0, 0, 0)
+        step_box.setSpacing(2)
+        row.addWidget(self.diff_plot, 2)
+        row.addWidget(self.step_widget, 3)
+        layout.addWidget(self.lower_row, 2)
+        layout.addWidget(self.lower_tabs, 2)
+        self.ulps_note = QtWidgets.QLabel()  # what an ulp is, said with the largest one on show
+        self.ulps_note.setWordWrap(True)
+        self.ulps_note.setStyleSheet("color: #444")
+        self.ulps_room = QtWidgets.QScrollArea()  # at most a fifth of the panel; it scrolls beyond
+        self.ulps_room.setWidget(self.ulps_note)
+        self.ulps_room.setWidgetResizable(True)
+        self.ulps_room.setFrameShape(QtWidgets.QFrame.NoFrame)
+        self.ulps_room.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarAlwaysOff)
+        layout.addWidget(self.ulps_room)
+        self.table_caption = QtWidgets.QLabel()
+        self.table_caption.setWordWrap(True)
+        step_box.addWidget(self.table_caption)
+        self.table = CompactTable(0, 4)  # the step on show, unit by unit; h of 256 units scrolls
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectRows)
+        # Sized once per step, after every cell is written: sized to its contents, a column measured all of its rows
+        # again at each cell written (5 s a step for 256 units).
+        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.3))
+        step_box.addWidget(self.table, 1)
         self.lesson = QtWidgets.QLabel()  # the fused kernel's lesson, in words under the plots
         self.lesson.setWordWrap(True)
         self.lesson.setStyleSheet(f"color: {style.FOREGROUND}; background: #fff4e5; padding: 3px")
@@ -977,24 +1090,35 @@ class ComparisonPanel(QtWidgets.QWidget):
         layout.addWidget(self.lesson_room)
         self.manual_curves: list[pg.PlotDataItem] = []
         self.reference_curves: list[pg.PlotDataItem] = []
-        self.curtains = [style.Curtain(p.getPlotItem().vb) for p in (self.values_plot, self.diff_plot)]
+        self.hover_text = ""
+        self.titles = ("", "")
+        self.values_plot.scene().sigMouseMoved.connect(self.hover_values)
+        self.diff_plot.scene().sigMouseMoved.connect(self.hover_diff)
         model.events.trace.connect(self.rebuild)
         model.events.cell.connect(self.rebuild)
+        model.events.units.connect(self.rebuild)
         model.events.cursor.connect(self.refresh)
         self.rebuild()
 
+    def sizeHint(self) -> QtCore.QSize:
+        """As tall as the plots drawn at their usual size ask: the plots share what they get by stretch alone."""
+        plots = (self.values_plot.sizeHint(), self.diff_plot.sizeHint())
+        return QtCore.QSize(max(plots[0].width(), self.minimumSizeHint().width()),
+                            max(super().sizeHint().height(), plots[0].height() + plots[1].height()))
+
     def units(self) -> int:
-        return min(self.model.session.config.output_size, MAX_PLOTTED_UNITS)  # h's size: proj_size if projected
+        return len(self.model.followed_units)
 
     def rebuild(self) -> None:
-        """The whole cell's curves, drawn once per trace or cell; a step only moves the curtain over them."""
+        """The followed units' curves and the table's rows, made once per trace, cell or choice of units; a step
+        only gives them the revealed steps' data."""
         plot = self.values_plot
         for curve in self.manual_curves + self.reference_curves:
             plot.removeItem(curve)
         self.manual_curves, self.reference_curves = [], []
         T = self.model.seq_len
-        for u in range(self.units()):
-            color = style.UNIT_COLORS[u % len(style.UNIT_COLORS)]
+        for u in self.model.followed_units:
+            color = style.UNIT_COLORS[self.model.followed_units.index(u) % len(style.UNIT_COLORS)]
             smooth = T <= MAX_MARKERS  # antialiasing thousands of segments costs more than a frame
             # Past MAX_MARKERS timesteps every pen is 1 px: the raster engine strokes wide pens segment by segment.
             self.reference_curves.append(plot.plot(pen=pg.mkPen(color, width=2 if smooth else 1),
@@ -1008,52 +1132,55 @@ class ComparisonPanel(QtWidgets.QWidget):
                 manual = plot.plot(pen=pg.mkPen(band, width=1), antialias=False, skipFiniteCheck=True)
             manual.setZValue(-1 if T > MAX_MARKERS else 1)
             self.manual_curves.append(manual)
-        for item in self.manual_curves + self.reference_curves + [self.diff_curve, self.fused_curve]:
-            style.cache_drawing(item)
         self.diff_curve.setPen(pg.mkPen(style.ACTIVE, width=2))
         self.diff_curve.setSymbol("o" if T <= MAX_MARKERS else None)
         self.diff_curve.setSymbolBrush(style.ACTIVE)
         self.diff_curve.setSymbolSize(6)
+        self.fused_curve.setPen(pg.mkPen(style.FUSED, width=2, style=QtCore.Qt.DashLine))
+        self.fused_curve.setSymbol("s" if T <= MAX_MARKERS else None)
+        self.fused_curve.setSymbolBrush(style.FUSED)
+        self.fused_curve.setSymbolSize(6)
         m = self.model
-        ts = np.arange(T)
-        units = self.units()
-        manual, reference = m.cell.hidden[:, m.batch, :units].numpy(), m.cell.reference[:, m.batch, :units].numpy()
-        for u, (mc, rc) in enumerate(zip(self.manual_curves, self.reference_curves)):
-            mc.setData(ts, manual[:, u])
-            rc.setData(ts, reference[:, u])
-        diff = m.cell.step_abs_diff
-        positive = diff > 0
-        self.diff_curve.setData(ts[positive], diff[positive])
-        fused = self.fused_step_diff()
-        self.fused_curve.setVisible(fused is not None)
-        if fused is not None:
-            self.fused_curve.setPen(pg.mkPen(style.FUSED, width=2, style=QtCore.Qt.DashLine))
-            self.fused_curve.setSymbol("s" if T <= MAX_MARKERS else None)
-            self.fused_curve.setSymbolBrush(style.FUSED)
-            self.fused_curve.setSymbolSize(6)
-            self.fused_curve.setData(ts[fused > 0], fused[fused > 0])
-            positive = positive | (fused > 0)
-        if positive.any():
-            self.diff_plot.enableAutoRange(axis="y")
-        else:
-            self.diff_plot.setYRange(-9, -5, padding=0)  # log10 axis: an empty 1e-9 … 1e-5 frame
+        eps = self.epsilon()
+        self.epsilon_line.setPos(np.log10(eps))  # the plot's y is log10 of the distance
+        self.epsilon_texts = (self.tr("ε ({0}) = {1:.3g}").format(self.dtype_name(), eps), f"ε = {eps:.3g}")
         for p in (self.values_plot, self.diff_plot):
             p.setXRange(-0.5, max(T - 0.5, 0.5), padding=0.02)
             p.getPlotItem().setDownsampling(auto=True, mode="peak")
             p.getPlotItem().setClipToView(True)
-        hidden = self.model.session.config.output_size
-        shown = "" if hidden <= MAX_PLOTTED_UNITS else self.tr(" (units 0–{0} of {1})").format(
-            MAX_PLOTTED_UNITS - 1, hidden)
+        hidden = m.session.config.output_size
+        self.picker_box.setVisible(hidden > MAX_PLOTTED_UNITS)
+        self.picker_label.setText(self.tr("Follow units (at most {0}, of 0–{1}):").format(
+            MAX_PLOTTED_UNITS, hidden - 1))
+        self.picker.setToolTip(self.tr("Unit numbers separated by commas, ranges as 3-6; or click a unit's number "
+                                       "beside the h heatmap to add or remove it"))
+        self.picker.setStyleSheet("")
+        self.picker.setText(units_text(m.followed_units))
         module = module_label(m.session.config)
         if m.trace.fused is not None:
             module = self.tr("{0}, native path").format(module)
         legend = (self.tr("● by hand, — {0}") if T <= MAX_MARKERS else
                   self.tr("pale line by hand, dark line {0}")).format(module)
-        self.titles = (self.tr("Hidden state over t: ") + legend,
+        self.titles = (self.tr("Hidden state h_t over t: ") + legend,
                        self.tr("|by hand − {0}| per step (log scale)").format(module) if m.trace.fused is None else
                        self.tr("|by hand − native| ● and |by hand − fused| ■ per step (log scale)"))
         self.fit_titles()
-        self.values_plot.setToolTip(shown.strip())  # e.g. "(units 0–7 of 12)": the heatmap beside shows them all
+        self.values_plot.setToolTip("")
+        self.table.setColumnCount(4)
+        self.table.setHorizontalHeaderLabels([self.tr("by hand"), module_label(m.session.config),
+                                              "|Δ|", self.tr("ulp")])
+        self.table.setRowCount(hidden)
+        self.table.setVerticalHeaderLabels([f"h[{u}]" for u in range(hidden)])
+        for r in range(hidden):
+            for c in range(4):
+                if self.table.item(r, c) is None:
+                    item = QtWidgets.QTableWidgetItem()
+                    item.setTextAlignment(QtCore.Qt.AlignRight | QtCore.Qt.AlignVCenter)
+                    self.table.setItem(r, c, item)
+        for u in range(hidden):  # a followed unit's row in its colour in the plot
+            color = (style.UNIT_COLORS[m.followed_units.index(u) % len(style.UNIT_COLORS)]
+                     if u in m.followed_units else style.FOREGROUND)
+            self.table.verticalHeaderItem(u).setForeground(QtGui.QColor(color))
         # The lesson under the plots takes its lines from them: the distances, which it is about, keep their half.
         self.layout().setStretchFactor(self.values_plot, 3 if m.trace.fused is None else 2)
         self.lesson.setText(self.lesson_text())
@@ -1062,11 +1189,38 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.fit_lesson()
         self.refresh()
 
+    def dtype_name(self) -> str:
+        return str(self.model.cell.hidden.numpy().dtype)
+
+    def epsilon(self) -> float:
+        return float(np.finfo(self.model.cell.hidden.numpy().dtype).eps)
+
+    def pick_units(self) -> None:
+        """The units typed in the picker, followed; a typing error is said and changes nothing."""
+        text = self.picker.text()
+        try:
+            units = parse_units(text)
+            if units != self.model.followed_units:
+                self.model.set_followed_units(units)
+        except InputError as exc:
+            self.picker.setStyleSheet("background: #ffd6d6")
+            self.picker.setToolTip(str(exc))
+            self.model.events.message.emit(str(exc))
+            return
+        self.picker.setStyleSheet("")
+
     def fit_titles(self) -> None:
         """Both plots' titles wrapped to the plots' width, never cut; the units' colours keyed in a line of their
-        own, where no legend box can hide a point."""
-        key = "".join(f"<span style='color:{style.UNIT_COLORS[u % len(style.UNIT_COLORS)]}'><b>h{u} </b></span>"
-                      for u in range(self.units()))
+        own, where no legend box can hide a point. Units are written h[0], h[1]; h_0, h_1 are times."""
+        item = self.values_plot.getPlotItem()
+        font = label_font()
+        font.setBold(True)
+        room = self.values_plot.width() - item.getAxis("left").width() - font.pixelSize()
+        names = {f"h[{u}]": style.UNIT_COLORS[i % len(style.UNIT_COLORS)]
+                 for i, u in enumerate(self.model.followed_units)}
+        lines = wrapped(" ".join(names), font, max(room, 4 * font.pixelSize()))  # a narrow plot: the key wraps
+        key = "<br>".join(" ".join(f"<span style='color:{names[name]}'><b>{name}</b></span>" for name in line.split())
+                          for line in lines)
         set_plot_title(self.values_plot, self.titles[0], key)
         set_plot_title(self.diff_plot, self.titles[1])
 
@@ -1079,6 +1233,34 @@ class ComparisonPanel(QtWidgets.QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_lesson()
+        self.fit_notes()
+        self.arrange_lower(self.width() >= 44 * font_px())
+        self.fit_titles()
+
+    def arrange_lower(self, wide: bool) -> None:
+        """The table beside the distances where it has its columns' room, else the two on tabs."""
+        if wide == self.lower_row.isVisibleTo(self) and self.lower_row.layout().count() == 2 * wide:
+            return
+        row = self.lower_row.layout()
+        if wide:
+            self.lower_tabs.clear()
+            row.addWidget(self.diff_plot, 2)
+            row.addWidget(self.step_widget, 3)
+        else:
+            self.lower_tabs.addTab(self.diff_plot, self.tr("|Δ| per step"))
+            self.lower_tabs.addTab(self.step_widget, self.tr("This step, unit by unit"))
+        for widget in (self.diff_plot, self.step_widget):
+            widget.show()
+        self.lower_row.setVisible(wide)
+        self.lower_tabs.setVisible(not wide)
+
+    def fit_notes(self) -> None:
+        """The sentence on ulps whole where it takes at most a fifth of the panel; beyond that it scrolls."""
+        if self.ulps_note.text():
+            width = self.ulps_room.viewport().width() or self.width()
+            height = min(self.ulps_note.heightForWidth(width), max(self.height() // 5, self.fontMetrics().height()))
+            if self.ulps_room.height() != height:
+                self.ulps_room.setFixedHeight(height)
 
     def fused_step_diff(self) -> np.ndarray | None:
         """max |by hand − fused kernel| at each t for the cell on show, or None without a fused pass. The fused
@@ -1108,23 +1290,43 @@ class ComparisonPanel(QtWidgets.QWidget):
         return text + " " + self.tr("Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).").format(ulps, diff)
 
     def plotted(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(t, by hand, nn.RNN, |Δ|) for the revealed steps in time order: what the plots show."""
+        """(t, by hand, nn.RNN, |Δ|) of the followed units for the revealed steps in time order: what the plots
+        may show, and all they show."""
         m = self.model
         ts = np.array(sorted(m.completed), dtype=int)
-        b = m.batch
-        units = self.units()
-        manual = m.cell.hidden[ts, b, :units].numpy() if ts.size else np.zeros((0, units))
-        reference = m.cell.reference[ts, b, :units].numpy() if ts.size else np.zeros((0, units))
-        diff = m.cell.step_abs_diff[ts] if ts.size else np.zeros(0)
+        units = list(m.followed_units)
+        manual = m.cell.hidden[:, m.batch].numpy()[np.ix_(ts, units)]
+        reference = m.cell.reference[:, m.batch].numpy()[np.ix_(ts, units)]
+        diff = m.cell.step_abs_diff[ts]
         return ts, manual, reference, diff
 
     def refresh(self) -> None:
-        start, stop = self.model.unrevealed()
-        for curtain in self.curtains:
-            curtain.cover(start, stop)
-        ts, _, _, diff = self.plotted()
+        """The revealed steps, and nothing after them: the curves' data stop at the last step computed."""
+        ts, manual, reference, diff = self.plotted()
+        for u, (mc, rc) in enumerate(zip(self.manual_curves, self.reference_curves)):
+            set_points(mc, ts, manual[:, u])
+            set_points(rc, ts, reference[:, u])
+        positive = diff > 0
+        set_points(self.diff_curve, ts[positive], diff[positive])
+        fused = self.fused_step_diff()
+        self.fused_curve.setVisible(fused is not None)
+        shown = list(diff[positive])
+        if fused is not None:
+            fused = fused[ts]
+            set_points(self.fused_curve, ts[fused > 0], fused[fused > 0])
+            shown += list(fused[fused > 0])
+        # The distances' decades and epsilon's, so the reference line is always on show; an empty plot frames ε.
+        finite = [d for d in shown if np.isfinite(d)]
+        eps = np.log10(self.epsilon())
+        low, high = (min(np.log10(min(finite)), eps), max(np.log10(max(finite)), eps)) if finite else (eps - 2, eps + 1)
+        self.diff_plot.setYRange(low - 0.5, high + 0.8, padding=0)  # room above ε's line for its label
+        if ts.size:
+            self.values_plot.enableAutoRange(axis="y")
+        else:
+            self.values_plot.setYRange(-1, 1, padding=0.05)
+        module = module_label(self.model.session.config)
         if ts.size == 0:
-            text = self.tr("Step to compare with {0}").format(module_label(self.model.session.config))
+            text = self.tr("Step to compare with {0}").format(module)
         elif not (diff > 0).any():
             text = self.tr("bitwise identical") + f" ({ts.size}/{self.model.seq_len})"
             if self.model.trace.fused is not None:
@@ -1132,28 +1334,183 @@ class ComparisonPanel(QtWidgets.QWidget):
         else:
             text = ""
         self.verdict.setText(text)
-        self.verdict.setZValue(2e6)  # over the curtain
         self._place_verdict()
+        self.ulps_note.setText(self.ulps_text())
+        self.ulps_room.setVisible(bool(self.ulps_note.text()))
+        self.fit_notes()
+        self.fill_table()
+
+    def shown_step(self) -> int | None:
+        """The last timestep whose h_t is revealed: the table's step (in the middle of a step, h_t is not yet)."""
+        done = self.model.completed
+        return done[-1] if done else None
+
+    def step_values(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(by hand, torch, |Δ|, ulps) of every unit at step t, in the batch row on show."""
+        m = self.model
+        manual = m.cell.hidden[t, m.batch].numpy()
+        reference = m.cell.reference[t, m.batch].numpy()
+        return manual, reference, abs_diff(manual, reference), ulp_distance(manual, reference)
+
+    def fill_table(self) -> None:
+        t = self.shown_step()
+        m = self.model
+        if t is None:
+            self.table_caption.setText(self.tr("h_t per unit, once a step is computed"))
+            for r in range(self.table.rowCount()):
+                for c in range(4):
+                    self.table.item(r, c).setText("")
+            return
+        caption = self.tr("h_{0} per unit").format(t)
+        if m.phase_index is not None and m.position % len(m.phases):  # in the middle of the next step
+            caption += " " + self.tr("(h_{0} not yet revealed)").format(m.t)
+        self.table_caption.setText(caption)
+        manual, reference, diff, ulps = self.step_values(t)
+        widest = [""] * 4
+        for u in range(min(self.table.rowCount(), manual.shape[0])):
+            texts = (style.exact(manual[u]), style.exact(reference[u]), f"{diff[u]:.3g}",
+                     f"{ulps[u]:.0f}")
+            for c, text in enumerate(texts):
+                item = self.table.item(u, c)
+                if item.text() != text:
+                    item.setText(text)
+                widest[c] = max(widest[c], text, key=len)
+        metrics = self.table.fontMetrics()
+        for c, text in enumerate(widest):  # measuring a column's every row costs more than the step
+            if metrics.horizontalAdvance(text + "00") > self.table.columnWidth(c):
+                self.table.resizeColumnToContents(c)
+
+    def ulps_text(self) -> str:
+        """One sentence on ulps where they appear, told with the largest distance revealed: near zero one ulp is
+        tiny, so many ulps can be a tiny absolute difference."""
+        m = self.model
+        done = m.completed
+        if not done:
+            return ""
+        steps = np.array(done, dtype=int)
+        worst = int(steps[np.argmax(m.cell.step_ulps[steps])])
+        if m.cell.step_ulps[worst] == 0 or not np.isfinite(m.cell.step_ulps[worst]):
+            return ""
+        manual = m.cell.hidden[worst].numpy()  # (B, P): the largest may be in another batch row
+        reference = m.cell.reference[worst].numpy()
+        ulps = ulp_distance(manual, reference)
+        b, u = np.unravel_index(int(np.argmax(ulps)), ulps.shape)
+        value = manual[b, u]
+        diff = abs_diff(manual[b:b + 1, u], reference[b:b + 1, u])[0]
+        return self.tr("One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, "
+                       "{3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only "
+                       "{7:.3g}.").format(
+            self.dtype_name(), self.epsilon(), float(value), float(np.spacing(np.abs(value))), float(ulps[b, u]),
+            worst, int(u), float(diff))
+
+    # --- hovering a marker or a line ----------------------------------------------------------------------------
+
+    def hover_values(self, scene_pos) -> None:
+        self.show_hover(self.values_plot, self.point_at(scene_pos))
+
+    def hover_diff(self, scene_pos) -> None:
+        vb = self.diff_plot.getPlotItem().vb
+        t = None
+        if vb.sceneBoundingRect().contains(scene_pos):
+            x = vb.mapSceneToView(scene_pos).x()
+            t = int(np.floor(x + 0.5))
+        point = None
+        if t is not None and t in self.model.completed:
+            _, _, diff, ulps = self.step_values(t)
+            point = (t, int(np.argmax(ulps)))
+        self.show_hover(self.diff_plot, point)
+
+    def show_hover(self, plot: pg.PlotWidget, point: tuple[int, int] | None) -> None:
+        self.hover_text = "" if point is None else self.describe(*point)
+        plot.setToolTip(self.hover_text)
+        if self.hover_text and plot.underMouse():
+            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), self.hover_text, plot)
+
+    def point_at(self, scene_pos) -> tuple[int, int] | None:
+        """The (t, unit) of the marker or line nearest a scene point, within HOVER_PX; None elsewhere or over a
+        step not revealed (there is nothing drawn there)."""
+        vb = self.values_plot.getPlotItem().vb
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        ts, manual, _, _ = self.plotted()
+        if ts.size == 0:
+            return None
+        x = vb.mapSceneToView(scene_pos).x()
+        t = int(np.clip(np.floor(x + 0.5), ts[0], ts[-1]))
+        if t not in ts:
+            return None
+        # Between two revealed steps the pointer is on the lines joining them: their height there, in pixels.
+        i = int(np.searchsorted(ts, min(max(x, ts[0]), ts[-1])))
+        i0, i1 = max(i - 1, 0), min(i, ts.size - 1)
+        share = 0.0 if ts[i1] == ts[i0] else (min(max(x, ts[0]), ts[-1]) - ts[i0]) / (ts[i1] - ts[i0])
+        heights = manual[i0] + share * (manual[i1] - manual[i0])
+        best, nearest = None, float(self.HOVER_PX)
+        for k, y in enumerate(heights):
+            if not np.isfinite(y):
+                continue
+            at = vb.mapViewToScene(QtCore.QPointF(min(max(x, ts[0]), ts[-1]), float(y)))
+            gap = float(np.hypot(at.x() - scene_pos.x(), at.y() - scene_pos.y()))
+            if gap <= nearest:
+                best, nearest = k, gap
+        return None if best is None else (t, self.model.followed_units[best])
+
+    def describe(self, t: int, unit: int) -> str:
+        """What a marker or a line says of itself: t, the unit, both values and their distance."""
+        manual, reference, diff, ulps = self.step_values(t)
+        return self.tr("t = {0}, unit h[{1}]\nby hand: {2}\n{3}: {4}\n|Δ| = {5:.3g} = {6:.0f} ulp").format(
+            t, unit, style.exact(manual[unit]), module_label(self.model.session.config), style.exact(reference[unit]),
+            float(diff[unit]), ulps[unit])
 
     def verdict_text(self) -> str:
         return self.verdict.textItem.toPlainText()
 
     def _place_verdict(self) -> None:
-        """In the middle of an empty plot; at its top over a second reference's curve."""
+        """Under ε's line and its label, in the middle of what is left of an empty plot; at its top over a second
+        reference's curve."""
         vb = self.diff_plot.getPlotItem().vb
         over_curve = self.fused_curve.isVisible()
+        line = vb.mapFromView(QtCore.QPointF(0, self.epsilon_line.value())).y()
+        top_of_label, below = self.fit_epsilon_label(vb, line)  # the band ε's line and its label take
         self.verdict.setTextWidth(-1)  # its natural width: lines broken only where the plot is too narrow for it
         if self.verdict.textItem.boundingRect().width() > vb.width():
             self.verdict.setTextWidth(max(vb.width(), 1))
+        height = self.verdict.textItem.boundingRect().height()
         self.verdict.setAnchor((0.5, 0.0) if over_curve else (0.5, 0.5))
-        self.verdict.setPos(vb.width() / 2, 0 if over_curve else vb.height() / 2)
+        top = 0 if over_curve else max((below + vb.height()) / 2, below + height / 2)
+        self.verdict.setPos(vb.width() / 2, top)
         # In a plot too short to hold it, it stays unsaid rather than drawn over the axes: the status line says it.
-        self.verdict.setVisible(self.verdict.textItem.boundingRect().height() <= vb.height())
+        room = vb.height() if over_curve else vb.height() - below
+        self.verdict.setVisible(bool(self.verdict_text()) and height <= room)
+        if over_curve and self.verdict.isVisible() and top_of_label < height:
+            self.epsilon_line.label.setVisible(False)  # the verdict at the top has the band; the tooltip says ε
+
+    def fit_epsilon_label(self, vb: pg.ViewBox, line: float) -> tuple[float, float]:
+        """ε's label above its line at the right, or under it where the top is too near; with its dtype where it
+        fits, without it where not, and unsaid in a plot too small for either (the line's tooltip says it). Returns
+        the band, top and bottom in the view's pixels, that the line and its label take."""
+        label = self.epsilon_line.label
+        self.epsilon_line.setToolTip(self.epsilon_texts[0])
+        metrics = QtGui.QFontMetricsF(label.textItem.font())
+        text = next((t for t in self.epsilon_texts if t and metrics.horizontalAdvance(t) + 8 <= vb.width()), "")
+        height = metrics.height() + 4
+        above, below = line - height >= 0, line + height <= vb.height()
+        shown = bool(text) and (above or below)
+        if shown:
+            anchor = (1, 1) if above else (1, 0)
+            label.anchors = [anchor, anchor]
+            if label.format != text:
+                label.setFormat(text)
+            label.updatePosition()
+        label.setVisible(shown)
+        top = line - (height if shown and above else 0)
+        return top, max(line, 0) + (height if shown and not above else 0) + 2
 
 
 class SequencePanel(QtWidgets.QWidget):
     """The whole sequence: each state (h, and an LSTM's c beside it) as units × t filling in as you step, ‖h_t‖
-    per step, and ρ(W_hh)."""
+    per step, and ρ(W_hh). Only the revealed steps carry values: a step not computed yet is blank at every zoom.
+    Clicking a unit's number beside the h heatmap adds it to the comparison's plot or takes it out; the units
+    followed are marked there in their plot colours."""
 
     def __init__(self, model: StepperModel, parent=None, unit_scale: bool = False):
         super().__init__(parent)
@@ -1171,8 +1528,8 @@ class SequencePanel(QtWidgets.QWidget):
         style.cache_drawing(self.norm_curve)
         self.radius = QtWidgets.QLabel()
         self.radius.setWordWrap(True)
-        self.norm_curtain = style.Curtain(self.norm_plot.getPlotItem().vb)
-        self.curtains = [self.norm_curtain]
+        self.followed_marks = pg.ScatterPlotItem(symbol="t2", size=9, pen=pg.mkPen("#000000", width=1))
+        self.followed_marks.setZValue(20)  # over the cells and their numbers
         right = QtWidgets.QVBoxLayout()
         right.addWidget(self.norm_plot, 1)
         right.addWidget(self.radius)
@@ -1183,6 +1540,7 @@ class SequencePanel(QtWidgets.QWidget):
         model.events.trace.connect(self.redraw)
         model.events.cell.connect(self.redraw)
         model.events.cursor.connect(self.refresh)
+        model.events.units.connect(self.mark_followed)
         self.redraw()
 
     @property
@@ -1200,40 +1558,59 @@ class SequencePanel(QtWidgets.QWidget):
             # a cell (unit, t) opens its arithmetic (issue 12 §1); a click on a row's label is the unit picker's
             view.cell_selected.connect(lambda unit, t, state=state: self.model.select(t, state, unit))
             view.setCursor(QtCore.Qt.PointingHandCursor)
-        self.curtains = [style.Curtain(view.vb) for view in self.heatmaps.values()] + [self.norm_curtain]
+        hidden = self.heatmaps["hidden"]
+        if self.followed_marks.scene() is not None:
+            self.followed_marks.getViewBox().removeItem(self.followed_marks)
+        hidden.vb.addItem(self.followed_marks, ignoreBounds=True)
+        hidden.vb.sigResized.connect(self.mark_followed)  # a new layout may show other rows
+        hidden.scene().sigMouseClicked.connect(self.row_label_clicked)
+        hidden.axes["left"].setToolTip(self.tr("Click a unit's number to follow it in the comparison plot, or to "
+                                               "stop following it"))
 
     def redraw(self) -> None:
-        """The whole cell, once per trace or cell; a step only moves the curtains."""
+        """The whole cell's titles and colour scales, once per trace or cell; then the revealed steps."""
         m = self.model
         config = m.session.config
         states = config.cell_type.state
         if tuple(self.heatmaps) != states:
             self.build_maps(states)
         phases = {p.name: p for p in config.cell_type.phases(config)}
+        levels = {}
         for state, view in self.heatmaps.items():
-            values = m.cell.phases[state][:, m.batch].numpy()  # (T, units)
             # Symmetric about zero and fitted to the whole sequence's values, so ±0.1 shows as colour rather than
             # white on a ±1 scale; a bounded state (tanh's, a gated h) keeps ±1 on request (View menu).
-            levels = 1.0
+            levels[state] = 1.0
             if phases[state].scale == "free" or not self.unit_scale:
+                values = m.cell.phases[state][:, m.batch].numpy()
                 finite = np.abs(values[np.isfinite(values)])
-                levels = float(finite.max()) if finite.size else 1.0
+                levels[state] = float(finite.max()) if finite.size else 1.0
             view.set_title(self.tr("{0}_t (units × t)").format(phases[state].symbol))
-            view.set_matrix(values.T, levels=levels or 1.0, bounds=BOUNDS.get(phases[state].scale))
-        hidden = m.cell.hidden[:, m.batch].numpy()
         self.norm_curve.setSymbol("o" if m.seq_len <= MAX_MARKERS else None)
         self.norm_curve.setSymbolBrush(style.MANUAL)
         self.norm_curve.setSymbolSize(5)
-        self.norm_curve.setData(np.arange(m.seq_len), np.linalg.norm(hidden, axis=1))
         self.norm_plot.setXRange(-0.5, max(m.seq_len - 0.5, 0.5), padding=0.02)
-        self.refresh()
+        self.refresh(levels)
 
-    def refresh(self) -> None:
+    def revealed_columns(self) -> np.ndarray:
+        """Whether each timestep's state is revealed: its h_t (and c_t) once its step's last phase is shown."""
+        shown = np.zeros(self.model.seq_len, dtype=bool)
+        shown[self.model.completed] = True
+        return shown
+
+    def refresh(self, levels: dict[str, float] | None = None) -> None:
+        """The states of the revealed steps, blank (NaN) for the rest, and ‖h_t‖ for the revealed steps only."""
         m = self.model
-        start, stop = m.unrevealed()
-        for curtain in self.curtains:
-            curtain.cover(start, stop)
         config = m.session.config
+        phases = {p.name: p for p in config.cell_type.phases(config)}
+        shown = self.revealed_columns()
+        for state, view in self.heatmaps.items():
+            values = m.cell.phases[state][:, m.batch].numpy()  # (T, units)
+            drawn = np.where(shown[:, None], values, np.nan).astype(values.dtype).T
+            level = levels[state] if levels else view.levels[1]
+            view.set_matrix(drawn, levels=level or 1.0, bounds=BOUNDS.get(phases[state].scale))
+        ts = np.flatnonzero(shown)
+        set_points(self.norm_curve, ts, np.linalg.norm(m.cell.hidden[:, m.batch].numpy()[ts], axis=1))
+        self.mark_followed()
         # A stacked W_hh's radius is the largest of its gate blocks' (core/distance.spectral_radius).
         name = self.tr("ρ(W_hh), largest over its gate blocks") if config.cell_type.gates > 1 else "ρ(W_hh)"
         if config.output_size != config.hidden_size:  # each gate's block is hidden_size × proj_size: no eigenvalues
@@ -1252,6 +1629,42 @@ class SequencePanel(QtWidgets.QWidget):
             text = self.tr("spectral radius {0} = {1:.3f}, {2}").format(name, rho, self.radius_note(rho))
         if text != self.radius.text():
             self.radius.setText(text)
+
+    def mark_followed(self, *_) -> None:
+        """A triangle in the unit's plot colour at the left end of each row the comparison follows (on show)."""
+        view = self.heatmaps.get("hidden")
+        if view is None:
+            return
+        rows = view.shown_rows()
+        followed = self.model.followed_units
+        spots = [{"pos": (-0.5, float(d)), "brush": style.UNIT_COLORS[followed.index(r) % len(style.UNIT_COLORS)]}
+                 for d, r in enumerate(rows) if r in followed]
+        self.followed_marks.setData(spots)
+
+    def row_label_clicked(self, event) -> None:
+        """A click on a unit's number beside the h heatmap: follow that unit in the comparison, or stop."""
+        view = self.heatmaps.get("hidden")
+        if view is None or event.double() or event.button() != QtCore.Qt.LeftButton:
+            return
+        unit = self.unit_at(event.scenePos())
+        if unit is None:
+            return
+        event.accept()
+        try:
+            self.model.toggle_followed_unit(unit)
+        except InputError as exc:
+            self.model.events.message.emit(str(exc))
+
+    def unit_at(self, scene_pos) -> int | None:
+        """The unit whose row label is at a scene point of the h heatmap; None off the labels or on an ellipsis."""
+        view = self.heatmap
+        axis = view.axes["left"]
+        if not axis.isVisible() or not axis.sceneBoundingRect().contains(scene_pos):
+            return None
+        y = view.vb.mapSceneToView(QtCore.QPointF(view.vb.sceneBoundingRect().left(), scene_pos.y())).y()
+        rows = view.shown_rows()
+        d = int(np.floor(y + 0.5))
+        return rows[d] if 0 <= d < len(rows) else None
 
     def radius_note(self, rho: float) -> str:
         """What ρ(W_hh) says about memory, in the terms of the cell on show: saturation is tanh's notion; ReLU has

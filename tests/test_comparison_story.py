@@ -1,0 +1,267 @@
+"""The comparison tells its story (issue 12 §4): integer timesteps, a marker or a line that says its numbers on
+hover, the step on show unit by unit in a table, the dtype's machine epsilon as a reference line with a sentence on
+ulps, and a choice of units to follow, shared by every view through the model.
+
+Values are compared with the trace's own numbers computed in the same run, and ulps with a count of the floats
+between the two values made here from their bit patterns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PySide6 import QtCore
+
+from legibility import drawn_ticks
+from rnn_stepper.core import RNNConfig, make_session
+from rnn_stepper.model import InputError, StepperModel
+from rnn_stepper.ui import style
+from rnn_stepper.ui.panels import parse_units, units_text
+from standalone_panels import panels, release
+
+
+def session(hidden=2, length=6, dtype="float32", order="textbook", seed=5):
+    config = RNNConfig(input_size=3, hidden_size=hidden, dtype=dtype)
+    inputs = torch.randn(1, length, 3, generator=torch.Generator().manual_seed(11))
+    return make_session(config, inputs, seed=seed, order=order)
+
+
+@pytest.fixture(autouse=True)
+def released():
+    yield
+    release()
+
+
+def floats_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many floats of their dtype lie from a to b: bit patterns, negatives mirrored below zero."""
+    signed = {4: np.int64, 8: object}[a.dtype.itemsize]
+    view = {4: np.int32, 8: np.int64}[a.dtype.itemsize]
+
+    def line(v):
+        bits = [int(i) for i in np.ascontiguousarray(v).view(view).ravel()]
+        top = 1 << (8 * a.dtype.itemsize - 1)
+        return np.array([i if i >= 0 else -(i + top) for i in bits], dtype=signed)
+
+    return np.abs(line(a) - line(b)).astype(np.float64)
+
+
+# --- integer time -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("x_range", [(-0.5, 5.5), (0.2, 1.3), (2.6, 3.4), (-30.0, 400.0), (-0.5, 10_000.0)])
+def test_time_axes_tick_whole_timesteps_only_at_every_zoom(qtbot, x_range):
+    comparison, sequence = panels(qtbot, StepperModel(session()))
+    for plot in (comparison.values_plot, comparison.diff_plot, sequence.norm_plot):
+        plot.getPlotItem().vb.setXRange(*x_range, padding=0)
+        axis = plot.getPlotItem().getAxis("bottom")
+        labels = [text for _, _, text in drawn_ticks(axis) if text.strip()]
+        assert all(float(text.replace("−", "-")).is_integer() for text in labels), labels
+        values = [v for _, level in axis.tickValues(*x_range, axis.width()) for v in level]
+        assert all(float(v).is_integer() for v in values), values
+
+
+# --- hover ------------------------------------------------------------------------------------------------------
+
+
+def test_hovering_a_marker_or_a_line_says_t_the_unit_both_values_and_the_ulps(qtbot):
+    model = StepperModel(session())
+    comparison, _ = panels(qtbot, model)
+    for _ in range(3):
+        model.step()
+    vb = comparison.values_plot.getPlotItem().vb
+    hidden, reference = model.cell.hidden[:, 0].numpy(), model.cell.reference[:, 0].numpy()
+    for t in (0, 2):
+        for u in (0, 1):
+            marker = vb.mapViewToScene(QtCore.QPointF(t, float(hidden[t, u])))
+            assert comparison.point_at(marker + QtCore.QPointF(3, 2)) == (t, u)
+            comparison.hover_values(marker)
+            text = comparison.hover_text
+            ulps = floats_between(hidden[t, u:u + 1], reference[t, u:u + 1])[0]
+            assert f"t = {t}" in text and f"h[{u}]" in text
+            assert style.exact(hidden[t, u]) in text and style.exact(reference[t, u]) in text
+            assert f"{ulps:.0f} ulp" in text and "nn.RNN" in text
+    # on the line between t = 0 and t = 1, a quarter of the way: its height there, the nearer step's numbers
+    y = 0.75 * hidden[0, 1] + 0.25 * hidden[1, 1]
+    assert comparison.point_at(vb.mapViewToScene(QtCore.QPointF(0.25, float(y)))) == (0, 1)
+    # nothing is drawn over a step not revealed, so nothing is said there
+    assert comparison.point_at(vb.mapViewToScene(QtCore.QPointF(4, float(hidden[4, 0])))) is None
+    far = vb.mapViewToScene(QtCore.QPointF(1, float(hidden[1, 0]))) + QtCore.QPointF(0, 60)
+    assert comparison.point_at(far) is None or comparison.point_at(far)[1] != 0
+
+
+def test_hovering_the_difference_plot_says_the_step_and_its_farthest_unit(qtbot):
+    model = StepperModel(session())
+    comparison, _ = panels(qtbot, model)
+    model.run_to_end()
+    vb = comparison.diff_plot.getPlotItem().vb
+    hidden, reference = model.cell.hidden[:, 0].numpy(), model.cell.reference[:, 0].numpy()
+    for t in range(model.seq_len):
+        comparison.hover_diff(vb.mapViewToScene(QtCore.QPointF(t, vb.viewRange()[1][0])))
+        ulps = floats_between(hidden[t], reference[t])
+        assert f"t = {t}" in comparison.hover_text and f"h[{int(np.argmax(ulps))}]" in comparison.hover_text
+
+
+# --- the table --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_the_table_shows_the_revealed_step_unit_by_unit_in_the_dtypes_exact_digits(qtbot, dtype):
+    model = StepperModel(session(hidden=3, dtype=dtype))
+    comparison, _ = panels(qtbot, model)
+    assert all(comparison.table.item(r, 0).text() == "" for r in range(3))
+    model.step()
+    model.step()
+    model.step_phase()  # in the middle of t = 2: h_2 is not revealed, the table keeps h_1
+    table = comparison.table
+    assert table.rowCount() == 3
+    assert [table.verticalHeaderItem(r).text() for r in range(3)] == ["h[0]", "h[1]", "h[2]"]
+    assert "h_1" in comparison.table_caption.text() and "h_2" in comparison.table_caption.text()
+    hidden, reference = model.cell.hidden[1, 0].numpy(), model.cell.reference[1, 0].numpy()
+    assert hidden.dtype == np.dtype(dtype)
+    ulps = floats_between(hidden, reference)
+    for u in range(3):
+        assert table.item(u, 0).text() == style.exact(hidden[u])
+        assert np.asarray(float(table.item(u, 0).text()), dtype=dtype) == hidden[u]  # the digits give the bits back
+        assert table.item(u, 1).text() == style.exact(reference[u])
+        assert float(table.item(u, 2).text()) == pytest.approx(abs(float(hidden[u]) - float(reference[u])), rel=5e-3)
+        assert float(table.item(u, 3).text()) == ulps[u]
+    assert table.horizontalHeaderItem(1).text() == "nn.RNN"
+
+
+def test_a_table_of_256_units_scrolls(qtbot):
+    model = StepperModel(session(hidden=256, length=3))
+    comparison, _ = panels(qtbot, model)
+    model.step()
+    assert comparison.table.rowCount() == 256
+    assert comparison.table.verticalScrollBar().maximum() > 0
+    assert comparison.table.item(255, 0).text() == style.exact(model.cell.hidden[0, 0, 255].numpy())
+
+
+# --- epsilon and the sentence on ulps ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_the_difference_plot_draws_the_dtypes_machine_epsilon_as_a_labelled_line(qtbot, dtype):
+    model = StepperModel(session(dtype=dtype))
+    comparison, _ = panels(qtbot, model)
+    eps = np.finfo(np.dtype(dtype)).eps
+    line = comparison.epsilon_line
+    for steps in (0, 3, 6):
+        model.move_to(steps * len(model.phases))
+        assert 10 ** line.value() == pytest.approx(eps, rel=1e-12)  # the plot's y is log10 of the distance
+        low, high = comparison.diff_plot.getPlotItem().vb.viewRange()[1]
+        assert low < line.value() < high, "the reference line is on show"
+        label = line.label.toPlainText()
+        assert dtype in label and f"{eps:.3g}" in label
+
+
+def test_where_ulps_appear_one_sentence_explains_them_with_the_largest_revealed(qtbot):
+    model = StepperModel(session(hidden=4, length=8))  # textbook order: the last bits differ
+    comparison, _ = panels(qtbot, model)
+    assert not comparison.ulps_note.isVisibleTo(comparison)
+    model.run_to_end()
+    assert model.max_ulps_so_far() > 0
+    text = comparison.ulps_note.text()
+    assert comparison.ulps_note.isVisibleTo(comparison)
+    assert f"{model.max_ulps_so_far():.0f} ulp" in text and "float32" in text
+    assert f"{np.finfo(np.float32).eps:.3g}" in text
+    kernel = StepperModel(session(hidden=4, length=8, order="kernel"))  # bit for bit: nothing to explain
+    other, _ = panels(qtbot, kernel)
+    kernel.run_to_end()
+    assert other.ulps_note.text() == "" and "bitwise identical" in other.verdict_text()
+
+
+# --- units, and which to follow ---------------------------------------------------------------------------------
+
+
+def test_the_legend_writes_units_with_brackets_and_time_with_subscripts(qtbot):
+    model = StepperModel(session(hidden=3))
+    comparison, _ = panels(qtbot, model)
+    title = comparison.values_plot.getPlotItem().titleLabel.text
+    assert all(f"h[{u}]" in title for u in range(3)) and "h_t" in title
+    assert "h0 " not in title and "h1 " not in title
+
+
+def test_the_model_keeps_the_followed_units_and_refuses_a_choice_that_does_not_fit():
+    model = StepperModel(session(hidden=12))
+    heard = []
+    model.events.units.connect(lambda: heard.append(model.followed_units))
+    assert model.followed_units == tuple(range(8))
+    model.set_followed_units([11, 3, 3, 0])
+    assert model.followed_units == (0, 3, 11) and heard == [(0, 3, 11)]
+    model.toggle_followed_unit(3)
+    model.toggle_followed_unit(5)
+    assert model.followed_units == (0, 5, 11)
+    for bad in ([], [12], [-1], range(9)):
+        with pytest.raises(InputError):
+            model.set_followed_units(bad)
+    with pytest.raises(InputError):
+        model.set_followed_units([0]) or model.toggle_followed_unit(0)  # none left
+    assert model.followed_units == (0,)
+    model.set_session(session(hidden=4))  # unit 0 still exists; a choice of only missing units falls back
+    assert model.followed_units == (0,)
+    model.set_followed_units([3])
+    model.set_session(session(hidden=2))
+    assert model.followed_units == (0, 1)
+
+
+def test_units_are_typed_as_numbers_and_ranges():
+    assert parse_units("0, 3, 10-12") == (0, 3, 10, 11, 12)
+    assert parse_units(" 7 ; 2–4 ") == (2, 3, 4, 7)
+    assert units_text((0, 1, 2, 3, 7, 9, 10)) == "0-3, 7, 9, 10"
+    assert parse_units(units_text((0, 1, 2, 3, 7, 9, 10))) == (0, 1, 2, 3, 7, 9, 10)
+    for bad in ("a", "3-1", "1.5", "-2"):
+        with pytest.raises(InputError):
+            parse_units(bad)
+
+
+def test_with_more_than_8_units_the_picker_chooses_what_the_comparison_follows(qtbot):
+    model = StepperModel(session(hidden=12))
+    comparison, sequence = panels(qtbot, model)
+    messages = []
+    model.events.message.connect(messages.append)
+    assert comparison.picker_box.isVisibleTo(comparison) and comparison.picker.text() == "0-7"
+    model.step()
+    comparison.picker.setText("0, 3, 10-11")
+    comparison.pick_units()
+    assert model.followed_units == (0, 3, 10, 11)
+    assert len(comparison.manual_curves) == len(comparison.reference_curves) == 4
+    ts, manual, _, _ = comparison.plotted()
+    assert np.array_equal(manual, model.cell.hidden[ts][:, 0][:, [0, 3, 10, 11]].numpy())
+    title = comparison.values_plot.getPlotItem().titleLabel.text
+    assert "h[10]" in title and "h[1]" not in title
+    comparison.picker.setText("0, x")
+    comparison.pick_units()
+    assert model.followed_units == (0, 3, 10, 11) and messages and "'x'" in messages[-1]
+    assert "ffd6d6" in comparison.picker.styleSheet()
+    small = StepperModel(session(hidden=3))
+    few, _ = panels(qtbot, small)
+    assert not few.picker_box.isVisibleTo(few)
+
+
+def test_clicking_a_unit_number_beside_the_h_heatmap_adds_or_removes_it(qtbot):
+    model = StepperModel(session(hidden=12))
+    comparison, sequence = panels(qtbot, model, size=(700, 700))
+    view = sequence.heatmap
+    rows = view.shown_rows()
+    unit = max(r for r in rows if r is not None)  # the last unit, 11, not followed yet
+    assert unit == 11 and 11 not in model.followed_units
+    axis = view.axes["left"]
+    d = rows.index(unit)
+    y = view.vb.mapViewToScene(QtCore.QPointF(0, d)).y()
+    label = QtCore.QPointF(axis.sceneBoundingRect().center().x(), y)
+    assert sequence.unit_at(label) == unit
+    assert sequence.unit_at(view.vb.mapViewToScene(QtCore.QPointF(0, d))) is None  # a cell is helper 1's click
+
+    def click(scene_pos):
+        qtbot.mouseClick(view.viewport(), QtCore.Qt.LeftButton, pos=view.mapFromScene(scene_pos))
+
+    model.set_followed_units(range(7))
+    click(label)
+    assert model.followed_units == tuple(range(7)) + (11,)
+    assert len(comparison.manual_curves) == 8
+    # the followed rows are marked in their plot colours beside the labels
+    marks = sequence.followed_marks.data
+    assert sorted(int(round(p)) for p in marks["y"]) == sorted(rows.index(u) for u in model.followed_units if u in rows)
+    click(label)
+    assert model.followed_units == tuple(range(7))
