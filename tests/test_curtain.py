@@ -118,3 +118,15 @@ def test_zooming_out_shows_no_more_than_was_revealed(qtbot):
         plot.getPlotItem().vb.setRange(xRange=(-1e3, 1e3), yRange=(-1e9, 1e9), padding=0)
     for item in comparison.manual_curves + comparison.reference_curves:
         assert max(drawn_steps(item)) == 9
+
+
+def test_a_heatmaps_colour_scale_is_fitted_to_the_revealed_steps_only(qtbot):
+    """A scale fitted to the whole sequence would say, through its colour bar, how large the next states get."""
+    model = make_model(**SESSIONS["T = 50, 3 units"])
+    _, sequence = panels(qtbot, model)
+    values = model.cell.hidden[:, model.batch].numpy()
+    for _ in range(3):
+        model.step()
+        revealed = np.abs(values[model.completed]).max()
+        assert sequence.heatmap.levels == (-revealed, revealed)
+    assert np.abs(values).max() > revealed  # the sequence goes further: the scale did not know

@@ -1575,21 +1575,13 @@ class SequencePanel(QtWidgets.QWidget):
         if tuple(self.heatmaps) != states:
             self.build_maps(states)
         phases = {p.name: p for p in config.cell_type.phases(config)}
-        levels = {}
         for state, view in self.heatmaps.items():
-            # Symmetric about zero and fitted to the whole sequence's values, so ±0.1 shows as colour rather than
-            # white on a ±1 scale; a bounded state (tanh's, a gated h) keeps ±1 on request (View menu).
-            levels[state] = 1.0
-            if phases[state].scale == "free" or not self.unit_scale:
-                values = m.cell.phases[state][:, m.batch].numpy()
-                finite = np.abs(values[np.isfinite(values)])
-                levels[state] = float(finite.max()) if finite.size else 1.0
             view.set_title(self.tr("{0}_t (units × t)").format(phases[state].symbol))
         self.norm_curve.setSymbol("o" if m.seq_len <= MAX_MARKERS else None)
         self.norm_curve.setSymbolBrush(style.MANUAL)
         self.norm_curve.setSymbolSize(5)
         self.norm_plot.setXRange(-0.5, max(m.seq_len - 0.5, 0.5), padding=0.02)
-        self.refresh(levels)
+        self.refresh()
 
     def revealed_columns(self) -> np.ndarray:
         """Whether each timestep's state is revealed: its h_t (and c_t) once its step's last phase is shown."""
@@ -1597,7 +1589,7 @@ class SequencePanel(QtWidgets.QWidget):
         shown[self.model.completed] = True
         return shown
 
-    def refresh(self, levels: dict[str, float] | None = None) -> None:
+    def refresh(self) -> None:
         """The states of the revealed steps, blank (NaN) for the rest, and ‖h_t‖ for the revealed steps only."""
         m = self.model
         config = m.session.config
@@ -1606,8 +1598,14 @@ class SequencePanel(QtWidgets.QWidget):
         for state, view in self.heatmaps.items():
             values = m.cell.phases[state][:, m.batch].numpy()  # (T, units)
             drawn = np.where(shown[:, None], values, np.nan).astype(values.dtype).T
-            level = levels[state] if levels else view.levels[1]
-            view.set_matrix(drawn, levels=level or 1.0, bounds=BOUNDS.get(phases[state].scale))
+            # Symmetric about zero and fitted to the revealed values, so ±0.1 shows as colour rather than white on
+            # a ±1 scale, and the colour bar says nothing of steps not computed yet; a bounded state (tanh's, a
+            # gated h) keeps ±1 on request (View menu).
+            level = 1.0
+            if phases[state].scale == "free" or not self.unit_scale:
+                finite = np.abs(drawn[np.isfinite(drawn)])
+                level = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+            view.set_matrix(drawn, levels=level, bounds=BOUNDS.get(phases[state].scale))
         ts = np.flatnonzero(shown)
         set_points(self.norm_curve, ts, np.linalg.norm(m.cell.hidden[:, m.batch].numpy()[ts], axis=1))
         self.mark_followed()
