@@ -222,7 +222,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.backward_wanted:  # the backward pass stays on show across a change of layout
             self.show_page(self.BACKWARD_KEY)
         tabs = self.pages if focus else self.passes
-        tabs.currentChanged.connect(lambda index: setattr(self, "backward_wanted", tabs.widget(index) is self.backward))
+        tabs.currentChanged.connect(lambda index: self.backward_shown(tabs.widget(index) is self.backward))
+        self.backward_action.setChecked(self.backward_wanted)
         self.layout().activate()  # also while a window is being shown: its own layout ran before this resize
         self.balance_top()
         if not first:
@@ -253,6 +254,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.passes = centre = QtWidgets.QTabWidget()
         centre.setObjectName("passes")
         centre.setDocumentMode(True)
+        centre.tabBar().hide()  # the toolbar's ∂ Backward button and keys 1 and 5 switch: the strip keeps the height
         centre.setTabToolTip(centre.addTab(forward, self.tr("1 Forward")),
                              self.tr("The forward pass: weights, the step strip, the comparison, the sequence (key 1)"))
         centre.setTabToolTip(centre.addTab(self.backward, self.tr("5 ∂ Backward")),
@@ -293,6 +295,10 @@ class MainWindow(QtWidgets.QMainWindow):
             pages.setTabToolTip(index, self.tr("{0} (key {1})").format(tip, key))
         return pages
 
+    def backward_shown(self, shown: bool) -> None:
+        self.backward_wanted = shown
+        self.backward_action.setChecked(shown)
+
     def show_breakdown(self) -> None:
         """A cell of the sequence's heatmap clicked in the focus layout: its breakdown is on the step's tab."""
         if (self.model.selected is not None and self.pages is not None
@@ -309,7 +315,7 @@ class MainWindow(QtWidgets.QMainWindow):
         layout.setSpacing(2)
         layout.addWidget(self.unrolled)
         layout.addWidget(panel, 1)
-        self.unrolled.show()
+        self.unrolled.setVisible(self.unrolled.wanted())
         panel.show()
         return column
 
@@ -633,6 +639,15 @@ class MainWindow(QtWidgets.QMainWindow):
         self.speed.valueChanged.connect(lambda _: self.play_timer.setInterval(self.play_interval()))
         bar.addWidget(self.speed)
         bar.addSeparator()
+        # The backward pass's page, in place of the forward pass's: key 5 (in keyPressEvent, so a 5 typed into a
+        # field stays there), or this button, which is also how a reader sees which pass is on show
+        self.backward_action = QtGui.QAction(self.tr("∂ Backward"), self)
+        self.backward_action.setCheckable(True)
+        self.backward_action.setToolTip(self.tr("Backpropagation through time, stepped back one phase per click; "
+                                                "again for the forward pass (5, and 1)"))
+        self.backward_action.triggered.connect(lambda on: self.has_views and self.show_page(
+            self.BACKWARD_KEY if on else 0))
+        bar.addAction(self.backward_action)
         bar.addAction(self.presentation_action)
         self.layer_box = QtWidgets.QSpinBox()
         self.layer_box.setPrefix(self.tr("layer "))

@@ -100,12 +100,20 @@ class UnrolledView(pg.PlotWidget):
             return [(t - BOX_W / 2, row - BOX_H / 2, BOX_W, BOX_H) for t in range(t0, t1 + 1)]
         return [(t0 - 0.5, row - BOX_H / 2, t1 - t0 + 1, BOX_H)]
 
+    def wanted(self) -> bool:
+        """On show for a network of more than one cell: stacked layers, or two directions."""
+        config = self.model.session.config if self.model.session is not None else None
+        return config is not None and config.num_layers * config.num_directions > 1
+
     def redraw(self) -> None:
         """Rows, boxes, arrows and axes: once per trace; a step only fills boxes in."""
         m = self.model
         if m.trace is None:
             return
         T, cells = m.seq_len, self.cells()
+        # One cell has no structure to show (the sequence's heatmap already fills in step by step): the strip under
+        # it keeps the height, which a 12-unit strip at 1280 × 720 needs for its numbers
+        self.setVisible(self.wanted())
         pending = []
         for row in range(len(cells)):
             pending += self.box(row, 0, T - 1) if T else []
