@@ -1186,450 +1186,456 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="126" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="291" />
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="231" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="232" />
         <source>Full layout: every panel on show</source>
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="259" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="261" />
         <source>Backpropagation through time, stepped back one phase per click (key 5)</source>
         <translation>시간에 따른 역전파를 클릭 한 번에 연산 하나씩 거슬러 갑니다 (키 5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="285" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="287" />
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="285" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="287" />
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="286" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="288" />
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="286" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="288" />
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="287" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="289" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="291" />
         <source>The model's options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="292" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="294" />
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="293" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="295" />
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="229" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="230" />
         <source>Focus layout: the window is small for its font, so weights, the sequence, the session and the backward pass are behind the tabs (keys 1–5)</source>
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션, 역전파는 탭 뒤에 있습니다 (키 1–5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="256" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="258" />
         <source>1 Forward</source>
         <translation>1 순전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="257" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="259" />
         <source>The forward pass: weights, the step strip, the comparison, the sequence (key 1)</source>
         <translation>순전파: 가중치, 스텝 스트립, 비교, 시퀀스 (키 1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="258" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="260" />
         <source>5 ∂ Backward</source>
         <translation>5 ∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="288" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="290" />
         <source>The network unrolled, h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
         <translation>펼친 네트워크, 시퀀스 전체의 h, ‖h_t‖와 ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="290" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="292" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="644" />
         <source>∂ Backward</source>
         <translation>∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="290" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="292" />
         <source>Backpropagation through time, stepped back one phase per click</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="387" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="393" />
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="397" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="403" />
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="398" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="404" />
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="400" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="406" />
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="403" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="409" />
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="405" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="411" />
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="406" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="412" />
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="407" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="413" />
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="409" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="415" />
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="410" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="416" />
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="411" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="417" />
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="412" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="418" />
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="413" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="419" />
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="421" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="427" />
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="423" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="429" />
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="432" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="438" />
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="433" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="439" />
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="439" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="445" />
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="441" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="447" />
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="451" />
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="448" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="454" />
         <source>Kernel order makes {0}'s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}'s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU's vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="455" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="461" />
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="458" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="464" />
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="459" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="465" />
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="463" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="469" />
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="465" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="471" />
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="473" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="479" />
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="475" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="481" />
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="476" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="482" />
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="483" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="489" />
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="486" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="492" />
         <source>Colour h over t on tanh's whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="490" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="496" />
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="494" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="500" />
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="498" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="504" />
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="532" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="538" />
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="533" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="539" />
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="562" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="568" />
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="566" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="572" />
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="598" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="604" />
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="614" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="620" />
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="614" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="620" />
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="615" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="621" />
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="615" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="621" />
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="616" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="622" />
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="616" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="622" />
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="617" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="623" />
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="617" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="623" />
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="619" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="625" />
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="619" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="625" />
         <source>Compute the next whole timestep, as one pass of the notebook's loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="621" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="627" />
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="621" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="627" />
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="623" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="670" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="629" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="685" />
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="623" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="629" />
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="629" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="635" />
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="630" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="636" />
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="638" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="646" />
+        <source>Backpropagation through time, stepped back one phase per click; again for the forward pass (5, and 1)</source>
+        <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다; 다시 누르면 순전파 (5, 그리고 1)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="653" />
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="639" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="654" />
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="641" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="762" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="656" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="777" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="641" />
-        <location filename="../../rnn_stepper/ui/main_window.py" line="762" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="656" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="777" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="642" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="657" />
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="646" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="661" />
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="647" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="662" />
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="670" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="685" />
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="722" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="737" />
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="725" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="740" />
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="750" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="765" />
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="752" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="767" />
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="755" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="770" />
         <source>Could not load the notebook's example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="761" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="776" />
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="762" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="777" />
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="765" />
+        <location filename="../../rnn_stepper/ui/main_window.py" line="780" />
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -1663,62 +1669,62 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>유닛 번호를 클릭하면 비교 그래프에서 그 유닛을 따라가거나 따라가기를 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1587" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1579" />
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1615" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1613" />
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1617" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1615" />
         <source>spectral radius {0}: n/a, W_hh's blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1625" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1623" />
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1627" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1625" />
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1629" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1627" />
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1675" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1673" />
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1677" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1675" />
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1681" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1679" />
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1685" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1683" />
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1686" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1684" />
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1683" />
+        <location filename="../../rnn_stepper/ui/panels.py" line="1681" />
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -2125,17 +2131,17 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>L{0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/unrolled.py" line="211" />
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="219" />
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/unrolled.py" line="211" />
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="219" />
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/unrolled.py" line="212" />
+        <location filename="../../rnn_stepper/ui/unrolled.py" line="220" />
         <source>layer {0}, {1}, t = {2}: click to show this step</source>
         <translation>{0}층, {1}, t = {2}: 클릭하면 이 스텝을 보여 줍니다</translation>
     </message>
