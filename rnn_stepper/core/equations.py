@@ -42,6 +42,8 @@ def previous_state_label(symbol: str, walk: list[int], t: int, initial: str = "i
 def fill(template: str, *, bias: bool, t: int, prev: str, vector=None, latex: bool = False) -> str:
     """The template for one step. `vector(name, block)` writes a vector; without it, placeholders stay."""
     text = OPTIONAL.sub(lambda m: m.group(1) if bias else "", template)
+    if prev == "init" and not latex:  # the module's initial state: h₀, never time 0's output h_0
+        text = text.replace("_{prev}", "₀")
     text = text.replace("{t}", str(t)).replace("{prev}", prev)
     # The vectors are set aside while the symbols are written: their names hold underscores too.
     vectors = VECTOR.findall(text)

@@ -283,8 +283,8 @@ def check_index(what: str, value: int, size: int) -> None:
 def vector_label(name: str, t: int, walk: list[int], phases: dict | None = None) -> str:
     if name == "x":
         return f"x_{t}"
-    if name in ("h_prev", "c_prev"):
-        return f"{name[0]}_{previous_label(walk, t)}"
+    if name in ("h_prev", "c_prev"):  # h₀ where the walk starts: the initial state, not time 0's h_0
+        return f"{name[0]}₀" if t == walk[0] else f"{name[0]}_{previous_label(walk, t)}"
     return f"{phases[name].symbol if phases and name in phases else name}_{t}"
 
 
