@@ -417,6 +417,8 @@ class BackwardPanel(QtWidgets.QWidget):
         """The largest size whose lines fit EQUATION_SHARE of the walk back's height. Between resizes the label's
         height only grows: a height changing every click would relayout, and so repaint, every view of the panel
         (as the step panel's texts, measured there)."""
+        if grow_only and not self.isVisible():
+            return  # its width is stale on a page not on show: measured when it shows (showEvent)
         width = max(self.equation.width(), 1)
         if not grow_only:
             low, px = self.equation_px()
@@ -432,6 +434,10 @@ class BackwardPanel(QtWidgets.QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self.fit_equation(grow_only=False)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
         self.fit_equation(grow_only=False)
 
     def refusal(self) -> str | None:

@@ -844,6 +844,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
         enough, so a 256-unit vector that never shows its numbers carries no 256 hidden items through each step.
         Items are pooled: a step rewrites their texts, a new layout moves them."""
         cells = self._text_window() if self._readable else []
+        # A blank matrix (nothing computed yet) writes no ellipsis either: its cells were planned for numbers of no
+        # width, and a row of ⋮ would pile up in them
+        if cells and not any(self._rows[r] != ELLIPSIS and self._cols[c] != ELLIPSIS
+                             and np.isfinite(self._values[self._rows[r], self._cols[c]]) for r, c in cells):
+            cells = []
         if not cells:
             self._text_cells = []
             self._show_texts(0)

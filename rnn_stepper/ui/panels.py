@@ -917,6 +917,10 @@ class StepPanel(QtWidgets.QWidget):
         so repaint, every view in the window (measured: 40% more paints per step). When the panel is too short
         for every text and the vectors (a presentation-size font at 1280 × 720), the explanation gives way; it
         stays readable as the heading's tooltip."""
+        if grow_only and not self.isVisible():
+            # On a tab not on show its width is stale (a narrow one made a 64-unit equation 600 px tall, and a tab
+            # widget is as tall as its tallest page): measured when it shows (showEvent)
+            return
         layout = self.layout()
         margins = layout.contentsMargins()
         width = max(self.contentsRect().width() - margins.left() - margins.right(), 1)  # the labels' width to be
@@ -949,6 +953,10 @@ class StepPanel(QtWidgets.QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_texts(grow_only=False)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.fit_texts(grow_only=False)  # while hidden it was not measured
         if self.vectors:
             self.fold_previous()
         if self.question_marks:  # sized to the cells
