@@ -953,14 +953,14 @@ class StepPanel(QtWidgets.QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_texts(grow_only=False)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.fit_texts(grow_only=False)  # while hidden it was not measured
         if self.vectors:
             self.fold_previous()
         if self.question_marks:  # sized to the cells
             self.show_question_marks(True)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.fit_texts(grow_only=False)  # while hidden it was not measured
 
     def equation_text(self, phase) -> str:
         """The phase's equation, then with this step's numbers, then its result (core/equations writes all three)."""
