@@ -108,33 +108,33 @@ def test_hovering_the_difference_plot_says_the_step_and_its_farthest_unit(qtbot)
 def test_the_table_shows_the_revealed_step_unit_by_unit_in_the_dtypes_exact_digits(qtbot, dtype):
     model = StepperModel(session(hidden=3, dtype=dtype))
     comparison, _ = panels(qtbot, model)
-    assert all(comparison.table.item(r, 0).text() == "" for r in range(3))
+    assert all(comparison.step_table.text(r, 0) == "" for r in range(3))
     model.step()
     model.step()
     model.step_phase()  # in the middle of t = 2: h_2 is not revealed, the table keeps h_1
-    table = comparison.table
+    table = comparison.step_table
     assert table.rowCount() == 3
-    assert [table.verticalHeaderItem(r).text() for r in range(3)] == ["h[0]", "h[1]", "h[2]"]
+    assert [table.headerData(r, QtCore.Qt.Vertical) for r in range(3)] == ["h[0]", "h[1]", "h[2]"]
     assert "h_1" in comparison.table_caption.text() and "h_2" in comparison.table_caption.text()
     hidden, reference = model.cell.hidden[1, 0].numpy(), model.cell.reference[1, 0].numpy()
     assert hidden.dtype == np.dtype(dtype)
     ulps = floats_between(hidden, reference)
     for u in range(3):
-        assert table.item(u, 0).text() == style.exact(hidden[u])
-        assert np.asarray(float(table.item(u, 0).text()), dtype=dtype) == hidden[u]  # the digits give the bits back
-        assert table.item(u, 1).text() == style.exact(reference[u])
-        assert float(table.item(u, 2).text()) == pytest.approx(abs(float(hidden[u]) - float(reference[u])), rel=5e-3)
-        assert float(table.item(u, 3).text()) == ulps[u]
-    assert table.horizontalHeaderItem(1).text() == "nn.RNN"
+        assert table.text(u, 0) == style.exact(hidden[u])
+        assert np.asarray(float(table.text(u, 0)), dtype=dtype) == hidden[u]  # the digits give the bits back
+        assert table.text(u, 1) == style.exact(reference[u])
+        assert float(table.text(u, 2)) == pytest.approx(abs(float(hidden[u]) - float(reference[u])), rel=5e-3)
+        assert float(table.text(u, 3)) == ulps[u]
+    assert table.headerData(1, QtCore.Qt.Horizontal) == "nn.RNN"
 
 
 def test_a_table_of_256_units_scrolls(qtbot):
     model = StepperModel(session(hidden=256, length=3))
     comparison, _ = panels(qtbot, model)
     model.step()
-    assert comparison.table.rowCount() == 256
+    assert comparison.step_table.rowCount() == 256
     assert comparison.table.verticalScrollBar().maximum() > 0
-    assert comparison.table.item(255, 0).text() == style.exact(model.cell.hidden[0, 0, 255].numpy())
+    assert comparison.step_table.text(255, 0) == style.exact(model.cell.hidden[0, 0, 255].numpy())
 
 
 # --- epsilon and the sentence on ulps ---------------------------------------------------------------------------

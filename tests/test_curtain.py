@@ -58,7 +58,7 @@ def drawn_columns(view) -> set[int]:
     coloured = {columns[d] for d in range(image.shape[1]) if (image[:, d, 3] > 0).any()}
     # each number written, with the (row, column) on show it is written on; an ellipsis is no number
     numbered = {columns[d] for item, (_, d) in zip(view.number_items(), view._text_cells)
-                if item.textItem.toPlainText() not in ("", "…", "⋮")}
+                if item.text() not in ("", "…", "⋮")}
     assert None not in coloured | numbered, "an ellipsis column carries no value"
     return coloured | numbered
 

@@ -26,6 +26,7 @@ class BackwardPanel(QtWidgets.QWidget):
     def __init__(self, model: StepperModel, backprop: Backprop, parent=None):
         super().__init__(parent)
         self.model, self.backprop = model, backprop
+        self._behind_forward = False  # hidden while the forward pass moved: drawn again when shown
         self.heading = QtWidgets.QLabel()
         self.heading.setStyleSheet("font-weight: bold")
         self.heading.setWordWrap(True)
@@ -200,8 +201,7 @@ class BackwardPanel(QtWidgets.QWidget):
         backprop.events.losses.connect(self.show_losses)
         backprop.events.trained.connect(self.say_what_changed)
         model.events.trace.connect(self.fill_losses)
-        model.events.cursor.connect(self.refresh)
-        model.events.cursor.connect(self.draw_states)
+        model.events.cursor.connect(self.follow_forward)
         model.events.selected.connect(self.follow_selection)
         model.events.progress.connect(self.show_losses)
         self.fill_losses()
@@ -324,6 +324,8 @@ class BackwardPanel(QtWidgets.QWidget):
         self.verdict.setText(self.verdict_text() if has else "")
         self.fill_check()
         self.refresh()
+        if has:
+            self.fit_equation(grow_only=False)  # the walk back's room, reserved before its first click
 
     def verdict_text(self) -> str:
         """Every gradient by hand against what loss.backward() leaves in .grad, ∂L/∂x and ∂L/∂h0."""
@@ -405,6 +407,8 @@ class BackwardPanel(QtWidgets.QWidget):
 
     # The equation's share of the walk back's height at most: the strip's numbers need the rest.
     EQUATION_SHARE = 0.4
+    # The share reserved for it before it is written: a projector's 2× font leaves the vectors their numbers
+    RESERVED_SHARE = 0.25
 
     @staticmethod
     def equation_px() -> tuple[int, int]:
@@ -429,15 +433,42 @@ class BackwardPanel(QtWidgets.QWidget):
                 self.equation.setFont(StepPanel.equation_font(px))
             self.equation.setMinimumHeight(0)
         height = self.equation.heightForWidth(width) if self.equation.text() else 0
+        if not grow_only and self.backprop.backward is not None:
+            reserved = QtWidgets.QLabel(self.reserved_equation())
+            reserved.setFont(self.equation.font())
+            reserved.setWordWrap(self.equation.wordWrap())
+            height = max(height, min(reserved.heightForWidth(width), int(self.RESERVED_SHARE * self.stepping.height())))
         if height > self.equation.minimumHeight():
             self.equation.setMinimumHeight(height)
+
+    def reserved_equation(self) -> str:
+        """The tallest equation this session's walk back writes: δz's three vectors of the widest numbers (numpy's
+        scientific notation) under the longest first line. Reserved at each resize, the equation's height stays
+        put from click to click: a height that grows mid-walk relayouts, and so repaints, every view of the page."""
+        config = self.model.session.config
+        widest = style.vector_text(np.full(config.hidden_size, -1.2345678e-05, dtype=config.dtype))
+        first = "∂L/∂W_hh += δz_0000ᵀ h_0000   " + self.tr("(summed back to front, as autograd sums it)")
+        return f"{first}\n    = {widest} ⊙ (1 − {widest}²)\n    = {widest}"
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_equation(grow_only=False)
 
+    def follow_forward(self) -> None:
+        """The forward pass moved. A page the window has hidden (the forward page is on show) is brought up to date
+        when it shows: a forward step's latency has no room for drawing a page nobody sees."""
+        if self.window().isVisible() and not self.isVisible():
+            self._behind_forward = True
+            return
+        self.refresh()
+        self.draw_states()
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if self._behind_forward:
+            self._behind_forward = False
+            self.refresh()
+            self.draw_states()
         self.fit_equation(grow_only=False)
 
     def refusal(self) -> str | None:

@@ -415,13 +415,35 @@ def parse_guesses(text: str, size: int) -> list[float]:
 
 class LoopArrow(QtWidgets.QWidget):
     """The arrow from h_t back to h_{t-1}, under the strip: this step's new state is what the next step reads.
-    Drawn over the step panel, through the room the panel leaves for it under the vectors; it takes no clicks."""
+    Drawn over the room the panel leaves for it under the vectors, reaching up to their edge; it takes no clicks.
+    It is transparent, so every repaint of it repaints what lies under it: it covers the room alone and is
+    repainted only when the vectors it joins move (an event filter on them), not at every step."""
+
+    OVERLAP = 4  # pixels above the room, where the arrow's head meets the vector's edge
 
     def __init__(self, panel: "StepPanel"):
         super().__init__(panel)
         self.panel = panel
         self.setAttribute(QtCore.Qt.WA_TransparentForMouseEvents)
         self.ends: tuple[str, str] | None = None  # (from, to): the vectors it joins, or None for no arrow
+        panel.loop_room.installEventFilter(self)
+
+    def join(self, ends: tuple[str, str] | None) -> None:
+        if ends != self.ends:
+            self.ends = ends
+            self.update()
+
+    def follow(self, view: QtWidgets.QWidget) -> None:
+        """Keep the arrow on `view` (a vector of the strip) as it moves."""
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() in (QtCore.QEvent.Move, QtCore.QEvent.Resize, QtCore.QEvent.Show, QtCore.QEvent.Hide):
+            room = self.panel.loop_room.geometry()
+            self.setGeometry(room.adjusted(0, -self.OVERLAP, 0, 0))
+            self.raise_()
+            self.update()
+        return False
 
     def paintEvent(self, event) -> None:
         views = self.panel.vectors
@@ -432,6 +454,7 @@ class LoopArrow(QtWidgets.QWidget):
         top = room.geometry().top()
         bottom = room.geometry().bottom() - 2
         painter = QtGui.QPainter(self)
+        painter.translate(-QtCore.QPointF(self.pos()))  # drawn in the panel's coordinates, as the vectors lie
         painter.setRenderHint(QtGui.QPainter.Antialiasing)
         pen = QtGui.QPen(QtGui.QColor(style.FOREGROUND), 2)
         painter.setPen(pen)
@@ -659,6 +682,7 @@ class StepPanel(QtWidgets.QWidget):
             view.cell_selected.connect(lambda r, c, key=key: self.choose(key, r))
             view.setCursor(QtCore.Qt.PointingHandCursor)  # a number opens its arithmetic
             self.vectors[key] = view
+            self.loop.follow(view)
             self.row.addWidget(view, 4)  # refresh gives a view that numbers its rows more
 
     def shown(self) -> dict[str, np.ndarray]:
@@ -783,9 +807,6 @@ class StepPanel(QtWidgets.QWidget):
                     view.mark_rows(*(rows or ()))
         self.fold_previous()
         self.show_question_marks(m.awaiting_guess)
-        self.loop.setGeometry(self.rect())
-        self.loop.raise_()
-        self.loop.update()
         t = m.t if m.t is not None else m.cell.walk[0]
         where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
         titles = [translate_cell(p.title) for p in phases]
@@ -823,10 +844,7 @@ class StepPanel(QtWidgets.QWidget):
             if name.endswith("_prev") and view.isVisibleTo(self) == (name in folded):
                 view.setVisible(name not in folded)
         shown = [name for name in self.vectors if name.endswith("_prev") and name not in folded]
-        self.loop.ends = ("hidden", shown[0]) if shown else None
-        self.loop.setGeometry(self.rect())
-        self.loop.raise_()
-        self.loop.update()
+        self.loop.join(("hidden", shown[0]) if shown else None)
 
     def show_question_marks(self, on: bool) -> None:
         """While the class guesses h_t (Predict, then reveal), a "?" on each of its cells on show."""
@@ -982,7 +1000,54 @@ class StepPanel(QtWidgets.QWidget):
         return text
 
 
-class CompactTable(QtWidgets.QTableWidget):
+class StepTable(QtCore.QAbstractTableModel):
+    """The step on show, unit by unit: by hand, the module, |Δ| and ulps, one row per unit. The view asks only for
+    the rows in sight, so a step of a 256-unit model writes a dozen rows, not a thousand cells."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.headers: list[str] = []
+        self.units = 0
+        self.colours: dict[int, str] = {}  # a followed unit's row label in its colour in the plot
+        self.texts: list[tuple[str, str, str, str]] = []  # per unit, or none before a step is computed
+
+    def set_units(self, units: int, headers: list[str], colours: dict[int, str]) -> None:
+        self.beginResetModel()
+        self.units, self.headers, self.colours, self.texts = units, headers, colours, []
+        self.endResetModel()
+
+    def set_texts(self, texts: list[tuple[str, str, str, str]]) -> None:
+        self.texts = texts
+        if self.units:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.units - 1, 3))
+
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.units
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else 4
+
+    def data(self, index, role=QtCore.Qt.DisplayRole):
+        if role == QtCore.Qt.DisplayRole:
+            return self.texts[index.row()][index.column()] if index.row() < len(self.texts) else ""
+        if role == QtCore.Qt.TextAlignmentRole:
+            return int(QtCore.Qt.AlignRight | QtCore.Qt.AlignVCenter)
+        return None
+
+    def headerData(self, section, orientation, role=QtCore.Qt.DisplayRole):
+        if orientation == QtCore.Qt.Horizontal:
+            return self.headers[section] if role == QtCore.Qt.DisplayRole and section < len(self.headers) else None
+        if role == QtCore.Qt.DisplayRole:
+            return f"h[{section}]"
+        if role == QtCore.Qt.ForegroundRole:
+            return QtGui.QColor(self.colours.get(section, style.FOREGROUND))
+        return None
+
+    def text(self, row: int, column: int) -> str:
+        return self.data(self.index(row, column))
+
+
+class CompactTable(QtWidgets.QTableView):
     """A table that scrolls rather than asks for the height of all its rows: the plots beside it keep their share."""
 
     def sizeHint(self) -> QtCore.QSize:
@@ -1076,7 +1141,9 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.table_caption = QtWidgets.QLabel()
         self.table_caption.setWordWrap(True)
         step_box.addWidget(self.table_caption)
-        self.table = CompactTable(0, 4)  # the step on show, unit by unit; h of 256 units scrolls
+        self.step_table = StepTable(self)
+        self.table = CompactTable()  # the step on show, unit by unit; h of 256 units scrolls
+        self.table.setModel(self.step_table)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectRows)
         # Sized once per step, after every cell is written: sized to its contents, a column measured all of its rows
@@ -1174,21 +1241,10 @@ class ComparisonPanel(QtWidgets.QWidget):
                        self.tr("|by hand − native| ● and |by hand − fused| ■ per step (log scale)"))
         self.fit_titles()
         self.values_plot.setToolTip("")
-        self.table.setColumnCount(4)
-        self.table.setHorizontalHeaderLabels([self.tr("by hand"), module_label(m.session.config),
-                                              "|Δ|", self.tr("ulp")])
-        self.table.setRowCount(hidden)
-        self.table.setVerticalHeaderLabels([f"h[{u}]" for u in range(hidden)])
-        for r in range(hidden):
-            for c in range(4):
-                if self.table.item(r, c) is None:
-                    item = QtWidgets.QTableWidgetItem()
-                    item.setTextAlignment(QtCore.Qt.AlignRight | QtCore.Qt.AlignVCenter)
-                    self.table.setItem(r, c, item)
-        for u in range(hidden):  # a followed unit's row in its colour in the plot
-            color = (style.UNIT_COLORS[m.followed_units.index(u) % len(style.UNIT_COLORS)]
-                     if u in m.followed_units else style.FOREGROUND)
-            self.table.verticalHeaderItem(u).setForeground(QtGui.QColor(color))
+        self.step_table.set_units(
+            hidden, [self.tr("by hand"), module_label(m.session.config), "|Δ|", self.tr("ulp")],
+            {u: style.UNIT_COLORS[i % len(style.UNIT_COLORS)] for i, u in enumerate(m.followed_units)})
+        self.table.resizeColumnsToContents()  # the headers' widths: the numbers widen their columns as they come
         # The lesson under the plots takes its lines from them: the distances, which it is about, keep their half.
         self.layout().setStretchFactor(self.values_plot, 3 if m.trace.fused is None else 2)
         self.lesson.setText(self.lesson_text())
@@ -1365,28 +1421,21 @@ class ComparisonPanel(QtWidgets.QWidget):
         m = self.model
         if t is None:
             self.table_caption.setText(self.tr("h_t per unit, once a step is computed"))
-            for r in range(self.table.rowCount()):
-                for c in range(4):
-                    self.table.item(r, c).setText("")
+            self.step_table.set_texts([])
             return
         caption = self.tr("h_{0} per unit").format(t)
         if m.phase_index is not None and m.position % len(m.phases):  # in the middle of the next step
             caption += " " + self.tr("(h_{0} not yet revealed)").format(m.t)
         self.table_caption.setText(caption)
         manual, reference, diff, ulps = self.step_values(t)
-        widest = [""] * 4
-        for u in range(min(self.table.rowCount(), manual.shape[0])):
-            texts = (style.exact(manual[u]), style.exact(reference[u]), f"{diff[u]:.3g}",
-                     f"{ulps[u]:.0f}")
-            for c, text in enumerate(texts):
-                item = self.table.item(u, c)
-                if item.text() != text:
-                    item.setText(text)
-                widest[c] = max(widest[c], text, key=len)
+        texts = [(style.exact(a), style.exact(b), f"{d:.3g}", f"{u:.0f}")
+                 for a, b, d, u in zip(manual, reference, diff, ulps)]
+        self.step_table.set_texts(texts)
         metrics = self.table.fontMetrics()
-        for c, text in enumerate(widest):  # measuring a column's every row costs more than the step
-            if metrics.horizontalAdvance(text + "00") > self.table.columnWidth(c):
-                self.table.resizeColumnToContents(c)
+        for c in range(4):  # widened to the longest text, measured once rather than every row's
+            width = metrics.horizontalAdvance(max((row[c] for row in texts), key=len, default="") + "00")
+            if width > self.table.columnWidth(c):
+                self.table.setColumnWidth(c, width)
 
     def ulps_text(self) -> str:
         """One sentence on ulps where they appear, told with the largest distance revealed: near zero one ulp is

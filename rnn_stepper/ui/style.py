@@ -146,7 +146,10 @@ def text_on(value: float, levels) -> QtGui.QColor:
     except (TypeError, IndexError):
         high = 1.0
     dark = np.isfinite(value) and high > 0 and abs(value) / high > 0.6
-    return QtGui.QColor("#ffffff" if dark else "#000000")
+    return _WHITE if dark else _BLACK
+
+
+_WHITE, _BLACK = QtGui.QColor("#ffffff"), QtGui.QColor("#000000")  # shared: a step asks for hundreds
 
 
 def vector_text(values: np.ndarray) -> str:

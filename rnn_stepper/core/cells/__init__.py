@@ -11,6 +11,7 @@ call tensor methods (`h.sigmoid_()`, `b.addmm(h, W)`), which are the aten calls 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import import_module
 from typing import NamedTuple
@@ -87,6 +88,12 @@ class Parameters(NamedTuple):
     W_hr: object = None  # LSTM with proj_size > 0: h = W_hr (o ⊙ tanh(c))
 
 
+
+@functools.lru_cache(maxsize=64)
+def _phases(cell: "CellType", config) -> tuple[Phase, ...]:
+    """A cell type's phases for one config, built once: a step asks for them dozens of times, and both are frozen."""
+    return cell.steps.phases(config)
+
 @dataclass(frozen=True)
 class CellType:
     """What the rest of the program needs to know of a cell type; `module` holds its steps."""
@@ -107,7 +114,7 @@ class CellType:
         return import_module(f".{self.module}", __name__)
 
     def phases(self, config) -> tuple[Phase, ...]:
-        return self.steps.phases(config)
+        return _phases(self, config)
 
     def phase_names(self, config) -> tuple[str, ...]:
         return tuple(p.name for p in self.phases(config))
