@@ -223,3 +223,29 @@ def test_opening_h_t_i_anywhere_asks_for_its_connectivity(qtbot, panel):
     _, heights = panel.link_bars.opts["x"], panel.link_bars.opts["height"]
     assert np.array_equal(np.asarray(heights), connectivity(panel.model.trace, 1, 0).numpy().astype(np.float64))
     assert panel.story.currentIndex() == panel.CONNECTIVITY
+
+
+def test_a_hidden_backward_page_is_not_drawn_per_forward_step_but_is_current_when_it_shows(qtbot):
+    """Stepping the forward pass costs nothing on the backward page while the forward page is on show; the
+    backward page shows the forward pass as it stands the moment it comes up."""
+    from rnn_stepper.ui.main_window import MainWindow
+
+    window = MainWindow(StepperModel())
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    assert not window.backward.isVisible()
+    drawn = []
+    window.backward.draw_states = lambda original=window.backward.draw_states: (drawn.append(1), original())
+    window.model.step()
+    window.model.step()
+    assert drawn == []  # the forward page is on show
+    qtbot.keyClick(window, QtCore.Qt.Key_5)
+    assert window.backward.isVisible() and drawn == [1]
+    states = window.backward.state_view.values()
+    output = window.model.cell.hidden[:, 0].numpy().T
+    np.testing.assert_array_equal(states[:, :2], output[:, :2])  # the two revealed steps, the rest blank
+    assert np.isnan(states[:, 2:]).all()
+    window.model.step()  # on show, it follows each step
+    assert drawn == [1, 1] and np.isfinite(window.backward.state_view.values()[:, 2]).all()

@@ -273,29 +273,6 @@ def test_saturated_cells_and_only_those_carry_the_mark(qtbot):
     assert view.saturated_cells() == [] and not view.legend.isVisible()
 
 
-def test_a_curtain_over_an_elided_time_axis_covers_the_columns_that_stand_for_unrevealed_steps(qtbot):
-    hidden = np.random.default_rng(2).uniform(-0.5, 0.5, (4, 1000)).astype(np.float32)  # units × t
-    view = shown_view(qtbot, (500, 300), hidden, colorbar=True)
-    curtain = style.Curtain(view.vb)
-    cols = view.shown_columns()
-    k = cols.index(None)
-    assert cols == list(range(k)) + [None] + list(range(1000 - k, 1000)) and numbers(view)
-    curtain.cover(2, 1000)  # t = 0, 1 revealed
-    assert curtain.covered == (2, 1000)
-    rect = curtain.rect.rect()
-    assert (rect.left(), rect.right()) == (1.5, len(cols) - 0.5)
-    curtain.cover(500, 1000)  # mid-sequence: the ellipsis stands for revealed steps too, and stays uncovered
-    assert curtain.rect.rect().left() == k + 1 - 0.5
-    curtain.cover(k, 1000)  # every step it stands for hidden: the ellipsis is covered with them
-    assert curtain.rect.rect().left() == k - 0.5
-    curtain.cover(1000 - k + 1, 1000)  # all but the last shown column revealed
-    assert curtain.rect.rect().left() == len(cols) - k + 1 - 0.5
-    view.window().resize(800, 300)  # a new layout: the curtain follows
-    settle(qtbot)
-    cols = view.shown_columns()
-    assert curtain.rect.rect().left() == cols.index(1000 - k + 1) - 0.5
-
-
 def test_a_plain_step_rewrites_numbers_without_making_new_items(qtbot):
     view = shown_view(qtbot, (140, 300), np.zeros(256, dtype=np.float32))
     items = list(view.number_items())

@@ -17,6 +17,7 @@ from . import style
 from .matrix_view import MatrixView
 from ..core.config import cell_suffix
 from .panels import EquationLabel, StepPanel, label_px, legible_axes, module_label, set_plot_title
+from .steady import SteadyText
 
 LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD, LOSS_FILE = "sum_last", "shifted", "head:", "file"
 
@@ -147,12 +148,12 @@ class BackwardPanel(QtWidgets.QWidget):
         self.stepping = QtWidgets.QWidget()
         left = QtWidgets.QVBoxLayout(self.stepping)
         left.setContentsMargins(0, 0, 0, 0)
-        left.addWidget(self.heading)
+        left.addWidget(SteadyText(self.heading))  # texts that change at every click: ui/steady.py
         left.addWidget(self.verdict)
         left.addLayout(choice)
         left.addLayout(controls)
         left.addLayout(strip, 1)
-        left.addWidget(self.equation)
+        left.addWidget(SteadyText(self.equation))
         # What the whole walk shows, where the forward pass has its comparison: one page each, so each has the
         # height a presentation font needs
         self.story = QtWidgets.QTabWidget()

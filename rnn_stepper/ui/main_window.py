@@ -14,6 +14,7 @@ from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel, mod
 from .unrolled import UnrolledView
 from .exports import Exports
 from .session_files import SessionFiles, example_sessions
+from .steady import SteadyText
 
 
 FONT_SCALES = (1.25, 1.5, 2.0)
@@ -106,7 +107,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.build_menus()
         self.build_toolbar()
         self.status = StatusLine()
-        self.statusBar().addPermanentWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(SteadyText(self.status), 1)  # it changes every step: ui/steady.py
         self.progress = QtWidgets.QProgressBar()
         self.progress.setMaximumWidth(220)
         self.cancel_button = QtWidgets.QPushButton(self.tr("Cancel"))

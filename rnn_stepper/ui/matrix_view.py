@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import weakref
 
 import numpy as np
 import pyqtgraph as pg
@@ -38,6 +37,7 @@ ZOOM_PER_NOTCH = 1.25  # one click of a mouse wheel
 SATURATED = 0.01  # within 1 % of its bounded range's end (|tanh| ≥ 0.99, a gate ≤ 0.01 or ≥ 0.99): saturated
 MIN_MARK_PX = 6  # a cell smaller than this on screen is too small to carry a saturation mark
 ELLIPSIS = -1  # the index of the ellipsis row or column in a view's shown rows and columns
+ELLIPSIS_MARKS = ("⋮", "…", "⋱")  # written in the ellipsis row, column, and where they cross
 REF_PX = 100  # text widths are measured once at this pixel size and scaled
 
 
@@ -186,8 +186,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
     gate blocks: each block's ends), and likewise its columns around a "…" column, k as large as the room allows.
     The axes say the true indices; hover, double-click, `cell_at`, `describe_cell`, `cell_scene_pos` and
     `mark_rows` all speak in true indices; `shown_rows()` / `shown_columns()` say which are on show (None for
-    the ellipsis). A style.Curtain over the view covers the columns on show that stand for the steps it hides
-    (`column_span`); `keep_columns_whole()` keeps every column, for a time axis wanted as an overview.
+    the ellipsis); `keep_columns_whole()` keeps every column, for a time axis wanted as an overview.
 
     Zoom: the mouse wheel over the cells zooms into the whole matrix around the pointer, and numbers come back
     once the cells are big enough to hold them; drag to pan. Wheeling out to the whole matrix, Escape, or the Z
@@ -206,8 +205,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         set_number_minimum(px)            the step strip's numbers: style.MIN_PROMINENT_PX (28 px presenting)
         keep_columns_whole(whole=True)    never elide the columns
         shown_rows(), shown_columns(), is_elided(), number_px(), number_items(), saturated_cells(),
-        saturation_note(), zoom(factor, center=None), zoom_to_numbers(center=None), reset_zoom(), is_zoomed(),
-        column_span(start, stop)"""
+        saturation_note(), zoom(factor, center=None), zoom_to_numbers(center=None), reset_zoom(), is_zoomed()"""
 
     cell_activated = QtCore.Signal(int, int)  # double-click on a cell: (row, column), true indices
     # a click on a cell, or Enter on the focused one: (row, column), true indices. A view takes focus (pyqtgraph's
@@ -226,8 +224,6 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self.title = pg.LabelItem("")
         self.vb = pg.ViewBox(enableMenu=False, invertY=True, defaultPadding=0.0)
         self.vb.setMouseEnabled(x=False, y=False)
-        self.vb.matrix_view = weakref.ref(self)  # style.Curtain asks where the steps it covers are on show
-        self.curtains: list[style.Curtain] = []
         self.axes = {"left": pg.AxisItem("left", linkView=self.vb),
                      "top": pg.AxisItem("top", linkView=self.vb, showValues=column_ticks)}
         self.column_ticks = column_ticks
@@ -254,6 +250,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self.legend.setVisible(False)
         self._values = np.zeros((0, 0), dtype=np.float32)
         self._written_memo = {}
+        self._display_memo = None
         self.levels = (-1.0, 1.0)  # the colour scale's ends
         self.bounds: tuple[float, float] | None = None  # the function's range, for the saturation marks
         self._rows = np.arange(0)  # the true index of each row on show (ELLIPSIS: the ellipsis row)
@@ -319,6 +316,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
                          or col_labels != self._col_labels or blocks != self._blocks)
         self._values = values  # in its own dtype, so a hover shows the float64 digits of a float64 session
         self._written_memo: dict[tuple[int, int, int], str] = {}
+        self._display_memo = None
         self._row_labels, self._col_labels = row_labels, col_labels
         self._blocks = blocks
         self.bounds = None if bounds is None else (float(bounds[0]), float(bounds[1]))
@@ -343,28 +341,6 @@ class MatrixView(pg.GraphicsLayoutWidget):
         if self._elide[1] != (not whole):
             self._elide[1] = not whole
             self._relayout(force=True)
-
-    def column_span(self, start: int, stop: int) -> tuple[int, int]:
-        """The columns on show, [left, right), that stand for true columns [start, stop): an ellipsis column
-        counts when every column it stands for does (it writes no value, and a step it stands for that is
-        revealed already should not look hidden)."""
-        stop = min(stop, self._values.shape[1])
-        if stop <= start:
-            return (0, 0)
-        if not self.is_elided():
-            return (start, stop)
-        cols = self._cols
-        # The true columns each one on show stands for: itself, or those between its neighbours (an ellipsis).
-        first = np.empty(cols.size, dtype=np.int64)
-        last = np.empty(cols.size, dtype=np.int64)
-        for d, c in enumerate(cols):
-            if c != ELLIPSIS:
-                first[d] = last[d] = c
-            else:
-                first[d] = cols[d - 1] + 1 if d > 0 else 0
-                last[d] = cols[d + 1] - 1 if d + 1 < cols.size else self._values.shape[1] - 1
-        hit = np.flatnonzero((first >= start) & (last < stop))
-        return (int(hit[0]), int(hit[-1]) + 1) if hit.size else (0, 0)
 
     row_ticks = True
 
@@ -493,8 +469,6 @@ class MatrixView(pg.GraphicsLayoutWidget):
             if self._marked:
                 self.mark_rows(*self._marked)
             self._frame_cells()
-            for curtain in self.curtains:
-                curtain.recover()
         self._set_ticks()
         self._update_texts()
         self._mark_saturation()
@@ -558,11 +532,36 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _widest_text(self) -> str:
         """The widest number on show now, as written."""
-        r, c = self._rows[self._rows != ELLIPSIS], self._cols[self._cols != ELLIPSIS]
-        if r.size * c.size == 0 or r.size * c.size > MAX_TEXT_CELLS:
+        grid = self._display_texts()
+        if grid is None:
             return ""
-        texts = {self._written(tr, tc) for tr in r.tolist() for tc in c.tolist()} - {""}
+        texts = {text for row in grid for text, _ in row} - {"", *ELLIPSIS_MARKS}
         return max(texts, key=number_width, default="")
+
+    def _display_texts(self) -> list[list[tuple[str, QtGui.QColor]]] | None:
+        """Each cell on show as displayed, row by row: its number (blank for NaN) or an ellipsis mark, and the
+        colour it is written in. Made in one pass per matrix and layout, for the widest number and the cells
+        alike; None where more cells are on show than ever carry numbers."""
+        key = (self._rows.tobytes(), self._cols.tobytes(), self._digits, self.levels)
+        if self._display_memo is not None and self._display_memo[0] == key:
+            return self._display_memo[1]
+        if self._rows.size * self._cols.size > MAX_TEXT_CELLS:
+            return None
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = self._values[np.ix_(np.maximum(self._rows, 0), np.maximum(self._cols, 0))].astype(np.float64)
+            high = float(self.levels[1])
+            dark = (np.abs(values) / high > 0.6) & np.isfinite(values) if high > 0 else np.zeros(values.shape, bool)
+        digits = self._digits
+        grid = [[("" if v != v else style.short(v, digits), style.text_on_dark(d)) for v, d in zip(row, dark_row)]
+                for row, dark_row in zip(values.tolist(), dark.tolist())]
+        mark = QtGui.QColor(style.FOREGROUND)
+        for i in np.flatnonzero(self._rows == ELLIPSIS):
+            grid[i] = [("⋮", mark)] * len(grid[i])
+        for j in np.flatnonzero(self._cols == ELLIPSIS):
+            for i, row in enumerate(grid):
+                row[j] = ("⋱" if self._rows[i] == ELLIPSIS else "…", mark)
+        self._display_memo = (key, grid)
+        return grid
 
     def _written(self, r: int, c: int, digits: int | None = None) -> str:
         """The number written on true cell (r, c) with `digits` (the plan's), blank for NaN: formatted once per
@@ -914,14 +913,13 @@ class MatrixView(pg.GraphicsLayoutWidget):
             for item, (r, c) in zip(self._texts, cells):
                 item.setPos(c, r)
             self._text_cells = cells
-        levels = self.levels
+        grid = self._display_texts()
         for item, (r, c) in zip(self._texts, cells):
-            tr, tc = self._rows[r], self._cols[c]
-            if tr == ELLIPSIS or tc == ELLIPSIS:
-                text, color = "⋱" if tr == tc else ("⋮" if tr == ELLIPSIS else "…"), QtGui.QColor(style.FOREGROUND)
-            else:
-                text = self._written(tr, tc)
-                color = style.text_on(self._values[tr, tc], levels)
+            if grid is not None:
+                text, color = grid[r][c]
+            else:  # zoomed into a matrix larger than any grid of numbers: the cells in sight, one by one
+                tr, tc = self._rows[r], self._cols[c]
+                text, color = self._written(tr, tc), style.text_on(self._values[tr, tc], self.levels)
             # A number that did not change (a phase not reached yet, an ellipsis) is not written again.
             if item.text() != text:
                 item.write(text)

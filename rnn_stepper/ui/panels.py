@@ -19,6 +19,7 @@ from ..model import StepperModel
 from . import style
 from .explain_panel import ExplainPanel, breakdown_of
 from .matrix_view import MatrixView
+from .steady import SteadyText
 
 # The range of the function behind a phase's scale (Phase.scale): a cell near its ends is marked saturated.
 BOUNDS = {"bounded": (-1.0, 1.0), "gate": (0.0, 1.0)}
@@ -628,12 +629,13 @@ class StepPanel(QtWidgets.QWidget):
         self.loop_room = QtWidgets.QWidget()
         self.loop_room.setFixedHeight(max(10, font_px() * 3 // 4))
         self.guess_row = GuessRow(model)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.explanation)
+        # Their texts change at every step: held steady, they do not relayout the window (ui/steady.py)
+        layout.addWidget(SteadyText(self.heading))
+        layout.addWidget(SteadyText(self.explanation))
         layout.addLayout(self.row, 1)
         layout.addWidget(self.loop_room)
         layout.addWidget(self.guess_row)
-        layout.addWidget(self.equation)
+        layout.addWidget(SteadyText(self.equation))
         # A clicked number's arithmetic, in the equation's place while it is open (issue 12)
         self.breakdown = ExplainPanel(model)
         layout.addWidget(self.breakdown, 1)
@@ -774,15 +776,15 @@ class StepPanel(QtWidgets.QWidget):
             phase = next((p for p in phases if p.name == key), None)
             if key in previous:
                 symbol, subtitle, tip = self.previous_caption(key, previous[key])
-                view.setToolTip(tip)
             elif phase is None:
-                symbol, subtitle = "x<sub>t</sub>", x_caption
-                view.setToolTip(x_tip)
+                symbol, subtitle, tip = "x<sub>t</sub>", x_caption, x_tip
             else:
                 symbol = f"{phase.symbol}<sub>t</sub>"
                 equation = equation_html(phase.equation_for(m.session.order), config, reverse)
                 subtitle = equation.split(" = ", 1)[-1]
-                view.setToolTip(translate_cell(phase.title))
+                tip = translate_cell(phase.title)
+            if tip != view.toolTip():
+                view.setToolTip(tip)
             length = shown[key].shape[0]
             title = f"{symbol} ({length},)" if with_length else symbol
             view.set_title(title, active=key == m.phase, subtitle=subtitle,
@@ -1140,7 +1142,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         layout.addWidget(self.ulps_room)
         self.table_caption = QtWidgets.QLabel()
         self.table_caption.setWordWrap(True)
-        step_box.addWidget(self.table_caption)
+        step_box.addWidget(SteadyText(self.table_caption))
         self.step_table = StepTable(self)
         self.table = CompactTable()  # the step on show, unit by unit; h of 256 units scrolls
         self.table.setModel(self.step_table)
@@ -1586,6 +1588,7 @@ class SequencePanel(QtWidgets.QWidget):
         self.radius = QtWidgets.QLabel()
         self.radius.setWordWrap(True)
         self.followed_marks = pg.ScatterPlotItem(symbol="t2", size=9, pen=pg.mkPen("#000000", width=1))
+        self.followed_drawn: list = []  # the (position, colour) of each mark drawn
         self.followed_marks.setZValue(20)  # over the cells and their numbers
         right = QtWidgets.QVBoxLayout()
         right.addWidget(self.norm_plot, 1)
@@ -1694,7 +1697,10 @@ class SequencePanel(QtWidgets.QWidget):
         followed = self.model.followed_units
         spots = [{"pos": (-0.5, float(d)), "brush": style.UNIT_COLORS[followed.index(r) % len(style.UNIT_COLORS)]}
                  for d, r in enumerate(rows) if r in followed]
-        self.followed_marks.setData(spots)
+        drawn = [(spot["pos"], spot["brush"]) for spot in spots]
+        if drawn != self.followed_drawn:  # unchanged by a step: pyqtgraph renders each symbol again on setData
+            self.followed_drawn = drawn
+            self.followed_marks.setData(spots)
 
     def row_label_clicked(self, event) -> None:
         """A click on a unit's number beside the h heatmap: follow that unit in the comparison, or stop."""

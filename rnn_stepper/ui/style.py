@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtGui, QtWidgets
 
 BACKGROUND = "#ffffff"
 FOREGROUND = "#202020"
@@ -125,8 +126,8 @@ def small_size() -> str:
 def short(value: float, digits: int = 3) -> str:
     """A number that fits in a heatmap cell: 3 significant digits (`digits`), one fewer when they would need more
     than 6 characters (digits + 3)."""
-    if not np.isfinite(value):
-        return "nan" if np.isnan(value) else ("inf" if value > 0 else "-inf")
+    if not math.isfinite(value):  # math, not numpy: a step writes hundreds, and numpy's costs a microsecond each
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
     if value != 0 and abs(value) < 10.0 ** -digits:
         return f"{value:.{digits - 2}e}"
     text = f"{value:.{digits}g}"
@@ -145,7 +146,11 @@ def text_on(value: float, levels) -> QtGui.QColor:
         high = float(levels[1])
     except (TypeError, IndexError):
         high = 1.0
-    dark = np.isfinite(value) and high > 0 and abs(value) / high > 0.6
+    return text_on_dark(bool(np.isfinite(value) and high > 0 and abs(value) / high > 0.6))
+
+
+def text_on_dark(dark: bool) -> QtGui.QColor:
+    """White on a dark cell (beyond 0.6 of the scale's end, as text_on decides), black on a pale one."""
     return _WHITE if dark else _BLACK
 
 
@@ -169,39 +174,3 @@ def cache_drawing(item: pg.PlotDataItem | pg.PlotItem | pg.AxisItem) -> None:
         children = [item.curve, item.scatter]
     for child in children:
         child.setCacheMode(QtWidgets.QGraphicsItem.DeviceCoordinateCache)
-
-
-class Curtain:
-    """A background-coloured band over the timesteps not revealed yet. Curves and images are drawn whole once per
-    trace; a step only moves the curtain, which costs the same at T = 3 and T = 10,000. Over a MatrixView whose
-    time axis shows its first and last steps around an ellipsis, it covers the columns on show that stand for the
-    steps not revealed (the view tells it where they are, and again after each new layout)."""
-
-    def __init__(self, view_box: pg.ViewBox):
-        self.rect = QtWidgets.QGraphicsRectItem()
-        self.rect.setBrush(pg.mkBrush(BACKGROUND))
-        self.rect.setPen(pg.mkPen(None))
-        self.rect.setZValue(1e6)  # above curves, images and cell numbers
-        view_box.addItem(self.rect, ignoreBounds=True)
-        self._span = (0, 0, -1e6, 1e6)
-        owner = getattr(view_box, "matrix_view", None)  # a MatrixView's, held weakly
-        self._view = owner if owner is not None and owner() is not None else None
-        if self._view is not None:
-            self._view().curtains.append(self)
-
-    def cover(self, start: int, stop: int, low: float = -1e6, high: float = 1e6) -> None:
-        """Hide t in [start, stop) (x from start - 0.5 to stop - 0.5 where every step is on show), over y from
-        low to high."""
-        self._span = (start, stop, low, high)
-        left, right = (start, stop) if self._view is None or self._view() is None else \
-            self._view().column_span(start, stop)
-        self.rect.setVisible(right > left)
-        self.rect.setRect(QtCore.QRectF(left - 0.5, low, max(right - left, 0), high - low))
-
-    def recover(self) -> None:
-        """The same steps again, after the view laid out its columns anew."""
-        self.cover(*self._span)
-
-    @property
-    def covered(self) -> tuple[int, int]:
-        return self._span[:2] if self.rect.isVisible() else (0, 0)

@@ -94,6 +94,11 @@ def _phases(cell: "CellType", config) -> tuple[Phase, ...]:
     """A cell type's phases for one config, built once: a step asks for them dozens of times, and both are frozen."""
     return cell.steps.phases(config)
 
+
+@functools.lru_cache(maxsize=64)
+def _phase_names(cell: "CellType", config) -> tuple[str, ...]:
+    return tuple(p.name for p in _phases(cell, config))
+
 @dataclass(frozen=True)
 class CellType:
     """What the rest of the program needs to know of a cell type; `module` holds its steps."""
@@ -117,7 +122,7 @@ class CellType:
         return _phases(self, config)
 
     def phase_names(self, config) -> tuple[str, ...]:
-        return tuple(p.name for p in self.phases(config))
+        return _phase_names(self, config)
 
     def parameter_shapes(self, config) -> dict[str, tuple[int, ...]]:
         """The state dict's keys and shapes for this config, in torch.nn's order."""
