@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from rnn_stepper.ui.matrix_view import CellNumber
+from rnn_stepper.ui.matrix_view import NumberLayer
 
 # Issue 13's measured legibility, in presentation mode at 1280 × 720 and larger: the step strip's numbers and the
 # equation are read from the back row; heatmap numbers, titles and axis labels from the middle.
@@ -132,16 +132,10 @@ def widget_problems(window: QtWidgets.QWidget) -> list[str]:
 
 # --- graphics: pyqtgraph's texts --------------------------------------------------------------------------------
 
-def number_box(item: CellNumber, view: QtWidgets.QGraphicsView) -> QtCore.QRectF:
-    """Where a cell's number is drawn in the view's viewport. It ignores the view's scale, so its scene bounding
-    rectangle means nothing (Qt maps it through the scale it ignores): its device transform says where it is."""
-    return item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect())
-
-
 def role_of(view: QtWidgets.QGraphicsView, item, window) -> str:
     """What this text is to the reader, from which panel holds the view."""
     step_view = getattr(window, "step_view", None)
-    if isinstance(item, (pg.TextItem, CellNumber)):
+    if isinstance(item, (pg.TextItem, NumberLayer)):
         if step_view is not None and view in getattr(step_view, "vectors", {}).values():
             return "strip number"
         return "heatmap number" if hasattr(view, "set_matrix") else "label"
@@ -172,14 +166,15 @@ def view_texts(view: QtWidgets.QGraphicsView, window) -> list[Text]:
     for item in view.scene().items():
         if not item.isVisible() or (item.parentItem() is not None and not item.isVisibleTo(None)):
             continue
-        if isinstance(item, CellNumber):  # a matrix view's number: its box is its glyphs', and it stays on its cell
-            if not item.text().strip():
-                continue
-            cell = QtCore.QRectF(item.pos().x() - 0.5, item.pos().y() - 0.5, 1.0, 1.0)
-            room = to_window(view.vb.mapViewToScene(cell).boundingRect()).intersected(to_window(
-                view.vb.sceneBoundingRect()))
-            out.append(Text(where, item.text(), role_of(view, item, window), font_px(item.font()),
-                            window_rect(view.viewport(), number_box(item, view), window), room))
+        if isinstance(item, NumberLayer):  # a matrix view's numbers: each its glyphs' box, staying on its cell
+            for (r, c), text, box in view.number_boxes():
+                if not text.strip():
+                    continue
+                cell = QtCore.QRectF(c - 0.5, r - 0.5, 1.0, 1.0)
+                room = to_window(view.vb.mapViewToScene(cell).boundingRect()).intersected(to_window(
+                    view.vb.sceneBoundingRect()))
+                out.append(Text(where, text, role_of(view, item, window), font_px(view.number_font()),
+                                window_rect(view.viewport(), box, window), room))
         elif isinstance(item, pg.TextItem):
             text = item.textItem.toPlainText()
             if not text.strip():
@@ -235,7 +230,7 @@ def matrix_problems(window) -> list[str]:
         if not (shown(view, window) and hasattr(view, "set_matrix") and view.values().size):
             continue
         where = name(view)
-        numbers = [item for item in view.number_items() if item.isVisible() and item.text().strip()]
+        numbers = [text for row in view.cell_texts() for text in row if text.strip()]
         finite = view.values()[~(view.values() != view.values())]  # NaN cells (not yet computed) are blank
         if finite.size and not numbers:
             out.append(f"{where}: shows {view.values().shape[0]}×{view.values().shape[1]} values and not one number")

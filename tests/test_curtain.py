@@ -57,8 +57,7 @@ def drawn_columns(view) -> set[int]:
     columns = view.shown_columns()
     coloured = {columns[d] for d in range(image.shape[1]) if (image[:, d, 3] > 0).any()}
     # each number written, with the (row, column) on show it is written on; an ellipsis is no number
-    numbered = {columns[d] for item, (_, d) in zip(view.number_items(), view._text_cells)
-                if item.text() not in ("", "…", "⋮")}
+    numbered = {columns[d] for (_, d), text, _box in view.number_boxes() if text not in ("", "…", "⋮")}
     assert None not in coloured | numbered, "an ellipsis column carries no value"
     return coloured | numbered
 

@@ -76,7 +76,7 @@ def base_px() -> float:
 
 
 def number_font_px(view: MatrixView) -> set[int]:
-    return {QtGui.QFontInfo(item.font()).pixelSize() for item in view.number_items()}
+    return {QtGui.QFontInfo(view.number_font()).pixelSize()} if view.number_boxes() else set()
 
 
 VALUES = np.array([[0.364, -0.312, -0.137], [0.424, -0.145, 0.36]], dtype=np.float32)
@@ -91,11 +91,9 @@ def test_numbers_grow_with_the_cell_between_a_legible_minimum_and_three_times_th
     assert round(base_px() * 0.85) <= px_small < px_large <= px_huge == round(base_px() * 3)
     # Every number sits inside its own cell.
     for view in (small, large, huge):
-        for item in view.number_items():
-            cell = view.mapFromScene(view.vb.mapViewToScene(
-                QtCore.QRectF(item.pos().x() - 0.5, item.pos().y() - 0.5, 1, 1)))
-            glyphs = legibility.number_box(item, view)
-            assert QtCore.QRectF(cell.boundingRect()).adjusted(-1, -1, 1, 1).contains(glyphs), item.text()
+        for (r, c), text, glyphs in view.number_boxes():
+            cell = view.mapFromScene(view.vb.mapViewToScene(QtCore.QRectF(c - 0.5, r - 0.5, 1, 1)))
+            assert QtCore.QRectF(cell.boundingRect()).adjusted(-1, -1, 1, 1).contains(glyphs), text
 
 
 def test_numbers_grow_with_the_presentation_font_scale(qtbot, font_scale):
@@ -170,7 +168,7 @@ def test_the_mouse_wheel_zooms_in_until_every_number_in_sight_is_back_and_out_to
         wheel(1)
     shown = numbers(view)
     (y0, y1) = view.vb.viewRange()[1]
-    assert shown and len(shown) == len(view.number_items())
+    assert shown and len(shown) == len(view.number_boxes())
     first = int(np.ceil(y0 + 0.5 - 1e-6))
     assert shown == [style.short(v) for v in h[first:first + len(shown)]]  # consecutive entries, none skipped
     wheel(-60)
@@ -275,10 +273,10 @@ def test_saturated_cells_and_only_those_carry_the_mark(qtbot):
 
 def test_a_plain_step_rewrites_numbers_without_making_new_items(qtbot):
     view = shown_view(qtbot, (140, 300), np.zeros(256, dtype=np.float32))
-    items = list(view.number_items())
+    items = set(view.scene().items())
     for t in range(5):
         view.set_matrix(np.full(256, 0.1 * t, dtype=np.float32))
-    assert view.number_items() == items and numbers(view)[0] == style.short(np.float32(0.4))
+    assert set(view.scene().items()) == items and numbers(view)[0] == style.short(np.float32(0.4))
     assert ELLIPSIS == -1
 
 

@@ -3,7 +3,7 @@
 Diverging colormap centred on zero, colour bar, inverted y, cells centred on their indices. Each cell's value is
 written inside it, in a font that grows with the cell; a matrix with more rows or columns than fit legibly shows
 its first and last ones around an ellipsis, and zooming in brings the rest back. Items are built once per layout
-and updated with setImage / setText.
+and updated with setImage; one NumberLayer writes every number.
 """
 
 from __future__ import annotations
@@ -75,27 +75,73 @@ def number_width(text: str, px: int = REF_PX) -> float:
     return QtGui.QFontMetricsF(style.pixel_font(px)).horizontalAdvance(text)
 
 
-class CellNumber(QtWidgets.QGraphicsSimpleTextItem):
-    """One cell's number: anchored at the cell's centre, upright and at its own pixel size whatever the view's
-    scale. A plain text item, not pyqtgraph's TextItem: that one lays out a rich-text document at each write
-    (~80 µs) and recomputes its transform in Python at each paint, and a step back rewrites hundreds of numbers."""
+class NumberLayer(QtWidgets.QGraphicsItem):
+    """Every number written on the cells, drawn by one item at its own pixel size whatever the view's scale.
+    One text item per cell cost a write each (pyqtgraph's TextItem ~80 µs, a plain one ~5 µs) and a paint each,
+    and a step back rewrites hundreds; here a step hands over its texts and the item paints them in one pass."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setFlag(QtWidgets.QGraphicsItem.ItemIgnoresTransformations)
-        self.setPen(QtGui.QPen(QtCore.Qt.NoPen))
+        self.cells: list[tuple[int, int]] = []  # (row, column) on show of each number
+        self.written: list[tuple[str, QtGui.QColor]] = []  # its text and colour
+        self.font = QtGui.QFont()
+        self.metrics = QtGui.QFontMetricsF(self.font)
+        self.widths: dict[str, float] = {}
+        self._extent = QtCore.QRectF()
 
-    def write(self, text: str) -> None:
-        self.setText(text)
-        self.centre()
+    def set_font(self, font: QtGui.QFont) -> None:
+        self.font = font
+        self.metrics = QtGui.QFontMetricsF(font)
+        self.widths = {}
+        self.update()
 
-    def centre(self) -> None:
-        """Its own transform, in pixels, puts the middle of its text on its position (the cell's centre)."""
-        box = super().boundingRect()
-        self.setTransform(QtGui.QTransform.fromTranslate(-box.width() / 2, -box.height() / 2))
+    def set_numbers(self, cells: list[tuple[int, int]], written: list[tuple[str, QtGui.QColor]]) -> None:
+        """`written[i]` on cell `cells[i]`; repainted only when a text or a colour changed."""
+        if cells == self.cells and written == self.written:
+            return
+        if cells != self.cells:
+            rows = [r for r, _ in cells] or [0]
+            columns = [c for _, c in cells] or [0]
+            extent = QtCore.QRectF(min(columns) - 0.5, min(rows) - 0.5, max(columns) - min(columns) + 1,
+                                   max(rows) - min(rows) + 1)
+            if extent != self._extent:
+                self.prepareGeometryChange()
+                self._extent = extent
+        self.cells, self.written = cells, written
+        self.update()
 
-    def color(self) -> QtGui.QColor:
-        return self.brush().color()
+    def width(self, text: str) -> float:
+        width = self.widths.get(text)
+        if width is None:
+            width = self.widths[text] = self.metrics.horizontalAdvance(text)
+        return width
+
+    def box(self, i: int, transform: QtGui.QTransform) -> QtCore.QRectF:
+        """Where number i is drawn, through `transform` (the cells' coordinates to the device's)."""
+        r, c = self.cells[i]
+        centre = transform.map(QtCore.QPointF(c, r))
+        width, height = self.width(self.written[i][0]), self.metrics.height()
+        return QtCore.QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._extent
+
+    def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
+        transform = painter.transform()
+        painter.resetTransform()  # in device pixels: a number keeps its size however large its cell is drawn
+        painter.setFont(self.font)
+        ascent, descent = self.metrics.ascent(), self.metrics.descent()
+        pen = None
+        for (r, c), (text, colour) in zip(self.cells, self.written):
+            if not text:
+                continue
+            centre = transform.map(QtCore.QPointF(c, r))
+            if colour is not pen:
+                painter.setPen(colour)
+                pen = colour
+            painter.drawText(QtCore.QPointF(centre.x() - self.width(text) / 2, centre.y() + (ascent - descent) / 2),
+                             text)
+        painter.setTransform(transform)
 
 
 class CellImage(pg.ImageItem):
@@ -204,7 +250,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
                                           bounds=(-1, 1) or (0, 1): mark saturation, whatever the colours
         set_number_minimum(px)            the step strip's numbers: style.MIN_PROMINENT_PX (28 px presenting)
         keep_columns_whole(whole=True)    never elide the columns
-        shown_rows(), shown_columns(), is_elided(), number_px(), number_items(), saturated_cells(),
+        shown_rows(), shown_columns(), is_elided(), number_px(), number_boxes(), saturated_cells(),
         saturation_note(), zoom(factor, center=None), zoom_to_numbers(center=None), reset_zoom(), is_zoomed()"""
 
     cell_activated = QtCore.Signal(int, int)  # double-click on a cell: (row, column), true indices
@@ -266,8 +312,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._digits = 3  # significant digits of the numbers on the cells
         self._min_number_px = 0
         self._readable = False
-        self._texts: list[CellNumber] = []  # a pool: one per cell on show that carries a number
-        self._text_cells: list[tuple[int, int]] = []  # the (row, column) on show of each text in use
+        self.numbers = NumberLayer()  # the numbers on the cells on show that carry one
+        self._text_cells: list[tuple[int, int]] = []  # the (row, column) on show of each number written
         self._text_font_px = 0
         self._row_labels: list[str] | None = None
         self._col_labels: list[str] | None = None
@@ -885,66 +931,47 @@ class MatrixView(pg.GraphicsLayoutWidget):
         return [(r, c) for r in range(r0, r1) for c in range(c0, c1)]
 
     def _update_texts(self) -> None:
-        """Write the numbers, but only while they can be read: text items are made when cells first get big
-        enough, so a 256-unit vector that never shows its numbers carries no 256 hidden items through each step.
-        Items are pooled: a step rewrites their texts, a new layout moves them."""
+        """Write the numbers, but only while they can be read: a 256-unit vector that never shows its numbers
+        writes none through each step."""
         cells = self._text_window() if self._readable else []
         # A blank matrix (nothing computed yet) writes no ellipsis either: its cells were planned for numbers of no
         # width, and a row of ⋮ would pile up in them
         if cells and not any(self._rows[r] != ELLIPSIS and self._cols[c] != ELLIPSIS
                              and np.isfinite(self._values[self._rows[r], self._cols[c]]) for r, c in cells):
             cells = []
-        if not cells:
-            self._text_cells = []
-            self._show_texts(0)
-            return
-        if cells != self._text_cells or self._text_font_px != self._number_px:
-            while len(self._texts) < len(cells):
-                item = CellNumber()
-                item.setFont(style.pixel_font(self._number_px))
-                self.vb.addItem(item, ignoreBounds=True)
-                self._texts.append(item)
-            if self._text_font_px != self._number_px:
-                font = style.pixel_font(self._number_px)
-                for item in self._texts:
-                    item.setFont(font)
-                    item.centre()
-                self._text_font_px = self._number_px
-            for item, (r, c) in zip(self._texts, cells):
-                item.setPos(c, r)
-            self._text_cells = cells
+        if self.numbers.scene() is None:
+            self.vb.addItem(self.numbers, ignoreBounds=True)
+        if self._text_font_px != self._number_px:
+            self.numbers.set_font(style.pixel_font(self._number_px))
+            self._text_font_px = self._number_px
+        self._text_cells = cells
         grid = self._display_texts()
-        for item, (r, c) in zip(self._texts, cells):
-            if grid is not None:
-                text, color = grid[r][c]
-            else:  # zoomed into a matrix larger than any grid of numbers: the cells in sight, one by one
-                tr, tc = self._rows[r], self._cols[c]
-                text, color = self._written(tr, tc), style.text_on(self._values[tr, tc], self.levels)
-            # A number that did not change (a phase not reached yet, an ellipsis) is not written again.
-            if item.text() != text:
-                item.write(text)
-            if item.color() != color:
-                item.setBrush(color)
-        self._show_texts(len(cells))
-
-    def _show_texts(self, count: int) -> None:
-        for i, item in enumerate(self._texts):
-            if item.isVisible() != (i < count):
-                item.setVisible(i < count)
+        if grid is not None:
+            written = [grid[r][c] for r, c in cells]
+        else:  # zoomed into a matrix larger than any grid of numbers: the cells in sight, one by one
+            written = [(self._written(self._rows[r], self._cols[c]),
+                        style.text_on(self._values[self._rows[r], self._cols[c]], self.levels)) for r, c in cells]
+        self.numbers.set_numbers(cells, written)
 
     def cell_texts(self) -> list[list[str]]:
         """The numbers written on the cells on show, row by row, as a reader sees them (the ellipsis row and
         column as "⋮" and "…"; empty when none are drawn). shown_rows()/shown_columns() give their indices."""
-        if not self._text_cells:
-            return []
         out: dict[int, list[str]] = {}
-        for item, (r, _) in zip(self._texts, self._text_cells):
-            out.setdefault(r, []).append(item.text())
+        for (r, _), (text, _) in zip(self.numbers.cells, self.numbers.written):
+            out.setdefault(r, []).append(text)
         return list(out.values())
 
-    def number_items(self) -> list[CellNumber]:
-        """The text items writing numbers now (for measuring them)."""
-        return self._texts[:len(self._text_cells)]
+    def number_boxes(self) -> list[tuple[tuple[int, int], str, QtCore.QRectF]]:
+        """Each number written now: its (row, column) on show, its text, and where it is drawn in the viewport."""
+        if self.numbers.scene() is None:
+            return []
+        self.vb.updateMatrix()  # pyqtgraph scales the cells lazily, before the next paint: as that paint will
+        transform = self.numbers.deviceTransform(self.viewportTransform())
+        return [(cell, text, self.numbers.box(i, transform))
+                for i, (cell, (text, _)) in enumerate(zip(self.numbers.cells, self.numbers.written))]
+
+    def number_font(self) -> QtGui.QFont:
+        return self.numbers.font
 
     # --- zoom -------------------------------------------------------------------------------------------------
 
