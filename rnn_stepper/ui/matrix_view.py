@@ -268,6 +268,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self.ci.layout.setSpacing(0)
         self.editable = editable
         self.title = pg.LabelItem("")
+        # Drawn from a pixmap between its changes: a step repaints the whole view, and rich text costs ~0.2 ms
+        self.title.item.setCacheMode(QtWidgets.QGraphicsItem.DeviceCoordinateCache)
         self.vb = pg.ViewBox(enableMenu=False, invertY=True, defaultPadding=0.0)
         self.vb.setMouseEnabled(x=False, y=False)
         self.axes = {"left": pg.AxisItem("left", linkView=self.vb),
