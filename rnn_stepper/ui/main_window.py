@@ -134,7 +134,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side.setVisible(not presenting)
         self.side_wanted = True  # the dock's place in the full layout, unless the user closes it
         self.pages: QtWidgets.QTabWidget | None = None
-        self.passes: QtWidgets.QTabWidget | None = None  # the full layout's forward and backward pages
+        self.passes: QtWidgets.QStackedWidget | None = None  # the full layout's forward and backward pages
         self.focused: bool | None = None  # the focus layout or the full one; None until the views exist
         self.backward_wanted = False  # the backward pass's page is on show, in whichever layout
         if self.model.trace is None:
@@ -252,14 +252,11 @@ class MainWindow(QtWidgets.QMainWindow):
         forward.setStretchFactor(1, 1)
         # The backward pass has the whole window, as the forward pass has: its walk back where the step strip is,
         # what the walk shows where the comparison is (issue 15)
-        self.passes = centre = QtWidgets.QTabWidget()
+        # The toolbar's ∂ Backward button and keys 1 and 5 switch between them: no tab bar takes the strip's height
+        self.passes = centre = QtWidgets.QStackedWidget()
         centre.setObjectName("passes")
-        centre.setDocumentMode(True)
-        centre.tabBar().hide()  # the toolbar's ∂ Backward button and keys 1 and 5 switch: the strip keeps the height
-        centre.setTabToolTip(centre.addTab(forward, self.tr("1 Forward")),
-                             self.tr("The forward pass: weights, the step strip, the comparison, the sequence (key 1)"))
-        centre.setTabToolTip(centre.addTab(self.backward, self.tr("5 ∂ Backward")),
-                             self.tr("Backpropagation through time, stepped back one phase per click (key 5)"))
+        centre.addWidget(forward)
+        centre.addWidget(self.backward)
         for panel in (self.weights, self.step_view, self.comparison, self.sequence):
             panel.show()  # leaving the focus layout's tabs, which hid every page but the current one, hid it
         if self.side.widget() is not self.session_tabs:
