@@ -461,15 +461,18 @@ class BackwardPanel(QtWidgets.QWidget):
         if self.window().isVisible() and not self.isVisible():
             self._behind_forward = True
             return
+        self.draw_forward()
+
+    def draw_forward(self) -> None:
+        """What the forward pass's cursor decides here: the buttons and heading, and the output's revealed steps."""
+        self._behind_forward = False
         self.refresh()
         self.draw_states()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._behind_forward:
-            self._behind_forward = False
-            self.refresh()
-            self.draw_states()
+            self.draw_forward()
         self.fit_equation(grow_only=False)
 
     def refusal(self) -> str | None:

@@ -155,6 +155,11 @@ class CellImage(pg.ImageItem):
             self.qimage = self.qimage.convertToFormat(QtGui.QImage.Format_ARGB32_Premultiplied)
 
 
+def cell_text(value: float, digits: int) -> str:
+    """The number written on a cell: `digits` significant digits (style.short), blank for NaN (not computed yet)."""
+    return "" if value != value else style.short(value, digits)
+
+
 def saturated(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
     """Cells within SATURATED of an end of the function's range `bounds`, measured against the larger end:
     |h| ≥ 0.99 for tanh's (-1, 1), a gate's σ ≤ 0.01 or ≥ 0.99 for (0, 1)."""
@@ -314,8 +319,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._digits = 3  # significant digits of the numbers on the cells
         self._min_number_px = 0
         self._readable = False
-        self.numbers = NumberLayer()  # the numbers on the cells on show that carry one
-        self._text_cells: list[tuple[int, int]] = []  # the (row, column) on show of each number written
+        self.numbers = NumberLayer()  # the numbers on the cells on show that carry one, over the image
+        self.vb.addItem(self.numbers, ignoreBounds=True)
         self._text_font_px = 0
         self._row_labels: list[str] | None = None
         self._col_labels: list[str] | None = None
@@ -416,7 +421,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def number_px(self) -> int:
         """The pixel size of the numbers on the cells (0 when none are written)."""
-        return self._number_px if self._readable and self._text_cells else 0
+        return self._number_px if self._readable and self.numbers.cells else 0
 
     # --- the layout: which rows and columns, how big the numbers ----------------------------------------------
 
@@ -595,12 +600,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
             return self._display_memo[1]
         if self._rows.size * self._cols.size > MAX_TEXT_CELLS:
             return None
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore"):
             values = self._values[np.ix_(np.maximum(self._rows, 0), np.maximum(self._cols, 0))].astype(np.float64)
-            high = float(self.levels[1])
-            dark = (np.abs(values) / high > 0.6) & np.isfinite(values) if high > 0 else np.zeros(values.shape, bool)
+        dark = style.dark_cells(values, self.levels[1])
         digits = self._digits
-        grid = [[("" if v != v else style.short(v, digits), style.text_on_dark(d)) for v, d in zip(row, dark_row)]
+        grid = [[(cell_text(v, digits), style.text_colour(d)) for v, d in zip(row, dark_row)]
                 for row, dark_row in zip(values.tolist(), dark.tolist())]
         mark = QtGui.QColor(style.FOREGROUND)
         for i in np.flatnonzero(self._rows == ELLIPSIS):
@@ -617,8 +621,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         key = (r, c, self._digits if digits is None else digits)
         text = self._written_memo.get(key)
         if text is None:
-            value = self._values[r, c]
-            text = self._written_memo[key] = "" if np.isnan(value) else style.short(value, key[2])
+            text = self._written_memo[key] = cell_text(self._values[r, c], key[2])
         return text
 
     def _shown_values(self) -> np.ndarray:
@@ -927,9 +930,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
             r0, r1, c0, c1 = 0, rows, 0, cols
         if (r1 - r0) * (c1 - c0) > MAX_TEXT_CELLS or r1 <= r0 or c1 <= c0:
             return []
-        if self._text_cells and self._text_cells[0] == (r0, c0) and self._text_cells[-1] == (r1 - 1, c1 - 1) \
-                and len(self._text_cells) == (r1 - r0) * (c1 - c0):
-            return self._text_cells  # the same window as the last step's
+        shown = self.numbers.cells
+        if shown and shown[0] == (r0, c0) and shown[-1] == (r1 - 1, c1 - 1) and len(shown) == (r1 - r0) * (c1 - c0):
+            return shown  # the same window as the last step's
         return [(r, c) for r in range(r0, r1) for c in range(c0, c1)]
 
     def _update_texts(self) -> None:
@@ -941,18 +944,16 @@ class MatrixView(pg.GraphicsLayoutWidget):
         if cells and not any(self._rows[r] != ELLIPSIS and self._cols[c] != ELLIPSIS
                              and np.isfinite(self._values[self._rows[r], self._cols[c]]) for r, c in cells):
             cells = []
-        if self.numbers.scene() is None:
-            self.vb.addItem(self.numbers, ignoreBounds=True)
         if self._text_font_px != self._number_px:
             self.numbers.set_font(style.pixel_font(self._number_px))
             self._text_font_px = self._number_px
-        self._text_cells = cells
         grid = self._display_texts()
         if grid is not None:
             written = [grid[r][c] for r, c in cells]
         else:  # zoomed into a matrix larger than any grid of numbers: the cells in sight, one by one
-            written = [(self._written(self._rows[r], self._cols[c]),
-                        style.text_on(self._values[self._rows[r], self._cols[c]], self.levels)) for r, c in cells]
+            true = [(self._rows[r], self._cols[c]) for r, c in cells]
+            dark = style.dark_cells([self._values[r, c] for r, c in true], self.levels[1])
+            written = [(self._written(r, c), style.text_colour(d)) for (r, c), d in zip(true, dark.tolist())]
         self.numbers.set_numbers(cells, written)
 
     def cell_texts(self) -> list[list[str]]:
@@ -965,8 +966,6 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def number_boxes(self) -> list[tuple[tuple[int, int], str, QtCore.QRectF]]:
         """Each number written now: its (row, column) on show, its text, and where it is drawn in the viewport."""
-        if self.numbers.scene() is None:
-            return []
         self.vb.updateMatrix()  # pyqtgraph scales the cells lazily, before the next paint: as that paint will
         transform = self.numbers.deviceTransform(self.viewportTransform())
         return [(cell, text, self.numbers.box(i, transform))

@@ -139,18 +139,18 @@ def exact(value: np.floating) -> str:
     return str(value)
 
 
-def text_on(value: float, levels) -> QtGui.QColor:
-    """Black on the pale middle of the colormap, white on its dark ends (a sequential scale's pale end is its low
-    one, so the same rule holds)."""
-    try:
-        high = float(levels[1])
-    except (TypeError, IndexError):
-        high = 1.0
-    return text_on_dark(bool(np.isfinite(value) and high > 0 and abs(value) / high > 0.6))
+def dark_cells(values: np.ndarray, high: float) -> np.ndarray:
+    """Which cells are dark on a scale whose end is `high`: beyond 0.6 of it, at either end of a diverging scale or
+    the high end of a sequential one (whose pale end is its low one, so the same rule holds)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        values = np.asarray(values, dtype=np.float64)
+        if not high > 0:
+            return np.zeros(values.shape, dtype=bool)
+        return np.isfinite(values) & (np.abs(values) / high > 0.6)
 
 
-def text_on_dark(dark: bool) -> QtGui.QColor:
-    """White on a dark cell (beyond 0.6 of the scale's end, as text_on decides), black on a pale one."""
+def text_colour(dark: bool) -> QtGui.QColor:
+    """White on a dark cell, black on a pale one (dark_cells)."""
     return _WHITE if dark else _BLACK
 
 
