@@ -87,6 +87,7 @@ class StepperModel:
         self.events.units = Signal()  # the units the comparison follows changed (followed_units)
         self.runner = runner
         self._session = self._saved = None  # _saved: the session as last opened or saved; else unsaved work
+        self._phases: tuple[str, ...] | None = None  # the session's, kept: a step asks for them ~40 times
         self._trace = None
         self._job = None  # the computation under way: (token, handle), or None when idle
         self.pending: Session | None = None  # the session being computed, once it exists
@@ -152,9 +153,11 @@ class StepperModel:
     @property
     def phases(self) -> tuple[str, ...]:
         """One step's phases, in click order: the cell type's (core/cells), the notebook's RNN before a trace."""
-        from .core.config import RNNConfig
+        if self._phases is None:
+            from .core.config import RNNConfig
 
-        return (self._session.config if self._session is not None else RNNConfig()).phases
+            self._phases = (self._session.config if self._session is not None else RNNConfig()).phases
+        return self._phases
 
     @property
     def end(self) -> int:
@@ -357,6 +360,7 @@ class StepperModel:
             done, partial = divmod(self._position, before)
             self._position = done * after + min(partial, after - 1)
         self._session, self._trace = session, trace
+        self._phases = session.config.phases
         if self._saved is None:
             self._saved = session  # the first session shown is the one opened
         if cursor is not None:

@@ -16,7 +16,7 @@ from legibility import drawn_ticks
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import InputError, StepperModel
 from rnn_stepper.ui import style
-from rnn_stepper.ui.panels import parse_units, units_text
+from rnn_stepper.ui.panels import parse_units, peak_decimated, units_text
 from standalone_panels import panels, release
 
 
@@ -265,3 +265,32 @@ def test_clicking_a_unit_number_beside_the_h_heatmap_adds_or_removes_it(qtbot):
     assert sorted(int(round(p)) for p in marks["y"]) == sorted(rows.index(u) for u in model.followed_units if u in rows)
     click(label)
     assert model.followed_units == tuple(range(7))
+
+
+def test_a_line_longer_than_its_plot_has_pixels_keeps_each_pixels_lowest_and_highest_point():
+    """The comparison's lines are bare PlotCurveItems (a step sets 16 of them), which do not downsample: set_points
+    does, keeping the extremes, as PlotDataItem's "peak" mode did."""
+    x = np.arange(10_000)
+    y = np.sin(x / 40.0)
+    y[1234], y[4321], y[999] = 5.0, -7.0, np.nan
+    xs, ys = peak_decimated(x, y, pixels=300)
+    assert len(xs) <= 2 * 300 + 33 and set(xs.tolist()) <= set(x.tolist())  # two a pixel, and the rest
+    assert np.nanmax(ys) == 5.0 and np.nanmin(ys) == -7.0 and not np.isnan(ys).any()  # a NaN point is skipped
+    few_x, few_y = x[:500], y[:500]
+    drawn_x, drawn_y = peak_decimated(few_x, few_y, pixels=300)
+    assert drawn_x is few_x and drawn_y is few_y  # under four points a pixel: all of them, as they are
+
+
+def test_a_long_walk_draws_its_revealed_steps_extremes_and_no_step_beyond(qtbot):
+    config = RNNConfig(input_size=2, hidden_size=3)
+    inputs = torch.randn(1, 8_000, 2, generator=torch.Generator().manual_seed(3))
+    model = StepperModel(make_session(config, inputs, seed=1))
+    comparison, _ = panels(qtbot, model, size=(700, 400))
+    model.move_to(6_000 * len(model.phases))
+    values = model.cell.hidden[:6_000, 0].numpy()
+    assert comparison.values_plot.getPlotItem().vb.width() < 6_000 / 5  # more than five steps a pixel
+    for unit, (manual, reference) in enumerate(zip(comparison.manual_curves, comparison.reference_curves)):
+        for item in (manual, reference):
+            xs, ys = item.getData()
+            assert len(xs) < 6_000 / 2 and xs.max() <= 5_999
+            assert ys.max() == values[:, unit].max() and ys.min() == values[:, unit].min()

@@ -7,6 +7,7 @@ never what they hold, so holding nothing beyond the cursor is the proof for ever
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 import torch
 
@@ -41,9 +42,10 @@ def make_model(config, length=None, cell=(0, 0), order="kernel") -> StepperModel
 
 
 def drawn_steps(item) -> set[int]:
-    """Every t a PlotDataItem holds to draw: its line's points and its markers'."""
+    """Every t a plot item holds to draw: a bare line's or markers' points; a PlotDataItem's line and markers."""
+    parts = [item, item.curve, item.scatter] if isinstance(item, pg.PlotDataItem) else [item]
     xs = []
-    for data in (item.getData()[0], item.curve.getData()[0], item.scatter.data["x"]):
+    for data in (part.getData()[0] for part in parts):
         if data is not None:
             xs.extend(np.asarray(data).tolist())
     assert all(float(x).is_integer() for x in xs)

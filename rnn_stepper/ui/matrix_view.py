@@ -72,7 +72,32 @@ def wrapped_size(html: str, width: float) -> tuple[float, float]:
 @functools.lru_cache(maxsize=4096)
 def number_width(text: str, px: int = REF_PX) -> float:
     """Pixels `text` takes at `px` in the application's font (at REF_PX, for widths scaled to any size)."""
-    return QtGui.QFontMetricsF(style.pixel_font(px)).horizontalAdvance(text)
+    return _metrics(px).horizontalAdvance(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _metrics(px: int) -> QtGui.QFontMetricsF:
+    return QtGui.QFontMetricsF(style.pixel_font(px))
+
+
+@functools.lru_cache(maxsize=1)
+def _tabular_digits() -> bool:
+    return len({number_width(d) for d in "0123456789"}) == 1
+
+
+_SHAPE = str.maketrans("123456789", "000000000")
+
+
+def shape(text: str) -> str:
+    """`text` with every digit a 0 where the font's digits are all as wide (tabular, as in the usual interface
+    fonts), so texts of one shape measure as one: a step writes hundreds of new numbers, and titles such as
+    "= h_6", and laying each out again cost 5-10 µs a number and ~0.5 ms a title. As it is, elsewhere."""
+    return text.translate(_SHAPE) if _tabular_digits() else text
+
+
+def widest_number(texts) -> str:
+    """The widest of `texts` as drawn: one of each shape measured."""
+    return max({shape(text): text for text in texts}.values(), key=number_width, default="")
 
 
 class NumberLayer(QtWidgets.QGraphicsItem):
@@ -88,11 +113,13 @@ class NumberLayer(QtWidgets.QGraphicsItem):
         self.metrics = QtGui.QFontMetricsF(self.font)
         self.widths: dict[str, float] = {}
         self._extent = QtCore.QRectF()
+        self._runs: list[tuple[QtGui.QColor, list[tuple[int, int, float, str]]]] | None = None
 
     def set_font(self, font: QtGui.QFont) -> None:
         self.font = font
         self.metrics = QtGui.QFontMetricsF(font)
         self.widths = {}
+        self._runs = None
         self.update()
 
     def set_numbers(self, cells: list[tuple[int, int]], written: list[tuple[str, QtGui.QColor]]) -> None:
@@ -108,6 +135,7 @@ class NumberLayer(QtWidgets.QGraphicsItem):
                 self.prepareGeometryChange()
                 self._extent = extent
         self.cells, self.written = cells, written
+        self._runs = None
         self.update()
 
     def width(self, text: str) -> float:
@@ -126,21 +154,30 @@ class NumberLayer(QtWidgets.QGraphicsItem):
     def boundingRect(self) -> QtCore.QRectF:
         return self._extent
 
+    def runs(self) -> list[tuple[QtGui.QColor, list[tuple[int, int, float, str]]]]:
+        """The numbers to draw, one run per colour: (column, row, half its width, text). Worked out once per change
+        rather than at every paint, where a step back paints ~80 numbers a view in four views."""
+        if self._runs is None:
+            by_colour: dict[int, tuple[QtGui.QColor, list]] = {}
+            for (r, c), (text, colour) in zip(self.cells, self.written):
+                if text:
+                    by_colour.setdefault(id(colour), (colour, []))[1].append((c, r, self.width(text) / 2, text))
+            self._runs = list(by_colour.values())
+        return self._runs
+
     def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
         transform = painter.transform()
         painter.resetTransform()  # in device pixels: a number keeps its size however large its cell is drawn
         painter.setFont(self.font)
-        ascent, descent = self.metrics.ascent(), self.metrics.descent()
-        pen = None
-        for (r, c), (text, colour) in zip(self.cells, self.written):
-            if not text:
-                continue
-            centre = transform.map(QtCore.QPointF(c, r))
-            if colour is not pen:
-                painter.setPen(colour)
-                pen = colour
-            painter.drawText(QtCore.QPointF(centre.x() - self.width(text) / 2, centre.y() + (ascent - descent) / 2),
-                             text)
+        # The cells' affine map to the device, written out: QTransform.map per number cost more than its drawText.
+        m11, m12, m21, m22 = transform.m11(), transform.m12(), transform.m21(), transform.m22()
+        dx, dy = transform.dx(), transform.dy()
+        baseline = (self.metrics.ascent() - self.metrics.descent()) / 2
+        point = QtCore.QPointF
+        for colour, numbers in self.runs():
+            painter.setPen(colour)
+            for c, r, half, text in numbers:
+                painter.drawText(point(m11 * c + m21 * r + dx - half, m12 * c + m22 * r + dy + baseline), text)
         painter.setTransform(transform)
 
 
@@ -580,16 +617,14 @@ class MatrixView(pg.GraphicsLayoutWidget):
         if r.size * c.size == 0 or r.size * c.size > MAX_TEXT_CELLS:
             return 0.0
         texts = {self._written(tr, tc, digits) for tr in r.tolist() for tc in c.tolist()} - {""}
-        longest = max((len(t) for t in texts), default=0)
-        return max((number_width(t) for t in texts if len(t) >= longest - 1), default=0.0)
+        return number_width(widest_number(texts)) if texts else 0.0
 
     def _widest_text(self) -> str:
         """The widest number on show now, as written."""
         grid = self._display_texts()
         if grid is None:
             return ""
-        texts = {text for row in grid for text, _ in row} - {"", *ELLIPSIS_MARKS}
-        return max(texts, key=number_width, default="")
+        return widest_number({text for row in grid for text, _ in row} - {"", *ELLIPSIS_MARKS})
 
     def _display_texts(self) -> list[list[tuple[str, QtGui.QColor]]] | None:
         """Each cell on show as displayed, row by row: its number (blank for NaN) or an ellipsis mark, and the
@@ -704,18 +739,20 @@ class MatrixView(pg.GraphicsLayoutWidget):
         floor = style.MIN_LEGIBLE_PX / max(self._title_px(), 1)
         scales = [s for s in TITLE_SCALES if s >= floor] or [max(floor, 1.0)]
         width = -1.0
+        # Measured by shape: "= h_6" lays out as "= h_7", and the title of h_t-1 changes at every step.
         for scale, wrap in [(scales[0], False)] + [(scale, True) for scale in scales]:
-            html = self._title_html(scale, wrap)
-            if text_width(html) + margin <= room:
+            chosen = (scale, wrap, True)
+            if text_width(self._title_html(*chosen, measured=True)) + margin <= room:
                 break
         else:
             width = float(max(room, 1))  # Qt wraps it between words
             for scale in [s for s in WORD_WRAP_SCALES if s >= floor] or [scales[-1]]:
-                html = self._title_html(scale, True)
-                if wrapped_size(html, width)[0] <= width:
+                chosen = (scale, True, True)
+                if wrapped_size(self._title_html(*chosen, measured=True), width)[0] <= width:
                     break
             else:  # not even a word of the subtitle fits: the symbol alone, the equation stays in the tooltip
-                html = self._title_html(scales[-1], False, subtitle=False)
+                chosen = (scales[-1], False, False)
+        html = self._title_html(*chosen)
         if html != self.title.text or width != self.title.item.textWidth():
             word_wrap(self.title.item.document())
             self.title.item.setTextWidth(width)
@@ -723,18 +760,24 @@ class MatrixView(pg.GraphicsLayoutWidget):
             # pyqtgraph makes a label's text its minimum width; a title still too wide at the smallest scale would
             # widen the cells' column past the view and be cut on one side.
             self.title.setMinimumWidth(0)
-        height = max(self._reserved_title_height(), int(math.ceil(wrapped_size(html, width)[1])) if self._title[0] else 0)
+        height = max(self._reserved_title_height(),
+                     int(math.ceil(wrapped_size(self._title_html(*chosen, measured=True), width)[1])) if self._title[0]
+                     else 0)
         if height != self.title.maximumHeight():
             self.title.setMaximumHeight(height)
             self.ci.layout.setRowFixedHeight(0, height)
         self.ci.setGeometry(self.range)  # the layout sized itself to the text's width: back to the view's
 
-    def _title_html(self, scale: float, wrap: bool, subtitle: bool = True) -> str:
+    def _title_html(self, scale: float, wrap: bool, subtitle: bool = True, measured: bool = False) -> str:
+        """The title's HTML at `scale`, its subtitle on two lines when `wrap`, or without it; `measured`: its shape,
+        which measures as it does."""
         title, active, subtitle = self._title if subtitle else (*self._title[:2], "")
+        if measured:
+            title, subtitle = shape(title), shape(subtitle)
         if wrap:  # at the operator that makes the longer of the two lines shortest
             splits = [f"{subtitle[:i]}<br>{operator.strip()} {subtitle[i + len(operator):]}"
                       for operator in WRAP_AT for i in range(len(subtitle)) if subtitle.startswith(operator, i)]
-            subtitle = min(splits, key=text_width, default=subtitle)
+            subtitle = min(splits, key=lambda split: text_width(shape(split)), default=subtitle)
         color = style.ACTIVE if active else style.FOREGROUND
         size = f"font-size:{max(round(self._title_px() * scale), style.MIN_LEGIBLE_PX)}px"
         html = f"<span style='color:{color}; {size}'>{f'<b>{title}</b>' if active else title}"
