@@ -326,7 +326,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.fill_check()
         self.refresh()
         if has:
-            self.fit_equation(grow_only=False)  # the walk back's room, reserved before its first click
+            self.fit_equation()  # the walk back's room, reserved before its first click
 
     def verdict_text(self) -> str:
         """Every gradient by hand against what loss.backward() leaves in .grad, ∂L/∂x and ∂L/∂h0."""
@@ -399,8 +399,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.draw_vectors()
         text = self.equation_text()
         if text != self.equation.text():
-            self.equation.setText(text)
-            self.fit_equation(grow_only=True)
+            self.equation.setText(text)  # its SteadyText grows, should it need more lines than reserved
         if backprop.backward is not None:
             self.norm_marker.setVisible(backprop.t is not None)
             if backprop.t is not None:
@@ -418,29 +417,25 @@ class BackwardPanel(QtWidgets.QWidget):
         font = max(round(style.pt_to_px(style.font_pt())), style.MIN_LEGIBLE_PX)
         return font, max(font, style.MIN_PROMINENT_PX)
 
-    def fit_equation(self, grow_only: bool) -> None:
-        """The largest size whose lines fit EQUATION_SHARE of the walk back's height. Between resizes the label's
-        height only grows: a height changing every click would relayout, and so repaint, every view of the panel
-        (as the step panel's texts, measured there)."""
-        if grow_only and not self.isVisible():
-            return  # its width is stale on a page not on show: measured when it shows (showEvent)
+    def fit_equation(self) -> None:
+        """The largest size whose lines fit EQUATION_SHARE of the walk back's height, and room for the tallest
+        equation the walk writes: a height changing every click would relayout, and so repaint, every view of the
+        panel (as the step panel's texts, measured there). Between resizes its SteadyText grows, should a text need
+        more lines still."""
         width = max(self.equation.width(), 1)
-        if not grow_only:
-            low, px = self.equation_px()
-            budget = self.EQUATION_SHARE * self.stepping.height()
+        low, px = self.equation_px()
+        budget = self.EQUATION_SHARE * self.stepping.height()
+        self.equation.setFont(StepPanel.equation_font(px))
+        while px > low and self.equation.heightForWidth(width) > budget:
+            px -= 1
             self.equation.setFont(StepPanel.equation_font(px))
-            while px > low and self.equation.heightForWidth(width) > budget:
-                px -= 1
-                self.equation.setFont(StepPanel.equation_font(px))
-            self.equation.setMinimumHeight(0)
         height = self.equation.heightForWidth(width) if self.equation.text() else 0
-        if not grow_only and self.backprop.backward is not None:
+        if self.backprop.backward is not None:
             reserved = QtWidgets.QLabel(self.reserved_equation())
             reserved.setFont(self.equation.font())
             reserved.setWordWrap(self.equation.wordWrap())
             height = max(height, min(reserved.heightForWidth(width), int(self.RESERVED_SHARE * self.stepping.height())))
-        if height > self.equation.minimumHeight():
-            self.equation.setMinimumHeight(height)
+        self.equation.setMinimumHeight(height)
 
     def reserved_equation(self) -> str:
         """The tallest equation this session's walk back writes: δz's three vectors of the widest numbers (numpy's
@@ -453,7 +448,7 @@ class BackwardPanel(QtWidgets.QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.fit_equation(grow_only=False)
+        self.fit_equation()
 
     def follow_forward(self) -> None:
         """The forward pass moved. A page the window has hidden (the forward page is on show) is brought up to date
@@ -473,7 +468,7 @@ class BackwardPanel(QtWidgets.QWidget):
         super().showEvent(event)
         if self._behind_forward:
             self.draw_forward()
-        self.fit_equation(grow_only=False)
+        self.fit_equation()
 
     def refusal(self) -> str | None:
         """Why this session's backward pass is not stepped (a GRU's, an LSTM's), said rather than showing
