@@ -90,7 +90,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.ACTIVE, width=2), symbol="o", symbolSize=5,
                                               symbolBrush=style.ACTIVE)
         self.norm_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.FOREGROUND, style=QtCore.Qt.DashLine))
-        self.norm_plot.addItem(self.norm_marker)
+        self.norm_plot.addItem(self.norm_marker, ignoreBounds=True)  # moving it refits nothing
         for item in (self.norm_plot.getPlotItem(), self.norm_curve):
             style.cache_drawing(item)  # the marker moves each click; the axes and the curve stay as drawn
         self.forgetting = QtWidgets.QLabel()

@@ -165,6 +165,26 @@ def parse_number(text: str) -> float:
         raise InputError(f"'{shown}' is not a number; type one like 0.5, -1.25 or 1e-3") from None
 
 
+class InView:
+    """A followed unit's line or markers in the comparison, whose bounds are its plot's visible range. The plot's
+    axes are set by ComparisonPanel, never fitted to its curves, and whatever is drawn outside the range is clipped:
+    pyqtgraph measured each of 16 curves' data and pixel size again at every step (~1 ms)."""
+
+    def boundingRect(self) -> QtCore.QRectF:
+        view, x = self.getViewBox(), self.getData()[0]
+        if view is None or x is None or not len(x):
+            return QtCore.QRectF()
+        return view.viewRect()
+
+
+class UnitLine(InView, pg.PlotCurveItem):
+    pass
+
+
+class UnitMarkers(InView, pg.ScatterPlotItem):
+    pass
+
+
 def set_points(item: pg.PlotDataItem | pg.PlotCurveItem | pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:
     """A curve's points; none at all is cleared rather than set empty, since pyqtgraph would only hide the items
     that hold the previous points. A bare line longer than its plot has pixels keeps each pixel's extremes
@@ -1234,15 +1254,13 @@ class ComparisonPanel(QtWidgets.QWidget):
             color = style.UNIT_COLORS[self.model.followed_units.index(u) % len(style.UNIT_COLORS)]
             smooth = T <= MAX_MARKERS  # antialiasing thousands of segments costs more than a frame
             # Past MAX_MARKERS timesteps every pen is 1 px: the raster engine strokes wide pens segment by segment.
-            reference = pg.PlotCurveItem(pen=pg.mkPen(color, width=2 if smooth else 1), antialias=smooth,
-                                         skipFiniteCheck=True)
+            reference = UnitLine(pen=pg.mkPen(color, width=2 if smooth else 1), antialias=smooth, skipFiniteCheck=True)
             if T <= MAX_MARKERS:
-                manual = pg.ScatterPlotItem(symbol="o", size=9, brush=pg.mkBrush(color),
-                                            pen=pg.mkPen("#000000", width=1))
+                manual = UnitMarkers(symbol="o", size=9, brush=pg.mkBrush(color), pen=pg.mkPen("#000000", width=1))
             else:  # a pale thin line under nn.RNN's dark one
                 band = pg.mkColor(color)
                 band.setAlpha(110)
-                manual = pg.PlotCurveItem(pen=pg.mkPen(band, width=1), antialias=False, skipFiniteCheck=True)
+                manual = UnitLine(pen=pg.mkPen(band, width=1), antialias=False, skipFiniteCheck=True)
             manual.setZValue(-1 if T > MAX_MARKERS else 1)
             for item in (reference, manual):  # to the view box: the plot item would ask them to downsample
                 plot.getPlotItem().vb.addItem(item)
@@ -1712,7 +1730,8 @@ class SequencePanel(QtWidgets.QWidget):
             # gated h) keeps ±1 on request (View menu).
             level = 1.0
             if phases[state].scale == "free" or not self.unit_scale:
-                finite = np.abs(drawn[np.isfinite(drawn)])
+                revealed = values[shown]
+                finite = np.abs(revealed[np.isfinite(revealed)])
                 level = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
             view.set_matrix(drawn, levels=level, bounds=BOUNDS.get(phases[state].scale))
         ts = np.flatnonzero(shown)
