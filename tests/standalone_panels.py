@@ -1,4 +1,5 @@
-"""The comparison and sequence panels on a model of their own, without a window, for tests of what they draw.
+"""The comparison and sequence panels, and the step panel, on a model of their own, without a window, for tests of
+what they draw.
 
 The model's callbacks hold the panels, and the panels the model: left to the garbage collector, they were freed at
 a moment of its choosing, amid a later test's paint (a crash in ImageItem.paint). `release()` takes them off their
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore
 
-from rnn_stepper.ui.panels import ComparisonPanel, SequencePanel
+from rnn_stepper.ui.panels import ComparisonPanel, SequencePanel, StepPanel
 
 _made: list = []
 
@@ -22,6 +23,16 @@ def panels(qtbot, model, size=(700, 500)):
         panel.show()
     qtbot.waitExposed(comparison)
     return comparison, sequence
+
+
+def step_panel(qtbot, model, size=(1400, 600)) -> StepPanel:
+    """The step panel alone, wide enough for a strip of seven vectors with their numbers."""
+    panel = StepPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(*size)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
 
 
 def release() -> None:

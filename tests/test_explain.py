@@ -128,6 +128,18 @@ def test_a_breakdown_in_latex_is_one_balanced_aligned_block_with_its_terms(cell,
     assert breakdown.number(breakdown.returned).replace("e", r"\mathrm{e}") in latex
 
 
+def test_the_initial_state_is_h_init_in_latex_as_in_the_exported_equation_and_never_times_0_output():
+    """The window writes the initial state h₀; LaTeX has no glyph for ₀, and h_0 is the output at t = 0."""
+    from rnn_stepper.core.equations import fill
+
+    breakdown = explain(compute_trace(make_session()), 0, 0, 0, 0, "recurrent_term", 0)
+    assert "h₀" in breakdown.text()
+    latex = breakdown.latex()
+    assert r"h_{\mathrm{init}}" in latex and "₀" not in latex and "h_{0}" not in latex
+    exported = fill("r_{t} = W_hh h_{prev} + b_hh", bias=True, t=0, prev="init", latex=True)
+    assert exported == r"r_{0} = W_{hh} h_{\mathrm{init}} + b_{hh}"
+
+
 def test_a_breakdown_names_what_it_reads_for_the_window_to_light_up():
     from rnn_stepper.core import RNNConfig
 

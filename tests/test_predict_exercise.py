@@ -9,7 +9,8 @@ import pytest
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.core.errors import InputError
 from rnn_stepper.model import StepperModel
-from rnn_stepper.ui.panels import StepPanel, parse_guesses
+from rnn_stepper.ui.panels import parse_guesses
+from standalone_panels import step_panel
 
 
 def predicting(hidden_size=2, cell="rnn"):
@@ -20,14 +21,7 @@ def predicting(hidden_size=2, cell="rnn"):
 
 @pytest.fixture
 def panel(qtbot):
-    def make(model):
-        widget = StepPanel(model)
-        qtbot.addWidget(widget)
-        widget.resize(1400, 600)
-        widget.show()
-        qtbot.waitExposed(widget)
-        return widget
-    return make
+    return lambda model: step_panel(qtbot, model, size=(1400, 600))
 
 
 def type_into(qtbot, field, text):

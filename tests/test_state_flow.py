@@ -9,7 +9,7 @@ import pytest
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.core.equations import previous_state_label
 from rnn_stepper.model import StepperModel
-from rnn_stepper.ui.panels import StepPanel
+from standalone_panels import step_panel
 
 SEQUENCE = [[0.5 * t - 1.0] * 3 for t in range(4)]
 
@@ -25,13 +25,7 @@ def session(cell="rnn", **options):
 
 @pytest.fixture
 def panel(qtbot):
-    def make(model):
-        widget = StepPanel(model)
-        qtbot.addWidget(widget)
-        widget.resize(1400, 500)
-        widget.show()
-        return widget
-    return make
+    return lambda model: step_panel(qtbot, model, size=(1400, 500))
 
 
 def strip(panel, name):

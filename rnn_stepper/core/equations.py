@@ -13,8 +13,9 @@ import re
 VECTOR = re.compile(r"\{(\w+)(?:\.(\d+))?\}")
 OPTIONAL = re.compile(r"\[([^\]]*)\]")
 SUBSCRIPT = re.compile(r"\b([A-Za-z])_([A-Za-z0-9]+)")
+# ₀ marks the module's initial state (h₀, c₀), which LaTeX has no glyph for: h_init there, never time 0's h_0.
 LATEX_SYMBOLS = (("tanh", r"\tanh"), ("relu", r"\operatorname{relu}"), ("σ", r"\sigma"), ("⊙", r"\odot"),
-                 ("·", r"\cdot"), ("−", "-"))
+                 ("·", r"\cdot"), ("−", "-"), ("₀", r"_{\mathrm{init}}"))
 
 
 def previous_label(walk: list[int], t: int) -> str:
@@ -42,7 +43,7 @@ def previous_state_label(symbol: str, walk: list[int], t: int, initial: str = "i
 def fill(template: str, *, bias: bool, t: int, prev: str, vector=None, latex: bool = False) -> str:
     """The template for one step. `vector(name, block)` writes a vector; without it, placeholders stay."""
     text = OPTIONAL.sub(lambda m: m.group(1) if bias else "", template)
-    if prev == "init" and not latex:  # the module's initial state: h₀, never time 0's output h_0
+    if prev == "init":  # the module's initial state: h₀, never time 0's output h_0
         text = text.replace("_{prev}", "₀")
     text = text.replace("{t}", str(t)).replace("{prev}", prev)
     # The vectors are set aside while the symbols are written: their names hold underscores too.

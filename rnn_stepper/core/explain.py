@@ -105,22 +105,19 @@ class Breakdown:
 
     def latex(self) -> str:
         """The breakdown as a LaTeX `aligned` block (amsmath), one line per term, for a slide or a handout."""
-        def tex(text: str) -> str:
-            return to_latex(text).replace("_{init}", r"_{\mathrm{init}}")
-
         def num(value: float) -> str:
             return self.number(value).replace("e", r"\mathrm{e}")
 
-        rows = [rf"{tex(self.equation.replace(' = ', ' &= ', 1))}",
-                rf"&= {tex(self.numbers)}"]
+        rows = [rf"{to_latex(self.equation.replace(' = ', ' &= ', 1))}",
+                rf"&= {to_latex(self.numbers)}"]
         if self.is_product:
             if self.first is not None:
-                rows.append(rf"&\quad {tex(self.first[0])} = {num(self.first[1])}")
+                rows.append(rf"&\quad {to_latex(self.first[0])} = {num(self.first[1])}")
             for term in self.terms:
-                rows.append(rf"&\quad + {tex(self.term_label(term))} = {num(term.weight)} \times {num(term.value)}"
+                rows.append(rf"&\quad + {to_latex(self.term_label(term))} = {num(term.weight)} \times {num(term.value)}"
                             rf" = {latex_exact(term.product)}")
             if self.bias is not None:
-                rows.append(rf"&\quad + {tex(self.bias[0])} = {num(self.bias[1])}")
+                rows.append(rf"&\quad + {to_latex(self.bias[0])} = {num(self.bias[1])}")
             rows.append(rf"&= {latex_exact(self.exact)} \quad \text{{(exact sum)}}")
             rows.append(rf"&\approx {num(self.rounded)} \quad \text{{(correctly rounded to {self.dtype})}}")
             rows.append(rf"\text{{GEMM}} &= {num(self.returned)} \quad \text{{({self.ulps:g} ulp from the exact sum)}}")
