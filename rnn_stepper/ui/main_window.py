@@ -699,8 +699,10 @@ class MainWindow(QtWidgets.QMainWindow):
             acts[name].setEnabled(ready and m.position > 0)
         for act in self.session_actions:
             act.setEnabled(ready)
-        for box in (self.layer_box, self.direction_box, self.batch_box):
+        for box in (self.layer_box, self.batch_box):
             box.setEnabled(ready)
+        # set once: off and on again at every step, it repainted the tool bar
+        self.direction_box.setEnabled(ready and m.session.config.bidirectional)
         if self.has_views:
             self.session_tabs.setEnabled(not m.busy)
         if m.trace is None:
@@ -715,7 +717,6 @@ class MainWindow(QtWidgets.QMainWindow):
             box.blockSignals(blocked)
         blocked = self.direction_box.blockSignals(True)
         self.direction_box.setCurrentIndex(m.direction)
-        self.direction_box.setEnabled(ready and config.bidirectional)
         self.direction_box.blockSignals(blocked)
         if not m.busy:
             self.status.setText(self.status_text())
