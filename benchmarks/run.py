@@ -171,7 +171,7 @@ def trace_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
         start = time.perf_counter()
         compute_trace(session)
         times["whole"].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return medians_and_ratios(times, "forward")
 
 
 def backward_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
@@ -200,7 +200,17 @@ def backward_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
         with collector.paused():  # as the window runs it (model.run): its tensors make no cycles
             hand_backward(trace)
         times["hand"].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return medians_and_ratios(times, "autograd")
+
+
+def medians_and_ratios(times: dict[str, list[float]], baseline: str) -> dict:
+    """Each timing's median, and under "ratio" each one's median ratio to the baseline of its own round: this
+    machine's speed drifts by 1.7x within an hour, and a round's two timings, taken a second apart, drift together
+    where the medians of separate lists need not."""
+    out: dict = {name: statistics.median(values) for name, values in times.items()}
+    out["ratio"] = {name: statistics.median(v / b for v, b in zip(values, times[baseline]))
+                    for name, values in times.items() if name != baseline}
+    return out
 
 
 def big_trace_memory(hidden: int = 1024, length: int = 10_000) -> tuple[float, float]:
@@ -287,10 +297,10 @@ def main() -> None:
     # Before any window exists, so the latency windows' objects cannot weigh on it. (Its old spread, 1.6x to
     # 2.2x, was the cyclic collector's full passes; the hand pass now pauses it.)
     cost = trace_cost(max(args.runs, 3))
-    ratio = cost["hand"] / cost["forward"]
+    ratio = cost["ratio"]["hand"]
     print(f"trace cost    {cost['hand']:6.2f} s   baseline (one nn.RNN forward, inference mode, H=256, T=10000) "
           f"{cost['forward']:6.2f} s   ratio {ratio:.2f}   (target <= 2; the hand pass in kernel order)")
-    whole = cost["whole"] / cost["forward"]
+    whole = cost["ratio"]["whole"]
     print(f"  with nn.RNN {cost['whole']:6.2f} s   the trace plus nn.RNN's own pass to compare with   "
           f"ratio {whole:.2f}   (at least 1 + the line above)")
     back_steps = {}
@@ -299,7 +309,7 @@ def main() -> None:
         print(f"step back     H={hidden:<5d} T=1000   p50 {back_steps[str(hidden)]['p50']:7.2f} ms   "
               f"p95 {back_steps[str(hidden)]['p95']:7.2f} ms   (target p95 < 16.7 ms)")
     back = backward_cost(max(args.runs, 3))
-    back_ratio = back["hand"] / back["autograd"]
+    back_ratio = back["ratio"]["hand"]
     print(f"backward cost {back['hand']:6.2f} s   baseline (one loss.backward() through nn.RNN, H=256, T=10000) "
           f"{back['autograd']:6.2f} s   ratio {back_ratio:.2f}   (target <= 2; the hand backward, L = sum of h_n)")
     steps = {}

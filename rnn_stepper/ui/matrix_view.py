@@ -91,7 +91,8 @@ _SHAPE = str.maketrans("123456789", "000000000")
 def shape(text: str) -> str:
     """`text` with every digit a 0 where the font's digits are all as wide (tabular, as in the usual interface
     fonts), so texts of one shape measure as one: a step writes hundreds of new numbers, and titles such as
-    "= h_6", and laying each out again cost 5-10 µs a number and ~0.5 ms a title. As it is, elsewhere."""
+    "= h_6", and laying each out again cost 5-10 µs a number and ~0.5 ms a title. Unchanged where digits differ
+    in width."""
     return text.translate(_SHAPE) if _tabular_digits() else text
 
 

@@ -1221,8 +1221,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         layout.addWidget(self.lesson_room)
         # Bare pyqtgraph items, not PlotDataItems: a step sets 16 of them, and a PlotDataItem's setData cost ten
         # times a PlotCurveItem's (its datasets, clipping and bounds), 4 ms of a step at 8 followed units.
-        self.manual_curves: list[pg.PlotCurveItem | pg.ScatterPlotItem] = []
-        self.reference_curves: list[pg.PlotCurveItem] = []
+        self.manual_curves: list[UnitLine | UnitMarkers] = []
+        self.reference_curves: list[UnitLine] = []
         self.hover_text = ""
         self.titles = ("", "")
         self.values_plot.scene().sigMouseMoved.connect(self.hover_values)
