@@ -1153,6 +1153,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.verdict.setParentItem(self.diff_plot.getPlotItem().vb)
         self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
         self.diff_plot.getPlotItem().vb.sigRangeChanged.connect(self._place_verdict)
+        self.values_plot.getPlotItem().vb.sigResized.connect(lambda *_: self.fit_values(*self.plotted()[1:3]))
         self.epsilon_texts = ("", "")  # the line's label, with its dtype and without
         self.picker = QtWidgets.QLineEdit()  # which units the plot follows, when h has more than it can colour
         self.picker.returnPressed.connect(self.pick_units)
@@ -1460,6 +1461,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.fit_notes()
         self.fill_table()
 
+    MARKER_ROOM_PX = 6  # half a marker (9 px) and its outline: markers at the ends of the range are drawn whole
+
     def fit_values(self, manual: np.ndarray, reference: np.ndarray) -> None:
         """The value axis over the revealed points, set when it changes. pyqtgraph's autorange asked each of the
         16 curves for its bounds, twice, and the new range made each measure itself again (~2 ms a step)."""
@@ -1468,7 +1471,9 @@ class ComparisonPanel(QtWidgets.QWidget):
         low, high = (float(drawn.min()), float(drawn.max())) if drawn.size else (-1.0, 1.0)
         if high - low < 1e-12 * max(abs(low), abs(high), 1.0):  # one value: a span around it
             low, high = low - 1.0, high + 1.0
-        margin = 0.05 * (high - low)
+        # 5 % of the span, and at least MARKER_ROOM_PX pixels in a short plot (a presentation's, at 2×)
+        room = self.MARKER_ROOM_PX / max(self.values_plot.getPlotItem().vb.height() - 2 * self.MARKER_ROOM_PX, 1.0)
+        margin = max(0.05, room) * (high - low)
         shown = (low - margin, high + margin)
         if shown != tuple(self.values_plot.getPlotItem().vb.targetRange()[1]):  # or a zoom: the revealed points
             self.values_plot.setYRange(*shown, padding=0)
