@@ -1281,8 +1281,9 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.epsilon_texts = (self.tr("ε ({0}) = {1:.3g}").format(self.dtype_name(), eps), f"ε = {eps:.3g}")
         for p in (self.values_plot, self.diff_plot):
             p.setXRange(-0.5, max(T - 0.5, 0.5), padding=0.02)
-            p.getPlotItem().setDownsampling(auto=True, mode="peak")
-            p.getPlotItem().setClipToView(True)
+        # The distances are PlotDataItems, which downsample themselves; the units' bare curves do it in set_points.
+        self.diff_plot.getPlotItem().setDownsampling(auto=True, mode="peak")
+        self.diff_plot.getPlotItem().setClipToView(True)
         hidden = m.session.config.output_size
         self.picker_box.setVisible(hidden > MAX_PLOTTED_UNITS)
         self.picker_label.setText(self.tr("Follow units (at most {0}, of 0–{1}):").format(
