@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtTest, QtWidgets
 
 from rnn_stepper.ui.matrix_view import NumberLayer
 
@@ -28,6 +28,34 @@ class Text:
     px: int  # the smallest font pixel size in it
     rect: QtCore.QRectF  # drawn here, in window coordinates
     room: QtCore.QRectF  # and must stay inside this
+
+
+def layout_state(window: QtWidgets.QWidget) -> list:
+    """Where every shown widget and every graphics widget (a plot's title, axes, view box) sits."""
+    state = [widget.geometry().getRect() for widget in window.findChildren(QtWidgets.QWidget) if widget.isVisible()]
+    for view in window.findChildren(QtWidgets.QGraphicsView):
+        if view.isVisible() and view.scene() is not None:
+            state += [item.geometry().getRect() for item in view.scene().items()
+                      if isinstance(item, QtWidgets.QGraphicsWidget)]
+    return state
+
+
+def settle(window: QtWidgets.QWidget, timeout_ms: int = 5000) -> None:
+    """Wait until the window's layout has stopped moving, however slow the machine. A page switch or a resize
+    ripples through several event passes (a view is resized, its plot refits its title, the title's row is relaid
+    out): a fixed wait of 30 ms measured a loaded CI machine's plot in the middle of that, its title one row short."""
+    QtTest.QTest.qWait(30)
+    timer = QtCore.QElapsedTimer()
+    timer.start()
+    before = layout_state(window)
+    while timer.elapsed() < timeout_ms:
+        for _ in range(3):
+            QtWidgets.QApplication.processEvents()
+        QtTest.QTest.qWait(10)
+        now = layout_state(window)
+        if now == before:
+            return
+        before = now
 
 
 def font_px(font: QtGui.QFont) -> int:

@@ -257,7 +257,7 @@ def test_with_a_breakdown_open_the_presentation_window_stays_legible(qtbot, engl
     window.resize(1280, 720)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.wait(30)
+    legibility.settle(window)
     assert window.step_view.breakdown.isVisible()
     minimums = legibility.PRESENTATION_MINIMUM_PX
     if cell != "rnn":  # as tests/test_legibility.py holds a gated cell's strip: its stacked vectors at 20 px

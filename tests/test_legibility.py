@@ -28,11 +28,6 @@ def open_window(qtbot, model, size, look, lang):
     return window
 
 
-def settle(qtbot, window) -> None:
-    """Layouts, deferred resizes and the views' own relayouts run before anything is measured."""
-    qtbot.wait(30)
-
-
 def pages(window):
     """Each arrangement of the window a reader can reach: the layout itself, and in a focus layout each panel it
     keeps behind a tab or key."""
@@ -54,7 +49,7 @@ def measure(qtbot, window, size, look) -> list[str]:
     minimums = minimums_for(size, look)
     found = []
     for page in pages(window):
-        settle(qtbot, window)
+        legibility.settle(window)
         found += [f"[{page}] {problem}" for problem in legibility.problems(window, minimums)]
     return found
 
@@ -110,7 +105,7 @@ def test_a_gated_cell_at_1280_by_720_in_presentation_is_legible(qtbot, cell, loo
     minimums = legibility.PRESENTATION_MINIMUM_PX | {"strip number": legibility.PRESENTATION_MINIMUM_PX["heatmap number"]}
     found = []
     for page in pages(window):
-        settle(qtbot, window)
+        legibility.settle(window)
         found += [f"[{page}] {problem}" for problem in legibility.problems(window, minimums)]
     close(window)
     assert not found, "\n".join(found)
@@ -141,7 +136,7 @@ def test_the_backward_pass_is_legible_while_stepping_back_and_at_the_walks_end(q
             window.backward.story.setCurrentIndex(story)
             if story == 1:
                 window.backward.show_connectivity()
-            settle(qtbot, window)
+            legibility.settle(window)
             found += [f"[{where}, {window.backward.story.tabText(story)}] {problem}"
                       for problem in legibility.problems(window, minimums_for(size, look))]
     close(window)

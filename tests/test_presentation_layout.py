@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
+import legibility
+
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui import panels
@@ -37,9 +39,6 @@ def open_window(qtbot):
         qtbot.addWidget(normal)
 
 
-def settle():
-    for _ in range(3):
-        QtWidgets.QApplication.processEvents()
 
 
 @pytest.mark.parametrize("size, presenting, scale, focus", [
@@ -128,7 +127,7 @@ def test_a_digit_typed_into_a_field_of_the_session_stays_in_the_field(qtbot, ope
 def test_in_presentation_the_equation_is_at_least_28_px_high_and_not_cut(open_window, scale):
     window = open_window((1280, 720), presenting=True, scale=scale)
     window.model.step()
-    settle()
+    legibility.settle(window)
     equation = window.step_view.equation
     assert QtGui.QFontInfo(equation.font()).pixelSize() >= 28
     assert equation.height() >= equation.heightForWidth(equation.width())  # every line of it shows
@@ -137,7 +136,7 @@ def test_in_presentation_the_equation_is_at_least_28_px_high_and_not_cut(open_wi
 def test_the_equation_grows_with_the_room_but_stays_a_minority_of_the_step_panel(open_window):
     window = open_window((3840, 2160), presenting=True, scale=1.25)
     window.model.step()
-    settle()
+    legibility.settle(window)
     panel = window.step_view
     low, high = panel.equation_px_range()
     assert low < panel.equation.font().pixelSize() <= high
@@ -152,7 +151,7 @@ def test_the_toolbar_boxes_are_never_narrower_than_their_text(open_window, size,
 
     i18n.install(lang)
     window = open_window(size, presenting, scale)
-    settle()
+    legibility.settle(window)
     for box in (window.direction_box, window.speed, window.layer_box, window.batch_box):
         if box.isVisible():  # a toolbar short of room keeps the others behind its » button
             assert box.width() >= box.sizeHint().width()
@@ -182,7 +181,7 @@ def test_the_log_axis_of_differences_never_writes_one_power_of_ten_over_another(
     window = open_window((1280, 720), presenting=True, scale=1.5)
     plot = window.comparison.diff_plot
     plot.setFixedHeight(height)
-    settle()
+    legibility.settle(window)
     axis = plot.getPlotItem().getAxis("left")
     rects = tick_label_rects(axis)
     assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
@@ -199,7 +198,7 @@ def test_at_1024_by_768_no_plot_title_is_cut(open_window, lang):
 
     i18n.install(lang)
     window = open_window((1024, 768), session=make_session(RNNConfig(cell="lstm")))
-    settle()
+    legibility.settle(window)
     for plot in (window.comparison.values_plot, window.comparison.diff_plot, window.sequence.norm_plot):
         item = plot.getPlotItem()
         assert item.geometry().width() <= plot.width()  # a title wider than its plot pushed the plot off its view

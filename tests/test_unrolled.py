@@ -124,7 +124,7 @@ def test_in_the_window_the_diagram_is_legible_at_50_timesteps(qtbot, size, prese
     model.step()
     if window.focus_pages():  # the focus layout keeps the step page for the strip: the diagram is over the sequence
         window.show_focus_page("sequence")
-    qtbot.wait(30)
+    legibility.settle(window)
     assert window.unrolled.isVisible() and window.unrolled.width() > 0.4 * size[0]  # over the strip, or the page
     minimums = legibility.PRESENTATION_MINIMUM_PX if presenting else None
     texts = [t for t in legibility.graphics_texts(window) if t.where.endswith("UnrolledView") or "unrolled" in t.where]
