@@ -1,8 +1,8 @@
 """The notebook's example (chapter 15.2) is the default session, and the stepper reproduces its numbers.
 
 Every number here is checked against the notebook's own code, run in the same test on the same machine. Its
-printed digits came from another CPU; they are compared in one place only, within 1 ulp, and the distance on
-this machine is reported at the end of the test run.
+printed digits came from another CPU; they are compared in one place only, within ULP_TOLERANCE (2 ulps: two faithful GEMM
+code paths may round to opposite sides of the exact sum), and the distance on this machine is reported at the end of the test run.
 """
 
 import numpy as np
@@ -49,13 +49,13 @@ def test_textbook_order_is_as_far_from_nn_rnn_as_the_notebooks_loop_is_on_this_m
     assert textbook.bitwise_equal == (expected.max() == 0)
 
 
-def test_the_notebooks_printout_is_reproduced_within_one_ulp(machine_report):
+def test_the_notebooks_printout_is_reproduced_within_the_stated_ulps(machine_report):
     # The one place the notebook's printed digits are compared: they came from another CPU.
     for order in ("kernel", "textbook"):
         for distance in distance_from_notebook(compute_trace(make_session(order=order))):
             machine_report(f"{order} order, {distance.phase}: {distance.step_ulps} ulps from the notebook's "
                            "printout at t = 0, 1, 2")
-            assert distance.max_ulps <= ULP_TOLERANCE, (order, distance)
+            assert distance.within_tolerance, (order, distance, ULP_TOLERANCE)
 
 
 def test_the_notebooks_printout_is_compared_only_for_the_notebooks_session():

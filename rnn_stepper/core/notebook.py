@@ -1,8 +1,8 @@
 """What the seed notebook (chapter 15.2) printed, and how far this machine's numbers land from it.
 
 The notebook ran on a CPU we do not know, whose BLAS took its own code path through the same GEMMs; another path
-can round the last bit differently. So its digits are reproduced within 1 ulp, not promised, and the distance on
-this machine is measured and said.
+can round the last bit differently. So its digits are reproduced within a stated number of ulps (ULP_TOLERANCE),
+not promised, and the distance on this machine is measured and said.
 """
 
 from __future__ import annotations
@@ -20,7 +20,12 @@ PRINTED = {
     # 출력 (수동) (output, by hand) and RNN 출력 (nn.RNN's output) printed the same digits at every step
     "hidden": ["[[-0.3519801   0.52525216]]", "[[-0.68424344  0.76074266]]", "[[-0.8649416  0.9046636]]"],
 }
-ULP_TOLERANCE = 1  # one rounding decided the other way by another GEMM code path
+# How far another CPU may land from the printout, in ulps. A GEMM code path is faithful: its result is within 1 ulp
+# of the exact sum (`trace --explain` shows both), but two paths may round to opposite sides of it. MKL's AVX2 and
+# AVX-512 paths return a_0[0] = -0.4701929 and -0.47019297 around the exact -0.470192939: 2 ulps apart. tanh's
+# slope is under 1 here; on that AVX-512 Xeon nn.RNN's own h_0[0] is 2 ulps from the printout too (measured, and
+# the kernel order equals nn.RNN there bit for bit).
+ULP_TOLERANCE = 2
 
 
 def printed_values(phase: str) -> np.ndarray:
