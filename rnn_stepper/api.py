@@ -439,7 +439,8 @@ class Trace:
 
     def __repr__(self) -> str:
         kind = f"nn.{self._core.config.cell_type.module_name}"
-        verdict = f"bitwise equal to {kind}" if self.bitwise_equal else f"{self.max_ulps:g} ulp from {kind}"
+        verdict = (f"bitwise equal to {kind}" if self.bitwise_equal else f"{self.max_ulps:g} ulp from {kind}"
+                   + ("; a zero's sign differs" if self.max_ulps == 0 else ""))
         if self.fused_max_ulps is not None:  # the default float32 pass was oneDNN's, not the cell stepped here
             verdict += f"'s own cell; {self.fused_max_ulps:g} ulp from its default fused kernel (oneDNN)"
         where = f" at {attribute_path(self.module_path)}" if self.module_path else ""

@@ -472,6 +472,8 @@ def text_lines(trace):
     if trace.fused is not None:
         yield labels["native"].format(module=module)
     yield labels["equal" if trace.bitwise_equal else "not_equal"].format(module=module)
+    if not trace.bitwise_equal and trace.max_ulps == 0:
+        yield labels["zero_signs"]
     yield labels["summary"].format(diff=_g(trace.max_abs_diff), ulps=_g(trace.max_ulps),
                                    order=trace.session.order, dtype=config.dtype, threads=trace.num_threads)
     if trace.fused is not None:
@@ -587,9 +589,12 @@ def backward_lines(backward):
         yield f"  layer {cell.layer}, {'reverse' if cell.direction else 'forward'}: |dL/dh_t| for t = 0 … : {norms}"
     for name, _shape, same, _difference, ulps in backward.comparison():
         name = {"input": "x"}.get(name, name)
-        yield f"  dL/d{name}: " + ("bitwise identical to autograd" if same else f"{ulps:g} ulp from autograd")
+        yield f"  dL/d{name}: " + ("bitwise identical to autograd" if same else f"{ulps:g} ulp from autograd" if ulps
+                                   else "autograd's values, but a zero's sign differs (-0.0 against 0.0)")
+    # Bits that differ at 0 ulp are zeros of opposite sign (core/distance.bits_differ).
     yield ("bitwise identical to autograd: yes" if backward.bitwise_equal else
-           f"bitwise identical to autograd: no ({backward.max_ulps:g} ulp)")
+           f"bitwise identical to autograd: no ({backward.max_ulps:g} ulp)" if backward.max_ulps else
+           "bitwise identical to autograd: no (0 ulp: a zero's sign differs, -0.0 against 0.0)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,6 +30,7 @@ class TraceLabels(QtCore.QObject):
             "ulp": self.tr("ulp"),
             "equal": self.tr("bitwise identical to {module}: yes"),
             "not_equal": self.tr("bitwise identical to {module}: no"),
+            "zero_signs": self.tr("the values are equal; only the sign of a zero differs (-0.0 against 0.0)"),
             "summary": self.tr("max |Δ| = {diff} ({ulps} ulp), {order} order, {dtype}, {threads} threads"),
             "textbook": self.tr("textbook order: {name}"),
             "native": self.tr("{module} is run on its native path (oneDNN off): the step-by-step cell this "

@@ -15,6 +15,7 @@ from rnn_stepper.core import InputError, RNNConfig, compute_trace, make_session
 from rnn_stepper.core.backward import (Head, Loss, autograd_gradients, backward_pass, connectivity, hand_backward,
                                        sgd_step)
 from rnn_stepper.core import layout
+from rnn_stepper.core.distance import bits_differ, ulp_distance
 from rnn_stepper.core.reference import native_path
 from rnn_stepper.core.session_file import load_session
 from test_kernel_order import sessions
@@ -184,7 +185,45 @@ def test_the_textbook_backward_lands_within_rounding_of_autograd_and_says_how_fa
     for manual, reference in backward._pairs():
         scale = float(reference.abs().max()) if reference.numel() else 0.0
         assert torch.allclose(manual, reference, rtol=0, atol=tolerance * max(scale, 1e-30))
-    assert backward.max_ulps == 0.0 if backward.bitwise_equal else backward.max_ulps > 0
+    apart = [bits_differ(a.numpy(), b.numpy()) for a, b in backward._pairs()]
+    assert backward.bitwise_equal == (not any(d.any() for d in apart))
+    for (manual, reference), differ in zip(backward._pairs(), apart):
+        a, b = manual.numpy()[differ], reference.numpy()[differ]
+        # Bits apart are ulps apart, or zeros of opposite sign (a relu mask writes −0.0 where autograd has 0.0)
+        assert ((ulp_distance(a, b) > 0) | ((a == 0) & (b == 0) & (np.signbit(a) != np.signbit(b)))).all()
+
+
+# relu without biases, inputs of −1: where the relu mask stops the gradient, the textbook's products 0 × −1 give
+# −0.0 in ∂L/∂W_ih, where autograd's GEMM sums from 0.0. Found by the property test above.
+ZERO_SIGNS = ["--order", "textbook", "--nonlinearity", "relu", "--no-bias", "--seed", "3",
+              "--sequence", "-1,-1,-1,-1,-1; -1,-1,-1,-1,-1"]
+
+
+def test_gradients_apart_only_in_a_zeros_sign_are_said_so_not_called_bitwise_or_left_at_0_ulp(capsys, qtbot):
+    from test_files_and_bad_input import run
+    from rnn_stepper.cli import build_parser, session_from_args
+
+    session = session_from_args(build_parser().parse_args(["trace", *ZERO_SIGNS]))
+    backward = backward_pass(compute_trace(session))
+    if backward.bitwise_equal:
+        pytest.skip("this machine's GEMM writes −0.0 there too")
+    assert backward.max_ulps == 0
+    status, out, err = run(capsys, "--backward", *ZERO_SIGNS)
+    assert status == 0 and err == ""
+    assert out.splitlines()[-1] == "bitwise identical to autograd: no (0 ulp: a zero's sign differs, -0.0 against 0.0)"
+    assert "dL/dweight_ih_l0: autograd's values, but a zero's sign differs (-0.0 against 0.0)" in out
+
+    from rnn_stepper.backprop import Backprop
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.backward_panel import BackwardPanel
+
+    model = StepperModel(session)
+    panel = BackwardPanel(model, Backprop(model))
+    qtbot.addWidget(panel)
+    panel.backprop.compute()
+    assert "some zeros differ in sign (−0.0 against 0.0)" in panel.verdict.text()
+    table = panel.check_table
+    assert table.item(0, 0).text().startswith("∂L/∂weight_ih_l0") and table.item(0, 1).text() == "no: ±0"
 
 
 def test_the_textbook_backward_sums_in_forward_order_and_so_rounds_apart_from_autograd(machine_report):

@@ -230,102 +230,112 @@
         <translation>모든 그래디언트가 loss.backward()의 값과 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="340"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="341"/>
+        <source>Every gradient equals loss.backward()&apos;s through {0} as a number, but not bit for bit: some zeros differ in sign (−0.0 against 0.0).</source>
+        <translation>모든 기울기가 {0}을 거친 loss.backward()의 값과 수로는 같지만 비트 단위로는 다릅니다: 몇몇 0의 부호가 다릅니다(−0.0 대 0.0).</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="344"/>
         <source>The textbook&apos;s backward lands up to {0:g} ulp from loss.backward() through {1}: the same sums, grouped and ordered otherwise.</source>
         <translation>교과서 순서의 역전파는 {1}을 거친 loss.backward()와 최대 {0:g} ulp 차이가 납니다. 같은 합을 다르게 묶고 다른 순서로 더하기 때문입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="352"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="356"/>
         <source>bitwise ✓</source>
         <translation>비트 단위 ✓</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="352"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="356"/>
         <source>no</source>
         <translation>아니요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="367"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="356"/>
+        <source>no: ±0</source>
+        <translation>아니요: ±0</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="372"/>
         <source>ρ(W_hh) is not finite here: no prediction.</source>
         <translation>여기서는 ρ(W_hh)가 유한하지 않아 예측할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="368"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="373"/>
         <source>below 1: the gradient shrinks by about this much per step back and vanishes over a long sequence — early inputs barely teach the weights</source>
         <translation>1보다 작습니다. 그래디언트는 한 스텝 거슬러 갈 때마다 대략 이만큼 줄어 긴 시퀀스에서는 사라집니다. 앞쪽 입력은 가중치를 거의 가르치지 못합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="370"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="375"/>
         <source>above 1: the gradient can grow step after step back and explode</source>
         <translation>1보다 큽니다. 그래디언트는 거슬러 갈수록 커져 폭발할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="371"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="376"/>
         <source>near 1: the gradient keeps its size for a while</source>
         <translation>1에 가깝습니다. 그래디언트는 한동안 크기를 유지합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="372"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="377"/>
         <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
         <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 {3:.3f}은(는) {4}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="387"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="392"/>
         <source>Backward pass: press Compute gradients, then step the forward pass to its end (Run to end) and Step back.</source>
         <translation>역전파: 그래디언트 계산을 누르고, 순전파를 끝까지 진행한 뒤(끝까지 실행) 한 타임 스텝씩 거슬러 가세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="390"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="395"/>
         <source>Loss = {0}. Run the forward pass to its end to step back.</source>
         <translation>손실 = {0}. 거슬러 가려면 순전파를 끝까지 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="393"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="398"/>
         <source>Loss = {0}. Step back (B) walks t = {1} … {2}.</source>
         <translation>손실 = {0}. 뒤로(B)를 누르면 t = {1} … {2} 순서로 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="396"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="401"/>
         <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of 4: {4}</source>
         <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 4개 중 {3}번째: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="483"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="486"/>
         <source>The backward pass is stepped and checked for nn.RNN; {0}&apos;s is not yet.</source>
         <translation>역전파는 nn.RNN에 대해 단계별로 보여 주고 검증합니다; {0}는 아직 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="488"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="491"/>
         <source>the gradient arriving at h_t</source>
         <translation>h_t에 도착하는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="489"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="492"/>
         <source>through the nonlinearity</source>
         <translation>비선형 함수를 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="493"/>
         <source>the recurrent weights&apos; share</source>
         <translation>순환 가중치의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="596"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="599"/>
         <source>No h0 was given: the walk back ends here.</source>
         <translation>h0가 주어지지 않았습니다: 거슬러 가기는 여기서 끝납니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="513"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="516"/>
         <source>∂L/∂W_hh so far</source>
         <translation>지금까지의 ∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="556"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="559"/>
         <source>∂L/∂W_ih</source>
         <translation>∂L/∂W_ih</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="491"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="494"/>
         <source>what flows on to the state before</source>
         <translation>이전 상태로 흘러가는 것</translation>
     </message>
@@ -335,73 +345,73 @@
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="556"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="559"/>
         <source>one product over every step, at the walk&apos;s end</source>
         <translation>모든 스텝에 대한 행렬곱 하나, 끝까지 거슬러 간 뒤</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="571"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="574"/>
         <source>1 from the loss Σ h_n</source>
         <translation>손실 Σ h_n에서 온 1</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="573"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="576"/>
         <source>the loss&apos;s ∂L/∂output_t</source>
         <translation>손실의 ∂L/∂output_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="575"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="578"/>
         <source>the layer above</source>
         <translation>위 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="577"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="580"/>
         <source>what flowed back from step {0}</source>
         <translation>스텝 {0}에서 거슬러 흘러온 것</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="451"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="590"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="593"/>
         <source>(summed back to front, as autograd sums it)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="592"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="595"/>
         <source>so far:</source>
         <translation>지금까지:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="599"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="602"/>
         <source>this step&apos;s share</source>
         <translation>이 스텝의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="617"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="620"/>
         <source>output h_t (units × t): click one</source>
         <translation>출력 h_t (유닛 × t): 하나를 클릭하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="626"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="629"/>
         <source>h_{0} is not revealed yet: step the forward pass there first</source>
         <translation>h_{0}는 아직 공개되지 않았습니다: 먼저 순전파를 그 스텝까지 진행하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="661"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="664"/>
         <source>‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input</source>
         <translation>‖∂h_{0}[{1}]/∂x_k‖: h_{0}[{1}]이 각 입력에 아직 얼마나 의존하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="672"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="675"/>
         <source>The learning rate must be a number, e.g. 0.1</source>
         <translation>학습률은 숫자여야 합니다 (예: 0.1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="682"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="685"/>
         <source>Trained {0} SGD steps: the loss went from {1:.6g} to {2:.6g}; {3} moved most, by up to {4:.3g}</source>
         <translation>SGD {0}스텝을 학습했습니다: 손실이 {1:.6g}에서 {2:.6g}(으)로 바뀌었고, {3}가 최대 {4:.3g}만큼 가장 많이 움직였습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="691"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="694"/>
         <source>Loss over the SGD steps ({0} so far)</source>
         <translation>SGD 스텝에 따른 손실 (지금까지 {0})</translation>
     </message>
@@ -610,117 +620,122 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1223"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1281"/>
         <source>ε ({0}) = {1:.3g}</source>
         <translation>ε ({0}) = {1:.3g}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1230"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1289"/>
         <source>Follow units (at most {0}, of 0–{1}):</source>
         <translation>따라갈 유닛 (최대 {0}개, 0–{1} 중):</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1232"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1291"/>
         <source>Unit numbers separated by commas, ranges as 3-6; or click a unit&apos;s number beside the h heatmap to add or remove it</source>
         <translation>유닛 번호를 쉼표로 구분하고 범위는 3-6처럼 적습니다. 또는 h 히트맵 옆의 유닛 번호를 클릭해 추가하거나 뺍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1238"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1297"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1239"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1298"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1240"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1299"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1241"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1300"/>
         <source>Hidden state h_t over t: </source>
         <translation>타임 스텝별 은닉 상태 h_t: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1242"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1301"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1243"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1302"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1247"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1306"/>
         <source>by hand</source>
         <translation>수동 계산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1247"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1306"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1316"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1375"/>
         <source>|Δ| per step</source>
         <translation>스텝별 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1317"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1376"/>
         <source>This step, unit by unit</source>
         <translation>이 스텝, 유닛별</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1350"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1409"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1355"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1414"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1356"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1415"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1395"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1451"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1399"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1453"/>
+        <source>equal values, but a zero&apos;s sign differs (−0.0 against 0.0)</source>
+        <translation>값은 같지만 0의 부호가 다릅니다(−0.0 대 0.0)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1457"/>
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1425"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1500"/>
         <source>h_t per unit, once a step is computed</source>
         <translation>유닛별 h_t (스텝을 계산하면 표시)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1428"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1503"/>
         <source>h_{0} per unit</source>
         <translation>유닛별 h_{0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1430"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1505"/>
         <source>(h_{0} not yet revealed)</source>
         <translation>(h_{0}는 아직 공개되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1459"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1534"/>
         <source>One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, {3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only {7:.3g}.</source>
         <translation>1 ulp는 한 {0}에서 바로 다음 {0}까지의 간격이며, 수가 작을수록 작아집니다: 1.0에서는 ε = {1:.3g}, {2:.3g}에서는 {3:.3g}. 그래서 h_{5}[{6}] = {2:.3g}에서의 {4:.0f} ulp는 절대 차이로 {7:.3g}에 불과합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1519"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1594"/>
         <source>t = {0}, unit h[{1}]
 by hand: {2}
 {3}: {4}
@@ -731,7 +746,7 @@ by hand: {2}
 |Δ| = {5:.3g} = {6:.0f} ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1397"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1455"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -871,42 +886,42 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>Explain</name>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="135"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="132"/>
         <source>exact sum = {0}</source>
         <translation>정확한 합 = {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="136"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="133"/>
         <source>correctly rounded to {0}: {1}</source>
         <translation>{0}(으)로 올바르게 반올림: {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="137"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="134"/>
         <source>the matrix product returned: {0} ({1} ulp from the exact sum)</source>
         <translation>행렬 곱이 돌려준 값: {0} (정확한 합과 {1} ulp 차이)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="138"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="135"/>
         <source>A BLAS library adds up a dot product in an order of its own, which cannot be observed; only its result can.</source>
         <translation>BLAS 라이브러리는 내적을 자기만의 순서로 더하며, 그 순서는 관찰할 수 없습니다. 관찰할 수 있는 것은 결과뿐입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="140"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="137"/>
         <source>the textbook order&apos;s sum returned: {0} ({1} ulp from the exact sum)</source>
         <translation>교과서 순서의 합이 돌려준 값: {0} (정확한 합과 {1} ulp 차이)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="141"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="138"/>
         <source>It rounds the matrix product to {0} before adding it, and rounds again at each addition after it.</source>
         <translation>행렬 곱을 더하기 전에 {0}(으)로 반올림하고, 그 뒤의 덧셈마다 다시 반올림합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="143"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="140"/>
         <source>in float64: {0}, rounded to {1}: {2}</source>
         <translation>float64로: {0}, {1}(으)로 반올림: {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="144"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="141"/>
         <source>the trace holds: {0} ({1} ulp from it)</source>
         <translation>트레이스의 값: {0} (그 값과 {1} ulp 차이)</translation>
     </message>
@@ -1035,37 +1050,37 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>GuessRow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="523"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="577"/>
         <source>Type a guess for h[{0}] and press Enter</source>
         <translation>h[{0}]의 추측값을 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="524"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="578"/>
         <source>Type a guess for each of the {0} units of h_t, apart by spaces, and press Enter</source>
         <translation>h_t의 유닛 {0}개 각각의 추측값을 공백으로 구분해 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="584"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="638"/>
         <source>Guess h_t, then click Step to reveal it</source>
         <translation>h_t를 추측한 뒤 타임 스텝을 눌러 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="585"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="639"/>
         <source>Your guess beside h_t</source>
         <translation>추측값과 실제 h_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="589"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="643"/>
         <source>guess</source>
         <translation>추측</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="589"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="643"/>
         <source>error</source>
         <translation>오차</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="597"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="651"/>
         <source>… {0} guesses in all; the largest |error| is {1}</source>
         <translation>… 추측값 모두 {0}개, 가장 큰 |오차|는 {1}</translation>
     </message>
@@ -1550,13 +1565,13 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="654"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="775"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="776"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="654"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="775"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="776"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
@@ -1581,42 +1596,42 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="735"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="736"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="738"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="739"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="763"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="764"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="765"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="766"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="768"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="769"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="774"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="775"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="775"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="776"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="778"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="779"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -1624,12 +1639,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MatrixView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="826"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="882"/>
         <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1177"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1229"/>
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
@@ -1645,67 +1660,67 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1627"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1702"/>
         <source>Click a unit&apos;s number to follow it in the comparison plot, or to stop following it</source>
         <translation>유닛 번호를 클릭하면 비교 그래프에서 그 유닛을 따라가거나 따라가기를 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1639"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1714"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1673"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1749"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1675"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1751"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1683"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1759"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1685"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1761"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1687"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1763"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1736"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1812"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1738"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1814"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1742"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1818"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1746"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1822"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1747"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1823"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1744"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1820"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1874,109 +1889,109 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="620"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="674"/>
         <source>Click any number of the strip or of the h heatmap (or Tab to it and press Enter) to see how it was computed</source>
         <translation>벡터 줄이나 h 히트맵의 숫자를 클릭하면(또는 Tab으로 옮겨 Enter를 누르면) 그 숫자가 어떻게 계산되었는지 보입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="715"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="769"/>
         <source>{0}₀ (initial)</source>
         <translation>{0}₀ (초기값)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="719"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="773"/>
         <source>The state this step reads. The reverse direction walks t = T-1 … 0, so it reads {0}_t+1, computed the click before; at its first step (t = T-1) it reads the initial state {0}₀.</source>
         <translation>이 스텝이 읽는 상태입니다. 역방향은 t = T-1 … 0 순서로 진행하므로 바로 전 클릭에서 계산한 {0}_t+1을 읽습니다. 첫 스텝(t = T-1)에서는 초기 상태 {0}₀을 읽습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="723"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="777"/>
         <source>The state this step reads: {0}_t-1, computed the click before; at the first step the initial state {0}₀ (zeros unless given).</source>
         <translation>이 스텝이 읽는 상태: 바로 전 클릭에서 계산한 {0}_t-1입니다. 첫 스텝에서는 초기 상태 {0}₀입니다 (주어지지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="732"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="786"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="732"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="786"/>
         <source>The input at time step t</source>
         <translation>타임 스텝 t의 입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="734"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="788"/>
         <source>h&lt;sub&gt;t&lt;/sub&gt; of layer {0}</source>
         <translation>{0}층의 h&lt;sub&gt;t&lt;/sub&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="735"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="789"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s h_t</source>
         <translation>{0}층의 입력은 {1}층의 h_t입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="736"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="790"/>
         <source>layer {0}: [→ ‖ ←]</source>
         <translation>{0}층: [→ ‖ ←]</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="737"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="791"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s output [forward ‖ reverse]: rows →0 … are the forward direction&apos;s h_t, rows ←0 … the reverse direction&apos;s, joined at the line</source>
         <translation>{0}층의 입력은 {1}층의 출력 [정방향 ‖ 역방향]입니다: →0 … 행은 정방향의 h_t, ←0 … 행은 역방향의 h_t이며 선에서 이어집니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="813"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="867"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="813"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="890"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="867"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="944"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="813"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="890"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="867"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="944"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="816"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="870"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="817"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="871"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="822"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="876"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="887"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="941"/>
         <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
         <translation>x_{0}[{1}]은(는) 주어진 입력입니다: 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="891"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="945"/>
         <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
         <translation>x_{0}[{1}]은(는) 층 {3}, {4}의 h_{0}[{2}]입니다: 그 층을 골라 어떻게 계산되었는지 보세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="899"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="953"/>
         <source>{0}[{1}] is the initial state h₀: given with the session, or zeros; nothing computed it</source>
         <translation>{0}[{1}]는 초기 상태 h₀입니다: 세션과 함께 주어졌거나 0이며, 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="996"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1050"/>
         <source>In the reverse direction the walk goes t = T-1 … 0: the state it reads is h_t+1, computed the click before, and at t = T-1 the initial state.</source>
         <translation>역방향은 t = T-1 … 0 순서로 진행합니다: 읽는 상태는 바로 전 클릭에서 계산한 h_t+1이며, t = T-1에서는 초기 상태입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1000"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1054"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
@@ -2024,7 +2039,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>{module} 출력과 비트 단위로 일치: 아니오</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="42"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="43"/>
         <source>note: dropout={p} only acts in training mode; {module} is evaluated in eval mode here</source>
         <translation>참고: dropout={p}은 학습 모드에서만 작동합니다. 여기서는 {module} 모듈을 평가 모드로 실행합니다</translation>
     </message>
@@ -2055,46 +2070,51 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/trace_labels.py" line="33"/>
+        <source>the values are equal; only the sign of a zero differs (-0.0 against 0.0)</source>
+        <translation>값은 같고, 0의 부호만 다릅니다(-0.0 대 0.0)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/trace_labels.py" line="34"/>
         <source>max |Δ| = {diff} ({ulps} ulp), {order} order, {dtype}, {threads} threads</source>
         <translation>최대 |Δ| = {diff} ({ulps} ulp), {order} 순서, {dtype}, 스레드 {threads}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="34"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="35"/>
         <source>textbook order: {name}</source>
         <translation>교과서 순서: {name}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="35"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="36"/>
         <source>{module} is run on its native path (oneDNN off): the step-by-step cell this computation replays</source>
         <translation>{module} 모듈은 네이티브 경로(oneDNN 끔)로 실행합니다: 이 계산이 한 단계씩 그대로 재현하는 셀입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="37"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="38"/>
         <source>your PyTorch computes this {module} with oneDNN&apos;s fused kernel ({kernel}); its bits differ from the step-by-step cell: {ulps} ulp, max |Δ| = {diff}</source>
         <translation>이 PyTorch는 이 {module} 모듈을 oneDNN의 융합 커널({kernel})로 계산합니다. 그 비트는 단계별 셀과 다릅니다: {ulps} ulp, 최대 |Δ| = {diff}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="39"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="40"/>
         <source>your PyTorch computes this {module} with oneDNN&apos;s fused kernel ({kernel}); here its bits agree with the step-by-step cell</source>
         <translation>이 PyTorch는 이 {module} 모듈을 oneDNN의 융합 커널({kernel})로 계산합니다. 여기서는 그 비트가 단계별 셀과 같습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="41"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="42"/>
         <source>note: NaN or Inf in the hidden states; they propagate as PyTorch propagates them</source>
         <translation>참고: 은닉 상태에 NaN 또는 Inf가 있습니다. PyTorch와 같은 방식으로 전파됩니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="44"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="45"/>
         <source>computed with {environment}</source>
         <translation>계산 환경: {environment}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="45"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="46"/>
         <source>{phase}: the notebook&apos;s printed digits exactly</source>
         <translation>{phase}: 노트북이 출력한 숫자와 정확히 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="46"/>
+        <location filename="../../rnn_stepper/trace_labels.py" line="47"/>
         <source>{phase}: {ulps} ulp from the notebook&apos;s printout at t = {steps}; the notebook ran on another CPU, where the BLAS took another code path</source>
         <translation>{phase}: t = {steps}에서 노트북 출력과 {ulps} ulp 차이; 노트북은 다른 CPU에서 실행되어 BLAS가 다른 코드 경로를 탔습니다</translation>
     </message>
@@ -2130,7 +2150,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>WeightsPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="310"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="348"/>
         <source>Type a value and press Enter; Esc cancels</source>
         <translation>값을 입력하고 Enter를 누르세요. Esc는 취소</translation>
     </message>

@@ -35,13 +35,17 @@ def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return d
 
 
-def bits_equal(a: np.ndarray, b: np.ndarray) -> bool:
-    """The same bits everywhere; any NaN matches any NaN (payloads are not part of the arithmetic)."""
-    if a.shape != b.shape:
-        return False
+def bits_differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Where a and b have other bits; any NaN matches any NaN (payloads are not part of the arithmetic). Where
+    they differ at 0 ulp (ulp_distance), the two are zeros of opposite sign: equal as numbers, not as bits."""
     signed = {4: np.int32, 8: np.int64}[a.dtype.itemsize]
     same_bits = np.ascontiguousarray(a).view(signed) == np.ascontiguousarray(b).view(signed)
-    return bool(np.all(same_bits | (np.isnan(a) & np.isnan(b))))
+    return ~(same_bits | (np.isnan(a) & np.isnan(b)))
+
+
+def bits_equal(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same bits everywhere (bits_differ nowhere)."""
+    return a.shape == b.shape and not bits_differ(a, b).any()
 
 
 def rowwise_max(distance, a: np.ndarray, b: np.ndarray, rows: int = 1024) -> np.ndarray:

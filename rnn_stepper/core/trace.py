@@ -15,7 +15,7 @@ import torch
 from . import layout
 from .cells import Parameters
 from .config import cell_suffix
-from .distance import abs_diff, bits_equal, max_over, rowwise_max, spectral_radius, ulp_distance
+from .distance import abs_diff, bits_differ, bits_equal, max_over, rowwise_max, spectral_radius, ulp_distance
 from .reference import Fused, Reference, reference_pass
 from .session import Session
 
@@ -85,6 +85,11 @@ class CellTrace:
     @cached_property
     def step_ulps(self) -> np.ndarray:
         return rowwise_max(ulp_distance, self.hidden.numpy(), self.reference.numpy())
+
+    @cached_property
+    def step_bits_equal(self) -> np.ndarray:
+        """Whether h_t has the reference's bits at each t: 0 ulp is not enough, a zero may differ in sign."""
+        return rowwise_max(bits_differ, self.hidden.numpy(), self.reference.numpy()) == 0
 
     @cached_property
     def bitwise_equal(self) -> bool:

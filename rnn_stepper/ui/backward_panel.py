@@ -337,6 +337,10 @@ class BackwardPanel(QtWidgets.QWidget):
                 ", ∂L/∂h0" if backward.reference.h0 is not None else "", module_label(self.model.session.config)))
             return self.tr("Every gradient is loss.backward()'s, bit for bit.")
         self.verdict.setToolTip("")
+        if backward.max_ulps == 0:  # bits apart at 0 ulp: zeros of opposite sign (core/distance.bits_differ)
+            return self.tr("Every gradient equals loss.backward()'s through {0} as a number, but not bit for bit: "
+                           "some zeros differ in sign (−0.0 against 0.0).").format(
+                module_label(self.model.session.config))
         return self.tr("The textbook's backward lands up to {0:g} ulp from loss.backward() through {1}: the same "
                        "sums, grouped and ordered otherwise.").format(backward.max_ulps,
                                                                        module_label(self.model.session.config))
@@ -349,7 +353,8 @@ class BackwardPanel(QtWidgets.QWidget):
         for r, (name, shape, same, difference, ulps) in enumerate(rows):
             name = {"input": "x"}.get(name, name)
             cells = (f"∂L/∂{name} {'×'.join(map(str, shape))}",
-                     self.tr("bitwise ✓") if same else self.tr("no"), f"{difference:.3g}", f"{ulps:g}")
+                     self.tr("bitwise ✓") if same else self.tr("no: ±0") if ulps == 0 else self.tr("no"),
+                     f"{difference:.3g}", f"{ulps:g}")
             for c, text in enumerate(cells):
                 item = QtWidgets.QTableWidgetItem(text)
                 if c:
