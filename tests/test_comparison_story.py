@@ -171,6 +171,22 @@ def test_where_ulps_appear_one_sentence_explains_them_with_the_largest_revealed(
     assert other.ulps_note.text() == "" and "bitwise identical" in other.verdict_text()
 
 
+def test_a_step_apart_only_by_a_zeros_sign_is_not_called_bitwise_identical(qtbot):
+    # relu of all-zero weights: every h_t is 0.0. The hand pass's are made −0.0 here: equal values at 0 ulp, other
+    # bits (as the textbook's relu backward can write, tests/test_backward.py).
+    config = RNNConfig(input_size=3, hidden_size=2, nonlinearity="relu")
+    inputs = torch.ones(1, 3, 3)
+    zeros = {name: torch.zeros_like(w) for name, w in make_session(config, inputs).weights.items()}
+    model = StepperModel(make_session(config, inputs, weights=zeros))
+    comparison, _ = panels(qtbot, model)
+    hidden = model.cell.hidden
+    assert not hidden.any() and not torch.signbit(hidden).any()
+    hidden.neg_()
+    model.step()
+    assert model.cell.step_abs_diff[0] == 0 and model.cell.step_ulps[0] == 0
+    assert comparison.verdict_text() == "equal values, but a zero's sign differs (−0.0 against 0.0)"
+
+
 # --- units, and which to follow ---------------------------------------------------------------------------------
 
 

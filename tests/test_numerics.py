@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from rnn_stepper.core.distance import abs_diff, bits_equal, ulp_distance
+from rnn_stepper.core.distance import abs_diff, bits_differ, bits_equal, ulp_distance
 
 
 def test_neighbouring_floats_are_one_ulp_apart_in_both_precisions():
@@ -18,6 +18,15 @@ def test_ulps_count_across_zero():
     a, b = np.array([tiny], dtype=np.float32), np.array([-tiny], dtype=np.float32)
     assert ulp_distance(a, b).tolist() == [2.0]
     assert ulp_distance(np.array([0.0], np.float32), np.array([-0.0], np.float32)).tolist() == [0.0]
+
+
+def test_zeros_of_opposite_sign_are_0_ulp_apart_but_not_the_same_bits():
+    for dtype in (np.float32, np.float64):
+        a = np.array([0.0, -0.0, 0.0, np.nan, 1.0], dtype=dtype)
+        b = np.array([-0.0, -0.0, 0.0, np.nan, np.nextafter(dtype(1.0), dtype(2.0))], dtype=dtype)
+        assert bits_differ(a, b).tolist() == [True, False, False, False, True]
+        assert ulp_distance(a, b).tolist() == [0.0, 0.0, 0.0, 0.0, 1.0]
+        assert not bits_equal(a, b) and bits_equal(a[1:4], b[1:4])
 
 
 def test_far_apart_float64s_do_not_overflow():

@@ -1449,7 +1449,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         module = module_label(self.model.session.config)
         if ts.size == 0:
             text = self.tr("Step to compare with {0}").format(module)
-        elif not self.model.cell.step_bits_equal[ts].all() and not (diff > 0).any():
+        elif not (diff > 0).any() and not self.model.cell.step_bits_equal[ts].all():
             text = self.tr("equal values, but a zero's sign differs (−0.0 against 0.0)")
         elif not (diff > 0).any():
             text = self.tr("bitwise identical") + f" ({ts.size}/{self.model.seq_len})"
