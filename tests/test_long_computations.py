@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 
 from rnn_stepper.core import RNNConfig, compute_trace, make_session
 from rnn_stepper.core.errors import Cancelled, InputError
@@ -42,6 +43,9 @@ def test_h_prev_is_derived_from_the_hidden_states_in_walking_order():
     forward, reverse = trace.cell(0, 0), trace.cell(0, 1)
     assert (forward.h_prev[0] == 0).all() and (forward.h_prev[1:] == forward.hidden[:-1]).all()
     assert (reverse.h_prev[4] == 0).all() and (reverse.h_prev[:4] == reverse.hidden[1:]).all()
+    # one step's previous state, as the strip reads it at each click, without the whole (T, B, H) copy
+    for cell in (forward, reverse):
+        assert all(torch.equal(cell.previous_at("hidden", t), cell.h_prev[t]) for t in range(5))
 
 
 def test_the_models_runner_computes_without_the_cyclic_collector_and_leaves_it_as_it_was():

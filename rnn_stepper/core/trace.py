@@ -48,6 +48,12 @@ class CellTrace:
             return torch.cat([start, values[:-1]])
         return torch.cat([values[1:], start])
 
+    def previous_at(self, state: str, t: int) -> torch.Tensor:
+        """The state one step earlier in the walk at t, (B, ·), without building `previous` for every t."""
+        if t == self.walk[0]:
+            return self.initial[state]
+        return self.phases[state][t - 1 if self.direction == 0 else t + 1]
+
     @cached_property
     def h_prev(self) -> torch.Tensor:
         """h_{t-1} for every t (h_{t+1} in the reverse direction). Made on first use, so the loop never stores it."""

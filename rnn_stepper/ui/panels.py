@@ -749,8 +749,7 @@ class StepPanel(QtWidgets.QWidget):
         t = m.t if m.t is not None else cell.walk[0]
         out = {"x": cell.x[t, m.batch].numpy()}
         for name, state in previous_states(m.session.config).items():
-            out[name] = cell.previous(state)[t, m.batch].numpy() if t != cell.walk[0] else \
-                cell.initial[state][m.batch].numpy()
+            out[name] = cell.previous_at(state, t)[m.batch].numpy()
         for phase, values in cell.phases.items():
             v = values[t, m.batch].numpy()
             out[phase] = v if m.revealed(phase) else np.full_like(v, np.nan)
@@ -1732,7 +1731,8 @@ class SequencePanel(QtWidgets.QWidget):
         shown = self.revealed_columns()
         for state, view in self.heatmaps.items():
             values = m.cell.phases[state][:, m.batch].numpy()  # (T, units)
-            drawn = np.where(shown[:, None], values, np.nan).astype(values.dtype).T
+            # NaN in the values' own dtype: a float64 NaN made the whole T × units copy float64, then float32 again
+            drawn = np.where(shown[:, None], values, values.dtype.type(np.nan)).T
             # Symmetric about zero and fitted to the revealed values, so ±0.1 shows as colour rather than white on
             # a ±1 scale, and the colour bar says nothing of steps not computed yet; a bounded state (tanh's, a
             # gated h) keeps ±1 on request (View menu).
