@@ -48,6 +48,20 @@ def test_h_prev_is_derived_from_the_hidden_states_in_walking_order():
         assert all(torch.equal(cell.previous_at("hidden", t), cell.h_prev[t]) for t in range(5))
 
 
+def test_what_the_sequence_panel_fits_and_plots_is_derived_once_per_trace_and_skips_nan():
+    # ‖h_t‖ and each step's largest finite |value|, read at each click for the revealed steps only
+    inputs = np.random.default_rng(1).standard_normal((2, 6, 3))
+    inputs[1, 2, 0] = np.nan  # batch row 1 is NaN from t = 2 on
+    cell = compute_trace(make_session(RNNConfig(input_size=3, hidden_size=4), inputs, seed=0)).cell(0)
+    hidden = cell.hidden.numpy()
+    for t in range(6):
+        for b in range(2):
+            assert np.array_equal(cell.hidden_norms[t, b], np.linalg.norm(hidden[t, b]), equal_nan=True)
+            finite = np.abs(hidden[t, b][np.isfinite(hidden[t, b])])
+            assert cell.extent("hidden")[t, b] == (finite.max() if finite.size else 0)
+    assert cell.extent("hidden")[2:, 1].tolist() == [0.0] * 4
+
+
 def test_the_models_runner_computes_without_the_cyclic_collector_and_leaves_it_as_it_was():
     import gc
 

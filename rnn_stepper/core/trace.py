@@ -93,6 +93,21 @@ class CellTrace:
         return rowwise_max(ulp_distance, self.hidden.numpy(), self.reference.numpy())
 
     @cached_property
+    def hidden_norms(self) -> np.ndarray:
+        """‖h_t‖ of every t and batch row, (T, B): once per trace, not over every revealed step at each click."""
+        return np.linalg.norm(self.hidden.numpy(), axis=-1)
+
+    def extent(self, phase: str) -> np.ndarray:
+        """max |v| over the finite values of a phase at each t and batch row, (T, B), 0 where none: a colour scale
+        fitted to any set of steps without reading their values again."""
+        extents = self.__dict__.setdefault("_extents", {})
+        if phase not in extents:
+            magnitude = np.abs(self.phases[phase].numpy())
+            magnitude[~np.isfinite(magnitude)] = 0
+            extents[phase] = magnitude.reshape(*magnitude.shape[:2], -1).max(axis=-1, initial=0)
+        return extents[phase]
+
+    @cached_property
     def step_bits_equal(self) -> np.ndarray:
         """Whether h_t has the reference's bits at each t: 0 ulp is not enough, a zero may differ in sign."""
         return rowwise_max(bits_differ, self.hidden.numpy(), self.reference.numpy()) == 0

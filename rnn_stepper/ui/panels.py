@@ -1738,12 +1738,11 @@ class SequencePanel(QtWidgets.QWidget):
             # gated h) keeps ±1 on request (View menu).
             level = 1.0
             if phases[state].scale == "free" or not self.unit_scale:
-                revealed = values[shown]
-                finite = np.abs(revealed[np.isfinite(revealed)])
-                level = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+                revealed = m.cell.extent(state)[shown, m.batch]
+                level = float(revealed.max()) if revealed.size and revealed.max() > 0 else 1.0
             view.set_matrix(drawn, levels=level, bounds=BOUNDS.get(phases[state].scale))
         ts = np.flatnonzero(shown)
-        set_points(self.norm_curve, ts, np.linalg.norm(m.cell.hidden[:, m.batch].numpy()[ts], axis=1))
+        set_points(self.norm_curve, ts, m.cell.hidden_norms[ts, m.batch])
         self.mark_followed()
         # A stacked W_hh's radius is the largest of its gate blocks' (core/distance.spectral_radius).
         name = self.tr("ρ(W_hh), largest over its gate blocks") if config.cell_type.gates > 1 else "ρ(W_hh)"
