@@ -69,7 +69,8 @@ class CellTrace:
 
     def h_prev_at(self, t: int) -> torch.Tensor:
         """h_{t-1} as the kernel's step read it: h0's own view where the walk starts, else a fresh tensor."""
-        return self.initial["hidden"] if t == self.walk[0] else self.h_prev[t].clone()
+        previous = self.previous_at("hidden", t)
+        return previous if t == self.walk[0] else previous.clone()
 
     def final(self, state: str = "hidden") -> torch.Tensor:
         return self.phases[state][self.walk[-1]]
