@@ -534,11 +534,6 @@ class StepperModel:
         self._guesses = (self._step_key(), values)
         self.events.guesses.emit()
 
-    def clear_guesses(self) -> None:
-        if self._guesses[1]:
-            self._guesses = (None, {})
-            self.events.guesses.emit()
-
     def guess_errors(self) -> dict[int, tuple[float, float, float]]:
         """Once h_t is revealed: unit → (guess, h_t[unit], guess − h_t[unit]) for each guess; before, nothing."""
         if self._position == 0 or not self.revealed("hidden"):

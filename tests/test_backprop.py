@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from rnn_stepper.backprop import PHASES, Backprop
-from rnn_stepper.core import InputError, RNNConfig, compute_trace, make_session
+from rnn_stepper.core import InputError, RNNConfig, make_session
 from rnn_stepper.core.backward import Head, Loss, autograd_gradients
 from rnn_stepper.core.reference import native_path
 from rnn_stepper.core.session import build_module

@@ -6,7 +6,6 @@ peak of the same command on the notebook's own session, measured in the same run
 
 import json
 import os
-import resource
 import struct
 import subprocess
 import sys

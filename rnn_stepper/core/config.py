@@ -267,13 +267,6 @@ def format_bytes(n: int) -> str:
     return f"{n} B"
 
 
-def _prod(shape: tuple[int, ...]) -> int:
-    out = 1
-    for n in shape:
-        out *= n
-    return out
-
-
 def infer_config(weights: dict, **fixed) -> RNNConfig:
     """The config a state dict was saved from, read off its tensor shapes: the cell type by how many blocks of
     rows W_hh stacks (1 for nn.RNN, 3 for nn.GRU, 4 for nn.LSTM) and by `weight_hr` (an LSTM's projection).

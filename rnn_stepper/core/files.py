@@ -16,7 +16,6 @@ import pickle
 import re
 import stat
 import struct
-import warnings
 
 import numpy as np
 import torch

@@ -94,7 +94,7 @@ def check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InputError(f"seed must be a whole number, got {seed!r}")
     if not SEED_MIN <= seed <= SEED_MAX:
-        raise InputError(f"seed must be between -2**63 and 2**64 - 1 (what torch.manual_seed accepts), got "
+        raise InputError("seed must be between -2**63 and 2**64 - 1 (what torch.manual_seed accepts), got "
                          + (str(seed) if len(str(seed)) < 40 else f"a {len(str(abs(seed)))}-digit number"))
     return seed
 

@@ -246,8 +246,6 @@ class BackwardPanel(QtWidgets.QWidget):
         self.link_unit.setRange(0, config.num_directions * config.output_size - 1)
         self.link_time.setRange(0, max(self.model.seq_len - 1, 0))
 
-    target_file: str | None = None  # the last target read from a file, shown as the loss box's choice
-
     def backprop_target_kind(self) -> str:
         """Which MSE the model's loss is: the shifted input's, or a file's."""
         return LOSS_FILE if self.backprop.loss.source else LOSS_SHIFTED

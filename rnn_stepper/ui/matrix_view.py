@@ -277,7 +277,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
     gate blocks: each block's ends), and likewise its columns around a "…" column, k as large as the room allows.
     The axes say the true indices; hover, double-click, `cell_at`, `describe_cell`, `cell_scene_pos` and
     `mark_rows` all speak in true indices; `shown_rows()` / `shown_columns()` say which are on show (None for
-    the ellipsis); `keep_columns_whole()` keeps every column, for a time axis wanted as an overview.
+    the ellipsis).
 
     Zoom: the mouse wheel over the cells zooms into the whole matrix around the pointer, and numbers come back
     once the cells are big enough to hold them; drag to pan. Wheeling out to the whole matrix, Escape, or the Z
@@ -294,7 +294,6 @@ class MatrixView(pg.GraphicsLayoutWidget):
                                           a number: ± that (e.g. 1.0, tanh's fixed scale, as an option);
                                           bounds=(-1, 1) or (0, 1): mark saturation, whatever the colours
         set_number_minimum(px)            the step strip's numbers: style.MIN_PROMINENT_PX (28 px presenting)
-        keep_columns_whole(whole=True)    never elide the columns
         shown_rows(), shown_columns(), is_elided(), number_px(), number_boxes(), saturated_cells(),
         saturation_note(), zoom(factor, center=None), zoom_to_numbers(center=None), reset_zoom(), is_zoomed()"""
 
@@ -431,12 +430,6 @@ class MatrixView(pg.GraphicsLayoutWidget):
         if shape_changed and self._zoomed:
             self._leave_zoom(relayout=False)
         self._relayout(force=shape_changed, new_values=True)
-
-    def keep_columns_whole(self, whole: bool = True) -> None:
-        """Never elide the columns (say, a long time axis drawn for its overview); rows still are."""
-        if self._elide[1] != (not whole):
-            self._elide[1] = not whole
-            self._relayout(force=True)
 
     row_ticks = True
 

@@ -118,11 +118,6 @@ def pixel_font(px: int, base: QtGui.QFont | None = None) -> QtGui.QFont:
     return font
 
 
-def small_size() -> str:
-    """Plot titles and legends: a little under the interface's font, scaled with it."""
-    return f"{font_pt() * 0.9:.0f}pt"
-
-
 def short(value: float, digits: int = 3) -> str:
     """A number that fits in a heatmap cell: 3 significant digits (`digits`), one fewer when they would need more
     than 6 characters (digits + 3)."""
