@@ -7,7 +7,7 @@ import torch
 
 from rnn_stepper.backprop import PHASES, Backprop
 from rnn_stepper.core import InputError, RNNConfig, make_session
-from rnn_stepper.core.backward import Head, Loss, autograd_gradients
+from rnn_stepper.core.backward import Head, Loss, autograd_gradients, class_loss, next_input_loss
 from rnn_stepper.core.reference import native_path
 from rnn_stepper.core.session import build_module
 from rnn_stepper.model import StepperModel
@@ -19,6 +19,28 @@ def stepped_to_the_end(session=None):
     backprop = Backprop(model)
     backprop.compute()
     return model, backprop
+
+
+@pytest.mark.parametrize("batch_first, unbatched", [(False, False), (True, False), (False, True)])
+def test_the_next_input_loss_asks_each_step_for_the_input_one_step_ahead(batch_first, unbatched):
+    config = RNNConfig(input_size=3, hidden_size=3, batch_first=batch_first)
+    shape = (4, 3) if unbatched else (2, 4, 3) if batch_first else (4, 2, 3)
+    session = make_session(config, torch.randn(shape), unbatched=unbatched)
+    loss = next_input_loss(session)
+    x = session.inputs if unbatched else session.inputs.transpose(0, 1) if batch_first else session.inputs
+    target = loss.target if unbatched else loss.target.transpose(0, 1) if batch_first else loss.target
+    assert loss.kind == "mse" and target.shape == x.shape
+    assert torch.equal(target[:-1], x[1:]) and torch.equal(target[-1], x[-1])  # the last step repeats its own
+    model = StepperModel(session)
+    model.run_to_end()
+    loss.check(model.trace)  # shaped as the output
+
+
+def test_the_class_loss_labels_every_batch_row_alike():
+    head = Head("h2o", torch.randn(4, 2), None)
+    loss = class_loss(head, 3, batch_size=5)
+    assert loss.kind == "cross_entropy" and loss.head is head
+    assert loss.target.dtype == torch.int64 and loss.target.tolist() == [3] * 5
 
 
 def test_step_back_waits_for_the_forward_pass_to_reach_t():

@@ -8,7 +8,8 @@ import torch
 from PySide6 import QtCore
 
 from rnn_stepper.backprop import Backprop
-from rnn_stepper.core.backward import autograd_gradients
+from rnn_stepper.core import RNNConfig, make_session
+from rnn_stepper.core.backward import autograd_gradients, next_input_loss
 from rnn_stepper.core.session_file import load_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.backward_panel import BackwardPanel
@@ -103,6 +104,19 @@ def test_a_learning_rate_that_is_not_a_number_gets_a_message(qtbot, panel):
     panel.train_rate.setText("fast")
     qtbot.mouseClick(panel.train_button, QtCore.Qt.LeftButton)
     assert said == ["The learning rate must be a number, e.g. 0.1"] and panel.model.session.seed == 1
+
+
+def test_the_loss_box_offers_the_next_input_as_target_where_it_fits_the_output(qtbot):
+    session = make_session(RNNConfig(input_size=3, hidden_size=3), torch.randn(5, 2, 3))
+    model = StepperModel(session)
+    panel = BackwardPanel(model, Backprop(model))
+    qtbot.addWidget(panel)
+    index = panel.loss_box.findText("L = MSE(output, x_{t+1})")
+    assert index > 0
+    panel.loss_box.setCurrentIndex(index)
+    panel.loss_box.activated.emit(index)
+    assert panel.backprop.loss.kind == "mse"
+    assert torch.equal(panel.backprop.loss.target, next_input_loss(session).target)
 
 
 def test_a_classifiers_checkpoint_brings_its_head_and_a_cross_entropy_loss(qtbot, panel, tmp_path):

@@ -139,6 +139,20 @@ class Loss:
 SUM_LAST = Loss()
 
 
+def next_input_loss(session: Session) -> Loss:
+    """The MSE of a next-step predictor: target_t = x_{t+1}, laid out as the input. The last step, with nothing
+    after it, is asked to repeat its own input. Its shape must be the output's (input_size = the output's width)."""
+    config = session.config
+    x = layout.time_major(session.inputs, config.batch_first)
+    target = torch.cat([x[1:], x[-1:]], dim=0)
+    return Loss("mse", layout.from_time_major(target, config.batch_first, session.batched))
+
+
+def class_loss(head: Head, label: int, batch_size: int) -> Loss:
+    """The cross-entropy of a classifier whose every batch row is labelled `label`, through `head`."""
+    return Loss("cross_entropy", torch.full((batch_size,), label, dtype=torch.int64), head=head)
+
+
 def target_loss(trace: Trace, path: str) -> Loss:
     """The MSE against a target sequence read from `path` (.csv, .npy or .json, as an input file), shaped as the
     output; a (T, units) table is taken for a batch of one. InputError naming the file for any other shape."""

@@ -251,8 +251,7 @@ class BackwardPanel(QtWidgets.QWidget):
         return LOSS_FILE if self.backprop.loss.source else LOSS_SHIFTED
 
     def choose_loss(self, index: int) -> None:
-        from ..core import layout
-        from ..core.backward import Loss
+        from ..core.backward import class_loss, next_input_loss
 
         chosen = self.loss_box.itemData(index)
         self.class_box.setVisible(str(chosen).startswith(LOSS_HEAD))
@@ -267,26 +266,15 @@ class BackwardPanel(QtWidgets.QWidget):
             else:
                 self.fill_losses()  # cancelled: the box shows the loss still in use
             return
-        trace = self.model.trace
         if str(chosen).startswith(LOSS_HEAD):
-            import torch
-
             name, current = chosen[len(LOSS_HEAD):], self.backprop.loss.head
             head = current if current is not None and current.name == name else self.model.heads[name]  # as trained
             self.class_box.setRange(0, head.weight.shape[0] - 1)
-            labels = torch.full((trace.batch_size,), self.class_box.value(), dtype=torch.int64)
-            try:
-                self.backprop.set_loss(Loss("cross_entropy", labels, head=head))
-            except InputError as error:
-                self.model.events.message.emit(str(error))
-            return
-        config = trace.config
-        x = layout.time_major(self.model.session.inputs, config.batch_first)
-        # target_t = x_{t+1}; the last step, with nothing after it, is asked to repeat its input
-        target = torch_cat_shifted(x)
+            loss = class_loss(head, self.class_box.value(), self.model.trace.batch_size)
+        else:
+            loss = next_input_loss(self.model.session)
         try:
-            self.backprop.set_loss(Loss("mse", layout.from_time_major(target, config.batch_first,
-                                                                       self.model.session.batched)))
+            self.backprop.set_loss(loss)
         except InputError as error:
             self.model.events.message.emit(str(error))
 
@@ -690,10 +678,3 @@ class BackwardPanel(QtWidgets.QWidget):
         if losses:
             self.loss_curve.setData(np.arange(1, len(losses) + 1), np.asarray(losses, dtype=np.float64))
             set_plot_title(self.loss_plot, self.tr("Loss over the SGD steps ({0} so far)").format(len(losses)))
-
-
-def torch_cat_shifted(x):
-    """x_{t+1} for every t, the last step repeating its own input: (T, B, I) time-major."""
-    import torch
-
-    return torch.cat([x[1:], x[-1:]], dim=0)
