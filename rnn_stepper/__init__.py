@@ -54,7 +54,7 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
     wrong shapes, a model holding several recurrent modules (they are listed with their types) or a module or
     input on a GPU; RuntimeError when there is no screen to show a window on.
     """
-    from .api import show as _show
+    from .ui.show import show as _show
 
     _show(module, x, h0, order=order, title=title, block=block)
 

@@ -1,8 +1,9 @@
-"""The public Python API behind `rnn_stepper.show`, `rnn_stepper.trace` and `rnn_stepper.load_session`.
+"""The public Python API behind `rnn_stepper.trace` and `rnn_stepper.load_session`, and the session `show` opens.
 
 Everything here reads a user's own objects (an `nn.RNN`, `nn.GRU` or `nn.LSTM`, or a model holding one, and its
 input as a tensor, a numpy array or nested lists), checks them with a message saying what was expected, and hands
-the core a Session made of copies: the user's module is never changed. No Qt here; only `show` loads it, in ui/show.py.
+the core a Session made of copies: the user's module is never changed. No Qt here, and no ui: `show` itself is
+in ui/show.py, which builds its session with make_session below (import-linter checks this layering).
 """
 
 from __future__ import annotations
@@ -180,18 +181,6 @@ def load_session(path) -> Trace:
 
     session, _ = read(str(path))  # InputError, a ValueError, says what is wrong with the file
     return Trace._compute(session, "")
-
-
-def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None, block: bool | None = None) -> None:
-    if title is not None and not isinstance(title, str):
-        raise TypeError(f"title must be a string, got {type(title).__name__}")
-    session, path = make_session(module, x, h0, order)
-    say_which(path, module, session.config, "showing")
-    if title is None:
-        title = f"{attribute_path(path)}: {session.config.describe()}" if path else session.config.describe()
-    from .ui.show import show_session
-
-    show_session(session, title, block)
 
 
 # --- what trace() returns ------------------------------------------------------------------------------------------

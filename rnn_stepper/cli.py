@@ -112,8 +112,7 @@ def window_size(text: str) -> tuple[int, int]:
 
 def font_scale(text: str) -> float:
     """An argparse type: one of presentation mode's font scales (the View menu's)."""
-    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # the window's module, before pyqtgraph picks a binding
-    from .ui.main_window import FONT_SCALES
+    from .ui.font_scales import FONT_SCALES
 
     try:
         value = float(text)
@@ -423,7 +422,7 @@ def text_lines(trace):
     from .core.equations import previous_state_label
     from .core.machine import numeric_environment
     from .core.notebook import distance_from_notebook
-    from .trace_labels import TraceLabels, cell_text
+    from .ui.trace_labels import TraceLabels, cell_text
 
     labels = TraceLabels().labels()
     config = trace.config
@@ -549,7 +548,7 @@ def run_trace(args) -> int:
     elif args.format == "csv":
         write_csv(trace, sys.stdout, backward)
     else:
-        from . import i18n
+        from .ui import i18n
 
         i18n.install(args.lang or i18n.system_language())
         sys.stdout.writelines(line + "\n" for line in text_lines(trace))

@@ -100,7 +100,7 @@ def english_after_each_test():
     """A test that switches the language (the window's menu, `trace --lang ko` in-process) leaves English behind: a
     translator installed in this process would otherwise turn the next test's window Korean."""
     yield
-    from rnn_stepper import i18n
+    from rnn_stepper.ui import i18n
 
     if i18n._installed:
         i18n.install("en")

@@ -14,7 +14,7 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 import legibility
-from rnn_stepper import i18n
+from rnn_stepper.ui import i18n
 from rnn_stepper.core import InputError, RNNConfig, make_session
 from rnn_stepper.core.config import cell_suffix
 from rnn_stepper.model import StepperModel

@@ -147,7 +147,7 @@ def test_the_equation_grows_with_the_room_but_stays_a_minority_of_the_step_panel
 @pytest.mark.parametrize("size, presenting, scale", [((1280, 720), True, 1.25), ((1280, 720), True, 2.0),
                                                      ((1024, 768), False, 1.5), ((1920, 1080), True, 1.5)])
 def test_the_toolbar_boxes_are_never_narrower_than_their_text(open_window, size, presenting, scale, lang):
-    from rnn_stepper import i18n
+    from rnn_stepper.ui import i18n
 
     i18n.install(lang)
     window = open_window(size, presenting, scale)
@@ -194,7 +194,7 @@ def test_the_log_axis_of_differences_never_writes_one_power_of_ten_over_another(
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_at_1024_by_768_no_plot_title_is_cut(open_window, lang):
-    from rnn_stepper import i18n
+    from rnn_stepper.ui import i18n
 
     i18n.install(lang)
     window = open_window((1024, 768), session=make_session(RNNConfig(cell="lstm")))

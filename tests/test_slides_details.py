@@ -43,7 +43,7 @@ def test_a_session_without_a_seed_shows_none_and_typing_one_draws_from_it(qtbot)
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("scale", [None, *FONT_SCALES])
 def test_the_input_tab_shows_every_column_and_the_whole_word(qtbot, monkeypatch, lang, scale):
-    from rnn_stepper import i18n
+    from rnn_stepper.ui import i18n
 
     i18n.install(lang)
     monkeypatch.setattr(MainWindow, "font_scale_for_this_run", scale)
@@ -126,7 +126,7 @@ def test_ulps_are_written_as_the_whole_number_of_floats_between_hand_and_module(
 
 @pytest.mark.parametrize("scale", [None, *FONT_SCALES])
 def test_korean_phase_and_step_buttons_are_distinct_words_and_stay_on_the_toolbar(qtbot, monkeypatch, scale):
-    from rnn_stepper import i18n
+    from rnn_stepper.ui import i18n
 
     i18n.install("ko")
     monkeypatch.setattr(MainWindow, "font_scale_for_this_run", scale)

@@ -110,7 +110,7 @@ SHOTS = [((1280, 720), True), ((1920, 1080), False), ((1920, 1080), True)]
 @pytest.mark.parametrize("size, presenting", SHOTS, ids=[f"{w}x{h}-{'presentation' if p else 'normal'}"
                                                          for (w, h), p in SHOTS])
 def test_in_the_window_the_diagram_is_legible_at_50_timesteps(qtbot, size, presenting):
-    from rnn_stepper import i18n
+    from rnn_stepper.ui import i18n
 
     i18n.install("en")
     QtCore.QSettings().setValue("font_scale", 1.5)

@@ -237,7 +237,7 @@ def test_a_spectral_radius_that_does_not_exist_reads_n_a(qtbot, monkeypatch):
 
 
 def test_a_new_cell_type_reaches_the_window_in_korean_too(qtbot):
-    from rnn_stepper import i18n
+    from rnn_stepper.ui import i18n
 
     i18n.install("ko")
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .. import i18n
+from . import i18n
 from ..core.errors import Cancelled
 from ..model import StepperModel
 from .editors import ConfigPanel, InputEditor
@@ -13,11 +13,10 @@ from .backward_panel import BackwardPanel
 from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel, module_label
 from .unrolled import UnrolledView
 from .exports import Exports
+from .font_scales import FONT_SCALES
 from .session_files import SessionFiles, example_sessions
 from .steady import SteadyText
 
-
-FONT_SCALES = (1.25, 1.5, 2.0)
 BUSY_BAR_DELAY_MS = 300
 # Below this many of its font's line heights across or down, the window's four panels side by side would
 # each get too little room to be read: the focus layout shows the step, its equation and the comparison, and the

@@ -20,6 +20,20 @@ CLOSED_POLL_MS = 100
 windows: list = []  # the windows left open by non-blocking calls: Python would free them, and close them, otherwise
 
 
+def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None, block: bool | None = None) -> None:
+    """`rnn_stepper.show` (documented there). It lives on the Qt side: rnn_stepper.api builds the session, as it
+    does for trace(), and never imports the window."""
+    from ..api import attribute_path, make_session, say_which
+
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
+    session, path = make_session(module, x, h0, order)
+    say_which(path, module, session.config, "showing")
+    if title is None:
+        title = f"{attribute_path(path)}: {session.config.describe()}" if path else session.config.describe()
+    show_session(session, title, block)
+
+
 def show_session(session, caption: str, block: bool | None = None):
     """Open a window on `session` (its trace computed before the window shows, so an error reaches the caller
     and no half-made window stays behind). Returns the window when it is left open, None once it has closed."""

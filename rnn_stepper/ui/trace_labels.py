@@ -1,11 +1,12 @@
 """The labels of `rnn-stepper trace`'s text output, translatable like the window's (context TraceLabels).
 
 A phase is labelled by its cell type's own title (context Cells), so only what is not a phase is here.
-Kept out of cli.py so that JSON and CSV output never import Qt."""
+Qt's translation system lives with the rest of Qt, in ui/; cli.py imports this only for the text format, so
+JSON and CSV output never load Qt."""
 
 from PySide6 import QtCore
 
-from .core.cells import CONTEXT
+from ..core.cells import CONTEXT
 
 
 def cell_text(text: str) -> str:
