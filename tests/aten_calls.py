@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-from torch.utils._python_dispatch import TorchDispatchMode
-from torch.utils._pytree import tree_flatten
+
+from rnn_stepper.core.torch_private import TorchDispatchMode, tree_flatten
 
 # Calls that only allocate, view, copy or gather data: no arithmetic, so no rounding and no code path to match.
 # The hand pass stores each phase into its trace with copy_, and the kernel stacks its outputs: both are free to

@@ -22,6 +22,7 @@ from .errors import InputError
 from .reference import native_path
 from .session import Session, build_module
 from .steps import project_inputs_backward
+from .torch_private import log_softmax_backward
 from .trace import Trace, parameters
 
 
@@ -124,7 +125,7 @@ class Loss:
         _, total_weight = torch.ops.aten.nll_loss_forward(log_probs, self.target, None, 1, -100)
         ones = torch.ones((), dtype=h_last.dtype)
         grad = torch.ops.aten.nll_loss_backward(ones, log_probs, self.target, None, 1, -100, total_weight)
-        grad_logits = torch.ops.aten._log_softmax_backward_data(grad, log_probs, 1, h_last.dtype)
+        grad_logits = log_softmax_backward(grad, log_probs, 1, h_last.dtype)
         W_T = self.head.weight.to(h_last.dtype).t()
         grads = {f"{self.head.name}weight": product_grad_right(grad_logits, h_last, W_T).t()}
         if self.head.bias is not None:

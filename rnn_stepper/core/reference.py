@@ -16,6 +16,7 @@ import torch
 from .config import cell_suffix
 from .layout import time_major
 from .session import Session, build_module
+from .torch_private import TorchDispatchMode, set_mkldnn_enabled
 
 
 @dataclass
@@ -49,11 +50,11 @@ def native_path():
     the path the hand pass replays. nn.RNN and nn.GRU take it anyway. Only the one flag: `mkldnn.flags()` would
     also reset TF32 and precision settings (and warn about them)."""
     with SWITCH:
-        enabled, *_ = torch.backends.mkldnn.set_flags(_enabled=False, _fp32_precision=None)
+        enabled = set_mkldnn_enabled(False)
         try:
             yield
         finally:
-            torch.backends.mkldnn.set_flags(_enabled=enabled, _fp32_precision=None)
+            set_mkldnn_enabled(enabled)
 
 
 def reference_pass(session: Session, progress=lambda layers: None) -> Reference:
@@ -71,8 +72,6 @@ def reference_pass(session: Session, progress=lambda layers: None) -> Reference:
 
 def fused_pass(session: Session, module, native_output) -> Fused | None:
     """The module's default forward, when it runs a fused kernel: recorded, so the window can say which."""
-    from torch.utils._python_dispatch import TorchDispatchMode
-
     if not session.config.cell_type.fused_kernel or session.config.dtype != "float32" or session.config.proj_size:
         return None  # torch.nn runs the native cell: nothing else to measure
 
