@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test exactness trace bench bench-memory clean system-deps translations
+.PHONY: run test test-fast lint exactness trace bench bench-memory clean system-deps translations
 
 run: $(STAMP) system-deps
 	$(PY) -m rnn_stepper $(ARGS)
@@ -14,9 +14,13 @@ run: $(STAMP) system-deps
 trace: $(STAMP)
 	$(PY) -m rnn_stepper trace $(ARGS)
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(ARGS)
 	$(if $(ARGS),,@$(MAKE) --no-print-directory exactness)
+
+# The house rules, in a second: the layers' import contracts (pyproject.toml's [tool.importlinter]).
+lint: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 
 # The exactness tests (parity with nn.RNN, the aten call sequence, the notebook, the addition-order lesson) once more
 # under other numeric environments: other thread counts, and the code paths MKL and ATen take on other CPUs. What

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
-from .. import __version__
+from ..version import __version__
 
 if TYPE_CHECKING:  # a trace exists only once torch has loaded; the window imports this module before that
     from .trace import Trace

@@ -437,7 +437,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def about_text(self) -> str:
         """What a student compares before comparing numbers with a classmate: what decides the module's last bits."""
-        from .. import __version__
+        from ..version import __version__
 
         lines = [self.tr("RNN Stepper {version}").format(version=__version__), ""]
         if self.model.trace is None:  # torch is still loading on its worker: asking it now would freeze the window
