@@ -18,21 +18,26 @@ test: $(STAMP) system-deps lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(ARGS)
 	$(if $(ARGS),,@$(MAKE) --no-print-directory exactness)
 
+# The edit loop: everything but the gui and slow tests (tests/conftest.py marks them), in under two minutes.
+# `make test` stays the whole suite, and is what CI runs.
+test-fast: $(STAMP) lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not gui and not slow" $(ARGS)
+
 # The house rules, in a second: the layers' import contracts (pyproject.toml's [tool.importlinter]).
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
-# The exactness tests (parity with nn.RNN, the aten call sequence, the notebook, the addition-order lesson) once more
-# under other numeric environments: other thread counts, and the code paths MKL and ATen take on other CPUs. What
-# no environment here can show, the call-sequence test covers: the same calls give the same bits on any CPU.
-EXACTNESS := tests/test_kernel_order.py tests/test_addition_order.py tests/test_notebook.py tests/test_backward.py
+# The exactness tests (parity with nn.RNN, the aten call sequence, the notebook, the addition-order lesson; marked
+# exactness in tests/conftest.py) once more under other numeric environments: other thread counts, and the code
+# paths MKL and ATen take on other CPUs. What no environment here can show, the call-sequence test covers: the same
+# calls give the same bits on any CPU.
 # TORCH_THREADS is read by tests/conftest.py: torch caps OMP_NUM_THREADS at the number of cores.
 NUMERIC_ENVIRONMENTS := TORCH_THREADS=1 TORCH_THREADS=4 MKL_ENABLE_INSTRUCTIONS=AVX2 ATEN_CPU_CAPABILITY=default
 
 exactness: $(STAMP)
 	@for setting in $(NUMERIC_ENVIRONMENTS); do \
 	  echo "== exactness tests with $$setting"; \
-	  env $$setting QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider $(EXACTNESS) || exit 1; \
+	  env $$setting QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -m exactness || exit 1; \
 	done
 
 # The CPU torch wheel on this machine is for Python 3.11; constraints.txt pins it so pip never reaches for CUDA.

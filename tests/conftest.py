@@ -1,4 +1,16 @@
+"""The suite's fixtures and markers.
+
+Markers (pyproject.toml registers them; `make test-fast` leaves out gui and slow):
+- gui: the test needs Qt. Set here for every test that asks for qtbot or qapp, or whose module imports Qt or
+  rnn_stepper.ui; only these get a QApplication, private QSettings and recorded dialogs. The rest run without Qt.
+- exactness: parity with PyTorch, bit for bit (the files in EXACTNESS); `make exactness` reruns them under other
+  numeric environments.
+- slow: the files in SLOW, which take tens of seconds each (property tests, fresh processes, long sequences).
+"""
+
 import os
+import sys
+from pathlib import Path
 
 # Before anything can load Qt: tests never open a real window.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -6,6 +18,49 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 
 import pytest  # noqa: E402
+
+EXACTNESS = {"test_kernel_order.py", "test_addition_order.py", "test_notebook.py", "test_backward.py"}
+SLOW = {"test_kernel_order.py", "test_hostile.py", "test_long_computations.py", "test_fuzz_loaders.py",
+        "test_monkey.py", "test_legibility.py", "test_explain.py", "test_backward.py"}
+QT_FIXTURES = {"qtbot", "qapp"}
+QT_PACKAGES = ("PySide6", "pyqtgraph", "shiboken6", "rnn_stepper.ui")
+
+
+def imports_qt(module) -> bool:
+    """Whether a test module imported Qt or the window at its top (the names it holds come from there)."""
+    for value in vars(module).values():
+        name = value.__name__ if isinstance(value, type(sys)) else getattr(value, "__module__", None) or ""
+        if name.startswith(QT_PACKAGES):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    qt_modules = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and module not in qt_modules:
+            qt_modules[module] = imports_qt(module)
+        if QT_FIXTURES & set(item.fixturenames) or qt_modules.get(module):
+            item.add_marker(pytest.mark.gui)
+        name = Path(str(item.path)).name
+        if name in EXACTNESS:
+            item.add_marker(pytest.mark.exactness)
+        if name in SLOW:
+            item.add_marker(pytest.mark.slow)
+
+
+APPLICATION = pytest.StashKey[object]()
+
+
+def pytest_collection_finish(session):
+    """The one application object of a run that holds a gui test is a QApplication, made before any test: the
+    trace command would otherwise make a bare QCoreApplication for its translations, and no widget could be made
+    after it. A run without gui tests makes none."""
+    if any(item.get_closest_marker("gui") for item in session.items):
+        from PySide6 import QtWidgets
+
+        session.config.stash[APPLICATION] = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,46 +97,71 @@ def pytest_terminal_summary(terminalreporter, config):
 
 
 @pytest.fixture(autouse=True)
-def private_settings(tmp_path, monkeypatch):
-    """Every test gets its own QSettings and data folder: nothing leaks between tests or into the user's."""
-    try:
-        from PySide6 import QtCore
-    except ImportError:
-        yield
-        return
-    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.IniFormat)
-    QtCore.QSettings.setPath(QtCore.QSettings.IniFormat, QtCore.QSettings.UserScope, str(tmp_path / "settings"))
+def private_folders(tmp_path, monkeypatch):
+    """Every test gets its own data and config folders: nothing leaks between tests or into the user's."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    QtCore.QCoreApplication.setOrganizationName("RNN Stepper tests")
-    QtCore.QCoreApplication.setApplicationName("rnn-stepper-tests")
-    yield
 
 
 @pytest.fixture(autouse=True)
-def no_modal_dialogs(monkeypatch, request):
+def qt_for_gui_tests(request):
+    """A gui test gets its private QSettings and recorded dialogs; any other test loads no Qt."""
+    if request.node.get_closest_marker("gui"):
+        request.getfixturevalue("private_settings")
+        request.getfixturevalue("no_modal_dialogs")
+
+
+@pytest.fixture
+def private_settings(tmp_path):
+    """Every gui test gets its own QSettings."""
+    from PySide6 import QtCore
+
+    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.IniFormat)
+    QtCore.QSettings.setPath(QtCore.QSettings.IniFormat, QtCore.QSettings.UserScope, str(tmp_path / "settings"))
+    QtCore.QCoreApplication.setOrganizationName("RNN Stepper tests")
+    QtCore.QCoreApplication.setApplicationName("rnn-stepper-tests")
+
+
+@pytest.fixture
+def no_modal_dialogs(monkeypatch):
     """A modal dialog would wait forever offscreen: answers are recorded, unsaved work is discarded on close
     unless a test asks otherwise."""
-    try:
-        from PySide6 import QtWidgets
+    from PySide6 import QtWidgets
 
-        from rnn_stepper.ui.session_files import SessionFiles
-    except ImportError:
-        yield []
-        return
+    from rnn_stepper.ui.session_files import SessionFiles
+
     shown = []
     monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda *args: shown.append(args[1:]))
     monkeypatch.setattr(SessionFiles, "ask_unsaved", lambda self: QtWidgets.QMessageBox.Discard)
-    yield shown
+    return shown
 
 
-@pytest.fixture(scope="session", autouse=True)
-def one_qapplication():
-    """The one application object of the test process is a QApplication: the trace command would otherwise
-    make a bare QCoreApplication for its translations, and no widget could be made after it."""
-    from PySide6 import QtWidgets
+@pytest.fixture
+def shot(monkeypatch, qtbot, tmp_path):
+    """Runs the screenshot path and hands back the window it would have drawn, instead of a PNG."""
+    from helpers import run_cli
+    from rnn_stepper.ui import app
+    from rnn_stepper.ui.main_window import MainWindow
 
-    return QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    windows = []
+
+    def keep(window, path):
+        qtbot.addWidget(window)
+        windows.append(window)
+        return 0
+
+    monkeypatch.setattr(app, "save_screenshot", keep)
+    monkeypatch.setattr(MainWindow, "font_scale_for_this_run", None)  # the class attribute --font-scale sets
+
+    def screenshot(capsys, *argv):
+        status, out, err = run_cli(capsys, *argv, "--screenshot", str(tmp_path / "shot.png"))
+        assert (status, err) == (0, ""), err
+        return windows[-1]
+
+    yield screenshot
+    for window in windows:
+        if window.presenting:
+            window.rebuild(presenting=False).close()  # normal fonts and colours for the next test
 
 
 @pytest.fixture

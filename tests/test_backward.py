@@ -18,7 +18,7 @@ from rnn_stepper.core import layout
 from rnn_stepper.core.distance import bits_differ, ulp_distance
 from rnn_stepper.core.reference import native_path
 from rnn_stepper.core.session_file import load_session
-from test_kernel_order import sessions
+from helpers import run, sessions
 
 PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -205,7 +205,6 @@ ZERO_SIGNS = ["--order", "textbook", "--nonlinearity", "relu", "--no-bias", "--s
 
 
 def test_gradients_apart_only_in_a_zeros_sign_are_said_so_not_called_bitwise_or_left_at_0_ulp(capsys, qtbot):
-    from test_files_and_bad_input import run
     from rnn_stepper.cli import build_parser, session_from_args
 
     session = session_from_args(build_parser().parse_args(["trace", *ZERO_SIGNS]))
@@ -279,8 +278,6 @@ def test_the_gradient_reaching_back_shrinks_step_by_step_when_w_hh_contracts():
 
 
 def test_trace_backward_says_each_gradient_is_autograds(capsys):
-    from test_files_and_bad_input import run  # one way to run `trace` in a test
-
     status, out, err = run(capsys, "--backward", "--num-layers", "2", "--bidirectional")
     assert status == 0 and err == ""
     lines = out.splitlines()
@@ -294,8 +291,6 @@ def test_trace_backward_writes_every_gradient_into_the_json_and_the_csv(capsys):
     import csv
     import io
     import json
-
-    from test_files_and_bad_input import run
 
     trace = compute_trace(make_session())
     backward = backward_pass(trace)
@@ -313,8 +308,6 @@ def test_trace_backward_writes_every_gradient_into_the_json_and_the_csv(capsys):
 
 
 def test_trace_backward_takes_a_target_for_the_mse(capsys, tmp_path):
-    from test_files_and_bad_input import run
-
     target = tmp_path / "target.csv"
     target.write_text("0.1,0.2\n0.3,0.4\n0.5,0.6\n")
     status, out, err = run(capsys, "--backward", "--target", str(target))

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rnn_stepper.core import InputError, compute_trace, make_session
 from rnn_stepper.core.config import cell_suffix
 from rnn_stepper.core.explain import explain
-from test_kernel_order import sessions
+from helpers import run, sessions
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -66,8 +66,6 @@ def test_a_breakdown_outside_the_trace_is_refused_saying_what_exists():
 
 
 def test_trace_explain_prints_the_same_breakdown_the_core_writes(capsys):
-    from test_files_and_bad_input import run  # one way to run `trace` in a test
-
     status, out, err = run(capsys, "--cell", "gru", "--explain", "0,0,1,0,input_projection,4")
     assert status == 0 and err == ""
     from rnn_stepper.core import RNNConfig
@@ -81,8 +79,6 @@ def test_trace_explain_prints_the_same_breakdown_the_core_writes(capsys):
                                         ("0,0,a,0,hidden,0", "must be whole numbers"),
                                         ("0,0,0,0,forget_gate,0", "phase must be one of")])
 def test_a_breakdown_that_does_not_exist_is_one_line(capsys, spec, says):
-    from test_files_and_bad_input import run
-
     status, out, err = run(capsys, "--explain", spec)
     assert status == 2 and out == "" and err.count("\n") == 1 and says in err, err
 

@@ -14,6 +14,7 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 import legibility
+from helpers import refused_cli
 from rnn_stepper.ui import i18n
 from rnn_stepper.core import InputError, RNNConfig, make_session
 from rnn_stepper.core.config import cell_suffix
@@ -270,9 +271,6 @@ def test_with_a_breakdown_open_the_presentation_window_stays_legible(qtbot, engl
 
 # --- the window opened with a breakdown: `--select PHASE,UNIT[,T]` ------------------------------------------------
 
-from test_slides import refused, shot  # noqa: E402,F401  (one way to run the screenshot path in a test)
-
-
 def test_select_opens_the_window_with_that_elements_breakdown(capsys, shot):
     window = shot(capsys, "--steps", "1", "--select", "input_projection,0")
     assert window.model.selected == (0, 0, 0, 0, "input_projection", 0)
@@ -291,7 +289,7 @@ def test_a_selection_that_cannot_open_is_one_line(capsys, monkeypatch, qtbot, ar
     from rnn_stepper.ui import app
 
     monkeypatch.setattr(app, "save_screenshot", lambda window, path: qtbot.addWidget(window) or 0)
-    refused(capsys, *argv, "--screenshot", "x.png", says=says)
+    refused_cli(capsys, *argv, "--screenshot", "x.png", says=says)
 
 
 def test_in_the_focus_layout_a_heatmap_click_brings_its_breakdown_up_on_the_step_tab(qtbot, window, english):

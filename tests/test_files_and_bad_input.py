@@ -9,26 +9,8 @@ import torch
 import torch.nn as nn
 from safetensors.torch import save_file
 
-from rnn_stepper.cli import main
+from helpers import refused, run
 from rnn_stepper.core import make_session
-
-
-def run(capsys, *argv):
-    try:
-        status = main(["trace", "--lang", "en", *argv])
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def refused(capsys, *argv, says):
-    status, out, err = run(capsys, *argv)
-    assert status == 2, out
-    assert out == ""
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    assert says in err, err
-    return err
 
 
 @pytest.fixture

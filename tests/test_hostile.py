@@ -14,20 +14,12 @@ import numpy as np
 import pytest
 import torch
 
+from helpers import refused, run
 from rnn_stepper.core import InputError, make_session
 from rnn_stepper.core.files import load_array, load_tensors
 from rnn_stepper.core.session_file import load_session, session_to_document
-from test_files_and_bad_input import run  # one way to run `trace` in a test
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def refused(capsys, *argv, says):
-    status, out, err = run(capsys, *argv)
-    assert status == 2, (out, err)
-    assert out == "" and err.count("\n") == 1 and "Traceback" not in err, err
-    assert says in err, err
-    return err
 
 
 def safetensors(path, header, data=b""):

@@ -9,50 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aten_calls import arithmetic_calls, first_difference
-from rnn_stepper.core import RNNConfig, Session, compute_trace, make_session, session_from_module
+from helpers import sessions
+from rnn_stepper.core import RNNConfig, compute_trace, make_session, session_from_module
 from rnn_stepper.core.distance import ulp_distance
 from rnn_stepper.core.reference import native_path, reference_pass
-from rnn_stepper.core.session import seeded_weights
 from rnn_stepper.core.trace import hand_pass
-
-CELLS = ("rnn", "gru", "lstm")
-
-
-@st.composite
-def sessions(draw, order="kernel", cells=CELLS):
-    cell = draw(st.sampled_from(cells))
-    # 15 and 17 make B·H·itemsize miss every 64-byte boundary: where alignment decides MKL's code path.
-    hidden_size = draw(st.one_of(st.integers(1, 40), st.sampled_from([15, 17])))
-    config = RNNConfig(
-        cell=cell,
-        input_size=draw(st.integers(1, 12)),
-        hidden_size=hidden_size,
-        num_layers=draw(st.integers(1, 3)),
-        nonlinearity=draw(st.sampled_from(["tanh", "relu"])) if cell == "rnn" else "tanh",
-        proj_size=draw(st.sampled_from([0, 0, *range(1, hidden_size)][:5])) if cell == "lstm" else 0,
-        bias=draw(st.booleans()),
-        batch_first=draw(st.booleans()),
-        bidirectional=draw(st.booleans()),
-        dtype=draw(st.sampled_from(["float32", "float64"])),
-    )
-    T, B = draw(st.integers(1, 12)), draw(st.integers(1, 8))
-    unbatched = draw(st.booleans())
-    seed = draw(st.integers(0, 2**31 - 1))
-    gen = torch.Generator().manual_seed(seed)
-    if unbatched:
-        shape = (T, config.input_size)
-    else:
-        shape = (B, T, config.input_size) if config.batch_first else (T, B, config.input_size)
-    inputs = (torch.randn(shape, generator=gen) * draw(st.sampled_from([0.5, 1.0, 4.0]))).to(config.torch_dtype)
-    cells_ = config.num_layers * config.num_directions
-    states = {}
-    for name, size in (("h0", config.output_size), ("c0", config.hidden_size)):
-        if (name == "h0" or cell == "lstm") and draw(st.booleans()):
-            states[name] = torch.randn((cells_, size) if unbatched else (cells_, B, size), generator=gen).to(
-                config.torch_dtype)
-    return Session(config=config, weights=seeded_weights(config, seed), inputs=inputs, order=order, seed=seed,
-                   **states)
-
 
 PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -5,7 +5,11 @@ interpreter actually loads, which also catches an import made at run time."""
 
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 QT = "('PySide6', 'pyqtgraph', 'shiboken6', 'PyQt5', 'PyQt6')"
 
 
@@ -32,3 +36,20 @@ def test_parsing_the_window_options_loads_no_qt():
                               "args = build_parser().parse_args(['--presentation', '--font-scale', '1.5']); "
                               "assert args.font_scale == 1.5")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.slow  # a pytest run inside the test
+def test_core_tests_run_without_qt():
+    """tests/conftest.py gives Qt (a QApplication, private QSettings, recorded dialogs) to gui tests only: a run of
+    core tests, with pytest-qt switched off, loads no Qt module at all."""
+    probe = ("import sys, pytest\n"
+             "class Probe:\n"
+             "    def pytest_sessionfinish(self, session):\n"
+             f"        self.qt = sorted(m for m in sys.modules if m.split('.')[0] in {QT})\n"
+             "probe = Probe()\n"
+             "status = pytest.main(['-q', '-p', 'no:cacheprovider', '-p', 'no:pytest-qt',\n"
+             "                      '-W', 'ignore::pytest.PytestConfigWarning',\n"
+             "                      'tests/test_torch_private.py', 'tests/test_numerics.py'], plugins=[probe])\n"
+             "sys.stderr.write(repr(probe.qt)); sys.exit(status or (1 if probe.qt else 0))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]

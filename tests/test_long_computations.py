@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+from helpers import run
 from rnn_stepper.core import RNNConfig, compute_trace, make_session
 from rnn_stepper.core.errors import Cancelled, InputError
 
@@ -98,8 +99,6 @@ def test_a_deep_model_can_be_cancelled_between_layers_of_nn_rnns_own_pass():
 # --- nothing hangs: what would take longer than anyone would wait is refused up front, with the estimate ----------
 
 def test_a_module_too_deep_to_build_within_a_second_is_refused_before_anything_is_built(capsys):
-    from test_files_and_bad_input import run  # one way to run `trace` in a test
-
     # torch.nn builds 20,000 layers in one call of about 90 s that no Cancel can stop (its __setattr__ is
     # quadratic in the number of parameters); the refusal says so and what would be built instead.
     status, out, err = run(capsys, "--num-layers", "20000")

@@ -9,7 +9,7 @@ import pytest
 import torch
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from rnn_stepper import cli
+from helpers import refused_cli, run_cli
 from rnn_stepper.core.session import make_session
 from rnn_stepper.core.session_file import load_session, save_session
 from rnn_stepper.ui import app
@@ -17,48 +17,6 @@ from rnn_stepper.ui.main_window import MainWindow
 from rnn_stepper.ui.session_files import example_sessions
 
 PHASES = {"rnn": ["input_projection", "recurrent_term", "pre_activation", "hidden"]}
-
-
-def run(capsys, *argv):
-    try:
-        status = cli.main(list(argv))
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def refused(capsys, *argv, says):
-    """Exit status 2, nothing on stdout and one line on stderr that says `says`."""
-    status, out, err = run(capsys, *argv)
-    assert status == 2, (out, err)
-    assert out == "" and err.count("\n") == 1 and "Traceback" not in err, err
-    assert says in err, err
-    return err
-
-
-@pytest.fixture
-def shot(monkeypatch, qtbot, tmp_path):
-    """Runs the screenshot path and hands back the window it would have drawn, instead of a PNG."""
-    windows = []
-
-    def keep(window, path):
-        qtbot.addWidget(window)
-        windows.append(window)
-        return 0
-
-    monkeypatch.setattr(app, "save_screenshot", keep)
-    monkeypatch.setattr(MainWindow, "font_scale_for_this_run", None)  # the class attribute --font-scale sets
-
-    def screenshot(capsys, *argv):
-        status, out, err = run(capsys, *argv, "--screenshot", str(tmp_path / "shot.png"))
-        assert (status, err) == (0, ""), err
-        return windows[-1]
-
-    yield screenshot
-    for window in windows:
-        if window.presenting:
-            window.rebuild(presenting=False).close()  # normal fonts and colours for the next test
 
 
 def example(name: str) -> str:
@@ -79,8 +37,8 @@ def test_a_gated_cells_phase_count_bounds_phase(capsys, shot):
     window = shot(capsys, "--cell", "gru", "--steps", "2", "--phase", "5")
     m = window.model
     assert m.position == 2 * len(m.phases) + 5 and m.phase == m.phases[4]
-    refused(capsys, "--cell", "gru", "--phase", str(len(m.phases)), "--screenshot", "x.png",
-            says=f"--phase {len(m.phases)}: a step of nn.GRU has {len(m.phases)} phases, so --phase goes from 0 to "
+    refused_cli(capsys, "--cell", "gru", "--phase", str(len(m.phases)), "--screenshot", "x.png",
+                says=f"--phase {len(m.phases)}: a step of nn.GRU has {len(m.phases)} phases, so --phase goes from 0 to "
                  f"{len(m.phases) - 1}")
 
 
@@ -141,7 +99,7 @@ def test_lang_draws_the_window_in_korean(capsys, shot):
 
 def test_the_screenshot_is_the_size_asked_for(capsys, tmp_path):
     path = tmp_path / "slide.png"
-    status, _, err = run(capsys, "--steps", "2", "--phase", "1", "--size", "1024x768", "--screenshot", str(path))
+    status, _, err = run_cli(capsys, "--steps", "2", "--phase", "1", "--size", "1024x768", "--screenshot", str(path))
     assert (status, err) == (0, "")  # not even Qt's note about the offscreen platform
     image = QtGui.QImage(str(path))
     assert (image.width(), image.height()) == (1024, 768)
@@ -165,28 +123,28 @@ def test_the_screenshot_is_the_size_asked_for(capsys, tmp_path):
     (["--font-scale", "2"], "--font-scale sets presentation mode's font size: add --presentation"),
 ])
 def test_a_place_or_a_look_the_session_does_not_have_is_refused(capsys, argv, says):
-    refused(capsys, *argv, "--screenshot", "never.png", says=says)
+    refused_cli(capsys, *argv, "--screenshot", "never.png", says=says)
 
 
 def test_a_layer_past_a_session_files_layers_names_the_ones_it_has(capsys):
-    refused(capsys, "--session", example("two-layer-bidirectional"), "--layer", "2", "--screenshot", "x.png",
-            says="--layer 2: the session has 2 layers (0 … 1)")
+    refused_cli(capsys, "--session", example("two-layer-bidirectional"), "--layer", "2", "--screenshot", "x.png",
+                says="--layer 2: the session has 2 layers (0 … 1)")
 
 
 def test_session_and_model_options_exclude_each_other(capsys):
-    refused(capsys, "--session", example("notebook"), "--hidden-size", "3", "--seed", "4", "--screenshot", "x.png",
-            says="--session takes the model and its input from ")
-    err = refused(capsys, "--session", example("notebook"), "--hidden-size", "3", "--seed", "4", says="leave out")
+    refused_cli(capsys, "--session", example("notebook"), "--hidden-size", "3", "--seed", "4", "--screenshot", "x.png",
+                says="--session takes the model and its input from ")
+    err = refused_cli(capsys, "--session", example("notebook"), "--hidden-size", "3", "--seed", "4", says="leave out")
     assert err.rstrip().endswith("leave out --hidden-size and --seed")
 
 
 def test_a_missing_or_damaged_session_file_is_one_line(capsys, tmp_path):
-    refused(capsys, "--session", str(tmp_path / "nowhere.rnnstep.json"), "--screenshot", "x.png",
-            says="nowhere.rnnstep.json: no such file")
+    refused_cli(capsys, "--session", str(tmp_path / "nowhere.rnnstep.json"), "--screenshot", "x.png",
+                says="nowhere.rnnstep.json: no such file")
     damaged = tmp_path / "damaged.rnnstep.json"
     damaged.write_text('{"format": "rnn-stepper/session", "version": 2, "config": ')
-    refused(capsys, "--session", str(damaged), "--screenshot", "x.png", says="damaged.rnnstep.json: is damaged")
-    refused(capsys, "slides", str(tmp_path / "out"), "--session", str(damaged), says="is damaged")
+    refused_cli(capsys, "--session", str(damaged), "--screenshot", "x.png", says="damaged.rnnstep.json: is damaged")
+    refused_cli(capsys, "slides", str(tmp_path / "out"), "--session", str(damaged), says="is damaged")
 
 
 # --- slides ------------------------------------------------------------------------------------------------------
@@ -199,7 +157,7 @@ def png_size(path) -> tuple[int, int]:
 
 def test_slides_renders_the_notebooks_session_one_png_per_phase_at_1920_by_1080(capsys, tmp_path):
     folder = tmp_path / "deck"
-    status, out, err = run(capsys, "slides", str(folder))
+    status, out, err = run_cli(capsys, "slides", str(folder))
     assert status == 0 and out == ""
     names = sorted(os.listdir(folder))
     assert names == [f"{4 * t + k:03d}-t{t}-{phase}.png"
@@ -215,7 +173,7 @@ def test_slides_left_by_an_earlier_longer_run_are_named_not_deleted(capsys, tmp_
     folder.mkdir()
     for name in ("012-t3-input_projection.png", "013-t3-recurrent_term.png", "title.png"):
         (folder / name).write_bytes(b"an earlier deck")
-    status, _, err = run(capsys, "slides", str(folder), "--size", "640x480")
+    status, _, err = run_cli(capsys, "slides", str(folder), "--size", "640x480")
     assert status == 0
     assert err.splitlines()[-1] == (f"rnn-stepper: note: {folder} also holds 2 slides this run did not write (from "
                                     "012-t3-input_projection.png on); they were left as they were")
@@ -278,8 +236,8 @@ def test_a_gated_cell_has_a_slide_for_each_of_its_phases(qtbot, cell):
 
 def test_slides_in_presentation_mode_leave_the_saved_font_scale_alone(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(MainWindow, "font_scale_for_this_run", None)
-    status, _, err = run(capsys, "slides", str(tmp_path / "deck"), "--presentation", "--font-scale", "1.25",
-                         "--size", "1280x720", "--lang", "ko")
+    status, _, err = run_cli(capsys, "slides", str(tmp_path / "deck"), "--presentation", "--font-scale", "1.25",
+                             "--size", "1280x720", "--lang", "ko")
     assert status == 0, err
     assert QtCore.QSettings().value("font_scale") is None and QtCore.QSettings().value("language") is None
     assert png_size(tmp_path / "deck" / "000-t0-input_projection.png") == (1280, 720)
@@ -290,8 +248,8 @@ def test_slides_in_presentation_mode_leave_the_saved_font_scale_alone(capsys, tm
 
 def test_slides_into_a_file_or_under_one_is_one_line(capsys, tmp_path):
     (tmp_path / "taken").write_text("")
-    refused(capsys, "slides", str(tmp_path / "taken"), says="taken: is a file, not a folder")
-    refused(capsys, "slides", str(tmp_path / "taken" / "deck"), says="cannot write slides there")
+    refused_cli(capsys, "slides", str(tmp_path / "taken"), says="taken: is a file, not a folder")
+    refused_cli(capsys, "slides", str(tmp_path / "taken" / "deck"), says="cannot write slides there")
 
 
 def test_a_slide_that_cannot_be_written_stops_the_run_in_one_line(capsys, tmp_path, monkeypatch):
@@ -307,7 +265,7 @@ def test_a_slide_that_cannot_be_written_stops_the_run_in_one_line(capsys, tmp_pa
             f.write(data)
 
     monkeypatch.setattr(exports, "write_atomically", lambda path, data: _as_input_error(full_after_two, path, data))
-    status, out, err = run(capsys, "slides", str(tmp_path), "--size", "640x480")
+    status, out, err = run_cli(capsys, "slides", str(tmp_path), "--size", "640x480")
     assert status == 2 and out == ""
     last = err.splitlines()[-1]
     assert last.startswith("rnn-stepper: error: ") and "002-t0-pre_activation.png" in last and "No space" in last
@@ -343,5 +301,5 @@ def test_back_opens_on_the_backward_pass_k_phases_back(capsys, shot):
     (("--back", "-1"), "--back"),
 ])
 def test_back_is_checked_before_the_window_opens(capsys, argv, says):
-    refused(capsys, *argv, "--screenshot", "never.png", says=says)
+    refused_cli(capsys, *argv, "--screenshot", "never.png", says=says)
     assert not os.path.exists("never.png")

@@ -14,22 +14,13 @@ import pytest
 import torch
 from torch import nn
 
-from rnn_stepper.cli import main
+from helpers import run
 from rnn_stepper.core import RNNConfig, compute_trace, make_session
 from rnn_stepper.core.cells import CELL_TYPES
 from rnn_stepper.core.distance import bits_equal
 from rnn_stepper.core.export import csv_columns, iter_steps, phase_latex, python_snippet
 
 NOTEBOOK_INPUT = [[1.0] * 5, [2.0] * 5, [3.0] * 5]
-
-
-def run(capsys, *argv):
-    try:
-        status = main(["trace", *argv])
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def shown(values) -> str:
@@ -325,6 +316,7 @@ SNIPPETS = [
 ]
 
 
+@pytest.mark.slow  # each snippet runs in a fresh Python
 @pytest.mark.parametrize("cell, options", SNIPPETS)
 @pytest.mark.parametrize("order", ["kernel", "textbook"])
 def test_the_snippet_recomputes_every_cell_type_and_says_what_the_trace_says(cell, options, order):

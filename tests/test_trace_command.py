@@ -10,18 +10,9 @@ import numpy as np
 import pytest
 import torch
 
+from helpers import run, run_cli
 from notebook_code import nn_rnn_hidden, the_notebooks_own_code
-from rnn_stepper.cli import main
 from rnn_stepper.core import RNNConfig, compute_trace, make_session
-
-
-def run(capsys, *argv):
-    try:
-        status = main(["trace", *argv])
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def shown(values) -> str:
@@ -64,7 +55,7 @@ def test_language_follows_the_system_locale(capsys, monkeypatch):
     monkeypatch.setenv("LANG", "ko_KR.UTF-8")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
-    assert "타임 스텝 0 =>" in run(capsys)[1]
+    assert "타임 스텝 0 =>" in run_cli(capsys, "trace")[1]  # no --lang
 
 
 def test_json_holds_every_number_shown_and_rebuilds_the_session(capsys):
@@ -163,6 +154,7 @@ def test_text_and_json_say_what_computed_them_and_how_far_this_machine_is_from_t
         "notebook_distance"] is None
 
 
+@pytest.mark.slow  # fresh processes write T = 20,000 steps
 @pytest.mark.parametrize("fmt", ["json", "csv"])  # text streams the same way; benchmarks/memory.py measures all
 def test_a_long_trace_is_written_as_it_is_made_within_its_memory_estimate(tmp_path, fmt):
     # Peak RSS of the whole process, less that of the same command on one step: what the job held. At hidden
