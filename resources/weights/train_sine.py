@@ -35,7 +35,7 @@ def main():
     model = SinePredictor()
     optimiser = torch.optim.Adam(model.parameters(), lr=0.02)
     generator = torch.Generator().manual_seed(0)
-    for step in range(400):
+    for _ in range(400):
         x, y = batches(generator=generator)
         loss = nn.functional.mse_loss(model(x), y)
         optimiser.zero_grad()

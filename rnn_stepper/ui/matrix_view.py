@@ -926,7 +926,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
             cell = room / max(span, 1e-9)
 
             def size(label: str) -> float:
-                return metrics.height() if axis == "left" else metrics.horizontalAdvance(label)
+                # B023: size and inside are called only within this iteration, so the loop variables are current
+                return metrics.height() if axis == "left" else metrics.horizontalAdvance(label)  # noqa: B023
             custom = self._row_labels if axis == "left" else self._col_labels
             indices = shown[shown != ELLIPSIS]
             # The widest label: of a custom list, measured; of numbers, the largest index's (and the ellipsis).
@@ -942,8 +943,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
             def inside(d: int, label: str) -> bool:
                 """Between the axis' ends: pyqtgraph would draw a label past the view's edge."""
-                half = size(label) * (0.4 if axis == "left" else 0.5)
-                return half - 1 <= (d - start) * cell <= room - half + 1
+                half = size(label) * (0.4 if axis == "left" else 0.5)  # noqa: B023 (called in this iteration only)
+                return half - 1 <= (d - start) * cell <= room - half + 1  # noqa: B023 (likewise)
             ticks = [(int(d), label) for d in candidates
                      for label in [self._label(axis, int(shown[d]))] if inside(d, label)]
             if not ticks:  # never none: the index nearest the middle, when one fits

@@ -136,7 +136,7 @@ class UnrolledView(pg.PlotWidget):
         path = QtGui.QPainterPath()
         gap = 1 - BOX_W
         head_x, head_y = gap * 0.45, BOX_H * 0.16
-        for row, (layer, direction) in enumerate(cells):
+        for row, (_, direction) in enumerate(cells):
             sign = -1 if direction else 1
             for t in range(T - 1):
                 start = t + BOX_W / 2 if sign > 0 else t + 1 - BOX_W / 2
