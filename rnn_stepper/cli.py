@@ -188,6 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
                              "given; it must be revealed), e.g. --steps 1 --select input_projection,0")
     window.add_argument("--screenshot", metavar="FILE.png",
                         help="render the window to a PNG after --steps and exit (no screen needed)")
+    desktop = parser.add_argument_group("the desktop's application menu (Linux)")
+    desktop.add_argument("--install-desktop-entry", action="store_true",
+                         help="add RNN Stepper, with its icon, to this user's application menu, and exit")
+    desktop.add_argument("--remove-desktop-entry", action="store_true",
+                         help="take it out of the menu again, and exit")
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
     trace = sub.add_parser("trace", help="print the notebook's walkthrough for any session",
                            description="Recompute nn.RNN by hand and print every timestep beside nn.RNN's output.")
@@ -636,6 +641,8 @@ def _run(args) -> int:
             status = run_trace(args)
             sys.stdout.flush()  # a full disk shows here, while it can still be reported, not at exit
             return status
+        if args.command is None and (args.install_desktop_entry or args.remove_desktop_entry):
+            return desktop_entry(args)
         if args.font_scale is not None and not args.presentation and (
                 args.command == "slides" or args.screenshot):
             raise InputError("--font-scale sets presentation mode's font size: add --presentation")
@@ -670,6 +677,29 @@ def _run(args) -> int:
         print(f"{PROG}: error: could not write the output ({exc.strerror or exc}); what was written is incomplete",
               file=sys.stderr)
         return 2
+
+
+def desktop_entry(args) -> int:
+    """--install-desktop-entry or --remove-desktop-entry, and what was written or removed, one path a line."""
+    from . import desktop
+    from .core.errors import InputError
+
+    if args.install_desktop_entry and args.remove_desktop_entry:
+        raise InputError("--install-desktop-entry and --remove-desktop-entry exclude each other; give one")
+    if session_options_given(args) or args.session or args.screenshot:
+        raise InputError("--install-desktop-entry and --remove-desktop-entry take no session or window options")
+    if args.install_desktop_entry:
+        for path in desktop.install():
+            print(f"wrote {path}")
+        print("RNN Stepper is in the application menu (under Education); remove it with "
+              f"{PROG} --remove-desktop-entry")
+    else:
+        removed = desktop.remove()
+        for path in removed:
+            print(f"removed {path}")
+        if not removed:
+            print(f"no desktop entry of {PROG} was installed for this user")
+    return 0
 
 
 def prepare_folder(folder: str) -> None:
