@@ -368,8 +368,6 @@ def session_file(args):
 def window_session(args):
     """The session the window opens, or None for the notebook's (which the window then computes after its first
     frame), and the cursor a session file kept. --session and the model options exclude each other."""
-    from .core.errors import InputError
-
     if args.session is not None:
         return session_file(args)
     if uses_default_session(args) and not any(getattr(args, name, None) is not None

@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 from safetensors.torch import save_file
 
-from rnn_stepper.cli import main
+from helpers import refused, run
 from rnn_stepper.core.files import load_tensors
 
 
@@ -88,8 +88,7 @@ FILES = {
 
 
 def trace_json(capsys, *argv):
-    status = main(["trace", "--format", "json", *argv])
-    out, err = capsys.readouterr()
+    status, out, err = run(capsys, "--format", "json", *argv)
     assert status == 0, err
     return json.loads(out), err
 
@@ -120,41 +119,39 @@ def test_the_loader_reads_the_same_tensors_as_torch_load(tmp_path, gru):
             assert len(found) == 1 and torch.equal(found[0], value), (kind, name)
 
 
-def refused(capsys, path, says):
-    status = main(["trace", "--weights", str(path)])
-    out, err = capsys.readouterr()
-    assert status == 2 and out == ""
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    assert f"{path}: " in err and says in err, err
+def refused_weights(capsys, path, says):
+    """`trace --weights PATH` is refused in one line that names the file and says `says`."""
+    err = refused(capsys, "--weights", str(path), says=says)
+    assert f"{path}: " in err, err
 
 
 def test_content_that_is_no_weights_file_gets_one_line_naming_the_file(capsys, tmp_path):
     text = tmp_path / "notes.pt"
     text.write_text("these are not weights\n")
-    refused(capsys, text, "is not a weights file")
+    refused_weights(capsys, text, "is not a weights file")
     empty = tmp_path / "empty.ckpt"
     empty.write_bytes(b"")
-    refused(capsys, empty, "is empty")
+    refused_weights(capsys, empty, "is empty")
     one_array = tmp_path / "weights.params"
     with open(one_array, "wb") as f:
         np.save(f, np.zeros((2, 5), dtype=np.float32))
-    refused(capsys, one_array, "holds one numpy array, not named weights")
+    refused_weights(capsys, one_array, "holds one numpy array, not named weights")
     import zipfile
 
     other_zip = tmp_path / "photos.tar"
     with zipfile.ZipFile(other_zip, "w") as archive:
         archive.writestr("holiday.jpg", b"\xff\xd8\xff")
-    refused(capsys, other_zip, "neither a torch.save checkpoint")
+    refused_weights(capsys, other_zip, "neither a torch.save checkpoint")
     cut = tmp_path / "cut.ckpt"
     torch.save({"weight_ih_l0": torch.zeros(2, 5)}, cut)
     cut.write_bytes(cut.read_bytes()[:40])
-    refused(capsys, cut, "")
+    refused_weights(capsys, cut, "")
 
 
 def test_an_npz_with_pickled_objects_is_refused_and_never_unpickled(capsys, tmp_path):
     path = tmp_path / "objects.npz"
     np.savez(path, weight_ih_l0=np.array([object()], dtype=object))
-    refused(capsys, path, "not a plain numpy .npz of numbers")
+    refused_weights(capsys, path, "not a plain numpy .npz of numbers")
 
 
 def test_the_import_dialog_offers_every_file_first(qtbot, monkeypatch):

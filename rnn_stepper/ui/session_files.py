@@ -12,7 +12,8 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 
 from ..core.errors import Cancelled, InputError, printable
-from ..core.session_file import SUFFIX, example_sessions, load_session, save_session
+from ..core.session_file import SUFFIX, load_session, save_session
+from ..core.session_file import example_sessions as example_sessions  # File ▸ Examples' list, re-exported
 from ..model import StepperModel
 
 MAX_RECENT = 8
