@@ -23,9 +23,11 @@ test: $(STAMP) system-deps lint
 test-fast: $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not gui and not slow" $(ARGS)
 
-# The house rules, in a second: the layers' import contracts (pyproject.toml's [tool.importlinter]).
+# The house rules, in seconds: the layers' import contracts and ruff (pyproject.toml's [tool.importlinter] and
+# [tool.ruff]). `$(VENV)/bin/ruff check --fix .` sorts imports after a merge.
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/ruff check --no-cache .
 
 # The exactness tests (parity with nn.RNN, the aten call sequence, the notebook, the addition-order lesson; marked
 # exactness in tests/conftest.py) once more under other numeric environments: other thread counts, and the code

@@ -238,7 +238,6 @@ def resident_mib() -> float:
 def grow_by_big_trace(hidden: int, length: int) -> tuple[float, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import numpy as np
-
     from PySide6 import QtWidgets
 
     from rnn_stepper.core import RNNConfig, make_session

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .version import __version__ as __version__  # re-exported: rnn_stepper.__version__
+
 __all__ = ["Trace", "load_session", "show", "trace"]
 
 if TYPE_CHECKING:

@@ -17,10 +17,10 @@ import torch
 import torch.nn as nn
 
 from .core.cells import CELL_TYPES
+from .core.distance import abs_diff, bits_equal, ulp_distance
 from .core.errors import InputError
 from .core.session import Session, module_config, session_from_module
 from .core.trace import Trace as _CoreTrace
-from .core.distance import abs_diff, bits_equal, ulp_distance
 from .core.trace import compute_trace
 
 # The torch.nn classes the stepper has cells for, as their cell types declare them.

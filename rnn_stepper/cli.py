@@ -540,10 +540,9 @@ def _pad(text: str, width: int) -> str:
 
 def run_trace(args) -> int:
     from .core import collector
+    from .core.errors import InputError
     from .core.export import write_csv, write_json
     from .core.trace import compute_trace
-
-    from .core.errors import InputError
 
     session = session_file(args)[0] if args.session is not None else session_from_args(args)
     if args.target and not args.backward:

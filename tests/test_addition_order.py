@@ -7,8 +7,8 @@ import numpy as np
 import torch
 
 from rnn_stepper.core import compute_trace
-from rnn_stepper.core.session_file import load_session
 from rnn_stepper.core.distance import ulp_distance
+from rnn_stepper.core.session_file import load_session
 
 LESSON = importlib.resources.files("rnn_stepper.resources") / "sessions" / "addition-order.rnnstep.json"
 

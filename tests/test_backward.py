@@ -11,14 +11,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aten_calls import arithmetic_calls
-from rnn_stepper.core import InputError, RNNConfig, compute_trace, make_session
-from rnn_stepper.core.backward import (Head, Loss, autograd_gradients, backward_pass, connectivity, hand_backward,
-                                       sgd_step)
-from rnn_stepper.core import layout
+from helpers import run, sessions
+from rnn_stepper.core import InputError, RNNConfig, compute_trace, layout, make_session
+from rnn_stepper.core.backward import (
+    Head,
+    Loss,
+    autograd_gradients,
+    backward_pass,
+    connectivity,
+    hand_backward,
+    sgd_step,
+)
 from rnn_stepper.core.distance import bits_differ, ulp_distance
 from rnn_stepper.core.reference import native_path
 from rnn_stepper.core.session_file import load_session
-from helpers import run, sessions
 
 PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import run, sessions
 from rnn_stepper.core import InputError, compute_trace, make_session
 from rnn_stepper.core.config import cell_suffix
 from rnn_stepper.core.explain import explain
-from helpers import run, sessions
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

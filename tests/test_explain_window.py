@@ -15,10 +15,10 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 import legibility
 from helpers import refused_cli
-from rnn_stepper.ui import i18n
 from rnn_stepper.core import InputError, RNNConfig, make_session
 from rnn_stepper.core.config import cell_suffix
 from rnn_stepper.model import StepperModel
+from rnn_stepper.ui import i18n
 from rnn_stepper.ui.explain_panel import breakdown_of
 from rnn_stepper.ui.main_window import MainWindow
 

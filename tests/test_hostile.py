@@ -423,7 +423,6 @@ def dirty_window(qtbot, hidden_size):
 
 def test_two_instances_keep_their_own_autosaves_and_a_killed_ones_is_offered(qtbot):
     from instances import killed
-
     from rnn_stepper.ui.session_files import autosave_path
 
     dirty = dirty_window(qtbot, 4)
@@ -443,7 +442,6 @@ def test_two_instances_keep_their_own_autosaves_and_a_killed_ones_is_offered(qtb
 
 def test_two_killed_dirty_instances_are_both_offered_newest_first(qtbot):
     from instances import killed
-
     from rnn_stepper.ui.session_files import autosave_path
 
     first = dirty_window(qtbot, 3)
@@ -471,7 +469,6 @@ def test_an_instance_that_is_alive_is_never_offered(qtbot):
 def test_a_bad_autosave_is_explained_set_aside_and_never_offered_again(qtbot, monkeypatch, no_modal_dialogs,
                                                                        damage):
     from instances import killed
-
     from rnn_stepper.ui.session_files import autosave_path, orphaned_autosaves
 
     dirty_window(qtbot, 4)

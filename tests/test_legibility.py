@@ -7,9 +7,9 @@ import pytest
 from PySide6 import QtCore
 
 import legibility
-from rnn_stepper.ui import i18n
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
+from rnn_stepper.ui import i18n
 from rnn_stepper.ui.main_window import FONT_SCALES, MainWindow
 
 SIZES = ((1024, 768), (1280, 720), (1920, 1080), (3840, 2160))

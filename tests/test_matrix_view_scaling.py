@@ -8,7 +8,6 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 import legibility
-
 from rnn_stepper.ui import style
 from rnn_stepper.ui.matrix_view import ELLIPSIS, MatrixView, saturated
 

@@ -10,8 +10,8 @@ import torch
 
 from notebook_code import the_notebooks_own_code
 from rnn_stepper.core import compute_trace, make_session
-from rnn_stepper.core.notebook import ULP_TOLERANCE, distance_from_notebook, is_notebook_session
 from rnn_stepper.core.distance import bits_equal, ulp_distance
+from rnn_stepper.core.notebook import ULP_TOLERANCE, distance_from_notebook, is_notebook_session
 
 
 def test_default_session_is_the_notebooks():

@@ -10,7 +10,6 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 import legibility
-
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui import panels

@@ -15,7 +15,6 @@ import rnn_stepper
 from rnn_stepper.ui import show
 from rnn_stepper.ui.main_window import MainWindow
 
-
 pytestmark = pytest.mark.usefixtures("close_shown_windows")
 
 

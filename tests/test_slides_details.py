@@ -19,7 +19,6 @@ from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.main_window import FONT_SCALES, MainWindow
 from rnn_stepper.ui.session_files import example_sessions
 
-
 # --- the seed ----------------------------------------------------------------------------------------------------
 
 def test_a_session_without_a_seed_shows_none_and_typing_one_draws_from_it(qtbot):

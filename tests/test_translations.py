@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rnn_stepper.ui import i18n
 from rnn_stepper.model import StepperModel
+from rnn_stepper.ui import i18n
 from rnn_stepper.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,8 @@ from PySide6 import QtCore, QtWidgets
 from notebook_code import nn_rnn_hidden
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
-from rnn_stepper.ui.main_window import MainWindow
 from rnn_stepper.ui import style
+from rnn_stepper.ui.main_window import MainWindow
 from rnn_stepper.ui.style import vector_text
 
 

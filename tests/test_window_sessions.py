@@ -8,13 +8,12 @@ import torch
 import torch.nn as nn
 from PySide6 import QtWidgets
 
+from instances import killed
 from rnn_stepper.core import compute_trace
 from rnn_stepper.core.session_file import SUFFIX, load_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.main_window import MainWindow
 from rnn_stepper.ui.session_files import SessionFiles, autosave_path, example_sessions
-
-from instances import killed
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..backprop import PHASES, Backprop
+from ..core.config import cell_suffix
 from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
-from ..core.config import cell_suffix
 from .panels import EquationLabel, StepPanel, label_px, legible_axes, module_label, set_plot_title
 from .steady import SteadyText
 

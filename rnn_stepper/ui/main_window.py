@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from . import i18n
 from ..core.errors import Cancelled
 from ..model import StepperModel
-from .editors import ConfigPanel, InputEditor
-from . import style
+from . import i18n, style
 from .backward_panel import BackwardPanel
-from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel, module_label
-from .unrolled import UnrolledView
+from .editors import ConfigPanel, InputEditor
 from .exports import Exports
 from .font_scales import FONT_SCALES
+from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel, module_label
 from .session_files import SessionFiles, example_sessions
 from .steady import SteadyText
+from .unrolled import UnrolledView
 
 BUSY_BAR_DELAY_MS = 300
 # Below this many of its font's line heights across or down, the window's four panels side by side would

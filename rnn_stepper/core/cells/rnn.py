@@ -11,8 +11,15 @@ from __future__ import annotations
 
 from operator import methodcaller
 
-from ..steps import (StepStore, activation_backward, linear, plus_bias, product_grad_left, product_grad_right,
-                     project_inputs)
+from ..steps import (
+    StepStore,
+    activation_backward,
+    linear,
+    plus_bias,
+    product_grad_left,
+    product_grad_right,
+    project_inputs,
+)
 from . import QT_TRANSLATE_NOOP, Phase, input_projection, recurrent_term
 
 
