@@ -339,8 +339,8 @@ class Trace:
     @property
     def phases(self) -> tuple[str, ...]:
         """One step's phases in click order, the cell type's; the last is always "hidden". nn.RNN: input_projection,
-        recurrent_term, pre_activation, hidden; nn.GRU and nn.LSTM add their gates (see README, "The trace's
-        phases")."""
+        recurrent_term, pre_activation, hidden; nn.GRU and nn.LSTM add their gates (see docs/formats.md,
+        the cell types' phases)."""
         return self._core.phases
 
     def phase(self, name: str, layer: int = 0, direction: int = 0) -> torch.Tensor:
@@ -386,7 +386,7 @@ class Trace:
             return self.session.module()
 
     def to_dict(self) -> dict:
-        """The JSON document of `rnn-stepper trace --format json` (schema in README.md), as Python objects; NaN
+        """The JSON document of `rnn-stepper trace --format json` (schema in docs/formats.md), as Python objects; NaN
         and ±Inf appear as the strings "NaN", "Infinity", "-Infinity", as in the file."""
         return json.loads(self.to_json())
 

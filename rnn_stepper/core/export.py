@@ -1,4 +1,4 @@
-"""A trace as data other tools read: the JSON document and the CSV table (schema in README.md), the LaTeX of one
+"""A trace as data other tools read: the JSON document and the CSV table (schema in docs/formats.md), the LaTeX of one
 phase and a Python script that recomputes the session. All of them read the phases from the cell type."""
 
 from __future__ import annotations

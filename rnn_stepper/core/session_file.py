@@ -1,4 +1,4 @@
-"""`*.rnnstep.json`: a session and its cursor as a document (schema in README.md).
+"""`*.rnnstep.json`: a session and its cursor as a document (schema in docs/formats.md).
 
 Numbers are written as JSON numbers with the shortest digits that round-trip, so a float32 or float64 weight read
 back is the same bits; NaN and ±Inf are written as the strings "NaN", "Infinity", "-Infinity". Reading builds a
