@@ -298,24 +298,35 @@ def parameter(session, config, symbol: str, suffix: str) -> np.ndarray:
     return full[block * H:(block + 1) * H]
 
 
-def evaluate(template: str, session, config, suffix: str, vectors) -> np.ndarray:
-    """The template's formula in float64 over whole vectors: our own declarations, never user text."""
-    names: dict[str, object] = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh,
-                                "relu": lambda z: np.maximum(z, 0)}
+ACTIVATIONS = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}
+# What bounds an activation's value and the error it passes on, given a bound m of its argument: |tanh(y)| and
+# relu(y) are at most |y|, with a slope of at most 1; σ(y) is at most 1, with a slope of at most 1/4.
+BOUNDS = {"sigmoid": lambda m: 1 + m / 4, "tanh": lambda m: m, "relu": lambda m: m}
+
+
+def evaluate(template: str, session, config, suffix: str, vectors, magnitudes: bool = False) -> np.ndarray:
+    """The template's formula in float64 over whole vectors: our own declarations, never user text.
+
+    With `magnitudes`, the same formula over the absolute values of what it reads, − taken as +, and each
+    activation replaced by its bound (BOUNDS): M, the size of the numbers its arithmetic passes through. Each
+    rounding on the way errs by at most u·M (u the unit roundoff), however the terms cancel: the scale at which
+    the conformance test measures the kernel's distance from the formula."""
+    names: dict[str, object] = dict(BOUNDS if magnitudes else ACTIVATIONS)
+    size = np.abs if magnitudes else (lambda values: values)
 
     def vector(match):
         key = f"v{len(names)}"
         block = None if match.group(2) is None else int(match.group(2))
-        names[key] = vectors(match.group(1), block).numpy().astype(np.float64)
+        names[key] = size(vectors(match.group(1), block).numpy().astype(np.float64))
         return key
 
     def symbol(match):
         key = f"p{len(names)}"
-        names[key] = parameter(session, config, match.group(0), suffix).astype(np.float64)
+        names[key] = size(parameter(session, config, match.group(0), suffix).astype(np.float64))
         return key
 
     expression = SYMBOL.sub(symbol, VECTOR.sub(vector, template))
-    for plain, python in PYTHON:
+    for plain, python in ((("−", "+"),) if magnitudes else ()) + PYTHON:
         expression = expression.replace(plain, python)
     with np.errstate(over="ignore", invalid="ignore"):
         return np.asarray(eval(expression, {"__builtins__": {}}, names), dtype=np.float64)  # noqa: S307

@@ -12,9 +12,11 @@ call tensor methods (`h.sigmoid_()`, `b.addmm(h, W)`), which are the aten calls 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import import_module
 from typing import NamedTuple
+
+from ..equations import VECTOR
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -30,23 +32,27 @@ CONTEXT = "Cells"  # the translation context of every cell type's titles and exp
 class Phase:
     """One click of a step: the vector it reveals and how it was made.
 
-    `equation` names the math (`+ b_ih` written `[+ b_ih]`, dropped when bias=False; `{prev}` is t-1, or t+1 in
-    the reverse direction); `numbers` is the same with `{phase}`, `{phase.k}` (the k-th gate block of a stacked
-    phase), `{x}` and `{h_prev}`/`{c_prev}` for the vectors of the step on show. `reads` is what it reads:
+    `numbers` is the phase's math, written once: the formula `explain` evaluates and the conformance test checks
+    against the kernel's value (tests/test_phase_conformance.py). In it `{phase}` is a vector of the step on show,
+    `{phase.k}` the k-th gate block of a stacked phase, `{x}` the input and `{h_prev}`/`{c_prev}` a state one step
+    earlier in the walk (`{SYMBOL_prev}`, after the state's symbol); `W_ih · {x}` is a row of a matrix product and
+    `[+ b_ih]` a bias, dropped when bias=False. The equation a student reads, `a_{t} = W_ih x_{t} [+ b_ih]`, is
+    written from it by `symbolic` (`{prev}` is t-1, or t+1 in the reverse direction). `reads` is what it reads:
     (parameter kind, gate block or None for every row). `scale` picks the colour scale: "gate" for (0, 1),
     "bounded" for (-1, 1), "free" for a symmetric one from the data."""
 
     name: str
     symbol: str  # the vector's name in the equations, e.g. "a", "r", "h"
     title: str  # marked for translation in context "Cells"
-    equation: str
     numbers: str
     explanation: str  # marked for translation in context "Cells"
     reads: tuple[tuple[str, int | None], ...] = ()
     scale: str = "free"
     width: int = 1  # in units of hidden_size: a stacked projection of 3 or 4 gates is 3 or 4
-    textbook_equation: str | None = None  # where the textbook order computes something else
-    textbook_numbers: str | None = None
+    textbook_numbers: str | None = None  # where the textbook order computes something else
+    # Written from `numbers` and `textbook_numbers` by the cell type (CellType.phases), never by hand.
+    equation: str = ""
+    textbook_equation: str | None = None
 
     def equation_for(self, order: str) -> str:
         return self.textbook_equation if order == "textbook" and self.textbook_equation else self.equation
@@ -55,26 +61,49 @@ class Phase:
         return self.textbook_numbers if order == "textbook" and self.textbook_numbers else self.numbers
 
 
+def symbolic(numbers: str, symbol: str, symbols: dict[str, str], blocks: tuple[str, ...]) -> str:
+    """The equation a student reads, written from the formula `explain` evaluates: `{reset_gate}` is r_{t}, a
+    stacked phase's block `{input_projection.2}` is a_n (after its gate's letter), `{x}` is x_{t}, a state's
+    `{h_prev}` is h_{prev}, and a product loses its dot: `W_ih · {x}` reads W_ih x_{t}."""
+    def vector(match) -> str:
+        name, block = match.groups()
+        if name == "x":
+            return "x_{t}"
+        if name.endswith("_prev"):
+            return f"{name[:-len('_prev')]}_{{prev}}"
+        return f"{symbols[name]}_{blocks[int(block)]}" if block else f"{symbols[name]}_{{t}}"
+
+    return f"{symbol}_{{t}} = " + VECTOR.sub(vector, numbers.replace(" · ", " "))
+
+
+def with_equations(phases: tuple[Phase, ...], blocks: tuple[str, ...]) -> tuple[Phase, ...]:
+    """The phases with their equations written from their formulas."""
+    symbols = {p.name: p.symbol for p in phases}
+
+    def written(numbers: str | None, p: Phase) -> str | None:
+        return None if numbers is None else symbolic(numbers, p.symbol, symbols, blocks)
+
+    return tuple(replace(p, equation=written(p.numbers, p), textbook_equation=written(p.textbook_numbers, p))
+                 for p in phases)
+
+
 def input_projection(explanation: str, width: int = 1) -> Phase:
     """a_t = W_ih x_t + b_ih, every cell type's first phase: for a gated cell, its gates' blocks stacked."""
     return Phase("input_projection", "a", QT_TRANSLATE_NOOP("Cells", "input projection"),
-                 "a_{t} = W_ih x_{t} [+ b_ih]", "W_ih · {x} [+ b_ih]", explanation,
-                 reads=(("weight_ih", None), ("bias_ih", None)), width=width)
+                 "W_ih · {x} [+ b_ih]", explanation, reads=(("weight_ih", None), ("bias_ih", None)), width=width)
 
 
 def recurrent_term(symbol: str, explanation: str, width: int = 1) -> Phase:
     """W_hh h_{t-1} + b_hh in one product (r_t for the RNN; s_t where r names a gate)."""
     return Phase("recurrent_term", symbol, QT_TRANSLATE_NOOP("Cells", "recurrent term"),
-                 f"{symbol}_{{t}} = W_hh h_{{prev}} [+ b_hh]", "W_hh · {h_prev} [+ b_hh]", explanation,
-                 reads=(("weight_hh", None), ("bias_hh", None)), width=width)
+                 "W_hh · {h_prev} [+ b_hh]", explanation, reads=(("weight_hh", None), ("bias_hh", None)), width=width)
 
 
 def gate(name: str, symbol: str, title: str, block: int, explanation: str, activation: str = "σ") -> Phase:
     """A gate of a stacked cell: its block of the input projection plus its block of the recurrent term, through
     σ (a value in (0, 1)) or tanh."""
-    return Phase(name, symbol, title, f"{symbol}_{{t}} = {activation}(a_{symbol} + s_{symbol})",
-                 f"{activation}({{input_projection.{block}}} + {{recurrent_term.{block}}})", explanation,
-                 reads=tuple((kind, block) for kind in ("weight_ih", "bias_ih", "weight_hh", "bias_hh")),
+    return Phase(name, symbol, title, f"{activation}({{input_projection.{block}}} + {{recurrent_term.{block}}})",
+                 explanation, reads=tuple((kind, block) for kind in ("weight_ih", "bias_ih", "weight_hh", "bias_hh")),
                  scale="gate" if activation == "σ" else "bounded")
 
 
@@ -92,7 +121,7 @@ class Parameters(NamedTuple):
 @functools.lru_cache(maxsize=64)
 def _phases(cell: "CellType", config) -> tuple[Phase, ...]:
     """A cell type's phases for one config, built once: a step asks for them dozens of times, and both are frozen."""
-    return cell.steps.phases(config)
+    return with_equations(cell.steps.phases(config), cell.gate_names)
 
 
 @functools.lru_cache(maxsize=64)
