@@ -22,8 +22,12 @@ from .core.trace import Trace as _CoreTrace
 from .core.distance import abs_diff, bits_equal, ulp_distance
 from .core.trace import compute_trace
 
-# The torch.nn classes the stepper has cells for, as their cell types declare them.
-STEPPED = tuple(getattr(nn, kind.module_name) for kind in CELL_TYPES.values())
+
+def stepped_classes() -> tuple[type, ...]:
+    """The module classes the stepper has cells for, as the registered cell types declare them."""
+    return tuple(kind.reference_class() for kind in CELL_TYPES.values())
+
+
 ACCEPTED = "a torch.nn.RNN, nn.GRU or nn.LSTM (or a model that contains exactly one)"
 
 
@@ -34,14 +38,14 @@ def find_rnn(module) -> tuple[nn.Module, str]:
 
     A model holding several is refused with their paths and types, so the caller can pass the one they mean; a
     recurrent module the stepper has no cell for (a subclass of nn.RNNBase of one's own) is refused by name."""
-    if isinstance(module, STEPPED):
+    if isinstance(module, stepped_classes()):
         return module, ""
     if isinstance(module, nn.RNNBase):
         raise TypeError(f"rnn_stepper steps {ACCEPTED}; {_kind(module)} is none of them")
     if not isinstance(module, nn.Module):
         raise TypeError(f"rnn_stepper steps {ACCEPTED}; got {type(module).__module__}.{type(module).__qualname__}")
     recurrent = [(path, m) for path, m in module.named_modules() if path and isinstance(m, nn.RNNBase)]
-    stepped = [(path, m) for path, m in recurrent if isinstance(m, STEPPED)]
+    stepped = [(path, m) for path, m in recurrent if isinstance(m, stepped_classes())]
     if len(stepped) == 1:
         return stepped[0][1], stepped[0][0]
     owner = type(module).__name__
@@ -125,7 +129,7 @@ def initial_states(rnn: nn.Module, state, dtype: torch.dtype) -> dict:
     if state is None:
         return {}
     kind = module_config(rnn).cell_type
-    names = ("h0", "c0")[: len(kind.state)]
+    names = tuple(declared.argument for declared in kind.states)
     if len(names) == 1:
         if isinstance(state, tuple) and len(state) == 2 and all(isinstance(s, torch.Tensor) for s in state):
             raise TypeError(f"h0 is a pair of tensors, but nn.{kind.module_name}'s initial state is one tensor h0 "

@@ -326,9 +326,9 @@ def check_cell_options(args, kind, hidden_size: int) -> None:
     module = f"nn.{kind.module_name}"
     given = {"nonlinearity": args.nonlinearity, "proj_size": args.proj_size or None}
     for name, value in given.items():
-        if value is not None and name not in kind.options:
+        if value is not None and name not in kind.option_names:
             option = "--" + name.replace("_", "-")
-            owner = next(k for k in CELL_TYPES.values() if name in k.options)
+            owner = next(k for k in CELL_TYPES.values() if name in k.option_names)
             raise InputError(f"{option} is an option of nn.{owner.module_name} only, and this is an {module}: "
                              f"leave {option} out, or use --cell {owner.name}")
     if args.c0 and "cell" not in kind.state:

@@ -18,6 +18,7 @@ float64 evaluates the formula with roundings of its own; for a float64 session t
 """
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -37,7 +38,7 @@ def variants(kind) -> list[RNNConfig]:
     """Configs that between them take every path of a cell type's steps: two layers each way, with and without
     biases, in both dtypes, and each of its options' other values."""
     base = dict(cell=kind.name, input_size=3, hidden_size=4, num_layers=2, bidirectional=True)
-    options = [{}] + [{name: value} for name in kind.options for value in {"nonlinearity": ["relu"], "proj_size": [2]}[name]]
+    options = [{}] + [{option.name: value} for option in kind.options for value in option.examples]
     return [RNNConfig(**base, **option, bias=bias, dtype=dtype)
             for option in options for bias in (True, False) for dtype in ("float32", "float64")]
 
@@ -47,8 +48,8 @@ def session_for(config, order):
     gen = torch.Generator().manual_seed(29)
     inputs = torch.randn(2, 4, config.input_size, generator=gen) * 2
     cells = config.num_layers * config.num_directions
-    sizes = {"hidden": ("h0", config.output_size), "cell": ("c0", config.hidden_size)}
-    initial = {sizes[state][0]: torch.randn(cells, 2, sizes[state][1], generator=gen) for state in config.cell_type.state}
+    initial = {state.argument: torch.randn(cells, 2, state.size(config), generator=gen)
+               for state in config.cell_type.states}
     return make_session(config, inputs, seed=29, order=order, **initial)
 
 
@@ -73,16 +74,17 @@ def departures(session) -> list[str]:
                                 prev=previous_label(cell.walk, t))
                 n = roundings(template, session, config, suffix)
                 for batch in range(trace.batch_size):
-                    vectors = step_vector(cell, t, batch, config.hidden_size)
+                    vectors = step_vector(cell, t, batch, config)
                     formula = evaluate(template, session, config, suffix, vectors)
                     size = evaluate(template, session, config, suffix, vectors, magnitudes=True)
                     kernel = cell.phases[phase.name][t, batch].numpy().astype(np.float64)
                     error = np.abs(kernel - formula)
                     for unit in np.flatnonzero(~(error <= 2 * n * u * size)):
                         found.append(f"{config.describe()} {session.order}: {phase.name}[t={t}, batch={batch}, "
-                                     f"unit={unit}] (layer {layer}, direction {direction}) is {float(kernel[unit])!r}, its "
-                                     f"formula {phase.numbers_for(session.order)!r} says {float(formula[unit])!r}: "
-                                     f"{error[unit] / (u * size[unit]):.3g} u·M from it, {2 * n} allowed")
+                                     f"unit={unit}] (layer {layer}, direction {direction}) is "
+                                     f"{float(kernel[unit])!r}, its formula {phase.numbers_for(session.order)!r} "
+                                     f"says {float(formula[unit])!r}: {error[unit] / (u * size[unit]):.3g} u·M from "
+                                     f"it, {2 * n} allowed")
     return found
 
 
@@ -102,9 +104,8 @@ def test_a_formula_that_reads_the_wrong_gate_is_caught(monkeypatch):
     declared = gru.steps.phases
 
     def mutated(config):
-        return tuple(phase if phase.name != "candidate" else
-                     type(phase)(**{**phase.__dict__, "numbers": phase.numbers.replace("{reset_gate}", "{update_gate}")})
-                     for phase in declared(config))
+        return tuple(replace(phase, numbers=phase.numbers.replace("{reset_gate}", "{update_gate}"))
+                     if phase.name == "candidate" else phase for phase in declared(config))
 
     monkeypatch.setattr(gru.steps, "phases", mutated)
     _phases.cache_clear()

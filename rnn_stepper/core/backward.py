@@ -265,7 +265,7 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
                                            None if mine is None else mine[t], flowing) if s is not None]
                     return sources[0] if len(sources) == 1 else sources[0] + sources[1]
 
-                p = parameters(weights, layer, direction)
+                p = parameters(config.cell_type, weights, layer, direction)
                 result = backward_of(cell, p, config, incoming, need_initial=session.h0 is not None)
                 grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])
                 grad_hidden = torch.stack([result["hidden"][t] for t in range(T)])

@@ -341,7 +341,7 @@ def python_snippet(session) -> str:
     default_output, default_final = module(x, state)
     print("{module} by default (oneDNN's fused kernel in float32), bitwise identical:",
           torch.equal(default_output, output), "max |Δ| =", (default_output - manual_output).abs().max().item())
-''' if kind.fused_kernel else ""
+''' if kind.fuses is not None else ""
     state_lines = "\n".join(
         f'                    print("   {"output" if name == "hidden" else name} (manual) :", '
         f'phases[{name!r}][t].numpy())' for name in kind.state)

@@ -73,7 +73,7 @@ def fused_pass(session: Session, module, native_output) -> Fused | None:
     """The module's default forward, when it runs a fused kernel: recorded, so the window can say which."""
     from torch.utils._python_dispatch import TorchDispatchMode
 
-    if not session.config.cell_type.fused_kernel or session.config.dtype != "float32" or session.config.proj_size:
+    if not session.config.cell_type.may_fuse(session.config):
         return None  # torch.nn runs the native cell: nothing else to measure
 
     class FusedKernels(TorchDispatchMode):

@@ -145,9 +145,9 @@ class ConfigPanel(QtWidgets.QWidget):
                 widget.setChecked(bool(value))
             widget.blockSignals(blocked)
         # An option only some modules take (nn.RNN's nonlinearity, nn.LSTM's proj_size) is off for the others.
-        optional = {name for c in CELL_TYPES.values() for name in c.options}
+        optional = {name for c in CELL_TYPES.values() for name in c.option_names}
         for key in optional & set(self.fields):
-            self.fields[key].setEnabled(key in cell_type.options)
+            self.fields[key].setEnabled(key in cell_type.option_names)
         self.fields["proj_size"].setMaximum(max(config.hidden_size - 1, 0))
         module = module_label(config)
         self.fields["input_size"].setToolTip(self.tr("Features per timestep ({0}'s input_size)").format(module))

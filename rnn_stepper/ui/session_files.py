@@ -274,7 +274,7 @@ class SessionFiles(QtCore.QObject):
                 self.model.heads = heads
                 raise exc.within(f"{path} ({prefix or 'no prefix'})") from None
             config = session.config
-            if "nonlinearity" in config.cell_type.options:  # only a cell type that has one can have kept it
+            if "nonlinearity" in config.cell_type.option_names:  # only a cell type that has one can have kept it
                 text = self.tr("Imported {0}; nonlinearity={1} is kept (a state dict does not record it)").format(
                     config.describe(), config.nonlinearity)
             else:
