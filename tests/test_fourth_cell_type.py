@@ -196,3 +196,20 @@ def test_a_registered_cell_is_drawn_in_the_window_and_steps_to_its_end(mgu, qtbo
         assert np.array_equal(panel.vectors[name].values().ravel(), model.cell.phases[name][0, 0].numpy())
     assert panel.equation.text().startswith("h_0 = (n_0 − h₀) ⊙ f_0 + h₀")
     window.close()
+
+
+def test_a_registered_cells_python_snippet_runs_with_its_plain_torch_reference_written_out(mgu):
+    import subprocess
+    import sys
+
+    from rnn_stepper.core.export import python_snippet
+
+    session = mgu_session(num_layers=2, bidirectional=True)
+    script = python_snippet(session)
+    assert "class MinimalGatedUnit(Stepwise):" in script and "import rnn_stepper" not in script
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    trace = compute_trace(session)
+    assert "MinimalGatedUnit output:" in result.stdout
+    # the reference's last output, as numpy prints it: the module ran as the window's trace ran it
+    assert np.array2string(trace.reference_output.numpy())[:40] in result.stdout
