@@ -57,7 +57,7 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
 
     model = parser.add_argument_group("model (defaults: the notebook's nn.RNN(5, 2, batch_first=True))")
     model.add_argument("--cell", choices=tuple(CELL_TYPES), default=None,
-                       help="the module: " + ", ".join(f"{k}: nn.{v.module_name}" for k, v in CELL_TYPES.items())
+                       help="the module: " + ", ".join(f"{k}: {v.label}" for k, v in CELL_TYPES.items())
                             + " (default rnn, or what --weights holds)")
     model.add_argument("--input-size", type=positive_int, metavar="N",
                        help="features per timestep (default: the input's width, or 5)")
@@ -298,7 +298,7 @@ def session_from_args(args):
             for name, value in given.items():
                 if value is not None and value != getattr(config, name):
                     if name == "cell":
-                        raise InputError(f"--cell says {value} but the weights are an nn.{config.cell_type.module_name}'s")
+                        raise InputError(f"--cell says {value} but the weights are an {config.cell_type.label}'s")
                     option = "--no-bias" if name == "bias" else "--" + name.replace("_", "-")
                     raise InputError(f"{option} says {value} but the weights have {name}={getattr(config, name)}")
             weights = {k: as_tensor(v, config, k) for k, v in weights.items()}
@@ -328,16 +328,16 @@ def check_cell_options(args, kind, hidden_size: int) -> None:
     from .core.cells import CELL_TYPES
     from .core.errors import InputError
 
-    module = f"nn.{kind.module_name}"
+    module = kind.label
     for name in cell_options_given(args):
         if name not in kind.option_names:
             option = "--" + name.replace("_", "-")
             owner = next(k for k in CELL_TYPES.values() if name in k.option_names)
-            raise InputError(f"{option} is an option of nn.{owner.module_name} only, and this is an {module}: "
+            raise InputError(f"{option} is an option of {owner.label} only, and this is an {module}: "
                              f"leave {option} out, or use --cell {owner.name}")
     if args.c0 and kind.initial_state("c0") is None:
         owner = next(k for k in CELL_TYPES.values() if k.initial_state("c0") is not None)
-        raise InputError(f"--c0 is the initial cell state of an nn.{owner.module_name}, and an {module} has none: "
+        raise InputError(f"--c0 is the initial cell state of an {owner.label}, and an {module} has none: "
                          f"leave --c0 out, or use --cell {owner.name}")
     for option in kind.options:
         value = getattr(args, option.name)
@@ -402,7 +402,7 @@ def window_cursor(args, session, saved: dict) -> dict | None:
     if session is None:
         return None
     config = session.config
-    module = f"nn.{config.cell_type.module_name}"
+    module = config.cell_type.label
     cursor = dict(saved)
     for name, given, count, whose, unit in (("layer", args.layer, config.num_layers, "session", "layer"),
                                             ("direction", args.direction, config.num_directions, "session", ""),
@@ -465,7 +465,7 @@ def text_lines(trace):
     labels = TraceLabels().labels()
     config = trace.config
     kind = config.cell_type
-    module = f"nn.{kind.module_name}"
+    module = kind.label
     titles = {phase.name: cell_text(phase.title) for phase in kind.phases(config)}
     symbols = {phase.name: phase.symbol for phase in kind.phases(config)}
     # a stacked phase (3H, 4H) is shown gate block by gate block, each under its gate's name

@@ -306,7 +306,7 @@ def check_stepped(session: Session) -> None:
     kind = session.config.cell_type
     if not hasattr(kind.steps, f"{session.order}_backward"):
         raise InputError(f"the backward pass is stepped for nn.RNN in kernel and textbook order; "
-                         f"nn.{kind.module_name} in {session.order} order is not yet")
+                         f"{kind.label} in {session.order} order is not yet")
 
 
 def autograd_gradients(trace: Trace, run=lambda backward: backward(), loss: Loss = SUM_LAST) -> Gradients:

@@ -63,7 +63,7 @@ class RNNConfig:
                 raise InputError(problem)
         for name, option in options.items():  # options of some cell types only, as torch.nn has them
             if name not in self.cell_type.option_names and getattr(self, name) != option.default:
-                raise InputError(f"{name} is not an option of nn.{self.cell_type.module_name}")
+                raise InputError(f"{name} is not an option of {self.cell_type.label}")
         for name, option in options.items():
             if (problem := option.problem(getattr(self, name), self)) is not None:
                 raise InputError(problem)
@@ -310,6 +310,6 @@ def cell_for_rows(shape: tuple[int, int], hidden_size: int, projected: bool = Fa
         if hidden_size and shape[0] == kind.gates * hidden_size and (not projected or kind.extra_parameters):
             return kind
     kinds = [k for k in CELL_TYPES.values() if not projected or k.extra_parameters]
-    names = ", ".join(f"{(k.gates * hidden_size, shape[1])} for nn.{k.module_name}" for k in kinds)
+    names = ", ".join(f"{(k.gates * hidden_size, shape[1])} for {k.label}" for k in kinds)
     raise InputError(f"weight_hh_l0 has shape {tuple(shape)}, but a recurrent layer of hidden_size {hidden_size} "
                      f"needs {names}")

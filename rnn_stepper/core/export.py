@@ -41,7 +41,7 @@ def cell_description(trace: Trace) -> dict:
     cell = trace.cells[0]
     return {
         "name": kind.name,
-        "module": f"nn.{kind.module_name}",
+        "module": kind.label,
         "states": [f"{symbol}_prev" for symbol in state_keys(trace).values()],
         "phases": [{
             "name": phase.name,
@@ -324,7 +324,7 @@ def python_snippet(session) -> str:
     state beside the module's and whether they are bitwise identical. It runs as written, with torch alone."""
     config = session.config
     kind = config.cell_type
-    module = f"nn.{kind.module_name}"
+    module = kind.label
     step = getattr(kind.steps, session.order)
     dtype = f"torch.{config.dtype}"
     symbols = {phase.name: phase.symbol for phase in kind.phases(config)}
@@ -447,7 +447,7 @@ def _backward_check(session) -> str:
     backward = getattr(kind.steps, f"{session.order}_backward", None)
     if backward is None:
         return ""
-    module = f"nn.{kind.module_name}"
+    module = kind.label
     dtype = f"torch.{session.config.dtype}"
     textbook = session.order == "textbook"
     imports, definitions = _definitions(backward)

@@ -50,7 +50,7 @@ class Session:
         if self.c0 is not None:
             cell_state = self.config.cell_type.initial_state("c0")
             if cell_state is None:
-                raise InputError(f"c0 is an LSTM's initial cell state; nn.{self.config.cell_type.module_name} has none")
+                raise InputError(f"c0 is an LSTM's initial cell state; {self.config.cell_type.label} has none")
             check_h0(self.config, self.inputs, self.c0, "c0", cell_state.size(self.config))
 
     @property

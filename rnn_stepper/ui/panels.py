@@ -145,7 +145,7 @@ def translate_cell(text: str) -> str:
 
 def module_label(config) -> str:
     """The torch module on show, as a user writes it: nn.RNN, nn.GRU, nn.LSTM."""
-    return f"nn.{config.cell_type.module_name}"
+    return config.cell_type.label
 
 
 def equation_html(template: str, config, reverse: bool) -> str:

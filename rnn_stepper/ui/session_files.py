@@ -281,7 +281,7 @@ class SessionFiles(QtCore.QObject):
                 text = self.tr("Imported {0}").format(config.describe())
             if prefix and len(modules) == 1:
                 text = self.tr("The only {1} in the file sits under '{0}'. ").format(
-                    prefix, "nn." + config.cell_type.module_name) + text
+                    prefix, config.cell_type.label) + text
             if config.input_size != before:
                 text += self.tr("; the input's columns were fitted to input_size={0}").format(config.input_size)
             if self.model.heads:

@@ -246,6 +246,11 @@ class CellType:
         return steps_module(self.module)
 
     @property
+    def label(self) -> str:
+        """The module as a user writes it: nn.GRU, or a plain-torch reference's own class name."""
+        return f"nn.{self.module_name}" if self.reference is None else self.module_name
+
+    @property
     def state(self) -> tuple[str, ...]:
         """The states' names, in the order the module returns them: ("hidden",), or ("hidden", "cell")."""
         return tuple(s.name for s in self.states)
