@@ -23,8 +23,12 @@ from .core.session import Session, module_config, session_from_module
 from .core.trace import Trace as _CoreTrace
 from .core.trace import compute_trace
 
-# The torch.nn classes the stepper has cells for, as their cell types declare them.
-STEPPED = tuple(getattr(nn, kind.module_name) for kind in CELL_TYPES.values())
+
+def stepped_classes() -> tuple[type, ...]:
+    """The module classes the stepper has cells for, as the registered cell types declare them."""
+    return tuple(kind.reference_class() for kind in CELL_TYPES.values())
+
+
 ACCEPTED = "a torch.nn.RNN, nn.GRU or nn.LSTM (or a model that contains exactly one)"
 
 
@@ -35,14 +39,14 @@ def find_rnn(module) -> tuple[nn.Module, str]:
 
     A model holding several is refused with their paths and types, so the caller can pass the one they mean; a
     recurrent module the stepper has no cell for (a subclass of nn.RNNBase of one's own) is refused by name."""
-    if isinstance(module, STEPPED):
+    if isinstance(module, stepped_classes()):
         return module, ""
     if isinstance(module, nn.RNNBase):
         raise TypeError(f"rnn_stepper steps {ACCEPTED}; {_kind(module)} is none of them")
     if not isinstance(module, nn.Module):
         raise TypeError(f"rnn_stepper steps {ACCEPTED}; got {type(module).__module__}.{type(module).__qualname__}")
     recurrent = [(path, m) for path, m in module.named_modules() if path and isinstance(m, nn.RNNBase)]
-    stepped = [(path, m) for path, m in recurrent if isinstance(m, STEPPED)]
+    stepped = [(path, m) for path, m in recurrent if isinstance(m, stepped_classes())]
     if len(stepped) == 1:
         return stepped[0][1], stepped[0][0]
     owner = type(module).__name__
@@ -126,17 +130,17 @@ def initial_states(rnn: nn.Module, state, dtype: torch.dtype) -> dict:
     if state is None:
         return {}
     kind = module_config(rnn).cell_type
-    names = ("h0", "c0")[: len(kind.state)]
+    names = tuple(declared.argument for declared in kind.states)
     if len(names) == 1:
         if isinstance(state, tuple) and len(state) == 2 and all(isinstance(s, torch.Tensor) for s in state):
-            raise TypeError(f"h0 is a pair of tensors, but nn.{kind.module_name}'s initial state is one tensor h0 "
+            raise TypeError(f"h0 is a pair of tensors, but {kind.label}'s initial state is one tensor h0 "
                             "(the pair (h0, c0) is what nn.LSTM takes)")
         return {"h0": as_tensor(state, "h0", dtype)}
     # nn.LSTM takes a tuple; a list of tensors is read as one too, but nested lists of numbers are a single array
     pair = isinstance(state, tuple) or isinstance(state, list) and all(
         value is None or isinstance(value, torch.Tensor) for value in state)
     if not pair or len(state) != len(names):
-        raise TypeError(f"nn.{kind.module_name} takes its initial state as a pair ({', '.join(names)}), as "
+        raise TypeError(f"{kind.label} takes its initial state as a pair ({', '.join(names)}), as "
                         f"module(x, ({', '.join(names)})) does; got {type(state).__name__}")
     return {name: None if value is None else as_tensor(value, name, dtype) for name, value in zip(names, state)}
 
@@ -164,7 +168,7 @@ def make_session(module, x, h0=None, order: str = "kernel") -> tuple[Session, st
 def say_which(path: str, module, config, verb: str) -> None:
     """A model was given: name the recurrent module found inside it, so nobody wonders which one is on show."""
     if path:
-        print(f"rnn_stepper: {verb} {attribute_path(path)}, the nn.{config.cell_type.module_name} inside this "
+        print(f"rnn_stepper: {verb} {attribute_path(path)}, the {config.cell_type.label} inside this "
               f"{type(module).__name__}: {config.describe()}", file=sys.stderr)
 
 
@@ -351,7 +355,7 @@ class Trace:
             raise ValueError(f"phase must be one of {', '.join(self.phases)}; got {name!r}")
         config = self._core.config
         if not (0 <= layer < config.num_layers and 0 <= direction < config.num_directions):
-            raise ValueError(f"this nn.{config.cell_type.module_name} has layers 0 … {config.num_layers - 1} and "
+            raise ValueError(f"this {config.cell_type.label} has layers 0 … {config.num_layers - 1} and "
                              f"{'directions 0 and 1' if config.bidirectional else 'direction 0 only'}; got "
                              f"layer={layer}, direction={direction}")
         return self._core.cell(layer, direction).phases[name].clone()
@@ -427,7 +431,7 @@ class Trace:
         return str(path)
 
     def __repr__(self) -> str:
-        kind = f"nn.{self._core.config.cell_type.module_name}"
+        kind = self._core.config.cell_type.label
         verdict = (f"bitwise equal to {kind}" if self.bitwise_equal else f"{self.max_ulps:g} ulp from {kind}"
                    + ("; a zero's sign differs" if self.max_ulps == 0 else ""))
         if self.fused_max_ulps is not None:  # the default float32 pass was oneDNN's, not the cell stepped here

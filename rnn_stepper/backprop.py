@@ -127,7 +127,8 @@ class Backprop:
         if self._sums is None or self._sums[0] > steps:
             self._sums = (0, None, None)
         done, weight, bias = self._sums
-        p = parameters(dict(model.trace.reference.module.named_parameters()), model.layer, model.direction)
+        p = parameters(model.trace.config.cell_type, dict(model.trace.reference.module.named_parameters()),
+                       model.layer, model.direction)
         with torch.no_grad():
             for k in range(done, steps):
                 t = walk[-1 - k]

@@ -53,19 +53,22 @@ def seed_number(text: str) -> int:
 
 def add_session_options(parser: argparse.ArgumentParser) -> None:
     """The options that decide the numbers; the window takes them too."""
-    from .core.cells import CELL_TYPES
+    from .core.cells import CELL_TYPES, every_option
 
     model = parser.add_argument_group("model (defaults: the notebook's nn.RNN(5, 2, batch_first=True))")
     model.add_argument("--cell", choices=tuple(CELL_TYPES), default=None,
-                       help="the module: " + ", ".join(f"{k}: nn.{v.module_name}" for k, v in CELL_TYPES.items())
+                       help="the module: " + ", ".join(f"{k}: {v.label}" for k, v in CELL_TYPES.items())
                             + " (default rnn, or what --weights holds)")
     model.add_argument("--input-size", type=positive_int, metavar="N",
                        help="features per timestep (default: the input's width, or 5)")
     model.add_argument("--hidden-size", type=positive_int, metavar="N", help="hidden units (default 2)")
     model.add_argument("--num-layers", type=positive_int, metavar="N", help="stacked layers (default 1)")
-    model.add_argument("--nonlinearity", choices=("tanh", "relu"), help="nn.RNN's only (default tanh)")
-    model.add_argument("--proj-size", type=whole_number(0), default=0, metavar="N",
-                       help="nn.LSTM's only: project h to N units with W_hr (default 0, none)")
+    for option in every_option().values():  # the options only some cell types take, as they declare them
+        if option.choices:
+            model.add_argument(option.flag, choices=option.choices, help=option.help)
+        else:
+            model.add_argument(option.flag, type=whole_number(option.minimum), default=option.default, metavar="N",
+                               help=option.help)
     model.add_argument("--no-bias", action="store_true", help="bias=False: no b_ih, no b_hh")
     model.add_argument("--bidirectional", action="store_true", help="a reverse cell per layer, walking t = T-1 … 0")
     model.add_argument("--seq-first", action="store_true",
@@ -251,7 +254,7 @@ def session_from_args(args):
     notebook's defaults; a size given that contradicts a file is an error naming both."""
     import torch
 
-    from .core.cells import cell_type
+    from .core.cells import CELL_TYPES, cell_type
     from .core.config import RNNConfig, check_fits, infer_config
     from .core.errors import InputError
     from .core.files import load_array, load_state_dict, load_tensors, module_found, only_rnn, parse_sequence
@@ -268,11 +271,13 @@ def session_from_args(args):
         "num_layers": args.num_layers,
         "bias": False if args.no_bias else None,
         "bidirectional": True if args.bidirectional else None,
-        "proj_size": args.proj_size or None,
     }
     fixed = {"batch_first": not args.seq_first, "dropout": args.dropout}
-    if args.nonlinearity:
-        fixed["nonlinearity"] = args.nonlinearity
+    # An option that decides a parameter's presence (proj_size: W_hr) is read off the weights and compared with
+    # them; any other (nonlinearity) is not in a state dict and is taken as given.
+    shaping = {extra.option for kind in CELL_TYPES.values() for extra in kind.extra_parameters}
+    for name, value in cell_options_given(args).items():
+        (given if name in shaping else fixed)[name] = value
     weights = None
     if args.weights:
         if args.prefix:
@@ -292,7 +297,7 @@ def session_from_args(args):
             for name, value in given.items():
                 if value is not None and value != getattr(config, name):
                     if name == "cell":
-                        raise InputError(f"--cell says {value} but the weights are an nn.{config.cell_type.module_name}'s")
+                        raise InputError(f"--cell says {value} but the weights are an {config.cell_type.label}'s")
                     option = "--no-bias" if name == "bias" else "--" + name.replace("_", "-")
                     raise InputError(f"{option} says {value} but the weights have {name}={getattr(config, name)}")
             weights = {k: as_tensor(v, config, k) for k, v in weights.items()}
@@ -322,21 +327,31 @@ def check_cell_options(args, kind, hidden_size: int) -> None:
     from .core.cells import CELL_TYPES
     from .core.errors import InputError
 
-    module = f"nn.{kind.module_name}"
-    given = {"nonlinearity": args.nonlinearity, "proj_size": args.proj_size or None}
-    for name, value in given.items():
-        if value is not None and name not in kind.options:
+    module = kind.label
+    for name in cell_options_given(args):
+        if name not in kind.option_names:
             option = "--" + name.replace("_", "-")
-            owner = next(k for k in CELL_TYPES.values() if name in k.options)
-            raise InputError(f"{option} is an option of nn.{owner.module_name} only, and this is an {module}: "
+            owner = next(k for k in CELL_TYPES.values() if name in k.option_names)
+            raise InputError(f"{option} is an option of {owner.label} only, and this is an {module}: "
                              f"leave {option} out, or use --cell {owner.name}")
-    if args.c0 and "cell" not in kind.state:
-        owner = next(k for k in CELL_TYPES.values() if "cell" in k.state)
-        raise InputError(f"--c0 is the initial cell state of an nn.{owner.module_name}, and an {module} has none: "
+    if args.c0 and kind.initial_state("c0") is None:
+        owner = next(k for k in CELL_TYPES.values() if k.initial_state("c0") is not None)
+        raise InputError(f"--c0 is the initial cell state of an {owner.label}, and an {module} has none: "
                          f"leave --c0 out, or use --cell {owner.name}")
-    if args.proj_size >= hidden_size:
-        raise InputError(f"--proj-size {args.proj_size} must be smaller than the hidden size ({hidden_size}): give "
-                         f"a smaller --proj-size or a larger --hidden-size")
+    for option in kind.options:
+        value = getattr(args, option.name)
+        if option.below_hidden and value >= hidden_size:
+            raise InputError(f"{option.flag} {value} must be smaller than the hidden size ({hidden_size}): give "
+                             f"a smaller {option.flag} or a larger --hidden-size")
+
+
+def cell_options_given(args) -> dict:
+    """The options of some cell types only that were given: a word (--nonlinearity) whenever it is given, a number
+    (--proj-size) when it is not its default, which means none."""
+    from .core.cells import every_option
+
+    return {name: value for name, option in every_option().items()
+            if (value := getattr(args, name)) is not None and (option.choices or value != option.default)}
 
 
 def session_options_given(args) -> list[str]:
@@ -384,7 +399,7 @@ def window_cursor(args, session, saved: dict) -> dict | None:
     if session is None:
         return None
     config = session.config
-    module = f"nn.{config.cell_type.module_name}"
+    module = config.cell_type.label
     cursor = dict(saved)
     for name, given, count, whose, unit in (("layer", args.layer, config.num_layers, "session", "layer"),
                                             ("direction", args.direction, config.num_directions, "session", ""),
@@ -447,7 +462,7 @@ def text_lines(trace):
     labels = TraceLabels().labels()
     config = trace.config
     kind = config.cell_type
-    module = f"nn.{kind.module_name}"
+    module = kind.label
     titles = {phase.name: cell_text(phase.title) for phase in kind.phases(config)}
     symbols = {phase.name: phase.symbol for phase in kind.phases(config)}
     # a stacked phase (3H, 4H) is shown gate block by gate block, each under its gate's name

@@ -419,6 +419,11 @@
 <context>
     <name>Cells</name>
     <message>
+        <location filename="../../rnn_stepper/core/cells/__init__.py" line="300"/>
+        <source>LSTM only: W_hr projects h down to proj_size units; 0 means none</source>
+        <translation>LSTM 전용: W_hr가 h를 proj_size개 유닛으로 투영합니다. 0이면 투영하지 않습니다</translation>
+    </message>
+    <message>
         <location filename="../../rnn_stepper/core/cells/__init__.py" line="155"/>
         <source>the notebook&apos;s order</source>
         <translation>노트북의 순서</translation>
@@ -762,11 +767,6 @@ by hand: {2}
         <location filename="../../rnn_stepper/ui/editors.py" line="72"/>
         <source>Stacked layers; layer l reads layer l-1&apos;s outputs</source>
         <translation>쌓은 층 수. l층은 l-1층의 출력을 입력으로 받습니다</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="74"/>
-        <source>LSTM only: W_hr projects h down to proj_size units; 0 means none</source>
-        <translation>LSTM 전용: W_hr가 h를 proj_size개 유닛으로 투영합니다. 0이면 투영하지 않습니다</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/editors.py" line="75"/>

@@ -280,7 +280,7 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
                                            None if mine is None else mine[t], flowing) if s is not None]
                     return sources[0] if len(sources) == 1 else sources[0] + sources[1]
 
-                p = parameters(weights, layer, direction)
+                p = parameters(config.cell_type, weights, layer, direction)
                 result = backward_of(cell, p, config, incoming, need_initial=session.h0 is not None)
                 grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])
                 grad_hidden = torch.stack([result["hidden"][t] for t in range(T)])
@@ -321,7 +321,7 @@ def check_stepped(session: Session) -> None:
     kind = session.config.cell_type
     if not hasattr(kind.steps, f"{session.order}_backward"):
         raise InputError(f"the backward pass is stepped for nn.RNN in kernel and textbook order; "
-                         f"nn.{kind.module_name} in {session.order} order is not yet")
+                         f"{kind.label} in {session.order} order is not yet")
 
 
 def autograd_gradients(trace: Trace, run=lambda backward: backward(), loss: Loss = SUM_LAST) -> Gradients:

@@ -9,10 +9,9 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, replace
 
-from .cells import CELL_TYPES, CellType, cell_type
+from .cells import CELL_TYPES, CellType, cell_type, every_option
 from .errors import InputError
 
-NONLINEARITIES = ("tanh", "relu")
 DTYPES = {"float32": 4, "float64": 8}  # bytes per element
 # What torch.manual_seed takes: a 64-bit seed, signed or not (a negative seed is taken modulo 2**64).
 SEED_MIN, SEED_MAX = -(1 << 63), (1 << 64) - 1
@@ -43,8 +42,6 @@ class RNNConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.cell, str) or self.cell not in CELL_TYPES:
             raise InputError(f"cell must be one of {', '.join(map(repr, CELL_TYPES))}, got {self.cell!r}")
-        if isinstance(self.proj_size, bool) or not isinstance(self.proj_size, int) or self.proj_size < 0:
-            raise InputError(f"proj_size must be a whole number of at least 0, got {self.proj_size!r}")
         for name in ("input_size", "hidden_size", "num_layers"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
@@ -56,17 +53,20 @@ class RNNConfig:
                 raise InputError(f"{name} must be true or false, got {getattr(self, name)!r}")
         if isinstance(self.dropout, bool) or not isinstance(self.dropout, (int, float)):
             raise InputError(f"dropout must be a number between 0 and 1, got {self.dropout!r}")
-        if self.nonlinearity not in NONLINEARITIES:
-            raise InputError(f"nonlinearity must be 'tanh' or 'relu', got {self.nonlinearity!r}")
         if self.dtype not in DTYPES:
             raise InputError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
         if not 0 <= self.dropout <= 1:  # compared as given: float() of a 400-digit int overflows
             raise InputError(f"dropout must be between 0 and 1, got {self.dropout!r}")
-        for name in ("nonlinearity", "proj_size"):  # options of one cell type only, as torch.nn has them
-            if name not in self.cell_type.options and getattr(self, name) != self.__dataclass_fields__[name].default:
-                raise InputError(f"{name} is not an option of nn.{self.cell_type.module_name}")
-        if self.proj_size >= self.hidden_size:
-            raise InputError(f"proj_size must be smaller than hidden_size ({self.hidden_size}), got {self.proj_size}")
+        options = every_option()
+        for name, option in options.items():
+            if (problem := option.problem(getattr(self, name))) is not None:
+                raise InputError(problem)
+        for name, option in options.items():  # options of some cell types only, as torch.nn has them
+            if name not in self.cell_type.option_names and getattr(self, name) != option.default:
+                raise InputError(f"{name} is not an option of {self.cell_type.label}")
+        for name, option in options.items():
+            if (problem := option.problem(getattr(self, name), self)) is not None:
+                raise InputError(problem)
 
     @property
     def cell_type(self) -> CellType:
@@ -211,7 +211,7 @@ def estimated_seconds(config: RNNConfig, seq_len: int, batch: int) -> float:
     product = G * H * P * item / MEMORY_BANDWIDTH + 2 * batch * G * H * (P + widths / config.num_layers) / ARITHMETIC
     hand = PHASE_OVERHEAD_S * (len(kind.phases(config)) + 2) + product
     module = MODULE_OVERHEAD_S + product
-    fused = kind.fused_kernel and config.dtype == "float32" and not config.proj_size
+    fused = kind.may_fuse(config)
     steps = cells * seq_len * (hand + module * (2 if fused else 1))
     return steps + (FUSED_SETUP_S if fused else 0.0) + 2 * build_seconds(config)
 
@@ -293,16 +293,16 @@ def infer_config(weights: dict, **fixed) -> RNNConfig:
         "bidirectional": "weight_ih_l0_reverse" in weights,
         "cell": kind.name,
         "proj_size": proj_size,
-        **{k: v for k, v in fixed.items() if k not in ("nonlinearity", "proj_size") or k in kind.options},
+        **{k: v for k, v in fixed.items() if k not in every_option() or k in kind.option_names},
     })
 
 
 def cell_for_rows(shape: tuple[int, int], hidden_size: int, projected: bool = False) -> CellType:
     """The cell type whose W_hh, of this shape, stacks gates × hidden_size rows."""
     for kind in CELL_TYPES.values():
-        if hidden_size and shape[0] == kind.gates * hidden_size and (not projected or "proj_size" in kind.options):
+        if hidden_size and shape[0] == kind.gates * hidden_size and (not projected or kind.extra_parameters):
             return kind
-    kinds = [k for k in CELL_TYPES.values() if not projected or "proj_size" in k.options]
-    names = ", ".join(f"{(k.gates * hidden_size, shape[1])} for nn.{k.module_name}" for k in kinds)
+    kinds = [k for k in CELL_TYPES.values() if not projected or k.extra_parameters]
+    names = ", ".join(f"{(k.gates * hidden_size, shape[1])} for {k.label}" for k in kinds)
     raise InputError(f"weight_hh_l0 has shape {tuple(shape)}, but a recurrent layer of hidden_size {hidden_size} "
                      f"needs {names}")

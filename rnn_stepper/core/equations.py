@@ -2,8 +2,8 @@
 
 The templates are the cell type's (core/cells): `[+ b_ih]` is dropped when the module has no bias, `{t}` and
 `{prev}` are the step and the one before it in the walk, and `{name}` / `{name.k}` are vectors: a phase (or the
-k-th gate block of a stacked one), `x`, `h_prev` or `c_prev`. The window, `trace` and the LaTeX export all read
-them through here, so each says the same thing.
+k-th gate block of a stacked one), `x`, or a state one step earlier (`h_prev`, `c_prev`). The window, `trace` and
+the LaTeX export all read them through here, so each says the same thing.
 """
 
 from __future__ import annotations
@@ -69,16 +69,18 @@ def to_latex(text: str) -> str:
     return text
 
 
-def step_vector(cell, t: int, batch: int, hidden_size: int):
+def step_vector(cell, t: int, batch: int, config):
     """`vector(name, block)` for one step of a CellTrace: the numbers a template's placeholder stands for."""
+    previous = config.cell_type.previous_names(config)
+    hidden_size = config.hidden_size
+
     def get(name: str, block: int | None):
         if name == "x":
-            values = cell.x
-        elif name in ("h_prev", "c_prev"):
-            values = getattr(cell, name)
+            v = cell.x[t, batch]
+        elif name in previous:  # `{h_prev}`: the state one step earlier in the walk
+            v = cell.previous_at(previous[name], t)[batch]
         else:
-            values = cell.phases[name]
-        v = values[t, batch]
+            v = cell.phases[name][t, batch]
         return v if block is None else v[block * hidden_size:(block + 1) * hidden_size]
     return get
 
@@ -86,7 +88,7 @@ def step_vector(cell, t: int, batch: int, hidden_size: int):
 def written_out(phase, session, cell, t: int, batch: int, write, latex: bool = False) -> tuple[str, str, str]:
     """(the equation, the same with this step's numbers, its result) for one phase, each vector written by
     `write(numpy array)`: the three lines the window, `trace` and the LaTeX export show."""
-    get = step_vector(cell, t, batch, session.config.hidden_size)
+    get = step_vector(cell, t, batch, session.config)
     common = {"bias": session.config.bias, "t": t, "prev": previous_label(cell.walk, t), "latex": latex}
     return (fill(phase.equation_for(session.order), **common),
             fill(phase.numbers_for(session.order), vector=lambda n, k: write(get(n, k).numpy()), **common),

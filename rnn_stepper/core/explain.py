@@ -176,7 +176,7 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
     returned = cell.phases[phase][t, batch, unit].item()
     dtype = np.dtype(config.dtype)
     symbol = f"{declared.symbol}_{t}[{unit}]"
-    vectors = step_vector(cell, t, batch, config.hidden_size)
+    vectors = step_vector(cell, t, batch, config)
     suffix = cell_suffix(layer, direction)
     product, grouped = PRODUCT.match(template), GROUPED.match(template)
     if product or grouped:
@@ -190,7 +190,7 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
                  for j in range(W.shape[1])]
         exact = sum((term.product for term in terms), Fraction(0))
         reads = [(vector_name, None)]
-        parameters = [(parameter_kind(weight_name), parameter_row(config, weight_name, unit))]
+        parameters = [(parameter_kind(config, weight_name), parameter_row(config, weight_name, unit))]
         first = None
         if first_name:  # the textbook's a_t[i], from the trace, added before the product's sum
             a = float(vectors(first_name, None).numpy()[unit])
@@ -200,7 +200,7 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
         if bias_symbol:
             b = float(parameter(session, config, bias_symbol, suffix)[unit])
             bias, exact = (f"{bias_symbol}[{unit}]", b), exact + Fraction(b)
-            parameters.append((parameter_kind(bias_symbol), parameter_row(config, bias_symbol, unit)))
+            parameters.append((parameter_kind(config, bias_symbol), parameter_row(config, bias_symbol, unit)))
         label = vector_label(vector_name, t, cell.walk)
         numbers = (f"({first[0]} + " if first else "") + f"{weight_name}[{unit}, :] · {label}" + (
             ")" if first else "") + (f" + {bias[0]}" if bias else "")
@@ -229,7 +229,7 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
     # a bias is one number per unit: written as this unit's (a weight matrix inside a product stays a symbol)
     numbers = re.sub(r"\bb_\w+\b", lambda m: str(dtype.type(parameter(session, config, m.group(0), suffix)[unit])),
                      numbers)
-    parameters = [(parameter_kind(m.group(0)), parameter_row(config, m.group(0), unit))
+    parameters = [(parameter_kind(config, m.group(0)), parameter_row(config, m.group(0), unit))
                   for m in SYMBOL.finditer(template)]
     value = float(evaluate(template, session, config, suffix, vectors)[unit])
     rounded = float(np.array(value, dtype=np.float64).astype(dtype))
@@ -237,18 +237,19 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
                      config.dtype, reads=reads, parameters=parameters)
 
 
-def parameter_kind(symbol: str) -> str:
-    """`W_ih` → weight_ih, `b_hn` (a gate's block of b_hh) → bias_hh, `W_hr` → weight_hr."""
+def parameter_kind(config, symbol: str) -> str:
+    """`W_ih` → weight_ih, `b_hn` (a gate's block of b_hh) → bias_hh, `W_hr` (an extra parameter) → weight_hr."""
     kind, side, rest = SYMBOL.match(symbol).groups()
     base = {"W": "weight", "b": "bias"}[kind]
-    return f"{base}_{side}{rest}" if side + rest in ("ih", "hh", "hr") else f"{base}_{side}h" if side == "h" \
-        else f"{base}_ih"
+    if symbol in config.cell_type.whole_parameters():
+        return f"{base}_{side}{rest}"
+    return f"{base}_{side}h" if side == "h" else f"{base}_ih"
 
 
 def parameter_row(config, symbol: str, unit: int) -> int:
     """The row of the whole stacked parameter that `symbol`'s row `unit` is (a gate's block starts lower)."""
     kind, side, rest = SYMBOL.match(symbol).groups()
-    if side + rest in ("ih", "hh", "hr"):
+    if symbol in config.cell_type.whole_parameters():
         return unit
     return config.cell_type.gate_names.index(rest) * config.hidden_size + unit
 
@@ -280,16 +281,17 @@ def check_index(what: str, value: int, size: int) -> None:
 def vector_label(name: str, t: int, walk: list[int], phases: dict | None = None) -> str:
     if name == "x":
         return f"x_{t}"
-    if name in ("h_prev", "c_prev"):  # h₀ where the walk starts: the initial state, not time 0's h_0
+    if name.endswith("_prev"):  # h₀ where the walk starts: the initial state, not time 0's h_0
         return f"{name[0]}₀" if t == walk[0] else f"{name[0]}_{previous_label(walk, t)}"
     return f"{phases[name].symbol if phases and name in phases else name}_{t}"
 
 
 def parameter(session, config, symbol: str, suffix: str) -> np.ndarray:
-    """`W_ih`, `b_hh`, `W_hr`, or one gate's block such as `W_hn` (the n rows of W_hh), as float64-exact numbers."""
+    """`W_ih`, `b_hh`, an extra parameter (`W_hr`), or one gate's block such as `W_hn` (the n rows of W_hh), as
+    float64-exact numbers."""
     kind, side, rest = SYMBOL.match(symbol).groups()
     base = {"W": "weight", "b": "bias"}[kind]
-    if side + rest in ("ih", "hh", "hr"):
+    if symbol in config.cell_type.whole_parameters():
         return session.weights[f"{base}_{side}{rest}{suffix}"].detach().numpy()
     gates = config.cell_type.gate_names
     H = config.hidden_size
@@ -298,24 +300,35 @@ def parameter(session, config, symbol: str, suffix: str) -> np.ndarray:
     return full[block * H:(block + 1) * H]
 
 
-def evaluate(template: str, session, config, suffix: str, vectors) -> np.ndarray:
-    """The template's formula in float64 over whole vectors: our own declarations, never user text."""
-    names: dict[str, object] = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh,
-                                "relu": lambda z: np.maximum(z, 0)}
+ACTIVATIONS = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}
+# What bounds an activation's value and the error it passes on, given a bound m of its argument: |tanh(y)| and
+# relu(y) are at most |y|, with a slope of at most 1; σ(y) is at most 1, with a slope of at most 1/4.
+BOUNDS = {"sigmoid": lambda m: 1 + m / 4, "tanh": lambda m: m, "relu": lambda m: m}
+
+
+def evaluate(template: str, session, config, suffix: str, vectors, magnitudes: bool = False) -> np.ndarray:
+    """The template's formula in float64 over whole vectors: our own declarations, never user text.
+
+    With `magnitudes`, the same formula over the absolute values of what it reads, − taken as +, and each
+    activation replaced by its bound (BOUNDS): M, the size of the numbers its arithmetic passes through. Each
+    rounding on the way errs by at most u·M (u the unit roundoff), however the terms cancel: the scale at which
+    the conformance test measures the kernel's distance from the formula."""
+    names: dict[str, object] = dict(BOUNDS if magnitudes else ACTIVATIONS)
+    size = np.abs if magnitudes else (lambda values: values)
 
     def vector(match):
         key = f"v{len(names)}"
         block = None if match.group(2) is None else int(match.group(2))
-        names[key] = vectors(match.group(1), block).numpy().astype(np.float64)
+        names[key] = size(vectors(match.group(1), block).numpy().astype(np.float64))
         return key
 
     def symbol(match):
         key = f"p{len(names)}"
-        names[key] = parameter(session, config, match.group(0), suffix).astype(np.float64)
+        names[key] = size(parameter(session, config, match.group(0), suffix).astype(np.float64))
         return key
 
     expression = SYMBOL.sub(symbol, VECTOR.sub(vector, template))
-    for plain, python in PYTHON:
+    for plain, python in ((("−", "+"),) if magnitudes else ()) + PYTHON:
         expression = expression.replace(plain, python)
     with np.errstate(over="ignore", invalid="ignore"):
         return np.asarray(eval(expression, {"__builtins__": {}}, names), dtype=np.float64)  # noqa: S307

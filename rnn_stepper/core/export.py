@@ -41,7 +41,7 @@ def cell_description(trace: Trace) -> dict:
     cell = trace.cells[0]
     return {
         "name": kind.name,
-        "module": f"nn.{kind.module_name}",
+        "module": kind.label,
         "states": [f"{symbol}_prev" for symbol in state_keys(trace).values()],
         "phases": [{
             "name": phase.name,
@@ -324,7 +324,7 @@ def python_snippet(session) -> str:
     state beside the module's and whether they are bitwise identical. It runs as written, with torch alone."""
     config = session.config
     kind = config.cell_type
-    module = f"nn.{kind.module_name}"
+    module = kind.label
     step = getattr(kind.steps, session.order)
     dtype = f"torch.{config.dtype}"
     symbols = {phase.name: phase.symbol for phase in kind.phases(config)}
@@ -335,18 +335,28 @@ def python_snippet(session) -> str:
         "(" + ", ".join(_tensor(s, dtype) for s in state) + ")")
     options = ", ".join(f"{k}={v!r}" for k, v in kind.module_options(config).items())
     imports, definitions = _definitions(step)
+    fields, kinds = _parameter_names(kind)
+    if kind.reference is not None:  # a module of plain torch ops, not torch.nn's: its classes, written out too
+        import torch
+
+        reference = kind.reference_class()
+        module = reference.__name__
+        for cls in reversed(reference.__mro__[:reference.__mro__.index(torch.nn.Module)]):
+            more, source = _definitions(cls)
+            imports |= more
+            definitions += "\n\n\n" + source
     fused = f'''
     # What {module} computes by default: in float32 your PyTorch may hand each layer to oneDNN's fused kernel, whose
     # GEMMs, bias additions and activations are its own, so its last bits can differ from the step-by-step cell.
     default_output, default_final = module(x, state)
     print("{module} by default (oneDNN's fused kernel in float32), bitwise identical:",
           torch.equal(default_output, output), "max |Δ| =", (default_output - manual_output).abs().max().item())
-''' if kind.fused_kernel else ""
+''' if kind.fuses is not None else ""
     state_lines = "\n".join(
         f'                    print("   {"output" if name == "hidden" else name} (manual) :", '
         f'phases[{name!r}][t].numpy())' for name in kind.state)
     return f'''# Rebuilds an RNN Stepper session and recomputes {module} by hand in the {session.order} order, printing each
-# state beside {module}'s. The step function below is RNN Stepper's own (rnn_stepper/core/cells/{kind.module}.py).
+# state beside {module}'s. The step function below is RNN Stepper's own ({step.__module__}).
 from __future__ import annotations
 
 import warnings
@@ -362,7 +372,7 @@ import torch.nn as nn
 # module oneDNN cannot run falls back to the native cell: neither is about these numbers
 warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
 warnings.filterwarnings("ignore", message=".* not supported with oneDNN")
-Parameters = namedtuple("Parameters", "W_ih W_hh b_ih b_hh W_hr")
+Parameters = namedtuple("Parameters", "{fields}")
 STATES = {kind.state!r}  # {", ".join(f"{name}: {symbols[name]}" for name in kind.state)}
 
 module = {module}({config.input_size}, {config.hidden_size}, {options}, dtype={dtype})
@@ -395,8 +405,7 @@ with torch.no_grad():
             for direction in range(directions):
                 suffix = f"_l{{layer}}" + ("_reverse" if direction else "")
                 # the module's own parameters: they require grad, which decides how matmul folds a 3-D product
-                p = Parameters(*(getattr(module, name + suffix, None)
-                                 for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")))
+                p = Parameters(*(getattr(module, name + suffix, None) for name in {kinds!r}))
                 walk = list(range(T)) if direction == 0 else list(range(T - 1, -1, -1))
                 index = layer * directions + direction
                 phases = {step.__name__}(layer_input, {{name: value[index] for name, value in start.items()}}, p, config,
@@ -421,6 +430,14 @@ with torch.no_grad():
 {fused}{_backward_check(session)}'''
 
 
+def _parameter_names(kind) -> tuple[str, tuple[str, ...]]:
+    """The fields of the snippet's Parameters (the textbook's names, with the cell type's extra ones such as W_hr)
+    and the state dict's kinds they are read from, in the same order."""
+    fields = ("W_ih", "W_hh", "b_ih", "b_hh") + tuple(extra.symbol for extra in kind.extra_parameters)
+    kinds = ("weight_ih", "weight_hh", "bias_ih", "bias_hh") + tuple(extra.kind for extra in kind.extra_parameters)
+    return " ".join(fields), kinds
+
+
 def _backward_check(session) -> str:
     """For a cell type whose backward RNN Stepper steps: BPTT by hand for L = Σ h_n with its own backward step
     function, every gradient compared with what loss.backward() leaves in .grad, ∂L/∂x and ∂L/∂h0."""
@@ -430,7 +447,7 @@ def _backward_check(session) -> str:
     backward = getattr(kind.steps, f"{session.order}_backward", None)
     if backward is None:
         return ""
-    module = f"nn.{kind.module_name}"
+    module = kind.label
     dtype = f"torch.{session.config.dtype}"
     textbook = session.order == "textbook"
     imports, definitions = _definitions(backward)
@@ -481,8 +498,7 @@ if True:
                     return sources[0] if len(sources) == 1 else sources[0] + sources[1]
 
                 suffix = f"_l{{layer}}" + ("_reverse" if direction else "")
-                p = Parameters(*(getattr(module, name + suffix, None)
-                                 for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")))
+                p = Parameters(*(getattr(module, name + suffix, None) for name in {_parameter_names(kind)[1]!r}))
                 result = {backward.__name__}(Cell(walk, cell_x, h_start, phases), p, config, incoming,
                                   need_initial=state is not None)
                 grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])

@@ -72,7 +72,7 @@ def reference_pass(session: Session, progress=lambda layers: None) -> Reference:
 
 def fused_pass(session: Session, module, native_output) -> Fused | None:
     """The module's default forward, when it runs a fused kernel: recorded, so the window can say which."""
-    if not session.config.cell_type.fused_kernel or session.config.dtype != "float32" or session.config.proj_size:
+    if not session.config.cell_type.may_fuse(session.config):
         return None  # torch.nn runs the native cell: nothing else to measure
 
     class FusedKernels(TorchDispatchMode):

@@ -9,6 +9,7 @@ import torch
 import torch.nn as nn
 
 from . import layout
+from .cells import every_option
 from .config import DTYPES, SEED_MAX, SEED_MIN, RNNConfig, check_fits
 from .errors import InputError
 
@@ -47,9 +48,10 @@ class Session:
         if self.h0 is not None:
             check_h0(self.config, self.inputs, self.h0)
         if self.c0 is not None:
-            if "cell" not in self.config.cell_type.state:
-                raise InputError(f"c0 is an LSTM's initial cell state; nn.{self.config.cell_type.module_name} has none")
-            check_h0(self.config, self.inputs, self.c0, "c0", self.config.hidden_size)
+            cell_state = self.config.cell_type.initial_state("c0")
+            if cell_state is None:
+                raise InputError(f"c0 is an LSTM's initial cell state; {self.config.cell_type.label} has none")
+            check_h0(self.config, self.inputs, self.c0, "c0", cell_state.size(self.config))
 
     @property
     def batched(self) -> bool:
@@ -69,24 +71,22 @@ class Session:
 
     def initial_state(self):
         """The state argument the module takes: h0 (None for zeros), or an LSTM's (h0, c0), zeros where not given."""
-        if "cell" not in self.config.cell_type.state:
-            return self.h0
-        if self.h0 is None and self.c0 is None:
+        states = self.config.cell_type.states
+        if len(states) == 1:
+            return getattr(self, states[0].argument)
+        if all(getattr(self, state.argument) is None for state in states):
             return None
         initial = self.time_major_state()
-        if not self.batched:
-            return tuple(initial[name].squeeze(1) for name in ("hidden", "cell"))
-        return initial["hidden"], initial["cell"]
+        return tuple(initial[state.name] if self.batched else initial[state.name].squeeze(1) for state in states)
 
     def time_major_state(self) -> dict[str, torch.Tensor]:
         """Each state's initial value as the kernel reads it, (L·D, B, ·): zeros where none was given."""
         config = self.config
         cells = config.num_layers * config.num_directions
-        given = {"hidden": self.h0, "cell": self.c0}
-        sizes = {"hidden": config.output_size, "cell": config.hidden_size}
-        return {name: layout.batched_state(given[name]) if given[name] is not None else
-                torch.zeros(cells, self.batch_size, sizes[name], dtype=config.torch_dtype)
-                for name in config.cell_type.state}
+        given = {state.name: getattr(self, state.argument) for state in config.cell_type.states}
+        return {state.name: layout.batched_state(given[state.name]) if given[state.name] is not None else
+                torch.zeros(cells, self.batch_size, state.size(config), dtype=config.torch_dtype)
+                for state in config.cell_type.states}
 
 
 def check_seed(seed) -> int:
@@ -100,11 +100,11 @@ def check_seed(seed) -> int:
 
 
 def new_module(config: RNNConfig, dtype: torch.dtype | None = None) -> nn.Module:
-    """The torch module (nn.RNN, nn.GRU, nn.LSTM) with this config's options, its parameters freshly drawn from
-    torch's global RNG."""
+    """The torch module (nn.RNN, nn.GRU, nn.LSTM, or a cell type's own reference) with this config's options, its
+    parameters freshly drawn from torch's global RNG."""
     kind = config.cell_type
-    return getattr(nn, kind.module_name)(config.input_size, config.hidden_size, **kind.module_options(config),
-                                         dtype=dtype or config.torch_dtype)
+    return kind.reference_class()(config.input_size, config.hidden_size, **kind.module_options(config),
+                                  dtype=dtype or config.torch_dtype)
 
 
 def seeded_weights(config: RNNConfig, seed: int) -> dict[str, torch.Tensor]:
@@ -231,12 +231,10 @@ def make_session(
 
 
 def module_config(module: nn.Module) -> RNNConfig:
-    """The config of a torch.nn.RNN, GRU or LSTM someone already built."""
-    from .cells import CELL_TYPES
+    """The config of a torch.nn.RNN, GRU or LSTM (or a registered cell type's reference) someone already built."""
+    from .cells import module_cell_type
 
-    kinds = {kind.module_name: kind for kind in CELL_TYPES.values()}
-    kind = next((kinds[cls.__name__] for cls in type(module).__mro__ if cls.__module__ == "torch.nn.modules.rnn"
-                 and cls.__name__ in kinds), None)
+    kind = module_cell_type(module)
     if kind is None:
         raise InputError(f"expected a torch.nn.RNN, GRU or LSTM, got {type(module).__name__}")
     dtype = next(module.parameters()).dtype
@@ -253,7 +251,7 @@ def module_config(module: nn.Module) -> RNNConfig:
         dropout=float(module.dropout),
         dtype=names[dtype],
         cell=kind.name,
-        **{name: getattr(module, name) for name in kind.options},
+        **{name: getattr(module, name) for name in kind.option_names},
     )
 
 
@@ -285,15 +283,16 @@ def with_inputs(session: Session, rows) -> Session:
 def fitting_states(session: Session, config: RNNConfig, inputs: torch.Tensor) -> dict:
     """h0 and c0 in the config's dtype, each kept while its shape fits this input, else None (zeros)."""
     kept = {}
-    for name, size in (("h0", config.output_size), ("c0", config.hidden_size)):
-        value = getattr(session, name)
-        if value is not None and (name == "h0" or "cell" in config.cell_type.state):
+    for name in ("h0", "c0"):
+        state = config.cell_type.initial_state(name)
+        value = getattr(session, name) if state is not None else None
+        if value is not None:
             value = value.to(config.torch_dtype)
             try:
-                check_h0(config, inputs, value, name, size)
+                check_h0(config, inputs, value, name, state.size(config))
             except InputError:
                 value = None
-        kept[name] = value if name == "h0" or "cell" in config.cell_type.state else None
+        kept[name] = value
     return kept
 
 
@@ -319,10 +318,9 @@ def reconfigured(session: Session, *, seed: int | None = None, order: str | None
     ones. h0 and c0 are kept while their shapes fit. Options the new cell type does not have (nonlinearity for a
     GRU, proj_size for an RNN) go back to their defaults.
     """
-    defaults = {name: RNNConfig.__dataclass_fields__[name].default for name in ("nonlinearity", "proj_size")}
     config = session.config.replace(**changes)
-    config = config.replace(**{name: default for name, default in defaults.items()
-                               if name not in config.cell_type.options and name not in changes})
+    config = config.replace(**{name: option.default for name, option in every_option().items()
+                               if name not in config.cell_type.option_names and name not in changes})
     rows = batch_major(session)
     width = rows.shape[-1]
     if config.input_size < width:

@@ -247,7 +247,7 @@ def hand_pass(session: Session, reference: Reference, progress=lambda done: None
                 index = layer * config.num_directions + direction
                 walk = list(range(T)) if direction == 0 else list(range(T - 1, -1, -1))
                 start = {name: value[index] for name, value in initial.items()}
-                phases = step(layer_input, start, parameters(weights, layer, direction), config, walk,
+                phases = step(layer_input, start, parameters(kind, weights, layer, direction), config, walk,
                               lambda done, before=index * T: progress(before + done))
                 cell = CellTrace(layer, direction, walk, layer_input, start, phases,
                                  reference.layers[layer][..., direction * P:(direction + 1) * P])
@@ -264,7 +264,9 @@ def hand_pass(session: Session, reference: Reference, progress=lambda done: None
     return Trace(session, cells, output, final, reference, torch.get_num_threads())
 
 
-def parameters(weights: dict, layer: int, direction: int) -> Parameters:
+def parameters(kind, weights: dict, layer: int, direction: int) -> Parameters:
+    """One cell's parameters under the textbook's names, with the cell type's extra ones (W_hr) where present."""
     suffix = cell_suffix(layer, direction)
     return Parameters(weights[f"weight_ih{suffix}"], weights[f"weight_hh{suffix}"], weights.get(f"bias_ih{suffix}"),
-                      weights.get(f"bias_hh{suffix}"), weights.get(f"weight_hr{suffix}"))
+                      weights.get(f"bias_hh{suffix}"),
+                      **{extra.symbol: weights.get(f"{extra.kind}{suffix}") for extra in kind.extra_parameters})

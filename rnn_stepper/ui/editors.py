@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..core.cells import CELL_TYPES
+from ..core.cells import CELL_TYPES, every_option
 from ..core.errors import InputError
 from ..model import StepperModel
 from .panels import module_label, parse_number, translate_cell
@@ -70,8 +70,9 @@ class ConfigPanel(QtWidgets.QWidget):
             "input_size": spin(1, 4096, ""),
             "hidden_size": spin(1, 2048, self.tr("Hidden units (hidden_size)")),
             "num_layers": spin(1, 8, self.tr("Stacked layers; layer l reads layer l-1's outputs")),
-            "nonlinearity": QtWidgets.QComboBox(),
-            "proj_size": spin(0, 2047, self.tr("LSTM only: W_hr projects h down to proj_size units; 0 means none")),
+            # the options only some cell types take, as they declare them: a list of words, or a whole number
+            **{option.name: QtWidgets.QComboBox() if option.choices else spin(option.minimum, 2047, "")
+               for option in every_option().values()},
             "bias": QtWidgets.QCheckBox(self.tr("bias (b_ih, b_hh)")),
             "bidirectional": QtWidgets.QCheckBox(self.tr("bidirectional")),
             "batch_first": QtWidgets.QCheckBox(self.tr("batch_first")),
@@ -83,14 +84,18 @@ class ConfigPanel(QtWidgets.QWidget):
             self.fields["cell"].addItem(cell_type.module_name, cell_type.name)
         self.fields["cell"].setToolTip(self.tr("The torch module whose forward pass is stepped; a new cell type "
                                                "draws new weights from the seed"))
-        self.fields["nonlinearity"].addItems(["tanh", "relu"])
+        for option in every_option().values():
+            if option.choices:
+                self.fields[option.name].addItems(list(option.choices))
+            if option.tip:
+                self.fields[option.name].setToolTip(translate_cell(option.tip))
         self.fields["dtype"].addItems(["float32", "float64"])
         self.fields["order"].addItems(["kernel", "textbook"])
         self.fields["bias"].setToolTip(self.tr("bias=False drops b_ih and b_hh"))
         self.fields["bidirectional"].setToolTip(self.tr("Add a reverse cell per layer that walks t = T-1 … 0"))
         self.fields["batch_first"].setToolTip(self.tr("Input laid out (batch, T, features) instead of (T, batch, …)"))
         labels = {"cell": self.tr("cell"), "input_size": "input_size", "hidden_size": "hidden_size",
-                  "num_layers": "num_layers", "nonlinearity": "nonlinearity", "proj_size": "proj_size",
+                  "num_layers": "num_layers", **{name: name for name in every_option()},
                   "seed": self.tr("seed"), "dtype": "dtype", "order": self.tr("order")}
         for key, widget in self.fields.items():
             widget.setObjectName(key)
@@ -145,10 +150,12 @@ class ConfigPanel(QtWidgets.QWidget):
                 widget.setChecked(bool(value))
             widget.blockSignals(blocked)
         # An option only some modules take (nn.RNN's nonlinearity, nn.LSTM's proj_size) is off for the others.
-        optional = {name for c in CELL_TYPES.values() for name in c.options}
+        optional = {name for c in CELL_TYPES.values() for name in c.option_names}
         for key in optional & set(self.fields):
-            self.fields[key].setEnabled(key in cell_type.options)
-        self.fields["proj_size"].setMaximum(max(config.hidden_size - 1, 0))
+            self.fields[key].setEnabled(key in cell_type.option_names)
+        for option in every_option().values():
+            if option.below_hidden:
+                self.fields[option.name].setMaximum(max(config.hidden_size - 1, 0))
         module = module_label(config)
         self.fields["input_size"].setToolTip(self.tr("Features per timestep ({0}'s input_size)").format(module))
         self.fields["seed"].setToolTip(self.tr("torch.manual_seed before {0} draws its weights").format(module))

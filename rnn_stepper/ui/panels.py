@@ -145,7 +145,7 @@ def translate_cell(text: str) -> str:
 
 def module_label(config) -> str:
     """The torch module on show, as a user writes it: nn.RNN, nn.GRU, nn.LSTM."""
-    return f"nn.{config.cell_type.module_name}"
+    return config.cell_type.label
 
 
 def equation_html(template: str, config, reverse: bool) -> str:
@@ -425,8 +425,7 @@ class EquationLabel(QtWidgets.QLabel):
 def previous_states(config) -> dict[str, str]:
     """The strip's vector of each state a step reads, e.g. {"h_prev": "hidden", "c_prev": "cell"}: named as core's
     equations name them (`{h_prev}`), after the state's symbol."""
-    symbols = {p.name: p.symbol for p in config.cell_type.phases(config)}
-    return {f"{symbols[state]}_prev": state for state in config.cell_type.state}
+    return config.cell_type.previous_names(config)
 
 
 def strip_names(phases, order: str, previous: tuple[str, ...]) -> tuple[str, ...]:

@@ -275,14 +275,14 @@ class SessionFiles(QtCore.QObject):
                 self.model.heads = heads
                 raise exc.within(f"{path} ({prefix or 'no prefix'})") from None
             config = session.config
-            if "nonlinearity" in config.cell_type.options:  # only a cell type that has one can have kept it
+            if "nonlinearity" in config.cell_type.option_names:  # only a cell type that has one can have kept it
                 text = self.tr("Imported {0}; nonlinearity={1} is kept (a state dict does not record it)").format(
                     config.describe(), config.nonlinearity)
             else:
                 text = self.tr("Imported {0}").format(config.describe())
             if prefix and len(modules) == 1:
                 text = self.tr("The only {1} in the file sits under '{0}'. ").format(
-                    prefix, "nn." + config.cell_type.module_name) + text
+                    prefix, config.cell_type.label) + text
             if config.input_size != before:
                 text += self.tr("; the input's columns were fitted to input_size={0}").format(config.input_size)
             if self.model.heads:

@@ -1,14 +1,9 @@
-"""`nn.GRU`'s cell, as PyTorch computes it. W_ih, W_hh and the biases stack three blocks of rows: r, z, n.
+"""`nn.GRU`'s cell, as PyTorch computes it. W_ih, W_hh and the biases stack three blocks of rows: r, z, n. Each
+phase's equation is written once, in `phases()`.
 
-    input projection   a_t = W_ih x_t + b_ih                       (a_r | a_z | a_n)
-    recurrent term     s_t = W_hh h_{t-1} + b_hh                   (s_r | s_z | s_n)
-    reset gate         r_t = σ(a_r + s_r)
-    update gate        z_t = σ(a_z + s_z)
-    candidate          n_t = tanh(a_n + r_t ⊙ s_n)                  r multiplies (W_hn h + b_hn), bias and all
-    hidden state       h_t = (h_{t-1} − n_t) ⊙ z_t + n_t             = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}
-
-The paper (Cho et al. 2014, v1) and most textbooks apply r to h before the product, n = tanh(a_n + W_hn (r ⊙ h) +
-b_hn): another function, so its numbers differ from nn.GRU's by more than rounding. The textbook order computes it.
+PyTorch's reset gate multiplies (W_hn h + b_hn), bias and all. The paper (Cho et al. 2014, v1) and most textbooks
+apply r to h before the product: another function, so its numbers differ from nn.GRU's by more than rounding. The
+textbook order computes it.
 """
 
 from __future__ import annotations
@@ -33,19 +28,17 @@ def phases(config) -> tuple[Phase, ...]:
              QT_TRANSLATE_NOOP("Cells", "Update gate: between 0 and 1 per unit, how much of the old state to keep. "
                                         "Near 1 the unit remembers; near 0 it takes the candidate.")),
         Phase("candidate", "n", QT_TRANSLATE_NOOP("Cells", "candidate"),
-              "n_{t} = tanh(a_n + r_{t} ⊙ s_n)", "tanh({input_projection.2} + {reset_gate} ⊙ {recurrent_term.2})",
+              "tanh({input_projection.2} + {reset_gate} ⊙ {recurrent_term.2})",
               QT_TRANSLATE_NOOP("Cells", "Candidate: PyTorch's GRU multiplies the reset gate into W_hn h + b_hn, "
                                          "bias included, after the product. The paper applies it to h before."),
               reads=(("weight_ih", 2), ("bias_ih", 2), ("weight_hh", 2), ("bias_hh", 2)), scale="bounded",
-              textbook_equation="n_{t} = tanh(a_n + W_hn (r_{t} ⊙ h_{prev}) [+ b_hn])",
               textbook_numbers="tanh({input_projection.2} + W_hn · ({reset_gate} ⊙ {h_prev}) [+ b_hn])"),
         Phase("hidden", "h", QT_TRANSLATE_NOOP("Cells", "new hidden state"),
-              "h_{t} = (h_{prev} − n_{t}) ⊙ z_{t} + n_{t}", "({h_prev} − {candidate}) ⊙ {update_gate} + {candidate}",
+              "({h_prev} − {candidate}) ⊙ {update_gate} + {candidate}",
               QT_TRANSLATE_NOOP("Cells", "New hidden state: a mix of the old state and the candidate, unit by unit, "
                                          "weighted by the update gate. PyTorch writes (1 − z)·n + z·h as "
                                          "(h − n)·z + n."),
               scale="bounded",
-              textbook_equation="h_{t} = (1 − z_{t}) ⊙ n_{t} + z_{t} ⊙ h_{prev}",
               textbook_numbers="(1 − {update_gate}) ⊙ {candidate} + {update_gate} ⊙ {h_prev}"),
     )
 

@@ -1,14 +1,6 @@
 """`nn.LSTM`'s cell, as PyTorch's native kernel computes it. W_ih, W_hh and the biases stack four blocks of rows:
-i, f, g, o. The state is two vectors, h and the cell c.
-
-    input projection   a_t = W_ih x_t + b_ih                       (a_i | a_f | a_g | a_o)
-    recurrent term     s_t = W_hh h_{t-1} + b_hh                   (s_i | s_f | s_g | s_o)
-    input gate         i_t = σ(a_i + s_i)
-    forget gate        f_t = σ(a_f + s_f)
-    cell candidate     g_t = tanh(a_g + s_g)
-    output gate        o_t = σ(a_o + s_o)
-    cell state         c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
-    hidden state       h_t = o_t ⊙ tanh(c_t)                       with proj_size: m_t = o_t ⊙ tanh(c_t), h_t = W_hr m_t
+i, f, g, o. The state is two vectors, h and the cell c; with proj_size, W_hr maps o ⊙ tanh(c) down to h. Each
+phase's equation is written once, in `phases()`.
 
 In float32 PyTorch usually runs none of this: `nn.LSTM` hands the whole layer to oneDNN's fused kernel
 (`aten.mkldnn_rnn_layer`), whose GEMMs, bias additions and activations are its own. The steps here are the native
@@ -47,7 +39,7 @@ def phases(config) -> tuple[Phase, ...]:
              QT_TRANSLATE_NOOP("Cells", "Output gate: between 0 and 1 per unit, how much of the cell shows in the "
                                         "hidden state.")),
         Phase("cell", "c", QT_TRANSLATE_NOOP("Cells", "cell state"),
-              "c_{t} = f_{t} ⊙ c_{prev} + i_{t} ⊙ g_{t}", "{forget_gate} ⊙ {c_prev} + {input_gate} ⊙ {cell_candidate}",
+              "{forget_gate} ⊙ {c_prev} + {input_gate} ⊙ {cell_candidate}",
               QT_TRANSLATE_NOOP("Cells", "Cell state: the old cell, scaled by the forget gate, plus the candidate, "
                                          "scaled by the input gate. Only additions and gates touch it, which is "
                                          "why an LSTM can carry a memory across many steps.")),
@@ -57,13 +49,13 @@ def phases(config) -> tuple[Phase, ...]:
                  "output and, with c, the memory for the next.")
     if not config.proj_size:
         return out + (Phase("hidden", "h", QT_TRANSLATE_NOOP("Cells", "new hidden state"),
-                            "h_{t} = o_{t} ⊙ tanh(c_{t})", "{output_gate} ⊙ tanh({cell})", hidden_explanation,
+                            "{output_gate} ⊙ tanh({cell})", hidden_explanation,
                             scale="bounded"),)
     return out + (
         Phase("unprojected", "m", QT_TRANSLATE_NOOP("Cells", "unprojected hidden state"),
-              "m_{t} = o_{t} ⊙ tanh(c_{t})", "{output_gate} ⊙ tanh({cell})", hidden_explanation, scale="bounded"),
+              "{output_gate} ⊙ tanh({cell})", hidden_explanation, scale="bounded"),
         Phase("hidden", "h", QT_TRANSLATE_NOOP("Cells", "new hidden state"),
-              "h_{t} = W_hr m_{t}", "W_hr · {unprojected}",
+              "W_hr · {unprojected}",
               QT_TRANSLATE_NOOP("Cells", "Projection: with proj_size, W_hr maps the hidden state down to "
                                          "proj_size units. The projected h is the output and what W_hh reads at "
                                          "the next step."),

@@ -1,10 +1,7 @@
-"""`nn.RNN`'s cell, the Elman network of the notebook. One timestep (PyTorch's names; the textbook's W_xh, W_hh,
-b_xh, b_hh):
-
-    input projection   a_t = W_ih x_t + b_ih
-    recurrent term     r_t = W_hh h_{t-1} + b_hh
-    pre-activation     z_t = a_t + r_t
-    hidden state       h_t = tanh(z_t)        (relu(z_t) when nonlinearity='relu')
+"""`nn.RNN`'s cell, the Elman network of the notebook, in PyTorch's names (the textbook's W_xh, W_hh, b_xh, b_hh).
+One timestep is four phases: the input projection a_t, the recurrent term r_t, their sum z_t and h_t = tanh(z_t)
+(relu when nonlinearity='relu'). Each phase's equation is written once, in `phases()`; the comments on the steps'
+lines name the phase a line computes.
 """
 
 from __future__ import annotations
@@ -35,14 +32,13 @@ def phases(config) -> tuple[Phase, ...]:
                                        "network's memory. At the first step the previous state is h0 (zeros unless "
                                        "given).")),
         Phase("pre_activation", "z", QT_TRANSLATE_NOOP("Cells", "pre-activation"),
-              "z_{t} = a_{t} + r_{t}", "{input_projection} + {recurrent_term}",
+              "{input_projection} + {recurrent_term}",
               QT_TRANSLATE_NOOP("Cells", "Pre-activation: the sum mixes what the input says now with what the "
                                          "state remembers."),
               # the notebook adds b_hh last, to a_t + W_hh h_{t-1}: r_t as a whole is never part of its sum
-              textbook_equation="z_{t} = (a_{t} + W_hh h_{prev}) [+ b_hh]",
               textbook_numbers="({input_projection} + W_hh · {h_prev}) [+ b_hh]"),
         Phase("hidden", "h", QT_TRANSLATE_NOOP("Cells", "new hidden state"),
-              f"h_{{t}} = {act}(z_{{t}})", f"{act}({{pre_activation}})",
+              f"{act}({{pre_activation}})",
               QT_TRANSLATE_NOOP("Cells", "The nonlinearity squashes the sum into (-1, 1): the new hidden state is "
                                          "this step's output and the memory for the next.") if act == "tanh" else
               QT_TRANSLATE_NOOP("Cells", "ReLU keeps the positive part of the sum: the new hidden state is this "
