@@ -117,7 +117,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
         # A short computation shows no progress bar, so small edits do not flicker one.
-        self.busy_timer = QtCore.QTimer(self, singleShot=True, interval=BUSY_BAR_DELAY_MS)
+        # Set through setters, not QTimer(self, singleShot=…, interval=…): PySide finds keyword properties by name
+        # through the C locale's case rules, and under tr_TR 'interval' is not found (its i has no dot to lose).
+        self.busy_timer = QtCore.QTimer(self)
+        self.busy_timer.setSingleShot(True)
+        self.busy_timer.setInterval(BUSY_BAR_DELAY_MS)
         self.busy_timer.timeout.connect(self.show_progress_bar)
         self.model.events.busy.connect(self.show_busy)
         self.model.events.progress.connect(self.show_progress)

@@ -76,7 +76,8 @@ def wait_until_closed(app, window) -> None:
         interrupted.append(True)
         loop.quit()
 
-    poll = QtCore.QTimer(interval=CLOSED_POLL_MS)
+    poll = QtCore.QTimer()  # no keyword properties: under tr_TR PySide cannot find them (main_window.py)
+    poll.setInterval(CLOSED_POLL_MS)
     poll.timeout.connect(lambda: None if latest(window).isVisible() else loop.quit())
     poll.start()
     guard = CrashGuard(app).install()
