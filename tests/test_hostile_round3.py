@@ -94,3 +94,54 @@ def test_show_works_under_tr_tr(locale_folder, tmp_path):
     done = subprocess.run([sys.executable, "-c", SHOW_UNDER_LOCALE], capture_output=True, text=True, cwd=ROOT,
                           env=in_locale(locale_folder, "tr_TR", tmp_path / "home"), timeout=300)
     assert done.returncode == 0 and done.stdout.split() == ["True", "True"], done.stderr
+
+
+# --- the settings file --------------------------------------------------------------------------------------------
+
+def window_with_settings(qtbot, **values):
+    from PySide6 import QtCore
+
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    for key, value in values.items():
+        QtCore.QSettings().setValue(key, value)
+    window = MainWindow(StepperModel(), presenting=True)
+    qtbot.addWidget(window)
+    return window
+
+
+@pytest.mark.parametrize("key, value, default", [
+    ("language", "de", "the system's language"),
+    ("font_scale", "nan", "1.5"),
+    ("font_scale", "1e308", "1.5"),
+    ("font_scale", "-inf", "1.5"),
+    ("font_scale", "large", "1.5"),
+    ("colormap", "viridis", "'CET-D1'"),
+    ("state_unit_scale", "maybe", "False"),
+])
+def test_a_bad_setting_falls_back_to_its_default_and_the_status_bar_says_so(qtbot, key, value, default):
+    window = window_with_settings(qtbot, **{key: value})
+    said = window.statusBar().currentMessage()
+    assert f"The setting {key}={value!r}" in said and said.endswith(f"using {default}") and "\n" not in said
+    assert window.font_scale() == 1.5
+
+
+def test_good_settings_are_used_and_nothing_is_said(qtbot):
+    window = window_with_settings(qtbot, font_scale="2.0", colormap="CET-CBD1", state_unit_scale="true",
+                                  language="en")
+    assert window.font_scale() == 2.0 and window.unit_scale() is True and window.statusBar().currentMessage() == ""
+
+
+@pytest.mark.parametrize("line", ["language=de", "font_scale=nan", "font_scale=1e308"])
+def test_a_screenshot_is_taken_whatever_the_settings_file_holds(tmp_path, line):
+    home = tmp_path / "home"
+    conf = home / "config" / "RNN Stepper" / "rnn-stepper.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_text(f"[General]\n{line}\n")
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"), "PYTHONPATH": ROOT,
+           "XDG_DATA_HOME": str(home / "data"), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "rnn_stepper", "--presentation", "--screenshot",
+                           str(tmp_path / "s.png")], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert done.returncode == 0 and (tmp_path / "s.png").stat().st_size > 0, done.stderr
+    assert "Traceback" not in done.stderr and "QPainter" not in done.stderr

@@ -31,12 +31,13 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     from ..model import StepperModel, run_now
     from .background import BackgroundRunner
     from .main_window import MainWindow
+    from .settings import setting
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0], *(argv or [])])
     app.setOrganizationName("RNN Stepper")
     app.setApplicationName("rnn-stepper")
     # --lang, else the language chosen in the menu last time, else the system's; before any widget exists.
-    i18n.install(lang or QtCore.QSettings().value("language", "") or i18n.system_language())
+    i18n.install(lang or setting("language") or i18n.system_language())
     MainWindow.font_scale_for_this_run = font_scale
     runner = BackgroundRunner(held=True, parent=app) if background else run_now
     model = StepperModel(session, runner=runner)

@@ -14,6 +14,7 @@ from PySide6 import QtCore, QtWidgets
 from ..core.errors import Cancelled, InputError, printable
 from ..core.session_file import SUFFIX, load_session, save_session
 from ..model import StepperModel
+from .settings import setting
 
 MAX_RECENT = 8
 # Past this many numbers a session's JSON takes seconds of interpreter time and hundreds of MiB to write (a
@@ -329,10 +330,7 @@ class SessionFiles(QtCore.QObject):
     # --- recent files --------------------------------------------------------------------------------------------
 
     def recent(self) -> list[str]:
-        value = self.settings.value("recent", [])
-        if isinstance(value, str):
-            value = [value]
-        return [p for p in (value or []) if isinstance(p, str)]
+        return setting("recent", self.settings)
 
     def remember(self, path: str) -> None:
         path = os.path.abspath(path)
