@@ -1887,6 +1887,13 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
 </context>
 <context>
+    <name>Settings</name>
+    <message>
+        <source>The setting {key}={value} in {file} is not valid ({why}); using {default}</source>
+        <translation>설정 파일 {file}의 {key}={value} 값이 올바르지 않아 ({why}) {default}(으)로 대신합니다</translation>
+    </message>
+</context>
+<context>
     <name>StepPanel</name>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="674"/>
