@@ -13,6 +13,8 @@ import sys
 
 import pytest
 
+from test_hostile import SLACK, baseline_rss, peak  # noqa: F401  (baseline_rss is a fixture)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCALES = ("tr_TR", "de_DE", "ko_KR")
 
@@ -145,3 +147,243 @@ def test_a_screenshot_is_taken_whatever_the_settings_file_holds(tmp_path, line):
                            str(tmp_path / "s.png")], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
     assert done.returncode == 0 and (tmp_path / "s.png").stat().st_size > 0, done.stderr
     assert "Traceback" not in done.stderr and "QPainter" not in done.stderr
+
+
+# --- memory from tiny files ---------------------------------------------------------------------------------------
+
+def notebook_weights() -> dict:
+    from rnn_stepper.core import make_session
+
+    return dict(make_session().weights)
+
+
+def test_a_dict_shared_40_levels_deep_is_walked_once_and_refused_by_its_count(tmp_path):
+    import torch
+
+    from rnn_stepper.core import InputError
+    from rnn_stepper.core.files import MAX_ENTRIES, load_tensors
+
+    shared = notebook_weights()
+    for _ in range(40):
+        shared = {"a": shared, "b": shared}  # pickle stores each level once: 2⁴⁰ paths in a few KB
+    torch.save(shared, tmp_path / "shared.pt")
+    assert (tmp_path / "shared.pt").stat().st_size < 10_000
+    with pytest.raises(InputError, match=f"names more than {MAX_ENTRIES:,} tensors and dict entries") as refusal:
+        load_tensors(str(tmp_path / "shared.pt"))
+    assert str(refusal.value).startswith(str(tmp_path / "shared.pt") + ": ")
+
+
+def test_a_dict_shared_a_few_levels_deep_is_read_under_every_name(tmp_path):
+    import torch
+
+    from rnn_stepper.core.files import load_tensors
+
+    tied = notebook_weights()
+    for _ in range(3):
+        tied = {"a": tied, "b": tied}
+    torch.save(tied, tmp_path / "tied.pt")
+    loaded = load_tensors(str(tmp_path / "tied.pt"))
+    assert len(loaded) == 8 * 4 and torch.equal(loaded["a.b.a.weight_hh_l0"], notebook_weights()["weight_hh_l0"])
+
+
+def test_a_dict_that_contains_itself_is_one_line(tmp_path):
+    import torch
+
+    from rnn_stepper.core import InputError
+    from rnn_stepper.core.files import load_tensors
+
+    weights = notebook_weights()
+    weights["again"] = weights
+    torch.save(weights, tmp_path / "loop.pt")
+    with pytest.raises(InputError, match="its dict 'again' contains itself"):
+        load_tensors(str(tmp_path / "loop.pt"))
+
+
+def pt_with_pickle(path, data_pkl: bytes) -> str:
+    """A torch archive whose data.pkl is `data_pkl`: what a file made by hand can hold that torch.save never
+    writes (a dict nested 10,000 deep overflows the pickler that would save it)."""
+    import io
+    import zipfile
+
+    import torch
+
+    buffer = io.BytesIO()
+    torch.save({}, buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    with zipfile.ZipFile(path, "w") as archive:
+        for record in source.infolist():
+            archive.writestr(record, data_pkl if record.filename.endswith("data.pkl") else source.read(record))
+    return str(path)
+
+
+def nested_dict_pickle(depth: int) -> bytes:
+    """{'a': {'a': … {'a': 1} …}} `depth` dicts deep, as pickle opcodes."""
+    import pickle
+
+    key = pickle.BINUNICODE + b"\x01\0\0\0a"
+    return (pickle.PROTO + b"\x02" + (pickle.EMPTY_DICT + key) * depth + pickle.BININT1 + b"\x01"
+            + pickle.SETITEM * depth + pickle.STOP)
+
+
+@pytest.mark.parametrize("depth", [150, 10_000])
+def test_a_pt_dict_nested_thousands_deep_is_one_line(capsys, tmp_path, depth):
+    from test_hostile import refused
+
+    path = pt_with_pickle(tmp_path / "deep.pt", nested_dict_pickle(depth))
+    refused(capsys, "--weights", path, says="nests dicts more than 100 deep")
+
+
+def deflated(path, archive_bytes: bytes) -> str:
+    """A zip archive (a torch file) written again with every record deflated, as torch.save never writes one."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(archive_bytes))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for record in source.infolist():
+            archive.writestr(record.filename, source.read(record))
+    return str(path)
+
+
+def deflated_pt(path, weights: dict) -> str:
+    import io
+
+    import torch
+
+    buffer = io.BytesIO()
+    torch.save(weights, buffer)
+    return deflated(path, buffer.getvalue())
+
+
+def test_a_deflated_checkpoint_that_fits_loads(tmp_path):
+    import torch
+
+    from rnn_stepper.core.files import load_tensors
+
+    path = deflated_pt(tmp_path / "small.pt", notebook_weights())
+    loaded = load_tensors(path)
+    assert all(torch.equal(loaded[k], v) for k, v in notebook_weights().items())
+
+
+@pytest.mark.parametrize("record", ["storage", "data.pkl"])
+def test_deflated_records_are_sized_from_the_zip_directory_before_torch_inflates_them(tmp_path, monkeypatch,
+                                                                                     record):
+    import torch
+
+    import rnn_stepper.core.config as config
+    from rnn_stepper.core import InputError
+    from rnn_stepper.core.files import load_tensors
+
+    MiB = 1 << 20
+    monkeypatch.setattr(config, "memory_budget", lambda: 32 * MiB)  # this machine's budget is gigabytes
+    if record == "storage":  # a 64 MiB storage of zeros: 64 KiB on disk
+        path = deflated_pt(tmp_path / "big.pt", {**notebook_weights(), "zeros": torch.zeros(16 * MiB)})
+    else:  # a 64 MiB bytes object pickled in data.pkl
+        import pickle
+
+        plain = pt_with_pickle(tmp_path / "plain.pt", pickle.dumps({"blob": bytes(64 * MiB)}, protocol=2))
+        path = deflated(tmp_path / "big.pt", pathlib.Path(plain).read_bytes())
+    assert os.path.getsize(path) < MiB
+    monkeypatch.setattr(torch, "load", lambda *a, **k: pytest.fail("torch.load ran on a file to refuse"))
+    with pytest.raises(InputError) as refusal:
+        load_tensors(path)
+    said = str(refusal.value)
+    assert said.startswith(path + ": its compressed records inflate to 64") and "but only 32.0 MiB can be used" in \
+        said and "\n" not in said, said
+
+
+def test_shared_dicts_take_no_big_memory_in_the_cli(tmp_path, baseline_rss):
+    import torch
+
+    shared = notebook_weights()
+    for _ in range(40):
+        shared = {"a": shared, "b": shared}
+    torch.save(shared, tmp_path / "shared.pt")
+    status, rss = peak("trace", "--weights", str(tmp_path / "shared.pt"))
+    assert status == 2 and rss < baseline_rss + SLACK, rss / (1 << 20)
+
+
+# --- non-finite numbers -------------------------------------------------------------------------------------------
+
+def nonfinite_session(value: float, cell: str = "rnn", where: str = "input"):
+    """The notebook's session (or a GRU/LSTM of its sizes) with one NaN or ±Inf in its input or in W_hh."""
+    import torch
+
+    from rnn_stepper.core import make_session
+    from rnn_stepper.core.config import RNNConfig
+
+    session = make_session(RNNConfig(cell=cell)) if cell != "rnn" else make_session()
+    inputs = session.inputs.clone()
+    weights = dict(session.weights)
+    if where == "input":
+        inputs.view(-1)[1] = value
+    else:
+        weights["weight_hh_l0"] = weights["weight_hh_l0"].clone()
+        weights["weight_hh_l0"].view(-1)[0] = value
+    return make_session(session.config, inputs, weights=weights)
+
+
+NOT_FINITE = ("is NaN (not a number)", "is +Inf", "is −Inf")
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("order", ["kernel", "textbook"])
+def test_every_phase_of_a_non_finite_number_is_explained_as_what_it_is(value, cell, order):
+    import dataclasses
+    import math
+
+    from rnn_stepper.core.explain import explain
+    from rnn_stepper.core.trace import compute_trace
+
+    trace = compute_trace(dataclasses.replace(nonfinite_session(value, cell), order=order))
+    explained = 0
+    for phase, values in trace.cell(0, 0).phases.items():
+        for unit in range(values.shape[-1]):
+            breakdown = explain(trace, 0, 0, 0, 0, phase, unit)
+            text, latex = breakdown.text(), breakdown.latex()
+            assert latex.startswith("\\begin{aligned}")
+            if not math.isfinite(breakdown.returned):
+                said = [line.strip() for line in text.splitlines() if line.strip().startswith(breakdown.symbol + " is")]
+                assert len(said) == 1 and any(kind in said[0] for kind in NOT_FINITE), text
+                explained += 1
+    assert explained > 0  # the input's NaN or Inf reaches the first step
+
+
+def test_explain_on_the_command_line_says_nan(capsys):
+    from test_files_and_bad_input import run
+
+    status, out, err = run(capsys, "--sequence", "1,nan,1,1,1; 2,2,2,2,2", "--explain", "0,0,0,0,hidden,0")
+    assert status == 0, err
+    assert "is NaN (not a number)" in out
+
+
+def test_an_overflowing_exact_sum_rounds_to_inf():
+    import torch
+
+    from rnn_stepper.core import make_session
+    from rnn_stepper.core.explain import explain
+    from rnn_stepper.core.trace import compute_trace
+
+    notebook = make_session()  # W x with every product 3e38 × 1e38: an exact sum past float64's range
+    weights = {k: torch.full_like(v, 3e38 if k.startswith("weight") else 0) for k, v in notebook.weights.items()}
+    session = make_session(notebook.config, torch.full((1, 3, 5), 1e38), weights=weights)
+    trace = compute_trace(session)
+    breakdown = explain(trace, 0, 0, 0, 0, "input_projection", 0)
+    assert breakdown.rounded == float("inf") and breakdown.returned == float("inf") and breakdown.ulps == 0
+    assert "is +Inf" in breakdown.text()
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize("where", ["input", "weight"])
+def test_the_python_snippet_runs_with_non_finite_numbers_and_agrees_with_the_window(value, where):
+    from rnn_stepper.core.export import python_snippet
+    from rnn_stepper.core.trace import compute_trace
+
+    session = nonfinite_session(value, where=where)
+    trace = compute_trace(session)
+    done = subprocess.run([sys.executable, "-c", python_snippet(session)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stdout.splitlines() if line.startswith("bitwise identical to nn.RNN:")]
+    assert said == [f"bitwise identical to nn.RNN: {trace.bitwise_equal}"] and trace.bitwise_equal

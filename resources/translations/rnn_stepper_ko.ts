@@ -886,6 +886,18 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>Explain</name>
     <message>
+        <source>{0} is NaN (not a number): a NaN in what it reads, Inf − Inf or 0 × Inf made it, and every sum and product after it stays NaN.</source>
+        <translation>{0}은(는) NaN(숫자가 아님)입니다: 읽어 들인 값의 NaN, Inf − Inf 또는 0 × Inf에서 생겼고, 그 뒤의 모든 합과 곱도 NaN입니다.</translation>
+    </message>
+    <message>
+        <source>{0} is +Inf: a number past the largest float, or an Inf in what it reads.</source>
+        <translation>{0}은(는) +Inf입니다: 가장 큰 부동소수점 수를 넘었거나, 읽어 들인 값에 Inf가 있습니다.</translation>
+    </message>
+    <message>
+        <source>{0} is −Inf: a number past the most negative float, or a −Inf in what it reads.</source>
+        <translation>{0}은(는) −Inf입니다: 가장 작은(음의) 부동소수점 수를 넘었거나, 읽어 들인 값에 −Inf가 있습니다.</translation>
+    </message>
+    <message>
         <location filename="../../rnn_stepper/core/explain.py" line="132"/>
         <source>exact sum = {0}</source>
         <translation>정확한 합 = {0}</translation>
