@@ -387,3 +387,57 @@ def test_the_python_snippet_runs_with_non_finite_numbers_and_agrees_with_the_win
     assert done.returncode == 0, done.stderr
     said = [line for line in done.stdout.splitlines() if line.startswith("bitwise identical to nn.RNN:")]
     assert said == [f"bitwise identical to nn.RNN: {trace.bitwise_equal}"] and trace.bitwise_equal
+
+
+# --- deep nesting -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("depth", [70, 980])
+def test_a_json_input_nested_deeper_than_any_sequence_is_one_line(capsys, tmp_path, depth):
+    from test_hostile import refused
+
+    path = tmp_path / "deep.json"
+    path.write_text("[" * depth + "1" + "]" * depth)
+    # json.loads itself may stop first, at Python's recursion limit less the caller's stack (pytest's is deep)
+    err = refused(capsys, "--input", str(path), says="nested")
+    assert "is nested more than 32 lists deep" in err or "not valid JSON (nested too deeply)" in err
+
+
+def deep_session_file(path, depth: int = 600) -> str:
+    import json
+
+    from rnn_stepper.core import make_session
+    from rnn_stepper.core.session_file import session_to_document
+
+    doc = json.loads(json.dumps(session_to_document(make_session())))
+    weight = 1.0
+    for _ in range(depth):
+        weight = [weight]
+    doc["weights"]["weight_hh_l0"] = weight
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+def test_a_session_files_weight_nested_600_deep_is_one_line(tmp_path):
+    from rnn_stepper.core import InputError
+    from rnn_stepper.core.session_file import load_session
+
+    path = deep_session_file(tmp_path / "deep.rnnstep.json")
+    with pytest.raises(InputError) as refusal:
+        load_session(path)
+    assert str(refusal.value) == f"{path}: weights.weight_hh_l0: is nested more than 32 lists deep; a sequence " \
+                                 "is 3 deep (time, batch, features), a weight 2"
+
+
+def test_open_and_import_of_deep_files_say_what_is_wrong_in_the_window(qtbot, tmp_path, no_modal_dialogs):
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    window = MainWindow(StepperModel())
+    qtbot.addWidget(window)
+    before = window.model.session
+    assert not window.files.open_path(deep_session_file(tmp_path / "deep.rnnstep.json"))
+    assert not window.files.import_weights(pt_with_pickle(tmp_path / "deep.pt", nested_dict_pickle(10_000)))
+    (_, opened), (_, imported) = no_modal_dialogs
+    assert opened.startswith(str(tmp_path / "deep.rnnstep.json") + ": ") and "nested more than 32" in opened
+    assert imported == f"{tmp_path / 'deep.pt'}: nests dicts more than 100 deep; a checkpoint nests a few"
+    assert "Unexpected" not in opened + imported and window.model.session is before

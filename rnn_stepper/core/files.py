@@ -520,6 +520,10 @@ def rectangular(data, source: str) -> np.ndarray:
         _number(node, source, where or "the top level")
         return ()
 
+    depth = _nesting(data)
+    if depth > MAX_LIST_NESTING:  # before anything recurses into it, or numpy meets its 64 dimensions
+        raise InputError(f"is nested more than {MAX_LIST_NESTING} lists deep; a sequence is 3 deep (time, batch, "
+                         "features), a weight 2", source)
     try:
         # the fast path; walk() only runs to say what is wrong. numpy would take null as NaN and true as 1.0.
         array = None if _has_non_numbers(data) else np.array(data, dtype=np.float64)
@@ -532,6 +536,22 @@ def rectangular(data, source: str) -> np.ndarray:
     if not shape:
         raise InputError("holds a single number, not a sequence", source)
     return array if array is not None else np.array(data, dtype=np.float64)
+
+
+MAX_LIST_NESTING = 32  # lists in lists: a sequence is 3 deep, numpy stops at 64 dimensions
+
+
+def _nesting(node) -> int:
+    """How many lists deep `node` goes, level by level (no recursion), stopping past MAX_LIST_NESTING. A list
+    of numbers is looked at through the set of its element types, at C speed."""
+    level, depth = [node], 0
+    while depth <= MAX_LIST_NESTING:
+        lists = [n for n in level if type(n) is list]
+        if not lists:
+            return depth
+        depth += 1
+        level = [child for n in lists if list in set(map(type, n)) for child in n]
+    return depth
 
 
 def _has_non_numbers(node) -> bool:
