@@ -441,3 +441,285 @@ def test_open_and_import_of_deep_files_say_what_is_wrong_in_the_window(qtbot, tm
     assert opened.startswith(str(tmp_path / "deep.rnnstep.json") + ": ") and "nested more than 32" in opened
     assert imported == f"{tmp_path / 'deep.pt'}: nests dicts more than 100 deep; a checkpoint nests a few"
     assert "Unexpected" not in opened + imported and window.model.session is before
+
+
+# --- the environment: a display that is gone, odd data folders, stale temporary files -----------------------------
+
+def without_a_display(home, display=":97") -> dict:
+    """An environment whose DISPLAY names an X server that is not there (as after `ssh -X` ended)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    return {**env, "DISPLAY": display, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"), "PYTHONPATH": ROOT}
+
+
+def test_a_display_that_is_gone_leaves_screenshots_slides_and_trace_working(tmp_path):
+    run = dict(capture_output=True, text=True, cwd=ROOT, env=without_a_display(tmp_path / "home"), timeout=300)
+    shot = subprocess.run([sys.executable, "-m", "rnn_stepper", "--screenshot", str(tmp_path / "s.png")], **run)
+    assert shot.returncode == 0 and (tmp_path / "s.png").stat().st_size > 0, shot.stderr
+    slides = subprocess.run([sys.executable, "-m", "rnn_stepper", "slides", str(tmp_path / "slides")], **run)
+    assert slides.returncode == 0 and len(os.listdir(tmp_path / "slides")) == 12, slides.stderr
+    trace = subprocess.run([sys.executable, "-m", "rnn_stepper", "trace", "--lang", "ko"], **run)
+    assert trace.returncode == 0 and trace.stdout, trace.stderr
+    window = subprocess.run([sys.executable, "-m", "rnn_stepper"], **run)
+    assert window.returncode == 2 and window.stderr == (
+        "rnn-stepper: error: no window can be opened: the display DISPLAY=:97 cannot be reached (its X server is "
+        "gone, e.g. after ssh -X ended); --screenshot FILE and slides DIR need no display\n")
+
+
+SHOW_WITHOUT_A_DISPLAY = """
+import torch, rnn_stepper
+try:
+    rnn_stepper.show(torch.nn.RNN(5, 2), torch.ones(3, 5))
+except RuntimeError as error:
+    print(error)
+"""
+
+
+def test_show_raises_its_documented_error_when_the_display_is_gone(tmp_path):
+    done = subprocess.run([sys.executable, "-c", SHOW_WITHOUT_A_DISPLAY], capture_output=True, text=True, cwd=ROOT,
+                          env=without_a_display(tmp_path / "home"), timeout=300)
+    assert done.returncode == 0 and "needs a screen" in done.stdout and "DISPLAY=:97 cannot be reached" in \
+        done.stdout, done.stderr
+
+
+def test_a_display_that_answers_is_used(monkeypatch):
+    import socket
+
+    from rnn_stepper.ui.app import display_problem
+
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:  # an X server's abstract socket, listening
+        server.bind("\0/tmp/.X11-unix/X4242")
+        server.listen(1)
+        monkeypatch.setenv("DISPLAY", ":4242.0")
+        assert display_problem() is None
+    monkeypatch.setenv("DISPLAY", ":4243")
+    assert "DISPLAY=:4243 cannot be reached" in display_problem()
+    monkeypatch.delenv("DISPLAY")
+    assert display_problem() == "there is no display (DISPLAY is not set)"
+
+
+def test_an_orphaned_autosave_in_a_read_only_data_folder_never_stops_the_start(qtbot, tmp_path, monkeypatch):
+    import errno
+
+    from instances import killed
+
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+    from rnn_stepper.ui.session_files import autosave_folder, autosave_path
+
+    first = MainWindow(StepperModel())
+    qtbot.addWidget(first)
+    first.model.configure(hidden_size=4)
+    first.files.autosave(block=True)
+    orphan = autosave_path()
+    killed()
+    folder = autosave_folder()
+
+    # The folder is read-only: nothing in it can be deleted, replaced or created. (chmod 0555 alone does not do it
+    # for root, whom the tests may run as.)
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    real_unlink, real_replace = pathlib.Path.unlink, os.replace
+    monkeypatch.setattr(pathlib.Path, "unlink", lambda self, *a, **k: refused() if self.parent == folder else
+                        real_unlink(self, *a, **k))
+    monkeypatch.setattr(os, "replace", lambda a, b: refused() if folder in (pathlib.Path(a).parent,
+                                                                            pathlib.Path(b).parent)
+                        else real_replace(a, b))
+    for answer in (False, True):  # declined: it cannot be deleted; restored: it cannot be moved
+        window = MainWindow(StepperModel())
+        qtbot.addWidget(window)
+        window.files.offer_restore(ask=lambda path: answer)
+        window.files.autosave(block=True)
+        assert window.close()
+    assert orphan.exists()
+
+
+def test_xdg_data_home_that_is_a_file_never_stops_a_start_or_a_close(qtbot, tmp_path, monkeypatch):
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui import session_files
+    from rnn_stepper.ui.main_window import MainWindow
+
+    (tmp_path / "not-a-folder").write_text("a file")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "not-a-folder"))
+    monkeypatch.setattr(session_files, "_slots", {})
+    window = MainWindow(StepperModel())
+    qtbot.addWidget(window)
+    messages = []
+    window.model.events.message.connect(messages.append)
+    assert not window.files.offer_restore(ask=lambda path: True)
+    window.model.configure(hidden_size=3)
+    window.files.autosave(block=True)
+    qtbot.waitUntil(lambda: any(m.startswith("Autosave failed") for m in messages))
+    assert window.close()
+
+
+def test_stale_temporary_files_of_a_killed_save_are_removed_at_the_next_start(qtbot, tmp_path):
+    import time
+
+    from rnn_stepper.core import make_session
+    from rnn_stepper.core.session_file import save_session
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    lecture = tmp_path / "lectures" / "ch15.rnnstep.json"
+    lecture.parent.mkdir()
+    save_session(str(lecture), make_session())
+    old, fresh = lecture.parent / ".rnnstep-k1ll3d_x.tmp", lecture.parent / ".rnnstep-5av1ng0n.tmp"
+    mine = lecture.parent / ".rnnstep-notours.tmp.bak"  # not our name: never touched
+    for path in (old, fresh, mine):
+        path.write_bytes(b"half a session")
+    an_hour_ago = time.time() - 3700
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    os.utime(mine, (an_hour_ago, an_hour_ago))
+    window = MainWindow(StepperModel())
+    qtbot.addWidget(window)
+    window.files.remember(str(lecture))
+    window.files.offer_restore(ask=lambda path: False)
+    assert not old.exists() and fresh.exists() and mine.exists() and lecture.exists()
+
+
+# --- write-protected targets are never replaced --------------------------------------------------------------------
+
+def test_saving_onto_a_write_protected_session_is_refused_and_the_file_kept(tmp_path):
+    from rnn_stepper.core import InputError, make_session
+    from rnn_stepper.core.session_file import save_session
+
+    path = tmp_path / "kept.rnnstep.json"
+    save_session(str(path), make_session())
+    os.chmod(path, 0o444)
+    before = path.read_bytes()
+    with pytest.raises(InputError) as refusal:
+        save_session(str(path), make_session(seed=2))
+    assert str(refusal.value) == f"{path}: is write-protected (mode 0444) and was not replaced; save under another " \
+                                 "name, or make it writable first"
+    assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["kept.rnnstep.json"]
+
+
+def test_a_screenshot_onto_a_write_protected_png_is_one_line_and_the_png_is_kept(tmp_path):
+    png = tmp_path / "kept.png"
+    png.write_bytes(b"the lecturer's slide")
+    os.chmod(png, 0o444)
+    env = {**os.environ, "PYTHONPATH": ROOT, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-m", "rnn_stepper", "--screenshot", str(png)], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=300)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "is write-protected (mode 0444)" in done.stderr
+    assert png.read_bytes() == b"the lecturer's slide"
+
+
+@pytest.mark.parametrize("export", ["plot.png", "trace.json", "snippet.py", "slide.png"])
+def test_window_exports_and_save_onto_write_protected_files_say_so_and_keep_them(qtbot, tmp_path,
+                                                                               no_modal_dialogs, export):
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    window = MainWindow(StepperModel())
+    qtbot.addWidget(window)
+    path = tmp_path / export
+    path.write_bytes(b"kept")
+    os.chmod(path, 0o444)
+    do = {"plot": lambda: window.exports.plot(str(path)), "trace": lambda: window.exports.trace(str(path)),
+          "slide": lambda: window.exports.slide(str(path), (1280, 720)),
+          "snippet": lambda: window.exports.snippet(str(path))}[export.split(".")[0]]
+    assert not do()
+    assert path.read_bytes() == b"kept" and "is write-protected" in no_modal_dialogs[-1][1]
+
+
+# --- the user's module is the reference ---------------------------------------------------------------------------
+
+def modules_that_are_not_their_equations():
+    import torch
+    import torch.nn as nn
+
+    class Overridden(nn.RNN):
+        def forward(self, x, h=None):
+            output, h_n = super().forward(x, h)
+            return torch.tanh(output * 3), h_n
+
+    class TimeFlipped(nn.GRU):
+        def forward(self, x, h=None):
+            return super().forward(x.flip(1), h)
+
+    torch.manual_seed(1)
+    hooked = nn.RNN(5, 2, batch_first=True)
+    hooked.register_forward_hook(lambda module, args, out: (out[0] + 1, out[1]))
+    pre_hooked = nn.RNN(5, 2, batch_first=True)
+    pre_hooked.register_forward_pre_hook(lambda module, args: (args[0] * 2, *args[1:]))
+    patched = nn.LSTM(5, 2, batch_first=True)
+    real_forward = patched.forward
+    patched.forward = lambda x, state=None: real_forward(x.flip(1), state)
+    return {
+        "subclass overriding forward": (Overridden(5, 2, batch_first=True), "its class Overridden overrides forward"),
+        "GRU subclass flipping time": (TimeFlipped(5, 2, batch_first=True), "its class TimeFlipped overrides forward"),
+        "forward hook": (hooked, "a forward hook changes its output"),
+        "forward pre-hook": (pre_hooked, "a forward pre-hook changes its input"),
+        "forward replaced on the instance": (patched, "its forward was replaced on the instance"),
+    }
+
+
+@pytest.mark.parametrize("case", list(modules_that_are_not_their_equations()))
+def test_trace_of_a_module_that_is_not_its_equations_says_so_instead_of_bitwise_equal(capsys, case):
+    import torch
+
+    import rnn_stepper
+
+    module, cause = modules_that_are_not_their_equations()[case]
+    x = torch.randn(1, 4, 5, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        own_output = module(x)[0]
+    trace = rnn_stepper.trace(module, x)
+    assert not trace.bitwise_equal and trace.module_note is not None
+    far = float((own_output - trace.output).abs().max())
+    assert cause in trace.module_note and f"by up to {far:.3g}" in trace.module_note
+    assert trace.module_note in repr(trace) and "not to the module itself" in repr(trace)
+    err = capsys.readouterr().err
+    assert err == f"rnn_stepper: {trace.module_note}\n"
+    assert module.training  # eval mode only while it ran
+
+
+def test_a_subclass_that_computes_the_equations_is_bitwise_equal_and_nothing_is_said(capsys):
+    import torch
+    import torch.nn as nn
+
+    import rnn_stepper
+
+    class Logged(nn.RNN):
+        def forward(self, *args):
+            return super().forward(*args)
+
+    torch.manual_seed(1)
+    trace = rnn_stepper.trace(Logged(5, 2, batch_first=True), torch.ones(1, 3, 5))
+    assert trace.bitwise_equal and trace.module_note is None and capsys.readouterr().err == ""
+
+
+def test_a_column_major_w_hh_is_bitwise_equal_to_the_users_module():
+    import torch
+    import torch.nn as nn
+
+    import rnn_stepper
+
+    torch.manual_seed(0)
+    for hidden in (2, 16, 64):
+        rnn = nn.RNN(8, hidden, batch_first=True)
+        rnn.weight_hh_l0 = nn.Parameter(rnn.weight_hh_l0.detach().t().contiguous().t())
+        x = torch.randn(3, 20, 8)
+        with torch.no_grad():
+            own, h_n = rnn(x)
+        trace = rnn_stepper.trace(rnn, x)
+        assert trace.bitwise_equal and torch.equal(trace.output, own) and torch.equal(trace.h_n, h_n)
+
+
+def test_show_says_in_the_window_that_the_module_is_not_its_equations(qtbot, close_shown_windows, capsys):
+    import torch
+
+    import rnn_stepper
+    from rnn_stepper.ui import show
+
+    module, cause = modules_that_are_not_their_equations()["forward hook"]
+    rnn_stepper.show(module, torch.ones(1, 3, 5), block=False)
+    window = show.latest(show.windows[-1])
+    said = window.statusBar().currentMessage()
+    assert cause in said and "not bitwise equal to module(x)" in said
+    assert capsys.readouterr().err == f"rnn_stepper: {said}\n"

@@ -20,7 +20,7 @@ CLOSED_POLL_MS = 100
 windows: list = []  # the windows left open by non-blocking calls: Python would free them, and close them, otherwise
 
 
-def show_session(session, caption: str, block: bool | None = None):
+def show_session(session, caption: str, block: bool | None = None, note: str | None = None):
     """Open a window on `session` (its trace computed before the window shows, so an error reaches the caller
     and no half-made window stays behind). Returns the window when it is left open, None once it has closed."""
     if threading.current_thread() is not threading.main_thread():
@@ -50,6 +50,8 @@ def show_session(session, caption: str, block: bool | None = None):
     with torch.random.fork_rng(devices=[]):
         app, window = open_window(session, background=False, restore=False, caption=caption)
     window.model.runner = BackgroundRunner(parent=app)  # edits made in the window compute off the GUI thread
+    if note:  # the module's own forward is not its cell's equations: the window says so, not "bitwise equal" alone
+        window.model.events.message.emit(note)
     window.raise_()
     window.activateWindow()
     if not block:
@@ -118,7 +120,10 @@ def check_screen() -> None:
 
     if QtCore.QCoreApplication.instance() is not None or not sys.platform.startswith("linux"):
         return
-    if not any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
-        raise RuntimeError("rnn_stepper.show needs a screen, and this Python has none (no DISPLAY): on a remote "
+    from .app import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        raise RuntimeError(f"rnn_stepper.show needs a screen, and this Python has none ({problem}): on a remote "
                            "server use rnn_stepper.trace(...) for the numbers, or save_session(path) and open the "
                            "file where there is a screen")
