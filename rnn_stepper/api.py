@@ -92,6 +92,11 @@ def as_tensor(value, what: str, dtype: torch.dtype, hint: str = "") -> torch.Ten
     from .core.files import rectangular
 
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, torch.Tensor) for v in value):
+        ragged = next((i for i, v in enumerate(value) if v.shape != value[0].shape), None)
+        if ragged is not None:
+            raise ValueError(f"{what} is a list of tensors of different shapes: {what}[0] is {tuple(value[0].shape)} "
+                             f"but {what}[{ragged}] is {tuple(value[ragged].shape)}; a sequence's timesteps all have "
+                             "one shape (pad them, or trace each sequence on its own)")
         value = torch.stack(list(value))  # e.g. a list of per-timestep tensors
     if isinstance(value, torch.Tensor):
         if value.device.type != "cpu":

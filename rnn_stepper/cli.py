@@ -81,22 +81,22 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                        help="kernel: PyTorch's own operation order, bitwise equal to nn.RNN on any CPU; textbook: "
                             "the notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh, its distance from nn.RNN "
                             "measured on this machine")
-    model.add_argument("--weights", metavar="FILE",
+    model.add_argument("--weights", metavar="FILE", type=path_given,
                        help="a state dict: .pt/.pth (loaded with weights_only=True) or .safetensors")
     model.add_argument("--prefix", default="", metavar="P",
                        help="where the RNN sits inside --weights, e.g. 'rnn.' for rnn.weight_ih_l0; not needed "
                             "when the file holds one RNN")
     data = parser.add_argument_group("input")
-    data.add_argument("--input", metavar="FILE",
+    data.add_argument("--input", metavar="FILE", type=path_given,
                       help=".csv (one timestep a row), .npy or .json: (T, input_size), or (batch, T, input_size) "
                            "— (T, batch, input_size) with --seq-first")
     data.add_argument("--sequence", default="1,1,1,1,1; 2,2,2,2,2; 3,3,3,3,3", metavar="TEXT",
                       help='timesteps split by ";" (default: the notebook\'s "1,1,1,1,1; 2,2,2,2,2; 3,3,3,3,3")')
     data.add_argument("--unbatched", action="store_true",
                       help="feed a 2-D sequence to nn.RNN as it is, not as a batch of one")
-    data.add_argument("--h0", metavar="FILE", help="initial hidden state (num_layers × directions, batch, "
+    data.add_argument("--h0", metavar="FILE", type=path_given, help="initial hidden state (num_layers × directions, batch, "
                                                    "hidden_size), .csv/.npy/.json; default zeros")
-    data.add_argument("--c0", metavar="FILE", help="nn.LSTM's initial cell state, shaped as --h0 (with hidden_size "
+    data.add_argument("--c0", metavar="FILE", type=path_given, help="nn.LSTM's initial cell state, shaped as --h0 (with hidden_size "
                                                    "even when --proj-size is given); default zeros")
 
 
@@ -108,6 +108,14 @@ def window_size(text: str) -> tuple[int, int]:
     if not (320 <= width <= 8192 and 240 <= height <= 8192):
         raise argparse.ArgumentTypeError(f"{text} is outside 320x240 … 8192x8192")
     return width, height
+
+
+def path_given(text: str) -> str:
+    """An argparse type: a file or folder name, never empty. `--weights "$W"` with W unset would otherwise quietly
+    mean the default session, and `--screenshot ""` open the window."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the file name is empty (an unset shell variable?); give a path")
+    return text
 
 
 def font_scale(text: str) -> float:
@@ -139,7 +147,7 @@ def direction(text: str) -> int:
 def add_view_options(parser: argparse.ArgumentParser, title: str, size_default: str) -> None:
     """What the window shows and how: the session file, the cell on show, size, presentation mode, language."""
     view = parser.add_argument_group(title)
-    view.add_argument("--session", metavar="FILE",
+    view.add_argument("--session", metavar="FILE", type=path_given,
                       help="a saved session (.rnnstep.json, File > Save) with its model, input and cursor; "
                            "instead of the model and input options")
     view.add_argument("--layer", type=whole_number(0), metavar="L", help="the layer on show (default 0, or the "
@@ -177,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--select", type=select_spec, default=None, metavar="PHASE,UNIT[,T]",
                         help="open with that element's arithmetic written out (at the cursor's timestep unless T is "
                              "given; it must be revealed), e.g. --steps 1 --select input_projection,0")
-    window.add_argument("--screenshot", metavar="FILE.png",
+    window.add_argument("--screenshot", metavar="FILE.png", type=path_given,
                         help="render the window to a PNG after --steps and exit (no screen needed)")
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
     trace = sub.add_parser("trace", help="print the notebook's walkthrough for any session",
@@ -194,14 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="backpropagate the loss by hand and compare every gradient with autograd's (nn.RNN, either "
                           "order): after the walkthrough in text; a 'backward' object in JSON (every gradient, "
                           "dL/dh_t and dL/dz_t); dL_dh and dL_dz columns in CSV")
-    out.add_argument("--target", metavar="FILE",
+    out.add_argument("--target", metavar="FILE", type=path_given,
                      help="with --backward: L = mean((output - target)^2), the target shaped as the output "
                           "(.csv/.npy/.json); default L = sum of h_n")
     slides = sub.add_parser("slides", help="one PNG per phase of a whole session, for a slide deck",
                             description="Render the window at every phase of every timestep of one cell (layer, "
                                         "direction, batch row) into DIR as 000-t0-input_projection.png, "
                                         "001-t0-recurrent_term.png, …, in stepping order. Needs no screen.")
-    slides.add_argument("folder", metavar="DIR", help="where the PNGs go (made if missing)")
+    slides.add_argument("folder", metavar="DIR", type=path_given, help="where the PNGs go (made if missing)")
     add_session_options(slides)
     add_view_options(slides, "slides", "1920x1080")
     return parser

@@ -723,3 +723,54 @@ def test_show_says_in_the_window_that_the_module_is_not_its_equations(qtbot, clo
     said = window.statusBar().currentMessage()
     assert cause in said and "not bitwise equal to module(x)" in said
     assert capsys.readouterr().err == f"rnn_stepper: {said}\n"
+
+
+# --- unclear or ignored -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [["trace", "--weights", ""], ["trace", "--input", ""], ["trace", "--h0", " "],
+                                  ["--screenshot", ""], ["slides", ""], ["--session", ""]])
+def test_an_empty_path_is_an_error_not_the_default(capsys, argv):
+    from rnn_stepper.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the file name is empty (an unset shell variable?)" in err, err
+
+
+def test_an_npy_with_no_features_names_the_file(capsys, tmp_path):
+    import numpy as np
+
+    from test_hostile import refused
+
+    np.save(tmp_path / "x.npy", np.zeros((3, 0)))
+    err = refused(capsys, "--input", str(tmp_path / "x.npy"), says="holds no numbers (shape (3, 0))")
+    assert str(tmp_path / "x.npy") in err
+
+
+def test_a_zero_size_checkpoint_says_it_holds_no_hidden_units(capsys, tmp_path):
+    import torch
+
+    from test_hostile import refused
+
+    torch.save({"weight_ih_l0": torch.zeros(0, 5), "weight_hh_l0": torch.zeros(0, 0), "bias_ih_l0": torch.zeros(0),
+                "bias_hh_l0": torch.zeros(0)}, tmp_path / "w.pt")
+    refused(capsys, "--weights", str(tmp_path / "w.pt"), says="weight_hh_l0 has shape (0, 0): it holds no hidden units")
+
+
+def test_a_quoted_csv_field_holding_a_line_break_is_said_as_such(capsys, tmp_path):
+    from test_hostile import refused
+
+    (tmp_path / "x.csv").write_text('1,1,1,1,1\n"2\n",2,2,2,2\n')
+    refused(capsys, "--input", str(tmp_path / "x.csv"), says="row 2: a quoted field goes on past the end of the line")
+
+
+def test_a_ragged_list_of_tensors_gets_our_own_message():
+    import torch
+
+    import rnn_stepper
+
+    with pytest.raises(ValueError) as refusal:
+        rnn_stepper.trace(torch.nn.RNN(5, 2), [torch.ones(5), torch.ones(5), torch.ones(4)])
+    assert str(refusal.value).startswith("x is a list of tensors of different shapes: x[0] is (5,) but x[2] is (4,)")

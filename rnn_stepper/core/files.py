@@ -468,6 +468,9 @@ def _load_npy(path: str) -> np.ndarray:
             raise InputError(f"damaged .npy file: its header claims shape {shape}, more data than the file has", path)
         if not shape:
             raise InputError("holds a single number, not a sequence", path)
+        if 0 in shape:
+            raise InputError(f"holds no numbers (shape {shape}); a sequence has at least one timestep of at least "
+                             "one feature", path)
     try:
         return np.load(path, allow_pickle=False).astype(np.float64)
     except (ValueError, OSError, EOFError) as exc:
@@ -486,6 +489,9 @@ def parse_rows(text: str, source: str, delimiter: str | None) -> np.ndarray:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        if delimiter == "," and line.count('"') % 2:
+            raise InputError(f"row {number}: a quoted field goes on past the end of the line (a line break inside "
+                             "quotes); write one timestep a row, numbers only", source)
         try:
             cells = next(csv.reader([line])) if delimiter == "," else re.split(r"[,\s]+", line.strip())
         except csv.Error as exc:  # a field past csv's limit of 131,072 characters, a NUL byte, …
