@@ -774,3 +774,23 @@ def test_a_ragged_list_of_tensors_gets_our_own_message():
     with pytest.raises(ValueError) as refusal:
         rnn_stepper.trace(torch.nn.RNN(5, 2), [torch.ones(5), torch.ones(5), torch.ones(4)])
     assert str(refusal.value).startswith("x is a list of tensors of different shapes: x[0] is (5,) but x[2] is (4,)")
+
+
+# --- the Model form -------------------------------------------------------------------------------------------------
+
+def test_the_model_form_shows_a_sessions_real_sizes_past_its_caps(qtbot):
+    from rnn_stepper.core import make_session
+    from rnn_stepper.core.config import RNNConfig
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    import torch
+
+    session = make_session(RNNConfig(input_size=5000, hidden_size=3, num_layers=12), torch.ones(1, 3, 5000), seed=1)
+    window = MainWindow(StepperModel(session))
+    qtbot.addWidget(window)
+    fields = window.config_panel.fields
+    assert fields["num_layers"].value() == 12 and fields["input_size"].value() == 5000
+    assert fields["num_layers"].text() == "12" and fields["input_size"].text() == "5000"
+    fields["num_layers"].stepDown()  # one click down is 11 layers, not the old cap of 8
+    assert window.model.session.config.num_layers == 11
