@@ -527,6 +527,39 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _display_width(text))
 
 
+# Writing the text walkthrough, measured on the 2-core AMD EPYC of core/config.py's estimates: about a millisecond
+# a timestep of each cell for its ten lines, and 20 µs a number formatted. An estimate to warn and refuse by.
+TEXT_STEP_S = 1e-3
+TEXT_NUMBER_S = 2e-5
+TEXT_NOTE_S = 30  # longer than this, the estimate is said before the walkthrough starts
+
+
+def text_seconds(session) -> float:
+    """About how long `trace`'s text walkthrough of this session takes to write, before it is computed."""
+    config = session.config
+    steps = session.seq_len * config.num_layers * config.num_directions
+    batch = session.inputs.shape[0 if config.batch_first else 1] if session.batched else 1
+    per_step = (config.layer_input_size(config.num_layers - 1) + config.output_size * 3
+                + sum(phase.width * config.hidden_size for phase in config.cell_type.phases(config)))
+    return steps * (TEXT_STEP_S + TEXT_NUMBER_S * batch * per_step)
+
+
+def say_text_cost(session) -> None:
+    """A long text walkthrough is refused, or its time said, before anything is computed: --format csv writes
+    the same numbers far faster."""
+    from .core.config import TIME_LIMIT_S, format_seconds
+    from .core.errors import InputError
+
+    seconds = text_seconds(session)
+    steps = f"{session.seq_len:,} timesteps"
+    if seconds > TIME_LIMIT_S:
+        raise InputError(f"the text walkthrough of {steps} would take about {format_seconds(seconds)} to write; "
+                         "--format csv or --format json write the same numbers in a fraction of that")
+    if seconds > TEXT_NOTE_S:
+        print(f"{PROG}: note: the text walkthrough of {steps} takes about {format_seconds(seconds)}; --format csv "
+              "is faster", file=sys.stderr)
+
+
 def run_trace(args) -> int:
     from .core import collector
     from .core.export import write_csv, write_json
@@ -541,6 +574,8 @@ def run_trace(args) -> int:
         from .core.backward import check_stepped
 
         check_stepped(session)  # before the walkthrough is printed: a refusal is the only output
+    if args.format == "text" and args.explain is None:
+        say_text_cost(session)
     with collector.paused():  # the job makes many tensors and no cycles: see model.run_now
         trace = compute_trace(session)
     backward = None

@@ -794,3 +794,25 @@ def test_the_model_form_shows_a_sessions_real_sizes_past_its_caps(qtbot):
     assert fields["num_layers"].text() == "12" and fields["input_size"].text() == "5000"
     fields["num_layers"].stepDown()  # one click down is 11 layers, not the old cap of 8
     assert window.model.session.config.num_layers == 11
+
+
+def test_a_long_text_walkthrough_is_refused_by_its_estimate_before_anything_is_computed(capsys, tmp_path,
+                                                                                        monkeypatch):
+    import rnn_stepper.core.trace as trace_module
+    from test_hostile import refused
+
+    (tmp_path / "long.csv").write_text("1,2,3,4,5\n" * 20_000)
+    monkeypatch.setattr("rnn_stepper.core.config.TIME_LIMIT_S", 10)  # 20,000 steps: about 28 s of text
+    monkeypatch.setattr(trace_module, "compute_trace", lambda *a, **k: pytest.fail("computed before refusing"))
+    refused(capsys, "--input", str(tmp_path / "long.csv"),
+            says="the text walkthrough of 20,000 timesteps would take about")
+
+
+def test_a_text_walkthrough_past_half_a_minute_says_its_estimate_first(capsys, monkeypatch):
+    import rnn_stepper.cli as cli
+    from test_files_and_bad_input import run
+
+    monkeypatch.setattr(cli, "TEXT_NOTE_S", 0)
+    status, out, err = run(capsys)
+    assert status == 0 and out and err.startswith("rnn-stepper: note: the text walkthrough of 3 timesteps takes "
+                                                  "about 0 seconds; --format csv is faster")
