@@ -82,7 +82,9 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                             "the notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh, its distance from nn.RNN "
                             "measured on this machine")
     model.add_argument("--weights", metavar="FILE", type=path_given,
-                       help="a state dict: .pt/.pth (loaded with weights_only=True) or .safetensors")
+                       help="a state dict or checkpoint, recognised by its content whatever its name: torch.save's "
+                            "(.pt, .pth, .ckpt, .tar, .params, …; loaded with weights_only=True), safetensors, or "
+                            "a numpy .npz")
     model.add_argument("--prefix", default="", metavar="P",
                        help="where the RNN sits inside --weights, e.g. 'rnn.' for rnn.weight_ih_l0; not needed "
                             "when the file holds one RNN")
@@ -94,10 +96,12 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                       help='timesteps split by ";" (default: the notebook\'s "1,1,1,1,1; 2,2,2,2,2; 3,3,3,3,3")')
     data.add_argument("--unbatched", action="store_true",
                       help="feed a 2-D sequence to nn.RNN as it is, not as a batch of one")
-    data.add_argument("--h0", metavar="FILE", type=path_given, help="initial hidden state (num_layers × directions, batch, "
-                                                   "hidden_size), .csv/.npy/.json; default zeros")
-    data.add_argument("--c0", metavar="FILE", type=path_given, help="nn.LSTM's initial cell state, shaped as --h0 (with hidden_size "
-                                                   "even when --proj-size is given); default zeros")
+    data.add_argument("--h0", metavar="FILE", type=path_given,
+                      help="initial hidden state (num_layers × directions, batch, hidden_size), .csv/.npy/.json; "
+                           "default zeros")
+    data.add_argument("--c0", metavar="FILE", type=path_given,
+                      help="nn.LSTM's initial cell state, shaped as --h0 (with hidden_size even when --proj-size is "
+                           "given); default zeros")
 
 
 def window_size(text: str) -> tuple[int, int]:
@@ -144,12 +148,19 @@ def direction(text: str) -> int:
     raise argparse.ArgumentTypeError(f"{text!r} is not 0, 1, forward or reverse")
 
 
+def add_session_file_option(group) -> None:
+    from .core.session_file import example_sessions
+
+    group.add_argument("--session", metavar="FILE|NAME", type=path_given,
+                       help="a saved session (.rnnstep.json, File > Save) with its model, input and cursor, instead "
+                            "of the model and input options; or the name of an example shipped with the program: "
+                            + ", ".join(example_sessions()))
+
+
 def add_view_options(parser: argparse.ArgumentParser, title: str, size_default: str) -> None:
     """What the window shows and how: the session file, the cell on show, size, presentation mode, language."""
     view = parser.add_argument_group(title)
-    view.add_argument("--session", metavar="FILE", type=path_given,
-                      help="a saved session (.rnnstep.json, File > Save) with its model, input and cursor; "
-                           "instead of the model and input options")
+    add_session_file_option(view)
     view.add_argument("--layer", type=whole_number(0), metavar="L", help="the layer on show (default 0, or the "
                                                                           "session file's)")
     view.add_argument("--direction", type=direction, metavar="D",
@@ -187,10 +198,16 @@ def build_parser() -> argparse.ArgumentParser:
                              "given; it must be revealed), e.g. --steps 1 --select input_projection,0")
     window.add_argument("--screenshot", metavar="FILE.png", type=path_given,
                         help="render the window to a PNG after --steps and exit (no screen needed)")
+    desktop = parser.add_argument_group("the desktop's application menu (Linux)")
+    desktop.add_argument("--install-desktop-entry", action="store_true",
+                         help="add RNN Stepper, with its icon, to this user's application menu, and exit")
+    desktop.add_argument("--remove-desktop-entry", action="store_true",
+                         help="take it out of the menu again, and exit")
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
     trace = sub.add_parser("trace", help="print the notebook's walkthrough for any session",
                            description="Recompute nn.RNN by hand and print every timestep beside nn.RNN's output.")
     add_session_options(trace)
+    add_session_file_option(trace.add_argument_group("session file"))
     out = trace.add_argument_group("output")
     out.add_argument("--format", choices=("text", "json", "csv"), default="text")
     out.add_argument("--lang", choices=("en", "ko"), default=None, help="labels of the text output "
@@ -346,19 +363,26 @@ def uses_default_session(args) -> bool:
     return not session_options_given(args)
 
 
+def session_file(args):
+    """The session and saved cursor of --session, a file or a shipped example's name; the model and input options
+    are refused beside it, since the file holds both."""
+    from .core.errors import InputError
+    from .core.session_file import load_session, session_path
+
+    given = session_options_given(args)
+    if given:
+        raise InputError(f"--session takes the model and its input from {args.session}: leave out "
+                         + " and ".join(given))
+    return load_session(session_path(args.session))
+
+
 def window_session(args):
     """The session the window opens, or None for the notebook's (which the window then computes after its first
     frame), and the cursor a session file kept. --session and the model options exclude each other."""
     from .core.errors import InputError
 
     if args.session is not None:
-        from .core.session_file import load_session
-
-        given = session_options_given(args)
-        if given:
-            raise InputError(f"--session takes the model and its input from {args.session}: leave out "
-                             + " and ".join(given))
-        return load_session(args.session)
+        return session_file(args)
     if uses_default_session(args) and not any(getattr(args, name, None) is not None
                                               for name in ("phase", "layer", "direction", "batch", "select")):
         return None, {}
@@ -567,7 +591,7 @@ def run_trace(args) -> int:
 
     from .core.errors import InputError
 
-    session = session_from_args(args)
+    session = session_file(args)[0] if args.session is not None else session_from_args(args)
     if args.target and not args.backward:
         raise InputError("--target is the backward pass's: add --backward")
     if args.backward:
@@ -609,6 +633,9 @@ def saved_to(path: str | None) -> str | None:
         return None
     import importlib.resources
 
+    from .core.session_file import session_path
+
+    path = session_path(path)
     shipped = os.path.realpath(str(importlib.resources.files("rnn_stepper.resources") / "sessions"))
     return None if os.path.dirname(os.path.realpath(path)) == shipped else path
 
@@ -659,6 +686,8 @@ def _run(args) -> int:
             status = run_trace(args)
             sys.stdout.flush()  # a full disk shows here, while it can still be reported, not at exit
             return status
+        if args.command is None and (args.install_desktop_entry or args.remove_desktop_entry):
+            return desktop_entry(args)
         if args.font_scale is not None and not args.presentation and (
                 args.command == "slides" or args.screenshot):
             raise InputError("--font-scale sets presentation mode's font size: add --presentation")
@@ -693,6 +722,29 @@ def _run(args) -> int:
         print(f"{PROG}: error: could not write the output ({exc.strerror or exc}); what was written is incomplete",
               file=sys.stderr)
         return 2
+
+
+def desktop_entry(args) -> int:
+    """--install-desktop-entry or --remove-desktop-entry, and what was written or removed, one path a line."""
+    from . import desktop
+    from .core.errors import InputError
+
+    if args.install_desktop_entry and args.remove_desktop_entry:
+        raise InputError("--install-desktop-entry and --remove-desktop-entry exclude each other; give one")
+    if session_options_given(args) or args.session or args.screenshot:
+        raise InputError("--install-desktop-entry and --remove-desktop-entry take no session or window options")
+    if args.install_desktop_entry:
+        for path in desktop.install():
+            print(f"wrote {path}")
+        print("RNN Stepper is in the application menu (under Education); remove it with "
+              f"{PROG} --remove-desktop-entry")
+    else:
+        removed = desktop.remove()
+        for path in removed:
+            print(f"removed {path}")
+        if not removed:
+            print(f"no desktop entry of {PROG} was installed for this user")
+    return 0
 
 
 def prepare_folder(folder: str) -> None:

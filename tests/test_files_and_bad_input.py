@@ -192,13 +192,13 @@ def test_a_pt_file_with_pickled_code_is_refused_and_never_run(capsys, tmp_path):
 
 def test_unreadable_files(capsys, tmp_path):
     refused(capsys, "--input", str(tmp_path / "nowhere.csv"), says="nowhere.csv: no such file")
-    refused(capsys, "--weights", str(tmp_path), says=f"{tmp_path}: unknown weights format")
+    refused(capsys, "--weights", str(tmp_path), says=f"{tmp_path}: is a folder, not a file")
     folder = tmp_path / "folder.csv"
     folder.mkdir()
     refused(capsys, "--input", str(folder), says="folder.csv: is a folder, not a file")
     junk = tmp_path / "junk.pt"
     junk.write_bytes(b"\x00\x01 not a checkpoint" * 10)
-    refused(capsys, "--weights", str(junk), says=f"{junk}: not a PyTorch state dict")
+    refused(capsys, "--weights", str(junk), says=f"{junk}: is not a weights file")
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\xff\xfe\xfa")
     refused(capsys, "--input", str(binary), says="is not a UTF-8 text file")

@@ -620,122 +620,122 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1281"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1280"/>
         <source>ε ({0}) = {1:.3g}</source>
         <translation>ε ({0}) = {1:.3g}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1289"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1288"/>
         <source>Follow units (at most {0}, of 0–{1}):</source>
         <translation>따라갈 유닛 (최대 {0}개, 0–{1} 중):</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1291"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1290"/>
         <source>Unit numbers separated by commas, ranges as 3-6; or click a unit&apos;s number beside the h heatmap to add or remove it</source>
         <translation>유닛 번호를 쉼표로 구분하고 범위는 3-6처럼 적습니다. 또는 h 히트맵 옆의 유닛 번호를 클릭해 추가하거나 뺍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1297"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1296"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1298"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1297"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1299"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1298"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1300"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1299"/>
         <source>Hidden state h_t over t: </source>
         <translation>타임 스텝별 은닉 상태 h_t: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1301"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1300"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1302"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1301"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1306"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1305"/>
         <source>by hand</source>
         <translation>수동 계산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1306"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1305"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1375"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1374"/>
         <source>|Δ| per step</source>
         <translation>스텝별 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1376"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1375"/>
         <source>This step, unit by unit</source>
         <translation>이 스텝, 유닛별</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1409"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1408"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1414"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1413"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1415"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1414"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1451"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1450"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1453"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1452"/>
         <source>equal values, but a zero&apos;s sign differs (−0.0 against 0.0)</source>
         <translation>값은 같지만 0의 부호가 다릅니다(−0.0 대 0.0)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1457"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1456"/>
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1500"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1499"/>
         <source>h_t per unit, once a step is computed</source>
         <translation>유닛별 h_t (스텝을 계산하면 표시)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1503"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1502"/>
         <source>h_{0} per unit</source>
         <translation>유닛별 h_{0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1505"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1504"/>
         <source>(h_{0} not yet revealed)</source>
         <translation>(h_{0}는 아직 공개되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1534"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1533"/>
         <source>One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, {3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only {7:.3g}.</source>
         <translation>1 ulp는 한 {0}에서 바로 다음 {0}까지의 간격이며, 수가 작을수록 작아집니다: 1.0에서는 ε = {1:.3g}, {2:.3g}에서는 {3:.3g}. 그래서 h_{5}[{6}] = {2:.3g}에서의 {4:.0f} ulp는 절대 차이로 {7:.3g}에 불과합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1594"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1593"/>
         <source>t = {0}, unit h[{1}]
 by hand: {2}
 {3}: {4}
@@ -746,7 +746,7 @@ by hand: {2}
 |Δ| = {5:.3g} = {6:.0f} ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1455"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1454"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -1672,67 +1672,67 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1702"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1701"/>
         <source>Click a unit&apos;s number to follow it in the comparison plot, or to stop following it</source>
         <translation>유닛 번호를 클릭하면 비교 그래프에서 그 유닛을 따라가거나 따라가기를 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1714"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1713"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1749"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1748"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1751"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1750"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1759"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1758"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1761"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1760"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1763"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1762"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1812"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1811"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1814"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1813"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1818"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1817"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1822"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1821"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1823"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1822"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1820"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1819"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1748,152 +1748,152 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SessionFiles</name>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="167"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="160"/>
         <source>Could not open the session</source>
         <translation>세션을 열 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="203"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="196"/>
         <source>Could not save the session</source>
         <translation>세션을 저장할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="209"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="202"/>
         <source>Saved {0}</source>
         <translation>{0}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="217"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="210"/>
         <source>Save session</source>
         <translation>세션 저장</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="218"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="211"/>
         <source>RNN Stepper sessions (*{0})</source>
         <translation>RNN Stepper 세션 (*{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="225"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="218"/>
         <source>Open session</source>
         <translation>세션 열기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="226"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="219"/>
         <source>RNN Stepper sessions (*{0});;JSON (*.json)</source>
         <translation>RNN Stepper 세션 (*{0});;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="240"/>
-        <source>PyTorch checkpoints (*.pt *.pth *.safetensors)</source>
-        <translation>PyTorch 체크포인트 (*.pt *.pth *.safetensors)</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="278"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="291"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="286"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="313"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="308"/>
         <source>not enough memory to read it</source>
         <translation>읽을 메모리가 부족합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="316"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="311"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="322"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="317"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="239"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="232"/>
         <source>Import the weights of an nn.RNN, nn.GRU or nn.LSTM</source>
         <translation>nn.RNN, nn.GRU 또는 nn.LSTM의 가중치 가져오기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="286"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="233"/>
+        <source>Weights, recognised by their content (*);;PyTorch checkpoints (*.pt *.pth *.bin *.ckpt *.tar *.params);;safetensors (*.safetensors);;numpy (*.npz)</source>
+        <translation>가중치 (내용으로 알아봄) (*);;PyTorch 체크포인트 (*.pt *.pth *.bin *.ckpt *.tar *.params);;safetensors (*.safetensors);;numpy (*.npz)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="281"/>
         <source>Imported {0}</source>
         <translation>{0}을(를) 가져왔습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="288"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="283"/>
         <source>The only {1} in the file sits under &apos;{0}&apos;. </source>
         <translation>파일에 하나뿐인 {1}은(는) &apos;{0}&apos; 아래에 있습니다. </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="293"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="288"/>
         <source>; its head {0} gives the backward pass a cross-entropy loss</source>
         <translation>; 출력층 {0} 덕분에 역전파에서 교차 엔트로피 손실을 쓸 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="325"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="320"/>
         <source>Which recurrent module?</source>
         <translation>어떤 순환 모듈인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="326"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="321"/>
         <source>This checkpoint holds several recurrent modules; import which?</source>
         <translation>이 체크포인트에는 순환 모듈이 여러 개 있습니다. 어느 것을 가져올까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="355"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="350"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="351"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="382"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="377"/>
         <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
         <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="401"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="396"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="422"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="417"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="423"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="418"/>
         <source>RNN Stepper did not close normally. Restore the unsaved session it autosaved at {0}?</source>
         <translation>RNN Stepper가 정상적으로 종료되지 않았습니다. {0}에 자동 저장된, 저장하지 않은 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="453"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="448"/>
         <source>It was set aside as {0} and will not be offered again.</source>
         <translation>이 파일은 {0}(으)로 옮겨 두었으며 다시 묻지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="456"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="451"/>
         <source>It could not be set aside, so it was deleted.</source>
         <translation>파일을 옮겨 둘 수 없어 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="459"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="454"/>
         <source>The session autosaved before the crash could not be restored: {0}. {1}</source>
         <translation>비정상 종료 전에 자동 저장된 세션을 복원하지 못했습니다: {0}. {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="458"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="453"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="186"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="179"/>
         <source>Restored the session from before the crash (not yet saved).</source>
         <translation>비정상 종료 전의 세션을 복원했습니다 (아직 저장되지 않음).</translation>
     </message>
@@ -1913,104 +1913,104 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>벡터 줄이나 h 히트맵의 숫자를 클릭하면(또는 Tab으로 옮겨 Enter를 누르면) 그 숫자가 어떻게 계산되었는지 보입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="769"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="768"/>
         <source>{0}₀ (initial)</source>
         <translation>{0}₀ (초기값)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="773"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="772"/>
         <source>The state this step reads. The reverse direction walks t = T-1 … 0, so it reads {0}_t+1, computed the click before; at its first step (t = T-1) it reads the initial state {0}₀.</source>
         <translation>이 스텝이 읽는 상태입니다. 역방향은 t = T-1 … 0 순서로 진행하므로 바로 전 클릭에서 계산한 {0}_t+1을 읽습니다. 첫 스텝(t = T-1)에서는 초기 상태 {0}₀을 읽습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="777"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="776"/>
         <source>The state this step reads: {0}_t-1, computed the click before; at the first step the initial state {0}₀ (zeros unless given).</source>
         <translation>이 스텝이 읽는 상태: 바로 전 클릭에서 계산한 {0}_t-1입니다. 첫 스텝에서는 초기 상태 {0}₀입니다 (주어지지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="786"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="785"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="786"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="785"/>
         <source>The input at time step t</source>
         <translation>타임 스텝 t의 입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="788"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="787"/>
         <source>h&lt;sub&gt;t&lt;/sub&gt; of layer {0}</source>
         <translation>{0}층의 h&lt;sub&gt;t&lt;/sub&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="789"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="788"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s h_t</source>
         <translation>{0}층의 입력은 {1}층의 h_t입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="790"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="789"/>
         <source>layer {0}: [→ ‖ ←]</source>
         <translation>{0}층: [→ ‖ ←]</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="791"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="790"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s output [forward ‖ reverse]: rows →0 … are the forward direction&apos;s h_t, rows ←0 … the reverse direction&apos;s, joined at the line</source>
         <translation>{0}층의 입력은 {1}층의 출력 [정방향 ‖ 역방향]입니다: →0 … 행은 정방향의 h_t, ←0 … 행은 역방향의 h_t이며 선에서 이어집니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="867"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="866"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="867"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="944"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="866"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="943"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="867"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="944"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="866"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="943"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="870"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="869"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="871"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="870"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="876"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="875"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="941"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="940"/>
         <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
         <translation>x_{0}[{1}]은(는) 주어진 입력입니다: 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="945"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="944"/>
         <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
         <translation>x_{0}[{1}]은(는) 층 {3}, {4}의 h_{0}[{2}]입니다: 그 층을 골라 어떻게 계산되었는지 보세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="953"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="952"/>
         <source>{0}[{1}] is the initial state h₀: given with the session, or zeros; nothing computed it</source>
         <translation>{0}[{1}]는 초기 상태 h₀입니다: 세션과 함께 주어졌거나 0이며, 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1050"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1049"/>
         <source>In the reverse direction the walk goes t = T-1 … 0: the state it reads is h_t+1, computed the click before, and at t = T-1 the initial state.</source>
         <translation>역방향은 t = T-1 … 0 순서로 진행합니다: 읽는 상태는 바로 전 클릭에서 계산한 h_t+1이며, t = T-1에서는 초기 상태입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1054"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1053"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>

@@ -1,8 +1,9 @@
 """Reading what users hand the stepper: state dicts, input sequences and h0, from files or text.
 
 Every loader either returns numbers or raises InputError naming the file and what was wrong. Nothing here
-executes code from a file: `.pt` goes through `torch.load(weights_only=True)`, `.npy` through
-`allow_pickle=False`, and `.safetensors` is parsed by hand with every offset checked before reading.
+executes code from a file: torch's files go through `torch.load(weights_only=True)`, `.npy` and `.npz` through
+`allow_pickle=False`, and safetensors is parsed by hand with every offset checked before reading. A weights file is
+recognised by its first bytes, not its name.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ PARSE_BYTES_PER_TEXT_BYTE = 20
 
 
 def load_state_dict(path: str, prefix: str = "") -> dict[str, torch.Tensor]:
-    """The parameters of one recurrent module in a `.pt`/`.pth` or `.safetensors` file, keyed as the module's own
+    """The parameters of one recurrent module in a weights file (see load_tensors), keyed as the module's own
     `state_dict()` keys them.
 
     Nested checkpoint dicts are flattened with dots (`{"model": {"rnn.weight_ih_l0": …}}` becomes
@@ -60,13 +61,92 @@ def load_state_dict(path: str, prefix: str = "") -> dict[str, torch.Tensor]:
 
 
 def load_tensors(path: str) -> dict[str, torch.Tensor]:
-    """Every tensor of a `.pt`/`.pth` or `.safetensors` file, nested dicts flattened with dots."""
-    ext = os.path.splitext(path)[1].lower()
-    if ext in (".pt", ".pth", ".bin"):
+    """Every tensor of a weights file, nested dicts flattened with dots, whatever the file is called: what it holds
+    decides how it is read (Lightning's `.ckpt`, the checkpoint recipe's `.tar` and d2l's `.params` are all the zip
+    that torch.save writes)."""
+    kind = weights_format(path)
+    if kind == "torch":
         return _load_torch(path)
-    if ext == ".safetensors":
+    if kind == "safetensors":
         return load_safetensors(path)
-    raise InputError(f"unknown weights format {ext or '(no extension)'!r}; use .pt, .pth or .safetensors", path)
+    return _load_npz(path)
+
+
+# The first bytes of each format a weights file can be in: torch.save's zip archive (and numpy's .npz, also a zip),
+# torch's legacy pickle (protocol 2 and up starts with PROTO), and numpy's single array.
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+PICKLE_PROTOCOLS = tuple(bytes([0x80, n]) for n in range(2, 6))
+NPY_MAGIC = b"\x93NUMPY"
+
+
+def weights_format(path: str) -> str:
+    """"torch", "safetensors" or "npz", read off the file's first bytes, never its name; InputError for anything
+    else, saying what the file looks like instead."""
+    size = _check_readable(path).st_size
+    with _open(path, "rb") as f:
+        try:
+            head = f.read(9)
+        except OSError as exc:
+            raise InputError(f"cannot be read ({exc.strerror})", path) from None
+    if head.startswith(ZIP_MAGIC):
+        return _zip_format(path)
+    if head.startswith(PICKLE_PROTOCOLS):
+        return "torch"  # torch.save's legacy format (_use_new_zipfile_serialization=False, torch < 1.6)
+    if len(head) == 9 and head[8:9] == b"{" and 8 + struct.unpack("<Q", head[:8])[0] <= size:
+        return "safetensors"  # an 8-byte header length that fits the file, then the JSON header's brace
+    if head.startswith(NPY_MAGIC):
+        raise InputError("holds one numpy array, not named weights; save them with numpy.savez(path, **weights)",
+                         path)
+    if not head:
+        raise InputError("is empty: it holds no weights", path)
+    raise InputError("is not a weights file: a torch.save checkpoint (.pt, .pth, .ckpt, .tar, …), a safetensors "
+                     "file or a numpy .npz starts otherwise", path)
+
+
+def _zip_format(path: str) -> str:
+    """A zip archive is torch.save's when it holds a data.pkl (in the archive's one folder), numpy's .npz when it
+    holds only .npy members."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(f"is a damaged zip archive ({_first_line(exc)})", path) from None
+    if any(name == "data.pkl" or name.endswith("/data.pkl") for name in names):
+        return "torch"
+    if names and all(name.endswith(".npy") for name in names):
+        return "npz"
+    raise InputError("is a zip archive but neither a torch.save checkpoint (no data.pkl) nor a numpy .npz", path)
+
+
+def _load_npz(path: str) -> dict[str, torch.Tensor]:
+    """numpy's `.npz` of named arrays (`numpy.savez(path, **state_dict)`), read without pickle and sized from the
+    archive's directory before anything is inflated."""
+    import zipfile
+
+    from .config import memory_budget
+
+    with zipfile.ZipFile(path) as archive:
+        inflated = sum(info.file_size for info in archive.infolist())
+    if inflated > memory_budget():
+        raise InputError(f"its arrays inflate to {_bytes(inflated)}, more than the {_bytes(memory_budget())} that "
+                         "can be used", path)
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            loaded = {name: arrays[name] for name in arrays.files}
+    except ValueError as exc:  # object arrays (pickled) among them, or a damaged member
+        raise InputError(f"not a plain numpy .npz of numbers ({_first_line(exc)})", path) from None
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise InputError(f"is a damaged .npz ({_first_line(exc)})", path) from None
+    tensors = {}
+    for name, array in loaded.items():
+        if array.dtype.kind not in "fiub":
+            raise InputError(f"array {name!r} holds {array.dtype}, not plain numbers", path)
+        tensors[name] = torch.from_numpy(np.ascontiguousarray(array))
+    if not tensors:
+        raise InputError("holds no arrays", path)
+    return tensors
 
 
 def rnn_prefixes(tensors: dict[str, torch.Tensor]) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from typing import TYPE_CHECKING
 
 from .config import RNNConfig
@@ -92,6 +93,32 @@ def save_session(path: str, session: Session, cursor: dict | None = None) -> Non
 
     text = json.dumps(session_to_document(session, cursor), allow_nan=False)
     write_atomically(path, text.encode("utf-8"))
+
+
+def example_sessions() -> dict[str, str]:
+    """The example sessions shipped inside the package: name → path, e.g. "lstm-forget-gate-memory" → …/sessions/
+    lstm-forget-gate-memory.rnnstep.json, read through importlib.resources so an installed wheel finds its own."""
+    import importlib.resources
+
+    folder = importlib.resources.files("rnn_stepper.resources") / "sessions"
+    return {p.name[: -len(SUFFIX)]: str(p) for p in sorted(folder.iterdir(), key=lambda p: p.name)
+            if p.name.endswith(SUFFIX)}
+
+
+def session_path(file_or_name: str) -> str:
+    """A session file the user named: a path, or the name of a shipped example (`--session relu`). A file by that
+    name wins over an example, so a user's own `relu` is never shadowed."""
+    if not file_or_name:
+        raise InputError("is an empty path; give a session file or the name of an example, e.g. --session notebook",
+                         "--session")
+    examples = example_sessions()
+    name = file_or_name[: -len(SUFFIX)] if file_or_name.endswith(SUFFIX) else file_or_name
+    if os.path.lexists(file_or_name) or os.sep in file_or_name or file_or_name.endswith(".json"):
+        return file_or_name
+    if name in examples:
+        return examples[name]
+    raise InputError("is neither a session file nor the name of an example; the examples are "
+                     + ", ".join(examples), file_or_name)
 
 
 def load_session(path: str) -> tuple[Session, dict]:

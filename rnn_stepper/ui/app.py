@@ -36,6 +36,7 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0], *(argv or [])])
     app.setOrganizationName("RNN Stepper")
     app.setApplicationName("rnn-stepper")
+    set_identity(app)
     # --lang, else the language chosen in the menu last time, else the system's; before any widget exists.
     i18n.install(lang or setting("language") or i18n.system_language())
     MainWindow.font_scale_for_this_run = font_scale
@@ -62,6 +63,20 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     if background:
         release_after_first_paint(window, runner)
     return app, window
+
+
+def set_identity(app) -> None:
+    """The icon every window shows, and the desktop entry the window belongs to (a Wayland compositor finds the
+    entry's name and icon by it; --install-desktop-entry writes that entry)."""
+    import importlib.resources
+
+    from PySide6 import QtGui
+
+    from ..desktop import APP_ID
+
+    icon = importlib.resources.files("rnn_stepper.resources") / "icons" / "rnn-stepper.png"
+    app.setWindowIcon(QtGui.QIcon(str(icon)))
+    app.setDesktopFileName(APP_ID)
 
 
 def go_when_ready(model, cursor: dict | None, steps: int = 0, select: tuple | None = None,

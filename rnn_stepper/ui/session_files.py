@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 
 from ..core.errors import Cancelled, InputError, printable
-from ..core.session_file import SUFFIX, load_session, save_session
+from ..core.session_file import SUFFIX, example_sessions, load_session, save_session
 from ..core.writing import clean_stale_temporaries
 from ..model import StepperModel
 from .settings import setting
@@ -122,13 +122,6 @@ def orphaned_autosaves() -> list[Path]:
 def forget_autosave(path: Path) -> None:
     remove(path)
     remove(lock_path(path))
-
-
-def example_sessions() -> dict[str, str]:
-    """The example sessions shipped in the wheel: title → path."""
-    folder = importlib.resources.files("rnn_stepper.resources") / "sessions"
-    return {p.name[: -len(SUFFIX)]: str(p) for p in sorted(folder.iterdir(), key=lambda p: p.name)
-            if p.name.endswith(SUFFIX)}
 
 
 class SessionFiles(QtCore.QObject):
@@ -248,7 +241,9 @@ class SessionFiles(QtCore.QObject):
         folder = str(importlib.resources.files("rnn_stepper.resources") / "weights")
         path, _ = QtWidgets.QFileDialog.getOpenFileName(
             self.window, self.tr("Import the weights of an nn.RNN, nn.GRU or nn.LSTM"), folder,
-            self.tr("PyTorch checkpoints (*.pt *.pth *.safetensors)"))
+            self.tr("Weights, recognised by their content (*);;"
+                    "PyTorch checkpoints (*.pt *.pth *.bin *.ckpt *.tar *.params);;safetensors (*.safetensors);;"
+                    "numpy (*.npz)"))
         if path:
             self.import_weights(path)
 
