@@ -509,6 +509,10 @@ class Trace:
         from .core.export import trace_to_json
 
         text = trace_to_json(self._core)
+        if self.module_note:  # the module itself is not its equations: the document says so, as the repr does
+            document = json.loads(text)
+            document.update(bitwise_equal=False, module_note=self.module_note)
+            text = json.dumps(document, ensure_ascii=False)
         return text if indent is None else json.dumps(json.loads(text), indent=indent, ensure_ascii=False)
 
     def to_dataframe(self):

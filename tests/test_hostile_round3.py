@@ -674,6 +674,7 @@ def test_trace_of_a_module_that_is_not_its_equations_says_so_instead_of_bitwise_
     far = float((own_output - trace.output).abs().max())
     assert cause in trace.module_note and f"by up to {far:.3g}" in trace.module_note
     assert trace.module_note in repr(trace) and "not to the module itself" in repr(trace)
+    assert trace.to_dict()["bitwise_equal"] is False and trace.to_dict()["module_note"] == trace.module_note
     err = capsys.readouterr().err
     assert err == f"rnn_stepper: {trace.module_note}\n"
     assert module.training  # eval mode only while it ran
