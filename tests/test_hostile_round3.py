@@ -817,3 +817,22 @@ def test_a_text_walkthrough_past_half_a_minute_says_its_estimate_first(capsys, m
     status, out, err = run(capsys)
     assert status == 0 and out and err.startswith("rnn-stepper: note: the text walkthrough of 3 timesteps takes "
                                                   "about 0 seconds; --format csv is faster")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_click_on_a_nan_in_the_window_explains_it_as_nan(qtbot, lang):
+    from rnn_stepper import i18n
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    i18n.install(lang)
+    model = StepperModel(nonfinite_session(float("nan")))
+    window = MainWindow(model)
+    qtbot.addWidget(window)
+    model.step()
+    assert model.select(0, "hidden", 0)
+    from rnn_stepper.ui.explain_panel import breakdown_of
+
+    text = window.step_view.breakdown.text()  # the panel the click opens, in the window's language
+    assert breakdown_of(model).returned != breakdown_of(model).returned  # NaN
+    assert ("is NaN (not a number)" if lang == "en" else "NaN(숫자가 아님)") in text
