@@ -836,3 +836,23 @@ def test_a_click_on_a_nan_in_the_window_explains_it_as_nan(qtbot, lang):
     text = window.step_view.breakdown.text()  # the panel the click opens, in the window's language
     assert breakdown_of(model).returned != breakdown_of(model).returned  # NaN
     assert ("is NaN (not a number)" if lang == "en" else "NaN(숫자가 아님)") in text
+
+
+def test_the_windows_save_onto_a_write_protected_session_says_so_and_keeps_the_file(qtbot, tmp_path,
+                                                                                  no_modal_dialogs):
+    from rnn_stepper.core import make_session
+    from rnn_stepper.core.session_file import save_session
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    path = tmp_path / "kept.rnnstep.json"
+    save_session(str(path), make_session(seed=5))
+    os.chmod(path, 0o444)
+    before = path.read_bytes()
+    window = MainWindow(StepperModel())
+    qtbot.addWidget(window)
+    window.model.configure(hidden_size=3)
+    assert not window.files.save_to(str(path))
+    (title, text), = no_modal_dialogs
+    assert title == "Could not save the session" and "is write-protected (mode 0444)" in text
+    assert path.read_bytes() == before and window.model.dirty
