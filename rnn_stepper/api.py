@@ -19,6 +19,7 @@ import torch.nn as nn
 from .core.cells import CELL_TYPES
 from .core.distance import abs_diff, bits_equal, ulp_distance
 from .core.errors import InputError
+from .core.reference import native_path
 from .core.session import Session, module_config, session_from_module
 from .core.trace import Trace as _CoreTrace
 from .core.trace import compute_trace
@@ -96,6 +97,11 @@ def as_tensor(value, what: str, dtype: torch.dtype, hint: str = "") -> torch.Ten
     from .core.files import rectangular
 
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, torch.Tensor) for v in value):
+        ragged = next((i for i, v in enumerate(value) if v.shape != value[0].shape), None)
+        if ragged is not None:
+            raise ValueError(f"{what} is a list of tensors of different shapes: {what}[0] is {tuple(value[0].shape)} "
+                             f"but {what}[{ragged}] is {tuple(value[ragged].shape)}; a sequence's timesteps all have "
+                             "one shape (pad them, or trace each sequence on its own)")
         value = torch.stack(list(value))  # e.g. a list of per-timestep tensors
     if isinstance(value, torch.Tensor):
         if value.device.type != "cpu":
@@ -177,7 +183,96 @@ def say_which(path: str, module, config, verb: str) -> None:
 def trace(module, x, h0=None, *, order: str = "kernel") -> Trace:
     session, path = make_session(module, x, h0, order)
     say_which(path, module, session.config, "tracing")
-    return Trace._compute(session, path)
+    result = Trace._compute(session, path)
+    result.module_note = own_forward_differs(find_rnn(module)[0], path, session)
+    if result.module_note:
+        print(f"rnn_stepper: {result.module_note}", file=sys.stderr)
+    return result
+
+
+# --- the user's module is the reference ----------------------------------------------------------------------------
+
+def own_forward_differs(rnn: nn.Module, path: str, session: Session) -> str | None:
+    """None when the user's own module, called on the trace's input, returns the same bits as the cell's equations
+    (an nn.RNN, nn.GRU or nn.LSTM built from its parameters, which the hand pass is checked against); else one line
+    saying how far it is and what in the module is not those equations: a subclass's forward, hooks, a forward
+    replaced on the instance.
+
+    The module runs as it is, hooks and all, in eval mode (restored after) on copies of the input, with torch's
+    random state restored: looking at a model changes nothing in it."""
+    from .core.session import build_module
+
+    config = session.config
+    kind = f"nn.{config.cell_type.module_name}"
+
+    def state():
+        given = session.initial_state()
+        return tuple(s.clone() for s in given) if isinstance(given, tuple) else (
+            None if given is None else given.clone())
+
+    was_training = rnn.training
+    try:
+        with torch.random.fork_rng(devices=[]), torch.no_grad(), native_path():
+            equations = build_module(config, session.weights)(session.inputs.clone(), state())
+            rnn.train(False)
+            returned = rnn(session.inputs.clone(), state())
+    except Exception as exc:  # the user's forward may fail on its own terms; the equations did not
+        return (f"{_module_name(rnn, path)}'s own forward failed ({type(exc).__name__}: {exc}); the trace steps "
+                f"{kind}'s equations for its parameters, which that forward does not compute")
+    finally:
+        rnn.train(was_training)
+    expected = _flat_result(equations)
+    got = _flat_result(returned)
+    if got is not None and len(got) == len(expected) and all(
+            isinstance(g, torch.Tensor) and g.shape == e.shape and g.dtype == e.dtype for g, e in zip(got, expected)):
+        if all(bits_equal(g.numpy(), e.numpy()) for g, e in zip(got, expected)):
+            return None
+        with np.errstate(invalid="ignore", over="ignore"):
+            far = max(float(np.nan_to_num(abs_diff(g.numpy(), e.numpy()), nan=np.inf).max(initial=0.0))
+                      for g, e in zip(got, expected))
+        how = f"differs from {kind}'s equations for its parameters by up to {far:.3g}"
+    else:
+        how = (f"returns {_shapes(returned)}, not the (output, {'(h_n, c_n)' if len(expected) > 2 else 'h_n'}) of "
+               f"{kind}'s equations for its parameters")
+    causes = _not_the_equations(rnn)
+    return (f"{_module_name(rnn, path)}'s own forward {how}" + (f" ({'; '.join(causes)})" if causes else "")
+            + f"; the trace steps the equations, so it is not bitwise equal to module(x)")
+
+
+def _module_name(rnn: nn.Module, path: str) -> str:
+    return (attribute_path(path) + f" ({type(rnn).__name__})") if path else type(rnn).__name__
+
+
+def _flat_result(returned) -> list | None:
+    if not (isinstance(returned, tuple) and len(returned) == 2):
+        return None
+    output, final = returned
+    return [output, *(final if isinstance(final, tuple) else (final,))]
+
+
+def _shapes(value) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_shapes(v) for v in value) + ")"
+    return type(value).__name__
+
+
+def _not_the_equations(rnn: nn.Module) -> list[str]:
+    """What in a module runs besides its cell type's own forward."""
+    from torch.nn.modules import module as module_globals
+
+    causes = []
+    stepped = next(c for c in STEPPED if isinstance(rnn, c))
+    if "forward" in vars(rnn):
+        causes.append("its forward was replaced on the instance")
+    elif type(rnn).forward is not stepped.forward:
+        causes.append(f"its class {type(rnn).__name__} overrides forward")
+    if rnn._forward_pre_hooks or module_globals._global_forward_pre_hooks:
+        causes.append("a forward pre-hook changes its input")
+    if rnn._forward_hooks or module_globals._global_forward_hooks:
+        causes.append("a forward hook changes its output")
+    return causes
 
 
 def load_session(path) -> Trace:
@@ -237,6 +332,8 @@ class Trace:
     def __init__(self, core: _CoreTrace, module_path: str = ""):
         self._core = core
         self.module_path = module_path
+        # One line when the module's own forward is not its cell's equations (a subclass, hooks): see trace()
+        self.module_note: str | None = None
 
     @classmethod
     def _compute(cls, session: Session, module_path: str) -> Trace:
@@ -326,7 +423,9 @@ class Trace:
 
     @property
     def bitwise_equal(self) -> bool:
-        return self._core.bitwise_equal
+        """Every output and final state has the same bits as the module's own (a NaN matching a NaN); False when
+        the module's forward is not its cell's equations (see `module_note`)."""
+        return self._core.bitwise_equal and self.module_note is None
 
     @property
     def max_abs_diff(self) -> float:
@@ -400,6 +499,10 @@ class Trace:
         from .core.export import trace_to_json
 
         text = trace_to_json(self._core)
+        if self.module_note:  # the module itself is not its equations: the document says so, as the repr does
+            document = json.loads(text)
+            document.update(bitwise_equal=False, module_note=self.module_note)
+            text = json.dumps(document, ensure_ascii=False)
         return text if indent is None else json.dumps(json.loads(text), indent=indent, ensure_ascii=False)
 
     def to_dataframe(self):
@@ -432,10 +535,12 @@ class Trace:
 
     def __repr__(self) -> str:
         kind = self._core.config.cell_type.label
-        verdict = (f"bitwise equal to {kind}" if self.bitwise_equal else f"{self.max_ulps:g} ulp from {kind}"
+        verdict = (f"bitwise equal to {kind}" if self._core.bitwise_equal else f"{self.max_ulps:g} ulp from {kind}"
                    + ("; a zero's sign differs" if self.max_ulps == 0 else ""))
         if self.fused_max_ulps is not None:  # the default float32 pass was oneDNN's, not the cell stepped here
             verdict += f"'s own cell; {self.fused_max_ulps:g} ulp from its default fused kernel (oneDNN)"
+        if self.module_note:
+            verdict = f"{verdict}'s equations, but not to the module itself: {self.module_note}"
         where = f" at {attribute_path(self.module_path)}" if self.module_path else ""
         return (f"<rnn_stepper.Trace {self._core.config.describe()}{where}, T={self.sequence_length}, "
                 f"batch={self.batch_size}, {self.order} order: {verdict}>")

@@ -84,7 +84,7 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                        help="kernel: PyTorch's own operation order, bitwise equal to nn.RNN on any CPU; textbook: "
                             "the notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh, its distance from nn.RNN "
                             "measured on this machine")
-    model.add_argument("--weights", metavar="FILE",
+    model.add_argument("--weights", metavar="FILE", type=path_given,
                        help="a state dict or checkpoint, recognised by its content whatever its name: torch.save's "
                             "(.pt, .pth, .ckpt, .tar, .params, …; loaded with weights_only=True), safetensors, or "
                             "a numpy .npz")
@@ -92,17 +92,19 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                        help="where the RNN sits inside --weights, e.g. 'rnn.' for rnn.weight_ih_l0; not needed "
                             "when the file holds one RNN")
     data = parser.add_argument_group("input")
-    data.add_argument("--input", metavar="FILE",
+    data.add_argument("--input", metavar="FILE", type=path_given,
                       help=".csv (one timestep a row), .npy or .json: (T, input_size), or (batch, T, input_size) "
                            "— (T, batch, input_size) with --seq-first")
     data.add_argument("--sequence", default="1,1,1,1,1; 2,2,2,2,2; 3,3,3,3,3", metavar="TEXT",
                       help='timesteps split by ";" (default: the notebook\'s "1,1,1,1,1; 2,2,2,2,2; 3,3,3,3,3")')
     data.add_argument("--unbatched", action="store_true",
                       help="feed a 2-D sequence to nn.RNN as it is, not as a batch of one")
-    data.add_argument("--h0", metavar="FILE", help="initial hidden state (num_layers × directions, batch, "
-                                                   "hidden_size), .csv/.npy/.json; default zeros")
-    data.add_argument("--c0", metavar="FILE", help="nn.LSTM's initial cell state, shaped as --h0 (with hidden_size "
-                                                   "even when --proj-size is given); default zeros")
+    data.add_argument("--h0", metavar="FILE", type=path_given,
+                      help="initial hidden state (num_layers × directions, batch, hidden_size), .csv/.npy/.json; "
+                           "default zeros")
+    data.add_argument("--c0", metavar="FILE", type=path_given,
+                      help="nn.LSTM's initial cell state, shaped as --h0 (with hidden_size even when --proj-size is "
+                           "given); default zeros")
 
 
 def window_size(text: str) -> tuple[int, int]:
@@ -113,6 +115,14 @@ def window_size(text: str) -> tuple[int, int]:
     if not (320 <= width <= 8192 and 240 <= height <= 8192):
         raise argparse.ArgumentTypeError(f"{text} is outside 320x240 … 8192x8192")
     return width, height
+
+
+def path_given(text: str) -> str:
+    """An argparse type: a file or folder name, never empty. `--weights "$W"` with W unset would otherwise quietly
+    mean the default session, and `--screenshot ""` open the window."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the file name is empty (an unset shell variable?); give a path")
+    return text
 
 
 def font_scale(text: str) -> float:
@@ -143,7 +153,7 @@ def direction(text: str) -> int:
 def add_session_file_option(group) -> None:
     from .core.session_file import example_sessions
 
-    group.add_argument("--session", metavar="FILE|NAME",
+    group.add_argument("--session", metavar="FILE|NAME", type=path_given,
                        help="a saved session (.rnnstep.json, File > Save) with its model, input and cursor, instead "
                             "of the model and input options; or the name of an example shipped with the program: "
                             + ", ".join(example_sessions()))
@@ -188,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--select", type=select_spec, default=None, metavar="PHASE,UNIT[,T]",
                         help="open with that element's arithmetic written out (at the cursor's timestep unless T is "
                              "given; it must be revealed), e.g. --steps 1 --select input_projection,0")
-    window.add_argument("--screenshot", metavar="FILE.png",
+    window.add_argument("--screenshot", metavar="FILE.png", type=path_given,
                         help="render the window to a PNG after --steps and exit (no screen needed)")
     desktop = parser.add_argument_group("the desktop's application menu (Linux)")
     desktop.add_argument("--install-desktop-entry", action="store_true",
@@ -211,14 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="backpropagate the loss by hand and compare every gradient with autograd's (nn.RNN, either "
                           "order): after the walkthrough in text; a 'backward' object in JSON (every gradient, "
                           "dL/dh_t and dL/dz_t); dL_dh and dL_dz columns in CSV")
-    out.add_argument("--target", metavar="FILE",
+    out.add_argument("--target", metavar="FILE", type=path_given,
                      help="with --backward: L = mean((output - target)^2), the target shaped as the output "
                           "(.csv/.npy/.json); default L = sum of h_n")
     slides = sub.add_parser("slides", help="one PNG per phase of a whole session, for a slide deck",
                             description="Render the window at every phase of every timestep of one cell (layer, "
                                         "direction, batch row) into DIR as 000-t0-input_projection.png, "
                                         "001-t0-recurrent_term.png, …, in stepping order. Needs no screen.")
-    slides.add_argument("folder", metavar="DIR", help="where the PNGs go (made if missing)")
+    slides.add_argument("folder", metavar="DIR", type=path_given, help="where the PNGs go (made if missing)")
     add_session_options(slides)
     add_view_options(slides, "slides", "1920x1080")
     return parser
@@ -553,6 +563,39 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _display_width(text))
 
 
+# Writing the text walkthrough, measured on the 2-core AMD EPYC of core/config.py's estimates: about a millisecond
+# a timestep of each cell for its ten lines, and 20 µs a number formatted. An estimate to warn and refuse by.
+TEXT_STEP_S = 1e-3
+TEXT_NUMBER_S = 2e-5
+TEXT_NOTE_S = 30  # longer than this, the estimate is said before the walkthrough starts
+
+
+def text_seconds(session) -> float:
+    """About how long `trace`'s text walkthrough of this session takes to write, before it is computed."""
+    config = session.config
+    steps = session.seq_len * config.num_layers * config.num_directions
+    batch = session.inputs.shape[0 if config.batch_first else 1] if session.batched else 1
+    per_step = (config.layer_input_size(config.num_layers - 1) + config.output_size * 3
+                + sum(phase.width * config.hidden_size for phase in config.cell_type.phases(config)))
+    return steps * (TEXT_STEP_S + TEXT_NUMBER_S * batch * per_step)
+
+
+def say_text_cost(session) -> None:
+    """A long text walkthrough is refused, or its time said, before anything is computed: --format csv writes
+    the same numbers far faster."""
+    from .core.config import TIME_LIMIT_S, format_seconds
+    from .core.errors import InputError
+
+    seconds = text_seconds(session)
+    steps = f"{session.seq_len:,} timesteps"
+    if seconds > TIME_LIMIT_S:
+        raise InputError(f"the text walkthrough of {steps} would take about {format_seconds(seconds)} to write; "
+                         "--format csv or --format json write the same numbers in a fraction of that")
+    if seconds > TEXT_NOTE_S:
+        print(f"{PROG}: note: the text walkthrough of {steps} takes about {format_seconds(seconds)}; --format csv "
+              "is faster", file=sys.stderr)
+
+
 def run_trace(args) -> int:
     from .core import collector
     from .core.errors import InputError
@@ -566,6 +609,8 @@ def run_trace(args) -> int:
         from .core.backward import check_stepped
 
         check_stepped(session)  # before the walkthrough is printed: a refusal is the only output
+    if args.format == "text" and args.explain is None:
+        say_text_cost(session)
     with collector.paused():  # the job makes many tensors and no cycles: see model.run_now
         trace = compute_trace(session)
     backward = None

@@ -3,6 +3,7 @@ so returns its bits on any CPU; the textbook order stays a few ulps off, or, for
 another function. An LSTM is matched on torch's native path; oneDNN's fused kernel is measured, never asserted."""
 
 import numpy as np
+import pytest
 import torch
 import torch.nn as nn
 from hypothesis import HealthCheck, given, settings
@@ -234,3 +235,24 @@ def test_an_lstm_traced_while_another_thread_turns_onednn_off_still_measures_its
         flipper.join()
     assert all(t.fused is not None and t.bitwise_equal for t in traces)
     assert torch.backends.mkldnn.enabled
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_a_column_major_weight_is_matched_call_for_call_with_its_own_strides(cell):
+    """`nn.Parameter(W.t().contiguous().t())` is the same matrix laid out by columns: the GEMM reads it transposed,
+    so its last bits differ from a row-major W's. The hand pass computes with the parameters as they are."""
+    torch.manual_seed(3)
+    module = getattr(nn, {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}[cell])(6, 5, num_layers=2, batch_first=True)
+    module.weight_hh_l0 = nn.Parameter(module.weight_hh_l0.detach().t().contiguous().t())
+    module.weight_ih_l1 = nn.Parameter(module.weight_ih_l1.detach().t().contiguous().t())
+    inputs = torch.randn(3, 7, 6)
+    session = session_from_module(module, inputs)
+    assert session.weights["weight_hh_l0"].stride() == (1, module.weight_hh_l0.shape[0])
+    with torch.no_grad(), native_path():
+        theirs = arithmetic_calls(lambda: module(inputs))
+        output, _ = module(inputs)
+    reference = reference_pass(session)
+    ours = arithmetic_calls(lambda: hand_pass(session, reference))
+    assert ours == theirs, first_difference(ours, theirs)
+    trace = compute_trace(session)
+    assert trace.bitwise_equal and torch.equal(trace.output, output)

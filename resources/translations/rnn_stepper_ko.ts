@@ -205,137 +205,137 @@
         <translation>직접 고른 목표 시퀀스에 대한 평균 제곱 오차: .csv(한 행에 타임 스텝 하나), .npy 또는 .json, 출력과 같은 모양</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="266"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="263"/>
         <source>Target sequence</source>
         <translation>목표 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="266"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="263"/>
         <source>Arrays (*.csv *.txt *.npy *.json);;All files (*)</source>
         <translation>배열 (*.csv *.txt *.npy *.json);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="323"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="309"/>
         <source>‖∂L/∂h_t‖ over t (log scale)</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="335"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="321"/>
         <source>Every gradient by hand — the weights&apos;, the biases&apos;, ∂L/∂x{0} — is bitwise identical to what loss.backward() computes through {1}.</source>
         <translation>손으로 구한 모든 그래디언트(가중치, 편향, ∂L/∂x{0})가 {1}을 거친 loss.backward()의 결과와 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="338"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="324"/>
         <source>Every gradient is loss.backward()&apos;s, bit for bit.</source>
         <translation>모든 그래디언트가 loss.backward()의 값과 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="341"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="327"/>
         <source>Every gradient equals loss.backward()&apos;s through {0} as a number, but not bit for bit: some zeros differ in sign (−0.0 against 0.0).</source>
         <translation>모든 기울기가 {0}을 거친 loss.backward()의 값과 수로는 같지만 비트 단위로는 다릅니다: 몇몇 0의 부호가 다릅니다(−0.0 대 0.0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="344"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="330"/>
         <source>The textbook&apos;s backward lands up to {0:g} ulp from loss.backward() through {1}: the same sums, grouped and ordered otherwise.</source>
         <translation>교과서 순서의 역전파는 {1}을 거친 loss.backward()와 최대 {0:g} ulp 차이가 납니다. 같은 합을 다르게 묶고 다른 순서로 더하기 때문입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="342"/>
         <source>bitwise ✓</source>
         <translation>비트 단위 ✓</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="342"/>
         <source>no</source>
         <translation>아니요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="342"/>
         <source>no: ±0</source>
         <translation>아니요: ±0</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="372"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="358"/>
         <source>ρ(W_hh) is not finite here: no prediction.</source>
         <translation>여기서는 ρ(W_hh)가 유한하지 않아 예측할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="373"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="359"/>
         <source>below 1: the gradient shrinks by about this much per step back and vanishes over a long sequence — early inputs barely teach the weights</source>
         <translation>1보다 작습니다. 그래디언트는 한 스텝 거슬러 갈 때마다 대략 이만큼 줄어 긴 시퀀스에서는 사라집니다. 앞쪽 입력은 가중치를 거의 가르치지 못합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="375"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="361"/>
         <source>above 1: the gradient can grow step after step back and explode</source>
         <translation>1보다 큽니다. 그래디언트는 거슬러 갈수록 커져 폭발할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="376"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="362"/>
         <source>near 1: the gradient keeps its size for a while</source>
         <translation>1에 가깝습니다. 그래디언트는 한동안 크기를 유지합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="377"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="363"/>
         <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
         <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 {3:.3f}은(는) {4}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="392"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="378"/>
         <source>Backward pass: press Compute gradients, then step the forward pass to its end (Run to end) and Step back.</source>
         <translation>역전파: 그래디언트 계산을 누르고, 순전파를 끝까지 진행한 뒤(끝까지 실행) 한 타임 스텝씩 거슬러 가세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="395"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="381"/>
         <source>Loss = {0}. Run the forward pass to its end to step back.</source>
         <translation>손실 = {0}. 거슬러 가려면 순전파를 끝까지 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="398"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="384"/>
         <source>Loss = {0}. Step back (B) walks t = {1} … {2}.</source>
         <translation>손실 = {0}. 뒤로(B)를 누르면 t = {1} … {2} 순서로 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="401"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="387"/>
         <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of 4: {4}</source>
         <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 4개 중 {3}번째: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="486"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="472"/>
         <source>The backward pass is stepped and checked for nn.RNN; {0}&apos;s is not yet.</source>
         <translation>역전파는 nn.RNN에 대해 단계별로 보여 주고 검증합니다; {0}는 아직 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="491"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="477"/>
         <source>the gradient arriving at h_t</source>
         <translation>h_t에 도착하는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="492"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="478"/>
         <source>through the nonlinearity</source>
         <translation>비선형 함수를 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="493"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="479"/>
         <source>the recurrent weights&apos; share</source>
         <translation>순환 가중치의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="599"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="585"/>
         <source>No h0 was given: the walk back ends here.</source>
         <translation>h0가 주어지지 않았습니다: 거슬러 가기는 여기서 끝납니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="516"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="502"/>
         <source>∂L/∂W_hh so far</source>
         <translation>지금까지의 ∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="559"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="545"/>
         <source>∂L/∂W_ih</source>
         <translation>∂L/∂W_ih</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="494"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="480"/>
         <source>what flows on to the state before</source>
         <translation>이전 상태로 흘러가는 것</translation>
     </message>
@@ -345,73 +345,73 @@
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="559"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="545"/>
         <source>one product over every step, at the walk&apos;s end</source>
         <translation>모든 스텝에 대한 행렬곱 하나, 끝까지 거슬러 간 뒤</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="574"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="560"/>
         <source>1 from the loss Σ h_n</source>
         <translation>손실 Σ h_n에서 온 1</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="576"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="562"/>
         <source>the loss&apos;s ∂L/∂output_t</source>
         <translation>손실의 ∂L/∂output_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="578"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="564"/>
         <source>the layer above</source>
         <translation>위 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="580"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="566"/>
         <source>what flowed back from step {0}</source>
         <translation>스텝 {0}에서 거슬러 흘러온 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="451"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="593"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="437"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="579"/>
         <source>(summed back to front, as autograd sums it)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="595"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="581"/>
         <source>so far:</source>
         <translation>지금까지:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="602"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="588"/>
         <source>this step&apos;s share</source>
         <translation>이 스텝의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="620"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="606"/>
         <source>output h_t (units × t): click one</source>
         <translation>출력 h_t (유닛 × t): 하나를 클릭하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="629"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="615"/>
         <source>h_{0} is not revealed yet: step the forward pass there first</source>
         <translation>h_{0}는 아직 공개되지 않았습니다: 먼저 순전파를 그 스텝까지 진행하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="664"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="650"/>
         <source>‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input</source>
         <translation>‖∂h_{0}[{1}]/∂x_k‖: h_{0}[{1}]이 각 입력에 아직 얼마나 의존하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="675"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="661"/>
         <source>The learning rate must be a number, e.g. 0.1</source>
         <translation>학습률은 숫자여야 합니다 (예: 0.1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="685"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="671"/>
         <source>Trained {0} SGD steps: the loss went from {1:.6g} to {2:.6g}; {3} moved most, by up to {4:.3g}</source>
         <translation>SGD {0}스텝을 학습했습니다: 손실이 {1:.6g}에서 {2:.6g}(으)로 바뀌었고, {3}가 최대 {4:.3g}만큼 가장 많이 움직였습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="694"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="680"/>
         <source>Loss over the SGD steps ({0} so far)</source>
         <translation>SGD 스텝에 따른 손실 (지금까지 {0})</translation>
     </message>
@@ -419,205 +419,205 @@
 <context>
     <name>Cells</name>
     <message>
-        <location filename="../../rnn_stepper/core/cells/__init__.py" line="300"/>
+        <location filename="../../rnn_stepper/core/cells/__init__.py" line="322"/>
         <source>LSTM only: W_hr projects h down to proj_size units; 0 means none</source>
         <translation>LSTM 전용: W_hr가 h를 proj_size개 유닛으로 투영합니다. 0이면 투영하지 않습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/__init__.py" line="155"/>
+        <location filename="../../rnn_stepper/core/cells/__init__.py" line="328"/>
         <source>the notebook&apos;s order</source>
         <translation>노트북의 순서</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/__init__.py" line="156"/>
+        <location filename="../../rnn_stepper/core/cells/__init__.py" line="329"/>
         <source>the textbook order adds in a different order than PyTorch&apos;s kernel, so the last bits differ</source>
         <translation>교과서 순서는 PyTorch 커널과 덧셈 순서가 달라 마지막 비트가 다를 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/__init__.py" line="161"/>
+        <location filename="../../rnn_stepper/core/cells/__init__.py" line="334"/>
         <source>the paper&apos;s GRU (Cho et al. 2014)</source>
         <translation>논문의 GRU (Cho 외, 2014)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/__init__.py" line="162"/>
+        <location filename="../../rnn_stepper/core/cells/__init__.py" line="335"/>
         <source>the paper applies r to h before W_hn and writes h&apos; = (1 − z)·n + z·h; PyTorch applies r to (W_hn h + b_hn), so the two GRUs compute different numbers, not only different last bits</source>
         <translation>논문은 W_hn을 곱하기 전에 r을 h에 적용하고 h&apos; = (1 − z)·n + z·h로 씁니다. PyTorch는 r을 (W_hn h + b_hn)에 적용하므로 두 GRU는 마지막 비트만이 아니라 서로 다른 값을 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/__init__.py" line="168"/>
+        <location filename="../../rnn_stepper/core/cells/__init__.py" line="341"/>
         <source>the textbook&apos;s LSTM, one product per term</source>
         <translation>교과서의 LSTM, 항마다 곱 한 번</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/__init__.py" line="169"/>
+        <location filename="../../rnn_stepper/core/cells/__init__.py" line="342"/>
         <source>the textbook order adds the products and biases in another order than PyTorch&apos;s kernel, so the last bits differ</source>
         <translation>교과서 순서는 곱과 편향을 PyTorch 커널과 다른 순서로 더하므로 마지막 비트가 다릅니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/__init__.py" line="60"/>
+        <location filename="../../rnn_stepper/core/cells/__init__.py" line="95"/>
         <source>input projection</source>
         <translation>입력 투영</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="23"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="18"/>
         <source>Input projection: W_ih maps this timestep&apos;s input to three blocks, one each for the reset gate, the update gate and the candidate. PyTorch&apos;s kernel computes it for all timesteps in one matrix product.</source>
         <translation>입력 투영: W_ih가 이 타임 스텝의 입력을 리셋 게이트, 업데이트 게이트, 후보에 하나씩, 세 블록으로 옮깁니다. PyTorch 커널은 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/__init__.py" line="67"/>
+        <location filename="../../rnn_stepper/core/cells/__init__.py" line="101"/>
         <source>recurrent term</source>
         <translation>순환 항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="27"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="22"/>
         <source>Recurrent term: W_hh maps the previous hidden state to the same three blocks, biases included, in one matrix product.</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 같은 세 블록으로, 편향까지 포함해 행렬 곱 한 번으로 옮깁니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="29"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="24"/>
         <source>reset gate</source>
         <translation>리셋 게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="30"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="25"/>
         <source>Reset gate: between 0 and 1 per unit, how much of the remembered state the candidate may read.</source>
         <translation>리셋 게이트: 유닛마다 0과 1 사이의 값으로, 후보가 기억된 상태를 얼마나 읽을지 정합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="32"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="27"/>
         <source>update gate</source>
         <translation>업데이트 게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="33"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="28"/>
         <source>Update gate: between 0 and 1 per unit, how much of the old state to keep. Near 1 the unit remembers; near 0 it takes the candidate.</source>
         <translation>업데이트 게이트: 유닛마다 0과 1 사이의 값으로, 이전 상태를 얼마나 남길지 정합니다. 1에 가까우면 기억하고, 0에 가까우면 후보를 받아들입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="35"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="30"/>
         <source>candidate</source>
         <translation>후보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="37"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="32"/>
         <source>Candidate: PyTorch&apos;s GRU multiplies the reset gate into W_hn h + b_hn, bias included, after the product. The paper applies it to h before.</source>
         <translation>후보: PyTorch의 GRU는 리셋 게이트를 곱셈 뒤의 W_hn h + b_hn에 편향까지 포함해 곱합니다. 논문은 곱하기 전에 h에 적용합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="42"/>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="59"/>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="65"/>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="37"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="36"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="51"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="57"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="40"/>
         <source>new hidden state</source>
         <translation>새 은닉 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="44"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="38"/>
         <source>New hidden state: a mix of the old state and the candidate, unit by unit, weighted by the update gate. PyTorch writes (1 − z)·n + z·h as (h − n)·z + n.</source>
         <translation>새 은닉 상태: 이전 상태와 후보를 유닛마다 업데이트 게이트의 비율로 섞은 값입니다. PyTorch는 (1 − z)·n + z·h를 (h − n)·z + n으로 씁니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="30"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="22"/>
         <source>Input projection: W_ih maps this timestep&apos;s input to four blocks, one per gate (i, f, g, o). PyTorch&apos;s kernel computes it for all timesteps in one matrix product.</source>
         <translation>입력 투영: W_ih가 이 타임 스텝의 입력을 게이트마다 하나씩(i, f, g, o) 네 블록으로 옮깁니다. PyTorch 커널은 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="34"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="26"/>
         <source>Recurrent term: W_hh maps the previous hidden state to the same four blocks, biases included, in one matrix product. The kernel then adds a_t to all four at once.</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 같은 네 블록으로, 편향까지 포함해 행렬 곱 한 번으로 옮깁니다. 그다음 커널은 네 블록 모두에 a_t를 한꺼번에 더합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="37"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="29"/>
         <source>input gate</source>
         <translation>입력 게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="38"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="30"/>
         <source>Input gate: between 0 and 1 per unit, how much of the candidate to write into the cell.</source>
         <translation>입력 게이트: 유닛마다 0과 1 사이의 값으로, 후보를 셀에 얼마나 쓸지 정합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="40"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="32"/>
         <source>forget gate</source>
         <translation>망각 게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="41"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="33"/>
         <source>Forget gate: between 0 and 1 per unit, how much of the old cell state to keep. Near 1 for many steps, the cell remembers over long spans.</source>
         <translation>망각 게이트: 유닛마다 0과 1 사이의 값으로, 이전 셀 상태를 얼마나 남길지 정합니다. 여러 스텝 동안 1에 가까우면 셀은 긴 구간에 걸쳐 기억합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="43"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="35"/>
         <source>cell candidate</source>
         <translation>셀 후보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="44"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="36"/>
         <source>Cell candidate: what could be written into the cell, squashed into (-1, 1).</source>
         <translation>셀 후보: 셀에 쓰일 수 있는 값을 (-1, 1) 안으로 눌러 담은 것입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="46"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="38"/>
         <source>output gate</source>
         <translation>출력 게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="47"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="39"/>
         <source>Output gate: between 0 and 1 per unit, how much of the cell shows in the hidden state.</source>
         <translation>출력 게이트: 유닛마다 0과 1 사이의 값으로, 셀이 은닉 상태에 얼마나 드러날지 정합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="49"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="41"/>
         <source>cell state</source>
         <translation>셀 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="51"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="43"/>
         <source>Cell state: the old cell, scaled by the forget gate, plus the candidate, scaled by the input gate. Only additions and gates touch it, which is why an LSTM can carry a memory across many steps.</source>
         <translation>셀 상태: 망각 게이트로 줄인 이전 셀에 입력 게이트로 줄인 후보를 더합니다. 덧셈과 게이트만 셀을 건드리기 때문에 LSTM은 여러 스텝에 걸쳐 기억을 이어 갈 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="55"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="47"/>
         <source>New hidden state: the cell squashed by tanh and scaled by the output gate. It is this step&apos;s output and, with c, the memory for the next.</source>
         <translation>새 은닉 상태: tanh로 눌러 담은 셀을 출력 게이트로 줄인 값입니다. 이 스텝의 출력이자, c와 함께 다음 스텝의 기억입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="63"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="55"/>
         <source>unprojected hidden state</source>
         <translation>투영 전 은닉 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="67"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="59"/>
         <source>Projection: with proj_size, W_hr maps the hidden state down to proj_size units. The projected h is the output and what W_hh reads at the next step.</source>
         <translation>투영: proj_size가 있으면 W_hr가 은닉 상태를 proj_size개의 유닛으로 줄입니다. 투영된 h가 출력이며 다음 스텝에서 W_hh가 읽는 값입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="23"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="27"/>
         <source>Input projection: W_ih (the textbook&apos;s W_xh) maps this timestep&apos;s input into the hidden space. It needs no earlier state, so PyTorch&apos;s kernel computes it for all timesteps in one matrix product before the loop.</source>
         <translation>입력 투영: W_ih(교과서의 W_xh)가 이 타임 스텝의 입력을 은닉 공간으로 옮깁니다. 이전 상태가 필요 없으므로 PyTorch 커널은 반복문 전에 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="27"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="31"/>
         <source>Recurrent term: W_hh carries the previous hidden state forward — the network&apos;s memory. At the first step the previous state is h0 (zeros unless given).</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 이어 받습니다 — 네트워크의 기억입니다. 첫 스텝의 이전 상태는 h0입니다 (주지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="30"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="34"/>
         <source>pre-activation</source>
         <translation>활성화 전 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="32"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="36"/>
         <source>Pre-activation: the sum mixes what the input says now with what the state remembers.</source>
         <translation>활성화 전 값: 지금 입력이 말하는 것과 상태가 기억하는 것을 더합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="39"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="42"/>
         <source>The nonlinearity squashes the sum into (-1, 1): the new hidden state is this step&apos;s output and the memory for the next.</source>
         <translation>비선형 함수가 합을 (-1, 1) 안으로 눌러 담습니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/rnn.py" line="41"/>
+        <location filename="../../rnn_stepper/core/cells/rnn.py" line="44"/>
         <source>ReLU keeps the positive part of the sum: the new hidden state is this step&apos;s output and the memory for the next. Nothing bounds it from above.</source>
         <translation>ReLU는 합의 양수 부분만 남깁니다: 새 은닉 상태는 이 스텝의 출력이자 다음 스텝의 기억입니다. 위쪽 한계는 없습니다.</translation>
     </message>
@@ -625,122 +625,122 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1280"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1279"/>
         <source>ε ({0}) = {1:.3g}</source>
         <translation>ε ({0}) = {1:.3g}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1288"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1287"/>
         <source>Follow units (at most {0}, of 0–{1}):</source>
         <translation>따라갈 유닛 (최대 {0}개, 0–{1} 중):</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1290"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1289"/>
         <source>Unit numbers separated by commas, ranges as 3-6; or click a unit&apos;s number beside the h heatmap to add or remove it</source>
         <translation>유닛 번호를 쉼표로 구분하고 범위는 3-6처럼 적습니다. 또는 h 히트맵 옆의 유닛 번호를 클릭해 추가하거나 뺍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1296"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1295"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1297"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1296"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1298"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1297"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1299"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1298"/>
         <source>Hidden state h_t over t: </source>
         <translation>타임 스텝별 은닉 상태 h_t: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1300"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1299"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1301"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1300"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1305"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1304"/>
         <source>by hand</source>
         <translation>수동 계산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1305"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1304"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1374"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1373"/>
         <source>|Δ| per step</source>
         <translation>스텝별 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1375"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1374"/>
         <source>This step, unit by unit</source>
         <translation>이 스텝, 유닛별</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1408"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1407"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1413"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1412"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1414"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1413"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1450"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1449"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1452"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1451"/>
         <source>equal values, but a zero&apos;s sign differs (−0.0 against 0.0)</source>
         <translation>값은 같지만 0의 부호가 다릅니다(−0.0 대 0.0)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1456"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1455"/>
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1499"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1498"/>
         <source>h_t per unit, once a step is computed</source>
         <translation>유닛별 h_t (스텝을 계산하면 표시)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1502"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1501"/>
         <source>h_{0} per unit</source>
         <translation>유닛별 h_{0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1504"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1503"/>
         <source>(h_{0} not yet revealed)</source>
         <translation>(h_{0}는 아직 공개되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1533"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1532"/>
         <source>One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, {3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only {7:.3g}.</source>
         <translation>1 ulp는 한 {0}에서 바로 다음 {0}까지의 간격이며, 수가 작을수록 작아집니다: 1.0에서는 ε = {1:.3g}, {2:.3g}에서는 {3:.3g}. 그래서 h_{5}[{6}] = {2:.3g}에서의 {4:.0f} ulp는 절대 차이로 {7:.3g}에 불과합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1593"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1592"/>
         <source>t = {0}, unit h[{1}]
 by hand: {2}
 {3}: {4}
@@ -751,7 +751,7 @@ by hand: {2}
 |Δ| = {5:.3g} = {6:.0f} ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1454"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1453"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -769,89 +769,89 @@ by hand: {2}
         <translation>쌓은 층 수. l층은 l-1층의 출력을 입력으로 받습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="75"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="76"/>
         <source>bias (b_ih, b_hh)</source>
         <translation>편향 (b_ih, b_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="76"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="77"/>
         <source>bidirectional</source>
         <translation>양방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="77"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="78"/>
         <source>batch_first</source>
         <translation>batch_first</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="84"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="85"/>
         <source>The torch module whose forward pass is stepped; a new cell type draws new weights from the seed</source>
         <translation>순전파를 한 단계씩 살펴볼 torch 모듈. 셀 종류를 바꾸면 시드로 가중치를 새로 뽑습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="153"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="163"/>
         <source>Features per timestep ({0}&apos;s input_size)</source>
         <translation>타임 스텝당 특성 수 ({0} 모듈의 input_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="154"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="164"/>
         <source>torch.manual_seed before {0} draws its weights</source>
         <translation>{0} 모듈이 가중치를 뽑기 전에 호출하는 torch.manual_seed</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="156"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="166"/>
         <source>kernel: PyTorch&apos;s own order of operations, bitwise equal to {0}&apos;s step-by-step cell on any CPU
 textbook: {1}; how far it lands from {0} is measured on this machine</source>
         <translation>kernel: PyTorch 자체의 연산 순서로, 어느 CPU에서나 {0} 모듈의 단계별 셀과 비트 단위로 같습니다
 textbook: {1}. {0} 모듈과의 차이는 이 컴퓨터에서 측정합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="159"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="169"/>
         <source>The textbook order computes {0}: {1}.</source>
         <translation>교과서 순서는 {0}을(를) 계산합니다: {1}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="161"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="171"/>
         <source>dropout is left out: it only acts in training mode, and the stepper evaluates {0} in eval mode.</source>
         <translation>dropout은 학습 모드에서만 작동하므로 뺐습니다. 이 프로그램은 {0} 모듈을 평가 모드로 실행합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="89"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="94"/>
         <source>bias=False drops b_ih and b_hh</source>
         <translation>bias=False이면 b_ih와 b_hh가 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="90"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="95"/>
         <source>Add a reverse cell per layer that walks t = T-1 … 0</source>
         <translation>층마다 t = T-1 … 0 순서로 도는 역방향 셀을 추가합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="91"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="96"/>
         <source>Input laid out (batch, T, features) instead of (T, batch, …)</source>
         <translation>입력을 (T, 배치, …) 대신 (배치, T, 특성) 모양으로 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="92"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="97"/>
         <source>cell</source>
         <translation>셀</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="94"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="99"/>
         <source>seed</source>
         <translation>시드</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="94"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="99"/>
         <source>order</source>
         <translation>연산 순서</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="173"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="183"/>
         <source>input_size {0} → {1}: the input&apos;s columns were cut, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 잘라 냈고 가중치를 새로 뽑았습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="175"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="185"/>
         <source>input_size {0} → {1}: the input&apos;s columns were padded with zeros, the weights drawn anew</source>
         <translation>input_size {0} → {1}: 입력의 열을 0으로 채웠고 가중치를 새로 뽑았습니다</translation>
     </message>
@@ -886,42 +886,57 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>Explain</name>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="132"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="145"/>
+        <source>{0} is NaN (not a number): a NaN in what it reads, Inf − Inf or 0 × Inf made it, and every sum and product after it stays NaN.</source>
+        <translation>{0}은(는) NaN(숫자가 아님)입니다: 읽어 들인 값의 NaN, Inf − Inf 또는 0 × Inf에서 생겼고, 그 뒤의 모든 합과 곱도 NaN입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="147"/>
+        <source>{0} is +Inf: a number past the largest float, or an Inf in what it reads.</source>
+        <translation>{0}은(는) +Inf입니다: 가장 큰 부동소수점 수를 넘었거나, 읽어 들인 값에 Inf가 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="148"/>
+        <source>{0} is −Inf: a number past the most negative float, or a −Inf in what it reads.</source>
+        <translation>{0}은(는) −Inf입니다: 가장 작은(음의) 부동소수점 수를 넘었거나, 읽어 들인 값에 −Inf가 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/core/explain.py" line="134"/>
         <source>exact sum = {0}</source>
         <translation>정확한 합 = {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="133"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="135"/>
         <source>correctly rounded to {0}: {1}</source>
         <translation>{0}(으)로 올바르게 반올림: {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="134"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="136"/>
         <source>the matrix product returned: {0} ({1} ulp from the exact sum)</source>
         <translation>행렬 곱이 돌려준 값: {0} (정확한 합과 {1} ulp 차이)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="135"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="137"/>
         <source>A BLAS library adds up a dot product in an order of its own, which cannot be observed; only its result can.</source>
         <translation>BLAS 라이브러리는 내적을 자기만의 순서로 더하며, 그 순서는 관찰할 수 없습니다. 관찰할 수 있는 것은 결과뿐입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="137"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="139"/>
         <source>the textbook order&apos;s sum returned: {0} ({1} ulp from the exact sum)</source>
         <translation>교과서 순서의 합이 돌려준 값: {0} (정확한 합과 {1} ulp 차이)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="138"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="140"/>
         <source>It rounds the matrix product to {0} before adding it, and rounds again at each addition after it.</source>
         <translation>행렬 곱을 더하기 전에 {0}(으)로 반올림하고, 그 뒤의 덧셈마다 다시 반올림합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="140"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="142"/>
         <source>in float64: {0}, rounded to {1}: {2}</source>
         <translation>float64로: {0}, {1}(으)로 반올림: {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/explain.py" line="141"/>
+        <location filename="../../rnn_stepper/core/explain.py" line="143"/>
         <source>the trace holds: {0} ({1} ulp from it)</source>
         <translation>트레이스의 값: {0} (그 값과 {1} ulp 차이)</translation>
     </message>
@@ -1050,37 +1065,37 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>GuessRow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="577"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="576"/>
         <source>Type a guess for h[{0}] and press Enter</source>
         <translation>h[{0}]의 추측값을 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="578"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="577"/>
         <source>Type a guess for each of the {0} units of h_t, apart by spaces, and press Enter</source>
         <translation>h_t의 유닛 {0}개 각각의 추측값을 공백으로 구분해 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="638"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="637"/>
         <source>Guess h_t, then click Step to reveal it</source>
         <translation>h_t를 추측한 뒤 타임 스텝을 눌러 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="639"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="638"/>
         <source>Your guess beside h_t</source>
         <translation>추측값과 실제 h_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="643"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="642"/>
         <source>guess</source>
         <translation>추측</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="643"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="642"/>
         <source>error</source>
         <translation>오차</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="651"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="650"/>
         <source>… {0} guesses in all; the largest |error| is {1}</source>
         <translation>… 추측값 모두 {0}개, 가장 큰 |오차|는 {1}</translation>
     </message>
@@ -1088,87 +1103,87 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>InputEditor</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="270"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="280"/>
         <source>Double-click a cell to type a number</source>
         <translation>셀을 두 번 클릭해 숫자를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="276"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="286"/>
         <source>Add row</source>
         <translation>행 추가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="277"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="287"/>
         <source>Append a timestep (zeros)</source>
         <translation>타임 스텝을 끝에 추가합니다 (0으로 채움)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="289"/>
         <source>Remove row</source>
         <translation>행 삭제</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="280"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="290"/>
         <source>Remove the selected timestep (or the last)</source>
         <translation>선택한 타임 스텝(없으면 마지막)을 삭제합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="293"/>
         <source>Notebook ramp: 1s, 2s, 3s …</source>
         <translation>노트북 예제: 1, 2, 3 …</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="284"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="294"/>
         <source>Sine wave</source>
         <translation>사인파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="285"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="295"/>
         <source>Random normal</source>
         <translation>정규분포 난수</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="286"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="296"/>
         <source>One-hot characters of a word</source>
         <translation>단어의 글자를 원-핫 인코딩</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="287"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="297"/>
         <source>Fill the table with an example sequence</source>
         <translation>예제 시퀀스로 표를 채웁니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="290"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="300"/>
         <source>The word to spell one character per timestep</source>
         <translation>타임 스텝마다 한 글자씩 넣을 단어</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="293"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="303"/>
         <source>Fill</source>
         <translation>채우기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="294"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="304"/>
         <source>Replace the input with the chosen example</source>
         <translation>입력을 선택한 예제로 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="328"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="338"/>
         <source> (and {0} more)</source>
         <translation> (외 {0}개)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="338"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="348"/>
         <source>A sequence needs at least one timestep.</source>
         <translation>시퀀스에는 타임 스텝이 하나 이상 있어야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="359"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="369"/>
         <source>Type a word to spell, e.g. hello.</source>
         <translation>단어를 입력하세요. 예: hello</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="365"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="375"/>
         <source>One-hot &apos;{0}&apos;: columns are {1}</source>
         <translation>원-핫 &apos;{0}&apos;: 열은 {1}</translation>
     </message>
@@ -1176,462 +1191,462 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="113"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="112"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="114"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="113"/>
         <source>Stop this computation and keep the session on show (Esc)</source>
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="153"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="159"/>
         <source>Loading PyTorch and computing the notebook&apos;s example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="173"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="179"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="174"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="180"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="127"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="289"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="130"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="295"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="233"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="239"/>
         <source>Full layout: every panel on show</source>
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="285"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="291"/>
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="285"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="291"/>
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="286"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="292"/>
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="286"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="292"/>
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="287"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="293"/>
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="289"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="295"/>
         <source>The model&apos;s options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="292"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="298"/>
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="293"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="299"/>
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="231"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="237"/>
         <source>Focus layout: the window is small for its font, so weights, the sequence, the session and the backward pass are behind the tabs (keys 1–5)</source>
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션, 역전파는 탭 뒤에 있습니다 (키 1–5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="288"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="294"/>
         <source>The network unrolled, h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
         <translation>펼친 네트워크, 시퀀스 전체의 h, ‖h_t‖와 ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="290"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="642"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="296"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="645"/>
         <source>∂ Backward</source>
         <translation>∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="290"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="296"/>
         <source>Backpropagation through time, stepped back one phase per click</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="391"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="397"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="401"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="407"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="402"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="408"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="404"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="410"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="407"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="413"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="409"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="415"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="410"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="411"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="417"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="413"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="419"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="414"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="420"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="415"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="421"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="422"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="417"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="423"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="425"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="431"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="427"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="433"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="436"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="437"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="443"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="443"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="449"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="451"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="449"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="458"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="459"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="465"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="462"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="468"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="463"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="469"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="467"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="473"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="469"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="475"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="477"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="483"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="479"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="485"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="480"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="486"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="487"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="493"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="496"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="500"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="498"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="502"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="508"/>
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="536"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="539"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="537"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="540"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="566"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="569"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="570"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="573"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="602"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="618"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="621"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="618"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="621"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="619"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="622"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="619"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="622"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="620"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="623"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="620"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="623"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="621"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="624"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="621"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="624"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="623"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="626"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="623"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="626"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="625"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="628"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="625"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="628"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="627"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="683"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="630"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="627"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="630"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="633"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="636"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="634"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="637"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="644"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="647"/>
         <source>Backpropagation through time, stepped back one phase per click; again for the forward pass (5, and 1)</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다; 다시 누르면 순전파 (5, 그리고 1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="651"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="654"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="652"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="655"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="654"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="776"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="657"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="779"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="654"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="776"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="657"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="779"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="655"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="658"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="659"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="662"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="660"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="663"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="683"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="736"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="739"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="739"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="742"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="764"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="767"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="766"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="769"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="769"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="772"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="775"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="778"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="776"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="779"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="779"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="782"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -1639,12 +1654,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MatrixView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="882"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="875"/>
         <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1229"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1223"/>
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
@@ -1660,67 +1675,67 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1701"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1700"/>
         <source>Click a unit&apos;s number to follow it in the comparison plot, or to stop following it</source>
         <translation>유닛 번호를 클릭하면 비교 그래프에서 그 유닛을 따라가거나 따라가기를 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1713"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1712"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1748"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1747"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1750"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1749"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1758"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1757"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1760"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1759"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1762"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1761"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1811"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1810"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1813"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1812"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1817"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1816"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1821"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1820"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1822"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1821"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1819"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1818"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1728,7 +1743,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequenceTable</name>
     <message>
-        <location filename="../../rnn_stepper/ui/editors.py" line="238"/>
+        <location filename="../../rnn_stepper/ui/editors.py" line="248"/>
         <source>t={0}, column {1}: {2}</source>
         <translation>t={0}, {1}열: {2}</translation>
     </message>
@@ -1736,262 +1751,270 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SessionFiles</name>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="160"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="172"/>
         <source>Could not open the session</source>
         <translation>세션을 열 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="196"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="208"/>
         <source>Could not save the session</source>
         <translation>세션을 저장할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="202"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="214"/>
         <source>Saved {0}</source>
         <translation>{0}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="210"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="222"/>
         <source>Save session</source>
         <translation>세션 저장</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="211"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="223"/>
         <source>RNN Stepper sessions (*{0})</source>
         <translation>RNN Stepper 세션 (*{0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="218"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="230"/>
         <source>Open session</source>
         <translation>세션 열기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="219"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="231"/>
         <source>RNN Stepper sessions (*{0});;JSON (*.json)</source>
         <translation>RNN Stepper 세션 (*{0});;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="278"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="290"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
         <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="286"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="298"/>
         <source>; the input&apos;s columns were fitted to input_size={0}</source>
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="308"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="320"/>
         <source>not enough memory to read it</source>
         <translation>읽을 메모리가 부족합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="311"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="323"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="317"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="329"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="232"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="244"/>
         <source>Import the weights of an nn.RNN, nn.GRU or nn.LSTM</source>
         <translation>nn.RNN, nn.GRU 또는 nn.LSTM의 가중치 가져오기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="233"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="245"/>
         <source>Weights, recognised by their content (*);;PyTorch checkpoints (*.pt *.pth *.bin *.ckpt *.tar *.params);;safetensors (*.safetensors);;numpy (*.npz)</source>
         <translation>가중치 (내용으로 알아봄) (*);;PyTorch 체크포인트 (*.pt *.pth *.bin *.ckpt *.tar *.params);;safetensors (*.safetensors);;numpy (*.npz)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="281"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="293"/>
         <source>Imported {0}</source>
         <translation>{0}을(를) 가져왔습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="295"/>
         <source>The only {1} in the file sits under &apos;{0}&apos;. </source>
         <translation>파일에 하나뿐인 {1}은(는) &apos;{0}&apos; 아래에 있습니다. </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="288"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="300"/>
         <source>; its head {0} gives the backward pass a cross-entropy loss</source>
         <translation>; 출력층 {0} 덕분에 역전파에서 교차 엔트로피 손실을 쓸 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="320"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="332"/>
         <source>Which recurrent module?</source>
         <translation>어떤 순환 모듈인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="321"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="333"/>
         <source>This checkpoint holds several recurrent modules; import which?</source>
         <translation>이 체크포인트에는 순환 모듈이 여러 개 있습니다. 어느 것을 가져올까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="350"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="359"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="351"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="360"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="377"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="386"/>
         <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
         <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="396"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="405"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="417"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="430"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="418"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="431"/>
         <source>RNN Stepper did not close normally. Restore the unsaved session it autosaved at {0}?</source>
         <translation>RNN Stepper가 정상적으로 종료되지 않았습니다. {0}에 자동 저장된, 저장하지 않은 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="461"/>
         <source>It was set aside as {0} and will not be offered again.</source>
         <translation>이 파일은 {0}(으)로 옮겨 두었으며 다시 묻지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="451"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="464"/>
         <source>It could not be set aside, so it was deleted.</source>
         <translation>파일을 옮겨 둘 수 없어 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="454"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="467"/>
         <source>The session autosaved before the crash could not be restored: {0}. {1}</source>
         <translation>비정상 종료 전에 자동 저장된 세션을 복원하지 못했습니다: {0}. {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="453"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="466"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="179"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="191"/>
         <source>Restored the session from before the crash (not yet saved).</source>
         <translation>비정상 종료 전의 세션을 복원했습니다 (아직 저장되지 않음).</translation>
     </message>
 </context>
 <context>
+    <name>Settings</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/settings.py" line="95"/>
+        <source>The setting {key}={value} in {file} is not valid ({why}); using {default}</source>
+        <translation>설정 파일 {file}의 {key}={value} 값이 올바르지 않아 ({why}) {default}(으)로 대신합니다</translation>
+    </message>
+</context>
+<context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="674"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="673"/>
         <source>Click any number of the strip or of the h heatmap (or Tab to it and press Enter) to see how it was computed</source>
         <translation>벡터 줄이나 h 히트맵의 숫자를 클릭하면(또는 Tab으로 옮겨 Enter를 누르면) 그 숫자가 어떻게 계산되었는지 보입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="768"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="767"/>
         <source>{0}₀ (initial)</source>
         <translation>{0}₀ (초기값)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="772"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="771"/>
         <source>The state this step reads. The reverse direction walks t = T-1 … 0, so it reads {0}_t+1, computed the click before; at its first step (t = T-1) it reads the initial state {0}₀.</source>
         <translation>이 스텝이 읽는 상태입니다. 역방향은 t = T-1 … 0 순서로 진행하므로 바로 전 클릭에서 계산한 {0}_t+1을 읽습니다. 첫 스텝(t = T-1)에서는 초기 상태 {0}₀을 읽습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="776"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="775"/>
         <source>The state this step reads: {0}_t-1, computed the click before; at the first step the initial state {0}₀ (zeros unless given).</source>
         <translation>이 스텝이 읽는 상태: 바로 전 클릭에서 계산한 {0}_t-1입니다. 첫 스텝에서는 초기 상태 {0}₀입니다 (주어지지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="785"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="784"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="785"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="784"/>
         <source>The input at time step t</source>
         <translation>타임 스텝 t의 입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="787"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="786"/>
         <source>h&lt;sub&gt;t&lt;/sub&gt; of layer {0}</source>
         <translation>{0}층의 h&lt;sub&gt;t&lt;/sub&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="788"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="787"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s h_t</source>
         <translation>{0}층의 입력은 {1}층의 h_t입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="789"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="788"/>
         <source>layer {0}: [→ ‖ ←]</source>
         <translation>{0}층: [→ ‖ ←]</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="790"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="789"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s output [forward ‖ reverse]: rows →0 … are the forward direction&apos;s h_t, rows ←0 … the reverse direction&apos;s, joined at the line</source>
         <translation>{0}층의 입력은 {1}층의 출력 [정방향 ‖ 역방향]입니다: →0 … 행은 정방향의 h_t, ←0 … 행은 역방향의 h_t이며 선에서 이어집니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="866"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="865"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="866"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="943"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="865"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="942"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="866"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="943"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="865"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="942"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="869"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="868"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="870"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="869"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="875"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="874"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="940"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="939"/>
         <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
         <translation>x_{0}[{1}]은(는) 주어진 입력입니다: 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="944"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="943"/>
         <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
         <translation>x_{0}[{1}]은(는) 층 {3}, {4}의 h_{0}[{2}]입니다: 그 층을 골라 어떻게 계산되었는지 보세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="952"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="951"/>
         <source>{0}[{1}] is the initial state h₀: given with the session, or zeros; nothing computed it</source>
         <translation>{0}[{1}]는 초기 상태 h₀입니다: 세션과 함께 주어졌거나 0이며, 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1049"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1048"/>
         <source>In the reverse direction the walk goes t = T-1 … 0: the state it reads is h_t+1, computed the click before, and at t = T-1 the initial state.</source>
         <translation>역방향은 t = T-1 … 0 순서로 진행합니다: 읽는 상태는 바로 전 클릭에서 계산한 h_t+1이며, t = T-1에서는 초기 상태입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1053"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1052"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
@@ -1999,122 +2022,122 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>TraceLabels</name>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="19"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="20"/>
         <source>time step {t} =&gt;</source>
         <translation>타임 스텝 {t} =&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="20"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="21"/>
         <source>layer {layer}, {direction}</source>
         <translation>{layer}층, {direction}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="21"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="22"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="22"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="23"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="23"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="24"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="28"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="29"/>
         <source>{module} output</source>
         <translation>{module} 출력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="31"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="32"/>
         <source>bitwise identical to {module}: yes</source>
         <translation>{module} 출력과 비트 단위로 일치: 예</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="32"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="33"/>
         <source>bitwise identical to {module}: no</source>
         <translation>{module} 출력과 비트 단위로 일치: 아니오</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="43"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="44"/>
         <source>note: dropout={p} only acts in training mode; {module} is evaluated in eval mode here</source>
         <translation>참고: dropout={p}은 학습 모드에서만 작동합니다. 여기서는 {module} 모듈을 평가 모드로 실행합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="29"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="30"/>
         <source>max |Δ|</source>
         <translation>최대 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="24"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="25"/>
         <source>initial</source>
         <translation>초기값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="25"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="26"/>
         <source>input x_t = h_t of layer {below}</source>
         <translation>입력 x_t = {below}층의 h_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="26"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="27"/>
         <source>input x_t = [forward ‖ reverse] h_t of layer {below}: its first half the forward direction&apos;s, its second half the reverse direction&apos;s</source>
         <translation>입력 x_t = {below}층의 [정방향 ‖ 역방향] h_t: 앞쪽 절반은 정방향, 뒤쪽 절반은 역방향의 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="30"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="31"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="33"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="34"/>
         <source>the values are equal; only the sign of a zero differs (-0.0 against 0.0)</source>
         <translation>값은 같고, 0의 부호만 다릅니다(-0.0 대 0.0)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="34"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="35"/>
         <source>max |Δ| = {diff} ({ulps} ulp), {order} order, {dtype}, {threads} threads</source>
         <translation>최대 |Δ| = {diff} ({ulps} ulp), {order} 순서, {dtype}, 스레드 {threads}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="35"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="36"/>
         <source>textbook order: {name}</source>
         <translation>교과서 순서: {name}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="36"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="37"/>
         <source>{module} is run on its native path (oneDNN off): the step-by-step cell this computation replays</source>
         <translation>{module} 모듈은 네이티브 경로(oneDNN 끔)로 실행합니다: 이 계산이 한 단계씩 그대로 재현하는 셀입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="38"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="39"/>
         <source>your PyTorch computes this {module} with oneDNN&apos;s fused kernel ({kernel}); its bits differ from the step-by-step cell: {ulps} ulp, max |Δ| = {diff}</source>
         <translation>이 PyTorch는 이 {module} 모듈을 oneDNN의 융합 커널({kernel})로 계산합니다. 그 비트는 단계별 셀과 다릅니다: {ulps} ulp, 최대 |Δ| = {diff}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="40"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="41"/>
         <source>your PyTorch computes this {module} with oneDNN&apos;s fused kernel ({kernel}); here its bits agree with the step-by-step cell</source>
         <translation>이 PyTorch는 이 {module} 모듈을 oneDNN의 융합 커널({kernel})로 계산합니다. 여기서는 그 비트가 단계별 셀과 같습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="42"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="43"/>
         <source>note: NaN or Inf in the hidden states; they propagate as PyTorch propagates them</source>
         <translation>참고: 은닉 상태에 NaN 또는 Inf가 있습니다. PyTorch와 같은 방식으로 전파됩니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="45"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="46"/>
         <source>computed with {environment}</source>
         <translation>계산 환경: {environment}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="46"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="47"/>
         <source>{phase}: the notebook&apos;s printed digits exactly</source>
         <translation>{phase}: 노트북이 출력한 숫자와 정확히 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/trace_labels.py" line="47"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="48"/>
         <source>{phase}: {ulps} ulp from the notebook&apos;s printout at t = {steps}; the notebook ran on another CPU, where the BLAS took another code path</source>
         <translation>{phase}: t = {steps}에서 노트북 출력과 {ulps} ulp 차이; 노트북은 다른 CPU에서 실행되어 BLAS가 다른 코드 경로를 탔습니다</translation>
     </message>

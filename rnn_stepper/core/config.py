@@ -299,6 +299,9 @@ def infer_config(weights: dict, **fixed) -> RNNConfig:
 
 def cell_for_rows(shape: tuple[int, int], hidden_size: int, projected: bool = False) -> CellType:
     """The cell type whose W_hh, of this shape, stacks gates × hidden_size rows."""
+    if not hidden_size:
+        raise InputError(f"weight_hh_l0 has shape {tuple(shape)}: it holds no hidden units, and a recurrent layer has "
+                         "at least one")
     for kind in CELL_TYPES.values():
         if hidden_size and shape[0] == kind.gates * hidden_size and (not projected or kind.extra_parameters):
             return kind

@@ -37,7 +37,7 @@ class Term:
     j: int
     weight: float  # W[row, j]
     value: float  # v[j]
-    product: Fraction  # exactly
+    product: Fraction | float  # exactly; a float only when NaN or ±Inf, which no fraction holds
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Breakdown:
     equation: str  # the phase's equation, e.g. "a_0 = W_ih x_0 + b_ih"
     numbers: str  # the same with this element's numbers
     returned: float  # the trace's value, in the session's dtype
-    exact: Fraction | float
+    exact: Fraction | float  # NaN or ±Inf is a float: IEEE 754 carries them through sums and products
     rounded: float  # `exact` rounded to the session's dtype
     ulps: float  # between `returned` and `rounded`
     dtype: str
@@ -95,6 +95,8 @@ class Breakdown:
         else:
             out.append("  " + say(IN_FLOAT64).format(repr(float(self.exact)), self.dtype, self.number(self.rounded)))
             out.append("  " + say(HOLDS).format(self.number(self.returned), f"{self.ulps:g}"))
+        if not math.isfinite(self.returned):
+            out.append("  " + say(NOT_FINITE[nonfinite_kind(self.returned)]).format(self.symbol))
         return out
 
     def term_label(self, term: Term) -> str:
@@ -139,21 +141,58 @@ GROUPING = QT_TRANSLATE_NOOP("Explain", "It rounds the matrix product to {0} bef
                                         "each addition after it.")
 IN_FLOAT64 = QT_TRANSLATE_NOOP("Explain", "in float64: {0}, rounded to {1}: {2}")
 HOLDS = QT_TRANSLATE_NOOP("Explain", "the trace holds: {0} ({1} ulp from it)")
+NOT_FINITE = {
+    "nan": QT_TRANSLATE_NOOP("Explain", "{0} is NaN (not a number): a NaN in what it reads, Inf − Inf or 0 × Inf "
+                                        "made it, and every sum and product after it stays NaN."),
+    "inf": QT_TRANSLATE_NOOP("Explain", "{0} is +Inf: a number past the largest float, or an Inf in what it reads."),
+    "-inf": QT_TRANSLATE_NOOP("Explain", "{0} is −Inf: a number past the most negative float, or a −Inf in what it "
+                                         "reads."),
+}
+
+
+def nonfinite_kind(value: float) -> str:
+    return "nan" if math.isnan(value) else "inf" if value > 0 else "-inf"
+
+
+def exactly(value: float) -> Fraction | float:
+    """A float as an exact rational; NaN and ±Inf, which no rational is, stay floats."""
+    return Fraction(value) if math.isfinite(value) else value
+
+
+def exact_product(w: float, v: float) -> Fraction | float:
+    """w × v exactly; with a NaN or ±Inf in it, what IEEE 754 makes of it (Inf × 0 is NaN)."""
+    return Fraction(w) * Fraction(v) if math.isfinite(w) and math.isfinite(v) else w * v
+
+
+def exact_sum(values) -> Fraction | float:
+    """The exact sum of rationals; with a NaN or ±Inf among them, IEEE 754's sum of those (Inf + −Inf is NaN),
+    since any finite part leaves an infinite sum as it is."""
+    values = list(values)
+    special = [v for v in values if isinstance(v, float)]
+    return sum(special) if special else sum(values, Fraction(0))
+
+
+def to_float(value: Fraction | float) -> float:
+    """A rational as the nearest float64; one past float64's range is ±Inf, as rounding it would make it."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def latex_exact(value: Fraction | float) -> str:
-    if isinstance(value, float) or Fraction(float(value)) == value:
-        return repr(float(value)).replace("e", r"\mathrm{e}")
-    return rf"\tfrac{{{value.numerator}}}{{{value.denominator}}} \approx {float(value)!r}"
+    if isinstance(value, float) or Fraction(to_float(value)) == value:
+        return repr(to_float(value)).replace("e", r"\mathrm{e}")
+    return rf"\tfrac{{{value.numerator}}}{{{value.denominator}}} \approx {to_float(value)!r}"
 
 
 def exact_text(value: Fraction | float) -> str:
     """A rational exactly when float64 holds it, else its fraction and a float64 approximation."""
     if isinstance(value, float):
         return repr(value)
-    if Fraction(float(value)) == value:
-        return repr(float(value))
-    return f"{value.numerator}/{value.denominator} ≈ {float(value)!r}"
+    if math.isfinite(to_float(value)) and Fraction(to_float(value)) == value:
+        return repr(to_float(value))
+    return f"{value.numerator}/{value.denominator} ≈ {to_float(value)!r}"
 
 
 def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, unit: int) -> Breakdown:
@@ -186,20 +225,21 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
             first_name, weight_name, vector_name, bias_symbol = grouped.groups()
         W = parameter(session, config, weight_name, suffix)
         v = vectors(vector_name, None).numpy()
-        terms = [Term(j, float(W[unit, j]), float(v[j]), Fraction(float(W[unit, j])) * Fraction(float(v[j])))
+        terms = [Term(j, float(W[unit, j]), float(v[j]), exact_product(float(W[unit, j]), float(v[j])))
                  for j in range(W.shape[1])]
-        exact = sum((term.product for term in terms), Fraction(0))
+        exact = exact_sum(term.product for term in terms)
         reads = [(vector_name, None)]
         parameters = [(parameter_kind(config, weight_name), parameter_row(config, weight_name, unit))]
         first = None
         if first_name:  # the textbook's a_t[i], from the trace, added before the product's sum
             a = float(vectors(first_name, None).numpy()[unit])
-            first, exact = (f"{vector_label(first_name, t, cell.walk, phases)}[{unit}]", a), exact + Fraction(a)
+            first, exact = (f"{vector_label(first_name, t, cell.walk, phases)}[{unit}]", a), exact_sum([exact,
+                                                                                                          exactly(a)])
             reads.insert(0, (first_name, unit))
         bias = None
         if bias_symbol:
             b = float(parameter(session, config, bias_symbol, suffix)[unit])
-            bias, exact = (f"{bias_symbol}[{unit}]", b), exact + Fraction(b)
+            bias, exact = (f"{bias_symbol}[{unit}]", b), exact_sum([exact, exactly(b)])
             parameters.append((parameter_kind(config, bias_symbol), parameter_row(config, bias_symbol, unit)))
         label = vector_label(vector_name, t, cell.walk)
         numbers = (f"({first[0]} + " if first else "") + f"{weight_name}[{unit}, :] · {label}" + (
@@ -336,7 +376,8 @@ def evaluate(template: str, session, config, suffix: str, vectors, magnitudes: b
 
 def round_exactly(value: Fraction, dtype: np.dtype) -> float:
     """The float of `dtype` nearest to a rational, ties to even: float64 first and then float32 could round twice."""
-    guess = np.array(float(value), dtype=np.float64).astype(dtype)
+    with np.errstate(over="ignore"):
+        guess = np.array(to_float(value), dtype=np.float64).astype(dtype)
     if not np.isfinite(guess):
         return float(guess)
     candidates = [np.nextafter(guess, dtype.type(-np.inf)), guess, np.nextafter(guess, dtype.type(np.inf))]

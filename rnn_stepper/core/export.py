@@ -350,7 +350,7 @@ def python_snippet(session) -> str:
     # GEMMs, bias additions and activations are its own, so its last bits can differ from the step-by-step cell.
     default_output, default_final = module(x, state)
     print("{module} by default (oneDNN's fused kernel in float32), bitwise identical:",
-          torch.equal(default_output, output), "max |Δ| =", (default_output - manual_output).abs().max().item())
+          bitwise_equal(default_output, output), "max |Δ| =", (default_output - manual_output).abs().max().item())
 ''' if kind.fuses is not None else ""
     state_lines = "\n".join(
         f'                    print("   {"output" if name == "hidden" else name} (manual) :", '
@@ -373,6 +373,15 @@ import torch.nn as nn
 warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
 warnings.filterwarnings("ignore", message=".* not supported with oneDNN")
 Parameters = namedtuple("Parameters", "{fields}")
+
+
+def bitwise_equal(a, b):
+    """Every value the same bits, as RNN Stepper compares: a NaN matches a NaN (torch.equal says NaN != NaN, and
+    the program computes the same NaN the module does; its payload bits are not part of the arithmetic)."""
+    bits = {{torch.float32: torch.int32, torch.float64: torch.int64}}[a.dtype]
+    return a.shape == b.shape and a.dtype == b.dtype and bool(
+        ((a.view(bits) == b.view(bits)) | (a.isnan() & b.isnan())).all())
+
 STATES = {kind.state!r}  # {", ".join(f"{name}: {symbols[name]}" for name in kind.state)}
 
 module = {module}({config.input_size}, {config.hidden_size}, {options}, dtype={dtype})
@@ -381,7 +390,7 @@ module.load_state_dict({{
 }})
 module.eval()
 config = SimpleNamespace(**{config.to_dict()!r})
-x = torch.tensor({session.inputs.tolist()!r}, dtype={dtype})
+x = torch.tensor({python_list(session.inputs)}, dtype={dtype})
 state = {state}  # what {module} takes{" as (h0, c0)" if len(kind.state) > 1 else " as h0"}; None is zeros
 layers, directions, sizes = {config.num_layers}, {config.num_directions}, {sizes!r}
 
@@ -425,8 +434,8 @@ with torch.no_grad():
                         for name in STATES]
     print("{module} output:")
     print(output.numpy())
-    print("bitwise identical to {module}:", torch.equal(manual_output, output)
-          and all(torch.equal(a, b) for a, b in zip(manual_final, final)))
+    print("bitwise identical to {module}:", bitwise_equal(manual_output, output)
+          and all(bitwise_equal(a, b) for a, b in zip(manual_final, final)))
 {fused}{_backward_check(session)}'''
 
 
@@ -519,14 +528,35 @@ if True:
             pairs.append(("h0", grad_h0 if state.dim() == 3 else grad_h0.squeeze(1), h0_leaf.grad))
     for name, manual, reference in pairs:
         print(f"dL/d{{name}} (manual):", manual.numpy().ravel()[:6], "bitwise identical to autograd:",
-              torch.equal(manual, reference))
-    print("every gradient bitwise identical to autograd:", all(torch.equal(m, r) for _, m, r in pairs))
+              bitwise_equal(manual, reference))
+    print("every gradient bitwise identical to autograd:", all(bitwise_equal(m, r) for _, m, r in pairs))
 '''
 
 
 def _tensor(value, dtype: str) -> str:
     # tolist() gives each float32 as the double that names it exactly; torch.tensor rounds it back to itself
-    return f"torch.tensor({value.tolist()!r}, dtype={dtype})"
+    return f"torch.tensor({python_list(value)}, dtype={dtype})"
+
+
+def python_list(value) -> str:
+    """A tensor's numbers as a Python literal: repr of its nested lists, with NaN and ±Inf written as
+    float('nan') and float('inf') (repr's bare nan and inf are names Python does not know)."""
+    import torch
+
+    values = value.tolist()
+    if bool(torch.isfinite(torch.as_tensor(value)).all()):
+        return repr(values)
+
+    def literal(node) -> str:
+        if isinstance(node, list):
+            return "[" + ", ".join(map(literal, node)) + "]"
+        if math.isnan(node):
+            return "float('nan')"
+        if math.isinf(node):
+            return "float('inf')" if node > 0 else "-float('inf')"
+        return repr(node)
+
+    return literal(values)
 
 
 def _definitions(function) -> tuple[set[str], str]:

@@ -251,6 +251,7 @@ def _prefix_hint(tensors: dict) -> str:
 
 def _load_torch(path: str) -> dict[str, torch.Tensor]:
     _check_readable(path)
+    inflated = _inflated_size(path)
     try:
         loaded = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
@@ -265,17 +266,45 @@ def _load_torch(path: str) -> dict[str, torch.Tensor]:
         raise InputError(f"not a readable PyTorch file ({type(exc).__name__}: {_first_line(exc)})", path) from None
     if isinstance(loaded, torch.Tensor) or not isinstance(loaded, dict):
         raise InputError(f"holds a {type(loaded).__name__}, not a state dict of named tensors", path)
-    tensors = _flatten(loaded)
+    tensors = _flatten(loaded, path)
     if not tensors:
         raise InputError("holds no tensors", path)
-    check_tensors(tensors, path)
+    check_tensors(tensors, path, holds=inflated)
     return tensors
 
 
-def check_tensors(tensors: dict[str, torch.Tensor], path: str) -> None:
+def _inflated_size(path: str) -> int:
+    """The bytes a `.pt` archive's records take once read, from the zip's central directory, before anything is
+    inflated: refused when they would not fit in memory. torch.save stores records as they are, but a zip may
+    deflate them, and a 3 MB file of deflated zeros inflates to gigabytes inside torch.load. (torch's archive
+    reader allocates each record at the size the directory gives, so the directory bounds what it inflates.)
+    A file that is not a zip (torch's legacy format) holds its bytes as they are: its own size."""
+    import zipfile
+
+    size = os.path.getsize(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            records = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return size  # torch's own reader says what is wrong with it
+    inflated = sum(r.file_size for r in records)
+    compressed = [r for r in records if r.compress_type != zipfile.ZIP_STORED]
+    from .config import memory_budget
+
+    budget = memory_budget()
+    if compressed and inflated > budget:
+        largest = max(compressed, key=lambda r: r.file_size)
+        raise InputError(f"its compressed records inflate to {_bytes(inflated)} ({largest.filename!r} alone to "
+                         f"{_bytes(largest.file_size)}), but only {_bytes(budget)} can be used; torch.save's own "
+                         "files are not compressed: save it again with torch.save", path)
+    return max(size, inflated)
+
+
+def check_tensors(tensors: dict[str, torch.Tensor], path: str, holds: int | None = None) -> None:
     """Refuse what the stepper cannot compute with, or what would grow past the file once copied, before any copy:
     sparse, meta and complex tensors, and tensors that repeat their data (a stride-0 `expand`, or many entries
-    viewing the same bytes), which a 2 KB file can use to claim gigabytes."""
+    viewing the same bytes), which a 2 KB file can use to claim gigabytes. `holds`: the bytes the file's records
+    hold once inflated (a compressed archive's), else the file's size."""
     claimed, seen = 0, set()
     for name, t in tensors.items():
         if t.layout != torch.strided:
@@ -297,7 +326,7 @@ def check_tensors(tensors: dict[str, torch.Tensor], path: str) -> None:
         if view not in seen:  # the same tensor under two names (tied weights) is held once
             seen.add(view)
             claimed += nbytes
-    size = os.path.getsize(path)
+    size = os.path.getsize(path) if holds is None else holds
     if claimed > size:
         raise InputError(f"its tensors overlap: together they claim {_bytes(claimed)} but the file holds "
                          f"{_bytes(size)}", path)
@@ -312,15 +341,81 @@ def _bytes(n: int) -> str:
     return format_bytes(n)
 
 
-def _flatten(tree: dict, prefix: str = "") -> dict[str, torch.Tensor]:
-    flat: dict[str, torch.Tensor] = {}
-    for key, value in tree.items():
-        name = f"{prefix}{key}"
+# A checkpoint nests a few dicts deep (Lightning's {"state_dict": {"model.rnn.weight_ih_l0": …}}) and names some
+# thousands of tensors with names of some tens of characters; a file past these is not a checkpoint. Together they
+# bound what flattening can build: MAX_ENTRIES names of at most MAX_NAME characters (about 50 MB).
+MAX_NESTING = 100
+MAX_ENTRIES = 100_000  # dict entries visited, a dict shared under several names counted once per name
+MAX_NAME = 512  # characters in a tensor's dotted name
+
+
+def _flatten(tree: dict, source: str | None = None) -> dict[str, torch.Tensor]:
+    """Every tensor in nested dicts, keyed by the dotted path to it.
+
+    Pickle stores a dict shared under several names once: a 3 KB file of dicts sharing one sub-dict 40 levels
+    deep names 2⁴⁰ paths. A shared dict is therefore walked once (memo by id) and its tensors' names prefixed for
+    each further name, and the walk stops with an InputError past MAX_NESTING levels, MAX_ENTRIES entries or
+    MAX_NAME characters, or at a dict that contains itself. An explicit stack, not recursion: depth never meets
+    Python's recursion limit."""
+    memo: dict[int, list[tuple[str, torch.Tensor]]] = {}  # id(dict) -> its tensors, named relative to it
+    visited = 0
+
+    def count(n: int) -> None:
+        nonlocal visited
+        visited += n
+        if visited > MAX_ENTRIES:
+            raise InputError(f"names more than {MAX_ENTRIES:,} tensors and dict entries (dicts shared under many "
+                             "names, or not a checkpoint of a model)", source)
+
+    def under(key: str, named: list[tuple[str, torch.Tensor]]) -> list[tuple[str, torch.Tensor]]:
+        count(len(named))
+        longest = max((len(name) for name, _ in named), default=0)
+        if len(key) + 1 + longest > MAX_NAME:
+            raise InputError(f"names a tensor with more than {MAX_NAME} characters (under {key[:40]!r})", source)
+        return [(f"{key}.{name}", tensor) for name, tensor in named]
+
+    # Each open dict: (the dict, its remaining items, the tensors found in it so far, the key being walked into).
+    stack = [(tree, iter(tree.items()), [], "")]
+    open_ids = {id(tree)}
+    while True:
+        node, items, found, _ = stack[-1]
+        pair = next(items, None)
+        if pair is None:  # this dict is done: remembered, and handed to the dict it sits in
+            stack.pop()
+            open_ids.discard(id(node))
+            memo[id(node)] = found
+            if not stack:
+                return dict(found)
+            stack[-1][2].extend(under(stack[-1][3], found))
+            continue
+        key, value = pair
+        count(1)
+        if not isinstance(value, (torch.Tensor, dict)):
+            continue
+        name = _key_text(key, source)
         if isinstance(value, torch.Tensor):
-            flat[name] = value
-        elif isinstance(value, dict):
-            flat.update(_flatten(value, name + "."))
-    return flat
+            found.append((name, value))
+        elif id(value) in open_ids:
+            raise InputError(f"its dict {name!r} contains itself", source)
+        elif id(value) in memo:
+            found.extend(under(name, memo[id(value)]))
+        elif len(stack) >= MAX_NESTING:
+            raise InputError(f"nests dicts more than {MAX_NESTING} deep; a checkpoint nests a few", source)
+        else:
+            stack[-1] = (node, items, found, name)
+            open_ids.add(id(value))
+            stack.append((value, iter(value.items()), [], ""))
+
+
+def _key_text(key, source: str | None) -> str:
+    """A dict key as it appears in a dotted name; a whole number past 4,300 digits has no text in Python."""
+    try:
+        text = key if isinstance(key, str) else str(key)
+    except ValueError:
+        raise InputError("holds a dict key that is a whole number of more than 4,300 digits", source) from None
+    if len(text) > MAX_NAME:
+        raise InputError(f"holds a dict key of {len(text):,} characters ({text[:40]!r}…)", source)
+    return text
 
 
 def load_safetensors(path: str) -> dict[str, torch.Tensor]:
@@ -452,6 +547,9 @@ def _load_npy(path: str) -> np.ndarray:
             raise InputError(f"damaged .npy file: its header claims shape {shape}, more data than the file has", path)
         if not shape:
             raise InputError("holds a single number, not a sequence", path)
+        if 0 in shape:
+            raise InputError(f"holds no numbers (shape {shape}); a sequence has at least one timestep of at least "
+                             "one feature", path)
     try:
         return np.load(path, allow_pickle=False).astype(np.float64)
     except (ValueError, OSError, EOFError) as exc:
@@ -470,6 +568,9 @@ def parse_rows(text: str, source: str, delimiter: str | None) -> np.ndarray:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        if delimiter == "," and line.count('"') % 2:
+            raise InputError(f"row {number}: a quoted field goes on past the end of the line (a line break inside "
+                             "quotes); write one timestep a row, numbers only", source)
         try:
             cells = next(csv.reader([line])) if delimiter == "," else re.split(r"[,\s]+", line.strip())
         except csv.Error as exc:  # a field past csv's limit of 131,072 characters, a NUL byte, …
@@ -504,6 +605,10 @@ def rectangular(data, source: str) -> np.ndarray:
         _number(node, source, where or "the top level")
         return ()
 
+    depth = _nesting(data)
+    if depth > MAX_LIST_NESTING:  # before anything recurses into it, or numpy meets its 64 dimensions
+        raise InputError(f"is nested more than {MAX_LIST_NESTING} lists deep; a sequence is 3 deep (time, batch, "
+                         "features), a weight 2", source)
     try:
         # the fast path; walk() only runs to say what is wrong. numpy would take null as NaN and true as 1.0.
         array = None if _has_non_numbers(data) else np.array(data, dtype=np.float64)
@@ -516,6 +621,22 @@ def rectangular(data, source: str) -> np.ndarray:
     if not shape:
         raise InputError("holds a single number, not a sequence", source)
     return array if array is not None else np.array(data, dtype=np.float64)
+
+
+MAX_LIST_NESTING = 32  # lists in lists: a sequence is 3 deep, numpy stops at 64 dimensions
+
+
+def _nesting(node) -> int:
+    """How many lists deep `node` goes, level by level (no recursion), stopping past MAX_LIST_NESTING. A list
+    of numbers is looked at through the set of its element types, at C speed."""
+    level, depth = [node], 0
+    while depth <= MAX_LIST_NESTING:
+        lists = [n for n in level if type(n) is list]
+        if not lists:
+            return depth
+        depth += 1
+        level = [child for n in lists if list in set(map(type, n)) for child in n]
+    return depth
 
 
 def _has_non_numbers(node) -> bool:

@@ -124,6 +124,12 @@ def build_module(config: RNNConfig, weights: dict[str, torch.Tensor]) -> nn.Modu
     """The module a user would build for these weights: parameters requiring grad, in eval mode."""
     module = new_module(config)
     module.load_state_dict(weights)
+    # load_state_dict copies into the new module's contiguous parameters. A weight held with other strides (a
+    # column-major W_hh, `nn.Parameter(W.t().contiguous().t())`) keeps them: the strides pick the GEMM's path,
+    # and so the module's last bits, and the hand pass computes with these parameters.
+    for name, value in weights.items():
+        if value.stride() != getattr(module, name).stride():
+            setattr(module, name, nn.Parameter(value.detach().clone()))  # clone keeps a dense tensor's strides
     return module.eval()
 
 

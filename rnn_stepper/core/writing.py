@@ -7,8 +7,10 @@ folder or a failed fsync leaves the previous file as it was and raises InputErro
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
+import time
 from typing import BinaryIO, Callable
 
 from .errors import InputError
@@ -30,6 +32,12 @@ def write_atomically(path: str, write: Callable[[BinaryIO], None] | bytes) -> No
         raise InputError(f"cannot write it ({exc.strerror})", path) from None
     if before is not None and not stat.S_ISREG(before.st_mode):
         raise InputError("is not a regular file (a folder, FIFO or device); choose a file name", path)
+    if before is not None and write_protected(target, before):
+        # The rename below would go around the mode (it needs only the folder's permission), and root's
+        # os.access ignores it: a file nobody may write is the user's way of saying "keep this one".
+        raise InputError(f"is write-protected (mode {stat.S_IMODE(before.st_mode):04o}) and was not replaced; save "
+                         "under another name, or make it writable first", path)
+    clean_stale_temporaries(folder)
     try:
         fd, temporary = tempfile.mkstemp(prefix=".rnnstep-", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -62,6 +70,36 @@ def write_atomically(path: str, write: Callable[[BinaryIO], None] | bytes) -> No
                              "unchanged", path) from None
         raise
     _sync_folder(folder)
+
+
+def write_protected(path: str, info: os.stat_result) -> bool:
+    """Whether a file is not to be written: no write permission for this user, or no write bit at all."""
+    return not os.access(path, os.W_OK) or not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+TEMPORARY = re.compile(r"\.rnnstep-[a-z0-9_]{8}\.tmp")  # tempfile.mkstemp's names with the prefix above
+STALE_AFTER_S = 3600  # a save still under way writes to its temporary file, which keeps its mtime fresh
+
+
+def clean_stale_temporaries(folder: str) -> list[str]:
+    """Remove the temporary files a save killed mid-way (SIGKILL, a power cut) left in `folder`: only names of
+    our own pattern, and only those nobody has written to for an hour. Returns what was removed."""
+    removed = []
+    try:
+        names = [n for n in os.listdir(folder) if TEMPORARY.fullmatch(n)]
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            info = os.lstat(path)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_AFTER_S:
+                os.unlink(path)
+                removed.append(path)
+        except OSError:
+            pass
+    return removed
 
 
 def _sync_folder(folder: str) -> None:

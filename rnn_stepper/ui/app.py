@@ -31,13 +31,14 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     from . import i18n
     from .background import BackgroundRunner
     from .main_window import MainWindow
+    from .settings import setting
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0], *(argv or [])])
     app.setOrganizationName("RNN Stepper")
     app.setApplicationName("rnn-stepper")
     set_identity(app)
     # --lang, else the language chosen in the menu last time, else the system's; before any widget exists.
-    i18n.install(lang or QtCore.QSettings().value("language", "") or i18n.system_language())
+    i18n.install(lang or setting("language") or i18n.system_language())
     MainWindow.font_scale_for_this_run = font_scale
     runner = BackgroundRunner(held=True, parent=app) if background else run_now
     model = StepperModel(session, runner=runner)
@@ -166,6 +167,11 @@ def run_window(session=None, steps: int = 0, screenshot: str | None = None, size
         _, window = open_window(session, steps, size, lang, presenting, argv, background=False, restore=False,
                                 **opening)
         return save_screenshot(window, screenshot)
+    problem = display_problem()
+    if problem is not None:  # Qt would abort the process; say so instead
+        print(f"rnn-stepper: error: no window can be opened: {problem}; --screenshot FILE and slides DIR need no "
+              "display", file=sys.stderr)
+        return 2
     from .crash import CrashGuard
 
     guard = CrashGuard().install()  # first: an error while restoring an autosave is explained like any other
@@ -183,10 +189,60 @@ def run_window(session=None, steps: int = 0, screenshot: str | None = None, size
 _quiet: list = []  # the message filter, installed once
 
 
+def display_problem() -> str | None:
+    """Why no window can be shown here, or None when a display answers (or Qt's platform was chosen by hand).
+
+    Qt aborts the whole process (SIGABRT) when DISPLAY names an X server that is gone, as after `ssh -X` ends:
+    the display's socket is tried first, which takes a moment, not Qt's abort. Only Linux is checked; elsewhere
+    the system's own window server is always there."""
+    if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
+        return None
+    wayland = os.environ.get("WAYLAND_DISPLAY")
+    if wayland and _connects(os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), wayland)):
+        return None
+    display = os.environ.get("DISPLAY")
+    if not display:
+        return "there is no display (DISPLAY is not set)"
+    if _x_server_answers(display):
+        return None
+    return f"the display DISPLAY={display} cannot be reached (its X server is gone, e.g. after ssh -X ended)"
+
+
+def _x_server_answers(display: str) -> bool:
+    """Whether an X server listens at DISPLAY ([host]:number[.screen]): its Unix socket, or TCP port 6000+number."""
+    import re
+
+    found = re.fullmatch(r"(?P<host>[^:]*):(?P<number>\d+)(?:\.\d+)?", display)
+    if found is None:
+        return True  # a form this check does not know (XQuartz's socket path): Qt decides
+    host, number = found.group("host"), int(found.group("number"))
+    if host in ("", "unix"):
+        socket_path = f"/tmp/.X11-unix/X{number}"
+        return _connects("\0" + socket_path) or _connects(socket_path)
+    return _connects((host, 6000 + number))
+
+
+def _connects(address) -> bool:
+    import socket
+
+    family = socket.AF_INET if isinstance(address, tuple) else socket.AF_UNIX
+    try:
+        if family == socket.AF_INET:
+            with socket.create_connection(address, timeout=2):
+                return True
+        with socket.socket(family, socket.SOCK_STREAM) as s:
+            s.settimeout(2)
+            s.connect(address)
+            return True
+    except (OSError, ValueError):
+        return False
+
+
 def headless() -> None:
-    """A picture needs no screen: with none, Qt draws offscreen. The offscreen platform's note that it cannot
-    resize windows to their size hints says nothing about the picture, and would be the only line on stderr."""
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    """A picture needs no screen: with none usable, Qt draws offscreen. The offscreen platform's note that it
+    cannot resize windows to their size hints says nothing about the picture, and would be the only line on
+    stderr."""
+    if display_problem() is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and not _quiet:
         from PySide6 import QtCore

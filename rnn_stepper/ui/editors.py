@@ -143,6 +143,9 @@ class ConfigPanel(QtWidgets.QWidget):
             elif isinstance(widget, SeedBox):
                 widget.setValue(value)
             elif isinstance(widget, QtWidgets.QSpinBox):
+                # the caps are for typing; a session opened or imported past them (12 layers, input 5,000) shows
+                # its real sizes, and one click down from there is one less, not the cap
+                widget.setMaximum(max(widget.maximum(), int(value)))
                 widget.setValue(int(value))
             elif isinstance(widget, QtWidgets.QComboBox):
                 widget.setCurrentText(str(value))

@@ -13,6 +13,7 @@ from .exports import Exports
 from .font_scales import FONT_SCALES
 from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel, module_label
 from .session_files import SessionFiles, example_sessions
+from .settings import setting, take_problems
 from .steady import SteadyText
 from .unrolled import UnrolledView
 
@@ -115,7 +116,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
         # A short computation shows no progress bar, so small edits do not flicker one.
-        self.busy_timer = QtCore.QTimer(self, singleShot=True, interval=BUSY_BAR_DELAY_MS)
+        # Set through setters, not QTimer(self, singleShot=…, interval=…): PySide finds keyword properties by name
+        # through the C locale's case rules, and under tr_TR 'interval' is not found (its i has no dot to lose).
+        self.busy_timer = QtCore.QTimer(self)
+        self.busy_timer.setSingleShot(True)
+        self.busy_timer.setInterval(BUSY_BAR_DELAY_MS)
         self.busy_timer.timeout.connect(self.show_progress_bar)
         self.model.events.busy.connect(self.show_busy)
         self.model.events.progress.connect(self.show_progress)
@@ -146,6 +151,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.build_views()
         self.update_title()
         self.show_busy()
+        bad_settings = take_problems()  # a value in the settings file that is not valid: its default was used
+        if bad_settings:
+            self.show_message(" ".join(bad_settings))
 
     def loading_text(self) -> str:
         return self.tr("Loading PyTorch and computing the notebook's example…")
@@ -424,7 +432,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.build_view_menu()
         languages = self.menuBar().addMenu(self.tr("&Language"))
         group = QtGui.QActionGroup(self)
-        current = QtCore.QSettings().value("language", "") or i18n.system_language()
+        current = setting("language") or i18n.system_language()
         for lang, name in (("en", "English"), ("ko", "한국어")):
             act = languages.addAction(name)
             act.setCheckable(True)
@@ -505,13 +513,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def font_scale(self) -> float:
         if MainWindow.font_scale_for_this_run is not None:
             return MainWindow.font_scale_for_this_run
-        try:
-            return float(QtCore.QSettings().value("font_scale", 1.5))
-        except (TypeError, ValueError):
-            return 1.5
+        return setting("font_scale")
 
     def unit_scale(self) -> bool:
-        return QtCore.QSettings().value("state_unit_scale", False, type=bool)
+        return setting("state_unit_scale")
 
     def apply_look(self) -> None:
         """Fonts and colours for the views about to be built."""
@@ -521,7 +526,7 @@ class MainWindow(QtWidgets.QMainWindow):
             _base_font_pt.append(font.pointSizeF() if font.pointSizeF() > 0 else 10.0)
         font.setPointSizeF(_base_font_pt[0] * (self.font_scale() if self.presenting else 1.0))
         app.setFont(font)
-        style.set_presentation(str(QtCore.QSettings().value("colormap", "CET-D1")), high_contrast=self.presenting)
+        style.set_presentation(setting("colormap"), high_contrast=self.presenting)
 
     def set_view_setting(self, key: str, value) -> "MainWindow":
         if key == "font_scale":

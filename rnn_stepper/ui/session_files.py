@@ -14,7 +14,9 @@ from PySide6 import QtCore, QtWidgets
 from ..core.errors import Cancelled, InputError, printable
 from ..core.session_file import SUFFIX, load_session, save_session
 from ..core.session_file import example_sessions as example_sessions  # File ▸ Examples' list, re-exported
+from ..core.writing import clean_stale_temporaries
 from ..model import StepperModel
+from .settings import setting
 
 MAX_RECENT = 8
 # Past this many numbers a session's JSON takes seconds of interpreter time and hundreds of MiB to write (a
@@ -47,11 +49,20 @@ class AutosaveSlot:
 
     def release(self) -> None:
         """The instance closed cleanly: its autosave and lock go."""
-        self.path.unlink(missing_ok=True)
+        remove(self.path)
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
-        self.lock.unlink(missing_ok=True)
+        remove(self.lock)
+
+
+def remove(path: Path) -> None:
+    """Delete a file of the data folder if it can be: a read-only folder (PermissionError) or an XDG_DATA_HOME that
+    is a file (NotADirectoryError) must not stop a start or a close; autosave says so when it fails to write."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 _slots: dict[Path, AutosaveSlot] = {}
@@ -110,8 +121,8 @@ def orphaned_autosaves() -> list[Path]:
 
 
 def forget_autosave(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    lock_path(path).unlink(missing_ok=True)
+    remove(path)
+    remove(lock_path(path))
 
 
 class SessionFiles(QtCore.QObject):
@@ -176,7 +187,7 @@ class SessionFiles(QtCore.QObject):
                 self.autosaved = session
             except OSError:
                 pass
-            lock_path(orphan).unlink(missing_ok=True)
+            remove(lock_path(orphan))
             self.model.events.message.emit(self.tr("Restored the session from before the crash (not yet saved)."))
         if self.announcing is not None and self.model.session is self.announcing[0]:
             self.model.events.message.emit(self.announcing[1])
@@ -325,10 +336,7 @@ class SessionFiles(QtCore.QObject):
     # --- recent files --------------------------------------------------------------------------------------------
 
     def recent(self) -> list[str]:
-        value = self.settings.value("recent", [])
-        if isinstance(value, str):
-            value = [value]
-        return [p for p in (value or []) if isinstance(p, str)]
+        return setting("recent", self.settings)
 
     def remember(self, path: str) -> None:
         path = os.path.abspath(path)
@@ -364,7 +372,7 @@ class SessionFiles(QtCore.QObject):
         path = autosave_path()  # this instance's own: another instance's unsaved work is never touched
         if not self.model.dirty:
             self.autosaved = None
-            path.unlink(missing_ok=True)
+            remove(path)
             return
         session = self.model.session
         if session is self.autosaved or (self.autosave_thread and self.autosave_thread.is_alive()):
@@ -373,7 +381,7 @@ class SessionFiles(QtCore.QObject):
         numbers = sum(t.numel() for t in (*session.weights.values(), session.inputs,
                                           *(state for state in (session.h0, session.c0) if state is not None)))
         if numbers > MAX_AUTOSAVE_NUMBERS:
-            path.unlink(missing_ok=True)  # an older autosave would restore something else
+            remove(path)  # an older autosave would restore something else
             self.model.events.message.emit(self.tr(
                 "This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S."
             ).format(numbers))
@@ -406,6 +414,10 @@ class SessionFiles(QtCore.QObject):
         """Each autosave an instance left when it died is offered, newest first, until one is restored; the
         others stay for the next start. A declined one is deleted."""
         ask = ask or self.ask_restore
+        # A save killed mid-way (SIGKILL, a power cut) leaves a hidden temporary file beside its target: the old
+        # ones in the data folder and beside the recent files go now.
+        for folder in {str(autosave_folder()), *(os.path.dirname(p) for p in self.recent())}:
+            clean_stale_temporaries(folder)
         for orphan in orphaned_autosaves():
             if ask(orphan):
                 return self.restore(orphan)
@@ -445,7 +457,7 @@ class SessionFiles(QtCore.QObject):
         aside = orphan.with_name("damaged-" + orphan.name)
         try:
             os.replace(orphan, aside)
-            lock_path(orphan).unlink(missing_ok=True)
+            remove(lock_path(orphan))
             where = self.tr("It was set aside as {0} and will not be offered again.").format(aside)
         except OSError:
             forget_autosave(orphan)

@@ -23,7 +23,7 @@ windows: list = []  # the windows left open by non-blocking calls: Python would 
 def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None, block: bool | None = None) -> None:
     """`rnn_stepper.show` (documented there). It lives on the Qt side: rnn_stepper.api builds the session, as it
     does for trace(), and never imports the window."""
-    from ..api import attribute_path, make_session, say_which
+    from ..api import attribute_path, find_rnn, make_session, own_forward_differs, say_which
 
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string, got {type(title).__name__}")
@@ -31,10 +31,13 @@ def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None,
     say_which(path, module, session.config, "showing")
     if title is None:
         title = f"{attribute_path(path)}: {session.config.describe()}" if path else session.config.describe()
-    show_session(session, title, block)
+    note = own_forward_differs(find_rnn(module)[0], path, session)
+    if note:
+        print(f"rnn_stepper: {note}", file=sys.stderr)
+    show_session(session, title, block, note=note)
 
 
-def show_session(session, caption: str, block: bool | None = None):
+def show_session(session, caption: str, block: bool | None = None, note: str | None = None):
     """Open a window on `session` (its trace computed before the window shows, so an error reaches the caller
     and no half-made window stays behind). Returns the window when it is left open, None once it has closed."""
     if threading.current_thread() is not threading.main_thread():
@@ -64,6 +67,8 @@ def show_session(session, caption: str, block: bool | None = None):
     with torch.random.fork_rng(devices=[]):
         app, window = open_window(session, background=False, restore=False, caption=caption)
     window.model.runner = BackgroundRunner(parent=app)  # edits made in the window compute off the GUI thread
+    if note:  # the module's own forward is not its cell's equations: the window says so, not "bitwise equal" alone
+        window.model.events.message.emit(note)
     window.raise_()
     window.activateWindow()
     if not block:
@@ -90,7 +95,8 @@ def wait_until_closed(app, window) -> None:
         interrupted.append(True)
         loop.quit()
 
-    poll = QtCore.QTimer(interval=CLOSED_POLL_MS)
+    poll = QtCore.QTimer()  # no keyword properties: under tr_TR PySide cannot find them (main_window.py)
+    poll.setInterval(CLOSED_POLL_MS)
     poll.timeout.connect(lambda: None if latest(window).isVisible() else loop.quit())
     poll.start()
     guard = CrashGuard(app).install()
@@ -131,7 +137,10 @@ def check_screen() -> None:
 
     if QtCore.QCoreApplication.instance() is not None or not sys.platform.startswith("linux"):
         return
-    if not any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
-        raise RuntimeError("rnn_stepper.show needs a screen, and this Python has none (no DISPLAY): on a remote "
+    from .app import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        raise RuntimeError(f"rnn_stepper.show needs a screen, and this Python has none ({problem}): on a remote "
                            "server use rnn_stepper.trace(...) for the numbers, or save_session(path) and open the "
                            "file where there is a screen")
