@@ -236,7 +236,7 @@ def own_forward_differs(rnn: nn.Module, path: str, session: Session) -> str | No
                f"{kind}'s equations for its parameters")
     causes = _not_the_equations(rnn)
     return (f"{_module_name(rnn, path)}'s own forward {how}" + (f" ({'; '.join(causes)})" if causes else "")
-            + f"; the trace steps the equations, so it is not bitwise equal to module(x)")
+            + "; the trace steps the equations, so it is not bitwise equal to module(x)")
 
 
 def _module_name(rnn: nn.Module, path: str) -> str:
@@ -263,7 +263,7 @@ def _not_the_equations(rnn: nn.Module) -> list[str]:
     from torch.nn.modules import module as module_globals
 
     causes = []
-    stepped = next(c for c in STEPPED if isinstance(rnn, c))
+    stepped = next(c for c in stepped_classes() if isinstance(rnn, c))
     if "forward" in vars(rnn):
         causes.append("its forward was replaced on the instance")
     elif type(rnn).forward is not stepped.forward:

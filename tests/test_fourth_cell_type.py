@@ -18,8 +18,18 @@ import pytest
 import torch
 
 from rnn_stepper.core import RNNConfig, compute_trace, make_session
-from rnn_stepper.core.cells import (CELL_TYPES, HIDDEN, CellSteps, CellType, Phase, gate, input_projection,
-                                    recurrent_term, register, unregister)
+from rnn_stepper.core.cells import (
+    CELL_TYPES,
+    HIDDEN,
+    CellSteps,
+    CellType,
+    Phase,
+    gate,
+    input_projection,
+    recurrent_term,
+    register,
+    unregister,
+)
 from rnn_stepper.core.cells.stepwise import Stepwise
 from rnn_stepper.core.explain import explain
 from rnn_stepper.core.steps import StepStore, linear, plus_bias, project_inputs

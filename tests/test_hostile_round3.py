@@ -307,7 +307,6 @@ def test_shared_dicts_take_no_big_memory_in_the_cli(tmp_path, baseline_rss):
 
 def nonfinite_session(value: float, cell: str = "rnn", where: str = "input"):
     """The notebook's session (or a GRU/LSTM of its sizes) with one NaN or ±Inf in its input or in W_hh."""
-    import torch
 
     from rnn_stepper.core import make_session
     from rnn_stepper.core.config import RNNConfig
@@ -504,7 +503,6 @@ def test_an_orphaned_autosave_in_a_read_only_data_folder_never_stops_the_start(q
     import errno
 
     from instances import killed
-
     from rnn_stepper.model import StepperModel
     from rnn_stepper.ui.main_window import MainWindow
     from rnn_stepper.ui.session_files import autosave_folder, autosave_path
@@ -780,12 +778,12 @@ def test_a_ragged_list_of_tensors_gets_our_own_message():
 # --- the Model form -------------------------------------------------------------------------------------------------
 
 def test_the_model_form_shows_a_sessions_real_sizes_past_its_caps(qtbot):
+    import torch
+
     from rnn_stepper.core import make_session
     from rnn_stepper.core.config import RNNConfig
     from rnn_stepper.model import StepperModel
     from rnn_stepper.ui.main_window import MainWindow
-
-    import torch
 
     session = make_session(RNNConfig(input_size=5000, hidden_size=3, num_layers=12), torch.ones(1, 3, 5000), seed=1)
     window = MainWindow(StepperModel(session))
@@ -821,8 +819,8 @@ def test_a_text_walkthrough_past_half_a_minute_says_its_estimate_first(capsys, m
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_a_click_on_a_nan_in_the_window_explains_it_as_nan(qtbot, lang):
-    from rnn_stepper.ui import i18n
     from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui import i18n
     from rnn_stepper.ui.main_window import MainWindow
 
     i18n.install(lang)

@@ -25,7 +25,7 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     `back`: open on the backward pass, the forward pass at its end and `back` phases stepped back.
     `select`: (phase, unit[, t]), an element whose breakdown opens there."""
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    from PySide6 import QtCore, QtWidgets
+    from PySide6 import QtWidgets
 
     from ..model import StepperModel, run_now
     from . import i18n

@@ -11,8 +11,6 @@ import math
 
 from PySide6 import QtCore
 
-from .font_scales import FONT_SCALES
-
 # A font scale written by hand may lie between the View menu's (FONT_SCALES); one outside this range would make
 # fonts too small to read or too large for Qt to draw (1e308 overflows its sizes).
 FONT_SCALE_RANGE = (0.5, 4.0)
