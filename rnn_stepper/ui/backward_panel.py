@@ -427,7 +427,10 @@ class BackwardPanel(QtWidgets.QWidget):
         equation the walk writes: a height changing every click would relayout, and so repaint, every view of the
         panel (as the step panel's texts, measured there). Between resizes its SteadyText grows, should a text need
         more lines still."""
-        width = max(self.equation.width(), 1)
+        # The walk back's column, which the equation spans: the label's own width is stale until the page is laid
+        # out, and a page set up before the window shows (--back) measured lines 100 px wide, 550 px tall, and
+        # pushed the window past the size asked for
+        width = max(self.stepping.width(), 1)
         low, px = self.equation_px()
         budget = self.EQUATION_SHARE * self.stepping.height()
         self.equation.setFont(StepPanel.equation_font(px))

@@ -269,13 +269,11 @@ class MainWindow(QtWidgets.QMainWindow):
         """The step (strip and equation, two thirds of the width) beside the comparison on the first tab; the
         weights, the sequence and the session each on a tab of their own, and the backward pass, keyed 1–5 and named with their key."""
         self.side.hide()
-        self.top = self.passes = None
-        step = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
+        self.passes = None
+        self.top = step = SharedSplitter(QtCore.Qt.Horizontal)  # shared out by balance_top, as the full layout's
         step.addWidget(self.step_view)
         step.addWidget(self.comparison)
-        step.setStretchFactor(0, 2)
-        step.setStretchFactor(1, 1)
-        step.setSizes([2000, 1000])
+        self._balanced_for = None
         for panel in (self.step_view, self.comparison):
             panel.show()  # leaving the full layout's splitters hid it
         self.pages = pages = QtWidgets.QTabWidget()
@@ -379,7 +377,12 @@ class MainWindow(QtWidgets.QMainWindow):
         vectors = len([name for name in self.step_view.vectors if not name.endswith("_prev")])  # h_{t-1} is narrow
         if self.top is not None and self._balanced_for != vectors:
             self._balanced_for = vectors
-            self.top.share((max(300, 1000 - 100 * vectors), 100 * vectors))
+            if self.pages is not None:  # the focus layout: the step beside the comparison, two thirds to one; a
+                # gated cell's strip, on two rows of five or six vectors, three quarters (its captions need it)
+                self.top.share((3, 1) if vectors > 5 else (2, 1))
+            else:  # a gated cell's strip on two rows needs no more width than an RNN's one: the weights keep
+                # theirs for their numbers (at 30 % an LSTM's eight-row matrices were slivers of colour)
+                self.top.share((max(450, 1000 - 100 * vectors), min(100 * vectors, 550)))
 
     @property
     def has_views(self) -> bool:
