@@ -620,122 +620,122 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1322"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1355"/>
         <source>ε ({0}) = {1:.3g}</source>
         <translation>ε ({0}) = {1:.3g}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1330"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1363"/>
         <source>Follow units (at most {0}, of 0–{1}):</source>
         <translation>따라갈 유닛 (최대 {0}개, 0–{1} 중):</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1332"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1365"/>
         <source>Unit numbers separated by commas, ranges as 3-6; or click a unit&apos;s number beside the h heatmap to add or remove it</source>
         <translation>유닛 번호를 쉼표로 구분하고 범위는 3-6처럼 적습니다. 또는 h 히트맵 옆의 유닛 번호를 클릭해 추가하거나 뺍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1338"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1371"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1339"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1372"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1340"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1373"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1341"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1374"/>
         <source>Hidden state h_t over t: </source>
         <translation>타임 스텝별 은닉 상태 h_t: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1342"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1375"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1343"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1376"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1347"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1380"/>
         <source>by hand</source>
         <translation>수동 계산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1347"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1380"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1416"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1449"/>
         <source>|Δ| per step</source>
         <translation>스텝별 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1417"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1450"/>
         <source>This step, unit by unit</source>
         <translation>이 스텝, 유닛별</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1450"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1483"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1455"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1488"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1456"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1489"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1492"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1525"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1494"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1527"/>
         <source>equal values, but a zero&apos;s sign differs (−0.0 against 0.0)</source>
         <translation>값은 같지만 0의 부호가 다릅니다(−0.0 대 0.0)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1498"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1531"/>
         <source>bitwise identical to the native path</source>
         <translation>네이티브 경로와 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1541"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1574"/>
         <source>h_t per unit, once a step is computed</source>
         <translation>유닛별 h_t (스텝을 계산하면 표시)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1544"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1577"/>
         <source>h_{0} per unit</source>
         <translation>유닛별 h_{0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1546"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1579"/>
         <source>(h_{0} not yet revealed)</source>
         <translation>(h_{0}는 아직 공개되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1575"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1608"/>
         <source>One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, {3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only {7:.3g}.</source>
         <translation>1 ulp는 한 {0}에서 바로 다음 {0}까지의 간격이며, 수가 작을수록 작아집니다: 1.0에서는 ε = {1:.3g}, {2:.3g}에서는 {3:.3g}. 그래서 h_{5}[{6}] = {2:.3g}에서의 {4:.0f} ulp는 절대 차이로 {7:.3g}에 불과합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1635"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1668"/>
         <source>t = {0}, unit h[{1}]
 by hand: {2}
 {3}: {4}
@@ -746,7 +746,7 @@ by hand: {2}
 |Δ| = {5:.3g} = {6:.0f} ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1496"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1529"/>
         <source>bitwise identical</source>
         <translation>비트 단위로 일치</translation>
     </message>
@@ -1202,7 +1202,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="127"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="287"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="289"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
@@ -1212,42 +1212,42 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="285"/>
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="285"/>
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="284"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="286"/>
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="284"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="286"/>
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="285"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="287"/>
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="287"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="289"/>
         <source>The model&apos;s options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="290"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="292"/>
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="291"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="293"/>
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
@@ -1257,381 +1257,381 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션, 역전파는 탭 뒤에 있습니다 (키 1–5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="286"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="288"/>
         <source>The network unrolled, h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
         <translation>펼친 네트워크, 시퀀스 전체의 h, ‖h_t‖와 ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="288"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="645"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="290"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="647"/>
         <source>∂ Backward</source>
         <translation>∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="288"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="290"/>
         <source>Backpropagation through time, stepped back one phase per click</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="394"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="396"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="404"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="406"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="405"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="407"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="407"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="409"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="410"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="412"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="412"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="414"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="413"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="415"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="414"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="418"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="417"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="419"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="418"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="420"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="419"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="421"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="420"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="422"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="428"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="430"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="430"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="432"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="439"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="441"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="440"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="446"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="450"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="457"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="462"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="464"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="465"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="467"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="466"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="468"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="470"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="472"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="472"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="474"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="480"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="484"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="483"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="485"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="492"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="493"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="497"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="499"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="501"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="503"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="505"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="507"/>
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="539"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="541"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="540"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="542"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="569"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="571"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="573"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="575"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="605"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="607"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="621"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="623"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="621"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="623"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="622"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="624"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="622"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="624"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="623"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="625"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="623"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="625"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="624"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="626"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="624"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="626"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="626"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="628"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="626"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="628"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="628"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="630"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="628"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="630"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="630"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="632"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="688"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="630"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="632"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="636"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="638"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="637"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="639"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="647"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="649"/>
         <source>Backpropagation through time, stepped back one phase per click; again for the forward pass (5, and 1)</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다; 다시 누르면 순전파 (5, 그리고 1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="654"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="656"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="655"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="657"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="657"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="779"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="659"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="781"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="657"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="779"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="659"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="781"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="658"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="660"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="662"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="664"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="663"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="665"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="688"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="739"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="741"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="742"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="744"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="767"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="769"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="769"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="771"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="772"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="774"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="778"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="780"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="779"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="781"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="782"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="784"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
@@ -1660,67 +1660,67 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1743"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1776"/>
         <source>Click a unit&apos;s number to follow it in the comparison plot, or to stop following it</source>
         <translation>유닛 번호를 클릭하면 비교 그래프에서 그 유닛을 따라가거나 따라가기를 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1755"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1788"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1790"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1823"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1792"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1825"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1800"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1833"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1802"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1835"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1804"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1837"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1853"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1886"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1855"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1888"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1859"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1892"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1863"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1896"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1864"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1897"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1861"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1894"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -1894,104 +1894,124 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>벡터 줄이나 h 히트맵의 숫자를 클릭하면(또는 Tab으로 옮겨 Enter를 누르면) 그 숫자가 어떻게 계산되었는지 보입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="802"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="807"/>
         <source>{0}₀ (initial)</source>
         <translation>{0}₀ (초기값)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="806"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="811"/>
         <source>The state this step reads. The reverse direction walks t = T-1 … 0, so it reads {0}_t+1, computed the click before; at its first step (t = T-1) it reads the initial state {0}₀.</source>
         <translation>이 스텝이 읽는 상태입니다. 역방향은 t = T-1 … 0 순서로 진행하므로 바로 전 클릭에서 계산한 {0}_t+1을 읽습니다. 첫 스텝(t = T-1)에서는 초기 상태 {0}₀을 읽습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="810"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="815"/>
         <source>The state this step reads: {0}_t-1, computed the click before; at the first step the initial state {0}₀ (zeros unless given).</source>
         <translation>이 스텝이 읽는 상태: 바로 전 클릭에서 계산한 {0}_t-1입니다. 첫 스텝에서는 초기 상태 {0}₀입니다 (주어지지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="819"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="824"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="819"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="824"/>
         <source>The input at time step t</source>
         <translation>타임 스텝 t의 입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="821"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="826"/>
         <source>h&lt;sub&gt;t&lt;/sub&gt; of layer {0}</source>
         <translation>{0}층의 h&lt;sub&gt;t&lt;/sub&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="822"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="827"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s h_t</source>
         <translation>{0}층의 입력은 {1}층의 h_t입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="823"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="828"/>
         <source>layer {0}: [→ ‖ ←]</source>
         <translation>{0}층: [→ ‖ ←]</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="824"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="829"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s output [forward ‖ reverse]: rows →0 … are the forward direction&apos;s h_t, rows ←0 … the reverse direction&apos;s, joined at the line</source>
         <translation>{0}층의 입력은 {1}층의 출력 [정방향 ‖ 역방향]입니다: →0 … 행은 정방향의 h_t, ←0 … 행은 역방향의 h_t이며 선에서 이어집니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="901"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="913"/>
+        <source>Every state and pre-activation of the strip on one colour scale, symmetric about zero; the gates on 0 … 1; x_t on a scale of its own (±{0}). A dashed edge marks a saturated value: within 1% of the end of tanh&apos;s (-1 … 1) or σ&apos;s (0 … 1) range.</source>
+        <translation>스트립의 모든 상태와 활성화 전 값은 0을 중심으로 대칭인 하나의 색 척도, 게이트는 0 … 1, x_t는 자기 척도(±{0})를 씁니다. 점선 테두리는 포화된 값입니다: tanh(-1 … 1) 또는 σ(0 … 1) 범위의 끝에서 1% 이내.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="920"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="901"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="982"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="920"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1014"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="901"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="982"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="920"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1014"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="904"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="923"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="905"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="924"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="910"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="929"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="979"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="944"/>
+        <source>states, pre-activations</source>
+        <translation>상태, 활성화 전 값</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="946"/>
+        <source>gates</source>
+        <translation>게이트</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="947"/>
+        <source>dashed edge: saturated</source>
+        <translation>점선 테두리: 포화</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1011"/>
         <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
         <translation>x_{0}[{1}]은(는) 주어진 입력입니다: 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="983"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1015"/>
         <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
         <translation>x_{0}[{1}]은(는) 층 {3}, {4}의 h_{0}[{2}]입니다: 그 층을 골라 어떻게 계산되었는지 보세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="991"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1023"/>
         <source>{0}[{1}] is the initial state h₀: given with the session, or zeros; nothing computed it</source>
         <translation>{0}[{1}]는 초기 상태 h₀입니다: 세션과 함께 주어졌거나 0이며, 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1091"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1124"/>
         <source>In the reverse direction the walk goes t = T-1 … 0: the state it reads is h_t+1, computed the click before, and at t = T-1 the initial state.</source>
         <translation>역방향은 t = T-1 … 0 순서로 진행합니다: 읽는 상태는 바로 전 클릭에서 계산한 h_t+1이며, t = T-1에서는 초기 상태입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1095"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1128"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>

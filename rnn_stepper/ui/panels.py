@@ -191,6 +191,11 @@ def set_points(item: pg.PlotDataItem | pg.PlotCurveItem | pg.ScatterPlotItem, x:
     (PlotDataItem's "peak" downsampling, which a bare PlotCurveItem lacks)."""
     if not len(x):
         item.clear()
+        # pyqtgraph's clear() drops the points without a repaint: a curve drawn from its pixmap cache
+        # (style.cache_drawing) kept the whole ‖h_t‖ after Run to end and then Reset (issue 26)
+        for part in (item, getattr(item, "curve", None), getattr(item, "scatter", None)):
+            if part is not None:
+                part.update()
         return
     if isinstance(item, pg.PlotCurveItem) and item.getViewBox() is not None:
         x, y = peak_decimated(x, y, max(int(item.getViewBox().width()), 1))
@@ -443,18 +448,24 @@ def strip_names(phases, order: str, previous: tuple[str, ...]) -> tuple[str, ...
 
 # Room a vector of the strip needs across, in its numbers' pixel size: a number, its margin and a row label.
 ROOM_PER_VECTOR = 5.5
+# Room a row of the strip needs down, in the same size: a title of three lines and two or three cells of numbers.
+ROOM_PER_ROW = 8.0
 
 
-def strip_rows(names: tuple[str, ...], inputs: tuple[str, ...], width: float,
-               px: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def strip_rows(names: tuple[str, ...], inputs: tuple[str, ...], width: float, px: float,
+               height: float = float("inf")) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The step strip's vectors on one row, or on two where one row would give each less than ROOM_PER_VECTOR
     times the numbers' size `px`: what the step reads and the gates' input halves (`inputs`: x_t, h_{t-1}, c_{t-1}
     and the stacked a_t, s_t) above, what it computes from them (the gates, c_t, h_t) below, each row in click
     order. A gated cell's eleven vectors do not fit a 1,024-px projector on one row, and every one of them stays
-    on show. A short strip (an nn.RNN's, five vectors and h_{t-1}) keeps its one row with its arrows."""
+    on show. Where the strip's `height` has no room for two rows either (a 2× font at 1280 × 720), one row
+    without the previous states, which the equation writes out. A short strip (an nn.RNN's, five vectors and
+    h_{t-1}) keeps its one row with its arrows."""
     computed = [name for name in names if not name.endswith("_prev")]
     if len(computed) <= 5 or width >= len(names) * ROOM_PER_VECTOR * px:
         return tuple(names), ()
+    if height < 2 * ROOM_PER_ROW * px:
+        return tuple(computed), ()
     return (tuple(name for name in names if name in inputs),
             tuple(name for name in names if name not in inputs))
 
@@ -624,6 +635,14 @@ class GuessRow(QtWidgets.QWidget):
             return
         field.setStyleSheet("")
 
+    def commit_pending(self) -> None:
+        """Take every field's text as typed, Enter or not: a click on Step (a toolbar button takes no focus, so no
+        field finishes its editing) revealed h_t without the guess still in the last field (issue 26)."""
+        for unit, field in enumerate(self.fields):
+            if field.isEnabled() and field.isModified():
+                self.commit(field, unit)
+                field.setModified(False)
+
     def refresh(self) -> None:
         m = self.model
         if m.trace is None:
@@ -710,11 +729,16 @@ class StepPanel(QtWidgets.QWidget):
         self.loop_room = QtWidgets.QWidget()
         self.loop_room.setFixedHeight(max(10, font_px() * 3 // 4))
         self.guess_row = GuessRow(model)
+        # What the colours and the dashed edge mean, always on show under the strip (issue 26)
+        self.legend = QtWidgets.QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setFont(label_font())
         # Their texts change at every step: held steady, they do not relayout the window (ui/steady.py)
         layout.addWidget(SteadyText(self.heading))
         layout.addWidget(SteadyText(self.explanation))
         layout.addLayout(self.strip, 1)
         layout.addWidget(self.loop_room)
+        layout.addWidget(SteadyText(self.legend))
         layout.addWidget(self.guess_row)
         layout.addWidget(SteadyText(self.equation))
         # A clicked number's arithmetic, in the equation's place while it is open (issue 12)
@@ -840,8 +864,14 @@ class StepPanel(QtWidgets.QWidget):
         shown = self.shown()
         scales = {"x": "free"} | {p.name: p.scale for p in phases} | {
             name: next(p.scale for p in phases if p.name == state) for name, state in previous.items()}
-        free = [float(np.nanmax(np.abs(v))) for k, v in shown.items() if scales[k] == "free" and np.isfinite(v).any()]
-        levels = {"free": max(free + [1e-12]), "bounded": 1.0, "gate": 1.0}
+        # Colours that compare (issue 26): every state and pre-activation on one symmetric scale, fitted to the
+        # largest of them on show, so a_t = -1.31 is as dark as h_t = -1.31 would be; the gates on 0 … 1; x_t, the
+        # input, on a scale of its own (the notebook's 3s would pale every computed vector).
+        largest = {k: float(np.nanmax(np.abs(v))) for k, v in shown.items() if np.isfinite(v).any()}
+        shared = max([a for k, a in largest.items() if k != "x" and scales[k] not in style.SEQUENTIAL_SCALES]
+                     + [0.0]) or 1.0  # nothing computed yet, or only zeros (h₀): a scale of ±1
+        levels = {key: 1.0 if scales[key] in style.SEQUENTIAL_SCALES else largest.get("x", 1.0) if key == "x"
+                  else shared for key in shown}
         reverse = m.direction == 1
         gates = config.cell_type.gate_names
         H = config.hidden_size
@@ -879,7 +909,7 @@ class StepPanel(QtWidgets.QWidget):
             if view.marked_cell() != (None if key not in cells else (cells[key], 0)):
                 view.mark_cell(cells.get(key))
             stacked = phase is not None and phase.width > 1
-            view.set_matrix(shown[key], levels=levels[scales[key]], sequential=scales[key] in style.SEQUENTIAL_SCALES,
+            view.set_matrix(shown[key], levels=levels[key], sequential=scales[key] in style.SEQUENTIAL_SCALES,
                             bounds=BOUNDS.get(scales[key]),
                             blocks=gates if stacked else x_blocks if key == "x" else ())
             stacked = stacked or (key == "x" and bool(x_blocks))
@@ -896,6 +926,14 @@ class StepPanel(QtWidgets.QWidget):
                 if view.marked_rows() != rows:
                     view.mark_rows(*(rows or ()))
         self.arrange_strip()
+        legend = self.legend_text(shared, any(scales[k] in style.SEQUENTIAL_SCALES for k in shown))
+        if legend != self.legend.text():
+            self.legend.setText(legend)
+            self.legend.setToolTip(self.tr("Every state and pre-activation of the strip on one colour scale, "
+                                           "symmetric about zero; the gates on 0 … 1; x_t on a scale of its own "
+                                           "(±{0}). A dashed edge marks a saturated value: within 1% of the end "
+                                           "of tanh's (-1 … 1) or σ's (0 … 1) range.").format(
+                style.in_view(largest.get("x", 1.0), style.view_decimals(largest.get("x", 1.0)))))
         self.show_question_marks(m.awaiting_guess)
         t = m.t if m.t is not None else m.cell.walk[0]
         where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
@@ -915,14 +953,31 @@ class StepPanel(QtWidgets.QWidget):
         self.heading.setToolTip(texts[1])
         self.fit_texts(grow_only=True)
 
+    def legend_text(self, shared: float, gates: bool) -> str:
+        """The strip's colour scales as swatches with their ends, and what the dashed edge means."""
+        def swatch(value: float, level: float, sequential: bool = False) -> str:
+            r, g, b, _ = style.cell_colours(np.array([[value]]), level, sequential)[0, 0]
+            ink = "#ffffff" if style.dark_cells(np.array([value]), level)[0] else "#000000"
+            text = style.in_view(value, style.view_decimals(level, 3))
+            return f"<span style='background:#{r:02x}{g:02x}{b:02x}; color:{ink}'>&nbsp;{text}&nbsp;</span>"
+        parts = [swatch(-shared, shared) + swatch(shared, shared) + " " + self.tr("states, pre-activations")]
+        if gates:
+            parts.append(swatch(0.0, 1.0, True) + swatch(1.0, 1.0, True) + " " + self.tr("gates"))
+        parts.append(self.tr("dashed edge: saturated"))
+        return " · ".join(parts)
+
     def arrange_strip(self) -> None:
         """Put the vectors on one row or two, as strip_rows plans for this width; the loop from h_t back to
         h_{t-1} is drawn under a single row only (on two, h_{t-1} stands above h_t and its caption says it)."""
         names = tuple(self.vectors)
         px = max(font_px(), style.MIN_LEGIBLE_PX)
-        plan = strip_rows(names, self.inputs, self.width(), px)
+        height = self.contentsRect().height() - self.heading.height() - self.equation.height()
+        plan = strip_rows(names, self.inputs, self.width(), px, height)
         if plan != self.strip_plan:
             self.strip_plan = plan
+            for key, view in self.vectors.items():
+                if view.isVisibleTo(self) != (key in plan[0] + plan[1]):
+                    view.setVisible(key in plan[0] + plan[1])
             for row in self.rows:
                 while row.count():
                     row.takeAt(0)
@@ -931,13 +986,13 @@ class StepPanel(QtWidgets.QWidget):
                     view = self.vectors[key]
                     row.addWidget(view, 6 if view.row_ticks else 4)
             # Each row as tall as its longest vector asks, to four rows (a longer one shows its ends around an
-            # ellipsis), and its titles, some of three lines: the gates' two rows keep their numbers under a
+            # ellipsis), and its titles, some of three lines, and their margins: the gates' two rows keep their numbers under a
             # stacked gate vector's eight
             for row, keys in zip(self.rows, plan):
                 self.strip.setStretch(self.strip.indexOf(row), max(
-                    [min(self.vectors[k].values().shape[0], 4) + 3 for k in keys], default=0))
+                    [min(self.vectors[k].values().shape[0], 4) + 4 for k in keys], default=0))
             self.fit_texts(grow_only=False)  # two rows need more height: the explanation may give way
-        previous = [name for name in names if name.endswith("_prev")]
+        previous = [name for name in names if name.endswith("_prev") and name in plan[0]]
         self.loop.join(("hidden", previous[0]) if previous and not plan[1] else None)
 
     def show_question_marks(self, on: bool) -> None:
@@ -1045,9 +1100,16 @@ class StepPanel(QtWidgets.QWidget):
                 continue
             label.setMinimumHeight(0)  # a resize measures afresh: a wider panel needs fewer lines
             heights[label] = label.heightForWidth(width) if label.text() else 0
-        if sum(heights.values()) + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height() \
+        legend = self.legend.heightForWidth(width) if self.legend.text() else 0
+        if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height() \
                 or self.model.selected is not None:  # an open breakdown takes the explanation's room too
             heights[self.explanation] = 0
+        # The colour legend stays while the strip's numbers have their room; past that (a 2× font at 1280 × 720) it
+        # gives way too, its words still the heading's tooltip's neighbour: the legend's own tooltip
+        if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height():
+            legend = 0
+        if legend != self.legend.maximumHeight():
+            self.legend.setFixedHeight(legend)
         for label, height in heights.items():
             if height != label.maximumHeight():
                 label.setFixedHeight(height)
