@@ -187,7 +187,8 @@ def test_the_mouse_wheel_zooms_in_until_every_number_in_sight_is_back_and_out_to
     (y0, y1) = view.vb.viewRange()[1]
     assert shown and len(shown) == len(view.number_boxes())
     first = int(np.ceil(y0 + 0.5 - 1e-6))
-    assert shown == [written(h, v, view._digits) for v in h[first:first + len(shown)]]  # consecutive entries, none skipped
+    # consecutive entries, none skipped
+    assert shown == [written(h, v, view._digits) for v in h[first:first + len(shown)]]
     wheel(-60)
     assert not view.is_zoomed() and view.is_elided()
 

@@ -986,8 +986,8 @@ class StepPanel(QtWidgets.QWidget):
                     view = self.vectors[key]
                     row.addWidget(view, 6 if view.row_ticks else 4)
             # Each row as tall as its longest vector asks, to four rows (a longer one shows its ends around an
-            # ellipsis), and its titles, some of three lines, and their margins: the gates' two rows keep their numbers under a
-            # stacked gate vector's eight
+            # ellipsis), and its titles, some of three lines, and their margins: the gates' two rows keep their
+            # numbers under a stacked gate vector's eight
             for row, keys in zip(self.rows, plan):
                 self.strip.setStretch(self.strip.indexOf(row), max(
                     [min(self.vectors[k].values().shape[0], 4) + 4 for k in keys], default=0))
