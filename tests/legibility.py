@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtTest, QtWidgets
 
@@ -321,3 +322,40 @@ def problems(window, minimums: dict[str, int] | None = None) -> list[str]:
 
 def rect_text(rect: QtCore.QRectF) -> str:
     return f"({rect.x():.0f}, {rect.y():.0f}) {rect.width():.0f}×{rect.height():.0f}"
+
+
+# --- every value a number (issue 26) ---------------------------------------------------------------------------
+
+def matrix_views(widget: QtWidgets.QWidget, window) -> list:
+    """The matrix views on show inside `widget`."""
+    return [view for view in widget.findChildren(QtWidgets.QGraphicsView)
+            if hasattr(view, "set_matrix") and shown(view, window)]
+
+
+def unwritten_values(view, least_px: int = 0) -> list[str]:
+    """What a reader cannot read in one matrix view: a computed value (finite) on show with no number on its cell,
+    a number under `least_px`, or a value left out with no ellipsis to say so. A view writes a number on every
+    computed cell it shows, or leaves rows or columns out around a visible "⋮" / "…" (its axes then give the true
+    indices of those it keeps)."""
+    values = view.values()
+    if not values.size:
+        return []
+    title = QtGui.QTextDocumentFragment.fromHtml(view.title.text or "").toPlainText().split("\n")[0]
+    where = f"{name(view)} {title!r}"
+    rows, columns = view.shown_rows(), view.shown_columns()
+    written = {cell: text for cell, text, _ in view.number_boxes() if text.strip()}
+    out = []
+    for axis, kept, n in (("rows", rows, values.shape[0]), ("columns", columns, values.shape[1])):
+        kept_true = {i for i in kept if i is not None}
+        if len(kept_true) < n and None not in kept:
+            out.append(f"{where}: leaves {n - len(kept_true)} {axis} out with no ellipsis")
+    missing = [(rows[dr], columns[dc]) for dr in range(len(rows)) for dc in range(len(columns))
+               if rows[dr] is not None and columns[dc] is not None
+               and np.isfinite(values[rows[dr], columns[dc]]) and (dr, dc) not in written]
+    if missing:
+        r, c = missing[0]
+        out.append(f"{where}: {len(missing)} computed values have no number, e.g. [{r}, {c}] = {values[r, c]}")
+    px = font_px(view.number_font())
+    if written and least_px and px < least_px:
+        out.append(f"{where}: numbers are {px} px, below {least_px} px")
+    return out

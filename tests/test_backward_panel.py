@@ -29,11 +29,21 @@ def panel(qtbot):
 
 
 def test_step_back_is_offered_once_the_gradients_exist_and_the_forward_pass_is_at_t(qtbot, panel):
-    assert not panel.back_button.isEnabled()
     qtbot.mouseClick(panel.compute_button, QtCore.Qt.LeftButton)
-    assert not panel.back_button.isEnabled() and "Run the forward pass to its end" in panel.heading.text()
+    assert "runs the forward pass to its end" in panel.heading.text()
     panel.model.run_to_end()
     assert panel.back_button.isEnabled() and "walks t = 2 … 0" in panel.heading.text()
+
+
+@pytest.mark.parametrize("button", ["back_button", "phase_button"])
+def test_step_back_works_from_anywhere_running_the_forward_pass_to_its_end_first(qtbot, panel, button):
+    # issue 26: the buttons looked enabled and did nothing until the forward pass was at its end
+    assert panel.model.position == 0 and panel.backprop.backward is None
+    assert getattr(panel, button).isEnabled()
+    qtbot.mouseClick(getattr(panel, button), QtCore.Qt.LeftButton)
+    assert panel.model.at_end and panel.backprop.backward is not None
+    assert panel.backprop.position == (4 if button == "back_button" else 1)
+    assert panel.backprop.t == 2 and "Backward, t = 2" in panel.heading.text()
 
 
 def test_stepping_back_writes_each_phase_with_autograds_numbers(qtbot, panel):

@@ -131,3 +131,31 @@ def test_a_heatmaps_colour_scale_is_fitted_to_the_revealed_steps_only(qtbot):
         revealed = np.abs(values[model.completed]).max()
         assert sequence.heatmap.levels == (-revealed, revealed)
     assert np.abs(values).max() > revealed  # the sequence goes further: the scale did not know
+
+
+def test_the_norm_curve_is_gone_from_the_screen_after_run_to_end_and_reset(qtbot):
+    # issue 26: its points were cleared, but the curve, drawn from a pixmap cache, stayed on screen
+    from PySide6 import QtGui, QtWidgets
+
+    from rnn_stepper.ui import style
+    from rnn_stepper.ui.main_window import MainWindow
+
+    model = StepperModel()
+    window = MainWindow(model)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    plot = window.sequence.norm_plot
+
+    def curve_pixels() -> int:
+        QtWidgets.QApplication.processEvents()
+        image = plot.grab().toImage().convertToFormat(QtGui.QImage.Format_RGB32)
+        pen = QtGui.QColor(style.MANUAL)
+        return sum(1 for y in range(0, image.height(), 2) for x in range(0, image.width(), 2)
+                   if QtGui.QColor(image.pixel(x, y)) == pen)
+
+    model.run_to_end()
+    assert curve_pixels() > 0
+    model.reset()
+    assert window.sequence.norm_curve.getData() == (None, None) and curve_pixels() == 0

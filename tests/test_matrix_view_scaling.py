@@ -81,11 +81,28 @@ def number_font_px(view: MatrixView) -> set[int]:
 VALUES = np.array([[0.364, -0.312, -0.137], [0.424, -0.145, 0.36]], dtype=np.float32)
 
 
+def written(values: np.ndarray, value: float, digits: int = 3) -> str:
+    """`value` as a view of `values` writes it: the decimals of the largest magnitude's `digits` digits."""
+    return style.in_view(float(value), style.view_decimals(float(np.nanmax(np.abs(values))), digits), digits)
+
+
+def test_a_view_writes_every_number_with_the_decimal_places_of_its_largest_and_keeps_each_sign():
+    # issue 26: r_0 showed "0.1" beside "-3e-03", z "1" for 0.998; one view, one format
+    values = np.array([0.1003, -0.0031, 0.0004, -0.00004], dtype=np.float32)
+    decimals = style.view_decimals(float(np.abs(values).max()))
+    assert [style.in_view(float(v), decimals) for v in values] == ["0.100", "-0.003", "0.000", "-0.000"]
+    assert [style.in_view(float(v), style.view_decimals(1.31)) for v in (-1.31, -1.3044)] == ["-1.31", "-1.30"]
+    assert style.in_view(0.998, style.view_decimals(0.998)) == "0.998"
+    # scientific notation only where fixed point would not fit: a view of values all under 0.001
+    assert style.in_view(1.234e-5, style.view_decimals(1.234e-5)) == "1.23e-05"
+    assert style.in_view(-123456.0, style.view_decimals(123456.0)) == "-123456"
+
+
 def test_numbers_grow_with_the_cell_between_a_legible_minimum_and_three_times_the_font(qtbot):
     small = shown_view(qtbot, (260, 120), VALUES)
     large = shown_view(qtbot, (900, 500), VALUES)
     huge = shown_view(qtbot, (2400, 1400), VALUES)
-    assert numbers(small) == numbers(large) == ["0.364", "-0.312", "-0.137", "0.424", "-0.145", "0.36"]
+    assert numbers(small) == numbers(large) == ["0.364", "-0.312", "-0.137", "0.424", "-0.145", "0.360"]
     (px_small,), (px_large,), (px_huge,) = number_font_px(small), number_font_px(large), number_font_px(huge)
     assert round(base_px() * 0.85) <= px_small < px_large <= px_huge == round(base_px() * 3)
     # Every number sits inside its own cell.
@@ -121,7 +138,7 @@ def test_a_256_unit_vector_in_a_short_view_shows_its_first_and_last_entries_with
     k = rows.index(None)
     assert k >= 2 and rows == list(range(k)) + [None] + list(range(256 - k, 256))
     texts = view.cell_texts()
-    assert [row[0] for row in texts] == [style.short(v) for v in h[:k]] + ["⋮"] + [style.short(v) for v in h[-k:]]
+    assert [row[0] for row in texts] == [written(h, v) for v in h[:k]] + ["⋮"] + [written(h, v) for v in h[-k:]]
     assert min(number_font_px(view)) >= round(base_px() * 0.85)
     labels = tick_labels(view, "left")
     assert labels[:2] == ["0", "1"] and labels[-1] == "255" and "⋮" in labels
@@ -169,7 +186,8 @@ def test_the_mouse_wheel_zooms_in_until_every_number_in_sight_is_back_and_out_to
     (y0, y1) = view.vb.viewRange()[1]
     assert shown and len(shown) == len(view.number_boxes())
     first = int(np.ceil(y0 + 0.5 - 1e-6))
-    assert shown == [style.short(v) for v in h[first:first + len(shown)]]  # consecutive entries, none skipped
+    # consecutive entries, none skipped
+    assert shown == [written(h, v, view._digits) for v in h[first:first + len(shown)]]
     wheel(-60)
     assert not view.is_zoomed() and view.is_elided()
 
@@ -236,10 +254,10 @@ def test_a_narrow_cell_writes_two_digits_rather_than_hide_an_entry(qtbot):
         settle(qtbot)
         if view.shown_columns() == [0, 1, 2] and numbers(view):
             break
-    assert numbers(view) == [style.short(v, 2) for v in VALUES.ravel()]
+    assert numbers(view) == [written(VALUES, v, 2) for v in VALUES.ravel()]
     view.window().resize(900, 200)
     settle(qtbot)
-    assert numbers(view) == [style.short(v) for v in VALUES.ravel()]
+    assert numbers(view) == [written(VALUES, v) for v in VALUES.ravel()]
 
 
 def test_unbounded_values_get_a_symmetric_scale_from_the_data_and_bounds_do_not_change_it(qtbot):
@@ -275,7 +293,7 @@ def test_a_plain_step_rewrites_numbers_without_making_new_items(qtbot):
     items = set(view.scene().items())
     for t in range(5):
         view.set_matrix(np.full(256, 0.1 * t, dtype=np.float32))
-    assert set(view.scene().items()) == items and numbers(view)[0] == style.short(np.float32(0.4))
+    assert set(view.scene().items()) == items and numbers(view)[0] == "0.400"
     assert ELLIPSIS == -1
 
 
@@ -296,4 +314,4 @@ def test_the_step_strip_can_ask_for_larger_numbers_than_a_heatmap(qtbot, font_sc
     assert view.shown_rows() == list(range(6))  # at last no number fits: the image alone, every entry in it
     view.window().resize(150, 190)
     settle(qtbot)
-    assert view.shown_rows()[:2] == [0, None] and numbers(view)[0] == style.short(six[0])
+    assert view.shown_rows()[:2] == [0, None] and numbers(view)[0] == written(six, six[0])

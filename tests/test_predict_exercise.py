@@ -153,3 +153,25 @@ def test_parse_guesses_reads_commas_spaces_and_brackets():
         parse_guesses("1 2", 3)
     with pytest.raises(InputError, match="not a number"):
         parse_guesses("1 x", 2)
+
+
+def test_a_guess_typed_without_enter_is_taken_when_step_is_clicked(qtbot):
+    # issue 26: a toolbar button takes no focus, so the last field never finished its editing and its guess was
+    # dropped; with only that one guess typed, no comparison appeared at all
+    from rnn_stepper.ui.main_window import MainWindow
+
+    model = predicting()
+    window = MainWindow(model)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    model.step()
+    assert model.awaiting_guess
+    fields = window.step_view.guess_row.fields
+    fields[-1].setFocus()
+    qtbot.keyClicks(fields[-1], "0.5")  # no Enter, no Tab
+    window.actions_by_name["step"].trigger()
+    truth = float(model.cell.hidden[model.t, 0, len(fields) - 1])
+    assert model.guess_errors() == {len(fields) - 1: (0.5, truth, 0.5 - truth)}
+    assert "0.5" in window.step_view.guess_row.result.text()

@@ -137,16 +137,23 @@ def test_trace_text_says_where_a_higher_layers_input_comes_from(capsys):
     assert "of layer" not in out.split("== layer 1, forward ==")[0]
 
 
-def test_a_long_strip_lets_the_previous_states_give_way_where_their_numbers_would_not_fit(panel):
+def test_a_long_strip_goes_onto_two_rows_where_one_would_not_hold_its_numbers_and_keeps_every_vector(panel):
+    from rnn_stepper.ui.panels import strip_rows
+
     model = StepperModel(session("lstm"))
-    view = panel(model)  # 1,400 px: room for all eleven vectors
-    assert all(view.vectors[name].isVisibleTo(view) for name in ("h_prev", "c_prev"))
-    assert view.loop.ends == ("hidden", "h_prev")
-    view.resize(500, 500)  # too narrow for eleven: the states the equation writes out give way
-    assert not any(view.vectors[name].isVisibleTo(view) for name in ("h_prev", "c_prev"))
-    assert view.loop.ends is None
+    view = panel(model)  # 1,400 px: room for all eleven vectors on one row
+    assert view.strip_plan[1] == () and view.loop.ends == ("hidden", "h_prev")
+    view.resize(500, 500)  # too narrow for eleven: what the step reads above, what it computes below
+    above, below = view.strip_plan
+    assert set(above) == {"x", "h_prev", "c_prev", "input_projection", "recurrent_term"}
+    assert below == tuple(name for name in view.vectors if name not in above)
+    assert all(vector.isVisibleTo(view) for vector in view.vectors.values())
+    assert view.loop.ends is None  # h_{t-1} stands above h_t: its caption says where it comes from
     view.resize(1400, 500)
-    assert view.vectors["h_prev"].isVisibleTo(view)
+    assert view.strip_plan[1] == () and view.loop.ends == ("hidden", "h_prev")
+    # the planner alone: an nn.RNN's short strip keeps one row at any width
+    names = ("x", "input_projection", "h_prev", "recurrent_term", "pre_activation", "hidden")
+    assert strip_rows(names, ("x", "h_prev"), 100, 20) == (names, ())
     short = panel(StepperModel(session("rnn")))
     short.resize(400, 500)  # an nn.RNN's strip is short: its h_{t-1} always stays
     assert short.vectors["h_prev"].isVisibleTo(short)

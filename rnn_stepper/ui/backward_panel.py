@@ -45,11 +45,12 @@ class BackwardPanel(QtWidgets.QWidget):
         self.back_button = QtWidgets.QPushButton(self.tr("∂ Step back"))
         self.back_button.setToolTip(self.tr("Walk one timestep back: all four phases (B)"))
         self.back_button.setShortcut(QtGui.QKeySequence("B"))
-        self.back_button.clicked.connect(backprop.step_back)
+        self.back_button.clicked.connect(lambda: self.walk_back(one_phase=False))
         self.phase_button = QtWidgets.QPushButton(self.tr("∂ Phase back"))
         self.phase_button.setToolTip(self.tr("One phase of the backward step (Shift+B)"))
         self.phase_button.setShortcut(QtGui.QKeySequence("Shift+B"))
-        self.phase_button.clicked.connect(backprop.step_back_phase)
+        self.phase_button.clicked.connect(lambda: self.walk_back(one_phase=True))
+        self._pending_step = None  # a click on Step back waiting for the gradients it asked for
         # the loss and its class on a row of their own: a presentation font leaves no room beside the buttons
         choice = QtWidgets.QHBoxLayout()
         choice.addWidget(QtWidgets.QLabel(self.tr("Loss:")))
@@ -198,6 +199,7 @@ class BackwardPanel(QtWidgets.QWidget):
         layout.addWidget(self.split)
 
         backprop.events.result.connect(self.redraw)
+        backprop.events.result.connect(self.take_pending_step)
         backprop.events.cursor.connect(self.refresh)
         backprop.events.losses.connect(self.show_losses)
         backprop.events.trained.connect(self.say_what_changed)
@@ -314,6 +316,30 @@ class BackwardPanel(QtWidgets.QWidget):
         if has:
             self.fit_equation()  # the walk back's room, reserved before its first click
 
+    def walk_back(self, one_phase: bool) -> None:
+        """∂ Step back (or ∂ Phase back) from anywhere: the forward pass runs to its end first, and the gradients
+        are computed when they are not yet (on the model's runner: the step is taken when they arrive)."""
+        backprop, model = self.backprop, self.model
+        refusal = self.refusal()
+        if refusal is not None:
+            model.events.message.emit(refusal)
+            return
+        if not model.at_end:
+            model.run_to_end()
+        step = backprop.step_back_phase if one_phase else backprop.step_back
+        if backprop.backward is None:
+            self._pending_step = step
+            if not model.busy:
+                backprop.compute()
+            return
+        step()
+
+    def take_pending_step(self) -> None:
+        """The gradients a Step back asked for are here: its step."""
+        step, self._pending_step = self._pending_step, None
+        if step is not None and self.backprop.ready:
+            step()
+
     def verdict_text(self) -> str:
         """Every gradient by hand against what loss.backward() leaves in .grad, ∂L/∂x and ∂L/∂h0."""
         backward = self.backprop.backward
@@ -365,21 +391,22 @@ class BackwardPanel(QtWidgets.QWidget):
 
     def refresh(self) -> None:
         backprop, model = self.backprop, self.model
-        ready = backprop.ready
-        self.back_button.setEnabled(ready and backprop.position < backprop.end)
-        self.phase_button.setEnabled(ready and backprop.position < backprop.end)
         refusal = self.refusal()
+        # From anywhere: a click runs the forward pass to its end and computes the gradients first (walk_back)
+        walkable = refusal is None and (backprop.backward is None or backprop.position < backprop.end)
+        self.back_button.setEnabled(walkable)
+        self.phase_button.setEnabled(walkable)
         self.compute_button.setEnabled(backprop.backward is None and not model.busy and refusal is None)
         self.train_button.setEnabled(refusal is None)
         loss = backprop.backward.manual.loss if backprop.backward is not None else None
         if refusal is not None:
             self.heading.setText(refusal)
         elif backprop.backward is None:
-            self.heading.setText(self.tr("Backward pass: press Compute gradients, then step the forward pass to "
-                                         "its end (Run to end) and Step back."))
+            self.heading.setText(self.tr("Backward pass: press ∂ Step back (B) to run the forward pass to its end, "
+                                         "compute the gradients and walk back."))
         elif not model.at_end:
-            self.heading.setText(self.tr("Loss = {0}. Run the forward pass to its end to step back.").format(
-                style.exact(loss.numpy())))
+            self.heading.setText(self.tr("Loss = {0}. ∂ Step back (B) runs the forward pass to its end and walks "
+                                         "back.").format(style.exact(loss.numpy())))
         elif backprop.t is None:
             self.heading.setText(self.tr("Loss = {0}. Step back (B) walks t = {1} … {2}.").format(
                 style.exact(loss.numpy()), model.cell.walk[-1], model.cell.walk[0]))
@@ -413,7 +440,10 @@ class BackwardPanel(QtWidgets.QWidget):
         equation the walk writes: a height changing every click would relayout, and so repaint, every view of the
         panel (as the step panel's texts, measured there). Between resizes its SteadyText grows, should a text need
         more lines still."""
-        width = max(self.equation.width(), 1)
+        # The walk back's column, which the equation spans: the label's own width is stale until the page is laid
+        # out, and a page set up before the window shows (--back) measured lines 100 px wide, 550 px tall, and
+        # pushed the window past the size asked for
+        width = max(self.stepping.width(), 1)
         low, px = self.equation_px()
         budget = self.EQUATION_SHARE * self.stepping.height()
         self.equation.setFont(StepPanel.equation_font(px))

@@ -254,8 +254,10 @@ class MainWindow(QtWidgets.QMainWindow):
         forward = QtWidgets.QSplitter(QtCore.Qt.Vertical)
         forward.addWidget(top)
         forward.addWidget(bottom)
-        forward.setStretchFactor(0, 1)
-        forward.setStretchFactor(1, 1)
+        # The step above a little taller than the plots below: a gated cell's strip on two rows, its colour legend
+        # and its equation all keep their numbers at 1,024 × 768
+        forward.setStretchFactor(0, 3)
+        forward.setStretchFactor(1, 2)
         # The backward pass has the whole window, as the forward pass has: its walk back where the step strip is,
         # what the walk shows where the comparison is (issue 15)
         # The toolbar's ∂ Backward button and keys 1 and 5 switch between them: no tab bar takes the strip's height
@@ -275,13 +277,11 @@ class MainWindow(QtWidgets.QMainWindow):
         """The step (strip and equation, two thirds of the width) beside the comparison on the first tab; the
         weights, the sequence and the session each on a tab of their own, and the backward pass, keyed 1–5 and named with their key."""
         self.side.hide()
-        self.top = self.passes = None
-        step = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
+        self.passes = None
+        self.top = step = SharedSplitter(QtCore.Qt.Horizontal)  # shared out by balance_top, as the full layout's
         step.addWidget(self.step_view)
         step.addWidget(self.comparison)
-        step.setStretchFactor(0, 2)
-        step.setStretchFactor(1, 1)
-        step.setSizes([2000, 1000])
+        self._balanced_for = None
         for panel in (self.step_view, self.comparison):
             panel.show()  # leaving the full layout's splitters hid it
         self.pages = pages = QtWidgets.QTabWidget()
@@ -376,6 +376,7 @@ class MainWindow(QtWidgets.QMainWindow):
         super().resizeEvent(event)
         if self.focused is not None:  # once the views exist: build_views lays them out the first time
             self.arrange()
+            self.balance_top()  # a gated strip's share of the focus layout changes at 1,200 px
 
     def balance_top(self) -> None:
         """Weights and step strip share the top by what they hold: an RNN's five vectors and its small matrices
@@ -383,9 +384,16 @@ class MainWindow(QtWidgets.QMainWindow):
         numbers on hover where cells get too small). Done again only when the strip's length changes (another cell
         type), so a splitter the user dragged stays put."""
         vectors = len([name for name in self.step_view.vectors if not name.endswith("_prev")])  # h_{t-1} is narrow
-        if self.top is not None and self._balanced_for != vectors:
-            self._balanced_for = vectors
-            self.top.share((max(300, 1000 - 100 * vectors), 100 * vectors))
+        if self.pages is not None:  # the focus layout: the step beside the comparison, two thirds to one; a
+            # gated cell's strip, on two rows of five or six vectors, more: its captions wrap less. Three quarters
+            # on a 1,024-px projector; 5:2 from 1,200 px, where the comparison's titles need the rest
+            shares = ((3, 1) if self.width() < 1200 else (5, 2)) if vectors > 5 else (2, 1)
+        else:  # a gated cell's strip on two rows needs no more width than an RNN's one: the weights keep theirs
+            # for their numbers (at 30 % an LSTM's eight-row matrices were slivers of colour)
+            shares = (max(450, 1000 - 100 * vectors), min(100 * vectors, 550))
+        if self.top is not None and self._balanced_for != shares:
+            self._balanced_for = shares
+            self.top.share(shares)
 
     @property
     def has_views(self) -> bool:
@@ -601,6 +609,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # --- controls ---------------------------------------------------------------------------------------------
 
+    def with_guesses(self, move):
+        """`move` after taking the guesses typed but not yet entered: a step forward reveals h_t."""
+        def go(*_):
+            self.step_view.guess_row.commit_pending()
+            move()
+        return go
+
     def build_toolbar(self) -> None:
         bar = self.addToolBar(self.tr("Stepping"))
         bar.setObjectName("stepping")
@@ -622,11 +637,12 @@ class MainWindow(QtWidgets.QMainWindow):
             "back": action(self.tr("◀ Back"), self.tr("Undo one timestep"), ["Left", "PgUp"], m.back),
             "back_phase": action(self.tr("◁ Phase"), self.tr("Undo one phase"), ["Shift+Left"], m.back_phase),
             "step_phase": action(self.tr("Phase ▷"), self.tr("Show the next phase of this timestep"),
-                                 ["Shift+Right"], m.step_phase),
+                                 ["Shift+Right"], self.with_guesses(m.step_phase)),
             "step": action(self.tr("Step ▶"), self.tr("Compute the next whole timestep, as one pass of the "
-                                                      "notebook's loop"), ["Space", "Right", "PgDown"], m.step),
+                                                      "notebook's loop"), ["Space", "Right", "PgDown"],
+                           self.with_guesses(m.step)),
             "end": action(self.tr("Run to end"), self.tr("Compute every remaining timestep"), ["End"],
-                          m.run_to_end),
+                          self.with_guesses(m.run_to_end)),
             "play": action(self.tr("Play"), self.tr("Step automatically; again to pause"), ["P"], self.toggle_play),
         }
         self.actions_by_name["play"].setCheckable(True)

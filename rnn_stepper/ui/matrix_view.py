@@ -195,9 +195,10 @@ class CellImage(pg.ImageItem):
             self.qimage = self.qimage.convertToFormat(QtGui.QImage.Format_ARGB32_Premultiplied)
 
 
-def cell_text(value: float, digits: int) -> str:
-    """The number written on a cell: `digits` significant digits (style.short), blank for NaN (not computed yet)."""
-    return "" if value != value else style.short(value, digits)
+def cell_text(value: float, decimals: int | None, digits: int = 3) -> str:
+    """The number written on a cell in its view's format (style.in_view: the view's decimal places, or scientific
+    with `digits` significant digits), blank for NaN (not computed yet)."""
+    return "" if value != value else style.in_view(value, decimals, digits)
 
 
 def saturated(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
@@ -341,6 +342,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self.legend = pg.LabelItem("")  # what the saturation mark means, under the cells while there is one
         self.legend.setVisible(False)
         self._values = np.zeros((0, 0), dtype=np.float32)
+        self._largest = 0.0
         self._written_memo = {}
         self._display_memo = None
         self.levels = (-1.0, 1.0)  # the colour scale's ends
@@ -410,14 +412,16 @@ class MatrixView(pg.GraphicsLayoutWidget):
         shape_changed = (values.shape != self._values.shape or row_labels != self._row_labels
                          or col_labels != self._col_labels or blocks != self._blocks)
         self._values = values  # in its own dtype, so a hover shows the float64 digits of a float64 session
+        with np.errstate(invalid="ignore", over="ignore"):
+            finite = np.abs(values[np.isfinite(values)])
+        self._largest = float(finite.max()) if finite.size else 0.0  # sets the decimals of every number written
         self._written_memo: dict[tuple[int, int, int], str] = {}
         self._display_memo = None
         self._row_labels, self._col_labels = row_labels, col_labels
         self._blocks = blocks
         self.bounds = None if bounds is None else (float(bounds[0]), float(bounds[1]))
         if levels is None:
-            finite = np.abs(values[np.isfinite(values)])
-            levels = float(finite.max()) if finite.size else 1.0
+            levels = self._largest if finite.size else 1.0
         levels = levels if np.isfinite(levels) and levels > 0 else 1.0
         if sequential != self.sequential:
             self.sequential = sequential
@@ -638,7 +642,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
             values = self._values[np.ix_(np.maximum(self._rows, 0), np.maximum(self._cols, 0))].astype(np.float64)
         dark = style.dark_cells(values, self.levels[1])
         digits = self._digits
-        grid = [[(cell_text(v, digits), style.text_colour(d)) for v, d in zip(row, dark_row)]
+        decimals = style.view_decimals(self._largest, digits)
+        grid = [[(cell_text(v, decimals, digits), style.text_colour(d)) for v, d in zip(row, dark_row)]
                 for row, dark_row in zip(values.tolist(), dark.tolist())]
         mark = QtGui.QColor(style.FOREGROUND)
         for i in np.flatnonzero(self._rows == ELLIPSIS):
@@ -655,7 +660,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
         key = (r, c, self._digits if digits is None else digits)
         text = self._written_memo.get(key)
         if text is None:
-            text = self._written_memo[key] = cell_text(self._values[r, c], key[2])
+            text = self._written_memo[key] = cell_text(self._values[r, c], style.view_decimals(self._largest, key[2]),
+                                                       key[2])
         return text
 
     def _shown_values(self) -> np.ndarray:
@@ -854,7 +860,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
             if min(rect.width() / max(span_c, 1e-9), rect.height() / max(span_r, 1e-9)) >= MIN_MARK_PX:
                 hits = np.argwhere(saturated(self._shown_values(), self.bounds))
                 if len(hits) <= 20_000:
-                    inset = 0.12
+                    inset = 0.03  # along the cell's edge: a number takes 0.9 of its width, and no digit is covered
                     for dr, dc in hits:
                         path.addRect(QtCore.QRectF(dc - 0.5 + inset, dr - 0.5 + inset, 1 - 2 * inset, 1 - 2 * inset))
                         cells.append((int(self._rows[dr]), int(self._cols[dc])))

@@ -191,6 +191,11 @@ def set_points(item: pg.PlotDataItem | pg.PlotCurveItem | pg.ScatterPlotItem, x:
     (PlotDataItem's "peak" downsampling, which a bare PlotCurveItem lacks)."""
     if not len(x):
         item.clear()
+        # pyqtgraph's clear() drops the points without a repaint: a curve drawn from its pixmap cache
+        # (style.cache_drawing) kept the whole ‖h_t‖ after Run to end and then Reset (issue 26)
+        for part in (item, getattr(item, "curve", None), getattr(item, "scatter", None)):
+            if part is not None:
+                part.update()
         return
     if isinstance(item, pg.PlotCurveItem) and item.getViewBox() is not None:
         x, y = peak_decimated(x, y, max(int(item.getViewBox().width()), 1))
@@ -440,6 +445,30 @@ def strip_names(phases, order: str, previous: tuple[str, ...]) -> tuple[str, ...
     return tuple(names + waiting)
 
 
+# Room a vector of the strip needs across, in its numbers' pixel size: a number, its margin and a row label.
+ROOM_PER_VECTOR = 5.5
+# Room a row of the strip needs down, in the same size: a title of three lines and two or three cells of numbers.
+ROOM_PER_ROW = 8.0
+
+
+def strip_rows(names: tuple[str, ...], inputs: tuple[str, ...], width: float, px: float,
+               height: float = float("inf")) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The step strip's vectors on one row, or on two where one row would give each less than ROOM_PER_VECTOR
+    times the numbers' size `px`: what the step reads and the gates' input halves (`inputs`: x_t, h_{t-1}, c_{t-1}
+    and the stacked a_t, s_t) above, what it computes from them (the gates, c_t, h_t) below, each row in click
+    order. A gated cell's eleven vectors do not fit a 1,024-px projector on one row, and every one of them stays
+    on show. Where the strip's `height` has no room for two rows either (a 2× font at 1280 × 720), one row
+    without the previous states, which the equation writes out. A short strip (an nn.RNN's, five vectors and
+    h_{t-1}) keeps its one row with its arrows."""
+    computed = [name for name in names if not name.endswith("_prev")]
+    if len(computed) <= 5 or width >= len(names) * ROOM_PER_VECTOR * px:
+        return tuple(names), ()
+    if height < 2 * ROOM_PER_ROW * px:
+        return tuple(computed), ()
+    return (tuple(name for name in names if name in inputs),
+            tuple(name for name in names if name not in inputs))
+
+
 def parse_guesses(text: str, size: int) -> list[float]:
     """A guess at a whole vector typed in one field: `size` numbers apart by spaces or commas. Raises InputError
     saying how to fix it."""
@@ -605,6 +634,14 @@ class GuessRow(QtWidgets.QWidget):
             return
         field.setStyleSheet("")
 
+    def commit_pending(self) -> None:
+        """Take every field's text as typed, Enter or not: a click on Step (a toolbar button takes no focus, so no
+        field finishes its editing) revealed h_t without the guess still in the last field (issue 26)."""
+        for unit, field in enumerate(self.fields):
+            if field.isEnabled() and field.isModified():
+                self.commit(field, unit)
+                field.setModified(False)
+
     def refresh(self) -> None:
         m = self.model
         if m.trace is None:
@@ -660,8 +697,17 @@ class StepPanel(QtWidgets.QWidget):
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.row = QtWidgets.QHBoxLayout()
-        self.row.setSpacing(0)
+        # The strip: one row of vectors, or two where a gated cell's eleven would not fit one (strip_rows)
+        self.rows = (QtWidgets.QHBoxLayout(), QtWidgets.QHBoxLayout())
+        for row in self.rows:
+            row.setSpacing(0)
+        self.strip = QtWidgets.QVBoxLayout()
+        self.strip.setSpacing(2)
+        for row in self.rows:
+            self.strip.addLayout(row)
+        self.strip_plan: tuple[tuple[str, ...], ...] = ((), ())  # which vectors each row holds now
+        self.arrows: list[QtWidgets.QLabel] = []  # between the vectors of a short strip, which keeps one row
+        self.inputs: tuple[str, ...] = ()  # the vectors that go on the first of two rows
         self.vectors: dict[str, MatrixView] = {}
         self.heading = QtWidgets.QLabel()
         self.heading.setStyleSheet("font-weight: bold")
@@ -682,11 +728,16 @@ class StepPanel(QtWidgets.QWidget):
         self.loop_room = QtWidgets.QWidget()
         self.loop_room.setFixedHeight(max(10, font_px() * 3 // 4))
         self.guess_row = GuessRow(model)
+        # What the colours and the dashed edge mean, always on show under the strip (issue 26)
+        self.legend = QtWidgets.QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setFont(label_font())
         # Their texts change at every step: held steady, they do not relayout the window (ui/steady.py)
         layout.addWidget(SteadyText(self.heading))
         layout.addWidget(SteadyText(self.explanation))
-        layout.addLayout(self.row, 1)
+        layout.addLayout(self.strip, 1)
         layout.addWidget(self.loop_room)
+        layout.addWidget(SteadyText(self.legend))
         layout.addWidget(self.guess_row)
         layout.addWidget(SteadyText(self.equation))
         # A clicked number's arithmetic, in the equation's place while it is open (issue 12)
@@ -710,12 +761,15 @@ class StepPanel(QtWidgets.QWidget):
         """One view per vector, arrows between: made again only when the cell type's phases change. A stacked
         vector carries its gates' labels beside its rows, so it gets a little more room than the others. A previous
         state (h_{t-1}) is read, not computed from the vector before it: no arrow leads into it."""
-        while self.row.count():
-            widget = self.row.takeAt(0).widget()
-            if widget is not None:
-                widget.hide()  # at once: deleted only when Qt is next idle, it would show until then
-                widget.deleteLater()
+        for widget in [*self.vectors.values(), *self.arrows]:
+            widget.hide()  # at once: deleted only when Qt is next idle, it would show until then
+            widget.deleteLater()
+        for row in self.rows:
+            while row.count():
+                row.takeAt(0)
         self.vectors = {}
+        self.arrows = []
+        self.strip_plan = ((), ())
         self.question_marks = []  # they went with the old views' scenes
         # Past five vectors (h_{t-1} beside an RNN's, a GRU's or an LSTM's gates) arrows would take the room the
         # numbers need: at 1024 × 768 in presentation h_{t-1}'s numbers lost theirs. The loop from h_t stays.
@@ -724,21 +778,25 @@ class StepPanel(QtWidgets.QWidget):
             if i and arrows and key not in previous:
                 arrow = QtWidgets.QLabel("→")
                 arrow.setAlignment(QtCore.Qt.AlignCenter)
-                self.row.addWidget(arrow)
+                self.rows[0].addWidget(arrow)
+                self.arrows.append(arrow)
             view = MatrixView(colorbar=False, column_ticks=False)
             view.setMinimumWidth(44)
             # Wide enough for a number at the strip's back-row size with room around it, not a slab of colour.
             view.setMaximumWidth(16 * max(font_px(), style.MIN_PROMINENT_PX))
             # read from the back row: a long vector shows fewer entries around its ellipsis rather than smaller ones.
-            # Not a gated cell's stacked vector: its gate blocks keep both ends each, so it could show none at all.
-            if key not in stacked:
+            # Not a gated cell's stacked vector: its gate blocks keep both ends each, so it could show none at all;
+            # nor a gated cell's strip at all, whose two rows share the height: its numbers are a heatmap's size.
+            if key not in stacked and len([n for n in names if n not in previous]) <= 5:
                 view.set_number_minimum(style.MIN_PROMINENT_PX)
             view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
             view.cell_selected.connect(lambda r, c, key=key: self.choose(key, r))
             view.setCursor(QtCore.Qt.PointingHandCursor)  # a number opens its arithmetic
             self.vectors[key] = view
             self.loop.follow(view)
-            self.row.addWidget(view, 4)  # refresh gives a view that numbers its rows more
+            self.rows[0].addWidget(view, 4)  # refresh gives a view that numbers its rows more
+        self.strip_plan = (tuple(names), ())
+        self.inputs = tuple(name for name in names if name == "x" or name in previous or name in stacked)
 
     def shown(self) -> dict[str, np.ndarray]:
         """What each vector shows now: the input and the state the step reads (known before it starts: the initial
@@ -805,8 +863,14 @@ class StepPanel(QtWidgets.QWidget):
         shown = self.shown()
         scales = {"x": "free"} | {p.name: p.scale for p in phases} | {
             name: next(p.scale for p in phases if p.name == state) for name, state in previous.items()}
-        free = [float(np.nanmax(np.abs(v))) for k, v in shown.items() if scales[k] == "free" and np.isfinite(v).any()]
-        levels = {"free": max(free + [1e-12]), "bounded": 1.0, "gate": 1.0}
+        # Colours that compare (issue 26): every state and pre-activation on one symmetric scale, fitted to the
+        # largest of them on show, so a_t = -1.31 is as dark as h_t = -1.31 would be; the gates on 0 … 1; x_t, the
+        # input, on a scale of its own (the notebook's 3s would pale every computed vector).
+        largest = {k: float(np.nanmax(np.abs(v))) for k, v in shown.items() if np.isfinite(v).any()}
+        shared = max([a for k, a in largest.items() if k != "x" and scales[k] not in style.SEQUENTIAL_SCALES]
+                     + [0.0]) or 1.0  # nothing computed yet, or only zeros (h₀): a scale of ±1
+        levels = {key: 1.0 if scales[key] in style.SEQUENTIAL_SCALES else largest.get("x", 1.0) if key == "x"
+                  else shared for key in shown}
         reverse = m.direction == 1
         gates = config.cell_type.gate_names
         H = config.hidden_size
@@ -844,22 +908,31 @@ class StepPanel(QtWidgets.QWidget):
             if view.marked_cell() != (None if key not in cells else (cells[key], 0)):
                 view.mark_cell(cells.get(key))
             stacked = phase is not None and phase.width > 1
-            view.set_matrix(shown[key], levels=levels[scales[key]], sequential=scales[key] in style.SEQUENTIAL_SCALES,
+            view.set_matrix(shown[key], levels=levels[key], sequential=scales[key] in style.SEQUENTIAL_SCALES,
                             bounds=BOUNDS.get(scales[key]),
                             blocks=gates if stacked else x_blocks if key == "x" else ())
             stacked = stacked or (key == "x" and bool(x_blocks))
             view.show_row_ticks(stacked or length != before)
             # a view that numbers its rows carries a column of labels beside its cells: room for it too
             stretch = 6 if view.row_ticks else 4
-            if self.row.stretch(self.row.indexOf(view)) != stretch:
-                self.row.setStretch(self.row.indexOf(view), stretch)
+            row = self.rows[0] if self.rows[0].indexOf(view) >= 0 else self.rows[1]
+            if row.stretch(row.indexOf(view)) != stretch:
+                row.setStretch(row.indexOf(view), stretch)
             before = None if stacked else length
             if stacked:  # the block of it the phase on show reads, framed (a GRU's n reads a_n and s_n)
                 block = blocks_read.get(key)
                 rows = None if block is None else (block * H, (block + 1) * H)
                 if view.marked_rows() != rows:
                     view.mark_rows(*(rows or ()))
-        self.fold_previous()
+        self.arrange_strip()
+        legend = self.legend_text(shared, any(scales[k] in style.SEQUENTIAL_SCALES for k in shown))
+        if legend != self.legend.text():
+            self.legend.setText(legend)
+            self.legend.setToolTip(self.tr("Every state and pre-activation of the strip on one colour scale, "
+                                           "symmetric about zero; the gates on 0 … 1; x_t on a scale of its own "
+                                           "(±{0}). A dashed edge marks a saturated value: within 1% of the end "
+                                           "of tanh's (-1 … 1) or σ's (0 … 1) range.").format(
+                style.in_view(largest.get("x", 1.0), style.view_decimals(largest.get("x", 1.0)))))
         self.show_question_marks(m.awaiting_guess)
         t = m.t if m.t is not None else m.cell.walk[0]
         where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
@@ -879,26 +952,47 @@ class StepPanel(QtWidgets.QWidget):
         self.heading.setToolTip(texts[1])
         self.fit_texts(grow_only=True)
 
-    # A gated cell's strip is long: with h_{t-1} (and c_{t-1}) it is eleven vectors, whose numbers do not fit a
-    # 1280-px projector at a presentation font. There the previous states give way (the equation still writes them
-    # out), and come back wherever the room allows. Room per vector, in the numbers' pixel size:
-    ROOM_PER_VECTOR = 5.5
+    def legend_text(self, shared: float, gates: bool) -> str:
+        """The strip's colour scales as swatches with their ends, and what the dashed edge means."""
+        def swatch(value: float, level: float, sequential: bool = False) -> str:
+            r, g, b, _ = style.cell_colours(np.array([[value]]), level, sequential)[0, 0]
+            ink = "#ffffff" if style.dark_cells(np.array([value]), level)[0] else "#000000"
+            text = style.in_view(value, style.view_decimals(level, 3))
+            return f"<span style='background:#{r:02x}{g:02x}{b:02x}; color:{ink}'>&nbsp;{text}&nbsp;</span>"
+        parts = [swatch(-shared, shared) + swatch(shared, shared) + " " + self.tr("states, pre-activations")]
+        if gates:
+            parts.append(swatch(0.0, 1.0, True) + swatch(1.0, 1.0, True) + " " + self.tr("gates"))
+        parts.append(self.tr("dashed edge: saturated"))
+        return " · ".join(parts)
 
-    def folded(self) -> set[str]:
-        """The previous states left out of the strip for lack of room: none in a short strip (an nn.RNN's)."""
-        previous = {name for name in self.vectors if name.endswith("_prev")}
-        if len(self.vectors) - len(previous) <= 5:
-            return set()
+    def arrange_strip(self) -> None:
+        """Put the vectors on one row or two, as strip_rows plans for this width; the loop from h_t back to
+        h_{t-1} is drawn under a single row only (on two, h_{t-1} stands above h_t and its caption says it)."""
+        names = tuple(self.vectors)
         px = max(font_px(), style.MIN_LEGIBLE_PX)
-        return previous if self.width() < len(self.vectors) * self.ROOM_PER_VECTOR * px else set()
-
-    def fold_previous(self) -> None:
-        folded = self.folded()
-        for name, view in self.vectors.items():
-            if name.endswith("_prev") and view.isVisibleTo(self) == (name in folded):
-                view.setVisible(name not in folded)
-        shown = [name for name in self.vectors if name.endswith("_prev") and name not in folded]
-        self.loop.join(("hidden", shown[0]) if shown else None)
+        height = self.contentsRect().height() - self.heading.height() - self.equation.height()
+        plan = strip_rows(names, self.inputs, self.width(), px, height)
+        if plan != self.strip_plan:
+            self.strip_plan = plan
+            for key, view in self.vectors.items():
+                if view.isVisibleTo(self) != (key in plan[0] + plan[1]):
+                    view.setVisible(key in plan[0] + plan[1])
+            for row in self.rows:
+                while row.count():
+                    row.takeAt(0)
+            for row, keys in zip(self.rows, plan):
+                for key in keys:
+                    view = self.vectors[key]
+                    row.addWidget(view, 6 if view.row_ticks else 4)
+            # Each row as tall as its longest vector asks, to four rows (a longer one shows its ends around an
+            # ellipsis), and its titles, some of three lines, and their margins: the gates' two rows keep their
+            # numbers under a stacked gate vector's eight
+            for row, keys in zip(self.rows, plan):
+                self.strip.setStretch(self.strip.indexOf(row), max(
+                    [min(self.vectors[k].values().shape[0], 4) + 4 for k in keys], default=0))
+            self.fit_texts(grow_only=False)  # two rows need more height: the explanation may give way
+        previous = [name for name in names if name.endswith("_prev") and name in plan[0]]
+        self.loop.join(("hidden", previous[0]) if previous and not plan[1] else None)
 
     def show_question_marks(self, on: bool) -> None:
         """While the class guesses h_t (Predict, then reveal), a "?" on each of its cells on show."""
@@ -1005,9 +1099,16 @@ class StepPanel(QtWidgets.QWidget):
                 continue
             label.setMinimumHeight(0)  # a resize measures afresh: a wider panel needs fewer lines
             heights[label] = label.heightForWidth(width) if label.text() else 0
-        if sum(heights.values()) + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height() \
+        legend = self.legend.heightForWidth(width) if self.legend.text() else 0
+        if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height() \
                 or self.model.selected is not None:  # an open breakdown takes the explanation's room too
             heights[self.explanation] = 0
+        # The colour legend stays while the strip's numbers have their room; past that (a 2× font at 1280 × 720) it
+        # gives way too, its words still the heading's tooltip's neighbour: the legend's own tooltip
+        if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height():
+            legend = 0
+        if legend != self.legend.maximumHeight():
+            self.legend.setFixedHeight(legend)
         for label, height in heights.items():
             if height != label.maximumHeight():
                 label.setFixedHeight(height)
@@ -1017,16 +1118,19 @@ class StepPanel(QtWidgets.QWidget):
         a longer one shows its first and last), each tall enough for a number at the back-row size in
         presentation (a cell's number takes 0.6 of its height), two lines of the font otherwise. Not a minimum
         height, which would take the room from the comparison plot instead: the explanation gives way to it."""
-        rows = min(max((view.values().shape[0] for view in self.vectors.values()), default=2), 5)
         cell = max(2 * self.fontMetrics().height(), style.MIN_PROMINENT_PX / 0.6 + 4)  # and the cell's margin
         guess = self.guess_row.sizeHint().height() if self.guess_row.isVisibleTo(self) else 0
-        return int(style.font_pt() * 5.6 + rows * cell) + self.loop_room.height() + guess
+        needs = 0
+        for keys in [keys for keys in self.strip_plan if keys] or [()]:  # each row of the strip: titles and rows
+            rows = min(max((self.vectors[key].values().shape[0] for key in keys), default=2), 5)
+            needs += int(style.font_pt() * 5.6 + rows * cell)
+        return needs + self.loop_room.height() + guess
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_texts(grow_only=False)
         if self.vectors:
-            self.fold_previous()
+            self.arrange_strip()
         if self.question_marks:  # sized to the cells
             self.show_question_marks(True)
 
