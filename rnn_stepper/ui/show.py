@@ -53,7 +53,7 @@ def show_session(session, caption: str, block: bool | None = None):
     window.raise_()
     window.activateWindow()
     if not block:
-        windows[:] = [w for w in map(latest, windows) if w.isVisible()] + [window]
+        windows[:] = [w for w in map(latest, windows) if is_open(w)] + [window]
         return window
     wait_until_closed(app, window)
     return None
@@ -77,7 +77,7 @@ def wait_until_closed(app, window) -> None:
         loop.quit()
 
     poll = QtCore.QTimer(interval=CLOSED_POLL_MS)
-    poll.timeout.connect(lambda: None if latest(window).isVisible() else loop.quit())
+    poll.timeout.connect(lambda: None if is_open(latest(window)) else loop.quit())
     poll.start()
     guard = CrashGuard(app).install()
     previous = signal.signal(signal.SIGINT, interrupt)
@@ -88,7 +88,8 @@ def wait_until_closed(app, window) -> None:
         guard.uninstall()
         poll.stop()
     if interrupted:
-        latest(window).close()  # asks first if the session has unsaved changes
+        if is_open(latest(window)):
+            latest(window).close()  # asks first if the session has unsaved changes
         raise KeyboardInterrupt
 
 
@@ -97,6 +98,14 @@ def latest(window):
     while window.replaced_by is not None:
         window = window.replaced_by
     return window
+
+
+def is_open(window) -> bool:
+    """The window is on show. A Qt program may delete a window it was given (deleteLater, WA_DeleteOnClose): its
+    Python wrapper stays, and asking the deleted window anything would raise."""
+    import shiboken6
+
+    return shiboken6.isValid(window) and window.isVisible()
 
 
 def ipython_event_loop() -> tuple[bool, bool]:
