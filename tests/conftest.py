@@ -90,8 +90,10 @@ def close_shown_windows():
     from rnn_stepper.ui import show
 
     yield
+    import shiboken6
+
     for window in map(show.latest, show.windows):
-        if show.is_open(window):  # a test may have deleted it
+        if shiboken6.isValid(window):  # a test may have deleted it
             window.close()
     show.windows.clear()
 
