@@ -170,8 +170,11 @@ def close_shown_windows():
     from rnn_stepper.ui import show
 
     yield
-    for window in show.windows:
-        show.latest(window).close()
+    import shiboken6
+
+    for window in map(show.latest, show.windows):
+        if shiboken6.isValid(window):  # a test may have deleted it
+            window.close()
     show.windows.clear()
 
 

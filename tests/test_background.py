@@ -171,7 +171,9 @@ def test_cancelling_a_checkpoint_read_keeps_the_session(qtbot, busy_window, no_m
     before = window.model.session
     window.files.import_weights(SHIPPED)
     window.cancel_button.click()
-    qtbot.wait(500)  # the read finishes on its thread; its result must be dropped
+    # The read finishes on its thread and hands its result back, which must be dropped: waited for, not guessed
+    # at (a fixed 500 ms ended this test before the read did on a loaded machine, and checked nothing).
+    qtbot.waitUntil(lambda: not window.model.runner.running, timeout=60_000)
     assert window.model.session is before and not window.model.busy and not no_modal_dialogs
     assert "Stopped" in window.statusBar().currentMessage()
 
@@ -196,7 +198,7 @@ def test_a_session_file_is_parsed_off_the_gui_thread_and_cancel_keeps_the_sessio
     assert window.files.open_path(path)  # reading started; the GUI thread is free meanwhile
     assert window.model.busy and window.model.reading == path and path in window.status.text()
     window.cancel_button.click()
-    qtbot.wait(500)
+    qtbot.waitUntil(lambda: not window.model.runner.running, timeout=60_000)  # the cancelled parse has ended
     assert window.model.session is before and not window.model.busy and window.files.path != path
     assert window.files.open_path(path)
     qtbot.waitUntil(lambda: not window.model.busy and window.model.seq_len == 50_000, timeout=120_000)

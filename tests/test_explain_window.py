@@ -302,7 +302,7 @@ def test_in_the_focus_layout_a_heatmap_click_brings_its_breakdown_up_on_the_step
     qtbot.waitUntil(lambda: w.pages is not None)
     w.model.step()
     w.show_focus_page("sequence")
-    qtbot.wait(10)
+    legibility.settle(w)  # the page switch ripples through several event passes before the heatmap has its place
     click_cell(qtbot, w.sequence.heatmap, 0, 0)
     check_breakdown(w.model, (0, 0, 0, 0, "hidden", 0))
     assert w.pages.currentIndex() == 0 and w.step_view.breakdown.isVisible()

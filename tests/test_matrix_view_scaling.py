@@ -53,12 +53,14 @@ def shown_view(qtbot, size, values, **kwargs) -> MatrixView:
     view.window().show()
     qtbot.waitExposed(view.window())
     view.set_matrix(values, **kwargs)
-    settle(qtbot)
+    settle(view)
     return view
 
 
-def settle(qtbot) -> None:
-    qtbot.wait(20)  # layouts run and the view relays out its cells
+def settle(view: MatrixView) -> None:
+    """Until the view's window stops moving: layouts run and the view relays out its cells (a fixed 20 ms wait could
+    end in the middle of that on a loaded machine)."""
+    legibility.settle(view.window())
 
 
 def numbers(view: MatrixView) -> list[str]:
@@ -174,7 +176,7 @@ def test_the_mouse_wheel_zooms_in_until_every_number_in_sight_is_back_and_out_to
                                   QtCore.QPoint(0, 120 * notches), QtCore.Qt.NoButton, QtCore.Qt.NoModifier,
                                   QtCore.Qt.NoScrollPhase, False)
         QtWidgets.QApplication.sendEvent(view.viewport(), event)
-        settle(qtbot)
+        settle(view)
 
     wheel(1)
     assert view.is_zoomed() and not view.is_elided() and view.shown_rows() == list(range(256))
@@ -198,18 +200,18 @@ def test_the_z_key_zooms_to_readable_numbers_and_escape_returns(qtbot):
     assert view.is_elided() and numbers(view)
     view.setFocus()
     qtbot.keyClick(view, QtCore.Qt.Key_Z)
-    settle(qtbot)
+    settle(view)
     assert view.is_zoomed() and numbers(view)
     assert all(index is not None for index in view.shown_rows())
     qtbot.keyClick(view, QtCore.Qt.Key_Escape)
-    settle(qtbot)
+    settle(view)
     assert not view.is_zoomed()
 
 
 def test_a_title_is_never_cut_over_a_narrow_vector(qtbot):
     view = shown_view(qtbot, (90, 300), np.zeros(64, dtype=np.float32))
     view.set_title("r<sub>t</sub> (64,)", subtitle="W<sub>hh</sub> h<sub>t-1</sub> + b<sub>hh</sub>")
-    settle(qtbot)
+    settle(view)
     text = view.title.item
     glyphs = view.mapFromScene(text.sceneBoundingRect()).boundingRect()
     assert view.viewport().rect().adjusted(-1, -1, 1, 1).contains(glyphs)
@@ -221,7 +223,7 @@ def test_a_presentation_title_is_at_least_20_px_and_grows_a_line_rather_than_shr
     font_scale(1.25, presenting=True)
     view = shown_view(qtbot, (110, 400), np.zeros(64, dtype=np.float32))
     view.set_title("r<sub>t</sub> (64,)", subtitle="W<sub>hh</sub> h<sub>t-1</sub> + b<sub>hh</sub>")
-    settle(qtbot)
+    settle(view)
     document = view.title.item.document()
     sizes = []
     block = document.begin()
@@ -251,12 +253,12 @@ def test_a_narrow_cell_writes_two_digits_rather_than_hide_an_entry(qtbot):
     view = shown_view(qtbot, (10, 200), VALUES)
     for width in range(120, 400, 10):  # the narrowest view that shows all three columns
         view.window().resize(width, 200)
-        settle(qtbot)
+        settle(view)
         if view.shown_columns() == [0, 1, 2] and numbers(view):
             break
     assert numbers(view) == [written(VALUES, v, 2) for v in VALUES.ravel()]
     view.window().resize(900, 200)
-    settle(qtbot)
+    settle(view)
     assert numbers(view) == [written(VALUES, v) for v in VALUES.ravel()]
 
 
@@ -302,16 +304,16 @@ def test_the_step_strip_can_ask_for_larger_numbers_than_a_heatmap(qtbot, font_sc
     assert style.MIN_PROMINENT_PX == 28
     view = shown_view(qtbot, (150, 400), np.array([-0.352, 0.525], dtype=np.float32), colorbar=False)
     view.set_number_minimum(style.MIN_PROMINENT_PX)
-    settle(qtbot)
+    settle(view)
     assert numbers(view) == ["-0.352", "0.525"] and min(number_font_px(view)) >= 28
     six = np.linspace(-0.5, 0.5, 6).astype(np.float32)
     view.set_matrix(six)
     for height in range(400, 60, -20):  # shorter and shorter: fewer rows, never smaller numbers
         view.window().resize(150, height)
-        settle(qtbot)
+        settle(view)
         if numbers(view):
             assert min(number_font_px(view)) >= 28
     assert view.shown_rows() == list(range(6))  # at last no number fits: the image alone, every entry in it
     view.window().resize(150, 190)
-    settle(qtbot)
+    settle(view)
     assert view.shown_rows()[:2] == [0, None] and numbers(view)[0] == written(six, six[0])

@@ -3,7 +3,8 @@
 import socket
 
 import pytest
-from PySide6 import QtWidgets
+import shiboken6
+from PySide6 import QtCore, QtWidgets
 
 from rnn_stepper.core.session_file import load_session
 from rnn_stepper.model import StepperModel
@@ -116,3 +117,84 @@ def test_a_read_only_target_gets_a_clear_message(qtbot, monkeypatch, tmp_path, n
     assert not window.files.save_to(str(tmp_path / "s"))
     assert "cannot write here (Permission denied); choose another folder" in no_modal_dialogs[-1][1]
     assert window.model.dirty is False and not (tmp_path / "s.rnnstep.json").exists()
+
+
+def top_level_widgets() -> dict[int, QtWidgets.QWidget]:
+    """Qt's top-level widgets by their C++ address: a wrapper's Python id says nothing once it is freed."""
+    return {shiboken6.getCppPointer(w)[0]: w for w in QtWidgets.QApplication.topLevelWidgets()}
+
+
+def widgets_left_for_the_collector(make_and_delete) -> list[tuple[str, str]]:
+    """The top-level widgets that `make_and_delete` made and left to Python (owned by their wrappers) once Qt has
+    handled its deferred deletes. Python's cyclic collector is held off meanwhile: these are what it would delete,
+    at an unknown moment."""
+    import gc
+
+    before = top_level_widgets().keys()
+    gc.collect()
+    gc.disable()
+    try:
+        make_and_delete()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)  # the event loop's next turn
+        return [(type(w).__name__, w.windowTitle()) for address, w in top_level_widgets().items()
+                if address not in before and shiboken6.ownedByPython(w)]
+    finally:
+        gc.enable()
+
+
+def test_a_deleted_window_takes_every_widget_it_made_with_it(qtbot):
+    """Issue 25's crash. pyqtgraph made each plot's "Plot Options" menu with no parent: a top-level widget that
+    outlived the window until Python's cyclic collector freed it, at whatever allocation started a collection. One
+    such allocation is QApplication.topLevelWidgets() wrapping Qt's list for Python, which then read the freed menu
+    further down that list. Nothing the window makes may wait for the collector."""
+    def deleted_window():
+        window = MainWindow(StepperModel())
+        window.show()
+        window.show_backward()  # every panel built, the backward pass's plots too
+        window.deleteLater()  # as pytest-qt does with a test's window, or a Qt program with WA_DeleteOnClose
+
+    assert widgets_left_for_the_collector(deleted_window) == []
+
+
+WINDOW_FREED_BY_THE_COLLECTOR = r"""
+import gc, os
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6 import QtCore, QtWidgets
+app = QtWidgets.QApplication([])
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.main_window import MainWindow
+kept = MainWindow(StepperModel())  # its popups and submenus are made by Qt: wrapping them for Python allocates
+kept.show()
+gc.collect()
+gc.disable()
+window = MainWindow(StepperModel())
+window.show()
+app.processEvents()  # its timers fire, as in a running program: they hold it until then
+successor = window.set_language("en")  # the replaced window no longer hears its model: garbage once deleted
+app.processEvents()
+window.deleteLater()  # as pytest-qt deletes a test's windows, or a Qt program one with WA_DeleteOnClose
+del window
+QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)
+top_level_widgets = QtWidgets.QApplication.topLevelWidgets
+thresholds = gc.get_threshold()
+gc.set_threshold(1, 1, 1)  # a collection at every allocation, those in the middle of the wrapping included
+gc.enable()
+widgets = top_level_widgets()
+gc.set_threshold(*thresholds)
+print(len(widgets), "top-level widgets")
+"""
+
+
+def test_a_collection_while_qt_lists_its_windows_finds_nothing_to_delete(tmp_path):
+    """The crash itself, made certain: a replaced window deleted, then the collector run at every allocation while
+    QApplication.topLevelWidgets() wraps Qt's list. It was a segmentation fault: the collector freed the deleted
+    window's plot menus, whose pointers were further down the list being wrapped."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    result = subprocess.run([sys.executable, "-X", "faulthandler", "-c", WINDOW_FREED_BY_THE_COLLECTOR], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "top-level widgets" in result.stdout

@@ -127,6 +127,40 @@ def test_the_test_mode_leaves_the_window_open_and_a_second_call_opens_a_second_w
     assert same_bits(second.model.session.inputs, x_seq.flip(0))
 
 
+def test_a_window_its_caller_deletes_is_let_go_and_the_next_show_opens_another(qtbot, notebook, monkeypatch):
+    """A Qt program may delete the window it was given (deleteLater, WA_DeleteOnClose): show's list of open windows
+    holds only its Python wrapper then, which must not be asked anything."""
+    monkeypatch.setenv("RNN_STEPPER_NO_BLOCK", "1")
+    rnn_layer, x_seq = notebook
+    rnn_stepper.show(rnn_layer, x_seq, title="deleted")
+    deleted = show.windows[-1]
+    deleted.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)
+    assert not show.is_open(deleted)
+    rnn_stepper.show(rnn_layer, x_seq, title="next")
+    assert show.windows == [show.windows[-1]] and show.windows[-1].windowTitle().startswith("next")
+
+
+def test_a_blocking_show_returns_when_its_window_is_deleted(qtbot, notebook):
+    rnn_layer, x_seq = notebook
+    log = []
+
+    def delete():
+        for window in open_windows():
+            if window.windowTitle().startswith("deleted while shown"):
+                log.append("deleted")
+                window.deleteLater()
+    QtCore.QTimer.singleShot(300, delete)
+    # Never hang on a regression: every event loop is told to stop (the call's own included) after 10 s.
+    guard = QtCore.QTimer(singleShot=True, interval=10_000)
+    guard.timeout.connect(lambda: (log.append("stopped by the guard"), QtCore.QCoreApplication.exit(0)))
+    guard.start()
+    rnn_stepper.show(rnn_layer, x_seq, title="deleted while shown")
+    guard.stop()
+    log.append("returned")
+    assert log == ["deleted", "returned"]
+
+
 def test_editing_in_the_window_never_changes_the_module(qtbot, notebook, monkeypatch):
     monkeypatch.setenv("RNN_STEPPER_NO_BLOCK", "1")
     rnn_layer, x_seq = notebook

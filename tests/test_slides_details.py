@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from PySide6 import QtWidgets
 
+import legibility
+
 from rnn_stepper.cli import main
 from rnn_stepper.core import compute_trace, make_session
 from rnn_stepper.core.config import RNNConfig
@@ -56,8 +58,7 @@ def test_the_input_tab_shows_every_column_and_the_whole_word(qtbot, monkeypatch,
     else:
         window.side.setVisible(True)  # presentation mode hides it; a lecturer can bring it back
     window.session_tabs.setCurrentIndex(1)
-    for _ in range(3):
-        QtWidgets.QApplication.processEvents()
+    legibility.settle(window)  # the tab's table sizes its columns over several event passes
     editor = window.input_editor
     table = editor.table
     widths = [table.columnWidth(c) for c in range(editor.cells.columnCount())]
@@ -134,7 +135,7 @@ def test_korean_phase_and_step_buttons_are_distinct_words_and_stay_on_the_toolba
     window.resize(1280, 720)
     window.show()
     qtbot.waitExposed(window)
-    QtWidgets.QApplication.processEvents()
+    legibility.settle(window)  # the toolbar lays its buttons out after the window's own layout
     acts = window.actions_by_name
     assert (acts["step_phase"].text(), acts["back_phase"].text(), acts["step"].text()) == (
         "연산 ▷", "◁ 연산", "타임 스텝 ▶")

@@ -4,6 +4,8 @@ the label's own size constraints and visibility still hold."""
 
 from PySide6 import QtCore, QtWidgets
 
+import legibility
+
 from rnn_stepper.ui.steady import SteadyText
 
 
@@ -34,7 +36,7 @@ def page(qtbot):
     window.resize(300, 400)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.wait(20)
+    legibility.settle(window)  # the first layout done: the tests count the relayouts that come after it
     return window, label, neighbour
 
 

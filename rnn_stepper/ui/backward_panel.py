@@ -16,7 +16,8 @@ from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
-from .panels import EquationLabel, StepPanel, label_px, legible_axes, module_label, set_plot_title
+from .panels import (EquationLabel, StepPanel, label_px, legible_axes, module_label, set_plot_title,
+                     without_menus)
 from .steady import SteadyText
 
 LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD, LOSS_FILE = "sum_last", "shifted", "head:", "file"
@@ -83,8 +84,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.equation.setWordWrap(True)
         self.equation.setFont(StepPanel.equation_font(self.equation_px()[1]))
 
-        self.norm_plot = pg.PlotWidget(axisItems=legible_axes())
-        self.norm_plot.setMenuEnabled(False)
+        self.norm_plot = without_menus(pg.PlotWidget(axisItems=legible_axes()))
         self.norm_plot.setLogMode(y=True)
         self.norm_plot.showGrid(x=True, y=True, alpha=0.2)
         self.norm_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
@@ -102,8 +102,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.state_view = MatrixView(colorbar=False)
         self.state_view.setToolTip(self.tr("Click h_t[i] to see which inputs it still depends on"))
         self.state_view.scene().sigMouseClicked.connect(self.state_clicked)
-        self.link_plot = pg.PlotWidget(axisItems=legible_axes())
-        self.link_plot.setMenuEnabled(False)
+        self.link_plot = without_menus(pg.PlotWidget(axisItems=legible_axes()))
         self.link_plot.setLabel("bottom", "k", **{"font-size": f"{label_px()}px"})
         self.link_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=style.MANUAL)
         self.link_plot.addItem(self.link_bars)
@@ -130,8 +129,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.train_button.setToolTip(self.tr("SGD steps on this loss in the background; every step is "
                                              "torch.optim.SGD's bit for bit (Cancel stops it)"))
         self.train_button.clicked.connect(self.train)
-        self.loss_plot = pg.PlotWidget(axisItems=legible_axes())
-        self.loss_plot.setMenuEnabled(False)
+        self.loss_plot = without_menus(pg.PlotWidget(axisItems=legible_axes()))
         self.loss_plot.setLabel("bottom", self.tr("SGD step"), **{"font-size": f"{label_px()}px"})
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
         for plot in (self.link_plot, self.loss_plot):

@@ -180,8 +180,9 @@ class MainWindow(QtWidgets.QMainWindow):
         tabs.addTab(self.input_editor, self.tr("Input"))
         self.side.setWidget(tabs)
         self.arrange()
-        # Once the new layout has settled: a dock filled while the window shows would take half of it.
-        QtCore.QTimer.singleShot(0, lambda: self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal))
+        # Once the new layout has settled: a dock filled while the window shows would take half of it. The window
+        # is the timer's context: deleted before then (a Qt program's deleteLater), it is not called on.
+        QtCore.QTimer.singleShot(0, self, lambda: self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal))
         self.model.events.trace.connect(self.balance_top)
         self.model.events.selected.connect(self.show_breakdown)
         self.model.events.trace.connect(self.refresh)

@@ -138,6 +138,20 @@ def legible_axes(integer_x: bool = True) -> dict[str, LegibleAxis]:
     return {"bottom": LegibleAxis("bottom", integer=integer_x), "left": LegibleAxis("left")}
 
 
+def without_menus(plot: pg.PlotWidget) -> pg.PlotWidget:
+    """`plot` with no context menu, and the menu pyqtgraph makes anyway owned by the plot, so it goes with it.
+
+    pyqtgraph gives every plot a "Plot Options" menu with no parent: a top-level widget of its own, which outlives
+    the plot and is deleted only when Python's cyclic collector frees it, at whatever allocation sets a collection
+    off. One such allocation is Qt handing its list of top-level widgets to Python (QApplication.topLevelWidgets
+    wraps each one): a menu freed there is still further down the list, and reading it crashed the interpreter
+    (issue 25). Owned by the plot, Qt deletes the menu and its submenus with the plot, at a known time."""
+    plot.setMenuEnabled(False)
+    menu = plot.getPlotItem().ctrlMenu
+    menu.setParent(plot, menu.windowFlags())  # still a popup, were pyqtgraph ever to show it
+    return plot
+
+
 def translate_cell(text: str) -> str:
     """A cell type's title, explanation or textbook wording (marked in core/cells, context "Cells")."""
     return QtCore.QCoreApplication.translate("Cells", text)
@@ -1230,12 +1244,10 @@ class ComparisonPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        self.values_plot = pg.PlotWidget(axisItems=legible_axes())
-        self.values_plot.setMenuEnabled(False)
+        self.values_plot = without_menus(pg.PlotWidget(axisItems=legible_axes()))
         self.values_plot.showGrid(x=True, y=True, alpha=0.2)
         self.values_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
-        self.diff_plot = pg.PlotWidget(axisItems=legible_axes())
-        self.diff_plot.setMenuEnabled(False)
+        self.diff_plot = without_menus(pg.PlotWidget(axisItems=legible_axes()))
         self.diff_plot.setLogMode(y=True)
         self.diff_plot.showGrid(x=True, y=True, alpha=0.2)
         self.diff_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
@@ -1755,9 +1767,8 @@ class SequencePanel(QtWidgets.QWidget):
         self.heatmaps: dict[str, MatrixView] = {}
         self.maps = QtWidgets.QVBoxLayout()
         self.maps.setSpacing(2)
-        self.norm_plot = pg.PlotWidget(axisItems=legible_axes())
+        self.norm_plot = without_menus(pg.PlotWidget(axisItems=legible_axes()))
         style.cache_drawing(self.norm_plot.getPlotItem())
-        self.norm_plot.setMenuEnabled(False)
         self.norm_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
         set_plot_title(self.norm_plot, "‖h_t‖")
         self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))

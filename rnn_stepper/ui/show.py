@@ -72,7 +72,7 @@ def show_session(session, caption: str, block: bool | None = None, note: str | N
     window.raise_()
     window.activateWindow()
     if not block:
-        windows[:] = [w for w in map(latest, windows) if w.isVisible()] + [window]
+        windows[:] = [w for w in map(latest, windows) if is_open(w)] + [window]
         return window
     wait_until_closed(app, window)
     return None
@@ -97,7 +97,7 @@ def wait_until_closed(app, window) -> None:
 
     poll = QtCore.QTimer()  # no keyword properties: under tr_TR PySide cannot find them (main_window.py)
     poll.setInterval(CLOSED_POLL_MS)
-    poll.timeout.connect(lambda: None if latest(window).isVisible() else loop.quit())
+    poll.timeout.connect(lambda: None if is_open(latest(window)) else loop.quit())
     poll.start()
     guard = CrashGuard(app).install()
     previous = signal.signal(signal.SIGINT, interrupt)
@@ -108,7 +108,8 @@ def wait_until_closed(app, window) -> None:
         guard.uninstall()
         poll.stop()
     if interrupted:
-        latest(window).close()  # asks first if the session has unsaved changes
+        if is_open(latest(window)):
+            latest(window).close()  # asks first if the session has unsaved changes
         raise KeyboardInterrupt
 
 
@@ -117,6 +118,14 @@ def latest(window):
     while window.replaced_by is not None:
         window = window.replaced_by
     return window
+
+
+def is_open(window) -> bool:
+    """The window is on show. A Qt program may delete a window it was given (deleteLater, WA_DeleteOnClose): its
+    Python wrapper stays, and asking the deleted window anything would raise."""
+    import shiboken6
+
+    return shiboken6.isValid(window) and window.isVisible()
 
 
 def ipython_event_loop() -> tuple[bool, bool]:

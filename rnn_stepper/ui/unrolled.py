@@ -15,7 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..model import StepperModel
 from . import style
-from .panels import LegibleAxis, label_font
+from .panels import LegibleAxis, label_font, without_menus
 
 MAX_BOXES = 120  # timesteps drawn as boxes with arrows between; a longer sequence is a bar per row
 BOX_W, BOX_H = 0.64, 0.62  # a box's size in the grid's units (one timestep, one row)
@@ -44,7 +44,7 @@ class UnrolledView(pg.PlotWidget):
         super().__init__(parent, axisItems={"bottom": LegibleAxis("bottom", integer=True), "left": self.left_axis})
         self.model = model
         self.setBackground(style.BACKGROUND)
-        self.setMenuEnabled(False)
+        without_menus(self)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         item = self.getPlotItem()
