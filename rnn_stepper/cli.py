@@ -212,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--target", metavar="FILE",
                      help="with --backward: L = mean((output - target)^2), the target shaped as the output "
                           "(.csv/.npy/.json); default L = sum of h_n")
+    add_language_model_options(trace)
     slides = sub.add_parser("slides", help="one PNG per phase of a whole session, for a slide deck",
                             description="Render the window at every phase of every timestep of one cell (layer, "
                                         "direction, batch row) into DIR as 000-t0-input_projection.png, "
@@ -220,6 +221,24 @@ def build_parser() -> argparse.ArgumentParser:
     add_session_options(slides)
     add_view_options(slides, "slides", "1920x1080")
     return parser
+
+
+def add_language_model_options(parser: argparse.ArgumentParser) -> None:
+    """Text in, text out, for a whole model (embedding, recurrent module, Linear head) in --weights."""
+    lm = parser.add_argument_group("language model (--weights holds a whole model: embedding, recurrent module, "
+                                   "Linear head)")
+    lm.add_argument("--vocab", metavar="FILE",
+                    help="the tokens of the embedding's rows: a JSON list (row k is token k) or object (char2int or "
+                         "int2char), or a text file whose sorted(set(text)) is the vocabulary, as the book builds it")
+    lm.add_argument("--text", metavar="PROMPT", help='the prompt, fed one token per call, e.g. "The island"')
+    lm.add_argument("--generate", type=whole_number(0), default=0, metavar="N",
+                    help="draw N tokens after the prompt, as the book's sample(model, prompt, N) (default 0: show "
+                         "the distribution of the next token)")
+    how = lm.add_mutually_exclusive_group()
+    how.add_argument("--scale", type=float, default=None, metavar="S",
+                     help="the book's scale_factor: Categorical(logits=logits * S) (default 1.0)")
+    how.add_argument("--temperature", type=float, default=None, metavar="T",
+                     help="Categorical(logits=logits / T) instead, as other codes write it")
 
 
 def select_spec(text: str) -> tuple:
@@ -548,6 +567,10 @@ def run_trace(args) -> int:
 
     from .core.errors import InputError
 
+    if args.text is not None or args.vocab is not None:
+        from .language_cli import run_generation
+
+        return run_generation(args)
     session = session_file(args)[0] if args.session is not None else session_from_args(args)
     if args.target and not args.backward:
         raise InputError("--target is the backward pass's: add --backward")

@@ -26,12 +26,12 @@ TEXT = ("THE MYSTERIOUS ISLAND. The island was uninhabited, the colonists though
 class RNN(nn.Module):
     """The book's model: embedding → recurrent module (batch_first) → fc, called one token at a time."""
 
-    def __init__(self, vocab_size, embed_dim, rnn_hidden_size, cell="lstm"):
+    def __init__(self, vocab_size, embed_dim, rnn_hidden_size, cell="lstm", **options):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed_dim)
         self.rnn_hidden_size = rnn_hidden_size
         self.lstm = cell == "lstm"
-        self.rnn = (nn.LSTM if self.lstm else nn.RNN)(embed_dim, rnn_hidden_size, batch_first=True)
+        self.rnn = (nn.LSTM if self.lstm else nn.RNN)(embed_dim, rnn_hidden_size, batch_first=True, **options)
         self.fc = nn.Linear(rnn_hidden_size, vocab_size)
 
     def forward(self, x, hidden, cell):
@@ -71,13 +71,13 @@ def sample(model, char_array, char2int, starting_str, len_generated_text=500, sc
     return generated_str
 
 
-def trained_model(cell="lstm", steps=5, seed=0):
+def trained_model(cell="lstm", steps=5, seed=0, **options):
     """The book's training loop, a few steps on chunks of TEXT."""
     char_array = sorted(set(TEXT))
     char2int = {ch: i for i, ch in enumerate(char_array)}
     encoded = torch.tensor([char2int[ch] for ch in TEXT])
     torch.manual_seed(seed)
-    model = RNN(len(char_array), 8, 16, cell)
+    model = RNN(len(char_array), 8, 16, cell, **options)
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     chunk = 20
@@ -199,3 +199,52 @@ def test_a_vocabulary_is_a_json_list_or_object_or_the_sorted_set_of_a_text(tmp_p
 def test_a_prompt_character_outside_the_vocabulary_is_named():
     with pytest.raises(InputError, match=r"'z' \(at character 2\) is not in the vocabulary of 3 tokens"):
         Vocabulary(("a", "b", " ")).encode("abz")
+
+
+# The constraint check Categorical runs on its logits by default (torch.distributions' validate_args) only reads
+# them: no value of the generation comes from these calls.
+VALIDATION = {"eq", "all", "_is_all_true", "_local_scalar_dense"}
+
+
+@pytest.mark.parametrize("cell", ["lstm", "rnn"])
+def test_one_call_by_hand_makes_the_book_models_own_calls_embedding_cells_head_softmax_and_draw(cell):
+    from aten_calls import arithmetic_calls, first_difference
+    from rnn_stepper.core.language_model import (call_reference, categorical, draw, embed, head_logits,
+                                                 initial_state)
+    from rnn_stepper.core.session import Session
+    from rnn_stepper.core.trace import hand_pass
+
+    model, char_array, char2int = trained_model(cell, steps=2)
+    lm = language_model_of(model)
+    token = char2int["i"]
+    # a state the call before left: the book's model fed "Th" one character per call
+    with torch.no_grad(), native_path():
+        hidden, cell_state = model.init_hidden(1)
+        for ch in "Th":
+            _, hidden, cell_state = model(torch.tensor([char2int[ch]]), hidden, cell_state)
+    state = {"hidden": hidden} | ({"cell": cell_state} if cell == "lstm" else {})
+    x = embed(token, lm.embedding).unsqueeze(1)
+    session = Session(config=lm.config, weights=lm.weights, inputs=x, h0=state["hidden"], c0=state.get("cell"))
+    reference = call_reference(session, lm.modules()[1])
+    assert set(initial_state(lm.config)) == set(state)
+
+    def by_hand():
+        torch.manual_seed(5)
+        embedded = embed(token, lm.embedding)
+        cells = hand_pass(Session(config=lm.config, weights=lm.weights, inputs=embedded.unsqueeze(1),
+                                  h0=state["hidden"], c0=state.get("cell")), reference)
+        _, probabilities = categorical(head_logits(cells.output, lm.head_weight, lm.head_bias) * 0.5)
+        draw(probabilities)
+
+    def the_books_call():
+        torch.manual_seed(5)
+        with native_path():
+            logits, _, _ = model(torch.tensor([token]).view(1), hidden, cell_state)
+        Categorical(logits=torch.squeeze(logits, 0) * 0.5).sample()
+
+    with torch.no_grad():
+        ours = arithmetic_calls(by_hand)
+        theirs = [c for c in arithmetic_calls(the_books_call) if c.op.split(".")[0] not in VALIDATION]
+    assert ours == theirs, first_difference(ours, theirs)
+    assert {c.op.split(".")[0] for c in ours} >= {"embedding", "addmm", "logsumexp", "_softmax", "multinomial"}
+

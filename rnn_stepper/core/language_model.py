@@ -201,9 +201,21 @@ def categorical(scaled: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return log_probabilities, F.softmax(log_probabilities, dim=-1)
 
 
-def draw(probabilities: torch.Tensor) -> int:
-    """`Categorical.sample()`: one draw with replacement from torch's global generator."""
-    return int(torch.multinomial(probabilities.reshape(-1, probabilities.shape[-1]), 1, True).T.reshape(()))
+def embed(token: int, table: torch.Tensor) -> torch.Tensor:
+    """x = E[k]: row k of the embedding table, (1, E), as nn.Embedding looks it up (aten.embedding)."""
+    return F.embedding(torch.tensor([token]), table)
+
+
+def head_logits(output: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+    """logits = W h + b for the call's one output, (V,): nn.Linear on the module's (1, 1, H) output, as the book's
+    `self.fc(out).reshape(out.size(0), -1)`, then `torch.squeeze(logits, 0)`."""
+    return F.linear(output, weight, bias).reshape(output.size(0), -1).squeeze(0)
+
+
+def draw(probabilities: torch.Tensor) -> torch.Tensor:
+    """`Categorical.sample()`: one draw with replacement from torch's global generator, the token's row as a
+    0-dimensional tensor."""
+    return torch.multinomial(probabilities.reshape(-1, probabilities.shape[-1]), 1, True).T.reshape(())
 
 
 # --- one call of the model -----------------------------------------------------------------------------------------
@@ -345,23 +357,22 @@ def initial_state(config: RNNConfig) -> dict[str, torch.Tensor]:
 
 def model_call(index, token, state, model, embedding, recurrent, head, sampling, draws, order) -> Call:
     """One call: token in, every stage by hand, each checked against the model's own module fed the same input."""
-    ids = torch.tensor([token])
-    embedded = F.embedding(ids, model.embedding)  # x = E[k]: row k of the table, (1, E)
-    reference_embedded = embedding(ids)
+    embedded = embed(token, model.embedding)  # x = E[k]: row k of the table, (1, E)
+    reference_embedded = embedding(torch.tensor([token]))
     x = embedded.unsqueeze(1)  # (1, 1, E): one sequence of one timestep, as the book's .unsqueeze(1)
     config = model.config
     session = Session(config=config, weights=model.weights, inputs=x if config.batch_first else x.transpose(0, 1),
                       h0=state["hidden"], c0=state.get("cell"), order=order)
     cells = hand_pass(session, call_reference(session, recurrent))
     output = cells.output  # (1, 1, H) in the module's layout
-    logits = F.linear(output, model.head_weight, model.head_bias).reshape(output.size(0), -1).squeeze(0)
+    logits = head_logits(output, model.head_weight, model.head_bias)
     reference_logits = head(cells.reference_output).reshape(output.size(0), -1).squeeze(0)
     _, probabilities = categorical(sampling.scaled(logits))
     drawn = reference_drawn = None
     generator = torch.get_rng_state()
     reference = torch.distributions.Categorical(logits=sampling.scaled(reference_logits))
     if draws:
-        drawn = draw(probabilities)
+        drawn = int(draw(probabilities))
         torch.set_rng_state(generator)  # Categorical's own draw, from the same state of the generator
         reference_drawn = int(reference.sample())
     return Call(index, token, embedded, cells, logits, probabilities, drawn, reference_embedded, reference_logits,
