@@ -169,7 +169,11 @@ def say_which(path: str, module, config, verb: str) -> None:
 
 # --- the public functions ------------------------------------------------------------------------------------------
 
-def trace(module, x, h0=None, *, order: str = "kernel") -> Trace:
+def trace(module, x, h0=None, *, order: str = "kernel", vocab=None, **generation) -> Trace | TextTrace:
+    if vocab is not None:
+        return trace_text(module, x, vocab, order=order, **generation)
+    if generation:
+        raise TypeError(f"{', '.join(generation)}: these options are a language model's; give vocab= and a prompt")
     session, path = make_session(module, x, h0, order)
     say_which(path, module, session.config, "tracing")
     return Trace._compute(session, path)
@@ -446,3 +450,81 @@ class Trace:
         where = f" at {attribute_path(self.module_path)}" if self.module_path else ""
         return (f"<rnn_stepper.Trace {self._core.config.describe()}{where}, T={self.sequence_length}, "
                 f"batch={self.batch_size}, {self.order} order: {verdict}>")
+
+
+# --- a whole language model: text in, text out ---------------------------------------------------------------------
+
+def vocabulary_of(vocab):
+    """The book's `char_array` (a list or numpy array of tokens), a `char2int` dict, or a text whose
+    sorted(set(text)) is the vocabulary."""
+    from .core.language_model import Vocabulary, vocabulary_from
+
+    if isinstance(vocab, str):
+        return Vocabulary(tuple(sorted(set(vocab))))
+    if isinstance(vocab, np.ndarray):
+        vocab = [str(token) for token in vocab.tolist()]
+    if isinstance(vocab, tuple):
+        vocab = list(vocab)
+    return vocabulary_from(vocab, "vocab")
+
+
+def trace_text(model, prompt, vocab, *, order: str = "kernel", generate: int = 0, scale: float | None = None,
+               temperature: float | None = None, seed: int = 1, embedding=None, recurrent=None,
+               head=None) -> TextTrace:
+    """The book's sample(model, prompt, generate, scale) stepped stage by stage (core/language_model.py). The
+    model's nn.Embedding, recurrent module and Linear head are found among its children, or given."""
+    from .core.language_model import Sampling, generate as run, language_model_of
+
+    if not isinstance(prompt, str):
+        raise TypeError(f"with vocab=, x is the prompt: a string, got {type(prompt).__name__}")
+    if vocab is None:
+        raise TypeError("a prompt needs vocab=: the tokens of the embedding's rows, e.g. the book's char_array")
+    sampling = Sampling(seed=seed, scale=None if temperature is not None else (1.0 if scale is None else scale),
+                        temperature=temperature)
+    lm = language_model_of(model, embedding, recurrent, head)
+    with torch.random.fork_rng(devices=[]):
+        return TextTrace(run(lm, vocabulary_of(vocab), prompt, generate, sampling, order))
+
+
+class TextTrace:
+    """A language model's generation, every stage stepped by hand beside the model's own modules, one token per
+    call as the book's sample() calls the model.
+
+    - `text`: the prompt plus every token drawn, as sample() returns it.
+    - `calls`: one record per call of the model (`token`, `embedded`, `cells` (the recurrent module's trace),
+      `logits`, `probabilities`, `drawn`, `stages_equal`).
+    - `bitwise_equal`: every stage of every call has the model's own modules' bits.
+    - `fused_text`, `fused_agreement`: where torch runs oneDNN's fused LSTM, what that run draws, and (calls fed the
+      same text, max ulps, max |Δ|) of its logits; None where torch runs the cell itself.
+    """
+
+    def __init__(self, generation):
+        self._generation = generation
+
+    text = property(lambda self: self._generation.text)
+    calls = property(lambda self: self._generation.calls)
+    bitwise_equal = property(lambda self: self._generation.bitwise_equal)
+    fused_text = property(lambda self: self._generation.fused_text)
+    fused_agreement = property(lambda self: self._generation.fused_agreement)
+    places = property(lambda self: dict(self._generation.model.places))
+
+    def logits(self) -> torch.Tensor:
+        """Every call's logits, (calls, V)."""
+        return torch.stack([call.logits for call in self._generation.calls])
+
+    def to_dict(self) -> dict:
+        """The document `rnn-stepper trace --text … --format json` writes, as Python objects."""
+        return json.loads(self.to_json())
+
+    def to_json(self) -> str:
+        import io
+
+        from .core.language_export import write_json
+
+        out = io.StringIO()
+        write_json(self._generation, out)
+        return out.getvalue()
+
+    def __repr__(self) -> str:
+        verdict = "bitwise equal to the model's own modules" if self.bitwise_equal else "not bitwise equal"
+        return f"<rnn_stepper.TextTrace {self._generation.model.describe()}: {self.text!r}, {verdict}>"

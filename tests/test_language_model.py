@@ -248,3 +248,20 @@ def test_one_call_by_hand_makes_the_book_models_own_calls_embedding_cells_head_s
     assert ours == theirs, first_difference(ours, theirs)
     assert {c.op.split(".")[0] for c in ours} >= {"embedding", "addmm", "logsumexp", "_softmax", "multinomial"}
 
+
+def test_the_api_takes_the_whole_model_a_prompt_and_the_books_char_array(saved):
+    import numpy as np
+
+    import rnn_stepper
+
+    model, char_array, char2int, _ = saved
+    expected, logits = books_generation(model, char_array, char2int, "The island", 20, seed=1)
+    torch.manual_seed(42)
+    after = torch.rand(2)
+    torch.manual_seed(42)
+    traced = rnn_stepper.trace(model, "The island", vocab=np.array(char_array), generate=20)
+    assert torch.equal(torch.rand(2), after)  # the caller's random numbers are left as they were
+    assert traced.text == expected and traced.bitwise_equal
+    assert torch.equal(traced.logits(), torch.stack(logits))
+    assert traced.places == {"embedding": "embedding", "recurrent": "rnn", "head": "fc"}
+    assert traced.to_dict()["generated"] == expected
