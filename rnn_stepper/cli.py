@@ -330,10 +330,48 @@ def session_from_args(args):
     except InputError as exc:
         raise exc.within(input_source) from None
     try:
-        return make_session(config, inputs, seed=args.seed, weights=weights, h0=h0, c0=c0, order=args.order,
-                            unbatched=args.unbatched)
+        session = make_session(config, inputs, seed=args.seed, weights=weights, h0=h0, c0=c0, order=args.order,
+                               unbatched=args.unbatched)
     except InputError as exc:
         raise exc.within(args.c0 if "c0" in str(exc) else args.h0 or input_source) from None
+    args.input_dims = inputs.ndim  # for assumptions(): the session holds the input as the module takes it
+    for note in reading_notes(args, config, inputs, stored if args.weights else None):
+        print(f"{PROG}: {note}", file=sys.stderr)
+    return session
+
+
+def reading_notes(args, config, inputs, stored_dtype) -> list[str]:
+    """What the files could be read as otherwise, one line each: a (1, T, I) or (T, 1, I) input the other layout
+    also fits, and half-precision weights stepped in a wider dtype."""
+    import torch
+
+    notes = []
+    if args.input and inputs.ndim == 3 and not args.unbatched and (inputs.shape[0] == 1) != (inputs.shape[1] == 1):
+        shape = tuple(inputs.shape)
+        batch, steps = (shape[0], shape[1]) if config.batch_first else (shape[1], shape[0])
+        other = "without --seq-first" if args.seq_first else "with --seq-first"
+        notes.append(f"read the {shape} input as {batch} sequence{'s' * (batch != 1)} of {steps} timestep"
+                     f"{'s' * (steps != 1)} (batch_first={config.batch_first}); {other} it would be {steps} "
+                     f"sequence{'s' * (steps != 1)} of {batch} timestep{'s' * (batch != 1)}")
+    if stored_dtype in (torch.float16, torch.bfloat16):
+        notes.append(f"the weights are {stored_dtype}; the stepper computes in float32 and float64 only, so they "
+                     f"were converted to {config.dtype} (exactly: each value is the same number), and the numbers "
+                     f"are {config.dtype}'s, not those of the {str(stored_dtype)[6:]} module torch's CPU kernel "
+                     "would run")
+    return notes
+
+
+def assumptions(args, session) -> list[str]:
+    """What a weights file does not record and the trace assumed, each with the flag that changes it."""
+    if not args.weights:
+        return []
+    config = session.config
+    assumed = []
+    if "nonlinearity" in config.cell_type.options and not args.nonlinearity:
+        assumed.append(f"nonlinearity={config.nonlinearity} (--nonlinearity relu if the model was built with it)")
+    if getattr(args, "input_dims", 2) == 3 and not args.seq_first:  # a 2-D sequence reads the same either way
+        assumed.append("batch_first=True (--seq-first if the model reads (T, batch, input_size))")
+    return assumed
 
 
 def check_cell_options(args, kind, hidden_size: int) -> None:
@@ -456,7 +494,7 @@ def backward_steps(args, session) -> int | None:
     return args.back
 
 
-def text_lines(trace):
+def text_lines(trace, assumed=()):
     """The notebook's printout, a line at a time (memory does not grow with T): per timestep the input, the
     previous state, each phase of the cell type in click order under its title (the last is the manual output)
     and the module's own output; then what computed it, and for the notebook's own session how far this machine
@@ -483,7 +521,8 @@ def text_lines(trace):
     longest += [previous_state_label(symbol, [trace.seq_len, 0], 0) for _, symbol in states]
     width = max(_display_width(text) for text in [labels["x"], labels["diff"], reference, *titles.values(), *longest])
     seed = f", seed={trace.session.seed}" if trace.session.seed is not None else ""
-    yield f"{config.describe()}  ({trace.session.order}, {config.dtype}{seed})"
+    said = f"; assumed, not recorded in the weights file: {'; '.join(assumed)}" if assumed else ""
+    yield f"{config.describe()}  ({trace.session.order}, {config.dtype}{seed}){said}"
     if trace.session.order == "textbook":
         yield labels["textbook"].format(name=cell_text(kind.textbook_name))
     if config.dropout:
@@ -597,7 +636,7 @@ def run_trace(args) -> int:
         from . import i18n
 
         i18n.install(args.lang or i18n.system_language())
-        sys.stdout.writelines(line + "\n" for line in text_lines(trace))
+        sys.stdout.writelines(line + "\n" for line in text_lines(trace, assumptions(args, session)))
         if args.backward:
             backward = backward or backward_of(trace, None)
             sys.stdout.writelines(line + "\n" for line in backward_lines(backward))

@@ -11,7 +11,9 @@ APPLIES = {"--weights", "--prefix", "--nonlinearity", "--seed", "--dtype", "--or
 
 
 def generation_from_args(args):
-    from .cli import check_cell_options, session_options_given
+    import torch
+
+    from .cli import PROG, check_cell_options, reading_notes, session_options_given
     from .core.errors import InputError
     from .core.files import load_tensors
     from .core.language_model import Sampling, generate, language_model_from, load_vocabulary
@@ -37,6 +39,9 @@ def generation_from_args(args):
     except InputError as exc:
         raise exc.within(args.weights) from None
     check_cell_options(args, model.config.cell_type, model.config.hidden_size)
+    stored = tensors[model.places["recurrent"] + "weight_ih_l0"].dtype
+    for note in reading_notes(args, model.config, torch.empty(0), stored):
+        print(f"{PROG}: {note}", file=sys.stderr)
     if args.cell and args.cell != model.config.cell:
         raise InputError(f"--cell says {args.cell} but the weights are an nn.{model.config.cell_type.module_name}'s")
     vocabulary = load_vocabulary(args.vocab)
