@@ -146,6 +146,10 @@ def make_session(module, x, h0=None, order: str = "kernel") -> tuple[Session, st
     if order not in ("kernel", "textbook"):
         raise ValueError(f"order must be 'kernel' or 'textbook', got {order!r}")
     rnn, path = find_rnn(module)
+    if isinstance(x, nn.utils.rnn.PackedSequence):
+        raise TypeError("x is a PackedSequence, which the stepper does not step yet: pass the padded batch, "
+                        "nn.utils.rnn.pad_packed_sequence(x, batch_first=...)[0]; its padding is then stepped "
+                        "through, so a shorter sequence's h_n is not the packed h_n")
     dtype = check_module(rnn)
     # A model's own input (token ids, say) is not its RNN's input: say how to get that.
     hint = (f"; if the model embeds its input first, pass the embedded sequence to {attribute_path(path)}"
@@ -160,8 +164,14 @@ def make_session(module, x, h0=None, order: str = "kernel") -> tuple[Session, st
     return session, path
 
 
-def say_which(path: str, module, config, verb: str) -> None:
-    """A model was given: name the recurrent module found inside it, so nobody wonders which one is on show."""
+def say_which(path: str, module, config, verb: str, inputs=None) -> None:
+    """A model was given: name the recurrent module found inside it, so nobody wonders which one is on show. A
+    batch that looks padded is said to be stepped through, padding and all."""
+    from .core.packed import padding_note
+
+    note = None if inputs is None else padding_note(inputs, config.batch_first)
+    if note:
+        print(f"rnn_stepper: {note}", file=sys.stderr)
     if path:
         print(f"rnn_stepper: {verb} {attribute_path(path)}, the nn.{config.cell_type.module_name} inside this "
               f"{type(module).__name__}: {config.describe()}", file=sys.stderr)
@@ -175,7 +185,7 @@ def trace(module, x, h0=None, *, order: str = "kernel", vocab=None, **generation
     if generation:
         raise TypeError(f"{', '.join(generation)}: these options are a language model's; give vocab= and a prompt")
     session, path = make_session(module, x, h0, order)
-    say_which(path, module, session.config, "tracing")
+    say_which(path, module, session.config, "tracing", session.inputs)
     return Trace._compute(session, path)
 
 
@@ -190,7 +200,7 @@ def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None,
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string, got {type(title).__name__}")
     session, path = make_session(module, x, h0, order)
-    say_which(path, module, session.config, "showing")
+    say_which(path, module, session.config, "showing", session.inputs)
     if title is None:
         title = f"{attribute_path(path)}: {session.config.describe()}" if path else session.config.describe()
     from .ui.show import show_session

@@ -335,7 +335,10 @@ def session_from_args(args):
     except InputError as exc:
         raise exc.within(args.c0 if "c0" in str(exc) else args.h0 or input_source) from None
     args.input_dims = inputs.ndim  # for assumptions(): the session holds the input as the module takes it
-    for note in reading_notes(args, config, inputs, stored if args.weights else None):
+    from .core.packed import padding_note
+
+    notes = reading_notes(args, config, inputs, stored if args.weights else None)
+    for note in notes + [n for n in [padding_note(session.inputs, config.batch_first)] if n]:
         print(f"{PROG}: {note}", file=sys.stderr)
     return session
 
