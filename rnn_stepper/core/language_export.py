@@ -35,7 +35,8 @@ def text_lines(generation: Generation):
     yield (f"{model.describe()}  ({generation.order}, {config.dtype}, {generation.sampling.describe()}); "
            f"assumed, not recorded in the file: {'; '.join(assumptions(generation))}")
     yield f"call structure: {Generation.CALL_STRUCTURE}"
-    places = ", ".join(f"{stage} {place[:-1] if place.endswith('.') else place or '(top level)'}"
+    names = {"embedding": "the embedding", "recurrent": "the recurrent module", "head": "the head"}
+    places = ", ".join(f"{names[stage]} at {place[:-1] if place.endswith('.') else place or 'the top level'}"
                        for stage, place in model.places.items())
     yield f"stages found: {places}"
     yield ""
