@@ -20,8 +20,8 @@ def reviews(lengths=(5, 2, 4), size=3, seed=0):
 
 
 def test_a_packed_float32_lstm_takes_the_native_path_and_a_padded_one_the_fused_kernel():
-    # The book's sentiment model packs its padded reviews: torch then makes no mkldnn_rnn_layer call, so the
-    # native cell the hand pass replays is the one the model runs.
+    # The book's sentiment model packs its padded reviews of different lengths: torch then makes no
+    # mkldnn_rnn_layer call, so the native cell the hand pass replays is the one the model runs.
     torch.manual_seed(0)
     lstm = nn.LSTM(3, 4, batch_first=True)
     padded = reviews()
@@ -63,3 +63,88 @@ def test_a_padded_batch_given_without_lengths_says_the_padding_is_stepped_throug
     np.save(tmp_path / "reviews.npy", reviews().numpy())
     assert main(["trace", "--cell", "lstm", "--hidden-size", "4", "--input", str(tmp_path / "reviews.npy")]) == 0
     assert "end in all-zero timesteps" in capsys.readouterr().err
+
+
+# --- the packed pass, call for call ----------------------------------------------------------------------------------
+
+MODULES = [
+    (nn.RNN, {}), (nn.RNN, {"nonlinearity": "relu", "bias": False}), (nn.GRU, {}), (nn.LSTM, {}),
+    (nn.LSTM, {"proj_size": 2}), (nn.LSTM, {"num_layers": 2, "bidirectional": True}),
+    (nn.GRU, {"num_layers": 2, "bidirectional": True}), (nn.RNN, {"dtype": torch.float64}),
+]
+
+
+def packed_batch(lengths, size=3, seed=0, dtype=torch.float32, enforce_sorted=False):
+    padded = reviews(lengths, size, seed).to(dtype)
+    return pack_padded_sequence(padded, torch.tensor(lengths), batch_first=True, enforce_sorted=enforce_sorted)
+
+
+def initial_state(module, batch, seed=1):
+    generator = torch.Generator().manual_seed(seed)
+    cells = module.num_layers * (2 if module.bidirectional else 1)
+    dtype = next(module.parameters()).dtype
+    h0 = torch.randn(cells, batch, module.proj_size or module.hidden_size, generator=generator).to(dtype)
+    if isinstance(module, nn.LSTM):
+        return h0, torch.randn(cells, batch, module.hidden_size, generator=generator).to(dtype)
+    return h0
+
+
+@pytest.mark.parametrize("kind, options", MODULES)
+@pytest.mark.parametrize("lengths, enforce_sorted", [((5, 2, 4, 1), False), ((5, 4, 2, 2), True), ((3,), True)])
+@pytest.mark.parametrize("given_state", [False, True])
+def test_the_packed_pass_is_bit_for_bit_the_modules_output_and_h_n(kind, options, lengths, enforce_sorted,
+                                                                   given_state):
+    from rnn_stepper.core.packed import packed_pass
+    from rnn_stepper.core.reference import native_path
+
+    torch.manual_seed(3)
+    module = kind(3, 5, batch_first=True, **options).eval()
+    dtype = options.get("dtype", torch.float32)
+    packed = packed_batch(lengths, dtype=dtype, enforce_sorted=enforce_sorted)
+    hx = initial_state(module, len(lengths)) if given_state else None
+    trace = packed_pass(module, packed, hx)
+    with torch.no_grad(), native_path():
+        output, final = module(packed, hx)
+    final = final if isinstance(final, tuple) else (final,)
+    assert torch.equal(trace.data, output.data)
+    for name, value in zip(module_states(module), final):
+        assert torch.equal(trace.final[name], value), name
+    assert trace.bitwise_equal
+    # the batch shrinks as sequences end: step t holds batch_sizes[t] rows
+    assert [len(step["hidden"]) for step in trace.cells[0].steps] == packed.batch_sizes.tolist()
+    # torch hands a float32 LSTM's packed batch to oneDNN only when every sequence is as long: then it is measured
+    same_length = len(set(lengths)) == 1
+    assert (trace.fused is not None) == (kind is nn.LSTM and dtype == torch.float32 and same_length
+                                         and not options.get("proj_size"))
+
+
+def module_states(module):
+    return ("hidden", "cell") if isinstance(module, nn.LSTM) else ("hidden",)
+
+
+@pytest.mark.parametrize("kind, options", MODULES)
+def test_the_packed_pass_makes_the_modules_own_calls(kind, options):
+    from aten_calls import arithmetic_calls, first_difference
+    from rnn_stepper.core.packed import packed_hand_pass
+    from rnn_stepper.core.reference import native_path
+    from rnn_stepper.core.session import module_config
+
+    torch.manual_seed(3)
+    module = kind(3, 5, batch_first=True, **options).eval()
+    packed = packed_batch((5, 2, 4, 1), dtype=options.get("dtype", torch.float32))
+    hx = initial_state(module, 4)
+    given = dict(zip(module_states(module), hx if isinstance(hx, tuple) else (hx,)))
+    config, weights = module_config(module), dict(module.named_parameters())
+
+    def by_hand():
+        _, final, _ = packed_hand_pass(config, weights, packed, given)
+        for value in final.values():
+            value.index_select(1, packed.unsorted_indices)
+
+    # torch.nn reads batch_sizes[0] as a Python int (_local_scalar_dense): a count read, not arithmetic
+    counted = lambda calls: [c for c in calls if not c.op.startswith("_local_scalar_dense")]  # noqa: E731
+    with torch.no_grad(), native_path():
+        theirs = counted(arithmetic_calls(lambda: module(packed, hx)))
+        ours = counted(arithmetic_calls(by_hand))
+    assert ours == theirs, first_difference(ours, theirs)
+    assert any(c.op.startswith("index_select") for c in ours)  # enforce_sorted=False permutes, both ways
