@@ -146,10 +146,6 @@ def make_session(module, x, h0=None, order: str = "kernel") -> tuple[Session, st
     if order not in ("kernel", "textbook"):
         raise ValueError(f"order must be 'kernel' or 'textbook', got {order!r}")
     rnn, path = find_rnn(module)
-    if isinstance(x, nn.utils.rnn.PackedSequence):
-        raise TypeError("x is a PackedSequence, which the stepper does not step yet: pass the padded batch, "
-                        "nn.utils.rnn.pad_packed_sequence(x, batch_first=...)[0]; its padding is then stepped "
-                        "through, so a shorter sequence's h_n is not the packed h_n")
     dtype = check_module(rnn)
     # A model's own input (token ids, say) is not its RNN's input: say how to get that.
     hint = (f"; if the model embeds its input first, pass the embedded sequence to {attribute_path(path)}"
@@ -179,9 +175,12 @@ def say_which(path: str, module, config, verb: str, inputs=None) -> None:
 
 # --- the public functions ------------------------------------------------------------------------------------------
 
-def trace(module, x, h0=None, *, order: str = "kernel", vocab=None, **generation) -> Trace | TextTrace:
+def trace(module, x, h0=None, *, order: str = "kernel", vocab=None, lengths=None,
+          **generation) -> Trace | TextTrace:
     if vocab is not None:
         return trace_text(module, x, vocab, order=order, **generation)
+    if lengths is not None or isinstance(x, nn.utils.rnn.PackedSequence):
+        return trace_packed(module, x, h0, lengths, order)
     if generation:
         raise TypeError(f"{', '.join(generation)}: these options are a language model's; give vocab= and a prompt")
     session, path = make_session(module, x, h0, order)
@@ -538,3 +537,41 @@ class TextTrace:
     def __repr__(self) -> str:
         verdict = "bitwise equal to the model's own modules" if self.bitwise_equal else "not bitwise equal"
         return f"<rnn_stepper.TextTrace {self._generation.model.describe()}: {self.text!r}, {verdict}>"
+
+
+# --- variable-length batches ---------------------------------------------------------------------------------------
+
+def trace_packed(module, x, h0, lengths, order: str = "kernel"):
+    """`module(packed, h0)` stepped as torch's packed kernel steps it (core/packed.py): x a PackedSequence, or a
+    padded batch and its lengths, packed as `pack_padded_sequence(x, lengths, batch_first=…,
+    enforce_sorted=False)`. Returns a core PackedTrace: `output` (a PackedSequence), `h_n`, `final`, `cells` (each
+    step's phases, the batch shrinking), `bitwise_equal`, `fused_max_ulps`."""
+    from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence
+
+    from .core.packed import packed_pass
+
+    if order != "kernel":
+        raise ValueError("a packed batch is stepped in the kernel order only")
+    rnn, _ = find_rnn(module)
+    dtype = check_module(rnn)
+    if isinstance(x, PackedSequence):
+        if lengths is not None:
+            raise TypeError("x is a PackedSequence, which holds its lengths: leave out lengths=")
+        packed = x
+        if packed.data.dtype != dtype:
+            raise TypeError(f"x's data is {packed.data.dtype} but the module's parameters are {dtype}")
+    else:
+        padded = as_tensor(x, "x", dtype)
+        lengths = torch.as_tensor(lengths, dtype=torch.int64)
+        if padded.dim() != 3 or lengths.dim() != 1:
+            raise ValueError("with lengths=, x is a padded batch, (batch, T, input_size) or (T, batch, "
+                             "input_size) as the module reads it, and lengths one whole number per sequence")
+        batch, steps = (padded.shape[0], padded.shape[1]) if rnn.batch_first else (padded.shape[1], padded.shape[0])
+        if len(lengths) != batch or not all(1 <= n <= steps for n in lengths.tolist()):
+            raise ValueError(f"these lengths do not fit x of shape {tuple(padded.shape)}: give {batch} lengths, "
+                             f"each from 1 to {steps} (batch_first={rnn.batch_first})")
+        packed = pack_padded_sequence(padded, lengths, batch_first=rnn.batch_first, enforce_sorted=False)
+    states = None if h0 is None else initial_states(rnn, h0, dtype)
+    hx = None if states is None else (tuple(states[k] for k in ("h0", "c0")) if "c0" in states else states["h0"])
+    with torch.random.fork_rng(devices=[]):
+        return packed_pass(rnn, packed, hx)

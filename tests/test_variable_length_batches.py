@@ -35,11 +35,21 @@ def test_a_packed_float32_lstm_takes_the_native_path_and_a_padded_one_the_fused_
         assert "mkldnn_rnn_layer" in watch.seen
 
 
-def test_a_packed_sequence_is_refused_with_what_to_pass_instead():
-    packed = pack_padded_sequence(reviews(), torch.tensor([5, 2, 4]), batch_first=True, enforce_sorted=False)
-    with pytest.raises(TypeError, match=r"x is a PackedSequence, which the stepper does not step yet: pass the "
-                                        r"padded batch, nn.utils.rnn.pad_packed_sequence"):
-        rnn_stepper.trace(nn.LSTM(3, 4, batch_first=True), packed)
+def test_the_api_takes_a_packed_sequence_or_a_padded_batch_and_its_lengths():
+    # The book's part-2 model packs its padded reviews with enforce_sorted=False: the same packing, two ways.
+    torch.manual_seed(0)
+    lstm = nn.LSTM(3, 4, batch_first=True)
+    lengths = torch.tensor([5, 2, 4])
+    packed = pack_padded_sequence(reviews(), lengths, batch_first=True, enforce_sorted=False)
+    with torch.no_grad():
+        output, (h_n, c_n) = lstm(packed)
+    for traced in (rnn_stepper.trace(lstm, packed), rnn_stepper.trace(lstm, reviews(), lengths=lengths)):
+        assert traced.bitwise_equal and traced.fused is None
+        assert torch.equal(traced.output.data, output.data)
+        assert torch.equal(traced.output.unsorted_indices, output.unsorted_indices)
+        assert torch.equal(traced.h_n, h_n) and torch.equal(traced.final["cell"], c_n)
+    with pytest.raises(ValueError, match="these lengths do not fit x of shape"):
+        rnn_stepper.trace(lstm, reviews(), lengths=[9, 2, 4])
 
 
 def test_rows_that_end_in_zero_timesteps_unlike_the_others_are_read_as_padding():

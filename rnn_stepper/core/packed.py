@@ -73,7 +73,7 @@ class PackedTrace:
     """A recurrent module's pass over a PackedSequence, by hand and by the module itself."""
 
     config: object
-    batch_sizes: list[int]
+    packed: object  # the PackedSequence stepped
     cells: list[PackedCell]
     data: object  # the output PackedSequence's data, (N, D·P), by hand
     final: dict  # h_n (and c_n), (L·D, B, ·), in the caller's order
@@ -89,6 +89,20 @@ class PackedTrace:
             return None
         return max_over(ulp_distance, [(self.data, self.fused.output)] + [(self.final[s], self.fused.final[s])
                                                                           for s in self.final])
+
+    @property
+    def batch_sizes(self) -> list[int]:
+        return self.packed.batch_sizes.tolist()
+
+    @property
+    def output(self):
+        """The hand pass's output as the module returns it: a PackedSequence with the input's batch sizes and
+        permutations."""
+        return self.packed._replace(data=self.data)
+
+    @property
+    def h_n(self):
+        return self.final["hidden"]
 
     @property
     def bitwise_equal(self) -> bool:
@@ -120,7 +134,7 @@ def packed_pass(module, packed, hx=None) -> PackedTrace:
         data, sorted_final, cells = packed_hand_pass(config, dict(module.named_parameters()), packed, given)
         final = {s: value if packed.unsorted_indices is None else value.index_select(1, packed.unsorted_indices)
                  for s, value in sorted_final.items()}
-    return PackedTrace(config, packed.batch_sizes.tolist(), cells, data, final, reference_output.data,
+    return PackedTrace(config, packed, cells, data, final, reference_output.data,
                        dict(zip(states, as_tuple(reference_final))), fused)
 
 
