@@ -213,6 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="with --backward: L = mean((output - target)^2), the target shaped as the output "
                           "(.csv/.npy/.json); default L = sum of h_n")
     add_language_model_options(trace)
+    from .packed_cli import lengths_list
+
+    trace.add_argument_group("variable-length batch").add_argument(
+        "--lengths", type=lengths_list, metavar="N,N,…",
+        help="each sequence's length in the padded --input batch: packed as pack_padded_sequence(x, lengths, "
+             "enforce_sorted=False) and stepped as torch's packed kernel steps it, the batch shrinking")
     slides = sub.add_parser("slides", help="one PNG per phase of a whole session, for a slide deck",
                             description="Render the window at every phase of every timestep of one cell (layer, "
                                         "direction, batch row) into DIR as 000-t0-input_projection.png, "
@@ -338,7 +344,8 @@ def session_from_args(args):
     from .core.packed import padding_note
 
     notes = reading_notes(args, config, inputs, stored if args.weights else None)
-    for note in notes + [n for n in [padding_note(session.inputs, config.batch_first)] if n]:
+    padded = None if getattr(args, "lengths", None) else padding_note(session.inputs, config.batch_first)
+    for note in notes + [n for n in [padded] if n]:
         print(f"{PROG}: {note}", file=sys.stderr)
     return session
 
@@ -613,6 +620,10 @@ def run_trace(args) -> int:
         from .language_cli import run_generation
 
         return run_generation(args)
+    if args.lengths is not None:
+        from .packed_cli import run_packed
+
+        return run_packed(args)
     session = session_file(args)[0] if args.session is not None else session_from_args(args)
     if args.target and not args.backward:
         raise InputError("--target is the backward pass's: add --backward")

@@ -158,3 +158,27 @@ def test_the_packed_pass_makes_the_modules_own_calls(kind, options):
         ours = counted(arithmetic_calls(by_hand))
     assert ours == theirs, first_difference(ours, theirs)
     assert any(c.op.startswith("index_select") for c in ours)  # enforce_sorted=False permutes, both ways
+
+
+def test_a_padded_file_and_its_lengths_step_through_the_command_bit_for_bit(capsys, tmp_path):
+    import json
+
+    torch.manual_seed(0)
+    lstm = nn.LSTM(3, 4, batch_first=True)
+    torch.save(lstm.state_dict(), tmp_path / "lstm.pt")
+    np.save(tmp_path / "reviews.npy", reviews().numpy())
+    packed = pack_padded_sequence(reviews(), torch.tensor([5, 2, 4]), batch_first=True, enforce_sorted=False)
+    with torch.no_grad():
+        output, (h_n, c_n) = lstm(packed)
+    status = main(["trace", "--weights", str(tmp_path / "lstm.pt"), "--input", str(tmp_path / "reviews.npy"),
+                   "--lengths", "5,2,4", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert "all-zero timesteps" not in err  # the lengths say where each sequence ends
+    document = json.loads(out)
+    assert document["batch_sizes"] == [3, 3, 2, 2, 1] and document["bitwise_equal"]
+    assert torch.equal(torch.tensor(document["output_data"]), output.data)
+    assert torch.equal(torch.tensor(document["h_n"]), h_n) and torch.equal(torch.tensor(document["c_n"]), c_n)
+    status = main(["trace", "--weights", str(tmp_path / "lstm.pt"), "--input", str(tmp_path / "reviews.npy"),
+                   "--lengths", "5,2"])
+    assert status == 2 and "give 3 lengths from 1 to 5" in capsys.readouterr().err
