@@ -265,3 +265,45 @@ def test_the_api_takes_the_whole_model_a_prompt_and_the_books_char_array(saved):
     assert torch.equal(traced.logits(), torch.stack(logits))
     assert traced.places == {"embedding": "embedding", "recurrent": "rnn", "head": "fc"}
     assert traced.to_dict()["generated"] == expected
+
+
+class AnyCharModel(nn.Module):
+    """The same shape with any recurrent module in it (d2l's RNNModel, the PyTorch char-RNN tutorial)."""
+
+    def __init__(self, rnn, vocab_size=7):
+        super().__init__()
+        self.emb = nn.Embedding(vocab_size, rnn.input_size)
+        self.rnn = rnn
+        self.out = nn.Linear((rnn.proj_size or rnn.hidden_size) * (2 if rnn.bidirectional else 1), vocab_size)
+
+
+def sampled_one_token_per_call(model, ids, n, seed, native):
+    """sample()'s loop for any recurrent module: the state it returns fed back in, one token per call."""
+    logits_seen, tokens, state = [], list(ids), None
+    torch.manual_seed(seed)
+    with torch.no_grad(), (native_path() if native else torch.enable_grad()):
+        for k in range(len(ids) - 1 + n):
+            x = model.emb(torch.tensor([tokens[k]])).unsqueeze(1)
+            x = x if model.rnn.batch_first else x.transpose(0, 1)
+            out, state = model.rnn(x, state)
+            logits = model.out(out).reshape(1, -1).squeeze(0)
+            logits_seen.append(logits)
+            if k >= len(ids) - 1:
+                tokens.append(int(Categorical(logits=logits).sample()))
+    return tokens, logits_seen
+
+
+@pytest.mark.parametrize("rnn", [lambda: nn.GRU(4, 6, batch_first=True), lambda: nn.LSTM(4, 6, num_layers=2),
+                                 lambda: nn.LSTM(4, 6, proj_size=3, batch_first=True),
+                                 lambda: nn.RNN(4, 6, bidirectional=True).double()])
+def test_any_recurrent_module_between_an_embedding_and_a_head_generates_bit_for_bit(rnn):
+    torch.manual_seed(0)
+    model = AnyCharModel(rnn())
+    model = model.to(next(model.rnn.parameters()).dtype).eval()
+    vocabulary = Vocabulary(tuple("abcdefg"))
+    generation = generate(language_model_of(model), vocabulary, "abc", 12, Sampling(seed=3))
+    tokens, logits = sampled_one_token_per_call(model, [0, 1, 2], 12, seed=3, native=True)
+    assert generation.tokens == tokens and generation.bitwise_equal
+    assert all(torch.equal(call.logits, expected) for call, expected in zip(generation.calls, logits))
+    if generation.fused is not None:  # what the model draws as torch runs it by default, fused kernel and all
+        assert generation.fused.tokens == sampled_one_token_per_call(model, [0, 1, 2], 12, seed=3, native=False)[0]

@@ -380,8 +380,10 @@ def model_call(index, token, state, model, embedding, recurrent, head, sampling,
 
 
 def call_reference(session: Session, module: nn.Module) -> Reference:
-    """What the recurrent module returns for one call on its native path (see reference.reference_pass)."""
-    with native_path():
+    """What the recurrent module returns for one call on its native path (see reference.reference_pass). A layer
+    below the top is checked against a one-layer module built for it, whose construction draws from torch's
+    generator: drawn aside, so that the sampling's random numbers stay the book's."""
+    with native_path(), torch.random.fork_rng(devices=[]):
         output, final = module(session.inputs, session.initial_state())
         layers = layer_references(session, output)
     return Reference(module, output, dict(zip(session.config.cell_type.state, as_tuple(final))), layers)
