@@ -73,6 +73,10 @@ def trace(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", vocab: 
     A whole language model and a prompt, `trace(model, "The island", vocab=chars, generate=N, scale=1.0,
     seed=1)`, steps every stage (embedding, cells, head, softmax, sampling) one token per call, as the book's
     sample() calls the model, and returns a `rnn_stepper.api.TextTrace` (`text`, `calls`, `bitwise_equal`, …).
+
+    A variable-length batch, `trace(rnn, packed)` for a PackedSequence or `trace(rnn, padded, lengths=lengths)`, is
+    stepped as torch's packed kernel steps it, the batch shrinking as sequences end; it returns a
+    `rnn_stepper.core.packed.PackedTrace` (`output`, `h_n`, `final`, `cells`, `bitwise_equal`, `fused_max_ulps`).
     """
     from .api import trace as _trace
 
