@@ -60,7 +60,8 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
     _show(module, x, h0, order=order, title=title, block=block)
 
 
-def trace(module: Any, x: Any, h0: Any = None, *, order: str = "kernel") -> Trace:
+def trace(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", vocab: Any = None,
+          **generation: Any) -> Any:
     """Every number of `module(x, h0)`, recomputed by hand one phase at a time and checked against the module (an
     nn.RNN, nn.GRU or nn.LSTM), without any window (no Qt is loaded).
 
@@ -69,10 +70,18 @@ def trace(module: Any, x: Any, h0: Any = None, *, order: str = "kernel") -> Trac
     `phases` and `phase(name, layer, direction)`, `fused_max_ulps` (how far oneDNN's fused LSTM lands, None where
     torch runs the cell itself), `compare(values)` for a hand-written loop's hidden states, `to_json()`,
     `to_dataframe()` (when pandas is installed) and `save_session(path)`. See `help(rnn_stepper.Trace)`.
+
+    A whole language model and a prompt, `trace(model, "The island", vocab=chars, generate=N, scale=1.0,
+    seed=1)`, steps every stage (embedding, cells, head, softmax, sampling) one token per call, as the book's
+    sample() calls the model, and returns a `rnn_stepper.api.TextTrace` (`text`, `calls`, `bitwise_equal`, …).
+
+    A variable-length batch, `trace(rnn, packed)` for a PackedSequence or `trace(rnn, padded, lengths=lengths)`, is
+    stepped as torch's packed kernel steps it, the batch shrinking as sequences end; it returns a
+    `rnn_stepper.core.packed.PackedTrace` (`output`, `h_n`, `final`, `cells`, `bitwise_equal`, `fused_max_ulps`).
     """
     from .api import trace as _trace
 
-    return _trace(module, x, h0, order=order)
+    return _trace(module, x, h0, order=order, vocab=vocab, **generation)
 
 
 def load_session(path: str) -> Trace:

@@ -171,8 +171,14 @@ def make_session(module, x, h0=None, order: str = "kernel") -> tuple[Session, st
     return session, path
 
 
-def say_which(path: str, module, config, verb: str) -> None:
-    """A model was given: name the recurrent module found inside it, so nobody wonders which one is on show."""
+def say_which(path: str, module, config, verb: str, inputs=None) -> None:
+    """A model was given: name the recurrent module found inside it, so nobody wonders which one is on show. A
+    batch that looks padded is said to be stepped through, padding and all."""
+    from .core.packed import padding_note
+
+    note = None if inputs is None else padding_note(inputs, config.batch_first)
+    if note:
+        print(f"rnn_stepper: {note}", file=sys.stderr)
     if path:
         print(f"rnn_stepper: {verb} {attribute_path(path)}, the {config.cell_type.label} inside this "
               f"{type(module).__name__}: {config.describe()}", file=sys.stderr)
@@ -180,9 +186,16 @@ def say_which(path: str, module, config, verb: str) -> None:
 
 # --- the public functions ------------------------------------------------------------------------------------------
 
-def trace(module, x, h0=None, *, order: str = "kernel") -> Trace:
+def trace(module, x, h0=None, *, order: str = "kernel", vocab=None, lengths=None,
+          **generation) -> Trace | TextTrace:
+    if vocab is not None:
+        return trace_text(module, x, vocab, order=order, **generation)
+    if lengths is not None or isinstance(x, nn.utils.rnn.PackedSequence):
+        return trace_packed(module, x, h0, lengths, order)
+    if generation:
+        raise TypeError(f"{', '.join(generation)}: these options are a language model's; give vocab= and a prompt")
     session, path = make_session(module, x, h0, order)
-    say_which(path, module, session.config, "tracing")
+    say_which(path, module, session.config, "tracing", session.inputs)
     result = Trace._compute(session, path)
     result.module_note = own_forward_differs(find_rnn(module)[0], path, session)
     if result.module_note:
@@ -544,3 +557,119 @@ class Trace:
         where = f" at {attribute_path(self.module_path)}" if self.module_path else ""
         return (f"<rnn_stepper.Trace {self._core.config.describe()}{where}, T={self.sequence_length}, "
                 f"batch={self.batch_size}, {self.order} order: {verdict}>")
+
+
+# --- a whole language model: text in, text out ---------------------------------------------------------------------
+
+def vocabulary_of(vocab):
+    """The book's `char_array` (a list or numpy array of tokens), a `char2int` dict, or a text whose
+    sorted(set(text)) is the vocabulary."""
+    from .core.language_model import Vocabulary, vocabulary_from
+
+    if isinstance(vocab, str):
+        return Vocabulary(tuple(sorted(set(vocab))))
+    if isinstance(vocab, np.ndarray):
+        vocab = [str(token) for token in vocab.tolist()]
+    if isinstance(vocab, tuple):
+        vocab = list(vocab)
+    return vocabulary_from(vocab, "vocab")
+
+
+def trace_text(model, prompt, vocab, *, order: str = "kernel", generate: int = 0, scale: float | None = None,
+               temperature: float | None = None, seed: int = 1, embedding=None, recurrent=None,
+               head=None) -> TextTrace:
+    """The book's sample(model, prompt, generate, scale) stepped stage by stage (core/language_model.py). The
+    model's nn.Embedding, recurrent module and Linear head are found among its children, or given."""
+    from .core.language_model import Sampling, generate as run, language_model_of
+
+    if not isinstance(prompt, str):
+        raise TypeError(f"with vocab=, x is the prompt: a string, got {type(prompt).__name__}")
+    if vocab is None:
+        raise TypeError("a prompt needs vocab=: the tokens of the embedding's rows, e.g. the book's char_array")
+    sampling = Sampling(seed=seed, scale=None if temperature is not None else (1.0 if scale is None else scale),
+                        temperature=temperature)
+    lm = language_model_of(model, embedding, recurrent, head)
+    with torch.random.fork_rng(devices=[]):
+        return TextTrace(run(lm, vocabulary_of(vocab), prompt, generate, sampling, order))
+
+
+class TextTrace:
+    """A language model's generation, every stage stepped by hand beside the model's own modules, one token per
+    call as the book's sample() calls the model.
+
+    - `text`: the prompt plus every token drawn, as sample() returns it.
+    - `calls`: one record per call of the model (`token`, `embedded`, `cells` (the recurrent module's trace),
+      `logits`, `probabilities`, `drawn`, `stages_equal`).
+    - `bitwise_equal`: every stage of every call has the model's own modules' bits.
+    - `fused_text`, `fused_agreement`: where torch runs oneDNN's fused LSTM, what that run draws, and (calls fed the
+      same text, max ulps, max |Δ|) of its logits; None where torch runs the cell itself.
+    """
+
+    def __init__(self, generation):
+        self._generation = generation
+
+    text = property(lambda self: self._generation.text)
+    calls = property(lambda self: self._generation.calls)
+    bitwise_equal = property(lambda self: self._generation.bitwise_equal)
+    fused_text = property(lambda self: self._generation.fused_text)
+    fused_agreement = property(lambda self: self._generation.fused_agreement)
+    places = property(lambda self: dict(self._generation.model.places))
+
+    def logits(self) -> torch.Tensor:
+        """Every call's logits, (calls, V)."""
+        return torch.stack([call.logits for call in self._generation.calls])
+
+    def to_dict(self) -> dict:
+        """The document `rnn-stepper trace --text … --format json` writes, as Python objects."""
+        return json.loads(self.to_json())
+
+    def to_json(self) -> str:
+        import io
+
+        from .core.language_export import write_json
+
+        out = io.StringIO()
+        write_json(self._generation, out)
+        return out.getvalue()
+
+    def __repr__(self) -> str:
+        verdict = "bitwise equal to the model's own modules" if self.bitwise_equal else "not bitwise equal"
+        return f"<rnn_stepper.TextTrace {self._generation.model.describe()}: {self.text!r}, {verdict}>"
+
+
+# --- variable-length batches ---------------------------------------------------------------------------------------
+
+def trace_packed(module, x, h0, lengths, order: str = "kernel"):
+    """`module(packed, h0)` stepped as torch's packed kernel steps it (core/packed.py): x a PackedSequence, or a
+    padded batch and its lengths, packed as `pack_padded_sequence(x, lengths, batch_first=…,
+    enforce_sorted=False)`. Returns a core PackedTrace: `output` (a PackedSequence), `h_n`, `final`, `cells` (each
+    step's phases, the batch shrinking), `bitwise_equal`, `fused_max_ulps`."""
+    from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence
+
+    from .core.packed import packed_pass
+
+    if order != "kernel":
+        raise ValueError("a packed batch is stepped in the kernel order only")
+    rnn, _ = find_rnn(module)
+    dtype = check_module(rnn)
+    if isinstance(x, PackedSequence):
+        if lengths is not None:
+            raise TypeError("x is a PackedSequence, which holds its lengths: leave out lengths=")
+        packed = x
+        if packed.data.dtype != dtype:
+            raise TypeError(f"x's data is {packed.data.dtype} but the module's parameters are {dtype}")
+    else:
+        padded = as_tensor(x, "x", dtype)
+        lengths = torch.as_tensor(lengths, dtype=torch.int64)
+        if padded.dim() != 3 or lengths.dim() != 1:
+            raise ValueError("with lengths=, x is a padded batch, (batch, T, input_size) or (T, batch, "
+                             "input_size) as the module reads it, and lengths one whole number per sequence")
+        batch, steps = (padded.shape[0], padded.shape[1]) if rnn.batch_first else (padded.shape[1], padded.shape[0])
+        if len(lengths) != batch or not all(1 <= n <= steps for n in lengths.tolist()):
+            raise ValueError(f"these lengths do not fit x of shape {tuple(padded.shape)}: give {batch} lengths, "
+                             f"each from 1 to {steps} (batch_first={rnn.batch_first})")
+        packed = pack_padded_sequence(padded, lengths, batch_first=rnn.batch_first, enforce_sorted=False)
+    states = None if h0 is None else initial_states(rnn, h0, dtype)
+    hx = None if states is None else (tuple(states[k] for k in ("h0", "c0")) if "c0" in states else states["h0"])
+    with torch.random.fork_rng(devices=[]):
+        return packed_pass(rnn, packed, hx)

@@ -224,6 +224,13 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--target", metavar="FILE", type=path_given,
                      help="with --backward: L = mean((output - target)^2), the target shaped as the output "
                           "(.csv/.npy/.json); default L = sum of h_n")
+    add_language_model_options(trace)
+    from .packed_cli import lengths_list
+
+    trace.add_argument_group("variable-length batch").add_argument(
+        "--lengths", type=lengths_list, metavar="N,N,…",
+        help="each sequence's length in the padded --input batch: packed as pack_padded_sequence(x, lengths, "
+             "enforce_sorted=False) and stepped as torch's packed kernel steps it, the batch shrinking")
     slides = sub.add_parser("slides", help="one PNG per phase of a whole session, for a slide deck",
                             description="Render the window at every phase of every timestep of one cell (layer, "
                                         "direction, batch row) into DIR as 000-t0-input_projection.png, "
@@ -232,6 +239,24 @@ def build_parser() -> argparse.ArgumentParser:
     add_session_options(slides)
     add_view_options(slides, "slides", "1920x1080")
     return parser
+
+
+def add_language_model_options(parser: argparse.ArgumentParser) -> None:
+    """Text in, text out, for a whole model (embedding, recurrent module, Linear head) in --weights."""
+    lm = parser.add_argument_group("language model (--weights holds a whole model: embedding, recurrent module, "
+                                   "Linear head)")
+    lm.add_argument("--vocab", metavar="FILE",
+                    help="the tokens of the embedding's rows: a JSON list (row k is token k) or object (char2int or "
+                         "int2char), or a text file whose sorted(set(text)) is the vocabulary, as the book builds it")
+    lm.add_argument("--text", metavar="PROMPT", help='the prompt, fed one token per call, e.g. "The island"')
+    lm.add_argument("--generate", type=whole_number(0), default=0, metavar="N",
+                    help="draw N tokens after the prompt, as the book's sample(model, prompt, N) (default 0: show "
+                         "the distribution of the next token)")
+    how = lm.add_mutually_exclusive_group()
+    how.add_argument("--scale", type=float, default=None, metavar="S",
+                     help="the book's scale_factor: Categorical(logits=logits * S) (default 1.0)")
+    how.add_argument("--temperature", type=float, default=None, metavar="T",
+                     help="Categorical(logits=logits / T) instead, as other codes write it")
 
 
 def select_spec(text: str) -> tuple:
@@ -325,10 +350,52 @@ def session_from_args(args):
     except InputError as exc:
         raise exc.within(input_source) from None
     try:
-        return make_session(config, inputs, seed=args.seed, weights=weights, h0=h0, c0=c0, order=args.order,
-                            unbatched=args.unbatched)
+        session = make_session(config, inputs, seed=args.seed, weights=weights, h0=h0, c0=c0, order=args.order,
+                               unbatched=args.unbatched)
     except InputError as exc:
         raise exc.within(args.c0 if "c0" in str(exc) else args.h0 or input_source) from None
+    args.input_dims = inputs.ndim  # for assumptions(): the session holds the input as the module takes it
+    from .core.packed import padding_note
+
+    notes = reading_notes(args, config, inputs, stored if args.weights else None)
+    padded = None if getattr(args, "lengths", None) else padding_note(session.inputs, config.batch_first)
+    for note in notes + [n for n in [padded] if n]:
+        print(f"{PROG}: {note}", file=sys.stderr)
+    return session
+
+
+def reading_notes(args, config, inputs, stored_dtype) -> list[str]:
+    """What the files could be read as otherwise, one line each: a (1, T, I) or (T, 1, I) input the other layout
+    also fits, and half-precision weights stepped in a wider dtype."""
+    import torch
+
+    notes = []
+    if args.input and inputs.ndim == 3 and not args.unbatched and (inputs.shape[0] == 1) != (inputs.shape[1] == 1):
+        shape = tuple(inputs.shape)
+        batch, steps = (shape[0], shape[1]) if config.batch_first else (shape[1], shape[0])
+        other = "without --seq-first" if args.seq_first else "with --seq-first"
+        notes.append(f"read the {shape} input as {batch} sequence{'s' * (batch != 1)} of {steps} timestep"
+                     f"{'s' * (steps != 1)} (batch_first={config.batch_first}); {other} it would be {steps} "
+                     f"sequence{'s' * (steps != 1)} of {batch} timestep{'s' * (batch != 1)}")
+    if stored_dtype in (torch.float16, torch.bfloat16):
+        notes.append(f"the weights are {stored_dtype}; the stepper computes in float32 and float64 only, so they "
+                     f"were converted to {config.dtype} (exactly: each value is the same number), and the numbers "
+                     f"are {config.dtype}'s, not those of the {str(stored_dtype)[6:]} module torch's CPU kernel "
+                     "would run")
+    return notes
+
+
+def assumptions(args, session) -> list[str]:
+    """What a weights file does not record and the trace assumed, each with the flag that changes it."""
+    if not args.weights:
+        return []
+    config = session.config
+    assumed = []
+    if "nonlinearity" in config.cell_type.options and not args.nonlinearity:
+        assumed.append(f"nonlinearity={config.nonlinearity} (--nonlinearity relu if the model was built with it)")
+    if getattr(args, "input_dims", 2) == 3 and not args.seq_first:  # a 2-D sequence reads the same either way
+        assumed.append("batch_first=True (--seq-first if the model reads (T, batch, input_size))")
+    return assumed
 
 
 def check_cell_options(args, kind, hidden_size: int) -> None:
@@ -459,7 +526,7 @@ def backward_steps(args, session) -> int | None:
     return args.back
 
 
-def text_lines(trace):
+def text_lines(trace, assumed=()):
     """The notebook's printout, a line at a time (memory does not grow with T): per timestep the input, the
     previous state, each phase of the cell type in click order under its title (the last is the manual output)
     and the module's own output; then what computed it, and for the notebook's own session how far this machine
@@ -486,7 +553,8 @@ def text_lines(trace):
     longest += [previous_state_label(symbol, [trace.seq_len, 0], 0) for _, symbol in states]
     width = max(_display_width(text) for text in [labels["x"], labels["diff"], reference, *titles.values(), *longest])
     seed = f", seed={trace.session.seed}" if trace.session.seed is not None else ""
-    yield f"{config.describe()}  ({trace.session.order}, {config.dtype}{seed})"
+    said = f"; assumed, not recorded in the weights file: {'; '.join(assumed)}" if assumed else ""
+    yield f"{config.describe()}  ({trace.session.order}, {config.dtype}{seed}){said}"
     if trace.session.order == "textbook":
         yield labels["textbook"].format(name=cell_text(kind.textbook_name))
     if config.dropout:
@@ -602,6 +670,14 @@ def run_trace(args) -> int:
     from .core.export import write_csv, write_json
     from .core.trace import compute_trace
 
+    if args.text is not None or args.vocab is not None:
+        from .language_cli import run_generation
+
+        return run_generation(args)
+    if args.lengths is not None:
+        from .packed_cli import run_packed
+
+        return run_packed(args)
     session = session_file(args)[0] if args.session is not None else session_from_args(args)
     if args.target and not args.backward:
         raise InputError("--target is the backward pass's: add --backward")
@@ -630,7 +706,7 @@ def run_trace(args) -> int:
         from .ui import i18n
 
         i18n.install(args.lang or i18n.system_language())
-        sys.stdout.writelines(line + "\n" for line in text_lines(trace))
+        sys.stdout.writelines(line + "\n" for line in text_lines(trace, assumptions(args, session)))
         if args.backward:
             backward = backward or backward_of(trace, None)
             sys.stdout.writelines(line + "\n" for line in backward_lines(backward))

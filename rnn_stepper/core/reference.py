@@ -74,6 +74,16 @@ def fused_pass(session: Session, module, native_output) -> Fused | None:
     """The module's default forward, when it runs a fused kernel: recorded, so the window can say which."""
     if not session.config.cell_type.may_fuse(session.config):
         return None  # torch.nn runs the native cell: nothing else to measure
+    with SWITCH, fused_kernels() as watch:  # oneDNN as the user left it, while no other pass turns it off
+        output, final = module(session.inputs, session.initial_state())
+    if not watch.seen:
+        return None
+    return Fused(sorted(watch.seen)[0], output, dict(zip(session.config.cell_type.state, as_tuple(final))))
+
+
+def fused_kernels():
+    """A dispatch mode that notes, in `.seen`, which of torch's RNN kernels ran (e.g. "mkldnn_rnn_layer")."""
+    from torch.utils._python_dispatch import TorchDispatchMode
 
     class FusedKernels(TorchDispatchMode):
         def __init__(self):
@@ -86,11 +96,7 @@ def fused_pass(session: Session, module, native_output) -> Fused | None:
                 self.seen.add(name)
             return func(*args, **(kwargs or {}))
 
-    with SWITCH, FusedKernels() as watch:  # oneDNN as the user left it, while no other pass turns it off
-        output, final = module(session.inputs, session.initial_state())
-    if not watch.seen:
-        return None
-    return Fused(sorted(watch.seen)[0], output, dict(zip(session.config.cell_type.state, as_tuple(final))))
+    return FusedKernels()
 
 
 def as_tuple(final) -> tuple:

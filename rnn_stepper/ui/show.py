@@ -28,7 +28,7 @@ def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None,
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string, got {type(title).__name__}")
     session, path = make_session(module, x, h0, order)
-    say_which(path, module, session.config, "showing")
+    say_which(path, module, session.config, "showing", session.inputs)
     if title is None:
         title = f"{attribute_path(path)}: {session.config.describe()}" if path else session.config.describe()
     note = own_forward_differs(find_rnn(module)[0], path, session)

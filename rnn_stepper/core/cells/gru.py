@@ -49,22 +49,28 @@ def kernel(x, initial, p, config, walk, progress) -> dict:
     a = input_projections = project_inputs(x, p.W_ih, p.b_ih)
     s = recurrent_terms = a.new_empty(a.shape)
     store = StepStore(walk, progress)
-    W_hh_T = p.W_hh.T
-    h_prev = initial["hidden"]
+    state = initial
     for t in walk:
-        a_r, a_z, a_n = a[t].unsafe_chunk(3, 1)
-        recurrent_term = linear(h_prev, W_hh_T, p.b_hh)  # s_t = W_hh h_{t-1} + b_hh
-        s[t].copy_(recurrent_term)  # kept before the in-place ops below overwrite it
-        s_r, s_z, s_n = recurrent_term.unsafe_chunk(3, 1)
-        reset_gate = s_r.add_(a_r).sigmoid_()  # r_t = σ(a_r + s_r)
-        update_gate = s_z.add_(a_z).sigmoid_()  # z_t = σ(a_z + s_z)
-        candidate = a_n.add(s_n.mul_(reset_gate)).tanh_()  # n_t = tanh(a_n + r_t ⊙ s_n)
-        hidden = (h_prev - candidate).mul_(update_gate).add_(candidate)  # h_t = (h_{t-1} − n_t) ⊙ z_t + n_t
-        store.add(reset_gate, update_gate, candidate, hidden)
-        h_prev = hidden
+        stored, state = step(a[t], state, p, config, keep=s[t].copy_)
+        store.add(*stored)
     reset_gates, update_gates, candidates, hiddens = store.finish()
     return {"input_projection": input_projections, "recurrent_term": recurrent_terms, "reset_gate": reset_gates,
             "update_gate": update_gates, "candidate": candidates, "hidden": hiddens}
+
+
+def step(a_t, state, p, config, keep=lambda recurrent_term: None):
+    """One timestep of the kernel from its input projection a_t: (r_t, z_t, n_t, h_t) and the new state. `keep`
+    sees s_t before the in-place ops overwrite it."""
+    h_prev = state["hidden"]
+    a_r, a_z, a_n = a_t.unsafe_chunk(3, 1)
+    recurrent_term = linear(h_prev, p.W_hh.T, p.b_hh)  # s_t = W_hh h_{t-1} + b_hh
+    keep(recurrent_term)
+    s_r, s_z, s_n = recurrent_term.unsafe_chunk(3, 1)
+    reset_gate = s_r.add_(a_r).sigmoid_()  # r_t = σ(a_r + s_r)
+    update_gate = s_z.add_(a_z).sigmoid_()  # z_t = σ(a_z + s_z)
+    candidate = a_n.add(s_n.mul_(reset_gate)).tanh_()  # n_t = tanh(a_n + r_t ⊙ s_n)
+    hidden = (h_prev - candidate).mul_(update_gate).add_(candidate)  # h_t = (h_{t-1} − n_t) ⊙ z_t + n_t
+    return (reset_gate, update_gate, candidate, hidden), {"hidden": hidden}
 
 
 def textbook(x, initial, p, config, walk, progress) -> dict:

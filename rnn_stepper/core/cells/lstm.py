@@ -69,28 +69,31 @@ def kernel(x, initial, p, config, walk, progress) -> dict:
     a = input_projections = project_inputs(x, p.W_ih, p.b_ih)
     s = recurrent_terms = a.new_empty(a.shape)
     store = StepStore(walk, progress)
-    W_hh_T = p.W_hh.T
-    W_hr_T = None if p.W_hr is None else p.W_hr.T
-    h_prev, c_prev = initial["hidden"], initial["cell"]
+    state = initial
     for t in walk:
-        gates = linear(h_prev, W_hh_T, p.b_hh)  # s_t = W_hh h_{t-1} + b_hh
-        s[t].copy_(gates)  # kept before the in-place ops below overwrite it
-        i, f, g, o = gates.add_(a[t]).unsafe_chunk(4, 1)  # a_t + s_t, all four blocks at once
-        input_gate = i.sigmoid_()  # i_t = σ(a_i + s_i)
-        forget_gate = f.sigmoid_()  # f_t = σ(a_f + s_f)
-        cell_candidate = g.tanh_()  # g_t = tanh(a_g + s_g)
-        output_gate = o.sigmoid_()  # o_t = σ(a_o + s_o)
-        cell = forget_gate.mul(c_prev).add_(input_gate.mul(cell_candidate))  # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
-        hidden = output_gate.mul(cell.tanh())  # h_t = o_t ⊙ tanh(c_t)
-        if W_hr_T is None:
-            store.add(input_gate, forget_gate, cell_candidate, output_gate, cell, hidden)
-        else:
-            projected = linear(hidden, W_hr_T, None)  # h_t = W_hr m_t
-            store.add(input_gate, forget_gate, cell_candidate, output_gate, cell, hidden, projected)
-            hidden = projected
-        h_prev, c_prev = hidden, cell
+        stored, state = step(a[t], state, p, config, keep=s[t].copy_)
+        store.add(*stored)
     return {"input_projection": input_projections, "recurrent_term": recurrent_terms,
             **dict(zip(stored_names(config), store.finish()))}
+
+
+def step(a_t, state, p, config, keep=lambda recurrent_term: None):
+    """One timestep of the kernel from its input projection a_t: the gates, c_t and h_t (m_t then h_t with a
+    projection) and the new state. `keep` sees s_t before the in-place ops overwrite it."""
+    gates = linear(state["hidden"], p.W_hh.T, p.b_hh)  # s_t = W_hh h_{t-1} + b_hh
+    keep(gates)
+    i, f, g, o = gates.add_(a_t).unsafe_chunk(4, 1)  # a_t + s_t, all four blocks at once
+    input_gate = i.sigmoid_()  # i_t = σ(a_i + s_i)
+    forget_gate = f.sigmoid_()  # f_t = σ(a_f + s_f)
+    cell_candidate = g.tanh_()  # g_t = tanh(a_g + s_g)
+    output_gate = o.sigmoid_()  # o_t = σ(a_o + s_o)
+    cell = forget_gate.mul(state["cell"]).add_(input_gate.mul(cell_candidate))  # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
+    hidden = output_gate.mul(cell.tanh())  # h_t = o_t ⊙ tanh(c_t)
+    stored = (input_gate, forget_gate, cell_candidate, output_gate, cell, hidden)
+    if p.W_hr is not None:
+        hidden = linear(hidden, p.W_hr.T, None)  # h_t = W_hr m_t
+        stored += (hidden,)
+    return stored, {"hidden": hidden, "cell": cell}
 
 
 def textbook(x, initial, p, config, walk, progress) -> dict:

@@ -49,25 +49,29 @@ def phases(config) -> tuple[Phase, ...]:
 
 def kernel(x, initial, p, config, walk, progress) -> dict:
     """PyTorch's CPU kernel (`FullLayer` + `SimpleCell` in aten/src/ATen/native/RNN.cpp), call for call."""
-    activation = methodcaller(config.nonlinearity)  # z.tanh() or z.relu(): a fresh tensor, as in the kernel
     # a_t for every t in one GEMM. Indexed step by step rather than unbound up front: T views held at once would
     # cost hundreds of bytes a step, more than the numbers at small H.
     a = input_projections = project_inputs(x, p.W_ih, p.b_ih)
     r = recurrent_terms = a.new_empty(a.shape)
     store = StepStore(walk, progress)
-    W_hh_T = p.W_hh.T
-    h_prev = initial["hidden"]
+    state = initial
     for t in walk:
         # a_t = W_ih x_t + b_ih is a[t], computed above
-        recurrent_term = linear(h_prev, W_hh_T, p.b_hh)  # r_t = W_hh h_{t-1} + b_hh
-        r[t].copy_(recurrent_term)  # kept before the kernel's in-place add turns it into z_t
-        pre_activation = recurrent_term.add_(a[t])  # z_t = r_t + a_t
-        hidden = activation(pre_activation)  # h_t = f(z_t)
-        store.add(pre_activation, hidden)
-        h_prev = hidden
+        stored, state = step(a[t], state, p, config, keep=r[t].copy_)
+        store.add(*stored)
     pre_activations, hiddens = store.finish()
     return {"input_projection": input_projections, "recurrent_term": recurrent_terms,
             "pre_activation": pre_activations, "hidden": hiddens}
+
+
+def step(a_t, state, p, config, keep=lambda recurrent_term: None):
+    """One timestep of the kernel from its input projection a_t: (z_t, h_t) and the new state. `keep` sees r_t
+    before the kernel's in-place add turns it into z_t."""
+    recurrent_term = linear(state["hidden"], p.W_hh.T, p.b_hh)  # r_t = W_hh h_{t-1} + b_hh
+    keep(recurrent_term)
+    pre_activation = recurrent_term.add_(a_t)  # z_t = r_t + a_t
+    hidden = getattr(pre_activation, config.nonlinearity)()  # h_t = f(z_t): a fresh tensor, as in the kernel
+    return (pre_activation, hidden), {"hidden": hidden}
 
 
 def textbook(x, initial, p, config, walk, progress) -> dict:

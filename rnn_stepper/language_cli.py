@@ -1,0 +1,69 @@
+"""`rnn-stepper trace --weights F --vocab V --text PROMPT [--generate N]`: a whole language model, text in, text
+out, every stage stepped by hand beside the model's own modules (core/language_model.py)."""
+
+from __future__ import annotations
+
+import sys
+
+# The session options that still mean something for a whole model; the rest describe an input sequence or a
+# module that --weights and --text replace.
+APPLIES = {"--weights", "--prefix", "--nonlinearity", "--seed", "--dtype", "--order", "--seq-first", "--cell"}
+
+
+def generation_from_args(args):
+    import torch
+
+    from .cli import PROG, check_cell_options, reading_notes, session_options_given
+    from .core.errors import InputError
+    from .core.files import load_tensors
+    from .core.language_model import Sampling, generate, language_model_from, load_vocabulary
+
+    if args.text is None or args.vocab is None:
+        raise InputError("--text and --vocab go together: the prompt, and the tokens of the embedding's rows")
+    if not args.weights:
+        raise InputError("--text needs --weights: a whole model's state dict (embedding, recurrent module, head)")
+    refused = [o for o in session_options_given(args) if o not in APPLIES]
+    refused += [o for o, given in (("--session", args.session is not None), ("--backward", args.backward),
+                                   ("--explain", args.explain is not None), ("--target", args.target),
+                                   ("--format csv", args.format == "csv")) if given]
+    if refused:
+        raise InputError(f"{' and '.join(refused)} do{'es' if len(refused) == 1 else ''} not apply to --text: the "
+                         "model comes from --weights and its input from --text")
+    prefix = args.prefix if not args.prefix or args.prefix.endswith(".") else args.prefix + "."
+    fixed = {"batch_first": not args.seq_first}
+    if args.nonlinearity:
+        fixed["nonlinearity"] = args.nonlinearity
+    tensors = load_tensors(args.weights)
+    try:
+        model = language_model_from(tensors, args.weights, prefix=prefix, dtype=args.dtype, **fixed)
+    except InputError as exc:
+        raise exc.within(args.weights) from None
+    check_cell_options(args, model.config.cell_type, model.config.hidden_size)
+    stored = tensors[model.places["recurrent"] + "weight_ih_l0"].dtype
+    for note in reading_notes(args, model.config, torch.empty(0), stored):
+        print(f"{PROG}: {note}", file=sys.stderr)
+    if args.cell and args.cell != model.config.cell:
+        raise InputError(f"--cell says {args.cell} but the weights are an nn.{model.config.cell_type.module_name}'s")
+    vocabulary = load_vocabulary(args.vocab)
+    if args.temperature is not None:
+        sampling = Sampling(seed=args.seed, scale=None, temperature=args.temperature)
+    else:
+        sampling = Sampling(seed=args.seed, scale=1.0 if args.scale is None else args.scale)
+    try:
+        return generate(model, vocabulary, args.text, args.generate, sampling, args.order)
+    except InputError as exc:
+        raise exc.within(args.vocab) if "vocabulary has" in exc.detail else exc from None
+
+
+def run_generation(args) -> int:
+    from .core import collector
+    from .core.language_export import text_lines, write_json
+
+    with collector.paused():
+        generation = generation_from_args(args)
+    if args.format == "json":
+        write_json(generation, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.writelines(line + "\n" for line in text_lines(generation))
+    return 0

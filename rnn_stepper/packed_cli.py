@@ -1,0 +1,115 @@
+"""`rnn-stepper trace --input padded.npy --lengths 5,2,4`: a padded batch packed as
+`pack_padded_sequence(x, lengths, batch_first=…, enforce_sorted=False)` and stepped as torch's packed kernel steps
+it (core/packed.py), beside the module's own output."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+
+
+def lengths_list(text: str) -> list[int]:
+    """An argparse type: whole numbers of at least 1, split by commas."""
+    import argparse
+
+    try:
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not whole numbers split by commas, e.g. 5,2,4") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError("each length must be at least 1")
+    return values
+
+
+def packed_trace_from_args(args):
+    import torch
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    from .cli import session_from_args
+    from .core.errors import InputError
+    from .core.packed import packed_pass
+
+    refused = [o for o, given in (("--text", args.text is not None), ("--session", args.session is not None),
+                                  ("--backward", args.backward), ("--explain", args.explain is not None),
+                                  ("--unbatched", args.unbatched), ("--order textbook", args.order == "textbook"),
+                                  ("--format csv", args.format == "csv")) if given]
+    if refused:
+        raise InputError(f"{' and '.join(refused)} do{'es' if len(refused) == 1 else ''} not apply to --lengths: a "
+                         "packed batch is stepped in the kernel order, as text or JSON")
+    session = session_from_args(args)
+    config = session.config
+    if session.inputs.dim() != 3:
+        raise InputError("--lengths needs a padded batch from --input: (batch, T, input_size), or (T, batch, "
+                         "input_size) with --seq-first")
+    batch, steps = session.batch_size, session.seq_len
+    if len(args.lengths) != batch or max(args.lengths) > steps:
+        raise InputError(f"--lengths gives {len(args.lengths)} lengths up to {max(args.lengths)}, but the input "
+                         f"holds {batch} sequences of {steps} timesteps: give {batch} lengths from 1 to {steps}")
+    packed = pack_padded_sequence(session.inputs, torch.tensor(args.lengths), batch_first=config.batch_first,
+                                  enforce_sorted=False)
+    with torch.random.fork_rng(devices=[]):
+        return session, packed_pass(session.module(), packed, session.initial_state())
+
+
+def text_lines(session, trace, lengths):
+    config = session.config
+    module = f"nn.{config.cell_type.module_name}"
+    order = trace.packed.sorted_indices.tolist()
+    seed = f", seed={session.seed}" if session.seed is not None else ""
+    yield f"{config.describe()}  (kernel, {config.dtype}{seed})"
+    yield (f"packed: lengths {lengths}, batch_sizes {trace.batch_sizes}; sorted longest first, rows {order}: the "
+           "batch shrinks as sequences end, as torch's packed kernel steps it")
+    yield ""
+    several = len(trace.cells) > 1
+    for cell in trace.cells:
+        if several:
+            yield f"== layer {cell.layer}, {'reverse' if cell.direction else 'forward'} =="
+        for t, phases in enumerate(cell.steps):
+            running = order[:len(phases["hidden"])]
+            yield f"time step {t} (rows {running})"
+            for name, values in phases.items():
+                yield f"   {name:<16} : {_array(values)}"
+        yield ""
+    yield f"h_n (rows in the input's order): {_array(trace.h_n)}"
+    yield f"bitwise identical to {module}: " + ("yes" if trace.bitwise_equal else "no")
+    if trace.fused is not None:
+        yield (f"your PyTorch computes this packed {module} with oneDNN's fused kernel ({trace.fused.kernel}), every "
+               f"sequence being as long; its bits differ from the step-by-step cell by {trace.fused_max_ulps:g} ulp")
+
+
+def document(session, trace, lengths) -> dict:
+    states = {"hidden": "h", "cell": "c"}
+    return {
+        "schema": "rnn-stepper/packed",
+        "schema_version": 1,
+        "config": session.config.to_dict(),
+        "lengths": lengths,
+        "batch_sizes": trace.batch_sizes,
+        "sorted_indices": trace.packed.sorted_indices.tolist(),
+        "output_data": trace.data.tolist(),
+        **{f"{states[s]}_n": value.tolist() for s, value in trace.final.items()},
+        "reference": {"output_data": trace.reference_data.tolist(),
+                      **{f"{states[s]}_n": value.tolist() for s, value in trace.reference_final.items()}},
+        "cells": [{"layer": cell.layer, "direction": cell.direction,
+                   "steps": [{name: values.tolist() for name, values in phases.items()} for phases in cell.steps]}
+                  for cell in trace.cells],
+        "bitwise_equal": trace.bitwise_equal,
+        "fused": None if trace.fused is None else {"kernel": trace.fused.kernel, "max_ulps": trace.fused_max_ulps},
+    }
+
+
+def run_packed(args) -> int:
+    from .core.export import _strict
+
+    session, trace = packed_trace_from_args(args)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(_strict(document(session, trace, args.lengths)), allow_nan=False) + "\n")
+    else:
+        sys.stdout.writelines(line + "\n" for line in text_lines(session, trace, args.lengths))
+    return 0
+
+
+def _array(tensor) -> str:
+    return np.array2string(tensor.numpy(), max_line_width=10_000, threshold=10_000)
