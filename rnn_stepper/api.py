@@ -580,7 +580,8 @@ def trace_text(model, prompt, vocab, *, order: str = "kernel", generate: int = 0
                head=None) -> TextTrace:
     """The book's sample(model, prompt, generate, scale) stepped stage by stage (core/language_model.py). The
     model's nn.Embedding, recurrent module and Linear head are found among its children, or given."""
-    from .core.language_model import Sampling, generate as run, language_model_of
+    from .core.language_model import Sampling, language_model_of
+    from .core.language_model import generate as run
 
     if not isinstance(prompt, str):
         raise TypeError(f"with vocab=, x is the prompt: a string, got {type(prompt).__name__}")

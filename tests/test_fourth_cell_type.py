@@ -200,7 +200,7 @@ def test_a_registered_cell_is_drawn_in_the_window_and_steps_to_its_end(mgu, qtbo
     model, panel = window.model, window.step_view
     assert list(panel.vectors) == ["x", "input_projection", "h_prev", "recurrent_term", "forget_gate", "candidate",
                                    "hidden"]
-    for k, name in enumerate(model.trace.phases):
+    for name in model.trace.phases:
         model.step_phase()
         assert model.phase == name
         assert np.array_equal(panel.vectors[name].values().ravel(), model.cell.phases[name][0, 0].numpy())

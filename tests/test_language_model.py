@@ -15,8 +15,14 @@ from torch.distributions.categorical import Categorical
 from rnn_stepper.core.distance import ulp_distance
 from rnn_stepper.core.errors import InputError
 from rnn_stepper.core.files import load_tensors
-from rnn_stepper.core.language_model import (Sampling, Vocabulary, generate, language_model_from,
-                                             language_model_of, load_vocabulary)
+from rnn_stepper.core.language_model import (
+    Sampling,
+    Vocabulary,
+    generate,
+    language_model_from,
+    language_model_of,
+    load_vocabulary,
+)
 from rnn_stepper.core.reference import native_path
 
 TEXT = ("THE MYSTERIOUS ISLAND. The island was uninhabited, the colonists thought; the engineer "
@@ -60,7 +66,7 @@ def sample(model, char_array, char2int, starting_str, len_generated_text=500, sc
         logits, hidden, cell = model(encoded_input[:, c].view(1), hidden, cell)
         logits_seen.append(torch.squeeze(logits, 0))
     last_char = encoded_input[:, -1]
-    for i in range(len_generated_text):
+    for _ in range(len_generated_text):
         logits, hidden, cell = model(last_char.view(1), hidden, cell)
         logits = torch.squeeze(logits, 0)
         logits_seen.append(logits)
@@ -209,8 +215,7 @@ VALIDATION = {"eq", "all", "_is_all_true", "_local_scalar_dense"}
 @pytest.mark.parametrize("cell", ["lstm", "rnn"])
 def test_one_call_by_hand_makes_the_book_models_own_calls_embedding_cells_head_softmax_and_draw(cell):
     from aten_calls import arithmetic_calls, first_difference
-    from rnn_stepper.core.language_model import (call_reference, categorical, draw, embed, head_logits,
-                                                 initial_state)
+    from rnn_stepper.core.language_model import call_reference, categorical, draw, embed, head_logits, initial_state
     from rnn_stepper.core.session import Session
     from rnn_stepper.core.trace import hand_pass
 

@@ -10,7 +10,6 @@ import pytest
 from PySide6 import QtWidgets
 
 import legibility
-
 from rnn_stepper.cli import main
 from rnn_stepper.core import compute_trace, make_session
 from rnn_stepper.core.config import RNNConfig

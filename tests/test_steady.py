@@ -5,7 +5,6 @@ the label's own size constraints and visibility still hold."""
 from PySide6 import QtCore, QtWidgets
 
 import legibility
-
 from rnn_stepper.ui.steady import SteadyText
 
 

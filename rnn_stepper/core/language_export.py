@@ -72,7 +72,7 @@ def text_lines(generation: Generation):
 def document(generation: Generation) -> dict:
     import torch
 
-    from .. import __version__
+    from ..version import __version__
 
     model = generation.model
     states = {"hidden": "h", "cell": "c"}

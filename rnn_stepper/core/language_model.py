@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from .config import RNNConfig
 from .distance import abs_diff, bits_equal, max_over, ulp_distance
 from .errors import InputError
-from .reference import Reference, SWITCH, as_tuple, fused_kernels, layer_references, native_path
+from .reference import SWITCH, Reference, as_tuple, fused_kernels, layer_references, native_path
 from .session import Session, build_module
 from .trace import Trace, hand_pass
 
@@ -414,7 +414,7 @@ def fused_generation(model, ids, generated, sampling, embedding, recurrent, head
             out, state = book_call(embedding, recurrent, head, token, state)
             logits.append(out.squeeze(0))
         last = ids[-1]
-        for k in range(max(generated, 1)):
+        for _ in range(max(generated, 1)):
             out, state = book_call(embedding, recurrent, head, last, state)
             logits.append(out.squeeze(0))
             if generated:

@@ -83,8 +83,6 @@ def fused_pass(session: Session, module, native_output) -> Fused | None:
 
 def fused_kernels():
     """A dispatch mode that notes, in `.seen`, which of torch's RNN kernels ran (e.g. "mkldnn_rnn_layer")."""
-    from torch.utils._python_dispatch import TorchDispatchMode
-
     class FusedKernels(TorchDispatchMode):
         def __init__(self):
             super().__init__()

@@ -16,8 +16,7 @@ from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
-from .panels import (EquationLabel, StepPanel, label_px, legible_axes, module_label, set_plot_title,
-                     without_menus)
+from .panels import EquationLabel, StepPanel, label_px, legible_axes, module_label, set_plot_title, without_menus
 from .steady import SteadyText
 
 LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD, LOSS_FILE = "sum_last", "shifted", "head:", "file"
