@@ -16,19 +16,13 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from .core.cells import CELL_TYPES
+from .core.cells import reference_classes
 from .core.distance import abs_diff, bits_equal, ulp_distance
 from .core.errors import InputError
 from .core.reference import native_path
 from .core.session import Session, module_config, session_from_module
 from .core.trace import Trace as _CoreTrace
 from .core.trace import compute_trace
-
-
-def stepped_classes() -> tuple[type, ...]:
-    """The module classes the stepper has cells for, as the registered cell types declare them."""
-    return tuple(kind.reference_class() for kind in CELL_TYPES.values())
-
 
 ACCEPTED = "a torch.nn.RNN, nn.GRU or nn.LSTM (or a model that contains exactly one)"
 
@@ -40,14 +34,14 @@ def find_rnn(module) -> tuple[nn.Module, str]:
 
     A model holding several is refused with their paths and types, so the caller can pass the one they mean; a
     recurrent module the stepper has no cell for (a subclass of nn.RNNBase of one's own) is refused by name."""
-    if isinstance(module, stepped_classes()):
+    if isinstance(module, reference_classes()):
         return module, ""
     if isinstance(module, nn.RNNBase):
         raise TypeError(f"rnn_stepper steps {ACCEPTED}; {_kind(module)} is none of them")
     if not isinstance(module, nn.Module):
         raise TypeError(f"rnn_stepper steps {ACCEPTED}; got {type(module).__module__}.{type(module).__qualname__}")
     recurrent = [(path, m) for path, m in module.named_modules() if path and isinstance(m, nn.RNNBase)]
-    stepped = [(path, m) for path, m in recurrent if isinstance(m, stepped_classes())]
+    stepped = [(path, m) for path, m in recurrent if isinstance(m, reference_classes())]
     if len(stepped) == 1:
         return stepped[0][1], stepped[0][0]
     owner = type(module).__name__
@@ -276,7 +270,7 @@ def _not_the_equations(rnn: nn.Module) -> list[str]:
     from torch.nn.modules import module as module_globals
 
     causes = []
-    stepped = next(c for c in stepped_classes() if isinstance(rnn, c))
+    stepped = next(c for c in reference_classes() if isinstance(rnn, c))
     if "forward" in vars(rnn):
         causes.append("its forward was replaced on the instance")
     elif type(rnn).forward is not stepped.forward:

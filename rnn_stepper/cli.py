@@ -608,7 +608,7 @@ def text_lines(trace, assumed=()):
 
 def _array(tensor) -> str:
     # numpy's own repr, as the notebook prints `.numpy()`: shortest digits that round-trip each float.
-    return np.array2string(tensor.numpy(), max_line_width=10_000, threshold=10_000, floatmode="unique")
+    return np.array2string(tensor.numpy(), max_line_width=10_000, threshold=10_000)
 
 
 def _blocks(tensor, gates: tuple[str, ...]) -> str:

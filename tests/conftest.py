@@ -187,3 +187,13 @@ def english_after_each_test():
 
     if i18n._installed:
         i18n.install("en")
+
+
+@pytest.fixture(scope="module")
+def baseline_rss():
+    """Peak memory of the notebook's own `trace --format json`, the floor the hostile files are measured from."""
+    from helpers import peak
+
+    status, rss = peak("trace", "--format", "json")
+    assert status == 0
+    return rss

@@ -5,14 +5,19 @@ what they are in their names (aten_calls, notebook_code, instances, legibility, 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import torch
 from hypothesis import strategies as st
 
 from rnn_stepper.cli import main
 from rnn_stepper.core import RNNConfig, Session
+from rnn_stepper.core.cells import CELL_TYPES
 from rnn_stepper.core.session import seeded_weights
 
-CELLS = ("rnn", "gru", "lstm")
+CELLS = tuple(CELL_TYPES)  # the registered cell types, as the program knows them
 
 
 # --- the command line, in this process ----------------------------------------------------------------------------
@@ -49,6 +54,33 @@ def refused(capsys, *argv, says: str) -> str:
 def refused_cli(capsys, *argv, says: str) -> str:
     """`rnn-stepper ARGV` (the window, slides) is refused with one line that says `says`."""
     return refused_by(run_cli(capsys, *argv), says)
+
+
+# --- peak memory of the command line, in a fresh process -----------------------------------------------------------
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+PEAK = """
+import resource, sys
+from rnn_stepper.cli import main
+status = main(sys.argv[1:])
+print(status, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+def peak(*argv) -> tuple[int, int]:
+    """(exit status, peak RSS in bytes) of `rnn-stepper ARGV` in a fresh process."""
+    done = subprocess.run([sys.executable, "-c", PEAK, *argv], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": ROOT}, timeout=300)
+    status, rss = done.stdout.split()[-2:]
+    return int(status), int(rss)
+
+
+MiB = 1 << 20
+# Reading a few-MiB file and refusing it may hold the file's bytes a few times over (the read, the header's
+# objects, torch's archive reader); 64 MiB above the notebook's own trace bounds that with room to spare, while
+# materialising what these files claim would take gigabytes.
+SLACK = 64 * MiB
 
 
 # --- random sessions ------------------------------------------------------------------------------------------------

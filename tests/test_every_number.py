@@ -9,10 +9,9 @@ import pytest
 from PySide6 import QtCore, QtGui
 
 import legibility
-from rnn_stepper import i18n
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
-from rnn_stepper.ui import style
+from rnn_stepper.ui import i18n, style
 from rnn_stepper.ui.exports import render_window
 from rnn_stepper.ui.main_window import MainWindow
 

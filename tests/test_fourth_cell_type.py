@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import torch
 
+from conformance import departures, session_for, variants
 from rnn_stepper.core import RNNConfig, compute_trace, make_session
 from rnn_stepper.core.cells import (
     CELL_TYPES,
@@ -33,7 +34,6 @@ from rnn_stepper.core.cells import (
 from rnn_stepper.core.cells.stepwise import Stepwise
 from rnn_stepper.core.explain import explain
 from rnn_stepper.core.steps import StepStore, linear, plus_bias, project_inputs
-from test_phase_conformance import departures, session_for, variants
 
 NAME = "mgu"
 

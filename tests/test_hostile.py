@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import refused, run
+from helpers import SLACK, MiB, peak, refused, run
 from rnn_stepper.core import InputError, make_session
 from rnn_stepper.core.files import load_array, load_tensors
 from rnn_stepper.core.session_file import load_session, session_to_document
@@ -223,34 +223,6 @@ def test_a_session_with_a_64_bit_seed_loads_with_torchs_weights(tmp_path):
 
 # --- memory: small files never take big memory --------------------------------------------------------------------
 
-PEAK = """
-import resource, sys
-from rnn_stepper.cli import main
-status = main(sys.argv[1:])
-print(status, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
-"""
-
-
-def peak(*argv) -> tuple[int, int]:
-    """(exit status, peak RSS in bytes) of `rnn-stepper ARGV` in a fresh process."""
-    done = subprocess.run([sys.executable, "-c", PEAK, *argv], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": ROOT}, timeout=300)
-    status, rss = done.stdout.split()[-2:]
-    return int(status), int(rss)
-
-
-@pytest.fixture(scope="module")
-def baseline_rss():
-    status, rss = peak("trace", "--format", "json")
-    assert status == 0
-    return rss
-
-
-MiB = 1 << 20
-# Reading a few-MiB file and refusing it may hold the file's bytes a few times over (the read, the header's
-# objects, torch's archive reader); 64 MiB above the notebook's own trace bounds that with room to spare, while
-# materialising what these files claim would take gigabytes.
-SLACK = 64 * MiB
 
 
 def test_aliased_safetensors_entries_are_refused_before_any_is_read(tmp_path, baseline_rss):

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from test_hostile import SLACK, baseline_rss, peak  # noqa: F401  (baseline_rss is a fixture)
+from helpers import SLACK, peak
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCALES = ("tr_TR", "de_DE", "ko_KR")
@@ -227,7 +227,7 @@ def nested_dict_pickle(depth: int) -> bytes:
 
 @pytest.mark.parametrize("depth", [150, 10_000])
 def test_a_pt_dict_nested_thousands_deep_is_one_line(capsys, tmp_path, depth):
-    from test_hostile import refused
+    from helpers import refused
 
     path = pt_with_pickle(tmp_path / "deep.pt", nested_dict_pickle(depth))
     refused(capsys, "--weights", path, says="nests dicts more than 100 deep")
@@ -350,7 +350,7 @@ def test_every_phase_of_a_non_finite_number_is_explained_as_what_it_is(value, ce
 
 
 def test_explain_on_the_command_line_says_nan(capsys):
-    from test_files_and_bad_input import run
+    from helpers import run
 
     status, out, err = run(capsys, "--sequence", "1,nan,1,1,1; 2,2,2,2,2", "--explain", "0,0,0,0,hidden,0")
     assert status == 0, err
@@ -392,7 +392,7 @@ def test_the_python_snippet_runs_with_non_finite_numbers_and_agrees_with_the_win
 
 @pytest.mark.parametrize("depth", [70, 980])
 def test_a_json_input_nested_deeper_than_any_sequence_is_one_line(capsys, tmp_path, depth):
-    from test_hostile import refused
+    from helpers import refused
 
     path = tmp_path / "deep.json"
     path.write_text("[" * depth + "1" + "]" * depth)
@@ -529,7 +529,7 @@ def test_an_orphaned_autosave_in_a_read_only_data_folder_never_stops_the_start(q
     for answer in (False, True):  # declined: it cannot be deleted; restored: it cannot be moved
         window = MainWindow(StepperModel())
         qtbot.addWidget(window)
-        window.files.offer_restore(ask=lambda path: answer)
+        window.files.offer_restore(ask=lambda path, answer=answer: answer)
         window.files.autosave(block=True)
         assert window.close()
     assert orphan.exists()
@@ -741,7 +741,7 @@ def test_an_empty_path_is_an_error_not_the_default(capsys, argv):
 def test_an_npy_with_no_features_names_the_file(capsys, tmp_path):
     import numpy as np
 
-    from test_hostile import refused
+    from helpers import refused
 
     np.save(tmp_path / "x.npy", np.zeros((3, 0)))
     err = refused(capsys, "--input", str(tmp_path / "x.npy"), says="holds no numbers (shape (3, 0))")
@@ -751,7 +751,7 @@ def test_an_npy_with_no_features_names_the_file(capsys, tmp_path):
 def test_a_zero_size_checkpoint_says_it_holds_no_hidden_units(capsys, tmp_path):
     import torch
 
-    from test_hostile import refused
+    from helpers import refused
 
     torch.save({"weight_ih_l0": torch.zeros(0, 5), "weight_hh_l0": torch.zeros(0, 0), "bias_ih_l0": torch.zeros(0),
                 "bias_hh_l0": torch.zeros(0)}, tmp_path / "w.pt")
@@ -759,7 +759,7 @@ def test_a_zero_size_checkpoint_says_it_holds_no_hidden_units(capsys, tmp_path):
 
 
 def test_a_quoted_csv_field_holding_a_line_break_is_said_as_such(capsys, tmp_path):
-    from test_hostile import refused
+    from helpers import refused
 
     (tmp_path / "x.csv").write_text('1,1,1,1,1\n"2\n",2,2,2,2\n')
     refused(capsys, "--input", str(tmp_path / "x.csv"), says="row 2: a quoted field goes on past the end of the line")
@@ -798,7 +798,7 @@ def test_the_model_form_shows_a_sessions_real_sizes_past_its_caps(qtbot):
 def test_a_long_text_walkthrough_is_refused_by_its_estimate_before_anything_is_computed(capsys, tmp_path,
                                                                                         monkeypatch):
     import rnn_stepper.core.trace as trace_module
-    from test_hostile import refused
+    from helpers import refused
 
     (tmp_path / "long.csv").write_text("1,2,3,4,5\n" * 20_000)
     monkeypatch.setattr("rnn_stepper.core.config.TIME_LIMIT_S", 10)  # 20,000 steps: about 28 s of text
@@ -809,7 +809,7 @@ def test_a_long_text_walkthrough_is_refused_by_its_estimate_before_anything_is_c
 
 def test_a_text_walkthrough_past_half_a_minute_says_its_estimate_first(capsys, monkeypatch):
     import rnn_stepper.cli as cli
-    from test_files_and_bad_input import run
+    from helpers import run
 
     monkeypatch.setattr(cli, "TEXT_NOTE_S", 0)
     status, out, err = run(capsys)

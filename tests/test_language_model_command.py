@@ -6,8 +6,8 @@ import json
 import pytest
 import torch
 
+from book_models import TEXT, books_generation, trained_model
 from rnn_stepper.cli import main
-from test_language_model import TEXT, books_generation, trained_model
 
 
 def run(capsys, *argv):

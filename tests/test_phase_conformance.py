@@ -20,76 +20,13 @@ float64 evaluates the formula with roundings of its own; for a float64 session t
 Measured on the configs below, the largest distance is under half the bound.
 """
 
-import re
 from dataclasses import replace
 
-import numpy as np
 import pytest
-import torch
 
-from rnn_stepper.core import RNNConfig, compute_trace, make_session
+from conformance import departures, session_for, variants
+from rnn_stepper.core import RNNConfig
 from rnn_stepper.core.cells import CELL_TYPES, _phases
-from rnn_stepper.core.config import cell_suffix
-from rnn_stepper.core.equations import fill, previous_label, step_vector
-from rnn_stepper.core.explain import evaluate, parameter
-
-OPERATIONS = re.compile(r"[+−⊙]|σ\(|tanh\(|relu\(")
-PRODUCT = re.compile(r"\b(W_\w+) · ")
-
-
-def variants(kind) -> list[RNNConfig]:
-    """Configs that between them take every path of a cell type's steps: two layers each way, with and without
-    biases, in both dtypes, and each of its options' other values."""
-    base = dict(cell=kind.name, input_size=3, hidden_size=4, num_layers=2, bidirectional=True)
-    options = [{}] + [{option.name: value} for option in kind.options for value in option.examples]
-    return [RNNConfig(**base, **option, bias=bias, dtype=dtype)
-            for option in options for bias in (True, False) for dtype in ("float32", "float64")]
-
-
-def session_for(config, order):
-    """Inputs of a few sizes and a random initial state, so the first step's formula reads numbers too."""
-    gen = torch.Generator().manual_seed(29)
-    inputs = torch.randn(2, 4, config.input_size, generator=gen) * 2
-    cells = config.num_layers * config.num_directions
-    initial = {state.argument: torch.randn(cells, 2, state.size(config), generator=gen)
-               for state in config.cell_type.states}
-    return make_session(config, inputs, seed=29, order=order, **initial)
-
-
-def roundings(template: str, session, config, suffix: str) -> int:
-    """How many roundings the formula's arithmetic makes at most: one per operation, and one per term of each
-    dot product in it."""
-    dots = sum(parameter(session, config, weight, suffix).shape[1] for weight in PRODUCT.findall(template))
-    return len(OPERATIONS.findall(template)) + dots
-
-
-def departures(session) -> list[str]:
-    """Every element of every phase whose value is further from its formula than the bound allows, described."""
-    trace = compute_trace(session)
-    config = session.config
-    u = np.finfo(config.dtype).eps / 2 + (np.finfo(np.float64).eps / 2 if config.dtype == "float64" else 0)
-    found = []
-    for layer, direction in config.cells():
-        cell, suffix = trace.cell(layer, direction), cell_suffix(layer, direction)
-        for phase in config.cell_type.phases(config):
-            for t in cell.walk:
-                template = fill(phase.numbers_for(session.order), bias=config.bias, t=t,
-                                prev=previous_label(cell.walk, t))
-                n = roundings(template, session, config, suffix)
-                for batch in range(trace.batch_size):
-                    vectors = step_vector(cell, t, batch, config)
-                    formula = evaluate(template, session, config, suffix, vectors)
-                    size = evaluate(template, session, config, suffix, vectors, magnitudes=True)
-                    kernel = cell.phases[phase.name][t, batch].numpy().astype(np.float64)
-                    error = np.abs(kernel - formula)
-                    for unit in np.flatnonzero(~(error <= 2 * n * u * size)):
-                        found.append(f"{config.describe()} {session.order}: {phase.name}[t={t}, batch={batch}, "
-                                     f"unit={unit}] (layer {layer}, direction {direction}) is "
-                                     f"{float(kernel[unit])!r}, its formula {phase.numbers_for(session.order)!r} "
-                                     f"says {float(formula[unit])!r}: {error[unit] / (u * size[unit]):.3g} u·M from "
-                                     f"it, {2 * n} allowed")
-    return found
-
 
 CASES = [(config, order) for kind in CELL_TYPES.values() for config in variants(kind)
          for order in ("kernel", "textbook")]

@@ -404,7 +404,7 @@ def fused_generation(model, ids, generated, sampling, embedding, recurrent, head
     """The generation as the model runs by default, where torch hands its recurrent module to a fused kernel:
     the model's own modules called as sample() calls them, under the same seed."""
     config = model.config
-    if not config.cell_type.fused_kernel or config.dtype != "float32" or config.proj_size:
+    if not config.cell_type.may_fuse(config):
         return None
     state = tuple(initial_state(config).values())
     logits, tokens = [], list(ids)
@@ -488,7 +488,10 @@ def language_model_of(model: nn.Module, embedding: nn.Module | None = None, recu
         return found[0][1], found[0][0]
 
     embedding, embedding_path = one(nn.Embedding, embedding, "nn.Embedding")
-    recurrent, recurrent_path = one((nn.RNN, nn.GRU, nn.LSTM), recurrent, "nn.RNN, nn.GRU or nn.LSTM")
+    from .cells import CELL_TYPES, reference_classes
+
+    recurrent, recurrent_path = one(reference_classes(), recurrent,
+                                    " or ".join(kind.label for kind in CELL_TYPES.values()))
     head, head_path = one(nn.Linear, head, "nn.Linear head")
     config = module_config(recurrent)
     detached = lambda t: t.detach().clone()  # noqa: E731

@@ -126,7 +126,7 @@ def packed_pass(module, packed, hx=None) -> PackedTrace:
     with torch.no_grad():
         with native_path():
             reference_output, reference_final = module(packed, hx)
-        if config.cell_type.fused_kernel and config.dtype == "float32":
+        if config.cell_type.may_fuse(config):
             with SWITCH, fused_kernels() as watch:  # oneDNN as the user left it
                 fused_output, fused_final = module(packed, hx)
             if watch.seen:

@@ -347,6 +347,11 @@ CELL_TYPES = {
 }
 
 
+def reference_classes() -> tuple[type, ...]:
+    """The module classes the stepper has cells for, as the registered cell types declare them."""
+    return tuple(kind.reference_class() for kind in CELL_TYPES.values())
+
+
 def cell_type(name: str) -> CellType:
     return CELL_TYPES[name]
 
