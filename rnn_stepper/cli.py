@@ -391,7 +391,7 @@ def assumptions(args, session) -> list[str]:
         return []
     config = session.config
     assumed = []
-    if "nonlinearity" in config.cell_type.options and not args.nonlinearity:
+    if "nonlinearity" in config.cell_type.option_names and not args.nonlinearity:
         assumed.append(f"nonlinearity={config.nonlinearity} (--nonlinearity relu if the model was built with it)")
     if getattr(args, "input_dims", 2) == 3 and not args.seq_first:  # a 2-D sequence reads the same either way
         assumed.append("batch_first=True (--seq-first if the model reads (T, batch, input_size))")

@@ -16,7 +16,7 @@ def assumptions(generation: Generation) -> list[str]:
     """What a state dict does not record and the generation had to assume, each with the flag that changes it."""
     config = generation.model.config
     said = []
-    if "nonlinearity" in config.cell_type.options:
+    if "nonlinearity" in config.cell_type.option_names:
         other = "relu" if config.nonlinearity == "tanh" else "tanh"
         said.append(f"nonlinearity={config.nonlinearity} (--nonlinearity {other} if the model was built with it)")
     said.append("the head is the Linear alone, its logits drawn from directly (no activation between)")

@@ -164,7 +164,7 @@ def packed_hand_pass(config, weights: dict, packed, given: dict | None):
         outputs = []
         for direction in range(config.num_directions):
             index = layer * config.num_directions + direction
-            p = parameters(weights, layer, direction)
+            p = parameters(config.cell_type, weights, layer, direction)
             a = project_inputs(layer_input, p.W_ih, p.b_ih)  # a = W_ih data + b_ih, every real timestep at once
             start = {s: starts[s][index] for s in kind.state}
             walk = walk_forward if direction == 0 else walk_reverse
