@@ -102,7 +102,7 @@ def installed(tmp_path_factory) -> Installed:
 def test_the_package_and_its_resources_come_from_the_venv(installed):
     out = installed.python(textwrap.dedent("""\
         import importlib.resources, json, rnn_stepper
-        from rnn_stepper import i18n
+        from rnn_stepper.ui import i18n
         from rnn_stepper.core.session_file import example_sessions
         resources = importlib.resources.files("rnn_stepper.resources")
         print(json.dumps({"package": rnn_stepper.__file__, "qm": i18n.qm_path("ko"),
