@@ -10,7 +10,8 @@ import legibility
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui import i18n
-from rnn_stepper.ui.main_window import FONT_SCALES, MainWindow
+from rnn_stepper.ui.font_scales import FONT_SCALES
+from rnn_stepper.ui.main_window import MainWindow
 
 SIZES = ((1024, 768), (1280, 720), (1920, 1080), (3840, 2160))
 LOOKS = [("normal", 1.0)] + [("presentation", scale) for scale in FONT_SCALES]

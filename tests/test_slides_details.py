@@ -17,7 +17,8 @@ from rnn_stepper.core.distance import ulp_distance
 from rnn_stepper.core.export import csv_columns, trace_to_csv
 from rnn_stepper.core.session import seeded_weights
 from rnn_stepper.model import StepperModel
-from rnn_stepper.ui.main_window import FONT_SCALES, MainWindow
+from rnn_stepper.ui.font_scales import FONT_SCALES
+from rnn_stepper.ui.main_window import MainWindow
 from rnn_stepper.ui.session_files import example_sessions
 
 # --- the seed ----------------------------------------------------------------------------------------------------
