@@ -432,8 +432,8 @@ class Trace:
         every final hidden state), or with `target` (shaped as `output`) the MSE `F.mse_loss(output, target)`.
 
         In kernel order every gradient is autograd's `.grad` bit for bit: nn.RNN, nn.GRU and nn.LSTM (on its native
-        path; a float32 nn.LSTM's default fused backward is measured beside it). Textbook order steps nn.RNN's as a
-        course writes it. A cell type or order not stepped yet raises ValueError saying so."""
+        path; a float32 nn.LSTM's default fused backward is measured beside it). Textbook order steps nn.RNN's and
+        nn.LSTM's as a course writes it, some ulps from autograd. A cell type or order not stepped yet raises ValueError saying so."""
         from .core.backward import Loss, backward_pass, check_stepped
 
         check_stepped(self.session)  # InputError: a ValueError

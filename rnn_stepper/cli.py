@@ -206,8 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write out how one number was computed instead, e.g. 0,0,0,0,input_projection,1: each "
                           "product, their exact sum, the value the matrix product returned and their distance")
     out.add_argument("--backward", action="store_true",
-                     help="backpropagate the loss by hand and compare every gradient with autograd's (nn.RNN in "
-                          "either order, nn.GRU and nn.LSTM in kernel order): after the walkthrough in text; a "
+                     help="backpropagate the loss by hand and compare every gradient with autograd's (nn.RNN and "
+                          "nn.LSTM in either order, nn.GRU in kernel order): after the walkthrough in text; a "
                           "'backward' object in JSON (every gradient, dL/dh_t, dL/dz_t and an LSTM's dL/dc_t); dL_dh, "
                           "dL_dz (per gate for nn.GRU and nn.LSTM) and dL_dc columns in CSV")
     out.add_argument("--target", metavar="FILE",

@@ -183,11 +183,11 @@ def test_the_notebooks_session_backpropagates_the_sum_of_its_last_hidden_state()
     assert backward.bitwise_equal
 
 
-@pytest.mark.parametrize("cell", ["gru", "lstm"])
-def test_an_order_the_backward_does_not_step_for_a_cell_type_says_so(cell):
-    with pytest.raises(InputError, match=rf"in kernel order for nn.RNN, nn.GRU and nn.LSTM; in textbook order for "
-                                         rf"nn.RNN; nn.{cell.upper()} in textbook order is not yet"):
-        backward_pass(compute_trace(make_session(RNNConfig(cell=cell), order="textbook")))
+def test_an_order_the_backward_does_not_step_for_a_cell_type_says_so():
+    # the paper's GRU, which the textbook order computes, is another function than nn.GRU: no backward of it yet
+    with pytest.raises(InputError, match=r"in kernel order for nn.RNN, nn.GRU and nn.LSTM; in textbook order for "
+                                         r"nn.RNN and nn.LSTM; nn.GRU in textbook order is not yet"):
+        backward_pass(compute_trace(make_session(RNNConfig(cell="gru"), order="textbook")))
 
 
 @PROPERTY
@@ -212,6 +212,29 @@ def test_the_textbook_backward_lands_within_rounding_of_autograd_and_says_how_fa
         a, b = manual.numpy()[differ], reference.numpy()[differ]
         # Bits apart are ulps apart, or zeros of opposite sign (a relu mask writes −0.0 where autograd has 0.0)
         assert ((ulp_distance(a, b) > 0) | ((a == 0) & (b == 0) & (np.signbit(a) != np.signbit(b)))).all()
+
+
+@PROPERTY
+@given(sessions("textbook", cells=("lstm",)))
+def test_the_textbook_lstm_backward_lands_within_rounding_of_autograd(session):
+    backward = backward_pass(compute_trace(session))
+    # As the RNN's above: the same sums of the same products, grouped and ordered otherwise, from a forward pass a
+    # few ulps away. Relative to each gradient's largest entry, 1e-4 in float32 and 1e-10 in float64, widened where
+    # a derivative written out cancels: 1 − y² for tanh (g_t and tanh c_t) and σ(1 − σ) (i_t, f_t, o_t) lose
+    # digits as y nears 1 (or −1 for tanh), where an ulp of y is a relative error of about 2 eps / (1 − |y|).
+    tolerance = 1e-4 if session.config.dtype == "float32" else 1e-10
+    eps = float(torch.finfo(session.config.torch_dtype).eps)
+    margins = []
+    for cell in backward.trace.cells:
+        for name in ("input_gate", "forget_gate", "output_gate"):
+            margins.append(float((1 - cell.phases[name].double()).min()))
+        for bounded in (cell.phases["cell_candidate"].double(), cell.phases["cell"].double().tanh()):
+            margins.append(float((1 - bounded.abs()).min()))
+    tolerance /= max(min(margins), eps)
+    for manual, reference in backward._pairs():
+        scale = float(reference.abs().max()) if reference.numel() else 0.0
+        assert torch.allclose(manual, reference, rtol=0, atol=tolerance * max(scale, 1e-30))
+    assert backward.cells[0].cell is not None  # ∂L/∂c_t, written out too
 
 
 # relu without biases, inputs of −1: where the relu mask stops the gradient, the textbook's products 0 × −1 give
@@ -303,7 +326,7 @@ def test_trace_backward_says_each_gradient_is_autograds(capsys):
     lines = out.splitlines()
     assert lines[-1] == "bitwise identical to autograd: yes"
     assert sum("bitwise identical to autograd" in line for line in lines) == 4 * 4 + 1 + 1  # 16 parameters, x, all
-    status, out, err = run(capsys, "--backward", "--cell", "lstm", "--order", "textbook")
+    status, out, err = run(capsys, "--backward", "--cell", "gru", "--order", "textbook")
     assert status == 2 and out == "" and "not yet" in err and err.count("\n") == 1
 
 

@@ -188,3 +188,56 @@ def kernel_backward(cell, p, config, incoming, need_initial) -> dict:
     return {"hidden": grad_hidden, "pre_activation": grad_gates, "cell": grad_cell, "flowing": grad_flowing,
             "weight_hh": weight_hh, "bias_hh": bias_hh, "weight_hr": weight_hr,
             "initial": {"hidden": flowing, "cell": carried}}
+
+
+def textbook_backward(cell, p, config, incoming, need_initial) -> dict:
+    """Backpropagation through time as a course writes it, for the textbook order's own LSTM, each derivative
+    written out (σ' = σ(1 − σ), tanh' = 1 − tanh²) rather than autograd's *_backward formulas:
+
+        δm_t         = δh_t W_hr                  with proj_size (else m_t is h_t)
+        δc_t         = δm_t ⊙ o_t ⊙ (1 − tanh²(c_t)) + δc_{t+1} ⊙ f_{t+1}
+        δi_t, δf_t   = δc_t ⊙ g_t ⊙ i_t(1 − i_t),  δc_t ⊙ c_{t-1} ⊙ f_t(1 − f_t)
+        δg_t, δo_t   = δc_t ⊙ i_t ⊙ (1 − g_t²),    δm_t ⊙ tanh(c_t) ⊙ o_t(1 − o_t)
+        δh_{t-1}     = δz_t W_hh,  δx_t = δz_t W_ih            δz_t = (δi | δf | δg | δo)
+        ∂L/∂W_hh     = Σ_t δz_tᵀ h_{t-1},  ∂L/∂W_ih = Σ_t δz_tᵀ x_t,  ∂L/∂b = Σ_t Σ_batch δz_t,
+        ∂L/∂W_hr     = Σ_t δh_tᵀ m_t                           summed in the forward pass's order
+
+    The same mathematics as autograd's, grouped and ordered otherwise: it lands some ulps from `loss.backward()`,
+    the distance the comparison reports."""
+    import torch
+
+    grad_hidden, grad_gates, grad_cell, grad_flowing, grad_x = {}, {}, {}, {}, {}
+    flowing = carried = None
+    for t in reversed(cell.walk):
+        grad_h = grad_hidden[t] = incoming(t, flowing)  # δh_t
+        grad_m = grad_h if p.W_hr is None else grad_h @ p.W_hr  # δm_t
+        i, f, g, o = (cell.phase_at(name, t) for name in GATES)
+        squashed = cell.phase_at("cell", t).tanh()
+        grad_c = grad_m * o * (1 - squashed * squashed)
+        if carried is not None:
+            grad_c = grad_c + carried
+        grad_cell[t] = grad_c  # δc_t
+        c_prev = cell.c_prev_at(t)
+        grad_z = torch.cat([grad_c * g * (i * (1 - i)), grad_c * c_prev * (f * (1 - f)), grad_c * i * (1 - g * g),
+                            grad_m * squashed * (o * (1 - o))], 1)  # δz_t
+        grad_gates[t] = grad_z
+        carried = grad_c * f  # δc_{t-1}
+        flowing = grad_flowing[t] = grad_z @ p.W_hh  # δh_{t-1}
+        grad_x[t] = grad_z @ p.W_ih  # δx_t
+    weight_hh = weight_ih = bias = weight_hr = None
+    for t in cell.walk:  # Σ_t, in the forward pass's order
+        weight_hh = add(weight_hh, grad_gates[t].T @ cell.h_prev_at(t))
+        weight_ih = add(weight_ih, grad_gates[t].T @ cell.x[t])
+        bias = add(bias, grad_gates[t].sum(0))
+        if p.W_hr is not None:
+            weight_hr = add(weight_hr, grad_hidden[t].T @ cell.phase_at("unprojected", t))
+    T = len(cell.walk)
+    return {"hidden": grad_hidden, "pre_activation": grad_gates, "cell": grad_cell, "flowing": grad_flowing,
+            "weight_hh": weight_hh, "bias_hh": bias, "weight_hr": weight_hr,
+            "initial": {"hidden": flowing if "hidden" in need_initial else None,
+                        "cell": carried if "cell" in need_initial else None},
+            "input": torch.stack([grad_x[t] for t in range(T)]), "weight_ih": weight_ih, "bias_ih": bias}
+
+
+def add(total, term):
+    return term if total is None else total + term
