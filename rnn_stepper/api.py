@@ -333,7 +333,8 @@ class Trace:
     `phase(name, layer, direction)` gives one phase for every timestep; `compare(values)` measures a
     hand-written loop's hidden states against this trace (what an autograder needs); `to_dict()`/`to_json()`
     give the document `rnn-stepper trace --format json` writes, `to_dataframe()` one row per hidden unit of each
-    step (needs pandas), `save_session(path)` a `*.rnnstep.json` file the window opens.
+    step (needs pandas), `save_session(path)` a `*.rnnstep.json` file the window opens. `backward(target=None)`
+    backpropagates L = Σ h_n (or the MSE against `target`) by hand, beside autograd's gradients.
     """
 
     def __init__(self, core: _CoreTrace, module_path: str = ""):
@@ -529,6 +530,21 @@ class Trace:
         table = {c: list(values) for c, values in zip(columns, zip(*csv_rows(self._core)))} or {c: [] for c in columns}
         return pandas.DataFrame(table, columns=columns)
 
+    def backward(self, target=None) -> Backward:
+        """Backpropagation through time by hand, beside `loss.backward()` through the module: L = Σ h_n (the sum of
+        every final hidden state), or with `target` (shaped as `output`) the MSE `F.mse_loss(output, target)`.
+
+        In kernel order every gradient is autograd's `.grad` bit for bit: nn.RNN, nn.GRU and nn.LSTM (on its native
+        path; a float32 nn.LSTM's default fused backward is measured beside it). Textbook order steps nn.RNN's and
+        nn.LSTM's as a course writes it, some ulps from autograd. A cell type or order not stepped yet raises ValueError saying so."""
+        from .core.backward import Loss, backward_pass, check_stepped
+
+        check_stepped(self.session)  # InputError: a ValueError
+        loss = None
+        if target is not None:
+            loss = Loss("mse", as_tensor(target, "target", self._core.output.dtype))
+        return Backward(backward_pass(self._core, *(() if loss is None else (loss,))))
+
     def save_session(self, path) -> str:
         """Write this trace's session (module, input, h0, order) as a `*.rnnstep.json` file, which the window's
         File ▸ Open and `rnn_stepper.load_session` read back bit for bit. Returns the path written."""
@@ -668,3 +684,80 @@ def trace_packed(module, x, h0, lengths, order: str = "kernel"):
     hx = None if states is None else (tuple(states[k] for k in ("h0", "c0")) if "c0" in states else states["h0"])
     with torch.random.fork_rng(devices=[]):
         return packed_pass(rnn, packed, hx)
+class Backward:
+    """The backward pass of a Trace (`Trace.backward()`), by hand beside autograd's.
+
+    - `loss`: what was differentiated, e.g. "L = sum of h_n"; `value`: its value.
+    - `gradients`: every gradient by hand, by name: each parameter's (the module's `named_parameters()` names),
+      "input" (∂L/∂x, shaped as x), and "h0" and an LSTM's "c0" when given. `autograd`: the same names, by
+      `loss.backward()` through the module's native path.
+    - `bitwise_equal`, `max_ulps`: how far the two are apart (kernel order: equal, bit for bit).
+    - `fused_gradients`, `fused_max_ulps`, `fused_max_abs_diff`: a float32 nn.LSTM's default backward, oneDNN's
+      fused kernel, and its distance from the stepped gradients; None where torch steps the cell itself.
+    - `hidden(layer, direction)`: ∂L/∂h_t, (T, B, units), indexed by t; `pre_activation(layer, direction)`: ∂L/∂z_t
+      (a GRU's or LSTM's gate arguments, stacked as its gates); `cell(layer, direction)`: an LSTM's ∂L/∂c_t.
+    """
+
+    def __init__(self, core):
+        self._core = core
+
+    @property
+    def loss(self) -> str:
+        return self._core.loss.describe()
+
+    @property
+    def value(self) -> torch.Tensor:
+        return self._core.manual.loss.detach().clone()
+
+    @property
+    def gradients(self) -> dict[str, torch.Tensor]:
+        return {name: mine.clone() for name, mine, _ in self._core.pairs()}
+
+    @property
+    def autograd(self) -> dict[str, torch.Tensor]:
+        return {name: theirs.clone() for name, _, theirs in self._core.pairs()}
+
+    @property
+    def bitwise_equal(self) -> bool:
+        return self._core.bitwise_equal
+
+    @property
+    def max_ulps(self) -> float:
+        return self._core.max_ulps
+
+    @property
+    def fused_gradients(self) -> dict[str, torch.Tensor] | None:
+        pairs = self._core.fused_pairs()
+        return {name: theirs.clone() for name, _, theirs in pairs} if pairs else None
+
+    @property
+    def fused_max_ulps(self) -> float | None:
+        return self._core.fused_max_ulps
+
+    @property
+    def fused_max_abs_diff(self) -> float | None:
+        return self._core.fused_max_abs_diff
+
+    def _cell(self, layer: int, direction: int):
+        config = self._core.trace.config
+        if not (0 <= layer < config.num_layers and 0 <= direction < config.num_directions):
+            raise ValueError(f"this nn.{config.cell_type.module_name} has layers 0 … {config.num_layers - 1} and "
+                             f"{'directions 0 and 1' if config.bidirectional else 'direction 0 only'}; got "
+                             f"layer={layer}, direction={direction}")
+        return self._core.cells[layer * config.num_directions + direction]
+
+    def hidden(self, layer: int = 0, direction: int = 0) -> torch.Tensor:
+        return self._cell(layer, direction).hidden.clone()
+
+    def pre_activation(self, layer: int = 0, direction: int = 0) -> torch.Tensor:
+        return self._cell(layer, direction).pre_activation.clone()
+
+    def cell(self, layer: int = 0, direction: int = 0) -> torch.Tensor | None:
+        value = self._cell(layer, direction).cell
+        return None if value is None else value.clone()
+
+    def __repr__(self) -> str:
+        verdict = "bitwise equal to autograd" if self.bitwise_equal else f"{self.max_ulps:g} ulp from autograd"
+        if self.fused_max_ulps is not None:
+            verdict += f"; oneDNN's fused backward {self.fused_max_ulps:g} ulp from it"
+        return f"<rnn_stepper Backward {self.loss}: {verdict}>"

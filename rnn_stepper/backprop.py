@@ -27,6 +27,20 @@ if TYPE_CHECKING:
 PHASES = ("incoming", "pre_activation", "weights", "flowing")
 
 
+def check_walked(session) -> None:
+    """InputError unless the window's walk back fits this session: its phases (PHASES) are nn.RNN's, one
+    nonlinearity between z_t and h_t. A gated cell's gradients are stepped (core/backward) and shown by `trace
+    --backward`; its walk back gate by gate is not yet."""
+    from .core.backward import check_stepped
+    from .core.errors import InputError
+
+    check_stepped(session)
+    kind = session.config.cell_type
+    if kind.gates != 1:
+        raise InputError(f"the window's walk back is stepped for nn.RNN; nn.{kind.module_name}'s, gate by gate, is "
+                         f"not yet (its gradients: rnn-stepper trace --backward --cell {kind.name})")
+
+
 class Backprop:
     """Events: `result` (new gradients, or none: the forward session changed), `cursor` (the backward cursor
     moved), `losses` (a training run reported its losses so far), `trained` (a training run finished: its session

@@ -218,9 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write out how one number was computed instead, e.g. 0,0,0,0,input_projection,1: each "
                           "product, their exact sum, the value the matrix product returned and their distance")
     out.add_argument("--backward", action="store_true",
-                     help="backpropagate the loss by hand and compare every gradient with autograd's (nn.RNN, either "
-                          "order): after the walkthrough in text; a 'backward' object in JSON (every gradient, "
-                          "dL/dh_t and dL/dz_t); dL_dh and dL_dz columns in CSV")
+                     help="backpropagate the loss by hand and compare every gradient with autograd's (nn.RNN and "
+                          "nn.LSTM in either order, nn.GRU in kernel order): after the walkthrough in text; a "
+                          "'backward' object in JSON (every gradient, dL/dh_t, dL/dz_t and an LSTM's dL/dc_t); dL_dh, "
+                          "dL_dz (per gate for nn.GRU and nn.LSTM) and dL_dc columns in CSV")
     out.add_argument("--target", metavar="FILE", type=path_given,
                      help="with --backward: L = mean((output - target)^2), the target shaped as the output "
                           "(.csv/.npy/.json); default L = sum of h_n")
@@ -508,8 +509,7 @@ def window_cursor(args, session, saved: dict) -> dict | None:
 def backward_steps(args, session) -> int | None:
     """--back K checked before the window opens: a cell type the backward pass steps, no --steps or --phase (it
     runs the forward pass to its end), and K within the walk back's 4 phases a timestep."""
-    from .backprop import PHASES
-    from .core.backward import check_stepped
+    from .backprop import PHASES, check_walked
     from .core.errors import InputError
 
     if args.back is None:
@@ -518,7 +518,7 @@ def backward_steps(args, session) -> int | None:
         raise InputError("--back runs the forward pass to its end: leave out --steps and --phase")
     if session is None:
         session = session_from_args(args)
-    check_stepped(session)
+    check_walked(session)
     end = len(PHASES) * session.seq_len
     if args.back > end:
         raise InputError(f"--back {args.back}: the walk back has {end} phases ({len(PHASES)} for each of the "
@@ -742,12 +742,18 @@ def backward_lines(backward):
     yield (f"backward: {backward.loss.describe()} = {backward.manual.loss.numpy()!s}, by hand, walking back from "
            "t = T-1")
     for cell in backward.cells:
-        norms = ", ".join(f"{float(n):.3g}" for n in cell.norms)
-        yield f"  layer {cell.layer}, {'reverse' if cell.direction else 'forward'}: |dL/dh_t| for t = 0 … : {norms}"
+        label = f"layer {cell.layer}, {'reverse' if cell.direction else 'forward'}:"
+        yield f"  {label} |dL/dh_t| for t = 0 … : {', '.join(f'{float(n):.3g}' for n in cell.norms)}"
+        if cell.cell is not None:  # an LSTM's gradient along the cell state, where ∂c_t/∂c_(t-1) = f_t
+            yield f"  {' ' * len(label)} |dL/dc_t| for t = 0 … : {', '.join(f'{float(n):.3g}' for n in cell.cell_norms)}"
     for name, _shape, same, _difference, ulps in backward.comparison():
         name = {"input": "x"}.get(name, name)
         yield f"  dL/d{name}: " + ("bitwise identical to autograd" if same else f"{ulps:g} ulp from autograd" if ulps
                                    else "autograd's values, but a zero's sign differs (-0.0 against 0.0)")
+    if backward.fused is not None:  # measured, never promised: the fused kernel sums in its own order
+        yield (f"  PyTorch's default backward for this float32 nn.LSTM is oneDNN's fused kernel "
+               f"({backward.fused.kernel}), not stepped: {backward.fused_max_ulps:g} ulp (max |diff| "
+               f"{backward.fused_max_abs_diff:.3g}) from the stepped native gradients")
     # Bits that differ at 0 ulp are zeros of opposite sign (core/distance.bits_differ).
     yield ("bitwise identical to autograd: yes" if backward.bitwise_equal else
            f"bitwise identical to autograd: no ({backward.max_ulps:g} ulp)" if backward.max_ulps else

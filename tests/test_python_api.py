@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 
 import rnn_stepper
+from rnn_stepper.core.distance import ulp_distance
+from rnn_stepper.core.reference import native_path
 from rnn_stepper.core.session_file import load_session as window_loads
 
 # Every option nn.RNN has, crossed: layers × directions × nonlinearity × bias × layout, each in both dtypes.
@@ -399,3 +401,53 @@ def test_trace_and_everything_on_it_load_no_qt(tmp_path):
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6', 'PyQt5', "
         "'PyQt6')))")
     assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr
+
+
+@pytest.mark.parametrize("kind", [nn.RNN, nn.GRU, nn.LSTM])
+def test_backward_gives_every_gradient_as_the_users_own_loss_backward_leaves_it_in_grad(kind):
+    torch.manual_seed(28)
+    module = kind(3, 4, num_layers=2, bidirectional=True, dtype=torch.float64)
+    x, h0, c0 = torch.randn(5, 2, 3, dtype=torch.float64), *torch.randn(2, 4, 2, 4, dtype=torch.float64)
+    state = (h0, c0) if kind is nn.LSTM else h0
+    backward = rnn_stepper.trace(module, x, state).backward()
+    # the user's own training step, on the module itself
+    x_leaf = x.clone().requires_grad_(True)
+    leaves = tuple(s.clone().requires_grad_(True) for s in (state if kind is nn.LSTM else (state,)))
+    final = module(x_leaf, leaves if kind is nn.LSTM else leaves[0])[1]
+    (final[0] if kind is nn.LSTM else final).sum().backward()
+    expected = {name: p.grad for name, p in module.named_parameters()} | {"input": x_leaf.grad, "h0": leaves[0].grad}
+    if kind is nn.LSTM:
+        expected["c0"] = leaves[1].grad
+    assert backward.loss == "L = sum of h_n" and backward.bitwise_equal and backward.max_ulps == 0
+    assert set(backward.gradients) == set(expected)
+    for name, grad in expected.items():
+        assert torch.equal(backward.gradients[name], grad), name
+        assert torch.equal(backward.autograd[name], grad), name
+    assert backward.hidden(1, 1).shape == (5, 2, 4)
+    assert backward.pre_activation(0).shape[-1] == 4 * {nn.RNN: 1, nn.GRU: 3, nn.LSTM: 4}[kind]
+    assert (backward.cell(0) is None) == (kind is not nn.LSTM)
+    assert backward.fused_gradients is None and backward.fused_max_ulps is None  # float64: the native cell itself
+    with pytest.raises(ValueError, match="layers 0 … 1 and directions 0 and 1; got layer=2"):
+        backward.hidden(2)
+
+
+def test_backward_of_an_mse_against_a_target_and_the_default_float32_lstms_fused_distance():
+    torch.manual_seed(28)
+    lstm = nn.LSTM(3, 4)
+    x, target = torch.randn(6, 1, 3), torch.randn(6, 1, 4)
+    backward = rnn_stepper.trace(lstm, x).backward(target)
+    x_leaf = x.clone().requires_grad_(True)
+    with native_path():  # the native cell, the one stepped
+        nn.functional.mse_loss(lstm(x_leaf)[0], target).backward()
+    assert backward.loss == "L = mean((output - target)^2)" and backward.bitwise_equal
+    assert torch.equal(backward.gradients["input"], x_leaf.grad)
+    assert torch.equal(backward.gradients["weight_hh_l0"], lstm.weight_hh_l0.grad)
+    # PyTorch's default float32 backward is oneDNN's: its gradients are given and their distance measured, not promised
+    fused = backward.fused_gradients
+    assert set(fused) == set(backward.gradients)
+    assert backward.fused_max_ulps == max(float(ulp_distance(backward.gradients[k].numpy(), fused[k].numpy()).max())
+                                          for k in fused)
+    with pytest.raises(ValueError, match=r"the target is \(6, 4\); the output it is compared with is \(6, 1, 4\)"):
+        rnn_stepper.trace(lstm, x).backward(target[:, 0])
+    with pytest.raises(ValueError, match="nn.GRU in textbook order is not yet"):
+        rnn_stepper.trace(nn.GRU(3, 4), x, order="textbook").backward()

@@ -459,7 +459,7 @@
         <translation>입력 투영</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="18"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="26"/>
         <source>Input projection: W_ih maps this timestep&apos;s input to three blocks, one each for the reset gate, the update gate and the candidate. PyTorch&apos;s kernel computes it for all timesteps in one matrix product.</source>
         <translation>입력 투영: W_ih가 이 타임 스텝의 입력을 리셋 게이트, 업데이트 게이트, 후보에 하나씩, 세 블록으로 옮깁니다. PyTorch 커널은 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
@@ -469,125 +469,125 @@
         <translation>순환 항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="22"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="30"/>
         <source>Recurrent term: W_hh maps the previous hidden state to the same three blocks, biases included, in one matrix product.</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 같은 세 블록으로, 편향까지 포함해 행렬 곱 한 번으로 옮깁니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="24"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="32"/>
         <source>reset gate</source>
         <translation>리셋 게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="25"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="33"/>
         <source>Reset gate: between 0 and 1 per unit, how much of the remembered state the candidate may read.</source>
         <translation>리셋 게이트: 유닛마다 0과 1 사이의 값으로, 후보가 기억된 상태를 얼마나 읽을지 정합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="27"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="35"/>
         <source>update gate</source>
         <translation>업데이트 게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="28"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="36"/>
         <source>Update gate: between 0 and 1 per unit, how much of the old state to keep. Near 1 the unit remembers; near 0 it takes the candidate.</source>
         <translation>업데이트 게이트: 유닛마다 0과 1 사이의 값으로, 이전 상태를 얼마나 남길지 정합니다. 1에 가까우면 기억하고, 0에 가까우면 후보를 받아들입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="30"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="38"/>
         <source>candidate</source>
         <translation>후보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="32"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="40"/>
         <source>Candidate: PyTorch&apos;s GRU multiplies the reset gate into W_hn h + b_hn, bias included, after the product. The paper applies it to h before.</source>
         <translation>후보: PyTorch의 GRU는 리셋 게이트를 곱셈 뒤의 W_hn h + b_hn에 편향까지 포함해 곱합니다. 논문은 곱하기 전에 h에 적용합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="36"/>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="51"/>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="57"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="44"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="60"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="66"/>
         <location filename="../../rnn_stepper/core/cells/rnn.py" line="40"/>
         <source>new hidden state</source>
         <translation>새 은닉 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/gru.py" line="38"/>
+        <location filename="../../rnn_stepper/core/cells/gru.py" line="46"/>
         <source>New hidden state: a mix of the old state and the candidate, unit by unit, weighted by the update gate. PyTorch writes (1 − z)·n + z·h as (h − n)·z + n.</source>
         <translation>새 은닉 상태: 이전 상태와 후보를 유닛마다 업데이트 게이트의 비율로 섞은 값입니다. PyTorch는 (1 − z)·n + z·h를 (h − n)·z + n으로 씁니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="22"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="31"/>
         <source>Input projection: W_ih maps this timestep&apos;s input to four blocks, one per gate (i, f, g, o). PyTorch&apos;s kernel computes it for all timesteps in one matrix product.</source>
         <translation>입력 투영: W_ih가 이 타임 스텝의 입력을 게이트마다 하나씩(i, f, g, o) 네 블록으로 옮깁니다. PyTorch 커널은 모든 타임 스텝을 행렬 곱 한 번으로 계산합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="26"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="35"/>
         <source>Recurrent term: W_hh maps the previous hidden state to the same four blocks, biases included, in one matrix product. The kernel then adds a_t to all four at once.</source>
         <translation>순환 항: W_hh가 이전 은닉 상태를 같은 네 블록으로, 편향까지 포함해 행렬 곱 한 번으로 옮깁니다. 그다음 커널은 네 블록 모두에 a_t를 한꺼번에 더합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="29"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="38"/>
         <source>input gate</source>
         <translation>입력 게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="30"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="39"/>
         <source>Input gate: between 0 and 1 per unit, how much of the candidate to write into the cell.</source>
         <translation>입력 게이트: 유닛마다 0과 1 사이의 값으로, 후보를 셀에 얼마나 쓸지 정합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="32"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="41"/>
         <source>forget gate</source>
         <translation>망각 게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="33"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="42"/>
         <source>Forget gate: between 0 and 1 per unit, how much of the old cell state to keep. Near 1 for many steps, the cell remembers over long spans.</source>
         <translation>망각 게이트: 유닛마다 0과 1 사이의 값으로, 이전 셀 상태를 얼마나 남길지 정합니다. 여러 스텝 동안 1에 가까우면 셀은 긴 구간에 걸쳐 기억합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="35"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="44"/>
         <source>cell candidate</source>
         <translation>셀 후보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="36"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="45"/>
         <source>Cell candidate: what could be written into the cell, squashed into (-1, 1).</source>
         <translation>셀 후보: 셀에 쓰일 수 있는 값을 (-1, 1) 안으로 눌러 담은 것입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="38"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="47"/>
         <source>output gate</source>
         <translation>출력 게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="39"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="48"/>
         <source>Output gate: between 0 and 1 per unit, how much of the cell shows in the hidden state.</source>
         <translation>출력 게이트: 유닛마다 0과 1 사이의 값으로, 셀이 은닉 상태에 얼마나 드러날지 정합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="41"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="50"/>
         <source>cell state</source>
         <translation>셀 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="43"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="52"/>
         <source>Cell state: the old cell, scaled by the forget gate, plus the candidate, scaled by the input gate. Only additions and gates touch it, which is why an LSTM can carry a memory across many steps.</source>
         <translation>셀 상태: 망각 게이트로 줄인 이전 셀에 입력 게이트로 줄인 후보를 더합니다. 덧셈과 게이트만 셀을 건드리기 때문에 LSTM은 여러 스텝에 걸쳐 기억을 이어 갈 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="47"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="56"/>
         <source>New hidden state: the cell squashed by tanh and scaled by the output gate. It is this step&apos;s output and, with c, the memory for the next.</source>
         <translation>새 은닉 상태: tanh로 눌러 담은 셀을 출력 게이트로 줄인 값입니다. 이 스텝의 출력이자, c와 함께 다음 스텝의 기억입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="55"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="64"/>
         <source>unprojected hidden state</source>
         <translation>투영 전 은닉 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/core/cells/lstm.py" line="59"/>
+        <location filename="../../rnn_stepper/core/cells/lstm.py" line="68"/>
         <source>Projection: with proj_size, W_hr maps the hidden state down to proj_size units. The projected h is the output and what W_hh reads at the next step.</source>
         <translation>투영: proj_size가 있으면 W_hr가 은닉 상태를 proj_size개의 유닛으로 줄입니다. 투영된 h가 출력이며 다음 스텝에서 W_hh가 읽는 값입니다.</translation>
     </message>

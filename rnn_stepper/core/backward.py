@@ -3,9 +3,11 @@ itself. The loss is L = Σ h_n (the sum of every cell's last hidden state: no da
 of the output against a target sequence (`Loss`).
 
 Walking each cell's timesteps back, layer by layer from the top: ∂L/∂h_t arrives from the loss, from the layer
-above and from step t+1 (in the walk's order); the cell type turns it into ∂L/∂z_t, the recurrent weights' share
-and ∂L/∂h_{t-1}; then the input projection's gradients for every timestep come in one product, as autograd
-computes them. In kernel order every gradient is autograd's own, bit for bit.
+above and from step t+1 (in the walk's order); the cell type (its `kernel_backward` beside its forward steps) turns
+it into ∂L/∂z_t (a gated cell's gates, and an LSTM's ∂L/∂c_t on the way), the recurrent weights' share and
+∂L/∂h_{t-1}; then the input projection's gradients for every timestep come in one product, as autograd computes
+them. In kernel order every gradient is autograd's own, bit for bit, for nn.RNN, nn.GRU and nn.LSTM's native path.
+Where torch trains a float32 nn.LSTM through oneDNN's fused backward by default, its gradients are measured beside.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import torch
 
 from . import layout
 from .config import cell_suffix
-from .distance import bits_equal, max_over, ulp_distance
+from .distance import abs_diff, bits_equal, max_over, ulp_distance
 from .errors import InputError
-from .reference import native_path
+from .reference import SWITCH, native_path
 from .session import Session, build_module
 from .steps import project_inputs_backward
 from .torch_private import log_softmax_backward
@@ -177,24 +179,49 @@ class CellGradients:
     direction: int
     walk: list[int]
     hidden: torch.Tensor  # ∂L/∂h_t, (T, B, H): what reaches h_t from the loss, the layer above and step t+1
-    pre_activation: torch.Tensor  # ∂L/∂z_t, (T, B, H)
-    flowing: list  # per t, ∂L/∂h_{t-1} from step t alone, (B, H): None at the walk's first step unless h0 is a leaf
+    # ∂L/∂z_t, (T, B, H); for a gated cell the gates' arguments stacked, (T, B, G·H): ∂L/∂a_t, what W_ih's reads
+    pre_activation: torch.Tensor
+    # per t, ∂L/∂h_{t-1} from step t alone, (B, H): None at the walk's first step unless h0 is a leaf. None for a
+    # cell type that never holds it alone (the GRU's h_{t-1} hears from step t twice, the layer above in between)
+    flowing: list | None
+    cell: torch.Tensor | None = None  # an LSTM's ∂L/∂c_t, (T, B, H): the gradient along the cell state
 
     @property
     def norms(self):
         """‖∂L/∂h_t‖ over units and batch rows, for every t: how much of the loss reaches back to step t."""
         return self.hidden.flatten(1).norm(dim=1)
 
+    @property
+    def cell_norms(self):
+        """An LSTM's ‖∂L/∂c_t‖ for every t: what survives along the cell state (None for other cells)."""
+        return None if self.cell is None else self.cell.flatten(1).norm(dim=1)
+
 
 @dataclass
 class Gradients:
-    """Every gradient of the loss: the parameters' (state-dict names), the input's and h0's (None when h0 was
-    not given: the module's zeros are not a leaf), and the loss's value."""
+    """Every gradient of the loss: the parameters' (state-dict names), the input's, h0's and an LSTM's c0's (None
+    when not given: the module's zeros are not a leaf), and the loss's value."""
 
     parameters: dict[str, torch.Tensor]
     input: torch.Tensor
     h0: torch.Tensor | None
     loss: torch.Tensor | None = None
+    c0: torch.Tensor | None = None
+
+    def named(self) -> dict[str, torch.Tensor]:
+        """Every gradient by name: the parameters', then `input`'s, and `h0`'s and `c0`'s where given."""
+        return self.parameters | {"input": self.input} | {
+            name: value for name, value in (("h0", self.h0), ("c0", self.c0)) if value is not None}
+
+
+@dataclass
+class FusedBackward:
+    """What PyTorch's default `loss.backward()` computes where the forward pass ran a fused kernel (a float32
+    nn.LSTM through oneDNN): `kernel` is the fused backward op that ran. It is not stepped; it is measured against
+    the stepped native backward, as the fused forward is against the native cell."""
+
+    kernel: str  # e.g. "mkldnn_rnn_layer_backward"
+    gradients: Gradients
 
 
 @dataclass
@@ -202,17 +229,15 @@ class Backward:
     trace: Trace
     cells: list[CellGradients]
     manual: Gradients
-    reference: Gradients  # autograd's
+    reference: Gradients  # autograd's, on the native path the hand pass steps
     loss: Loss = SUM_LAST
+    fused: FusedBackward | None = None  # autograd's through the fused kernel torch runs by default, when it does
 
     def pairs(self) -> list[tuple[str, torch.Tensor, torch.Tensor]]:
         """(name, by hand, autograd's) for every gradient: each parameter's (state-dict name), `input`'s and, when
-        h0 was given, `h0`'s."""
-        pairs = [(k, self.manual.parameters[k], self.reference.parameters[k]) for k in self.reference.parameters]
-        pairs.append(("input", self.manual.input, self.reference.input))
-        if self.reference.h0 is not None:
-            pairs.append(("h0", self.manual.h0, self.reference.h0))
-        return pairs
+        given, `h0`'s and `c0`'s."""
+        mine, theirs = self.manual.named(), self.reference.named()
+        return [(name, mine[name], theirs[name]) for name in theirs]
 
     def comparison(self) -> list[tuple[str, tuple[int, ...], bool, float, float]]:
         """Per gradient: (name, shape, bitwise equal, max |by hand − autograd|, max ulps between them)."""
@@ -226,6 +251,26 @@ class Backward:
 
     def _pairs(self):
         return [(a, b) for _, a, b in self.pairs()]
+
+    def fused_pairs(self) -> list[tuple[str, torch.Tensor, torch.Tensor]]:
+        """(name, by hand, the fused backward's) for every gradient; empty when torch runs no fused kernel."""
+        if self.fused is None:
+            return []
+        mine, theirs = self.manual.named(), self.fused.gradients.named()
+        return [(name, mine[name], theirs[name]) for name in theirs]
+
+    @cached_property
+    def fused_max_ulps(self) -> float | None:
+        """How far the fused kernel's gradients land from the stepped native ones, in ulps: measured, never a
+        promise (the fused kernel sums in its own order)."""
+        pairs = self.fused_pairs()
+        return max_over(ulp_distance, [(a.reshape(-1, a.shape[-1]), b.reshape(-1, b.shape[-1]))
+                                       for _, a, b in pairs]) if pairs else None
+
+    @cached_property
+    def fused_max_abs_diff(self) -> float | None:
+        pairs = self.fused_pairs()
+        return max(float(abs_diff(a.numpy(), b.numpy()).max(initial=0.0)) for _, a, b in pairs) if pairs else None
 
     @cached_property
     def bitwise_equal(self) -> bool:
@@ -241,7 +286,7 @@ def backward_pass(trace: Trace, loss: Loss = SUM_LAST) -> Backward:
     """The hand backward of the trace's session, beside autograd's."""
     cells, manual = hand_backward(trace, loss)
     manual.loss = loss.of(trace.output, trace.h_n, trace.config.batch_first)  # the hand pass's own output: the value the class sees
-    return Backward(trace, cells, manual, autograd_gradients(trace, loss=loss), loss)
+    return Backward(trace, cells, manual, autograd_gradients(trace, loss=loss), loss, fused_gradients(trace, loss))
 
 
 def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradients], Gradients]:
@@ -267,7 +312,8 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
         # ∂L/∂(this layer's output), (T, B, D·H): from the loss for the top layer (the module's output is its
         # output, transposed back as a view when batch_first), then from the layer above's input projection
         from_above = loss.output_gradient(trace.output, config.batch_first)
-        h0_grads = {}
+        initial_grads = {}
+        leaves = {state for state, given in (("hidden", session.h0), ("cell", session.c0)) if given is not None}
         for layer in reversed(range(config.num_layers)):
             input_grad = None
             for direction in range(D):
@@ -281,9 +327,10 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
                     return sources[0] if len(sources) == 1 else sources[0] + sources[1]
 
                 p = parameters(config.cell_type, weights, layer, direction)
-                result = backward_of(cell, p, config, incoming, need_initial=session.h0 is not None)
+                result = backward_of(cell, p, config, incoming, need_initial=leaves)
                 grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])
                 grad_hidden = torch.stack([result["hidden"][t] for t in range(T)])
+                grad_cell = torch.stack([result["cell"][t] for t in range(T)]) if "cell" in result else None
                 suffix = cell_suffix(layer, direction)
                 if textbook:  # step by step, as the course writes it
                     grad_x, grads[f"weight_ih{suffix}"], grad_b = result["input"], result["weight_ih"], result["bias_ih"]
@@ -293,17 +340,21 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
                 grads[f"weight_hh{suffix}"] = result["weight_hh"]
                 if p.b_ih is not None:
                     grads[f"bias_ih{suffix}"], grads[f"bias_hh{suffix}"] = grad_b, result["bias_hh"]
-                h0_grads[index] = result["initial"]
+                if p.W_hr is not None:
+                    grads[f"weight_hr{suffix}"] = result["weight_hr"]
+                initial_grads[index] = result["initial"]
                 input_grad = grad_x if input_grad is None else input_grad + grad_x
-                flowing = [result["flowing"][t] for t in range(T)]
-                cells[(layer, direction)] = CellGradients(layer, direction, cell.walk, grad_hidden, grad_pre, flowing)
+                flowing = [result["flowing"][t] for t in range(T)] if "flowing" in result else None
+                cells[(layer, direction)] = CellGradients(layer, direction, cell.walk, grad_hidden, grad_pre, flowing,
+                                                          grad_cell)
             from_above = input_grad
         grad_input = layout.from_time_major(from_above, config.batch_first, session.batched)
-        grad_h0 = None
-        if session.h0 is not None:
-            grad_h0 = torch.stack([h0_grads[i] for i in range(config.num_layers * D)])
-            grad_h0 = grad_h0 if session.batched else grad_h0.squeeze(1)
-    manual = Gradients({k: grads[k] for k in config.parameter_shapes()} | head_grads, grad_input, grad_h0)
+        initial = {}
+        for state in leaves:  # h0 and c0 are leaves of (L·D, B, ·): the cells' gradients stacked, as unbind's backward
+            grad = torch.stack([initial_grads[i][state] for i in range(config.num_layers * D)])
+            initial[state] = grad if session.batched else grad.squeeze(1)
+    manual = Gradients({k: grads[k] for k in config.parameter_shapes()} | head_grads, grad_input, initial.get("hidden"),
+                       c0=initial.get("cell"))
     return [cells[key] for key in config.cells()], manual
 
 
@@ -318,31 +369,74 @@ def connectivity(trace: Trace, t: int, unit: int, batch: int = 0) -> torch.Tenso
 
 def check_stepped(session: Session) -> None:
     """InputError unless the backward pass is stepped for this session's cell type and order."""
+    from .cells import CELL_TYPES
+
     kind = session.config.cell_type
     if not hasattr(kind.steps, f"{session.order}_backward"):
-        raise InputError(f"the backward pass is stepped for nn.RNN in kernel and textbook order; "
-                         f"{kind.label} in {session.order} order is not yet")
+        stepped = {order: [k.label for k in CELL_TYPES.values() if hasattr(k.steps, f"{order}_backward")]
+                   for order in ("kernel", "textbook")}
+        said = "; ".join(f"in {order} order for " + (", ".join(names[:-1]) + " and " if len(names) > 1 else "")
+                         + names[-1] for order, names in stepped.items() if names)
+        raise InputError(f"the backward pass is stepped {said}; {kind.label} in {session.order} order is not yet")
 
 
-def autograd_gradients(trace: Trace, run=lambda backward: backward(), loss: Loss = SUM_LAST) -> Gradients:
-    """The loss's gradients by `loss.backward()` through the torch module, on its native path. `run` calls the
-    backward it is handed (a test records its aten calls there)."""
+def fused_gradients(trace: Trace, loss: Loss = SUM_LAST) -> FusedBackward | None:
+    """`loss.backward()` as torch runs it by default, where the forward pass runs a fused kernel (trace.fused):
+    oneDNN's fused LSTM backward for a float32 nn.LSTM. None where torch steps the cell itself."""
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    if trace.fused is None:
+        return None
+
+    class FusedKernels(TorchDispatchMode):
+        def __init__(self):
+            super().__init__()
+            self.seen: set[str] = set()
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            name = func.overloadpacket.__name__
+            if "rnn" in name and "backward" in name:
+                self.seen.add(name)
+            return func(*args, **(kwargs or {}))
+
+    watch = FusedKernels()
+
+    def watched(backward):
+        with watch:
+            backward()
+
+    gradients = autograd_gradients(trace, watched, loss, native=False)
+    return FusedBackward(sorted(watch.seen)[0], gradients) if watch.seen else None
+
+
+def autograd_gradients(trace: Trace, run=lambda backward: backward(), loss: Loss = SUM_LAST,
+                       native: bool = True) -> Gradients:
+    """The loss's gradients by `loss.backward()` through the torch module, on its native path (or, `native=False`,
+    on the path torch takes by default). `run` calls the backward it is handed (a test records its aten calls
+    there)."""
     session = trace.session
     module = build_module(session.config, session.weights)
     x = session.inputs.clone().requires_grad_(True)
-    h0 = None if session.h0 is None else session.h0.clone().requires_grad_(True)
+    # the states given are leaves; an LSTM's state not given is the module's zeros, as initial_state() makes them
+    leaves = {state: given.clone().requires_grad_(True) for state, given in (("hidden", session.h0),
+                                                                             ("cell", session.c0)) if given is not None}
+    state = leaves.get("hidden")
+    if "cell" in session.config.cell_type.state and leaves:
+        state = tuple(leaves.get(name, zeros) for name, zeros in zip(("hidden", "cell"), session.initial_state()))
     head = {}
     if loss.kind == "cross_entropy":  # the head as the classifier holds it: an nn.Linear's leaves
         head = {f"{loss.head.name}{k}": v.detach().to(session.config.torch_dtype).clone().requires_grad_(True)
                 for k, v in (("weight", loss.head.weight), ("bias", loss.head.bias)) if v is not None}
         loss = replace(loss, head=Head(loss.head.name, head[f"{loss.head.name}weight"],
                                        head.get(f"{loss.head.name}bias")))
-    with native_path():
-        output, h_n = module(x, h0)
+    with native_path() if native else SWITCH:  # oneDNN as the user left it, while no other pass turns it off
+        output, final = module(x, state)
+        h_n = final[0] if isinstance(final, tuple) else final
         value = loss.of(output, h_n, session.config.batch_first)
         run(value.backward)
+    grads = {name: leaf.grad for name, leaf in leaves.items()}
     return Gradients({k: p.grad for k, p in module.named_parameters()} | {k: v.grad for k, v in head.items()},
-                     x.grad, None if h0 is None else h0.grad, value.detach())
+                     x.grad, grads.get("hidden"), value.detach(), grads.get("cell"))
 
 
 

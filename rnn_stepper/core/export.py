@@ -63,16 +63,28 @@ def backward_document(backward) -> dict:
     gradients = {name: {"manual": manual.parameters[name], "autograd": reference.parameters[name]}
                  for name in reference.parameters}
     gradients["input"] = {"manual": manual.input, "autograd": reference.input}
-    if reference.h0 is not None:
-        gradients["h0"] = {"manual": manual.h0, "autograd": reference.h0}
+    for state in ("h0", "c0"):
+        if getattr(reference, state) is not None:
+            gradients[state] = {"manual": getattr(manual, state), "autograd": getattr(reference, state)}
+    fused = backward.fused
     return {
         "loss": backward.loss.describe(),
         "value": {"manual": manual.loss, "autograd": reference.loss},
+        # dL_dz: ∂L/∂z_t, or a gated cell's gate arguments stacked (gate_names' blocks); dL_dc: an LSTM's ∂L/∂c_t
         "cells": [{"layer": cell.layer, "direction": cell.direction, "dL_dh": cell.hidden,
-                   "dL_dz": cell.pre_activation, "dL_dh_norm": cell.norms} for cell in backward.cells],
+                   "dL_dz": cell.pre_activation, "dL_dh_norm": cell.norms,
+                   **({} if cell.cell is None else {"dL_dc": cell.cell, "dL_dc_norm": cell.cell_norms})}
+                  for cell in backward.cells],
         "gradients": gradients,
         "bitwise_equal": backward.bitwise_equal,
         "max_ulps": backward.max_ulps,
+        # PyTorch's default backward where it runs a fused kernel (a float32 nn.LSTM's oneDNN): measured, not stepped
+        "fused": None if fused is None else {
+            "kernel": fused.kernel,
+            "gradients": {name: theirs for name, _mine, theirs in backward.fused_pairs()},
+            "max_ulps": backward.fused_max_ulps,
+            "max_abs_diff": backward.fused_max_abs_diff,
+        },
     }
 
 
@@ -234,20 +246,30 @@ def _json_value(value) -> str:
         return json.dumps(_strict(value), allow_nan=False, ensure_ascii=False)
 
 
-BACKWARD_COLUMNS = ("dL_dh", "dL_dz")
+def backward_blocks(trace: Trace) -> dict[str, tuple[str, int, int]]:
+    """A gated cell's ∂L/∂z_t, stacked as its gates are, as one column per gate block (dL_dz_r, …)."""
+    kind, H = trace.config.cell_type, trace.config.hidden_size
+    return {} if kind.gates == 1 else {f"dL_dz_{gate}": ("dL_dz", k * H, (k + 1) * H)
+                                       for k, gate in enumerate(kind.gate_names)}
+
+
+def backward_columns(trace: Trace) -> list[str]:
+    """∂L/∂h_t, ∂L/∂z_t (a gated cell's per gate block) and an LSTM's ∂L/∂c_t."""
+    return ["dL_dh", *(backward_blocks(trace) or ["dL_dz"]),
+            *(["dL_dc"] if "cell" in trace.config.cell_type.state else [])]
 
 
 def csv_columns(trace: Trace, backward=None) -> list[str]:
     """layer, direction, t, batch, unit, the previous states, each phase (a stacked phase as one column per gate
-    block), the module's output, |Δ| and ulps, then with the backward pass ∂L/∂h_t and ∂L/∂z_t: each column a
-    vector, one row per unit."""
+    block), the module's output, |Δ| and ulps, then with the backward pass ∂L/∂h_t, ∂L/∂z_t (per gate block) and
+    an LSTM's ∂L/∂c_t: each column a vector, one row per unit."""
     blocks = gate_blocks(trace)
     stacked = {phase for phase, _, _ in blocks.values()}
     phases = [column for name in trace.phases
               for column in ([c for c, (phase, _, _) in blocks.items() if phase == name] if name in stacked else [name])]
     return ["layer", "direction", "t", "batch", "unit",
             *(f"{symbol}_prev" for symbol in state_keys(trace).values()), *phases, "reference", "abs_diff", "ulps",
-            *(BACKWARD_COLUMNS if backward is not None else ())]
+            *(backward_columns(trace) if backward is not None else ())]
 
 
 INDEX_COLUMNS = ("layer", "direction", "t", "batch")
@@ -258,12 +280,15 @@ def csv_rows(trace: Trace, backward=None) -> Iterator[list]:
     fewer units than c and the gates; its columns are None past its last unit."""
     columns = csv_columns(trace, backward)
     D = trace.config.num_directions
+    blocks = None if backward is None else gate_blocks(trace) | backward_blocks(trace)
     for step in iter_steps(trace):
         if backward is not None:
             cell = backward.cells[step["layer"] * D + step["direction"]]
             t, b = step["t"], step["batch"]
-            step = Step({**step, "dL_dh": cell.hidden[t, b].tolist(), "dL_dz": cell.pre_activation[t, b].tolist()},
-                        step.blocks)
+            gradients = {"dL_dh": cell.hidden[t, b].tolist(), "dL_dz": cell.pre_activation[t, b].tolist()}
+            if cell.cell is not None:
+                gradients["dL_dc"] = cell.cell[t, b].tolist()
+            step = Step({**step, **gradients}, blocks)
         vectors = {c: step[c] for c in columns if c not in INDEX_COLUMNS and c != "unit"}
         for unit in range(max(len(v) for v in vectors.values())):
             yield [step[c] if c in INDEX_COLUMNS else unit if c == "unit" else
@@ -422,7 +447,8 @@ with torch.no_grad():
                 for t in walk:
                     print(f"layer {{layer}} direction {{direction}} time step {{t}} =>")
 {state_lines}
-                cells[layer, direction] = (walk, layer_input, start["hidden"][index], phases)
+                cells[layer, direction] = (walk, layer_input, {{name: value[index] for name, value in start.items()}},
+                                           phases)
                 outputs.append(phases["hidden"])
                 for name in STATES:
                     finals[name].append(phases[name][walk[-1]])
@@ -449,7 +475,8 @@ def _parameter_names(kind) -> tuple[str, tuple[str, ...]]:
 
 def _backward_check(session) -> str:
     """For a cell type whose backward RNN Stepper steps: BPTT by hand for L = Σ h_n with its own backward step
-    function, every gradient compared with what loss.backward() leaves in .grad, ∂L/∂x and ∂L/∂h0."""
+    function, every gradient compared with what loss.backward() leaves in .grad, ∂L/∂x, ∂L/∂h0 and an LSTM's
+    ∂L/∂c0."""
     from .steps import project_inputs_backward
 
     kind = session.config.cell_type
@@ -463,6 +490,7 @@ def _backward_check(session) -> str:
     project = "" if textbook else _definitions(project_inputs_backward)[1]
     indent = "\n".join("    " + line if line else line for line in (definitions + "\n\n" + project).splitlines())
     extra = "".join("    " + line + "\n" for line in sorted(imports))
+    given = [name for name, value in (("hidden", session.h0), ("cell", session.c0)) if value is not None]
     return f'''
 
 # Backpropagation through time by hand, for L = sum of h_n, with RNN Stepper's own backward step
@@ -474,30 +502,43 @@ if True:
     class Cell:
         """What the backward pass reads of one cell's forward pass, as RNN Stepper's CellTrace hands it."""
 
-        def __init__(self, walk, x, h_start, phases):
-            self.walk, self.x, self.h_start, self.hidden = walk, x, h_start, phases["hidden"]
+        def __init__(self, walk, x, initial, phases):
+            self.walk, self.x, self.initial, self.phases = walk, x, initial, phases
 
         def hidden_at(self, t):
-            return self.hidden[t].clone()  # a tensor of its own, as the kernel made h_t
+            return self.phases["hidden"][t].clone()  # a tensor of its own, as the kernel made h_t
+
+        def phase_at(self, phase, t):
+            return self.phases[phase][t].clone()
+
+        def read_at(self, state, t):  # the state one step earlier, as the kernel's step read it
+            if t == self.walk[0]:
+                return self.initial[state]
+            return self.phases[state][self.walk[self.walk.index(t) - 1]].clone()
 
         def h_prev_at(self, t):
-            if t == self.walk[0]:
-                return self.h_start
-            return self.hidden[self.walk[self.walk.index(t) - 1]].clone()
+            return self.read_at("hidden", t)
 
+        def c_prev_at(self, t):
+            return self.read_at("cell", t)
+
+    GIVEN = {given!r}  # the initial states given: leaves whose gradients autograd leaves in .grad
     x_leaf = x.clone().requires_grad_(True)
-    h0_leaf = None if state is None else state.clone().requires_grad_(True)
+    state_leaf = None if state is None else tuple(
+        s.clone().requires_grad_(name in GIVEN) for name, s in zip(STATES, state if isinstance(state, tuple) else
+                                                                   (state,)))
     with torch.backends.mkldnn.flags(enabled=False):
-        _, h_n = module(x_leaf, h0_leaf)
-        h_n.sum().backward()
+        _, final_leaf = module(x_leaf, None if state_leaf is None else state_leaf if len(STATES) > 1 else
+                               state_leaf[0])
+        (final_leaf[0] if len(STATES) > 1 else final_leaf).sum().backward()
     H = sizes["hidden"]
     with torch.no_grad():
         ones = torch.ones((), dtype={dtype}).expand(layers * directions, B, H)  # ∂L/∂h_n of L = sum of h_n
-        grads, h0_grads, from_above = {{}}, {{}}, None
+        grads, initial_grads, from_above = {{}}, {{}}, None
         for layer in reversed(range(layers)):
             input_grad = None
             for direction in range(directions):
-                walk, cell_x, h_start, phases = cells[layer, direction]
+                walk, cell_x, initial, phases = cells[layer, direction]
                 index = layer * directions + direction
                 mine = None if from_above is None else from_above[..., direction * H:(direction + 1) * H]
 
@@ -508,24 +549,28 @@ if True:
 
                 suffix = f"_l{{layer}}" + ("_reverse" if direction else "")
                 p = Parameters(*(getattr(module, name + suffix, None) for name in {_parameter_names(kind)[1]!r}))
-                result = {backward.__name__}(Cell(walk, cell_x, h_start, phases), p, config, incoming,
-                                  need_initial=state is not None)
+                result = {backward.__name__}(Cell(walk, cell_x, initial, phases), p, config, incoming,
+                                  need_initial=set(GIVEN))
                 grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])
                 {"grad_x, grad_W_ih, grad_b = result['input'], result['weight_ih'], result['bias_ih']" if textbook else
                  "grad_x, grad_W_ih, grad_b = project_inputs_backward(grad_pre, cell_x, p.W_ih, p.b_ih is not None)"}
                 grads["weight_ih" + suffix], grads["weight_hh" + suffix] = grad_W_ih, result["weight_hh"]
                 if p.b_ih is not None:
                     grads["bias_ih" + suffix], grads["bias_hh" + suffix] = grad_b, result["bias_hh"]
-                h0_grads[index] = result["initial"]
+                if p.W_hr is not None:
+                    grads["weight_hr" + suffix] = result["weight_hr"]
+                initial_grads[index] = result["initial"]
                 input_grad = grad_x if input_grad is None else input_grad + grad_x
             from_above = input_grad
         grad_x = from_above.transpose(0, 1) if module.batch_first else from_above
         grad_x = grad_x if x.dim() == 3 else grad_x.squeeze(0 if module.batch_first else 1)
         pairs = [(name, grads[name], parameter.grad) for name, parameter in module.named_parameters()]
         pairs.append(("x", grad_x, x_leaf.grad))
-        if state is not None:
-            grad_h0 = torch.stack([h0_grads[i] for i in range(layers * directions)])
-            pairs.append(("h0", grad_h0 if state.dim() == 3 else grad_h0.squeeze(1), h0_leaf.grad))
+        for name, leaf in zip(STATES, state_leaf or ()):
+            if name in GIVEN:  # h0, c0: (L·D, B, ·) leaves, each cell's gradient stacked
+                grad = torch.stack([initial_grads[i][name] for i in range(layers * directions)])
+                pairs.append(({{"hidden": "h0", "cell": "c0"}}[name], grad if leaf.dim() == 3 else grad.squeeze(1),
+                              leaf.grad))
     for name, manual, reference in pairs:
         print(f"dL/d{{name}} (manual):", manual.numpy().ravel()[:6], "bitwise identical to autograd:",
               bitwise_equal(manual, reference))

@@ -110,3 +110,20 @@ def product_grad_left(grad, left, right):
 def product_grad_right(grad, left, right):
     """∂L/∂right = leftᵀ ∂L/∂(left @ right)."""
     return grad.t().mm(left).t() if column_major(right) else left.t().mm(grad)
+
+
+def recurrent_weight_share(grad_pre, h_prev, p):
+    """One step's share of ∂L/∂W_hh and ∂L/∂b_hh: ∂L/∂s_tᵀ h_{t-1} in the form autograd uses for the transposed
+    weight of `h_{t-1} @ W_hhᵀ` (mm_mat2_backward), and Σ_batch ∂L/∂s_t (None without a bias). s_t is the
+    recurrent term, every gate block of it for a gated cell."""
+    weight = product_grad_right(grad_pre, h_prev, p.W_hh.T).t()
+    bias = None if p.b_hh is None else grad_pre.sum(0, keepdim=True).view(-1)
+    return weight, bias
+
+
+def stacked_gates(cell, t, names):
+    """A gated cell's gates at t as the kernel activated them in place: views of one fresh (B, G·H) block, each
+    gate's rows at its own offset, so that a backward formula reads them with the kernel's strides."""
+    import torch
+
+    return torch.cat([cell.phases[name][t] for name in names], 1).unsafe_chunk(len(names), 1)

@@ -69,8 +69,19 @@ class CellTrace:
 
     def h_prev_at(self, t: int) -> torch.Tensor:
         """h_{t-1} as the kernel's step read it: h0's own view where the walk starts, else a fresh tensor."""
-        previous = self.previous_at("hidden", t)
+        return self.read_at("hidden", t)
+
+    def c_prev_at(self, t: int) -> torch.Tensor:
+        """An LSTM's c_{t-1} as the kernel's step read it, as h_prev_at."""
+        return self.read_at("cell", t)
+
+    def read_at(self, state: str, t: int) -> torch.Tensor:
+        previous = self.previous_at(state, t)
         return previous if t == self.walk[0] else previous.clone()
+
+    def phase_at(self, phase: str, t: int) -> torch.Tensor:
+        """A phase at t as a tensor of its own, as the kernel made it (fresh, aligned as an operand is)."""
+        return self.phases[phase][t].clone()
 
     def final(self, state: str = "hidden") -> torch.Tensor:
         return self.phases[state][self.walk[-1]]

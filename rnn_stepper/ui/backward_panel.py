@@ -491,10 +491,10 @@ class BackwardPanel(QtWidgets.QWidget):
     def refusal(self) -> str | None:
         """Why this session's backward pass is not stepped (a GRU's, an LSTM's), said rather than showing
         gradients nobody has checked; None when it is."""
-        from ..core.backward import check_stepped
+        from ..backprop import check_walked
 
         try:
-            check_stepped(self.model.session)
+            check_walked(self.model.session)
         except InputError:
             return self.tr("The backward pass is stepped and checked for nn.RNN; {0}'s is not yet.").format(
                 module_label(self.model.session.config))

@@ -8,7 +8,15 @@ textbook order computes it.
 
 from __future__ import annotations
 
-from ..steps import StepStore, linear, plus_bias, project_inputs
+from ..steps import (
+    StepStore,
+    linear,
+    plus_bias,
+    product_grad_left,
+    project_inputs,
+    recurrent_weight_share,
+    stacked_gates,
+)
 from . import QT_TRANSLATE_NOOP, Phase, gate, input_projection, recurrent_term
 
 
@@ -93,3 +101,63 @@ def textbook(x, initial, p, config, walk, progress) -> dict:
         h_prev = hidden
     return dict(zip(("input_projection", "recurrent_term", "reset_gate", "update_gate", "candidate", "hidden"),
                     store.finish()))
+
+
+def kernel_backward(cell, p, config, incoming, need_initial) -> dict:
+    """Backpropagation through time for one GRU cell, as autograd runs it back through the kernel's own graph (the
+    steps above, in reverse): each in-place op's backward formula, in the order the engine reaches them.
+
+        ∂L/∂z_t       = ∂L/∂h_t ⊙ (h_{t-1} − n_t)         mul_'s other: the (h_{t-1} − n_t) autograd kept
+        ∂L/∂n_t       = ∂L/∂h_t − ∂L/∂h_t ⊙ z_t            through "+ n_t", then through "(h_{t-1} − n_t)"
+        δn_t          = ∂L/∂n_t ⊙ (1 − n_t²)               tanh_backward: ∂L/∂a_n, and ∂L/∂(r_t ⊙ s_n)
+        ∂L/∂r_t       = δn_t ⊙ s_n,    ∂L/∂s_n = δn_t ⊙ r_t
+        δr_t, δz_t    = ∂L/∂r_t ⊙ r_t(1 − r_t), ∂L/∂z_t ⊙ z_t(1 − z_t)     sigmoid_backward
+        ∂L/∂a_t       = (δr_t | δz_t | δn_t),    ∂L/∂s_t = (δr_t | δz_t | ∂L/∂s_n)
+        ∂L/∂W_hh     += ∂L/∂s_tᵀ h_{t-1},   ∂L/∂b_hh += Σ_batch ∂L/∂s_t      summed back to front
+        ∂L/∂h_{t-1}   = [from above] + ∂L/∂h_t ⊙ z_t + ∂L/∂s_t W_hh         added in the order they arrive
+
+    "pre_activation" is ∂L/∂a_t, (B, 3H): what the input projection's backward reads, and the gradient at each
+    gate's argument (a_r + s_r, a_z + s_z, a_n + r ⊙ s_n). h_{t-1} hears from step t twice, and the layer above's
+    share lands between the two, so no tensor holds "step t's share alone": "flowing" is not given."""
+    import torch
+
+    H = config.hidden_size
+    W_hh_T = p.W_hh.T
+    grad_hidden, grad_a = {}, {}
+    weight_hh = bias_hh = None
+    through_update = through_product = None  # what step t+1 sent back to h_t: via (h_t − n) ⊙ z, via W_hh
+    for k, t in enumerate(reversed(cell.walk)):
+        grad_h = incoming(t, through_update)  # the layer above's share (or the loss's), then the update's
+        if through_product is not None:
+            grad_h = grad_h + through_product  # then W_hh's: ∂L/∂h_t
+        grad_hidden[t] = grad_h
+        h_prev = cell.h_prev_at(t)
+        candidate = cell.phase_at("candidate", t)
+        # r_t and z_t as the kernel left them: activated in place, views of the one (B, 3H) product
+        reset_gate, update_gate, _ = stacked_gates(cell, t, ("reset_gate", "update_gate", "candidate"))
+        # h_t = (h_{t-1} − n_t) ⊙ z_t + n_t, back through add_, mul_ and the subtraction
+        grad_update = grad_h * (h_prev - candidate)  # ∂L/∂z_t
+        grad_difference = grad_h * update_gate  # ∂L/∂(h_{t-1} − n_t)
+        grad_candidate = grad_h + grad_difference.neg()  # ∂L/∂n_t
+        # n_t = tanh(a_n + r_t ⊙ s_n)
+        grad_n = torch.ops.aten.tanh_backward(grad_candidate, candidate)  # δn_t
+        s_n = cell.phase_at("recurrent_term", t)[:, 2 * H:].clone()  # s_n before mul_ scaled it: autograd's copy
+        grad_reset = grad_n * s_n  # ∂L/∂r_t
+        grad_s_n = grad_n * reset_gate  # ∂L/∂s_n
+        grad_z = torch.ops.aten.sigmoid_backward(grad_update, update_gate)  # δz_t
+        grad_r = torch.ops.aten.sigmoid_backward(grad_reset, reset_gate)  # δr_t
+        grad_a[t] = torch.cat([grad_r, grad_z, grad_n], 1)  # ∂L/∂a_t
+        grad_s = torch.cat([grad_r, grad_z, grad_s_n], 1)  # ∂L/∂s_t
+        first = k == len(cell.walk) - 1
+        if not first or "hidden" in need_initial:
+            through_update = grad_difference
+            through_product = product_grad_left(grad_s, h_prev, W_hh_T)  # ∂L/∂s_t W_hh
+        else:
+            through_update = through_product = None
+        step_weight, step_bias = recurrent_weight_share(grad_s, h_prev, p)
+        weight_hh = step_weight if weight_hh is None else weight_hh + step_weight
+        if step_bias is not None:
+            bias_hh = step_bias if bias_hh is None else bias_hh + step_bias
+    initial = None if through_update is None else through_update + through_product  # ∂L/∂h0, as its buffer adds
+    return {"hidden": grad_hidden, "pre_activation": grad_a, "weight_hh": weight_hh, "bias_hh": bias_hh,
+            "initial": {"hidden": initial}}

@@ -14,8 +14,8 @@ from ..steps import (
     linear,
     plus_bias,
     product_grad_left,
-    product_grad_right,
     project_inputs,
+    recurrent_weight_share,
 )
 from . import QT_TRANSLATE_NOOP, Phase, input_projection, recurrent_term
 
@@ -94,11 +94,12 @@ def textbook(x, initial, p, config, walk, progress) -> dict:
     return dict(zip(("input_projection", "recurrent_term", "pre_activation", "hidden"), store.finish()))
 
 
-def kernel_backward(cell, p, config, incoming, need_initial: bool) -> dict:
+def kernel_backward(cell, p, config, incoming, need_initial) -> dict:
     """Backpropagation through time for one cell, as autograd runs it through the kernel's own graph: walking the
     timesteps back, each step's ∂L/∂z_t from ∂L/∂h_t, the recurrent weights' share of it, and what flows on to
     h_{t-1}. `incoming(t, from_recurrence)` is ∂L/∂h_t: what reaches h_t from the loss and the layer above, plus what
-    flowed back from the step after it (None at the walk's end).
+    flowed back from the step after it (None at the walk's end). `need_initial` names the states whose initial
+    value is a leaf (h0 given): their gradients come back as "initial".
 
         ∂L/∂z_t      = ∂L/∂h_t ⊙ f'(z_t)             f' = 1 − h_t² for tanh, the mask h_t > 0 for relu
         ∂L/∂W_hh    += ∂L/∂z_tᵀ h_{t-1}              summed back to front, as autograd accumulates it
@@ -114,7 +115,7 @@ def kernel_backward(cell, p, config, incoming, need_initial: bool) -> dict:
         first = k == len(cell.walk) - 1
         h_prev = cell.h_prev_at(t)
         # ∂L/∂h_{t-1} = ∂L/∂z_t W_hh: the gradient of the step's h_{t-1} @ W_hhᵀ with respect to h_{t-1}
-        flowing = product_grad_left(grad_pre, h_prev, W_hh_T) if not first or need_initial else None
+        flowing = product_grad_left(grad_pre, h_prev, W_hh_T) if not first or "hidden" in need_initial else None
         grad_flowing[t] = flowing
         step_weight, step_bias = recurrent_weight_share(grad_pre, h_prev, p)
         weight_hh = step_weight if weight_hh is None else weight_hh + step_weight
@@ -122,18 +123,10 @@ def kernel_backward(cell, p, config, incoming, need_initial: bool) -> dict:
             bias_hh = step_bias if bias_hh is None else bias_hh + step_bias
         grad_z[t] = grad_pre
     return {"hidden": grad_hidden, "pre_activation": grad_z, "flowing": grad_flowing, "weight_hh": weight_hh,
-            "bias_hh": bias_hh, "initial": flowing}
+            "bias_hh": bias_hh, "initial": {"hidden": flowing}}
 
 
-def recurrent_weight_share(grad_pre, h_prev, p):
-    """One step's share of ∂L/∂W_hh and ∂L/∂b_hh: ∂L/∂z_tᵀ h_{t-1} in the form autograd uses for the transposed
-    weight of `h_{t-1} @ W_hhᵀ` (mm_mat2_backward), and Σ_batch ∂L/∂z_t (None without a bias)."""
-    weight = product_grad_right(grad_pre, h_prev, p.W_hh.T).t()
-    bias = None if p.b_hh is None else grad_pre.sum(0, keepdim=True).view(-1)
-    return weight, bias
-
-
-def textbook_backward(cell, p, config, incoming, need_initial: bool) -> dict:
+def textbook_backward(cell, p, config, incoming, need_initial) -> dict:
     """Backpropagation through time as a course writes it, for the textbook order's own forward pass:
 
         δz_t          = δh_t ⊙ (1 − h_t²)         (δh_t ⊙ [h_t > 0] for relu), written out, not tanh_backward
@@ -162,7 +155,7 @@ def textbook_backward(cell, p, config, incoming, need_initial: bool) -> dict:
         bias = add(bias, grad_z[t].sum(0))
     T = len(cell.walk)
     return {"hidden": grad_hidden, "pre_activation": grad_z, "flowing": grad_flowing, "weight_hh": weight_hh,
-            "bias_hh": bias, "initial": flowing if need_initial else None,
+            "bias_hh": bias, "initial": {"hidden": flowing if "hidden" in need_initial else None},
             "input": torch.stack([grad_x[t] for t in range(T)]), "weight_ih": weight_ih, "bias_ih": bias}
 
 
