@@ -557,8 +557,9 @@ if True:
                 grads["weight_ih" + suffix], grads["weight_hh" + suffix] = grad_W_ih, result["weight_hh"]
                 if p.b_ih is not None:
                     grads["bias_ih" + suffix], grads["bias_hh" + suffix] = grad_b, result["bias_hh"]
-                if p.W_hr is not None:
-                    grads["weight_hr" + suffix] = result["weight_hr"]
+                for extra in {_parameter_names(kind)[1][4:]!r}:  # the cell type's extra parameters (an LSTM's W_hr)
+                    if getattr(module, extra + suffix, None) is not None:
+                        grads[extra + suffix] = result[extra]
                 initial_grads[index] = result["initial"]
                 input_grad = grad_x if input_grad is None else input_grad + grad_x
             from_above = input_grad
