@@ -292,6 +292,24 @@ def test_deflated_records_are_sized_from_the_zip_directory_before_torch_inflates
         said and "\n" not in said, said
 
 
+def test_a_deflated_bomb_within_the_memory_budget_is_refused_before_torch_inflates_it(tmp_path, monkeypatch):
+    """Fitting the budget is not enough: a few hundred KiB that inflate to 128 MiB are not weights anyone saved, and
+    torch.load would inflate all of it before any check (the issue's 3 MB file took 3.3 GB to be refused)."""
+    import torch
+
+    from rnn_stepper.core import InputError
+    from rnn_stepper.core.files import load_tensors
+
+    MiB = 1 << 20
+    path = deflated_pt(tmp_path / "bomb.pt", {**notebook_weights(), "zeros": torch.zeros(32 * MiB)})
+    assert os.path.getsize(path) < 2 * MiB
+    monkeypatch.setattr(torch, "load", lambda *a, **k: pytest.fail("torch.load ran on a file to refuse"))
+    with pytest.raises(InputError) as refusal:
+        load_tensors(path)
+    said = str(refusal.value)
+    assert said.startswith(path + ": its compressed records inflate to 128") and "times the file's" in said, said
+
+
 def test_shared_dicts_take_no_big_memory_in_the_cli(tmp_path, baseline_rss):
     import torch
 

@@ -297,7 +297,19 @@ def _inflated_size(path: str) -> int:
         raise InputError(f"its compressed records inflate to {_bytes(inflated)} ({largest.filename!r} alone to "
                          f"{_bytes(largest.file_size)}), but only {_bytes(budget)} can be used; torch.save's own "
                          "files are not compressed: save it again with torch.save", path)
+    if compressed and inflated > max(INFLATION_LIMIT * size, INFLATION_FLOOR):
+        # Within the budget is not enough: torch.load would inflate every byte before anything could be checked,
+        # and a 3 MB file of deflated zeros would take gigabytes to be refused (issue 31).
+        raise InputError(f"its compressed records inflate to {_bytes(inflated)}, {inflated // size:,} times the "
+                         f"file's {_bytes(size)}; weights compress far less (a zip bomb?); torch.save's own files "
+                         "are not compressed: save it again with torch.save", path)
     return max(size, inflated)
+
+
+# Numbers compress poorly: a float32 checkpoint re-zipped with deflate shrinks by well under 2x. A file whose records
+# inflate past 16 times its size, and past 64 MiB, holds mostly repeated bytes: no weights anyone trained.
+INFLATION_LIMIT = 16
+INFLATION_FLOOR = 64 << 20
 
 
 def check_tensors(tensors: dict[str, torch.Tensor], path: str, holds: int | None = None) -> None:
