@@ -7,16 +7,11 @@ import pytest
 import torch
 
 from book_models import TEXT, books_generation, trained_model
-from rnn_stepper.cli import main
+from helpers import run_cli
 
 
 def run(capsys, *argv):
-    try:
-        status = main(["trace", *argv])
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
+    return run_cli(capsys, "trace", *argv)
 
 
 @pytest.fixture(scope="module", params=["lstm", "rnn"])

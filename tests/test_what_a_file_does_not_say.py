@@ -9,17 +9,12 @@ import pytest
 import torch
 import torch.nn as nn
 
-from rnn_stepper.cli import main
+from helpers import run_cli
 from rnn_stepper.core.reference import native_path
 
 
 def run(capsys, *argv):
-    try:
-        status = main(["trace", *argv])
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
+    return run_cli(capsys, "trace", *argv)
 
 
 @pytest.fixture

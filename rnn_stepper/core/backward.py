@@ -383,23 +383,11 @@ def check_stepped(session: Session) -> None:
 def fused_gradients(trace: Trace, loss: Loss = SUM_LAST) -> FusedBackward | None:
     """`loss.backward()` as torch runs it by default, where the forward pass runs a fused kernel (trace.fused):
     oneDNN's fused LSTM backward for a float32 nn.LSTM. None where torch steps the cell itself."""
-    from torch.utils._python_dispatch import TorchDispatchMode
+    from .reference import fused_kernels
 
     if trace.fused is None:
         return None
-
-    class FusedKernels(TorchDispatchMode):
-        def __init__(self):
-            super().__init__()
-            self.seen: set[str] = set()
-
-        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-            name = func.overloadpacket.__name__
-            if "rnn" in name and "backward" in name:
-                self.seen.add(name)
-            return func(*args, **(kwargs or {}))
-
-    watch = FusedKernels()
+    watch = fused_kernels(backward=True)
 
     def watched(backward):
         with watch:

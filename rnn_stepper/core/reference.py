@@ -81,8 +81,9 @@ def fused_pass(session: Session, module, native_output) -> Fused | None:
     return Fused(sorted(watch.seen)[0], output, dict(zip(session.config.cell_type.state, as_tuple(final))))
 
 
-def fused_kernels():
-    """A dispatch mode that notes, in `.seen`, which of torch's RNN kernels ran (e.g. "mkldnn_rnn_layer")."""
+def fused_kernels(backward: bool = False):
+    """A dispatch mode that notes, in `.seen`, which of torch's RNN kernels ran (e.g. "mkldnn_rnn_layer"; with
+    `backward`, only their backward kernels, e.g. "mkldnn_rnn_layer_backward")."""
     class FusedKernels(TorchDispatchMode):
         def __init__(self):
             super().__init__()
@@ -90,7 +91,7 @@ def fused_kernels():
 
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):
             name = func.overloadpacket.__name__
-            if "rnn" in name:
+            if "rnn" in name and (not backward or "backward" in name):
                 self.seen.add(name)
             return func(*args, **(kwargs or {}))
 
