@@ -109,6 +109,19 @@ def qt_for_gui_tests(request):
     if request.node.get_closest_marker("gui"):
         request.getfixturevalue("private_settings")
         request.getfixturevalue("no_modal_dialogs")
+        request.getfixturevalue("collector_as_in_the_window")
+
+
+@pytest.fixture
+def collector_as_in_the_window():
+    """A gui test builds widgets outside a window too (a panel, a plot): for all of it, Python's cyclic collector
+    runs from the event loop only, as it does while a window is open (ui/collection.py says why)."""
+    from rnn_stepper.ui import collection
+
+    test = object()
+    collection.hold_while_open(test)
+    yield
+    collection.release(id(test))
 
 
 @pytest.fixture

@@ -69,9 +69,9 @@ def test_the_models_runner_computes_without_the_cyclic_collector_and_leaves_it_a
     from rnn_stepper.core import collector
     from rnn_stepper.model import run_now
 
-    during = []
+    enabled_before, during = gc.isenabled(), []
     run_now(lambda progress: during.append(gc.isenabled()), lambda result: during.append(gc.isenabled()), None)
-    assert during == [False, True] and gc.isenabled()  # paused for the work, on again when it is shown
+    assert during == [False, enabled_before] and gc.isenabled() == enabled_before  # paused for the work only
     gc.disable()
     try:
         with collector.paused():

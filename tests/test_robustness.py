@@ -132,6 +132,7 @@ def widgets_left_for_the_collector(make_and_delete) -> list[tuple[str, str]]:
 
     before = top_level_widgets().keys()
     gc.collect()
+    enabled = gc.isenabled()
     gc.disable()
     try:
         make_and_delete()
@@ -139,7 +140,8 @@ def widgets_left_for_the_collector(make_and_delete) -> list[tuple[str, str]]:
         return [(type(w).__name__, w.windowTitle()) for address, w in top_level_widgets().items()
                 if address not in before and shiboken6.ownedByPython(w)]
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
 
 
 def test_a_deleted_window_takes_every_widget_it_made_with_it(qtbot):

@@ -6,7 +6,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core.errors import Cancelled
 from ..model import StepperModel
-from . import i18n, style
+from . import collection, i18n, style
 from .backward_panel import BackwardPanel
 from .editors import ConfigPanel, InputEditor
 from .exports import Exports
@@ -89,7 +89,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def __init__(self, model: StepperModel | None = None, parent=None, presenting: bool = False,
                  caption: str | None = None):
+        collection.hold_while_open(self)
         super().__init__(parent)
+        collection.release_when_deleted(self)
         self.model = model or StepperModel()
         self.presenting = presenting
         self.caption = caption  # the title until the session is saved to a file: rnn_stepper.show(title=…)
@@ -597,6 +599,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.play_timer.stop()
             self.files.autosave_timer.stop()
             self.model.unsubscribe([self, *self.findChildren(QtCore.QObject)])
+            collection.release_window(self)
             event.accept()
         elif self.files.may_discard():
             self.play_timer.stop()
@@ -604,6 +607,7 @@ class MainWindow(QtWidgets.QMainWindow):
             if hasattr(self.model.runner, "wait"):
                 self.model.runner.wait()  # a worker still computing would outlive the interpreter's teardown
             self.files.closed_cleanly()
+            collection.release_window(self)
             event.accept()
         else:
             event.ignore()
