@@ -50,6 +50,7 @@ class Backprop:
         self.model = model
         self.events = SimpleNamespace(result=Signal(), cursor=Signal(), losses=Signal(), trained=Signal())
         self.trained_from = None  # the session the last training run started from
+        self.trained_with = "SGD"  # the optimizer it ran (core/optimizers.OPTIMIZERS)
         self._loss: Loss | None = None  # None: Σ h_n
         self._backward: Backward | None = None
         self._position = 0  # revealed backward phases of the shown cell
@@ -242,17 +243,23 @@ class Backprop:
             del self.training_losses[self._trained:]
             self.events.losses.emit()
 
-    def train(self, steps: int, lr: float) -> None:
-        """`steps` steps of torch.optim.SGD(lr) on the loss, in the background, in about twenty chunks: after each
-        the window shows the session as trained so far, so the weights and hidden states change as the class
-        watches. Each step: the forward trace, the hand backward, `p.add_(grad, alpha=-lr)` (core/backward).
-        Cancel keeps the chunks already shown."""
-        from .core.backward import backward_pass, sgd_loss, sgd_step
+    def train(self, steps: int, lr: float, optimizer: str = "SGD") -> None:
+        """`steps` steps of torch.optim.SGD(lr) or torch.optim.Adam(lr) (core/optimizers) on the loss, in the
+        background, in about twenty chunks: after each the window shows the session as trained so far, so the
+        weights and hidden states change as the class watches. Each step: the forward trace, the hand backward,
+        the optimizer's update. A run starts a fresh optimizer, as a new training script does. Cancel keeps the
+        chunks already shown."""
+        from .core.backward import backward_pass
         from .core.errors import InputError
+        from .core.optimizers import OPTIMIZERS, optimizer_step
         from .core.trace import compute_trace
 
         if steps < 1 or not np.isfinite(lr) or lr <= 0:
             raise InputError("train with at least 1 step and a learning rate above 0, e.g. 10 steps at 0.1")
+        if optimizer not in OPTIMIZERS:
+            raise InputError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+        stepper = OPTIMIZERS[optimizer](lr)
+        self.trained_with = optimizer
         model = self.model
         chunk = max(1, steps // 20)
         trained_loss = [self.loss]  # a classifier's head trains with the module
@@ -269,7 +276,7 @@ class Backprop:
                     backward = backward_pass(current_trace, loss)
                     losses.append(float(backward.manual.loss))
                     progress(len(losses), steps)  # raises Cancelled when the user cancels
-                    current, loss = sgd_step(current, backward.manual, lr), sgd_loss(loss, backward.manual, lr)
+                    current, loss = optimizer_step(current, loss, backward.manual, stepper)
                     current_trace = compute_trace(current)
                 for cell in current_trace.cells:  # ρ(W_hh) off the GUI thread, as the model's own computations
                     current_trace.spectral_radius(cell.layer, cell.direction)

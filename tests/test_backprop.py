@@ -114,17 +114,18 @@ def test_the_gradient_norms_and_mean_tanh_derivative_per_step():
     assert np.array_equal(backprop.norms(), backprop.gradients.hidden.flatten(1).norm(dim=1).numpy())
 
 
+@pytest.mark.parametrize("optimizer_name", ["SGD", "Adam"])
 @pytest.mark.parametrize("loss_kind", ["sum_last", "mse"])
-def test_training_steps_are_torch_optim_sgds_bit_for_bit(loss_kind):
+def test_training_steps_are_torch_optims_bit_for_bit(loss_kind, optimizer_name):
     session = make_session(RNNConfig(input_size=2, hidden_size=3), np.sin(np.arange(16.0)).reshape(8, 2), seed=0)
     model = StepperModel(session)
     backprop = Backprop(model)
     target = torch.cos(torch.arange(24.0)).reshape(1, 8, 3) if loss_kind == "mse" else None
     if target is not None:
         backprop.set_loss(Loss("mse", target))
-    backprop.train(steps=3, lr=0.1)
+    backprop.train(steps=3, lr=0.1, optimizer=optimizer_name)
     module = build_module(session.config, session.weights)
-    optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
+    optimizer = getattr(torch.optim, optimizer_name)(module.parameters(), lr=0.1)
     losses = []
     for _ in range(3):
         optimizer.zero_grad()
@@ -139,12 +140,14 @@ def test_training_steps_are_torch_optim_sgds_bit_for_bit(loss_kind):
     assert backprop.training_losses == losses
 
 
-def test_training_asks_for_a_step_count_and_a_positive_rate():
+def test_training_asks_for_a_step_count_a_positive_rate_and_a_known_optimizer():
     model = StepperModel()
     backprop = Backprop(model)
     for steps, lr in ((0, 0.1), (3, 0.0), (3, float("nan"))):
         with pytest.raises(InputError, match="learning rate above 0"):
             backprop.train(steps, lr)
+    with pytest.raises(InputError, match="unknown optimizer 'RMSprop'; choose one of SGD, Adam"):
+        backprop.train(3, 0.1, optimizer="RMSprop")
     assert model.session.seed == 1  # nothing trained
 
 
@@ -182,7 +185,8 @@ def test_a_cancelled_training_keeps_what_was_shown_and_drops_the_rest():
     assert backprop.training_losses and len(backprop.training_losses) == 2  # the first chunk's two steps
 
 
-def test_training_a_classifier_trains_its_head_with_it_as_torch_optim_sgd_does():
+@pytest.mark.parametrize("optimizer_name", ["SGD", "Adam"])
+def test_training_a_classifier_trains_its_head_with_it_as_torch_optim_does(optimizer_name):
     # the names tutorial's CharRNN: nn.RNN, then h2o on the last hidden state, cross-entropy against the class
     torch.manual_seed(0)
     rnn, h2o = torch.nn.RNN(4, 3), torch.nn.Linear(3, 5)
@@ -194,8 +198,8 @@ def test_training_a_classifier_trains_its_head_with_it_as_torch_optim_sgd_does()
     backprop = Backprop(model)
     backprop.set_loss(Loss("cross_entropy", labels, head=Head("h2o.", h2o.weight.detach().clone(),
                                                                h2o.bias.detach().clone())))
-    backprop.train(steps=4, lr=0.2)
-    optimizer = torch.optim.SGD(list(rnn.parameters()) + list(h2o.parameters()), lr=0.2)
+    backprop.train(steps=4, lr=0.2, optimizer=optimizer_name)
+    optimizer = getattr(torch.optim, optimizer_name)(list(rnn.parameters()) + list(h2o.parameters()), lr=0.2)
     for _ in range(4):
         optimizer.zero_grad()
         with native_path():

@@ -22,10 +22,8 @@ from rnn_stepper.core.backward import (
     backward_pass,
     connectivity,
     hand_backward,
-    sgd_step,
 )
 from rnn_stepper.core.distance import bits_differ, ulp_distance
-from rnn_stepper.core.reference import native_path
 from rnn_stepper.core.session_file import load_session
 
 PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -295,21 +293,6 @@ def test_the_textbook_backward_sums_in_forward_order_and_so_rounds_apart_from_au
     machine_report(f"textbook-order backward, hidden 32, T 40: {apart} of 1024 elements of dL/dW_hh differ from "
                    f"autograd's, at most {textbook.max_ulps:g} ulp")
     assert textbook.max_ulps > 0
-
-
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(sessions("kernel", cells=CELLS))
-def test_a_gradient_step_is_torch_optim_sgds_bit_for_bit(session):
-    lr = 0.1
-    stepped = sgd_step(session, backward_pass(compute_trace(session)).manual, lr)
-    module = session.module()
-    optimizer = torch.optim.SGD(module.parameters(), lr=lr)
-    with native_path():
-        final = module(session.inputs.clone(), session.initial_state())[1]
-        (final[0] if isinstance(final, tuple) else final).sum().backward()
-    optimizer.step()
-    for name, value in module.state_dict().items():
-        assert torch.equal(stepped.weights[name], value), name
 
 
 def test_the_gradient_reaching_back_shrinks_step_by_step_when_w_hh_contracts():

@@ -108,6 +108,21 @@ def test_training_plots_the_loss_and_shows_the_trained_weights(qtbot, panel):
     assert said[-1].startswith("Trained 5 SGD steps") and f"{most} moved most, by up to {moved[most]:.3g}" in said[-1]
 
 
+def test_training_with_adam_says_so_and_uses_adams_own_rate(qtbot, panel):
+    said = []
+    panel.model.events.message.connect(said.append)
+    panel.train_optimizer.setCurrentIndex(panel.train_optimizer.findData("Adam"))
+    assert panel.train_rate.text() == "0.01"  # the field held SGD's usual rate: it takes Adam's
+    panel.train_steps.setValue(4)
+    qtbot.mouseClick(panel.train_button, QtCore.Qt.LeftButton)
+    losses = panel.backprop.training_losses
+    assert len(losses) == 4 and losses[-1] < losses[0] and said[-1].startswith("Trained 4 Adam steps")
+    assert "Loss over the Adam steps (4 so far)" in panel.loss_plot.getPlotItem().titleLabel.text
+    panel.train_rate.setText("0.003")  # a rate of the user's own stays when the optimizer changes
+    panel.train_optimizer.setCurrentIndex(panel.train_optimizer.findData("SGD"))
+    assert panel.train_rate.text() == "0.003"
+
+
 def test_a_learning_rate_that_is_not_a_number_gets_a_message(qtbot, panel):
     said = []
     panel.model.events.message.connect(said.append)

@@ -4,416 +4,421 @@
 <context>
     <name>BackwardPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="37"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="38"/>
         <source>What is differentiated</source>
         <translation>무엇을 미분하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="40"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="41"/>
         <source>class </source>
         <translation>클래스 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="41"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="42"/>
         <source>The right answer for every batch row</source>
         <translation>모든 배치 행의 정답 클래스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="43"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="44"/>
         <source>Compute gradients</source>
         <translation>그래디언트 계산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="45"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="46"/>
         <source>∂ Step back</source>
         <translation>∂ 한 타임 스텝 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="46"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="47"/>
         <source>Walk one timestep back: all four phases (B)</source>
         <translation>한 타임 스텝 거슬러 올라가기: 네 연산 모두 (B)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="49"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="50"/>
         <source>∂ Phase back</source>
         <translation>∂ 한 연산 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="50"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="51"/>
         <source>One phase of the backward step (Shift+B)</source>
         <translation>역전파 한 스텝의 연산 하나 (Shift+B)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="56"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="57"/>
         <source>Loss:</source>
         <translation>손실:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="102"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="103"/>
         <source>Click h_t[i] to see which inputs it still depends on</source>
         <translation>h_t[i]를 클릭하면 그 값이 아직 어떤 입력에 의존하는지 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="109"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="110"/>
         <source>unit i = </source>
         <translation>유닛 i = </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="112"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="113"/>
         <source>Which inputs does h_t[i] depend on?</source>
         <translation>h_t[i]는 어떤 입력에 의존할까?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="123"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="124"/>
         <source> steps</source>
         <translation> 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="125"/>
-        <source>Learning rate of torch.optim.SGD</source>
-        <translation>torch.optim.SGD의 학습률</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="127"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="171"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="134"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="179"/>
         <source>Train</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="128"/>
-        <source>SGD steps on this loss in the background; every step is torch.optim.SGD&apos;s bit for bit (Cancel stops it)</source>
-        <translation>이 손실로 SGD 스텝을 백그라운드에서 실행합니다. 모든 스텝이 torch.optim.SGD와 비트 단위로 같습니다 (취소로 멈춤)</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="132"/>
-        <source>SGD step</source>
-        <translation>SGD 스텝</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="137"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="144"/>
         <source>Train:</source>
         <translation>학습:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="140"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="147"/>
         <source>learning rate</source>
         <translation>학습률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="161"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="169"/>
         <source>gradient</source>
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="161"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="169"/>
         <source>by hand = autograd</source>
         <translation>손 계산 = autograd</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="162"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="170"/>
         <source>max |Δ|</source>
         <translation>최대 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="162"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="170"/>
         <source>ulps</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="167"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="175"/>
         <source>Forgetting</source>
         <translation>잊어버림</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="168"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="176"/>
         <source>Check</source>
         <translation>검증</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="170"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="178"/>
         <source>Connectivity</source>
         <translation>연결성</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="181"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="189"/>
         <source>‖∂L/∂h_t‖ over t, and what ρ(W_hh) and f&apos; predict</source>
         <translation>t에 따른 ‖∂L/∂h_t‖, 그리고 ρ(W_hh)와 f&apos;가 예측하는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="182"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="190"/>
         <source>Every gradient by hand beside what loss.backward() leaves in .grad</source>
         <translation>손으로 계산한 모든 그래디언트를 loss.backward()가 .grad에 남긴 값과 나란히</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="183"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="191"/>
         <source>Autograd computes ∂L/∂W_ih in one product over every step once the walk back is done: it appears whole at the end</source>
         <translation>autograd는 거슬러 가기가 끝난 뒤 모든 스텝에 대한 행렬곱 하나로 ∂L/∂W_ih를 계산합니다: 끝에서 한꺼번에 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="185"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="193"/>
         <source>‖∂h_t[i]/∂x_k‖: which inputs a hidden unit still depends on</source>
         <translation>‖∂h_t[i]/∂x_k‖: 은닉 유닛이 아직 어떤 입력에 의존하는가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="186"/>
-        <source>SGD steps on the loss, bitwise torch.optim.SGD&apos;s</source>
-        <translation>손실에 대한 SGD 스텝, torch.optim.SGD와 비트 단위로 같음</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="219"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="227"/>
         <source>L = Σ h_n</source>
         <translation>L = Σ h_n</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="220"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="228"/>
         <source>The sum of the last hidden state: needs no data</source>
         <translation>마지막 은닉 상태의 합: 데이터가 필요 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="231"/>
         <source>L = MSE(output, x_{t+1})</source>
         <translation>L = MSE(출력, x_{t+1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="224"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="232"/>
         <source>The mean squared error of the output against the input shifted one step: predict the next input</source>
         <translation>한 스텝 뒤의 입력에 대한 출력의 평균 제곱 오차: 다음 입력을 예측합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="229"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="237"/>
         <source>L = CE({0}(h_n[-1]))</source>
         <translation>L = CE({0}(h_n[-1]))</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="232"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="240"/>
         <source>Cross-entropy of the checkpoint&apos;s head {0} against the class chosen beside</source>
         <translation>체크포인트의 출력층 {0}과 옆에서 고른 클래스 사이의 교차 엔트로피</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="235"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="243"/>
         <source>L = MSE(output, {0})</source>
         <translation>L = MSE(출력, {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="236"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="244"/>
         <source>L = MSE(output, target from a file…)</source>
         <translation>L = MSE(출력, 파일의 목표값…)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="238"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="246"/>
         <source>The mean squared error against a target sequence you choose: .csv (one timestep a row), .npy or .json, shaped as the output</source>
         <translation>직접 고른 목표 시퀀스에 대한 평균 제곱 오차: .csv(한 행에 타임 스텝 하나), .npy 또는 .json, 출력과 같은 모양</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="262"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="270"/>
         <source>Target sequence</source>
         <translation>목표 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="262"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="270"/>
         <source>Arrays (*.csv *.txt *.npy *.json);;All files (*)</source>
         <translation>배열 (*.csv *.txt *.npy *.json);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="308"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="316"/>
         <source>‖∂L/∂h_t‖ over t (log scale)</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="344"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="352"/>
         <source>Every gradient by hand — the weights&apos;, the biases&apos;, ∂L/∂x{0} — is bitwise identical to what loss.backward() computes through {1}.</source>
         <translation>손으로 구한 모든 그래디언트(가중치, 편향, ∂L/∂x{0})가 {1}을 거친 loss.backward()의 결과와 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="347"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="355"/>
         <source>Every gradient is loss.backward()&apos;s, bit for bit.</source>
         <translation>모든 그래디언트가 loss.backward()의 값과 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="350"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="358"/>
         <source>Every gradient equals loss.backward()&apos;s through {0} as a number, but not bit for bit: some zeros differ in sign (−0.0 against 0.0).</source>
         <translation>모든 기울기가 {0}을 거친 loss.backward()의 값과 수로는 같지만 비트 단위로는 다릅니다: 몇몇 0의 부호가 다릅니다(−0.0 대 0.0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="361"/>
         <source>The textbook&apos;s backward lands up to {0:g} ulp from loss.backward() through {1}: the same sums, grouped and ordered otherwise.</source>
         <translation>교과서 순서의 역전파는 {1}을 거친 loss.backward()와 최대 {0:g} ulp 차이가 납니다. 같은 합을 다르게 묶고 다른 순서로 더하기 때문입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="365"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="373"/>
         <source>bitwise ✓</source>
         <translation>비트 단위 ✓</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="365"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="373"/>
         <source>no</source>
         <translation>아니요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="365"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="373"/>
         <source>no: ±0</source>
         <translation>아니요: ±0</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="381"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="389"/>
         <source>ρ(W_hh) is not finite here: no prediction.</source>
         <translation>여기서는 ρ(W_hh)가 유한하지 않아 예측할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="382"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="390"/>
         <source>below 1: the gradient shrinks by about this much per step back and vanishes over a long sequence — early inputs barely teach the weights</source>
         <translation>1보다 작습니다. 그래디언트는 한 스텝 거슬러 갈 때마다 대략 이만큼 줄어 긴 시퀀스에서는 사라집니다. 앞쪽 입력은 가중치를 거의 가르치지 못합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="384"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="392"/>
         <source>above 1: the gradient can grow step after step back and explode</source>
         <translation>1보다 큽니다. 그래디언트는 거슬러 갈수록 커져 폭발할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="385"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="393"/>
         <source>near 1: the gradient keeps its size for a while</source>
         <translation>1에 가깝습니다. 그래디언트는 한동안 크기를 유지합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="386"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="394"/>
         <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
         <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 {3:.3f}은(는) {4}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="408"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="416"/>
         <source>Loss = {0}. Step back (B) walks t = {1} … {2}.</source>
         <translation>손실 = {0}. 뒤로(B)를 누르면 t = {1} … {2} 순서로 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="411"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="419"/>
         <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of 4: {4}</source>
         <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 4개 중 {3}번째: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="499"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="507"/>
         <source>The backward pass is stepped and checked for nn.RNN; {0}&apos;s is not yet.</source>
         <translation>역전파는 nn.RNN에 대해 단계별로 보여 주고 검증합니다; {0}는 아직 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="504"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="512"/>
         <source>the gradient arriving at h_t</source>
         <translation>h_t에 도착하는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="505"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="513"/>
         <source>through the nonlinearity</source>
         <translation>비선형 함수를 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="506"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="514"/>
         <source>the recurrent weights&apos; share</source>
         <translation>순환 가중치의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="612"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="620"/>
         <source>No h0 was given: the walk back ends here.</source>
         <translation>h0가 주어지지 않았습니다: 거슬러 가기는 여기서 끝납니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="529"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="706"/>
+        <source>Trained {0} {5} steps: the loss went from {1:.6g} to {2:.6g}; {3} moved most, by up to {4:.3g}</source>
+        <translation>{5} {0}스텝을 학습했습니다: 손실이 {1:.6g}에서 {2:.6g}(으)로 바뀌었고, {3}가 최대 {4:.3g}만큼 가장 많이 움직였습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="720"/>
+        <source>Loss over the {1} steps ({0} so far)</source>
+        <translation>{1} 스텝에 따른 손실 (지금까지 {0})</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="537"/>
         <source>∂L/∂W_hh so far</source>
         <translation>지금까지의 ∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="572"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="580"/>
         <source>∂L/∂W_ih</source>
         <translation>∂L/∂W_ih</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="507"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="515"/>
         <source>what flows on to the state before</source>
         <translation>이전 상태로 흘러가는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="169"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="177"/>
         <source>Gradients</source>
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="572"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="580"/>
         <source>one product over every step, at the walk&apos;s end</source>
         <translation>모든 스텝에 대한 행렬곱 하나, 끝까지 거슬러 간 뒤</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="587"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="595"/>
         <source>1 from the loss Σ h_n</source>
         <translation>손실 Σ h_n에서 온 1</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="589"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="597"/>
         <source>the loss&apos;s ∂L/∂output_t</source>
         <translation>손실의 ∂L/∂output_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="591"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="599"/>
         <source>the layer above</source>
         <translation>위 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="593"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="601"/>
         <source>what flowed back from step {0}</source>
         <translation>스텝 {0}에서 거슬러 흘러온 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="464"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="606"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="472"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="614"/>
         <source>(summed back to front, as autograd sums it)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="402"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="126"/>
+        <source>Learning rate of the optimizer</source>
+        <translation>옵티마이저의 학습률</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="131"/>
+        <source>The optimizer each step runs: torch.optim.SGD or torch.optim.Adam, bit for bit</source>
+        <translation>각 스텝이 실행하는 옵티마이저: torch.optim.SGD 또는 torch.optim.Adam, 비트 단위로 같음</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="135"/>
+        <source>Steps of the optimizer on this loss in the background; every step is torch.optim&apos;s bit for bit (Cancel stops it)</source>
+        <translation>이 손실로 옵티마이저 스텝을 백그라운드에서 실행합니다. 모든 스텝이 torch.optim과 비트 단위로 같습니다 (취소로 멈춤)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="139"/>
+        <source>training step</source>
+        <translation>학습 스텝</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="194"/>
+        <source>SGD or Adam steps on the loss, bitwise torch.optim&apos;s</source>
+        <translation>손실에 대한 SGD 또는 Adam 스텝, torch.optim과 비트 단위로 같음</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="410"/>
         <source>Backward pass: press ∂ Step back (B) to run the forward pass to its end, compute the gradients and walk back.</source>
         <translation>역전파: ∂ 한 타임 스텝 뒤로(B)를 누르면 순전파를 끝까지 실행하고 그래디언트를 계산한 뒤 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="405"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="413"/>
         <source>Loss = {0}. ∂ Step back (B) runs the forward pass to its end and walks back.</source>
         <translation>손실 = {0}. ∂ 한 타임 스텝 뒤로(B)는 순전파를 끝까지 실행한 뒤 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="608"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="616"/>
         <source>so far:</source>
         <translation>지금까지:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="615"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="623"/>
         <source>this step&apos;s share</source>
         <translation>이 스텝의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="633"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="641"/>
         <source>output h_t (units × t): click one</source>
         <translation>출력 h_t (유닛 × t): 하나를 클릭하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="642"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="650"/>
         <source>h_{0} is not revealed yet: step the forward pass there first</source>
         <translation>h_{0}는 아직 공개되지 않았습니다: 먼저 순전파를 그 스텝까지 진행하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="677"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="685"/>
         <source>‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input</source>
         <translation>‖∂h_{0}[{1}]/∂x_k‖: h_{0}[{1}]이 각 입력에 아직 얼마나 의존하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="688"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="696"/>
         <source>The learning rate must be a number, e.g. 0.1</source>
         <translation>학습률은 숫자여야 합니다 (예: 0.1)</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="698"/>
-        <source>Trained {0} SGD steps: the loss went from {1:.6g} to {2:.6g}; {3} moved most, by up to {4:.3g}</source>
-        <translation>SGD {0}스텝을 학습했습니다: 손실이 {1:.6g}에서 {2:.6g}(으)로 바뀌었고, {3}가 최대 {4:.3g}만큼 가장 많이 움직였습니다</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="707"/>
-        <source>Loss over the SGD steps ({0} so far)</source>
-        <translation>SGD 스텝에 따른 손실 (지금까지 {0})</translation>
     </message>
 </context>
 <context>
@@ -1191,462 +1196,462 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="112"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="114"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="113"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="115"/>
         <source>Stop this computation and keep the session on show (Esc)</source>
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="159"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="161"/>
         <source>Loading PyTorch and computing the notebook&apos;s example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="179"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="181"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="180"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="182"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="130"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="296"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="132"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="298"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="240"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="242"/>
         <source>Full layout: every panel on show</source>
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="292"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="294"/>
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="292"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="294"/>
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="293"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="295"/>
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="293"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="295"/>
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="294"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="296"/>
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="296"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="298"/>
         <source>The model&apos;s options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="299"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="301"/>
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="300"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="302"/>
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="238"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="240"/>
         <source>Focus layout: the window is small for its font, so weights, the sequence, the session and the backward pass are behind the tabs (keys 1–5)</source>
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션, 역전파는 탭 뒤에 있습니다 (키 1–5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="295"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="297"/>
         <source>The network unrolled, h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
         <translation>펼친 네트워크, 시퀀스 전체의 h, ‖h_t‖와 ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="297"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="662"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="299"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="666"/>
         <source>∂ Backward</source>
         <translation>∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="297"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="299"/>
         <source>Backpropagation through time, stepped back one phase per click</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="406"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="408"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="416"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="418"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="417"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="419"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="419"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="421"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="422"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="424"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="424"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="426"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="425"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="427"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="426"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="428"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="428"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="430"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="429"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="431"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="430"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="432"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="431"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="433"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="432"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="434"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="440"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="444"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="451"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="453"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="458"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="460"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="460"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="462"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="464"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="466"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="467"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="469"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="474"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="476"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="477"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="479"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="478"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="480"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="484"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="484"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="486"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="492"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="496"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="497"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="502"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="505"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="507"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="509"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="511"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="513"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="515"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="517"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="519"/>
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="548"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="550"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="549"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="551"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="578"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="580"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="582"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="584"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="621"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="625"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="637"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="641"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="637"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="641"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="638"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="642"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="638"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="642"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="639"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="643"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="639"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="643"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="640"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="644"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="640"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="644"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="642"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="646"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="642"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="646"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="645"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="649"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="645"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="649"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="647"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="703"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="651"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="707"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="647"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="651"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="653"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="657"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="654"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="658"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="664"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="668"/>
         <source>Backpropagation through time, stepped back one phase per click; again for the forward pass (5, and 1)</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다; 다시 누르면 순전파 (5, 그리고 1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="671"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="675"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="672"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="676"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="674"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="796"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="678"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="800"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="674"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="796"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="678"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="800"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="675"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="679"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="679"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="683"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="680"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="684"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="703"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="707"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="756"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="760"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="759"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="763"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="784"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="788"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="786"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="790"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="789"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="793"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="795"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="799"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="796"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="800"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="799"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="803"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
     </message>

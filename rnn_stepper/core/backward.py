@@ -425,23 +425,3 @@ def autograd_gradients(trace: Trace, run=lambda backward: backward(), loss: Loss
     grads = {name: leaf.grad for name, leaf in leaves.items()}
     return Gradients({k: p.grad for k, p in module.named_parameters()} | {k: v.grad for k, v in head.items()},
                      x.grad, grads.get("hidden"), value.detach(), grads.get("cell"))
-
-
-
-def sgd_loss(loss: Loss, gradients: Gradients, lr: float) -> Loss:
-    """The loss after the same SGD step trains its head (a classifier's h2o learns with the module), else as it
-    was."""
-    if loss.head is None:
-        return loss
-    head = loss.head
-    step = {key: value.clone().add_(gradients.parameters[f"{head.name}{key}"], alpha=-lr)
-            for key, value in (("weight", head.weight), ("bias", head.bias)) if value is not None}
-    return replace(loss, head=Head(head.name, step["weight"], step.get("bias")))
-
-
-def sgd_step(session: Session, gradients: Gradients, lr: float) -> Session:
-    """The session after one step of `torch.optim.SGD(params, lr)` (no momentum, no weight decay): each parameter
-    becomes p − lr·∂L/∂p, computed as SGD computes it, `p.add_(grad, alpha=-lr)`; `p - lr * grad` rounds twice."""
-    weights = {name: value.clone().add_(gradients.parameters[name], alpha=-lr)
-               for name, value in session.weights.items()}
-    return replace(session, weights=weights, seed=None)

@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..backprop import PHASES, Backprop
 from ..core.config import cell_suffix
 from ..core.errors import InputError
+from ..core.optimizers import OPTIMIZERS, SGD
 from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
@@ -121,15 +122,21 @@ class BackwardPanel(QtWidgets.QWidget):
         self.train_steps.setRange(1, 100_000)
         self.train_steps.setValue(100)
         self.train_steps.setSuffix(self.tr(" steps"))
-        self.train_rate = QtWidgets.QLineEdit("0.1")
-        self.train_rate.setToolTip(self.tr("Learning rate of torch.optim.SGD"))
+        self.train_rate = QtWidgets.QLineEdit(str(SGD.default_lr))
+        self.train_rate.setToolTip(self.tr("Learning rate of the optimizer"))
         self.train_rate.setMaximumWidth(5 * QtGui.QFontMetrics(self.font()).horizontalAdvance("0"))
+        self.train_optimizer = QtWidgets.QComboBox()
+        for name in OPTIMIZERS:
+            self.train_optimizer.addItem(name, name)
+        self.train_optimizer.setToolTip(self.tr("The optimizer each step runs: torch.optim.SGD or torch.optim.Adam, "
+                                                "bit for bit"))
+        self.train_optimizer.currentIndexChanged.connect(self.suggest_rate)
         self.train_button = QtWidgets.QPushButton(self.tr("Train"))
-        self.train_button.setToolTip(self.tr("SGD steps on this loss in the background; every step is "
-                                             "torch.optim.SGD's bit for bit (Cancel stops it)"))
+        self.train_button.setToolTip(self.tr("Steps of the optimizer on this loss in the background; every step is "
+                                             "torch.optim's bit for bit (Cancel stops it)"))
         self.train_button.clicked.connect(self.train)
         self.loss_plot = without_menus(pg.PlotWidget(axisItems=legible_axes()))
-        self.loss_plot.setLabel("bottom", self.tr("SGD step"), **{"font-size": f"{label_px()}px"})
+        self.loss_plot.setLabel("bottom", self.tr("training step"), **{"font-size": f"{label_px()}px"})
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
         for plot in (self.link_plot, self.loss_plot):
             style.cache_drawing(plot.getPlotItem())
@@ -139,6 +146,7 @@ class BackwardPanel(QtWidgets.QWidget):
         training.addWidget(self.train_button, 0, 2)
         training.addWidget(QtWidgets.QLabel(self.tr("learning rate")), 1, 0)
         training.addWidget(self.train_rate, 1, 1)
+        training.addWidget(self.train_optimizer, 1, 2)
         training.setColumnStretch(3, 1)
 
         # The walk back, where the forward pass has its step strip: the loss, the buttons, this step's gradients
@@ -183,7 +191,7 @@ class BackwardPanel(QtWidgets.QWidget):
                           (self.INPUT_WEIGHTS, self.tr("Autograd computes ∂L/∂W_ih in one product over every step "
                                                        "once the walk back is done: it appears whole at the end")),
                           (self.CONNECTIVITY, self.tr("‖∂h_t[i]/∂x_k‖: which inputs a hidden unit still depends on")),
-                          (self.TRAIN, self.tr("SGD steps on the loss, bitwise torch.optim.SGD's"))):
+                          (self.TRAIN, self.tr("SGD or Adam steps on the loss, bitwise torch.optim's"))):
             self.story.setTabToolTip(page, tip)
         self.split = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         self.split.addWidget(self.stepping)
@@ -683,7 +691,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.story.setCurrentIndex(self.TRAIN)  # where the loss is plotted as it falls
         try:
             rate = float(self.train_rate.text())
-            self.backprop.train(self.train_steps.value(), rate)
+            self.backprop.train(self.train_steps.value(), rate, self.train_optimizer.currentData())
         except ValueError:
             self.model.events.message.emit(self.tr("The learning rate must be a number, e.g. 0.1"))
         except InputError as error:
@@ -695,13 +703,19 @@ class BackwardPanel(QtWidgets.QWidget):
         if not losses or not changes:
             return
         name, size = changes[0]
-        self.model.events.message.emit(self.tr("Trained {0} SGD steps: the loss went from {1:.6g} to {2:.6g}; "
+        self.model.events.message.emit(self.tr("Trained {0} {5} steps: the loss went from {1:.6g} to {2:.6g}; "
                                                "{3} moved most, by up to {4:.3g}").format(
-            len(losses), losses[0], losses[-1], name, size))
+            len(losses), losses[0], losses[-1], name, size, self.backprop.trained_with))
+
+    def suggest_rate(self) -> None:
+        """The chosen optimizer's usual rate, unless the user typed one of their own."""
+        if self.train_rate.text() in {str(optimizer.default_lr) for optimizer in OPTIMIZERS.values()}:
+            self.train_rate.setText(str(OPTIMIZERS[self.train_optimizer.currentData()].default_lr))
 
     def show_losses(self, *_):
         losses = self.backprop.training_losses
         self.loss_plot.setVisible(bool(losses))
         if losses:
             self.loss_curve.setData(np.arange(1, len(losses) + 1), np.asarray(losses, dtype=np.float64))
-            set_plot_title(self.loss_plot, self.tr("Loss over the SGD steps ({0} so far)").format(len(losses)))
+            set_plot_title(self.loss_plot, self.tr("Loss over the {1} steps ({0} so far)").format(
+                len(losses), self.backprop.trained_with))
