@@ -284,8 +284,9 @@ class Backprop:
 
             def then(result):
                 trained, trained_trace, trained_loss[0] = result
+                first = self._trained == 0  # Ctrl+Z undoes the whole run: its later chunks are not changes of their own
                 self._trained = len(losses)
-                model.show_computed(trained, trained_trace)
+                model.show_computed(trained, trained_trace, undoable=first)
                 self._loss = None if trained_loss[0].kind == "sum_last" else trained_loss[0]
                 self.events.losses.emit()
                 if len(losses) < steps:

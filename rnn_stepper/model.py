@@ -18,6 +18,8 @@ import numpy as np
 
 from .core.errors import Cancelled, InputError
 
+UNDO_DEPTH = 100  # changes Ctrl+Z can undo: each a session (weights and inputs), its trace recomputed on return
+
 if TYPE_CHECKING:
     from .core.session import Session
     from .core.trace import CellTrace, Trace
@@ -70,6 +72,10 @@ class StepperModel:
     ended), `progress(done, total)` (how far it is), `stopped(error)` (it was cancelled or failed, and the
     previous session stays on show).
 
+    Every change of the session (an edit, a new option, imported weights, a whole Train run) can be undone and
+    redone (`undo`, `redo`): sessions are immutable, so the history is the sessions before, each recomputed when
+    it comes back. Opening a file starts a new history.
+
     `runner(work, done, progress)` computes `work(progress)` and hands the result, or the exception it raised,
     to `done`; it returns something with `cancel()`, or None when it finished before returning. With no
     session the model computes the notebook's, torch and all, through the runner too.
@@ -98,6 +104,8 @@ class StepperModel:
         # classifier's h2o, for the backward pass's cross-entropy loss. Not part of a session file.
         self.heads: dict = {}
         self._backprop = None
+        self._undo: list[Session] = []  # the sessions before each change, the latest last
+        self._redo: list[Session] = []  # the sessions undone, the latest last
         self._compute(session, saved=True)
 
     @property
@@ -274,7 +282,7 @@ class StepperModel:
 
     def open_session(self, session: Session, cursor: dict | None = None, saved: bool = True) -> None:
         """Show a session from a file at its saved cursor; as saved, unless it is restored unsaved work."""
-        self._compute(session, cursor=cursor or {}, saved=saved)
+        self._compute(session, cursor=cursor or {}, saved=saved, history="open")
 
     # --- changing the session: each recomputes the trace once and keeps the cursor ------------------------
 
@@ -291,7 +299,47 @@ class StepperModel:
                 handle.cancel()
             self._stop(Cancelled())
 
-    def _compute(self, session: Session | None, cursor: dict | None = None, saved: bool = False) -> None:
+    # --- undo and redo ---------------------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo(self) -> bool:
+        """Back to the session before the last change (Ctrl+Z); False when there was none."""
+        if not self._undo:
+            return False
+        self._compute(self._undo[-1], history="undo")
+        return True
+
+    def redo(self) -> bool:
+        """The change undone last, again (Ctrl+Shift+Z); False when nothing was undone."""
+        if not self._redo:
+            return False
+        self._compute(self._redo[-1], history="redo")
+        return True
+
+    def _remember(self, history: str) -> None:
+        """The history as the session on show is replaced: `edit` (the one on show can come back), `undo` and
+        `redo` (it moves to the other list), `open` (a new history), `none`."""
+        if history == "edit":
+            self._undo = [*self._undo[-(UNDO_DEPTH - 1):], self._session]
+            self._redo = []
+        elif history == "undo":
+            self._undo.pop()
+            self._redo.append(self._session)
+        elif history == "redo":
+            self._redo.pop()
+            self._undo.append(self._session)
+        elif history == "open":
+            self._undo, self._redo = [], []
+
+    def _compute(self, session: Session | None, cursor: dict | None = None, saved: bool = False,
+                 history: str = "edit") -> None:
         """Compute `session`'s trace (the notebook's session when None) through the runner, then show it."""
 
         def work(progress):
@@ -304,7 +352,8 @@ class StepperModel:
                 trace.spectral_radius(cell.layer, cell.direction)  # the GUI thread when a cell is shown
             return shown, trace
 
-        self.run(work, lambda result: self._show(*result, cursor=cursor, saved=saved), pending=session)
+        self.run(work, lambda result: self._show(*result, cursor=cursor, saved=saved, history=history),
+                 pending=session)
 
     def run(self, work, then, failed=None, pending: Session | None = None, reading: str | None = None) -> None:
         """`work(progress)` through the runner as the model's one computation: busy meanwhile, cancellable, and
@@ -353,8 +402,10 @@ class StepperModel:
         self._end_job()
         self.events.stopped.emit(error)
 
-    def _show(self, session: Session, trace: Trace, cursor: dict | None, saved: bool) -> None:
+    def _show(self, session: Session, trace: Trace, cursor: dict | None, saved: bool, history: str) -> None:
         was_dirty = self.dirty
+        if self._session is not None:
+            self._remember(history)
         before, after = len(self.phases), len(session.config.phases)
         if before != after:  # another cell type: keep the timestep, not the count of phases
             done, partial = divmod(self._position, before)
@@ -378,9 +429,11 @@ class StepperModel:
         elif self.dirty != was_dirty:
             self.events.saved.emit()
 
-    def show_computed(self, session: Session, trace: Trace) -> None:
-        """Show a session whose trace was computed elsewhere (a training step's), as unsaved work, the cursor kept."""
-        self._show(session, trace, cursor=None, saved=False)
+    def show_computed(self, session: Session, trace: Trace, undoable: bool = True) -> None:
+        """Show a session whose trace was computed elsewhere (a training step's), as unsaved work, the cursor kept.
+        `undoable=False`: the session on show does not come back on its own (a Train run's later chunks: Ctrl+Z
+        undoes the whole run)."""
+        self._show(session, trace, cursor=None, saved=False, history="edit" if undoable else "none")
 
     def configure(self, **changes) -> Session:
         """Change config fields, `seed` or `order`; raises InputError (and changes nothing) when they don't fit."""

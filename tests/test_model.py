@@ -152,3 +152,38 @@ def test_a_session_opened_at_its_cursor_is_saved_until_edited():
     model.open_session(make_session(config), {"position": 5, "layer": 1, "direction": 1, "batch": 9})
     assert (model.position, model.layer, model.direction, model.batch) == (5, 1, 1, 0)
     assert model.t == 1 and not model.dirty
+
+
+def test_every_change_can_be_undone_and_redone_and_undoing_back_to_the_file_is_saved_again():
+    model = StepperModel()
+    opened = model.session
+    assert not model.can_undo and not model.undo()
+    model.configure(hidden_size=3)
+    model.set_weight("weight_hh_l0", (0, 1), 0.5)
+    edited = model.session
+    assert model.can_undo and model.dirty
+    assert model.undo() and model.session.config.hidden_size == 3
+    assert float(model.session.weights["weight_hh_l0"][0, 1]) != 0.5
+    assert model.undo() and model.session is opened and not model.dirty  # the file's own session: nothing unsaved
+    assert not model.can_undo and model.can_redo
+    assert model.redo() and model.redo() and model.session is edited and model.dirty
+    model.undo()
+    model.configure(num_layers=2)  # a new change after an undo: what was undone cannot come back
+    assert not model.can_redo and model.can_undo
+
+
+def test_a_whole_train_run_is_one_change_to_undo():
+    from rnn_stepper.backprop import Backprop
+
+    model = StepperModel()
+    before = model.session
+    Backprop(model).train(steps=40, lr=0.05)  # twenty chunks, each shown as it is trained
+    assert model.session is not before
+    assert model.undo() and model.session is before and not model.can_undo
+
+
+def test_opening_a_file_starts_a_new_history():
+    model = StepperModel()
+    model.configure(hidden_size=3)
+    model.open_session(make_session(RNNConfig(input_size=2, hidden_size=2), [[1.0, 2.0]]))
+    assert not model.can_undo and not model.can_redo

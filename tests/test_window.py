@@ -291,3 +291,18 @@ def test_the_about_box_says_what_decides_the_last_bits(qtbot, window):
     assert f"{environment.threads} threads" in text and "bit for bit on any machine" in text
     menu_titles = [a.text() for a in window.menuBar().actions()]
     assert "&Help" in menu_titles
+
+
+def test_ctrl_z_undoes_a_whole_train_run_and_ctrl_shift_z_brings_it_back(qtbot, window):
+    opened = window.model.session
+    window.show_backward()
+    panel = window.backward
+    panel.train_steps.setValue(40)
+    qtbot.mouseClick(panel.train_button, QtCore.Qt.LeftButton)
+    trained = window.model.session
+    assert trained is not opened and window.undo_action.isEnabled() and window.isWindowModified()
+    qtbot.keyClick(window, QtCore.Qt.Key_Z, QtCore.Qt.ControlModifier)
+    assert window.model.session is opened and not window.isWindowModified()  # the file's session, nothing unsaved
+    assert "Undone" in window.statusBar().currentMessage() and not window.undo_action.isEnabled()
+    qtbot.keyClick(window, QtCore.Qt.Key_Z, QtCore.Qt.ControlModifier | QtCore.Qt.ShiftModifier)
+    assert window.model.session is trained and not window.redo_action.isEnabled()

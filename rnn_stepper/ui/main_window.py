@@ -440,6 +440,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session_actions = [a for a in menu.actions() if not a.isSeparator()]
         menu.addSeparator()
         item(self.tr("&Quit"), self.close, QtGui.QKeySequence.Quit)
+        menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.undo_action = item(self.tr("&Undo"), self.undo, QtGui.QKeySequence.Undo)
+        self.undo_action.setToolTip(self.tr("Back to the session before the last change: an edit, an option, "
+                                            "imported weights or a whole Train run"))
+        self.redo_action = item(self.tr("&Redo"), self.redo)
+        # both, on every platform: Qt's standard Redo is Ctrl+Y on some desktops and Ctrl+Shift+Z on others
+        self.redo_action.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")])
         self.build_view_menu()
         languages = self.menuBar().addMenu(self.tr("&Language"))
         group = QtGui.QActionGroup(self)
@@ -591,6 +598,14 @@ class MainWindow(QtWidgets.QMainWindow):
         i18n.install(lang)
         return self.rebuild()
 
+    def undo(self) -> None:
+        if self.model.undo():
+            self.show_message(self.tr("Undone: the session before the last change is back (Ctrl+Shift+Z redoes it)"))
+
+    def redo(self) -> None:
+        if self.model.redo():
+            self.show_message(self.tr("Redone: the change is back"))
+
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
@@ -723,6 +738,8 @@ class MainWindow(QtWidgets.QMainWindow):
             acts[name].setEnabled(ready and m.position > 0)
         for act in self.session_actions:
             act.setEnabled(ready)
+        self.undo_action.setEnabled(ready and m.can_undo)
+        self.redo_action.setEnabled(ready and m.can_redo)
         for box in (self.layer_box, self.batch_box):
             box.setEnabled(ready)
         # set once: off and on again at every step, it repainted the tool bar
