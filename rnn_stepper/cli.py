@@ -596,7 +596,7 @@ def text_lines(trace, assumed=()):
         yield cell_text(kind.textbook_note)
     if trace.nonfinite:
         yield labels["nonfinite"]
-    yield labels["machine"].format(environment=numeric_environment().describe())
+    yield labels["machine"].format(environment=numeric_environment().describe(labels["threads"]))
     for distance in distance_from_notebook(trace):
         phase = titles[distance.phase]
         if distance.max_ulps == 0:

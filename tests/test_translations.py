@@ -51,6 +51,25 @@ def test_korean_keeps_placeholders_intact():
             assert (token in source) == (token in translation), (source, translation)
 
 
+def test_korean_never_leaves_a_particle_for_the_reader_to_choose():
+    """을(를), 은(는), (으)로 after a placeholder read as a form left unfilled: the sentence is built so no particle
+    follows a value filled in at run time (issue 26)."""
+    import re
+
+    unresolved = re.compile(r"\}(?:을\(를\)|를\(을\)|은\(는\)|는\(은\)|이\(가\)|가\(이\)|\(으\)로|과\(와\))")
+    left = [message.findtext("translation") for message in ET.parse(TS).getroot().iter("message")
+            if unresolved.search(message.findtext("translation") or "")]
+    assert left == []
+
+
+def test_trace_in_korean_says_its_thread_count_in_korean(capsys):
+    from helpers import run_cli
+
+    status, out, _ = run_cli(capsys, "trace", "--lang", "ko")
+    assert status == 0 and "threads" not in out and "스레드 " in out
+    i18n.install("en")
+
+
 @pytest.fixture
 def english():
     yield

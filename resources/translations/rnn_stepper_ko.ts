@@ -107,7 +107,7 @@
     <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="175"/>
         <source>Forgetting</source>
-        <translation>잊어버림</translation>
+        <translation>망각</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="176"/>
@@ -257,7 +257,7 @@
     <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="394"/>
         <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
-        <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 {3:.3f}은(는) {4}.</translation>
+        <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 = {3:.3f}, 즉 {4}.</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="416"/>
@@ -297,7 +297,7 @@
     <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="706"/>
         <source>Trained {0} {5} steps: the loss went from {1:.6g} to {2:.6g}; {3} moved most, by up to {4:.3g}</source>
-        <translation>{5} {0}스텝을 학습했습니다: 손실이 {1:.6g}에서 {2:.6g}(으)로 바뀌었고, {3}가 최대 {4:.3g}만큼 가장 많이 움직였습니다</translation>
+        <translation>{5} {0}스텝을 학습했습니다: 손실 {1:.6g} → {2:.6g}, 가장 많이 움직인 것은 {3} (최대 {4:.3g})</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="720"/>
@@ -813,7 +813,7 @@ textbook: {1}. {0} 모듈과의 차이는 이 컴퓨터에서 측정합니다</t
     <message>
         <location filename="../../rnn_stepper/ui/editors.py" line="169"/>
         <source>The textbook order computes {0}: {1}.</source>
-        <translation>교과서 순서는 {0}을(를) 계산합니다: {1}.</translation>
+        <translation>교과서 순서로 계산하는 것: {0}. {1}.</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/editors.py" line="171"/>
@@ -893,17 +893,17 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/core/explain.py" line="145"/>
         <source>{0} is NaN (not a number): a NaN in what it reads, Inf − Inf or 0 × Inf made it, and every sum and product after it stays NaN.</source>
-        <translation>{0}은(는) NaN(숫자가 아님)입니다: 읽어 들인 값의 NaN, Inf − Inf 또는 0 × Inf에서 생겼고, 그 뒤의 모든 합과 곱도 NaN입니다.</translation>
+        <translation>NaN(숫자가 아님): {0}. 읽어 들인 값의 NaN, Inf − Inf 또는 0 × Inf에서 생겼고, 그 뒤의 모든 합과 곱도 NaN입니다.</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/core/explain.py" line="147"/>
         <source>{0} is +Inf: a number past the largest float, or an Inf in what it reads.</source>
-        <translation>{0}은(는) +Inf입니다: 가장 큰 부동소수점 수를 넘었거나, 읽어 들인 값에 Inf가 있습니다.</translation>
+        <translation>+Inf: {0}. 가장 큰 부동소수점 수를 넘었거나, 읽어 들인 값에 Inf가 있습니다.</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/core/explain.py" line="148"/>
         <source>{0} is −Inf: a number past the most negative float, or a −Inf in what it reads.</source>
-        <translation>{0}은(는) −Inf입니다: 가장 작은(음의) 부동소수점 수를 넘었거나, 읽어 들인 값에 −Inf가 있습니다.</translation>
+        <translation>−Inf: {0}. 가장 작은(음의) 부동소수점 수를 넘었거나, 읽어 들인 값에 −Inf가 있습니다.</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/core/explain.py" line="134"/>
@@ -913,7 +913,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/core/explain.py" line="135"/>
         <source>correctly rounded to {0}: {1}</source>
-        <translation>{0}(으)로 올바르게 반올림: {1}</translation>
+        <translation>올바르게 반올림한 {0} 값: {1}</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/core/explain.py" line="136"/>
@@ -933,12 +933,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/core/explain.py" line="140"/>
         <source>It rounds the matrix product to {0} before adding it, and rounds again at each addition after it.</source>
-        <translation>행렬 곱을 더하기 전에 {0}(으)로 반올림하고, 그 뒤의 덧셈마다 다시 반올림합니다.</translation>
+        <translation>행렬 곱을 더하기 전에 {0} 정밀도로 반올림하고, 그 뒤의 덧셈마다 다시 반올림합니다.</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/core/explain.py" line="142"/>
         <source>in float64: {0}, rounded to {1}: {2}</source>
-        <translation>float64로: {0}, {1}(으)로 반올림: {2}</translation>
+        <translation>float64 값: {0}, {1} 정밀도로 반올림: {2}</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/core/explain.py" line="143"/>
@@ -986,7 +986,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/explain_panel.py" line="100"/>
         <source>Where {0} comes from: {1}</source>
-        <translation>{0}은(는) 어떻게 계산되었나: {1}</translation>
+        <translation>{0}의 계산 과정: {1}</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/explain_panel.py" line="101"/>
@@ -1019,7 +1019,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/exports.py" line="103"/>
         <source>Could not write {0}: {1}</source>
-        <translation>{0}을(를) 쓸 수 없습니다: {1}</translation>
+        <translation>쓸 수 없습니다: {0} ({1})</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/exports.py" line="105"/>
@@ -1029,7 +1029,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/exports.py" line="107"/>
         <source>Exported {0}</source>
-        <translation>{0}(으)로 내보냈습니다</translation>
+        <translation>내보냈습니다: {0}</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/exports.py" line="117"/>
@@ -1411,6 +1411,11 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <location filename="../../rnn_stepper/ui/main_window.py" line="473"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="473"/>
+        <source>{0} threads</source>
+        <translation>스레드 {0}개</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="476"/>
@@ -1823,7 +1828,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/session_files.py" line="290"/>
         <source>Imported {0}; nonlinearity={1} is kept (a state dict does not record it)</source>
-        <translation>{0}을(를) 가져왔습니다. nonlinearity={1}은 그대로입니다 (state dict에 기록되지 않음)</translation>
+        <translation>가져왔습니다: {0}. nonlinearity={1} 설정은 그대로입니다 (state dict에 기록되지 않음)</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/session_files.py" line="298"/>
@@ -1858,12 +1863,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/session_files.py" line="293"/>
         <source>Imported {0}</source>
-        <translation>{0}을(를) 가져왔습니다</translation>
+        <translation>가져왔습니다: {0}</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/session_files.py" line="295"/>
         <source>The only {1} in the file sits under &apos;{0}&apos;. </source>
-        <translation>파일에 하나뿐인 {1}은(는) &apos;{0}&apos; 아래에 있습니다. </translation>
+        <translation>파일에 하나뿐인 {1}의 위치: &apos;{0}&apos; 아래. </translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/session_files.py" line="300"/>
@@ -1913,7 +1918,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/session_files.py" line="461"/>
         <source>It was set aside as {0} and will not be offered again.</source>
-        <translation>이 파일은 {0}(으)로 옮겨 두었으며 다시 묻지 않습니다.</translation>
+        <translation>이 파일은 따로 옮겨 두었으며(위치: {0}) 다시 묻지 않습니다.</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/session_files.py" line="464"/>
@@ -1941,7 +1946,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/settings.py" line="93"/>
         <source>The setting {key}={value} in {file} is not valid ({why}); using {default}</source>
-        <translation>설정 파일 {file}의 {key}={value} 값이 올바르지 않아 ({why}) {default}(으)로 대신합니다</translation>
+        <translation>설정 파일 {file}의 {key}={value} 값이 올바르지 않아 ({why}) 기본값을 씁니다: {default}</translation>
     </message>
 </context>
 <context>
@@ -2051,12 +2056,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="1047"/>
         <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
-        <translation>x_{0}[{1}]은(는) 주어진 입력입니다: 계산된 값이 아닙니다</translation>
+        <translation>x_{0}[{1}]: 주어진 입력입니다. 계산된 값이 아닙니다</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="1051"/>
         <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
-        <translation>x_{0}[{1}]은(는) 층 {3}, {4}의 h_{0}[{2}]입니다: 그 층을 골라 어떻게 계산되었는지 보세요</translation>
+        <translation>x_{0}[{1}]: 층 {3}, {4}의 h_{0}[{2}]입니다. 그 층을 골라 어떻게 계산되었는지 보세요</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="1059"/>
@@ -2188,11 +2193,16 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/trace_labels.py" line="47"/>
+        <source>{0} threads</source>
+        <translation>스레드 {0}개</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="48"/>
         <source>{phase}: the notebook&apos;s printed digits exactly</source>
         <translation>{phase}: 노트북이 출력한 숫자와 정확히 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/trace_labels.py" line="48"/>
+        <location filename="../../rnn_stepper/ui/trace_labels.py" line="49"/>
         <source>{phase}: {ulps} ulp from the notebook&apos;s printout at t = {steps}; the notebook ran on another CPU, where the BLAS took another code path</source>
         <translation>{phase}: t = {steps}에서 노트북 출력과 {ulps} ulp 차이; 노트북은 다른 CPU에서 실행되어 BLAS가 다른 코드 경로를 탔습니다</translation>
     </message>

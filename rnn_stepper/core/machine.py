@@ -24,9 +24,10 @@ class NumericEnvironment:
     cpu: str
     variables: dict[str, str]  # those of PATH_VARIABLES that are set
 
-    def describe(self) -> str:
-        """One line, e.g. `torch 2.13.0, MKL 2024.2, AVX2, 2 threads, AMD EPYC`."""
-        parts = [f"torch {self.torch}", self.blas, self.cpu_capability, f"{self.threads} threads", self.cpu]
+    def describe(self, threads: str = "{0} threads") -> str:
+        """One line, e.g. `torch 2.13.0, MKL 2024.2, AVX2, 2 threads, AMD EPYC`. `threads`: the thread count's
+        words, in the reader's language."""
+        parts = [f"torch {self.torch}", self.blas, self.cpu_capability, threads.format(self.threads), self.cpu]
         parts += [f"{name}={value}" for name, value in self.variables.items()]
         return ", ".join(p for p in parts if p)
 

@@ -470,7 +470,7 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             from ..core.machine import numeric_environment
 
-            lines.append(self.tr("Computed with {environment}.").format(environment=numeric_environment().describe()))
+            lines.append(self.tr("Computed with {environment}.").format(environment=numeric_environment().describe(self.tr("{0} threads"))))
         module = "nn.RNN" if self.model.session is None else module_label(self.model.session.config)
         lines += ["", self.tr(
             "Kernel order makes {0}'s own calls on operands of the same shapes, strides and memory alignment, so "

@@ -44,6 +44,7 @@ class TraceLabels(QtCore.QObject):
             "dropout": self.tr("note: dropout={p} only acts in training mode; {module} is evaluated in eval mode "
                                "here"),
             "machine": self.tr("computed with {environment}"),
+            "threads": self.tr("{0} threads"),
             "notebook_equal": self.tr("{phase}: the notebook's printed digits exactly"),
             "notebook_off": self.tr("{phase}: {ulps} ulp from the notebook's printout at t = {steps}; the notebook ran "
                                     "on another CPU, where the BLAS took another code path"),
