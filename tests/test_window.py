@@ -36,11 +36,13 @@ def test_three_clicks_on_step_show_the_notebooks_hidden_states(qtbot, window):
     assert shown == [vector_text(h) for h in expected]
     ts, manual, reference, diff = window.comparison.plotted()
     assert np.array_equal(manual, expected) and np.array_equal(manual, reference) and ts.tolist() == [0, 1, 2]
-    assert window.comparison.verdict_text() == "bitwise identical (3/3)"
+    assert window.comparison.verdict_text() == "bitwise identical at all 3 steps"
     assert window.step_view.vectors["hidden"].cell_texts() == [[f"{v:.3f}"] for v in expected[2]]
     assert "t = 2 (step 3) of T = 3" in window.status.text()
     assert "kernel order" in window.status.text() and "max |Δ| so far 0" in window.status.text()
     assert not window.actions_by_name["step"].isEnabled()
+    click(qtbot, window, "back")  # what the count means while the reveal is under way
+    assert window.comparison.verdict_text() == "bitwise identical so far: 2 of 3 steps revealed"
 
 
 def test_phases_step_one_at_a_time_with_the_keyboard_and_go_back(qtbot, window):

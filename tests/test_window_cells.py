@@ -73,7 +73,7 @@ def test_a_gru_steps_gate_by_gate_with_each_gates_numbers_and_equation(qtbot):
             assert panel.explanation.text() == phase.explanation
             assert panel.vectors[phase.name].title.text.count("<b>") == 1  # the phase on show is the bold one
         h = cell.hidden[t, 0]
-    assert window.comparison.verdict_text() == f"bitwise identical ({m.seq_len}/{m.seq_len})"
+    assert window.comparison.verdict_text() == f"bitwise identical at all {m.seq_len} steps"
 
 
 def test_gates_are_drawn_on_their_own_zero_to_one_scale_and_stacked_vectors_show_their_gate_blocks(qtbot):
@@ -198,7 +198,7 @@ def test_a_float32_lstm_shows_both_references_and_the_fused_kernels_distance(qtb
     assert "its bits differ from the step-by-step cell" in text
     assert (f"{ulps:.0f} ulp" in text) if ulps else ("0 ulp" in text)
     m.run_to_end()
-    assert window.comparison.verdict_text() == f"bitwise identical to the native path ({m.seq_len}/{m.seq_len})"
+    assert window.comparison.verdict_text() == f"bitwise identical to the native path at all {m.seq_len} steps"
     curve = window.comparison.fused_curve
     per_step = curve.yData  # as set; getData() gives log10 of it on the log axis
     # |by hand − fused| at each t, exact (in float64, where a float32 difference needs no rounding)

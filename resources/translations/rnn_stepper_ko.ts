@@ -721,31 +721,46 @@
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="1571"/>
-        <source>bitwise identical to the native path</source>
-        <translation>네이티브 경로와 비트 단위로 일치</translation>
+        <source>bitwise identical to the native path at all {0} steps</source>
+        <translation>네이티브 경로와 비트 단위로 일치: {0}개 스텝 모두</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1614"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1572"/>
+        <source>bitwise identical at all {0} steps</source>
+        <translation>비트 단위로 일치: {0}개 스텝 모두</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1574"/>
+        <source>bitwise identical to the native path so far: {0} of {1} steps revealed</source>
+        <translation>지금까지 네이티브 경로와 비트 단위로 일치: {1}개 스텝 중 {0}개 공개</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1575"/>
+        <source>bitwise identical so far: {0} of {1} steps revealed</source>
+        <translation>지금까지 비트 단위로 일치: {1}개 스텝 중 {0}개 공개</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1618"/>
         <source>h_t per unit, once a step is computed</source>
         <translation>유닛별 h_t (스텝을 계산하면 표시)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1617"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1621"/>
         <source>h_{0} per unit</source>
         <translation>유닛별 h_{0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1619"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1623"/>
         <source>(h_{0} not yet revealed)</source>
         <translation>(h_{0}는 아직 공개되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1648"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1652"/>
         <source>One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, {3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only {7:.3g}.</source>
         <translation>1 ulp는 한 {0}에서 바로 다음 {0}까지의 간격이며, 수가 작을수록 작아집니다: 1.0에서는 ε = {1:.3g}, {2:.3g}에서는 {3:.3g}. 그래서 h_{5}[{6}] = {2:.3g}에서의 {4:.0f} ulp는 절대 차이로 {7:.3g}에 불과합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1708"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1712"/>
         <source>t = {0}, unit h[{1}]
 by hand: {2}
 {3}: {4}
@@ -754,11 +769,6 @@ by hand: {2}
 수동 계산: {2}
 {3}: {4}
 |Δ| = {5:.3g} = {6:.0f} ulp</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1569"/>
-        <source>bitwise identical</source>
-        <translation>비트 단위로 일치</translation>
     </message>
 </context>
 <context>
@@ -1715,67 +1725,67 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1815"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1819"/>
         <source>Click a unit&apos;s number to follow it in the comparison plot, or to stop following it</source>
         <translation>유닛 번호를 클릭하면 비교 그래프에서 그 유닛을 따라가거나 따라가기를 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1827"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1831"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1862"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1866"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1864"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1868"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1872"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1876"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1874"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1878"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1876"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1880"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1925"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1929"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1927"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1931"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1931"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1935"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1935"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1939"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1936"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1940"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1933"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1937"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>

@@ -1565,10 +1565,14 @@ class ComparisonPanel(QtWidgets.QWidget):
             text = self.tr("Step to compare with {0}").format(module)
         elif not (diff > 0).any() and not self.model.cell.step_bits_equal[ts].all():
             text = self.tr("equal values, but a zero's sign differs (−0.0 against 0.0)")
-        elif not (diff > 0).any():
-            text = self.tr("bitwise identical") + f" ({ts.size}/{self.model.seq_len})"
-            if self.model.trace.fused is not None:
-                text = self.tr("bitwise identical to the native path") + f" ({ts.size}/{self.model.seq_len})"
+        elif not (diff > 0).any():  # "(1/3)" read as "1 of 3 matched": the count says what is revealed
+            native, steps = self.model.trace.fused is not None, self.model.seq_len
+            if ts.size == steps:
+                text = (self.tr("bitwise identical to the native path at all {0} steps") if native else
+                        self.tr("bitwise identical at all {0} steps")).format(steps)
+            else:
+                text = (self.tr("bitwise identical to the native path so far: {0} of {1} steps revealed") if native
+                        else self.tr("bitwise identical so far: {0} of {1} steps revealed")).format(ts.size, steps)
         else:
             text = ""
         self.verdict.setText(text)
