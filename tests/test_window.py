@@ -308,3 +308,28 @@ def test_ctrl_z_undoes_a_whole_train_run_and_ctrl_shift_z_brings_it_back(qtbot, 
     assert "Undone" in window.statusBar().currentMessage() and not window.undo_action.isEnabled()
     qtbot.keyClick(window, QtCore.Qt.Key_Z, QtCore.Qt.ControlModifier | QtCore.Qt.ShiftModifier)
     assert window.model.session is trained and not window.redo_action.isEnabled()
+
+
+def test_a_closed_session_panel_comes_back_from_the_view_menu(qtbot, window):
+    window.side.close()
+    assert not window.side.isVisible()
+    offered = {action.text(): action for action in window.view_menu.actions()}
+    offered["Session pa&nel"].trigger()
+    assert window.side.isVisible()
+
+
+def test_the_window_opens_no_larger_than_the_screen_it_is_on(qtbot, monkeypatch):
+    from PySide6 import QtGui
+
+    from rnn_stepper.ui import app
+
+    class SmallScreen:  # a 1024×768 projector, less its panel
+        def availableGeometry(self):
+            return QtCore.QRect(0, 0, 1024, 740)
+
+    qapp = QtWidgets.QApplication.instance()
+    monkeypatch.setattr(QtGui.QGuiApplication, "platformName", staticmethod(lambda: "xcb"))
+    monkeypatch.setattr(type(qapp), "primaryScreen", lambda self: SmallScreen())
+    assert app.default_size(qapp) == (1024, 720)
+    monkeypatch.setattr(QtGui.QGuiApplication, "platformName", staticmethod(lambda: "offscreen"))
+    assert app.default_size(qapp) == (1280, 720)  # a screenshot keeps its size: no screen to fit

@@ -44,7 +44,7 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     model = StepperModel(session, runner=runner)
     model.predict_first = predict  # before the window: its menu shows the mode
     window = MainWindow(model, presenting=presenting, caption=caption)
-    window.resize(*(size or (1280, 720)))
+    window.resize(*(size or default_size(app)))
     if path is not None:
         window.files.path = path
         if restore:  # an interactive run: the file joins Open Recent, as File > Open would add it
@@ -63,6 +63,21 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     if background:
         release_after_first_paint(window, runner)
     return app, window
+
+
+DEFAULT_SIZE = (1280, 720)
+
+
+def default_size(app) -> tuple[int, int]:
+    """1280×720, or the screen's free area where that is smaller: on a 1024×768 screen a 1280-wide window puts its
+    right-hand panels and controls off the edge. Offscreen (screenshots, slides) there is no screen to fit."""
+    from PySide6 import QtGui
+
+    screen = app.primaryScreen()
+    if screen is None or QtGui.QGuiApplication.platformName() == "offscreen":
+        return DEFAULT_SIZE
+    free = screen.availableGeometry()
+    return min(DEFAULT_SIZE[0], free.width()), min(DEFAULT_SIZE[1], free.height())
 
 
 def set_identity(app) -> None:

@@ -135,6 +135,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side.setFeatures(QtWidgets.QDockWidget.DockWidgetMovable | QtWidgets.QDockWidget.DockWidgetClosable)
         self.addDockWidget(QtCore.Qt.LeftDockWidgetArea, self.side)
         self.side.visibilityChanged.connect(self.side_shown)
+        side_action = self.side.toggleViewAction()  # a closed panel comes back from the View menu, not only a
+        side_action.setText(self.tr("Session pa&nel"))  # right-click on the tool bar
+        self.view_menu.insertAction(self.presentation_action, side_action)
         self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal)
         self.side.setVisible(not presenting)
         self.side_wanted = True  # the dock's place in the full layout, unless the user closes it
@@ -483,7 +486,7 @@ class MainWindow(QtWidgets.QMainWindow):
         QtWidgets.QMessageBox.about(self, self.tr("About RNN Stepper"), self.about_text())
 
     def build_view_menu(self) -> None:
-        menu = self.menuBar().addMenu(self.tr("&View"))
+        menu = self.view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.presentation_action = menu.addAction(self.tr("&Presentation mode"))
         self.presentation_action.setCheckable(True)
         self.presentation_action.setChecked(self.presenting)
