@@ -156,6 +156,25 @@ def test_the_toolbar_boxes_are_never_narrower_than_their_text(open_window, size,
             assert box.width() >= box.sizeHint().width()
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)])
+def test_on_a_projector_every_control_is_on_the_tool_bar_and_the_way_out_of_presentation_on_screen(
+        open_window, size, lang):
+    from rnn_stepper.ui import i18n
+
+    i18n.install(lang)
+    window = open_window(size, presenting=True, scale=1.5)
+    legibility.settle(window)
+    bar = window.findChild(QtWidgets.QToolBar)
+    behind = [action.text() for action in bar.actions()
+              if not action.isSeparator() and action.isVisible() and not bar.widgetForAction(action).isVisible()]
+    assert behind == []  # nothing behind the » button
+    corner = window.menuBar().cornerWidget(QtCore.Qt.TopRightCorner)
+    assert corner.defaultAction() is window.presentation_action and corner.isVisible()
+    assert corner.mapTo(window, corner.rect().bottomRight()).x() < window.width()
+    i18n.install("en")
+
+
 def test_in_presentation_plot_titles_and_tick_labels_are_at_least_20_px(open_window):
     window = open_window((1920, 1080), presenting=True, scale=1.25)
     for plot in (window.comparison.values_plot, window.comparison.diff_plot, window.sequence.norm_plot):

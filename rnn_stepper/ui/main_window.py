@@ -688,7 +688,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.backward_action.triggered.connect(lambda on: self.has_views and self.show_page(
             self.BACKWARD_KEY if on else 0))
         bar.addAction(self.backward_action)
-        bar.addAction(self.presentation_action)
+        # Presentation mode sits at the menu bar's right end: a projector's 1024 px tool bar, in the presentation
+        # font, had moved it behind its » button, and it is how a lecturer leaves the mode
+        self.presentation_button = QtWidgets.QToolButton(self.menuBar())
+        self.presentation_button.setDefaultAction(self.presentation_action)
+        self.presentation_button.setAutoRaise(True)
+        self.menuBar().setCornerWidget(self.presentation_button, QtCore.Qt.TopRightCorner)
         self.layer_box = QtWidgets.QSpinBox()
         self.layer_box.setPrefix(self.tr("layer "))
         self.layer_box.setToolTip(self.tr("Which layer the step view shows"))
@@ -752,6 +757,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if m.trace is None:
             return
         config = m.session.config
+        self.box_actions[self.direction_box].setVisible(config.bidirectional)  # one direction: nothing to choose
         for box, value, top in ((self.layer_box, m.layer, config.num_layers - 1),
                                 (self.batch_box, m.batch, m.trace.batch_size - 1)):
             blocked = box.blockSignals(True)
