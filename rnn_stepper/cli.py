@@ -239,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     slides.add_argument("folder", metavar="DIR", type=path_given, help="where the PNGs go (made if missing)")
     add_session_options(slides)
     add_view_options(slides, "slides", "1920x1080")
+    slides.add_argument("--with-controls", action="store_true",
+                        help="keep the menu bar, tool bar, tabs and status bar on each slide (default: the content "
+                             "only, as a slide deck shows it)")
     return parser
 
 
@@ -793,7 +796,7 @@ def _run(args) -> int:
 
             prepare_folder(args.folder)
             return run_slides(session, args.folder, size=args.size, lang=args.lang, presenting=args.presentation,
-                              font_scale=args.font_scale, cursor=cursor)
+                              font_scale=args.font_scale, cursor=cursor, controls=args.with_controls)
         from .ui.app import run_window
 
         back = backward_steps(args, session)

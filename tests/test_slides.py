@@ -168,6 +168,26 @@ def test_slides_renders_the_notebooks_session_one_png_per_phase_at_1920_by_1080(
     assert lines[-1] == f"rnn-stepper: 12 slides in {folder}" and len(lines) == 13
 
 
+@pytest.mark.parametrize("controls", [False, True])
+def test_a_slide_shows_the_content_only_unless_the_controls_are_asked_for(capsys, tmp_path, monkeypatch, controls):
+    from PySide6 import QtWidgets
+
+    from rnn_stepper.ui import exports
+
+    drawn = []
+
+    def look(window, path, size=None):  # what is on show when each slide is drawn
+        bars = [window.menuBar(), window.statusBar(), *window.findChildren(QtWidgets.QToolBar)]
+        drawn.append([bar.isVisible() for bar in bars])
+        window.grab()  # drawn as render_window draws it, without the file
+
+    monkeypatch.setattr(exports, "render_window", look)
+    argv = ["slides", str(tmp_path / "deck"), "--size", "1280x720", "--presentation"]
+    status, _, err = run_cli(capsys, *argv, *(["--with-controls"] if controls else []))
+    assert status == 0, err
+    assert len(drawn) == 12 and all(all(shown) == controls and any(shown) == controls for shown in drawn)
+
+
 def test_slides_left_by_an_earlier_longer_run_are_named_not_deleted(capsys, tmp_path):
     folder = tmp_path / "deck"
     folder.mkdir()

@@ -581,6 +581,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.close()  # Python frees it once nothing refers to it; the model no longer does
         return successor
 
+    def show_content_only(self) -> None:
+        """What a slide shows: the panels, without the menu bar, tool bars, status bar or the focus layout's tabs
+        (the page on show stays)."""
+        self.menuBar().hide()
+        self.statusBar().hide()
+        for bar in self.findChildren(QtWidgets.QToolBar):
+            bar.hide()
+        if self.pages is not None:
+            self.pages.tabBar().hide()
+
     def fill_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.files.recent():
