@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from notebook_code import nn_rnn_hidden
 from rnn_stepper.core import RNNConfig, make_session
@@ -333,3 +333,45 @@ def test_the_window_opens_no_larger_than_the_screen_it_is_on(qtbot, monkeypatch)
     assert app.default_size(qapp) == (1024, 720)
     monkeypatch.setattr(QtGui.QGuiApplication, "platformName", staticmethod(lambda: "offscreen"))
     assert app.default_size(qapp) == (1280, 720)  # a screenshot keeps its size: no screen to fit
+
+
+def on_screen(window) -> "QtGui.QImage":
+    """What the screen shows of the window: the offscreen platform's backing store, which keeps what was painted
+    where nothing asked for a repaint (grab() would draw everything again)."""
+    return window.screen().grabWindow(window.winId()).toImage()
+
+
+def accent_pixels(image, widget, window) -> int:
+    from rnn_stepper.ui import style
+
+    accent = QtGui.QColor(style.ACTIVE)
+    top_left = widget.mapTo(window, QtCore.QPoint(0, 0))
+    ratio = image.devicePixelRatio()
+    count = 0
+    for y in range(top_left.y(), top_left.y() + widget.height()):
+        for x in range(top_left.x(), top_left.x() + widget.width()):
+            colour = image.pixelColor(int(x * ratio), int(y * ratio))
+            if max(abs(colour.red() - accent.red()), abs(colour.green() - accent.green()),
+                   abs(colour.blue() - accent.blue())) < 24:
+                count += 1
+    return count
+
+
+def test_a_phases_frame_leaves_no_trace_on_screen_once_the_walk_moves_on(qtbot, window):
+    from rnn_stepper.ui.matrix_view import MatrixView
+
+    def settle():
+        for _ in range(5):
+            QtWidgets.QApplication.processEvents()
+            qtbot.wait(10)
+
+    window.model.step_phase()  # W_ih, b_ih and a_t framed
+    settle()
+    framed = [view for view in window.findChildren(MatrixView) if view.isVisible() and view.is_framed()]
+    assert framed and all(accent_pixels(on_screen(window), view, window) > 0 for view in framed)
+    window.model.step_phase()
+    settle()
+    window.model.reset()
+    settle()
+    image = on_screen(window)
+    assert [accent_pixels(image, view, window) for view in framed] == [0] * len(framed)

@@ -716,10 +716,17 @@ class MatrixView(pg.GraphicsLayoutWidget):
             return  # relaying out a title costs more than the rest of a step
         self._framed = framed
         self.vb.setBorder(style.active_pen() if framed else None)
+        self.repaint_frames()
         if (title, active, subtitle) == self._title:
             return
         self._title = (title, active, subtitle)
         self._show_title()
+
+    def repaint_frames(self) -> None:
+        """The whole view drawn again where a frame went or moved. A frame's pen is cosmetic, 3 px on screen at any
+        zoom, and Qt's item geometry does not count a cosmetic pen's width: the update Qt asks for when a frame goes
+        misses the outer pixels of its line, and an orange edge stayed on screen after the phase had moved on."""
+        self.viewport().update()
 
     def is_framed(self) -> bool:
         """Whether the whole view is framed: the phase on show, or a vector an open breakdown reads whole."""
@@ -822,6 +829,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
     def mark_rows(self, start: int | None = None, stop: int | None = None) -> None:
         """Frame rows [start, stop) (true indices) and pale the others: the gate block a phase reads. No rows: no
         mark."""
+        if self._mark_items:
+            self.repaint_frames()
         for item in self._mark_items:
             self.vb.removeItem(item)
         self._mark_items = []
@@ -1161,6 +1170,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _frame_cells(self) -> None:
         """The keyboard's cell dashed, the marked cell solid in the accent colour: each where its cell is on show."""
+        self.repaint_frames()
         for name, cell in (("focus", self._focus_cell), ("mark", self._marked_cell)):
             item = self._cell_items.get(name)
             if cell is None or not self._values.size:
