@@ -9,11 +9,13 @@ not change a bit. tests/test_optimizers.py trains with each and with torch.optim
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:  # torch is imported where a tensor is made: the window names the optimizers before torch loads
+    import torch
 
-from .backward import Gradients, Head, Loss
-from .session import Session
+    from .backward import Gradients, Loss
+    from .session import Session
 
 
 class SGD:
@@ -42,6 +44,8 @@ class Adam:
         self.state: dict[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
 
     def update(self, name: str, param: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
+        import torch
+
         beta1, beta2 = self.beta1, self.beta2
         if name not in self.state:  # as torch's _init_group: a float32 step count, zeroed moments
             self.state[name] = (torch.tensor(0.0), torch.zeros_like(param), torch.zeros_like(param))
@@ -61,6 +65,8 @@ OPTIMIZERS = {optimizer.name: optimizer for optimizer in (SGD, Adam)}
 def optimizer_step(session: Session, loss: Loss, gradients: Gradients, optimizer) -> tuple[Session, Loss]:
     """The session after one `optimizer.step()` over the module's parameters, and the loss with its head stepped
     too (a classifier's h2o is in the same optimizer as the module it reads)."""
+    from .backward import Head
+
     weights = {name: optimizer.update(name, value, gradients.parameters[name])
                for name, value in session.weights.items()}
     if loss.head is not None:
