@@ -1298,7 +1298,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="302"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="684"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="694"/>
         <source>∂ Backward</source>
         <translation>∂ 역전파</translation>
     </message>
@@ -1513,208 +1513,218 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="590"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="600"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="594"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="604"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="606"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="616"/>
         <source>Undone: the session before the last change is back (Ctrl+Shift+Z redoes it)</source>
         <translation>실행 취소: 마지막 변경 전의 세션으로 돌아왔습니다 (Ctrl+Shift+Z로 다시 실행)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="610"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="620"/>
         <source>Redone: the change is back</source>
         <translation>다시 실행: 변경이 다시 적용되었습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="643"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="653"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="659"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="669"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="659"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="669"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="660"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="670"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="660"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="670"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="661"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="671"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="661"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="671"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="662"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="672"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="662"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="672"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="664"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="674"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="664"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="674"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="667"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="677"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="667"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="677"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="669"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="725"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="679"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="740"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="669"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="679"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="675"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="685"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="676"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="696"/>
         <source>Backpropagation through time, stepped back one phase per click; again for the forward pass (5, and 1)</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다; 다시 누르면 순전파 (5, 그리고 1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="693"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="708"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="694"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="709"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="696"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="820"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="711"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="836"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="696"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="820"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="711"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="836"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="697"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="712"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="701"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="716"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="702"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="717"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="725"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="740"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="780"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="796"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="783"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="799"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="808"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="824"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="810"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="826"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="813"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="829"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="819"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="835"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="820"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="836"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="823"/>
-        <source>t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}</source>
-        <translation>t = {0} / T = {1}   ·   {2}   ·   지금까지 최대 |Δ| {3}   ·   {4} 순서   ·   {5}</translation>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="839"/>
+        <source>bitwise identical so far</source>
+        <translation>지금까지 비트 단위로 일치</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="841"/>
+        <source>max |Δ| so far {0}</source>
+        <translation>지금까지 최대 |Δ| {0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="842"/>
+        <source>t = {0} of T = {1}   ·   {2}   ·   {3}   ·   {4} order   ·   {5}</source>
+        <translation>t = {0} / T = {1}   ·   {2}   ·   {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
 </context>
 <context>
     <name>MatrixView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="881"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="890"/>
         <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1229"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1239"/>
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>

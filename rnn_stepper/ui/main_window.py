@@ -834,7 +834,10 @@ class MainWindow(QtWidgets.QMainWindow):
         m = self.model
         t = "–" if m.t is None else self.tr("{0} (step {1})").format(m.t, m.step_index + 1)
         where = self.tr("layer {0} {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
-        diff = m.max_abs_diff_so_far()
-        diff_text = "0" if diff == 0 else f"{diff:.3g} ({m.max_ulps_so_far():.0f} ulp)"
-        return self.tr("t = {0} of T = {1}   ·   {2}   ·   max |Δ| so far {3}   ·   {4} order   ·   {5}").format(
-            t, m.seq_len, where, diff_text, m.session.order, m.session.config.describe())
+        diff, ulps = m.max_abs_diff_so_far(), m.max_ulps_so_far()
+        if m.position > 0 and diff == 0 and ulps == 0:  # the verdict in words: a short |Δ| plot has no room for it
+            compared = self.tr("bitwise identical so far")
+        else:
+            compared = self.tr("max |Δ| so far {0}").format("0" if diff == 0 else f"{diff:.3g} ({ulps:.0f} ulp)")
+        return self.tr("t = {0} of T = {1}   ·   {2}   ·   {3}   ·   {4} order   ·   {5}").format(
+            t, m.seq_len, where, compared, m.session.order, m.session.config.describe())
