@@ -1,12 +1,18 @@
 """The backward pass on show, without the window: which loss, its gradients, and a cursor walking them back.
 
 Once the forward cursor has reached the end of the sequence, Step back walks the shown cell's timesteps in reverse
-(t = T-1 … 0 for a forward cell), one phase per click:
+(t = T-1 … 0 for a forward cell), one phase per click. nn.RNN's four phases:
 
     incoming         δh_t = ∂L/∂h_t            from the loss, the layer above and step t+1
     pre_activation   δz_t = δh_t ⊙ f'(z_t)      1 − h_t² for tanh, the mask h_t > 0 for relu
     weights          ∂L/∂W_hh += δz_tᵀ h_{t-1}   (and ∂L/∂b_hh += Σ_batch δz_t), summed as autograd sums them
     flowing          δh_{t-1} = δz_t W_hh       on to the step before
+
+A gated cell walks gate by gate (`walk_phases`): its `gates` phase shows δ at each gate's argument, the cell type's
+blocks stacked (r, z, n; i, f, g, o) in place of δz_t, and an LSTM first shows δc_t, the gradient along its cell
+state (`cell`). What flows on is δh_{t-1} and, along the path W_hh does not touch, `carried`: an LSTM's
+δc_{t-1} = δc_t ⊙ f_t, a GRU's share δh_t ⊙ z_t of δh_{t-1} through the update gate (its other share, through W_hh,
+is what `flowing` shows for it).
 
 Every number comes from core/backward's hand pass, which is autograd's own bit for bit in kernel order. Like the
 StepperModel it sits beside, it knows no Qt: views subscribe to `events` and draw what it says.
@@ -24,21 +30,23 @@ from .model import Signal, StepperModel
 if TYPE_CHECKING:
     from .core.backward import Backward, CellGradients, Loss
 
-PHASES = ("incoming", "pre_activation", "weights", "flowing")
+PHASES = ("incoming", "pre_activation", "weights", "flowing")  # nn.RNN's: one nonlinearity between z_t and h_t
+
+
+def walk_phases(kind) -> tuple[str, ...]:
+    """The phases of one step back for a cell type: nn.RNN's PHASES; a gated cell's δ per gate in place of δz_t,
+    after δc_t for a cell type with a cell state (the LSTM)."""
+    if kind.gates == 1:
+        return PHASES
+    return ("incoming",) + (("cell",) if "cell" in kind.state else ()) + ("gates", "weights", "flowing")
 
 
 def check_walked(session) -> None:
-    """InputError unless the window's walk back fits this session: its phases (PHASES) are nn.RNN's, one
-    nonlinearity between z_t and h_t. A gated cell's gradients are stepped (core/backward) and shown by `trace
-    --backward`; its walk back gate by gate is not yet."""
+    """InputError unless the window's walk back fits this session: its backward pass is stepped for this cell type
+    and order (core/backward.check_stepped: nn.RNN in either order, nn.LSTM in either, nn.GRU in kernel order)."""
     from .core.backward import check_stepped
-    from .core.errors import InputError
 
     check_stepped(session)
-    kind = session.config.cell_type
-    if kind.gates != 1:
-        raise InputError(f"the window's walk back is stepped for nn.RNN; nn.{kind.module_name}'s, gate by gate, is "
-                         f"not yet (its gradients: rnn-stepper trace --backward --cell {kind.name})")
 
 
 class Backprop:
@@ -88,29 +96,36 @@ class Backprop:
         return self._position
 
     @property
+    def phases(self) -> tuple[str, ...]:
+        """The phases of one step back for the session on show (walk_phases)."""
+        return walk_phases(self.model.session.config.cell_type)
+
+    @property
     def end(self) -> int:
-        return self.model.seq_len * len(PHASES)
+        return self.model.seq_len * len(self.phases)
 
     @property
     def step_index(self) -> int | None:
         """How many steps back the cursor is (0: the walk's last timestep), None before the first click."""
-        return None if self._position == 0 else (self._position - 1) // len(PHASES)
+        return None if self._position == 0 else (self._position - 1) // len(self.phases)
 
     @property
     def phase(self) -> str | None:
-        return None if self._position == 0 else PHASES[(self._position - 1) % len(PHASES)]
+        return None if self._position == 0 else self.phases[(self._position - 1) % len(self.phases)]
 
     @property
     def t(self) -> int | None:
         return None if self._position == 0 else self.model.cell.walk[-1 - self.step_index]
 
     def revealed(self, phase: str) -> bool:
-        return self._position > 0 and PHASES.index(phase) <= PHASES.index(self.phase)
+        phases = self.phases
+        return self._position > 0 and phase in phases and phases.index(phase) <= phases.index(self.phase)
 
     def summed(self) -> list[int]:
-        """The timesteps whose share of ∂L/∂W_hh has been added (their third phase shown), from the walk's end."""
-        weights = PHASES.index("weights")
-        done = (self._position + len(PHASES) - 1 - weights) // len(PHASES)
+        """The timesteps whose share of ∂L/∂W_hh has been added (their weights phase shown), from the walk's end."""
+        phases = self.phases
+        weights = phases.index("weights")
+        done = (self._position + len(phases) - 1 - weights) // len(phases)
         return self.model.cell.walk[::-1][:done]
 
     # --- the numbers of the step on show --------------------------------------------------------------------
@@ -119,13 +134,30 @@ class Backprop:
         return self.gradients.hidden[self.t, self.model.batch].numpy()
 
     def pre_activation(self) -> np.ndarray:
+        """δz_t; for a gated cell δ at each gate's argument, its blocks stacked (G·H,) in the cell type's order."""
         return self.gradients.pre_activation[self.t, self.model.batch].numpy()
 
+    def cell_gradient(self) -> np.ndarray | None:
+        """An LSTM's δc_t = ∂L/∂c_t: what reaches c_t from h_t and along the cell state from step t+1. None for
+        a cell without a cell state."""
+        cell = self.gradients.cell
+        return None if cell is None else cell[self.t, self.model.batch].numpy()
+
     def flowing(self) -> np.ndarray | None:
-        """δh_{t-1} = δz_t W_hh, from step t alone (the loss and the layer above add theirs to it at t-1); None at
-        the walk's first step when h0 is not a leaf: the module's zeros need no gradient."""
-        flowing = self.gradients.flowing[self.t]
+        """δh_{t-1} = δz_t W_hh, from step t alone (the loss and the layer above add theirs to it at t-1); a GRU's
+        share of it through W_hh, ∂L/∂s_t W_hh (its other share is `carried`). None at the walk's first step when h0
+        is not a leaf: the module's zeros need no gradient."""
+        gradients = self.gradients
+        per_step = gradients.flowing if gradients.flowing is not None else gradients.through_weights
+        flowing = per_step[self.t]
         return None if flowing is None else flowing[self.model.batch].numpy()
+
+    def carried(self) -> np.ndarray | None:
+        """What step t hands back along the path W_hh does not touch: an LSTM's δc_{t-1} = δc_t ⊙ f_t, a GRU's
+        share δh_t ⊙ z_t of δh_{t-1}. None for nn.RNN, and at the walk's first step unless c0 (h0) is a leaf."""
+        per_step = self.gradients.carried
+        carried = None if per_step is None else per_step[self.t]
+        return None if carried is None else carried[self.model.batch].numpy()
 
     def recurrent_weight_gradient(self) -> tuple[np.ndarray, np.ndarray | None]:
         """∂L/∂W_hh and ∂L/∂b_hh summed over the steps walked back so far, in autograd's order (kernel order: the
@@ -133,7 +165,7 @@ class Backprop:
         Kept as the cursor moves one step at a time; a jump sums again."""
         import torch
 
-        from .core.cells import rnn
+        from .core.steps import recurrent_weight_share
         from .core.trace import parameters
 
         model = self.model
@@ -147,20 +179,30 @@ class Backprop:
         with torch.no_grad():
             for k in range(done, steps):
                 t = walk[-1 - k]
-                grad_pre = self.gradients.pre_activation[t]
-                share, bias_share = rnn.recurrent_weight_share(grad_pre, model.cell.h_prev_at(t), p)
+                grad_recurrent = self.gradients.recurrent_term[t]  # ∂L/∂s_t: δz_t, a gated cell's every block
+                share, bias_share = recurrent_weight_share(grad_recurrent, model.cell.h_prev_at(t), p)
                 weight = share if weight is None else weight + share
                 if bias_share is not None:
                     bias = bias_share if bias is None else bias + bias_share
         self._sums = (steps, weight, bias)
-        H, shape = model.trace.config.hidden_size, tuple(p.W_hh.shape)
+        shape = tuple(p.W_hh.shape)
         if weight is None:
-            return np.zeros(shape, dtype=model.cell.x.numpy().dtype), None if p.b_hh is None else np.zeros(H)
+            return np.zeros(shape, dtype=model.cell.x.numpy().dtype), None if p.b_hh is None else np.zeros(shape[0])
         return weight.numpy(), None if bias is None else bias.numpy()
 
     def norms(self) -> np.ndarray:
         """‖∂L/∂h_t‖ over units and batch rows, for every t of the shown cell."""
         return self.gradients.norms.numpy()
+
+    def cell_norms(self) -> np.ndarray | None:
+        """An LSTM's ‖∂L/∂c_t‖ for every t: what survives along the cell state. None for other cells."""
+        norms = self.gradients.cell_norms
+        return None if norms is None else norms.numpy()
+
+    def mean_gate(self, name: str) -> float:
+        """A gate's mean over units, batch rows and timesteps of the shown cell, as the forward pass computed it:
+        the forget gate's says how much of δc each step back keeps."""
+        return float(self.model.cell.phases[name].double().mean())
 
     def mean_derivative(self) -> np.ndarray:
         """The mean of f'(z_t) over units and batch rows, per t: tanh' = 1 − h_t², relu' = 1 where h_t > 0."""
@@ -216,8 +258,8 @@ class Backprop:
             self.events.cursor.emit()
 
     def step_back(self) -> None:
-        """Reveal the rest of the next timestep back (all four phases)."""
-        P = len(PHASES)
+        """Reveal the rest of the next timestep back (all its phases)."""
+        P = len(self.phases)
         self.move_to((self._position // P + 1) * P)
 
     def step_back_phase(self) -> None:

@@ -511,8 +511,9 @@ def window_cursor(args, session, saved: dict) -> dict | None:
 
 def backward_steps(args, session) -> int | None:
     """--back K checked before the window opens: a cell type the backward pass steps, no --steps or --phase (it
-    runs the forward pass to its end), and K within the walk back's 4 phases a timestep."""
-    from .backprop import PHASES, check_walked
+    runs the forward pass to its end), and K within the walk back's phases (4 a timestep for nn.RNN, gate by gate
+    for a gated cell)."""
+    from .backprop import check_walked, walk_phases
     from .core.errors import InputError
 
     if args.back is None:
@@ -522,9 +523,10 @@ def backward_steps(args, session) -> int | None:
     if session is None:
         session = session_from_args(args)
     check_walked(session)
-    end = len(PHASES) * session.seq_len
+    phases = len(walk_phases(session.config.cell_type))
+    end = phases * session.seq_len
     if args.back > end:
-        raise InputError(f"--back {args.back}: the walk back has {end} phases ({len(PHASES)} for each of the "
+        raise InputError(f"--back {args.back}: the walk back has {end} phases ({phases} for each of the "
                          f"{session.seq_len} timesteps); give --back {end} or fewer")
     return args.back
 

@@ -220,15 +220,69 @@ def test_the_check_page_sets_every_gradient_beside_autograds(qtbot, panel):
     assert rows == expected
 
 
-@pytest.mark.parametrize("cell", ["gru", "lstm"])
-def test_a_cell_type_the_backward_does_not_step_says_so_and_offers_nothing_unchecked(qtbot, panel, cell):
+def test_an_order_the_backward_does_not_step_says_so_and_offers_nothing_unchecked(qtbot, panel):
     from rnn_stepper.core import RNNConfig, make_session
 
-    panel.model.open_session(make_session(RNNConfig(cell=cell)))
+    panel.model.open_session(make_session(RNNConfig(cell="gru"), order="textbook"))  # the paper's GRU
     panel.model.run_to_end()
-    assert f"nn.{cell.upper()}'s is not yet" in panel.heading.text()
+    assert "nn.GRU is stepped and checked in the kernel order; in the textbook order it is not yet" in \
+        panel.heading.text()
     assert not panel.compute_button.isEnabled() and not panel.train_button.isEnabled()
     assert not panel.back_button.isEnabled() and panel.backprop.backward is None
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_a_gated_cell_walks_back_gate_by_gate_showing_the_models_numbers(qtbot, panel, cell):
+    from rnn_stepper.core import RNNConfig, make_session
+
+    panel.model.open_session(make_session(RNNConfig(cell=cell, input_size=5, hidden_size=2)))
+    backprop = panel.backprop
+    gates = panel.model.session.config.cell_type.gate_names
+    assert panel.vectors["cell"].isVisible() == (cell == "lstm") and panel.vectors["carried"].isVisible()
+    for phase in backprop.phases:
+        qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
+        assert backprop.phase == phase and f"phase {backprop.phases.index(phase) + 1} of {len(backprop.phases)}" \
+            in panel.heading.text()
+    assert backprop.t == 2
+    assert np.array_equal(panel.vectors["incoming"].values()[:, 0], backprop.incoming())
+    assert np.array_equal(panel.vectors["gates"].values().reshape(-1), backprop.pre_activation())
+    assert not panel.vectors["pre_activation"].isVisible()
+    assert np.array_equal(panel.vectors["flowing"].values()[:, 0], backprop.flowing())
+    assert np.array_equal(panel.vectors["carried"].values()[:, 0], backprop.carried())
+    if cell == "lstm":
+        assert np.array_equal(panel.vectors["cell"].values()[:, 0], backprop.cell_gradient())
+        assert "δc_1 = δc_2 ⊙ f_2" in panel.equation.text() and vector_text(backprop.carried()) in panel.equation.text()
+    else:
+        assert "δh_1 += δh_2 ⊙ z_2 + δs_2 W_hh" in panel.equation.text()
+        assert f"{vector_text(backprop.carried())} + {vector_text(backprop.flowing())}" in panel.equation.text()
+    backprop.step_back_phase()  # t = 1: each gate's δ, block by block beside its formula
+    backprop.step_back_phase()
+    if cell == "lstm":
+        backprop.step_back_phase()
+    assert backprop.phase == "gates"
+    rows = panel.vectors["gates"].values()  # a row per gate, units across
+    assert np.array_equal(rows, backprop.pre_activation().reshape(len(gates), 2))
+    assert "(each gate's row beside, at step 1)" in panel.equation.text()
+    backprop.move_to(backprop.end)
+    reference = autograd_gradients(panel.model.trace).parameters
+    assert np.array_equal(panel.weight_view.values(), reference["weight_hh_l0"].numpy())
+    assert np.array_equal(panel.input_weight_view.values(), reference["weight_ih_l0"].numpy())
+
+
+def test_an_lstm_plots_the_cell_states_gradient_beside_the_hidden_states_and_says_why(qtbot, panel):
+    from rnn_stepper.core import RNNConfig, make_session
+
+    panel.model.open_session(make_session(RNNConfig(cell="lstm", input_size=5, hidden_size=2)))
+    panel.backprop.compute()
+    gradients = panel.backprop.backward.cells[0]
+    assert np.array_equal(panel.norm_curve.yData, gradients.norms.numpy().astype(np.float64))
+    assert np.array_equal(panel.cell_norm_curve.yData, gradients.cell_norms.numpy().astype(np.float64))
+    assert panel.cell_norm_curve.isVisible() and panel.norm_legend.isVisible()
+    forget = float(panel.model.cell.phases["forget_gate"].double().mean())
+    assert "∂c_t/∂c_{t-1} = f_t" in panel.forgetting.text() and f"{forget:.3f}" in panel.forgetting.text()
+    panel.model.open_session(make_session(RNNConfig()))  # nn.RNN: no cell state, no second curve
+    panel.backprop.compute()
+    assert not panel.cell_norm_curve.isVisible() and not panel.norm_legend.isVisible()
 
 
 def test_an_mse_target_from_a_file_is_differentiated_as_autograd_does_and_a_bad_one_gets_a_message(

@@ -142,3 +142,30 @@ def test_the_backward_pass_is_legible_while_stepping_back_and_at_the_walks_end(q
                       for problem in legibility.problems(window, minimums_for(size, look))]
     close(window)
     assert not found, "\n".join(found)
+
+
+GATED_BACKWARD = [(cell, size, lang) for cell in ("gru", "lstm") for size, lang in (((1280, 720), "en"),
+                                                                                   ((1024, 768), "ko"))]
+
+
+@pytest.mark.parametrize("cell, size, lang", GATED_BACKWARD,
+                         ids=[f"{cell}-{w}x{h}-{lang}" for cell, (w, h), lang in GATED_BACKWARD])
+def test_a_gated_cells_walk_back_is_legible_in_presentation(qtbot, cell, size, lang):
+    # Walking back gate by gate (issue 28): δh_t, an LSTM's δc_t, δ at each gate, ∂L/∂W_hh so far (on a page of
+    # its own) and what flows to step t-1, at every phase of a step, on the pages a gated walk brings up
+    model = StepperModel(make_session(RNNConfig(cell=cell, input_size=5, hidden_size=2)))
+    look = ("presentation", 1.5)
+    window = open_window(qtbot, model, size, look, lang)
+    model.run_to_end()
+    model.backprop.compute()
+    window.show_backward()
+    found = []
+    for _ in range(2 * len(model.backprop.phases)):
+        model.backprop.step_back_phase()
+        for story in (window.backward.FORGETTING, window.backward.RECURRENT_WEIGHTS):
+            window.backward.story.setCurrentIndex(story)
+            legibility.settle(window)
+            found += [f"[{model.backprop.phase}, {window.backward.story.tabText(story)}] {problem}"
+                      for problem in legibility.problems(window, minimums_for(size, look))]
+    close(window)
+    assert not found, "\n".join(found)

@@ -317,7 +317,8 @@ def test_back_opens_on_the_backward_pass_k_phases_back(capsys, shot):
 @pytest.mark.parametrize("argv, says", [
     (("--back", "13"), "--back 13: the walk back has 12 phases (4 for each of the 3 timesteps); give --back 12"),
     (("--back", "1", "--steps", "1"), "--back runs the forward pass to its end: leave out --steps and --phase"),
-    (("--cell", "lstm", "--back", "1"), "the window's walk back is stepped for nn.RNN; nn.LSTM's, gate by gate, is not yet"),
+    (("--cell", "gru", "--order", "textbook", "--back", "1"), "nn.GRU in textbook order is not yet"),
+    (("--cell", "lstm", "--back", "16"), "--back 16: the walk back has 15 phases (5 for each of the 3 timesteps)"),
     (("--back", "-1"), "--back"),
 ])
 def test_back_is_checked_before_the_window_opens(capsys, argv, says):

@@ -185,6 +185,20 @@ class CellGradients:
     # cell type that never holds it alone (the GRU's h_{t-1} hears from step t twice, the layer above in between)
     flowing: list | None
     cell: torch.Tensor | None = None  # an LSTM's ∂L/∂c_t, (T, B, H): the gradient along the cell state
+    # per t, what step t hands back along the path W_hh does not touch, (B, H): an LSTM's ∂L/∂c_{t-1} = ∂L/∂c_t ⊙ f_t
+    # (the carousel), a GRU's share of ∂L/∂h_{t-1} through the update gate, ∂L/∂h_t ⊙ z_t. None where not given
+    # as `flowing` is
+    carried: list | None = None
+    # per t, a GRU's other share of ∂L/∂h_{t-1}: ∂L/∂s_t W_hh, through the recurrent term (B, H)
+    through_weights: list | None = None
+    # ∂L/∂s_t, (T, B, G·H), where it is not `pre_activation`: the GRU's candidate reads r_t ⊙ s_n, so its block of
+    # ∂L/∂s_t is δn_t ⊙ r_t. What ∂L/∂W_hh and ∂L/∂b_hh are summed from
+    recurrent: torch.Tensor | None = None
+
+    @property
+    def recurrent_term(self) -> torch.Tensor:
+        """∂L/∂s_t for every t, (T, B, G·H): the gradient at the recurrent term W_hh h_{t-1} + b_hh."""
+        return self.pre_activation if self.recurrent is None else self.recurrent
 
     @property
     def norms(self):
@@ -344,9 +358,12 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
                     grads[f"weight_hr{suffix}"] = result["weight_hr"]
                 initial_grads[index] = result["initial"]
                 input_grad = grad_x if input_grad is None else input_grad + grad_x
-                flowing = [result["flowing"][t] for t in range(T)] if "flowing" in result else None
-                cells[(layer, direction)] = CellGradients(layer, direction, cell.walk, grad_hidden, grad_pre, flowing,
-                                                          grad_cell)
+                per_step = {name: [result[name][t] for t in range(T)] if name in result else None
+                            for name in ("flowing", "carried", "through_weights")}
+                recurrent = torch.stack([result["recurrent"][t] for t in range(T)]) if "recurrent" in result else None
+                cells[(layer, direction)] = CellGradients(layer, direction, cell.walk, grad_hidden, grad_pre,
+                                                          per_step["flowing"], grad_cell, per_step["carried"],
+                                                          per_step["through_weights"], recurrent)
             from_above = input_grad
         grad_input = layout.from_time_major(from_above, config.batch_first, session.batched)
         initial = {}

@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..backprop import PHASES, Backprop
+from ..backprop import Backprop
 from ..core.config import cell_suffix
 from ..core.errors import InputError
 from ..core.optimizers import OPTIMIZERS, SGD
@@ -24,7 +24,10 @@ LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD, LOSS_FILE = "sum_last", "shifted", "head:", "
 
 
 class BackwardPanel(QtWidgets.QWidget):
-    FORGETTING, CHECK, INPUT_WEIGHTS, CONNECTIVITY, TRAIN = range(5)  # the pages of what the whole walk shows
+    # the pages of what the whole walk shows; RECURRENT_WEIGHTS only for a gated cell (place_weights)
+    FORGETTING, CHECK, INPUT_WEIGHTS, CONNECTIVITY, TRAIN, RECURRENT_WEIGHTS = range(6)
+    # each vector's share of the strip's width while on show (a hidden one's stretch still counts in its minimum)
+    STRETCH = {"incoming": 2, "cell": 2, "pre_activation": 2, "gates": 4, "flowing": 2, "carried": 2}
     def __init__(self, model: StepperModel, backprop: Backprop, parent=None):
         super().__init__(parent)
         self.model, self.backprop = model, backprop
@@ -62,8 +65,10 @@ class BackwardPanel(QtWidgets.QWidget):
             controls.addWidget(button)
         controls.addStretch(1)
 
-        self.vectors = {name: MatrixView(colorbar=False, column_ticks=False)
-                        for name in ("incoming", "pre_activation", "flowing")}
+        # δh_t, an LSTM's δc_t, δz_t (a gated cell's δ per gate), then what flows on: δh_{t-1} and, for a gated cell,
+        # what is carried back past W_hh (an LSTM's δc_{t-1}, a GRU's share through the update gate)
+        self.vectors = {name: MatrixView(colorbar=False, column_ticks=name == "gates")
+                        for name in ("incoming", "cell", "pre_activation", "gates", "flowing", "carried")}
         self.weight_view = MatrixView(colorbar=False)  # its numbers say it: a bar's labels pile up in a short strip
         self._weights_drawn = None  # (gradients, ready, steps summed) the heatmap shows
         self._input_weights_drawn = None  # (gradients, the walk done, layer, direction) ∂L/∂W_ih's page shows
@@ -73,12 +78,17 @@ class BackwardPanel(QtWidgets.QWidget):
         # the biases' gradients beside it at the walk's end: ∂L/∂b_ih is the same sum over steps, and ∂L/∂b_hh the
         # running sum the walk built step by step
         self.bias_views = {kind: MatrixView(colorbar=False) for kind in ("bias_ih", "bias_hh")}
-        strip = QtWidgets.QHBoxLayout()
+        for name in ("cell", "flowing", "carried"):  # units numbered once, by δh_t's axis: the strip needs the width
+            self.vectors[name].show_row_ticks(False)
+        strip = self.strip = QtWidgets.QHBoxLayout()
         strip.setSpacing(2)
-        for name in ("incoming", "pre_activation"):
-            strip.addWidget(self.vectors[name], 2)
+        # a gated cell's δ per gate is a row each (i, f, g, o), units across: four rows fit a presentation's strip
+        # where the blocks stacked (4H rows) would hide some behind an ellipsis
+        for name in ("incoming", "cell", "pre_activation", "gates"):
+            strip.addWidget(self.vectors[name], self.STRETCH[name])
         strip.addWidget(self.weight_view, 4)
-        strip.addWidget(self.vectors["flowing"], 2)
+        for name in ("flowing", "carried"):
+            strip.addWidget(self.vectors[name], self.STRETCH[name])
         self.equation = EquationLabel()  # wrapped as the forward's: a continuation indented under its "= "
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         self.equation.setWordWrap(True)
@@ -90,10 +100,16 @@ class BackwardPanel(QtWidgets.QWidget):
         self.norm_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
         self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.ACTIVE, width=2), symbol="o", symbolSize=5,
                                               symbolBrush=style.ACTIVE)
+        # an LSTM's ‖∂L/∂c_t‖ beside it: what survives along the cell state, step by step back
+        self.cell_norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.MANUAL, width=2, style=QtCore.Qt.DashLine),
+                                                   symbol="s", symbolSize=5, symbolBrush=style.MANUAL)
+        self.norm_legend = QtWidgets.QLabel()  # which curve is which, in the page's font rather than the plot's
+        self.norm_legend.setWordWrap(True)
         self.norm_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.FOREGROUND, style=QtCore.Qt.DashLine))
         self.norm_plot.addItem(self.norm_marker, ignoreBounds=True)  # moving it refits nothing
         for item in (self.norm_plot.getPlotItem(), self.norm_curve):
             style.cache_drawing(item)  # the marker moves each click; the axes and the curve stay as drawn
+        style.cache_drawing(self.cell_norm_curve)
         self.forgetting = QtWidgets.QLabel()
         self.forgetting.setWordWrap(True)
 
@@ -172,11 +188,12 @@ class BackwardPanel(QtWidgets.QWidget):
         self.check_table.setEditTriggers(QtWidgets.QAbstractItemView.NoEditTriggers)
         self.check_table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeToContents)
         self.check_table.horizontalHeader().setStretchLastSection(True)
-        for widget_or_layouts, name in (((self.norm_plot, self.forgetting), self.tr("Forgetting")),
+        for widget_or_layouts, name in (((self.norm_legend, self.norm_plot, self.forgetting), self.tr("Forgetting")),
                                         ((self.check_table,), self.tr("Check")),
                                         ((self.gradient_row(),), self.tr("Gradients")),
                                         ((self.state_view, links, self.link_plot), self.tr("Connectivity")),
-                                        ((training, self.loss_plot), self.tr("Train"))):
+                                        ((training, self.loss_plot), self.tr("Train")),
+                                        ((), self.tr("∂L/∂W_hh"))):
             page = QtWidgets.QWidget()
             column = QtWidgets.QVBoxLayout(page)
             column.setContentsMargins(2, 2, 2, 2)
@@ -186,12 +203,15 @@ class BackwardPanel(QtWidgets.QWidget):
                 else:
                     column.addWidget(part, 0 if isinstance(part, QtWidgets.QLabel) else 1)
             self.story.addTab(page, name)
-        for page, tip in ((self.FORGETTING, self.tr("‖∂L/∂h_t‖ over t, and what ρ(W_hh) and f' predict")),
+        self.gradient_column = column  # the last page's: a gated cell's ∂L/∂W_hh so far (place_weights)
+        for page, tip in ((self.FORGETTING, self.tr("‖∂L/∂h_t‖ over t (an LSTM's ‖∂L/∂c_t‖ beside it), and what the "
+                                                    "weights and gates predict")),
                           (self.CHECK, self.tr("Every gradient by hand beside what loss.backward() leaves in .grad")),
                           (self.INPUT_WEIGHTS, self.tr("Autograd computes ∂L/∂W_ih in one product over every step "
                                                        "once the walk back is done: it appears whole at the end")),
                           (self.CONNECTIVITY, self.tr("‖∂h_t[i]/∂x_k‖: which inputs a hidden unit still depends on")),
-                          (self.TRAIN, self.tr("SGD or Adam steps on the loss, bitwise torch.optim's"))):
+                          (self.TRAIN, self.tr("SGD or Adam steps on the loss, bitwise torch.optim's")),
+                          (self.RECURRENT_WEIGHTS, self.tr("A gated cell's ∂L/∂W_hh, summed step by step back"))):
             self.story.setTabToolTip(page, tip)
         self.split = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         self.split.addWidget(self.stepping)
@@ -215,7 +235,21 @@ class BackwardPanel(QtWidgets.QWidget):
         self.fill_losses()
         self.show_losses()
         self.redraw()
-        self.draw_states()
+
+    def place_weights(self) -> None:
+        """∂L/∂W_hh so far in the strip for nn.RNN, beside the vectors it is summed from. A gated cell's strip
+        holds its gates and an LSTM's δc_t and δc_{t-1} too, more than a presentation's 1024 px leave room to number;
+        its ∂L/∂W_hh (G·H rows) gets a page of its own, which its phase brings up."""
+        gated = self.model.session.config.cell_type.gates > 1
+        self.story.setTabVisible(self.RECURRENT_WEIGHTS, gated)
+        inside, outside = (self.gradient_column, self.strip) if gated else (self.strip, self.gradient_column)
+        if inside.indexOf(self.weight_view) >= 0:
+            return
+        outside.removeWidget(self.weight_view)
+        if gated:
+            inside.addWidget(self.weight_view, 1)
+        else:
+            inside.insertWidget(inside.indexOf(self.vectors["gates"]) + 1, self.weight_view, 4)
 
     # --- the loss -------------------------------------------------------------------------------------------
 
@@ -223,6 +257,7 @@ class BackwardPanel(QtWidgets.QWidget):
         """Σ h_n needs no data; the MSE against the input shifted one step ahead (predict x_{t+1}: the sine
         example's task) is offered when the output has as many units as the input has features."""
         config = self.model.session.config
+        self.place_weights()
         self.loss_box.clear()
         self.loss_box.addItem(self.tr("L = Σ h_n"), LOSS_SUM)
         self.loss_box.setItemData(0, self.tr("The sum of the last hidden state: needs no data"),
@@ -306,14 +341,24 @@ class BackwardPanel(QtWidgets.QWidget):
         """Once per gradient result: the norm plot and the forgetting sentence."""
         backprop, model = self.backprop, self.model
         has = backprop.backward is not None
+        cell_norms = backprop.cell_norms() if has else None
         self.norm_curve.setVisible(has)
+        self.cell_norm_curve.setVisible(cell_norms is not None)
+        ts = np.arange(model.seq_len)
+        for curve, norms in ((self.norm_curve, backprop.norms() if has else None), (self.cell_norm_curve, cell_norms)):
+            if norms is not None:
+                norms = norms.astype(np.float64)
+                positive = norms > 0  # a log scale has no 0: a step the loss does not reach is left out
+                curve.setData(ts[positive], norms[positive])
         if has:
-            norms = backprop.norms().astype(np.float64)
-            positive = norms > 0
-            ts = np.arange(model.seq_len)
-            self.norm_curve.setData(ts[positive], norms[positive])
             self.norm_plot.setXRange(-0.5, max(model.seq_len - 0.5, 0.5), padding=0.02)
-        set_plot_title(self.norm_plot, self.tr("‖∂L/∂h_t‖ over t (log scale)"))
+        with_cell = "cell" in model.session.config.cell_type.state
+        set_plot_title(self.norm_plot, self.tr("‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ over t (log scale)") if with_cell else
+                       self.tr("‖∂L/∂h_t‖ over t (log scale)"))
+        self.norm_legend.setVisible(with_cell)
+        self.norm_legend.setText(self.tr("<span style='color:{0}'>━ ‖∂L/∂h_t‖</span>   "
+                                         "<span style='color:{1}'>╍ ‖∂L/∂c_t‖, along the cell state</span>").format(
+            pg.mkColor(style.ACTIVE).name(), pg.mkColor(style.MANUAL).name()) if with_cell else "")
         self.forgetting.setText(self.forgetting_text() if has else "")
         self.verdict.setText(self.verdict_text() if has else "")
         self.fill_check()
@@ -379,8 +424,22 @@ class BackwardPanel(QtWidgets.QWidget):
                 self.check_table.setItem(r, c, item)
 
     def forgetting_text(self) -> str:
-        """What ρ(W_hh) and the mean f' predict: each step back multiplies the gradient by about their product."""
+        """What ρ(W_hh) and the mean f' predict: each step back multiplies the gradient by about their product. A
+        gated cell has a path back W_hh does not touch: an LSTM's cell state (the carousel), a GRU's update gate."""
         model = self.model
+        config = model.session.config
+        kind, names = config.cell_type, config.cell_type.phase_names(config)
+        if "cell" in kind.state and "forget_gate" in names:
+            forget = self.backprop.mean_gate("forget_gate")
+            return self.tr("The carousel: c_t = f_t ⊙ c_{{t-1}} + i_t ⊙ g_t, so ∂c_t/∂c_{{t-1}} = f_t, elementwise — "
+                           "no W_hh, no squashing. Along the cell state each step back multiplies the gradient by "
+                           "the forget gate alone, so a forget gate near 1 keeps it. Here the mean f_t is {0:.3f}."
+                           ).format(forget)
+        if "update_gate" in names:
+            update = self.backprop.mean_gate("update_gate")
+            return self.tr("h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{{t-1}}: part of δh_t reaches h_{{t-1}} as δh_t ⊙ z_t, "
+                           "elementwise, past W_hh. An update gate near 1 keeps the gradient. Here the mean z_t is "
+                           "{0:.3f}.").format(update)
         rho = model.trace.spectral_radius(model.layer, model.direction)
         derivative = float(self.backprop.mean_derivative().mean())
         factor = rho * derivative
@@ -416,9 +475,9 @@ class BackwardPanel(QtWidgets.QWidget):
             self.heading.setText(self.tr("Loss = {0}. Step back (B) walks t = {1} … {2}.").format(
                 style.exact(loss.numpy()), model.cell.walk[-1], model.cell.walk[0]))
         else:
-            self.heading.setText(self.tr("Backward, t = {0} (step {1} of {2} back) — phase {3} of 4: {4}").format(
-                backprop.t, backprop.step_index + 1, model.seq_len, PHASES.index(backprop.phase) + 1,
-                self.phase_title(backprop.phase)))
+            self.heading.setText(self.tr("Backward, t = {0} (step {1} of {2} back) — phase {3} of {5}: {4}").format(
+                backprop.t, backprop.step_index + 1, model.seq_len, backprop.phases.index(backprop.phase) + 1,
+                self.phase_title(backprop.phase), len(backprop.phases)))
         self.draw_vectors()
         text = self.equation_text()
         if text != self.equation.text():
@@ -470,6 +529,9 @@ class BackwardPanel(QtWidgets.QWidget):
         config = self.model.session.config
         widest = style.vector_text(np.full(config.hidden_size, -1.2345678e-05, dtype=config.dtype))
         first = "∂L/∂W_hh += δz_0000ᵀ h_0000   " + self.tr("(summed back to front, as autograd sums it)")
+        if config.cell_type.gates > 1:  # a gated cell's tallest: δh_{t-1} and δc_{t-1}, a line each
+            line = f"δc_0000 = δc_0000 ⊙ f_0000 = {widest}   (" + self.tr("the carousel") + ")"
+            return f"{line}\n{line}"
         return f"{first}\n    = {widest} ⊙ (1 − {widest}²)\n    = {widest}"
 
     def resizeEvent(self, event) -> None:
@@ -497,43 +559,75 @@ class BackwardPanel(QtWidgets.QWidget):
         self.fit_equation()
 
     def refusal(self) -> str | None:
-        """Why this session's backward pass is not stepped (a GRU's, an LSTM's), said rather than showing
+        """Why this session's backward pass is not stepped (a GRU's in the textbook order), said rather than showing
         gradients nobody has checked; None when it is."""
         from ..backprop import check_walked
 
+        session = self.model.session
         try:
-            check_walked(self.model.session)
+            check_walked(session)
         except InputError:
-            return self.tr("The backward pass is stepped and checked for nn.RNN; {0}'s is not yet.").format(
-                module_label(self.model.session.config))
+            if hasattr(session.config.cell_type.steps, "kernel_backward"):
+                return self.tr("The backward pass of {0} is stepped and checked in the kernel order; in the "
+                               "textbook order it is not yet.").format(module_label(session.config))
+            return self.tr("The backward pass of {0} is not stepped yet.").format(module_label(session.config))
         return None
 
     def phase_title(self, phase: str) -> str:
         return {"incoming": self.tr("the gradient arriving at h_t"),
+                "cell": self.tr("the gradient along the cell state"),
                 "pre_activation": self.tr("through the nonlinearity"),
+                "gates": self.tr("through each gate"),
                 "weights": self.tr("the recurrent weights' share"),
                 "flowing": self.tr("what flows on to the state before")}[phase]
 
     def draw_vectors(self) -> None:
         backprop = self.backprop
-        H = self.model.session.config.hidden_size
-        blank = np.full(H, np.nan)
+        config = self.model.session.config
+        kind = config.cell_type
+        H, P, G = config.hidden_size, config.output_size, kind.gates
+        gated = G > 1
         shown = backprop.t is not None
-        values = {
-            "incoming": backprop.incoming() if shown else blank,
-            "pre_activation": backprop.pre_activation() if shown and backprop.revealed("pre_activation") else blank,
-            "flowing": blank,
-        }
-        if shown and backprop.revealed("flowing"):
-            flowing = backprop.flowing()
-            values["flowing"] = blank if flowing is None else flowing
+
+        def revealed(phase, value, units):
+            """The step's vector once its phase is shown; blank before, and where the walk back ends."""
+            blank = np.full(units, np.nan)
+            if not shown or not backprop.revealed(phase):
+                return blank
+            value = value()
+            return blank if value is None else value
+
+        values = {"incoming": revealed("incoming", backprop.incoming, P),
+                  "cell": revealed("cell", backprop.cell_gradient, H),
+                  "pre_activation": revealed("pre_activation", backprop.pre_activation, H),
+                  "gates": revealed("gates", backprop.pre_activation, G * H).reshape(G, H),  # gate × unit
+                  "flowing": revealed("flowing", backprop.flowing, P),
+                  "carried": revealed("flowing", backprop.carried, H if "cell" in kind.state else P)}
         before = "t+1" if self.model.direction else "t-1"  # the reverse cell's previous state is h_{t+1}
+        if "cell" in kind.state:  # the LSTM: δc along the cell state, and its carousel back
+            carried = (f"δc<sub>{before}</sub>", "δc<sub>t</sub> ⊙ f<sub>t</sub>")
+        else:  # the GRU: h_{t-1}'s share through the update gate, past W_hh
+            carried = (f"δh<sub>{before}</sub> ←", "δh<sub>t</sub> ⊙ z<sub>t</sub>")
         titles = {"incoming": ("δh<sub>t</sub>", "∂L/∂h<sub>t</sub>"),
+                  "cell": ("δc<sub>t</sub>", "∂L/∂c<sub>t</sub>"),
                   "pre_activation": ("δz<sub>t</sub>", "δh ⊙ f'(z)"),
-                  "flowing": (f"δh<sub>{before}</sub>", "W<sub>hh</sub><sup>T</sup> δz<sub>t</sub>")}
+                  "gates": ("δ" + ", δ".join(kind.gate_names), self.tr("at each gate")),
+                  # a GRU's share through W_hh: δs_t is its recurrent term's gradient (δn_t ⊙ r_t in its n block)
+                  "flowing": ((f"δh<sub>{before}</sub>" + (" ←" if "cell" not in kind.state else ""),
+                               "W<sub>hh</sub><sup>T</sup> δs<sub>t</sub>") if gated else
+                              (f"δh<sub>{before}</sub>", "W<sub>hh</sub><sup>T</sup> δz<sub>t</sub>")),
+                  "carried": carried}
+        active = {"incoming": "incoming", "cell": "cell", "pre_activation": "pre_activation", "gates": "gates",
+                  "flowing": "flowing", "carried": "flowing"}
+        on_show = {"cell": "cell" in kind.state, "pre_activation": not gated, "gates": gated, "carried": gated}
         for name, view in self.vectors.items():
-            view.set_title(titles[name][0], active=backprop.phase == name, subtitle=titles[name][1])
-            view.set_matrix(values[name])
+            visible = on_show.get(name, True)
+            view.setVisible(visible)
+            stretch = self.STRETCH[name] if visible else 0
+            if self.strip.stretch(self.strip.indexOf(view)) != stretch:  # once per cell type: a change relayouts
+                self.strip.setStretchFactor(view, stretch)
+            view.set_title(titles[name][0], active=backprop.phase == active[name], subtitle=titles[name][1])
+            view.set_matrix(values[name], row_labels=list(kind.gate_names) if name == "gates" else None)
         self.weight_view.set_title(self.tr("∂L/∂W_hh so far"), active=backprop.phase == "weights")
         drawn = (id(backprop.backward), backprop.ready, len(backprop.summed()) if backprop.ready else 0,
                  backprop.position == backprop.end)
@@ -542,8 +636,10 @@ class BackwardPanel(QtWidgets.QWidget):
             if backprop.ready and backprop.summed():
                 weight, _ = backprop.recurrent_weight_gradient()
             else:  # nothing summed yet: blank, not a sum of zero terms drawn as zeros
-                weight = np.full((H, self.model.session.config.output_size), np.nan)
-            self.weight_view.set_matrix(weight)
+                weight = np.full((G * H, P), np.nan)
+            self.weight_view.set_matrix(weight, blocks=kind.gate_names if gated else ())
+            if gated and backprop.phase == "weights":
+                self.story.setCurrentIndex(self.RECURRENT_WEIGHTS)  # a gated cell's sum is on a page (place_weights)
             self.draw_input_weights()
 
     def gradient_row(self) -> QtWidgets.QWidget:
@@ -566,20 +662,22 @@ class BackwardPanel(QtWidgets.QWidget):
         if drawn == self._input_weights_drawn:  # blank all the way back, then whole once: drawn twice a walk
             return
         self._input_weights_drawn = drawn
+        rows = config.cell_type.gates * config.hidden_size
         for kind, view in self.bias_views.items():
             view.setVisible(config.bias)
             if config.bias:
                 view.set_title(f"∂L/∂b<sub>{kind[-2:]}</sub>")
                 view.set_matrix((backprop.backward.manual.parameters[kind + suffix].numpy() if done else
-                                 np.full(config.hidden_size, np.nan))[None, :])
+                                 np.full(rows, np.nan))[None, :])
         width = config.input_size if model.layer == 0 else config.num_directions * config.output_size
         values = (backprop.backward.manual.parameters[name].numpy() if done else
-                  np.full((config.hidden_size, width), np.nan))
+                  np.full((rows, width), np.nan))
         if done and not np.array_equal(self.input_weight_view.values(), values, equal_nan=True):
             self.story.setCurrentIndex(self.INPUT_WEIGHTS)  # the walk's last click brings it: it appears whole
         self.input_weight_view.set_title(self.tr("∂L/∂W_ih"), subtitle=self.tr("one product over every step, at "
                                                                                 "the walk's end"))
-        self.input_weight_view.set_matrix(values)
+        gates = config.cell_type.gate_names
+        self.input_weight_view.set_matrix(values, blocks=gates if len(gates) > 1 else ())
 
     def equation_text(self) -> str:
         backprop, model = self.backprop, self.model
@@ -588,28 +686,57 @@ class BackwardPanel(QtWidgets.QWidget):
         t, phase = backprop.t, backprop.phase
         vec = style.vector_text
         walk = model.cell.walk
+        config = model.session.config
+        kind = config.cell_type
         later = "t+1" if model.direction == 0 else "t-1"
+        step_later = t + 1 if model.direction == 0 else t - 1
+        # the state this step read: h_{t+1} in the reverse direction, h0 at the walk's first step
+        first = t == walk[0]
+        before = "h0" if first else f"h_{t + 1 if model.direction else t - 1}"
+        cell_before = "c0" if first else f"c_{t + 1 if model.direction else t - 1}"
+        gated = kind.gates > 1
         if phase == "incoming":
             sources = []
-            if t == walk[-1] and backprop.loss.kind == "sum_last" and model.layer == model.session.config.num_layers - 1:
+            if t == walk[-1] and backprop.loss.kind == "sum_last" and model.layer == config.num_layers - 1:
                 sources.append(self.tr("1 from the loss Σ h_n"))
-            elif backprop.loss.kind == "mse" and model.layer == model.session.config.num_layers - 1:
+            elif backprop.loss.kind == "mse" and model.layer == config.num_layers - 1:
                 sources.append(self.tr("the loss's ∂L/∂output_t"))
-            if model.layer < model.session.config.num_layers - 1:
+            if model.layer < config.num_layers - 1:
                 sources.append(self.tr("the layer above"))
             if t != walk[-1]:
                 sources.append(self.tr("what flowed back from step {0}").format(later))
             return f"δh_{t} = ∂L/∂h_{t}  ({' + '.join(sources)})\n    = {vec(backprop.incoming())}"
-        h = model.cell.hidden[t, model.batch].numpy()
         if phase == "pre_activation":
-            if model.session.config.nonlinearity == "tanh":
+            h = model.cell.hidden[t, model.batch].numpy()
+            if config.nonlinearity == "tanh":
                 return (f"δz_{t} = δh_{t} ⊙ (1 − h_{t}²)\n    = {vec(backprop.incoming())} ⊙ (1 − {vec(h)}²)"
                         f"\n    = {vec(backprop.pre_activation())}")
             return (f"δz_{t} = δh_{t} ⊙ [h_{t} > 0]\n    = {vec(backprop.incoming())} ⊙ {vec((h > 0).astype(int))}"
                     f"\n    = {vec(backprop.pre_activation())}")
+        # with proj_size, what reaches o_t ⊙ tanh(c_t) is δm_t = δh_t W_hr
+        dm = f"(δh_{t} W_hr)" if config.proj_size else f"δh_{t}"
+        if phase == "cell":
+            first_line = f"δc_{t} = {dm} ⊙ o_{t} ⊙ (1 − tanh²(c_{t}))"
+            if t != walk[-1]:
+                first_line += f" + δc_{step_later} ⊙ f_{step_later}"
+            return f"{first_line} = {vec(backprop.cell_gradient())}"
+        if phase == "gates":
+            if "cell" in kind.state:
+                formula = (f"δi = δc ⊙ g ⊙ i(1 − i),  δf = δc ⊙ {cell_before} ⊙ f(1 − f),  "
+                           f"δg = δc ⊙ i ⊙ (1 − g²),  δo = {dm.replace(f'_{t}', '')} ⊙ tanh(c) ⊙ o(1 − o)")
+            else:
+                formula = (f"δz = δh ⊙ ({before} − n) ⊙ z(1 − z),  δn = δh ⊙ (1 − z) ⊙ (1 − n²),  "
+                           f"δr = δn ⊙ s_n ⊙ r(1 − r)")
+            return formula + "   " + self.tr("(each gate's row beside, at step {0})").format(t)
         if phase == "weights":
             weight, bias = backprop.recurrent_weight_gradient()
-            before = "h0" if t == walk[0] else f"h_{t + 1 if model.direction else t - 1}"
+            if gated:  # δs_t, every gate block: its sum so far is on the Gradients page (place_weights)
+                blocks = [f"δ{gate}" for gate in kind.gate_names]
+                if "cell" not in kind.state:  # the GRU's candidate reads r_t ⊙ s_n: its block is δn_t ⊙ r_t
+                    blocks[-1] += f" ⊙ r_{t}"
+                text = f"∂L/∂W_hh += δs_{t}ᵀ {before}" + (f",  ∂L/∂b_hh += δs_{t}" if bias is not None else "")
+                return (f"{text},  δs_{t} = ({' | '.join(blocks)})\n"
+                        + self.tr("(summed back to front, as autograd sums it: on the page ∂L/∂W_hh)"))
             # the sum so far is the heatmap beside: a matrix written out would take the strip's height
             text = (f"∂L/∂W_hh += δz_{t}ᵀ {before}   " + self.tr("(summed back to front, as autograd sums it)"))
             if bias is not None:
@@ -618,10 +745,17 @@ class BackwardPanel(QtWidgets.QWidget):
         flowing = backprop.flowing()
         if flowing is None:
             return self.tr("No h0 was given: the walk back ends here.")
-        # the state this step read: h_{t+1} in the reverse direction, h0 at the walk's first step
-        before = "h0" if t == walk[0] else f"h_{t + 1 if model.direction else t - 1}"
-        return (f"δ{before} += δz_{t} W_hh   (W_hhᵀ δz_{t}: " + self.tr("this step's share") + f")\n"
-                f"    = {vec(flowing)}")
+        if not gated:
+            return (f"δ{before} += δz_{t} W_hh   (W_hhᵀ δz_{t}: " + self.tr("this step's share") + f")\n"
+                    f"    = {vec(flowing)}")
+        # a line each: the strip beside holds a gated cell's stacked gates, and needs the height
+        carried = backprop.carried()
+        if "cell" in kind.state:
+            text = f"δ{before} += δs_{t} W_hh = {vec(flowing)}"
+            if carried is None:
+                return text + "\n" + self.tr("No c0 was given: the cell path ends here.")
+            return text + f"\nδ{cell_before} = δc_{t} ⊙ f_{t} = {vec(carried)}   (" + self.tr("the carousel") + ")"
+        return (f"δ{before} += δh_{t} ⊙ z_{t} + δs_{t} W_hh\n    = {vec(carried)} + {vec(flowing)}")
 
     def draw_states(self) -> None:
         """The module's output over t (the last layer's h_t, both directions side by side), units × t: the units a

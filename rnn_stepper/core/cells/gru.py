@@ -118,12 +118,14 @@ def kernel_backward(cell, p, config, incoming, need_initial) -> dict:
 
     "pre_activation" is ∂L/∂a_t, (B, 3H): what the input projection's backward reads, and the gradient at each
     gate's argument (a_r + s_r, a_z + s_z, a_n + r ⊙ s_n). h_{t-1} hears from step t twice, and the layer above's
-    share lands between the two, so no tensor holds "step t's share alone": "flowing" is not given."""
+    share lands between the two, so no tensor holds "step t's share alone": "flowing" is not given. Its two shares
+    are: "carried", ∂L/∂h_t ⊙ z_t through the update gate, and "through_weights", ∂L/∂s_t W_hh (both None at the
+    walk's first step unless h0 is a leaf). "recurrent" is ∂L/∂s_t, what W_hh's and b_hh's gradients read."""
     import torch
 
     H = config.hidden_size
     W_hh_T = p.W_hh.T
-    grad_hidden, grad_a = {}, {}
+    grad_hidden, grad_a, grad_s_at, carried, through_weights = {}, {}, {}, {}, {}
     weight_hh = bias_hh = None
     through_update = through_product = None  # what step t+1 sent back to h_t: via (h_t − n) ⊙ z, via W_hh
     for k, t in enumerate(reversed(cell.walk)):
@@ -147,17 +149,19 @@ def kernel_backward(cell, p, config, incoming, need_initial) -> dict:
         grad_z = torch.ops.aten.sigmoid_backward(grad_update, update_gate)  # δz_t
         grad_r = torch.ops.aten.sigmoid_backward(grad_reset, reset_gate)  # δr_t
         grad_a[t] = torch.cat([grad_r, grad_z, grad_n], 1)  # ∂L/∂a_t
-        grad_s = torch.cat([grad_r, grad_z, grad_s_n], 1)  # ∂L/∂s_t
+        grad_s = grad_s_at[t] = torch.cat([grad_r, grad_z, grad_s_n], 1)  # ∂L/∂s_t
         first = k == len(cell.walk) - 1
         if not first or "hidden" in need_initial:
             through_update = grad_difference
             through_product = product_grad_left(grad_s, h_prev, W_hh_T)  # ∂L/∂s_t W_hh
         else:
             through_update = through_product = None
+        carried[t], through_weights[t] = through_update, through_product
         step_weight, step_bias = recurrent_weight_share(grad_s, h_prev, p)
         weight_hh = step_weight if weight_hh is None else weight_hh + step_weight
         if step_bias is not None:
             bias_hh = step_bias if bias_hh is None else bias_hh + step_bias
     initial = None if through_update is None else through_update + through_product  # ∂L/∂h0, as its buffer adds
-    return {"hidden": grad_hidden, "pre_activation": grad_a, "weight_hh": weight_hh, "bias_hh": bias_hh,
+    return {"hidden": grad_hidden, "pre_activation": grad_a, "recurrent": grad_s_at, "carried": carried,
+            "through_weights": through_weights, "weight_hh": weight_hh, "bias_hh": bias_hh,
             "initial": {"hidden": initial}}

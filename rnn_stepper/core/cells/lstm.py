@@ -145,12 +145,13 @@ def kernel_backward(cell, p, config, incoming, need_initial) -> dict:
         ∂L/∂W_hh     += δ(gates)ᵀ h_{t-1},  ∂L/∂b_hh += Σ_batch δ(gates)       summed back to front
         ∂L/∂h_{t-1}   = δ(gates) W_hh
 
-    "pre_activation" is δ(gates), (B, 4H): what the input projection's backward reads. "cell" is ∂L/∂c_t."""
+    "pre_activation" is δ(gates), (B, 4H): what the input projection's backward reads. "cell" is ∂L/∂c_t, "carried"
+    ∂L/∂c_{t-1} from step t (None at the walk's first step unless c0 is a leaf)."""
     import torch
 
     W_hh_T = p.W_hh.T
     W_hr_T = None if p.W_hr is None else p.W_hr.T
-    grad_hidden, grad_gates, grad_cell, grad_flowing = {}, {}, {}, {}
+    grad_hidden, grad_gates, grad_cell, grad_flowing, grad_carried = {}, {}, {}, {}, {}
     weight_hh = bias_hh = weight_hr = None
     flowing = carried = None  # what step t+1 sent back to h_t (through W_hh) and to c_t (through f_{t+1})
     for k, t in enumerate(reversed(cell.walk)):
@@ -174,7 +175,7 @@ def kernel_backward(cell, p, config, incoming, need_initial) -> dict:
         grad_candidate = grad_c * input_gate  # ∂L/∂g_t
         grad_input = grad_c * cell_candidate  # ∂L/∂i_t
         first = k == len(cell.walk) - 1
-        carried = grad_c * forget_gate if not first or "cell" in need_initial else None  # ∂L/∂c_{t-1}
+        carried = grad_carried[t] = grad_c * forget_gate if not first or "cell" in need_initial else None  # ∂L/∂c_{t-1}
         grad_forget = grad_c * cell.c_prev_at(t)  # ∂L/∂f_t
         gates = torch.cat([torch.ops.aten.sigmoid_backward(grad_input, input_gate),
                            torch.ops.aten.sigmoid_backward(grad_forget, forget_gate),
@@ -189,7 +190,7 @@ def kernel_backward(cell, p, config, incoming, need_initial) -> dict:
         if step_bias is not None:
             bias_hh = step_bias if bias_hh is None else bias_hh + step_bias
     return {"hidden": grad_hidden, "pre_activation": grad_gates, "cell": grad_cell, "flowing": grad_flowing,
-            "weight_hh": weight_hh, "bias_hh": bias_hh, "weight_hr": weight_hr,
+            "carried": grad_carried, "weight_hh": weight_hh, "bias_hh": bias_hh, "weight_hr": weight_hr,
             "initial": {"hidden": flowing, "cell": carried}}
 
 
@@ -209,7 +210,7 @@ def textbook_backward(cell, p, config, incoming, need_initial) -> dict:
     the distance the comparison reports."""
     import torch
 
-    grad_hidden, grad_gates, grad_cell, grad_flowing, grad_x = {}, {}, {}, {}, {}
+    grad_hidden, grad_gates, grad_cell, grad_flowing, grad_carried, grad_x = {}, {}, {}, {}, {}, {}
     flowing = carried = None
     for t in reversed(cell.walk):
         grad_h = grad_hidden[t] = incoming(t, flowing)  # δh_t
@@ -224,7 +225,7 @@ def textbook_backward(cell, p, config, incoming, need_initial) -> dict:
         grad_z = torch.cat([grad_c * g * (i * (1 - i)), grad_c * c_prev * (f * (1 - f)), grad_c * i * (1 - g * g),
                             grad_m * squashed * (o * (1 - o))], 1)  # δz_t
         grad_gates[t] = grad_z
-        carried = grad_c * f  # δc_{t-1}
+        carried = grad_carried[t] = grad_c * f  # δc_{t-1}
         flowing = grad_flowing[t] = grad_z @ p.W_hh  # δh_{t-1}
         grad_x[t] = grad_z @ p.W_ih  # δx_t
     weight_hh = weight_ih = bias = weight_hr = None
@@ -235,8 +236,9 @@ def textbook_backward(cell, p, config, incoming, need_initial) -> dict:
         if p.W_hr is not None:
             weight_hr = add(weight_hr, grad_hidden[t].T @ cell.phase_at("unprojected", t))
     T = len(cell.walk)
+    grad_carried[cell.walk[0]] = carried if "cell" in need_initial else None  # as the kernel's: c0 a leaf or not
     return {"hidden": grad_hidden, "pre_activation": grad_gates, "cell": grad_cell, "flowing": grad_flowing,
-            "weight_hh": weight_hh, "bias_hh": bias, "weight_hr": weight_hr,
+            "carried": grad_carried, "weight_hh": weight_hh, "bias_hh": bias, "weight_hr": weight_hr,
             "initial": {"hidden": flowing if "hidden" in need_initial else None,
                         "cell": carried if "cell" in need_initial else None},
             "input": torch.stack([grad_x[t] for t in range(T)]), "weight_ih": weight_ih, "bias_ih": bias}

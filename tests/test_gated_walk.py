@@ -1,0 +1,168 @@
+"""The walk back gate by gate (issue 28, item 5): Step back through an nn.GRU or nn.LSTM session shows, phase by
+phase, δh_t (an LSTM's δc_t), δ at each gate, ∂L/∂W_hh summed so far and what flows on to step t-1 — the numbers
+of core's `backward_pass`, which are autograd's. Autograd's own per-step gradients are taken in the same run from
+the module cut at step t: one step run alone from the state before it, the rest of the sequence from its output."""
+
+import numpy as np
+import pytest
+import torch
+
+from rnn_stepper.backprop import PHASES, Backprop, walk_phases
+from rnn_stepper.core import RNNConfig, make_session
+from rnn_stepper.core.backward import autograd_gradients, backward_pass
+from rnn_stepper.core.cells import cell_type
+from rnn_stepper.core.session import build_module
+from rnn_stepper.model import StepperModel
+
+T, INPUTS, HIDDEN = 5, 3, 4
+
+
+def gated_session(cell, with_state, dtype="float64", **options):
+    config = RNNConfig(cell=cell, input_size=INPUTS, hidden_size=HIDDEN, dtype=dtype, **options)
+    inputs = torch.linspace(-1, 1, T * INPUTS, dtype=torch.float64).reshape(T, INPUTS).sin()
+    states = {}
+    if with_state:
+        P = config.output_size
+        states["h0"] = torch.linspace(-0.5, 0.5, P, dtype=torch.float64).reshape(1, 1, P)
+        if cell == "lstm":
+            states["c0"] = torch.linspace(0.3, -0.7, HIDDEN, dtype=torch.float64).reshape(1, 1, HIDDEN)
+    return make_session(config, inputs, seed=7, **states)
+
+
+def walked(session):
+    model = StepperModel(session)
+    model.run_to_end()
+    backprop = Backprop(model)
+    backprop.compute()
+    return model, backprop
+
+
+def autograds_step(session, t):
+    """Autograd's gradients around step t of a one-layer session under L = Σ h_n: the module run on x_t alone from
+    (h_{t-1}, c_{t-1}) as leaves, then on the rest from its output. Its bias_ih's gradient is Σ_batch δa_t (δ at
+    each gate's argument), its bias_hh's Σ_batch ∂L/∂s_t, the leaves' what step t sends back (c_{t-1}'s along the
+    cell state alone: the leaf h_{t-1} is no function of it), h_t's ∂L/∂h_t."""
+    config = session.config
+    lstm = "cell" in config.cell_type.state
+    x = session.inputs[0]  # batch_first, a batch of one: (T, I)
+    with torch.no_grad():
+        module = build_module(config, session.weights)
+        before = module(x[None, :t], session_state(session)) if t else (None, session_state(session))
+    state_before = before[1]
+    leaves = [s.detach().clone().requires_grad_(True) for s in (state_before if lstm else (state_before,))]
+    step = build_module(config, session.weights)
+    _, after = step(x[None, t:t + 1], tuple(leaves) if lstm else leaves[0])
+    hidden = after[0] if lstm else after
+    hidden.retain_grad()
+    if t + 1 < x.shape[0]:
+        _, final = build_module(config, session.weights)(x[None, t + 1:], after)
+        h_n = final[0] if lstm else final
+    else:
+        h_n = hidden
+    h_n.sum().backward()
+    return {"hidden": hidden.grad[0, 0],
+            "gates": step.bias_ih_l0.grad, "recurrent": step.bias_hh_l0.grad,
+            "h_prev": leaves[0].grad[0, 0], "c_prev": leaves[1].grad[0, 0] if lstm else None}
+
+
+def session_state(session):
+    config = session.config
+    h0 = session.h0 if session.h0 is not None else torch.zeros(1, 1, config.output_size, dtype=torch.float64)
+    if "cell" not in config.cell_type.state:
+        return h0
+    c0 = session.c0 if session.c0 is not None else torch.zeros(1, 1, HIDDEN, dtype=torch.float64)
+    return h0, c0
+
+
+# The cut module projects each step's input in a product of its own, where the whole module makes one product of
+# every step: the same sums, which may round apart in the last bits of a float64. 1e-12 relative is ~4,500 ulps.
+CLOSE = {"rtol": 1e-12, "atol": 1e-15}
+
+
+def test_each_cell_type_walks_its_own_phases():
+    assert walk_phases(cell_type("rnn")) == PHASES
+    assert walk_phases(cell_type("gru")) == ("incoming", "gates", "weights", "flowing")
+    assert walk_phases(cell_type("lstm")) == ("incoming", "cell", "gates", "weights", "flowing")
+
+
+@pytest.mark.parametrize("with_state", [False, True], ids=["zeros", "h0"])
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_stepping_back_gate_by_gate_shows_backward_pass_numbers_which_are_autograds(cell, with_state):
+    session = gated_session(cell, with_state)
+    model, backprop = walked(session)
+    core = backward_pass(model.trace).cells[0]  # computed afresh: what every phase must show
+    reference = autograd_gradients(model.trace).parameters
+    lstm = cell == "lstm"
+    seen = []
+    for _ in range(T):
+        for phase in backprop.phases:
+            backprop.step_back_phase()
+            assert backprop.phase == phase
+        t = backprop.t
+        seen.append(t)
+        theirs = autograds_step(session, t)
+        assert np.array_equal(backprop.incoming(), core.hidden[t, 0].numpy())
+        np.testing.assert_allclose(backprop.incoming(), theirs["hidden"].numpy(), **CLOSE)
+        assert np.array_equal(backprop.pre_activation(), core.pre_activation[t, 0].numpy())
+        np.testing.assert_allclose(backprop.pre_activation(), theirs["gates"].numpy(), **CLOSE)
+        # ∂L/∂s_t, what W_hh's gradient sums: the GRU's candidate reads r_t ⊙ s_n, so its n block is δn_t ⊙ r_t
+        np.testing.assert_allclose(core.recurrent_term[t, 0].numpy(), theirs["recurrent"].numpy(), **CLOSE)
+        if lstm:
+            # (no module's output holds the c_t its h_t read: δi, δf, δg = δc_t ⊙ … check it against autograd's)
+            assert np.array_equal(backprop.cell_gradient(), core.cell[t, 0].numpy())
+        else:
+            assert backprop.cell_gradient() is None
+        flowing, carried = backprop.flowing(), backprop.carried()
+        if t == 0 and not with_state:  # the module's zeros are no leaf: the walk back ends at step 0
+            assert flowing is None and carried is None
+            continue
+        if lstm:  # δh_{t-1} = δ(gates) W_hh, and the carousel δc_{t-1} = δc_t ⊙ f_t
+            assert np.array_equal(flowing, core.flowing[t][0].numpy())
+            assert np.array_equal(carried, core.carried[t][0].numpy())
+            np.testing.assert_allclose(flowing, theirs["h_prev"].numpy(), **CLOSE)
+            np.testing.assert_allclose(carried, theirs["c_prev"].numpy(), **CLOSE)
+            assert np.array_equal(carried, core.cell[t, 0].numpy() * model.cell.phases["forget_gate"][t, 0].numpy())
+        else:  # a GRU's h_{t-1} hears from step t twice: through the update gate and through W_hh
+            assert np.array_equal(flowing, core.through_weights[t][0].numpy())
+            assert np.array_equal(carried, core.carried[t][0].numpy())
+            np.testing.assert_allclose(carried + flowing, theirs["h_prev"].numpy(), **CLOSE)
+            if t > 0:  # L = Σ h_n reaches h_{t-1} through step t alone: its δh is the two shares, added so
+                assert np.array_equal(core.hidden[t - 1, 0].numpy(), carried + flowing)
+    assert seen == list(range(T - 1, -1, -1)) and backprop.position == backprop.end
+    # summed back to front step by step, the recurrent weights' gradient is autograd's .grad, bit for bit
+    weight, bias = backprop.recurrent_weight_gradient()
+    assert np.array_equal(weight, reference["weight_hh_l0"].numpy())
+    assert np.array_equal(bias, reference["bias_hh_l0"].numpy())
+
+
+def test_the_lstms_walk_is_autograds_on_torchs_native_path_in_float32_and_with_a_projection():
+    for session in (gated_session("lstm", True, dtype="float32"), gated_session("lstm", True, proj_size=2)):
+        model, backprop = walked(session)
+        assert backprop.backward.bitwise_equal
+        core = backprop.gradients
+        backprop.move_to(backprop.end)
+        assert backprop.t == 0
+        assert np.array_equal(backprop.carried(), core.carried[0][0].numpy())
+        assert backprop.flowing().shape == (session.config.output_size,)  # δh_{t-1}: proj_size's units
+        weight, _ = backprop.recurrent_weight_gradient()
+        assert np.array_equal(weight, backprop.backward.reference.parameters["weight_hh_l0"].numpy())
+
+
+def test_a_grus_textbook_order_is_refused_with_what_is_stepped():
+    from rnn_stepper.backprop import check_walked
+    from rnn_stepper.core import InputError
+
+    with pytest.raises(InputError, match="nn.GRU in textbook order is not yet"):
+        check_walked(make_session(RNNConfig(cell="gru"), order="textbook"))
+    check_walked(make_session(RNNConfig(cell="lstm"), order="textbook"))  # the LSTM's textbook backward is stepped
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+def test_the_norms_plotted_are_the_cell_gradients_norms(cell):
+    model, backprop = walked(gated_session(cell, False))
+    gradients = backprop.backward.cells[0]
+    assert np.array_equal(backprop.norms(), gradients.norms.numpy())
+    if cell == "lstm":
+        assert np.array_equal(backprop.cell_norms(), gradients.cell.flatten(1).norm(dim=1).numpy())
+    else:
+        assert backprop.cell_norms() is None
