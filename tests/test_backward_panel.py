@@ -251,10 +251,9 @@ def test_a_gated_cell_walks_back_gate_by_gate_showing_the_models_numbers(qtbot, 
     assert np.array_equal(panel.vectors["carried"].values()[:, 0], backprop.carried())
     if cell == "lstm":
         assert np.array_equal(panel.vectors["cell"].values()[:, 0], backprop.cell_gradient())
-        assert "δc_1 = δc_2 ⊙ f_2" in panel.equation.text() and vector_text(backprop.carried()) in panel.equation.text()
+        assert "δc_1 = δc_2 ⊙ f_2" in panel.equation.text()  # its numbers: the column beside
     else:
-        assert "δh_1 += δh_2 ⊙ z_2 + δs_2 W_hh" in panel.equation.text()
-        assert f"{vector_text(backprop.carried())} + {vector_text(backprop.flowing())}" in panel.equation.text()
+        assert "δh_1 += δh_2 ⊙ z_2 + δs_2 W_hh" in panel.equation.text()  # its two shares: the columns beside
     backprop.step_back_phase()  # t = 1: each gate's δ, block by block beside its formula
     backprop.step_back_phase()
     if cell == "lstm":

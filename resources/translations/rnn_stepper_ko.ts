@@ -315,6 +315,11 @@
         <translation>h0가 주어지지 않았습니다: 거슬러 가기는 여기서 끝납니다.</translation>
     </message>
     <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="758"/>
+        <source>two shares, beside</source>
+        <translation>두 몫, 옆에</translation>
+    </message>
+    <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="840"/>
         <source>Trained {0} {5} steps: the loss went from {1:.6g} to {2:.6g}; {3} moved most, by up to {4:.3g}</source>
         <translation>{5} {0}스텝을 학습했습니다: 손실 {1:.6g} → {2:.6g}, 가장 많이 움직인 것은 {3} (최대 {4:.3g})</translation>
@@ -421,7 +426,6 @@
         <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 {5}개 중 {3}번째: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="533"/>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="757"/>
         <source>the carousel</source>
         <translation>캐러셀</translation>
@@ -452,6 +456,7 @@
         <translation>게이트마다</translation>
     </message>
     <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="534"/>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="730"/>
         <source>(each gate&apos;s row beside, at step {0})</source>
         <translation>(옆에 게이트마다 한 행, 스텝 {0})</translation>

@@ -529,9 +529,9 @@ class BackwardPanel(QtWidgets.QWidget):
         config = self.model.session.config
         widest = style.vector_text(np.full(config.hidden_size, -1.2345678e-05, dtype=config.dtype))
         first = "∂L/∂W_hh += δz_0000ᵀ h_0000   " + self.tr("(summed back to front, as autograd sums it)")
-        if config.cell_type.gates > 1:  # a gated cell's tallest: δh_{t-1} and δc_{t-1}, a line each
-            line = f"δc_0000 = δc_0000 ⊙ f_0000 = {widest}   (" + self.tr("the carousel") + ")"
-            return f"{line}\n{line}"
+        if config.cell_type.gates > 1:  # a gated cell's tallest: the gates' formulas, its numbers in the strip
+            return ("δi = δc ⊙ g ⊙ i(1 − i),  δf = δc ⊙ c_0000 ⊙ f(1 − f),  δg = δc ⊙ i ⊙ (1 − g²),  "
+                    "δo = (δh W_hr) ⊙ tanh(c) ⊙ o(1 − o)   " + self.tr("(each gate's row beside, at step {0})").format(0))
         return f"{first}\n    = {widest} ⊙ (1 − {widest}²)\n    = {widest}"
 
     def resizeEvent(self, event) -> None:
@@ -719,7 +719,7 @@ class BackwardPanel(QtWidgets.QWidget):
             first_line = f"δc_{t} = {dm} ⊙ o_{t} ⊙ (1 − tanh²(c_{t}))"
             if t != walk[-1]:
                 first_line += f" + δc_{step_later} ⊙ f_{step_later}"
-            return f"{first_line} = {vec(backprop.cell_gradient())}"
+            return first_line  # its numbers are δc_t's column beside: a gated strip needs the height
         if phase == "gates":
             if "cell" in kind.state:
                 formula = (f"δi = δc ⊙ g ⊙ i(1 − i),  δf = δc ⊙ {cell_before} ⊙ f(1 − f),  "
@@ -748,14 +748,14 @@ class BackwardPanel(QtWidgets.QWidget):
         if not gated:
             return (f"δ{before} += δz_{t} W_hh   (W_hhᵀ δz_{t}: " + self.tr("this step's share") + f")\n"
                     f"    = {vec(flowing)}")
-        # a line each: the strip beside holds a gated cell's stacked gates, and needs the height
-        carried = backprop.carried()
+        # the formulas alone: their numbers are the two columns beside, and a gated strip needs the height that
+        # vectors written out here would take
         if "cell" in kind.state:
-            text = f"δ{before} += δs_{t} W_hh = {vec(flowing)}"
-            if carried is None:
+            text = f"δ{before} += δs_{t} W_hh"
+            if backprop.carried() is None:
                 return text + "\n" + self.tr("No c0 was given: the cell path ends here.")
-            return text + f"\nδ{cell_before} = δc_{t} ⊙ f_{t} = {vec(carried)}   (" + self.tr("the carousel") + ")"
-        return (f"δ{before} += δh_{t} ⊙ z_{t} + δs_{t} W_hh\n    = {vec(carried)} + {vec(flowing)}")
+            return text + f"\nδ{cell_before} = δc_{t} ⊙ f_{t}   (" + self.tr("the carousel") + ")"
+        return f"δ{before} += δh_{t} ⊙ z_{t} + δs_{t} W_hh   (" + self.tr("two shares, beside") + ")"
 
     def draw_states(self) -> None:
         """The module's output over t (the last layer's h_t, both directions side by side), units × t: the units a
