@@ -36,6 +36,7 @@ def examples() -> dict:
         "lstm-forget-gate-memory": forget_gate_memory(),
         "gradient-vanishing": gradient_over_50_steps("tanh", GRADIENT_RADIUS["tanh"]),
         "gradient-exploding": gradient_over_50_steps("relu", GRADIENT_RADIUS["relu"]),
+        "lstm-gradient-surviving": lstm_gradient_over_50_steps(),
     }
 
 
@@ -107,18 +108,47 @@ def gradient_over_50_steps(nonlinearity: str, radius: float):
       ~1.8^49 ≈ 3e12 at t = 0. The gradient explodes (and so does the state: relu does not saturate).
     W_hh is scaled to the exact radius in float64; the loss is Σ h_n, stepped back with Step back.
     """
-    H, I, steps = 4, 2, GRADIENT_STEPS
+    H, I = 4, 2
     rng = np.random.default_rng(15)
     positive = nonlinearity == "relu"
     w_hh = rng.uniform(0.1, 1.0, (H, H)) if positive else rng.normal(0.0, 1.0, (H, H))
     w_hh *= radius / np.abs(np.linalg.eigvals(w_hh)).max()
     w_ih = rng.uniform(0.1, 0.5, (H, I)) if positive else rng.normal(0.0, 0.5, (H, I))
-    t = np.arange(steps)
-    wave = np.stack([np.sin(2 * np.pi * t / 12), np.cos(2 * np.pi * t / 12)], axis=1)
+    wave = long_wave()
     inputs = 1.0 + 0.5 * wave if positive else wave
     weights = {"weight_ih_l0": w_ih.tolist(), "weight_hh_l0": w_hh.tolist(),
                "bias_ih_l0": [0.0] * H, "bias_hh_l0": [0.0] * H}
     return make_session(RNNConfig(input_size=I, hidden_size=H, nonlinearity=nonlinearity), inputs, weights=weights)
+
+
+def long_wave() -> np.ndarray:
+    """The gradient examples' input: 50 steps of a sine and a cosine of period 12, (50, 2)."""
+    t = np.arange(GRADIENT_STEPS)
+    return np.stack([np.sin(2 * np.pi * t / 12), np.cos(2 * np.pi * t / 12)], axis=1)
+
+
+LSTM_FORGET_BIAS = 5.0  # σ(5) ≈ 0.9933 at every step: 0.9933^49 ≈ 0.72 of ∂L/∂c survives 49 steps back
+LSTM_RECURRENT_SCALE = 0.05  # W_hh's entries' spread: what flows back through h is small beside the cell path
+
+
+def lstm_gradient_over_50_steps():
+    """gradient-vanishing's input and loss (Σ h_n) through an nn.LSTM: the gradient that survives.
+
+    Along the cell state ∂L/∂c_{t-1} = ∂L/∂c_t ⊙ f_t + (what reaches c_{t-1} through h_{t-1}): no W_hh, no tanh'.
+    The forget gate's bias is 5 in every unit, so f_t ≈ 0.993 whatever the input, and ‖∂L/∂c_0‖ keeps some 70 %
+    of ‖∂L/∂c_49‖, while ‖∂L/∂h_t‖ before the last step is only what flows back through W_hh (small here).
+    Open it beside gradient-vanishing and step back: the Forgetting page plots both norms.
+    """
+    H, I = 4, 2
+    rng = np.random.default_rng(28)
+    config = RNNConfig(cell="lstm", input_size=I, hidden_size=H)
+    forget = config.cell_type.gate_names.index("f")
+    bias_ih = np.zeros(4 * H)
+    bias_ih[forget * H:(forget + 1) * H] = LSTM_FORGET_BIAS
+    weights = {"weight_ih_l0": rng.normal(0.0, 0.5, (4 * H, I)).tolist(),
+               "weight_hh_l0": rng.normal(0.0, LSTM_RECURRENT_SCALE, (4 * H, H)).tolist(),
+               "bias_ih_l0": bias_ih.tolist(), "bias_hh_l0": [0.0] * (4 * H)}
+    return make_session(config, long_wave(), weights=weights)
 
 
 if __name__ == "__main__":

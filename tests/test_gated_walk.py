@@ -166,3 +166,30 @@ def test_the_norms_plotted_are_the_cell_gradients_norms(cell):
         assert np.array_equal(backprop.cell_norms(), gradients.cell.flatten(1).norm(dim=1).numpy())
     else:
         assert backprop.cell_norms() is None
+
+
+def test_the_lstm_example_keeps_the_gradient_the_rnn_example_loses_on_the_same_input_and_loss():
+    # gradient-vanishing (nn.RNN, ρ(W_hh) = 0.5) and lstm-gradient-surviving (nn.LSTM, forget bias 5), 50 steps
+    from rnn_stepper.core.session_file import example_sessions, load_session
+    from rnn_stepper.core.trace import compute_trace
+
+    paths = example_sessions()
+    rnn, _ = load_session(paths["gradient-vanishing"])
+    lstm, _ = load_session(paths["lstm-gradient-surviving"])
+    assert torch.equal(rnn.inputs, lstm.inputs) and rnn.inputs.shape[1] == 50
+    backward = {name: backward_pass(compute_trace(session)) for name, session in (("rnn", rnn), ("lstm", lstm))}
+    assert all(b.bitwise_equal and b.loss.kind == "sum_last" for b in backward.values())  # L = Σ h_n, both
+    rnn_norms = backward["rnn"].cells[0].norms.double()
+    assert rnn_norms[0] < 1e-12 * rnn_norms[-1]  # vanished
+    gradients = backward["lstm"].cells[0]
+    cell_norms = gradients.cell_norms.double()
+    reach = float(cell_norms[0] / cell_norms[-1])
+    assert reach > 0.5  # survived 49 steps back along the cell state
+    # and the forget gates say why: alone, the carousel ∂L/∂c_{t-1} = ∂L/∂c_t ⊙ f_t would hand ∂L/∂c_49 ⊙ Π f_t
+    # to c_0; what also reaches c_0 through h (W_hh's entries are small, ~0.05) moves that by under 15 %
+    forget = backward["lstm"].trace.cell(0).phases["forget_gate"].double()[:, 0]  # (T, H): f_t as the forward ran
+    last = gradients.cell[-1, 0].double()
+    carousel = float((last * forget[1:].prod(0)).norm() / last.norm())
+    assert forget[1:].prod(0).min() > 0.6 and reach == pytest.approx(carousel, rel=0.15)
+    # while ∂L/∂h_t, which reaches h_{t-1} only through W_hh, is a small fraction of the cell state's
+    assert gradients.norms.double()[0] < 0.05 * cell_norms[0]

@@ -56,7 +56,7 @@ def test_every_example_session_opens_and_matches_its_module(window):
     names = example_sessions()
     assert set(names) == {"notebook", "addition-order", "relu", "two-layer-bidirectional", "saturating",
                           "gru-notebook", "lstm-notebook", "lstm-forget-gate-memory", "gradient-vanishing",
-                          "gradient-exploding"}
+                          "gradient-exploding", "lstm-gradient-surviving"}
     for name, path in names.items():
         window.files.open_example(path)
         # addition-order opens in textbook order: its lesson is the few ulps it lands from nn.RNN
