@@ -28,6 +28,8 @@ class BackwardPanel(QtWidgets.QWidget):
     FORGETTING, CHECK, INPUT_WEIGHTS, CONNECTIVITY, TRAIN, RECURRENT_WEIGHTS = range(6)
     # each vector's share of the strip's width while on show (a hidden one's stretch still counts in its minimum)
     STRETCH = {"incoming": 2, "cell": 2, "pre_activation": 2, "gates": 4, "flowing": 2, "carried": 2}
+    # a gated strip's δh_t, the one vector that numbers the units, holds small gradients of many digits
+    GATED_STRETCH = STRETCH | {"incoming": 3}
     def __init__(self, model: StepperModel, backprop: Backprop, parent=None):
         super().__init__(parent)
         self.model, self.backprop = model, backprop
@@ -623,7 +625,7 @@ class BackwardPanel(QtWidgets.QWidget):
         for name, view in self.vectors.items():
             visible = on_show.get(name, True)
             view.setVisible(visible)
-            stretch = self.STRETCH[name] if visible else 0
+            stretch = (self.GATED_STRETCH if gated else self.STRETCH)[name] if visible else 0
             if self.strip.stretch(self.strip.indexOf(view)) != stretch:  # once per cell type: a change relayouts
                 self.strip.setStretchFactor(view, stretch)
             view.set_title(titles[name][0], active=backprop.phase == active[name], subtitle=titles[name][1])
