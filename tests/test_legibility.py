@@ -115,7 +115,9 @@ def test_a_gated_cell_at_1280_by_720_in_presentation_is_legible(qtbot, cell, loo
 BACKWARD = [("notebook", (1280, 720), ("presentation", 1.5), "en"), ("notebook", (1280, 720), ("presentation", 2.0), "ko"),
             ("notebook", (1920, 1080), ("normal", 1.0), "ko"), ("notebook", (1024, 768), ("normal", 1.0), "en"),
             ("gradient-vanishing", (1280, 720), ("presentation", 1.5), "en"),
-            ("gradient-vanishing", (1920, 1080), ("presentation", 1.5), "ko")]
+            ("gradient-vanishing", (1920, 1080), ("presentation", 1.5), "ko"),
+            ("lstm-gradient-surviving", (1280, 720), ("presentation", 1.5), "en"),
+            ("lstm-gradient-surviving", (1024, 768), ("presentation", 1.5), "ko")]
 
 
 @pytest.mark.parametrize("example, size, look, lang", BACKWARD,
