@@ -193,3 +193,29 @@ def test_the_lstm_example_keeps_the_gradient_the_rnn_example_loses_on_the_same_i
     assert forget[1:].prod(0).min() > 0.6 and reach == pytest.approx(carousel, rel=0.15)
     # while ∂L/∂h_t, which reaches h_{t-1} only through W_hh, is a small fraction of the cell state's
     assert gradients.norms.double()[0] < 0.05 * cell_norms[0]
+
+
+@pytest.mark.parametrize("cell, options", [("gru", {}), ("lstm", {}), ("lstm", {"proj_size": 2})],
+                         ids=["gru", "lstm", "lstm-proj"])
+def test_every_cell_of_a_deep_bidirectional_session_walks_back_to_autograds_recurrent_gradient(cell, options):
+    config = RNNConfig(cell=cell, input_size=3, hidden_size=3, num_layers=2, bidirectional=True, dtype="float64",
+                       **options)
+    session = make_session(config, torch.linspace(-1, 1, 24, dtype=torch.float64).reshape(2, 4, 3).cos(), seed=3)
+    model, backprop = walked(session)
+    reference = backprop.backward.reference.parameters
+    for layer in range(2):
+        for direction in range(2):
+            model.show_cell(layer, direction)
+            core = backprop.backward.cells[layer * 2 + direction]
+            assert backprop.position == 0
+            backprop.move_to(backprop.end)
+            assert backprop.t == core.walk[0]  # t = 0 forward, t = T-1 in the reverse direction
+            for batch in range(2):
+                model.show_cell(layer, direction, batch)
+                backprop.move_to(backprop.end)
+                assert np.array_equal(backprop.incoming(), core.hidden[backprop.t, batch].numpy())
+                assert np.array_equal(backprop.pre_activation(), core.pre_activation[backprop.t, batch].numpy())
+            weight, bias = backprop.recurrent_weight_gradient()
+            suffix = f"_l{layer}" + ("_reverse" if direction else "")
+            assert np.array_equal(weight, reference[f"weight_hh{suffix}"].numpy()), suffix
+            assert np.array_equal(bias, reference[f"bias_hh{suffix}"].numpy()), suffix
