@@ -262,7 +262,8 @@ class BackwardPanel(QtWidgets.QWidget):
         self.place_weights()
         self.loss_box.clear()
         self.loss_box.addItem(self.tr("L = Σ h_n"), LOSS_SUM)
-        self.loss_box.setItemData(0, self.tr("The sum of the last hidden state: needs no data"),
+        self.loss_box.setItemData(0, self.tr("The sum of the last hidden state: needs no data, and has no task: training on it only pushes "
+                                          "every h toward −1, tanh's floor"),
                                   QtCore.Qt.ToolTipRole)
         if config.num_directions * config.output_size == config.input_size and self.model.seq_len > 1:
             self.loss_box.addItem(self.tr("L = MSE(output, x_{t+1})"), LOSS_SHIFTED)
