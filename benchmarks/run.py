@@ -110,9 +110,10 @@ def step_latency(hidden: int, steps: int) -> dict:
             "p95": round(float(np.percentile(latencies, 95)), 2)}
 
 
-def step_back_latency(hidden: int, steps: int) -> dict:
+def step_back_latency(hidden: int, steps: int, cell: str = "rnn") -> dict:
     """Step back, one click each, through the last `steps` timesteps of T = 1,000 once the gradients exist: from
-    the click to the end of the repaint of the backward panel, as step_latency measures Step."""
+    the click to the end of the repaint of the backward panel, as step_latency measures Step. A gated cell's click
+    walks one timestep too, through each of its phases."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import numpy as np
     from PySide6 import QtWidgets
@@ -124,7 +125,7 @@ def step_back_latency(hidden: int, steps: int) -> dict:
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
     inputs = np.random.default_rng(0).standard_normal((1000, hidden))
-    model = StepperModel(make_session(RNNConfig(input_size=hidden, hidden_size=hidden), inputs, seed=0))
+    model = StepperModel(make_session(RNNConfig(input_size=hidden, hidden_size=hidden, cell=cell), inputs, seed=0))
     backprop = Backprop(model)
     panel = BackwardPanel(model, backprop)
     panel.resize(1280, 720)
@@ -174,28 +175,30 @@ def trace_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
     return medians_and_ratios(times, "forward")
 
 
-def backward_cost(runs: int, hidden: int = 256, length: int = 10_000) -> dict:
-    """Medians over `runs` interleaved rounds: one `loss.backward()` through nn.RNN for L = Σ h_n (the baseline; its
-    forward pass, with the graph it records, is left out of the timing) and the hand backward of the same session's
-    trace, every step's gradients kept for Step back."""
+def backward_cost(runs: int, hidden: int = 256, length: int = 10_000, cell: str = "rnn") -> dict:
+    """Medians over `runs` interleaved rounds: one `loss.backward()` through the module for L = Σ h_n (the baseline,
+    on the native path the hand backward mirrors; its forward pass, with the graph it records, is left out of the
+    timing) and the hand backward of the same session's trace, every step's gradients kept for Step back."""
     import torch
 
     from rnn_stepper.core import RNNConfig, collector, compute_trace, make_session
     from rnn_stepper.core.backward import hand_backward
+    from rnn_stepper.core.reference import native_path
     from rnn_stepper.core.session import build_module
 
-    session = make_session(RNNConfig(input_size=hidden, hidden_size=hidden),
+    session = make_session(RNNConfig(input_size=hidden, hidden_size=hidden, cell=cell),
                            torch.randn(1, length, hidden, generator=torch.Generator().manual_seed(0)), seed=0)
     trace = compute_trace(session)
     times: dict[str, list[float]] = {"autograd": [], "hand": []}
     for _ in range(runs):
         module = build_module(session.config, session.weights)
-        _, h_n = module(session.inputs.clone().requires_grad_(True))
-        loss = h_n.sum()
-        start = time.perf_counter()
-        loss.backward()
-        times["autograd"].append(time.perf_counter() - start)
-        del module, h_n, loss
+        with native_path():
+            _, final = module(session.inputs.clone().requires_grad_(True))
+            loss = (final[0] if isinstance(final, tuple) else final).sum()
+            start = time.perf_counter()
+            loss.backward()
+            times["autograd"].append(time.perf_counter() - start)
+        del module, final, loss
         start = time.perf_counter()
         with collector.paused():  # as the window runs it (model.run): its tensors make no cycles
             hand_backward(trace)
@@ -328,14 +331,20 @@ def main() -> None:
     print(f"  with nn.RNN {cost['whole']:6.2f} s   the trace plus nn.RNN's own pass to compare with   "
           f"ratio {whole:.2f}   (at least 1 + the line above)")
     back_steps = {}
-    for hidden in (2, 64, 256):
-        back_steps[str(hidden)] = step_back_latency(hidden, args.steps)
-        print(f"step back     H={hidden:<5d} T=1000   p50 {back_steps[str(hidden)]['p50']:7.2f} ms   "
-              f"p95 {back_steps[str(hidden)]['p95']:7.2f} ms   (target p95 < 16.7 ms)")
-    back = backward_cost(max(args.runs, 3))
-    back_ratio = back["ratio"]["hand"]
-    print(f"backward cost {back['hand']:6.2f} s   baseline (one loss.backward() through nn.RNN, H=256, T=10000) "
-          f"{back['autograd']:6.2f} s   ratio {back_ratio:.2f}   (target <= 2; the hand backward, L = sum of h_n)")
+    for cell in ("rnn", "gru", "lstm"):
+        for hidden in (2, 64, 256):
+            key = f"{cell}-{hidden}"
+            back_steps[key] = step_back_latency(hidden, args.steps, cell)
+            print(f"step back     {cell:4s} H={hidden:<5d} T=1000   p50 {back_steps[key]['p50']:7.2f} ms   "
+                  f"p95 {back_steps[key]['p95']:7.2f} ms   (target p95 < 16.7 ms)")
+    back_ratios = {}
+    for cell, length in (("rnn", 10_000), ("gru", 2_000), ("lstm", 2_000)):  # a gated cell's hand pass is slower
+        back = backward_cost(max(args.runs, 3), length=length, cell=cell)
+        back_ratios[cell] = back["ratio"]["hand"]
+        print(f"backward cost {back['hand']:6.2f} s   baseline (one loss.backward() through nn.{cell.upper()}, H=256, "
+              f"T={length}) {back['autograd']:6.2f} s   ratio {back_ratios[cell]:.2f}   (target <= 2; the hand "
+              "backward, L = sum of h_n)")
+    back_ratio = back_ratios["rnn"]
     steps = {}
     for hidden in (2, 64, 256, 1024):
         steps[str(hidden)] = step_latency(hidden, args.steps if hidden < 1024 else max(args.steps // 4, 20))
@@ -354,6 +363,7 @@ def main() -> None:
                       "first_frame_ratio": round(first / base, 3), "ready_ratio": round(ready / base_torch, 3),
                       "step_ms": steps, "trace_ratio": round(ratio, 3),
                       "backward_ratio": round(back_ratio, 3), "step_back_ms": back_steps,
+                      "backward_ratios": {cell: round(r, 3) for cell, r in back_ratios.items()},
                       "trace_with_reference_ratio": round(whole, 3), "big_trace_memory_ratio": round(grown / held, 3),
                       "memory_ratio": round(app_rss / base_torch_rss, 3)}))
 
