@@ -122,7 +122,7 @@ def collector_as_in_the_window():
     test = object()
     collection.hold_while_open(test)
     yield
-    collection.release(id(test))
+    collection.release_window(test)
 
 
 @pytest.fixture

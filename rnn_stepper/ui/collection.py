@@ -48,7 +48,7 @@ def hold_while_open(window) -> None:
 def release_when_deleted(window: QtWidgets.QWidget) -> None:
     """A window deleted without closing (a Qt program's deleteLater) gives its hold back too."""
     key = id(window)
-    window.destroyed.connect(lambda *_: release(key))
+    window.destroyed.connect(lambda *_: _release(key))
 
 
 def holding() -> bool:
@@ -56,7 +56,7 @@ def holding() -> bool:
     return bool(_windows)
 
 
-def release(key: int) -> None:
+def _release(key: int) -> None:
     """The window `key` (its id) is gone: the last one gives the collector back as it was found."""
     if key not in _windows:
         return
@@ -67,8 +67,9 @@ def release(key: int) -> None:
         collector.release("window")
 
 
-def release_window(window: QtWidgets.QWidget) -> None:
-    release(id(window))
+def release_window(window) -> None:
+    """`window` closed for good: its hold ends (a second release of the same window does nothing)."""
+    _release(id(window))
 
 
 def collect_due() -> int:
