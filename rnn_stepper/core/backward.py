@@ -142,6 +142,17 @@ class Loss:
 SUM_LAST = Loss()
 
 
+@dataclass(frozen=True)
+class Arriving:
+    """Gradients that reach the recurrent module from the rest of a model instead of from a loss of its own, each
+    None where nothing arrives: ∂L/∂output (time-major, (T, B, D·H)) from the head that reads the output, and
+    ∂L/∂h_n and an LSTM's ∂L/∂c_n ((L·D, B, ·)) from the next call, where a model is called one token per call."""
+
+    output: torch.Tensor | None = None
+    hidden: torch.Tensor | None = None
+    cell: torch.Tensor | None = None
+
+
 def next_input_loss(session: Session) -> Loss:
     """The MSE of a next-step predictor: target_t = x_{t+1}, laid out as the input. The last step, with nothing
     after it, is asked to repeat its own input. Its shape must be the output's (input_size = the output's width)."""
@@ -303,11 +314,15 @@ def backward_pass(trace: Trace, loss: Loss = SUM_LAST) -> Backward:
     return Backward(trace, cells, manual, autograd_gradients(trace, loss=loss), loss, fused_gradients(trace, loss))
 
 
-def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradients], Gradients]:
+def hand_backward(trace: Trace, loss: Loss = SUM_LAST, arriving: Arriving | None = None
+                  ) -> tuple[list[CellGradients], Gradients]:
+    """The hand backward of `loss`, or, given `arriving`, of whatever sent those gradients to the module's outputs
+    (the loss is then not read)."""
     session, config = trace.session, trace.config
     kind = config.cell_type
     check_stepped(session)
-    loss.check(trace)
+    if arriving is None:
+        loss.check(trace)
     textbook = session.order == "textbook"
     backward_of = kind.steps.textbook_backward if textbook else kind.steps.kernel_backward
     D, H, T, B = config.num_directions, config.output_size, trace.seq_len, trace.batch_size
@@ -326,6 +341,8 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
         # ∂L/∂(this layer's output), (T, B, D·H): from the loss for the top layer (the module's output is its
         # output, transposed back as a view when batch_first), then from the layer above's input projection
         from_above = loss.output_gradient(trace.output, config.batch_first)
+        if arriving is not None:
+            loss_grad, from_above = arriving.hidden, arriving.output
         initial_grads = {}
         leaves = {state for state, given in (("hidden", session.h0), ("cell", session.c0)) if given is not None}
         for layer in reversed(range(config.num_layers)):
@@ -341,7 +358,9 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST) -> tuple[list[CellGradien
                     return sources[0] if len(sources) == 1 else sources[0] + sources[1]
 
                 p = parameters(config.cell_type, weights, layer, direction)
-                result = backward_of(cell, p, config, incoming, need_initial=leaves)
+                # an LSTM's c_n hears from the next call: ∂L/∂c_n is where its walk back along c_t starts
+                from_next = {} if arriving is None or arriving.cell is None else {"arriving_cell": arriving.cell[index]}
+                result = backward_of(cell, p, config, incoming, need_initial=leaves, **from_next)
                 grad_pre = torch.stack([result["pre_activation"][t] for t in range(T)])
                 grad_hidden = torch.stack([result["hidden"][t] for t in range(T)])
                 grad_cell = torch.stack([result["cell"][t] for t in range(T)]) if "cell" in result else None

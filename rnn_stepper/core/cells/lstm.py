@@ -132,7 +132,7 @@ def stored_names(config) -> tuple[str, ...]:
     return GATES + ("cell",) + (("unprojected", "hidden") if config.proj_size else ("hidden",))
 
 
-def kernel_backward(cell, p, config, incoming, need_initial) -> dict:
+def kernel_backward(cell, p, config, incoming, need_initial, arriving_cell=None) -> dict:
     """Backpropagation through time for one LSTM cell, as autograd runs it back through the native kernel's graph
     (the steps above, in reverse), in the order the engine reaches each formula:
 
@@ -146,14 +146,17 @@ def kernel_backward(cell, p, config, incoming, need_initial) -> dict:
         ∂L/∂h_{t-1}   = δ(gates) W_hh
 
     "pre_activation" is δ(gates), (B, 4H): what the input projection's backward reads. "cell" is ∂L/∂c_t, "carried"
-    ∂L/∂c_{t-1} from step t (None at the walk's first step unless c0 is a leaf)."""
+    ∂L/∂c_{t-1} from step t (None at the walk's first step unless c0 is a leaf). `arriving_cell` is ∂L/∂c_n from
+    outside the module (the next call of a model fed one token per call), added at the walk's last c_t as step t+1's
+    share would be."""
     import torch
 
     W_hh_T = p.W_hh.T
     W_hr_T = None if p.W_hr is None else p.W_hr.T
     grad_hidden, grad_gates, grad_cell, grad_flowing, grad_carried = {}, {}, {}, {}, {}
     weight_hh = bias_hh = weight_hr = None
-    flowing = carried = None  # what step t+1 sent back to h_t (through W_hh) and to c_t (through f_{t+1})
+    flowing = None  # what step t+1 sent back to h_t (through W_hh) and to c_t (through f_{t+1})
+    carried = arriving_cell
     for k, t in enumerate(reversed(cell.walk)):
         grad_h = grad_hidden[t] = incoming(t, flowing)  # ∂L/∂h_t
         grad_m = grad_h
