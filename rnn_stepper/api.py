@@ -630,6 +630,22 @@ class TextTrace:
         """Every call's logits, (calls, V)."""
         return torch.stack([call.logits for call in self._generation.calls])
 
+    def backward(self, calls: str = "per-token"):
+        """One training step on the prompt's text, differentiated by hand (core/model_backward.py): every token but
+        the last fed, each next token the target, L the cross-entropy summed over the calls as the book's training
+        loop sums it (`calls="per-token"`), or over every position of one call (`calls="per-sequence"`). Returns
+        its `loss`, `manual` (every gradient by state-dict name), `reference` (autograd's `loss.backward()` through
+        the model's nn.Embedding, recurrent module and head, called that way on the native path),
+        `bitwise_equal`, `comparison()`, and where torch fuses the cell, `fused_max_ulps`."""
+        from .core.model_backward import model_backward, training_text
+
+        if calls not in ("per-token", "per-sequence"):
+            raise ValueError(f"calls={calls!r}: choose 'per-token' (the book's training loop) or 'per-sequence'")
+        generation = self._generation
+        text = generation.vocabulary.joined([generation.vocabulary.tokens[k] for k in generation.prompt])
+        return model_backward(generation.model, training_text(generation.vocabulary, text, "the prompt"),
+                              calls.replace("-", "_"))
+
     def to_dict(self) -> dict:
         """The document `rnn-stepper trace --text … --format json` writes, as Python objects."""
         return json.loads(self.to_json())

@@ -256,6 +256,10 @@ def add_language_model_options(parser: argparse.ArgumentParser) -> None:
     lm.add_argument("--generate", type=whole_number(0), default=0, metavar="N",
                     help="draw N tokens after the prompt, as the book's sample(model, prompt, N) (default 0: show "
                          "the distribution of the next token)")
+    lm.add_argument("--calls", choices=("per-token", "per-sequence"), default="per-token",
+                    help="with --backward, how the training code calls the model, which decides the gradients' last "
+                         "bits: per-token, one token per call with the loss summed over the calls, as the book's "
+                         "training loop (default); per-sequence, the whole text in one call")
     how = lm.add_mutually_exclusive_group()
     how.add_argument("--scale", type=float, default=None, metavar="S",
                      help="the book's scale_factor: Categorical(logits=logits * S) (default 1.0)")

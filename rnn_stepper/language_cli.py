@@ -10,25 +10,32 @@ import sys
 APPLIES = {"--weights", "--prefix", "--nonlinearity", "--seed", "--dtype", "--order", "--seq-first", "--cell"}
 
 
-def generation_from_args(args):
+def model_from_args(args):
+    """The whole model in --weights and the vocabulary in --vocab, every option checked."""
     import torch
 
     from .cli import PROG, check_cell_options, reading_notes, session_options_given
     from .core.errors import InputError
     from .core.files import load_tensors
-    from .core.language_model import Sampling, generate, language_model_from, load_vocabulary
+    from .core.language_model import check_vocabulary, language_model_from, load_vocabulary
 
     if args.text is None or args.vocab is None:
         raise InputError("--text and --vocab go together: the prompt, and the tokens of the embedding's rows")
     if not args.weights:
         raise InputError("--text needs --weights: a whole model's state dict (embedding, recurrent module, head)")
     refused = [o for o in session_options_given(args) if o not in APPLIES]
-    refused += [o for o, given in (("--session", args.session is not None), ("--backward", args.backward),
+    refused += [o for o, given in (("--session", args.session is not None),
                                    ("--explain", args.explain is not None), ("--target", args.target),
                                    ("--format csv", args.format == "csv")) if given]
+    if args.backward:  # a training step: the text is the sequence trained on, nothing is drawn
+        refused += [o for o, given in (("--generate", args.generate), ("--scale", args.scale is not None),
+                                       ("--temperature", args.temperature is not None)) if given]
+    elif args.calls != "per-token":
+        refused.append("--calls without --backward")
     if refused:
-        raise InputError(f"{' and '.join(refused)} do{'es' if len(refused) == 1 else ''} not apply to --text: the "
-                         "model comes from --weights and its input from --text")
+        raise InputError(f"{' and '.join(refused)} do{'es' if len(refused) == 1 else ''} not apply to --text"
+                         + (" --backward: it differentiates one training step on the text" if args.backward else
+                            ": the model comes from --weights and its input from --text"))
     prefix = args.prefix if not args.prefix or args.prefix.endswith(".") else args.prefix + "."
     fixed = {"batch_first": not args.seq_first}
     if args.nonlinearity:
@@ -45,20 +52,40 @@ def generation_from_args(args):
     if args.cell and args.cell != model.config.cell:
         raise InputError(f"--cell says {args.cell} but the weights are an nn.{model.config.cell_type.module_name}'s")
     vocabulary = load_vocabulary(args.vocab)
+    try:
+        check_vocabulary(model, vocabulary)
+    except InputError as exc:
+        raise exc.within(args.vocab) from None
+    return model, vocabulary
+
+
+def generation_from_args(args):
+    from .core.language_model import Sampling, generate
+
+    model, vocabulary = model_from_args(args)
     if args.temperature is not None:
         sampling = Sampling(seed=args.seed, scale=None, temperature=args.temperature)
     else:
         sampling = Sampling(seed=args.seed, scale=1.0 if args.scale is None else args.scale)
-    try:
-        return generate(model, vocabulary, args.text, args.generate, sampling, args.order)
-    except InputError as exc:
-        raise exc.within(args.vocab) if "vocabulary has" in exc.detail else exc from None
+    return generate(model, vocabulary, args.text, args.generate, sampling, args.order)
+
+
+def model_backward_from_args(args):
+    from .core.errors import InputError
+    from .core.model_backward import model_backward, training_text
+
+    if args.order == "textbook":
+        raise InputError("the whole model's backward is stepped in kernel order: leave out --order textbook")
+    model, vocabulary = model_from_args(args)
+    return model_backward(model, training_text(vocabulary, args.text), args.calls.replace("-", "_")), vocabulary
 
 
 def run_generation(args) -> int:
     from .core import collector
     from .core.language_export import text_lines, write_json
 
+    if args.backward:
+        return run_model_backward(args)
     with collector.paused():
         generation = generation_from_args(args)
     if args.format == "json":
@@ -66,4 +93,18 @@ def run_generation(args) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.writelines(line + "\n" for line in text_lines(generation))
+    return 0
+
+
+def run_model_backward(args) -> int:
+    from .core import collector
+    from .core.language_export import backward_lines, write_backward_json
+
+    with collector.paused():
+        backward, vocabulary = model_backward_from_args(args)
+    if args.format == "json":
+        write_backward_json(backward, vocabulary, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.writelines(line + "\n" for line in backward_lines(backward, vocabulary))
     return 0

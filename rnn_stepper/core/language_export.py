@@ -5,22 +5,29 @@ from __future__ import annotations
 
 import json
 
-from .language_model import Generation
+from .distance import bits_equal
+from .language_model import Generation, LanguageModel
 
 SCHEMA = "rnn-stepper/generation"
 SCHEMA_VERSION = 1
+BACKWARD_SCHEMA = "rnn-stepper/model-backward"
 TOP = 5  # the most likely next tokens a line shows
 
 
-def assumptions(generation: Generation) -> list[str]:
-    """What a state dict does not record and the generation had to assume, each with the flag that changes it."""
-    config = generation.model.config
+def assumptions(model: LanguageModel, one_token_per_call: bool = True) -> list[str]:
+    """What a state dict does not record and the hand pass had to assume, each with the flag that changes it."""
+    config = model.config
     said = []
     if "nonlinearity" in config.cell_type.option_names:
         other = "relu" if config.nonlinearity == "tanh" else "tanh"
         said.append(f"nonlinearity={config.nonlinearity} (--nonlinearity {other} if the model was built with it)")
     said.append("the head is the Linear alone, its logits drawn from directly (no activation between)")
-    said.append("batch_first does not matter here: every call is one sequence of one token")
+    if one_token_per_call:
+        said.append("batch_first does not matter here: every call is one sequence of one token")
+    elif config.batch_first:
+        said.append("batch_first=True (--seq-first if the model was built without it)")
+    else:
+        said.append("batch_first=False, as --seq-first says")
     return said
 
 
@@ -33,12 +40,9 @@ def text_lines(generation: Generation):
     config = model.config
     module = f"nn.{config.cell_type.module_name}"
     yield (f"{model.describe()}  ({generation.order}, {config.dtype}, {generation.sampling.describe()}); "
-           f"assumed, not recorded in the file: {'; '.join(assumptions(generation))}")
+           f"assumed, not recorded in the file: {'; '.join(assumptions(model))}")
     yield f"call structure: {Generation.CALL_STRUCTURE}"
-    names = {"embedding": "the embedding", "recurrent": "the recurrent module", "head": "the head"}
-    places = ", ".join(f"{names[stage]} at {place[:-1] if place.endswith('.') else place or 'the top level'}"
-                       for stage, place in model.places.items())
-    yield f"stages found: {places}"
+    yield f"stages found: {_places(model)}"
     yield ""
     states = config.cell_type.state
     for call in generation.calls:
@@ -84,7 +88,7 @@ def document(generation: Generation) -> dict:
         "rnn_stepper_version": __version__,
         "torch_version": torch.__version__,
         "model": {"describe": model.describe(), "places": model.places, "recurrent": model.config.to_dict()},
-        "assumptions": assumptions(generation),
+        "assumptions": assumptions(model),
         "call_structure": "one token per call",
         "order": generation.order,
         "sampling": {"seed": generation.sampling.seed, "scale": generation.sampling.scale,
@@ -123,6 +127,90 @@ def write_json(generation: Generation, out) -> None:
     from .export import _strict  # NaN and ±Inf as the trace's JSON writes them
 
     out.write(json.dumps(_strict(document(generation)), allow_nan=False, ensure_ascii=False))
+
+
+# --- the whole model's backward (core/model_backward.py) ------------------------------------------------------------
+
+
+def _places(model: LanguageModel) -> str:
+    names = {"embedding": "the embedding", "recurrent": "the recurrent module", "head": "the head"}
+    return ", ".join(f"{names[stage]} at {place[:-1] if place.endswith('.') else place or 'the top level'}"
+                     for stage, place in model.places.items())
+
+
+def _verdict(same: bool, ulps: float) -> str:
+    return ("bitwise identical to loss.backward()" if same else f"{_g(ulps)} ulp from loss.backward()" if ulps
+            else "loss.backward()'s values, but a zero's sign differs (-0.0 against 0.0)")
+
+
+def backward_lines(backward, vocabulary):
+    """One training step on the text, differentiated by hand: the loss, then every gradient beside autograd's."""
+    model = backward.model
+    config = model.config
+    yield (f"{model.describe()}  (kernel, {config.dtype}); assumed, not recorded in the file: "
+           f"{'; '.join(assumptions(model, backward.structure == 'per_token'))}")
+    yield f"call structure: {backward.describe()}"
+    yield f"stages found: {_places(model)}"
+    fed, targets = (vocabulary.joined([vocabulary.tokens[k] for k in ids[0].tolist()])
+                    for ids in (backward.batch.inputs, backward.batch.targets))
+    yield f"training on: inputs {fed!r}, targets {targets!r} (each token's target is the one after it)"
+    yield ""
+    yield (f"loss: L = {'sum over the calls of ' if backward.structure == 'per_token' else ''}cross_entropy(logits, "
+           f"targets) = {backward.loss.numpy()!s} by hand; loss.backward()'s forward: "
+           + ("the same bits" if bits_equal(backward.loss.numpy(), backward.reference_loss.numpy())
+              else f"{backward.reference_loss.numpy()!s}"))
+    width = max(len(name) for name, *_ in backward.comparison())
+    for name, shape, same, _difference, ulps in backward.comparison():
+        yield f"  dL/d{name.ljust(width)}  {str(shape):>10}  {_verdict(same, ulps)}"
+    from .model_backward import parameter_name
+
+    embedding = backward.manual[parameter_name(model.places.get("embedding", ""), "weight")]
+    rows = embedding.abs().sum(1).nonzero().flatten().tolist()
+    yield (f"  the embedding's gradient reaches only the rows fed ({len(rows)} of {model.vocabulary_size}); a token fed "
+           "more than once gathers every position's share, in position order")
+    if backward.fused is not None:  # measured, never promised: the fused kernel sums in its own order
+        yield (f"  PyTorch's default backward for this float32 nn.{config.cell_type.module_name} is oneDNN's fused "
+               f"kernel ({backward.fused_kernel}), not stepped: {_g(backward.fused_max_ulps)} ulp (max |diff| "
+               f"{_g(backward.fused_max_abs_diff)}) from the stepped native gradients")
+    yield ("bitwise identical to loss.backward() through the model's own modules: yes" if backward.bitwise_equal
+           else f"bitwise identical to loss.backward() through the model's own modules: no "
+                f"({_g(backward.max_ulps)} ulp)")
+
+
+def backward_document(backward, vocabulary) -> dict:
+    import torch
+
+    from ..version import __version__
+
+    model = backward.model
+    return {
+        "schema": BACKWARD_SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "rnn_stepper_version": __version__,
+        "torch_version": torch.__version__,
+        "model": {"describe": model.describe(), "places": model.places, "recurrent": model.config.to_dict()},
+        "assumptions": assumptions(model, backward.structure == "per_token"),
+        "call_structure": backward.structure,
+        "vocabulary": list(vocabulary.tokens),
+        "inputs": backward.batch.inputs.tolist(),
+        "targets": backward.batch.targets.tolist(),
+        "loss": float(backward.loss),
+        "reference_loss": float(backward.reference_loss),
+        "gradients": {name: {"shape": list(shape), "values": backward.manual[name].tolist(),
+                             "bitwise_equal": same, "max_abs_diff": difference, "max_ulps": ulps}
+                      for name, shape, same, difference, ulps in backward.comparison()},
+        "bitwise_equal": backward.bitwise_equal,
+        "max_ulps": backward.max_ulps,
+        "fused": None if backward.fused is None else {
+            "kernel": backward.fused_kernel, "max_ulps": backward.fused_max_ulps,
+            "max_abs_diff": backward.fused_max_abs_diff},
+    }
+
+
+def write_backward_json(backward, vocabulary, out) -> None:
+    from .export import _strict
+
+    out.write(json.dumps(_strict(backward_document(backward, vocabulary)), allow_nan=False, ensure_ascii=False))
 
 
 def _vector(tensor) -> str:

@@ -130,6 +130,7 @@ class LanguageModel:
     head_weight: torch.Tensor
     head_bias: torch.Tensor | None
     places: dict[str, str] = field(default_factory=dict)
+    padding_idx: int | None = None  # the embedding row that gets no gradient (nn.Embedding's padding_idx)
 
     def __post_init__(self) -> None:
         V, E = self.embedding.shape
@@ -155,7 +156,7 @@ class LanguageModel:
         """The torch modules a user would build for these parameters, in eval mode: the stages' references."""
         dtype = self.config.torch_dtype
         with torch.random.fork_rng(devices=[]):  # building draws initial weights; the caller's RNG stays as it was
-            embedding = nn.Embedding(*self.embedding.shape, dtype=dtype)
+            embedding = nn.Embedding(*self.embedding.shape, padding_idx=self.padding_idx, dtype=dtype)
             head = nn.Linear(self.head_weight.shape[1], self.head_weight.shape[0], bias=self.head_bias is not None,
                              dtype=dtype)
             recurrent = build_module(self.config, self.weights)
@@ -325,9 +326,7 @@ def generate(model: LanguageModel, vocabulary: Vocabulary, prompt: str, generate
     The prompt's tokens are fed one per call from zero states; the call fed its last token gives the logits of
     the first draw, and each token drawn is fed to the next call. With generated = 0 every prompt token is fed
     and the last call's distribution is shown without a draw."""
-    if len(vocabulary) != model.vocabulary_size:
-        raise InputError(f"the vocabulary has {len(vocabulary)} tokens but the model's embedding has "
-                         f"{model.vocabulary_size} rows")
+    check_vocabulary(model, vocabulary)
     ids = vocabulary.encode(prompt)
     embedding, recurrent, head = model.modules()
     calls: list[Call] = []
@@ -346,6 +345,13 @@ def generate(model: LanguageModel, vocabulary: Vocabulary, prompt: str, generate
             k += 1
         fused = fused_generation(model, ids, generated, sampling, embedding, recurrent, head)
     return Generation(model, vocabulary, ids, sampling, calls, order, fused)
+
+
+def check_vocabulary(model: LanguageModel, vocabulary: Vocabulary) -> None:
+    """InputError unless the vocabulary names every row of the model's embedding, each once."""
+    if len(vocabulary) != model.vocabulary_size:
+        raise InputError(f"the vocabulary has {len(vocabulary)} tokens but the model's embedding has "
+                         f"{model.vocabulary_size} rows")
 
 
 def initial_state(config: RNNConfig) -> dict[str, torch.Tensor]:
@@ -389,9 +395,10 @@ def call_reference(session: Session, module: nn.Module) -> Reference:
     return Reference(module, output, dict(zip(session.config.cell_type.state, as_tuple(final))), layers)
 
 
-def book_call(embedding, recurrent, head, token: int, state: tuple):
-    """The book's RNN.forward for one token: embedding(x).unsqueeze(1), the recurrent module, fc, reshape."""
-    out = embedding(torch.tensor([token]).view(1)).unsqueeze(1)
+def book_call(embedding, recurrent, head, tokens: torch.Tensor, state: tuple):
+    """The book's RNN.forward for one token of each sequence, (B,) ids: embedding(x).unsqueeze(1), the recurrent
+    module, fc, reshape."""
+    out = embedding(tokens).unsqueeze(1)
     if not recurrent.batch_first:
         out = out.transpose(0, 1)
     out, final = recurrent(out, state if len(state) > 1 else state[0])
@@ -411,11 +418,11 @@ def fused_generation(model, ids, generated, sampling, embedding, recurrent, head
     with SWITCH, fused_kernels() as watch:  # oneDNN as the user left it
         torch.manual_seed(sampling.seed)
         for token in ids[:-1]:
-            out, state = book_call(embedding, recurrent, head, token, state)
+            out, state = book_call(embedding, recurrent, head, torch.tensor([token]), state)
             logits.append(out.squeeze(0))
         last = ids[-1]
         for _ in range(max(generated, 1)):
-            out, state = book_call(embedding, recurrent, head, last, state)
+            out, state = book_call(embedding, recurrent, head, torch.tensor([last]), state)
             logits.append(out.squeeze(0))
             if generated:
                 last = int(torch.distributions.Categorical(logits=sampling.scaled(out.squeeze(0))).sample())
@@ -498,4 +505,5 @@ def language_model_of(model: nn.Module, embedding: nn.Module | None = None, recu
     return LanguageModel(detached(embedding.weight), config,
                          {k: detached(v) for k, v in recurrent.state_dict().items()}, detached(head.weight),
                          None if head.bias is None else detached(head.bias),
-                         {"embedding": embedding_path, "recurrent": recurrent_path, "head": head_path})
+                         {"embedding": embedding_path, "recurrent": recurrent_path, "head": head_path},
+                         embedding.padding_idx)
