@@ -59,7 +59,7 @@ class Backprop:
         self.events = SimpleNamespace(result=Signal(), cursor=Signal(), losses=Signal(), trained=Signal())
         self.trained_from = None  # the session the last training run started from
         self.trained_with = "SGD"  # the optimizer it ran (core/optimizers.OPTIMIZERS)
-        self._loss: Loss | None = None  # None: Σ h_n
+        self._loss: Loss | None = None  # None: the session's default (default_loss)
         self._backward: Backward | None = None
         self._position = 0  # revealed backward phases of the shown cell
         self._sums: tuple[int, object, object] | None = None  # (steps summed, ∂L/∂W_hh so far, ∂L/∂b_hh so far)
@@ -73,9 +73,15 @@ class Backprop:
 
     @property
     def loss(self) -> Loss:
-        from .core.backward import SUM_LAST
+        return self._loss or self.default_loss()
 
-        return self._loss or SUM_LAST
+    def default_loss(self) -> Loss:
+        """A task where the session has one: predicting the next input, through a head that writes one value per
+        input feature (the sine example's) or by the output itself where it is as wide as the input. Otherwise
+        Σ h_n, which needs no data and has no task."""
+        from .core.backward import SUM_LAST, next_step_losses
+
+        return next(iter(next_step_losses(self.model.session, self.model.heads)), SUM_LAST)
 
     @property
     def backward(self) -> Backward | None:
@@ -217,7 +223,8 @@ class Backprop:
     # --- the loss -------------------------------------------------------------------------------------------
 
     def set_loss(self, loss: Loss | None) -> None:
-        """Choose what is differentiated (None: Σ h_n); the gradients are computed again when asked for."""
+        """Choose what is differentiated (None: the session's default); the gradients are computed again when
+        asked for."""
         if loss is not None:
             loss.check(self.model.trace)  # InputError (a target of the wrong shape) before anything changes
         self._loss = loss
@@ -329,7 +336,7 @@ class Backprop:
                 first = self._trained == 0  # Ctrl+Z undoes the whole run: its later chunks are not changes of their own
                 self._trained = len(losses)
                 model.show_computed(trained, trained_trace, undoable=first)
-                self._loss = None if trained_loss[0].kind == "sum_last" else trained_loss[0]
+                self._loss = trained_loss[0]  # a head trained with the module lives on in its loss
                 self.events.losses.emit()
                 if len(losses) < steps:
                     run_chunk(trained, trained_trace)

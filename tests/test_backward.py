@@ -22,6 +22,8 @@ from rnn_stepper.core.backward import (
     backward_pass,
     connectivity,
     hand_backward,
+    next_input_loss,
+    next_step_losses,
 )
 from rnn_stepper.core.distance import bits_differ, ulp_distance
 from rnn_stepper.core.session_file import load_session
@@ -155,6 +157,60 @@ def test_cross_entropy_through_a_linear_head_backpropagates_as_autograd_does_bit
     assert {"h2o.weight", "h2o.bias"} <= set(backward.reference.parameters)  # the head's own gradients too
     assert backward.bitwise_equal
     assert torch.equal(backward.manual.loss, backward.reference.loss)
+
+
+def regressor_head(trace, seed) -> Head:
+    """A Linear head reading the whole output and writing one value per input feature, as the sine example's."""
+    config = trace.config
+    generator = torch.Generator().manual_seed(seed)
+    width = config.num_directions * config.output_size
+    weight = torch.randn(config.input_size, width, generator=generator, dtype=trace.output.dtype)
+    bias = torch.randn(config.input_size, generator=generator, dtype=trace.output.dtype)
+    return Head("head.", weight, bias if seed % 2 else None)
+
+
+@PROPERTY
+@given(sessions("kernel", cells=CELLS).filter(lambda s: s.seq_len > 1), st.integers(0, 2**31 - 1))
+def test_next_step_prediction_through_a_linear_head_backpropagates_as_autograd_does_bit_for_bit(session, seed):
+    # L = mse(head(output), x_{t+1}): the head is folded as F.linear folds a trained head's input (one addmm for a
+    # contiguous output, else one mm of a contiguous copy), and its own gradients come out beside the module's
+    trace = compute_trace(session)
+    head = regressor_head(trace, seed)
+    losses = next_step_losses(session, {head.name: head})
+    assert losses[0].head is head
+    backward = backward_pass(trace, losses[0])
+    assert {"head.weight"} <= set(backward.reference.parameters)
+    assert backward.bitwise_equal, [row for row in backward.comparison() if not row[2]]
+    assert torch.equal(backward.manual.loss, backward.reference.loss)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions("kernel", cells=CELLS).filter(lambda s: s.seq_len > 1))
+def test_next_step_prediction_through_a_head_makes_autograds_own_calls(session):
+    # The trace keeps the module's output, not the head's prediction, so the hand pass makes the head's forward
+    # call once more (mse_loss_backward reads the prediction); apart from that call, autograd's own calls.
+    trace = compute_trace(session)
+    loss = next_input_loss(session, regressor_head(trace, 1))
+    recorded = []
+    autograd_gradients(trace, run=lambda backward: recorded.extend(arithmetic_calls(backward)), loss=loss)
+    ours = Counter(arithmetic_calls(lambda: hand_backward(trace, loss)))
+    ours.subtract(arithmetic_calls(lambda: loss.head.forward(trace.output)))
+    assert_makes_autograds_own_calls(trace, recorded, list(ours.elements()))
+
+
+def test_a_session_offers_next_step_prediction_where_a_head_or_the_output_fits_the_input():
+    session = make_session()  # the notebook's: 5 inputs, 2 units, no head: nothing to predict x_{t+1} with
+    assert next_step_losses(session, {}) == []
+    fits = Head("head.", torch.zeros(5, 2), None)
+    assert [loss.head for loss in next_step_losses(session, {"head.": fits, "h2o.": Head("h2o.", torch.zeros(3, 2),
+                                                                                         None)})] == [fits]
+    square = make_session(RNNConfig(input_size=2, hidden_size=2), inputs=[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    assert [loss.head for loss in next_step_losses(square, {})] == [None]  # the output itself, as wide as x
+    one_step = make_session(RNNConfig(input_size=2, hidden_size=2), inputs=[[1.0, 2.0]])
+    assert next_step_losses(one_step, {}) == []  # no next input to predict
+    trace = compute_trace(session)
+    with pytest.raises(InputError, match=r"head\(output\), which it is compared with, is \(1, 3, 5\)"):
+        backward_pass(trace, Loss("mse", torch.zeros(1, 3, 2), head=fits))
 
 
 def test_a_loss_is_one_the_stepper_knows_with_a_target_of_the_outputs_shape():

@@ -131,13 +131,13 @@ def test_a_learning_rate_that_is_not_a_number_gets_a_message(qtbot, panel):
     assert said == ["The learning rate must be a number, e.g. 0.1"] and panel.model.session.seed == 1
 
 
-def test_the_loss_box_offers_the_next_input_as_target_where_it_fits_the_output(qtbot):
+def test_the_loss_box_starts_on_the_next_input_as_target_where_it_fits_the_output(qtbot):
     session = make_session(RNNConfig(input_size=3, hidden_size=3), torch.randn(5, 2, 3))
     model = StepperModel(session)
     panel = BackwardPanel(model, Backprop(model))
     qtbot.addWidget(panel)
     index = panel.loss_box.findText("L = MSE(output, x_{t+1})")
-    assert index > 0
+    assert index == 0  # a task where there is one: offered first, and the page starts on it
     panel.loss_box.setCurrentIndex(index)
     panel.loss_box.activated.emit(index)
     assert panel.backprop.loss.kind == "mse"
@@ -342,3 +342,51 @@ def test_a_hidden_backward_page_is_not_drawn_per_forward_step_but_is_current_whe
     assert np.isnan(states[:, 2:]).all()
     window.model.step()  # on show, it follows each step
     assert drawn == [1, 1] and np.isfinite(window.backward.state_view.values()[:, 2]).all()
+
+
+SINE = str(__import__("importlib.resources").resources.files("rnn_stepper.resources") / "weights" / "sine_rnn.pt")
+
+
+def test_the_sine_example_trains_on_predicting_the_next_sample_through_its_head_by_default(qtbot, panel):
+    # issue 26 item 7: the checkpoint's head writes one value per input feature, so the task it was trained on,
+    # predicting x_{t+1}, is the loss the page starts on; Σ h_n stays in the box, said to have no task
+    assert SessionFiles(panel.model, panel).import_weights(SINE)
+    assert list(panel.model.heads) == ["head."]
+    wave = np.sin(0.3 * np.arange(16)).reshape(1, 16, 1)
+    panel.model.set_sequence(wave)
+    assert panel.loss_box.currentText() == "L = MSE(head(output), x_{t+1})"
+    assert [panel.loss_box.itemText(i) for i in range(panel.loss_box.count())][-2:] == [
+        "L = Σ h_n", "L = MSE(output, target from a file…)"]
+    loss = panel.backprop.loss
+    assert loss.kind == "mse" and loss.head.name == "head."
+    panel.backprop.compute()
+    backward = panel.backprop.backward
+    assert backward.bitwise_equal and {"head.weight", "head.bias"} <= set(backward.manual.parameters)
+    # the value is the user's own model's: SinePredictor's forward on the same wave, against the wave one step on
+    state = torch.load(SINE)
+    rnn, head = torch.nn.RNN(1, 8, batch_first=True), torch.nn.Linear(8, 1)
+    rnn.load_state_dict({k[4:]: v for k, v in state.items() if k.startswith("rnn.")})
+    head.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("head.")})
+    x = torch.tensor(wave, dtype=torch.float32)
+    target = torch.cat([x[:, 1:], x[:, -1:]], dim=1)
+    with torch.no_grad():
+        expected = torch.nn.functional.mse_loss(head(rnn(x)[0]), target)
+    assert torch.equal(backward.manual.loss, expected)
+    panel.backprop.train(20, 0.01, "Adam")
+    assert panel.backprop.training_losses[-1] < panel.backprop.training_losses[0]
+    assert panel.backprop.loss.head.name == "head."  # the head trained with the module, kept in the loss
+    assert not torch.equal(panel.backprop.loss.head.weight, panel.model.heads["head."].weight)
+
+
+def test_sum_of_h_n_chosen_stays_chosen_where_a_task_is_the_default(qtbot):
+    session = make_session(RNNConfig(input_size=3, hidden_size=3), torch.randn(5, 2, 3))
+    model = StepperModel(session)
+    panel = BackwardPanel(model, Backprop(model))
+    qtbot.addWidget(panel)
+    assert panel.backprop.loss.kind == "mse"  # the output is as wide as the input: next-step prediction first
+    index = panel.loss_box.findText("L = Σ h_n")
+    panel.loss_box.setCurrentIndex(index)
+    panel.loss_box.activated.emit(index)
+    assert panel.backprop.loss.kind == "sum_last"
+    panel.fill_losses()
+    assert panel.loss_box.currentText() == "L = Σ h_n"

@@ -41,11 +41,37 @@ class Head:
         return torch.nn.functional.linear(h_last, self.weight.to(h_last.dtype),
                                           None if self.bias is None else self.bias.to(h_last.dtype))
 
+    def forward(self, output: torch.Tensor) -> torch.Tensor:
+        """head(output) for a whole output sequence as F.linear runs it on a head that is trained, its weight
+        requiring grad: a contiguous output in one addmm (the bias added inside the product), any other folded
+        into one mm of a contiguous copy, the bias added after (at::linear, then matmul's fold)."""
+        weight = self.weight.to(output.dtype)
+        bias = None if self.bias is None else self.bias.to(output.dtype)
+        if output.dim() == 2 or output.is_contiguous() and bias is not None:
+            return torch.nn.functional.linear(output, weight, bias)
+        # matmul folds a 3-D input into one mm when the weight requires grad, copying it where it is not contiguous
+        folded = output.reshape(-1, output.shape[-1]).mm(weight.t()).view(*output.shape[:-1], weight.shape[0])
+        return folded if bias is None else folded.add_(bias)
+
+    def backward(self, grad: torch.Tensor, output: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """∂L/∂output and the head's own gradients from ∂L/∂head(output): F.linear's, as autograd forms them for
+        the fold `forward` made (project_inputs_backward: the same fold, read as a Linear's)."""
+        flat = output.dim() == 2  # an unbatched output: one addmm, read as a sequence of one row each
+        grad_output, grad_weight, grad_bias = project_inputs_backward(
+            grad.unsqueeze(1) if flat else grad, output.unsqueeze(1) if flat else output,
+            self.weight.to(output.dtype), self.bias is not None)
+        grad_output = grad_output.squeeze(1) if flat else grad_output
+        grads = {f"{self.name}weight": grad_weight}
+        if grad_bias is not None:
+            grads[f"{self.name}bias"] = grad_bias
+        return grad_output, grads
+
 
 @dataclass(frozen=True)
 class Loss:
     """What is differentiated. `sum_last`: L = Σ h_n. `mse`: L = mean((output − target)²), `target` laid out as the
-    module's output (batch_first or not, unbatched or not), as `F.mse_loss(output, target)` takes it. `unit`: one
+    module's output (batch_first or not, unbatched or not), as `F.mse_loss(output, target)` takes it; with a `head`,
+    L = mean((head(output) − target)²), the target shaped as the head's output (a regressor's prediction). `unit`: one
     number of the output, L = output[t, b, i] (time-major `at`), whose input gradient is the connectivity of h_t[i].
     `cross_entropy`: F.cross_entropy(head(h_n[-1]), labels), one class label per batch row, as a classifier trains."""
 
@@ -70,9 +96,17 @@ class Loss:
         if self.kind == "cross_entropy":
             self.check_classifier(trace)
             return
-        if self.target is not None and tuple(self.target.shape) != tuple(trace.output.shape):
-            raise InputError(f"the target is {tuple(self.target.shape)}; the output it is compared with is "
-                             f"{tuple(trace.output.shape)}: give one row per timestep and output unit")
+        if self.head is not None:  # mse through a head
+            width = trace.config.num_directions * trace.config.output_size
+            if self.head.weight.shape[1] != width:
+                raise InputError(f"the head {self.head.name!r} takes {self.head.weight.shape[1]} inputs; the output "
+                                 f"has {width} units")
+        compared = (tuple(trace.output.shape) if self.head is None else
+                    tuple(trace.output.shape[:-1]) + (self.head.weight.shape[0],))
+        if self.target is not None and tuple(self.target.shape) != compared:
+            what = "the output" if self.head is None else f"{self.head.name.rstrip('.')}(output)"
+            raise InputError(f"the target is {tuple(self.target.shape)}; {what}, which it is compared with, is "
+                             f"{compared}: give one row per timestep and output unit")
         if self.kind == "unit":
             shape = (trace.seq_len, trace.batch_size, trace.config.num_directions * trace.config.output_size)
             if len(self.at) != 3 or not all(0 <= i < n for i, n in zip(self.at, shape)):
@@ -99,13 +133,21 @@ class Loss:
         if self.kind == "cross_entropy":
             return torch.nn.functional.cross_entropy(self.head.logits(h_n[-1]), self.target)
         if self.kind == "mse":
-            return torch.nn.functional.mse_loss(output, self.target.to(output.dtype))
+            prediction = output if self.head is None else self.head.logits(output)
+            return torch.nn.functional.mse_loss(prediction, self.target.to(output.dtype))
         if self.kind == "unit":
             return layout.time_major(output, batch_first)[self.at]
         return h_n.sum()
 
+    def by_hand(self, output: torch.Tensor, h_n: torch.Tensor, batch_first: bool = False) -> torch.Tensor:
+        """The scalar from the hand pass's own numbers: as `of`, but a head under the mse applied as a trained
+        head's F.linear runs (Head.forward), which `of` leaves to torch."""
+        if self.kind == "mse" and self.head is not None:
+            return torch.nn.functional.mse_loss(self.head.forward(output), self.target.to(output.dtype))
+        return self.of(output, h_n, batch_first)
+
     def output_gradient(self, output: torch.Tensor, batch_first: bool = False) -> torch.Tensor | None:
-        """∂L/∂output, time-major: by autograd's own call for the mse (mse_loss_backward with mean reduction), a one
+        """∂L/∂output, time-major, for a loss read from the output itself: by autograd's own call for the mse (mse_loss_backward with mean reduction), a one
         at the unit for `unit`, or None: Σ h_n does not read the output."""
         ones = torch.ones((), dtype=output.dtype)  # backward()'s seed: the gradient of L with respect to itself
         if self.kind == "mse":
@@ -116,6 +158,14 @@ class Loss:
             grad[self.at] = ones
             return grad
         return None
+
+    def head_output_gradients(self, output: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """For an mse through a head: ∂L/∂output (the module's layout) and the head's own gradients, through
+        mse_loss_backward and the head's F.linear."""
+        prediction = self.head.forward(output)
+        ones = torch.ones((), dtype=output.dtype)
+        grad = torch.ops.aten.mse_loss_backward(ones, prediction, self.target.to(output.dtype), 1)  # 1: Mean
+        return self.head.backward(grad, output)
 
     def head_gradients(self, h_n: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """For cross_entropy: ∂L/∂h_n[-1] and the head's own gradients, through autograd's calls for
@@ -135,6 +185,8 @@ class Loss:
         return product_grad_left(grad_logits, h_last, W_T), grads
 
     def describe(self) -> str:
+        if self.kind == "mse" and self.head is not None:
+            return f"L = mean(({self.head.name.rstrip('.')}(output) - target)^2)"
         return {"mse": "L = mean((output - target)^2)", "unit": f"L = output[t, b, i] at {list(self.at or ())}",
                 "cross_entropy": "L = cross_entropy(head(h_n[-1]), labels)"}.get(self.kind, "L = sum of h_n")
 
@@ -153,13 +205,29 @@ class Arriving:
     cell: torch.Tensor | None = None
 
 
-def next_input_loss(session: Session) -> Loss:
+def next_input_loss(session: Session, head: Head | None = None) -> Loss:
     """The MSE of a next-step predictor: target_t = x_{t+1}, laid out as the input. The last step, with nothing
-    after it, is asked to repeat its own input. Its shape must be the output's (input_size = the output's width)."""
+    after it, is asked to repeat its own input. The prediction is the output itself (input_size = the output's
+    width) or, given a head writing input_size values, head(output): the sine example's SinePredictor."""
     config = session.config
     x = layout.time_major(session.inputs, config.batch_first)
     target = torch.cat([x[1:], x[-1:]], dim=0)
-    return Loss("mse", layout.from_time_major(target, config.batch_first, session.batched))
+    return Loss("mse", layout.from_time_major(target, config.batch_first, session.batched), head=head)
+
+
+def next_step_losses(session: Session, heads: dict[str, Head]) -> list[Loss]:
+    """Every next-step prediction the session can train on: through each head that reads the whole output and
+    writes one value per input feature, then by the output itself where it is as wide as the input. None for a
+    sequence of one step, which has no next input."""
+    config = session.config
+    width = config.num_directions * config.output_size
+    if session.seq_len < 2:
+        return []
+    losses = [next_input_loss(session, head) for head in heads.values()
+              if tuple(head.weight.shape) == (config.input_size, width)]
+    if width == config.input_size:
+        losses.append(next_input_loss(session))
+    return losses
 
 
 def class_loss(head: Head, label: int, batch_size: int) -> Loss:
@@ -310,7 +378,7 @@ class Backward:
 def backward_pass(trace: Trace, loss: Loss = SUM_LAST) -> Backward:
     """The hand backward of the trace's session, beside autograd's."""
     cells, manual = hand_backward(trace, loss)
-    manual.loss = loss.of(trace.output, trace.h_n, trace.config.batch_first)  # the hand pass's own output: the value the class sees
+    manual.loss = loss.by_hand(trace.output, trace.h_n, trace.config.batch_first)  # the hand pass's own output: the value the class sees
     return Backward(trace, cells, manual, autograd_gradients(trace, loss=loss), loss, fused_gradients(trace, loss))
 
 
@@ -340,7 +408,11 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST, arriving: Arriving | None
             loss_grad[-1] = grad_last
         # ∂L/∂(this layer's output), (T, B, D·H): from the loss for the top layer (the module's output is its
         # output, transposed back as a view when batch_first), then from the layer above's input projection
-        from_above = loss.output_gradient(trace.output, config.batch_first)
+        if loss.kind == "mse" and loss.head is not None:  # through the head, which has gradients of its own
+            grad_output, head_grads = loss.head_output_gradients(trace.output)
+            from_above = layout.time_major(grad_output, config.batch_first)
+        else:
+            from_above = loss.output_gradient(trace.output, config.batch_first)
         if arriving is not None:
             loss_grad, from_above = arriving.hidden, arriving.output
         initial_grads = {}
@@ -448,7 +520,7 @@ def autograd_gradients(trace: Trace, run=lambda backward: backward(), loss: Loss
     if "cell" in session.config.cell_type.state and leaves:
         state = tuple(leaves.get(name, zeros) for name, zeros in zip(("hidden", "cell"), session.initial_state()))
     head = {}
-    if loss.kind == "cross_entropy":  # the head as the classifier holds it: an nn.Linear's leaves
+    if loss.head is not None:  # the head as the classifier or regressor holds it: an nn.Linear's leaves
         head = {f"{loss.head.name}{k}": v.detach().to(session.config.torch_dtype).clone().requires_grad_(True)
                 for k, v in (("weight", loss.head.weight), ("bias", loss.head.bias)) if v is not None}
         loss = replace(loss, head=Head(loss.head.name, head[f"{loss.head.name}weight"],

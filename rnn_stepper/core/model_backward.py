@@ -26,13 +26,12 @@ import torch
 import torch.nn.functional as F
 
 from . import layout
-from .backward import Arriving, hand_backward
+from .backward import Arriving, Head, hand_backward
 from .distance import abs_diff, bits_equal, max_over, ulp_distance
 from .errors import InputError
 from .language_model import LanguageModel, Vocabulary, book_call, call_reference
 from .reference import SWITCH, native_path
 from .session import Session
-from .steps import project_inputs_backward
 from .torch_private import log_softmax_backward
 from .trace import Trace, hand_pass
 
@@ -109,14 +108,9 @@ def cross_entropy_backward(log_probabilities, targets, total_weight) -> torch.Te
     return log_softmax_backward(grad, log_probabilities, 1, log_probabilities.dtype)
 
 
-def head_forward(output: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
-    """logits = output Wᵀ + b, as F.linear runs on the user's head, whose weight requires grad: a contiguous
-    output in one addmm (the bias added inside the product), any other folded into one mm of a contiguous copy
-    with the bias added after (at::linear, then matmul's fold)."""
-    if output.is_contiguous() or bias is None:
-        return F.linear(output, weight, bias)
-    logits = output.reshape(-1, output.shape[-1]).mm(weight.t()).view(*output.shape[:-1], weight.shape[0])
-    return logits.add_(bias)
+def head_of(model: LanguageModel) -> Head:
+    """The model's head, its gradients named as in the user's state dict."""
+    return Head(parameter_name(model.places.get("head", ""), ""), model.head_weight, model.head_bias)
 
 
 def embedding_backward(grad: torch.Tensor, tokens: torch.Tensor, rows: int, padding_idx: int | None) -> torch.Tensor:
@@ -244,7 +238,7 @@ def per_token_forward(model: LanguageModel, batch: TrainingBatch, recurrent) -> 
         session = Session(config=config, weights=model.weights, inputs=x, h0=given.get("hidden"),
                           c0=given.get("cell"))
         cells_trace = hand_pass(session, call_reference(session, recurrent))
-        logits = head_forward(cells_trace.output, model.head_weight, model.head_bias).reshape(-1, model.vocabulary_size)
+        logits = head_of(model).forward(cells_trace.output).reshape(-1, model.vocabulary_size)
         loss, log_probabilities, total_weight = cross_entropy(logits, targets)
         calls.append(ModelCall(tokens, targets, embedded, cells_trace, logits, loss, log_probabilities, total_weight))
         state = cells_trace.final
@@ -256,8 +250,7 @@ def per_sequence_forward(model: LanguageModel, batch: TrainingBatch, recurrent) 
     embedded = F.embedding(tokens, model.embedding)  # every position's row at once
     session = Session(config=model.config, weights=model.weights, inputs=embedded)
     cells_trace = hand_pass(session, call_reference(session, recurrent))
-    logits = head_forward(cells_trace.output, model.head_weight, model.head_bias)
-    logits = logits.reshape(-1, model.vocabulary_size)
+    logits = head_of(model).forward(cells_trace.output).reshape(-1, model.vocabulary_size)
     loss, log_probabilities, total_weight = cross_entropy(logits, targets.reshape(-1))
     return [ModelCall(tokens, targets, embedded, cells_trace, logits, loss, log_probabilities, total_weight)]
 
@@ -271,17 +264,14 @@ def hand_gradients(model: LanguageModel, calls: list[ModelCall]) -> dict[str, to
     for call in reversed(calls):
         output = call.cells.output  # the head's input, in the module's layout
         grad_logits = cross_entropy_backward(call.log_probabilities, call.targets.reshape(-1), call.total_weight)
-        grad_output, grad_head_weight, grad_head_bias = project_inputs_backward(
-            grad_logits.view(*output.shape[:-1], -1), output, model.head_weight, model.head_bias is not None)
+        grad_output, head_grads = head_of(model).backward(grad_logits.view(*output.shape[:-1], -1), output)
         arriving = Arriving(layout.time_major(grad_output, config.batch_first), from_next.hidden, from_next.cell)
         _, cells = hand_backward(call.cells, arriving=arriving)
         from_next = Arriving(hidden=cells.h0, cell=cells.c0)
         grads = {parameter_name(places.get("embedding", ""), "weight"):
                  embedding_backward(cells.input, call.tokens, model.vocabulary_size, model.padding_idx)}
         grads |= {parameter_name(places.get("recurrent", ""), name): value for name, value in cells.parameters.items()}
-        grads[parameter_name(places.get("head", ""), "weight")] = grad_head_weight
-        if grad_head_bias is not None:
-            grads[parameter_name(places.get("head", ""), "bias")] = grad_head_bias
+        grads |= head_grads
         for name, value in grads.items():
             totals[name] = value if name not in totals else totals[name] + value
     return totals

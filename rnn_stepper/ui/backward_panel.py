@@ -21,6 +21,7 @@ from .panels import EquationLabel, StepPanel, label_px, legible_axes, module_lab
 from .steady import SteadyText
 
 LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD, LOSS_FILE = "sum_last", "shifted", "head:", "file"
+LOSS_PREDICT = "predict:"  # the next input, predicted through a head
 
 
 class BackwardPanel(QtWidgets.QWidget):
@@ -256,22 +257,35 @@ class BackwardPanel(QtWidgets.QWidget):
     # --- the loss -------------------------------------------------------------------------------------------
 
     def fill_losses(self) -> None:
-        """Σ h_n needs no data; the MSE against the input shifted one step ahead (predict x_{t+1}: the sine
-        example's task) is offered when the output has as many units as the input has features."""
+        """Σ h_n needs no data; the MSE against the input shifted one step ahead (predict x_{t+1}) is offered
+        through each head that writes one value per input feature (the sine example's task) and by the output
+        itself when it has as many units as the input has features. The session's default comes first."""
+        from ..core.backward import next_step_losses
+
         config = self.model.session.config
         self.place_weights()
         self.loss_box.clear()
+        for loss in next_step_losses(self.model.session, self.model.heads):
+            if loss.head is not None:
+                name = loss.head.name.rstrip(".")
+                self.loss_box.addItem(self.tr("L = MSE({0}(output), x_{{t+1}})").format(name),
+                                      LOSS_PREDICT + loss.head.name)
+                self.loss_box.setItemData(self.loss_box.count() - 1, self.tr(
+                    "The mean squared error of the head {0}'s prediction against the input one step ahead: "
+                    "predict the next input, as the model was trained to").format(name), QtCore.Qt.ToolTipRole)
+            else:
+                self.loss_box.addItem(self.tr("L = MSE(output, x_{t+1})"), LOSS_SHIFTED)
+                self.loss_box.setItemData(self.loss_box.count() - 1, self.tr(
+                    "The mean squared error of the output against the input shifted one step: predict the next "
+                    "input"), QtCore.Qt.ToolTipRole)
         self.loss_box.addItem(self.tr("L = Σ h_n"), LOSS_SUM)
-        self.loss_box.setItemData(0, self.tr("The sum of the last hidden state: needs no data, and has no task: training on it only pushes "
-                                          "every h toward −1, tanh's floor"),
-                                  QtCore.Qt.ToolTipRole)
-        if config.num_directions * config.output_size == config.input_size and self.model.seq_len > 1:
-            self.loss_box.addItem(self.tr("L = MSE(output, x_{t+1})"), LOSS_SHIFTED)
-            self.loss_box.setItemData(1, self.tr("The mean squared error of the output against the input shifted "
-                                                 "one step: predict the next input"), QtCore.Qt.ToolTipRole)
+        self.loss_box.setItemData(self.loss_box.count() - 1, self.tr(
+            "The sum of the last hidden state: needs no data, and has no task: training on it only pushes every h "
+            "toward −1, tanh's floor"), QtCore.Qt.ToolTipRole)
         if self.model.session.batched:
             for name, head in self.model.heads.items():
-                if head.weight.shape[1] == config.output_size:  # still reads this module's units
+                # still reads this module's units, and chooses among two classes at least (one is no choice)
+                if head.weight.shape[1] == config.output_size and head.weight.shape[0] > 1:
                     self.loss_box.addItem(self.tr("L = CE({0}(h_n[-1]))").format(name.rstrip(".")),
                                           LOSS_HEAD + name)
                     self.loss_box.setItemData(self.loss_box.count() - 1, self.tr(
@@ -292,16 +306,19 @@ class BackwardPanel(QtWidgets.QWidget):
         self.link_time.setRange(0, max(self.model.seq_len - 1, 0))
 
     def backprop_target_kind(self) -> str:
-        """Which MSE the model's loss is: the shifted input's, or a file's."""
-        return LOSS_FILE if self.backprop.loss.source else LOSS_SHIFTED
+        """Which MSE the model's loss is: the shifted input's (through a head or not), or a file's."""
+        loss = self.backprop.loss
+        if loss.source:
+            return LOSS_FILE
+        return LOSS_SHIFTED if loss.head is None else LOSS_PREDICT + loss.head.name
 
     def choose_loss(self, index: int) -> None:
-        from ..core.backward import class_loss, next_input_loss
+        from ..core.backward import SUM_LAST, class_loss, next_input_loss
 
         chosen = self.loss_box.itemData(index)
         self.class_box.setVisible(str(chosen).startswith(LOSS_HEAD))
         if chosen == LOSS_SUM:
-            self.backprop.set_loss(None)
+            self.backprop.set_loss(SUM_LAST)
             return
         if chosen == LOSS_FILE:
             path, _ = QtWidgets.QFileDialog.getOpenFileName(
@@ -316,6 +333,10 @@ class BackwardPanel(QtWidgets.QWidget):
             head = current if current is not None and current.name == name else self.model.heads[name]  # as trained
             self.class_box.setRange(0, head.weight.shape[0] - 1)
             loss = class_loss(head, self.class_box.value(), self.model.trace.batch_size)
+        elif str(chosen).startswith(LOSS_PREDICT):
+            name, current = chosen[len(LOSS_PREDICT):], self.backprop.loss.head
+            head = current if current is not None and current.name == name else self.model.heads[name]  # as trained
+            loss = next_input_loss(self.model.session, head)
         else:
             loss = next_input_loss(self.model.session)
         try:
