@@ -226,12 +226,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="with --backward: L = mean((output - target)^2), the target shaped as the output "
                           "(.csv/.npy/.json); default L = sum of h_n")
     add_language_model_options(trace)
+    from .classifier_cli import activations_list
     from .packed_cli import lengths_list
 
-    trace.add_argument_group("variable-length batch").add_argument(
+    packed = trace.add_argument_group("variable-length batch")
+    packed.add_argument(
         "--lengths", type=lengths_list, metavar="N,N,…",
         help="each sequence's length in the padded --input batch: packed as pack_padded_sequence(x, lengths, "
-             "enforce_sorted=False) and stepped as torch's packed kernel steps it, the batch shrinking")
+             "enforce_sorted=False) and stepped as torch's packed kernel steps it, the batch shrinking. A (batch, T) "
+             "--input of token ids steps a whole classifier in --weights: embedding, recurrent module, hidden[-1], "
+             "head")
+    packed.add_argument("--activations", type=activations_list, metavar="A,A,…",
+                        help="the classifier's activation after each Linear layer of its head: relu, sigmoid, tanh "
+                             "or none (default the book's: relu between, sigmoid after the last)")
     slides = sub.add_parser("slides", help="one PNG per phase of a whole session, for a slide deck",
                             description="Render the window at every phase of every timestep of one cell (layer, "
                                         "direction, batch row) into DIR as 000-t0-input_projection.png, "
@@ -679,6 +686,8 @@ def run_trace(args) -> int:
     from .core.export import write_csv, write_json
     from .core.trace import compute_trace
 
+    if args.activations is not None and args.lengths is None:
+        raise InputError("--activations is a classifier's head: give its token ids in --input with --lengths")
     if args.text is not None or args.vocab is not None:
         from .language_cli import run_generation
 

@@ -89,12 +89,34 @@ def run_packed(args) -> int:
     from .core.export import _strict
     from .core.packed import document
 
+    ids = classifier_input(args)
+    if ids is not None:
+        from .classifier_cli import run_classifier
+
+        return run_classifier(args, ids)
+    if args.activations is not None:
+        from .core.errors import InputError
+
+        raise InputError("--activations is a classifier's head: give its token ids, a padded (batch, T) array, in "
+                         "--input")
     session, trace = packed_trace_from_args(args)
     if args.format == "json":
         sys.stdout.write(json.dumps(_strict(document(trace, args.lengths)), allow_nan=False) + "\n")
     else:
         sys.stdout.writelines(line + "\n" for line in text_lines(session, trace, args.lengths))
     return 0
+
+
+def classifier_input(args):
+    """A 2-D --input beside --lengths is a padded batch of token ids, (batch, T), for a whole classifier: its ids;
+    None for a padded batch of vectors (3-D), which the recurrent module reads itself."""
+    from .classifier_cli import token_ids
+    from .core.files import load_array
+
+    if not args.input:
+        return None
+    array = load_array(args.input)
+    return token_ids(array, args.input) if array.ndim == 2 else None
 
 
 def _array(tensor) -> str:

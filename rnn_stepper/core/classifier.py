@@ -104,6 +104,13 @@ class Classifier:
                 raise InputError(f"the head's layer {layer.name} reads {layer.weight.shape[1]} values but "
                                  f"{before.name} before it writes {before.weight.shape[0]}")
         check_activations([layer.activation for layer in self.head], len(self.head))
+        dtype = self.config.torch_dtype
+        odd = [(name, t.dtype) for name, t in [("the embedding", self.embedding)]
+               + [(layer.name, t) for layer in self.head for t in (layer.weight, layer.bias) if t is not None]
+               if t.dtype != dtype]
+        if odd:
+            raise InputError(f"{odd[0][0]} is {odd[0][1]} but the recurrent module's parameters are {dtype}: "
+                             "every stage computes in one dtype")
 
     @property
     def vocabulary_size(self) -> int:
