@@ -328,3 +328,37 @@ def test_activations_without_a_classifier_are_refused(capsys, files):
     weights, ids, _ = files
     refused(capsys, "--weights", weights, "--input", ids, "--activations", "relu,sigmoid",
             says="--activations is a classifier's head: give its token ids in --input with --lengths")
+
+
+# --- the shipped example --------------------------------------------------------------------------------------------
+
+
+def test_the_shipped_sentiment_example_steps_bit_for_bit_as_the_readme_says(capsys):
+    import importlib.resources
+    import re
+    from pathlib import Path
+
+    folder = importlib.resources.files("rnn_stepper.resources") / "weights"
+    weights, ids = str(folder / "sentiment.pt"), str(folder / "sentiment_reviews.npy")
+    assert (folder / "sentiment.pt").stat().st_size < 1_000_000
+    vocabulary = json.loads((folder / "sentiment_vocab.json").read_text())
+    reviews_text = [line.split("\t") for line in (folder / "sentiment_reviews.txt").read_text().splitlines()]
+    text = torch.from_numpy(np.load(ids))
+    lengths = [int(n) for n, _ in reviews_text]
+    # the ids are the reviews' words, row k of the embedding being word k, padded with "<pad>" (id 0)
+    for row, n, (_, review) in zip(text.tolist(), lengths, reviews_text):
+        assert [vocabulary[k] for k in row[:n]] == review.split() and set(row[n:]) <= {0}
+    state = torch.load(weights, weights_only=True)
+    model = RNN(len(vocabulary), state["rnn.weight_ih_l0"].shape[1], state["rnn.weight_hh_l0"].shape[1],
+                state["fc1.weight"].shape[0])
+    model.load_state_dict(state)
+    expected, _ = books_stages(model.eval(), text, torch.tensor(lengths))
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    command = re.search(r"rnn-stepper trace --weights resources/weights/sentiment\.pt [^`]*", readme).group().split()
+    assert command[command.index("--lengths") + 1] == ",".join(map(str, lengths))
+    status, out, err = run(capsys, "--weights", weights, "--input", ids, "--lengths", ",".join(map(str, lengths)),
+                           "--format", "json")
+    assert status == 0, err
+    document = json.loads(out)
+    assert torch.equal(torch.tensor(document["output"], dtype=torch.float32), expected)
+    assert document["bitwise_equal"] is True
