@@ -362,3 +362,72 @@ def test_the_shipped_sentiment_example_steps_bit_for_bit_as_the_readme_says(caps
     document = json.loads(out)
     assert torch.equal(torch.tensor(document["output"], dtype=torch.float32), expected)
     assert document["bitwise_equal"] is True
+
+
+# --- other shapes of the same model ---------------------------------------------------------------------------------
+
+
+class BareHead(nn.Module):
+    """Embedding → GRU → one Linear layer, its sigmoid applied in forward: a bare Linear head."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(VOCABULARY_SIZE, 6, padding_idx=0)
+        self.gru = nn.GRU(6, 5, batch_first=True)
+        self.out = nn.Linear(5, 1)
+
+    def forward(self, text, lengths):
+        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(text), lengths, enforce_sorted=False,
+                                                   batch_first=True)
+        return torch.sigmoid(self.out(self.gru(packed)[1][-1]))
+
+
+def test_a_bare_linear_head_in_float64_is_stepped_bit_for_bit():
+    torch.manual_seed(0)
+    model = BareHead().double().eval()
+    text, lengths = reviews()
+    traced = rnn_stepper.trace(model, text.numpy(), lengths=lengths.tolist())  # numpy ids and a list of lengths
+    with torch.no_grad():
+        assert torch.equal(traced.output, model(text, lengths))
+    assert list(traced.stages)[-2:] == ["out", "sigmoid(out)"] and traced.bitwise_equal
+    assert traced.output.dtype == torch.float64
+
+
+class TextOnlyForward(RNN):
+    """The book's model, its forward taking the ids alone (lengths counted from the padding)."""
+
+    def forward(self, text):
+        return super().forward(text, (text != 0).sum(dim=1))
+
+
+def test_a_model_that_cannot_be_called_with_ids_and_lengths_is_said_to_be_unchecked(model):
+    other = TextOnlyForward(VOCABULARY_SIZE, 8, 12, 10)
+    other.load_state_dict(model.state_dict())
+    traced = rnn_stepper.trace(other.eval(), *reviews()[:1], lengths=[7, 3, 5, 2])
+    assert traced.bitwise_equal and traced.model_note is None
+    assert "model(ids, lengths) could not be called (TypeError" in traced.assumptions[-1]
+
+
+def test_seq_first_ids_of_a_model_that_is_not_batch_first_give_the_same_output(capsys, files):
+    weights, ids, folder = files
+    np.save(folder / "time_major.npy", np.load(ids).T)  # (T, batch)
+    outputs = []
+    for given in ((ids,), (str(folder / "time_major.npy"), "--seq-first")):
+        status, out, err = run(capsys, "--weights", weights, "--input", *given, "--lengths", "7,3,5,2",
+                               "--format", "json")
+        assert status == 0, err
+        document = json.loads(out)
+        assert document["bitwise_equal"] is True
+        outputs.append(document["output"])
+    assert outputs[0] == outputs[1]  # the LSTM's arithmetic does not depend on the layout it reads
+
+
+def test_a_prefix_picks_the_classifier_among_several(capsys, tmp_path, model):
+    twice = {f"{name}.{k}": v for name in ("student", "teacher") for k, v in model.state_dict().items()}
+    torch.save(twice, tmp_path / "two.pt")
+    np.save(tmp_path / "ids.npy", reviews()[0].numpy())
+    files = ("--weights", str(tmp_path / "two.pt"), "--input", str(tmp_path / "ids.npy"), "--lengths", "7,3,5,2")
+    refused(capsys, *files, says="holds 2 recurrent modules, under 'student.rnn.' (nn.LSTM(8, 12)), 'teacher.rnn.'")
+    status, out, err = run(capsys, *files, "--prefix", "teacher.rnn", "--format", "json")
+    assert status == 0, err
+    assert json.loads(out)["places"]["head"] == ["teacher.fc1", "teacher.fc2"]

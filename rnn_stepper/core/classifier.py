@@ -26,7 +26,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .config import RNNConfig
+from .config import RNNConfig, check_fits
 from .distance import bits_equal, max_over, ulp_distance
 from .errors import InputError
 from .packed import PackedTrace, packed_pass
@@ -168,6 +168,7 @@ def check_batch(model: Classifier, ids: torch.Tensor, lengths) -> tuple[torch.Te
     if len(lengths) != batch or not all(1 <= n <= steps for n in lengths):
         raise InputError(f"{len(lengths)} lengths {lengths} do not fit {batch} reviews padded to {steps} tokens: "
                          f"give {batch} lengths, each from 1 to {steps}")
+    check_fits(model.config, steps, batch)  # before anything that size is computed
     V = model.vocabulary_size
     outside = ((ids < 0) | (ids >= V)).nonzero()
     if len(outside):
