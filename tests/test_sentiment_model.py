@@ -431,3 +431,11 @@ def test_a_prefix_picks_the_classifier_among_several(capsys, tmp_path, model):
     status, out, err = run(capsys, *files, "--prefix", "teacher.rnn", "--format", "json")
     assert status == 0, err
     assert json.loads(out)["places"]["head"] == ["teacher.fc1", "teacher.fc2"]
+
+
+def test_a_layer_beside_the_head_that_is_not_linear_is_refused_not_left_out(capsys, files, model):
+    _, ids, folder = files
+    normed = dict(model.state_dict()) | {f"norm.{k}": v for k, v in nn.BatchNorm1d(10).state_dict().items()}
+    torch.save(normed, folder / "normed.pt")
+    refused(capsys, "--weights", str(folder / "normed.pt"), "--input", ids, "--lengths", "7,3,5,2",
+            says="holds 'norm' beside the LSTM(8, 12, batch_first=True) and its head, which are not Linear layers")

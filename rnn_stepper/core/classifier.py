@@ -351,6 +351,16 @@ def classifier_from(tensors: dict[str, torch.Tensor], source: str | None = None,
     if not layers:
         raise InputError(f"holds no head beside the {config.describe()}: no Linear layer besides the embedding "
                          f"{table_place[:-1]!r}", source)
+    # A module beside them that is not a Linear layer (a BatchNorm, a LayerNorm) would be left out of the head
+    # without a word, and the output would not be the model's: refused, named.
+    parent = prefix[: prefix[:-1].rfind(".") + 1] if prefix else ""
+    known = {prefix, table_place, *layers}
+    others = sorted({name[: name.rfind(".") + 1] for name in tensors
+                     if name.startswith(parent) and name.count(".", len(parent)) == 1} - known)
+    if others:
+        listed = ", ".join(repr(place[:-1]) for place in others[:5])
+        raise InputError(f"holds {listed} beside the {config.describe()} and its head, which are not Linear layers: "
+                         "the stepper steps a head of Linear layers and activations only", source)
     names = [place[:-1] if place.endswith(".") else place for place in layers]
     activations = check_activations(book_activations(len(layers)) if activations is None else activations,
                                     len(layers))
