@@ -187,8 +187,8 @@ def test_other_activations_are_said_and_stepped(capsys, tmp_path, model):
 
 def test_the_hand_pass_makes_the_books_models_own_calls_embedding_packed_cells_and_head(model):
     from aten_calls import arithmetic_calls, first_difference
-    from rnn_stepper.core.classifier import embed, head_pass, pack, read_out, states_in_order
-    from rnn_stepper.core.packed import packed_hand_pass
+    from rnn_stepper.core.classifier import embed, head_pass, pack, read_out
+    from rnn_stepper.core.packed import in_callers_order, packed_hand_pass
 
     text, lengths = reviews()
     classifier, _ = classifier_of(model)
@@ -196,7 +196,7 @@ def test_the_hand_pass_makes_the_books_models_own_calls_embedding_packed_cells_a
     def by_hand():
         packed = pack(embed(text, classifier.embedding, classifier.padding_idx), lengths.tolist(), True)
         _, sorted_final, _ = packed_hand_pass(classifier.config, classifier.weights, packed, None)
-        h_n = states_in_order(sorted_final, packed)["hidden"]
+        h_n = in_callers_order(sorted_final, packed)["hidden"]
         head_pass(read_out(h_n, classifier.readout), classifier.head)
 
     # torch.nn reads batch_sizes[0] as a Python int (_local_scalar_dense): a count read, not arithmetic
@@ -266,6 +266,8 @@ def test_token_ids_without_lengths_ask_for_them(model):
     with pytest.raises(TypeError, match="pass the embedded sequence to model.rnn; or trace the whole model: token "
                                         "ids with lengths="):
         rnn_stepper.trace(model, reviews()[0])
+    with pytest.raises(ValueError, match=r"the lengths \[7.0, 3.5, 5.0, 2.0\] are not whole numbers"):
+        rnn_stepper.trace(model, reviews()[0], lengths=[7.0, 3.5, 5.0, 2.0])
     with pytest.raises(ValueError, match=r"token id 30 \(review 1, position 0\) is outside the vocabulary"):
         rnn_stepper.trace(model, reviews()[0].index_fill(0, torch.tensor([1]), 30), lengths=[7, 3, 5, 2])
 

@@ -164,7 +164,10 @@ def check_batch(model: Classifier, ids: torch.Tensor, lengths) -> tuple[torch.Te
     if ids.dtype.is_floating_point or ids.dtype.is_complex or ids.dtype == torch.bool:
         raise InputError(f"the token ids are {ids.dtype}; give whole numbers (the rows of the embedding)")
     batch, steps = (ids.shape[0], ids.shape[1]) if model.config.batch_first else (ids.shape[1], ids.shape[0])
-    lengths = [int(n) for n in lengths]
+    whole = [int(n) for n in lengths]
+    if whole != list(lengths):
+        raise InputError(f"the lengths {list(lengths)} are not whole numbers: give each review's count of tokens")
+    lengths = whole
     if len(lengths) != batch or not all(1 <= n <= steps for n in lengths):
         raise InputError(f"{len(lengths)} lengths {lengths} do not fit {batch} reviews padded to {steps} tokens: "
                          f"give {batch} lengths, each from 1 to {steps}")
@@ -213,11 +216,6 @@ def head_pass(x: torch.Tensor, head: list[HeadLayer]) -> dict[str, torch.Tensor]
         if activation is not None:
             x = stages[f"{layer.activation}({layer.name})"] = activation(x)
     return stages
-
-
-def states_in_order(sorted_final: dict, packed) -> dict:
-    """h_n (and c_n) put back in the caller's order, as torch.nn's permute_hidden does (index_select)."""
-    return {s: value.index_select(1, packed.unsorted_indices) for s, value in sorted_final.items()}
 
 
 # --- the trace -----------------------------------------------------------------------------------------------------

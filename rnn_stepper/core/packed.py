@@ -154,10 +154,16 @@ def packed_pass(module, packed, hx=None) -> PackedTrace:
             if watch.seen:
                 fused = Fused(sorted(watch.seen)[0], fused_output.data, dict(zip(states, as_tuple(fused_final))))
         data, sorted_final, cells = packed_hand_pass(config, dict(module.named_parameters()), packed, given)
-        final = {s: value if packed.unsorted_indices is None else value.index_select(1, packed.unsorted_indices)
-                 for s, value in sorted_final.items()}
+        final = in_callers_order(sorted_final, packed)
     return PackedTrace(config, packed, cells, data, final, reference_output.data,
                        dict(zip(states, as_tuple(reference_final))), fused)
+
+
+def in_callers_order(sorted_final: dict, packed) -> dict:
+    """h_n (and c_n) put back in the caller's order, as torch.nn's permute_hidden does (index_select)."""
+    if packed.unsorted_indices is None:
+        return dict(sorted_final)
+    return {s: value.index_select(1, packed.unsorted_indices) for s, value in sorted_final.items()}
 
 
 def packed_hand_pass(config, weights: dict, packed, given: dict | None):
