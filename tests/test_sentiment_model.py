@@ -441,3 +441,10 @@ def test_a_layer_beside_the_head_that_is_not_linear_is_refused_not_left_out(caps
     torch.save(normed, folder / "normed.pt")
     refused(capsys, "--weights", str(folder / "normed.pt"), "--input", ids, "--lengths", "7,3,5,2",
             says="holds 'norm' beside the LSTM(8, 12, batch_first=True) and its head, which are not Linear layers")
+
+
+def test_a_trace_says_in_one_line_what_it_is(model):
+    traced = rnn_stepper.trace(model, reviews()[0], lengths=[7, 3, 5, 2])
+    assert repr(traced) == ("<ClassifierTrace Embedding(30, 8, padding_idx=0) → LSTM(8, 12, batch_first=True) → "
+                            "hidden[-1] → Linear(12, 10) → relu → Linear(10, 1) → sigmoid, lengths [7, 3, 5, 2]: "
+                            "bitwise equal to the model's own modules>")

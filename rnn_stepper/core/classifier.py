@@ -275,6 +275,14 @@ class ClassifierTrace:
             return None
         return max_over(ulp_distance, [(self.output, self.fused_output)])
 
+    def __repr__(self) -> str:
+        apart = [stage for stage, same in self.stages_equal.items() if not same]
+        verdict = ("bitwise equal to the model's own modules" if not apart else
+                   f"not bitwise equal to the model's own modules at {', '.join(apart)}")
+        if self.model_note:
+            verdict = f"{verdict}, but not to the model itself: {self.model_note}"
+        return f"<ClassifierTrace {self.model.describe()}, lengths {self.lengths}: {verdict}>"
+
     def to_dict(self) -> dict:
         """The document `rnn-stepper trace --input ids.npy --lengths … --format json` writes, as Python objects."""
         return document(self)
