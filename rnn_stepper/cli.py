@@ -363,6 +363,9 @@ def session_from_args(args):
     try:
         check_inputs(config, as_tensor(inputs, config, "the input sequence"))
     except InputError as exc:
+        if args.weights and inputs.ndim == 2 and np.all(inputs == np.round(inputs)):  # a classifier's token ids?
+            exc = InputError(f"{exc.detail}; if these are token ids for the whole model in {args.weights}, add "
+                             "--lengths (each sequence's length) to step it as a classifier")
         raise exc.within(input_source) from None
     try:
         session = make_session(config, inputs, seed=args.seed, weights=weights, h0=h0, c0=c0, order=args.order,

@@ -448,3 +448,13 @@ def test_a_trace_says_in_one_line_what_it_is(model):
     assert repr(traced) == ("<ClassifierTrace Embedding(30, 8, padding_idx=0) → LSTM(8, 12, batch_first=True) → "
                             "hidden[-1] → Linear(12, 10) → relu → Linear(10, 1) → sigmoid, lengths [7, 3, 5, 2]: "
                             "bitwise equal to the model's own modules>")
+
+
+def test_token_ids_given_without_lengths_get_a_hint_to_add_them(capsys, files):
+    weights, ids, _ = files
+    status, out, err = run(capsys, "--weights", weights, "--input", ids)
+    # the line before the error says which recurrent module of the file was taken, as for any whole model's file
+    assert status == 2 and out == "" and err.startswith("rnn-stepper: using the nn.LSTM(8, 12) under 'rnn.'")
+    assert err.splitlines()[-1].endswith("each timestep has 7 values but input_size is 8; if these are token ids for "
+                                         f"the whole model in {weights}, add --lengths (each sequence's length) to "
+                                         "step it as a classifier")
