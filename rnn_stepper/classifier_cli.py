@@ -79,12 +79,33 @@ def classifier_trace_from_args(args, ids):
     stored = tensors[(model.places["recurrent"] + "." if model.places["recurrent"] else "") + "weight_ih_l0"].dtype
     for note in reading_notes(args, config, torch.empty(0), stored):
         print(f"{PROG}: {note}", file=sys.stderr)
+    vocabulary = vocabulary_from_args(args, model)  # before the trace: a wrong file is said at once
     try:
         trace = classify(model, ids, args.lengths)
     except InputError as exc:
         raise (exc if "lengths" in exc.detail else exc.within(args.input)) from None
     trace.assumptions.extend(assumptions(args, model, book_activations(len(model.head))))
-    return trace
+    return trace, vocabulary
+
+
+def vocabulary_from_args(args, model):
+    """The --vocab file's tokens, as many as the embedding has rows; None without --vocab."""
+    from .core.errors import InputError
+    from .core.language_model import load_vocabulary
+
+    if args.vocab is None:
+        return None
+    vocabulary = load_vocabulary(args.vocab)
+    if len(vocabulary) != model.vocabulary_size:
+        raise InputError(f"the vocabulary has {len(vocabulary)} tokens but the model's embedding has "
+                         f"{model.vocabulary_size} rows", args.vocab)
+    return vocabulary
+
+
+def reviews(trace, vocabulary) -> list[list[str]]:
+    """Each review's real tokens, as the vocabulary spells them."""
+    ids = trace.ids if trace.model.config.batch_first else trace.ids.T
+    return [[vocabulary.tokens[k] for k in row[:n]] for row, n in zip(ids.tolist(), trace.lengths)]
 
 
 def assumptions(args, model, books) -> list[str]:
@@ -102,7 +123,7 @@ def assumptions(args, model, books) -> list[str]:
     return said
 
 
-def text_lines(trace):
+def text_lines(trace, vocabulary=None):
     from .packed_cli import _array, cell_lines
 
     model = trace.model
@@ -122,18 +143,22 @@ def text_lines(trace):
     rows = embedded if config.batch_first else embedded.transpose(0, 1)
     ids = trace.ids if config.batch_first else trace.ids.T
     yield "embedding: x = row k of the table for each token id k"
+    said = (lambda k: f" {vocabulary.tokens[k]!r}") if vocabulary else (lambda k: "")  # noqa: E731
     for b, (review, n) in enumerate(zip(ids.tolist(), trace.lengths)):
-        yield f"review {b} (length {n}): ids {review[:n]}" + (f", padding {review[n:]}" if n < len(review) else "")
+        words = f" {vocabulary.joined([vocabulary.tokens[k] for k in review[:n]])!r}:" if vocabulary else ""
+        yield (f"review {b} (length {n}):{words} ids {review[:n]}"
+               + (f", padding {review[n:]}" if n < len(review) else ""))
         for t in range(n):
-            yield f"   x_{t} = E[{review[t]}] : {_array(rows[b, t])}"
+            yield f"   x_{t} = E[{review[t]}]{said(review[t])} : {_array(rows[b, t])}"
     yield ""
     yield f"cells: {module} over the packed batch"
     yield from cell_lines(trace.cells)
     head_stages = [name for name in trace.stages if name not in ("embedding", "h_n", "c_n")]
     width = max(len(name) for name in head_stages)
     yield f"head: each review's last real hidden state, {model.readout}, through the head"
+    spelled = [f" {vocabulary.joined(words)!r}" for words in reviews(trace, vocabulary)] if vocabulary else None
     for b in range(len(trace.lengths)):
-        yield f"review {b} (length {trace.lengths[b]})"
+        yield f"review {b} (length {trace.lengths[b]}){spelled[b] if spelled else ''}"
         for name in head_stages:
             yield f"   {name:<{width}} : {_array(trace.stages[name][b])}"
     yield ""
@@ -149,11 +174,14 @@ def text_lines(trace):
 
 
 def run_classifier(args, ids) -> int:
+    from .core import collector
     from .core.export import _strict
 
-    trace = classifier_trace_from_args(args, ids)
+    with collector.paused():  # the job makes many tensors and no cycles: see model.run_now
+        trace, vocabulary = classifier_trace_from_args(args, ids)
     if args.format == "json":
-        sys.stdout.write(json.dumps(_strict(trace.to_dict()), allow_nan=False) + "\n")
+        document = trace.to_dict() | ({"reviews": reviews(trace, vocabulary)} if vocabulary else {})
+        sys.stdout.write(json.dumps(_strict(document), allow_nan=False) + "\n")
     else:
-        sys.stdout.writelines(line + "\n" for line in text_lines(trace))
+        sys.stdout.writelines(line + "\n" for line in text_lines(trace, vocabulary))
     return 0

@@ -258,7 +258,8 @@ def add_language_model_options(parser: argparse.ArgumentParser) -> None:
                                    "Linear head)")
     lm.add_argument("--vocab", metavar="FILE",
                     help="the tokens of the embedding's rows: a JSON list (row k is token k) or object (char2int or "
-                         "int2char), or a text file whose sorted(set(text)) is the vocabulary, as the book builds it")
+                         "int2char), or a text file whose sorted(set(text)) is the vocabulary, as the book builds it; "
+                         "with --lengths, the words a classifier's token ids stand for")
     lm.add_argument("--text", metavar="PROMPT", help='the prompt, fed one token per call, e.g. "The island"')
     lm.add_argument("--generate", type=whole_number(0), default=0, metavar="N",
                     help="draw N tokens after the prompt, as the book's sample(model, prompt, N) (default 0: show "
@@ -691,7 +692,7 @@ def run_trace(args) -> int:
 
     if args.activations is not None and args.lengths is None:
         raise InputError("--activations is a classifier's head: give its token ids in --input with --lengths")
-    if args.text is not None or args.vocab is not None:
+    if args.text is not None or args.vocab is not None and args.lengths is None:  # with --lengths: a classifier's
         from .language_cli import run_generation
 
         return run_generation(args)

@@ -31,7 +31,8 @@ def packed_trace_from_args(args):
     from .core.errors import InputError
     from .core.packed import packed_pass
 
-    refused = [o for o, given in (("--text", args.text is not None), ("--session", args.session is not None),
+    refused = [o for o, given in (("--text", args.text is not None), ("--vocab", args.vocab is not None),
+                                  ("--session", args.session is not None),
                                   ("--backward", args.backward), ("--explain", args.explain is not None),
                                   ("--unbatched", args.unbatched), ("--order textbook", args.order == "textbook"),
                                   ("--format csv", args.format == "csv")) if given]

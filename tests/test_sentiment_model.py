@@ -335,7 +335,7 @@ def test_activations_without_a_classifier_are_refused(capsys, files):
 # --- the shipped example --------------------------------------------------------------------------------------------
 
 
-def test_the_shipped_sentiment_example_steps_bit_for_bit_as_the_readme_says(capsys):
+def test_the_shipped_sentiment_example_steps_bit_for_bit_as_the_readme_says(capsys, monkeypatch):
     import importlib.resources
     import re
     from pathlib import Path
@@ -355,15 +355,17 @@ def test_the_shipped_sentiment_example_steps_bit_for_bit_as_the_readme_says(caps
                 state["fc1.weight"].shape[0])
     model.load_state_dict(state)
     expected, _ = books_stages(model.eval(), text, torch.tensor(lengths))
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    command = re.search(r"rnn-stepper trace --weights resources/weights/sentiment\.pt [^`]*", readme).group().split()
+    checkout = Path(__file__).resolve().parents[1]
+    command = re.search(r"rnn-stepper trace (--weights resources/weights/sentiment\.pt [^`]*)",
+                        (checkout / "README.md").read_text()).group(1).split()
     assert command[command.index("--lengths") + 1] == ",".join(map(str, lengths))
-    status, out, err = run(capsys, "--weights", weights, "--input", ids, "--lengths", ",".join(map(str, lengths)),
-                           "--format", "json")
+    monkeypatch.chdir(checkout)  # the README's paths are the checkout's
+    status, out, err = run(capsys, *command, "--format", "json")
     assert status == 0, err
     document = json.loads(out)
     assert torch.equal(torch.tensor(document["output"], dtype=torch.float32), expected)
     assert document["bitwise_equal"] is True
+    assert document["reviews"] == [review.split() for _, review in reviews_text]
 
 
 # --- other shapes of the same model ---------------------------------------------------------------------------------
@@ -458,3 +460,23 @@ def test_token_ids_given_without_lengths_get_a_hint_to_add_them(capsys, files):
     assert err.splitlines()[-1].endswith("each timestep has 7 values but input_size is 8; if these are token ids for "
                                          f"the whole model in {weights}, add --lengths (each sequence's length) to "
                                          "step it as a classifier")
+
+
+def test_a_vocabulary_spells_the_reviews_and_each_token_beside_its_row(capsys, files):
+    weights, ids, folder = files
+    words = ["<pad>"] + [f"w{k}" for k in range(1, VOCABULARY_SIZE)]
+    (folder / "vocab.json").write_text(json.dumps(words))
+    text, lengths = reviews()
+    files = ("--weights", weights, "--input", ids, "--lengths", "7,3,5,2", "--vocab", str(folder / "vocab.json"))
+    status, out, err = run(capsys, *files)
+    assert status == 0, err
+    first = text[1, :3].tolist()
+    review = " ".join(words[k] for k in first)
+    assert f"review 1 (length 3): {review!r}: ids {first}, padding [0, 0, 0, 0]" in out
+    assert f"   x_0 = E[{first[0]}] {words[first[0]]!r} : " in out
+    assert f"review 1 (length 3) {review!r}" in out.splitlines()
+    status, out, err = run(capsys, *files, "--format", "json")
+    assert json.loads(out)["reviews"][1] == review.split()
+    (folder / "short.json").write_text(json.dumps(words[:5]))
+    refused(capsys, *files[:-1], str(folder / "short.json"),
+            says="short.json: the vocabulary has 5 tokens but the model's embedding has 30 rows")
