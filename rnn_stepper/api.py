@@ -812,6 +812,8 @@ def trace_classifier(model, ids, lengths, *, order: str = "kernel", embedding=No
 
     if order != "kernel":
         raise ValueError("a classifier's packed batch is stepped in the kernel order only")
+    if isinstance(head, nn.Module):  # a bare Linear head, given alone
+        head = [head]
     for given in (embedding, recurrent, *(head or ())):
         if given is not None and not isinstance(given, nn.Module):
             raise TypeError(f"embedding=, recurrent= and head= take the model's modules, got {type(given).__name__}")

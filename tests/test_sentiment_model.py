@@ -395,6 +395,9 @@ def test_a_bare_linear_head_in_float64_is_stepped_bit_for_bit():
         assert torch.equal(traced.output, model(text, lengths))
     assert list(traced.stages)[-2:] == ["out", "sigmoid(out)"] and traced.bitwise_equal
     assert traced.output.dtype == torch.float64
+    # told which: the head alone, its activation as one name
+    told = rnn_stepper.trace(model, text, lengths=lengths, head=model.out, activations="sigmoid")
+    assert torch.equal(told.output, traced.output) and told.assumptions[0].endswith("as given: sigmoid")
 
 
 class TextOnlyForward(RNN):

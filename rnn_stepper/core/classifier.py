@@ -45,7 +45,8 @@ def book_activations(layers: int) -> tuple[str, ...]:
 
 
 def check_activations(activations, layers: int) -> tuple[str, ...]:
-    activations = tuple(activations)
+    """One known activation per Linear layer, given as names or as one string split by commas ("relu,sigmoid")."""
+    activations = tuple(activations.split(",") if isinstance(activations, str) else activations)
     unknown = [a for a in activations if a not in ACTIVATIONS]
     if unknown:
         raise InputError(f"{unknown[0]!r} is not an activation the stepper knows: use {', '.join(ACTIVATIONS)}")
