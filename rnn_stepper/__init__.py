@@ -78,6 +78,12 @@ def trace(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", vocab: 
     A variable-length batch, `trace(rnn, packed)` for a PackedSequence or `trace(rnn, padded, lengths=lengths)`, is
     stepped as torch's packed kernel steps it, the batch shrinking as sequences end; it returns a
     `rnn_stepper.core.packed.PackedTrace` (`output`, `h_n`, `final`, `cells`, `bitwise_equal`, `fused_max_ulps`).
+
+    A whole classifier and a padded batch of token ids, `trace(model, ids, lengths=lengths)` (the book's sentiment
+    model: embedding, packed LSTM, hidden[-1], fc1, ReLU, fc2, sigmoid), steps every stage against the model's own
+    modules and returns a `rnn_stepper.core.classifier.ClassifierTrace` (`stages`, `output`, `cells`,
+    `stages_equal`, `bitwise_equal`, `assumptions`, `to_dict()`); `embedding=`, `recurrent=`, `head=[…]` and
+    `activations=("relu", "sigmoid")` say what the model does not.
     """
     from .api import trace as _trace
 

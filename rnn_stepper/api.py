@@ -155,6 +155,9 @@ def make_session(module, x, h0=None, order: str = "kernel") -> tuple[Session, st
     # A model's own input (token ids, say) is not its RNN's input: say how to get that.
     hint = (f"; if the model embeds its input first, pass the embedded sequence to {attribute_path(path)}"
             if path else "")
+    if token_ids(x) and holds_embedding(module, {}):
+        hint += ("; or trace the whole model: token ids with lengths= (each sequence's length) as a classifier, or "
+                 "a prompt with vocab= as a language model")
     inputs = as_tensor(x, "x", dtype, hint)
     states = initial_states(rnn, h0, dtype)
     try:
@@ -184,6 +187,8 @@ def trace(module, x, h0=None, *, order: str = "kernel", vocab=None, lengths=None
           **generation) -> Trace | TextTrace:
     if vocab is not None:
         return trace_text(module, x, vocab, order=order, **generation)
+    if lengths is not None and token_ids(x) and holds_embedding(module, generation):
+        return trace_classifier(module, x, lengths, order=order, **generation)
     if lengths is not None or isinstance(x, nn.utils.rnn.PackedSequence):
         return trace_packed(module, x, h0, lengths, order)
     if generation:
@@ -777,3 +782,90 @@ class Backward:
         if self.fused_max_ulps is not None:
             verdict += f"; oneDNN's fused backward {self.fused_max_ulps:g} ulp from it"
         return f"<rnn_stepper Backward {self.loss}: {verdict}>"
+
+
+# --- a whole classifier: token ids in, the head's output out -------------------------------------------------------
+
+def token_ids(x) -> bool:
+    """x is a tensor or numpy array of whole numbers: token ids, as a model with an embedding takes them."""
+    if isinstance(x, torch.Tensor):
+        return not (x.is_floating_point() or x.is_complex() or x.dtype == torch.bool)
+    return isinstance(x, np.ndarray) and x.dtype.kind in "iu"
+
+
+def holds_embedding(module, options: dict) -> bool:
+    return options.get("embedding") is not None or (
+        isinstance(module, nn.Module) and any(isinstance(m, nn.Embedding) for m in module.modules()))
+
+
+def trace_classifier(model, ids, lengths, *, order: str = "kernel", embedding=None, recurrent=None, head=None,
+                     activations=None):
+    """The book's part-2 forward(text, lengths) stepped stage by stage (core/classifier.py): the padded token ids
+    embedded, packed by `lengths` with enforce_sorted=False, the recurrent module's packed pass, hidden[-1], and
+    the head's Linear layers and activations. The model's nn.Embedding, recurrent module and Linear layers are
+    found among its children (the Linear layers in the order it registered them), or given; the activations are
+    read off the activation modules registered after each Linear layer, or given, else the book's (relu between,
+    sigmoid at the end), and `trace.assumptions` says which. Where the model can be called as `model(ids,
+    lengths)`, its own output is checked against the stages too. Returns a core ClassifierTrace: `stages`,
+    `reference`, `output`, `cells` (the packed pass), `stages_equal`, `bitwise_equal`, `to_dict()`."""
+    from .core.classifier import classifier_of, classify
+
+    if order != "kernel":
+        raise ValueError("a classifier's packed batch is stepped in the kernel order only")
+    if isinstance(head, nn.Module):  # a bare Linear head, given alone
+        head = [head]
+    for given in (embedding, recurrent, *(head or ())):
+        if given is not None and not isinstance(given, nn.Module):
+            raise TypeError(f"embedding=, recurrent= and head= take the model's modules, got {type(given).__name__}")
+    check_module(model)  # on the CPU, in float32 or float64
+    core, source = classifier_of(model, embedding, recurrent, head, activations)
+    ids = torch.as_tensor(ids)
+    if ids.device.type != "cpu":
+        raise ValueError(f"x is on {ids.device}; the stepper computes on the CPU: pass x.cpu()")
+    lengths = torch.as_tensor(lengths).tolist()
+    if not isinstance(lengths, list):
+        raise ValueError("lengths must be one whole number per sequence")
+    with torch.random.fork_rng(devices=[]):
+        result = classify(core, ids, lengths)
+    activations = ", ".join(core.activations)
+    result.assumptions.append({
+        "given": f"the head's activations as given: {activations}",
+        "the model's modules": f"the head's activations {activations}, read off the activation modules the model "
+                               "registered after each Linear layer (activations= if its forward applies others)",
+        "the book's": f"the head's activations {activations}, the book's: the model registers no activation module "
+                      "after each Linear layer to read them from (activations= if its forward applies others)",
+    }[source])
+    result.model_note, unchecked = own_model_differs(model, result)
+    if unchecked:
+        result.assumptions.append(unchecked)
+    for line in [f"tracing {core.describe()}; " + "; ".join(result.assumptions)] + [result.model_note or ""]:
+        if line:
+            print(f"rnn_stepper: {line}", file=sys.stderr)
+    return result
+
+
+def own_model_differs(model, trace) -> tuple[str | None, str | None]:
+    """The user's own `model(ids, lengths)`, called as the book calls it (eval mode, torch's random state restored,
+    on its native path): (None, None) when it returns the output's bits; (a line saying how far it is, None) when
+    it returns other numbers; (None, why it was not compared) when it cannot be called so or returns no tensor of
+    the output's size."""
+    was_training = model.training
+    try:
+        with torch.random.fork_rng(devices=[]), torch.no_grad(), native_path():
+            model.train(False)
+            returned = model(trace.ids.clone(), torch.tensor(trace.lengths))
+    except Exception as exc:  # its forward may take other arguments: then the stages stand on their own
+        return None, (f"model(ids, lengths) could not be called ({type(exc).__name__}: {str(exc)[:120]}), so the "
+                      "model's own forward was not compared with the stages")
+    finally:
+        model.train(was_training)
+    output = trace.output
+    if not isinstance(returned, torch.Tensor) or returned.numel() != output.numel():
+        return None, (f"model(ids, lengths) returns {_shapes(returned)}, not the output's {output.numel()} values, "
+                      "so it was not compared with the stages")
+    got = returned.detach().reshape(output.shape)
+    if got.dtype == output.dtype and bits_equal(got.numpy(), output.numpy()):
+        return None, None
+    far = float(np.nan_to_num(abs_diff(got.double().numpy(), output.double().numpy()), nan=np.inf).max())
+    return (f"model(ids, lengths) differs from the stages by up to {far:.3g}: its forward is not "
+            f"{trace.model.describe()}; pass head= or activations= as it computes them"), None

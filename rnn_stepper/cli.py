@@ -226,12 +226,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="with --backward: L = mean((output - target)^2), the target shaped as the output "
                           "(.csv/.npy/.json); default L = sum of h_n")
     add_language_model_options(trace)
+    from .classifier_cli import activations_list
     from .packed_cli import lengths_list
 
-    trace.add_argument_group("variable-length batch").add_argument(
+    packed = trace.add_argument_group("variable-length batch")
+    packed.add_argument(
         "--lengths", type=lengths_list, metavar="N,N,…",
         help="each sequence's length in the padded --input batch: packed as pack_padded_sequence(x, lengths, "
-             "enforce_sorted=False) and stepped as torch's packed kernel steps it, the batch shrinking")
+             "enforce_sorted=False) and stepped as torch's packed kernel steps it, the batch shrinking. A (batch, T) "
+             "--input of token ids steps a whole classifier in --weights: embedding, recurrent module, hidden[-1], "
+             "head")
+    packed.add_argument("--activations", type=activations_list, metavar="A,A,…",
+                        help="the classifier's activation after each Linear layer of its head: relu, sigmoid, tanh "
+                             "or none (default the book's: relu between, sigmoid after the last)")
     slides = sub.add_parser("slides", help="one PNG per phase of a whole session, for a slide deck",
                             description="Render the window at every phase of every timestep of one cell (layer, "
                                         "direction, batch row) into DIR as 000-t0-input_projection.png, "
@@ -251,7 +258,8 @@ def add_language_model_options(parser: argparse.ArgumentParser) -> None:
                                    "Linear head)")
     lm.add_argument("--vocab", metavar="FILE",
                     help="the tokens of the embedding's rows: a JSON list (row k is token k) or object (char2int or "
-                         "int2char), or a text file whose sorted(set(text)) is the vocabulary, as the book builds it")
+                         "int2char), or a text file whose sorted(set(text)) is the vocabulary, as the book builds it; "
+                         "with --lengths, the words a classifier's token ids stand for")
     lm.add_argument("--text", metavar="PROMPT", help='the prompt, fed one token per call, e.g. "The island"')
     lm.add_argument("--generate", type=whole_number(0), default=0, metavar="N",
                     help="draw N tokens after the prompt, as the book's sample(model, prompt, N) (default 0: show "
@@ -356,6 +364,9 @@ def session_from_args(args):
     try:
         check_inputs(config, as_tensor(inputs, config, "the input sequence"))
     except InputError as exc:
+        if args.weights and inputs.ndim == 2 and np.all(inputs == np.round(inputs)):  # a classifier's token ids?
+            exc = InputError(f"{exc.detail}; if these are token ids for the whole model in {args.weights}, add "
+                             "--lengths (each sequence's length) to step it as a classifier")
         raise exc.within(input_source) from None
     try:
         session = make_session(config, inputs, seed=args.seed, weights=weights, h0=h0, c0=c0, order=args.order,
@@ -679,7 +690,9 @@ def run_trace(args) -> int:
     from .core.export import write_csv, write_json
     from .core.trace import compute_trace
 
-    if args.text is not None or args.vocab is not None:
+    if args.activations is not None and args.lengths is None:
+        raise InputError("--activations is a classifier's head: give its token ids in --input with --lengths")
+    if args.text is not None or args.vocab is not None and args.lengths is None:  # with --lengths: a classifier's
         from .language_cli import run_generation
 
         return run_generation(args)

@@ -31,7 +31,8 @@ def packed_trace_from_args(args):
     from .core.errors import InputError
     from .core.packed import packed_pass
 
-    refused = [o for o, given in (("--text", args.text is not None), ("--session", args.session is not None),
+    refused = [o for o, given in (("--text", args.text is not None), ("--vocab", args.vocab is not None),
+                                  ("--session", args.session is not None),
                                   ("--backward", args.backward), ("--explain", args.explain is not None),
                                   ("--unbatched", args.unbatched), ("--order textbook", args.order == "textbook"),
                                   ("--format csv", args.format == "csv")) if given]
@@ -62,6 +63,17 @@ def text_lines(session, trace, lengths):
     yield (f"packed: lengths {lengths}, batch_sizes {trace.batch_sizes}; sorted longest first, rows {order}: the "
            "batch shrinks as sequences end, as torch's packed kernel steps it")
     yield ""
+    yield from cell_lines(trace)
+    yield f"h_n (rows in the input's order): {_array(trace.h_n)}"
+    yield f"bitwise identical to {module}: " + ("yes" if trace.bitwise_equal else "no")
+    if trace.fused is not None:
+        yield (f"your PyTorch computes this packed {module} with oneDNN's fused kernel ({trace.fused.kernel}), every "
+               f"sequence being as long; its bits differ from the step-by-step cell by {trace.fused_max_ulps:g} ulp")
+
+
+def cell_lines(trace):
+    """Each cell's steps over the packed batch, phase by phase, the rows still running at each step named."""
+    order = trace.packed.sorted_indices.tolist()
     several = len(trace.cells) > 1
     for cell in trace.cells:
         if several:
@@ -72,43 +84,40 @@ def text_lines(session, trace, lengths):
             for name, values in phases.items():
                 yield f"   {name:<16} : {_array(values)}"
         yield ""
-    yield f"h_n (rows in the input's order): {_array(trace.h_n)}"
-    yield f"bitwise identical to {module}: " + ("yes" if trace.bitwise_equal else "no")
-    if trace.fused is not None:
-        yield (f"your PyTorch computes this packed {module} with oneDNN's fused kernel ({trace.fused.kernel}), every "
-               f"sequence being as long; its bits differ from the step-by-step cell by {trace.fused_max_ulps:g} ulp")
-
-
-def document(session, trace, lengths) -> dict:
-    states = {"hidden": "h", "cell": "c"}
-    return {
-        "schema": "rnn-stepper/packed",
-        "schema_version": 1,
-        "config": session.config.to_dict(),
-        "lengths": lengths,
-        "batch_sizes": trace.batch_sizes,
-        "sorted_indices": trace.packed.sorted_indices.tolist(),
-        "output_data": trace.data.tolist(),
-        **{f"{states[s]}_n": value.tolist() for s, value in trace.final.items()},
-        "reference": {"output_data": trace.reference_data.tolist(),
-                      **{f"{states[s]}_n": value.tolist() for s, value in trace.reference_final.items()}},
-        "cells": [{"layer": cell.layer, "direction": cell.direction,
-                   "steps": [{name: values.tolist() for name, values in phases.items()} for phases in cell.steps]}
-                  for cell in trace.cells],
-        "bitwise_equal": trace.bitwise_equal,
-        "fused": None if trace.fused is None else {"kernel": trace.fused.kernel, "max_ulps": trace.fused_max_ulps},
-    }
 
 
 def run_packed(args) -> int:
     from .core.export import _strict
+    from .core.packed import document
 
+    ids = classifier_input(args)
+    if ids is not None:
+        from .classifier_cli import run_classifier
+
+        return run_classifier(args, ids)
+    if args.activations is not None:
+        from .core.errors import InputError
+
+        raise InputError("--activations is a classifier's head: give its token ids, a padded (batch, T) array, in "
+                         "--input")
     session, trace = packed_trace_from_args(args)
     if args.format == "json":
-        sys.stdout.write(json.dumps(_strict(document(session, trace, args.lengths)), allow_nan=False) + "\n")
+        sys.stdout.write(json.dumps(_strict(document(trace, args.lengths)), allow_nan=False) + "\n")
     else:
         sys.stdout.writelines(line + "\n" for line in text_lines(session, trace, args.lengths))
     return 0
+
+
+def classifier_input(args):
+    """A 2-D --input beside --lengths is a padded batch of token ids, (batch, T), for a whole classifier: its ids;
+    None for a padded batch of vectors (3-D), which the recurrent module reads itself."""
+    from .classifier_cli import token_ids
+    from .core.files import load_array
+
+    if not args.input:
+        return None
+    array = load_array(args.input)
+    return token_ids(array, args.input) if array.ndim == 2 else None
 
 
 def _array(tensor) -> str:

@@ -20,7 +20,7 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import pytest  # noqa: E402
 
 EXACTNESS = {"test_kernel_order.py", "test_addition_order.py", "test_notebook.py", "test_backward.py",
-             "test_optimizers.py", "test_model_backward.py"}
+             "test_optimizers.py", "test_model_backward.py", "test_sentiment_model.py"}
 SLOW = {"test_kernel_order.py", "test_hostile.py", "test_long_computations.py", "test_fuzz_loaders.py",
         "test_monkey.py", "test_legibility.py", "test_explain.py", "test_backward.py", "test_installed_wheel.py"}
 QT_FIXTURES = {"qtbot", "qapp"}

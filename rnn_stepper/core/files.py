@@ -216,16 +216,19 @@ def only_rnn(tensors: dict[str, torch.Tensor], source: str | None = None) -> tup
     return weights, prefix
 
 
-def linear_heads(tensors: dict[str, torch.Tensor], prefix: str, width: int) -> dict[str, tuple]:
-    """The Linear layers beside the recurrent module under `prefix` that read its `width` units, as a classifier
-    keeps its head (the names tutorial's `rnn.` and `h2o.`): name → (weight (classes, width), bias or None)."""
+def linear_heads(tensors: dict[str, torch.Tensor], prefix: str, width: int | None) -> dict[str, tuple]:
+    """The Linear layers beside the recurrent module under `prefix` that read its `width` units (any width: None),
+    as a classifier keeps its head (the names tutorial's `rnn.` and `h2o.`): name → (weight (classes, width), bias
+    or None), in the order the file lists them."""
     parent = prefix[: prefix[:-1].rfind(".") + 1] if prefix else ""
     heads = {}
     for name, weight in tensors.items():
         if not (name.startswith(parent) and name.endswith(".weight")):
             continue
         layer = name[: -len("weight")]
-        if layer == prefix or "." in layer[len(parent):-1] or weight.dim() != 2 or weight.shape[1] != width:
+        if layer == prefix or "." in layer[len(parent):-1] or weight.dim() != 2:
+            continue
+        if width is not None and weight.shape[1] != width:
             continue
         bias = tensors.get(layer + "bias")
         if bias is not None and tuple(bias.shape) != (weight.shape[0],):

@@ -111,6 +111,28 @@ class PackedTrace:
         pairs = [(self.data, self.reference_data)] + [(self.final[s], self.reference_final[s]) for s in self.final]
         return all(bits_equal(a.numpy(), b.detach().numpy()) for a, b in pairs)
 
+def document(trace: PackedTrace, lengths: list[int]) -> dict:
+    """The packed pass as `trace --lengths --format json` writes it: the config, the packing, the output data and
+    final states by hand and by the module, each cell's steps, and the verdicts."""
+    states = {"hidden": "h", "cell": "c"}
+    return {
+        "schema": "rnn-stepper/packed",
+        "schema_version": 1,
+        "config": trace.config.to_dict(),
+        "lengths": list(lengths),
+        "batch_sizes": trace.batch_sizes,
+        "sorted_indices": trace.packed.sorted_indices.tolist(),
+        "output_data": trace.data.tolist(),
+        **{f"{states[s]}_n": value.tolist() for s, value in trace.final.items()},
+        "reference": {"output_data": trace.reference_data.tolist(),
+                      **{f"{states[s]}_n": value.tolist() for s, value in trace.reference_final.items()}},
+        "cells": [{"layer": cell.layer, "direction": cell.direction,
+                   "steps": [{name: values.tolist() for name, values in phases.items()} for phases in cell.steps]}
+                  for cell in trace.cells],
+        "bitwise_equal": trace.bitwise_equal,
+        "fused": None if trace.fused is None else {"kernel": trace.fused.kernel, "max_ulps": trace.fused_max_ulps},
+    }
+
 
 def packed_pass(module, packed, hx=None) -> PackedTrace:
     """`module(packed, hx)` by hand, phase by phase, beside the module's own pass (on its native path)."""
@@ -132,10 +154,16 @@ def packed_pass(module, packed, hx=None) -> PackedTrace:
             if watch.seen:
                 fused = Fused(sorted(watch.seen)[0], fused_output.data, dict(zip(states, as_tuple(fused_final))))
         data, sorted_final, cells = packed_hand_pass(config, dict(module.named_parameters()), packed, given)
-        final = {s: value if packed.unsorted_indices is None else value.index_select(1, packed.unsorted_indices)
-                 for s, value in sorted_final.items()}
+        final = in_callers_order(sorted_final, packed)
     return PackedTrace(config, packed, cells, data, final, reference_output.data,
                        dict(zip(states, as_tuple(reference_final))), fused)
+
+
+def in_callers_order(sorted_final: dict, packed) -> dict:
+    """h_n (and c_n) put back in the caller's order, as torch.nn's permute_hidden does (index_select)."""
+    if packed.unsorted_indices is None:
+        return dict(sorted_final)
+    return {s: value.index_select(1, packed.unsorted_indices) for s, value in sorted_final.items()}
 
 
 def packed_hand_pass(config, weights: dict, packed, given: dict | None):
