@@ -209,7 +209,7 @@ def test_a_session_offers_next_step_prediction_where_a_head_or_the_output_fits_t
     one_step = make_session(RNNConfig(input_size=2, hidden_size=2), inputs=[[1.0, 2.0]])
     assert next_step_losses(one_step, {}) == []  # no next input to predict
     trace = compute_trace(session)
-    with pytest.raises(InputError, match=r"head\(output\), which it is compared with, is \(1, 3, 5\)"):
+    with pytest.raises(InputError, match=r"head\(output\) it is compared with is \(1, 3, 5\)"):
         backward_pass(trace, Loss("mse", torch.zeros(1, 3, 2), head=fits))
 
 

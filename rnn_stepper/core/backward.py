@@ -105,7 +105,7 @@ class Loss:
                     tuple(trace.output.shape[:-1]) + (self.head.weight.shape[0],))
         if self.target is not None and tuple(self.target.shape) != compared:
             what = "the output" if self.head is None else f"{self.head.name.rstrip('.')}(output)"
-            raise InputError(f"the target is {tuple(self.target.shape)}; {what}, which it is compared with, is "
+            raise InputError(f"the target is {tuple(self.target.shape)}; {what} it is compared with is "
                              f"{compared}: give one row per timestep and output unit")
         if self.kind == "unit":
             shape = (trace.seq_len, trace.batch_size, trace.config.num_directions * trace.config.output_size)
