@@ -1947,17 +1947,22 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>. 입력의 열을 input_size={0}에 맞췄습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="320"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="300"/>
+        <source>; its head {0} joins the backward page&apos;s losses (a prediction of the next input, or a classifier&apos;s cross-entropy)</source>
+        <translation>; 출력층 {0}도 역전파 페이지의 손실 목록에 들어갑니다(다음 입력의 예측, 또는 분류기의 교차 엔트로피)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="321"/>
         <source>not enough memory to read it</source>
         <translation>읽을 메모리가 부족합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="323"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="324"/>
         <source>Could not import the weights</source>
         <translation>가중치를 가져올 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="329"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="330"/>
         <source>(top level)</source>
         <translation>(최상위)</translation>
     </message>
@@ -1982,67 +1987,62 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>파일에 하나뿐인 {1}의 위치: &apos;{0}&apos; 아래. </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="300"/>
-        <source>; its head {0} gives the backward pass a cross-entropy loss</source>
-        <translation>; 출력층 {0} 덕분에 역전파에서 교차 엔트로피 손실을 쓸 수 있습니다</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="332"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="333"/>
         <source>Which recurrent module?</source>
         <translation>어떤 순환 모듈인가요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="333"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="334"/>
         <source>This checkpoint holds several recurrent modules; import which?</source>
         <translation>이 체크포인트에는 순환 모듈이 여러 개 있습니다. 어느 것을 가져올까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="359"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="360"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="360"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="361"/>
         <source>The session has changes that are not saved. Save them first?</source>
         <translation>세션에 저장하지 않은 변경 사항이 있습니다. 먼저 저장할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="386"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="387"/>
         <source>This session holds {0:,} numbers, too many to autosave every few seconds; save it with Ctrl+S.</source>
         <translation>이 세션에는 숫자가 {0:,}개 있어 몇 초마다 자동 저장하기에는 너무 많습니다. Ctrl+S로 저장하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="405"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="406"/>
         <source>Autosave failed: {0}</source>
         <translation>자동 저장 실패: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="430"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="431"/>
         <source>Restore the last session?</source>
         <translation>마지막 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="431"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="432"/>
         <source>RNN Stepper did not close normally. Restore the unsaved session it autosaved at {0}?</source>
         <translation>RNN Stepper가 정상적으로 종료되지 않았습니다. {0}에 자동 저장된, 저장하지 않은 세션을 복원할까요?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="461"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="462"/>
         <source>It was set aside as {0} and will not be offered again.</source>
         <translation>이 파일은 따로 옮겨 두었으며(위치: {0}) 다시 묻지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="464"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="465"/>
         <source>It could not be set aside, so it was deleted.</source>
         <translation>파일을 옮겨 둘 수 없어 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="467"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="468"/>
         <source>The session autosaved before the crash could not be restored: {0}. {1}</source>
         <translation>비정상 종료 전에 자동 저장된 세션을 복원하지 못했습니다: {0}. {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/session_files.py" line="466"/>
+        <location filename="../../rnn_stepper/ui/session_files.py" line="467"/>
         <source>Could not restore the session</source>
         <translation>세션을 복원할 수 없습니다</translation>
     </message>

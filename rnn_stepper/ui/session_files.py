@@ -297,7 +297,8 @@ class SessionFiles(QtCore.QObject):
             if config.input_size != before:
                 text += self.tr("; the input's columns were fitted to input_size={0}").format(config.input_size)
             if self.model.heads:
-                text += self.tr("; its head {0} gives the backward pass a cross-entropy loss").format(
+                text += self.tr("; its head {0} joins the backward page's losses (a prediction of the next input, "
+                                "or a classifier's cross-entropy)").format(
                     ", ".join(name.rstrip(".") for name in self.model.heads))
             self.announce_when_shown(session, text)
         except InputError as exc:
