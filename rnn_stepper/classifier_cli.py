@@ -177,7 +177,7 @@ def run_classifier(args, ids) -> int:
     from .core import collector
     from .core.export import _strict
 
-    with collector.paused():  # the job makes many tensors and no cycles: see model.run_now
+    with collector.paused():  # the job makes many tensors and no cycles: see jobs.run_now
         trace, vocabulary = classifier_trace_from_args(args, ids)
     if args.format == "json":
         document = trace.to_dict() | ({"reviews": reviews(trace, vocabulary)} if vocabulary else {})

@@ -709,7 +709,7 @@ def run_trace(args) -> int:
         check_stepped(session)  # before the walkthrough is printed: a refusal is the only output
     if args.format == "text" and args.explain is None:
         say_text_cost(session)
-    with collector.paused():  # the job makes many tensors and no cycles: see model.run_now
+    with collector.paused():  # the job makes many tensors and no cycles: see jobs.run_now
         trace = compute_trace(session)
     backward = None
     if args.backward and args.format != "text" or args.target:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .core.errors import Cancelled, InputError
-
-UNDO_DEPTH = 100  # changes Ctrl+Z can undo: each a session (weights and inputs), its trace recomputed on return
+from .core.errors import InputError
+from .history import History
+from .jobs import Jobs, run_now
 
 if TYPE_CHECKING:
     from .core.session import Session
@@ -47,19 +47,6 @@ class Signal:
         self._slots = [s for s in self._slots if id(getattr(s, "__self__", None)) not in ids]
 
 
-def run_now(work, done, progress):
-    """The plain runner: compute in the caller's thread and return when it is shown. Errors reach the caller.
-
-    Like every runner, it pauses the cyclic garbage collector while the work runs: a trace makes tens of thousands
-    of tensors and no reference cycles, and the collector would walk every live object a few times per pass
-    (~70 ms each time with torch loaded)."""
-    from .core import collector
-
-    with collector.paused():
-        result = work(progress)
-    done(result)
-
-
 class StepperModel:
     """The cursor counts revealed phases: 0 shows nothing, each phase of each timestep reveals one more.
 
@@ -73,12 +60,11 @@ class StepperModel:
     previous session stays on show).
 
     Every change of the session (an edit, a new option, imported weights, a whole Train run) can be undone and
-    redone (`undo`, `redo`): sessions are immutable, so the history is the sessions before, each recomputed when
-    it comes back. Opening a file starts a new history.
+    redone (`undo`, `redo`; the sessions are kept by `history`, history.py). Opening a file starts a new history.
 
-    `runner(work, done, progress)` computes `work(progress)` and hands the result, or the exception it raised,
-    to `done`; it returns something with `cancel()`, or None when it finished before returning. With no
-    session the model computes the notebook's, torch and all, through the runner too.
+    Each computation goes through `jobs` (jobs.py), one at a time, by `runner(work, done, progress)`: at once by
+    default, on a worker in the window. With no session the model computes the notebook's, torch and all, through
+    the runner too.
     """
 
     def __init__(self, session: Session | None = None, runner=run_now) -> None:
@@ -91,21 +77,17 @@ class StepperModel:
         for event in (self.events.trace, self.events.cell, self.events.cursor):
             event.connect(self._keep_selection)
         self.events.units = Signal()  # the units the comparison follows changed (followed_units)
-        self.runner = runner
+        self.jobs = Jobs(self.events, runner)
         self._session = self._saved = None  # _saved: the session as last opened or saved; else unsaved work
         self._phases: tuple[str, ...] | None = None  # the session's, kept: a step asks for them ~40 times
         self._trace = None
-        self._job = None  # the computation under way: (token, handle), or None when idle
-        self.pending: Session | None = None  # the session being computed, once it exists
-        self.reading: str | None = None  # the file being read
         self._position = 0
         self._layer = self._direction = self._batch = 0
         # Linear layers found beside the recurrent module in the last checkpoint imported, name → core Head: a
         # classifier's h2o, for the backward pass's cross-entropy loss. Not part of a session file.
         self.heads: dict = {}
         self._backprop = None
-        self._undo: list[Session] = []  # the sessions before each change, the latest last
-        self._redo: list[Session] = []  # the sessions undone, the latest last
+        self.history = History()
         self._compute(session, saved=True)
 
     @property
@@ -132,7 +114,12 @@ class StepperModel:
     @property
     def busy(self) -> bool:
         """A computation is under way; the session on show (if any) stays until it is done."""
-        return self._job is not None
+        return self.jobs.busy
+
+    # The computation under way (jobs.py), as the window reads and sets it.
+    runner = property(lambda self: self.jobs.runner, lambda self, runner: setattr(self.jobs, "runner", runner))
+    pending = property(lambda self: self.jobs.pending, doc="the session being computed, once it exists")
+    reading = property(lambda self: self.jobs.reading, doc="the file being read")
 
     @property
     def layer(self) -> int:
@@ -293,50 +280,31 @@ class StepperModel:
 
     def cancel(self) -> None:
         """Stop the computation under way; the session on show stays."""
-        if self._job is not None:
-            _, handle = self._job
-            if handle is not None:
-                handle.cancel()
-            self._stop(Cancelled())
+        self.jobs.cancel()
 
-    # --- undo and redo ---------------------------------------------------------------------------------------
+    # --- undo and redo (history.py) ---------------------------------------------------------------------------
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return self.history.can_undo
 
     @property
     def can_redo(self) -> bool:
-        return bool(self._redo)
+        return self.history.can_redo
 
     def undo(self) -> bool:
         """Back to the session before the last change (Ctrl+Z); False when there was none."""
-        if not self._undo:
+        if not self.history.can_undo:
             return False
-        self._compute(self._undo[-1], history="undo")
+        self._compute(self.history.before[-1], history="undo")
         return True
 
     def redo(self) -> bool:
         """The change undone last, again (Ctrl+Shift+Z); False when nothing was undone."""
-        if not self._redo:
+        if not self.history.can_redo:
             return False
-        self._compute(self._redo[-1], history="redo")
+        self._compute(self.history.undone[-1], history="redo")
         return True
-
-    def _remember(self, history: str) -> None:
-        """The history as the session on show is replaced: `edit` (the one on show can come back), `undo` and
-        `redo` (it moves to the other list), `open` (a new history), `none`."""
-        if history == "edit":
-            self._undo = [*self._undo[-(UNDO_DEPTH - 1):], self._session]
-            self._redo = []
-        elif history == "undo":
-            self._undo.pop()
-            self._redo.append(self._session)
-        elif history == "redo":
-            self._redo.pop()
-            self._undo.append(self._session)
-        elif history == "open":
-            self._undo, self._redo = [], []
 
     def _compute(self, session: Session | None, cursor: dict | None = None, saved: bool = False,
                  history: str = "edit") -> None:
@@ -356,56 +324,14 @@ class StepperModel:
                  pending=session)
 
     def run(self, work, then, failed=None, pending: Session | None = None, reading: str | None = None) -> None:
-        """`work(progress)` through the runner as the model's one computation: busy meanwhile, cancellable, and
-        replacing any under way. Its result goes to `then`; an error to `failed` (else `stopped`). `pending` is
-        the session being computed, `reading` a file being read, for the window to say which."""
-        if self._job is not None:
-            self.cancel()  # a newer request replaces the one under way
-        token = object()
-        self.pending, self.reading = pending, reading
-        self._job = (token, None)
-        self.events.busy.emit()
-
-        def current() -> bool:
-            return self._job is not None and self._job[0] is token  # not cancelled, nor replaced by a newer one
-
-        def done(result):
-            if not current():
-                return
-            self._end_job()
-            if not isinstance(result, BaseException):
-                then(result)
-            elif failed is not None and not isinstance(result, Cancelled):
-                failed(result)
-            else:
-                self.events.stopped.emit(result)
-
-        def progress(n, total):
-            if current():
-                self.events.progress.emit(n, total)
-
-        try:
-            handle = self.runner(work, done, progress)
-        except BaseException:
-            if current():
-                self._end_job()
-            raise
-        if current():
-            self._job = (token, handle)
-
-    def _end_job(self) -> None:
-        self._job = None
-        self.pending = self.reading = None
-        self.events.busy.emit()
-
-    def _stop(self, error: BaseException) -> None:
-        self._end_job()
-        self.events.stopped.emit(error)
+        """`work(progress)` as the model's one computation (Jobs.run): busy meanwhile, cancellable, replacing any
+        under way; its result to `then`, an error to `failed` (else `stopped`)."""
+        self.jobs.run(work, then, failed, pending, reading)
 
     def _show(self, session: Session, trace: Trace, cursor: dict | None, saved: bool, history: str) -> None:
         was_dirty = self.dirty
         if self._session is not None:
-            self._remember(history)
+            self.history.replaced(self._session, history)
         before, after = len(self.phases), len(session.config.phases)
         if before != after:  # another cell type: keep the timestep, not the count of phases
             done, partial = divmod(self._position, before)

@@ -67,7 +67,7 @@ def test_the_models_runner_computes_without_the_cyclic_collector_and_leaves_it_a
     import gc
 
     from rnn_stepper.core import collector
-    from rnn_stepper.model import run_now
+    from rnn_stepper.jobs import run_now
 
     enabled_before, during = gc.isenabled(), []
     run_now(lambda progress: during.append(gc.isenabled()), lambda result: during.append(gc.isenabled()), None)

@@ -27,7 +27,8 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6 import QtWidgets
 
-    from ..model import StepperModel, run_now
+    from ..jobs import run_now
+    from ..model import StepperModel
     from . import i18n
     from .background import BackgroundRunner
     from .main_window import MainWindow

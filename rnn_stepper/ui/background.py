@@ -41,7 +41,7 @@ class Job:
 
 
 class BackgroundRunner(QtCore.QObject):
-    """A StepperModel runner (see `model.run_now`) that computes on a worker thread.
+    """A StepperModel runner (see `jobs.run_now`) that computes on a worker thread.
 
     `held` keeps jobs waiting until `release()`: the window releases it once it has painted, so loading torch
     never competes with the first frame for the interpreter."""
