@@ -29,6 +29,20 @@ PRESENTATION_ROOM = 1.25
 _base_font_pt: list[float] = []  # the application's own font size, before any presentation scaling
 
 
+def apply_look(presenting: bool, scale: float | None = None) -> None:
+    """Fonts and colours for the views about to be built: presentation mode's font `scale` (the one chosen, when
+    None) and high contrast, or the application's own font."""
+    app = QtWidgets.QApplication.instance()
+    font = app.font()
+    if not _base_font_pt:
+        _base_font_pt.append(font.pointSizeF() if font.pointSizeF() > 0 else 10.0)
+    if scale is None:
+        scale = MainWindow.font_scale_for_this_run or setting("font_scale")
+    font.setPointSizeF(_base_font_pt[0] * (scale if presenting else 1.0))
+    app.setFont(font)
+    style.set_presentation(setting("colormap"), high_contrast=presenting)
+
+
 class StatusLine(QtWidgets.QLabel):
     """The status bar's line: where a window is too narrow for all of it (a projector at 2×), it ends in "…" and
     the whole line is its tooltip. `text()` is always the whole line."""
@@ -540,14 +554,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return setting("state_unit_scale")
 
     def apply_look(self) -> None:
-        """Fonts and colours for the views about to be built."""
-        app = QtWidgets.QApplication.instance()
-        font = app.font()
-        if not _base_font_pt:
-            _base_font_pt.append(font.pointSizeF() if font.pointSizeF() > 0 else 10.0)
-        font.setPointSizeF(_base_font_pt[0] * (self.font_scale() if self.presenting else 1.0))
-        app.setFont(font)
-        style.set_presentation(setting("colormap"), high_contrast=self.presenting)
+        apply_look(self.presenting, self.font_scale())
 
     def set_view_setting(self, key: str, value) -> "MainWindow":
         if key == "font_scale":
