@@ -48,6 +48,21 @@ class LanguageSession:
         self.cells = StepperModel(self.call.cells.session)  # the recurrent module of the call on show
         self._show_cells()
 
+    EXAMPLE_PROMPT = "The island"
+
+    @classmethod
+    def example(cls) -> LanguageSession:
+        """The shipped character LSTM (resources/weights/char_lstm.pt, trained by train_char_lstm.py beside it) on
+        its text's vocabulary, prompted as the book prompts it."""
+        import importlib.resources
+
+        from .core.files import load_tensors
+        from .core.language_model import language_model_from, load_vocabulary
+
+        folder = importlib.resources.files("rnn_stepper.resources") / "weights"
+        weights, text = str(folder / "char_lstm.pt"), str(folder / "mysterious_island.txt")
+        return cls(language_model_from(load_tensors(weights), weights), load_vocabulary(text), cls.EXAMPLE_PROMPT)
+
     # --- what is shown ------------------------------------------------------------------------------------------
 
     @property

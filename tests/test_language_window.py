@@ -165,3 +165,19 @@ def test_show_opens_the_window_on_a_model_built_in_python(qtbot, book):
     assert window.session.text == books_generation(model, char_array, char2int, PROMPT, 4, seed=1)[0]
     with pytest.raises(TypeError, match="leave out h0"):
         rnn_stepper.show(model, PROMPT, torch.zeros(1, 1, 64), vocab=char_array, block=False)
+
+
+def test_file_open_example_opens_the_shipped_model_beside_the_stepper(qtbot, book):
+    from rnn_stepper.ui import language_window
+    from rnn_stepper.ui.main_window import MainWindow
+
+    stepper = MainWindow()
+    qtbot.addWidget(stepper)
+    stepper.language_example_action.trigger()
+    window = language_window.opened[-1]
+    qtbot.addWidget(window)
+    assert window.isVisible() and window.session.text == PROMPT
+    assert window.prompt.text() == PROMPT
+    _, char_array, _ = book
+    assert window.session.vocabulary.tokens == tuple(char_array)
+    window.close()

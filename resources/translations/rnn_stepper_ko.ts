@@ -1561,7 +1561,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="701"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="710"/>
         <source>∂ Backward</source>
         <translation>∂ 역전파</translation>
     </message>
@@ -1591,390 +1591,395 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="441"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
+        <source>The Mysterious Island: a character LSTM, prompt to sampled text</source>
+        <translation>신비의 섬: 문자 단위 LSTM, 프롬프트에서 샘플링한 텍스트까지</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="443"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="447"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="444"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="449"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="447"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="451"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="449"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="453"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="450"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="451"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="459"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="463"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="460"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="464"/>
         <source>&amp;Edit</source>
         <translation>편집(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="461"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="465"/>
         <source>&amp;Undo</source>
         <translation>실행 취소(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="462"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="466"/>
         <source>Back to the session before the last change: an edit, an option, imported weights or a whole Train run</source>
         <translation>마지막 변경 전의 세션으로 돌아갑니다: 편집, 옵션, 가져온 가중치, 또는 한 번의 학습 전체</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="464"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="468"/>
         <source>&amp;Redo</source>
         <translation>다시 실행(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="468"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="472"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="477"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="481"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="478"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="484"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="488"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="486"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="490"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
         <source>{0} threads</source>
         <translation>스레드 {0}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="493"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="497"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="500"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="503"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="507"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="508"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="508"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="512"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="510"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="514"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="518"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="522"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="520"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="524"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="521"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="525"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="528"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="532"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="531"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="535"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="535"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="539"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="539"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="543"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="543"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="547"/>
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="567"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="576"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="568"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="577"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="607"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="616"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="611"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="620"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="623"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="632"/>
         <source>Undone: the session before the last change is back (Ctrl+Shift+Z redoes it)</source>
         <translation>실행 취소: 마지막 변경 전의 세션으로 돌아왔습니다 (Ctrl+Shift+Z로 다시 실행)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="627"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="636"/>
         <source>Redone: the change is back</source>
         <translation>다시 실행: 변경이 다시 적용되었습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="660"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="669"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="676"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="685"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="676"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="685"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="677"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="677"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="678"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="687"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="678"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="687"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="679"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="688"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="679"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="688"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="681"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="690"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="681"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="690"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="684"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="693"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="684"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="693"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="747"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="695"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="756"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="695"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="692"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="701"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="693"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="702"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="703"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="712"/>
         <source>Backpropagation through time, stepped back one phase per click; again for the forward pass (5, and 1)</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다; 다시 누르면 순전파 (5, 그리고 1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="715"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="716"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="725"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="718"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="843"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="727"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="852"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="718"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="843"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="727"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="852"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="719"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="728"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="723"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="732"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="733"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="747"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="756"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="803"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="812"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="806"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="815"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="831"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="840"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="833"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="842"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="836"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="845"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="842"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="851"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="843"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="852"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="846"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="855"/>
         <source>bitwise identical so far</source>
         <translation>지금까지 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="848"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="857"/>
         <source>max |Δ| so far {0}</source>
         <translation>지금까지 최대 |Δ| {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="849"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="858"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   {3}   ·   {4} 순서   ·   {5}</translation>
     </message>

@@ -417,6 +417,22 @@ class wait_cursor:
         QtWidgets.QApplication.restoreOverrideCursor()
 
 
+opened: list = []  # the example windows opened from the stepper's menu: Python would free, and close, them
+
+
+def open_example(presenting: bool = False) -> LanguageWindow:
+    """File ▸ Open Example's character LSTM, in a window of its own beside the stepper's."""
+    from .app import default_size
+
+    with wait_cursor():
+        session = LanguageSession.example()
+    window = LanguageWindow(session, presenting=presenting)
+    window.resize(*default_size(QtWidgets.QApplication.instance()))
+    opened[:] = [w for w in opened if w.isVisible()] + [window]
+    window.show()
+    return window
+
+
 def open_language_window(session: LanguageSession, size=None, lang: str | None = None, presenting: bool = False,
                          caption: str | None = None, font_scale: float | None = None):
     """The application and a shown window on `session` (as ui/app.py's open_window for a recurrent module)."""

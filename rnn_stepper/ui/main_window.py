@@ -438,6 +438,10 @@ class MainWindow(QtWidgets.QMainWindow):
         examples = menu.addMenu(self.tr("Open &Example"))
         for name, path in example_sessions().items():
             examples.addAction(name).triggered.connect(lambda _=False, path=path: files.open_example(path))
+        examples.addSeparator()  # a whole model, in a window of its own (ui/language_window.py)
+        self.language_example_action = examples.addAction(self.tr("The Mysterious Island: a character LSTM, "
+                                                                  "prompt to sampled text"))
+        self.language_example_action.triggered.connect(self.open_language_example)
         item(self.tr("&Import weights…"), files.import_dialog)
         menu.addSeparator()
         item(self.tr("&Save"), files.save, QtGui.QKeySequence.Save)
@@ -561,6 +565,11 @@ class MainWindow(QtWidgets.QMainWindow):
             MainWindow.font_scale_for_this_run = None  # the menu's choice replaces --font-scale's, and is saved
         QtCore.QSettings().setValue(key, value)
         return self.rebuild()
+
+    def open_language_example(self) -> None:
+        from .language_window import open_example
+
+        open_example(self.presenting)
 
     def set_predict(self, on: bool) -> None:
         self.model.set_predict(on)
