@@ -181,3 +181,40 @@ def test_file_open_example_opens_the_shipped_model_beside_the_stepper(qtbot, boo
     _, char_array, _ = book
     assert window.session.vocabulary.tokens == tuple(char_array)
     window.close()
+
+
+LOOKS = [("normal", 1.0), ("presentation", 1.25), ("presentation", 2.0)]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("look", LOOKS, ids=[f"{mode}-{scale:g}x" for mode, scale in LOOKS])
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1920, 1080)], ids=["1024x768", "1280x720", "1920x1080"])
+def test_the_window_is_legible_at_every_size_look_and_language(qtbot, size, look, lang):
+    """As tests/test_legibility.py reads the stepper's window: no text of this window cut or drawn over another, and
+    in presentation mode from 1280 × 720 up, the back row's sizes, on every page a reader can reach. The step strip
+    is the stepper's own panel, measured there (tests/test_legibility.py), not again here."""
+    import legibility
+    from rnn_stepper.ui import i18n
+    from rnn_stepper.ui.main_window import apply_look
+
+    mode, scale = look
+    i18n.install(lang)
+    QtCore.QSettings().setValue("font_scale", scale)
+    window = LanguageWindow(LanguageSession.example(), presenting=mode == "presentation")
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    window.session.sample()
+    minimums = legibility.PRESENTATION_MINIMUM_PX if mode == "presentation" and size >= (1280, 720) else None
+    found = []
+    pages = window.stages.currentWidget()
+    for page in range(pages.count()) if window.focused else [None]:
+        if page is not None:
+            pages.setCurrentIndex(page)
+        legibility.settle(window)
+        found += [f"[{page}] {problem}" for problem in legibility.problems(window, minimums)
+                  if "StepPanel/" not in problem]
+    window.close()
+    apply_look(False)  # the normal fonts and look for the tests after this one
+    assert found == [], "\n".join(found)

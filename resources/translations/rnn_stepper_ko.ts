@@ -1235,17 +1235,17 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>확률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="185"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="188"/>
         <source>logits × {0}</source>
         <translation>logits × {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="186"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="189"/>
         <source>logits / {0}</source>
         <translation>logits / {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="187"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="190"/>
         <source>Next character after call {0}: softmax({1}), the top {2}</source>
         <translation>호출 {0} 다음 문자: softmax({1}), 상위 {2}개</translation>
     </message>
@@ -1341,127 +1341,127 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>LanguageWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="212"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="215"/>
         <source>Type a prompt, e.g. The island</source>
         <translation>프롬프트를 입력하세요. 예: The island</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="213"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="216"/>
         <source>Fed one character per call, as the book&apos;s sample() feeds it; Enter feeds it</source>
         <translation>책의 sample()처럼 호출마다 한 문자씩 넣습니다. Enter를 누르면 넣습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="215"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="218"/>
         <source>Feed</source>
         <translation>넣기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="216"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="219"/>
         <source>Feed the prompt from zero states; the characters drawn are dropped</source>
         <translation>영 상태에서 프롬프트를 넣습니다. 뽑은 문자는 버립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="218"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="221"/>
         <source>Sample ▶</source>
         <translation>샘플 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="219"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="222"/>
         <source>Draw the next character from the last call&apos;s probabilities and feed it: the book&apos;s sample() one character further, same seed (S)</source>
         <translation>마지막 호출의 확률에서 다음 문자를 뽑아 넣습니다: 같은 시드로 책의 sample()을 한 문자 더 실행한 결과입니다 (S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="229"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="232"/>
         <source>scale </source>
         <translation>스케일 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="229"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="232"/>
         <source>temperature </source>
         <translation>온도 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="230"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="233"/>
         <source>The book&apos;s scale_factor: Categorical(logits=logits × scale); larger is surer</source>
         <translation>책의 scale_factor: Categorical(logits=logits × 스케일). 클수록 확신이 커집니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="232"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="235"/>
         <source>Categorical(logits=logits / temperature); larger is more random</source>
         <translation>Categorical(logits=logits / 온도). 클수록 더 무작위입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="237"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="240"/>
         <source>seed </source>
         <translation>시드 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="238"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="241"/>
         <source>torch.manual_seed before the first call, as the book&apos;s sample() runs</source>
         <translation>책의 sample()처럼 첫 호출 전에 실행하는 torch.manual_seed</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="242"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="245"/>
         <source>Prompt</source>
         <translation>프롬프트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="309"/>
-        <source>The cell</source>
-        <translation>셀</translation>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="321"/>
+        <source>The embedding table</source>
+        <translation>임베딩 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="313"/>
-        <source>Embedding and next character</source>
-        <translation>임베딩과 다음 문자</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="363"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="391"/>
         <source>Not changed: {0}</source>
         <translation>바뀌지 않음: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="384"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="412"/>
         <source>The prompt is empty: type at least one character. The calls below are still those of the last prompt fed.</source>
         <translation>프롬프트가 비어 있습니다. 문자를 하나 이상 입력하세요. 아래 호출은 마지막으로 넣은 프롬프트의 것입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="387"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="415"/>
         <source>Character {0} of the prompt, “{1}”, is not in the model&apos;s vocabulary of {2} characters: type only characters it knows. The calls below are still those of the last prompt fed.</source>
         <translation>프롬프트의 {0}번째 문자 “{1}”: 모델의 어휘({2}개 문자)에 없는 문자입니다. 어휘에 있는 문자만 입력하세요. 아래 호출은 마지막으로 넣은 프롬프트의 것입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="397"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="425"/>
         <source>sample(model, “{0}”, {1}) = “{2}”</source>
         <translation>sample(model, “{0}”, {1}) = “{2}”</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="399"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="427"/>
         <source>zeros</source>
         <translation>영 상태</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="399"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="427"/>
         <source>call {0}</source>
         <translation>호출 {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="400"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="430"/>
+        <source>Call {0}: x_t = “{1}”, the cell and the next character</source>
+        <translation>호출 {0}: x_t = “{1}”, 셀과 다음 문자</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="432"/>
         <source>Call {0} of {1}: x_t = “{2}” through the {3}; h_t-1 and c_t-1 from {4}</source>
         <translation>호출 {0} / {1}: x_t = “{2}”, 모듈 {3}; h_t-1과 c_t-1의 출처: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="404"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="436"/>
         <source>every stage of this call is bitwise equal to the model&apos;s own modules</source>
         <translation>이 호출의 모든 단계가 모델 자체 모듈과 비트 단위로 같습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="405"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="437"/>
         <source>stages differing from the model&apos;s own modules: {0}</source>
         <translation>모델 자체 모듈과 다른 단계: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="407"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="439"/>
         <source>drew “{0}” with p = {1}</source>
         <translation>뽑은 문자 “{0}”, p = {1}</translation>
     </message>

@@ -17,7 +17,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..core.errors import InputError
 from ..language import TOP_K, LanguageSession
 from . import collection, style
-from .panels import StepPanel, font_px, label_font, legible_axes, set_plot_title, without_menus
+from .panels import StepPanel, font_px, label_font, label_px, legible_axes, set_plot_title, without_menus
 
 SHOWN = {" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"}  # characters that would otherwise show as nothing
 
@@ -121,7 +121,7 @@ class EmbeddingView(pg.PlotWidget):
         self.setMouseEnabled(False, False)
         self.hideButtons()
         self.setRange(xRange=(-0.5, table.shape[1] - 0.5), yRange=(-0.5, table.shape[0] - 0.5), padding=0)
-        self.getAxis("bottom").setLabel(self.tr("embedding dimension"))
+        self.getAxis("bottom").setLabel(self.tr("embedding dimension"), **{"font-size": f"{label_px()}px"})
         session.events.call.connect(self.refresh)
         session.events.generation.connect(self.refresh)
         self.refresh()
@@ -155,7 +155,7 @@ class HeadView(pg.PlotWidget):
         self.invertY(True)
         self.setMouseEnabled(False, False)
         self.hideButtons()
-        self.getAxis("bottom").setLabel(self.tr("probability"))
+        self.getAxis("bottom").setLabel(self.tr("probability"), **{"font-size": f"{label_px()}px"})
         self.getAxis("bottom").enableAutoSIPrefix(False)  # probabilities as they are, not in thousandths
         session.events.call.connect(self.refresh)
         session.events.generation.connect(self.refresh)
@@ -174,8 +174,11 @@ class HeadView(pg.PlotWidget):
         for label in self.labels:
             self.removeItem(label)
         self.labels = []
+        longest = float(probabilities.max()) if len(top) else 1.0
         for i, (_, p) in enumerate(top):
-            label = pg.TextItem(f"{p:.3f}", anchor=(0, 0.5), color=style.FOREGROUND)
+            inside = p >= 0.5 * longest  # a long bar holds its number, which would run past the plot's edge
+            label = pg.TextItem(f"{p:.3f}", anchor=(1, 0.5) if inside else (0, 0.5),
+                                color="#ffffff" if inside else style.FOREGROUND)
             label.setFont(label_font())
             label.setPos(p, i)
             self.addItem(label)
@@ -281,37 +284,41 @@ class LanguageWindow(QtWidgets.QMainWindow):
         session.events.generation.connect(self.refresh)
         session.events.call.connect(self.refresh)
         session.events.typed.connect(self.show_problem)
+        self.arrange()
         self.refresh()
         self.show_problem()
-        self.arrange()
 
     # --- the layout: the stages side by side, or the cell and the rest behind two tabs --------------------------
 
     def wants_focus(self) -> bool:
-        """The stepper window's rule (main_window.FOCUS_BELOW): a window small for its font, a projector's."""
-        from .main_window import FOCUS_BELOW, PRESENTATION_ROOM
+        """In presentation mode, always: beside the embedding and the bars, a projector's step strip kept its numbers
+        under the back row's size even at 1920 × 1080. Otherwise the stepper window's rule (main_window.FOCUS_BELOW):
+        a window small for its font."""
+        from .main_window import FOCUS_BELOW
 
-        line = QtGui.QFontMetrics(QtWidgets.QApplication.font()).height() * (
-            PRESENTATION_ROOM if self.presenting else 1.0)
+        if self.presenting:
+            return True
+        line = QtGui.QFontMetrics(QtWidgets.QApplication.font()).height()
         across, down = FOCUS_BELOW
         return self.width() < across * line or self.height() < down * line
 
     def arrange(self) -> None:
-        """The embedding, the cell and the head side by side; where the room is small for the font, the cell on one
-        tab and the embedding beside the head on the other, so the step strip keeps its numbers legible."""
+        """The embedding, the cell and the head side by side; where the room is small for the font, the cell beside
+        the head on one tab and the embedding table on the other, so the step strip keeps its numbers legible."""
         focus = self.wants_focus()
         if focus == self.focused:
             return
         self.focused = focus
         old = self.stages.currentWidget()
         if focus:
-            pages = QtWidgets.QTabWidget()
-            pages.addTab(self.cell, self.tr("The cell"))
-            pair = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
-            pair.addWidget(self.embedding)
+            # The cell beside what it leads to, in the shares of the stepper's focus layout (the step strip plans
+            # its rows from its width: given the whole width, it put eleven vectors on one row, each too narrow)
+            self.pair = pair = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
+            pair.addWidget(self.cell)
             pair.addWidget(self.head)
-            pages.addTab(pair, self.tr("Embedding and next character"))
-            pages.setCurrentIndex(1)
+            pages = QtWidgets.QTabWidget()
+            pages.addTab(pair, "")
+            pages.addTab(self.embedding, self.tr("The embedding table"))
             new = pages
         else:
             new = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
@@ -322,16 +329,37 @@ class LanguageWindow(QtWidgets.QMainWindow):
             new.setStretchFactor(1, 5)
             new.setStretchFactor(2, 2)
             new.setSizes([200, 500, 200])
+        # The step strip needs every line of the window's height for its numbers: the text drawn so far is the
+        # calls' buttons already, and the call on show is named in the cell's tab
+        self.text.setVisible(not focus)
+        self.cell_heading.setVisible(not focus)
         self.stages.addWidget(new)
         self.stages.setCurrentWidget(new)
+        if focus:
+            self.layout().activate()
+            self.share_focus()
         if old is not None:
             self.stages.removeWidget(old)
             old.deleteLater()
+            self.refresh()
+
+    CELL_WIDTH_IN_NUMBERS = 55  # the focus layout's cell at most this many numbers' heights wide
+
+    def share_focus(self) -> None:
+        """The focus layout's cell two thirds of the width, as the stepper's focus layout gives its step strip, but
+        never so wide that the strip plans a gated cell's eleven vectors on one row (ui/panels.py: strip_rows),
+        each then narrower than two rows would make it; the bars take the rest."""
+        room = self.pair.width() - self.pair.handleWidth()
+        px = max(font_px(), style.MIN_LEGIBLE_PX)
+        cell = min(room * 2 // 3, self.CELL_WIDTH_IN_NUMBERS * px)
+        self.pair.setSizes([cell, room - cell])
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.focused is not None:
             self.arrange()
+            if self.focused:
+                self.share_focus()
 
     def closeEvent(self, event) -> None:
         collection.release_window(self)
@@ -397,6 +425,10 @@ class LanguageWindow(QtWidgets.QMainWindow):
         self.text.setText(self.tr("sample(model, “{0}”, {1}) = “{2}”").format(
             shown(s.prompt), s.generated, shown(s.text)))
         previous = self.tr("zeros") if call.index == 0 else self.tr("call {0}").format(call.index)
+        if self.focused:
+            pages = self.stages.currentWidget()
+            pages.setTabText(0, self.tr("Call {0}: x_t = “{1}”, the cell and the next character").format(
+                call.index + 1, shown(s.token(call.token))))
         self.cell_heading.setText(self.tr("Call {0} of {1}: x_t = “{2}” through the {3}; h_t-1 and c_t-1 from "
                                           "{4}").format(call.index + 1, len(s.calls), shown(s.token(call.token)),
                                                         s.model.config.describe(), previous))
