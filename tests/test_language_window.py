@@ -218,3 +218,27 @@ def test_the_window_is_legible_at_every_size_look_and_language(qtbot, size, look
     window.close()
     apply_look(False)  # the normal fonts and look for the tests after this one
     assert found == [], "\n".join(found)
+
+
+def test_an_rnn_in_the_lstms_place_and_a_temperature_are_shown_as_they_are(qtbot):
+    """The book's model with an nn.RNN, sampled with logits / T: one state in the heading, the control a
+    temperature, and the bars Categorical(logits=logits / T) of the model's own logits."""
+    from book_models import trained_model
+    from rnn_stepper.core.language_model import language_model_of, vocabulary_from
+
+    model, char_array, char2int = trained_model("rnn")
+    session = LanguageSession(language_model_of(model), vocabulary_from(char_array, "vocab"), "The",
+                              Sampling(seed=3, scale=None, temperature=0.7))
+    window = LanguageWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    assert "h_t-1 from" in window.cell_heading.text() and "c_t-1" not in window.cell_heading.text()
+    assert window.spread.prefix().strip() == "temperature" and window.spread.value() == pytest.approx(0.7)
+    with torch.no_grad():
+        hidden = torch.zeros(1, 1, 16)
+        for ch in "The":
+            logits, hidden, _ = model(torch.tensor([char2int[ch]]), hidden, None)
+    probabilities = Categorical(logits=logits.squeeze(0) / 0.7).probs
+    labels, widths, _ = bars(window)
+    assert (labels, list(widths)) == tuple(map(list, expected_bars((model, char_array, char2int), probabilities)))
+    window.close()

@@ -1451,17 +1451,22 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>호출 {0} / {1}: x_t = “{2}”, 모듈 {3}; h_t-1과 c_t-1의 출처: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="436"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="434"/>
+        <source>Call {0} of {1}: x_t = “{2}” through the {3}; h_t-1 from {4}</source>
+        <translation>호출 {0} / {1}: x_t = “{2}”, 모듈 {3}; h_t-1의 출처: {4}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="438"/>
         <source>every stage of this call is bitwise equal to the model&apos;s own modules</source>
         <translation>이 호출의 모든 단계가 모델 자체 모듈과 비트 단위로 같습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="437"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="439"/>
         <source>stages differing from the model&apos;s own modules: {0}</source>
         <translation>모델 자체 모듈과 다른 단계: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/language_window.py" line="439"/>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="441"/>
         <source>drew “{0}” with p = {1}</source>
         <translation>뽑은 문자 “{0}”, p = {1}</translation>
     </message>

@@ -429,9 +429,11 @@ class LanguageWindow(QtWidgets.QMainWindow):
             pages = self.stages.currentWidget()
             pages.setTabText(0, self.tr("Call {0}: x_t = “{1}”, the cell and the next character").format(
                 call.index + 1, shown(s.token(call.token))))
-        self.cell_heading.setText(self.tr("Call {0} of {1}: x_t = “{2}” through the {3}; h_t-1 and c_t-1 from "
-                                          "{4}").format(call.index + 1, len(s.calls), shown(s.token(call.token)),
-                                                        s.model.config.describe(), previous))
+        heading = (self.tr("Call {0} of {1}: x_t = “{2}” through the {3}; h_t-1 and c_t-1 from {4}")
+                   if "cell" in s.model.config.cell_type.state else
+                   self.tr("Call {0} of {1}: x_t = “{2}” through the {3}; h_t-1 from {4}"))
+        self.cell_heading.setText(heading.format(call.index + 1, len(s.calls), shown(s.token(call.token)),
+                                                 s.model.config.describe(), previous))
         equal = all(call.stages_equal.values())
         stages = self.tr("every stage of this call is bitwise equal to the model's own modules") if equal else \
             self.tr("stages differing from the model's own modules: {0}").format(
