@@ -8,6 +8,7 @@ From Python (a notebook, a script, a REPL)::
     t.bitwise_equal, t.max_ulps, t.to_json()
     t.save_session("ch15.rnnstep.json")         # File > Open reads it; so does rnn_stepper.load_session
     rnn_stepper.trace(lstm, x_seq, (h0, c0))    # an nn.LSTM's state as nn.LSTM takes it; t.c_n, t.fused_max_ulps
+    rnn_stepper.show(char_model, "The island", vocab=chars)   # a whole language model: Sample draws the next char
 
 These four names are the public surface; everything else in the package is internal. Importing the package
 loads neither torch nor Qt: each function loads what it needs when it is called.
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: str | None = None,
-         block: bool | None = None) -> None:
+         block: bool | None = None, vocab: Any = None, **generation: Any) -> None:
     """Open the stepper window on `module`'s current weights and the input `x`.
 
     `module` is a `torch.nn.RNN`, `nn.GRU` or `nn.LSTM`, or any `nn.Module` that contains exactly one (it is found
@@ -50,6 +51,11 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
     variable `RNN_STEPPER_NO_BLOCK=1` makes it return at once (for tests and CI, which drive the event loop
     themselves). Each call opens a new window.
 
+    A whole language model and a prompt, `show(model, "The island", vocab=chars)`, opens the language model's
+    window: the prompt fed one character per call, each call's embedding row, its cell's phases and the next
+    character's probabilities, with Sample drawing the next character as the book's sample() does (`generate=N`
+    draws N at once; `scale=`, `temperature=` and `seed=` as in `trace`).
+
     Raises TypeError for a module that is not (or does not contain) an nn.RNN, nn.GRU or nn.LSTM, an input of the
     wrong dtype, or a state in the wrong form (one tensor for an nn.LSTM, a pair for the others); ValueError for
     wrong shapes, a model holding several recurrent modules (they are listed with their types) or a module or
@@ -57,7 +63,7 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
     """
     from .ui.show import show as _show
 
-    _show(module, x, h0, order=order, title=title, block=block)
+    _show(module, x, h0, order=order, title=title, block=block, vocab=vocab, **generation)
 
 
 def trace(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", vocab: Any = None,

@@ -590,23 +590,29 @@ def vocabulary_of(vocab):
     return vocabulary_from(vocab, "vocab")
 
 
+def sampling(scale: float | None, temperature: float | None, seed: int):
+    """How tokens are drawn: the book's `logits * scale` (1.0 when neither is given), or `logits / temperature`."""
+    from .core.language_model import Sampling
+
+    return Sampling(seed=seed, scale=None if temperature is not None else (1.0 if scale is None else scale),
+                    temperature=temperature)
+
+
 def trace_text(model, prompt, vocab, *, order: str = "kernel", generate: int = 0, scale: float | None = None,
                temperature: float | None = None, seed: int = 1, embedding=None, recurrent=None,
                head=None) -> TextTrace:
     """The book's sample(model, prompt, generate, scale) stepped stage by stage (core/language_model.py). The
     model's nn.Embedding, recurrent module and Linear head are found among its children, or given."""
-    from .core.language_model import Sampling, language_model_of
     from .core.language_model import generate as run
+    from .core.language_model import language_model_of
 
     if not isinstance(prompt, str):
         raise TypeError(f"with vocab=, x is the prompt: a string, got {type(prompt).__name__}")
     if vocab is None:
         raise TypeError("a prompt needs vocab=: the tokens of the embedding's rows, e.g. the book's char_array")
-    sampling = Sampling(seed=seed, scale=None if temperature is not None else (1.0 if scale is None else scale),
-                        temperature=temperature)
     lm = language_model_of(model, embedding, recurrent, head)
     with torch.random.fork_rng(devices=[]):
-        return TextTrace(run(lm, vocabulary_of(vocab), prompt, generate, sampling, order))
+        return TextTrace(run(lm, vocabulary_of(vocab), prompt, generate, sampling(scale, temperature, seed), order))
 
 
 class TextTrace:

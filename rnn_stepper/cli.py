@@ -200,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "given; it must be revealed), e.g. --steps 1 --select input_projection,0")
     window.add_argument("--screenshot", metavar="FILE.png", type=path_given,
                         help="render the window to a PNG after --steps and exit (no screen needed)")
+    add_language_model_options(parser, training=False)
     desktop = parser.add_argument_group("the desktop's application menu (Linux)")
     desktop.add_argument("--install-desktop-entry", action="store_true",
                          help="add RNN Stepper, with its icon, to this user's application menu, and exit")
@@ -252,8 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_language_model_options(parser: argparse.ArgumentParser) -> None:
-    """Text in, text out, for a whole model (embedding, recurrent module, Linear head) in --weights."""
+def add_language_model_options(parser: argparse.ArgumentParser, training: bool = True) -> None:
+    """Text in, text out, for a whole model (embedding, recurrent module, Linear head) in --weights. `training`:
+    with --calls, which only trace --backward reads."""
     lm = parser.add_argument_group("language model (--weights holds a whole model: embedding, recurrent module, "
                                    "Linear head)")
     lm.add_argument("--vocab", metavar="FILE",
@@ -264,10 +266,11 @@ def add_language_model_options(parser: argparse.ArgumentParser) -> None:
     lm.add_argument("--generate", type=whole_number(0), default=0, metavar="N",
                     help="draw N tokens after the prompt, as the book's sample(model, prompt, N) (default 0: show "
                          "the distribution of the next token)")
-    lm.add_argument("--calls", choices=("per-token", "per-sequence"), default="per-token",
-                    help="with --backward, how the training code calls the model, which decides the gradients' last "
-                         "bits: per-token, one token per call with the loss summed over the calls, as the book's "
-                         "training loop (default); per-sequence, the whole text in one call")
+    if training:
+        lm.add_argument("--calls", choices=("per-token", "per-sequence"), default="per-token",
+                        help="with --backward, how the training code calls the model, which decides the gradients' "
+                             "last bits: per-token, one token per call with the loss summed over the calls, as the "
+                             "book's training loop (default); per-sequence, the whole text in one call")
     how = lm.add_mutually_exclusive_group()
     how.add_argument("--scale", type=float, default=None, metavar="S",
                      help="the book's scale_factor: Categorical(logits=logits * S) (default 1.0)")
@@ -806,6 +809,10 @@ def _run(args) -> int:
         if args.font_scale is not None and not args.presentation and (
                 args.command == "slides" or args.screenshot):
             raise InputError("--font-scale sets presentation mode's font size: add --presentation")
+        if args.command is None and (args.text is not None or args.vocab is not None):
+            from .language_cli import run_language_window
+
+            return run_language_window(args)
         # With no session option the window builds the notebook's session itself, after its first frame: the
         # options' session would import torch first, and that takes seconds.
         session, saved = window_session(args)

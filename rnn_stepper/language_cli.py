@@ -24,17 +24,18 @@ def model_from_args(args):
     if not args.weights:
         raise InputError("--text needs --weights: a whole model's state dict (embedding, recurrent module, head)")
     refused = [o for o in session_options_given(args) if o not in APPLIES]
+    option = lambda name: getattr(args, name, None)  # noqa: E731  (the window's options lack trace's)
     refused += [o for o, given in (("--session", args.session is not None),
-                                   ("--explain", args.explain is not None), ("--target", args.target),
-                                   ("--format csv", args.format == "csv")) if given]
-    if args.backward:  # a training step: the text is the sequence trained on, nothing is drawn
+                                   ("--explain", option("explain") is not None), ("--target", option("target")),
+                                   ("--format csv", option("format") == "csv")) if given]
+    if option("backward"):  # a training step: the text is the sequence trained on, nothing is drawn
         refused += [o for o, given in (("--generate", args.generate), ("--scale", args.scale is not None),
                                        ("--temperature", args.temperature is not None)) if given]
-    elif args.calls != "per-token":
+    elif option("calls") not in (None, "per-token"):
         refused.append("--calls without --backward")
     if refused:
         raise InputError(f"{' and '.join(refused)} do{'es' if len(refused) == 1 else ''} not apply to --text"
-                         + (" --backward: it differentiates one training step on the text" if args.backward else
+                         + (" --backward: it differentiates one training step on the text" if option("backward") else
                             ": the model comes from --weights and its input from --text"))
     prefix = args.prefix if not args.prefix or args.prefix.endswith(".") else args.prefix + "."
     fixed = {"batch_first": not args.seq_first}
@@ -59,15 +60,46 @@ def model_from_args(args):
     return model, vocabulary
 
 
+def sampling_from_args(args):
+    from .core.language_model import Sampling
+
+    if args.temperature is not None:
+        return Sampling(seed=args.seed, scale=None, temperature=args.temperature)
+    return Sampling(seed=args.seed, scale=1.0 if args.scale is None else args.scale)
+
+
 def generation_from_args(args):
-    from .core.language_model import Sampling, generate
+    from .core.language_model import generate
 
     model, vocabulary = model_from_args(args)
-    if args.temperature is not None:
-        sampling = Sampling(seed=args.seed, scale=None, temperature=args.temperature)
-    else:
-        sampling = Sampling(seed=args.seed, scale=1.0 if args.scale is None else args.scale)
-    return generate(model, vocabulary, args.text, args.generate, sampling, args.order)
+    return generate(model, vocabulary, args.text, args.generate, sampling_from_args(args), args.order)
+
+
+# Where the stepper window opens and what it shows of one recurrent module: a language model's window has no use
+# for them (its calls are chosen by clicking one, its cell shows every phase of the call on show).
+WINDOW_ONLY = {"steps": "--steps", "phase": "--phase", "back": "--back", "predict": "--predict",
+               "select": "--select", "layer": "--layer", "direction": "--direction", "batch": "--batch"}
+
+
+def run_language_window(args) -> int:
+    """`rnn-stepper --weights F --vocab V --text PROMPT [--generate N]`: the language model's window."""
+    from .core import collector
+    from .core.errors import InputError
+    from .language import LanguageSession
+
+    refused = [flag for name, flag in WINDOW_ONLY.items() if getattr(args, name, None) not in (None, False)]
+    if refused:
+        raise InputError(f"{' and '.join(refused)} do{'es' if len(refused) == 1 else ''} not apply to a language "
+                         "model's window: click a call to show it")
+    if args.font_scale is not None and not args.presentation and args.screenshot:
+        raise InputError("--font-scale sets presentation mode's font size: add --presentation")
+    with collector.paused():
+        model, vocabulary = model_from_args(args)
+        session = LanguageSession(model, vocabulary, args.text, sampling_from_args(args), args.generate, args.order)
+    from .ui.language_window import run_language_window as run
+
+    return run(session, screenshot=args.screenshot, size=args.size, lang=args.lang, presenting=args.presentation,
+               font_scale=args.font_scale)
 
 
 def model_backward_from_args(args):

@@ -508,6 +508,29 @@
     </message>
 </context>
 <context>
+    <name>CallStrip</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="75"/>
+        <source>Call {0}: x_t = “{1}”, row {2} of the embedding{3}</source>
+        <translation>호출 {0}: x_t = “{1}”, 임베딩 표의 행 {2}{3}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="77"/>
+        <source> (drawn by the call before)</source>
+        <translation> (앞 호출에서 뽑은 문자)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="85"/>
+        <source>The character the last call drew: Sample feeds it to the next call</source>
+        <translation>마지막 호출에서 뽑은 문자: 샘플을 누르면 다음 호출의 입력이 됩니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="87"/>
+        <source>Not drawn yet: Sample draws it from the last call&apos;s probabilities</source>
+        <translation>아직 뽑지 않음: 샘플을 누르면 마지막 호출의 확률에서 뽑습니다</translation>
+    </message>
+</context>
+<context>
     <name>Cells</name>
     <message>
         <location filename="../../rnn_stepper/core/cells/__init__.py" line="322"/>
@@ -985,6 +1008,19 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
 </context>
 <context>
+    <name>EmbeddingView</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="124"/>
+        <source>embedding dimension</source>
+        <translation>임베딩 차원</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="140"/>
+        <source>Embedding E ({0} × {1}): row {2}, “{3}”, is x_t</source>
+        <translation>임베딩 E ({0} × {1}): 행 {2} “{3}” = x_t</translation>
+    </message>
+</context>
+<context>
     <name>Explain</name>
     <message>
         <location filename="../../rnn_stepper/core/explain.py" line="145"/>
@@ -1202,6 +1238,29 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
 </context>
 <context>
+    <name>HeadView</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="158"/>
+        <source>probability</source>
+        <translation>확률</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="188"/>
+        <source>logits × {0}</source>
+        <translation>logits × {0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="189"/>
+        <source>logits / {0}</source>
+        <translation>logits / {0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="190"/>
+        <source>Next character after call {0}: softmax({1}), the top {2}</source>
+        <translation>호출 {0} 다음 문자: softmax({1}), 상위 {2}개</translation>
+    </message>
+</context>
+<context>
     <name>InputEditor</name>
     <message>
         <location filename="../../rnn_stepper/ui/editors.py" line="280"/>
@@ -1290,514 +1349,652 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
 </context>
 <context>
+    <name>LanguageWindow</name>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="215"/>
+        <source>Type a prompt, e.g. The island</source>
+        <translation>프롬프트를 입력하세요. 예: The island</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="216"/>
+        <source>Fed one character per call, as the book&apos;s sample() feeds it; Enter feeds it</source>
+        <translation>책의 sample()처럼 호출마다 한 문자씩 넣습니다. Enter를 누르면 넣습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="218"/>
+        <source>Feed</source>
+        <translation>넣기</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="219"/>
+        <source>Feed the prompt from zero states; the characters drawn are dropped</source>
+        <translation>영 상태에서 프롬프트를 넣습니다. 뽑은 문자는 버립니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="221"/>
+        <source>Sample ▶</source>
+        <translation>샘플 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="222"/>
+        <source>Draw the next character from the last call&apos;s probabilities and feed it: the book&apos;s sample() one character further, same seed (S)</source>
+        <translation>마지막 호출의 확률에서 다음 문자를 뽑아 넣습니다: 같은 시드로 책의 sample()을 한 문자 더 실행한 결과입니다 (S)</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="232"/>
+        <source>scale </source>
+        <translation>스케일 </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="232"/>
+        <source>temperature </source>
+        <translation>온도 </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="233"/>
+        <source>The book&apos;s scale_factor: Categorical(logits=logits × scale); larger is surer</source>
+        <translation>책의 scale_factor: Categorical(logits=logits × 스케일). 클수록 확신이 커집니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="235"/>
+        <source>Categorical(logits=logits / temperature); larger is more random</source>
+        <translation>Categorical(logits=logits / 온도). 클수록 더 무작위입니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="240"/>
+        <source>seed </source>
+        <translation>시드 </translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="241"/>
+        <source>torch.manual_seed before the first call, as the book&apos;s sample() runs</source>
+        <translation>책의 sample()처럼 첫 호출 전에 실행하는 torch.manual_seed</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="245"/>
+        <source>Prompt</source>
+        <translation>프롬프트</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="321"/>
+        <source>The embedding table</source>
+        <translation>임베딩 표</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="391"/>
+        <source>Not changed: {0}</source>
+        <translation>바뀌지 않음: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="412"/>
+        <source>The prompt is empty: type at least one character. The calls below are still those of the last prompt fed.</source>
+        <translation>프롬프트가 비어 있습니다. 문자를 하나 이상 입력하세요. 아래 호출은 마지막으로 넣은 프롬프트의 것입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="415"/>
+        <source>Character {0} of the prompt, “{1}”, is not in the model&apos;s vocabulary of {2} characters: type only characters it knows. The calls below are still those of the last prompt fed.</source>
+        <translation>프롬프트의 {0}번째 문자 “{1}”: 모델의 어휘({2}개 문자)에 없는 문자입니다. 어휘에 있는 문자만 입력하세요. 아래 호출은 마지막으로 넣은 프롬프트의 것입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="425"/>
+        <source>sample(model, “{0}”, {1}) = “{2}”</source>
+        <translation>sample(model, “{0}”, {1}) = “{2}”</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="427"/>
+        <source>zeros</source>
+        <translation>영 상태</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="427"/>
+        <source>call {0}</source>
+        <translation>호출 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="430"/>
+        <source>Call {0}: x_t = “{1}”, the cell and the next character</source>
+        <translation>호출 {0}: x_t = “{1}”, 셀과 다음 문자</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="432"/>
+        <source>Call {0} of {1}: x_t = “{2}” through the {3}; h_t-1 and c_t-1 from {4}</source>
+        <translation>호출 {0} / {1}: x_t = “{2}”, 모듈 {3}; h_t-1과 c_t-1의 출처: {4}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="434"/>
+        <source>Call {0} of {1}: x_t = “{2}” through the {3}; h_t-1 from {4}</source>
+        <translation>호출 {0} / {1}: x_t = “{2}”, 모듈 {3}; h_t-1의 출처: {4}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="438"/>
+        <source>every stage of this call is bitwise equal to the model&apos;s own modules</source>
+        <translation>이 호출의 모든 단계가 모델 자체 모듈과 비트 단위로 같습니다</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="439"/>
+        <source>stages differing from the model&apos;s own modules: {0}</source>
+        <translation>모델 자체 모듈과 다른 단계: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/language_window.py" line="441"/>
+        <source>drew “{0}” with p = {1}</source>
+        <translation>뽑은 문자 “{0}”, p = {1}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="114"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="128"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="115"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="129"/>
         <source>Stop this computation and keep the session on show (Esc)</source>
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="164"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="178"/>
         <source>Loading PyTorch and computing the notebook&apos;s example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="184"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="198"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="185"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="199"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="132"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="301"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="146"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="315"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="245"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="259"/>
         <source>Full layout: every panel on show</source>
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="297"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="311"/>
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="297"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="311"/>
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="298"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="312"/>
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="298"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="312"/>
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="299"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="313"/>
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="301"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="315"/>
         <source>The model&apos;s options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="304"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="318"/>
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="305"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="319"/>
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="243"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="257"/>
         <source>Focus layout: the window is small for its font, so weights, the sequence, the session and the backward pass are behind the tabs (keys 1–5)</source>
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션, 역전파는 탭 뒤에 있습니다 (키 1–5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="139"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="153"/>
         <source>Session pa&amp;nel</source>
         <translation>세션 패널(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="300"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="314"/>
         <source>The network unrolled, h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
         <translation>펼친 네트워크, 시퀀스 전체의 h, ‖h_t‖와 ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="302"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="694"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="710"/>
         <source>∂ Backward</source>
         <translation>∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="302"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="316"/>
         <source>Backpropagation through time, stepped back one phase per click</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="411"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="425"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="421"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="435"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="422"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="436"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="424"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="438"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="427"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="442"/>
+        <source>The Mysterious Island: a character LSTM, prompt to sampled text</source>
+        <translation>신비의 섬: 문자 단위 LSTM, 프롬프트에서 샘플링한 텍스트까지</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="429"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="447"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="430"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="431"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="449"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="433"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="451"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="434"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="452"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="435"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="453"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="436"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="437"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="455"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="445"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="463"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="446"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="464"/>
         <source>&amp;Edit</source>
         <translation>편집(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="447"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="465"/>
         <source>&amp;Undo</source>
         <translation>실행 취소(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="466"/>
         <source>Back to the session before the last change: an edit, an option, imported weights or a whole Train run</source>
         <translation>마지막 변경 전의 세션으로 돌아갑니다: 편집, 옵션, 가져온 가중치, 또는 한 번의 학습 전체</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="450"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="468"/>
         <source>&amp;Redo</source>
         <translation>다시 실행(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="454"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="472"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="463"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="481"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="464"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="482"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="470"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="488"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="472"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="490"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="476"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="476"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
         <source>{0} threads</source>
         <translation>스레드 {0}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="479"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="497"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="486"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="489"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="507"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="508"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="512"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="496"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="514"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="522"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="506"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="524"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="507"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="525"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="514"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="532"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="517"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="535"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="521"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="539"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="525"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="543"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="529"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="547"/>
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="560"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="576"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="561"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="577"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="600"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="616"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="604"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="620"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="616"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="632"/>
         <source>Undone: the session before the last change is back (Ctrl+Shift+Z redoes it)</source>
         <translation>실행 취소: 마지막 변경 전의 세션으로 돌아왔습니다 (Ctrl+Shift+Z로 다시 실행)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="620"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="636"/>
         <source>Redone: the change is back</source>
         <translation>다시 실행: 변경이 다시 적용되었습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="653"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="669"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="669"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="685"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="669"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="685"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="670"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="670"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="671"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="687"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="671"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="687"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="672"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="688"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="672"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="688"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="674"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="690"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="674"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="690"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="677"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="693"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="677"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="693"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="679"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="740"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="695"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="756"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="679"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="695"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="685"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="701"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="686"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="702"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="696"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="712"/>
         <source>Backpropagation through time, stepped back one phase per click; again for the forward pass (5, and 1)</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다; 다시 누르면 순전파 (5, 그리고 1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="708"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="724"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="709"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="725"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="711"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="836"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="727"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="852"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="711"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="836"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="727"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="852"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="712"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="728"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="716"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="732"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="717"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="733"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="740"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="756"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="796"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="812"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="799"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="815"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="824"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="840"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="826"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="842"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="829"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="845"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="835"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="851"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="836"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="852"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="839"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="855"/>
         <source>bitwise identical so far</source>
         <translation>지금까지 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="841"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="857"/>
         <source>max |Δ| so far {0}</source>
         <translation>지금까지 최대 |Δ| {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="842"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="858"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   {3}   ·   {4} 순서   ·   {5}</translation>
     </message>

@@ -29,6 +29,20 @@ PRESENTATION_ROOM = 1.25
 _base_font_pt: list[float] = []  # the application's own font size, before any presentation scaling
 
 
+def apply_look(presenting: bool, scale: float | None = None) -> None:
+    """Fonts and colours for the views about to be built: presentation mode's font `scale` (the one chosen, when
+    None) and high contrast, or the application's own font."""
+    app = QtWidgets.QApplication.instance()
+    font = app.font()
+    if not _base_font_pt:
+        _base_font_pt.append(font.pointSizeF() if font.pointSizeF() > 0 else 10.0)
+    if scale is None:
+        scale = MainWindow.font_scale_for_this_run or setting("font_scale")
+    font.setPointSizeF(_base_font_pt[0] * (scale if presenting else 1.0))
+    app.setFont(font)
+    style.set_presentation(setting("colormap"), high_contrast=presenting)
+
+
 class StatusLine(QtWidgets.QLabel):
     """The status bar's line: where a window is too narrow for all of it (a projector at 2×), it ends in "…" and
     the whole line is its tooltip. `text()` is always the whole line."""
@@ -424,6 +438,10 @@ class MainWindow(QtWidgets.QMainWindow):
         examples = menu.addMenu(self.tr("Open &Example"))
         for name, path in example_sessions().items():
             examples.addAction(name).triggered.connect(lambda _=False, path=path: files.open_example(path))
+        examples.addSeparator()  # a whole model, in a window of its own (ui/language_window.py)
+        self.language_example_action = examples.addAction(self.tr("The Mysterious Island: a character LSTM, "
+                                                                  "prompt to sampled text"))
+        self.language_example_action.triggered.connect(self.open_language_example)
         item(self.tr("&Import weights…"), files.import_dialog)
         menu.addSeparator()
         item(self.tr("&Save"), files.save, QtGui.QKeySequence.Save)
@@ -540,20 +558,18 @@ class MainWindow(QtWidgets.QMainWindow):
         return setting("state_unit_scale")
 
     def apply_look(self) -> None:
-        """Fonts and colours for the views about to be built."""
-        app = QtWidgets.QApplication.instance()
-        font = app.font()
-        if not _base_font_pt:
-            _base_font_pt.append(font.pointSizeF() if font.pointSizeF() > 0 else 10.0)
-        font.setPointSizeF(_base_font_pt[0] * (self.font_scale() if self.presenting else 1.0))
-        app.setFont(font)
-        style.set_presentation(setting("colormap"), high_contrast=self.presenting)
+        apply_look(self.presenting, self.font_scale())
 
     def set_view_setting(self, key: str, value) -> "MainWindow":
         if key == "font_scale":
             MainWindow.font_scale_for_this_run = None  # the menu's choice replaces --font-scale's, and is saved
         QtCore.QSettings().setValue(key, value)
         return self.rebuild()
+
+    def open_language_example(self) -> None:
+        from .language_window import open_example
+
+        open_example(self.presenting)
 
     def set_predict(self, on: bool) -> None:
         self.model.set_predict(on)

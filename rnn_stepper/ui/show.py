@@ -20,10 +20,18 @@ CLOSED_POLL_MS = 100
 windows: list = []  # the windows left open by non-blocking calls: Python would free them, and close them, otherwise
 
 
-def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None, block: bool | None = None) -> None:
+def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None, block: bool | None = None,
+         vocab=None, **generation) -> None:
     """`rnn_stepper.show` (documented there). It lives on the Qt side: rnn_stepper.api builds the session, as it
     does for trace(), and never imports the window."""
     from ..api import attribute_path, find_rnn, make_session, own_forward_differs, say_which
+
+    if vocab is not None:
+        if h0 is not None:
+            raise TypeError("a language model's prompt starts from zero states, as the book's sample(): leave out h0")
+        return show_text(module, x, vocab, order=order, title=title, block=block, **generation)
+    if generation:
+        raise TypeError(f"{', '.join(generation)}: these options are a language model's; give vocab= and a prompt")
 
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string, got {type(title).__name__}")
@@ -37,9 +45,60 @@ def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None,
     show_session(session, title, block, note=note)
 
 
+def show_text(model, prompt, vocab, *, order: str = "kernel", title: str | None = None, block: bool | None = None,
+              generate: int = 0, scale: float | None = None, temperature: float | None = None, seed: int = 1,
+              embedding=None, recurrent=None, head=None):
+    """`rnn_stepper.show(model, "The island", vocab=chars)`: the language model's window (ui/language_window.py)
+    on a whole model, its stages found as `trace` finds them."""
+    from ..api import sampling as sampling_of
+    from ..api import vocabulary_of
+    from ..core.language_model import language_model_of
+    from ..language import LanguageSession
+
+    if not isinstance(prompt, str):
+        raise TypeError(f"with vocab=, x is the prompt: a string, got {type(prompt).__name__}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
+    import torch
+
+    lm = language_model_of(model, embedding, recurrent, head)
+    with torch.random.fork_rng(devices=[]):  # the cell's reference module is built, drawing initial weights
+        session = LanguageSession(lm, vocabulary_of(vocab), prompt, sampling_of(scale, temperature, seed),
+                                  generate, order)
+
+    def opening():
+        from .language_window import open_language_window
+
+        return open_language_window(session, caption=title)
+
+    return present(opening, block)
+
+
 def show_session(session, caption: str, block: bool | None = None, note: str | None = None):
     """Open a window on `session` (its trace computed before the window shows, so an error reaches the caller
     and no half-made window stays behind). Returns the window when it is left open, None once it has closed."""
+
+    def opening():
+        import torch
+
+        from .app import open_window
+        from .background import BackgroundRunner
+
+        # The first trace is computed here, before the window shows; torch's global random state is restored
+        # afterwards (building the reference nn.RNN draws from it before its weights are replaced).
+        with torch.random.fork_rng(devices=[]):
+            app, window = open_window(session, background=False, restore=False, caption=caption)
+        window.model.runner = BackgroundRunner(parent=app)  # edits made in the window compute off the GUI thread
+        if note:  # the module's own forward is not its cell's equations: the window says so, not "bitwise equal"
+            window.model.events.message.emit(note)
+        return app, window
+
+    return present(opening, block)
+
+
+def present(opening, block: bool | None):
+    """`opening()` makes the application and the window and returns both; the window is then left open (a running
+    event loop, `block=False`) and returned, or waited for until it is closed."""
     if threading.current_thread() is not threading.main_thread():
         raise RuntimeError("rnn_stepper.show must be called from the main thread: Qt's windows live there")
     check_screen()
@@ -57,18 +116,7 @@ def show_session(session, caption: str, block: bool | None = None, note: str | N
         if block and in_ipython:
             print(HINT, file=sys.stderr)
 
-    import torch
-
-    from .app import open_window
-    from .background import BackgroundRunner
-
-    # The first trace is computed here, before the window shows; torch's global random state is restored
-    # afterwards (building the reference nn.RNN draws from it before its weights are replaced).
-    with torch.random.fork_rng(devices=[]):
-        app, window = open_window(session, background=False, restore=False, caption=caption)
-    window.model.runner = BackgroundRunner(parent=app)  # edits made in the window compute off the GUI thread
-    if note:  # the module's own forward is not its cell's equations: the window says so, not "bitwise equal" alone
-        window.model.events.message.emit(note)
+    app, window = opening()
     window.raise_()
     window.activateWindow()
     if not block:
