@@ -258,8 +258,17 @@ class ColorBar(pg.GraphicsLayout):
     def colorMap(self) -> pg.ColorMap:
         return self._colormap
 
-    def setLevels(self, levels: tuple[float, float]) -> None:
+    def setLevels(self, levels: tuple[float, float], log: bool = False) -> None:
+        """The scale from levels[0] to levels[1]; `log`: a symmetric log scale whose top is levels[1], marked at
+        whole decades (±top, ±top·10⁻³, 0) where the bar spans -1 … 1."""
         low, high = levels
+        if log:
+            top, half = high, style.LOG_DECADES / 2
+            self.axis.setTicks([[(sign * position, style.power_of_ten(sign * top * 10 ** (-half * (2 - 2 * position))))
+                                 for sign in (-1, 1) for position in (1.0, 0.5)] + [(0.0, "0")], []])
+            low, high = -1.0, 1.0
+        else:
+            self.axis.setTicks(None)
         self.bar.setRect(QtCore.QRectF(0.0, low, 1.0, high - low))  # row 0, the colormap's low end, at `low`
         self.vb.setRange(xRange=(0.0, 1.0), yRange=(low, high), padding=0)
 
@@ -347,6 +356,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._display_memo = None
         self.levels = (-1.0, 1.0)  # the colour scale's ends
         self.bounds: tuple[float, float] | None = None  # the function's range, for the saturation marks
+        self.log_top: float | None = None  # a log colour scale's top (None: linear, ± levels)
         self._rows = np.arange(0)  # the true index of each row on show (ELLIPSIS: the ellipsis row)
         self._cols = np.arange(0)
         self._elide = [True, True]  # rows, columns
@@ -396,12 +406,14 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def set_matrix(self, values, levels: float | None = None, row_labels=None, col_labels=None,
                    sequential: bool = False, blocks: tuple[str, ...] = (),
-                   bounds: tuple[float, float] | None = None) -> None:
+                   bounds: tuple[float, float] | None = None, log_top: float | None = None) -> None:
         """Draw `values` (2-D; NaN cells are left blank). `levels` is the ± extent of the colour scale, or its top
         when `sequential` (a gate's 0 … 1); None fits it to the data (max |x|), the scale for unbounded values.
         `blocks` names equal row blocks stacked in the matrix (a GRU's r, z, n): rows are labelled by block and a
         line separates each from the next. `bounds` is the range of the function that made the values (tanh's
-        (-1, 1), a gate's (0, 1)), whatever the colour scale: cells within 1 % of its ends are marked saturated."""
+        (-1, 1), a gate's (0, 1)), whatever the colour scale: cells within 1 % of its ends are marked saturated.
+        `log_top`: a symmetric log colour scale instead (style.log_position), from ±log_top down
+        style.LOG_DECADES decades: gradients, whose magnitudes span decades. The numbers stay the true values."""
         values = np.asarray(values)
         if values.ndim == 1:
             values = values[:, None]
@@ -420,6 +432,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._row_labels, self._col_labels = row_labels, col_labels
         self._blocks = blocks
         self.bounds = None if bounds is None else (float(bounds[0]), float(bounds[1]))
+        self.log_top = log_top
+        if log_top is not None:
+            levels = log_top
         if levels is None:
             levels = self._largest if finite.size else 1.0
         levels = levels if np.isfinite(levels) and levels > 0 else 1.0
@@ -430,7 +445,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
                 self.colorbar.bar.setColorMap(style.colormap(sequential))
         self.levels = (0.0 if sequential else -levels, levels)
         if self.colorbar is not None:
-            self.colorbar.setLevels(self.levels)
+            self.colorbar.setLevels(self.levels, log=log_top is not None)
         if shape_changed and self._zoomed:
             self._leave_zoom(relayout=False)
         self._relayout(force=shape_changed, new_values=True)
@@ -633,14 +648,14 @@ class MatrixView(pg.GraphicsLayoutWidget):
         """Each cell on show as displayed, row by row: its number (blank for NaN) or an ellipsis mark, and the
         colour it is written in. Made in one pass per matrix and layout, for the widest number and the cells
         alike; None where more cells are on show than ever carry numbers."""
-        key = (self._rows.tobytes(), self._cols.tobytes(), self._digits, self.levels)
+        key = (self._rows.tobytes(), self._cols.tobytes(), self._digits, self.levels, self.log_top)
         if self._display_memo is not None and self._display_memo[0] == key:
             return self._display_memo[1]
         if self._rows.size * self._cols.size > MAX_TEXT_CELLS:
             return None
         with np.errstate(over="ignore"):
             values = self._values[np.ix_(np.maximum(self._rows, 0), np.maximum(self._cols, 0))].astype(np.float64)
-        dark = style.dark_cells(values, self.levels[1])
+        dark = style.dark_cells(*self.colour_scale(values))
         digits = self._digits
         decimals = style.view_decimals(self._largest, digits)
         grid = [[(cell_text(v, decimals, digits), style.text_colour(d)) for v, d in zip(row, dark_row)]
@@ -675,16 +690,22 @@ class MatrixView(pg.GraphicsLayoutWidget):
         out[:, self._cols == ELLIPSIS] = np.nan
         return out
 
+    def colour_scale(self, values: np.ndarray) -> tuple[np.ndarray, float]:
+        """`values` as the colormap reads them, and the scale's end: themselves and ±levels, or their places on
+        the log scale (style.log_position) and ±1."""
+        if self.log_top is None:
+            return values, self.levels[1]
+        return style.log_position(values, self.log_top), 1.0
+
     def _draw_image(self) -> None:
-        values = self._shown_values()
-        levels = self.levels[1]
+        values, levels = self.colour_scale(self._shown_values())
         if max(values.shape, default=0) > DOWNSAMPLE_FROM:
             # Averaged down to the screen by pyqtgraph, then coloured through the colormap's table. A float32
             # array is drawn as it is, transposed or not: no copy of a 10,000 × 1,024 trace per view.
             with np.errstate(over="ignore"):  # a float64 beyond float32's range is drawn as the end of the scale
                 image = values if values.dtype == np.float32 else values.astype(np.float32)
             self.image.setAutoDownsample(True)
-            self.image.setImage(image, levels=self.levels, autoLevels=False)
+            self.image.setImage(image, levels=(0.0 if self.sequential else -levels, levels), autoLevels=False)
         else:
             self.image.setAutoDownsample(False)
             colours = style.cell_colours(values, levels, self.sequential)
@@ -1014,7 +1035,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
             written = [grid[r][c] for r, c in cells]
         else:  # zoomed into a matrix larger than any grid of numbers: the cells in sight, one by one
             true = [(self._rows[r], self._cols[c]) for r, c in cells]
-            dark = style.dark_cells([self._values[r, c] for r, c in true], self.levels[1])
+            dark = style.dark_cells(*self.colour_scale(np.array([self._values[r, c] for r, c in true])))
             written = [(self._written(r, c), style.text_colour(d)) for (r, c), d in zip(true, dark.tolist())]
         self.numbers.set_numbers(cells, written)
 

@@ -50,6 +50,14 @@ def label_font() -> QtGui.QFont:
     return style.pixel_font(label_px(), QtWidgets.QApplication.font())
 
 
+def swatch(text: str, position: float, level: float, sequential: bool = False) -> str:
+    """`text` on the colour a cell at `position` of a scale ending at ±`level` has, in the ink its number takes: a
+    legend's sample of a colour scale."""
+    r, g, b, _ = style.cell_colours(np.array([[position]]), level, sequential)[0, 0]
+    ink = "#ffffff" if style.dark_cells(np.array([position]), level)[0] else "#000000"
+    return f"<span style='background:#{r:02x}{g:02x}{b:02x}; color:{ink}'>&nbsp;{text}&nbsp;</span>"
+
+
 def wrapped(text: str, font: QtGui.QFont, width: float) -> list[str]:
     """`text` broken at spaces into lines no wider than `width` in `font` (a word wider than that has a line of its
     own): a plot title that fits its plot instead of being cut."""
@@ -968,14 +976,11 @@ class StepPanel(QtWidgets.QWidget):
 
     def legend_text(self, shared: float, gates: bool) -> str:
         """The strip's colour scales as swatches with their ends, and what the dashed edge means."""
-        def swatch(value: float, level: float, sequential: bool = False) -> str:
-            r, g, b, _ = style.cell_colours(np.array([[value]]), level, sequential)[0, 0]
-            ink = "#ffffff" if style.dark_cells(np.array([value]), level)[0] else "#000000"
-            text = style.in_view(value, style.view_decimals(level, 3))
-            return f"<span style='background:#{r:02x}{g:02x}{b:02x}; color:{ink}'>&nbsp;{text}&nbsp;</span>"
-        parts = [swatch(-shared, shared) + swatch(shared, shared) + " " + self.tr("states, pre-activations")]
+        def end(value: float, level: float, sequential: bool = False) -> str:
+            return swatch(style.in_view(value, style.view_decimals(level, 3)), value, level, sequential)
+        parts = [end(-shared, shared) + end(shared, shared) + " " + self.tr("states, pre-activations")]
         if gates:
-            parts.append(swatch(0.0, 1.0, True) + swatch(1.0, 1.0, True) + " " + self.tr("gates"))
+            parts.append(end(0.0, 1.0, True) + end(1.0, 1.0, True) + " " + self.tr("gates"))
         parts.append(self.tr("dashed edge: saturated"))
         return " · ".join(parts)
 
