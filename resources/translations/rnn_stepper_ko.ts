@@ -305,11 +305,6 @@
         <translation>이 페이지의 모든 기울기는 하나의 색 척도에 그려집니다. 부호는 색상으로, 크기는 로그 척도로 나타냅니다. 가장 진한 색: {0}, 흰색: {2} (로그 눈금 {1}단계). 한 단계 뒤로 갈 때마다 사라지는 기울기는 10배마다 한 단계씩 옅어집니다. 칸의 숫자는 실제 값 그대로입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="635"/>
-        <source>log scale, {0} decades</source>
-        <translation>로그 척도, 10의 거듭제곱 {0}단계</translation>
-    </message>
-    <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="794"/>
         <source>(summed back to front, as autograd sums it: on the page ∂L/∂W_hh)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함: ∂L/∂W_hh 페이지에)</translation>
@@ -434,6 +429,11 @@
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="490"/>
         <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of {5}: {4}</source>
         <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 {5}개 중 {3}번째: {4}</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="635"/>
+        <source>log scale</source>
+        <translation>로그 척도</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/backward_panel.py" line="812"/>
@@ -716,137 +716,137 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1400"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1403"/>
         <source>ε ({0}) = {1:.3g}</source>
         <translation>ε ({0}) = {1:.3g}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1408"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1411"/>
         <source>Follow units (at most {0}, of 0–{1}):</source>
         <translation>따라갈 유닛 (최대 {0}개, 0–{1} 중):</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1410"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1413"/>
         <source>Unit numbers separated by commas, ranges as 3-6; or click a unit&apos;s number beside the h heatmap to add or remove it</source>
         <translation>유닛 번호를 쉼표로 구분하고 범위는 3-6처럼 적습니다. 또는 h 히트맵 옆의 유닛 번호를 클릭해 추가하거나 뺍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1416"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1419"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1417"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1420"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1418"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1421"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1419"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1422"/>
         <source>Hidden state h_t over t: </source>
         <translation>타임 스텝별 은닉 상태 h_t: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1420"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1423"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1421"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1424"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1425"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1428"/>
         <source>by hand</source>
         <translation>수동 계산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1425"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1428"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1494"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1497"/>
         <source>|Δ| per step</source>
         <translation>스텝별 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1495"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1498"/>
         <source>This step, unit by unit</source>
         <translation>이 스텝, 유닛별</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1528"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1531"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1533"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1536"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1534"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1537"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1570"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1573"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1572"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1575"/>
         <source>equal values, but a zero&apos;s sign differs (−0.0 against 0.0)</source>
         <translation>값은 같지만 0의 부호가 다릅니다(−0.0 대 0.0)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1576"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1579"/>
         <source>bitwise identical to the native path at all {0} steps</source>
         <translation>네이티브 경로와 비트 단위로 일치: {0}개 스텝 모두</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1577"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1580"/>
         <source>bitwise identical at all {0} steps</source>
         <translation>비트 단위로 일치: {0}개 스텝 모두</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1579"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1582"/>
         <source>bitwise identical to the native path so far: {0} of {1} steps revealed</source>
         <translation>지금까지 네이티브 경로와 비트 단위로 일치: {1}개 스텝 중 {0}개 공개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1580"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1583"/>
         <source>bitwise identical so far: {0} of {1} steps revealed</source>
         <translation>지금까지 비트 단위로 일치: {1}개 스텝 중 {0}개 공개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1623"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1626"/>
         <source>h_t per unit, once a step is computed</source>
         <translation>유닛별 h_t (스텝을 계산하면 표시)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1626"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1629"/>
         <source>h_{0} per unit</source>
         <translation>유닛별 h_{0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1628"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1631"/>
         <source>(h_{0} not yet revealed)</source>
         <translation>(h_{0}는 아직 공개되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1657"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1660"/>
         <source>One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, {3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only {7:.3g}.</source>
         <translation>1 ulp는 한 {0}에서 바로 다음 {0}까지의 간격이며, 수가 작을수록 작아집니다: 1.0에서는 ε = {1:.3g}, {2:.3g}에서는 {3:.3g}. 그래서 h_{5}[{6}] = {2:.3g}에서의 {4:.0f} ulp는 절대 차이로 {7:.3g}에 불과합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1717"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1720"/>
         <source>t = {0}, unit h[{1}]
 by hand: {2}
 {3}: {4}
@@ -1805,12 +1805,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MatrixView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="911"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="973"/>
         <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1260"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1322"/>
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
@@ -1826,67 +1826,67 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1824"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1827"/>
         <source>Click a unit&apos;s number to follow it in the comparison plot, or to stop following it</source>
         <translation>유닛 번호를 클릭하면 비교 그래프에서 그 유닛을 따라가거나 따라가기를 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1836"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1839"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1871"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1874"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1873"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1876"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1881"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1884"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1883"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1886"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1885"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1888"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1934"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1937"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1936"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1939"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1940"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1943"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1944"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1947"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1945"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1948"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1942"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1945"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -2124,13 +2124,13 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="960"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1055"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1060"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="960"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1055"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1060"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
@@ -2151,8 +2151,13 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="981"/>
-        <source>states, pre-activations</source>
-        <translation>상태, 활성화 전 값</translation>
+        <source>states, sums</source>
+        <translation>상태·합</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="984"/>
+        <source>dashed box: saturated</source>
+        <translation>점선 상자: 포화</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="983"/>
@@ -2160,32 +2165,27 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="984"/>
-        <source>dashed edge: saturated</source>
-        <translation>점선 테두리: 포화</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1052"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1057"/>
         <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
         <translation>x_{0}[{1}]: 주어진 입력입니다. 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1056"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1061"/>
         <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
         <translation>x_{0}[{1}]: 층 {3}, {4}의 h_{0}[{2}]입니다. 그 층을 골라 어떻게 계산되었는지 보세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1064"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1069"/>
         <source>{0}[{1}] is the initial state h₀: given with the session, or zeros; nothing computed it</source>
         <translation>{0}[{1}]는 초기 상태 h₀입니다: 세션과 함께 주어졌거나 0이며, 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1171"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1174"/>
         <source>In the reverse direction the walk goes t = T-1 … 0: the state it reads is h_t+1, computed the click before, and at t = T-1 the initial state.</source>
         <translation>역방향은 t = T-1 … 0 순서로 진행합니다: 읽는 상태는 바로 전 클릭에서 계산한 h_t+1이며, t = T-1에서는 초기 상태입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1175"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1178"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>

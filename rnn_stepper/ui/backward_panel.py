@@ -58,11 +58,22 @@ class BackwardPanel(QtWidgets.QWidget):
         self.phase_button.setShortcut(QtGui.QKeySequence("Shift+B"))
         self.phase_button.clicked.connect(lambda: self.walk_back(one_phase=True))
         self._pending_step = None  # a click on Step back waiting for the gradients it asked for
+        # The gradients' one colour scale, always on show: a log scale, so a gradient that vanishes step by step back
+        # pales decade by decade instead of each view being fitted to its own largest (issue 26)
+        self.scale_legend = QtWidgets.QLabel()
+        self.scale_legend.setFont(label_font())
+        self._scale_of = None  # (gradients, layer, direction) the scale's top was found for
+        self.log_top = 1.0
         # the loss and its class on a row of their own: a presentation font leaves no room beside the buttons
         choice = QtWidgets.QHBoxLayout()
         choice.addWidget(QtWidgets.QLabel(self.tr("Loss:")))
         choice.addWidget(self.loss_box, 1)
         choice.addWidget(self.class_box)
+        # The gradients' colour legend beside the loss, whose short name leaves the row's end free: a line of its own
+        # took a presentation strip's numbers (issue 26)
+        self.loss_box.setSizeAdjustPolicy(QtWidgets.QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.loss_box.setMinimumContentsLength(8)
+        choice.addWidget(self.scale_legend)
         controls = QtWidgets.QHBoxLayout()
         for button in (self.compute_button, self.back_button, self.phase_button):
             controls.addWidget(button)
@@ -92,13 +103,6 @@ class BackwardPanel(QtWidgets.QWidget):
         strip.addWidget(self.weight_view, 4)
         for name in ("flowing", "carried"):
             strip.addWidget(self.vectors[name], self.STRETCH[name])
-        # The gradients' one colour scale, always on show under the strip: a log scale, so a gradient that vanishes
-        # step by step back pales decade by decade instead of each view being fitted to its own largest (issue 26)
-        self.scale_legend = QtWidgets.QLabel()
-        self.scale_legend.setFont(label_font())
-        self.scale_legend.setWordWrap(True)
-        self._scale_of = None  # (gradients, layer, direction) the scale's top was found for
-        self.log_top = 1.0
         self.equation = EquationLabel()  # wrapped as the forward's: a continuation indented under its "= "
         self.equation.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         self.equation.setWordWrap(True)
@@ -185,7 +189,6 @@ class BackwardPanel(QtWidgets.QWidget):
         left.addLayout(choice)
         left.addLayout(controls)
         left.addLayout(strip, 1)
-        left.addWidget(self.scale_legend)
         left.addWidget(SteadyText(self.equation))
         # What the whole walk shows, where the forward pass has its comparison: one page each, so each has the
         # height a presentation font needs
@@ -632,7 +635,7 @@ class BackwardPanel(QtWidgets.QWidget):
         marks = [-top, -top * 10.0 ** -half, 0.0, top * 10.0 ** -half, top]
         samples = "".join(swatch(style.power_of_ten(v) if v else "0", float(style.log_position(np.array([v]), top)[0]),
                                  1.0) for v in marks)
-        return samples + " " + self.tr("log scale, {0} decades").format(style.LOG_DECADES)
+        return samples + " " + self.tr("log scale")  # one line: the tooltip says the rest
 
     def draw_vectors(self) -> None:
         backprop = self.backprop

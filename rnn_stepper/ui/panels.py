@@ -978,10 +978,10 @@ class StepPanel(QtWidgets.QWidget):
         """The strip's colour scales as swatches with their ends, and what the dashed edge means."""
         def end(value: float, level: float, sequential: bool = False) -> str:
             return swatch(style.in_view(value, style.view_decimals(level, 3)), value, level, sequential)
-        parts = [end(-shared, shared) + end(shared, shared) + " " + self.tr("states, pre-activations")]
+        parts = [end(-shared, shared) + end(shared, shared) + " " + self.tr("states, sums")]
         if gates:
             parts.append(end(0.0, 1.0, True) + end(1.0, 1.0, True) + " " + self.tr("gates"))
-        parts.append(self.tr("dashed edge: saturated"))
+        parts.append(self.tr("dashed box: saturated"))
         return " · ".join(parts)
 
     def arrange_strip(self) -> None:
@@ -1011,7 +1011,12 @@ class StepPanel(QtWidgets.QWidget):
                     [min(self.vectors[k].values().shape[0], 4) + 4 for k in keys], default=0))
             self.fit_texts(grow_only=False)  # two rows need more height: the explanation may give way
         previous = [name for name in names if name.endswith("_prev") and name in plan[0]]
-        self.loop.join(("hidden", previous[0]) if previous and not plan[1] else None)
+        looped = bool(previous) and not plan[1]
+        self.loop.join(("hidden", previous[0]) if looped else None)
+        # Two rows draw no loop: the legend takes its room, where it costs the numbers nothing
+        if self.loop_room.isVisibleTo(self) != looped:
+            self.loop_room.setVisible(looped)
+            self.fit_texts(grow_only=False)
 
     def show_question_marks(self, on: bool) -> None:
         """While the class guesses h_t (Predict, then reveal), a "?" on each of its cells on show."""
@@ -1122,10 +1127,8 @@ class StepPanel(QtWidgets.QWidget):
         if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height() \
                 or self.model.selected is not None:  # an open breakdown takes the explanation's room too
             heights[self.explanation] = 0
-        # The colour legend stays while the strip's numbers have their room; past that (a 2× font at 1280 × 720) it
-        # gives way too, its words still the heading's tooltip's neighbour: the legend's own tooltip
-        if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height():
-            legend = 0
+        # The colour legend is always on show (issue 26): one line of swatches, in the loop's room when the strip
+        # has two rows and draws no loop
         if legend != self.legend.maximumHeight():
             self.legend.setFixedHeight(legend)
         for label, height in heights.items():
@@ -1143,7 +1146,7 @@ class StepPanel(QtWidgets.QWidget):
         for keys in [keys for keys in self.strip_plan if keys] or [()]:  # each row of the strip: titles and rows
             rows = min(max((self.vectors[key].values().shape[0] for key in keys), default=2), 5)
             needs += int(style.font_pt() * 5.6 + rows * cell)
-        return needs + self.loop_room.height() + guess
+        return needs + (self.loop_room.height() if self.loop_room.isVisibleTo(self) else 0) + guess
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
