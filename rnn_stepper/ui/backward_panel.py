@@ -47,7 +47,9 @@ class BackwardPanel(QtWidgets.QWidget):
         self.class_box.setPrefix(self.tr("class "))
         self.class_box.setToolTip(self.tr("The right answer for every batch row"))
         self.class_box.valueChanged.connect(lambda _: self.choose_loss(self.loss_box.currentIndex()))
-        self.compute_button = QtWidgets.QPushButton(self.tr("Compute gradients"))
+        # short, as its neighbours ∂ Step back and ∂ Phase back: with --font-scale 2 this row set a 1,077-px window
+        self.compute_button = QtWidgets.QPushButton(self.tr("∂ Compute"))
+        self.compute_button.setToolTip(self.tr("Compute the gradients of the loss: by hand and with loss.backward()"))
         self.compute_button.clicked.connect(backprop.compute)
         self.back_button = QtWidgets.QPushButton(self.tr("∂ Step back"))
         self.back_button.setToolTip(self.tr("Walk one timestep back: all four phases (B)"))

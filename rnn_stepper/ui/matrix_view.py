@@ -50,6 +50,36 @@ def text_width(html: str) -> float:
     return document.idealWidth()
 
 
+def formula_depths(text: str) -> list[int]:
+    """How deep inside brackets each character of `text` is: a formula's parts are the terms at depth 0."""
+    depths, depth = [], 0
+    for ch in text:
+        if ch in ")]":
+            depth = max(depth - 1, 0)
+        depths.append(depth)
+        if ch in "([":
+            depth += 1
+    return depths
+
+
+def formula_breaks(subtitle: str) -> list[tuple[int, str]]:
+    """Where a formula may go onto its second line: at an operator between its parts, outside brackets; a formula
+    that is one bracket, σ(a_f + s_f), at the operator in it."""
+    depths = formula_depths(subtitle)
+    breaks = [(i, operator) for operator in WRAP_AT for i in range(len(subtitle)) if subtitle.startswith(operator, i)]
+    return sorted([(i, operator) for i, operator in breaks if depths[i] == 0] or breaks)
+
+
+def unbreakable_brackets(html: str) -> str:
+    """`html` whose spaces inside brackets do not break: Qt wraps a title between words, and a bracket's words are
+    one part of the formula."""
+    out, in_tag = [], False
+    for ch, depth in zip(html, formula_depths(html)):
+        in_tag = (in_tag or ch == "<") and ch != ">"
+        out.append("&nbsp;" if ch == " " and depth and not in_tag else ch)
+    return "".join(out)
+
+
 def word_wrap(document: QtGui.QTextDocument) -> QtGui.QTextDocument:
     """Lines broken between words only, never inside one, and centred."""
     option = document.defaultTextOption()
@@ -370,8 +400,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
     # a click on a cell, or Enter on the focused one: (row, column), true indices. A view takes focus (pyqtgraph's
     # StrongFocus: Tab or a click); arrows then move a focused cell, drawn dashed, and Enter chooses it.
     cell_selected = QtCore.Signal(int, int)
+    title_resized = QtCore.Signal()  # the height its title needs changed: views side by side level theirs
     _title: tuple | None = None  # (title, active, subtitle); GraphicsView's __init__ already sends a resize
     _framed = False
+    _title_needed = 0  # the height the title needs, before level_title's floor
+    _title_floor = 0
 
     def __init__(self, title: str = "", parent=None, colorbar: bool = True, editable: bool = False,
                  column_ticks: bool = True):
@@ -839,12 +872,17 @@ class MatrixView(pg.GraphicsLayoutWidget):
             if text_width(self._title_html(*chosen, measured=True)) + margin <= room:
                 break
         else:
-            width = float(max(room, 1))  # Qt wraps it between words
+            width = float(max(room, 1))  # Qt wraps it between words, never inside brackets (unbreakable_brackets)
             for scale in [s for s in WORD_WRAP_SCALES if s >= floor] or [scales[-1]]:
                 chosen = (scale, True, True)
-                if wrapped_size(self._title_html(*chosen, measured=True), width)[0] <= width:
+                size = wrapped_size(self._title_html(*chosen, measured=True), width)
+                # the title and two lines of formula at most, as _reserved_title_height keeps room for: a caption
+                # over 3-5 lines started its column's numbers lower than its neighbours' (issue 26)
+                lines = QtGui.QFontMetricsF(style.pixel_font(max(round(self._title_px() * scale),
+                                                                 style.MIN_LEGIBLE_PX))).lineSpacing()
+                if size[0] <= width and size[1] <= 3 * lines + 2 * self.title.item.document().documentMargin() + 1:
                     break
-            else:  # not even a word of the subtitle fits: the symbol alone, the equation stays in the tooltip
+            else:  # no two lines of the formula fit: the symbol alone, the equation stays in the tooltip
                 chosen = (scales[-1], False, False)
         html = self._title_html(*chosen)
         if html != self.title.text or width != self.title.item.textWidth():
@@ -857,10 +895,29 @@ class MatrixView(pg.GraphicsLayoutWidget):
         height = max(self._reserved_title_height(),
                      int(math.ceil(wrapped_size(self._title_html(*chosen, measured=True), width)[1])) if self._title[0]
                      else 0)
+        if height != self._title_needed:
+            self._title_needed = height
+            self.title_resized.emit()
+        height = max(height, self._title_floor)
         if height != self.title.maximumHeight():
             self.title.setMaximumHeight(height)
             self.ci.layout.setRowFixedHeight(0, height)
         self.ci.setGeometry(self.range)  # the layout sized itself to the text's width: back to the view's
+
+    def title_needed(self) -> int:
+        """The height the title needs at this width, whatever level_title asked for."""
+        return self._title_needed
+
+    def level_title(self, height: int) -> None:
+        """Give the title at least `height`: views side by side keep their cells level though one caption's
+        subscripts make it a few pixels taller than its neighbours' (issue 26)."""
+        if height != self._title_floor:
+            self._title_floor = height
+            height = max(self._title_needed, height)
+            if height != self.title.maximumHeight():
+                self.title.setMaximumHeight(height)
+                self.ci.layout.setRowFixedHeight(0, height)
+                self.ci.setGeometry(self.range)
 
     def _title_html(self, scale: float, wrap: bool, subtitle: bool = True, measured: bool = False) -> str:
         """The title's HTML at `scale`, its subtitle on two lines when `wrap`, or without it; `measured`: its shape,
@@ -870,8 +927,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
             title, subtitle = shape(title), shape(subtitle)
         if wrap:  # at the operator that makes the longer of the two lines shortest
             splits = [f"{subtitle[:i]}<br>{operator.strip()} {subtitle[i + len(operator):]}"
-                      for operator in WRAP_AT for i in range(len(subtitle)) if subtitle.startswith(operator, i)]
+                      for i, operator in formula_breaks(subtitle)]
             subtitle = min(splits, key=lambda split: text_width(shape(split)), default=subtitle)
+        subtitle = unbreakable_brackets(subtitle)
         color = style.ACTIVE if active else style.FOREGROUND
         size = f"font-size:{max(round(self._title_px() * scale), style.MIN_LEGIBLE_PX)}px"
         html = f"<span style='color:{color}; {size}'>{f'<b>{title}</b>' if active else title}"
