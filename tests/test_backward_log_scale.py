@@ -92,3 +92,18 @@ def test_log_position_keeps_the_sign_and_spends_the_colours_on_decades():
     np.testing.assert_allclose(position[:7], [1.0, -1.0, 0.5, -0.5, 0.0, 0.0, 0.0], atol=1e-12)
     assert np.isnan(position[7]) and position[8] == 1.0
     assert [style.power_of_ten(v) for v in (1.0, 10.0, 1e-3, -1e-6)] == ["1", "10", "10⁻³", "−10⁻⁶"]
+
+
+def test_the_connectivity_pages_dashed_boxes_are_explained_on_the_page(qtbot, panel):
+    import torch
+
+    from rnn_stepper.core import RNNConfig, make_session
+
+    # inputs of 10: every h_t sits at tanh's ends
+    panel.model.set_session(make_session(RNNConfig(), torch.full((1, 3, 5), 10.0), seed=1))
+    panel.model.run_to_end()
+    panel.story.setCurrentIndex(panel.CONNECTIVITY)
+    qtbot.wait(50)
+    view = panel.state_view
+    assert view.saturated_cells()  # the vanishing example's states sit at tanh's ends
+    assert "dashed box: saturated" in view.title.text

@@ -44,334 +44,334 @@
         <translation>손실:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="135"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="136"/>
         <source>Click h_t[i] to see which inputs it still depends on</source>
         <translation>h_t[i]를 클릭하면 그 값이 아직 어떤 입력에 의존하는지 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="142"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="143"/>
         <source>unit i = </source>
         <translation>유닛 i = </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="145"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="146"/>
         <source>Which inputs does h_t[i] depend on?</source>
         <translation>h_t[i]는 어떤 입력에 의존할까?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="156"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="157"/>
         <source> steps</source>
         <translation> 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="166"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="211"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="167"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="212"/>
         <source>Train</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="176"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="177"/>
         <source>Train:</source>
         <translation>학습:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="179"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="180"/>
         <source>learning rate</source>
         <translation>학습률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="201"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="202"/>
         <source>gradient</source>
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="201"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="202"/>
         <source>by hand = autograd</source>
         <translation>손 계산 = autograd</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="202"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="203"/>
         <source>max |Δ|</source>
         <translation>최대 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="202"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="203"/>
         <source>ulps</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="208"/>
         <source>Forgetting</source>
         <translation>망각</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="208"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="209"/>
         <source>Check</source>
         <translation>검증</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="210"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="211"/>
         <source>Connectivity</source>
         <translation>연결성</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="212"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="213"/>
         <source>∂L/∂W_hh</source>
         <translation>∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="225"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="226"/>
         <source>Every gradient by hand beside what loss.backward() leaves in .grad</source>
         <translation>손으로 계산한 모든 그래디언트를 loss.backward()가 .grad에 남긴 값과 나란히</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="226"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="227"/>
         <source>Autograd computes ∂L/∂W_ih in one product over every step once the walk back is done: it appears whole at the end</source>
         <translation>autograd는 거슬러 가기가 끝난 뒤 모든 스텝에 대한 행렬곱 하나로 ∂L/∂W_ih를 계산합니다: 끝에서 한꺼번에 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="228"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="229"/>
         <source>‖∂h_t[i]/∂x_k‖: which inputs a hidden unit still depends on</source>
         <translation>‖∂h_t[i]/∂x_k‖: 은닉 유닛이 아직 어떤 입력에 의존하는가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="230"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="231"/>
         <source>A gated cell&apos;s ∂L/∂W_hh, summed step by step back</source>
         <translation>게이트 셀의 ∂L/∂W_hh, 한 스텝씩 거슬러 가며 더함</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="278"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="279"/>
         <source>L = Σ h_n</source>
         <translation>L = Σ h_n</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="284"/>
         <source>L = MSE(output, x_{t+1})</source>
         <translation>L = MSE(출력, x_{t+1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="284"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="285"/>
         <source>The mean squared error of the output against the input shifted one step: predict the next input</source>
         <translation>한 스텝 뒤의 입력에 대한 출력의 평균 제곱 오차: 다음 입력을 예측합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="289"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="290"/>
         <source>L = CE({0}(h_n[-1]))</source>
         <translation>L = CE({0}(h_n[-1]))</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="292"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="293"/>
         <source>Cross-entropy of the checkpoint&apos;s head {0} against the class chosen beside</source>
         <translation>체크포인트의 출력층 {0}과 옆에서 고른 클래스 사이의 교차 엔트로피</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="295"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="296"/>
         <source>L = MSE(output, {0})</source>
         <translation>L = MSE(출력, {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="296"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="297"/>
         <source>L = MSE(output, target from a file…)</source>
         <translation>L = MSE(출력, 파일의 목표값…)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="298"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="299"/>
         <source>The mean squared error against a target sequence you choose: .csv (one timestep a row), .npy or .json, shaped as the output</source>
         <translation>직접 고른 목표 시퀀스에 대한 평균 제곱 오차: .csv(한 행에 타임 스텝 하나), .npy 또는 .json, 출력과 같은 모양</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="322"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="323"/>
         <source>Target sequence</source>
         <translation>목표 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="322"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="323"/>
         <source>Arrays (*.csv *.txt *.npy *.json);;All files (*)</source>
         <translation>배열 (*.csv *.txt *.npy *.json);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="373"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="374"/>
         <source>‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ over t (log scale)</source>
         <translation>t에 따른 ‖∂L/∂h_t‖와 ‖∂L/∂c_t‖ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="374"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="375"/>
         <source>‖∂L/∂h_t‖ over t (log scale)</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="376"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="377"/>
         <source>&lt;span style=&apos;color:{0}&apos;&gt;━ ‖∂L/∂h_t‖&lt;/span&gt;   &lt;span style=&apos;color:{1}&apos;&gt;╍ ‖∂L/∂c_t‖, along the cell state&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{0}&apos;&gt;━ ‖∂L/∂h_t‖&lt;/span&gt;   &lt;span style=&apos;color:{1}&apos;&gt;╍ ‖∂L/∂c_t‖, 셀 상태를 따라&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="414"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="415"/>
         <source>Every gradient by hand — the weights&apos;, the biases&apos;, ∂L/∂x{0} — is bitwise identical to what loss.backward() computes through {1}.</source>
         <translation>손으로 구한 모든 그래디언트(가중치, 편향, ∂L/∂x{0})가 {1}을 거친 loss.backward()의 결과와 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="417"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="418"/>
         <source>Every gradient is loss.backward()&apos;s, bit for bit.</source>
         <translation>모든 그래디언트가 loss.backward()의 값과 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="420"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="421"/>
         <source>Every gradient equals loss.backward()&apos;s through {0} as a number, but not bit for bit: some zeros differ in sign (−0.0 against 0.0).</source>
         <translation>모든 기울기가 {0}을 거친 loss.backward()의 값과 수로는 같지만 비트 단위로는 다릅니다: 몇몇 0의 부호가 다릅니다(−0.0 대 0.0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="423"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="424"/>
         <source>The textbook&apos;s backward lands up to {0:g} ulp from loss.backward() through {1}: the same sums, grouped and ordered otherwise.</source>
         <translation>교과서 순서의 역전파는 {1}을 거친 loss.backward()와 최대 {0:g} ulp 차이가 납니다. 같은 합을 다르게 묶고 다른 순서로 더하기 때문입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="435"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="436"/>
         <source>bitwise ✓</source>
         <translation>비트 단위 ✓</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="435"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="436"/>
         <source>no</source>
         <translation>아니요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="435"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="436"/>
         <source>no: ±0</source>
         <translation>아니요: ±0</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="451"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="452"/>
         <source>The carousel: c_t = f_t ⊙ c_{{t-1}} + i_t ⊙ g_t, so ∂c_t/∂c_{{t-1}} = f_t, elementwise — no W_hh, no squashing. Along the cell state each step back multiplies the gradient by the forget gate alone, so a forget gate near 1 keeps it. Here the mean f_t is {0:.3f}.</source>
         <translation>캐러셀: c_t = f_t ⊙ c_{{t-1}} + i_t ⊙ g_t 이므로 ∂c_t/∂c_{{t-1}} = f_t, 원소별입니다 — W_hh도, 찌그러뜨리는 함수도 없습니다. 셀 상태를 따라 한 스텝 거슬러 갈 때마다 그래디언트에는 망각 게이트만 곱해지므로, 망각 게이트가 1에 가까우면 그래디언트가 유지됩니다. 여기서 f_t의 평균은 {0:.3f}입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="457"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="458"/>
         <source>h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{{t-1}}: part of δh_t reaches h_{{t-1}} as δh_t ⊙ z_t, elementwise, past W_hh. An update gate near 1 keeps the gradient. Here the mean z_t is {0:.3f}.</source>
         <translation>h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{{t-1}}: δh_t의 일부는 W_hh를 거치지 않고 원소별로 δh_t ⊙ z_t가 되어 h_{{t-1}}에 닿습니다. 업데이트 게이트가 1에 가까우면 그래디언트가 유지됩니다. 여기서 z_t의 평균은 {0:.3f}입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="465"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="466"/>
         <source>ρ(W_hh) is not finite here: no prediction.</source>
         <translation>여기서는 ρ(W_hh)가 유한하지 않아 예측할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="466"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="467"/>
         <source>below 1: the gradient shrinks by about this much per step back and vanishes over a long sequence — early inputs barely teach the weights</source>
         <translation>1보다 작습니다. 그래디언트는 한 스텝 거슬러 갈 때마다 대략 이만큼 줄어 긴 시퀀스에서는 사라집니다. 앞쪽 입력은 가중치를 거의 가르치지 못합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="468"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="469"/>
         <source>above 1: the gradient can grow step after step back and explode</source>
         <translation>1보다 큽니다. 그래디언트는 거슬러 갈수록 커져 폭발할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="469"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="470"/>
         <source>near 1: the gradient keeps its size for a while</source>
         <translation>1에 가깝습니다. 그래디언트는 한동안 크기를 유지합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="470"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="471"/>
         <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
         <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 = {3:.3f}, 즉 {4}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="492"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="493"/>
         <source>Loss = {0}. Step back (B) walks t = {1} … {2}.</source>
         <translation>손실 = {0}. 뒤로(B)를 누르면 t = {1} … {2} 순서로 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="594"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="595"/>
         <source>the gradient arriving at h_t</source>
         <translation>h_t에 도착하는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="596"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="597"/>
         <source>through the nonlinearity</source>
         <translation>비선형 함수를 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="598"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="599"/>
         <source>the recurrent weights&apos; share</source>
         <translation>순환 가중치의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="627"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="628"/>
         <source>Every gradient on this page on one colour scale: its sign by hue, its magnitude on a log scale from {0} (full colour) down {1} decades to {2} (white). A gradient that vanishes step by step back pales decade by decade. The numbers in the cells are the true values.</source>
-        <translation>이 페이지의 모든 기울기는 하나의 색 척도에 그려집니다. 부호는 색상으로, 크기는 로그 척도로 나타냅니다. 가장 진한 색: {0}, 흰색: {2} (로그 눈금 {1}단계). 한 단계 뒤로 갈 때마다 사라지는 기울기는 10배마다 한 단계씩 옅어집니다. 칸의 숫자는 실제 값 그대로입니다.</translation>
+        <translation>이 페이지의 모든 그래디언트는 하나의 색 척도에 그려집니다. 부호는 색상으로, 크기는 로그 척도로 나타냅니다. 가장 진한 색: {0}, 흰색: {2} (로그 눈금 {1}단계). 한 단계 뒤로 갈 때마다 사라지는 그래디언트는 10배마다 한 단계씩 옅어집니다. 칸의 숫자는 실제 값 그대로입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="799"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="800"/>
         <source>(summed back to front, as autograd sums it: on the page ∂L/∂W_hh)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함: ∂L/∂W_hh 페이지에)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="807"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="808"/>
         <source>No h0 was given: the walk back ends here.</source>
         <translation>h0가 주어지지 않았습니다: 거슬러 가기는 여기서 끝납니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="818"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="819"/>
         <source>two shares, beside</source>
         <translation>두 몫, 옆에</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="900"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="902"/>
         <source>Trained {0} {5} steps: the loss went from {1:.6g} to {2:.6g}; {3} moved most, by up to {4:.3g}</source>
         <translation>{5} {0}스텝을 학습했습니다: 손실 {1:.6g} → {2:.6g}, 가장 많이 움직인 것은 {3} (최대 {4:.3g})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="914"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="916"/>
         <source>Loss over the {1} steps ({0} so far)</source>
         <translation>{1} 스텝에 따른 손실 (지금까지 {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="691"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="692"/>
         <source>∂L/∂W_hh so far</source>
         <translation>지금까지의 ∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="737"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="738"/>
         <source>∂L/∂W_ih</source>
         <translation>∂L/∂W_ih</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="599"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="600"/>
         <source>what flows on to the state before</source>
         <translation>이전 상태로 흘러가는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="209"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="210"/>
         <source>Gradients</source>
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="737"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="738"/>
         <source>one product over every step, at the walk&apos;s end</source>
         <translation>모든 스텝에 대한 행렬곱 하나, 끝까지 거슬러 간 뒤</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="761"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="762"/>
         <source>1 from the loss Σ h_n</source>
         <translation>손실 Σ h_n에서 온 1</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="763"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="764"/>
         <source>the loss&apos;s ∂L/∂output_t</source>
         <translation>손실의 ∂L/∂output_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="765"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="766"/>
         <source>the layer above</source>
         <translation>위 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="767"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="768"/>
         <source>what flowed back from step {0}</source>
         <translation>스텝 {0}에서 거슬러 흘러온 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="548"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="801"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="549"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="802"/>
         <source>(summed back to front, as autograd sums it)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함)</translation>
     </message>
@@ -386,108 +386,108 @@
         <translation>손실의 그래디언트를 계산합니다: 손으로, 그리고 loss.backward()로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="158"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="159"/>
         <source>Learning rate of the optimizer</source>
         <translation>옵티마이저의 학습률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="163"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="164"/>
         <source>The optimizer each step runs: torch.optim.SGD or torch.optim.Adam, bit for bit</source>
         <translation>각 스텝이 실행하는 옵티마이저: torch.optim.SGD 또는 torch.optim.Adam, 비트 단위로 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="167"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="168"/>
         <source>Steps of the optimizer on this loss in the background; every step is torch.optim&apos;s bit for bit (Cancel stops it)</source>
         <translation>이 손실로 옵티마이저 스텝을 백그라운드에서 실행합니다. 모든 스텝이 torch.optim과 비트 단위로 같습니다 (취소로 멈춤)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="171"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="172"/>
         <source>training step</source>
         <translation>학습 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="224"/>
         <source>‖∂L/∂h_t‖ over t (an LSTM&apos;s ‖∂L/∂c_t‖ beside it), and what the weights and gates predict</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (LSTM은 옆에 ‖∂L/∂c_t‖도), 그리고 가중치와 게이트가 예측하는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="229"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="230"/>
         <source>SGD or Adam steps on the loss, bitwise torch.optim&apos;s</source>
         <translation>손실에 대한 SGD 또는 Adam 스텝, torch.optim과 비트 단위로 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="280"/>
         <source>The sum of the last hidden state: needs no data, and has no task: training on it only pushes every h toward −1, tanh&apos;s floor</source>
         <translation>마지막 은닉 상태의 합: 데이터가 필요 없지만 풀어야 할 과제도 없습니다. 이 손실로 학습하면 모든 h가 tanh의 바닥인 −1 쪽으로 밀려날 뿐입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="486"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="487"/>
         <source>Backward pass: press ∂ Step back (B) to run the forward pass to its end, compute the gradients and walk back.</source>
         <translation>역전파: ∂ 한 타임 스텝 뒤로(B)를 누르면 순전파를 끝까지 실행하고 그래디언트를 계산한 뒤 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="489"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="490"/>
         <source>Loss = {0}. ∂ Step back (B) runs the forward pass to its end and walks back.</source>
         <translation>손실 = {0}. ∂ 한 타임 스텝 뒤로(B)는 순전파를 끝까지 실행한 뒤 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="495"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="496"/>
         <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of {5}: {4}</source>
         <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 {5}개 중 {3}번째: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="640"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="641"/>
         <source>log scale</source>
         <translation>로그 척도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="817"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="818"/>
         <source>the carousel</source>
         <translation>캐러셀</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="588"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="589"/>
         <source>The backward pass of {0} is stepped and checked in the kernel order; in the textbook order it is not yet.</source>
         <translation>{0}의 역전파는 커널 순서로 단계별로 보여 주고 검증합니다; 교과서 순서는 아직 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="590"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="591"/>
         <source>The backward pass of {0} is not stepped yet.</source>
         <translation>{0}의 역전파는 아직 단계별로 보여 주지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="595"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="596"/>
         <source>the gradient along the cell state</source>
         <translation>셀 상태를 따라가는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="597"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="598"/>
         <source>through each gate</source>
         <translation>게이트마다 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="673"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="674"/>
         <source>at each gate</source>
         <translation>게이트마다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="551"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="790"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="552"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="791"/>
         <source>(each gate&apos;s row beside, at step {0})</source>
         <translation>(옆에 게이트마다 한 행, 스텝 {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="803"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="804"/>
         <source>so far:</source>
         <translation>지금까지:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="809"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="810"/>
         <source>this step&apos;s share</source>
         <translation>이 스텝의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="816"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="817"/>
         <source>No c0 was given: the cell path ends here.</source>
         <translation>c0가 주어지지 않았습니다: 셀 경로는 여기서 끝납니다.</translation>
     </message>
@@ -497,17 +497,17 @@
         <translation>출력 h_t (유닛 × t): 하나를 클릭하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="844"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="846"/>
         <source>h_{0} is not revealed yet: step the forward pass there first</source>
         <translation>h_{0}는 아직 공개되지 않았습니다: 먼저 순전파를 그 스텝까지 진행하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="879"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="881"/>
         <source>‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input</source>
         <translation>‖∂h_{0}[{1}]/∂x_k‖: h_{0}[{1}]이 각 입력에 아직 얼마나 의존하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="890"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="892"/>
         <source>The learning rate must be a number, e.g. 0.1</source>
         <translation>학습률은 숫자여야 합니다 (예: 0.1)</translation>
     </message>
@@ -1815,7 +1815,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1380"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1389"/>
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>

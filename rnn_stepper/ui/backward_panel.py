@@ -132,6 +132,7 @@ class BackwardPanel(QtWidgets.QWidget):
         # Connectivity: click h_t[i] in the hidden states over t and the bars below say how much it still depends on
         # each input x_k (k ≤ t), as the same hand backward computes it
         self.state_view = MatrixView(colorbar=False)
+        self.state_view.note_in_title = True  # what its dashed boxes mean: the page's legend is the gradients'
         self.state_view.setToolTip(self.tr("Click h_t[i] to see which inputs it still depends on"))
         self.state_view.scene().sigMouseClicked.connect(self.state_clicked)
         self.link_plot = without_menus(pg.PlotWidget(axisItems=legible_axes()))
@@ -830,9 +831,10 @@ class BackwardPanel(QtWidgets.QWidget):
         states[:, start:stop] = np.nan
         shown = self.state_view.values()
         if shown.shape != states.shape or not np.array_equal(shown, states, equal_nan=True):
+            # the title first: the matrix adds what its dashed boxes mean as the subtitle (note_in_title)
+            self.state_view.set_title(self.tr("output h_t (units × t): click one"), subtitle=self.state_view.title_note())
             self.state_view.set_matrix(states, bounds=(-1.0, 1.0) if model.session.config.nonlinearity == "tanh"
                                        else None)
-            self.state_view.set_title(self.tr("output h_t (units × t): click one"))
 
     def state_clicked(self, event) -> None:
         cell = self.state_view.cell_at(event.scenePos())

@@ -1031,9 +1031,18 @@ class MatrixView(pg.GraphicsLayoutWidget):
         return self.tr("dashed box: saturated, within 1% of the end of its range ({0} … {1})").format(
             f"{low:g}", f"{high:g}")
 
+    note_in_title = False  # a view without a colour bar: the saturation note as its title's subtitle
+
+    def title_note(self) -> str:
+        """The subtitle a note_in_title view has now: the saturation note on show."""
+        return self._title[2] if self._title is not None else ""
+
     def _show_legend(self) -> None:
-        """Under views with a colour bar, the saturation note while a cell carries the mark."""
+        """Under views with a colour bar, the saturation note while a cell carries the mark; as the subtitle of a
+        view without one that asks for it (note_in_title)."""
         if self.colorbar is None:
+            if self.note_in_title and self._title is not None and self._title[2] != self.saturation_note():
+                self.set_title(self._title[0], self._title[1], self.saturation_note())
             return
         note = self.saturation_note()
         if not note:
