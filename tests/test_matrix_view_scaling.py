@@ -280,7 +280,7 @@ def test_saturated_cells_and_only_those_carry_the_mark(qtbot):
     view = shown_view(qtbot, (300, 300), h, bounds=(-1, 1), colorbar=True)
     assert sorted(view.saturated_cells()) == [(0, 0), (1, 0), (2, 1)]
     assert sorted(map(tuple, np.argwhere(saturated(h, (-1, 1))))) == [(0, 0), (1, 0), (2, 1)]
-    assert view._saturation.path().elementCount() > 0
+    assert not view.saturation_outline().isEmpty()
     assert "saturated" in view.saturation_note() and view.legend.isVisible()
     assert "saturated" in view.describe_cell(0, 0) and "saturated" not in view.describe_cell(0, 1)
     gates = np.array([0.005, 0.5, 0.991, 0.98], dtype=np.float32)
@@ -288,6 +288,24 @@ def test_saturated_cells_and_only_those_carry_the_mark(qtbot):
     assert gate_view.saturated_cells() == [(0, 0), (2, 0)]
     view.set_matrix(h)  # no bounds: no marks, no legend
     assert view.saturated_cells() == [] and not view.legend.isVisible()
+
+
+@pytest.mark.parametrize("size", [(60, 200), (90, 300), (200, 400)])
+def test_the_saturation_mark_never_covers_a_digit(qtbot, size):
+    # issue 26: at 1024 × 768 the dashed box came within a pixel of "−0.994"'s minus sign, which read "0.994"
+    h = np.array([-0.9994, 0.9991, -0.5, -1.0], dtype=np.float32)
+    view = shown_view(qtbot, size, h, bounds=(-1, 1))
+    boxes = view.number_boxes()
+    assert boxes and len(view.saturated_cells()) == 3
+    outline = view.saturation_outline()
+    assert not outline.isEmpty()
+    for _, text, box in boxes:
+        assert not outline.intersects(box), text
+    # and the marks are there: each saturated cell's box has dashes on screen
+    for r, c in view.saturated_cells():
+        centre = view.mapFromScene(view.cell_scene_pos(r, c))
+        cell = QtCore.QRectF(centre.x() - size[0] / 2, centre.y() - 20, size[0], 40)
+        assert outline.intersects(cell)
 
 
 def test_a_plain_step_rewrites_numbers_without_making_new_items(qtbot):

@@ -4,505 +4,520 @@
 <context>
     <name>BackwardPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="44"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="45"/>
         <source>What is differentiated</source>
         <translation>무엇을 미분하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="47"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="48"/>
         <source>class </source>
         <translation>클래스 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="48"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="49"/>
         <source>The right answer for every batch row</source>
         <translation>모든 배치 행의 정답 클래스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="50"/>
-        <source>Compute gradients</source>
-        <translation>그래디언트 계산</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="52"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="55"/>
         <source>∂ Step back</source>
         <translation>∂ 한 타임 스텝 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="53"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="56"/>
         <source>Walk one timestep back: all four phases (B)</source>
         <translation>한 타임 스텝 거슬러 올라가기: 네 연산 모두 (B)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="56"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="59"/>
         <source>∂ Phase back</source>
         <translation>∂ 한 연산 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="57"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="60"/>
         <source>One phase of the backward step (Shift+B)</source>
         <translation>역전파 한 스텝의 연산 하나 (Shift+B)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="63"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="72"/>
         <source>Loss:</source>
         <translation>손실:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="122"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="137"/>
         <source>Click h_t[i] to see which inputs it still depends on</source>
         <translation>h_t[i]를 클릭하면 그 값이 아직 어떤 입력에 의존하는지 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="129"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="144"/>
         <source>unit i = </source>
         <translation>유닛 i = </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="132"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="147"/>
         <source>Which inputs does h_t[i] depend on?</source>
         <translation>h_t[i]는 어떤 입력에 의존할까?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="143"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="158"/>
         <source> steps</source>
         <translation> 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="153"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="198"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="168"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="213"/>
         <source>Train</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="163"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="178"/>
         <source>Train:</source>
         <translation>학습:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="166"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="181"/>
         <source>learning rate</source>
         <translation>학습률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="188"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="203"/>
         <source>gradient</source>
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="188"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="203"/>
         <source>by hand = autograd</source>
         <translation>손 계산 = autograd</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="189"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="204"/>
         <source>max |Δ|</source>
         <translation>최대 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="189"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="204"/>
         <source>ulps</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="194"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="209"/>
         <source>Forgetting</source>
         <translation>망각</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="195"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="210"/>
         <source>Check</source>
         <translation>검증</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="197"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="212"/>
         <source>Connectivity</source>
         <translation>연결성</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="199"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="214"/>
         <source>∂L/∂W_hh</source>
         <translation>∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="212"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="227"/>
         <source>Every gradient by hand beside what loss.backward() leaves in .grad</source>
         <translation>손으로 계산한 모든 그래디언트를 loss.backward()가 .grad에 남긴 값과 나란히</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="213"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="228"/>
         <source>Autograd computes ∂L/∂W_ih in one product over every step once the walk back is done: it appears whole at the end</source>
         <translation>autograd는 거슬러 가기가 끝난 뒤 모든 스텝에 대한 행렬곱 하나로 ∂L/∂W_ih를 계산합니다: 끝에서 한꺼번에 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="215"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="230"/>
         <source>‖∂h_t[i]/∂x_k‖: which inputs a hidden unit still depends on</source>
         <translation>‖∂h_t[i]/∂x_k‖: 은닉 유닛이 아직 어떤 입력에 의존하는가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="217"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="232"/>
         <source>A gated cell&apos;s ∂L/∂W_hh, summed step by step back</source>
         <translation>게이트 셀의 ∂L/∂W_hh, 한 스텝씩 거슬러 가며 더함</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="281"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="296"/>
         <source>L = Σ h_n</source>
         <translation>L = Σ h_n</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="277"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="292"/>
         <source>L = MSE(output, x_{t+1})</source>
         <translation>L = MSE(출력, x_{t+1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="271"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="52"/>
+        <source>∂ Compute</source>
+        <translation>∂ 계산</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="53"/>
+        <source>Compute the gradients of the loss: by hand and with loss.backward()</source>
+        <translation>손실의 그래디언트를 계산합니다: 손으로, 그리고 loss.backward()로</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="286"/>
         <source>L = MSE({0}(output), x_{{t+1}})</source>
         <translation>L = MSE({0}(출력), x_{{t+1}})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="274"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="289"/>
         <source>The mean squared error of the head {0}&apos;s prediction against the input one step ahead: predict the next input, as the model was trained to</source>
         <translation>헤드 {0}의 예측과 한 스텝 뒤 입력 사이의 평균 제곱 오차: 모델이 학습한 대로 다음 입력을 예측합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="294"/>
         <source>The mean squared error of the output against the input shifted one step: predict the next input</source>
         <translation>한 스텝 뒤의 입력에 대한 출력의 평균 제곱 오차: 다음 입력을 예측합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="289"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="304"/>
         <source>L = CE({0}(h_n[-1]))</source>
         <translation>L = CE({0}(h_n[-1]))</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="292"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="307"/>
         <source>Cross-entropy of the checkpoint&apos;s head {0} against the class chosen beside</source>
         <translation>체크포인트의 출력층 {0}과 옆에서 고른 클래스 사이의 교차 엔트로피</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="295"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="310"/>
         <source>L = MSE(output, {0})</source>
         <translation>L = MSE(출력, {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="296"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="311"/>
         <source>L = MSE(output, target from a file…)</source>
         <translation>L = MSE(출력, 파일의 목표값…)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="298"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="313"/>
         <source>The mean squared error against a target sequence you choose: .csv (one timestep a row), .npy or .json, shaped as the output</source>
         <translation>직접 고른 목표 시퀀스에 대한 평균 제곱 오차: .csv(한 행에 타임 스텝 하나), .npy 또는 .json, 출력과 같은 모양</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="325"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="340"/>
         <source>Target sequence</source>
         <translation>목표 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="325"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="340"/>
         <source>Arrays (*.csv *.txt *.npy *.json);;All files (*)</source>
         <translation>배열 (*.csv *.txt *.npy *.json);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="380"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="395"/>
         <source>‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ over t (log scale)</source>
         <translation>t에 따른 ‖∂L/∂h_t‖와 ‖∂L/∂c_t‖ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="381"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="396"/>
         <source>‖∂L/∂h_t‖ over t (log scale)</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="383"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="398"/>
         <source>&lt;span style=&apos;color:{0}&apos;&gt;━ ‖∂L/∂h_t‖&lt;/span&gt;   &lt;span style=&apos;color:{1}&apos;&gt;╍ ‖∂L/∂c_t‖, along the cell state&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{0}&apos;&gt;━ ‖∂L/∂h_t‖&lt;/span&gt;   &lt;span style=&apos;color:{1}&apos;&gt;╍ ‖∂L/∂c_t‖, 셀 상태를 따라&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="421"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="436"/>
         <source>Every gradient by hand — the weights&apos;, the biases&apos;, ∂L/∂x{0} — is bitwise identical to what loss.backward() computes through {1}.</source>
         <translation>손으로 구한 모든 그래디언트(가중치, 편향, ∂L/∂x{0})가 {1}을 거친 loss.backward()의 결과와 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="424"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="439"/>
         <source>Every gradient is loss.backward()&apos;s, bit for bit.</source>
         <translation>모든 그래디언트가 loss.backward()의 값과 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="427"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="442"/>
         <source>Every gradient equals loss.backward()&apos;s through {0} as a number, but not bit for bit: some zeros differ in sign (−0.0 against 0.0).</source>
         <translation>모든 기울기가 {0}을 거친 loss.backward()의 값과 수로는 같지만 비트 단위로는 다릅니다: 몇몇 0의 부호가 다릅니다(−0.0 대 0.0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="430"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="445"/>
         <source>The textbook&apos;s backward lands up to {0:g} ulp from loss.backward() through {1}: the same sums, grouped and ordered otherwise.</source>
         <translation>교과서 순서의 역전파는 {1}을 거친 loss.backward()와 최대 {0:g} ulp 차이가 납니다. 같은 합을 다르게 묶고 다른 순서로 더하기 때문입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="442"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="457"/>
         <source>bitwise ✓</source>
         <translation>비트 단위 ✓</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="442"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="457"/>
         <source>no</source>
         <translation>아니요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="442"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="457"/>
         <source>no: ±0</source>
         <translation>아니요: ±0</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="458"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="473"/>
         <source>The carousel: c_t = f_t ⊙ c_{{t-1}} + i_t ⊙ g_t, so ∂c_t/∂c_{{t-1}} = f_t, elementwise — no W_hh, no squashing. Along the cell state each step back multiplies the gradient by the forget gate alone, so a forget gate near 1 keeps it. Here the mean f_t is {0:.3f}.</source>
         <translation>캐러셀: c_t = f_t ⊙ c_{{t-1}} + i_t ⊙ g_t 이므로 ∂c_t/∂c_{{t-1}} = f_t, 원소별입니다 — W_hh도, 찌그러뜨리는 함수도 없습니다. 셀 상태를 따라 한 스텝 거슬러 갈 때마다 그래디언트에는 망각 게이트만 곱해지므로, 망각 게이트가 1에 가까우면 그래디언트가 유지됩니다. 여기서 f_t의 평균은 {0:.3f}입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="464"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="479"/>
         <source>h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{{t-1}}: part of δh_t reaches h_{{t-1}} as δh_t ⊙ z_t, elementwise, past W_hh. An update gate near 1 keeps the gradient. Here the mean z_t is {0:.3f}.</source>
         <translation>h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{{t-1}}: δh_t의 일부는 W_hh를 거치지 않고 원소별로 δh_t ⊙ z_t가 되어 h_{{t-1}}에 닿습니다. 업데이트 게이트가 1에 가까우면 그래디언트가 유지됩니다. 여기서 z_t의 평균은 {0:.3f}입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="472"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="487"/>
         <source>ρ(W_hh) is not finite here: no prediction.</source>
         <translation>여기서는 ρ(W_hh)가 유한하지 않아 예측할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="473"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="488"/>
         <source>below 1: the gradient shrinks by about this much per step back and vanishes over a long sequence — early inputs barely teach the weights</source>
         <translation>1보다 작습니다. 그래디언트는 한 스텝 거슬러 갈 때마다 대략 이만큼 줄어 긴 시퀀스에서는 사라집니다. 앞쪽 입력은 가중치를 거의 가르치지 못합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="475"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="490"/>
         <source>above 1: the gradient can grow step after step back and explode</source>
         <translation>1보다 큽니다. 그래디언트는 거슬러 갈수록 커져 폭발할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="476"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="491"/>
         <source>near 1: the gradient keeps its size for a while</source>
         <translation>1에 가깝습니다. 그래디언트는 한동안 크기를 유지합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="477"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="492"/>
         <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
         <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 = {3:.3f}, 즉 {4}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="499"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="514"/>
         <source>Loss = {0}. Step back (B) walks t = {1} … {2}.</source>
         <translation>손실 = {0}. 뒤로(B)를 누르면 t = {1} … {2} 순서로 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="601"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="616"/>
         <source>the gradient arriving at h_t</source>
         <translation>h_t에 도착하는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="603"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="618"/>
         <source>through the nonlinearity</source>
         <translation>비선형 함수를 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="605"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="620"/>
         <source>the recurrent weights&apos; share</source>
         <translation>순환 가중치의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="763"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="649"/>
+        <source>Every gradient on this page on one colour scale: its sign by hue, its magnitude on a log scale from {0} (full colour) down {1} decades to {2} (white). A gradient that vanishes step by step back pales decade by decade. The numbers in the cells are the true values.</source>
+        <translation>이 페이지의 모든 그래디언트는 하나의 색 척도에 그려집니다. 부호는 색상으로, 크기는 로그 척도로 나타냅니다. 가장 진한 색: {0}, 흰색: {2} (로그 눈금 {1}단계). 한 단계 뒤로 갈 때마다 사라지는 그래디언트는 10배마다 한 단계씩 옅어집니다. 칸의 숫자는 실제 값 그대로입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="662"/>
+        <source>log scale</source>
+        <translation>로그 척도</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="821"/>
         <source>(summed back to front, as autograd sums it: on the page ∂L/∂W_hh)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함: ∂L/∂W_hh 페이지에)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="771"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="829"/>
         <source>No h0 was given: the walk back ends here.</source>
         <translation>h0가 주어지지 않았습니다: 거슬러 가기는 여기서 끝납니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="782"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="840"/>
         <source>two shares, beside</source>
         <translation>두 몫, 옆에</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="864"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="923"/>
         <source>Trained {0} {5} steps: the loss went from {1:.6g} to {2:.6g}; {3} moved most, by up to {4:.3g}</source>
         <translation>{5} {0}스텝을 학습했습니다: 손실 {1:.6g} → {2:.6g}, 가장 많이 움직인 것은 {3} (최대 {4:.3g})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="878"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="937"/>
         <source>Loss over the {1} steps ({0} so far)</source>
         <translation>{1} 스텝에 따른 손실 (지금까지 {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="655"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="713"/>
         <source>∂L/∂W_hh so far</source>
         <translation>지금까지의 ∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="701"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="759"/>
         <source>∂L/∂W_ih</source>
         <translation>∂L/∂W_ih</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="606"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="621"/>
         <source>what flows on to the state before</source>
         <translation>이전 상태로 흘러가는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="196"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="211"/>
         <source>Gradients</source>
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="701"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="759"/>
         <source>one product over every step, at the walk&apos;s end</source>
         <translation>모든 스텝에 대한 행렬곱 하나, 끝까지 거슬러 간 뒤</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="725"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="783"/>
         <source>1 from the loss Σ h_n</source>
         <translation>손실 Σ h_n에서 온 1</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="727"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="785"/>
         <source>the loss&apos;s ∂L/∂output_t</source>
         <translation>손실의 ∂L/∂output_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="729"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="787"/>
         <source>the layer above</source>
         <translation>위 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="731"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="789"/>
         <source>what flowed back from step {0}</source>
         <translation>스텝 {0}에서 거슬러 흘러온 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="555"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="765"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="570"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="823"/>
         <source>(summed back to front, as autograd sums it)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="145"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="160"/>
         <source>Learning rate of the optimizer</source>
         <translation>옵티마이저의 학습률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="150"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="165"/>
         <source>The optimizer each step runs: torch.optim.SGD or torch.optim.Adam, bit for bit</source>
         <translation>각 스텝이 실행하는 옵티마이저: torch.optim.SGD 또는 torch.optim.Adam, 비트 단위로 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="154"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="169"/>
         <source>Steps of the optimizer on this loss in the background; every step is torch.optim&apos;s bit for bit (Cancel stops it)</source>
         <translation>이 손실로 옵티마이저 스텝을 백그라운드에서 실행합니다. 모든 스텝이 torch.optim과 비트 단위로 같습니다 (취소로 멈춤)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="158"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="173"/>
         <source>training step</source>
         <translation>학습 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="210"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="225"/>
         <source>‖∂L/∂h_t‖ over t (an LSTM&apos;s ‖∂L/∂c_t‖ beside it), and what the weights and gates predict</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (LSTM은 옆에 ‖∂L/∂c_t‖도), 그리고 가중치와 게이트가 예측하는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="216"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="231"/>
         <source>SGD or Adam steps on the loss, bitwise torch.optim&apos;s</source>
         <translation>손실에 대한 SGD 또는 Adam 스텝, torch.optim과 비트 단위로 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="298"/>
         <source>The sum of the last hidden state: needs no data, and has no task: training on it only pushes every h toward −1, tanh&apos;s floor</source>
         <translation>마지막 은닉 상태의 합: 데이터가 필요 없지만 풀어야 할 과제도 없습니다. 이 손실로 학습하면 모든 h가 tanh의 바닥인 −1 쪽으로 밀려날 뿐입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="493"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="508"/>
         <source>Backward pass: press ∂ Step back (B) to run the forward pass to its end, compute the gradients and walk back.</source>
         <translation>역전파: ∂ 한 타임 스텝 뒤로(B)를 누르면 순전파를 끝까지 실행하고 그래디언트를 계산한 뒤 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="496"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="511"/>
         <source>Loss = {0}. ∂ Step back (B) runs the forward pass to its end and walks back.</source>
         <translation>손실 = {0}. ∂ 한 타임 스텝 뒤로(B)는 순전파를 끝까지 실행한 뒤 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="502"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="517"/>
         <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of {5}: {4}</source>
         <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 {5}개 중 {3}번째: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="781"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="839"/>
         <source>the carousel</source>
         <translation>캐러셀</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="595"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="610"/>
         <source>The backward pass of {0} is stepped and checked in the kernel order; in the textbook order it is not yet.</source>
         <translation>{0}의 역전파는 커널 순서로 단계별로 보여 주고 검증합니다; 교과서 순서는 아직 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="597"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="612"/>
         <source>The backward pass of {0} is not stepped yet.</source>
         <translation>{0}의 역전파는 아직 단계별로 보여 주지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="602"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="617"/>
         <source>the gradient along the cell state</source>
         <translation>셀 상태를 따라가는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="604"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="619"/>
         <source>through each gate</source>
         <translation>게이트마다 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="638"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="695"/>
         <source>at each gate</source>
         <translation>게이트마다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="558"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="754"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="573"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="812"/>
         <source>(each gate&apos;s row beside, at step {0})</source>
         <translation>(옆에 게이트마다 한 행, 스텝 {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="767"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="825"/>
         <source>so far:</source>
         <translation>지금까지:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="773"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="831"/>
         <source>this step&apos;s share</source>
         <translation>이 스텝의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="780"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="838"/>
         <source>No c0 was given: the cell path ends here.</source>
         <translation>c0가 주어지지 않았습니다: 셀 경로는 여기서 끝납니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="799"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="856"/>
         <source>output h_t (units × t): click one</source>
         <translation>출력 h_t (유닛 × t): 하나를 클릭하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="808"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="867"/>
         <source>h_{0} is not revealed yet: step the forward pass there first</source>
         <translation>h_{0}는 아직 공개되지 않았습니다: 먼저 순전파를 그 스텝까지 진행하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="843"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="902"/>
         <source>‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input</source>
         <translation>‖∂h_{0}[{1}]/∂x_k‖: h_{0}[{1}]이 각 입력에 아직 얼마나 의존하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="854"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="913"/>
         <source>The learning rate must be a number, e.g. 0.1</source>
         <translation>학습률은 숫자여야 합니다 (예: 0.1)</translation>
     </message>
@@ -739,137 +754,137 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1395"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1444"/>
         <source>ε ({0}) = {1:.3g}</source>
         <translation>ε ({0}) = {1:.3g}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1403"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1452"/>
         <source>Follow units (at most {0}, of 0–{1}):</source>
         <translation>따라갈 유닛 (최대 {0}개, 0–{1} 중):</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1405"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1454"/>
         <source>Unit numbers separated by commas, ranges as 3-6; or click a unit&apos;s number beside the h heatmap to add or remove it</source>
         <translation>유닛 번호를 쉼표로 구분하고 범위는 3-6처럼 적습니다. 또는 h 히트맵 옆의 유닛 번호를 클릭해 추가하거나 뺍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1411"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1460"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1412"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1461"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1413"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1462"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1414"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1463"/>
         <source>Hidden state h_t over t: </source>
         <translation>타임 스텝별 은닉 상태 h_t: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1415"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1464"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1416"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1465"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1420"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1469"/>
         <source>by hand</source>
         <translation>수동 계산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1420"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1469"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1489"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1538"/>
         <source>|Δ| per step</source>
         <translation>스텝별 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1490"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1539"/>
         <source>This step, unit by unit</source>
         <translation>이 스텝, 유닛별</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1523"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1572"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1528"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1577"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1529"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1578"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1565"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1614"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1567"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1616"/>
         <source>equal values, but a zero&apos;s sign differs (−0.0 against 0.0)</source>
         <translation>값은 같지만 0의 부호가 다릅니다(−0.0 대 0.0)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1571"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1620"/>
         <source>bitwise identical to the native path at all {0} steps</source>
         <translation>네이티브 경로와 비트 단위로 일치: {0}개 스텝 모두</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1572"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1621"/>
         <source>bitwise identical at all {0} steps</source>
         <translation>비트 단위로 일치: {0}개 스텝 모두</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1574"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1623"/>
         <source>bitwise identical to the native path so far: {0} of {1} steps revealed</source>
         <translation>지금까지 네이티브 경로와 비트 단위로 일치: {1}개 스텝 중 {0}개 공개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1575"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1624"/>
         <source>bitwise identical so far: {0} of {1} steps revealed</source>
         <translation>지금까지 비트 단위로 일치: {1}개 스텝 중 {0}개 공개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1618"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1667"/>
         <source>h_t per unit, once a step is computed</source>
         <translation>유닛별 h_t (스텝을 계산하면 표시)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1621"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1670"/>
         <source>h_{0} per unit</source>
         <translation>유닛별 h_{0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1623"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1672"/>
         <source>(h_{0} not yet revealed)</source>
         <translation>(h_{0}는 아직 공개되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1652"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1701"/>
         <source>One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, {3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only {7:.3g}.</source>
         <translation>1 ulp는 한 {0}에서 바로 다음 {0}까지의 간격이며, 수가 작을수록 작아집니다: 1.0에서는 ε = {1:.3g}, {2:.3g}에서는 {3:.3g}. 그래서 h_{5}[{6}] = {2:.3g}에서의 {4:.0f} ulp는 절대 차이로 {7:.3g}에 불과합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1712"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1761"/>
         <source>t = {0}, unit h[{1}]
 by hand: {2}
 {3}: {4}
@@ -1202,37 +1217,37 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>GuessRow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="619"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="627"/>
         <source>Type a guess for h[{0}] and press Enter</source>
         <translation>h[{0}]의 추측값을 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="620"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="628"/>
         <source>Type a guess for each of the {0} units of h_t, apart by spaces, and press Enter</source>
         <translation>h_t의 유닛 {0}개 각각의 추측값을 공백으로 구분해 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="688"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="696"/>
         <source>Guess h_t, then click Step to reveal it</source>
         <translation>h_t를 추측한 뒤 타임 스텝을 눌러 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="689"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="697"/>
         <source>Your guess beside h_t</source>
         <translation>추측값과 실제 h_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="693"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="701"/>
         <source>guess</source>
         <translation>추측</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="693"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="701"/>
         <source>error</source>
         <translation>오차</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="701"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="709"/>
         <source>… {0} guesses in all; the largest |error| is {1}</source>
         <translation>… 추측값 모두 {0}개, 가장 큰 |오차|는 {1}</translation>
     </message>
@@ -2002,12 +2017,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MatrixView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="890"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1031"/>
         <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1239"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1389"/>
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
@@ -2023,67 +2038,67 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1819"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1899"/>
         <source>Click a unit&apos;s number to follow it in the comparison plot, or to stop following it</source>
         <translation>유닛 번호를 클릭하면 비교 그래프에서 그 유닛을 따라가거나 따라가기를 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1831"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1911"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1866"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1946"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1868"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1948"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1876"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1956"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1878"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1958"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1880"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1960"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1929"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="2009"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1931"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="2011"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1935"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="2015"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1939"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="2019"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1940"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="2020"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1937"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="2017"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -2260,129 +2275,134 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="733"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="741"/>
         <source>Click any number of the strip or of the h heatmap (or Tab to it and press Enter) to see how it was computed</source>
         <translation>벡터 줄이나 h 히트맵의 숫자를 클릭하면(또는 Tab으로 옮겨 Enter를 누르면) 그 숫자가 어떻게 계산되었는지 보입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="839"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="848"/>
         <source>{0}₀ (initial)</source>
         <translation>{0}₀ (초기값)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="843"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="852"/>
         <source>The state this step reads. The reverse direction walks t = T-1 … 0, so it reads {0}_t+1, computed the click before; at its first step (t = T-1) it reads the initial state {0}₀.</source>
         <translation>이 스텝이 읽는 상태입니다. 역방향은 t = T-1 … 0 순서로 진행하므로 바로 전 클릭에서 계산한 {0}_t+1을 읽습니다. 첫 스텝(t = T-1)에서는 초기 상태 {0}₀을 읽습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="847"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="856"/>
         <source>The state this step reads: {0}_t-1, computed the click before; at the first step the initial state {0}₀ (zeros unless given).</source>
         <translation>이 스텝이 읽는 상태: 바로 전 클릭에서 계산한 {0}_t-1입니다. 첫 스텝에서는 초기 상태 {0}₀입니다 (주어지지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="856"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="865"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="856"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="865"/>
         <source>The input at time step t</source>
         <translation>타임 스텝 t의 입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="858"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="867"/>
         <source>h&lt;sub&gt;t&lt;/sub&gt; of layer {0}</source>
         <translation>{0}층의 h&lt;sub&gt;t&lt;/sub&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="859"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="868"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s h_t</source>
         <translation>{0}층의 입력은 {1}층의 h_t입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="860"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="869"/>
         <source>layer {0}: [→ ‖ ←]</source>
         <translation>{0}층: [→ ‖ ←]</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="861"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="870"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s output [forward ‖ reverse]: rows →0 … are the forward direction&apos;s h_t, rows ←0 … the reverse direction&apos;s, joined at the line</source>
         <translation>{0}층의 입력은 {1}층의 출력 [정방향 ‖ 역방향]입니다: →0 … 행은 정방향의 h_t, ←0 … 행은 역방향의 h_t이며 선에서 이어집니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="945"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="954"/>
         <source>Every state and pre-activation of the strip on one colour scale, symmetric about zero; the gates on 0 … 1; x_t on a scale of its own (±{0}). A dashed edge marks a saturated value: within 1% of the end of tanh&apos;s (-1 … 1) or σ&apos;s (0 … 1) range.</source>
         <translation>스트립의 모든 상태와 활성화 전 값은 0을 중심으로 대칭인 하나의 색 척도, 게이트는 0 … 1, x_t는 자기 척도(±{0})를 씁니다. 점선 테두리는 포화된 값입니다: tanh(-1 … 1) 또는 σ(0 … 1) 범위의 끝에서 1% 이내.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="952"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="961"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="952"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1050"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="961"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1070"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="952"/>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1050"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="961"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1070"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="955"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="964"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="956"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="965"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="961"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="970"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="976"/>
-        <source>states, pre-activations</source>
-        <translation>상태, 활성화 전 값</translation>
+        <location filename="../../rnn_stepper/ui/panels.py" line="982"/>
+        <source>states, sums</source>
+        <translation>상태·합</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="978"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="985"/>
+        <source>dashed box: saturated</source>
+        <translation>점선 상자: 포화</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="984"/>
         <source>gates</source>
         <translation>게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="979"/>
-        <source>dashed edge: saturated</source>
-        <translation>점선 테두리: 포화</translation>
-    </message>
-    <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1047"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1067"/>
         <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
         <translation>x_{0}[{1}]: 주어진 입력입니다. 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1051"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1071"/>
         <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
         <translation>x_{0}[{1}]: 층 {3}, {4}의 h_{0}[{2}]입니다. 그 층을 골라 어떻게 계산되었는지 보세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1059"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1079"/>
         <source>{0}[{1}] is the initial state h₀: given with the session, or zeros; nothing computed it</source>
         <translation>{0}[{1}]는 초기 상태 h₀입니다: 세션과 함께 주어졌거나 0이며, 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1166"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1208"/>
+        <source>on the Weights page</source>
+        <translation>가중치 페이지에 있음</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1215"/>
         <source>In the reverse direction the walk goes t = T-1 … 0: the state it reads is h_t+1, computed the click before, and at t = T-1 the initial state.</source>
         <translation>역방향은 t = T-1 … 0 순서로 진행합니다: 읽는 상태는 바로 전 클릭에서 계산한 h_t+1이며, t = T-1에서는 초기 상태입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="1170"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="1219"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
@@ -2546,7 +2566,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>WeightsPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/panels.py" line="367"/>
+        <location filename="../../rnn_stepper/ui/panels.py" line="375"/>
         <source>Type a value and press Enter; Esc cancels</source>
         <translation>값을 입력하고 Enter를 누르세요. Esc는 취소</translation>
     </message>

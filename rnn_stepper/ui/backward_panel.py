@@ -17,7 +17,8 @@ from ..core.optimizers import OPTIMIZERS, SGD
 from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
-from .panels import EquationLabel, StepPanel, label_px, legible_axes, module_label, set_plot_title, without_menus
+from .panels import (EquationLabel, StepPanel, label_font, label_px, legible_axes, module_label, set_plot_title,
+                     swatch, without_menus)
 from .steady import SteadyText
 
 LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD, LOSS_FILE = "sum_last", "shifted", "head:", "file"
@@ -47,7 +48,9 @@ class BackwardPanel(QtWidgets.QWidget):
         self.class_box.setPrefix(self.tr("class "))
         self.class_box.setToolTip(self.tr("The right answer for every batch row"))
         self.class_box.valueChanged.connect(lambda _: self.choose_loss(self.loss_box.currentIndex()))
-        self.compute_button = QtWidgets.QPushButton(self.tr("Compute gradients"))
+        # short, as its neighbours ∂ Step back and ∂ Phase back: with --font-scale 2 this row set a 1,077-px window
+        self.compute_button = QtWidgets.QPushButton(self.tr("∂ Compute"))
+        self.compute_button.setToolTip(self.tr("Compute the gradients of the loss: by hand and with loss.backward()"))
         self.compute_button.clicked.connect(backprop.compute)
         self.back_button = QtWidgets.QPushButton(self.tr("∂ Step back"))
         self.back_button.setToolTip(self.tr("Walk one timestep back: all four phases (B)"))
@@ -58,11 +61,22 @@ class BackwardPanel(QtWidgets.QWidget):
         self.phase_button.setShortcut(QtGui.QKeySequence("Shift+B"))
         self.phase_button.clicked.connect(lambda: self.walk_back(one_phase=True))
         self._pending_step = None  # a click on Step back waiting for the gradients it asked for
+        # The gradients' one colour scale, always on show: a log scale, so a gradient that vanishes step by step back
+        # pales decade by decade instead of each view being fitted to its own largest (issue 26)
+        self.scale_legend = QtWidgets.QLabel()
+        self.scale_legend.setFont(label_font())
+        self._scale_of = None  # (gradients, layer, direction) the scale's top was found for
+        self.log_top = 1.0
         # the loss and its class on a row of their own: a presentation font leaves no room beside the buttons
         choice = QtWidgets.QHBoxLayout()
         choice.addWidget(QtWidgets.QLabel(self.tr("Loss:")))
         choice.addWidget(self.loss_box, 1)
         choice.addWidget(self.class_box)
+        # The gradients' colour legend beside the loss, whose short name leaves the row's end free: a line of its own
+        # took a presentation strip's numbers (issue 26)
+        self.loss_box.setSizeAdjustPolicy(QtWidgets.QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.loss_box.setMinimumContentsLength(8)
+        choice.addWidget(self.scale_legend)
         controls = QtWidgets.QHBoxLayout()
         for button in (self.compute_button, self.back_button, self.phase_button):
             controls.addWidget(button)
@@ -119,6 +133,7 @@ class BackwardPanel(QtWidgets.QWidget):
         # Connectivity: click h_t[i] in the hidden states over t and the bars below say how much it still depends on
         # each input x_k (k ≤ t), as the same hand backward computes it
         self.state_view = MatrixView(colorbar=False)
+        self.state_view.note_in_title = True  # what its dashed boxes mean: the page's legend is the gradients'
         self.state_view.setToolTip(self.tr("Click h_t[i] to see which inputs it still depends on"))
         self.state_view.scene().sigMouseClicked.connect(self.state_clicked)
         self.link_plot = without_menus(pg.PlotWidget(axisItems=legible_axes()))
@@ -605,6 +620,47 @@ class BackwardPanel(QtWidgets.QWidget):
                 "weights": self.tr("the recurrent weights' share"),
                 "flowing": self.tr("what flows on to the state before")}[phase]
 
+    def gradient_scale(self) -> float:
+        """The top of the page's log colour scale: the power of ten at or above the largest gradient of the cell on
+        show over the whole walk (every step's δ vectors, and ∂L/∂W and ∂L/∂b at its end). Fixed for the walk, so
+        δh_0 is drawn against the δh_T it came from."""
+        backprop, model = self.backprop, self.model
+        backward = backprop.backward
+        key = (id(backward), model.layer, model.direction)
+        if key == self._scale_of:
+            return self.log_top
+        self._scale_of = key
+        largest = 0.0
+        if backward is not None:
+            gradients = backprop.gradients
+            suffix = cell_suffix(model.layer, model.direction)
+            parts = [gradients.hidden, gradients.pre_activation, gradients.cell, gradients.recurrent,
+                     *(gradients.flowing or ()), *(gradients.carried or ()), *(gradients.through_weights or ()),
+                     *(backward.manual.parameters.get(name + suffix)
+                       for name in ("weight_hh", "bias_hh", "weight_ih", "bias_ih"))]
+            for part in parts:
+                if part is not None and part.numel():
+                    magnitude = float(part.detach().abs().max())
+                    if np.isfinite(magnitude):
+                        largest = max(largest, magnitude)
+        self.log_top = style.log_top(largest)
+        self.scale_legend.setText(self.scale_legend_text())
+        self.scale_legend.setToolTip(self.tr(
+            "Every gradient on this page on one colour scale: its sign by hue, its magnitude on a log scale from "
+            "{0} (full colour) down {1} decades to {2} (white). A gradient that vanishes step by step back pales "
+            "decade by decade. The numbers in the cells are the true values.").format(
+            style.power_of_ten(self.log_top), style.LOG_DECADES,
+            style.power_of_ten(self.log_top * 10.0 ** -style.LOG_DECADES)))
+        return self.log_top
+
+    def scale_legend_text(self) -> str:
+        """The log scale as swatches at whole decades, −top … 0 … top, and what it is."""
+        top, half = self.log_top, style.LOG_DECADES // 2
+        marks = [-top, -top * 10.0 ** -half, 0.0, top * 10.0 ** -half, top]
+        samples = "".join(swatch(style.power_of_ten(v) if v else "0", float(style.log_position(np.array([v]), top)[0]),
+                                 1.0) for v in marks)
+        return samples + " " + self.tr("log scale")  # one line: the tooltip says the rest
+
     def draw_vectors(self) -> None:
         backprop = self.backprop
         config = self.model.session.config
@@ -612,6 +668,7 @@ class BackwardPanel(QtWidgets.QWidget):
         H, P, G = config.hidden_size, config.output_size, kind.gates
         gated = G > 1
         shown = backprop.t is not None
+        top = self.gradient_scale()
 
         def revealed(phase, value, units):
             """The step's vector once its phase is shown; blank before, and where the walk back ends."""
@@ -651,7 +708,8 @@ class BackwardPanel(QtWidgets.QWidget):
             if self.strip.stretch(self.strip.indexOf(view)) != stretch:  # once per cell type: a change relayouts
                 self.strip.setStretchFactor(view, stretch)
             view.set_title(titles[name][0], active=backprop.phase == active[name], subtitle=titles[name][1])
-            view.set_matrix(values[name], row_labels=list(kind.gate_names) if name == "gates" else None)
+            view.set_matrix(values[name], row_labels=list(kind.gate_names) if name == "gates" else None,
+                            log_top=top)
         self.weight_view.set_title(self.tr("∂L/∂W_hh so far"), active=backprop.phase == "weights")
         drawn = (id(backprop.backward), backprop.ready, len(backprop.summed()) if backprop.ready else 0,
                  backprop.position == backprop.end)
@@ -661,7 +719,7 @@ class BackwardPanel(QtWidgets.QWidget):
                 weight, _ = backprop.recurrent_weight_gradient()
             else:  # nothing summed yet: blank, not a sum of zero terms drawn as zeros
                 weight = np.full((G * H, P), np.nan)
-            self.weight_view.set_matrix(weight, blocks=kind.gate_names if gated else ())
+            self.weight_view.set_matrix(weight, blocks=kind.gate_names if gated else (), log_top=top)
             if gated and backprop.phase == "weights":
                 self.story.setCurrentIndex(self.RECURRENT_WEIGHTS)  # a gated cell's sum is on a page (place_weights)
             self.draw_input_weights()
@@ -692,7 +750,7 @@ class BackwardPanel(QtWidgets.QWidget):
             if config.bias:
                 view.set_title(f"∂L/∂b<sub>{kind[-2:]}</sub>")
                 view.set_matrix((backprop.backward.manual.parameters[kind + suffix].numpy() if done else
-                                 np.full(rows, np.nan))[None, :])
+                                 np.full(rows, np.nan))[None, :], log_top=self.gradient_scale())
         width = config.input_size if model.layer == 0 else config.num_directions * config.output_size
         values = (backprop.backward.manual.parameters[name].numpy() if done else
                   np.full((rows, width), np.nan))
@@ -701,7 +759,7 @@ class BackwardPanel(QtWidgets.QWidget):
         self.input_weight_view.set_title(self.tr("∂L/∂W_ih"), subtitle=self.tr("one product over every step, at "
                                                                                 "the walk's end"))
         gates = config.cell_type.gate_names
-        self.input_weight_view.set_matrix(values, blocks=gates if len(gates) > 1 else ())
+        self.input_weight_view.set_matrix(values, blocks=gates if len(gates) > 1 else (), log_top=self.gradient_scale())
 
     def equation_text(self) -> str:
         backprop, model = self.backprop, self.model
@@ -794,9 +852,10 @@ class BackwardPanel(QtWidgets.QWidget):
         states[:, start:stop] = np.nan
         shown = self.state_view.values()
         if shown.shape != states.shape or not np.array_equal(shown, states, equal_nan=True):
+            # the title first: the matrix adds what its dashed boxes mean as the subtitle (note_in_title)
+            self.state_view.set_title(self.tr("output h_t (units × t): click one"), subtitle=self.state_view.title_note())
             self.state_view.set_matrix(states, bounds=(-1.0, 1.0) if model.session.config.nonlinearity == "tanh"
                                        else None)
-            self.state_view.set_title(self.tr("output h_t (units × t): click one"))
 
     def state_clicked(self, event) -> None:
         cell = self.state_view.cell_at(event.scenePos())

@@ -50,6 +50,36 @@ def text_width(html: str) -> float:
     return document.idealWidth()
 
 
+def formula_depths(text: str) -> list[int]:
+    """How deep inside brackets each character of `text` is: a formula's parts are the terms at depth 0."""
+    depths, depth = [], 0
+    for ch in text:
+        if ch in ")]":
+            depth = max(depth - 1, 0)
+        depths.append(depth)
+        if ch in "([":
+            depth += 1
+    return depths
+
+
+def formula_breaks(subtitle: str) -> list[tuple[int, str]]:
+    """Where a formula may go onto its second line: at an operator between its parts, outside brackets; a formula
+    that is one bracket, σ(a_f + s_f), at the operator in it."""
+    depths = formula_depths(subtitle)
+    breaks = [(i, operator) for operator in WRAP_AT for i in range(len(subtitle)) if subtitle.startswith(operator, i)]
+    return sorted([(i, operator) for i, operator in breaks if depths[i] == 0] or breaks)
+
+
+def unbreakable_brackets(html: str) -> str:
+    """`html` whose spaces inside brackets do not break: Qt wraps a title between words, and a bracket's words are
+    one part of the formula."""
+    out, in_tag = [], False
+    for ch, depth in zip(html, formula_depths(html)):
+        in_tag = (in_tag or ch == "<") and ch != ">"
+        out.append("&nbsp;" if ch == " " and depth and not in_tag else ch)
+    return "".join(out)
+
+
 def word_wrap(document: QtGui.QTextDocument) -> QtGui.QTextDocument:
     """Lines broken between words only, never inside one, and centred."""
     option = document.defaultTextOption()
@@ -184,6 +214,65 @@ class NumberLayer(QtWidgets.QGraphicsItem):
         painter.setTransform(transform)
 
 
+class SaturationMarks(QtWidgets.QGraphicsItem):
+    """The dashed box in each saturated cell, drawn in device pixels and broken where its cell's number is written,
+    with CLEARANCE pixels to spare: a box inset along the cell's edge came within a pixel of a minus sign at
+    1024 × 768, and "−0.994" read "0.994". No dash ever covers a digit, whatever the cell's size."""
+
+    CLEARANCE = 2
+
+    def __init__(self, numbers: NumberLayer) -> None:
+        super().__init__()
+        self.numbers = numbers
+        self.boxes: list[QtCore.QRectF] = []  # each marked cell, in the cells' coordinates
+        self.pen = QtGui.QPen()
+
+    def set_boxes(self, boxes: list[QtCore.QRectF]) -> None:
+        self.prepareGeometryChange()
+        self.boxes = boxes
+        self.update()
+
+    def boundingRect(self) -> QtCore.QRectF:
+        bound = QtCore.QRectF()
+        for box in self.boxes:
+            bound = bound.united(box)
+        return bound.adjusted(-0.1, -0.1, 0.1, 0.1)
+
+    def outline(self, transform: QtGui.QTransform) -> QtGui.QPainterPath:
+        """What is painted, in the device's pixels through `transform`: each box's dashed stroke less the box of
+        the number written in its cell."""
+        written = {cell: i for i, (cell, (text, _)) in enumerate(zip(self.numbers.cells, self.numbers.written))
+                   if text}
+        stroker = QtGui.QPainterPathStroker()
+        stroker.setWidth(self.pen.widthF())
+        stroker.setCapStyle(QtCore.Qt.FlatCap)
+        stroker.setDashPattern(QtCore.Qt.DashLine)
+        out = QtGui.QPainterPath()
+        number_transform = None
+        for box in self.boxes:
+            path = QtGui.QPainterPath()
+            path.addRect(box)
+            stroke = stroker.createStroke(transform.map(path))
+            i = written.get((round(box.center().y()), round(box.center().x())))
+            if i is not None:
+                if number_transform is None:  # the numbers lie in the same coordinates as the boxes
+                    number_transform = transform
+                keep_out = QtGui.QPainterPath()
+                c = self.CLEARANCE
+                keep_out.addRect(self.numbers.box(i, number_transform).adjusted(-c, -c, c, c))
+                stroke = stroke.subtracted(keep_out)
+            out.addPath(stroke)
+        return out
+
+    def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
+        if not self.boxes:
+            return
+        transform = painter.transform()
+        painter.resetTransform()
+        painter.fillPath(self.outline(transform), self.pen.color())
+        painter.setTransform(transform)
+
+
 class CellImage(pg.ImageItem):
     """The cells' colours. pyqtgraph hands Qt an RGBA8888 or ARGB32 image, which QPainter scales to the view ten
     times slower than the raster engine's own premultiplied format (~0.6 ms a view per repaint, where a step
@@ -258,8 +347,17 @@ class ColorBar(pg.GraphicsLayout):
     def colorMap(self) -> pg.ColorMap:
         return self._colormap
 
-    def setLevels(self, levels: tuple[float, float]) -> None:
+    def setLevels(self, levels: tuple[float, float], log: bool = False) -> None:
+        """The scale from levels[0] to levels[1]; `log`: a symmetric log scale whose top is levels[1], marked at
+        whole decades (±top, ±top·10⁻³, 0) where the bar spans -1 … 1."""
         low, high = levels
+        if log:
+            top, half = high, style.LOG_DECADES / 2
+            self.axis.setTicks([[(sign * position, style.power_of_ten(sign * top * 10 ** (-half * (2 - 2 * position))))
+                                 for sign in (-1, 1) for position in (1.0, 0.5)] + [(0.0, "0")], []])
+            low, high = -1.0, 1.0
+        else:
+            self.axis.setTicks(None)
         self.bar.setRect(QtCore.QRectF(0.0, low, 1.0, high - low))  # row 0, the colormap's low end, at `low`
         self.vb.setRange(xRange=(0.0, 1.0), yRange=(low, high), padding=0)
 
@@ -302,8 +400,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
     # a click on a cell, or Enter on the focused one: (row, column), true indices. A view takes focus (pyqtgraph's
     # StrongFocus: Tab or a click); arrows then move a focused cell, drawn dashed, and Enter chooses it.
     cell_selected = QtCore.Signal(int, int)
+    title_resized = QtCore.Signal()  # the height its title needs changed: views side by side level theirs
     _title: tuple | None = None  # (title, active, subtitle); GraphicsView's __init__ already sends a resize
     _framed = False
+    _title_needed = 0  # the height the title needs, before level_title's floor
+    _title_floor = 0
 
     def __init__(self, title: str = "", parent=None, colorbar: bool = True, editable: bool = False,
                  column_ticks: bool = True):
@@ -347,6 +448,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._display_memo = None
         self.levels = (-1.0, 1.0)  # the colour scale's ends
         self.bounds: tuple[float, float] | None = None  # the function's range, for the saturation marks
+        self.log_top: float | None = None  # a log colour scale's top (None: linear, ± levels)
         self._rows = np.arange(0)  # the true index of each row on show (ELLIPSIS: the ellipsis row)
         self._cols = np.arange(0)
         self._elide = [True, True]  # rows, columns
@@ -374,10 +476,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._separators: list[QtWidgets.QGraphicsLineItem] = []
         self._marked: tuple[int, int] | None = None  # the rows framed by mark_rows, true indices
         self._mark_items: list[QtWidgets.QGraphicsRectItem] = []
-        self._saturation = QtWidgets.QGraphicsPathItem()
-        pen = pg.mkPen(style.FOREGROUND, width=max(2, style.FRAME_WIDTH - 1), style=QtCore.Qt.DashLine)
-        pen.setCosmetic(True)
-        self._saturation.setPen(pen)
+        self._saturation = SaturationMarks(self.numbers)
+        self._saturation.pen = pg.mkPen(style.FOREGROUND, width=max(2, style.FRAME_WIDTH - 1))
         self._saturation.setZValue(8)  # over the cells, under the block separators and the phase's frame
         self.vb.addItem(self._saturation, ignoreBounds=True)
         self._saturated_cells: list[tuple[int, int]] = []
@@ -396,12 +496,14 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def set_matrix(self, values, levels: float | None = None, row_labels=None, col_labels=None,
                    sequential: bool = False, blocks: tuple[str, ...] = (),
-                   bounds: tuple[float, float] | None = None) -> None:
+                   bounds: tuple[float, float] | None = None, log_top: float | None = None) -> None:
         """Draw `values` (2-D; NaN cells are left blank). `levels` is the ± extent of the colour scale, or its top
         when `sequential` (a gate's 0 … 1); None fits it to the data (max |x|), the scale for unbounded values.
         `blocks` names equal row blocks stacked in the matrix (a GRU's r, z, n): rows are labelled by block and a
         line separates each from the next. `bounds` is the range of the function that made the values (tanh's
-        (-1, 1), a gate's (0, 1)), whatever the colour scale: cells within 1 % of its ends are marked saturated."""
+        (-1, 1), a gate's (0, 1)), whatever the colour scale: cells within 1 % of its ends are marked saturated.
+        `log_top`: a symmetric log colour scale instead (style.log_position), from ±log_top down
+        style.LOG_DECADES decades: gradients, whose magnitudes span decades. The numbers stay the true values."""
         values = np.asarray(values)
         if values.ndim == 1:
             values = values[:, None]
@@ -420,6 +522,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._row_labels, self._col_labels = row_labels, col_labels
         self._blocks = blocks
         self.bounds = None if bounds is None else (float(bounds[0]), float(bounds[1]))
+        self.log_top = log_top
+        if log_top is not None:
+            levels = log_top
         if levels is None:
             levels = self._largest if finite.size else 1.0
         levels = levels if np.isfinite(levels) and levels > 0 else 1.0
@@ -430,7 +535,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
                 self.colorbar.bar.setColorMap(style.colormap(sequential))
         self.levels = (0.0 if sequential else -levels, levels)
         if self.colorbar is not None:
-            self.colorbar.setLevels(self.levels)
+            self.colorbar.setLevels(self.levels, log=log_top is not None)
         if shape_changed and self._zoomed:
             self._leave_zoom(relayout=False)
         self._relayout(force=shape_changed, new_values=True)
@@ -633,14 +738,14 @@ class MatrixView(pg.GraphicsLayoutWidget):
         """Each cell on show as displayed, row by row: its number (blank for NaN) or an ellipsis mark, and the
         colour it is written in. Made in one pass per matrix and layout, for the widest number and the cells
         alike; None where more cells are on show than ever carry numbers."""
-        key = (self._rows.tobytes(), self._cols.tobytes(), self._digits, self.levels)
+        key = (self._rows.tobytes(), self._cols.tobytes(), self._digits, self.levels, self.log_top)
         if self._display_memo is not None and self._display_memo[0] == key:
             return self._display_memo[1]
         if self._rows.size * self._cols.size > MAX_TEXT_CELLS:
             return None
         with np.errstate(over="ignore"):
             values = self._values[np.ix_(np.maximum(self._rows, 0), np.maximum(self._cols, 0))].astype(np.float64)
-        dark = style.dark_cells(values, self.levels[1])
+        dark = style.dark_cells(*self.colour_scale(values))
         digits = self._digits
         decimals = style.view_decimals(self._largest, digits)
         grid = [[(cell_text(v, decimals, digits), style.text_colour(d)) for v, d in zip(row, dark_row)]
@@ -675,16 +780,22 @@ class MatrixView(pg.GraphicsLayoutWidget):
         out[:, self._cols == ELLIPSIS] = np.nan
         return out
 
+    def colour_scale(self, values: np.ndarray) -> tuple[np.ndarray, float]:
+        """`values` as the colormap reads them, and the scale's end: themselves and ±levels, or their places on
+        the log scale (style.log_position) and ±1."""
+        if self.log_top is None:
+            return values, self.levels[1]
+        return style.log_position(values, self.log_top), 1.0
+
     def _draw_image(self) -> None:
-        values = self._shown_values()
-        levels = self.levels[1]
+        values, levels = self.colour_scale(self._shown_values())
         if max(values.shape, default=0) > DOWNSAMPLE_FROM:
             # Averaged down to the screen by pyqtgraph, then coloured through the colormap's table. A float32
             # array is drawn as it is, transposed or not: no copy of a 10,000 × 1,024 trace per view.
             with np.errstate(over="ignore"):  # a float64 beyond float32's range is drawn as the end of the scale
                 image = values if values.dtype == np.float32 else values.astype(np.float32)
             self.image.setAutoDownsample(True)
-            self.image.setImage(image, levels=self.levels, autoLevels=False)
+            self.image.setImage(image, levels=(0.0 if self.sequential else -levels, levels), autoLevels=False)
         else:
             self.image.setAutoDownsample(False)
             colours = style.cell_colours(values, levels, self.sequential)
@@ -761,12 +872,17 @@ class MatrixView(pg.GraphicsLayoutWidget):
             if text_width(self._title_html(*chosen, measured=True)) + margin <= room:
                 break
         else:
-            width = float(max(room, 1))  # Qt wraps it between words
+            width = float(max(room, 1))  # Qt wraps it between words, never inside brackets (unbreakable_brackets)
             for scale in [s for s in WORD_WRAP_SCALES if s >= floor] or [scales[-1]]:
                 chosen = (scale, True, True)
-                if wrapped_size(self._title_html(*chosen, measured=True), width)[0] <= width:
+                size = wrapped_size(self._title_html(*chosen, measured=True), width)
+                # the title and two lines of formula at most, as _reserved_title_height keeps room for: a caption
+                # over 3-5 lines started its column's numbers lower than its neighbours' (issue 26)
+                lines = QtGui.QFontMetricsF(style.pixel_font(max(round(self._title_px() * scale),
+                                                                 style.MIN_LEGIBLE_PX))).lineSpacing()
+                if size[0] <= width and size[1] <= 3 * lines + 2 * self.title.item.document().documentMargin() + 1:
                     break
-            else:  # not even a word of the subtitle fits: the symbol alone, the equation stays in the tooltip
+            else:  # no two lines of the formula fit: the symbol alone, the equation stays in the tooltip
                 chosen = (scales[-1], False, False)
         html = self._title_html(*chosen)
         if html != self.title.text or width != self.title.item.textWidth():
@@ -779,10 +895,29 @@ class MatrixView(pg.GraphicsLayoutWidget):
         height = max(self._reserved_title_height(),
                      int(math.ceil(wrapped_size(self._title_html(*chosen, measured=True), width)[1])) if self._title[0]
                      else 0)
+        if height != self._title_needed:
+            self._title_needed = height
+            self.title_resized.emit()
+        height = max(height, self._title_floor)
         if height != self.title.maximumHeight():
             self.title.setMaximumHeight(height)
             self.ci.layout.setRowFixedHeight(0, height)
         self.ci.setGeometry(self.range)  # the layout sized itself to the text's width: back to the view's
+
+    def title_needed(self) -> int:
+        """The height the title needs at this width, whatever level_title asked for."""
+        return self._title_needed
+
+    def level_title(self, height: int) -> None:
+        """Give the title at least `height`: views side by side keep their cells level though one caption's
+        subscripts make it a few pixels taller than its neighbours' (issue 26)."""
+        if height != self._title_floor:
+            self._title_floor = height
+            height = max(self._title_needed, height)
+            if height != self.title.maximumHeight():
+                self.title.setMaximumHeight(height)
+                self.ci.layout.setRowFixedHeight(0, height)
+                self.ci.setGeometry(self.range)
 
     def _title_html(self, scale: float, wrap: bool, subtitle: bool = True, measured: bool = False) -> str:
         """The title's HTML at `scale`, its subtitle on two lines when `wrap`, or without it; `measured`: its shape,
@@ -792,8 +927,9 @@ class MatrixView(pg.GraphicsLayoutWidget):
             title, subtitle = shape(title), shape(subtitle)
         if wrap:  # at the operator that makes the longer of the two lines shortest
             splits = [f"{subtitle[:i]}<br>{operator.strip()} {subtitle[i + len(operator):]}"
-                      for operator in WRAP_AT for i in range(len(subtitle)) if subtitle.startswith(operator, i)]
+                      for i, operator in formula_breaks(subtitle)]
             subtitle = min(splits, key=lambda split: text_width(shape(split)), default=subtitle)
+        subtitle = unbreakable_brackets(subtitle)
         color = style.ACTIVE if active else style.FOREGROUND
         size = f"font-size:{max(round(self._title_px() * scale), style.MIN_LEGIBLE_PX)}px"
         html = f"<span style='color:{color}; {size}'>{f'<b>{title}</b>' if active else title}"
@@ -861,7 +997,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _mark_saturation(self) -> None:
         """A dashed outline in each saturated cell on show, while cells are big enough on screen to carry one."""
-        path = QtGui.QPainterPath()
+        boxes: list[QtCore.QRectF] = []
         cells: list[tuple[int, int]] = []
         if self.bounds is not None and self._rows.size and self._cols.size:
             rect = self.vb.boundingRect()
@@ -869,14 +1005,19 @@ class MatrixView(pg.GraphicsLayoutWidget):
             if min(rect.width() / max(span_c, 1e-9), rect.height() / max(span_r, 1e-9)) >= MIN_MARK_PX:
                 hits = np.argwhere(saturated(self._shown_values(), self.bounds))
                 if len(hits) <= 20_000:
-                    inset = 0.03  # along the cell's edge: a number takes 0.9 of its width, and no digit is covered
+                    inset = 0.03  # along the cell's edge; where its number reaches it, the box gives way (SaturationMarks)
                     for dr, dc in hits:
-                        path.addRect(QtCore.QRectF(dc - 0.5 + inset, dr - 0.5 + inset, 1 - 2 * inset, 1 - 2 * inset))
+                        boxes.append(QtCore.QRectF(dc - 0.5 + inset, dr - 0.5 + inset, 1 - 2 * inset, 1 - 2 * inset))
                         cells.append((int(self._rows[dr]), int(self._cols[dc])))
         if cells or self._saturated_cells:
-            self._saturation.setPath(path)
+            self._saturation.set_boxes(boxes)
         self._saturated_cells = cells
         self._show_legend()
+
+    def saturation_outline(self) -> QtGui.QPainterPath:
+        """The saturation marks as painted now, in the viewport's pixels (number_boxes' coordinates)."""
+        self.vb.updateMatrix()
+        return self._saturation.outline(self._saturation.deviceTransform(self.viewportTransform()))
 
     def saturated_cells(self) -> list[tuple[int, int]]:
         """The cells on show marked saturated, as (row, column) true indices."""
@@ -890,9 +1031,18 @@ class MatrixView(pg.GraphicsLayoutWidget):
         return self.tr("dashed box: saturated, within 1% of the end of its range ({0} … {1})").format(
             f"{low:g}", f"{high:g}")
 
+    note_in_title = False  # a view without a colour bar: the saturation note as its title's subtitle
+
+    def title_note(self) -> str:
+        """The subtitle a note_in_title view has now: the saturation note on show."""
+        return self._title[2] if self._title is not None else ""
+
     def _show_legend(self) -> None:
-        """Under views with a colour bar, the saturation note while a cell carries the mark."""
+        """Under views with a colour bar, the saturation note while a cell carries the mark; as the subtitle of a
+        view without one that asks for it (note_in_title)."""
         if self.colorbar is None:
+            if self.note_in_title and self._title is not None and self._title[2] != self.saturation_note():
+                self.set_title(self._title[0], self._title[1], self.saturation_note())
             return
         note = self.saturation_note()
         if not note:
@@ -1014,7 +1164,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
             written = [grid[r][c] for r, c in cells]
         else:  # zoomed into a matrix larger than any grid of numbers: the cells in sight, one by one
             true = [(self._rows[r], self._cols[c]) for r, c in cells]
-            dark = style.dark_cells([self._values[r, c] for r, c in true], self.levels[1])
+            dark = style.dark_cells(*self.colour_scale(np.array([self._values[r, c] for r, c in true])))
             written = [(self._written(r, c), style.text_colour(d)) for (r, c), d in zip(true, dark.tolist())]
         self.numbers.set_numbers(cells, written)
 

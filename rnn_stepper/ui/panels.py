@@ -50,6 +50,14 @@ def label_font() -> QtGui.QFont:
     return style.pixel_font(label_px(), QtWidgets.QApplication.font())
 
 
+def swatch(text: str, position: float, level: float, sequential: bool = False) -> str:
+    """`text` on the colour a cell at `position` of a scale ending at ±`level` has, in the ink its number takes: a
+    legend's sample of a colour scale."""
+    r, g, b, _ = style.cell_colours(np.array([[position]]), level, sequential)[0, 0]
+    ink = "#ffffff" if style.dark_cells(np.array([position]), level)[0] else "#000000"
+    return f"<span style='background:#{r:02x}{g:02x}{b:02x}; color:{ink}'>&nbsp;{text}&nbsp;</span>"
+
+
 def wrapped(text: str, font: QtGui.QFont, width: float) -> list[str]:
     """`text` broken at spaces into lines no wider than `width` in `font` (a word wider than that has a line of its
     own): a plot title that fits its plot instead of being cut."""
@@ -805,6 +813,7 @@ class StepPanel(QtWidgets.QWidget):
                 view.set_number_minimum(style.MIN_PROMINENT_PX)
             view.image.setCacheMode(QtWidgets.QGraphicsItem.NoCache)  # new numbers every step: a cache only costs
             view.cell_selected.connect(lambda r, c, key=key: self.choose(key, r))
+            view.title_resized.connect(self.level_titles)
             view.setCursor(QtCore.Qt.PointingHandCursor)  # a number opens its arithmetic
             self.vectors[key] = view
             self.loop.follow(view)
@@ -968,15 +977,12 @@ class StepPanel(QtWidgets.QWidget):
 
     def legend_text(self, shared: float, gates: bool) -> str:
         """The strip's colour scales as swatches with their ends, and what the dashed edge means."""
-        def swatch(value: float, level: float, sequential: bool = False) -> str:
-            r, g, b, _ = style.cell_colours(np.array([[value]]), level, sequential)[0, 0]
-            ink = "#ffffff" if style.dark_cells(np.array([value]), level)[0] else "#000000"
-            text = style.in_view(value, style.view_decimals(level, 3))
-            return f"<span style='background:#{r:02x}{g:02x}{b:02x}; color:{ink}'>&nbsp;{text}&nbsp;</span>"
-        parts = [swatch(-shared, shared) + swatch(shared, shared) + " " + self.tr("states, pre-activations")]
+        def end(value: float, level: float, sequential: bool = False) -> str:
+            return swatch(style.in_view(value, style.view_decimals(level, 3)), value, level, sequential)
+        parts = [end(-shared, shared) + end(shared, shared) + " " + self.tr("states, sums")]
         if gates:
-            parts.append(swatch(0.0, 1.0, True) + swatch(1.0, 1.0, True) + " " + self.tr("gates"))
-        parts.append(self.tr("dashed edge: saturated"))
+            parts.append(end(0.0, 1.0, True) + end(1.0, 1.0, True) + " " + self.tr("gates"))
+        parts.append(self.tr("dashed box: saturated"))
         return " · ".join(parts)
 
     def arrange_strip(self) -> None:
@@ -1006,7 +1012,21 @@ class StepPanel(QtWidgets.QWidget):
                     [min(self.vectors[k].values().shape[0], 4) + 4 for k in keys], default=0))
             self.fit_texts(grow_only=False)  # two rows need more height: the explanation may give way
         previous = [name for name in names if name.endswith("_prev") and name in plan[0]]
-        self.loop.join(("hidden", previous[0]) if previous and not plan[1] else None)
+        self.level_titles()
+        looped = bool(previous) and not plan[1]
+        self.loop.join(("hidden", previous[0]) if looped else None)
+        # Two rows draw no loop: the legend takes its room, where it costs the numbers nothing
+        if self.loop_room.isVisibleTo(self) != looped:
+            self.loop_room.setVisible(looped)
+            self.fit_texts(grow_only=False)
+
+    def level_titles(self) -> None:
+        """Each row's titles as tall as its tallest, so the row's cells start level (issue 26)."""
+        for keys in self.strip_plan:
+            views = [self.vectors[key] for key in keys if key in self.vectors]
+            height = max((view.title_needed() for view in views), default=0)
+            for view in views:
+                view.level_title(height)
 
     def show_question_marks(self, on: bool) -> None:
         """While the class guesses h_t (Predict, then reveal), a "?" on each of its cells on show."""
@@ -1117,10 +1137,8 @@ class StepPanel(QtWidgets.QWidget):
         if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height() \
                 or self.model.selected is not None:  # an open breakdown takes the explanation's room too
             heights[self.explanation] = 0
-        # The colour legend stays while the strip's numbers have their room; past that (a 2× font at 1280 × 720) it
-        # gives way too, its words still the heading's tooltip's neighbour: the legend's own tooltip
-        if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height():
-            legend = 0
+        # The colour legend is always on show (issue 26): one line of swatches, in the loop's room when the strip
+        # has two rows and draws no loop
         if legend != self.legend.maximumHeight():
             self.legend.setFixedHeight(legend)
         for label, height in heights.items():
@@ -1138,7 +1156,7 @@ class StepPanel(QtWidgets.QWidget):
         for keys in [keys for keys in self.strip_plan if keys] or [()]:  # each row of the strip: titles and rows
             rows = min(max((self.vectors[key].values().shape[0] for key in keys), default=2), 5)
             needs += int(style.font_pt() * 5.6 + rows * cell)
-        return needs + self.loop_room.height() + guess
+        return needs + (self.loop_room.height() if self.loop_room.isVisibleTo(self) else 0) + guess
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -1157,7 +1175,38 @@ class StepPanel(QtWidgets.QWidget):
         m = self.model
         equation, numbers, result = equations.written_out(
             phase, m.session, m.cell, m.t, m.batch, lambda v: style.vector_text(v).replace(" ", NO_BREAK))
-        return "\n".join([equation, f"    = {numbers}", f"    = {result.replace(NO_BREAK, ' ')}"])
+        weights = self.named_weights(numbers)  # under the equation that names them, over the numbers they meet
+        return "\n".join([equation] + ([weights] if weights else []) + [f"    = {numbers}",
+                                                                        f"    = {result.replace(NO_BREAK, ' ')}"])
+
+    # A weight whose numbers the equation writes out in full: up to this many entries (the notebook's W_hh, 2 × 2);
+    # a larger one is named with its shape, its numbers on the Weights page: a GRU's 6 × 2 written out took the
+    # strip's numbers at 1024 × 768.
+    WEIGHTS_WRITTEN = 4
+
+    def named_weights(self, numbers: str) -> str:
+        """The weights the equation's numbers line names but does not write ("W_hh · […] + b_hh"), with their
+        values: in the focus layout and on a slide the Weights page is another tab (issue 26)."""
+        from ..core.trace import parameters
+
+        m = self.model
+        names = list(dict.fromkeys(re.findall(r"\b([Wb]_[a-z]{2})\b", numbers)))
+        if not names or m.trace is None:
+            return ""
+        p = parameters(m.session.config.cell_type, dict(m.trace.reference.module.named_parameters()), m.layer,
+                       m.direction)
+        parts = []
+        for name in names:
+            value = getattr(p, name, None)
+            if value is None:
+                continue
+            value = value.detach().numpy()
+            if value.size <= self.WEIGHTS_WRITTEN:
+                text = np.array2string(value, max_line_width=10**6, floatmode="unique", separator=" ")
+                parts.append(f"  {name} = {text.replace(chr(10), '')}")
+            else:
+                parts.append(f"  {name} {'×'.join(map(str, value.shape))}: " + self.tr("on the Weights page"))
+        return "\n".join(parts)
 
     def explanation_text(self, phase) -> str:
         text = translate_cell(phase.explanation)
@@ -1736,6 +1785,24 @@ class ComparisonPanel(QtWidgets.QWidget):
         if over_curve and self.verdict.isVisible() and top_of_label < height:
             self.epsilon_line.label.setVisible(False)  # the verdict at the top has the band; the tooltip says ε
 
+    def curve_paths(self, vb: pg.ViewBox) -> list[QtGui.QPainterPath]:
+        """The distance curves on show as drawn, in the view's pixels: what ε's label keeps clear of."""
+        paths = []
+        for curve in (self.diff_curve, self.fused_curve):
+            xs, ys = curve.getData()
+            if not curve.isVisible() or xs is None or not len(xs):
+                continue
+            points = [vb.mapFromView(QtCore.QPointF(float(x), float(y))) for x, y in zip(xs, ys)]
+            path = QtGui.QPainterPath(points[0])
+            for point in points[1:]:
+                path.lineTo(point)
+            stroked = QtGui.QPainterPathStroker()
+            stroked.setWidth(6)  # the line and its markers
+            paths.append(stroked.createStroke(path) if len(points) > 1 else path)
+            if len(points) == 1:
+                paths[-1].addEllipse(points[0], 4, 4)
+        return paths
+
     def fit_epsilon_label(self, vb: pg.ViewBox, line: float) -> tuple[float, float]:
         """ε's label above its line at the right, or under it where the top is too near; with its dtype where it
         fits, without it where not, and unsaid in a plot too small for either (the line's tooltip says it). Returns
@@ -1745,11 +1812,24 @@ class ComparisonPanel(QtWidgets.QWidget):
         metrics = QtGui.QFontMetricsF(label.textItem.font())
         text = next((t for t in self.epsilon_texts if t and metrics.horizontalAdvance(t) + 8 <= vb.width()), "")
         height = metrics.height() + 4
-        above, below = line - height >= 0, line + height <= vb.height()
-        shown = bool(text) and (above or below)
+        width = metrics.horizontalAdvance(text) + 8
+        # Where it strikes no curve (issue 26: the fused curve ran through it): above or under the line, at the
+        # right or the left end, the first place clear of data; above at the right where none is
+        curves = self.curve_paths(vb)
+        places = [(side, end) for end in ("right", "left") for side in ("above", "below")
+                  if (line - height >= 0 if side == "above" else line + height <= vb.height())]
+
+        def band(side: str, end: str) -> QtCore.QRectF:
+            left = vb.width() - width if end == "right" else 0.0
+            return QtCore.QRectF(left, line - height if side == "above" else line, width, height)
+        clear = [place for place in places if not any(path.intersects(band(*place)) for path in curves)]
+        place = (clear or places or [("above", "right")])[0]
+        above = place[0] == "above"
+        shown = bool(text) and bool(places)
         if shown:
-            anchor = (1, 1) if above else (1, 0)
+            anchor = (1 if place[1] == "right" else 0, 1 if above else 0)
             label.anchors = [anchor, anchor]
+            label.orthoPos = 0.98 if place[1] == "right" else 0.02
             if label.format != text:
                 label.setFormat(text)
             label.updatePosition()

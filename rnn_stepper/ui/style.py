@@ -65,6 +65,39 @@ def cell_colours(values: np.ndarray, levels: float, sequential: bool = False) ->
     return rgba
 
 
+# Gradients span decades: on a linear scale δh_0 = 0.0056 is white beside δh_2 = 1, or as dark once each view is
+# fitted to its own largest, and the vanishing gradient, the lesson itself, is hidden. A log scale keeps the sign by
+# hue and spends the colours on log10 |value|: from the scale's top down LOG_DECADES decades.
+LOG_DECADES = 6
+
+
+def log_position(values: np.ndarray, top: float, decades: int = LOG_DECADES) -> np.ndarray:
+    """Where each value sits on a symmetric log colour scale of -1 … 1: its sign, times log10 |value| mapped from
+    top·10^-decades (0) to top (1). Smaller magnitudes and zeros sit at 0 (white), larger ones at ±1; NaN stays
+    NaN (blank)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        values = np.asarray(values, dtype=np.float64)
+        return np.sign(values) * np.clip(1.0 + np.log10(np.abs(values) / top) / decades, 0.0, 1.0)
+
+
+def log_top(largest: float) -> float:
+    """A log scale's top for magnitudes up to `largest`: the power of ten at or above it (1 for nothing to
+    measure), so the legend's marks are whole decades."""
+    if not math.isfinite(largest) or largest <= 0:
+        return 1.0
+    return 10.0 ** math.ceil(math.log10(largest) - 1e-12)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value: float) -> str:
+    """A whole power of ten, signed, as a legend writes it: "1", "10", "10⁻³", "−10⁻⁶"."""
+    sign = "−" if value < 0 else ""
+    exponent = round(math.log10(abs(value)))
+    return sign + ("1" if exponent == 0 else "10" if exponent == 1 else "10" + str(exponent).translate(_SUPERSCRIPT))
+
+
 def active_pen() -> QtGui.QPen:
     return pg.mkPen(ACTIVE, width=FRAME_WIDTH)
 

@@ -1,0 +1,85 @@
+"""Small things a lecture hall sees (issue 26, item 8): a strip's captions break only between a formula's parts, so
+the columns of a row start level; ε's label is clear of the curves; the equation writes out the weights it names."""
+
+import numpy as np
+import pytest
+import torch
+from PySide6 import QtCore
+
+from rnn_stepper.core import RNNConfig, make_session
+from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.main_window import MainWindow
+from rnn_stepper.ui.matrix_view import formula_breaks, unbreakable_brackets
+
+
+@pytest.fixture
+def open_window(qtbot):
+    made = []
+
+    def open_window(size, presenting=False, session=None):
+        QtCore.QSettings().setValue("font_scale", 1.5)
+        window = MainWindow(StepperModel(session), presenting=presenting)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        made.append(window)
+        return window
+
+    yield open_window
+    if any(w.presenting for w in made):
+        normal = MainWindow(StepperModel(), presenting=False)  # the normal font and colours for the next test
+        qtbot.addWidget(normal)
+
+
+def test_a_formula_breaks_between_its_parts_never_inside_a_bracket():
+    assert [i for i, _ in formula_breaks("(h - n) ⊙ z + n")] == [7, 11]
+    assert formula_breaks("σ(a + s)") == [(3, " + ")]  # one bracket: its operator is all there is
+    assert unbreakable_brackets("tanh(a<sub>n</sub> + r ⊙ s)") == "tanh(a<sub>n</sub>&nbsp;+&nbsp;r&nbsp;⊙&nbsp;s)"
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("size, presenting", [((1024, 768), True), ((1920, 1080), False), ((1280, 720), True)])
+def test_the_columns_of_a_strip_row_start_level(qtbot, open_window, cell, size, presenting):
+    window = open_window(size, presenting, make_session(RNNConfig(cell=cell)))
+    window.model.run_to_end()
+    qtbot.wait(50)  # as a person sees it: once the layouts have run
+    panel = window.step_view
+    for row in panel.strip_plan:
+        tops = {}
+        for name in row:
+            view = panel.vectors[name]
+            corner = view.mapFromScene(view.vb.sceneBoundingRect().topLeft())
+            tops[name] = view.mapTo(panel, corner).y()
+        if tops:
+            assert max(tops.values()) - min(tops.values()) <= 1, tops
+
+
+def test_the_epsilon_label_strikes_no_curve(open_window):
+    inputs = torch.randn(1, 8, 5, generator=torch.Generator().manual_seed(3))
+    # the textbook order lands a few ulps from the kernel's: a curve of distances around ε
+    window = open_window((1280, 720), session=make_session(RNNConfig(), inputs, order="textbook"))
+    window.model.run_to_end()
+    comparison = window.comparison
+    vb = comparison.diff_plot.getPlotItem().vb
+    label = comparison.epsilon_line.label
+    comparison._place_verdict()
+    assert comparison.curve_paths(vb)  # there is a curve to keep clear of
+    if label.isVisible():
+        box = label.mapRectToItem(vb, label.boundingRect())
+        assert not any(path.intersects(box) for path in comparison.curve_paths(vb))
+
+
+def test_the_equation_writes_out_the_weights_it_names(open_window):
+    window = open_window((1280, 720), presenting=True)
+    model = window.model
+    model.step_phase()
+    model.step_phase()  # r_t = W_hh h_t-1 + b_hh
+    text = window.step_view.equation.text()
+    lines = text.splitlines()
+    weights = dict(model.trace.reference.module.named_parameters())
+    assert lines[0].startswith("r_0 = W_hh h") and lines[-2].lstrip().startswith("= W_hh ·")
+    written = text.replace("\n", " ")
+    for value in weights["weight_hh_l0"].detach().numpy().ravel().tolist() + \
+            weights["bias_hh_l0"].detach().numpy().tolist():
+        assert str(np.float32(value)) in written
