@@ -17,8 +17,17 @@ from ..core.optimizers import OPTIMIZERS, SGD
 from ..model import StepperModel
 from . import style
 from .matrix_view import MatrixView
-from .panels import (EquationLabel, StepPanel, label_font, label_px, legible_axes, module_label, set_plot_title,
-                     swatch, without_menus)
+from .panels import (
+    EquationLabel,
+    StepPanel,
+    label_font,
+    label_px,
+    legible_axes,
+    module_label,
+    set_plot_title,
+    swatch,
+    without_menus,
+)
 from .steady import SteadyText
 
 LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD, LOSS_FILE = "sum_last", "shifted", "head:", "file"
