@@ -2,9 +2,9 @@
 show (rnn_stepper/model.py is the same for the recurrent module alone).
 
 Every number comes from core/language_model.py's `generate()`: the prompt fed one token per call, then each drawn
-token fed to the next call, under `torch.manual_seed(seed)`. Sample asks for one more token and generates again
-from the start under the same seed, so the text is always what the book's `sample(model, prompt, N)` returns for
-that N, whatever was clicked before. The recurrent module of the call on show is a `StepperModel` of its own (a
+token fed to the next call, under `torch.manual_seed(seed)`. Sample draws one more token from where the last
+draw left the state and the generator (`generate_more`), so the text is always what the book's
+`sample(model, prompt, N)` returns for that N, whatever was clicked before. The recurrent module of the call on show is a `StepperModel` of its own (a
 one-timestep session whose h0 and c0 are the call before's state), so the step strip of the stepper window shows
 its phases unchanged.
 
@@ -130,8 +130,13 @@ class LanguageSession:
 
     def sample(self) -> None:
         """Draw one more token: the book's sample(model, prompt, N + 1) under the same seed, so the tokens drawn
-        before stay as they were and one is appended. The call on show is the one that drew it."""
-        generation = self._generate(self.prompt, self.generated + 1)
+        before stay as they were and one is appended (only the new call is stepped). The call on show is the one
+        that drew it."""
+        from .core import collector
+        from .core.language_model import generate_more
+
+        with collector.paused():
+            generation = generate_more(self.generation)
         self._replace(generation, len(generation.calls) - 1)
 
     def set_sampling(self, sampling: Sampling) -> None:

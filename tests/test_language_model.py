@@ -20,6 +20,7 @@ from rnn_stepper.core.language_model import (
     Sampling,
     Vocabulary,
     generate,
+    generate_more,
     language_model_from,
     language_model_of,
     load_vocabulary,
@@ -46,6 +47,25 @@ def test_the_stepper_generates_the_books_sample_bit_for_bit(saved):
         assert torch.equal(call.logits, logits)
     assert generation.bitwise_equal
     assert all(all(call.stages_equal.values()) for call in generation.calls)
+
+
+def test_drawing_one_more_token_steps_only_the_new_call_and_is_the_books_sample_of_one_more(saved):
+    # Sample in the window draws from where the last draw left the state and the generator, so a click costs one
+    # call, not the whole text again: the same text and logits as the book's sample() with one more token
+    model, char_array, char2int, path = saved
+    lm, vocabulary = language_model_from(load_tensors(path)), Vocabulary(tuple(char_array))
+    sampling = Sampling(seed=3, scale=2.0)
+    generation = generate(lm, vocabulary, "The", 0, sampling)
+    for n in range(1, 6):
+        before = generation.calls
+        generation = generate_more(generation)
+        expected, expected_logits = books_generation(model, char_array, char2int, "The", n, scale=2.0, seed=3)
+        assert generation.text == expected
+        assert all(torch.equal(c.logits, l) for c, l in zip(generation.calls, expected_logits))
+        if n > 1:  # the calls already stepped are kept as they are: only the new one is computed
+            assert all(a is b for a, b in zip(generation.calls, before))
+        assert generation.bitwise_equal
+        assert (generation.fused is None) == (model.rnn.__class__.__name__ != "LSTM")
 
 
 def test_a_scale_factor_below_one_draws_as_the_book_does(saved):

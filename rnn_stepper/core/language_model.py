@@ -277,6 +277,8 @@ class Generation:
     calls: list[Call]
     order: str
     fused: FusedGeneration | None = None
+    # torch's generator after the last draw (before the fused run reseeds it): where a next draw would start
+    rng_state: torch.Tensor | None = None
 
     CALL_STRUCTURE = "one token per call, as the book's sample() calls the model: model(x[:, c].view(1), hidden, cell)"
 
@@ -343,8 +345,33 @@ def generate(model: LanguageModel, vocabulary: Vocabulary, prompt: str, generate
             if draws and len(calls) - (len(ids) - 1) < generated:
                 fed.append(call.drawn)
             k += 1
+        rng_state = torch.get_rng_state()
         fused = fused_generation(model, ids, generated, sampling, embedding, recurrent, head)
-    return Generation(model, vocabulary, ids, sampling, calls, order, fused)
+    return Generation(model, vocabulary, ids, sampling, calls, order, fused, rng_state)
+
+
+def generate_more(generation: Generation, more: int = 1) -> Generation:
+    """`generation` with `more` tokens drawn after it: the same as generate(…, generated + more), since sample()
+    draws each token from the state and the generator the token before left, but only the new calls are stepped.
+    A generation that drew nothing yet starts again, its last call now drawing."""
+    drawn = len(generation.tokens) - len(generation.prompt)
+    if drawn == 0 or generation.rng_state is None:
+        prompt = generation.vocabulary.joined([generation.vocabulary.tokens[k] for k in generation.prompt])
+        return generate(generation.model, generation.vocabulary, prompt, drawn + more, generation.sampling,
+                        generation.order)
+    model, sampling = generation.model, generation.sampling
+    embedding, recurrent, head = model.modules()
+    calls = list(generation.calls)
+    with torch.random.fork_rng(devices=[]), torch.no_grad():
+        torch.set_rng_state(generation.rng_state)
+        for _ in range(more):
+            last = calls[-1]
+            calls.append(model_call(len(calls), last.drawn, last.state, model, embedding, recurrent, head, sampling,
+                                    True, generation.order))
+        rng_state = torch.get_rng_state()
+        fused = fused_generation(model, generation.prompt, drawn + more, sampling, embedding, recurrent, head)
+    return Generation(model, generation.vocabulary, generation.prompt, sampling, calls, generation.order, fused,
+                      rng_state)
 
 
 def check_vocabulary(model: LanguageModel, vocabulary: Vocabulary) -> None:
