@@ -390,3 +390,24 @@ def test_sum_of_h_n_chosen_stays_chosen_where_a_task_is_the_default(qtbot):
     assert panel.backprop.loss.kind == "sum_last"
     panel.fill_losses()
     assert panel.loss_box.currentText() == "L = Σ h_n"
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_the_walk_backs_heading_is_drawn_in_the_normal_layout_too(qtbot, size):
+    # issue 26 item 6: the heading ("Backward, t = …, phase … of …") said where the walk is in presentation mode
+    # but was drawn 0 px tall in the normal layout: its text arrived while the page was hidden, and the label kept
+    # the height it had before
+    from rnn_stepper.ui.app import go_back_when_ready
+    from rnn_stepper.ui.main_window import MainWindow
+
+    window = MainWindow(StepperModel())
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    go_back_when_ready(window, 4)
+    qtbot.waitUntil(lambda: "Backward, t = 2" in window.backward.heading.text())
+    heading = window.backward.heading
+    qtbot.waitUntil(lambda: heading.height() >= heading.fontMetrics().height())
+    assert heading.isVisible() and not heading.visibleRegion().isEmpty()
+    assert heading.height() >= heading.heightForWidth(heading.width())  # every line of it

@@ -46,6 +46,10 @@ class SteadyText(QtWidgets.QWidget):
             height = min(max(self._height, low), high)
         if height != self.minimumHeight() or height != self.maximumHeight():
             self.setFixedHeight(height)
+        if label.geometry() != self.rect():
+            # a hidden widget's resize arrives as one pending event at show, with the size it had then: a height
+            # fixed after it would leave the label at its old height, 0 for a text set while hidden
+            label.setGeometry(self.rect())
         width = label.minimumWidth()
         if width != self.minimumWidth():
             self.setMinimumWidth(width)
