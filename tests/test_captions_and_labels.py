@@ -83,3 +83,26 @@ def test_the_equation_writes_out_the_weights_it_names(open_window):
     for value in weights["weight_hh_l0"].detach().numpy().ravel().tolist() + \
             weights["bias_hh_l0"].detach().numpy().tolist():
         assert str(np.float32(value)) in written
+    assert not window.reading.isVisible()  # written out in full: no second copy beside the strip
+
+
+@pytest.mark.parametrize("cell, phase, kind", [("gru", 2, "hh"), ("lstm", 2, "hh"), ("rnn", 1, "ih")])
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)])
+def test_a_weight_too_large_to_write_out_is_drawn_beside_the_strip_with_its_bias(open_window, cell, phase, kind,
+                                                                                 size):
+    # A GRU's W_hh is 6 × 2, an LSTM's 8 × 2, the notebook's W_ih 2 × 5: the equation names them with their shape,
+    # and the focus layout's step page (a slide) draws them beside the strip, each with its bias as the last column
+    window = open_window(size, presenting=True, session=make_session(RNNConfig(cell=cell)))
+    model = window.model
+    assert window.focused and not window.reading.isVisible()  # nothing is read before the first phase
+    for _ in range(phase):
+        model.step_phase()
+    assert window.reading.isVisible() and "its numbers beside" in window.step_view.equation.text()
+    assert not window.comparison.isVisible()  # in its place while the projection is on show
+    weights = model.session.weights
+    expected = np.hstack([weights[f"weight_{kind}_l0"].numpy(), weights[f"bias_{kind}_l0"].numpy()[:, None]])
+    assert np.array_equal(window.reading.view.values(), expected)  # the session's own numbers, every one
+    # the next phase names no weight (a gate's sum), or one it writes out (the RNN's r_t, its W_hh 2 × 2): the
+    # column is the comparison's again
+    model.step_phase()
+    assert not window.reading.isVisible() and window.comparison.isVisible()

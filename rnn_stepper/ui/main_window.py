@@ -12,6 +12,7 @@ from .editors import ConfigPanel, InputEditor
 from .exports import Exports
 from .font_scales import FONT_SCALES
 from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel, module_label
+from .phase_weights import PhaseWeights
 from .session_files import SessionFiles, example_sessions
 from .settings import setting, take_problems
 from .steady import SteadyText
@@ -187,6 +188,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.step_view = StepPanel(self.model)
         self.unrolled = UnrolledView(self.model)
         self.comparison = ComparisonPanel(self.model)
+        # The focus layout's right column: the weights the phase on show reads, where its equation names weights
+        # it cannot write out (the Weights page is another tab there, and a slide has no tabs), over the comparison
+        self.reading = PhaseWeights(self.model)
+        self.reading_column = QtWidgets.QStackedWidget(self)  # the reading weights or the comparison, by phase
+        self.reading_column.addWidget(self.reading)
+        self.reading_column.hide()
+        for event in (self.model.events.trace, self.model.events.cell, self.model.events.cursor):
+            event.connect(self.show_reading)
         self.backward = BackwardPanel(self.model, self.model.backprop)
         self.sequence = SequencePanel(self.model, unit_scale=self.unit_scale())
         self.config_panel = ConfigPanel(self.model)
@@ -268,6 +277,8 @@ class MainWindow(QtWidgets.QMainWindow):
         bottom = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         bottom.addWidget(self.comparison)
         bottom.addWidget(self.sequence)
+        self.reading_column.setParent(self)  # the weights panel is on show here: no second copy beside the strip
+        self.reading_column.hide()
         bottom.setStretchFactor(0, 1)
         bottom.setStretchFactor(1, 1)
         bottom.setSizes([500, 500])
@@ -300,10 +311,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.passes = None
         self.top = step = SharedSplitter(QtCore.Qt.Horizontal)  # shared out by balance_top, as the full layout's
         step.addWidget(self.step_view)
-        step.addWidget(self.comparison)
+        column = self.reading_column
+        column.addWidget(self.comparison)
+        step.addWidget(column)
         self._balanced_for = None
-        for panel in (self.step_view, self.comparison):
+        for panel in (self.step_view, self.comparison, column):
             panel.show()  # leaving the full layout's splitters hid it
+        self.show_reading()
         self.pages = pages = QtWidgets.QTabWidget()
         pages.setObjectName("focus-pages")
         pages.setDocumentMode(True)
@@ -318,6 +332,13 @@ class MainWindow(QtWidgets.QMainWindow):
             index = pages.addTab(widget, self.tr("{0} {1}").format(key, name))
             pages.setTabToolTip(index, self.tr("{0} (key {1})").format(tip, key))
         return pages
+
+    def show_reading(self) -> None:
+        """In the focus layout: the weights the phase on show reads, where its equation does not write them out,
+        else the comparison (PhaseWeights)."""
+        column = self.reading_column
+        if column.indexOf(self.comparison) >= 0:
+            column.setCurrentWidget(self.reading if self.reading.read() is not None else self.comparison)
 
     def backward_shown(self, shown: bool) -> None:
         self.backward_wanted = shown

@@ -269,6 +269,17 @@ def parse_units(text: str) -> tuple[int, ...]:
     return tuple(sorted(units))
 
 
+def phase_reads(model: StepperModel) -> dict[str, int | None]:
+    """What the phase on show reads: parameter kind (weight_ih, bias_hh, …) → its gate block, or None for every
+    row; {} before the first phase."""
+    phase = model.phase
+    if phase is None:
+        return {}
+    config = model.session.config
+    declared = next((p for p in config.cell_type.phases(config) if p.name == phase), None)
+    return dict(declared.reads) if declared is not None else {}
+
+
 class WeightsPanel(QtWidgets.QWidget):
     """W_ih (W_xh), W_hh, b_ih and b_hh of the cell on show (and an LSTM's W_hr with proj_size); double-click a
     cell to type a new value. A stacked matrix is labelled by gate block, and the rows the phase on show reads are
@@ -333,13 +344,7 @@ class WeightsPanel(QtWidgets.QWidget):
         self.highlight()
 
     def reads(self) -> dict[str, int | None]:
-        """What the phase on show reads: parameter kind → its gate block, or None for every row."""
-        phase = self.model.phase
-        if phase is None:
-            return {}
-        config = self.model.session.config
-        declared = next((p for p in config.cell_type.phases(config) if p.name == phase), None)
-        return dict(declared.reads) if declared is not None else {}
+        return phase_reads(self.model)
 
     def highlight(self) -> None:
         """Frame the parameters the phase on show reads, and within a stacked one the rows of its gate. While a
@@ -1180,8 +1185,8 @@ class StepPanel(QtWidgets.QWidget):
                                                                         f"    = {result.replace(NO_BREAK, ' ')}"])
 
     # A weight whose numbers the equation writes out in full: up to this many entries (the notebook's W_hh, 2 × 2);
-    # a larger one is named with its shape, its numbers on the Weights page: a GRU's 6 × 2 written out took the
-    # strip's numbers at 1024 × 768.
+    # a larger one is named with its shape, its numbers beside the strip (the full layout's Weights panel, the focus
+    # layout's PhaseWeights): a GRU's 6 × 2 written out took the strip's numbers at 1024 × 768.
     WEIGHTS_WRITTEN = 4
 
     def named_weights(self, numbers: str) -> str:
@@ -1205,7 +1210,7 @@ class StepPanel(QtWidgets.QWidget):
                 text = np.array2string(value, max_line_width=10**6, floatmode="unique", separator=" ")
                 parts.append(f"  {name} = {text.replace(chr(10), '')}")
             else:
-                parts.append(f"  {name} {'×'.join(map(str, value.shape))}: " + self.tr("on the Weights page"))
+                parts.append(f"  {name} {'×'.join(map(str, value.shape))}: " + self.tr("its numbers beside"))
         return "\n".join(parts)
 
     def explanation_text(self, phase) -> str:
