@@ -386,11 +386,14 @@ def hand_backward(trace: Trace, loss: Loss = SUM_LAST, arriving: Arriving | None
                   ) -> tuple[list[CellGradients], Gradients]:
     """The hand backward of `loss`, or, given `arriving`, of whatever sent those gradients to the module's outputs
     (the loss is then not read)."""
+    from .heap import large_blocks_mapped
+
     session, config = trace.session, trace.config
     kind = config.cell_type
     check_stepped(session)
     if arriving is None:
         loss.check(trace)
+    large_blocks_mapped()  # each step's ∂L/∂W_hh share would otherwise grow the heap without bound (core/heap.py)
     textbook = session.order == "textbook"
     backward_of = kind.steps.textbook_backward if textbook else kind.steps.kernel_backward
     D, H, T, B = config.num_directions, config.output_size, trace.seq_len, trace.batch_size
