@@ -317,6 +317,16 @@ class FusedBackward:
     gradients: Gradients
 
 
+def gradient_comparison(pairs) -> list[tuple[str, tuple[int, ...], bool, float, float]]:
+    """For (name, by hand, autograd's) pairs: (name, shape, bitwise equal, max |by hand − autograd|, max ulps)."""
+    rows = []
+    for name, mine, theirs in pairs:
+        a, b = mine.numpy(), theirs.numpy()
+        difference = float(abs(a.astype("float64") - b.astype("float64")).max(initial=0.0))
+        rows.append((name, tuple(a.shape), bits_equal(a, b), difference, float(ulp_distance(a, b).max(initial=0.0))))
+    return rows
+
+
 @dataclass
 class Backward:
     trace: Trace
@@ -334,13 +344,7 @@ class Backward:
 
     def comparison(self) -> list[tuple[str, tuple[int, ...], bool, float, float]]:
         """Per gradient: (name, shape, bitwise equal, max |by hand − autograd|, max ulps between them)."""
-        rows = []
-        for name, mine, theirs in self.pairs():
-            a, b = mine.numpy(), theirs.numpy()
-            difference = float(abs(a.astype("float64") - b.astype("float64")).max(initial=0.0))
-            rows.append((name, tuple(a.shape), bits_equal(a, b), difference,
-                         float(ulp_distance(a, b).max(initial=0.0))))
-        return rows
+        return gradient_comparison(self.pairs())
 
     def _pairs(self):
         return [(a, b) for _, a, b in self.pairs()]

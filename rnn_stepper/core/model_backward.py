@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 
 from . import layout
-from .backward import Arriving, Head, hand_backward
+from .backward import Arriving, Head, gradient_comparison, hand_backward
 from .distance import abs_diff, bits_equal, max_over, ulp_distance
 from .errors import InputError
 from .language_model import LanguageModel, Vocabulary, book_call, call_reference
@@ -162,13 +162,7 @@ class ModelBackward:
 
     def comparison(self) -> list[tuple[str, tuple[int, ...], bool, float, float]]:
         """Per gradient: (name, shape, bitwise equal, max |by hand − autograd|, max ulps between them)."""
-        rows = []
-        for name, mine, theirs in self.pairs():
-            a, b = mine.numpy(), theirs.numpy()
-            difference = float(abs(a.astype("float64") - b.astype("float64")).max(initial=0.0))
-            rows.append((name, tuple(a.shape), bits_equal(a, b), difference,
-                         float(ulp_distance(a, b).max(initial=0.0))))
-        return rows
+        return gradient_comparison(self.pairs())
 
     @cached_property
     def bitwise_equal(self) -> bool:
