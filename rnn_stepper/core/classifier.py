@@ -261,7 +261,7 @@ class ClassifierTrace:
     @cached_property
     def stages_equal(self) -> dict[str, bool]:
         """Each stage's bits against the model's own module; the cells' phases against the module too."""
-        same = {name: bits_equal(value.numpy(), self.reference[name].detach().numpy())
+        same = {name: bits_equal(value, self.reference[name])
                 for name, value in self.stages.items()}
         same["cells"] = self.cells.bitwise_equal
         return same

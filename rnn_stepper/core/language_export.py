@@ -157,7 +157,7 @@ def backward_lines(backward, vocabulary):
     yield ""
     yield (f"loss: L = {'sum over the calls of ' if backward.structure == 'per_token' else ''}cross_entropy(logits, "
            f"targets) = {backward.loss.numpy()!s} by hand; loss.backward()'s forward: "
-           + ("the same bits" if bits_equal(backward.loss.numpy(), backward.reference_loss.numpy())
+           + ("the same bits" if bits_equal(backward.loss, backward.reference_loss)
               else f"{backward.reference_loss.numpy()!s}"))
     width = max(len(name) for name, *_ in backward.comparison())
     for name, shape, same, _difference, ulps in backward.comparison():
@@ -214,9 +214,9 @@ def write_backward_json(backward, vocabulary, out) -> None:
 
 
 def _vector(tensor) -> str:
-    import numpy as np
+    from .distance import array_text
 
-    return np.array2string(tensor.numpy(), max_line_width=10_000, threshold=10_000)
+    return array_text(tensor, max_line_width=10_000, threshold=10_000)
 
 
 def _g(value: float) -> str:
