@@ -177,6 +177,35 @@ def test_a_half_precision_safetensors_file_is_stepped_in_its_dtype_with_no_upcas
     assert bits_equal(torch.tensor(document["manual"]["output"], dtype=dtype), output)  # JSON's digits are exact
 
 
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_the_window_steps_a_half_precision_session_and_writes_the_digits_its_dtype_has(qtbot, dtype):
+    from rnn_stepper.core import RNNConfig, make_session
+    from rnn_stepper.core.distance import array_text
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    session = make_session(RNNConfig(cell="lstm", hidden_size=3, dtype=dtype), [[1.0] * 5, [2.0] * 5, [3.0] * 5])
+    window = MainWindow(StepperModel(session))
+    window.resize(1280, 720)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    for _ in range(3):
+        window.actions_by_name["step"].trigger()
+    trace = window.model.trace
+    assert trace.output.dtype == getattr(torch, dtype)
+    assert "bitwise identical so far" in window.status.text()
+    verdict = window.comparison.verdict_text()  # where torch fuses a bfloat16 LSTM: "… to the native path …"
+    assert verdict.startswith("bitwise identical") and verdict.endswith("at all 3 steps")
+    h_2 = trace.cell(0).hidden[2, 0]
+    written = window.step_view.equation.text().splitlines()[-1].strip("= ").strip()
+    assert written == array_text(h_2, max_line_width=80, threshold=12, edgeitems=3, floatmode="unique")
+    by_hand = [row[0] for row in window.comparison.step_table.texts]
+    assert by_hand == [exact_text(float(v), dtype) for v in h_2]
+    assert all(len(text.lstrip("-").replace(".", "").lstrip("0")) <= (4 if dtype == "bfloat16" else 5)
+               for text in by_hand)  # the digits bfloat16's 8 and float16's 11 significant bits have, no more
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sessions("kernel", dtypes=("float16", "bfloat16")), st.data())
 def test_a_half_precision_number_breaks_down_to_its_exact_sum_rounded_to_its_own_dtype(session, data):
