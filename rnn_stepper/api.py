@@ -333,7 +333,8 @@ class Trace:
     - `bitwise_equal`: True when every output and final state has the same bits as the module's.
     - `max_abs_diff`, `max_ulps`: the largest difference from the module anywhere, absolute and in ulps.
     - `fused_max_ulps`, `fused_max_abs_diff`: how far PyTorch's default pass lands from the hand pass where it
-      hands the layer to a fused kernel (oneDNN's LSTM in float32); None where torch runs the cell itself.
+      hands the layer to a fused kernel (oneDNN's LSTM in float32, and in bfloat16 on a CPU with AVX-512); None
+      where torch runs the cell itself.
       This is not an error: the fused kernel adds in its own order, so its last bits differ.
     - `nonfinite`: True when a hidden state holds NaN or ±Inf.
 
@@ -429,7 +430,7 @@ class Trace:
     @property
     def fused_max_ulps(self) -> float | None:
         """How many ulps PyTorch's default pass lands from the hand pass, where it runs a fused kernel (oneDNN's
-        LSTM in float32); None when torch runs the cell step by step, as for nn.RNN, nn.GRU and float64."""
+        LSTM in float32 and bfloat16); None when torch runs the cell step by step, as for nn.RNN, nn.GRU and float64."""
         return self._core.fused_max_ulps
 
     @property

@@ -766,8 +766,10 @@ def backward_of(trace, target: str | None):
 
 def backward_lines(backward):
     """The hand backward: ‖∂L/∂h_t‖ per step of each cell, then every gradient beside autograd's."""
+    from .core.distance import array_text
+
     yield ""
-    yield (f"backward: {backward.loss.describe()} = {backward.manual.loss.numpy()!s}, by hand, walking back from "
+    yield (f"backward: {backward.loss.describe()} = {array_text(backward.manual.loss, floatmode='unique')}, by hand, walking back from "
            "t = T-1")
     for cell in backward.cells:
         label = f"layer {cell.layer}, {'reverse' if cell.direction else 'forward'}:"
@@ -779,7 +781,7 @@ def backward_lines(backward):
         yield f"  dL/d{name}: " + ("bitwise identical to autograd" if same else f"{ulps:g} ulp from autograd" if ulps
                                    else "autograd's values, but a zero's sign differs (-0.0 against 0.0)")
     if backward.fused is not None:  # measured, never promised: the fused kernel sums in its own order
-        yield (f"  PyTorch's default backward for this float32 nn.LSTM is oneDNN's fused kernel "
+        yield (f"  PyTorch's default backward for this {backward.trace.config.dtype} nn.LSTM is oneDNN's fused kernel "
                f"({backward.fused.kernel}), not stepped: {backward.fused_max_ulps:g} ulp (max |diff| "
                f"{backward.fused_max_abs_diff:.3g}) from the stepped native gradients")
     # Bits that differ at 0 ulp are zeros of opposite sign (core/distance.bits_differ).

@@ -243,3 +243,22 @@ def test_weights_opened_in_the_window_are_stepped_in_the_dtype_they_were_stored_
     session = with_imported_weights(make_session(RNNConfig(dtype=session_dtype)), weights)
     assert session.config.dtype == stepped and session.weights["weight_hh_l0"].dtype == getattr(torch, stepped)
     assert compute_trace(session).bitwise_equal
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_the_exported_script_and_equation_work_in_half_precision(dtype):
+    import subprocess
+    import sys
+
+    from rnn_stepper.core import RNNConfig, make_session
+    from rnn_stepper.core.export import phase_latex, python_snippet
+
+    session = make_session(RNNConfig(cell="lstm", hidden_size=3, dtype=dtype), [[1.0] * 5, [2.0] * 5, [3.0] * 5])
+    result = subprocess.run([sys.executable, "-c", python_snippet(session)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "bitwise identical to nn.LSTM: True" in result.stdout
+    assert "every gradient bitwise identical to autograd: True" in result.stdout
+    cell = compute_trace(session).cell(0)
+    latex = phase_latex(cell, 0, 0, "hidden", session.config)
+    assert latex.endswith(r"\begin{bmatrix}" + r" \\ ".join(exact_text(float(v), dtype) for v in cell.hidden[0, 0])
+                          + r"\end{bmatrix}")

@@ -372,10 +372,10 @@ def python_snippet(session) -> str:
             imports |= more
             definitions += "\n\n\n" + source
     fused = f'''
-    # What {module} computes by default: in float32 your PyTorch may hand each layer to oneDNN's fused kernel, whose
+    # What {module} computes by default: in {config.dtype} your PyTorch may hand each layer to oneDNN's fused kernel, whose
     # GEMMs, bias additions and activations are its own, so its last bits can differ from the step-by-step cell.
     default_output, default_final = module(x, state)
-    print("{module} by default (oneDNN's fused kernel in float32), bitwise identical:",
+    print("{module} by default (oneDNN's fused kernel, where your PyTorch takes it), bitwise identical:",
           bitwise_equal(default_output, output), "max |Δ| =", (default_output - manual_output).abs().max().item())
 ''' if kind.fuses is not None else ""
     state_lines = "\n".join(
@@ -654,11 +654,12 @@ def phase_latex(cell, t: int, batch: int, phase: str, config, order: str = "kern
     the session's order."""
     from types import SimpleNamespace
 
+    from .distance import exact_text
     from .equations import written_out
 
     def vec(values) -> str:
-        # numpy's str of a float32 or float64 scalar: the shortest digits that give back the same value
-        return r"\begin{bmatrix}" + r" \\ ".join(str(v) for v in values) + r"\end{bmatrix}"
+        # the shortest digits that give back the same value of the session's dtype, as numpy's str of a scalar
+        return r"\begin{bmatrix}" + r" \\ ".join(exact_text(v, config.dtype) for v in values) + r"\end{bmatrix}"
 
     declared = next(p for p in config.cell_type.phases(config) if p.name == phase)
     equation, numbers, result = written_out(declared, SimpleNamespace(config=config, order=order), cell, t, batch,
