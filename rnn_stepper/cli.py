@@ -400,11 +400,13 @@ def reading_notes(args, config, inputs, stored_dtype) -> list[str]:
                      f"{'s' * (steps != 1)} (batch_first={config.batch_first}); {other} it would be {steps} "
                      f"sequence{'s' * (steps != 1)} of {batch} timestep{'s' * (batch != 1)}")
     stored = dtype_name(stored_dtype)
-    if stored is not None and stored != config.dtype:
+    if stored is not None and stored != config.dtype:  # asked for, or a whole model's (float32 or float64 only)
         how = "exactly: each value is the same number" if DTYPES[config.dtype] > DTYPES[stored] else "rounded"
-        notes.append(f"the weights are {stored_dtype}; --dtype {config.dtype} converted them ({how}), so the numbers "
-                     f"are {config.dtype}'s, not those of the {stored} module torch's CPU kernel would run; "
-                     f"without --dtype they are stepped in {stored}")
+        asked = getattr(args, "dtype", None)
+        notes.append(f"the weights are {stored_dtype}; {f'--dtype {asked}' if asked else 'the stepper'} converted "
+                     f"them to {config.dtype} ({how}), so the numbers are {config.dtype}'s, not those of the {stored} "
+                     "module torch's CPU kernel would run"
+                     + (f"; without --dtype they are stepped in {stored}" if asked else ""))
     return notes
 
 

@@ -262,3 +262,40 @@ def test_the_exported_script_and_equation_work_in_half_precision(dtype):
     latex = phase_latex(cell, 0, 0, "hidden", session.config)
     assert latex.endswith(r"\begin{bmatrix}" + r" \\ ".join(exact_text(float(v), dtype) for v in cell.hidden[0, 0])
                           + r"\end{bmatrix}")
+
+
+@pytest.mark.parametrize("dtype", HALF, ids=str)
+@pytest.mark.parametrize("kind", ["rnn tanh", "gru", "lstm"])
+def test_a_half_precision_batch_of_different_lengths_is_stepped_as_the_packed_kernel_steps_it(dtype, kind):
+    torch.manual_seed(0)
+    module = MODULES[kind](batch_first=True).to(dtype)
+    x, lengths = torch.randn(3, 5, 3).to(dtype), [5, 2, 3]
+    trace = rnn_stepper.trace(module, x, lengths=lengths)
+    packed = nn.utils.rnn.pack_padded_sequence(x, torch.tensor(lengths), batch_first=True, enforce_sorted=False)
+    with torch.no_grad(), native_path():
+        output, _ = module(packed)
+    assert trace.bitwise_equal and bits_equal(trace.output.data, output.data)
+
+
+@pytest.mark.parametrize("dtype", HALF, ids=str)
+def test_a_half_precision_character_model_generates_in_its_own_dtype_as_the_books_sample_does(capsys, tmp_path,
+                                                                                                dtype):
+    from book_models import books_generation, trained_model
+
+    model, char_array, char2int = trained_model()
+    model = model.to(dtype)
+    torch.save(model.state_dict(), tmp_path / "half.pt")
+    (tmp_path / "chars.json").write_text(json.dumps(char_array))
+
+    def init_hidden(batch_size):  # the book's, in the model's dtype: its float32 zeros would be refused
+        return tuple(torch.zeros(1, batch_size, model.rnn_hidden_size, dtype=dtype) for _ in range(2))
+
+    model.init_hidden = init_hidden
+    expected, logits = books_generation(model, char_array, char2int, "The island", 8, seed=1)
+    status, out, err = run_cli(capsys, "trace", "--weights", str(tmp_path / "half.pt"), "--vocab",
+                               str(tmp_path / "chars.json"), "--text", "The island", "--generate", "8", "--seed", "1",
+                               "--format", "json")
+    assert status == 0 and "converted" not in err
+    document = json.loads(out)
+    assert document["model"]["recurrent"]["dtype"] == str(dtype)[6:]
+    assert document["generated"] == expected and document["bitwise_equal"]

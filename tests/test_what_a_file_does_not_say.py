@@ -78,5 +78,6 @@ def test_half_precision_weights_are_stepped_as_they_are_and_an_upcast_asked_for_
     assert status == 0 and f"kernel, {str(dtype)[6:]}" in out.splitlines()[0] and "converted" not in err
     status, out, err = run(capsys, "--weights", str(tmp_path / "half.pt"), "--dtype", "float32")
     assert status == 0 and "kernel, float32" in out.splitlines()[0]
-    assert (f"the weights are {dtype}; --dtype float32 converted them (exactly: each value is the same number), so "
-            f"the numbers are float32's, not those of the {str(dtype)[6:]} module torch's CPU kernel would run") in err
+    assert (f"the weights are {dtype}; --dtype float32 converted them to float32 (exactly: each value is the same "
+            f"number), so the numbers are float32's, not those of the {str(dtype)[6:]} module torch's CPU kernel would "
+            f"run; without --dtype they are stepped in {str(dtype)[6:]}") in err
