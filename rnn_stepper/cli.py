@@ -768,11 +768,11 @@ def backward_of(trace, target: str | None):
 
 def backward_lines(backward):
     """The hand backward: ‖∂L/∂h_t‖ per step of each cell, then every gradient beside autograd's."""
-    from .core.distance import array_text
+    from .core.distance import exact_text
 
     yield ""
-    yield (f"backward: {backward.loss.describe()} = {array_text(backward.manual.loss, floatmode='unique')}, by hand, walking back from "
-           "t = T-1")
+    yield (f"backward: {backward.loss.describe()} = {exact_text(float(backward.manual.loss), backward.trace.config.dtype)}"
+           ", by hand, walking back from t = T-1")
     for cell in backward.cells:
         label = f"layer {cell.layer}, {'reverse' if cell.direction else 'forward'}:"
         yield f"  {label} |dL/dh_t| for t = 0 … : {', '.join(f'{float(n):.3g}' for n in cell.norms)}"

@@ -299,3 +299,25 @@ def test_a_half_precision_character_model_generates_in_its_own_dtype_as_the_book
     document = json.loads(out)
     assert document["model"]["recurrent"]["dtype"] == str(dtype)[6:]
     assert document["generated"] == expected and document["bitwise_equal"]
+
+
+def test_the_language_window_opens_on_a_bfloat16_character_model(qtbot, tmp_path):
+    import importlib.resources
+
+    from rnn_stepper.core.files import load_tensors
+    from rnn_stepper.core.language_model import Sampling, language_model_from, load_vocabulary
+    from rnn_stepper.language import LanguageSession
+    from rnn_stepper.ui.language_window import LanguageWindow
+
+    weights = importlib.resources.files("rnn_stepper.resources") / "weights"
+    state = torch.load(str(weights / "char_lstm.pt"), weights_only=True)
+    torch.save({k: v.to(torch.bfloat16) for k, v in state.items()}, tmp_path / "half.pt")
+    model = language_model_from(load_tensors(str(tmp_path / "half.pt")), str(tmp_path / "half.pt"))
+    assert model.config.dtype == "bfloat16"
+    window = LanguageWindow(LanguageSession(model, load_vocabulary(str(weights / "mysterious_island.txt")),
+                                            "The island", Sampling(seed=1)))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    assert "every stage of this call is bitwise equal to the model's own modules" in window.status.text()
