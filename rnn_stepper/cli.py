@@ -200,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
                              "given; it must be revealed), e.g. --steps 1 --select input_projection,0")
     window.add_argument("--screenshot", metavar="FILE.png", type=path_given,
                         help="render the window to a PNG after --steps and exit (no screen needed)")
+    from .packed_cli import lengths_list
+
+    window.add_argument("--lengths", type=lengths_list, metavar="N,N,…",
+                        help="each sequence's length in a padded batch: stepped as pack_padded_sequence(x, lengths, "
+                             "enforce_sorted=False) is, each sequence leaving the batch when it ends")
     add_language_model_options(parser, training=False)
     desktop = parser.add_argument_group("the desktop's application menu (Linux)")
     desktop.add_argument("--install-desktop-entry", action="store_true",
@@ -483,11 +488,18 @@ def window_session(args):
     """The session the window opens, or None for the notebook's (which the window then computes after its first
     frame), and the cursor a session file kept. --session and the model options exclude each other."""
     if args.session is not None:
-        return session_file(args)
-    if uses_default_session(args) and not any(getattr(args, name, None) is not None
-                                              for name in ("phase", "layer", "direction", "batch", "select")):
+        session, saved = session_file(args)
+    elif uses_default_session(args) and not any(getattr(args, name, None) is not None
+                                                for name in ("phase", "layer", "direction", "batch", "select",
+                                                             "lengths")):
         return None, {}
-    return session_from_args(args), {}  # the notebook's too, when a place in it needs checking against it
+    else:
+        session, saved = session_from_args(args), {}  # the notebook's too, when a place in it needs checking
+    if getattr(args, "lengths", None) is not None:
+        from dataclasses import replace
+
+        session = replace(session, lengths=args.lengths)  # checked against the input: InputError if they don't fit
+    return session, saved
 
 
 def window_cursor(args, session, saved: dict) -> dict | None:
@@ -704,6 +716,10 @@ def run_trace(args) -> int:
 
         return run_packed(args)
     session = session_file(args)[0] if args.session is not None else session_from_args(args)
+    if session.lengths is not None and args.explain is None and not args.backward:  # a packed session file
+        from .packed_cli import packed_trace_of, write_packed
+
+        return write_packed(args, session, packed_trace_of(session))
     if args.target and not args.backward:
         raise InputError("--target is the backward pass's: add --backward")
     if args.backward:

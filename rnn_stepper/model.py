@@ -181,6 +181,18 @@ class StepperModel:
         """Timesteps whose hidden state has been revealed, in walking order."""
         return self.cell.walk[: self._position // len(self.phases)]
 
+    @property
+    def stepped(self) -> list[int]:
+        """The completed timesteps at which the batch row on show was stepped: all of them, but those after a
+        packed batch's shorter sequence has ended, where the kernel no longer steps it."""
+        return [t for t in self.completed if not self.has_ended(t)]
+
+    def has_ended(self, t: int | None = None) -> bool:
+        """Whether the batch row on show has ended before t (the cursor's timestep by default): a packed batch
+        steps each sequence up to its length only."""
+        t = (self.t if self.t is not None else self.cell.walk[0]) if t is None else t
+        return self._batch in self.cell.ended(t)
+
     def unrevealed(self) -> tuple[int, int]:
         """The timesteps [start, stop) whose hidden state is not revealed yet: the end of the sequence for a forward
         cell, its beginning for a reverse one."""

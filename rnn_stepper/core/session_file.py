@@ -41,6 +41,7 @@ def session_to_document(session: Session, cursor: dict | None = None) -> dict:
         "batched": session.batched,
         "h0": None if session.h0 is None else _numbers(session.h0.tolist()),
         "c0": None if session.c0 is None else _numbers(session.c0.tolist()),
+        "lengths": None if session.lengths is None else list(session.lengths),
         "cursor": dict(cursor or {}),
     }
 
@@ -76,7 +77,7 @@ def document_to_session(doc, source: str = "the session file") -> tuple[Session,
         seed = doc.get("seed")
         if seed is not None:
             check_seed(seed)
-        session = Session(config, tensors, inputs, h0, order, seed, c0)
+        session = Session(config, tensors, inputs, h0, order, seed, c0, doc.get("lengths"))
     except InputError as exc:
         raise exc.within(source) from None
     except (TypeError, ValueError) as exc:

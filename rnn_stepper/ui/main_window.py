@@ -876,5 +876,25 @@ class MainWindow(QtWidgets.QMainWindow):
             compared = self.tr("bitwise identical so far")
         else:
             compared = self.tr("max |Δ| so far {0}").format("0" if diff == 0 else f"{diff:.3g} ({ulps:.0f} ulp)")
-        return self.tr("t = {0} of T = {1}   ·   {2}   ·   {3}   ·   {4} order   ·   {5}").format(
+        line = self.tr("t = {0} of T = {1}   ·   {2}   ·   {3}   ·   {4} order   ·   {5}").format(
             t, m.seq_len, where, compared, m.session.order, m.session.config.describe())
+        batch = self.batch_text()
+        return line if not batch else line + "   ·   " + batch
+
+    def batch_text(self) -> str:
+        """How the batch is stepped where it has sequences of different lengths: packed by its lengths, the rows
+        that have ended named; or padded, its padding stepped through, as torch.nn steps a padded tensor."""
+        m = self.model
+        if m.session.lengths is not None:
+            t = m.t if m.t is not None else m.cell.walk[0]
+            ended = m.cell.ended(t)
+            text = self.tr("packed, lengths {0}").format(", ".join(map(str, m.session.lengths)))
+            if ended:
+                text += "; " + self.tr("ended at t = {0}: sequence {1}", "", len(ended)).format(
+                    t, ", ".join(map(str, ended)))
+            return text
+        padded = m.trace.padded_rows
+        if padded:
+            return self.tr("rows {0} end in zeros: if that is padding, it is stepped through (give lengths to "
+                           "pack the batch)").format(", ".join(map(str, padded)))
+        return ""

@@ -838,6 +838,8 @@ class StepPanel(QtWidgets.QWidget):
         for phase, values in cell.phases.items():
             v = values[t, m.batch].numpy()
             out[phase] = v if m.revealed(phase) else np.full_like(v, np.nan)
+        if m.has_ended(t):  # a packed batch's sequence that has ended: the kernel computes nothing for it
+            out = {name: np.full_like(v, np.nan) for name, v in out.items()}
         return out
 
     def previous_caption(self, name: str, state: str) -> tuple[str, str, str]:
@@ -965,7 +967,16 @@ class StepPanel(QtWidgets.QWidget):
         t = m.t if m.t is not None else m.cell.walk[0]
         where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
         titles = [translate_cell(p.title) for p in phases]
-        if m.position == 0:
+        if m.has_ended(t):
+            length = m.session.lengths[m.batch]
+            texts = (self.tr("Time step t = {0} ({1}): sequence {2} has ended").format(t, where, m.batch),
+                     self.tr("Sequence {0} is {1} steps long. A packed batch (pack_padded_sequence with lengths "
+                             "{2}) steps only the sequences still running: {3} of {4} at t = {5}. Nothing is "
+                             "computed for sequence {0} here, and its h_n is its last real step's.").format(
+                         m.batch, length, ", ".join(map(str, m.session.lengths)),
+                         m.trace.batch_size - len(m.cell.ended(t)), m.trace.batch_size, t),
+                     "")
+        elif m.position == 0:
             texts = (self.tr("Ready at time step {0} ({1}). Press Step (Space) to compute it.").format(t, where),
                      self.tr("Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one "
                              "at a time.").format(", ".join(titles)),
@@ -1586,7 +1597,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         """(t, by hand, nn.RNN, |Δ|) of the followed units for the revealed steps in time order: what the plots
         may show, and all they show."""
         m = self.model
-        ts = np.array(sorted(m.completed), dtype=int)
+        ts = np.array(sorted(m.stepped), dtype=int)
         units = list(m.followed_units)
         manual = m.cell.hidden[:, m.batch].numpy()[np.ix_(ts, units)]
         reference = m.cell.reference[:, m.batch].numpy()[np.ix_(ts, units)]
@@ -1670,6 +1681,10 @@ class ComparisonPanel(QtWidgets.QWidget):
         m = self.model
         if t is None:
             self.table_caption.setText(self.tr("h_t per unit, once a step is computed"))
+            self.step_table.set_texts([])
+            return
+        if m.has_ended(t):
+            self.table_caption.setText(self.tr("Sequence {0} ended before t = {1}: no h_{1}").format(m.batch, t))
             self.step_table.set_texts([])
             return
         caption = self.tr("h_{0} per unit").format(t)
@@ -1923,7 +1938,7 @@ class SequencePanel(QtWidgets.QWidget):
     def revealed_columns(self) -> np.ndarray:
         """Whether each timestep's state is revealed: its h_t (and c_t) once its step's last phase is shown."""
         shown = np.zeros(self.model.seq_len, dtype=bool)
-        shown[self.model.completed] = True
+        shown[self.model.stepped] = True  # a packed sequence's columns after its end stay blank
         return shown
 
     def refresh(self) -> None:

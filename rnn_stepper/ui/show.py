@@ -21,7 +21,7 @@ windows: list = []  # the windows left open by non-blocking calls: Python would 
 
 
 def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None, block: bool | None = None,
-         vocab=None, **generation) -> None:
+         vocab=None, lengths=None, **generation) -> None:
     """`rnn_stepper.show` (documented there). It lives on the Qt side: rnn_stepper.api builds the session, as it
     does for trace(), and never imports the window."""
     from ..api import attribute_path, find_rnn, make_session, own_forward_differs, say_which
@@ -35,8 +35,25 @@ def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None,
 
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string, got {type(title).__name__}")
+    import torch.nn as nn
+
+    packed = lengths is not None or isinstance(x, nn.utils.rnn.PackedSequence)
+    if packed:
+        from ..api import padded_batch
+
+        x, lengths = padded_batch(module, x, lengths)
     session, path = make_session(module, x, h0, order)
-    say_which(path, module, session.config, "showing", session.inputs)
+    if packed:
+        from dataclasses import replace
+
+        from ..core.errors import InputError
+
+        try:
+            session = replace(session, lengths=lengths)
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
+    else:
+        say_which(path, module, session.config, "showing", session.inputs)
     if title is None:
         title = f"{attribute_path(path)}: {session.config.describe()}" if path else session.config.describe()
     note = own_forward_differs(find_rnn(module)[0], path, session)
