@@ -179,3 +179,34 @@ def test_a_packed_sequence_or_a_padded_batch_and_its_lengths_open_the_window(qtb
         for window in map(show.latest, show.windows):
             window.close()
         show.windows.clear()
+
+
+def test_the_window_says_which_sequences_have_ended_and_draws_nothing_for_them(qtbot):
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    window = MainWindow(StepperModel(padded_session("lstm")))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    m = window.model
+    m.show_cell(0, 0, 1)  # sequence 1 is two steps long
+    m.move_to(3 * len(m.phases))  # t = 2
+    assert all(np.isnan(v).all() for v in window.step_view.shown().values())  # the strip is blank for it
+    assert "sequence 1 has ended" in window.step_view.heading.text()
+    assert "packed, lengths 5, 2, 4, 1; ended at t = 2: sequence 1, 3" in window.status_text()
+    ts, _, _, _ = window.comparison.plotted()
+    assert list(ts) == [0, 1]  # the curves stop at its end
+    assert list(window.sequence.revealed_columns()) == [True, True, False, False, False]
+    m.show_cell(0, 0, 0)  # the longest sequence is still running
+    assert not np.isnan(window.step_view.shown()["hidden"]).any()
+    assert list(window.comparison.plotted()[0]) == [0, 1, 2]
+
+
+def test_the_window_says_a_padded_batch_without_lengths_is_stepped_through(qtbot):
+    from rnn_stepper.model import StepperModel
+    from rnn_stepper.ui.main_window import MainWindow
+
+    window = MainWindow(StepperModel(replace(padded_session("rnn"), lengths=None)))
+    qtbot.addWidget(window)
+    assert "rows 1, 2, 3 end in zeros: if that is padding, it is stepped through" in window.status_text()

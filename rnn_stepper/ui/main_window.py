@@ -459,10 +459,13 @@ class MainWindow(QtWidgets.QMainWindow):
         examples = menu.addMenu(self.tr("Open &Example"))
         for name, path in example_sessions().items():
             examples.addAction(name).triggered.connect(lambda _=False, path=path: files.open_example(path))
-        examples.addSeparator()  # a whole model, in a window of its own (ui/language_window.py)
+        examples.addSeparator()  # whole models, each in a window of its own (ui/stages_window.py)
         self.language_example_action = examples.addAction(self.tr("The Mysterious Island: a character LSTM, "
                                                                   "prompt to sampled text"))
         self.language_example_action.triggered.connect(self.open_language_example)
+        self.classifier_example_action = examples.addAction(self.tr("Sentiment: a classifier over reviews of "
+                                                                    "different lengths, packed"))
+        self.classifier_example_action.triggered.connect(self.open_classifier_example)
         item(self.tr("&Import weights…"), files.import_dialog)
         menu.addSeparator()
         item(self.tr("&Save"), files.save, QtGui.QKeySequence.Save)
@@ -589,6 +592,11 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def open_language_example(self) -> None:
         from .language_window import open_example
+
+        open_example(self.presenting)
+
+    def open_classifier_example(self) -> None:
+        from .classifier_window import open_example
 
         open_example(self.presenting)
 
@@ -890,7 +898,7 @@ class MainWindow(QtWidgets.QMainWindow):
             ended = m.cell.ended(t)
             text = self.tr("packed, lengths {0}").format(", ".join(map(str, m.session.lengths)))
             if ended:
-                text += "; " + self.tr("ended at t = {0}: sequence {1}", "", len(ended)).format(
+                text += "; " + self.tr("ended at t = {0}: sequence {1}").format(
                     t, ", ".join(map(str, ended)))
             return text
         padded = m.trace.padded_rows
