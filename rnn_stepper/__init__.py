@@ -58,7 +58,9 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
 
     A variable-length batch, `show(lstm, packed)` for a PackedSequence or `show(lstm, padded, lengths=lengths)`, is
     stepped as torch's packed kernel steps it: each sequence leaves the batch when it ends, and the window says
-    which have ended.
+    which have ended. A whole classifier and a padded batch of token ids, `show(model, ids, lengths=lengths)`
+    (the book's sentiment model), opens the classifier's window: the reviews word by word, each word's embedding
+    row, the packed cell's phases and the head's output per review (`words=vocabulary` writes the ids as words).
 
     Raises TypeError for a module that is not (or does not contain) an nn.RNN, nn.GRU or nn.LSTM, an input of the
     wrong dtype, or a state in the wrong form (one tensor for an nn.LSTM, a pair for the others); ValueError for

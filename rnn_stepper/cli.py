@@ -204,7 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     window.add_argument("--lengths", type=lengths_list, metavar="N,N,…",
                         help="each sequence's length in a padded batch: stepped as pack_padded_sequence(x, lengths, "
-                             "enforce_sorted=False) is, each sequence leaving the batch when it ends")
+                             "enforce_sorted=False) is, each sequence leaving the batch when it ends. A (batch, T) "
+                             "--input of token ids opens a whole classifier in --weights (--vocab for its words)")
+    from .classifier_cli import activations_list
+
+    window.add_argument("--activations", type=activations_list, metavar="A,A,…",
+                        help="a classifier's activation after each Linear layer of its head (default the book's: "
+                             "relu between, sigmoid after the last)")
     add_language_model_options(parser, training=False)
     desktop = parser.add_argument_group("the desktop's application menu (Linux)")
     desktop.add_argument("--install-desktop-entry", action="store_true",
@@ -825,6 +831,14 @@ def _run(args) -> int:
         if args.font_scale is not None and not args.presentation and (
                 args.command == "slides" or args.screenshot):
             raise InputError("--font-scale sets presentation mode's font size: add --presentation")
+        if args.command is None and args.lengths is not None:
+            from .packed_cli import classifier_input
+
+            ids = classifier_input(args)
+            if ids is not None:  # token ids: a whole classifier's window
+                from .classifier_cli import run_classifier_window
+
+                return run_classifier_window(args, ids)
         if args.command is None and (args.text is not None or args.vocab is not None):
             from .language_cli import run_language_window
 
