@@ -210,3 +210,25 @@ def test_the_window_says_a_padded_batch_without_lengths_is_stepped_through(qtbot
     window = MainWindow(StepperModel(replace(padded_session("rnn"), lengths=None)))
     qtbot.addWidget(window)
     assert "rows 1, 2, 3 end in zeros: if that is padding, it is stepped through" in window.status_text()
+
+
+def test_only_a_session_with_lengths_is_written_as_version_3(tmp_path):
+    import json
+
+    for lengths, version in ((LENGTHS, 3), (None, 2)):
+        save_session(str(tmp_path / "s.rnnstep.json"), replace(padded_session("rnn"), lengths=lengths))
+        document = json.loads((tmp_path / "s.rnnstep.json").read_text())
+        assert (document["version"], document["lengths"]) == (version, lengths and list(lengths))
+
+
+def test_the_shipped_packed_example_is_the_notebooks_input_in_three_sequences():
+    from rnn_stepper.ui.session_files import example_sessions
+
+    session, _ = load_session(example_sessions()["packed-batch"])
+    assert session.lengths == (3, 1, 2)
+    trace = compute_trace(session)
+    rnn = session.module()
+    packed = pack_padded_sequence(session.inputs, torch.tensor([3, 1, 2]), batch_first=True, enforce_sorted=False)
+    with torch.no_grad():
+        _, h_n = rnn(packed)
+    assert torch.equal(trace.h_n, h_n)

@@ -2550,7 +2550,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/panels.py" line="973"/>
-        <source>Sequence {0} is {1} steps long. A packed batch (pack_padded_sequence with lengths {2}) steps only the sequences still running: {3} of {4} at t = {5}. Nothing is computed for sequence {0} here, and its h_n is its last real step&apos;s.</source>
+        <source>Sequence {0}&apos;s length is {1}. A packed batch (pack_padded_sequence with lengths {2}) steps only the sequences still running: {3} of {4} at t = {5}. Nothing is computed for sequence {0} here, and its h_n is its last real step&apos;s.</source>
         <translation>시퀀스 {0}의 길이는 {1}스텝입니다. 패킹된 배치(길이 {2}의 pack_padded_sequence)는 아직 진행 중인 시퀀스만 스텝합니다: t = {5}에서 {4}개 중 {3}개. 여기서는 시퀀스 {0}에 대해 아무것도 계산하지 않으며, 그 h_n은 마지막 실제 스텝의 값입니다.</translation>
     </message>
     <message>

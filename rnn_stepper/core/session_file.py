@@ -6,6 +6,8 @@ whole new Session or raises InputError: a bad file never touches the session tha
 
 Versions: 1 held an nn.RNN (its config has no "cell"; it still opens, as an nn.RNN session). 2 added the cell type
 ("cell": "rnn", "gru" or "lstm") and an LSTM's "proj_size" to the config, and an LSTM's initial cell state "c0".
+3 added "lengths", a padded batch's lengths (the batch stepped packed); a session without them is still written as
+version 2, so an RNN Stepper that reads only version 2 opens it, and refuses one it would step through its padding.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ if TYPE_CHECKING:  # torch loads when a session is read, not when the window nam
     from .session import Session
 
 FORMAT = "rnn-stepper/session"
-VERSION = 2
+VERSION = 3
 SUFFIX = ".rnnstep.json"
 MAX_FILE_BYTES = 512 << 20
 
@@ -32,7 +34,7 @@ MAX_FILE_BYTES = 512 << 20
 def session_to_document(session: Session, cursor: dict | None = None) -> dict:
     return {
         "format": FORMAT,
-        "version": VERSION,
+        "version": VERSION if session.lengths is not None else 2,
         "config": session.config.to_dict(),
         "seed": session.seed,
         "order": session.order,

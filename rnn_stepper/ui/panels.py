@@ -970,7 +970,7 @@ class StepPanel(QtWidgets.QWidget):
         if m.has_ended(t):
             length = m.session.lengths[m.batch]
             texts = (self.tr("Time step t = {0} ({1}): sequence {2} has ended").format(t, where, m.batch),
-                     self.tr("Sequence {0} is {1} steps long. A packed batch (pack_padded_sequence with lengths "
+                     self.tr("Sequence {0}'s length is {1}. A packed batch (pack_padded_sequence with lengths "
                              "{2}) steps only the sequences still running: {3} of {4} at t = {5}. Nothing is "
                              "computed for sequence {0} here, and its h_n is its last real step's.").format(
                          m.batch, length, ", ".join(map(str, m.session.lengths)),
