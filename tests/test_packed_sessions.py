@@ -232,3 +232,18 @@ def test_the_shipped_packed_example_is_the_notebooks_input_in_three_sequences():
     with torch.no_grad():
         _, h_n = rnn(packed)
     assert torch.equal(trace.h_n, h_n)
+
+
+def test_where_torch_fuses_the_packed_lstm_its_distance_is_measured_beside_the_native_bits():
+    # Every sequence as long: torch hands the packed float32 nn.LSTM to oneDNN (core/packed.py's docstring)
+    session = replace(padded_session("lstm"), lengths=(T,) * len(LENGTHS))
+    trace = compute_trace(session)
+    assert trace.bitwise_equal  # with the native cell, as always
+    assert trace.fused is not None and trace.fused.kernel == "mkldnn_rnn_layer"
+    module = session.module()
+    packed = pack_padded_sequence(session.inputs, torch.tensor(session.lengths), batch_first=True,
+                                  enforce_sorted=False)
+    with torch.no_grad():
+        output, _ = module(packed, session.initial_state())  # torch's default: the fused kernel
+    assert torch.equal(trace.fused.output, pad_packed_sequence(output, batch_first=True)[0])
+    assert np.isfinite(trace.fused_max_ulps)
