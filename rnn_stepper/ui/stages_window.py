@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 
+import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from . import collection, style
@@ -142,7 +143,7 @@ def open_beside(make) -> StagesWindow:
     with wait_cursor():
         window = make()
     window.resize(*default_size(QtWidgets.QApplication.instance()))
-    opened[:] = [w for w in opened if w.isVisible()] + [window]
+    opened[:] = [w for w in opened if shiboken6.isValid(w) and w.isVisible()] + [window]  # closed ones go
     window.show()
     return window
 
