@@ -62,8 +62,14 @@ class ReviewTable(QtWidgets.QTableWidget):
             output.setTextAlignment(QtCore.Qt.AlignCenter)
             self.setItem(b, T, output)
         self.cellClicked.connect(self.show_clicked)
-        session.cells.events.cursor.connect(self.refresh)
+        session.cells.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        if not what & {"cursor", "cell"}:
+            return False
+        self.refresh()
+        return True
 
     def show_clicked(self, b: int, t: int) -> None:
         s = self.session
@@ -136,8 +142,14 @@ class HeadPanel(QtWidgets.QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.stages)
         layout.addWidget(self.plot, 1)
-        session.cells.events.cursor.connect(self.refresh)
+        session.cells.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        if not what & {"cursor", "cell"}:
+            return False
+        self.refresh()
+        return True
 
     def written(self, values) -> str:
         values = values.numpy().reshape(-1)  # numpy scalars of the model's dtype: written with its digits
@@ -217,7 +229,7 @@ class ClassifierWindow(StagesWindow):
         self.text.setWordWrap(True)
         self.above.addWidget(self.text)
 
-        self.embedding = EmbeddingView(session, (m.events.cursor,))
+        self.embedding = EmbeddingView(session, (m.events.changed,))
         self.cell_heading = QtWidgets.QLabel()
         self.cell_heading.setWordWrap(True)
         self.cell_heading.setStyleSheet("font-weight: bold")
@@ -230,9 +242,15 @@ class ClassifierWindow(StagesWindow):
         self.cell = cell
         self.head = HeadPanel(session)
         self.hidden_in_focus = [self.text, self.cell_heading]
-        m.events.cursor.connect(self.refresh)
+        m.events.changed.connect(self.on_change)
         self.arrange()
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        if not what & {"cursor", "cell"}:
+            return False
+        self.refresh()
+        return True
 
     def refresh(self) -> None:
         s = self.session

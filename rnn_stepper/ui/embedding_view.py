@@ -45,8 +45,15 @@ class EmbeddingView(pg.PlotWidget):
         self.setRange(xRange=(-0.5, table.shape[1] - 0.5), yRange=(-0.5, table.shape[0] - 0.5), padding=0)
         self.getAxis("bottom").setLabel(self.tr("embedding dimension"), **{"font-size": f"{label_px()}px"})
         for change in changes:
-            change.connect(self.refresh)
+            change.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset | None = None) -> bool:
+        """A language session's signals say only that something changed; a stepper model's `changed` says what."""
+        if what is not None and not what & {"cursor", "cell", "trace"}:
+            return False
+        self.refresh()
+        return True
 
     @property
     def lit_row(self) -> int | None:

@@ -194,8 +194,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.reading_column = QtWidgets.QStackedWidget(self)  # the reading weights or the comparison, by phase
         self.reading_column.addWidget(self.reading)
         self.reading_column.hide()
-        for event in (self.model.events.trace, self.model.events.cell, self.model.events.cursor):
-            event.connect(self.show_reading)
         self.backward = BackwardPanel(self.model, self.model.backprop)
         self.sequence = SequencePanel(self.model, unit_scale=self.unit_scale())
         self.config_panel = ConfigPanel(self.model)
@@ -211,11 +209,22 @@ class MainWindow(QtWidgets.QMainWindow):
         # Once the new layout has settled: a dock filled while the window shows would take half of it. The window
         # is the timer's context: deleted before then (a Qt program's deleteLater), it is not called on.
         QtCore.QTimer.singleShot(0, self, lambda: self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal))
-        self.model.events.trace.connect(self.balance_top)
-        self.model.events.selected.connect(self.show_breakdown)
-        self.model.events.trace.connect(self.refresh)
-        self.model.events.cursor.connect(self.refresh)
+        self.model.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        """The window's own parts: the panels' balance for a new trace, the breakdown of a selection, the tool bar
+        and status line for any move."""
+        if "trace" in what:
+            self.balance_top()
+        if "selected" in what:
+            self.show_breakdown()
+        if not what & {"trace", "cell", "cursor", "selected"}:
+            return False
+        if what & {"trace", "cell", "cursor"}:
+            self.show_reading()
+            self.refresh()
+        return True
 
     # --- the layout: all four panels, or the step in focus ------------------------------------------------------
 

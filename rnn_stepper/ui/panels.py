@@ -310,12 +310,19 @@ class WeightsPanel(QtWidgets.QWidget):
         self.editor.returnPressed.connect(self.commit_edit)
         self.editor.installEventFilter(self)
         self.editing: tuple[str, int, int] | None = None
-        # Matrices are redrawn when they change; a step only moves the highlight.
-        model.events.trace.connect(self.refresh)
-        model.events.cell.connect(self.refresh)
-        model.events.cursor.connect(self.highlight)
-        model.events.selected.connect(self.highlight)
+        model.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        """Matrices are redrawn when they change; a step or a selection only moves the highlight. Returns whether
+        anything was redrawn (as every view's on_change)."""
+        if what & {"trace", "cell"}:
+            self.refresh()  # and the highlight
+        elif what & {"cursor", "selected"}:
+            self.highlight()
+        else:
+            return False
+        return True
 
     def names(self) -> dict[str, str]:
         suffix = cell_suffix(self.model.layer, self.model.direction)
@@ -608,10 +615,14 @@ class GuessRow(QtWidgets.QWidget):
         layout.setSpacing(2)
         layout.addLayout(line)
         layout.addWidget(self.result)
-        model.events.guesses.connect(self.refresh)
-        model.events.cursor.connect(self.refresh)
-        model.events.trace.connect(self.refresh)
+        model.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        if not what & {"guesses", "trace", "cell", "cursor"}:
+            return False
+        self.refresh()
+        return True
 
     MAX_GUESS_FIELDS = 8
 
@@ -773,11 +784,14 @@ class StepPanel(QtWidgets.QWidget):
         self.loop = LoopArrow(self)
         self.question_marks: list[pg.TextItem] = []  # "?" on h_t's cells while the class guesses it
         self.strip_key = None  # what the strip was built for: its vectors, and which of them are split in blocks
-        model.events.trace.connect(self.refresh)
-        model.events.cursor.connect(self.refresh)
-        model.events.selected.connect(self.refresh)
-        model.events.guesses.connect(self.refresh)
+        model.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        if not what & {"trace", "cell", "cursor", "selected", "guesses"}:
+            return False
+        self.refresh()
+        return True
 
     def phases(self) -> tuple:
         """The cell type's phases for the session on show (core/cells), in click order."""
@@ -929,8 +943,7 @@ class StepPanel(QtWidgets.QWidget):
                 equation = equation_html(phase.equation_for(m.session.order), config, reverse)
                 subtitle = equation.split(" = ", 1)[-1]
                 tip = translate_cell(phase.title)
-            if tip != view.toolTip():
-                view.setToolTip(tip)
+            view.setToolTip(tip)
             length = shown[key].shape[0]
             title = f"{symbol} ({length},)" if with_length else symbol
             view.set_title(title, active=key == m.phase, subtitle=subtitle,
@@ -956,13 +969,12 @@ class StepPanel(QtWidgets.QWidget):
                     view.mark_rows(*(rows or ()))
         self.arrange_strip()
         legend = self.legend_text(shared, any(scales[k] in style.SEQUENTIAL_SCALES for k in shown))
-        if legend != self.legend.text():
-            self.legend.setText(legend)
-            self.legend.setToolTip(self.tr("Every state and pre-activation of the strip on one colour scale, "
-                                           "symmetric about zero; the gates on 0 … 1; x_t on a scale of its own "
-                                           "(±{0}). A dashed edge marks a saturated value: within 1% of the end "
-                                           "of tanh's (-1 … 1) or σ's (0 … 1) range.").format(
-                style.in_view(largest.get("x", 1.0), style.view_decimals(largest.get("x", 1.0)))))
+        self.legend.setText(legend)  # QLabel lays itself out again only when its text is another
+        self.legend.setToolTip(self.tr("Every state and pre-activation of the strip on one colour scale, "
+                                       "symmetric about zero; the gates on 0 … 1; x_t on a scale of its own "
+                                       "(±{0}). A dashed edge marks a saturated value: within 1% of the end "
+                                       "of tanh's (-1 … 1) or σ's (0 … 1) range.").format(
+            style.in_view(largest.get("x", 1.0), style.view_decimals(largest.get("x", 1.0)))))
         self.show_question_marks(m.awaiting_guess)
         t = m.t if m.t is not None else m.cell.walk[0]
         where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
@@ -1407,11 +1419,18 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.titles = ("", "")
         self.values_plot.scene().sigMouseMoved.connect(self.hover_values)
         self.diff_plot.scene().sigMouseMoved.connect(self.hover_diff)
-        model.events.trace.connect(self.rebuild)
-        model.events.cell.connect(self.rebuild)
-        model.events.units.connect(self.rebuild)
-        model.events.cursor.connect(self.refresh)
+        model.events.changed.connect(self.on_change)
         self.rebuild()
+
+    def on_change(self, what: frozenset) -> bool:
+        """The curves made again for another trace, cell or choice of units; a step only gives them its data."""
+        if what & {"trace", "cell", "units"}:
+            self.rebuild()  # and the revealed steps' data
+        elif "cursor" in what:
+            self.refresh()
+        else:
+            return False
+        return True
 
     def sizeHint(self) -> QtCore.QSize:
         """As tall as the plots drawn at their usual size ask: the plots share what they get by stretch alone."""
@@ -1889,11 +1908,19 @@ class SequencePanel(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.maps, 3)
         layout.addLayout(right, 2)
-        model.events.trace.connect(self.redraw)
-        model.events.cell.connect(self.redraw)
-        model.events.cursor.connect(self.refresh)
-        model.events.units.connect(self.mark_followed)
+        model.events.changed.connect(self.on_change)
         self.redraw()
+
+    def on_change(self, what: frozenset) -> bool:
+        if what & {"trace", "cell"}:
+            self.redraw()  # and the revealed steps
+        elif "cursor" in what:
+            self.refresh()  # and the followed units' marks
+        elif "units" in what:
+            self.mark_followed()
+        else:
+            return False
+        return True
 
     @property
     def heatmap(self) -> MatrixView:
