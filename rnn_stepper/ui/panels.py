@@ -1258,17 +1258,23 @@ class StepTable(QtCore.QAbstractTableModel):
         self.headers: list[str] = []
         self.units = 0
         self.colours: dict[int, str] = {}  # a followed unit's row label in its colour in the plot
-        self.texts: list[tuple[str, str, str, str]] = []  # per unit, or none before a step is computed
+        self.columns: tuple = ()  # (by hand, torch, |Δ|, ulps) of every unit, or none before a step is computed
 
     def set_units(self, units: int, headers: list[str], colours: dict[int, str]) -> None:
         self.beginResetModel()
-        self.units, self.headers, self.colours, self.texts = units, headers, colours, []
+        self.units, self.headers, self.colours, self.columns = units, headers, colours, ()
         self.endResetModel()
 
-    def set_texts(self, texts: list[tuple[str, str, str, str]]) -> None:
-        self.texts = texts
+    def set_values(self, columns: tuple = ()) -> None:
+        """The step's four columns as arrays; each cell is written when the view asks for it, so a step formats
+        the rows in sight, not all of h's units."""
+        self.columns = columns
         if self.units:
             self.dataChanged.emit(self.index(0, 0), self.index(self.units - 1, 3))
+
+    @staticmethod
+    def written(column: int, value) -> str:
+        return style.exact(value) if column < 2 else f"{value:.3g}" if column == 2 else f"{value:.0f}"
 
     def rowCount(self, parent=QtCore.QModelIndex()) -> int:
         return 0 if parent.isValid() else self.units
@@ -1278,7 +1284,9 @@ class StepTable(QtCore.QAbstractTableModel):
 
     def data(self, index, role=QtCore.Qt.DisplayRole):
         if role == QtCore.Qt.DisplayRole:
-            return self.texts[index.row()][index.column()] if index.row() < len(self.texts) else ""
+            if not self.columns:
+                return ""
+            return self.written(index.column(), self.columns[index.column()][index.row()])
         if role == QtCore.Qt.TextAlignmentRole:
             return int(QtCore.Qt.AlignRight | QtCore.Qt.AlignVCenter)
         return None
@@ -1700,23 +1708,37 @@ class ComparisonPanel(QtWidgets.QWidget):
         m = self.model
         if t is None:
             self.table_caption.setText(self.tr("h_t per unit, once a step is computed"))
-            self.step_table.set_texts([])
+            self.step_table.set_values()
             return
         if m.has_ended(t):
             self.table_caption.setText(self.tr("Sequence {0} ended before t = {1}: no h_{1}").format(m.batch, t))
-            self.step_table.set_texts([])
+            self.step_table.set_values()
             return
         caption = self.tr("h_{0} per unit").format(t)
         if m.phase_index is not None and m.position % len(m.phases):  # in the middle of the next step
             caption += " " + self.tr("(h_{0} not yet revealed)").format(m.t)
         self.table_caption.setText(caption)
-        manual, reference, diff, ulps = self.step_values(t)
-        texts = [(style.exact(a), style.exact(b), f"{d:.3g}", f"{u:.0f}")
-                 for a, b, d, u in zip(manual, reference, diff, ulps)]
-        self.step_table.set_texts(texts)
+        columns = self.step_values(t)
+        self.step_table.set_values(columns)
+        self.fit_columns(columns)
+
+    def fit_columns(self, columns: tuple) -> None:
+        """Each column widened to its longest text among the rows in sight and each column's extremes (the most
+        digits and the longest exponent are found there): writing all of h's units to measure them cost a step at
+        H = 1,024 more than drawing it."""
+        units = len(columns[0])
+        first = max(self.table.rowAt(0), 0)
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        rows = set(range(first, (last if last >= 0 else min(units - 1, first + 40)) + 1))
+        with np.errstate(invalid="ignore"):
+            for values in columns:
+                magnitude = np.abs(np.asarray(values, dtype=np.float64))
+                magnitude[~np.isfinite(magnitude)] = np.inf  # NaN and ±inf are short: any row of them will do
+                rows |= {int(np.argmax(magnitude)), int(np.argmin(np.where(magnitude > 0, magnitude, np.inf)))}
         metrics = self.table.fontMetrics()
-        for c in range(4):  # widened to the longest text, measured once rather than every row's
-            width = metrics.horizontalAdvance(max((row[c] for row in texts), key=len, default="") + "00")
+        for c, values in enumerate(columns):
+            longest = max((StepTable.written(c, values[r]) for r in rows if r < units), key=len, default="")
+            width = metrics.horizontalAdvance(longest + "00")
             if width > self.table.columnWidth(c):
                 self.table.setColumnWidth(c, width)
 
