@@ -122,7 +122,8 @@ def run_classifier_window(args, ids) -> int:
         session = ClassifierSession.compute(model, ids, args.lengths, vocabulary)
     except InputError as exc:
         raise (exc if "lengths" in exc.detail else exc.within(args.input)) from None
-    for said in assumptions(args, model, book_activations(len(model.head))):
+    session.trace.assumptions.extend(assumptions(args, model, book_activations(len(model.head))))
+    for said in session.trace.assumptions:  # and in the window, above the reviews
         print(f"{PROG}: assumed, not recorded in the weights file: {said}", file=sys.stderr)
     if args.steps and args.steps > session.cells.seq_len:
         raise InputError(f"--steps {args.steps}: the longest review has {session.cells.seq_len} steps")

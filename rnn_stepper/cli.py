@@ -418,16 +418,18 @@ def reading_notes(args, config, inputs, stored_dtype) -> list[str]:
     return notes
 
 
-def assumptions(args, session) -> list[str]:
-    """What a weights file does not record and the trace assumed, each with the flag that changes it."""
+def assumptions(args, session) -> dict[str, str]:
+    """What a weights file does not record and the trace assumed, option → a sentence with the flag that changes
+    it."""
     if not args.weights:
-        return []
+        return {}
     config = session.config
-    assumed = []
+    assumed = {}
     if "nonlinearity" in config.cell_type.option_names and not args.nonlinearity:
-        assumed.append(f"nonlinearity={config.nonlinearity} (--nonlinearity relu if the model was built with it)")
+        assumed["nonlinearity"] = (f"nonlinearity={config.nonlinearity} (--nonlinearity relu if the model was built "
+                                   "with it)")
     if getattr(args, "input_dims", 2) == 3 and not args.seq_first:  # a 2-D sequence reads the same either way
-        assumed.append("batch_first=True (--seq-first if the model reads (T, batch, input_size))")
+        assumed["batch_first"] = "batch_first=True (--seq-first if the model reads (T, batch, input_size))"
     return assumed
 
 
@@ -753,7 +755,8 @@ def run_trace(args) -> int:
         from .ui import i18n
 
         i18n.install(args.lang or i18n.system_language())
-        sys.stdout.writelines(line + "\n" for line in text_lines(trace, assumptions(args, session)))
+        assumed = list(assumptions(args, session).values())
+        sys.stdout.writelines(line + "\n" for line in text_lines(trace, assumed))
         if args.backward:
             backward = backward or backward_of(trace, None)
             sys.stdout.writelines(line + "\n" for line in backward_lines(backward))
@@ -859,7 +862,7 @@ def _run(args) -> int:
         return run_window(session, steps=args.steps or 0, screenshot=args.screenshot, size=args.size,
                           lang=args.lang, presenting=args.presentation, cursor=cursor, path=saved_to(args.session),
                           predict=args.predict, font_scale=args.font_scale, select=args.select,
-                          back=back)
+                          back=back, assumptions=assumptions(args, session) if session is not None else {})
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

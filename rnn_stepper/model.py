@@ -86,6 +86,10 @@ class StepperModel:
         # Linear layers found beside the recurrent module in the last checkpoint imported, name → core Head: a
         # classifier's h2o, for the backward pass's cross-entropy loss. Not part of a session file.
         self.heads: dict = {}
+        # What the file the session came from did not record and was assumed, option → the sentence that says it
+        # with the flag that changes it (cli.assumptions): shown by the window until that option is set or
+        # another file is opened. Not part of a session file.
+        self.assumptions: dict[str, str] = {}
         self._backprop = None
         self.history = History()
         self._compute(session, saved=True)
@@ -300,6 +304,7 @@ class StepperModel:
 
     def open_session(self, session: Session, cursor: dict | None = None, saved: bool = True) -> None:
         """Show a session from a file at its saved cursor; as saved, unless it is restored unsaved work."""
+        self.assumptions = {}
         self._compute(session, cursor=cursor or {}, saved=saved, history="open")
 
     # --- changing the session: each recomputes the trace once and keeps the cursor ------------------------
@@ -395,7 +400,10 @@ class StepperModel:
         """Change config fields, `seed` or `order`; raises InputError (and changes nothing) when they don't fit."""
         from .core.session import reconfigured
 
-        return self.set_session(reconfigured(self._session, **changes))
+        session = reconfigured(self._session, **changes)  # InputError here changes nothing
+        # an option set is no longer assumed: the note goes with the trace the change announces
+        self.assumptions = {k: v for k, v in self.assumptions.items() if k not in changes}
+        return self.set_session(session)
 
     def sequence(self) -> np.ndarray:
         """The input as (B, T, I), a copy the caller may change."""

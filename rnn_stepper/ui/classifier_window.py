@@ -243,6 +243,7 @@ class ClassifierWindow(StagesWindow):
         self.head = HeadPanel(session)
         self.hidden_in_focus = [self.text, self.cell_heading]
         m.events.changed.connect(self.on_change)
+        self.say_assumed(session.trace.assumptions)
         self.arrange()
         self.refresh()
 

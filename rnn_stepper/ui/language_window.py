@@ -212,6 +212,9 @@ class LanguageWindow(StagesWindow):
         self.cell = cell
         self.head = HeadView(session)
         self.hidden_in_focus = [self.text, self.cell_heading]
+        from ..core.language_export import assumptions
+
+        self.say_assumed(assumptions(session.model))
         session.events.generation.connect(self.refresh)
         session.events.call.connect(self.refresh)
         session.events.typed.connect(self.show_problem)

@@ -7,6 +7,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..core.errors import Cancelled
 from ..model import StepperModel
 from . import collection, i18n, style
+from .assumption_note import AssumptionNote
 from .backward_panel import BackwardPanel
 from .editors import ConfigPanel, InputEditor
 from .exports import Exports
@@ -122,6 +123,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.normal_geometry = QtCore.QRect(100, 100, 1280, 720)
         self.build_menus()
         self.build_toolbar()
+        # What the weights file did not record, under the tool bar until that option is set (model.assumptions)
+        self.assumed = AssumptionNote()
+        self.assumed.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Preferred)
+        self.assumption_bar = QtWidgets.QToolBar(self.tr("Assumptions"))
+        self.assumption_bar.setObjectName("assumptions")
+        self.assumption_bar.setMovable(False)
+        self.assumption_bar.addWidget(self.assumed)
+        hide = self.assumption_bar.addAction("✕")
+        hide.setToolTip(self.tr("Hide this note"))
+        hide.triggered.connect(self.assumption_bar.hide)
+        self.addToolBarBreak()
+        self.addToolBar(self.assumption_bar)
+        self.show_assumptions()
         self.status = StatusLine()
         self.statusBar().addPermanentWidget(SteadyText(self.status), 1)  # it changes every step: ui/steady.py
         self.progress = QtWidgets.QProgressBar()
@@ -217,6 +231,7 @@ class MainWindow(QtWidgets.QMainWindow):
         and status line for any move."""
         if "trace" in what:
             self.balance_top()
+            self.show_assumptions()
         if "selected" in what:
             self.show_breakdown()
         if not what & {"trace", "cell", "cursor", "selected"}:
@@ -341,6 +356,9 @@ class MainWindow(QtWidgets.QMainWindow):
             index = pages.addTab(widget, self.tr("{0} {1}").format(key, name))
             pages.setTabToolTip(index, self.tr("{0} (key {1})").format(tip, key))
         return pages
+
+    def show_assumptions(self) -> None:
+        self.assumption_bar.setVisible(self.assumed.say(self.model.assumptions.values()))
 
     def show_reading(self) -> None:
         """In the focus layout: the weights the phase on show reads, where its equation does not write them out,

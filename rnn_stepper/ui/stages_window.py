@@ -10,6 +10,7 @@ import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from . import collection, style
+from .assumption_note import AssumptionNote
 from .panels import font_px
 
 
@@ -32,6 +33,9 @@ class StagesWindow(QtWidgets.QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         self.above = QtWidgets.QVBoxLayout()
         layout.addLayout(self.above)
+        self.assumed = AssumptionNote()  # what the model's file did not record: the first line, when anything
+        self.assumed.hide()
+        self.above.addWidget(self.assumed)
         self.stages = QtWidgets.QStackedWidget()  # the three stages side by side, or in the focus layout's tabs
         layout.addWidget(self.stages, 1)
         self.setCentralWidget(central)
@@ -42,6 +46,9 @@ class StagesWindow(QtWidgets.QMainWindow):
 
     def refresh(self) -> None:
         raise NotImplementedError
+
+    def say_assumed(self, assumed) -> None:
+        self.assumed.setVisible(self.assumed.say(assumed) and not self.focused)
 
     def wants_focus(self) -> bool:
         """In presentation mode, always: beside the embedding and the bars, a projector's step strip kept its numbers
@@ -86,6 +93,8 @@ class StagesWindow(QtWidgets.QMainWindow):
         # already, and the step on show is named in the cell's tab
         for widget in self.hidden_in_focus:
             widget.setVisible(not focus)
+        # the note of what was assumed too: in the focus layout its two lines were the step strip's last rows
+        self.assumed.setVisible(not focus and bool(self.assumed.text()))
         self.stages.addWidget(new)
         self.stages.setCurrentWidget(new)
         if focus:
