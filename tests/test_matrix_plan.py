@@ -208,6 +208,34 @@ def test_an_elided_index_shows_at_the_ellipsis_and_the_ellipsis_maps_into_the_mi
     assert matrix_plan.true_position(shown, 3.0) == (2 + 253) / 2
 
 
+# --- saturation ---------------------------------------------------------------------------------------------------
+
+def test_a_state_within_one_percent_of_tanhs_ends_is_marked_saturated_and_a_gate_near_0_or_1_too():
+    h = np.array([[0.995, 0.5], [-0.992, 0.98], [0.2, 0.99]])
+    assert matrix_plan.saturated(h, (-1, 1)).tolist() == [[True, False], [True, False], [False, True]]
+    gates = np.array([0.004, 0.5, 0.996, np.nan])
+    assert matrix_plan.saturated(gates, (0, 1)).tolist() == [True, False, True, False]  # NaN: not computed yet
+
+
+def test_saturated_cells_are_marked_in_their_places_on_show_and_the_ellipsis_carries_none():
+    h = np.linspace(-0.5, 0.5, 256)
+    h[0], h[255], h[100] = -0.999, 0.999, 0.999  # h[100] is elided
+    numbers = Numbers(h[:, None])
+    p = plan(numbers, Room(150, 300, (20, 60)), measure)
+    assert p.rows.tolist() == elided_as(256, 4)
+    marks = matrix_plan.marked_saturated(p, numbers.values, (-1, 1), 150, 300)
+    assert marks.tolist() == [[0, 0], [8, 0]]  # true rows 0 and 255
+    assert matrix_plan.marked_saturated(p, numbers.values, None, 150, 300).tolist() == []  # no range: no marks
+
+
+def test_cells_too_small_on_screen_carry_no_saturation_mark():
+    numbers = Numbers(np.full((64, 64), 0.999))
+    p = plan(numbers, Room(60, 60, (20, 60)), measure)  # too small for any number: every cell, under 1 px each
+    assert not p.readable and p.rows.size == p.columns.size == 64
+    assert matrix_plan.marked_saturated(p, numbers.values, (-1, 1), 60, 60).tolist() == []
+    assert len(matrix_plan.marked_saturated(p, numbers.values, (-1, 1), 64 * 6, 64 * 6)) == 64 * 64
+
+
 # --- the axes' labels ---------------------------------------------------------------------------------------------
 
 def label_width(text: str) -> float:

@@ -15,6 +15,8 @@ The rules:
 - The size is planned for a template as wide as NUMBER_TEMPLATES, so it stays put from one step to the next: a
   plain step (the same shape in the same room) keeps the plan unless a number on show no longer fits it.
 - Never more than MAX_TEXT_CELLS numbers in one view.
+- A cell within 1 % of an end of its function's range (tanh's, a gate's) is marked saturated, while it is large
+  enough on screen to carry the mark.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ NICE_STRIDES = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5
 ELLIPSIS = -1  # the index of the ellipsis row or column in a plan's shown rows and columns
 ELLIPSIS_MARKS = ("⋮", "…", "⋱")  # written in the ellipsis row, column, and where they cross
 REF_PX = 100  # text widths are measured once at this pixel size and scaled
+SATURATED = 0.01  # within 1 % of its bounded range's end (|tanh| ≥ 0.99, a gate ≤ 0.01 or ≥ 0.99): saturated
+MIN_MARK_PX = 6  # a cell smaller than this on screen is too small to carry a saturation mark
+MAX_MARKS = 20_000  # more saturated cells on show than this: none marked (each mark is a dashed box to paint)
 
 
 def number_range(base_px: float, legible_px: int = 0, minimum_px: int = 0) -> tuple[int, int]:
@@ -107,7 +112,7 @@ def shown_values(values: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> n
     return out
 
 
-# --- how wide numbers are written ----------------------------------------------------------------------------------
+# --- how wide numbers are written -------------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=8)
 def tabular_digits(measure: Measure) -> bool:
@@ -202,7 +207,7 @@ class Numbers:
         return widest_number({text for row in grid for text in row} - {"", *ELLIPSIS_MARKS}, measure)
 
 
-# --- the plan ------------------------------------------------------------------------------------------------------
+# --- the plan ---------------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Room:
@@ -382,7 +387,33 @@ def numbered_cells(plan: Plan, numbers: Numbers,
     return cells
 
 
-# --- the axes' indices ---------------------------------------------------------------------------------------------
+# --- saturation -------------------------------------------------------------------------------------------------------
+
+def saturated(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    """Cells within SATURATED of an end of the function's range `bounds`, measured against the larger end:
+    |h| ≥ 0.99 for tanh's (-1, 1), a gate's σ ≤ 0.01 or ≥ 0.99 for (0, 1)."""
+    low, high = bounds
+    margin = SATURATED * max(abs(low), abs(high))
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(values) & ((values <= low + margin) | (values >= high - margin))
+
+
+def marked_saturated(plan: Plan, values: np.ndarray, bounds: tuple[float, float] | None, width: float,
+                     height: float) -> np.ndarray:
+    """The places on show, (row, column) rows of an array, of the saturated cells (`bounds`: the function's range;
+    None, nothing is marked), while a cell is at least MIN_MARK_PX on the `width` × `height` pixels the view's span
+    takes, and no more than MAX_MARKS of them."""
+    none = np.zeros((0, 2), dtype=np.int64)
+    if bounds is None or not plan.rows.size or not plan.columns.size:
+        return none
+    span_r, span_c = plan.span()
+    if min(width / max(span_c, 1e-9), height / max(span_r, 1e-9)) < MIN_MARK_PX:
+        return none
+    hits = np.argwhere(saturated(shown_values(values, plan.rows, plan.columns), bounds))
+    return hits if len(hits) <= MAX_MARKS else none
+
+
+# --- the axes' indices ------------------------------------------------------------------------------------------------
 
 def index_label(i: int, labels: list[str] | None, along_rows: bool) -> str:
     """How an axis names true row (`along_rows`) or column `i`: its name in `labels`, else its index; the ellipsis

@@ -17,7 +17,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from . import matrix_plan, style
-from .matrix_plan import ELLIPSIS, REF_PX
+from .matrix_plan import ELLIPSIS, REF_PX, saturated
 
 # Above this many rows or columns an image can have more cells than its view has pixels: pyqtgraph averages it
 # down to the screen and colours it. Below, each cell is coloured here, once per change: pyqtgraph's own way
@@ -27,8 +27,6 @@ TITLE_SCALES = (1.0, 0.85, 0.75)  # a title too wide for its view, even wrapped,
 WORD_WRAP_SCALES = (0.75, 0.65, 0.6)  # … then it wraps between words, smaller until its longest word fits
 WRAP_AT = (" + ", " ⊙ ", " − ")  # where a subtitle too wide for its view goes onto a second line
 ZOOM_PER_NOTCH = 1.25  # one click of a mouse wheel
-SATURATED = 0.01  # within 1 % of its bounded range's end (|tanh| ≥ 0.99, a gate ≤ 0.01 or ≥ 0.99): saturated
-MIN_MARK_PX = 6  # a cell smaller than this on screen is too small to carry a saturation mark
 
 
 @functools.lru_cache(maxsize=512)
@@ -251,15 +249,6 @@ class CellImage(pg.ImageItem):
         super().render()
         if self.qimage is not None and self.qimage.format() != QtGui.QImage.Format_ARGB32_Premultiplied:
             self.qimage = self.qimage.convertToFormat(QtGui.QImage.Format_ARGB32_Premultiplied)
-
-
-def saturated(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
-    """Cells within SATURATED of an end of the function's range `bounds`, measured against the larger end:
-    |h| ≥ 0.99 for tanh's (-1, 1), a gate's σ ≤ 0.01 or ≥ 0.99 for (0, 1)."""
-    low, high = bounds
-    margin = SATURATED * max(abs(low), abs(high))
-    with np.errstate(invalid="ignore"):
-        return np.isfinite(values) & ((values <= low + margin) | (values >= high - margin))
 
 
 class ColorBar(pg.GraphicsLayout):
@@ -776,18 +765,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _mark_saturation(self) -> None:
         """A dashed outline in each saturated cell on show, while cells are big enough on screen to carry one."""
-        boxes: list[QtCore.QRectF] = []
-        cells: list[tuple[int, int]] = []
-        if self.bounds is not None and self.plan.rows.size and self.plan.columns.size:
-            rect = self.vb.boundingRect()
-            span_r, span_c = self.plan.span()
-            if min(rect.width() / max(span_c, 1e-9), rect.height() / max(span_r, 1e-9)) >= MIN_MARK_PX:
-                hits = np.argwhere(saturated(self._shown_values(), self.bounds))
-                if len(hits) <= 20_000:
-                    inset = 0.03  # along the cell's edge; where its number reaches it, the box gives way (SaturationMarks)
-                    for dr, dc in hits:
-                        boxes.append(QtCore.QRectF(dc - 0.5 + inset, dr - 0.5 + inset, 1 - 2 * inset, 1 - 2 * inset))
-                        cells.append((int(self.plan.rows[dr]), int(self.plan.columns[dc])))
+        rect = self.vb.boundingRect()
+        hits = matrix_plan.marked_saturated(self.plan, self._numbers.values, self.bounds, rect.width(), rect.height())
+        inset = 0.03  # along the cell's edge; where its number reaches it, the box gives way (SaturationMarks)
+        boxes = [QtCore.QRectF(dc - 0.5 + inset, dr - 0.5 + inset, 1 - 2 * inset, 1 - 2 * inset) for dr, dc in hits]
+        cells = [(int(self.plan.rows[dr]), int(self.plan.columns[dc])) for dr, dc in hits]
         if cells or self._saturated_cells:
             self._saturation.set_boxes(boxes)
         self._saturated_cells = cells
