@@ -213,8 +213,8 @@ class Numbers:
 class Room:
     """What a view has for its cells."""
 
-    width: float  # pixels across and down the cells' area (at least 1)
-    height: float
+    width: float  # pixels across the cells' area (at least 1)
+    height: float  # pixels down it
     numbers: tuple[int, int]  # the smallest and largest pixel size a number may take (number_range)
     zoom: ViewRange | None = None  # zoomed in: the columns and rows in sight; None: the overview
 
@@ -223,8 +223,9 @@ class Room:
 class Plan:
     """What a view shows: the default is an empty matrix's plan."""
 
-    rows: np.ndarray = field(default_factory=lambda: np.arange(0))  # the true index of each row on show, top to
-    columns: np.ndarray = field(default_factory=lambda: np.arange(0))  # bottom (ELLIPSIS: the ellipsis); columns
+    # the true index of each row on show, top to bottom, and of each column, left to right (ELLIPSIS: the ellipsis)
+    rows: np.ndarray = field(default_factory=lambda: np.arange(0))
+    columns: np.ndarray = field(default_factory=lambda: np.arange(0))
     readable: bool = False  # numbers are written; False: the whole matrix as an image, values on hover
     digits: int = 3  # the significant digits of the largest magnitude
     px: int = 0  # the numbers' pixel size, as a text's own width at that size fits its cell
