@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: str | None = None,
-         block: bool | None = None, vocab: Any = None, **generation: Any) -> None:
+         block: bool | None = None, vocab: Any = None, lengths: Any = None, **generation: Any) -> None:
     """Open the stepper window on `module`'s current weights and the input `x`.
 
     `module` is a `torch.nn.RNN`, `nn.GRU` or `nn.LSTM`, or any `nn.Module` that contains exactly one (it is found
@@ -56,6 +56,12 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
     character's probabilities, with Sample drawing the next character as the book's sample() does (`generate=N`
     draws N at once; `scale=`, `temperature=` and `seed=` as in `trace`).
 
+    A variable-length batch, `show(lstm, packed)` for a PackedSequence or `show(lstm, padded, lengths=lengths)`, is
+    stepped as torch's packed kernel steps it: each sequence leaves the batch when it ends, and the window says
+    which have ended. A whole classifier and a padded batch of token ids, `show(model, ids, lengths=lengths)`
+    (the book's sentiment model), opens the classifier's window: the reviews word by word, each word's embedding
+    row, the packed cell's phases and the head's output per review (`words=vocabulary` writes the ids as words).
+
     Raises TypeError for a module that is not (or does not contain) an nn.RNN, nn.GRU or nn.LSTM, an input of the
     wrong dtype, or a state in the wrong form (one tensor for an nn.LSTM, a pair for the others); ValueError for
     wrong shapes, a model holding several recurrent modules (they are listed with their types) or a module or
@@ -63,7 +69,7 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
     """
     from .ui.show import show as _show
 
-    _show(module, x, h0, order=order, title=title, block=block, vocab=vocab, **generation)
+    _show(module, x, h0, order=order, title=title, block=block, vocab=vocab, lengths=lengths, **generation)
 
 
 def trace(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", vocab: Any = None,

@@ -679,6 +679,23 @@ class TextTrace:
 
 # --- variable-length batches ---------------------------------------------------------------------------------------
 
+def padded_batch(module, x, lengths) -> tuple[torch.Tensor, list[int]]:
+    """A PackedSequence as the padded batch and lengths the window steps it from (`pad_packed_sequence` in the
+    module's layout; the window packs them again with enforce_sorted=False), or a padded batch and its lengths as
+    given."""
+    from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
+
+    if not isinstance(x, PackedSequence):
+        if lengths is None:
+            raise TypeError("a padded batch is packed by its lengths: give lengths=")
+        return x, torch.as_tensor(lengths).tolist()
+    if lengths is not None:
+        raise TypeError("x is a PackedSequence, which holds its lengths: leave out lengths=")
+    rnn, _ = find_rnn(module)
+    padded, found = pad_packed_sequence(x, batch_first=rnn.batch_first)
+    return padded, found.tolist()
+
+
 def trace_packed(module, x, h0, lengths, order: str = "kernel"):
     """`module(packed, h0)` stepped as torch's packed kernel steps it (core/packed.py): x a PackedSequence, or a
     padded batch and its lengths, packed as `pack_padded_sequence(x, lengths, batch_first=…,

@@ -43,12 +43,9 @@ def token_ids(array: np.ndarray, source: str):
 
 
 def classifier_trace_from_args(args, ids):
-    import torch
-
-    from .cli import PROG, check_cell_options, reading_notes, session_options_given
-    from .core.classifier import book_activations, classifier_from, classify
+    from .cli import session_options_given
+    from .core.classifier import book_activations, classify
     from .core.errors import InputError
-    from .core.files import load_tensors
 
     if not args.weights:
         raise InputError("token ids in --input with --lengths need --weights: a whole classifier's state dict "
@@ -62,6 +59,25 @@ def classifier_trace_from_args(args, ids):
     if refused:
         raise InputError(f"{' and '.join(refused)} do{'es' if len(refused) == 1 else ''} not apply to a classifier's "
                          "token ids: the model comes from --weights, stepped in the kernel order, as text or JSON")
+    model, vocabulary = classifier_from_args(args)
+    try:
+        trace = classify(model, ids, args.lengths)
+    except InputError as exc:
+        raise (exc if "lengths" in exc.detail else exc.within(args.input)) from None
+    trace.assumptions.extend(assumptions(args, model, book_activations(len(model.head))))
+    return trace, vocabulary
+
+
+def classifier_from_args(args):
+    """The whole classifier in --weights (under --prefix, with --nonlinearity, --seq-first and --activations where
+    given) and the --vocab file's tokens; what the file left to be read one way or another said on stderr."""
+    import torch
+
+    from .cli import PROG, check_cell_options, reading_notes
+    from .core.classifier import classifier_from
+    from .core.errors import InputError
+    from .core.files import load_tensors
+
     prefix = args.prefix if not args.prefix or args.prefix.endswith(".") else args.prefix + "."
     fixed = {"batch_first": not args.seq_first}
     if args.nonlinearity:
@@ -79,13 +95,47 @@ def classifier_trace_from_args(args, ids):
     stored = tensors[(model.places["recurrent"] + "." if model.places["recurrent"] else "") + "weight_ih_l0"].dtype
     for note in reading_notes(args, config, torch.empty(0), stored):
         print(f"{PROG}: {note}", file=sys.stderr)
-    vocabulary = vocabulary_from_args(args, model)  # before the trace: a wrong file is said at once
+    return model, vocabulary_from_args(args, model)  # the vocabulary before the trace: a wrong file is said at once
+
+
+def run_classifier_window(args, ids) -> int:
+    """`rnn-stepper --weights F --input ids.npy --lengths … [--vocab V]`: the classifier's window."""
+    from .cli import PROG, session_options_given
+    from .core.classifier import book_activations
+    from .core.errors import InputError
+
+    if not args.weights:
+        raise InputError("token ids in --input with --lengths need --weights: a whole classifier's state dict "
+                         "(embedding, recurrent module, head)")
+    refused = [o for o in session_options_given(args) if o not in APPLIES]
+    refused += [o for o, given in (("--session", args.session is not None), ("--text", args.text is not None),
+                                   ("--back", args.back is not None), ("--predict", args.predict),
+                                   ("--select", args.select is not None),
+                                   ("--order textbook", args.order == "textbook")) if given]
+    if refused:
+        raise InputError(f"{' and '.join(refused)} do{'es' if len(refused) == 1 else ''} not apply to a classifier's "
+                         "window: the model comes from --weights, stepped in the kernel order")
+    from .classifier_session import ClassifierSession
+
+    model, vocabulary = classifier_from_args(args)
     try:
-        trace = classify(model, ids, args.lengths)
+        session = ClassifierSession.compute(model, ids, args.lengths, vocabulary)
     except InputError as exc:
         raise (exc if "lengths" in exc.detail else exc.within(args.input)) from None
-    trace.assumptions.extend(assumptions(args, model, book_activations(len(model.head))))
-    return trace, vocabulary
+    session.trace.assumptions.extend(assumptions(args, model, book_activations(len(model.head))))
+    for said in session.trace.assumptions:  # and in the window, above the reviews
+        print(f"{PROG}: assumed, not recorded in the weights file: {said}", file=sys.stderr)
+    if args.steps and args.steps > session.cells.seq_len:
+        raise InputError(f"--steps {args.steps}: the longest review has {session.cells.seq_len} steps")
+    if args.batch is not None and args.batch >= len(session.lengths):
+        raise InputError(f"--batch {args.batch}: there are {len(session.lengths)} reviews, 0 to "
+                         f"{len(session.lengths) - 1}")
+    if args.layer or args.direction:
+        raise InputError("--layer and --direction: the classifier's window shows the cell its head reads")
+    from .ui.classifier_window import run_classifier_window as run
+
+    return run(session, screenshot=args.screenshot, size=args.size, lang=args.lang, presenting=args.presentation,
+               font_scale=args.font_scale, steps=args.steps or 0, batch=args.batch or 0)
 
 
 def vocabulary_from_args(args, model):

@@ -202,6 +202,17 @@ def build_parser() -> argparse.ArgumentParser:
                              "given; it must be revealed), e.g. --steps 1 --select input_projection,0")
     window.add_argument("--screenshot", metavar="FILE.png", type=path_given,
                         help="render the window to a PNG after --steps and exit (no screen needed)")
+    from .packed_cli import lengths_list
+
+    window.add_argument("--lengths", type=lengths_list, metavar="N,N,…",
+                        help="each sequence's length in a padded batch: stepped as pack_padded_sequence(x, lengths, "
+                             "enforce_sorted=False) is, each sequence leaving the batch when it ends. A (batch, T) "
+                             "--input of token ids opens a whole classifier in --weights (--vocab for its words)")
+    from .classifier_cli import activations_list
+
+    window.add_argument("--activations", type=activations_list, metavar="A,A,…",
+                        help="a classifier's activation after each Linear layer of its head (default the book's: "
+                             "relu between, sigmoid after the last)")
     add_language_model_options(parser, training=False)
     desktop = parser.add_argument_group("the desktop's application menu (Linux)")
     desktop.add_argument("--install-desktop-entry", action="store_true",
@@ -410,16 +421,18 @@ def reading_notes(args, config, inputs, stored_dtype) -> list[str]:
     return notes
 
 
-def assumptions(args, session) -> list[str]:
-    """What a weights file does not record and the trace assumed, each with the flag that changes it."""
+def assumptions(args, session) -> dict[str, str]:
+    """What a weights file does not record and the trace assumed, option → a sentence with the flag that changes
+    it."""
     if not args.weights:
-        return []
+        return {}
     config = session.config
-    assumed = []
+    assumed = {}
     if "nonlinearity" in config.cell_type.option_names and not args.nonlinearity:
-        assumed.append(f"nonlinearity={config.nonlinearity} (--nonlinearity relu if the model was built with it)")
+        assumed["nonlinearity"] = (f"nonlinearity={config.nonlinearity} (--nonlinearity relu if the model was built "
+                                   "with it)")
     if getattr(args, "input_dims", 2) == 3 and not args.seq_first:  # a 2-D sequence reads the same either way
-        assumed.append("batch_first=True (--seq-first if the model reads (T, batch, input_size))")
+        assumed["batch_first"] = "batch_first=True (--seq-first if the model reads (T, batch, input_size))"
     return assumed
 
 
@@ -486,11 +499,18 @@ def window_session(args):
     """The session the window opens, or None for the notebook's (which the window then computes after its first
     frame), and the cursor a session file kept. --session and the model options exclude each other."""
     if args.session is not None:
-        return session_file(args)
-    if uses_default_session(args) and not any(getattr(args, name, None) is not None
-                                              for name in ("phase", "layer", "direction", "batch", "select")):
+        session, saved = session_file(args)
+    elif uses_default_session(args) and not any(getattr(args, name, None) is not None
+                                                for name in ("phase", "layer", "direction", "batch", "select",
+                                                             "lengths")):
         return None, {}
-    return session_from_args(args), {}  # the notebook's too, when a place in it needs checking against it
+    else:
+        session, saved = session_from_args(args), {}  # the notebook's too, when a place in it needs checking
+    if getattr(args, "lengths", None) is not None:
+        from dataclasses import replace
+
+        session = replace(session, lengths=args.lengths)  # checked against the input: InputError if they don't fit
+    return session, saved
 
 
 def window_cursor(args, session, saved: dict) -> dict | None:
@@ -709,6 +729,10 @@ def run_trace(args) -> int:
 
         return run_packed(args)
     session = session_file(args)[0] if args.session is not None else session_from_args(args)
+    if session.lengths is not None and args.explain is None and not args.backward:  # a packed session file
+        from .packed_cli import packed_trace_of, write_packed
+
+        return write_packed(args, session, packed_trace_of(session))
     if args.target and not args.backward:
         raise InputError("--target is the backward pass's: add --backward")
     if args.backward:
@@ -736,7 +760,8 @@ def run_trace(args) -> int:
         from .ui import i18n
 
         i18n.install(args.lang or i18n.system_language())
-        sys.stdout.writelines(line + "\n" for line in text_lines(trace, assumptions(args, session)))
+        assumed = list(assumptions(args, session).values())
+        sys.stdout.writelines(line + "\n" for line in text_lines(trace, assumed))
         if args.backward:
             backward = backward or backward_of(trace, None)
             sys.stdout.writelines(line + "\n" for line in backward_lines(backward))
@@ -816,6 +841,14 @@ def _run(args) -> int:
         if args.font_scale is not None and not args.presentation and (
                 args.command == "slides" or args.screenshot):
             raise InputError("--font-scale sets presentation mode's font size: add --presentation")
+        if args.command is None and args.lengths is not None:
+            from .packed_cli import classifier_input
+
+            ids = classifier_input(args)
+            if ids is not None:  # token ids: a whole classifier's window
+                from .classifier_cli import run_classifier_window
+
+                return run_classifier_window(args, ids)
         if args.command is None and (args.text is not None or args.vocab is not None):
             from .language_cli import run_language_window
 
@@ -836,7 +869,7 @@ def _run(args) -> int:
         return run_window(session, steps=args.steps or 0, screenshot=args.screenshot, size=args.size,
                           lang=args.lang, presenting=args.presentation, cursor=cursor, path=saved_to(args.session),
                           predict=args.predict, font_scale=args.font_scale, select=args.select,
-                          back=back)
+                          back=back, assumptions=assumptions(args, session) if session is not None else {})
     except InputError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

@@ -90,6 +90,10 @@ class LanguageSession:
     def token(self, k: int) -> str:
         return self.vocabulary.tokens[k]
 
+    def lit_token(self) -> int:
+        """The embedding row the call on show reads: its x_t."""
+        return self.call.token
+
     def top(self, k: int = TOP_K) -> list[tuple[int, float]]:
         """The call's k most probable next tokens, (row, probability) from the most probable down: the core's
         probabilities, the softmax of the scaled logits, read as they are (ties keep the vocabulary's order)."""

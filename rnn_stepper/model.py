@@ -53,11 +53,16 @@ class StepperModel:
     A click on Step reveals the rest of the current timestep (the notebook's loop body); Step phase reveals one
     phase. The cursor walks the shown cell's timesteps in that cell's order (T-1 … 0 for a reverse cell).
 
-    Events: `trace` (a new session was computed), `cell` (another layer, direction or batch row is on show),
-    `cursor` (position moved; also after each of the others), `message` (a note for the user, e.g. what a
-    config change kept), `saved` (the session became saved or unsaved), `busy` (a computation started or
-    ended), `progress(done, total)` (how far it is), `stopped(error)` (it was cancelled or failed, and the
-    previous session stays on show).
+    Each operation is announced once (`_announce`), with the set of what it changed: `changed(what)`, `what` a
+    frozenset of "trace" (a new session was computed), "cell" (another layer, direction or batch row is on show),
+    "cursor" (the position moved; also after each of the others), "selected" (the element whose arithmetic is open),
+    "guesses" (Predict, then reveal's guesses, or the mode) and "units" (the units the comparison follows). Views
+    listen to `changed` and redraw once for it, from the model's state alone. The same changes are also signalled
+    one kind at a time (`trace`, `cell`, `cursor`, `selected`, `guesses`, `units`), before `changed`, for code that
+    follows one kind (the backward pass, the session files). Others: `message` (a note for the user, e.g. what a
+    config change kept), `saved` (the session became saved or unsaved), `busy` (a computation started or ended),
+    `progress(done, total)` (how far it is), `stopped(error)` (it was cancelled or failed, and the previous
+    session stays on show).
 
     Every change of the session (an edit, a new option, imported weights, a whole Train run) can be undone and
     redone (`undo`, `redo`; the sessions are kept by `history`, history.py). Opening a file starts a new history.
@@ -68,15 +73,10 @@ class StepperModel:
     """
 
     def __init__(self, session: Session | None = None, runner=run_now) -> None:
-        self.events = SimpleNamespace(trace=Signal(), cell=Signal(), cursor=Signal(), message=Signal(),
-                                      saved=Signal(), busy=Signal(), progress=Signal(), stopped=Signal())
-        self.events.guesses = Signal()  # the class's guesses at h_t changed (Predict, then reveal: the block at the end)
-        self.events.cursor.connect(self._forget_stale_guesses)  # first, so views never see another step's guesses
+        self.events = SimpleNamespace(changed=Signal(), message=Signal(), saved=Signal(), busy=Signal(),
+                                      progress=Signal(), stopped=Signal(),
+                                      **{kind: Signal() for kind in self.CHANGES})
         self._selected = None  # the element whose arithmetic is open (issue 12): see select() at the end
-        self.events.selected = Signal()
-        for event in (self.events.trace, self.events.cell, self.events.cursor):
-            event.connect(self._keep_selection)
-        self.events.units = Signal()  # the units the comparison follows changed (followed_units)
         self.jobs = Jobs(self.events, runner)
         self._session = self._saved = None  # _saved: the session as last opened or saved; else unsaved work
         self._phases: tuple[str, ...] | None = None  # the session's, kept: a step asks for them ~40 times
@@ -86,6 +86,10 @@ class StepperModel:
         # Linear layers found beside the recurrent module in the last checkpoint imported, name → core Head: a
         # classifier's h2o, for the backward pass's cross-entropy loss. Not part of a session file.
         self.heads: dict = {}
+        # What the file the session came from did not record and was assumed, option → the sentence that says it
+        # with the flag that changes it (cli.assumptions): shown by the window until that option is set or
+        # another file is opened. Not part of a session file.
+        self.assumptions: dict[str, str] = {}
         self._backprop = None
         self.history = History()
         self._compute(session, saved=True)
@@ -181,6 +185,18 @@ class StepperModel:
         """Timesteps whose hidden state has been revealed, in walking order."""
         return self.cell.walk[: self._position // len(self.phases)]
 
+    @property
+    def stepped(self) -> list[int]:
+        """The completed timesteps at which the batch row on show was stepped: all of them, but those after a
+        packed batch's shorter sequence has ended, where the kernel no longer steps it."""
+        return [t for t in self.completed if not self.has_ended(t)]
+
+    def has_ended(self, t: int | None = None) -> bool:
+        """Whether the batch row on show has ended before t (the cursor's timestep by default): a packed batch
+        steps each sequence up to its length only."""
+        t = (self.t if self.t is not None else self.cell.walk[0]) if t is None else t
+        return self._batch in self.cell.ended(t)
+
     def unrevealed(self) -> tuple[int, int]:
         """The timesteps [start, stop) whose hidden state is not revealed yet: the end of the sequence for a forward
         cell, its beginning for a reverse one."""
@@ -201,11 +217,31 @@ class StepperModel:
 
     # --- moving the cursor ----------------------------------------------------------------------------------
 
+    CHANGES = ("trace", "cell", "cursor", "selected", "guesses", "units")  # what an operation may change, in order
+
+    def _announce(self, *what: str) -> None:
+        """One operation's changes, announced once. First what follows from them inside the model: a selection no
+        longer revealed is closed, another step's guesses are forgotten; then each kind's own signal; then
+        `changed` with the whole set, once."""
+        what = set(what)
+        if what & {"trace", "cell", "cursor"}:
+            if self._guesses[1] and self._guesses[0] != self._step_key():  # guesses belong to one step
+                self._guesses = (None, {})
+                what.add("guesses")
+            key = self._selected
+            if key is not None and not (self._fits(key) and self.selectable(key[2], key[4], *key[:2], key[3])):
+                self._selected = None
+                what.add("selected")
+        for kind in self.CHANGES:
+            if kind in what:
+                getattr(self.events, kind).emit()
+        self.events.changed.emit(frozenset(what))
+
     def move_to(self, position: int) -> None:
         position = max(0, min(self.end, int(position)))
         if position != self._position:
             self._position = position
-            self.events.cursor.emit()
+            self._announce("cursor")
 
     predict_first = False  # "predict, then reveal": a step stops just before h_t; the next click reveals it
 
@@ -243,8 +279,7 @@ class StepperModel:
         batch = self._batch if batch is None else max(0, min(self._trace.batch_size - 1, batch))
         if (layer, direction, batch) != (self._layer, self._direction, self._batch):
             self._layer, self._direction, self._batch = layer, direction, batch
-            self.events.cell.emit()
-            self.events.cursor.emit()
+            self._announce("cell", "cursor")
 
     def unsubscribe(self, owners) -> None:
         owners = list(owners)
@@ -269,6 +304,7 @@ class StepperModel:
 
     def open_session(self, session: Session, cursor: dict | None = None, saved: bool = True) -> None:
         """Show a session from a file at its saved cursor; as saved, unless it is restored unsaved work."""
+        self.assumptions = {}
         self._compute(session, cursor=cursor or {}, saved=saved, history="open")
 
     # --- changing the session: each recomputes the trace once and keeps the cursor ------------------------
@@ -348,8 +384,7 @@ class StepperModel:
         self._direction = max(0, min(self._direction, config.num_directions - 1))
         self._batch = max(0, min(self._batch, trace.batch_size - 1))
         self._position = max(0, min(self._position, self.end))
-        self.events.trace.emit()
-        self.events.cursor.emit()
+        self._announce("trace", "cursor")
         if saved:
             self.mark_saved()
         elif self.dirty != was_dirty:
@@ -365,7 +400,10 @@ class StepperModel:
         """Change config fields, `seed` or `order`; raises InputError (and changes nothing) when they don't fit."""
         from .core.session import reconfigured
 
-        return self.set_session(reconfigured(self._session, **changes))
+        session = reconfigured(self._session, **changes)  # InputError here changes nothing
+        # an option set is no longer assumed: the note goes with the trace the change announces
+        self.assumptions = {k: v for k, v in self.assumptions.items() if k not in changes}
+        return self.set_session(session)
 
     def sequence(self) -> np.ndarray:
         """The input as (B, T, I), a copy the caller may change."""
@@ -431,13 +469,13 @@ class StepperModel:
             return False
         if key != self._selected:
             self._selected = key
-            self.events.selected.emit()
+            self._announce("selected")
         return True
 
     def clear_selection(self) -> None:
         if self._selected is not None:
             self._selected = None
-            self.events.selected.emit()
+            self._announce("selected")
 
     def _fits(self, key) -> bool:
         layer, direction, t, batch, phase, unit = key
@@ -446,12 +484,6 @@ class StepperModel:
                 and 0 <= t < self.seq_len and 0 <= batch < self._trace.batch_size and phase in self.phases):
             return False
         return 0 <= unit < self._trace.cell(layer, direction).phases[phase].shape[-1]
-
-    def _keep_selection(self) -> None:
-        """A new trace, cell or cursor keeps the selection while it still exists and is still revealed."""
-        key = self._selected
-        if key is not None and not (self._fits(key) and self.selectable(key[2], key[4], *key[:2], key[3])):
-            self.clear_selection()
 
     # --- moving to a step by where it is in the network: the unrolled diagram's click -----------------------------
 
@@ -483,7 +515,7 @@ class StepperModel:
 
     def set_predict(self, on: bool) -> None:
         self.predict_first = bool(on)
-        self.events.guesses.emit()
+        self._announce("guesses")
 
     def _step_key(self):
         return (id(self._session), self._layer, self._direction, self._batch, self.step_index)
@@ -512,7 +544,7 @@ class StepperModel:
         else:
             values[int(unit)] = float(value)
         self._guesses = (self._step_key(), values)
-        self.events.guesses.emit()
+        self._announce("guesses")
 
     def guess_errors(self) -> dict[int, tuple[float, float, float]]:
         """Once h_t is revealed: unit → (guess, h_t[unit], guess − h_t[unit]) for each guess; before, nothing."""
@@ -520,11 +552,6 @@ class StepperModel:
             return {}
         truth = self.cell.hidden[self.t, self._batch].double().numpy()
         return {u: (g, float(truth[u]), g - float(truth[u])) for u, g in sorted(self.guesses.items())}
-
-    def _forget_stale_guesses(self) -> None:
-        """Guesses belong to one step: the next step, another cell or a new session starts without them."""
-        if self._guesses[1] and self._guesses[0] != self._step_key():
-            self._guesses = (None, {})
 
     # --- the units the comparison follows (issue 12 §4) ----------------------------------------------------------
 
@@ -554,7 +581,7 @@ class StepperModel:
                              "remove some first")
         if chosen != self.followed_units:
             self._followed = chosen
-            self.events.units.emit()
+            self._announce("units")
 
     def toggle_followed_unit(self, unit: int) -> None:
         """Add `unit` to the followed units, or remove it; InputError when that would leave none or too many."""

@@ -22,12 +22,11 @@ def lengths_list(text: str) -> list[int]:
 
 
 def packed_trace_from_args(args):
-    import torch
-    from torch.nn.utils.rnn import pack_padded_sequence
+    """The session the options describe, its padded --input batch packed by --lengths, and its packed pass."""
+    from dataclasses import replace
 
     from .cli import session_from_args
     from .core.errors import InputError
-    from .core.packed import packed_pass
 
     refused = [o for o, given in (("--text", args.text is not None), ("--vocab", args.vocab is not None),
                                   ("--session", args.session is not None),
@@ -38,18 +37,43 @@ def packed_trace_from_args(args):
         raise InputError(f"{' and '.join(refused)} do{'es' if len(refused) == 1 else ''} not apply to --lengths: a "
                          "packed batch is stepped in the kernel order, as text or JSON")
     session = session_from_args(args)
-    config = session.config
     if session.inputs.dim() != 3:
         raise InputError("--lengths needs a padded batch from --input: (batch, T, input_size), or (T, batch, "
                          "input_size) with --seq-first")
-    batch, steps = session.batch_size, session.seq_len
-    if len(args.lengths) != batch or max(args.lengths) > steps:
-        raise InputError(f"--lengths gives {len(args.lengths)} lengths up to {max(args.lengths)}, but the input "
-                         f"holds {batch} sequences of {steps} timesteps: give {batch} lengths from 1 to {steps}")
-    packed = pack_padded_sequence(session.inputs, torch.tensor(args.lengths), batch_first=config.batch_first,
-                                  enforce_sorted=False)
+    session = replace(session, lengths=args.lengths)  # InputError where they do not fit the batch
+    return session, packed_trace_of(session)
+
+
+def packed_trace_of(session):
+    """A session with lengths, packed as `pack_padded_sequence(inputs, lengths, enforce_sorted=False)` and passed
+    through its module and by hand (core/packed.packed_pass), the caller's random state left as it was."""
+    import torch
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    from .core.packed import packed_pass
+
+    packed = pack_padded_sequence(session.inputs, torch.tensor(session.lengths),
+                                  batch_first=session.config.batch_first, enforce_sorted=False)
     with torch.random.fork_rng(devices=[]):
-        return session, packed_pass(session.module(), packed, session.initial_state())
+        return packed_pass(session.module(), packed, session.initial_state())
+
+
+def write_packed(args, session, trace) -> int:
+    """The packed pass as `trace` writes it: the packing, each cell's steps as the batch shrinks, and the verdict;
+    or the whole of it in JSON."""
+    from .core.errors import InputError
+    from .core.export import _strict
+    from .core.packed import document
+
+    if args.format == "csv":
+        raise InputError("a packed batch is written as text or JSON: its steps hold fewer rows as sequences end, "
+                         "which a CSV's one row per (t, batch row) cannot say; use --format json")
+    lengths = list(session.lengths)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(_strict(document(trace, lengths)), allow_nan=False) + "\n")
+    else:
+        sys.stdout.writelines(line + "\n" for line in text_lines(session, trace, lengths))
+    return 0
 
 
 def text_lines(session, trace, lengths):
@@ -85,9 +109,6 @@ def cell_lines(trace):
 
 
 def run_packed(args) -> int:
-    from .core.export import _strict
-    from .core.packed import document
-
     ids = classifier_input(args)
     if ids is not None:
         from .classifier_cli import run_classifier
@@ -98,12 +119,7 @@ def run_packed(args) -> int:
 
         raise InputError("--activations is a classifier's head: give its token ids, a padded (batch, T) array, in "
                          "--input")
-    session, trace = packed_trace_from_args(args)
-    if args.format == "json":
-        sys.stdout.write(json.dumps(_strict(document(trace, args.lengths)), allow_nan=False) + "\n")
-    else:
-        sys.stdout.writelines(line + "\n" for line in text_lines(session, trace, args.lengths))
-    return 0
+    return write_packed(args, *packed_trace_from_args(args))
 
 
 def classifier_input(args):

@@ -2,7 +2,8 @@
 
 Markers (pyproject.toml registers them; `make test-fast` leaves out gui and slow):
 - gui: the test needs Qt. Set here for every test that asks for qtbot or qapp, or whose module imports Qt or
-  rnn_stepper.ui; only these get a QApplication, private QSettings and recorded dialogs. The rest run without Qt.
+  rnn_stepper.ui (but for its QT_FREE modules); only these get a QApplication, private QSettings and recorded
+  dialogs. The rest run without Qt.
 - exactness: parity with PyTorch, bit for bit (the files in EXACTNESS); `make exactness` reruns them under other
   numeric environments.
 - slow: the files in SLOW, which take tens of seconds each (property tests, fresh processes, long sequences).
@@ -25,13 +26,15 @@ SLOW = {"test_kernel_order.py", "test_hostile.py", "test_long_computations.py", 
         "test_monkey.py", "test_legibility.py", "test_explain.py", "test_backward.py", "test_installed_wheel.py"}
 QT_FIXTURES = {"qtbot", "qapp"}
 QT_PACKAGES = ("PySide6", "pyqtgraph", "shiboken6", "rnn_stepper.ui")
+# Modules of ui/ without Qt (pyproject.toml's import contracts keep them so): their tests need no QApplication.
+QT_FREE = ("rnn_stepper.ui.matrix_plan", "rnn_stepper.ui.number_format")
 
 
 def imports_qt(module) -> bool:
     """Whether a test module imported Qt or the window at its top (the names it holds come from there)."""
     for value in vars(module).values():
         name = value.__name__ if isinstance(value, type(sys)) else getattr(value, "__module__", None) or ""
-        if name.startswith(QT_PACKAGES):
+        if name.startswith(QT_PACKAGES) and not name.startswith(QT_FREE):
             return True
     return False
 

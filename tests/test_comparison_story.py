@@ -137,6 +137,22 @@ def test_a_table_of_256_units_scrolls(qtbot):
     assert comparison.step_table.text(255, 0) == style.exact(model.cell.hidden[0, 0, 255].numpy())
 
 
+def test_a_step_writes_the_unit_tables_rows_in_sight_not_all_of_h(qtbot, monkeypatch):
+    # issue 30: formatting every unit of h cost a step at H = 1,024 more than drawing it
+    from rnn_stepper.ui.panels import StepTable
+
+    model = StepperModel(session(hidden=1024, length=3))
+    comparison, _ = panels(qtbot, model)
+    written = []
+    original = StepTable.written
+    monkeypatch.setattr(StepTable, "written", staticmethod(lambda c, v: (written.append(c), original(c, v))[1]))
+    model.step()
+    comparison.table.viewport().repaint()
+    assert 0 < len(written) < 4 * 100  # the rows in sight and each column's extremes: not 4 × 1,024
+    comparison.table.scrollToBottom()
+    assert comparison.step_table.text(1023, 0) == style.exact(model.cell.hidden[0, 0, 1023].numpy())
+
+
 # --- epsilon and the sentence on ulps ---------------------------------------------------------------------------
 
 

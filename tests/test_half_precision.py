@@ -200,7 +200,8 @@ def test_the_window_steps_a_half_precision_session_and_writes_the_digits_its_dty
     h_2 = trace.cell(0).hidden[2, 0]
     written = window.step_view.equation.text().splitlines()[-1].strip("= ").strip()
     assert written == array_text(h_2, max_line_width=80, threshold=12, edgeitems=3, floatmode="unique")
-    by_hand = [row[0] for row in window.comparison.step_table.texts]
+    table = window.comparison.step_table
+    by_hand = [table.data(table.index(unit, 0)) for unit in range(table.rowCount())]
     assert by_hand == [exact_text(float(v), dtype) for v in h_2]
     assert all(len(text.lstrip("-").replace(".", "").lstrip("0")) <= (4 if dtype == "bfloat16" else 5)
                for text in by_hand)  # the digits bfloat16's 8 and float16's 11 significant bits have, no more
@@ -321,3 +322,22 @@ def test_the_language_window_opens_on_a_bfloat16_character_model(qtbot, tmp_path
     window.show()
     qtbot.waitExposed(window)
     assert "every stage of this call is bitwise equal to the model's own modules" in window.status.text()
+
+
+def test_the_classifier_window_opens_on_a_bfloat16_model_and_writes_its_head_in_its_digits(qtbot,
+                                                                                             close_shown_windows):
+    from rnn_stepper.ui import show
+    from rnn_stepper.ui.classifier_window import ClassifierWindow
+    from test_sentiment_model import reviews, trained_model
+
+    model = trained_model().to(torch.bfloat16)
+    text, lengths = reviews([6, 4, 3, 7])
+    rnn_stepper.show(model, text, lengths=lengths, block=False)
+    window = show.latest(show.windows[-1])
+    assert isinstance(window, ClassifierWindow)
+    window.resize(1280, 720)
+    qtbot.waitExposed(window)
+    assert window.session.model.config.dtype == "bfloat16"
+    assert "every stage bitwise equal to the model's own modules" in window.status.text()
+    output = window.session.trace.stages[window.session.head_stages()[-1]][0]
+    assert window.head.written(output) == "[" + ", ".join(exact_text(float(v), "bfloat16") for v in output) + "]"

@@ -189,7 +189,7 @@ def test_the_mouse_wheel_zooms_in_until_every_number_in_sight_is_back_and_out_to
     assert shown and len(shown) == len(view.number_boxes())
     first = int(np.ceil(y0 + 0.5 - 1e-6))
     # consecutive entries, none skipped
-    assert shown == [written(h, v, view._digits) for v in h[first:first + len(shown)]]
+    assert shown == [written(h, v, view.plan.digits) for v in h[first:first + len(shown)]]
     wheel(-60)
     assert not view.is_zoomed() and view.is_elided()
 

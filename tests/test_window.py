@@ -219,8 +219,8 @@ def test_big_models_show_their_first_and_last_weights_around_an_ellipsis(qtbot):
     rows, cols = view.shown_rows(), view.shown_columns()
     assert rows[0] == 0 and rows[-1] == 63 and None in rows and cols[0] == 0 and cols[-1] == 63
     W = model.session.weights["weight_hh_l0"].numpy()
-    decimals = style.view_decimals(float(np.abs(W).max()), view._digits)  # the whole matrix's decimals
-    assert view.cell_texts()[-1][-1] == style.in_view(float(W[63, 63]), decimals, view._digits)
+    decimals = style.view_decimals(float(np.abs(W).max()), view.plan.digits)  # the whole matrix's decimals
+    assert view.cell_texts()[-1][-1] == style.in_view(float(W[63, 63]), decimals, view.plan.digits)
     assert len(w.comparison.manual_curves) == 8  # units 0–7 are plotted; the heatmap shows all 64
 
 

@@ -56,7 +56,7 @@ def test_every_example_session_opens_and_matches_its_module(window):
     names = example_sessions()
     assert set(names) == {"notebook", "addition-order", "relu", "two-layer-bidirectional", "saturating",
                           "gru-notebook", "lstm-notebook", "lstm-forget-gate-memory", "gradient-vanishing",
-                          "gradient-exploding", "lstm-gradient-surviving"}
+                          "gradient-exploding", "lstm-gradient-surviving", "packed-batch"}
     for name, path in names.items():
         window.files.open_example(path)
         # addition-order opens in textbook order: its lesson is the few ulps it lands from nn.RNN
@@ -72,9 +72,19 @@ def same_bits(a, b):
 
 
 def own_pass(session):
-    """The session's torch module on its own input, on the cell PyTorch runs step by step (oneDNN off)."""
+    """The session's torch module on its own input, on the cell PyTorch runs step by step (oneDNN off); a batch with
+    lengths packed as the module's user packs it, its output padded back."""
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+    x = session.inputs
+    if session.lengths is not None:
+        x = pack_padded_sequence(x, torch.tensor(session.lengths), batch_first=session.config.batch_first,
+                                 enforce_sorted=False)
     with torch.no_grad(), torch.backends.mkldnn.flags(enabled=False):
-        output, final = session.module()(session.inputs, session.initial_state())
+        output, final = session.module()(x, session.initial_state())
+    if session.lengths is not None:
+        output, _ = pad_packed_sequence(output, batch_first=session.config.batch_first,
+                                        total_length=session.seq_len)
     return output, final if isinstance(final, tuple) else (final,)
 
 

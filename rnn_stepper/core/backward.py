@@ -487,6 +487,9 @@ def check_stepped(session: Session) -> None:
     from .cells import CELL_TYPES
 
     kind = session.config.cell_type
+    if session.lengths is not None:
+        raise InputError("the backward pass is stepped for a batch stepped whole; this packed batch (lengths "
+                         f"{', '.join(map(str, session.lengths))}) is stepped forward only")
     if not hasattr(kind.steps, f"{session.order}_backward"):
         stepped = {order: [k.label for k in CELL_TYPES.values() if hasattr(k.steps, f"{order}_backward")]
                    for order in ("kernel", "textbook")}

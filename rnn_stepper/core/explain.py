@@ -208,6 +208,9 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
     if phase not in phases:
         raise InputError(f"phase must be one of {', '.join(phases)}; got {phase!r}")
     cell = trace.cell(layer, direction)
+    if batch in cell.ended(t):
+        raise InputError(f"sequence {batch} is {session.lengths[batch]} steps long: the packed batch computes "
+                         f"nothing for it at t = {t}; choose t from 0 to {session.lengths[batch] - 1}")
     width = cell.phases[phase].shape[-1]
     check_index("unit", unit, width)
     declared = phases[phase]

@@ -257,3 +257,64 @@ def walk_reverse(a, batch_sizes, start, p, config):
     steps.reverse()
     outputs.reverse()
     return steps, torch.cat(outputs, 0), state
+
+
+# --- a session with lengths, as the window steps it ----------------------------------------------------------------
+
+
+def session_trace(session):
+    """A session whose padded batch has lengths: `packed_pass` over `pack_padded_sequence(inputs, lengths,
+    enforce_sorted=False)`, its steps put back in the (T, B, ·) grid a Trace holds, in the caller's order, 0 after
+    each sequence's end as `pad_packed_sequence` pads the output. Layers below the top are checked against one-layer
+    modules fed the module's packed output of the layer beneath, as reference.layer_references does for a padded
+    batch."""
+    import torch
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+    from . import layout
+    from .reference import Fused, Reference, native_path, one_layer_module
+    from .session import build_module
+    from .trace import CellTrace, Trace
+
+    config = session.config
+    T, D, P = session.seq_len, config.num_directions, config.output_size
+    module = build_module(config, session.weights)
+    with torch.no_grad():
+        packed = pack_padded_sequence(session.inputs, torch.tensor(session.lengths), batch_first=config.batch_first,
+                                      enforce_sorted=False)
+    result = packed_pass(module, packed, session.initial_state())
+
+    def grid(data):  # packed rows (N, ·) → (T, B, ·), time-major, in the caller's order, zeros past each end
+        return pad_packed_sequence(packed._replace(data=data), total_length=T)[0]
+
+    def as_returned(data):  # the output as the module's caller reads it after pad_packed_sequence
+        return layout.from_time_major(grid(data), config.batch_first, True)
+
+    initial = session.time_major_state()
+    with torch.no_grad():
+        references, below = [], packed
+        for layer in range(config.num_layers - 1):
+            state = tuple(initial[s][layer * D:(layer + 1) * D] for s in config.cell_type.state)
+            with native_path():
+                below, _ = one_layer_module(config, session.weights, layer)(below, state if len(state) > 1
+                                                                            else state[0])
+            references.append(grid(below.data))
+        references.append(grid(result.reference_data))
+
+        cells, layer_input = [], layout.time_major(session.inputs, config.batch_first)
+        for packed_cell in result.cells:
+            layer, direction = packed_cell.layer, packed_cell.direction
+            index = layer * D + direction
+            # the steps hold batch_sizes[t] rows each, sorted: stacked in time order they are the packed layout
+            phases = {name: grid(torch.cat([step[name] for step in packed_cell.steps], 0))
+                      for name in packed_cell.steps[0]}
+            walk = list(range(T)) if direction == 0 else list(range(T - 1, -1, -1))
+            cells.append(CellTrace(layer, direction, walk, layer_input, {s: v[index] for s, v in initial.items()},
+                                   phases, references[layer][..., direction * P:(direction + 1) * P],
+                                   session.lengths))
+            if direction == D - 1:
+                layer_input = torch.cat([c.hidden for c in cells[-D:]], dim=-1) if D > 1 else cells[-1].hidden
+    fused = None if result.fused is None else Fused(result.fused.kernel, as_returned(result.fused.output),
+                                                    result.fused.final)
+    reference = Reference(module, as_returned(result.reference_data), result.reference_final, references, fused)
+    return Trace(session, cells, as_returned(result.data), result.final, reference, torch.get_num_threads())

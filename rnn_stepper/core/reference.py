@@ -115,17 +115,21 @@ def layer_references(session: Session, reference_output, progress=lambda layers:
     references = []
     layer_input = x
     for layer in range(config.num_layers - 1):
-        one_config = config.replace(input_size=config.layer_input_size(layer), num_layers=1, batch_first=False,
-                                    dropout=0.0)
-        # Layer l's own parameters under layer 0's names, looked up by name: a scan of every weight per layer
-        # would make many layers quadratic.
-        one = build_module(one_config, {
-            name: session.weights[name.replace(cell_suffix(0, 0), cell_suffix(layer, 0))]
-            for name in one_config.parameter_shapes()})
         state = tuple(initial[name][layer * D:(layer + 1) * D] for name in config.cell_type.state)
-        layer_input, _ = one(layer_input, state if len(state) > 1 else state[0])
+        layer_input, _ = one_layer_module(config, session.weights, layer)(layer_input,
+                                                                         state if len(state) > 1 else state[0])
         references.append(layer_input)
         progress(layer + 1)
     references.append(time_major(reference_output, config.batch_first))
     return references
+
+
+def one_layer_module(config, weights: dict, layer: int) -> torch.nn.Module:
+    """A one-layer, sequence-first module holding layer `layer`'s weights: the layer as the full module runs it."""
+    one_config = config.replace(input_size=config.layer_input_size(layer), num_layers=1, batch_first=False,
+                                dropout=0.0)
+    # Layer l's own parameters under layer 0's names, looked up by name: a scan of every weight per layer would
+    # make many layers quadratic.
+    return build_module(one_config, {name: weights[name.replace(cell_suffix(0, 0), cell_suffix(layer, 0))]
+                                     for name in one_config.parameter_shapes()})
 

@@ -3,6 +3,7 @@ operation order."""
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, replace
 
 import torch
@@ -27,7 +28,9 @@ class Session:
     `inputs` is in the layout the user hands to the module: (B, T, I) when batch_first, (T, B, I) otherwise, or
     (T, I) for an unbatched sequence. `h0` is (L·D, B, P), or (L·D, P) when unbatched, P being hidden_size or an
     LSTM's proj_size; an LSTM's `c0` is (L·D, B, H) likewise. None means zeros. `weights` has the module's
-    `state_dict()` keys, in the config's dtype.
+    `state_dict()` keys, in the config's dtype. `lengths`, for a padded batch, is each sequence's real length: the
+    batch is then stepped as `pack_padded_sequence(inputs, lengths, enforce_sorted=False)` is (core/packed.py),
+    each sequence leaving the batch when it ends, instead of stepping through its padding.
     """
 
     config: RNNConfig
@@ -37,6 +40,7 @@ class Session:
     order: str = "kernel"
     seed: int | None = None
     c0: torch.Tensor | None = None
+    lengths: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.order not in ORDERS:
@@ -52,6 +56,8 @@ class Session:
             if cell_state is None:
                 raise InputError(f"c0 is an LSTM's initial cell state; {self.config.cell_type.label} has none")
             check_h0(self.config, self.inputs, self.c0, "c0", cell_state.size(self.config))
+        if self.lengths is not None:
+            object.__setattr__(self, "lengths", check_lengths(self.config, self.inputs, self.lengths, self.order))
 
     @property
     def batched(self) -> bool:
@@ -87,6 +93,31 @@ class Session:
         return {state.name: layout.batched_state(given[state.name]) if given[state.name] is not None else
                 torch.zeros(cells, self.batch_size, state.size(config), dtype=config.torch_dtype)
                 for state in config.cell_type.states}
+
+
+def check_lengths(config: RNNConfig, inputs: torch.Tensor, lengths, order: str = "kernel") -> tuple[int, ...]:
+    """Each sequence's length in a padded batch, as pack_padded_sequence takes them: one whole number from 1 to T
+    per batch row. Returns them as a tuple of ints, or raises InputError saying what does not fit."""
+    if inputs.dim() != 3:
+        raise InputError("lengths are for a padded batch of sequences; this input is one unbatched sequence")
+    steps, batch = layout.seq_len(inputs.shape, config.batch_first), layout.batch_size(inputs.shape,
+                                                                                        config.batch_first)
+    raw = lengths.tolist() if hasattr(lengths, "tolist") else lengths
+    try:
+        whole = [isinstance(n, numbers.Real) and not isinstance(n, bool) and float(n).is_integer() for n in raw]
+    except TypeError:
+        whole = [False]
+    if not all(whole):
+        raise InputError(f"lengths must be whole numbers, one per sequence, got {raw!r}"[:200])
+    values = [int(n) for n in raw]
+    if len(values) != batch or not all(1 <= n <= steps for n in values):
+        raise InputError(f"these lengths do not fit an input of {batch} sequence{'s' * (batch != 1)} of {steps} "
+                         f"timestep{'s' * (steps != 1)}: give {batch} length{'s' * (batch != 1)} from 1 to {steps}, "
+                         f"got {values}"[:300])
+    if order != "kernel":
+        raise InputError("a packed batch is stepped as torch's packed kernel steps it: use order 'kernel' (the "
+                         "textbook loop has no batch that shrinks)")
+    return tuple(values)
 
 
 def check_seed(seed) -> int:
@@ -286,7 +317,8 @@ def with_inputs(session: Session, rows) -> Session:
 
 
 def fitting_states(session: Session, config: RNNConfig, inputs: torch.Tensor) -> dict:
-    """h0 and c0 in the config's dtype, each kept while its shape fits this input, else None (zeros)."""
+    """h0 and c0 in the config's dtype, each kept while its shape fits this input, else None (zeros); the lengths
+    kept while every sequence still fits, else None (the batch stepped whole)."""
     kept = {}
     for name in ("h0", "c0"):
         state = config.cell_type.initial_state(name)
@@ -298,6 +330,12 @@ def fitting_states(session: Session, config: RNNConfig, inputs: torch.Tensor) ->
             except InputError:
                 value = None
         kept[name] = value
+    kept["lengths"] = None
+    if session.lengths is not None:  # kept while every sequence still fits the input's T and batch
+        try:
+            kept["lengths"] = check_lengths(config, inputs, session.lengths, session.order)
+        except InputError:
+            pass
     return kept
 
 

@@ -6,6 +6,8 @@ whole new Session or raises InputError: a bad file never touches the session tha
 
 Versions: 1 held an nn.RNN (its config has no "cell"; it still opens, as an nn.RNN session). 2 added the cell type
 ("cell": "rnn", "gru" or "lstm") and an LSTM's "proj_size" to the config, and an LSTM's initial cell state "c0".
+3 added "lengths", a padded batch's lengths (the batch stepped packed); a session without them is still written as
+version 2, so an RNN Stepper that reads only version 2 opens it, and refuses one it would step through its padding.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ if TYPE_CHECKING:  # torch loads when a session is read, not when the window nam
     from .session import Session
 
 FORMAT = "rnn-stepper/session"
-VERSION = 2
+VERSION = 3
 SUFFIX = ".rnnstep.json"
 MAX_FILE_BYTES = 512 << 20
 
@@ -32,7 +34,7 @@ MAX_FILE_BYTES = 512 << 20
 def session_to_document(session: Session, cursor: dict | None = None) -> dict:
     return {
         "format": FORMAT,
-        "version": VERSION,
+        "version": VERSION if session.lengths is not None else 2,
         "config": session.config.to_dict(),
         "seed": session.seed,
         "order": session.order,
@@ -41,6 +43,7 @@ def session_to_document(session: Session, cursor: dict | None = None) -> dict:
         "batched": session.batched,
         "h0": None if session.h0 is None else _numbers(session.h0.tolist()),
         "c0": None if session.c0 is None else _numbers(session.c0.tolist()),
+        "lengths": None if session.lengths is None else list(session.lengths),
         "cursor": dict(cursor or {}),
     }
 
@@ -76,7 +79,7 @@ def document_to_session(doc, source: str = "the session file") -> tuple[Session,
         seed = doc.get("seed")
         if seed is not None:
             check_seed(seed)
-        session = Session(config, tensors, inputs, h0, order, seed, c0)
+        session = Session(config, tensors, inputs, h0, order, seed, c0, doc.get("lengths"))
     except InputError as exc:
         raise exc.within(source) from None
     except (TypeError, ValueError) as exc:

@@ -32,6 +32,9 @@ class CellTrace:
     initial: dict[str, torch.Tensor]  # each state's value before the first step, (B, ·): "hidden", "cell"
     phases: dict[str, torch.Tensor]  # the cell type's phases, in click order; "hidden" is h_t
     reference: torch.Tensor  # the torch module's hidden state for this cell
+    # A packed batch's lengths (core/packed.py): sequence b is stepped at t < lengths[b] only, and every phase is
+    # 0 after its end, as pad_packed_sequence pads the output. None: every sequence is stepped to T.
+    lengths: tuple[int, ...] | None = None
 
     @property
     def h0(self) -> torch.Tensor:
@@ -46,13 +49,33 @@ class CellTrace:
         values, start = self.phases[state], self.initial[state].unsqueeze(0)
         if self.direction == 0:
             return torch.cat([start, values[:-1]])
-        return torch.cat([values[1:], start])
+        previous = torch.cat([values[1:], start])
+        for b, n in self._joining():  # a shorter sequence's reverse walk starts at its own last step
+            previous[n - 1, b] = self.initial[state][b]
+        return previous
 
     def previous_at(self, state: str, t: int) -> torch.Tensor:
         """The state one step earlier in the walk at t, (B, ·), without building `previous` for every t."""
         if t == self.walk[0]:
             return self.initial[state]
-        return self.phases[state][t - 1 if self.direction == 0 else t + 1]
+        previous = self.phases[state][t - 1 if self.direction == 0 else t + 1]
+        joining = [b for b, n in self._joining() if n - 1 == t]
+        if joining:  # in the reverse walk these sequences join the batch at t, from their initial state
+            previous = previous.clone()
+            previous[joining] = self.initial[state][joining]
+        return previous
+
+    def _joining(self) -> list[tuple[int, int]]:
+        """(b, length) of the sequences shorter than T, in the reverse direction of a packed batch: each joins the
+        reverse walk at its last real step (ReversedPackedLayer), not at T - 1."""
+        if self.lengths is None or self.direction == 0:
+            return []
+        T = self.phases["hidden"].shape[0]
+        return [(b, n) for b, n in enumerate(self.lengths) if n < T]
+
+    def ended(self, t: int) -> list[int]:
+        """The batch rows whose sequences have ended before t: a packed batch no longer steps them."""
+        return [] if self.lengths is None else [b for b, n in enumerate(self.lengths) if n <= t]
 
     @cached_property
     def h_prev(self) -> torch.Tensor:
@@ -84,7 +107,10 @@ class CellTrace:
         return self.phases[phase][t].clone()
 
     def final(self, state: str = "hidden") -> torch.Tensor:
-        return self.phases[state][self.walk[-1]]
+        if self.lengths is None or self.direction == 1:  # the reverse walk of every sequence ends at t = 0
+            return self.phases[state][self.walk[-1]]
+        last = torch.tensor(self.lengths) - 1  # a packed sequence's final state is its last real step's
+        return self.phases[state][last, torch.arange(len(self.lengths))]
 
     @cached_property
     def abs_diff(self) -> np.ndarray:
@@ -214,6 +240,16 @@ class Trace:
         return self._spectral_radii[key]
 
     @cached_property
+    def padded_rows(self) -> dict[int, int]:
+        """Batch rows that end in all-zero timesteps while others do not, and how many (core/packed.py): padding
+        being stepped through, unless the session's lengths pack the batch."""
+        from .packed import trailing_padding
+
+        if self.session.lengths is not None:
+            return {}
+        return trailing_padding(self.session.inputs, self.config.batch_first)
+
+    @cached_property
     def nonfinite(self) -> bool:
         """NaN or ±Inf anywhere in the hidden states: they propagate as PyTorch propagates them."""
         return not all(bool(torch.isfinite(c.hidden).all()) for c in self.cells)
@@ -225,6 +261,10 @@ def compute_trace(session: Session, progress=None) -> Trace:
     `progress(done, total)`, when given, hears how far the computation is every few hundred timesteps; it may
     raise (e.g. `Cancelled`) to stop it. The module's own pass counts as half the work."""
     report = progress or (lambda done, total: None)
+    if session.lengths is not None:
+        from .packed import session_trace
+
+        return session_trace(session)
     cell_steps = session.config.num_layers * session.config.num_directions * session.seq_len
     report(0, 2 * cell_steps)
     per_layer = cell_steps // session.config.num_layers

@@ -14,7 +14,7 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
                 presenting: bool = False, argv: list[str] | None = None, background: bool = True,
                 restore: bool = True, caption: str | None = None, cursor: dict | None = None,
                 path: str | None = None, predict: bool = False, font_scale: float | None = None,
-                back: int | None = None, select: tuple | None = None):
+                back: int | None = None, select: tuple | None = None, assumptions: dict | None = None):
     """The application and its shown window, on `session` (the notebook's when None).
 
     `background`: compute on a worker thread once the window has painted; otherwise before it shows (a
@@ -23,7 +23,8 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     timesteps in. `path`: the session file it came from, which Save writes back to. `predict`: Predict, then
     reveal on. `font_scale`: presentation mode's font scale for this run, instead of the saved one (which stays).
     `back`: open on the backward pass, the forward pass at its end and `back` phases stepped back.
-    `select`: (phase, unit[, t]), an element whose breakdown opens there."""
+    `select`: (phase, unit[, t]), an element whose breakdown opens there. `assumptions`: what the weights file did
+    not record, option → the sentence the window shows (cli.assumptions)."""
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6 import QtWidgets
 
@@ -44,6 +45,7 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     runner = BackgroundRunner(held=True, parent=app) if background else run_now
     model = StepperModel(session, runner=runner)
     model.predict_first = predict  # before the window: its menu shows the mode
+    model.assumptions = dict(assumptions or {})
     window = MainWindow(model, presenting=presenting, caption=caption)
     window.resize(*(size or default_size(app)))
     if path is not None:

@@ -256,9 +256,7 @@ class BackwardPanel(QtWidgets.QWidget):
         backprop.events.cursor.connect(self.refresh)
         backprop.events.losses.connect(self.show_losses)
         backprop.events.trained.connect(self.say_what_changed)
-        model.events.trace.connect(self.fill_losses)
-        model.events.cursor.connect(self.follow_forward)
-        model.events.selected.connect(self.follow_selection)
+        model.events.changed.connect(self.on_change)
         model.events.progress.connect(self.show_losses)
         self.fill_losses()
         self.show_losses()
@@ -280,6 +278,18 @@ class BackwardPanel(QtWidgets.QWidget):
             inside.insertWidget(inside.indexOf(self.vectors["gates"]) + 1, self.weight_view, 4)
 
     # --- the loss -------------------------------------------------------------------------------------------
+
+    def on_change(self, what: frozenset) -> bool:
+        """The forward model's changes this panel follows: a new trace's losses, the forward cursor, a selection."""
+        if not what & {"trace", "cursor", "selected"}:
+            return False
+        if "trace" in what:
+            self.fill_losses()
+        if "cursor" in what:
+            self.follow_forward()
+        if "selected" in what:
+            self.follow_selection()
+        return True
 
     def fill_losses(self) -> None:
         """Σ h_n needs no data; the MSE against the input shifted one step ahead (predict x_{t+1}) is offered

@@ -125,8 +125,14 @@ class ConfigPanel(QtWidgets.QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #666")
         form.addRow(self.note)
-        model.events.trace.connect(self.refresh)
+        model.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        if "trace" not in what:
+            return False
+        self.refresh()
+        return True
 
     def current(self) -> dict:
         session = self.model.session
@@ -202,9 +208,16 @@ class SequenceTable(QtCore.QAbstractTableModel):
         self.model = model
         self.invalid: dict[tuple[int, int], str] = {}
         self.rows = self.model.sequence()[self.model.batch]
-        model.events.trace.connect(self.reload)
-        model.events.cell.connect(self.reload)
-        model.events.cursor.connect(self.mark_current_row)
+        model.events.changed.connect(self.on_change)
+
+    def on_change(self, what: frozenset) -> bool:
+        if what & {"trace", "cell"}:
+            self.reload()
+        elif "cursor" in what:
+            self.mark_current_row()
+        else:
+            return False
+        return True
 
     def reload(self) -> None:
         self.beginResetModel()

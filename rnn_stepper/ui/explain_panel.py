@@ -68,9 +68,15 @@ class ExplainPanel(QtWidgets.QWidget):
         copy = QtGui.QShortcut(QtGui.QKeySequence.Copy, self, self.copy_as_text)
         copy.setContext(QtCore.Qt.WindowShortcut)  # with a strip cell focused after its click, too
         self.setVisible(False)
-        model.events.selected.connect(self.refresh)
-        model.events.trace.connect(self.refresh)  # an edited weight: the same element, new numbers
+        model.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        # a new trace with an element open: an edited weight, the same element with new numbers
+        if not ("selected" in what or "trace" in what and self.model.selected is not None):
+            return False
+        self.refresh()
+        return True
 
     def set_font_px(self, px: int) -> None:
         """The body in the equation's monospace font, at the interface's size and no less than the legible one in

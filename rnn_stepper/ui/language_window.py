@@ -8,24 +8,16 @@ alone; nothing here computes a number.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..core.distance import numbers
 from ..core.errors import InputError
 from ..language import TOP_K, LanguageSession
-from . import collection, style
+from . import style
+from .embedding_view import EmbeddingView, shown
 from .panels import StepPanel, font_px, label_font, label_px, legible_axes, set_plot_title, without_menus
-
-SHOWN = {" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"}  # characters that would otherwise show as nothing
-
-
-def shown(token: str) -> str:
-    """A token as the window writes it: white space made visible."""
-    return "".join(SHOWN.get(ch, ch) for ch in token)
+from .stages_window import StagesWindow, open_beside, open_stages_window, opened, run_stages_window, wait_cursor  # noqa: F401 (opened: the examples open)
 
 
 class CallStrip(QtWidgets.QScrollArea):
@@ -98,50 +90,6 @@ class CallStrip(QtWidgets.QScrollArea):
             self.ensureWidgetVisible(self.buttons[self.session.call_index])
 
 
-class EmbeddingView(pg.PlotWidget):
-    """The embedding table, one row per token, with the row the call on show reads lit: that row is x_t."""
-
-    def __init__(self, session: LanguageSession, parent=None):
-        super().__init__(parent, axisItems=legible_axes())
-        without_menus(self)
-        self.session = session
-        table = numbers(session.model.embedding)
-        self.image = pg.ImageItem(np.ascontiguousarray(table, dtype=np.float32))
-        high = float(np.abs(table).max()) or 1.0
-        self.image.setLookupTable(style.colormap().getLookupTable(nPts=256))
-        self.image.setLevels((-high, high))
-        self.image.setRect(QtCore.QRectF(-0.5, -0.5, table.shape[1], table.shape[0]))  # cells centred on indices
-        self.addItem(self.image)
-        self.lit = QtWidgets.QGraphicsRectItem()
-        pen = QtGui.QPen(QtGui.QColor(style.ACTIVE))
-        pen.setWidth(style.FRAME_WIDTH)
-        pen.setCosmetic(True)
-        self.lit.setPen(pen)
-        self.addItem(self.lit)
-        self.invertY(True)
-        self.setMouseEnabled(False, False)
-        self.hideButtons()
-        self.setRange(xRange=(-0.5, table.shape[1] - 0.5), yRange=(-0.5, table.shape[0] - 0.5), padding=0)
-        self.getAxis("bottom").setLabel(self.tr("embedding dimension"), **{"font-size": f"{label_px()}px"})
-        session.events.call.connect(self.refresh)
-        session.events.generation.connect(self.refresh)
-        self.refresh()
-
-    @property
-    def lit_row(self) -> int:
-        """The row lit: the token of the call on show."""
-        return int(round(self.lit.rect().center().y()))
-
-    def refresh(self) -> None:
-        s = self.session
-        k = s.call.token
-        V, E = s.model.embedding.shape
-        self.lit.setRect(QtCore.QRectF(-0.5, k - 0.5, E, 1))
-        self.getAxis("left").setTicks([[(k, f"“{shown(s.token(k))}” {k}")], []])
-        set_plot_title(self, self.tr("Embedding E ({0} × {1}): row {2}, “{3}”, is x_t").format(
-            V, E, k, shown(s.token(k))))
-
-
 class HeadView(pg.PlotWidget):
     """The head's next-token distribution for the call on show: the k most probable tokens as bars, the token
     drawn in the sampling colour."""
@@ -192,24 +140,14 @@ class HeadView(pg.PlotWidget):
             s.call_index + 1, how, len(top)))
 
 
-class LanguageWindow(QtWidgets.QMainWindow):
+class LanguageWindow(StagesWindow):
     """The window on a whole character model: controls over the calls, then the embedding, the cell and the head."""
 
     def __init__(self, session: LanguageSession, presenting: bool = False, caption: str | None = None,
                  parent=None):
-        collection.hold_while_open(self)
-        super().__init__(parent)
-        collection.release_when_deleted(self)
-        from .main_window import apply_look
-
+        super().__init__(presenting, caption or session.model.describe(), parent)
         self.session = session
-        self.presenting = presenting
-        self.replaced_by = None  # as the stepper window's: rnn_stepper.show waits for the latest window
-        apply_look(presenting)
-        self.setWindowTitle(f"{caption or session.model.describe()} — RNN Stepper")
-        central = QtWidgets.QWidget()
-        layout = QtWidgets.QVBoxLayout(central)
-        layout.setContentsMargins(6, 6, 6, 0)
+        layout = self.above
 
         controls = QtWidgets.QHBoxLayout()
         self.prompt = QtWidgets.QLineEdit(session.typed)
@@ -261,7 +199,7 @@ class LanguageWindow(QtWidgets.QMainWindow):
         self.text.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         layout.addWidget(self.text)
 
-        self.embedding = EmbeddingView(session)
+        self.embedding = EmbeddingView(session, (session.events.call, session.events.generation))
         self.cell_heading = QtWidgets.QLabel()
         self.cell_heading.setWordWrap(True)
         self.cell_heading.setStyleSheet("font-weight: bold")
@@ -273,98 +211,16 @@ class LanguageWindow(QtWidgets.QMainWindow):
         cell_layout.addWidget(self.step_view, 1)
         self.cell = cell
         self.head = HeadView(session)
-        self.stages = QtWidgets.QStackedWidget()  # the three stages side by side, or in the focus layout's tabs
-        layout.addWidget(self.stages, 1)
-        self.focused: bool | None = None
-        self.setCentralWidget(central)
-        from .main_window import StatusLine
+        self.hidden_in_focus = [self.text, self.cell_heading]
+        from ..core.language_export import assumptions
 
-        self.status = StatusLine()  # elided where the window is narrow, the whole line its tooltip
-        self.statusBar().addPermanentWidget(self.status, 1)
-
+        self.say_assumed(assumptions(session.model))
         session.events.generation.connect(self.refresh)
         session.events.call.connect(self.refresh)
         session.events.typed.connect(self.show_problem)
         self.arrange()
         self.refresh()
         self.show_problem()
-
-    # --- the layout: the stages side by side, or the cell and the rest behind two tabs --------------------------
-
-    def wants_focus(self) -> bool:
-        """In presentation mode, always: beside the embedding and the bars, a projector's step strip kept its numbers
-        under the back row's size even at 1920 × 1080. Otherwise the stepper window's rule (main_window.FOCUS_BELOW):
-        a window small for its font."""
-        from .main_window import FOCUS_BELOW
-
-        if self.presenting:
-            return True
-        line = QtGui.QFontMetrics(QtWidgets.QApplication.font()).height()
-        across, down = FOCUS_BELOW
-        return self.width() < across * line or self.height() < down * line
-
-    def arrange(self) -> None:
-        """The embedding, the cell and the head side by side; where the room is small for the font, the cell beside
-        the head on one tab and the embedding table on the other, so the step strip keeps its numbers legible."""
-        focus = self.wants_focus()
-        if focus == self.focused:
-            return
-        self.focused = focus
-        old = self.stages.currentWidget()
-        if focus:
-            # The cell beside what it leads to, in the shares of the stepper's focus layout (the step strip plans
-            # its rows from its width: given the whole width, it put eleven vectors on one row, each too narrow)
-            self.pair = pair = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
-            pair.addWidget(self.cell)
-            pair.addWidget(self.head)
-            pages = QtWidgets.QTabWidget()
-            pages.addTab(pair, "")
-            pages.addTab(self.embedding, self.tr("The embedding table"))
-            new = pages
-        else:
-            new = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
-            for widget in (self.embedding, self.cell, self.head):
-                new.addWidget(widget)
-                widget.show()
-            new.setStretchFactor(0, 2)
-            new.setStretchFactor(1, 5)
-            new.setStretchFactor(2, 2)
-            new.setSizes([200, 500, 200])
-        # The step strip needs every line of the window's height for its numbers: the text drawn so far is the
-        # calls' buttons already, and the call on show is named in the cell's tab
-        self.text.setVisible(not focus)
-        self.cell_heading.setVisible(not focus)
-        self.stages.addWidget(new)
-        self.stages.setCurrentWidget(new)
-        if focus:
-            self.layout().activate()
-            self.share_focus()
-        if old is not None:
-            self.stages.removeWidget(old)
-            old.deleteLater()
-            self.refresh()
-
-    CELL_WIDTH_IN_NUMBERS = 55  # the focus layout's cell at most this many numbers' heights wide
-
-    def share_focus(self) -> None:
-        """The focus layout's cell two thirds of the width, as the stepper's focus layout gives its step strip, but
-        never so wide that the strip plans a gated cell's eleven vectors on one row (ui/panels.py: strip_rows),
-        each then narrower than two rows would make it; the bars take the rest."""
-        room = self.pair.width() - self.pair.handleWidth()
-        px = max(font_px(), style.MIN_LEGIBLE_PX)
-        cell = min(room * 2 // 3, self.CELL_WIDTH_IN_NUMBERS * px)
-        self.pair.setSizes([cell, room - cell])
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self.focused is not None:
-            self.arrange()
-            if self.focused:
-                self.share_focus()
-
-    def closeEvent(self, event) -> None:
-        collection.release_window(self)
-        event.accept()
 
     # --- controls ---------------------------------------------------------------------------------------------
 
@@ -426,10 +282,8 @@ class LanguageWindow(QtWidgets.QMainWindow):
         self.text.setText(self.tr("sample(model, “{0}”, {1}) = “{2}”").format(
             shown(s.prompt), s.generated, shown(s.text)))
         previous = self.tr("zeros") if call.index == 0 else self.tr("call {0}").format(call.index)
-        if self.focused:
-            pages = self.stages.currentWidget()
-            pages.setTabText(0, self.tr("Call {0}: x_t = “{1}”, the cell and the next character").format(
-                call.index + 1, shown(s.token(call.token))))
+        self.set_cell_tab(self.tr("Call {0}: x_t = “{1}”, the cell and the next character").format(
+            call.index + 1, shown(s.token(call.token))))
         heading = (self.tr("Call {0} of {1}: x_t = “{2}” through the {3}; h_t-1 and c_t-1 from {4}")
                    if "cell" in s.model.config.cell_type.state else
                    self.tr("Call {0} of {1}: x_t = “{2}” through the {3}; h_t-1 from {4}"))
@@ -444,68 +298,20 @@ class LanguageWindow(QtWidgets.QMainWindow):
         self.status.setText("   ·   ".join(part for part in (stages, drawn, s.describe_sampling()) if part))
 
 
-class wait_cursor:
-    def __enter__(self):
-        QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.WaitCursor)
-
-    def __exit__(self, *exc):
-        QtWidgets.QApplication.restoreOverrideCursor()
-
-
-opened: list = []  # the example windows opened from the stepper's menu: Python would free, and close, them
-
-
 def open_example(presenting: bool = False) -> LanguageWindow:
     """File ▸ Open Example's character LSTM, in a window of its own beside the stepper's."""
-    from .app import default_size
-
-    with wait_cursor():
-        session = LanguageSession.example()
-    window = LanguageWindow(session, presenting=presenting)
-    window.resize(*default_size(QtWidgets.QApplication.instance()))
-    opened[:] = [w for w in opened if w.isVisible()] + [window]
-    window.show()
-    return window
+    return open_beside(lambda: LanguageWindow(LanguageSession.example(), presenting=presenting))
 
 
 def open_language_window(session: LanguageSession, size=None, lang: str | None = None, presenting: bool = False,
                          caption: str | None = None, font_scale: float | None = None):
     """The application and a shown window on `session` (as ui/app.py's open_window for a recurrent module)."""
-    import os
-
-    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    from . import i18n
-    from .app import default_size, set_identity
-    from .main_window import MainWindow
-    from .settings import setting
-
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0]])
-    app.setOrganizationName("RNN Stepper")
-    app.setApplicationName("rnn-stepper")
-    set_identity(app)
-    i18n.install(lang or setting("language") or i18n.system_language())
-    MainWindow.font_scale_for_this_run = font_scale
-    window = LanguageWindow(session, presenting=presenting, caption=caption)
-    window.resize(*(size or default_size(app)))
-    window.show()
-    return app, window
+    return open_stages_window(lambda: LanguageWindow(session, presenting=presenting, caption=caption), size, lang,
+                              font_scale)
 
 
 def run_language_window(session: LanguageSession, screenshot: str | None = None, size=None, lang: str | None = None,
                         presenting: bool = False, font_scale: float | None = None) -> int:
     """`rnn-stepper --weights F --vocab V --text PROMPT`: the window, or with `screenshot` its picture."""
-    from .app import display_problem, headless, save_screenshot
-
-    if screenshot:
-        headless()
-        _, window = open_language_window(session, size, lang, presenting, font_scale=font_scale)
-        return save_screenshot(window, screenshot)
-    problem = display_problem()
-    if problem is not None:
-        print(f"rnn-stepper: error: no window can be opened: {problem}; --screenshot FILE needs no display",
-              file=sys.stderr)
-        return 2
-    app, window = open_language_window(session, size, lang, presenting, font_scale=font_scale)
-    if presenting:
-        window.showFullScreen()
-    return app.exec()
+    return run_stages_window(lambda: LanguageWindow(session, presenting=presenting), screenshot, size, lang,
+                             presenting, font_scale)

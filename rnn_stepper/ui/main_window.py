@@ -7,6 +7,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..core.errors import Cancelled
 from ..model import StepperModel
 from . import collection, i18n, style
+from .assumption_note import AssumptionNote
 from .backward_panel import BackwardPanel
 from .editors import ConfigPanel, InputEditor
 from .exports import Exports
@@ -122,6 +123,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.normal_geometry = QtCore.QRect(100, 100, 1280, 720)
         self.build_menus()
         self.build_toolbar()
+        # What the weights file did not record, under the tool bar until that option is set (model.assumptions)
+        self.assumed = AssumptionNote()
+        self.assumed.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Preferred)
+        self.assumption_bar = QtWidgets.QToolBar(self.tr("Assumptions"))
+        self.assumption_bar.setObjectName("assumptions")
+        self.assumption_bar.setMovable(False)
+        self.assumption_bar.addWidget(self.assumed)
+        hide = self.assumption_bar.addAction("✕")
+        hide.setToolTip(self.tr("Hide this note"))
+        hide.triggered.connect(self.assumption_bar.hide)
+        self.addToolBarBreak()
+        self.addToolBar(self.assumption_bar)
+        self.show_assumptions()
         self.status = StatusLine()
         self.statusBar().addPermanentWidget(SteadyText(self.status), 1)  # it changes every step: ui/steady.py
         self.progress = QtWidgets.QProgressBar()
@@ -194,8 +208,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.reading_column = QtWidgets.QStackedWidget(self)  # the reading weights or the comparison, by phase
         self.reading_column.addWidget(self.reading)
         self.reading_column.hide()
-        for event in (self.model.events.trace, self.model.events.cell, self.model.events.cursor):
-            event.connect(self.show_reading)
         self.backward = BackwardPanel(self.model, self.model.backprop)
         self.sequence = SequencePanel(self.model, unit_scale=self.unit_scale())
         self.config_panel = ConfigPanel(self.model)
@@ -211,11 +223,23 @@ class MainWindow(QtWidgets.QMainWindow):
         # Once the new layout has settled: a dock filled while the window shows would take half of it. The window
         # is the timer's context: deleted before then (a Qt program's deleteLater), it is not called on.
         QtCore.QTimer.singleShot(0, self, lambda: self.resizeDocks([self.side], [270], QtCore.Qt.Horizontal))
-        self.model.events.trace.connect(self.balance_top)
-        self.model.events.selected.connect(self.show_breakdown)
-        self.model.events.trace.connect(self.refresh)
-        self.model.events.cursor.connect(self.refresh)
+        self.model.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        """The window's own parts: the panels' balance for a new trace, the breakdown of a selection, the tool bar
+        and status line for any move."""
+        if "trace" in what:
+            self.balance_top()
+            self.show_assumptions()
+        if "selected" in what:
+            self.show_breakdown()
+        if not what & {"trace", "cell", "cursor", "selected"}:
+            return False
+        if what & {"trace", "cell", "cursor"}:
+            self.show_reading()
+            self.refresh()
+        return True
 
     # --- the layout: all four panels, or the step in focus ------------------------------------------------------
 
@@ -332,6 +356,9 @@ class MainWindow(QtWidgets.QMainWindow):
             index = pages.addTab(widget, self.tr("{0} {1}").format(key, name))
             pages.setTabToolTip(index, self.tr("{0} (key {1})").format(tip, key))
         return pages
+
+    def show_assumptions(self) -> None:
+        self.assumption_bar.setVisible(self.assumed.say(self.model.assumptions.values()))
 
     def show_reading(self) -> None:
         """In the focus layout: the weights the phase on show reads, where its equation does not write them out,
@@ -459,10 +486,13 @@ class MainWindow(QtWidgets.QMainWindow):
         examples = menu.addMenu(self.tr("Open &Example"))
         for name, path in example_sessions().items():
             examples.addAction(name).triggered.connect(lambda _=False, path=path: files.open_example(path))
-        examples.addSeparator()  # a whole model, in a window of its own (ui/language_window.py)
+        examples.addSeparator()  # whole models, each in a window of its own (ui/stages_window.py)
         self.language_example_action = examples.addAction(self.tr("The Mysterious Island: a character LSTM, "
                                                                   "prompt to sampled text"))
         self.language_example_action.triggered.connect(self.open_language_example)
+        self.classifier_example_action = examples.addAction(self.tr("Sentiment: a classifier over reviews of "
+                                                                    "different lengths, packed"))
+        self.classifier_example_action.triggered.connect(self.open_classifier_example)
         item(self.tr("&Import weights…"), files.import_dialog)
         menu.addSeparator()
         item(self.tr("&Save"), files.save, QtGui.QKeySequence.Save)
@@ -589,6 +619,11 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def open_language_example(self) -> None:
         from .language_window import open_example
+
+        open_example(self.presenting)
+
+    def open_classifier_example(self) -> None:
+        from .classifier_window import open_example
 
         open_example(self.presenting)
 
@@ -876,5 +911,25 @@ class MainWindow(QtWidgets.QMainWindow):
             compared = self.tr("bitwise identical so far")
         else:
             compared = self.tr("max |Δ| so far {0}").format("0" if diff == 0 else f"{diff:.3g} ({ulps:.0f} ulp)")
-        return self.tr("t = {0} of T = {1}   ·   {2}   ·   {3}   ·   {4} order   ·   {5}").format(
+        line = self.tr("t = {0} of T = {1}   ·   {2}   ·   {3}   ·   {4} order   ·   {5}").format(
             t, m.seq_len, where, compared, m.session.order, m.session.config.describe())
+        batch = self.batch_text()
+        return line if not batch else line + "   ·   " + batch
+
+    def batch_text(self) -> str:
+        """How the batch is stepped where it has sequences of different lengths: packed by its lengths, the rows
+        that have ended named; or padded, its padding stepped through, as torch.nn steps a padded tensor."""
+        m = self.model
+        if m.session.lengths is not None:
+            t = m.t if m.t is not None else m.cell.walk[0]
+            ended = m.cell.ended(t)
+            text = self.tr("packed, lengths {0}").format(", ".join(map(str, m.session.lengths)))
+            if ended:
+                text += "; " + self.tr("ended at t = {0}: sequence {1}").format(
+                    t, ", ".join(map(str, ended)))
+            return text
+        padded = m.trace.padded_rows
+        if padded:
+            return self.tr("rows {0} end in zeros: if that is padding, it is stepped through (give lengths to "
+                           "pack the batch)").format(", ".join(map(str, padded)))
+        return ""

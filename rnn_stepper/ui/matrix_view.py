@@ -3,7 +3,8 @@
 Diverging colormap centred on zero, colour bar, inverted y, cells centred on their indices. Each cell's value is
 written inside it, in a font that grows with the cell; a matrix with more rows or columns than fit legibly shows
 its first and last ones around an ellipsis, and zooming in brings the rest back. Items are built once per layout
-and updated with setImage; one NumberLayer writes every number.
+and updated with setImage; one NumberLayer writes every number. What shows where, and how large, is
+matrix_plan's to decide (without Qt); this module draws its Plan.
 """
 
 from __future__ import annotations
@@ -16,16 +17,9 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core.distance import is_bfloat16, numbers
-from . import style
+from . import matrix_plan, style
+from .matrix_plan import ELLIPSIS, REF_PX, saturated
 
-MAX_TEXT_CELLS = 600  # never more numbers than this in one view: past it, fewer rows and columns are shown
-# A cell holds a number at NUMBER_HEIGHT of its height and its width less a margin; the font is sized for the
-# widest of NUMBER_TEMPLATES and the numbers on show, so it stays put from one step to the next.
-NUMBER_TEMPLATES = {3: "-0.000", 2: "-0.00"}  # by significant digits: a narrow cell writes 2 rather than none
-NUMBER_HEIGHT = 0.7  # a number's pixel size to its cell's height: a 20-px number in a 29-px row
-NUMBER_MARGIN = (0.1, 4)  # a share of the cell's width, and pixels, left free beside its number
-MIN_NUMBER_SCALE = 0.85  # in-cell numbers: from 0.85 of the interface's font …
-MAX_NUMBER_SCALE = 3.0  # … to three times it
 # Above this many rows or columns an image can have more cells than its view has pixels: pyqtgraph averages it
 # down to the screen and colours it. Below, each cell is coloured here, once per change: pyqtgraph's own way
 # costs ~0.35 ms per draw, paid five times a step by the step panel's vectors.
@@ -33,13 +27,7 @@ DOWNSAMPLE_FROM = 256
 TITLE_SCALES = (1.0, 0.85, 0.75)  # a title too wide for its view, even wrapped, is set smaller: to 75 % at least
 WORD_WRAP_SCALES = (0.75, 0.65, 0.6)  # … then it wraps between words, smaller until its longest word fits
 WRAP_AT = (" + ", " ⊙ ", " − ")  # where a subtitle too wide for its view goes onto a second line
-NICE_STRIDES = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10**4, 10**5, 10**6)
 ZOOM_PER_NOTCH = 1.25  # one click of a mouse wheel
-SATURATED = 0.01  # within 1 % of its bounded range's end (|tanh| ≥ 0.99, a gate ≤ 0.01 or ≥ 0.99): saturated
-MIN_MARK_PX = 6  # a cell smaller than this on screen is too small to carry a saturation mark
-ELLIPSIS = -1  # the index of the ellipsis row or column in a view's shown rows and columns
-ELLIPSIS_MARKS = ("⋮", "…", "⋱")  # written in the ellipsis row, column, and where they cross
-REF_PX = 100  # text widths are measured once at this pixel size and scaled
 
 
 @functools.lru_cache(maxsize=512)
@@ -109,27 +97,6 @@ def number_width(text: str, px: int = REF_PX) -> float:
 @functools.lru_cache(maxsize=64)
 def _metrics(px: int) -> QtGui.QFontMetricsF:
     return QtGui.QFontMetricsF(style.pixel_font(px))
-
-
-@functools.lru_cache(maxsize=1)
-def _tabular_digits() -> bool:
-    return len({number_width(d) for d in "0123456789"}) == 1
-
-
-_SHAPE = str.maketrans("123456789", "000000000")
-
-
-def shape(text: str) -> str:
-    """`text` with every digit a 0 where the font's digits are all as wide (tabular, as in the usual interface
-    fonts), so texts of one shape measure as one: a step writes hundreds of new numbers, and titles such as
-    "= h_6", and laying each out again cost 5-10 µs a number and ~0.5 ms a title. Unchanged where digits differ
-    in width."""
-    return text.translate(_SHAPE) if _tabular_digits() else text
-
-
-def widest_number(texts) -> str:
-    """The widest of `texts` as drawn: one of each shape measured."""
-    return max({shape(text): text for text in texts}.values(), key=number_width, default="")
 
 
 class NumberLayer(QtWidgets.QGraphicsItem):
@@ -285,40 +252,6 @@ class CellImage(pg.ImageItem):
             self.qimage = self.qimage.convertToFormat(QtGui.QImage.Format_ARGB32_Premultiplied)
 
 
-def cell_text(value: float, decimals: int | None, digits: int = 3) -> str:
-    """The number written on a cell in its view's format (style.in_view: the view's decimal places, or scientific
-    with `digits` significant digits), blank for NaN (not computed yet)."""
-    return "" if value != value else style.in_view(value, decimals, digits)
-
-
-def saturated(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
-    """Cells within SATURATED of an end of the function's range `bounds`, measured against the larger end:
-    |h| ≥ 0.99 for tanh's (-1, 1), a gate's σ ≤ 0.01 or ≥ 0.99 for (0, 1)."""
-    low, high = bounds
-    margin = SATURATED * max(abs(low), abs(high))
-    with np.errstate(invalid="ignore"):
-        return np.isfinite(values) & ((values <= low + margin) | (values >= high - margin))
-
-
-def shown_indices(n: int, fit: int, blocks: int = 1) -> np.ndarray:
-    """Which of n rows (or columns) a view shows when `fit` can be read: all of them, or per block its first k, an
-    ELLIPSIS, and its last k, with k as large as fits (a GRU's r, z and n each keep their ends); room for two per
-    block only: the first and the ellipsis. Room for fewer: all of them, for the image alone."""
-    if n <= fit or blocks < 1 or n % blocks:
-        return np.arange(n)
-    size = n // blocks
-    per_block = fit // blocks
-    k = (per_block - 1) // 2
-    if per_block < 2 or 2 * k + 1 >= size:
-        return np.arange(n)
-    shown = []
-    for b in range(blocks):
-        start = b * size
-        last = list(range(start + size - k, start + size)) if k else []
-        shown += list(range(start, start + max(k, 1))) + [ELLIPSIS] + last
-    return np.array(shown)
-
-
 class ColorBar(pg.GraphicsLayout):
     """The colour scale beside a heatmap: the colormap as a column with its values on the right.
 
@@ -369,7 +302,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
     Built from a bare ViewBox with a title, a row axis and a column axis rather than a PlotItem: a PlotItem
     brings four axes, a menu and its controls, and ten of these views are built before the first trace shows.
 
-    Numbers grow with the room. Each cell's number is sized to the cell on screen: the widest number fits its
+    What shows where, and how large, is matrix_plan's to decide from the room the view has; the view draws its
+    Plan. Numbers grow with the room. Each cell's number is sized to the cell on screen: the widest number fits its
     width with a margin and takes NUMBER_HEIGHT of its height, between 0.85 and 3 times the interface's font (which
     carries presentation mode's font scale), and never under style.MIN_LEGIBLE_PX (20 px in presentation mode).
 
@@ -443,27 +377,15 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self.ci.addItem(self.colorbar, 2, 2)
         self.legend = pg.LabelItem("")  # what the saturation mark means, under the cells while there is one
         self.legend.setVisible(False)
-        self._values = np.zeros((0, 0), dtype=np.float32)
+        self._numbers = matrix_plan.Numbers(np.zeros((0, 0), dtype=np.float32))  # the values, and their texts
         self.dtype: str | None = None  # see set_matrix
-        self._largest = 0.0
-        self._written_memo = {}
         self._display_memo = None
         self.levels = (-1.0, 1.0)  # the colour scale's ends
         self.bounds: tuple[float, float] | None = None  # the function's range, for the saturation marks
         self.log_top: float | None = None  # a log colour scale's top (None: linear, ± levels)
-        self._rows = np.arange(0)  # the true index of each row on show (ELLIPSIS: the ellipsis row)
-        self._cols = np.arange(0)
-        self._elide = [True, True]  # rows, columns
+        self.plan = matrix_plan.Plan()  # the rows and columns on show, the numbers' digits and size
         self._zoomed = False
-        self._number_px = 0
-        self._plan_key = None  # what the layout was planned for: a plain step with the same plans nothing anew
-        self._plan_width = 0.0  # the widest number (at REF_PX) the planned cells hold
-        self._planned = (self._rows, self._cols)
-        self._planned_px = 0
-        self._template = ""  # the planned size holds at least this text (so it stays put from step to step)
-        self._digits = 3  # significant digits of the numbers on the cells
         self._min_number_px = 0
-        self._readable = False
         self.numbers = NumberLayer()  # the numbers on the cells on show that carry one, over the image
         # Kept as drawn between changes: a new image repaints the view, and ∂L/∂W_hh's 231 numbers at H = 256, which
         # a step back rarely changes at 3 digits, cost 2 ms to write again.
@@ -517,13 +439,10 @@ class MatrixView(pg.GraphicsLayoutWidget):
         if blocks and row_labels is None:
             size = values.shape[0] // len(blocks)
             row_labels = [f"{name}{j}" for name in blocks for j in range(size)]
-        shape_changed = (values.shape != self._values.shape or row_labels != self._row_labels
+        shape_changed = (values.shape != self._numbers.values.shape or row_labels != self._row_labels
                          or col_labels != self._col_labels or blocks != self._blocks)
-        self._values = values  # in its own dtype, so a hover shows the float64 digits of a float64 session
-        with np.errstate(invalid="ignore", over="ignore"):
-            finite = np.abs(values[np.isfinite(values)])
-        self._largest = float(finite.max()) if finite.size else 0.0  # sets the decimals of every number written
-        self._written_memo: dict[tuple[int, int, int], str] = {}
+        # in its own dtype, so a hover shows the float64 digits of a float64 session
+        self._numbers = matrix_plan.Numbers(values, len(blocks))
         self._display_memo = None
         self._row_labels, self._col_labels = row_labels, col_labels
         self._blocks = blocks
@@ -532,7 +451,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         if log_top is not None:
             levels = log_top
         if levels is None:
-            levels = self._largest if finite.size else 1.0
+            levels = self._numbers.largest  # 0 when nothing is finite: the scale is ±1 then, as below
         levels = levels if np.isfinite(levels) and levels > 0 else 1.0
         if sequential != self.sequential:
             self.sequential = sequential
@@ -558,21 +477,21 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._set_ticks()
 
     def values(self) -> np.ndarray:
-        return self._values
+        return self._numbers.values
 
     def shown_rows(self) -> list[int | None]:
         """The true index of each row on show, top to bottom; None for the ellipsis row."""
-        return [None if r == ELLIPSIS else int(r) for r in self._rows]
+        return [None if r == ELLIPSIS else int(r) for r in self.plan.rows]
 
     def shown_columns(self) -> list[int | None]:
-        return [None if c == ELLIPSIS else int(c) for c in self._cols]
+        return [None if c == ELLIPSIS else int(c) for c in self.plan.columns]
 
     def is_elided(self) -> bool:
-        return bool((self._rows == ELLIPSIS).any() or (self._cols == ELLIPSIS).any())
+        return self.plan.is_elided()
 
     def number_px(self) -> int:
         """The pixel size of the numbers on the cells (0 when none are written)."""
-        return self._number_px if self._readable and self.numbers.cells else 0
+        return self.plan.px if self.plan.readable and self.numbers.cells else 0
 
     # --- the layout: which rows and columns, how big the numbers ----------------------------------------------
 
@@ -584,85 +503,22 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self._relayout(force=True)
 
     def _number_range(self) -> tuple[int, int]:
-        base = style.pt_to_px(style.font_pt())
-        low = max(round(base * MIN_NUMBER_SCALE), style.MIN_LEGIBLE_PX, self._min_number_px)
-        return low, max(low, round(base * MAX_NUMBER_SCALE))
+        return matrix_plan.number_range(style.pt_to_px(style.font_pt()), style.MIN_LEGIBLE_PX, self._min_number_px)
 
-    def _cell_px_for(self, px: float, width: float) -> tuple[float, float]:
-        """The smallest cell (width, height) that holds a number `width` pixels wide at REF_PX, at `px`."""
-        share, fixed = NUMBER_MARGIN
-        return (width * px / REF_PX + fixed) / (1 - share), px / NUMBER_HEIGHT
-
-    def _fit(self, cell_w: float, cell_h: float, width: float) -> float:
-        """The pixel size at which a number `width` wide (at REF_PX) fills a cell: before clamping."""
-        share, fixed = NUMBER_MARGIN
-        return min((cell_w * (1 - share) - fixed) * REF_PX / max(width, 1.0), cell_h * NUMBER_HEIGHT)
-
-    def _plan(self, digits: int, template: bool, room_w: float, room_h: float,
-              by_block: bool = True) -> tuple[np.ndarray, np.ndarray, float]:
-        """The rows and columns to show with numbers of `digits` significant digits at the legible minimum, and
-        the widest of those numbers (at REF_PX): at least as wide as NUMBER_TEMPLATES when `template`, so the size
-        stays put from step to step, or as wide as the numbers on show are."""
-        rows, cols = self._values.shape
-        low, _ = self._number_range()
-        width = number_width(NUMBER_TEMPLATES[digits]) if template else number_width("0")
-        for _ in range(3):  # again, if a number on show is wider than the template
-            if self._zoomed:
-                shown_r, shown_c = np.arange(rows), np.arange(cols)
-            else:
-                cell_w, cell_h = self._cell_px_for(low, width)
-                fit_r, fit_c = int(room_h // cell_h), int(room_w // cell_w)
-                blocks = len(self._blocks) if self._blocks and by_block else 1
-                shown_r = shown_indices(rows, fit_r, blocks) if self._elide[0] else np.arange(rows)
-                shown_c = shown_indices(cols, fit_c) if self._elide[1] else np.arange(cols)
-                while shown_r.size * shown_c.size > MAX_TEXT_CELLS:  # the longer axis gives way, in one go
-                    if shown_r.size >= shown_c.size and self._elide[0]:
-                        fewer = shown_indices(rows, min(MAX_TEXT_CELLS // shown_c.size, shown_r.size - 1), blocks)
-                        progress, shown_r = fewer.size < shown_r.size, fewer
-                    elif self._elide[1]:
-                        fewer = shown_indices(cols, min(MAX_TEXT_CELLS // shown_r.size, shown_c.size - 1))
-                        progress, shown_c = fewer.size < shown_c.size, fewer
-                    else:
-                        break
-                    if not progress:  # room for too few to elide: no numbers, the image alone
-                        break
-            texts_w = self._widest_number(shown_r, shown_c, digits)
-            if texts_w <= width:
-                break
-            width = texts_w
-        return shown_r, shown_c, max(width, texts_w)
-
-    def _readable_at(self, shown_r: np.ndarray, shown_c: np.ndarray, width: float, room_w: float,
-                     room_h: float) -> tuple[bool, int]:
-        """Whether numbers `width` wide (at REF_PX) can be read in these rows and columns, and their size."""
-        low, high = self._number_range()
-        if self._zoomed:
-            (x0, x1), (y0, y1) = self.vb.viewRange()
-            span_r, span_c = y1 - y0, x1 - x0
-        else:
-            span_r, span_c = float(shown_r.size), float(shown_c.size)
-        fit = self._fit(room_w / max(span_c, 1e-9), room_h / max(span_r, 1e-9), width)
-        return fit >= low - 0.5, int(min(max(fit, low), high))
+    def _room(self) -> matrix_plan.Room:
+        """The room the cells have now, for the planner."""
+        rect = self.vb.boundingRect()
+        zoom = tuple(map(tuple, self.vb.viewRange())) if self._zoomed else None
+        return matrix_plan.Room(max(rect.width(), 1.0), max(rect.height(), 1.0), self._number_range(), zoom)
 
     def _relayout(self, force: bool = False, new_values: bool = False) -> None:
-        """Which rows and columns are on show, and the numbers' size and digits: on a new matrix, a resize or a
-        zoom. Every entry with 2 digits beats 3 digits around an ellipsis; a plain step (same shape, same room)
-        keeps the layout and only writes the new numbers."""
-        rect = self.vb.boundingRect()
-        room_w, room_h = max(rect.width(), 1.0), max(rect.height(), 1.0)
-        key = (self._values.shape, round(room_w), round(room_h), self._number_range(), self._blocks,
-               tuple(self._elide), self._zoomed and tuple(map(tuple, self.vb.viewRange())))
-        same = not force and key == self._plan_key  # the rows and columns on show are still this matrix's
-        widest = self._widest_text() if same else None
-        if not same or number_width(widest) > self._plan_width + 0.5:
-            self._plan_key = key
-            self._plan_layout(room_w, room_h)
-            widest = None
-        shown_r, shown_c = self._planned
-        layout_changed = force or not (np.array_equal(shown_r, self._rows) and np.array_equal(shown_c, self._cols))
-        self._rows, self._cols = shown_r, shown_c
-        if self._readable:
-            self._number_px = self._hinted_px(self._planned_px, room_w, widest)
+        """Plan which rows and columns are on show, and the numbers' size and digits (matrix_plan.plan), and draw
+        them: on a new matrix, a resize or a zoom. A plain step (same shape, same room) keeps the layout and only
+        writes the new numbers."""
+        before = self.plan
+        self.plan = matrix_plan.plan(self._numbers, self._room(), number_width, None if force else before)
+        shown_r, shown_c = self.plan.rows, self.plan.columns
+        layout_changed = force or not (np.array_equal(shown_r, before.rows) and np.array_equal(shown_c, before.columns))
         if layout_changed and not self._zoomed:
             self.vb.setLimits(xMin=None, xMax=None, yMin=None, yMax=None)
             self.vb.setRange(xRange=(-0.5, shown_c.size - 0.5), yRange=(-0.5, shown_r.size - 0.5), padding=0)
@@ -677,114 +533,31 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._update_texts()
         self._mark_saturation()
 
-    def _plan_layout(self, room_w: float, room_h: float) -> None:
-        """Choose the rows, columns, digits and size: every entry with 2 digits beats 3 digits around an
-        ellipsis, and 3 digits with k ≥ 3 at each end beat 2 digits with more."""
-        plans = []
-        # in order of preference; a stacked matrix whose gate blocks are too short to keep both ends of each is
-        # elided as one matrix, last: some numbers beat none
-        tries = [(digits, template, True) for digits, template in ((3, True), (3, False), (2, True), (2, False))]
-        if self._blocks:
-            tries += [(3, True, False), (2, False, False)]
-        for digits, template, by_block in tries:
-            shown_r, shown_c, width = self._plan(digits, template, room_w, room_h, by_block)
-            readable, px = self._readable_at(shown_r, shown_c, width, room_w, room_h)
-            whole = shown_r.size == self._values.shape[0] and shown_c.size == self._values.shape[1]
-            k = min([int((shown != ELLIPSIS).sum() // (2 * (shown == ELLIPSIS).sum()))
-                     for shown in (shown_r, shown_c) if (shown == ELLIPSIS).any()], default=10**9)
-            plans.append(((readable, by_block, whole, min(k, 3), digits),
-                          (readable, digits, shown_r, shown_c, px, width, NUMBER_TEMPLATES[digits] if template else "")))
-            if readable and whole:
-                break
-        self._readable, self._digits, shown_r, shown_c, self._number_px, self._plan_width, self._template = max(
-            plans, key=lambda p: p[0])[1]
-        if not self._readable:  # no number fits anywhere: the whole matrix as an image, values on hover
-            shown_r, shown_c = np.arange(self._values.shape[0]), np.arange(self._values.shape[1])
-            self._plan_width = float("inf")
-        self._planned = (shown_r, shown_c)
-        self._planned_px = self._number_px
-
-    def _hinted_px(self, px: int, room_w: float, widest: str | None = None) -> int:
-        """Widths scale with the pixel size only roughly (hinting widens small text): measured at `px` itself,
-        the widest number on show is set a pixel smaller until it fits its cell, though never under the minimum."""
-        widest = self._widest_text() if widest is None else widest
-        if not widest:
-            return px
-        low, _ = self._number_range()
-        share, fixed = NUMBER_MARGIN
-        room = room_w / max(self._visible_span()[1], 1e-9) * (1 - share) - fixed
-        while px > low and max(number_width(widest, px), number_width(self._template, px)) > room:
-            px -= 1
-        return px
-
-    def _visible_span(self) -> tuple[float, float]:
-        """How many rows and columns the view's range spans now (all on show, unless zoomed)."""
-        if not self._zoomed:
-            return float(self._rows.size), float(self._cols.size)
-        (x0, x1), (y0, y1) = self.vb.viewRange()
-        return y1 - y0, x1 - x0
-
-    def _widest_number(self, shown_r: np.ndarray, shown_c: np.ndarray, digits: int = 3) -> float:
-        """The widest number the cells on show would carry, at REF_PX: the longest few texts measured."""
-        r = shown_r[shown_r != ELLIPSIS]
-        c = shown_c[shown_c != ELLIPSIS]
-        if r.size * c.size == 0 or r.size * c.size > MAX_TEXT_CELLS:
-            return 0.0
-        texts = {self._written(tr, tc, digits) for tr in r.tolist() for tc in c.tolist()} - {""}
-        return number_width(widest_number(texts)) if texts else 0.0
-
-    def _widest_text(self) -> str:
-        """The widest number on show now, as written."""
-        grid = self._display_texts()
-        if grid is None:
-            return ""
-        return widest_number({text for row in grid for text, _ in row} - {"", *ELLIPSIS_MARKS})
-
     def _display_texts(self) -> list[list[tuple[str, QtGui.QColor]]] | None:
-        """Each cell on show as displayed, row by row: its number (blank for NaN) or an ellipsis mark, and the
-        colour it is written in. Made in one pass per matrix and layout, for the widest number and the cells
-        alike; None where more cells are on show than ever carry numbers."""
-        key = (self._rows.tobytes(), self._cols.tobytes(), self._digits, self.levels, self.log_top)
+        """Each cell on show as displayed, row by row: its text (Numbers.grid) and the colour it is written in.
+        Made in one pass per matrix and layout; None where more cells are on show than ever carry numbers."""
+        rows, cols = self.plan.rows, self.plan.columns
+        key = (rows.tobytes(), cols.tobytes(), self.plan.digits, self.levels, self.log_top)
         if self._display_memo is not None and self._display_memo[0] == key:
             return self._display_memo[1]
-        if self._rows.size * self._cols.size > MAX_TEXT_CELLS:
+        texts = self._numbers.grid(rows, cols, self.plan.digits)
+        if texts is None:
             return None
-        with np.errstate(over="ignore"):
-            values = self._values[np.ix_(np.maximum(self._rows, 0), np.maximum(self._cols, 0))].astype(np.float64)
-        dark = style.dark_cells(*self.colour_scale(values))
-        digits = self._digits
-        decimals = style.view_decimals(self._largest, digits)
-        grid = [[(cell_text(v, decimals, digits), style.text_colour(d)) for v, d in zip(row, dark_row)]
-                for row, dark_row in zip(values.tolist(), dark.tolist())]
+        dark = style.dark_cells(*self.colour_scale(self._shown_values()))
+        colours = [[style.text_colour(d) for d in row] for row in dark.tolist()]
         mark = QtGui.QColor(style.FOREGROUND)
-        for i in np.flatnonzero(self._rows == ELLIPSIS):
-            grid[i] = [("⋮", mark)] * len(grid[i])
-        for j in np.flatnonzero(self._cols == ELLIPSIS):
-            for i, row in enumerate(grid):
-                row[j] = ("⋱" if self._rows[i] == ELLIPSIS else "…", mark)
+        for i in np.flatnonzero(rows == ELLIPSIS):
+            colours[i] = [mark] * len(colours[i])
+        for j in np.flatnonzero(cols == ELLIPSIS):
+            for row in colours:
+                row[j] = mark
+        grid = [list(zip(text_row, colour_row)) for text_row, colour_row in zip(texts, colours)]
         self._display_memo = (key, grid)
         return grid
 
-    def _written(self, r: int, c: int, digits: int | None = None) -> str:
-        """The number written on true cell (r, c) with `digits` (the plan's), blank for NaN: formatted once per
-        matrix, since planning, the widest number on show and the cells all ask for it at each step."""
-        key = (r, c, self._digits if digits is None else digits)
-        text = self._written_memo.get(key)
-        if text is None:
-            text = self._written_memo[key] = cell_text(self._values[r, c], style.view_decimals(self._largest, key[2]),
-                                                       key[2])
-        return text
-
     def _shown_values(self) -> np.ndarray:
         """The values of the rows and columns on show, NaN in the ellipsis row and column."""
-        if self._rows.size == self._values.shape[0] and self._cols.size == self._values.shape[1] \
-                and not self.is_elided():
-            return self._values
-        with np.errstate(over="ignore"):
-            out = self._values[np.ix_(np.maximum(self._rows, 0), np.maximum(self._cols, 0))].astype(np.float64)
-        out[self._rows == ELLIPSIS, :] = np.nan
-        out[:, self._cols == ELLIPSIS] = np.nan
-        return out
+        return matrix_plan.shown_values(self._numbers.values, self.plan.rows, self.plan.columns)
 
     def colour_scale(self, values: np.ndarray) -> tuple[np.ndarray, float]:
         """`values` as the colormap reads them, and the scale's end: themselves and ±levels, or their places on
@@ -812,16 +585,10 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _display_row(self, r: int) -> int:
         """Where true row `r` is on show (the ellipsis row, if it is elided)."""
-        hit = np.flatnonzero(self._rows == r)
-        if hit.size:
-            return int(hit[0])
-        return int(np.flatnonzero(self._rows == ELLIPSIS)[0]) if (self._rows == ELLIPSIS).any() else r
+        return matrix_plan.display_index(self.plan.rows, r)
 
     def _display_col(self, c: int) -> int:
-        hit = np.flatnonzero(self._cols == c)
-        if hit.size:
-            return int(hit[0])
-        return int(np.flatnonzero(self._cols == ELLIPSIS)[0]) if (self._cols == ELLIPSIS).any() else c
+        return matrix_plan.display_index(self.plan.columns, c)
 
     # --- title ------------------------------------------------------------------------------------------------
 
@@ -930,11 +697,12 @@ class MatrixView(pg.GraphicsLayoutWidget):
         which measures as it does."""
         title, active, subtitle = self._title if subtitle else (*self._title[:2], "")
         if measured:
-            title, subtitle = shape(title), shape(subtitle)
+            title, subtitle = matrix_plan.shape(title, number_width), matrix_plan.shape(subtitle, number_width)
         if wrap:  # at the operator that makes the longer of the two lines shortest
             splits = [f"{subtitle[:i]}<br>{operator.strip()} {subtitle[i + len(operator):]}"
                       for i, operator in formula_breaks(subtitle)]
-            subtitle = min(splits, key=lambda split: text_width(shape(split)), default=subtitle)
+            subtitle = min(splits, key=lambda split: text_width(matrix_plan.shape(split, number_width)),
+                           default=subtitle)
         subtitle = unbreakable_brackets(subtitle)
         color = style.ACTIVE if active else style.FOREGROUND
         size = f"font-size:{max(round(self._title_px() * scale), style.MIN_LEGIBLE_PX)}px"
@@ -957,12 +725,12 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._separators = []
         if not self._blocks:
             return
-        size = self._values.shape[0] // len(self._blocks)
+        size = self._numbers.values.shape[0] // len(self._blocks)
         pen = pg.mkPen(style.FOREGROUND, width=2)
         pen.setCosmetic(True)
         for k in range(1, len(self._blocks)):
             y = self._display_row(k * size) - 0.5
-            line = QtWidgets.QGraphicsLineItem(-0.5, y, self._cols.size - 0.5, y)
+            line = QtWidgets.QGraphicsLineItem(-0.5, y, self.plan.columns.size - 0.5, y)
             line.setPen(pen)
             line.setZValue(10)  # over the cells and their numbers
             self.vb.addItem(line, ignoreBounds=True)
@@ -979,7 +747,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self._marked = None if start is None else (start, stop)
         if start is None or stop <= start:
             return
-        rows, cols = self._rows.size, self._cols.size
+        rows, cols = self.plan.rows.size, self.plan.columns.size
         top, bottom = self._display_row(start), self._display_row(stop - 1) + 1
         veil = pg.mkBrush(255, 255, 255, 150)
         for a, b in ((0, top), (bottom, rows)):
@@ -1003,18 +771,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _mark_saturation(self) -> None:
         """A dashed outline in each saturated cell on show, while cells are big enough on screen to carry one."""
-        boxes: list[QtCore.QRectF] = []
-        cells: list[tuple[int, int]] = []
-        if self.bounds is not None and self._rows.size and self._cols.size:
-            rect = self.vb.boundingRect()
-            span_r, span_c = self._visible_span()
-            if min(rect.width() / max(span_c, 1e-9), rect.height() / max(span_r, 1e-9)) >= MIN_MARK_PX:
-                hits = np.argwhere(saturated(self._shown_values(), self.bounds))
-                if len(hits) <= 20_000:
-                    inset = 0.03  # along the cell's edge; where its number reaches it, the box gives way (SaturationMarks)
-                    for dr, dc in hits:
-                        boxes.append(QtCore.QRectF(dc - 0.5 + inset, dr - 0.5 + inset, 1 - 2 * inset, 1 - 2 * inset))
-                        cells.append((int(self._rows[dr]), int(self._cols[dc])))
+        rect = self.vb.boundingRect()
+        hits = matrix_plan.marked_saturated(self.plan, self._numbers.values, self.bounds, rect.width(), rect.height())
+        inset = 0.03  # along the cell's edge; where its number reaches it, the box gives way (SaturationMarks)
+        boxes = [QtCore.QRectF(dc - 0.5 + inset, dr - 0.5 + inset, 1 - 2 * inset, 1 - 2 * inset) for dr, dc in hits]
+        cells = [(int(self.plan.rows[dr]), int(self.plan.columns[dc])) for dr, dc in hits]
         if cells or self._saturated_cells:
             self._saturation.set_boxes(boxes)
         self._saturated_cells = cells
@@ -1073,61 +834,30 @@ class MatrixView(pg.GraphicsLayoutWidget):
     # --- the axes: true indices, sized from the font --------------------------------------------------------------
 
     def _label(self, axis: str, i: int) -> str:
-        if i == ELLIPSIS:
-            return "⋮" if axis == "left" else "…"
-        labels = self._row_labels if axis == "left" else self._col_labels
-        return labels[i] if labels else str(i)
+        """The name of true row (axis "left") or column ("top") `i` on its axis."""
+        return matrix_plan.index_label(i, self._row_labels if axis == "left" else self._col_labels, axis == "left")
 
     def _set_ticks(self) -> None:
-        """Every row's and column's true index while its cell has room for the label, else every 2nd, 5th, …
-        (a nice stride fitted to the label's size at this zoom); the axes sized to their labels' font, since
-        pyqtgraph drops a label that does not fit inside its axis."""
+        """The indices the planner labels (matrix_plan.axis_ticks) on each axis, and the axes sized to their labels'
+        font, since pyqtgraph drops a label that does not fit inside its axis."""
         metrics = QtGui.QFontMetricsF(self.tick_font)
         rect = self.vb.boundingRect()
-        span_r, span_c = self._visible_span()
-        key = (self._rows.tobytes(), self._cols.tobytes(), round(rect.height() / max(span_r, 1e-9), 1),
+        span_r, span_c = self.plan.span()
+        rows, cols = self.plan.rows, self.plan.columns
+        key = (rows.tobytes(), cols.tobytes(), round(rect.height() / max(span_r, 1e-9), 1),
                round(rect.width() / max(span_c, 1e-9), 1), self.row_ticks)
         if key == self._tick_key:
             return
         self._tick_key = key
-        widest = 0.0
-        (x0, _), (y0, _) = self.vb.viewRange() if self._zoomed else ((-0.5, 0), (-0.5, 0))
-        for axis, shown, room, span, start in (("left", self._rows, rect.height(), span_r, y0),
-                                               ("top", self._cols, rect.width(), span_c, x0)):
-            cell = room / max(span, 1e-9)
-
-            def size(label: str) -> float:
-                # B023: size and inside are called only within this iteration, so the loop variables are current
-                return metrics.height() if axis == "left" else metrics.horizontalAdvance(label)  # noqa: B023
-            custom = self._row_labels if axis == "left" else self._col_labels
-            indices = shown[shown != ELLIPSIS]
-            # The widest label: of a custom list, measured; of numbers, the largest index's (and the ellipsis).
-            widest_labels = ([self._label(axis, int(i)) for i in indices] if custom else
-                             [self._label(axis, int(indices.max()))] if indices.size else [])
-            extent = max(map(size, widest_labels + [self._label(axis, ELLIPSIS)]), default=0.0)
-            extent = extent * 1.05 if axis == "left" else extent + 8
-            stride = next((s for s in NICE_STRIDES if s * cell >= extent), NICE_STRIDES[-1])
-            if (shown == ELLIPSIS).any() and cell >= extent:
-                stride = 1  # an elided axis numbers every row it shows
-            candidates = np.arange(shown.size) if stride == 1 else np.flatnonzero(
-                (shown != ELLIPSIS) & (shown % stride == 0))
-
-            def inside(d: int, label: str) -> bool:
-                """Between the axis' ends: pyqtgraph would draw a label past the view's edge."""
-                half = size(label) * (0.4 if axis == "left" else 0.5)  # noqa: B023 (called in this iteration only)
-                return half - 1 <= (d - start) * cell <= room - half + 1  # noqa: B023 (likewise)
-            ticks = [(int(d), label) for d in candidates
-                     for label in [self._label(axis, int(shown[d]))] if inside(d, label)]
-            if not ticks:  # never none: the index nearest the middle, when one fits
-                middle = int(np.clip(round(start + room / 2 / max(cell, 1e-9)), 0, max(shown.size - 1, 0)))
-                for d in sorted(range(max(middle - 3, 0), min(middle + 4, shown.size)), key=lambda d: abs(d - middle)):
-                    label = self._label(axis, int(shown[d]))
-                    if shown[d] != ELLIPSIS and inside(d, label):
-                        ticks = [(d, label)]
-                        break
-            self.axes[axis].setTicks([ticks, []])
-            if axis == "left":
-                widest = max((metrics.horizontalAdvance(label) for _, label in ticks), default=0.0)
+        (x0, _), (y0, _) = self.plan.zoom or ((-0.5, 0), (-0.5, 0))
+        height = metrics.height()
+        row_ticks = matrix_plan.axis_ticks(rows, self._row_labels, True, rect.height(), span_r, y0,
+                                           lambda label: height)
+        column_ticks = matrix_plan.axis_ticks(cols, self._col_labels, False, rect.width(), span_c, x0,
+                                              metrics.horizontalAdvance)
+        self.axes["left"].setTicks([row_ticks, []])
+        self.axes["top"].setTicks([column_ticks, []])
+        widest = max((metrics.horizontalAdvance(label) for _, label in row_ticks), default=0.0)
         left = math.ceil(widest + 12) if self.row_ticks else 4
         if self.axes["left"].maximumWidth() != left:
             self.axes["left"].setWidth(left)
@@ -1137,41 +867,22 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     # --- numbers on cells -------------------------------------------------------------------------------------
 
-    def _text_window(self) -> list[tuple[int, int]]:
-        """The cells on show, wholly inside the view's range, that carry a number."""
-        rows, cols = self._rows.size, self._cols.size
-        if self._zoomed:
-            (x0, x1), (y0, y1) = self.vb.viewRange()
-            r0, r1 = max(math.ceil(y0 + 0.5 - 1e-6), 0), min(math.floor(y1 + 0.5 + 1e-6), rows)
-            c0, c1 = max(math.ceil(x0 + 0.5 - 1e-6), 0), min(math.floor(x1 + 0.5 + 1e-6), cols)
-        else:
-            r0, r1, c0, c1 = 0, rows, 0, cols
-        if (r1 - r0) * (c1 - c0) > MAX_TEXT_CELLS or r1 <= r0 or c1 <= c0:
-            return []
-        shown = self.numbers.cells
-        if shown and shown[0] == (r0, c0) and shown[-1] == (r1 - 1, c1 - 1) and len(shown) == (r1 - r0) * (c1 - c0):
-            return shown  # the same window as the last step's
-        return [(r, c) for r in range(r0, r1) for c in range(c0, c1)]
-
     def _update_texts(self) -> None:
-        """Write the numbers, but only while they can be read: a 256-unit vector that never shows its numbers
-        writes none through each step."""
-        cells = self._text_window() if self._readable else []
-        # A blank matrix (nothing computed yet) writes no ellipsis either: its cells were planned for numbers of no
-        # width, and a row of ⋮ would pile up in them
-        if cells and not any(self._rows[r] != ELLIPSIS and self._cols[c] != ELLIPSIS
-                             and np.isfinite(self._values[self._rows[r], self._cols[c]]) for r, c in cells):
-            cells = []
-        if self._text_font_px != self._number_px:
-            self.numbers.set_font(style.pixel_font(self._number_px))
-            self._text_font_px = self._number_px
+        """Write the numbers on the cells the planner numbers (matrix_plan.numbered_cells): a 256-unit vector that
+        never shows its numbers writes none through each step."""
+        cells = matrix_plan.numbered_cells(self.plan, self._numbers, self.numbers.cells)
+        if self._text_font_px != self.plan.px:
+            self.numbers.set_font(style.pixel_font(self.plan.px))
+            self._text_font_px = self.plan.px
         grid = self._display_texts()
         if grid is not None:
             written = [grid[r][c] for r, c in cells]
         else:  # zoomed into a matrix larger than any grid of numbers: the cells in sight, one by one
-            true = [(self._rows[r], self._cols[c]) for r, c in cells]
-            dark = style.dark_cells(*self.colour_scale(np.array([self._values[r, c] for r, c in true])))
-            written = [(self._written(r, c), style.text_colour(d)) for (r, c), d in zip(true, dark.tolist())]
+            rows, cols, values = self.plan.rows, self.plan.columns, self._numbers.values
+            true = [(rows[r], cols[c]) for r, c in cells]
+            dark = style.dark_cells(*self.colour_scale(np.array([values[r, c] for r, c in true])))
+            written = [(self._numbers.written(r, c, self.plan.digits), style.text_colour(d))
+                       for (r, c), d in zip(true, dark.tolist())]
         self.numbers.set_numbers(cells, written)
 
     def cell_texts(self) -> list[list[str]]:
@@ -1201,7 +912,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         """Zoom the cells by `factor` (> 1: in) around `center`, a point in true (column, row) coordinates
         (default: the middle of what is on show). An axis stops zooming in at a third of what holds legible
         numbers (a vector's one column stays whole); zooming out to the whole matrix returns to the overview."""
-        rows, cols = self._values.shape
+        rows, cols = self._numbers.values.shape
         if not rows or not cols:
             return
         if self._zoomed:
@@ -1231,17 +942,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _legible_count(self) -> tuple[float, float]:
         """How many rows and columns of numbers fit the view at the legible minimum."""
-        rect = self.vb.boundingRect()
-        low, _ = self._number_range()
-        rows, cols = self._values.shape
-        width = max(number_width(NUMBER_TEMPLATES[3]),
-                    self._widest_number(np.arange(min(rows, 40)), np.arange(min(cols, 40))))
-        cell_w, cell_h = self._cell_px_for(low, width)
-        return max(rect.height() / cell_h, 1.0), max(rect.width() / cell_w, 1.0)
+        return matrix_plan.legible_count(self._numbers, self._room(), number_width)
 
     def zoom_to_numbers(self, center: QtCore.QPointF | None = None) -> None:
         """Zoom in just far enough for every cell in sight to carry a readable number."""
-        rows, cols = self._values.shape
+        rows, cols = self._numbers.values.shape
         fit_r, fit_c = self._legible_count()
         self.zoom(max(rows / max(int(fit_r), 1), cols / max(int(fit_c), 1), 1.0) * 1.01, center)
 
@@ -1262,19 +967,12 @@ class MatrixView(pg.GraphicsLayoutWidget):
         point = self.vb.mapSceneToView(scene_pos)
         if self._zoomed:
             return point
-
-        def true(shown: np.ndarray, x: float) -> float:
-            d = min(max(int(np.floor(x + 0.5)), 0), shown.size - 1)
-            if shown[d] != ELLIPSIS:
-                return float(shown[d]) + (x - d)
-            before = shown[d - 1] if d > 0 else -1
-            after = shown[d + 1] if d + 1 < shown.size else before + 2
-            return (before + after) / 2
-        return QtCore.QPointF(true(self._cols, point.x()), true(self._rows, point.y()))
+        return QtCore.QPointF(matrix_plan.true_position(self.plan.columns, point.x()),
+                              matrix_plan.true_position(self.plan.rows, point.y()))
 
     def wheelEvent(self, event) -> None:
         scene_pos = self.mapToScene(event.position().toPoint())
-        if not self.vb.sceneBoundingRect().contains(scene_pos) or not self._values.size:
+        if not self.vb.sceneBoundingRect().contains(scene_pos) or not self._numbers.values.size:
             event.ignore()
             return
         notches = event.angleDelta().y() / 120
@@ -1300,7 +998,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def focus_cell(self, r: int | None, c: int = 0) -> None:
         """Give the keyboard's frame to cell (r, c), true indices, clamped to the matrix; None: no cell."""
-        rows, cols = self._values.shape
+        rows, cols = self._numbers.values.shape
         if r is None or not rows or not cols:
             self._focus_cell = None
         else:
@@ -1329,7 +1027,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self.repaint_frames()
         for name, cell in (("focus", self._focus_cell), ("mark", self._marked_cell)):
             item = self._cell_items.get(name)
-            if cell is None or not self._values.size:
+            if cell is None or not self._numbers.values.size:
                 if item is not None:
                     item.setVisible(False)
                 continue
@@ -1346,11 +1044,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
             item.setVisible(True)
 
     def keyPressEvent(self, event) -> None:
-        if event.key() in self.MOVES and not event.modifiers() and self._values.size:
+        if event.key() in self.MOVES and not event.modifiers() and self._numbers.values.size:
             dr, dc = self.MOVES[event.key()]
             r, c = self._focus_cell or (0, 0)
             self.focus_cell(*((r + dr, c + dc) if self._focus_cell is not None else (0, 0)))
-        elif event.key() in self.CHOOSE and self._values.size:
+        elif event.key() in self.CHOOSE and self._numbers.values.size:
             if self._focus_cell is None:
                 self.focus_cell(0, 0)
             self.cell_selected.emit(*self._focus_cell)
@@ -1369,7 +1067,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _range_changed(self, *_) -> None:
         """A resize, or a zoom's pan: the same cells may hold bigger numbers, or more of them fit."""
-        if self._values.size:
+        if self._numbers.values.size:
             self._relayout()
 
     # --- hover and double-click -------------------------------------------------------------------------------
@@ -1381,15 +1079,15 @@ class MatrixView(pg.GraphicsLayoutWidget):
             return None
         point = self.vb.mapSceneToView(scene_pos)
         r, c = int(np.floor(point.y() + 0.5)), int(np.floor(point.x() + 0.5))
-        if not (0 <= r < self._rows.size and 0 <= c < self._cols.size):
+        if not (0 <= r < self.plan.rows.size and 0 <= c < self.plan.columns.size):
             return None
-        r, c = int(self._rows[r]), int(self._cols[c])
+        r, c = int(self.plan.rows[r]), int(self.plan.columns[c])
         return None if ELLIPSIS in (r, c) else (r, c)
 
     def describe_cell(self, r: int, c: int) -> str:
-        value = self._values[r, c]
+        value = self._numbers.values[r, c]
         name = QtGui.QTextDocumentFragment.fromHtml(self.title.text or "").toPlainText().split(" ")[0]
-        index = f"[{r}]" if self._values.shape[1] == 1 else f"[{r}, {c}]"
+        index = f"[{r}]" if self._numbers.values.shape[1] == 1 else f"[{r}, {c}]"
         text = f"{name}{index} = {'(not yet computed)' if np.isnan(value) else style.exact(value, self.dtype)}"
         if self.bounds is not None and saturated(np.array([value], dtype=np.float64), self.bounds)[0]:
             text += " — " + self.tr("saturated: within 1% of the end of its range ({0} … {1})").format(

@@ -310,12 +310,19 @@ class WeightsPanel(QtWidgets.QWidget):
         self.editor.returnPressed.connect(self.commit_edit)
         self.editor.installEventFilter(self)
         self.editing: tuple[str, int, int] | None = None
-        # Matrices are redrawn when they change; a step only moves the highlight.
-        model.events.trace.connect(self.refresh)
-        model.events.cell.connect(self.refresh)
-        model.events.cursor.connect(self.highlight)
-        model.events.selected.connect(self.highlight)
+        model.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        """Matrices are redrawn when they change; a step or a selection only moves the highlight. Returns whether
+        anything was redrawn (as every view's on_change)."""
+        if what & {"trace", "cell"}:
+            self.refresh()  # and the highlight
+        elif what & {"cursor", "selected"}:
+            self.highlight()
+        else:
+            return False
+        return True
 
     def names(self) -> dict[str, str]:
         suffix = cell_suffix(self.model.layer, self.model.direction)
@@ -608,10 +615,14 @@ class GuessRow(QtWidgets.QWidget):
         layout.setSpacing(2)
         layout.addLayout(line)
         layout.addWidget(self.result)
-        model.events.guesses.connect(self.refresh)
-        model.events.cursor.connect(self.refresh)
-        model.events.trace.connect(self.refresh)
+        model.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        if not what & {"guesses", "trace", "cell", "cursor"}:
+            return False
+        self.refresh()
+        return True
 
     MAX_GUESS_FIELDS = 8
 
@@ -773,11 +784,14 @@ class StepPanel(QtWidgets.QWidget):
         self.loop = LoopArrow(self)
         self.question_marks: list[pg.TextItem] = []  # "?" on h_t's cells while the class guesses it
         self.strip_key = None  # what the strip was built for: its vectors, and which of them are split in blocks
-        model.events.trace.connect(self.refresh)
-        model.events.cursor.connect(self.refresh)
-        model.events.selected.connect(self.refresh)
-        model.events.guesses.connect(self.refresh)
+        model.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        if not what & {"trace", "cell", "cursor", "selected", "guesses"}:
+            return False
+        self.refresh()
+        return True
 
     def phases(self) -> tuple:
         """The cell type's phases for the session on show (core/cells), in click order."""
@@ -838,6 +852,8 @@ class StepPanel(QtWidgets.QWidget):
         for phase, values in cell.phases.items():
             v = numbers(values[t, m.batch])
             out[phase] = v if m.revealed(phase) else np.full_like(v, np.nan)
+        if m.has_ended(t):  # a packed batch's sequence that has ended: the kernel computes nothing for it
+            out = {name: np.full_like(v, np.nan) for name, v in out.items()}
         return out
 
     def previous_caption(self, name: str, state: str) -> tuple[str, str, str]:
@@ -927,8 +943,7 @@ class StepPanel(QtWidgets.QWidget):
                 equation = equation_html(phase.equation_for(m.session.order), config, reverse)
                 subtitle = equation.split(" = ", 1)[-1]
                 tip = translate_cell(phase.title)
-            if tip != view.toolTip():
-                view.setToolTip(tip)
+            view.setToolTip(tip)
             length = shown[key].shape[0]
             title = f"{symbol} ({length},)" if with_length else symbol
             view.set_title(title, active=key == m.phase, subtitle=subtitle,
@@ -954,18 +969,26 @@ class StepPanel(QtWidgets.QWidget):
                     view.mark_rows(*(rows or ()))
         self.arrange_strip()
         legend = self.legend_text(shared, any(scales[k] in style.SEQUENTIAL_SCALES for k in shown))
-        if legend != self.legend.text():
-            self.legend.setText(legend)
-            self.legend.setToolTip(self.tr("Every state and pre-activation of the strip on one colour scale, "
-                                           "symmetric about zero; the gates on 0 … 1; x_t on a scale of its own "
-                                           "(±{0}). A dashed edge marks a saturated value: within 1% of the end "
-                                           "of tanh's (-1 … 1) or σ's (0 … 1) range.").format(
-                style.in_view(largest.get("x", 1.0), style.view_decimals(largest.get("x", 1.0)))))
+        self.legend.setText(legend)  # QLabel lays itself out again only when its text is another
+        self.legend.setToolTip(self.tr("Every state and pre-activation of the strip on one colour scale, "
+                                       "symmetric about zero; the gates on 0 … 1; x_t on a scale of its own "
+                                       "(±{0}). A dashed edge marks a saturated value: within 1% of the end "
+                                       "of tanh's (-1 … 1) or σ's (0 … 1) range.").format(
+            style.in_view(largest.get("x", 1.0), style.view_decimals(largest.get("x", 1.0)))))
         self.show_question_marks(m.awaiting_guess)
         t = m.t if m.t is not None else m.cell.walk[0]
         where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
         titles = [translate_cell(p.title) for p in phases]
-        if m.position == 0:
+        if m.has_ended(t):
+            length = m.session.lengths[m.batch]
+            texts = (self.tr("Time step t = {0} ({1}): sequence {2} has ended").format(t, where, m.batch),
+                     self.tr("Sequence {0}'s length is {1}. A packed batch (pack_padded_sequence with lengths "
+                             "{2}) steps only the sequences still running: {3} of {4} at t = {5}. Nothing is "
+                             "computed for sequence {0} here, and its h_n is its last real step's.").format(
+                         m.batch, length, ", ".join(map(str, m.session.lengths)),
+                         m.trace.batch_size - len(m.cell.ended(t)), m.trace.batch_size, t),
+                     "")
+        elif m.position == 0:
             texts = (self.tr("Ready at time step {0} ({1}). Press Step (Space) to compute it.").format(t, where),
                      self.tr("Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one "
                              "at a time.").format(", ".join(titles)),
@@ -1234,17 +1257,23 @@ class StepTable(QtCore.QAbstractTableModel):
         self.headers: list[str] = []
         self.units = 0
         self.colours: dict[int, str] = {}  # a followed unit's row label in its colour in the plot
-        self.texts: list[tuple[str, str, str, str]] = []  # per unit, or none before a step is computed
+        self.columns: tuple = ()  # (by hand, torch, |Δ|, ulps) of every unit, or none before a step is computed
+        self.dtype: str | None = None  # the session's: the values are written in its digits (style.exact)
 
     def set_units(self, units: int, headers: list[str], colours: dict[int, str]) -> None:
         self.beginResetModel()
-        self.units, self.headers, self.colours, self.texts = units, headers, colours, []
+        self.units, self.headers, self.colours, self.columns = units, headers, colours, ()
         self.endResetModel()
 
-    def set_texts(self, texts: list[tuple[str, str, str, str]]) -> None:
-        self.texts = texts
+    def set_values(self, columns: tuple = (), dtype: str | None = None) -> None:
+        """The step's four columns as arrays; each cell is written when the view asks for it, so a step formats
+        the rows in sight, not all of h's units. `dtype` as style.exact's."""
+        self.columns, self.dtype = columns, dtype
         if self.units:
             self.dataChanged.emit(self.index(0, 0), self.index(self.units - 1, 3))
+
+    def written(self, column: int, value) -> str:
+        return style.exact(value, self.dtype) if column < 2 else f"{value:.3g}" if column == 2 else f"{value:.0f}"
 
     def rowCount(self, parent=QtCore.QModelIndex()) -> int:
         return 0 if parent.isValid() else self.units
@@ -1254,7 +1283,9 @@ class StepTable(QtCore.QAbstractTableModel):
 
     def data(self, index, role=QtCore.Qt.DisplayRole):
         if role == QtCore.Qt.DisplayRole:
-            return self.texts[index.row()][index.column()] if index.row() < len(self.texts) else ""
+            if not self.columns:
+                return ""
+            return self.written(index.column(), self.columns[index.column()][index.row()])
         if role == QtCore.Qt.TextAlignmentRole:
             return int(QtCore.Qt.AlignRight | QtCore.Qt.AlignVCenter)
         return None
@@ -1395,11 +1426,18 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.titles = ("", "")
         self.values_plot.scene().sigMouseMoved.connect(self.hover_values)
         self.diff_plot.scene().sigMouseMoved.connect(self.hover_diff)
-        model.events.trace.connect(self.rebuild)
-        model.events.cell.connect(self.rebuild)
-        model.events.units.connect(self.rebuild)
-        model.events.cursor.connect(self.refresh)
+        model.events.changed.connect(self.on_change)
         self.rebuild()
+
+    def on_change(self, what: frozenset) -> bool:
+        """The curves made again for another trace, cell or choice of units; a step only gives them its data."""
+        if what & {"trace", "cell", "units"}:
+            self.rebuild()  # and the revealed steps' data
+        elif "cursor" in what:
+            self.refresh()
+        else:
+            return False
+        return True
 
     def sizeHint(self) -> QtCore.QSize:
         """As tall as the plots drawn at their usual size ask: the plots share what they get by stretch alone."""
@@ -1585,7 +1623,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         """(t, by hand, nn.RNN, |Δ|) of the followed units for the revealed steps in time order: what the plots
         may show, and all they show."""
         m = self.model
-        ts = np.array(sorted(m.completed), dtype=int)
+        ts = np.array(sorted(m.stepped), dtype=int)
         units = list(m.followed_units)
         manual = numbers(m.cell.hidden[:, m.batch])[np.ix_(ts, units)]
         reference = numbers(m.cell.reference[:, m.batch])[np.ix_(ts, units)]
@@ -1668,20 +1706,37 @@ class ComparisonPanel(QtWidgets.QWidget):
         m = self.model
         if t is None:
             self.table_caption.setText(self.tr("h_t per unit, once a step is computed"))
-            self.step_table.set_texts([])
+            self.step_table.set_values()
+            return
+        if m.has_ended(t):
+            self.table_caption.setText(self.tr("Sequence {0} ended before t = {1}: no h_{1}").format(m.batch, t))
+            self.step_table.set_values()
             return
         caption = self.tr("h_{0} per unit").format(t)
         if m.phase_index is not None and m.position % len(m.phases):  # in the middle of the next step
             caption += " " + self.tr("(h_{0} not yet revealed)").format(m.t)
         self.table_caption.setText(caption)
-        manual, reference, diff, ulps = self.step_values(t)
-        dtype = m.session.config.dtype
-        texts = [(style.exact(a, dtype), style.exact(b, dtype), f"{d:.3g}", f"{u:.0f}")
-                 for a, b, d, u in zip(manual, reference, diff, ulps)]
-        self.step_table.set_texts(texts)
+        columns = self.step_values(t)
+        self.step_table.set_values(columns, m.session.config.dtype)
+        self.fit_columns(columns)
+
+    def fit_columns(self, columns: tuple) -> None:
+        """Each column widened to its longest text among the rows in sight and each column's extremes (the most
+        digits and the longest exponent are found there): writing all of h's units to measure them cost a step at
+        H = 1,024 more than drawing it."""
+        units = len(columns[0])
+        first = max(self.table.rowAt(0), 0)
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        rows = set(range(first, (last if last >= 0 else min(units - 1, first + 40)) + 1))
+        with np.errstate(invalid="ignore"):
+            for values in columns:
+                magnitude = np.abs(np.asarray(values, dtype=np.float64))
+                magnitude[~np.isfinite(magnitude)] = np.inf  # NaN and ±inf are short: any row of them will do
+                rows |= {int(np.argmax(magnitude)), int(np.argmin(np.where(magnitude > 0, magnitude, np.inf)))}
         metrics = self.table.fontMetrics()
-        for c in range(4):  # widened to the longest text, measured once rather than every row's
-            width = metrics.horizontalAdvance(max((row[c] for row in texts), key=len, default="") + "00")
+        for c, values in enumerate(columns):
+            longest = max((self.step_table.written(c, values[r]) for r in rows if r < units), key=len, default="")
+            width = metrics.horizontalAdvance(longest + "00")
             if width > self.table.columnWidth(c):
                 self.table.setColumnWidth(c, width)
 
@@ -1874,11 +1929,19 @@ class SequencePanel(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.maps, 3)
         layout.addLayout(right, 2)
-        model.events.trace.connect(self.redraw)
-        model.events.cell.connect(self.redraw)
-        model.events.cursor.connect(self.refresh)
-        model.events.units.connect(self.mark_followed)
+        model.events.changed.connect(self.on_change)
         self.redraw()
+
+    def on_change(self, what: frozenset) -> bool:
+        if what & {"trace", "cell"}:
+            self.redraw()  # and the revealed steps
+        elif "cursor" in what:
+            self.refresh()  # and the followed units' marks
+        elif "units" in what:
+            self.mark_followed()
+        else:
+            return False
+        return True
 
     @property
     def heatmap(self) -> MatrixView:
@@ -1923,7 +1986,7 @@ class SequencePanel(QtWidgets.QWidget):
     def revealed_columns(self) -> np.ndarray:
         """Whether each timestep's state is revealed: its h_t (and c_t) once its step's last phase is shown."""
         shown = np.zeros(self.model.seq_len, dtype=bool)
-        shown[self.model.completed] = True
+        shown[self.model.stepped] = True  # a packed sequence's columns after its end stay blank
         return shown
 
     def refresh(self) -> None:

@@ -29,9 +29,14 @@ class PhaseWeights(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.view = MatrixView(colorbar=False)  # its width is the numbers'; the strip's legend gives the scale
         layout.addWidget(self.view)
-        for event in (model.events.trace, model.events.cell, model.events.cursor):
-            event.connect(self.refresh)
+        model.events.changed.connect(self.on_change)
         self.refresh()
+
+    def on_change(self, what: frozenset) -> bool:
+        if not what & {"trace", "cell", "cursor"}:
+            return False
+        self.refresh()
+        return True
 
     def read(self) -> str | None:
         """The weight the phase's equation names and does not write out: one read whole, as a projection reads it

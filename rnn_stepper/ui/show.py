@@ -21,7 +21,7 @@ windows: list = []  # the windows left open by non-blocking calls: Python would 
 
 
 def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None, block: bool | None = None,
-         vocab=None, **generation) -> None:
+         vocab=None, lengths=None, **generation) -> None:
     """`rnn_stepper.show` (documented there). It lives on the Qt side: rnn_stepper.api builds the session, as it
     does for trace(), and never imports the window."""
     from ..api import attribute_path, find_rnn, make_session, own_forward_differs, say_which
@@ -30,13 +30,36 @@ def show(module, x, h0=None, *, order: str = "kernel", title: str | None = None,
         if h0 is not None:
             raise TypeError("a language model's prompt starts from zero states, as the book's sample(): leave out h0")
         return show_text(module, x, vocab, order=order, title=title, block=block, **generation)
+    from ..api import holds_embedding, token_ids
+
+    if lengths is not None and token_ids(x) and holds_embedding(module, generation):
+        if h0 is not None:
+            raise TypeError("a classifier's batch starts from zero states, as the book's forward: leave out h0")
+        return show_classifier(module, x, lengths, title=title, block=block, **generation)
     if generation:
         raise TypeError(f"{', '.join(generation)}: these options are a language model's; give vocab= and a prompt")
 
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string, got {type(title).__name__}")
+    import torch.nn as nn
+
+    packed = lengths is not None or isinstance(x, nn.utils.rnn.PackedSequence)
+    if packed:
+        from ..api import padded_batch
+
+        x, lengths = padded_batch(module, x, lengths)
     session, path = make_session(module, x, h0, order)
-    say_which(path, module, session.config, "showing", session.inputs)
+    if packed:
+        from dataclasses import replace
+
+        from ..core.errors import InputError
+
+        try:
+            session = replace(session, lengths=lengths)
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
+    else:
+        say_which(path, module, session.config, "showing", session.inputs)
     if title is None:
         title = f"{attribute_path(path)}: {session.config.describe()}" if path else session.config.describe()
     note = own_forward_differs(find_rnn(module)[0], path, session)
@@ -70,6 +93,27 @@ def show_text(model, prompt, vocab, *, order: str = "kernel", title: str | None 
         from .language_window import open_language_window
 
         return open_language_window(session, caption=title)
+
+    return present(opening, block)
+
+
+def show_classifier(model, ids, lengths, *, title: str | None = None, block: bool | None = None, words=None,
+                    **stages):
+    """`rnn_stepper.show(model, ids, lengths=lengths)`: the classifier's window (ui/classifier_window.py) on the
+    stages `trace` finds and checks (the user's own model(ids, lengths) among them); `words` (a vocabulary, as
+    vocab= takes it) writes the ids as the words they stand for."""
+    from ..api import trace_classifier, vocabulary_of
+    from ..classifier_session import ClassifierSession
+
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
+    session = ClassifierSession(trace_classifier(model, ids, lengths, **stages),
+                                None if words is None else vocabulary_of(words))
+
+    def opening():
+        from .classifier_window import open_classifier_window
+
+        return open_classifier_window(session, caption=title)
 
     return present(opening, block)
 

@@ -11,6 +11,9 @@ from PySide6 import QtGui, QtWidgets
 
 from ..core.distance import array_text, exact_text
 
+# How a view writes its numbers lives without Qt, for the layout planner (matrix_plan); the panels read it here.
+from .number_format import FIXED_BELOW, FIXED_FROM, in_view, view_decimals  # noqa: F401
+
 BACKGROUND = "#ffffff"
 FOREGROUND = "#202020"
 ACTIVE = "#d95f02"  # the phase being shown
@@ -162,32 +165,6 @@ def short(value: float, digits: int = 3) -> str:
         return f"{value:.{digits - 2}e}"
     text = f"{value:.{digits}g}"
     return text if len(text) <= digits + 3 else f"{value:.{digits - 1}g}"
-
-
-# One number format for a view's cells (issue 26): every value in a view is written with the same decimal places,
-# those that give the view's largest magnitude `digits` significant digits, so a column of numbers lines up and
-# keeps every sign ("-0.003" beside "0.100", never "-3e-03" beside "0.1"). Scientific notation only where fixed
-# point would not fit: a view whose largest value is under FIXED_FROM or from FIXED_BELOW up.
-FIXED_FROM, FIXED_BELOW = 1e-3, 1e6
-
-
-def view_decimals(largest: float, digits: int = 3) -> int | None:
-    """The decimal places of a view whose largest magnitude is `largest`; None: scientific notation."""
-    if not math.isfinite(largest) or largest == 0:
-        return digits - 1  # nothing to measure (all zeros, or not computed yet): as a value in [1, 10) would be
-    if not FIXED_FROM <= largest < FIXED_BELOW:
-        return None
-    return max(digits - 1 - math.floor(math.log10(largest)), 0)
-
-
-def in_view(value: float, decimals: int | None, digits: int = 3) -> str:
-    """`value` as a view with `decimals` (view_decimals) writes it: fixed point, its sign kept even where it rounds
-    to zero, or `digits` significant digits in scientific notation."""
-    if not math.isfinite(value):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if decimals is None:
-        return f"{value:.{digits - 1}e}"
-    return f"{value:.{decimals}f}"
 
 
 def exact(value: np.floating, dtype: str | None = None) -> str:

@@ -74,10 +74,17 @@ class UnrolledView(pg.PlotWidget):
                                 "a box to go there."))
         self.scene().sigMouseClicked.connect(self.clicked)
         self.scene().sigMouseMoved.connect(self.hovered)
-        model.events.trace.connect(self.redraw)
-        model.events.cell.connect(self.refresh)
-        model.events.cursor.connect(self.refresh)
+        model.events.changed.connect(self.on_change)
         self.redraw()
+
+    def on_change(self, what: frozenset) -> bool:
+        if "trace" in what:
+            self.redraw()  # and the boxes lit
+        elif what & {"cell", "cursor"}:
+            self.refresh()
+        else:
+            return False
+        return True
 
     # --- the grid --------------------------------------------------------------------------------------------------
 
