@@ -40,7 +40,7 @@ def show(module: Any, x: Any, h0: Any = None, *, order: str = "kernel", title: s
     of numbers; (T, input_size) for one unbatched sequence, else (batch, T, input_size) with batch_first, or
     (T, batch, input_size) without. `h0` is the initial state as the module takes it, zeros when None: one tensor
     for nn.RNN and nn.GRU, the pair `(h0, c0)` for nn.LSTM (either may be None). `order` is "kernel" (PyTorch's
-    own operation order, bitwise equal to the module; for an nn.LSTM in float32, to its native cell, since the
+    own operation order, bitwise equal to the module; for an nn.LSTM in float32 or bfloat16, to its native cell, since the
     default pass is oneDNN's fused kernel, whose distance the window shows) or "textbook" (the notebook's loop,
     the paper's GRU, the textbook's LSTM). `title` names the window; by default it is the module, e.g.
     "GRU(5, 2, batch_first=True)".

@@ -17,6 +17,7 @@ import torch
 import torch.nn as nn
 
 from .core.cells import reference_classes
+from .core.config import DTYPES
 from .core.distance import abs_diff, bits_equal, ulp_distance
 from .core.errors import InputError
 from .core.reference import native_path
@@ -76,10 +77,11 @@ def check_module(rnn: nn.Module) -> torch.dtype:
         raise ValueError(f"the {kind}'s parameters are on {', '.join(devices)}; the stepper computes on the CPU, "
                          f"as {kind}'s CPU kernel does: pass a CPU copy, e.g. copy.deepcopy(rnn).cpu()")
     dtypes = {p.dtype for p in parameters}
-    if len(dtypes) != 1 or not dtypes <= {torch.float32, torch.float64}:
+    if len(dtypes) != 1 or not dtypes <= {getattr(torch, name) for name in DTYPES}:
         shown = ", ".join(sorted(str(d) for d in dtypes))
-        raise TypeError(f"the {kind}'s parameters are {shown}; the stepper shows torch.float32 and torch.float64: "
-                        "pass a copy in one of them, e.g. copy.deepcopy(rnn).float()")
+        raise TypeError(f"the {kind}'s parameters are {shown}; the stepper shows "
+                        f"{', '.join(f'torch.{name}' for name in DTYPES)}: pass a copy in one of them, e.g. "
+                        "copy.deepcopy(rnn).float()")
     return dtypes.pop()
 
 
@@ -237,10 +239,10 @@ def own_forward_differs(rnn: nn.Module, path: str, session: Session) -> str | No
     got = _flat_result(returned)
     if got is not None and len(got) == len(expected) and all(
             isinstance(g, torch.Tensor) and g.shape == e.shape and g.dtype == e.dtype for g, e in zip(got, expected)):
-        if all(bits_equal(g.numpy(), e.numpy()) for g, e in zip(got, expected)):
+        if all(bits_equal(g, e) for g, e in zip(got, expected)):
             return None
         with np.errstate(invalid="ignore", over="ignore"):
-            far = max(float(np.nan_to_num(abs_diff(g.numpy(), e.numpy()), nan=np.inf).max(initial=0.0))
+            far = max(float(np.nan_to_num(abs_diff(g, e), nan=np.inf).max(initial=0.0))
                       for g, e in zip(got, expected))
         how = f"differs from {kind}'s equations for its parameters by up to {far:.3g}"
     else:
@@ -331,7 +333,8 @@ class Trace:
     - `bitwise_equal`: True when every output and final state has the same bits as the module's.
     - `max_abs_diff`, `max_ulps`: the largest difference from the module anywhere, absolute and in ulps.
     - `fused_max_ulps`, `fused_max_abs_diff`: how far PyTorch's default pass lands from the hand pass where it
-      hands the layer to a fused kernel (oneDNN's LSTM in float32); None where torch runs the cell itself.
+      hands the layer to a fused kernel (oneDNN's LSTM in float32, and in bfloat16 on a CPU with AVX-512); None
+      where torch runs the cell itself.
       This is not an error: the fused kernel adds in its own order, so its last bits differ.
     - `nonfinite`: True when a hidden state holds NaN or ±Inf.
 
@@ -427,7 +430,7 @@ class Trace:
     @property
     def fused_max_ulps(self) -> float | None:
         """How many ulps PyTorch's default pass lands from the hand pass, where it runs a fused kernel (oneDNN's
-        LSTM in float32); None when torch runs the cell step by step, as for nn.RNN, nn.GRU and float64."""
+        LSTM in float32 and bfloat16); None when torch runs the cell step by step, as for nn.RNN, nn.GRU and float64."""
         return self._core.fused_max_ulps
 
     @property
@@ -492,9 +495,8 @@ class Trace:
         got = as_tensor(values, "values", expected.dtype)
         if got.shape != expected.shape:
             raise ValueError(f"values have shape {tuple(got.shape)}, the trace's output {tuple(expected.shape)}")
-        a, b = got.numpy(), expected.numpy()
-        return Comparison(bits_equal(a, b), float(abs_diff(a, b).max(initial=0.0)),
-                          float(ulp_distance(a, b).max(initial=0.0)))
+        return Comparison(bits_equal(got, expected), float(abs_diff(got, expected).max(initial=0.0)),
+                          float(ulp_distance(got, expected).max(initial=0.0)))
 
     def module(self) -> nn.Module:
         """A new nn.RNN, nn.GRU or nn.LSTM with this trace's options and weights, in eval mode."""
@@ -887,8 +889,8 @@ def own_model_differs(model, trace) -> tuple[str | None, str | None]:
         return None, (f"model(ids, lengths) returns {_shapes(returned)}, not the output's {output.numel()} values, "
                       "so it was not compared with the stages")
     got = returned.detach().reshape(output.shape)
-    if got.dtype == output.dtype and bits_equal(got.numpy(), output.numpy()):
+    if got.dtype == output.dtype and bits_equal(got, output):
         return None, None
-    far = float(np.nan_to_num(abs_diff(got.double().numpy(), output.double().numpy()), nan=np.inf).max())
+    far = float(np.nan_to_num(abs_diff(got.double(), output.double()), nan=np.inf).max())
     return (f"model(ids, lengths) differs from the stages by up to {far:.3g}: its forward is not "
             f"{trace.model.describe()}; pass head= or activations= as it computes them"), None

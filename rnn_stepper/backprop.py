@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .core.distance import numbers, numpy_dtype
 from .model import Signal, StepperModel
 
 if TYPE_CHECKING:
@@ -137,17 +138,17 @@ class Backprop:
     # --- the numbers of the step on show --------------------------------------------------------------------
 
     def incoming(self) -> np.ndarray:
-        return self.gradients.hidden[self.t, self.model.batch].numpy()
+        return numbers(self.gradients.hidden[self.t, self.model.batch])
 
     def pre_activation(self) -> np.ndarray:
         """δz_t; for a gated cell δ at each gate's argument, its blocks stacked (G·H,) in the cell type's order."""
-        return self.gradients.pre_activation[self.t, self.model.batch].numpy()
+        return numbers(self.gradients.pre_activation[self.t, self.model.batch])
 
     def cell_gradient(self) -> np.ndarray | None:
         """An LSTM's δc_t = ∂L/∂c_t: what reaches c_t from h_t and along the cell state from step t+1. None for
         a cell without a cell state."""
         cell = self.gradients.cell
-        return None if cell is None else cell[self.t, self.model.batch].numpy()
+        return None if cell is None else numbers(cell[self.t, self.model.batch])
 
     def flowing(self) -> np.ndarray | None:
         """δh_{t-1} = δz_t W_hh, from step t alone (the loss and the layer above add theirs to it at t-1); a GRU's
@@ -156,14 +157,14 @@ class Backprop:
         gradients = self.gradients
         per_step = gradients.flowing if gradients.flowing is not None else gradients.through_weights
         flowing = per_step[self.t]
-        return None if flowing is None else flowing[self.model.batch].numpy()
+        return None if flowing is None else numbers(flowing[self.model.batch])
 
     def carried(self) -> np.ndarray | None:
         """What step t hands back along the path W_hh does not touch: an LSTM's δc_{t-1} = δc_t ⊙ f_t, a GRU's
         share δh_t ⊙ z_t of δh_{t-1}. None for nn.RNN, and at the walk's first step unless c0 (h0) is a leaf."""
         per_step = self.gradients.carried
         carried = None if per_step is None else per_step[self.t]
-        return None if carried is None else carried[self.model.batch].numpy()
+        return None if carried is None else numbers(carried[self.model.batch])
 
     def recurrent_weight_gradient(self) -> tuple[np.ndarray, np.ndarray | None]:
         """∂L/∂W_hh and ∂L/∂b_hh summed over the steps walked back so far, in autograd's order (kernel order: the
@@ -193,17 +194,17 @@ class Backprop:
         self._sums = (steps, weight, bias)
         shape = tuple(p.W_hh.shape)
         if weight is None:
-            return np.zeros(shape, dtype=model.cell.x.numpy().dtype), None if p.b_hh is None else np.zeros(shape[0])
-        return weight.numpy(), None if bias is None else bias.numpy()
+            return np.zeros(shape, dtype=numpy_dtype(model.session.config.dtype)), None if p.b_hh is None else np.zeros(shape[0])
+        return numbers(weight), None if bias is None else numbers(bias)
 
     def norms(self) -> np.ndarray:
         """‖∂L/∂h_t‖ over units and batch rows, for every t of the shown cell."""
-        return self.gradients.norms.numpy()
+        return numbers(self.gradients.norms)
 
     def cell_norms(self) -> np.ndarray | None:
         """An LSTM's ‖∂L/∂c_t‖ for every t: what survives along the cell state. None for other cells."""
         norms = self.gradients.cell_norms
-        return None if norms is None else norms.numpy()
+        return None if norms is None else numbers(norms)
 
     def mean_gate(self, name: str) -> float:
         """A gate's mean over units, batch rows and timesteps of the shown cell, as the forward pass computed it:
@@ -218,7 +219,7 @@ class Backprop:
             derivative = 1 - hidden * hidden
         else:
             derivative = (hidden > 0).double()
-        return derivative.flatten(1).mean(1).numpy()
+        return numbers(derivative.flatten(1).mean(1))
 
     # --- the loss -------------------------------------------------------------------------------------------
 

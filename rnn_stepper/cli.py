@@ -54,6 +54,7 @@ def seed_number(text: str) -> int:
 def add_session_options(parser: argparse.ArgumentParser) -> None:
     """The options that decide the numbers; the window takes them too."""
     from .core.cells import CELL_TYPES, every_option
+    from .core.config import DTYPES
 
     model = parser.add_argument_group("model (defaults: the notebook's nn.RNN(5, 2, batch_first=True))")
     model.add_argument("--cell", choices=tuple(CELL_TYPES), default=None,
@@ -78,8 +79,9 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
                             "evaluates in eval mode, so it changes nothing")
     model.add_argument("--seed", type=seed_number, default=1, help="torch.manual_seed before nn.RNN draws its weights "
                                                            "(default 1, as the notebook)")
-    model.add_argument("--dtype", choices=("float32", "float64"),
-                       help="default float32 (float64 when --weights holds float64)")
+    model.add_argument("--dtype", choices=tuple(DTYPES),
+                       help="default float32, or the dtype --weights holds (float64, float16, bfloat16): PyTorch's "
+                            "CPU kernel runs each, and the stepper steps it in that dtype")
     model.add_argument("--order", choices=("kernel", "textbook"), default="kernel",
                        help="kernel: PyTorch's own operation order, bitwise equal to nn.RNN on any CPU; textbook: "
                             "the notebook's (x W_ih^T + b_ih) + h W_hh^T + b_hh, its distance from nn.RNN "
@@ -317,10 +319,8 @@ def explain_spec(text: str) -> tuple:
 def session_from_args(args):
     """The session the options describe. Sizes not given are read off --weights, then the input, then the
     notebook's defaults; a size given that contradicts a file is an error naming both."""
-    import torch
-
     from .core.cells import CELL_TYPES, cell_type
-    from .core.config import RNNConfig, check_fits, infer_config
+    from .core.config import RNNConfig, check_fits, dtype_name, infer_config
     from .core.errors import InputError
     from .core.files import load_array, load_state_dict, load_tensors, module_found, only_rnn, parse_sequence
     from .core.session import as_tensor, check_inputs, check_weights, make_session
@@ -356,8 +356,7 @@ def session_from_args(args):
             stored_config = infer_config(weights)
             check_cell_options(args, stored_config.cell_type, stored_config.hidden_size)
             stored = weights["weight_ih_l0"].dtype
-            config = infer_config(weights, dtype=args.dtype or ("float64" if stored == torch.float64 else "float32"),
-                                  **fixed)
+            config = infer_config(weights, dtype=args.dtype or dtype_name(stored) or "float32", **fixed)
             check_fits(config, 1, 1)  # the weights' own size, said of the weights file
             for name, value in given.items():
                 if value is not None and value != getattr(config, name):
@@ -399,8 +398,9 @@ def session_from_args(args):
 
 def reading_notes(args, config, inputs, stored_dtype) -> list[str]:
     """What the files could be read as otherwise, one line each: a (1, T, I) or (T, 1, I) input the other layout
-    also fits, and half-precision weights stepped in a wider dtype."""
-    import torch
+    also fits, and weights stepped in another dtype than they were stored in (only when --dtype asks: each dtype
+    the stepper shows is stepped as it is)."""
+    from .core.config import DTYPES, dtype_name
 
     notes = []
     if args.input and inputs.ndim == 3 and not args.unbatched and (inputs.shape[0] == 1) != (inputs.shape[1] == 1):
@@ -410,11 +410,14 @@ def reading_notes(args, config, inputs, stored_dtype) -> list[str]:
         notes.append(f"read the {shape} input as {batch} sequence{'s' * (batch != 1)} of {steps} timestep"
                      f"{'s' * (steps != 1)} (batch_first={config.batch_first}); {other} it would be {steps} "
                      f"sequence{'s' * (steps != 1)} of {batch} timestep{'s' * (batch != 1)}")
-    if stored_dtype in (torch.float16, torch.bfloat16):
-        notes.append(f"the weights are {stored_dtype}; the stepper computes in float32 and float64 only, so they "
-                     f"were converted to {config.dtype} (exactly: each value is the same number), and the numbers "
-                     f"are {config.dtype}'s, not those of the {str(stored_dtype)[6:]} module torch's CPU kernel "
-                     "would run")
+    stored = dtype_name(stored_dtype)
+    if stored is not None and stored != config.dtype:  # asked for, or a whole model's (float32 or float64 only)
+        how = "exactly: each value is the same number" if DTYPES[config.dtype] > DTYPES[stored] else "rounded"
+        asked = getattr(args, "dtype", None)
+        notes.append(f"the weights are {stored_dtype}; {f'--dtype {asked}' if asked else 'the stepper'} converted "
+                     f"them to {config.dtype} ({how}), so the numbers are {config.dtype}'s, not those of the {stored} "
+                     "module torch's CPU kernel would run"
+                     + (f"; without --dtype they are stepped in {stored}" if asked else ""))
     return notes
 
 
@@ -651,7 +654,9 @@ def text_lines(trace, assumed=()):
 
 def _array(tensor) -> str:
     # numpy's own repr, as the notebook prints `.numpy()`: shortest digits that round-trip each float.
-    return np.array2string(tensor.numpy(), max_line_width=10_000, threshold=10_000)
+    from .core.distance import array_text
+
+    return array_text(tensor, max_line_width=10_000, threshold=10_000)
 
 
 def _blocks(tensor, gates: tuple[str, ...]) -> str:
@@ -788,9 +793,11 @@ def backward_of(trace, target: str | None):
 
 def backward_lines(backward):
     """The hand backward: ‖∂L/∂h_t‖ per step of each cell, then every gradient beside autograd's."""
+    from .core.distance import exact_text
+
     yield ""
-    yield (f"backward: {backward.loss.describe()} = {backward.manual.loss.numpy()!s}, by hand, walking back from "
-           "t = T-1")
+    yield (f"backward: {backward.loss.describe()} = {exact_text(float(backward.manual.loss), backward.trace.config.dtype)}"
+           ", by hand, walking back from t = T-1")
     for cell in backward.cells:
         label = f"layer {cell.layer}, {'reverse' if cell.direction else 'forward'}:"
         yield f"  {label} |dL/dh_t| for t = 0 … : {', '.join(f'{float(n):.3g}' for n in cell.norms)}"
@@ -801,7 +808,7 @@ def backward_lines(backward):
         yield f"  dL/d{name}: " + ("bitwise identical to autograd" if same else f"{ulps:g} ulp from autograd" if ulps
                                    else "autograd's values, but a zero's sign differs (-0.0 against 0.0)")
     if backward.fused is not None:  # measured, never promised: the fused kernel sums in its own order
-        yield (f"  PyTorch's default backward for this float32 nn.LSTM is oneDNN's fused kernel "
+        yield (f"  PyTorch's default backward for this {backward.trace.config.dtype} nn.LSTM is oneDNN's fused kernel "
                f"({backward.fused.kernel}), not stepped: {backward.fused_max_ulps:g} ulp (max |diff| "
                f"{backward.fused_max_abs_diff:.3g}) from the stepped native gradients")
     # Bits that differ at 0 ulp are zeros of opposite sign (core/distance.bits_differ).

@@ -407,9 +407,10 @@ class StepperModel:
 
     def sequence(self) -> np.ndarray:
         """The input as (B, T, I), a copy the caller may change."""
+        from .core.distance import numbers
         from .core.session import batch_major
 
-        return batch_major(self._session).numpy().copy()
+        return numbers(batch_major(self._session)).copy()
 
     def set_sequence(self, rows) -> Session:
         """A new (B, T, I) input. A new width changes input_size too, and so draws new weights."""

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import sys
 
-import numpy as np
-
 
 def lengths_list(text: str) -> list[int]:
     """An argparse type: whole numbers of at least 1, split by commas."""
@@ -137,4 +135,6 @@ def classifier_input(args):
 
 
 def _array(tensor) -> str:
-    return np.array2string(tensor.numpy(), max_line_width=10_000, threshold=10_000)
+    from .core.distance import array_text
+
+    return array_text(tensor, max_line_width=10_000, threshold=10_000)

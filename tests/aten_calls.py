@@ -85,3 +85,16 @@ def first_difference(ours: list[Call], theirs: list[Call]) -> str:
             return f"call {i}:\n  hand pass: {a}\n  nn.RNN:    {b}"
     return f"{len(ours)} calls by hand, {len(theirs)} by nn.RNN; the longer goes on with " + str(
         (ours if len(ours) > len(theirs) else theirs)[min(len(ours), len(theirs))])
+
+
+def assert_makes_the_modules_own_calls(session) -> None:
+    """The hand pass makes the module's own arithmetic calls, on its native path, in order, on operands of the
+    same dtype, shape, stride and alignment."""
+    from rnn_stepper.core.reference import native_path, reference_pass
+    from rnn_stepper.core.trace import hand_pass
+
+    reference = reference_pass(session)
+    with torch.no_grad(), native_path():  # as reference_pass runs it
+        theirs = arithmetic_calls(lambda: reference.module(session.inputs, session.initial_state()))
+    ours = arithmetic_calls(lambda: hand_pass(session, reference))
+    assert ours == theirs, first_difference(ours, theirs)

@@ -86,9 +86,9 @@ SLACK = 64 * MiB
 # --- random sessions ------------------------------------------------------------------------------------------------
 
 @st.composite
-def sessions(draw, order="kernel", cells=CELLS):
+def sessions(draw, order="kernel", cells=CELLS, dtypes=("float32", "float64")):
     """Any session torch.nn can run: every cell type and option, sizes that miss alignment boundaries, batched or
-    not, with or without initial states, in float32 or float64."""
+    not, with or without initial states, in float32 or float64 (or the `dtypes` given)."""
     cell = draw(st.sampled_from(cells))
     # 15 and 17 make B·H·itemsize miss every 64-byte boundary: where alignment decides MKL's code path.
     hidden_size = draw(st.one_of(st.integers(1, 40), st.sampled_from([15, 17])))
@@ -102,7 +102,7 @@ def sessions(draw, order="kernel", cells=CELLS):
         bias=draw(st.booleans()),
         batch_first=draw(st.booleans()),
         bidirectional=draw(st.booleans()),
-        dtype=draw(st.sampled_from(["float32", "float64"])),
+        dtype=draw(st.sampled_from(dtypes)),
     )
     T, B = draw(st.integers(1, 12)), draw(st.integers(1, 8))
     unbatched = draw(st.booleans())

@@ -9,7 +9,7 @@ import torch.nn as nn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aten_calls import arithmetic_calls, first_difference
+from aten_calls import arithmetic_calls, assert_makes_the_modules_own_calls, first_difference
 from helpers import sessions
 from rnn_stepper.core import RNNConfig, compute_trace, make_session, session_from_module
 from rnn_stepper.core.cells import CELL_TYPES
@@ -44,14 +44,6 @@ def test_kernel_order_is_bitwise_equal_to_the_torch_module(session):
 def test_kernel_order_makes_the_modules_own_calls_on_operands_of_the_same_shape_stride_and_alignment(session):
     # Equal bits on this CPU could be luck; equal calls give equal bits on every CPU, whatever path MKL picks.
     assert_makes_the_modules_own_calls(session)
-
-
-def assert_makes_the_modules_own_calls(session):
-    reference = reference_pass(session)
-    with torch.no_grad(), native_path():  # as reference_pass runs it
-        theirs = arithmetic_calls(lambda: reference.module(session.inputs, session.initial_state()))
-    ours = arithmetic_calls(lambda: hand_pass(session, reference))
-    assert ours == theirs, first_difference(ours, theirs)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -347,7 +347,7 @@ def test_a_state_in_the_wrong_form_for_its_module_is_refused_with_the_form_it_ta
 @pytest.mark.parametrize("module, x, error, says", [
     ("not a module", [[1.0]], TypeError, "steps a torch.nn.RNN, nn.GRU or nn.LSTM .*got builtins.str"),
     (nn.Linear(5, 2), [[1.0] * 5], TypeError, "this Linear holds no nn.RNN"),
-    (nn.RNN(5, 2, dtype=torch.float16), [[1.0] * 5], TypeError, "torch.float16; the stepper shows"),
+    (nn.RNN(5, 2, dtype=torch.complex64), [[1.0] * 5], TypeError, "torch.complex64; the stepper shows"),
     (nn.RNN(5, 2, device="meta"), [[1.0] * 5], ValueError, "on meta; the stepper computes on the CPU"),
     (nn.RNN(5, 2), torch.zeros(3, 5, device="meta"), ValueError, "x is on meta"),
     (nn.RNN(5, 2), torch.zeros(3, 5, dtype=torch.float64), TypeError, "x is torch.float64 but .* torch.float32"),

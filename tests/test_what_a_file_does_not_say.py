@@ -1,6 +1,6 @@
 """What a weights file does not record (nonlinearity, batch_first) is said as an assumption on `trace`'s first
-line, with the flag that changes it; an input the other layout would also fit, and half-precision weights stepped
-in float32, are each said in one line on stderr."""
+line, with the flag that changes it; an input the other layout would also fit, and weights that --dtype steps in
+another dtype than they were stored in, are each said in one line on stderr."""
 
 import json
 
@@ -71,9 +71,13 @@ def test_a_2d_sequence_reads_the_same_either_way_and_gets_no_such_line(capsys, r
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
-def test_half_precision_weights_are_said_to_be_stepped_in_float32(capsys, tmp_path, dtype):
+def test_half_precision_weights_are_stepped_as_they_are_and_an_upcast_asked_for_is_said(capsys, tmp_path, dtype):
     torch.manual_seed(0)
     torch.save({k: v.to(dtype) for k, v in nn.GRU(5, 2).state_dict().items()}, tmp_path / "half.pt")
-    status, _, err = run(capsys, "--weights", str(tmp_path / "half.pt"))
-    assert status == 0
-    assert f"the weights are {dtype}; the stepper computes in float32 and float64 only" in err
+    status, out, err = run(capsys, "--weights", str(tmp_path / "half.pt"))
+    assert status == 0 and f"kernel, {str(dtype)[6:]}" in out.splitlines()[0] and "converted" not in err
+    status, out, err = run(capsys, "--weights", str(tmp_path / "half.pt"), "--dtype", "float32")
+    assert status == 0 and "kernel, float32" in out.splitlines()[0]
+    assert (f"the weights are {dtype}; --dtype float32 converted them to float32 (exactly: each value is the same "
+            f"number), so the numbers are float32's, not those of the {str(dtype)[6:]} module torch's CPU kernel would "
+            f"run; without --dtype they are stepped in {str(dtype)[6:]}") in err

@@ -261,7 +261,7 @@ class ClassifierTrace:
     @cached_property
     def stages_equal(self) -> dict[str, bool]:
         """Each stage's bits against the model's own module; the cells' phases against the module too."""
-        same = {name: bits_equal(value.numpy(), self.reference[name].detach().numpy())
+        same = {name: bits_equal(value, self.reference[name])
                 for name, value in self.stages.items()}
         same["cells"] = self.cells.bitwise_equal
         return same
@@ -335,7 +335,7 @@ def classifier_from(tensors: dict[str, torch.Tensor], source: str | None = None,
     `weight_ih_l0` sits; beside it the embedding, the one (V, E) `.weight` without a bias (E the module's
     input_size); and the head, every other layer beside it, in the order the file lists them (the order the model
     registered them), each reading what the one before writes. `activations` default to the book's."""
-    from .config import infer_config
+    from .config import dtype_name, infer_config
     from .files import linear_heads, only_rnn, rnn_under
     from .session import as_tensor, check_weights
 
@@ -346,7 +346,7 @@ def classifier_from(tensors: dict[str, torch.Tensor], source: str | None = None,
     else:
         weights, prefix = only_rnn(tensors, source)
     stored = weights["weight_ih_l0"].dtype
-    config = infer_config(weights, dtype=dtype or ("float64" if stored == torch.float64 else "float32"), **fixed)
+    config = infer_config(weights, dtype=dtype or dtype_name(stored) or "float32", **fixed)
     beside = linear_heads(tensors, prefix, None)  # every (·, ·) .weight beside the module, with its bias if any
     tables = {place: w for place, (w, bias) in beside.items() if bias is None and w.shape[1] == config.input_size}
     if len(tables) != 1:

@@ -12,7 +12,17 @@ from dataclasses import asdict, dataclass, replace
 from .cells import CELL_TYPES, CellType, cell_type, every_option
 from .errors import InputError
 
-DTYPES = {"float32": 4, "float64": 8}  # bytes per element
+# bytes per element. Half precision is stepped in its own dtype: PyTorch's CPU kernel runs nn.RNN, nn.GRU and nn.LSTM
+# in float16 and bfloat16 (upcasting inside each op as its kernels do), and the hand pass makes the same calls.
+DTYPES = {"float32": 4, "float64": 8, "float16": 2, "bfloat16": 2}
+
+
+def dtype_name(dtype) -> str | None:
+    """The name of a torch dtype the stepper shows (torch.bfloat16: "bfloat16"), None for any other."""
+    name = str(dtype).removeprefix("torch.")
+    return name if name in DTYPES else None
+
+
 # What torch.manual_seed takes: a 64-bit seed, signed or not (a negative seed is taken modulo 2**64).
 SEED_MIN, SEED_MAX = -(1 << 63), (1 << 64) - 1
 
@@ -54,7 +64,7 @@ class RNNConfig:
         if isinstance(self.dropout, bool) or not isinstance(self.dropout, (int, float)):
             raise InputError(f"dropout must be a number between 0 and 1, got {self.dropout!r}")
         if self.dtype not in DTYPES:
-            raise InputError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+            raise InputError(f"dtype must be one of {', '.join(map(repr, DTYPES))}, got {self.dtype!r}")
         if not 0 <= self.dropout <= 1:  # compared as given: float() of a 400-digit int overflows
             raise InputError(f"dropout must be between 0 and 1, got {self.dropout!r}")
         options = every_option()

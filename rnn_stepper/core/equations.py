@@ -87,9 +87,12 @@ def step_vector(cell, t: int, batch: int, config):
 
 def written_out(phase, session, cell, t: int, batch: int, write, latex: bool = False) -> tuple[str, str, str]:
     """(the equation, the same with this step's numbers, its result) for one phase, each vector written by
-    `write(numpy array)`: the three lines the window, `trace` and the LaTeX export show."""
+    `write(numpy array)` (distance.numbers: a bfloat16 vector as its float32 image): the three lines the window,
+    `trace` and the LaTeX export show."""
+    from .distance import numbers
+
     get = step_vector(cell, t, batch, session.config)
     common = {"bias": session.config.bias, "t": t, "prev": previous_label(cell.walk, t), "latex": latex}
     return (fill(phase.equation_for(session.order), **common),
-            fill(phase.numbers_for(session.order), vector=lambda n, k: write(get(n, k).numpy()), **common),
-            write(get(phase.name, None).numpy()))
+            fill(phase.numbers_for(session.order), vector=lambda n, k: write(numbers(get(n, k))), **common),
+            write(numbers(get(phase.name, None))))

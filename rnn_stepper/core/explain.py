@@ -21,7 +21,9 @@ import numpy as np
 
 from .cells import QT_TRANSLATE_NOOP
 from .config import cell_suffix
-from .distance import ulp_distance
+from .distance import BFLOAT16_STEP, INTEGERS, numpy_dtype, ulp_distance
+from .distance import exact_text as digits_of  # its shortest digits in a dtype; exact_text below: a rational's
+from .distance import numbers as values_of
 from .equations import VECTOR, fill, previous_label, step_vector, to_latex
 from .errors import InputError
 
@@ -65,7 +67,7 @@ class Breakdown:
 
     def number(self, value: float) -> str:
         """A value of the session's dtype in its shortest exact digits (float32's own, not float64's)."""
-        return str(np.dtype(self.dtype).type(value))
+        return digits_of(value, self.dtype)
 
     @property
     def is_product(self) -> bool:
@@ -216,7 +218,7 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
     equation = fill(declared.equation_for(session.order), **common)
     template = fill(declared.numbers_for(session.order), **common)
     returned = cell.phases[phase][t, batch, unit].item()
-    dtype = np.dtype(config.dtype)
+    dtype = config.dtype
     symbol = f"{declared.symbol}_{t}[{unit}]"
     vectors = step_vector(cell, t, batch, config)
     suffix = cell_suffix(layer, direction)
@@ -227,7 +229,7 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
         else:
             first_name, weight_name, vector_name, bias_symbol = grouped.groups()
         W = parameter(session, config, weight_name, suffix)
-        v = vectors(vector_name, None).numpy()
+        v = values_of(vectors(vector_name, None))
         terms = [Term(j, float(W[unit, j]), float(v[j]), exact_product(float(W[unit, j]), float(v[j])))
                  for j in range(W.shape[1])]
         exact = exact_sum(term.product for term in terms)
@@ -235,7 +237,7 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
         parameters = [(parameter_kind(config, weight_name), parameter_row(config, weight_name, unit))]
         first = None
         if first_name:  # the textbook's a_t[i], from the trace, added before the product's sum
-            a = float(vectors(first_name, None).numpy()[unit])
+            a = float(vectors(first_name, None)[unit])
             first, exact = (f"{vector_label(first_name, t, cell.walk, phases)}[{unit}]", a), exact_sum([exact,
                                                                                                           exactly(a)])
             reads.insert(0, (first_name, unit))
@@ -270,12 +272,12 @@ def explain(trace, layer: int, direction: int, t: int, batch: int, phase: str, u
 
     numbers = VECTOR.sub(write, template)
     # a bias is one number per unit: written as this unit's (a weight matrix inside a product stays a symbol)
-    numbers = re.sub(r"\bb_\w+\b", lambda m: str(dtype.type(parameter(session, config, m.group(0), suffix)[unit])),
+    numbers = re.sub(r"\bb_\w+\b", lambda m: digits_of(parameter(session, config, m.group(0), suffix)[unit], dtype),
                      numbers)
     parameters = [(parameter_kind(config, m.group(0)), parameter_row(config, m.group(0), unit))
                   for m in SYMBOL.finditer(template)]
     value = float(evaluate(template, session, config, suffix, vectors)[unit])
-    rounded = float(np.array(value, dtype=np.float64).astype(dtype))
+    rounded = round_exactly(Fraction(value), dtype) if math.isfinite(value) else value
     return Breakdown(symbol, equation, numbers, returned, value, rounded, distance(returned, rounded, dtype),
                      config.dtype, reads=reads, parameters=parameters)
 
@@ -309,11 +311,11 @@ def product_arguments(template: str) -> list[tuple[int, int]]:
     return spans
 
 
-def written(vector, unit: int, whole: bool, dtype) -> str:
-    values = vector.numpy()
+def written(vector, unit: int, whole: bool, dtype: str) -> str:
+    values = values_of(vector)
     if whole:
-        return "[" + ", ".join(str(dtype.type(v)) for v in values) + "]"
-    return str(dtype.type(values[unit]))
+        return "[" + ", ".join(digits_of(v, dtype) for v in values) + "]"
+    return digits_of(values[unit], dtype)
 
 
 def check_index(what: str, value: int, size: int) -> None:
@@ -335,11 +337,11 @@ def parameter(session, config, symbol: str, suffix: str) -> np.ndarray:
     kind, side, rest = SYMBOL.match(symbol).groups()
     base = {"W": "weight", "b": "bias"}[kind]
     if symbol in config.cell_type.whole_parameters():
-        return session.weights[f"{base}_{side}{rest}{suffix}"].detach().numpy()
+        return values_of(session.weights[f"{base}_{side}{rest}{suffix}"])
     gates = config.cell_type.gate_names
     H = config.hidden_size
     block = gates.index(rest)
-    full = session.weights[f"{base}_{side}h{suffix}" if side == "h" else f"{base}_ih{suffix}"].detach().numpy()
+    full = values_of(session.weights[f"{base}_{side}h{suffix}" if side == "h" else f"{base}_ih{suffix}"])
     return full[block * H:(block + 1) * H]
 
 
@@ -362,7 +364,7 @@ def evaluate(template: str, session, config, suffix: str, vectors, magnitudes: b
     def vector(match):
         key = f"v{len(names)}"
         block = None if match.group(2) is None else int(match.group(2))
-        names[key] = size(vectors(match.group(1), block).numpy().astype(np.float64))
+        names[key] = size(values_of(vectors(match.group(1), block)).astype(np.float64))
         return key
 
     def symbol(match):
@@ -377,20 +379,27 @@ def evaluate(template: str, session, config, suffix: str, vectors, magnitudes: b
         return np.asarray(eval(expression, {"__builtins__": {}}, names), dtype=np.float64)  # noqa: S307
 
 
-def round_exactly(value: Fraction, dtype: np.dtype) -> float:
-    """The float of `dtype` nearest to a rational, ties to even: float64 first and then float32 could round twice."""
+def round_exactly(value: Fraction, dtype: str) -> float:
+    """The number of `dtype` nearest to a rational, ties to even: float64 first and then float32 could round twice.
+    Found among the neighbours of a guess on the dtype's own line of bit patterns (a bfloat16's is its float32
+    image's, in steps of BFLOAT16_STEP)."""
+    holder = numpy_dtype(dtype)
+    step = BFLOAT16_STEP if dtype == "bfloat16" else 1
+    signed = INTEGERS[holder.itemsize][0]
     with np.errstate(over="ignore"):
-        guess = np.array(to_float(value), dtype=np.float64).astype(dtype)
+        guess = np.array(to_float(value), dtype=np.float64).astype(holder)
     if not np.isfinite(guess):
         return float(guess)
-    candidates = [np.nextafter(guess, dtype.type(-np.inf)), guess, np.nextafter(guess, dtype.type(np.inf))]
+    bits = int(guess.view(signed)) // step * step  # for bfloat16: its pattern with the low 16 bits cut off
+    candidates = [np.array(bits + d, dtype=signed).view(holder) for d in (-step, 0, step)
+                  if np.iinfo(signed).min <= bits + d <= np.iinfo(signed).max]
     finite = [c for c in candidates if np.isfinite(c)]
-    best = min(finite, key=lambda c: (abs(Fraction(float(c)) - value), int(np.array(c).view(
-        np.int32 if dtype.itemsize == 4 else np.int64)) & 1))
+    best = min(finite, key=lambda c: (abs(Fraction(float(c)) - value), int(c.view(signed)) // step & 1))
     return float(best)
 
 
-def distance(a: float, b: float, dtype: np.dtype) -> float:
+def distance(a: float, b: float, dtype: str) -> float:
     if math.isnan(a) and math.isnan(b):
         return 0.0
-    return float(ulp_distance(np.array([a], dtype=dtype), np.array([b], dtype=dtype))[0])
+    holder = numpy_dtype(dtype)
+    return float(ulp_distance(np.array([a], dtype=holder), np.array([b], dtype=holder), dtype)[0])

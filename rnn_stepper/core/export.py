@@ -160,19 +160,19 @@ def gate_blocks(trace: Trace) -> dict[str, tuple[str, int, int]]:
 def iter_steps(trace: Trace):
     """One record per (layer, direction, t, batch row), in the order the cells computed them, converted a block of
     timesteps at a time: |Δ| and ulps are never held for the whole trace."""
-    from .distance import abs_diff, ulp_distance
+    from .distance import abs_diff, numbers, ulp_distance
 
     states = state_keys(trace)
     blocks = gate_blocks(trace)
     for cell in trace.cells:
-        previous = {state: cell.initial[state].numpy() for state in states}
+        previous = {state: numbers(cell.initial[state]) for state in states}
         for start in range(0, len(cell.walk), BLOCK_ROWS):
             ts = cell.walk[start:start + BLOCK_ROWS]
             lo, hi = min(ts), max(ts) + 1
-            block = {name: values[lo:hi].numpy() for name, values in cell.phases.items()}
-            x, reference = cell.x[lo:hi].numpy(), cell.reference[lo:hi].numpy()
-            diffs = abs_diff(block["hidden"], reference)
-            ulps = ulp_distance(block["hidden"], reference)
+            block = {name: numbers(values[lo:hi]) for name, values in cell.phases.items()}
+            x, reference = numbers(cell.x[lo:hi]), numbers(cell.reference[lo:hi])
+            diffs = abs_diff(cell.hidden[lo:hi], cell.reference[lo:hi])
+            ulps = ulp_distance(cell.hidden[lo:hi], cell.reference[lo:hi])
             for t in ts:
                 i = t - lo
                 for b in range(trace.batch_size):
@@ -302,10 +302,9 @@ def write_csv(trace: Trace, out: TextIO, backward=None) -> None:
     Each value is written with the shortest digits that read back as the same number of its own dtype: a float32
     as numpy prints it (-0.4701929, not the float64 expansion -0.47019290924072266 of the same bits), |Δ| (the
     exact difference, computed in float64) as a float64, and ulps, a count, as a whole number."""
-    import numpy as np
 
     columns = csv_columns(trace, backward)
-    own = np.dtype(trace.config.dtype).type
+    own = trace.config.dtype
     formats = [str if c in INDEX_COLUMNS or c == "unit" else _count if c == "ulps" else
                _float if c == "abs_diff" else (lambda v: _float(v, own)) for c in columns]
     writer = csv.writer(out, lineterminator="\n")
@@ -320,12 +319,14 @@ def trace_to_csv(trace: Trace) -> str:
     return out.getvalue()
 
 
-def _float(value: float, dtype=float) -> str:
-    """The shortest digits that round-trip `value` as `dtype` (numpy's for float32, Python's repr for float64);
+def _float(value: float, dtype: str | None = None) -> str:
+    """The shortest digits that round-trip `value` as `dtype` (distance.exact_text), or as a Python float;
     NaN and ±Inf as JSON's strings."""
+    from .distance import exact_text
+
     if not math.isfinite(value):
         return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(value, "NaN")
-    return repr(value) if dtype is float else str(dtype(value))
+    return repr(value) if dtype is None else exact_text(value, dtype)
 
 
 def _count(value: float) -> str:
@@ -371,15 +372,15 @@ def python_snippet(session) -> str:
             imports |= more
             definitions += "\n\n\n" + source
     fused = f'''
-    # What {module} computes by default: in float32 your PyTorch may hand each layer to oneDNN's fused kernel, whose
+    # What {module} computes by default: in {config.dtype} your PyTorch may hand each layer to oneDNN's fused kernel, whose
     # GEMMs, bias additions and activations are its own, so its last bits can differ from the step-by-step cell.
     default_output, default_final = module(x, state)
-    print("{module} by default (oneDNN's fused kernel in float32), bitwise identical:",
+    print("{module} by default (oneDNN's fused kernel, where your PyTorch takes it), bitwise identical:",
           bitwise_equal(default_output, output), "max |Δ| =", (default_output - manual_output).abs().max().item())
 ''' if kind.fuses is not None else ""
     state_lines = "\n".join(
         f'                    print("   {"output" if name == "hidden" else name} (manual) :", '
-        f'phases[{name!r}][t].numpy())' for name in kind.state)
+        f'phases[{name!r}][t]{as_numpy(config)})' for name in kind.state)
     return f'''# Rebuilds an RNN Stepper session and recomputes {module} by hand in the {session.order} order, printing each
 # state beside {module}'s. The step function below is RNN Stepper's own ({step.__module__}).
 from __future__ import annotations
@@ -403,7 +404,8 @@ Parameters = namedtuple("Parameters", "{fields}")
 def bitwise_equal(a, b):
     """Every value the same bits, as RNN Stepper compares: a NaN matches a NaN (torch.equal says NaN != NaN, and
     the program computes the same NaN the module does; its payload bits are not part of the arithmetic)."""
-    bits = {{torch.float32: torch.int32, torch.float64: torch.int64}}[a.dtype]
+    bits = {{torch.float16: torch.int16, torch.bfloat16: torch.int16, torch.float32: torch.int32,
+            torch.float64: torch.int64}}[a.dtype]
     return a.shape == b.shape and a.dtype == b.dtype and bool(
         ((a.view(bits) == b.view(bits)) | (a.isnan() & b.isnan())).all())
 
@@ -459,7 +461,7 @@ with torch.no_grad():
         manual_final = [torch.stack(finals[name]) if x.dim() == 3 else torch.stack(finals[name]).squeeze(1)
                         for name in STATES]
     print("{module} output:")
-    print(output.numpy())
+    print(output{as_numpy(config)})
     print("bitwise identical to {module}:", bitwise_equal(manual_output, output)
           and all(bitwise_equal(a, b) for a, b in zip(manual_final, final)))
 {fused}{_backward_check(session)}'''
@@ -573,10 +575,16 @@ if True:
                 pairs.append(({{"hidden": "h0", "cell": "c0"}}[name], grad if leaf.dim() == 3 else grad.squeeze(1),
                               leaf.grad))
     for name, manual, reference in pairs:
-        print(f"dL/d{{name}} (manual):", manual.numpy().ravel()[:6], "bitwise identical to autograd:",
+        print(f"dL/d{{name}} (manual):", manual{as_numpy(session.config)}.ravel()[:6], "bitwise identical to autograd:",
               bitwise_equal(manual, reference))
     print("every gradient bitwise identical to autograd:", all(bitwise_equal(m, r) for _, m, r in pairs))
 '''
+
+
+def as_numpy(config) -> str:
+    """How the script prints a tensor as numpy does: numpy has no bfloat16, so a bfloat16 tensor is printed as
+    its float32 image, the same values (core/distance.numbers)."""
+    return ".float().numpy()" if config.dtype == "bfloat16" else ".numpy()"
 
 
 def _tensor(value, dtype: str) -> str:
@@ -646,11 +654,12 @@ def phase_latex(cell, t: int, batch: int, phase: str, config, order: str = "kern
     the session's order."""
     from types import SimpleNamespace
 
+    from .distance import exact_text
     from .equations import written_out
 
     def vec(values) -> str:
-        # numpy's str of a float32 or float64 scalar: the shortest digits that give back the same value
-        return r"\begin{bmatrix}" + r" \\ ".join(str(v) for v in values) + r"\end{bmatrix}"
+        # the shortest digits that give back the same value of the session's dtype, as numpy's str of a scalar
+        return r"\begin{bmatrix}" + r" \\ ".join(exact_text(v, config.dtype) for v in values) + r"\end{bmatrix}"
 
     declared = next(p for p in config.cell_type.phases(config) if p.name == phase)
     equation, numbers, result = written_out(declared, SimpleNamespace(config=config, order=order), cell, t, batch,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .distance import bits_equal
+from .distance import array_text, bits_equal, exact_text
 from .language_model import Generation, LanguageModel
 
 SCHEMA = "rnn-stepper/generation"
@@ -156,9 +156,9 @@ def backward_lines(backward, vocabulary):
     yield f"training on: inputs {fed!r}, targets {targets!r} (each token's target is the one after it)"
     yield ""
     yield (f"loss: L = {'sum over the calls of ' if backward.structure == 'per_token' else ''}cross_entropy(logits, "
-           f"targets) = {backward.loss.numpy()!s} by hand; loss.backward()'s forward: "
-           + ("the same bits" if bits_equal(backward.loss.numpy(), backward.reference_loss.numpy())
-              else f"{backward.reference_loss.numpy()!s}"))
+           f"targets) = {exact_text(float(backward.loss), config.dtype)} by hand; loss.backward()'s forward: "
+           + ("the same bits" if bits_equal(backward.loss, backward.reference_loss)
+              else exact_text(float(backward.reference_loss), config.dtype)))
     width = max(len(name) for name, *_ in backward.comparison())
     for name, shape, same, _difference, ulps in backward.comparison():
         yield f"  dL/d{name.ljust(width)}  {str(shape):>10}  {_verdict(same, ulps)}"
@@ -214,9 +214,7 @@ def write_backward_json(backward, vocabulary, out) -> None:
 
 
 def _vector(tensor) -> str:
-    import numpy as np
-
-    return np.array2string(tensor.numpy(), max_line_width=10_000, threshold=10_000)
+    return array_text(tensor, max_line_width=10_000, threshold=10_000)
 
 
 def _g(value: float) -> str:

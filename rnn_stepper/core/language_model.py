@@ -249,7 +249,7 @@ class Call:
     @cached_property
     def stages_equal(self) -> dict[str, bool]:
         """Each stage's bits against the model's own module."""
-        same = lambda a, b: bits_equal(a.numpy(), b.detach().numpy())  # noqa: E731
+        same = bits_equal
         return {"embedding": same(self.embedded, self.reference_embedded),
                 "cells": self.cells.bitwise_equal,
                 "head": same(self.logits, self.reference_logits),
@@ -298,7 +298,7 @@ class Generation:
 
     @cached_property
     def max_ulps(self) -> float:
-        return max(max(c.cells.max_ulps, float(ulp_distance(c.logits.numpy(), c.reference_logits.numpy()).max()))
+        return max(max(c.cells.max_ulps, float(ulp_distance(c.logits, c.reference_logits).max()))
                    for c in self.calls)
 
     @cached_property
@@ -467,7 +467,7 @@ def language_model_from(tensors: dict[str, torch.Tensor], source: str | None = N
     """A whole model's state dict, whatever its attribute names: the recurrent module wherever its
     `weight_ih_l0` sits, the embedding as the one (V, E) table beside it (a `.weight` with no bias, E the module's
     input_size), and the head as the one Linear beside it reading its output and writing V logits."""
-    from .config import infer_config
+    from .config import dtype_name, infer_config
     from .files import linear_heads, only_rnn, rnn_under
     from .session import as_tensor, check_weights
 
@@ -476,7 +476,7 @@ def language_model_from(tensors: dict[str, torch.Tensor], source: str | None = N
     else:
         weights, prefix = only_rnn(tensors, source)
     stored = weights["weight_ih_l0"].dtype
-    config = infer_config(weights, dtype=dtype or ("float64" if stored == torch.float64 else "float32"), **fixed)
+    config = infer_config(weights, dtype=dtype or dtype_name(stored) or "float32", **fixed)
     width = config.output_size * config.num_directions
     tables = {name[:-len("weight")]: t for name, t in tensors.items()
               if name.endswith("weight") and not name.startswith(prefix) and t.dim() == 2

@@ -73,6 +73,6 @@ def distance_from_notebook(trace) -> list[Distance]:
     phases = ["hidden"] if trace.session.order == "kernel" else ["input_projection", "hidden"]
     distances = []
     for phase in phases:
-        ulps = ulp_distance(cell.phases[phase].numpy(), printed_values(phase))
+        ulps = ulp_distance(cell.phases[phase], printed_values(phase))
         distances.append(Distance(phase, ulps.reshape(len(cell.walk), -1).max(axis=1).tolist()))
     return distances

@@ -1,6 +1,6 @@
 """What PyTorch itself returns for a session: the module's own forward pass, and every layer's hidden states.
 
-A fused kernel (oneDNN's LSTM in float32) cannot be stepped: the trace is checked against the module's native
+A fused kernel (oneDNN's LSTM in float32, and in bfloat16 where the CPU has AVX-512) cannot be stepped: the trace is checked against the module's native
 path, which PyTorch runs with oneDNN turned off, and the fused kernel's own result is kept beside it to measure
 how far it lands.
 """

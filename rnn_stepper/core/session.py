@@ -11,7 +11,7 @@ import torch.nn as nn
 
 from . import layout
 from .cells import every_option
-from .config import DTYPES, SEED_MAX, SEED_MIN, RNNConfig, check_fits
+from .config import DTYPES, SEED_MAX, SEED_MIN, RNNConfig, check_fits, dtype_name
 from .errors import InputError
 
 ORDERS = ("kernel", "textbook")
@@ -275,9 +275,8 @@ def module_config(module: nn.Module) -> RNNConfig:
     if kind is None:
         raise InputError(f"expected a torch.nn.RNN, GRU or LSTM, got {type(module).__name__}")
     dtype = next(module.parameters()).dtype
-    names = {getattr(torch, name): name for name in DTYPES}
-    if dtype not in names:
-        raise InputError(f"the module's parameters are {dtype}; the stepper shows float32 and float64")
+    if dtype_name(dtype) is None:
+        raise InputError(f"the module's parameters are {dtype}; the stepper shows {', '.join(DTYPES)}")
     return RNNConfig(
         input_size=module.input_size,
         hidden_size=module.hidden_size,
@@ -286,7 +285,7 @@ def module_config(module: nn.Module) -> RNNConfig:
         batch_first=module.batch_first,
         bidirectional=module.bidirectional,
         dropout=float(module.dropout),
-        dtype=names[dtype],
+        dtype=dtype_name(dtype),
         cell=kind.name,
         **{name: getattr(module, name) for name in kind.option_names},
     )
@@ -393,7 +392,11 @@ def with_imported_weights(session: Session, weights: dict[str, torch.Tensor]) ->
     from .config import infer_config
 
     stored = weights.get("weight_ih_l0")
-    dtype = "float64" if stored is not None and stored.dtype == torch.float64 else session.config.dtype
+    # The file's own dtype, as its module would run (float16 and bfloat16 too), but a float32 file opened in a
+    # float64 session stays float64: widened exactly.
+    stored = None if stored is None else dtype_name(stored.dtype)
+    keep = stored is None or stored == "float32" and session.config.dtype == "float64"
+    dtype = session.config.dtype if keep else stored
     config = infer_config(weights, nonlinearity=session.config.nonlinearity,
                           batch_first=session.config.batch_first, dtype=dtype)
     converted = {name: as_tensor(value, config, name) for name, value in weights.items()}

@@ -15,7 +15,7 @@ import torch
 from . import layout
 from .cells import Parameters
 from .config import cell_suffix
-from .distance import abs_diff, bits_differ, bits_equal, max_over, rowwise_max, spectral_radius, ulp_distance
+from .distance import abs_diff, bits_differ, bits_equal, max_over, numbers, rowwise_max, spectral_radius, ulp_distance
 from .reference import Fused, Reference, reference_pass
 from .session import Session
 
@@ -115,32 +115,33 @@ class CellTrace:
     @cached_property
     def abs_diff(self) -> np.ndarray:
         """|manual − torch| for every hidden value, (T, B, P)."""
-        return abs_diff(self.hidden.numpy(), self.reference.numpy())
+        return abs_diff(self.hidden, self.reference)
 
     @cached_property
     def ulps(self) -> np.ndarray:
-        return ulp_distance(self.hidden.numpy(), self.reference.numpy())
+        return ulp_distance(self.hidden, self.reference)
 
     @cached_property
     def step_abs_diff(self) -> np.ndarray:
         """max |manual − torch| at each t, over batch rows and units."""
-        return rowwise_max(abs_diff, self.hidden.numpy(), self.reference.numpy())
+        return rowwise_max(abs_diff, self.hidden, self.reference)
 
     @cached_property
     def step_ulps(self) -> np.ndarray:
-        return rowwise_max(ulp_distance, self.hidden.numpy(), self.reference.numpy())
+        return rowwise_max(ulp_distance, self.hidden, self.reference)
 
     @cached_property
     def hidden_norms(self) -> np.ndarray:
         """‖h_t‖ of every t and batch row, (T, B): once per trace, not over every revealed step at each click."""
-        return np.linalg.norm(self.hidden.numpy(), axis=-1)
+        # float16's norms can overflow where the vector's values do not (the largest float16 is 65504): summed in float32
+        return np.linalg.norm(numbers(self.hidden).astype(np.float32, copy=False), axis=-1)
 
     def extent(self, phase: str) -> np.ndarray:
         """max |v| over the finite values of a phase at each t and batch row, (T, B), 0 where none: a colour scale
         fitted to any set of steps without reading their values again."""
         extents = self.__dict__.setdefault("_extents", {})
         if phase not in extents:
-            magnitude = np.abs(self.phases[phase].numpy())
+            magnitude = np.abs(numbers(self.phases[phase]))
             magnitude[~np.isfinite(magnitude)] = 0
             extents[phase] = magnitude.reshape(*magnitude.shape[:2], -1).max(axis=-1, initial=0)
         return extents[phase]
@@ -148,11 +149,11 @@ class CellTrace:
     @cached_property
     def step_bits_equal(self) -> np.ndarray:
         """Whether h_t has the reference's bits at each t: 0 ulp is not enough, a zero may differ in sign."""
-        return rowwise_max(bits_differ, self.hidden.numpy(), self.reference.numpy()) == 0
+        return rowwise_max(bits_differ, self.hidden, self.reference) == 0
 
     @cached_property
     def bitwise_equal(self) -> bool:
-        return bits_equal(self.hidden.numpy(), self.reference.numpy())
+        return bits_equal(self.hidden, self.reference)
 
 
 @dataclass
@@ -227,8 +228,7 @@ class Trace:
 
     @cached_property
     def bitwise_equal(self) -> bool:
-        return (all(bits_equal(a.numpy(), b.numpy()) for a, b in self._pairs(self.reference.output,
-                                                                             self.reference.final))
+        return (all(bits_equal(a, b) for a, b in self._pairs(self.reference.output, self.reference.final))
                 and all(c.bitwise_equal for c in self.cells))
 
     def spectral_radius(self, layer: int, direction: int = 0) -> float:

@@ -12,6 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..backprop import Backprop
 from ..core.config import cell_suffix
+from ..core.distance import numbers, numpy_dtype
 from ..core.errors import InputError
 from ..core.optimizers import OPTIMIZERS, SGD
 from ..model import StepperModel
@@ -528,10 +529,10 @@ class BackwardPanel(QtWidgets.QWidget):
                                          "compute the gradients and walk back."))
         elif not model.at_end:
             self.heading.setText(self.tr("Loss = {0}. ∂ Step back (B) runs the forward pass to its end and walks "
-                                         "back.").format(style.exact(loss.numpy())))
+                                         "back.").format(style.exact(numbers(loss), model.session.config.dtype)))
         elif backprop.t is None:
             self.heading.setText(self.tr("Loss = {0}. Step back (B) walks t = {1} … {2}.").format(
-                style.exact(loss.numpy()), model.cell.walk[-1], model.cell.walk[0]))
+                style.exact(numbers(loss), model.session.config.dtype), model.cell.walk[-1], model.cell.walk[0]))
         else:
             self.heading.setText(self.tr("Backward, t = {0} (step {1} of {2} back) — phase {3} of {5}: {4}").format(
                 backprop.t, backprop.step_index + 1, model.seq_len, backprop.phases.index(backprop.phase) + 1,
@@ -585,7 +586,8 @@ class BackwardPanel(QtWidgets.QWidget):
         scientific notation) under the longest first line. Reserved at each resize, the equation's height stays
         put from click to click: a height that grows mid-walk relayouts, and so repaints, every view of the page."""
         config = self.model.session.config
-        widest = style.vector_text(np.full(config.hidden_size, -1.2345678e-05, dtype=config.dtype))
+        widest = style.vector_text(np.full(config.hidden_size, -1.2345678e-05, dtype=numpy_dtype(config.dtype)),
+                                   config.dtype)
         first = "∂L/∂W_hh += δz_0000ᵀ h_0000   " + self.tr("(summed back to front, as autograd sums it)")
         if config.cell_type.gates > 1:  # a gated cell's tallest: the gates' formulas, its numbers in the strip
             return ("δi = δc ⊙ g ⊙ i(1 − i),  δf = δc ⊙ c_0000 ⊙ f(1 − f),  δg = δc ⊙ i ⊙ (1 − g²),  "
@@ -768,10 +770,10 @@ class BackwardPanel(QtWidgets.QWidget):
             view.setVisible(config.bias)
             if config.bias:
                 view.set_title(f"∂L/∂b<sub>{kind[-2:]}</sub>")
-                view.set_matrix((backprop.backward.manual.parameters[kind + suffix].numpy() if done else
+                view.set_matrix((numbers(backprop.backward.manual.parameters[kind + suffix]) if done else
                                  np.full(rows, np.nan))[None, :], log_top=self.gradient_scale())
         width = config.input_size if model.layer == 0 else config.num_directions * config.output_size
-        values = (backprop.backward.manual.parameters[name].numpy() if done else
+        values = (numbers(backprop.backward.manual.parameters[name]) if done else
                   np.full((rows, width), np.nan))
         if done and not np.array_equal(self.input_weight_view.values(), values, equal_nan=True):
             self.story.setCurrentIndex(self.INPUT_WEIGHTS)  # the walk's last click brings it: it appears whole
@@ -808,7 +810,7 @@ class BackwardPanel(QtWidgets.QWidget):
                 sources.append(self.tr("what flowed back from step {0}").format(later))
             return f"δh_{t} = ∂L/∂h_{t}  ({' + '.join(sources)})\n    = {vec(backprop.incoming())}"
         if phase == "pre_activation":
-            h = model.cell.hidden[t, model.batch].numpy()
+            h = numbers(model.cell.hidden[t, model.batch])
             if config.nonlinearity == "tanh":
                 return (f"δz_{t} = δh_{t} ⊙ (1 − h_{t}²)\n    = {vec(backprop.incoming())} ⊙ (1 − {vec(h)}²)"
                         f"\n    = {vec(backprop.pre_activation())}")
@@ -866,7 +868,7 @@ class BackwardPanel(QtWidgets.QWidget):
 
         model = self.model
         output = layout.time_major(model.trace.output, model.session.config.batch_first)[:, model.batch]
-        states = output.numpy().T.copy()  # its own dtype: a hover shows its digits
+        states = numbers(output).T.copy()  # its own dtype: a hover shows its digits
         start, stop = model.unrevealed()
         states[:, start:stop] = np.nan
         shown = self.state_view.values()
@@ -874,7 +876,7 @@ class BackwardPanel(QtWidgets.QWidget):
             # the title first: the matrix adds what its dashed boxes mean as the subtitle (note_in_title)
             self.state_view.set_title(self.tr("output h_t (units × t): click one"), subtitle=self.state_view.title_note())
             self.state_view.set_matrix(states, bounds=(-1.0, 1.0) if model.session.config.nonlinearity == "tanh"
-                                       else None)
+                                       else None, dtype=model.session.config.dtype)
 
     def state_clicked(self, event) -> None:
         cell = self.state_view.cell_at(event.scenePos())
@@ -916,7 +918,7 @@ class BackwardPanel(QtWidgets.QWidget):
         def show(strip):
             if self.model.trace is not trace:
                 return
-            values = strip.numpy().astype(np.float64)
+            values = numbers(strip).astype(np.float64)
             self.link_bars.setOpts(x=np.arange(values.size), height=values, width=0.8)
             set_plot_title(self.link_plot, self.tr("‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each "
                                                    "input").format(t, unit))

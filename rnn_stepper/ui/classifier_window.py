@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..classifier_session import ClassifierSession
+from ..core.distance import numbers
 from . import style
 from .embedding_view import EmbeddingView, shown
 from .panels import StepPanel, label_font, label_px, legible_axes, set_plot_title, without_menus
@@ -152,10 +153,12 @@ class HeadPanel(QtWidgets.QWidget):
         return True
 
     def written(self, values) -> str:
-        values = values.numpy().reshape(-1)  # numpy scalars of the model's dtype: written with its digits
+        values = numbers(values).reshape(-1)  # numpy scalars of the model's dtype: written with its digits
+        dtype = self.session.model.config.dtype
         if values.size <= self.SHOWN_VALUES:
-            return "[" + ", ".join(style.exact(v) for v in values) + "]"
-        return self.tr("[{0}, …] ({1} values)").format(", ".join(style.exact(v) for v in values[:2]), values.size)
+            return "[" + ", ".join(style.exact(v, dtype) for v in values) + "]"
+        return self.tr("[{0}, …] ({1} values)").format(", ".join(style.exact(v, dtype) for v in values[:2]),
+                                                       values.size)
 
     def refresh(self) -> None:
         s = self.session

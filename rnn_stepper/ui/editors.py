@@ -6,8 +6,10 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core.cells import CELL_TYPES, every_option
+from ..core.config import DTYPES
 from ..core.errors import InputError
 from ..model import StepperModel
+from . import style
 from .panels import module_label, parse_number, translate_cell
 
 INVALID_CELL = "#ffd6d6"
@@ -89,7 +91,7 @@ class ConfigPanel(QtWidgets.QWidget):
                 self.fields[option.name].addItems(list(option.choices))
             if option.tip:
                 self.fields[option.name].setToolTip(translate_cell(option.tip))
-        self.fields["dtype"].addItems(["float32", "float64"])
+        self.fields["dtype"].addItems(list(DTYPES))
         self.fields["order"].addItems(["kernel", "textbook"])
         self.fields["bias"].setToolTip(self.tr("bias=False drops b_ih and b_hh"))
         self.fields["bidirectional"].setToolTip(self.tr("Add a reverse cell per layer that walks t = T-1 … 0"))
@@ -239,7 +241,7 @@ class SequenceTable(QtCore.QAbstractTableModel):
     def data(self, index, role=QtCore.Qt.DisplayRole):
         key = (index.row(), index.column())
         if role in (QtCore.Qt.DisplayRole, QtCore.Qt.EditRole):
-            return self.invalid.get(key, str(self.rows[key]))
+            return self.invalid.get(key, style.exact(self.rows[key], self.model.session.config.dtype))
         if role == QtCore.Qt.BackgroundRole and key in self.invalid:
             return QtGui.QColor(INVALID_CELL)
         if role == QtCore.Qt.ToolTipRole and key in self.invalid:

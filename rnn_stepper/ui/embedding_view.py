@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..core.distance import numbers
 from . import style
 from .panels import label_px, legible_axes, set_plot_title, without_menus
 
@@ -26,7 +27,7 @@ class EmbeddingView(pg.PlotWidget):
         super().__init__(parent, axisItems=legible_axes())
         without_menus(self)
         self.session = session
-        table = session.model.embedding.numpy()
+        table = numbers(session.model.embedding)
         self.image = pg.ImageItem(np.ascontiguousarray(table, dtype=np.float32))
         high = float(np.abs(table).max()) or 1.0
         self.image.setLookupTable(style.colormap().getLookupTable(nPts=256))

@@ -16,6 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..core.distance import is_bfloat16, numbers
 from . import matrix_plan, style
 from .matrix_plan import ELLIPSIS, REF_PX, saturated
 
@@ -174,9 +175,9 @@ class NumberLayer(QtWidgets.QGraphicsItem):
         dx, dy = transform.dx(), transform.dy()
         baseline = (self.metrics.ascent() - self.metrics.descent()) / 2
         point = QtCore.QPointF
-        for colour, numbers in self.runs():
+        for colour, texts in self.runs():
             painter.setPen(colour)
-            for c, r, half, text in numbers:
+            for c, r, half, text in texts:
                 painter.drawText(point(m11 * c + m21 * r + dx - half, m12 * c + m22 * r + dy + baseline), text)
         painter.setTransform(transform)
 
@@ -323,7 +324,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     For the panels that hold these views:
         set_matrix(values, levels=None, row_labels=None, col_labels=None, sequential=False, blocks=(),
-                   bounds=None)           levels None: a symmetric scale from the data (free, unbounded values);
+                   bounds=None, dtype=None)  levels None: a symmetric scale from the data (free, unbounded values);
                                           a number: ± that (e.g. 1.0, tanh's fixed scale, as an option);
                                           bounds=(-1, 1) or (0, 1): mark saturation, whatever the colours
         set_number_minimum(px)            the step strip's numbers: style.MIN_PROMINENT_PX (28 px presenting)
@@ -377,6 +378,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         self.legend = pg.LabelItem("")  # what the saturation mark means, under the cells while there is one
         self.legend.setVisible(False)
         self._numbers = matrix_plan.Numbers(np.zeros((0, 0), dtype=np.float32))  # the values, and their texts
+        self.dtype: str | None = None  # see set_matrix
         self._display_memo = None
         self.levels = (-1.0, 1.0)  # the colour scale's ends
         self.bounds: tuple[float, float] | None = None  # the function's range, for the saturation marks
@@ -418,15 +420,19 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def set_matrix(self, values, levels: float | None = None, row_labels=None, col_labels=None,
                    sequential: bool = False, blocks: tuple[str, ...] = (),
-                   bounds: tuple[float, float] | None = None, log_top: float | None = None) -> None:
+                   bounds: tuple[float, float] | None = None, log_top: float | None = None,
+                   dtype: str | None = None) -> None:
         """Draw `values` (2-D; NaN cells are left blank). `levels` is the ± extent of the colour scale, or its top
         when `sequential` (a gate's 0 … 1); None fits it to the data (max |x|), the scale for unbounded values.
         `blocks` names equal row blocks stacked in the matrix (a GRU's r, z, n): rows are labelled by block and a
         line separates each from the next. `bounds` is the range of the function that made the values (tanh's
         (-1, 1), a gate's (0, 1)), whatever the colour scale: cells within 1 % of its ends are marked saturated.
         `log_top`: a symmetric log colour scale instead (style.log_position), from ±log_top down
-        style.LOG_DECADES decades: gradients, whose magnitudes span decades. The numbers stay the true values."""
-        values = np.asarray(values)
+        style.LOG_DECADES decades: gradients, whose magnitudes span decades. The numbers stay the true values.
+        `values` may be a tensor; `dtype` names the dtype an array's values stand for where numpy has none
+        ("bfloat16" for the float32 image of one), so a hover writes the digits that dtype has."""
+        self.dtype = dtype or ("bfloat16" if is_bfloat16(values) else None)  # what a hover writes the numbers in
+        values = numbers(values)
         if values.ndim == 1:
             values = values[:, None]
         blocks = tuple(blocks) if len(blocks) > 1 and values.shape[0] % len(blocks) == 0 else ()
@@ -1082,7 +1088,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
         value = self._numbers.values[r, c]
         name = QtGui.QTextDocumentFragment.fromHtml(self.title.text or "").toPlainText().split(" ")[0]
         index = f"[{r}]" if self._numbers.values.shape[1] == 1 else f"[{r}, {c}]"
-        text = f"{name}{index} = {'(not yet computed)' if np.isnan(value) else style.exact(value)}"
+        text = f"{name}{index} = {'(not yet computed)' if np.isnan(value) else style.exact(value, self.dtype)}"
         if self.bounds is not None and saturated(np.array([value], dtype=np.float64), self.bounds)[0]:
             text += " — " + self.tr("saturated: within 1% of the end of its range ({0} … {1})").format(
                 f"{self.bounds[0]:g}", f"{self.bounds[1]:g}")

@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core import equations, layout
 from ..core.config import cell_suffix
-from ..core.distance import abs_diff, rowwise_max, ulp_distance
+from ..core.distance import abs_diff, array_text, numbers, rowwise_max, spacing, ulp_distance
 from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
@@ -346,7 +346,7 @@ class WeightsPanel(QtWidgets.QWidget):
             # A matrix and its bias share one symmetric colour scale.
             pair = [weights[n] for n in (names.get(kind.replace("bias", "weight")),
                                          names.get(kind.replace("weight", "bias"))) if n in weights]
-            view.set_matrix(weights[name].detach().numpy(), levels=max(float(p.detach().abs().max()) for p in pair),
+            view.set_matrix(weights[name], levels=max(float(p.detach().abs().max()) for p in pair),
                             blocks=self.blocks(kind))
         self.highlight()
 
@@ -383,7 +383,7 @@ class WeightsPanel(QtWidgets.QWidget):
         view = self.views[kind]
         self.editing = (kind, r, c)
         value = view.values()[r, c]
-        self.editor.setText(style.exact(value))
+        self.editor.setText(style.exact(value, view.dtype))
         self.editor.setToolTip(self.tr("Type a value and press Enter; Esc cancels"))
         self.editor.setStyleSheet("")
         pos = view.mapTo(self, view.cell_widget_pos(r, c))
@@ -846,11 +846,11 @@ class StepPanel(QtWidgets.QWidget):
         m = self.model
         cell = m.cell
         t = m.t if m.t is not None else cell.walk[0]
-        out = {"x": cell.x[t, m.batch].numpy()}
+        out = {"x": numbers(cell.x[t, m.batch])}
         for name, state in previous_states(m.session.config).items():
-            out[name] = cell.previous_at(state, t)[m.batch].numpy()
+            out[name] = numbers(cell.previous_at(state, t)[m.batch])
         for phase, values in cell.phases.items():
-            v = values[t, m.batch].numpy()
+            v = numbers(values[t, m.batch])
             out[phase] = v if m.revealed(phase) else np.full_like(v, np.nan)
         if m.has_ended(t):  # a packed batch's sequence that has ended: the kernel computes nothing for it
             out = {name: np.full_like(v, np.nan) for name, v in out.items()}
@@ -952,8 +952,8 @@ class StepPanel(QtWidgets.QWidget):
                 view.mark_cell(cells.get(key))
             stacked = phase is not None and phase.width > 1
             view.set_matrix(shown[key], levels=levels[key], sequential=scales[key] in style.SEQUENTIAL_SCALES,
-                            bounds=BOUNDS.get(scales[key]),
-                            blocks=gates if stacked else x_blocks if key == "x" else ())
+                            bounds=BOUNDS.get(scales[key]), blocks=gates if stacked else x_blocks if key == "x" else (),
+                            dtype=config.dtype)
             stacked = stacked or (key == "x" and bool(x_blocks))
             view.show_row_ticks(stacked or length != before)
             # a view that numbers its rows carries a column of labels beside its cells: room for it too
@@ -1202,7 +1202,7 @@ class StepPanel(QtWidgets.QWidget):
         """The phase's equation, then with this step's numbers, then its result (core/equations writes all three)."""
         m = self.model
         equation, numbers, result = equations.written_out(
-            phase, m.session, m.cell, m.t, m.batch, lambda v: style.vector_text(v).replace(" ", NO_BREAK))
+            phase, m.session, m.cell, m.t, m.batch, lambda v: style.vector_text(v, m.session.config.dtype).replace(" ", NO_BREAK))
         weights = self.named_weights(numbers)  # under the equation that names them, over the numbers they meet
         return "\n".join([equation] + ([weights] if weights else []) + [f"    = {numbers}",
                                                                         f"    = {result.replace(NO_BREAK, ' ')}"])
@@ -1228,9 +1228,8 @@ class StepPanel(QtWidgets.QWidget):
             value = getattr(p, name, None)
             if value is None:
                 continue
-            value = value.detach().numpy()
-            if value.size <= self.WEIGHTS_WRITTEN:
-                text = np.array2string(value, max_line_width=10**6, floatmode="unique", separator=" ")
+            if value.numel() <= self.WEIGHTS_WRITTEN:
+                text = array_text(value, max_line_width=10**6, floatmode="unique", separator=" ")
                 parts.append(f"  {name} = {text.replace(chr(10), '')}")
             else:
                 parts.append(f"  {name} {'×'.join(map(str, value.shape))}: " + self.tr("its numbers beside"))
@@ -1259,22 +1258,22 @@ class StepTable(QtCore.QAbstractTableModel):
         self.units = 0
         self.colours: dict[int, str] = {}  # a followed unit's row label in its colour in the plot
         self.columns: tuple = ()  # (by hand, torch, |Δ|, ulps) of every unit, or none before a step is computed
+        self.dtype: str | None = None  # the session's: the values are written in its digits (style.exact)
 
     def set_units(self, units: int, headers: list[str], colours: dict[int, str]) -> None:
         self.beginResetModel()
         self.units, self.headers, self.colours, self.columns = units, headers, colours, ()
         self.endResetModel()
 
-    def set_values(self, columns: tuple = ()) -> None:
+    def set_values(self, columns: tuple = (), dtype: str | None = None) -> None:
         """The step's four columns as arrays; each cell is written when the view asks for it, so a step formats
-        the rows in sight, not all of h's units."""
-        self.columns = columns
+        the rows in sight, not all of h's units. `dtype` as style.exact's."""
+        self.columns, self.dtype = columns, dtype
         if self.units:
             self.dataChanged.emit(self.index(0, 0), self.index(self.units - 1, 3))
 
-    @staticmethod
-    def written(column: int, value) -> str:
-        return style.exact(value) if column < 2 else f"{value:.3g}" if column == 2 else f"{value:.0f}"
+    def written(self, column: int, value) -> str:
+        return style.exact(value, self.dtype) if column < 2 else f"{value:.3g}" if column == 2 else f"{value:.0f}"
 
     def rowCount(self, parent=QtCore.QModelIndex()) -> int:
         return 0 if parent.isValid() else self.units
@@ -1521,10 +1520,10 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.refresh()
 
     def dtype_name(self) -> str:
-        return str(self.model.cell.hidden.numpy().dtype)
+        return self.model.session.config.dtype
 
     def epsilon(self) -> float:
-        return float(np.finfo(self.model.cell.hidden.numpy().dtype).eps)
+        return spacing(1.0, self.dtype_name())  # machine epsilon: the gap from 1.0 to the next number
 
     def pick_units(self) -> None:
         """The units typed in the picker, followed; a typing error is said and changes nothing."""
@@ -1603,7 +1602,7 @@ class ComparisonPanel(QtWidgets.QWidget):
             return None
         P = config.output_size
         output = layout.time_major(fused.output, config.batch_first)[..., m.direction * P:(m.direction + 1) * P]
-        return rowwise_max(abs_diff, m.cell.hidden.numpy(), output.numpy())  # as step_abs_diff is to the native
+        return rowwise_max(abs_diff, m.cell.hidden, output)  # as step_abs_diff is to the native
 
     def lesson_text(self) -> str:
         """Why two references: the fused kernel and the step-by-step cell it replaces, and how far apart."""
@@ -1626,8 +1625,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         m = self.model
         ts = np.array(sorted(m.stepped), dtype=int)
         units = list(m.followed_units)
-        manual = m.cell.hidden[:, m.batch].numpy()[np.ix_(ts, units)]
-        reference = m.cell.reference[:, m.batch].numpy()[np.ix_(ts, units)]
+        manual = numbers(m.cell.hidden[:, m.batch])[np.ix_(ts, units)]
+        reference = numbers(m.cell.reference[:, m.batch])[np.ix_(ts, units)]
         diff = m.cell.step_abs_diff[ts]
         return ts, manual, reference, diff
 
@@ -1699,9 +1698,8 @@ class ComparisonPanel(QtWidgets.QWidget):
     def step_values(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(by hand, torch, |Δ|, ulps) of every unit at step t, in the batch row on show."""
         m = self.model
-        manual = m.cell.hidden[t, m.batch].numpy()
-        reference = m.cell.reference[t, m.batch].numpy()
-        return manual, reference, abs_diff(manual, reference), ulp_distance(manual, reference)
+        manual, reference = m.cell.hidden[t, m.batch], m.cell.reference[t, m.batch]
+        return numbers(manual), numbers(reference), abs_diff(manual, reference), ulp_distance(manual, reference)
 
     def fill_table(self) -> None:
         t = self.shown_step()
@@ -1719,7 +1717,7 @@ class ComparisonPanel(QtWidgets.QWidget):
             caption += " " + self.tr("(h_{0} not yet revealed)").format(m.t)
         self.table_caption.setText(caption)
         columns = self.step_values(t)
-        self.step_table.set_values(columns)
+        self.step_table.set_values(columns, m.session.config.dtype)
         self.fit_columns(columns)
 
     def fit_columns(self, columns: tuple) -> None:
@@ -1737,7 +1735,7 @@ class ComparisonPanel(QtWidgets.QWidget):
                 rows |= {int(np.argmax(magnitude)), int(np.argmin(np.where(magnitude > 0, magnitude, np.inf)))}
         metrics = self.table.fontMetrics()
         for c, values in enumerate(columns):
-            longest = max((StepTable.written(c, values[r]) for r in rows if r < units), key=len, default="")
+            longest = max((self.step_table.written(c, values[r]) for r in rows if r < units), key=len, default="")
             width = metrics.horizontalAdvance(longest + "00")
             if width > self.table.columnWidth(c):
                 self.table.setColumnWidth(c, width)
@@ -1753,16 +1751,16 @@ class ComparisonPanel(QtWidgets.QWidget):
         worst = int(steps[np.argmax(m.cell.step_ulps[steps])])
         if m.cell.step_ulps[worst] == 0 or not np.isfinite(m.cell.step_ulps[worst]):
             return ""
-        manual = m.cell.hidden[worst].numpy()  # (B, P): the largest may be in another batch row
-        reference = m.cell.reference[worst].numpy()
+        manual = m.cell.hidden[worst]  # (B, P): the largest may be in another batch row
+        reference = m.cell.reference[worst]
         ulps = ulp_distance(manual, reference)
         b, u = np.unravel_index(int(np.argmax(ulps)), ulps.shape)
-        value = manual[b, u]
+        value = float(manual[b, u])
         diff = abs_diff(manual[b:b + 1, u], reference[b:b + 1, u])[0]
         return self.tr("One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, "
                        "{3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only "
                        "{7:.3g}.").format(
-            self.dtype_name(), self.epsilon(), float(value), float(np.spacing(np.abs(value))), float(ulps[b, u]),
+            self.dtype_name(), self.epsilon(), value, spacing(value, self.dtype_name()), float(ulps[b, u]),
             worst, int(u), float(diff))
 
     # --- hovering a marker or a line ----------------------------------------------------------------------------
@@ -1820,7 +1818,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         """What a marker or a line says of itself: t, the unit, both values and their distance."""
         manual, reference, diff, ulps = self.step_values(t)
         return self.tr("t = {0}, unit h[{1}]\nby hand: {2}\n{3}: {4}\n|Δ| = {5:.3g} = {6:.0f} ulp").format(
-            t, unit, style.exact(manual[unit]), module_label(self.model.session.config), style.exact(reference[unit]),
+            t, unit, style.exact(manual[unit], self.dtype_name()), module_label(self.model.session.config),
+            style.exact(reference[unit], self.dtype_name()),
             float(diff[unit]), ulps[unit])
 
     def verdict_text(self) -> str:
@@ -1997,7 +1996,7 @@ class SequencePanel(QtWidgets.QWidget):
         phases = {p.name: p for p in config.cell_type.phases(config)}
         shown = self.revealed_columns()
         for state, view in self.heatmaps.items():
-            values = m.cell.phases[state][:, m.batch].numpy()  # (T, units)
+            values = numbers(m.cell.phases[state][:, m.batch])  # (T, units)
             # NaN in the values' own dtype: a float64 NaN made the whole T × units copy float64, then float32 again
             drawn = np.where(shown[:, None], values, values.dtype.type(np.nan)).T
             # Symmetric about zero and fitted to the revealed values, so ±0.1 shows as colour rather than white on
@@ -2007,7 +2006,7 @@ class SequencePanel(QtWidgets.QWidget):
             if phases[state].scale == "free" or not self.unit_scale:
                 revealed = m.cell.extent(state)[shown, m.batch]
                 level = float(revealed.max()) if revealed.size and revealed.max() > 0 else 1.0
-            view.set_matrix(drawn, levels=level, bounds=BOUNDS.get(phases[state].scale))
+            view.set_matrix(drawn, levels=level, bounds=BOUNDS.get(phases[state].scale), dtype=config.dtype)
         ts = np.flatnonzero(shown)
         set_points(self.norm_curve, ts, m.cell.hidden_norms[ts, m.batch])
         self.mark_followed()

@@ -10,6 +10,7 @@ import numpy as np
 from PySide6 import QtWidgets
 
 from ..core.config import cell_suffix
+from ..core.distance import numbers
 from ..model import StepperModel
 from .matrix_view import MatrixView
 from .panels import StepPanel, phase_reads
@@ -56,14 +57,15 @@ class PhaseWeights(QtWidgets.QWidget):
         kind = read
         weights = self.model.session.weights
         suffix = cell_suffix(self.model.layer, self.model.direction)
-        weight = weights[kind + suffix].detach().numpy()
+        weight = numbers(weights[kind + suffix])
         bias = weights.get(kind.replace("weight", "bias") + suffix)
         columns = [str(c) for c in range(weight.shape[1])]
         values, title = weight, f"{self.NAMES[kind]} {weight.shape[0]}×{weight.shape[1]}"
         if bias is not None:  # the bias beside its weight, as one more column: W h + b reads them together
-            values = np.hstack([weight, bias.detach().numpy()[:, None]])
+            values = np.hstack([weight, numbers(bias)[:, None]])
             columns.append("b")
             title += " | " + self.NAMES[kind].replace("W", "b", 1)
         gates = () if kind == "weight_hr" else self.model.session.config.cell_type.gate_names
-        self.view.set_matrix(values, levels=float(np.abs(values).max()) or 1.0, col_labels=columns, blocks=gates)
+        self.view.set_matrix(values, levels=float(np.abs(values).max()) or 1.0, col_labels=columns, blocks=gates,
+                             dtype=self.model.session.config.dtype)
         self.view.set_title(title, active=True, framed=True)

@@ -9,6 +9,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
+from ..core.distance import array_text, exact_text
+
 # How a view writes its numbers lives without Qt, for the layout planner (matrix_plan); the panels read it here.
 from .number_format import FIXED_BELOW, FIXED_FROM, in_view, view_decimals  # noqa: F401
 
@@ -165,9 +167,10 @@ def short(value: float, digits: int = 3) -> str:
     return text if len(text) <= digits + 3 else f"{value:.{digits - 1}g}"
 
 
-def exact(value: np.floating) -> str:
-    """The shortest digits that give back the same float32 or float64, as numpy prints a scalar of that dtype."""
-    return str(value)
+def exact(value: np.floating, dtype: str | None = None) -> str:
+    """The shortest digits that give back the same number of its dtype, as numpy prints a scalar of that dtype.
+    `dtype` names the dtype the value stands for where numpy has none: "bfloat16" for its float32 image."""
+    return exact_text(value, dtype or np.asarray(value).dtype.name)
 
 
 def dark_cells(values: np.ndarray, high: float) -> np.ndarray:
@@ -188,11 +191,11 @@ def text_colour(dark: bool) -> QtGui.QColor:
 _WHITE, _BLACK = QtGui.QColor("#ffffff"), QtGui.QColor("#000000")  # shared: a step asks for hundreds
 
 
-def vector_text(values: np.ndarray) -> str:
-    """A vector as numpy prints it, as the notebook shows `.numpy()`; long ones are summarised."""
+def vector_text(values: np.ndarray, dtype: str | None = None) -> str:
+    """A vector as numpy prints it, as the notebook shows `.numpy()`; long ones are summarised. `dtype` as exact's."""
     # floatmode "unique": each float's shortest round-trip digits, as exact() and the CSV write it (numpy's default
     # rounds to 8 decimals: 0.051781476 printed as 0.05178148 here and in full in the breakdown)
-    return np.array2string(np.asarray(values), max_line_width=80, threshold=12, edgeitems=3, floatmode="unique")
+    return array_text(values, dtype, max_line_width=80, threshold=12, edgeitems=3, floatmode="unique")
 
 
 def cache_drawing(item: pg.PlotDataItem | pg.PlotItem | pg.AxisItem) -> None:

@@ -197,9 +197,11 @@ class ExtraParameter:
         return config.output_size, config.hidden_size
 
 
-def float32_unprojected(config) -> bool:
-    """When nn.LSTM hands a layer to oneDNN's fused kernel: float32, without proj_size."""
-    return config.dtype == "float32" and not config.proj_size
+def onednn_unprojected(config) -> bool:
+    """When nn.LSTM may hand a layer to oneDNN's fused kernel: without proj_size, in float32, or in bfloat16 or
+    float16 where the CPU has oneDNN's instructions for them (RNN.cpp's use_mkldnn; float16 only without autograd).
+    Whether it did is seen, not assumed: the fused pass watches for the kernel (reference.fused_kernels)."""
+    return config.dtype in ("float32", "bfloat16", "float16") and not config.proj_size
 
 
 @functools.cache
@@ -237,7 +239,7 @@ class CellType:
     # The module it is checked against: torch.nn's class named module_name, or "package.module:Class", a
     # torch.nn.Module taking torch.nn.RNN's constructor arguments and state dict (see cells/stepwise.py).
     reference: str | None = None
-    # When torch may hand its float32 layers to a fused kernel (oneDNN) instead of the cell: the trace then
+    # When torch may hand its layers to a fused kernel (oneDNN) instead of the cell: the trace then
     # measures that kernel's distance too. None: never.
     fuses: Callable[[object], bool] | None = None
 
@@ -343,7 +345,7 @@ CELL_TYPES = {
             "Cells", "the textbook order adds the products and biases in another order than PyTorch's kernel, so "
                      "the last bits differ"),
         module="lstm", options=(PROJ_SIZE,), extra_parameters=(ExtraParameter("weight_hr", "W_hr", "proj_size"),),
-        fuses=float32_unprojected),
+        fuses=onednn_unprojected),
 }
 
 
