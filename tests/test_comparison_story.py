@@ -145,7 +145,7 @@ def test_a_step_writes_the_unit_tables_rows_in_sight_not_all_of_h(qtbot, monkeyp
     comparison, _ = panels(qtbot, model)
     written = []
     original = StepTable.written
-    monkeypatch.setattr(StepTable, "written", staticmethod(lambda c, v: (written.append(c), original(c, v))[1]))
+    monkeypatch.setattr(StepTable, "written", lambda table, c, v: (written.append(c), original(table, c, v))[1])
     model.step()
     comparison.table.viewport().repaint()
     assert 0 < len(written) < 4 * 100  # the rows in sight and each column's extremes: not 4 × 1,024
