@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from PySide6 import QtCore
 
-from rnn_stepper.ui.panels import ComparisonPanel, SequencePanel, StepPanel
+from rnn_stepper.ui.comparison_panel import ComparisonPanel
+from rnn_stepper.ui.sequence_panel import SequencePanel
+from rnn_stepper.ui.step_panel import StepPanel
 
 _made: list = []
 

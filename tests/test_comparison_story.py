@@ -16,7 +16,8 @@ from legibility import drawn_ticks
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import InputError, StepperModel
 from rnn_stepper.ui import style
-from rnn_stepper.ui.panels import parse_units, peak_decimated, units_text
+from rnn_stepper.ui.cell_notation import parse_units, units_text
+from rnn_stepper.ui.plots import peak_decimated
 from standalone_panels import panels, release
 
 
@@ -139,7 +140,7 @@ def test_a_table_of_256_units_scrolls(qtbot):
 
 def test_a_step_writes_the_unit_tables_rows_in_sight_not_all_of_h(qtbot, monkeypatch):
     # issue 30: formatting every unit of h cost a step at H = 1,024 more than drawing it
-    from rnn_stepper.ui.panels import StepTable
+    from rnn_stepper.ui.comparison_panel import StepTable
 
     model = StepperModel(session(hidden=1024, length=3))
     comparison, _ = panels(qtbot, model)

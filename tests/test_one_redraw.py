@@ -13,9 +13,21 @@ SESSION_VIEWS = STEP_VIEWS | {"ConfigPanel"}  # a new trace: the options shown a
 
 def view_classes() -> list[type]:
     """Every class of the window's parts that follows the model (has an on_change of its own)."""
-    from rnn_stepper.ui import backward_panel, editors, explain_panel, main_window, panels, phase_weights, unrolled
+    from rnn_stepper.ui import (
+        backward_panel,
+        comparison_panel,
+        editors,
+        explain_panel,
+        main_window,
+        phase_weights,
+        sequence_panel,
+        step_panel,
+        unrolled,
+        weights_panel,
+    )
 
-    modules = (backward_panel, editors, explain_panel, main_window, panels, phase_weights, unrolled)
+    modules = (backward_panel, comparison_panel, editors, explain_panel, main_window, phase_weights, sequence_panel,
+               step_panel, unrolled, weights_panel)
     return [cls for module in modules for cls in vars(module).values()
             if isinstance(cls, type) and cls.__module__ == module.__name__ and "on_change" in vars(cls)]
 

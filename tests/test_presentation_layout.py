@@ -12,7 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 import legibility
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
-from rnn_stepper.ui import panels
+from rnn_stepper.ui import typography
 from rnn_stepper.ui.main_window import MainWindow
 
 
@@ -181,7 +181,7 @@ def test_in_presentation_plot_titles_and_tick_labels_are_at_least_20_px(open_win
         item = plot.getPlotItem()
         for side in ("left", "bottom"):
             assert QtGui.QFontInfo(item.getAxis(side).style["tickFont"]).pixelSize() >= 20
-        assert f"font-size:{panels.label_px()}px" in item.titleLabel.text and panels.label_px() >= 20
+        assert f"font-size:{typography.label_px()}px" in item.titleLabel.text and typography.label_px() >= 20
 
 
 def tick_label_rects(axis):

@@ -138,7 +138,7 @@ def test_trace_text_says_where_a_higher_layers_input_comes_from(capsys):
 
 
 def test_a_long_strip_goes_onto_two_rows_where_one_would_not_hold_its_numbers_and_keeps_every_vector(panel):
-    from rnn_stepper.ui.panels import strip_rows
+    from rnn_stepper.ui.step_panel import strip_rows
 
     model = StepperModel(session("lstm"))
     view = panel(model)  # 1,400 px: room for all eleven vectors on one row

@@ -17,19 +17,12 @@ from ..core.errors import InputError
 from ..core.optimizers import OPTIMIZERS, SGD
 from ..model import StepperModel
 from . import style
+from .cell_notation import module_label
 from .matrix_view import MatrixView
-from .panels import (
-    EquationLabel,
-    StepPanel,
-    label_font,
-    label_px,
-    legible_axes,
-    module_label,
-    set_plot_title,
-    swatch,
-    without_menus,
-)
+from .plots import legible_axes, set_plot_title, without_menus
 from .steady import SteadyText
+from .step_panel import EquationLabel, StepPanel
+from .typography import label_font, label_px, swatch
 
 LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD, LOSS_FILE = "sum_last", "shifted", "head:", "file"
 LOSS_PREDICT = "predict:"  # the next input, predicted through a head

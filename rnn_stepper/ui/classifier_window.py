@@ -15,8 +15,10 @@ from ..classifier_session import ClassifierSession
 from ..core.distance import numbers
 from . import style
 from .embedding_view import EmbeddingView, shown
-from .panels import StepPanel, label_font, label_px, legible_axes, set_plot_title, without_menus
+from .plots import legible_axes, set_plot_title, without_menus
 from .stages_window import StagesWindow, open_beside, open_stages_window, run_stages_window
+from .step_panel import StepPanel
+from .typography import label_font, label_px
 
 ENDED = "#9a9a9a"  # a review the packed batch no longer steps, and the padding after it
 

@@ -10,7 +10,7 @@ from ..core.config import DTYPES
 from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
-from .panels import module_label, parse_number, translate_cell
+from .cell_notation import module_label, parse_number, translate_cell
 
 INVALID_CELL = "#ffd6d6"
 SHOWN_COLUMNS = 6  # an input this wide shows every column without scrolling; a wider one scrolls sideways

@@ -9,7 +9,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core.distance import numbers
 from . import style
-from .panels import label_px, legible_axes, set_plot_title, without_menus
+from .plots import legible_axes, set_plot_title, without_menus
+from .typography import label_px
 
 SHOWN = {" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"}  # characters that would otherwise show as nothing
 

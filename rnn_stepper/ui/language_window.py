@@ -16,8 +16,10 @@ from ..core.errors import InputError
 from ..language import TOP_K, LanguageSession
 from . import style
 from .embedding_view import EmbeddingView, shown
-from .panels import StepPanel, font_px, label_font, label_px, legible_axes, set_plot_title, without_menus
+from .plots import legible_axes, set_plot_title, without_menus
 from .stages_window import StagesWindow, open_beside, open_stages_window, opened, run_stages_window, wait_cursor  # noqa: F401 (opened: the examples open)
+from .step_panel import StepPanel
+from .typography import font_px, label_font, label_px
 
 
 class CallStrip(QtWidgets.QScrollArea):

@@ -9,15 +9,19 @@ from ..model import StepperModel
 from . import collection, i18n, style
 from .assumption_note import AssumptionNote
 from .backward_panel import BackwardPanel
+from .cell_notation import module_label
+from .comparison_panel import ComparisonPanel
 from .editors import ConfigPanel, InputEditor
 from .exports import Exports
 from .font_scales import FONT_SCALES
-from .panels import ComparisonPanel, SequencePanel, StepPanel, WeightsPanel, module_label
 from .phase_weights import PhaseWeights
+from .sequence_panel import SequencePanel
 from .session_files import SessionFiles, example_sessions
 from .settings import setting, take_problems
 from .steady import SteadyText
+from .step_panel import StepPanel
 from .unrolled import UnrolledView
+from .weights_panel import WeightsPanel
 
 BUSY_BAR_DELAY_MS = 300
 # Below this many of its font's line heights across or down, the window's four panels side by side would

@@ -13,7 +13,8 @@ from ..core.config import cell_suffix
 from ..core.distance import numbers
 from ..model import StepperModel
 from .matrix_view import MatrixView
-from .panels import StepPanel, phase_reads
+from .step_panel import StepPanel
+from .weights_panel import phase_reads
 
 
 class PhaseWeights(QtWidgets.QWidget):

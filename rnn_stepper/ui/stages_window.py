@@ -11,7 +11,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from . import collection, style
 from .assumption_note import AssumptionNote
-from .panels import font_px
+from .typography import font_px
 
 
 class StagesWindow(QtWidgets.QMainWindow):
@@ -109,7 +109,7 @@ class StagesWindow(QtWidgets.QMainWindow):
 
     def share_focus(self) -> None:
         """The focus layout's cell two thirds of the width, as the stepper's focus layout gives its step strip, but
-        never so wide that the strip plans a gated cell's eleven vectors on one row (ui/panels.py: strip_rows),
+        never so wide that the strip plans a gated cell's eleven vectors on one row (ui/step_panel.py: strip_rows),
         each then narrower than two rows would make it; the head takes the rest."""
         room = self.pair.width() - self.pair.handleWidth()
         px = max(font_px(), style.MIN_LEGIBLE_PX)

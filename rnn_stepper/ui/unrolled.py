@@ -15,7 +15,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..model import StepperModel
 from . import style
-from .panels import LegibleAxis, label_font, without_menus
+from .plots import LegibleAxis, without_menus
+from .typography import label_font
 
 MAX_BOXES = 120  # timesteps drawn as boxes with arrows between; a longer sequence is a bar per row
 BOX_W, BOX_H = 0.64, 0.62  # a box's size in the grid's units (one timestep, one row)
