@@ -48,14 +48,11 @@ def packed_trace_of(session):
     """A session with lengths, packed as `pack_padded_sequence(inputs, lengths, enforce_sorted=False)` and passed
     through its module and by hand (core/packed.packed_pass), the caller's random state left as it was."""
     import torch
-    from torch.nn.utils.rnn import pack_padded_sequence
 
-    from .core.packed import packed_pass
+    from .core.packed import pack_session, packed_pass
 
-    packed = pack_padded_sequence(session.inputs, torch.tensor(session.lengths),
-                                  batch_first=session.config.batch_first, enforce_sorted=False)
     with torch.random.fork_rng(devices=[]):
-        return packed_pass(session.module(), packed, session.initial_state())
+        return packed_pass(session.module(), pack_session(session), session.initial_state())
 
 
 def write_packed(args, session, trace) -> int:

@@ -262,6 +262,17 @@ def walk_reverse(a, batch_sizes, start, p, config):
 # --- a session with lengths, as the window steps it ----------------------------------------------------------------
 
 
+def pack_session(session):
+    """The session's padded batch packed by its lengths, as its user packs it: `pack_padded_sequence(inputs,
+    lengths, batch_first=…, enforce_sorted=False)`."""
+    import torch
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    with torch.no_grad():
+        return pack_padded_sequence(session.inputs, torch.tensor(session.lengths),
+                                    batch_first=session.config.batch_first, enforce_sorted=False)
+
+
 def session_trace(session):
     """A session whose padded batch has lengths: `packed_pass` over `pack_padded_sequence(inputs, lengths,
     enforce_sorted=False)`, its steps put back in the (T, B, ·) grid a Trace holds, in the caller's order, 0 after
@@ -269,7 +280,7 @@ def session_trace(session):
     modules fed the module's packed output of the layer beneath, as reference.layer_references does for a padded
     batch."""
     import torch
-    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+    from torch.nn.utils.rnn import pad_packed_sequence
 
     from . import layout
     from .reference import Fused, Reference, native_path, one_layer_module
@@ -279,9 +290,7 @@ def session_trace(session):
     config = session.config
     T, D, P = session.seq_len, config.num_directions, config.output_size
     module = build_module(config, session.weights)
-    with torch.no_grad():
-        packed = pack_padded_sequence(session.inputs, torch.tensor(session.lengths), batch_first=config.batch_first,
-                                      enforce_sorted=False)
+    packed = pack_session(session)
     result = packed_pass(module, packed, session.initial_state())
 
     def grid(data):  # packed rows (N, ·) → (T, B, ·), time-major, in the caller's order, zeros past each end
