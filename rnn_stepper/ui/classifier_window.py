@@ -23,7 +23,17 @@ from .typography import label_font, label_px
 ENDED = "#9a9a9a"  # a review the packed batch no longer steps, and the padding after it
 
 
-class ReviewTable(QtWidgets.QTableWidget):
+class FollowsTheCursor:
+    """A part of this window that draws where the cells' cursor is: the review and timestep on show."""
+
+    def on_change(self, what: frozenset) -> bool:
+        if not what & {"cursor", "cell"}:
+            return False
+        self.refresh()
+        return True
+
+
+class ReviewTable(FollowsTheCursor, QtWidgets.QTableWidget):
     """One row per review, one column per timestep: each word in the column of the step that reads it, the padding
     after a review's end written "·" in grey, the step on show framed in the active colour. A review that has ended
     by the step on show is greyed whole. The last column is the head's output, once it is revealed. A click on a
@@ -68,12 +78,6 @@ class ReviewTable(QtWidgets.QTableWidget):
         session.cells.events.changed.connect(self.on_change)
         self.refresh()
 
-    def on_change(self, what: frozenset) -> bool:
-        if not what & {"cursor", "cell"}:
-            return False
-        self.refresh()
-        return True
-
     def show_clicked(self, b: int, t: int) -> None:
         s = self.session
         s.show(b, t if t < s.lengths[b] else None)
@@ -115,7 +119,7 @@ class ReviewTable(QtWidgets.QTableWidget):
         return QtCore.QSize(super().sizeHint().width(), height)
 
 
-class HeadPanel(QtWidgets.QWidget):
+class HeadPanel(FollowsTheCursor, QtWidgets.QWidget):
     """The head: each review's last real hidden state, through the head's layers and activations, to its output.
     The review on show written out stage by stage; every review's output as a bar, once revealed."""
 
@@ -147,12 +151,6 @@ class HeadPanel(QtWidgets.QWidget):
         layout.addWidget(self.plot, 1)
         session.cells.events.changed.connect(self.on_change)
         self.refresh()
-
-    def on_change(self, what: frozenset) -> bool:
-        if not what & {"cursor", "cell"}:
-            return False
-        self.refresh()
-        return True
 
     def written(self, values) -> str:
         values = numbers(values).reshape(-1)  # numpy scalars of the model's dtype: written with its digits
@@ -200,7 +198,7 @@ class HeadPanel(QtWidgets.QWidget):
         set_plot_title(self.plot, self.tr("Every review's output, once its last step is revealed"))
 
 
-class ClassifierWindow(StagesWindow):
+class ClassifierWindow(FollowsTheCursor, StagesWindow):
     """The window on a whole classifier: the reviews and the stepping controls above, then the embedding, the
     packed cell and the head."""
 
@@ -251,12 +249,6 @@ class ClassifierWindow(StagesWindow):
         self.say_assumed(session.trace.assumptions)
         self.arrange()
         self.refresh()
-
-    def on_change(self, what: frozenset) -> bool:
-        if not what & {"cursor", "cell"}:
-            return False
-        self.refresh()
-        return True
 
     def refresh(self) -> None:
         s = self.session
