@@ -125,19 +125,11 @@ def test_file_open_example_opens_the_shipped_sentiment_model_beside_the_stepper(
     window.close()
 
 
-def test_the_command_opens_the_window_on_a_state_dict_and_its_ids(monkeypatch, qtbot, capsys):
-    from rnn_stepper.ui import app
-
-    windows = []
-    monkeypatch.setattr(app, "save_screenshot", lambda window, path: windows.append(window) or 0)
-    status, _, err = run_cli(capsys, "--weights", str(WEIGHTS / "sentiment.pt"), "--input",
-                             str(WEIGHTS / "sentiment_reviews.npy"), "--lengths", "6,4,3,7", "--vocab",
-                             str(WEIGHTS / "sentiment_vocab.json"), "--steps", "4", "--batch", "1",
-                             "--screenshot", "shot.png")
-    assert status == 0, err
-    assert "assumed, not recorded in the weights file: the head's activations relu, sigmoid" in err
-    window = windows[-1]
-    qtbot.addWidget(window)
+def test_the_command_opens_the_window_on_a_state_dict_and_its_ids(shot, capsys):
+    window = shot(capsys, "--weights", str(WEIGHTS / "sentiment.pt"), "--input", str(WEIGHTS / "sentiment_reviews.npy"),
+                  "--lengths", "6,4,3,7", "--vocab", str(WEIGHTS / "sentiment_vocab.json"), "--steps", "4", "--batch",
+                  "1", quiet=False)
+    assert "assumed, not recorded in the weights file: the head's activations relu, sigmoid" in shot.err
     assert (window.session.batch, window.session.t) == (1, 3)
     assert window.embedding.lit_row == window.session.token_id(1, 3)
     status, _, err = run_cli(capsys, "--weights", str(WEIGHTS / "sentiment.pt"), "--input",
