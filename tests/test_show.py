@@ -61,8 +61,12 @@ def run_in_event_loop(call):
     loop = QtCore.QEventLoop()
     result = []
     QtCore.QTimer.singleShot(0, lambda: (result.append(call()), loop.quit()))
-    QtCore.QTimer.singleShot(10_000, lambda: [w.close() for w in open_windows()])  # never hang on a regression
+    # Never hang on a regression; stopped once the loop returns, or it would close a later test's window.
+    guard = QtCore.QTimer(singleShot=True, interval=10_000)
+    guard.timeout.connect(lambda: [w.close() for w in open_windows()])
+    guard.start()
     loop.exec()
+    guard.stop()
     return result[0]
 
 
