@@ -164,7 +164,7 @@ class Trace:
     final: dict[str, torch.Tensor]  # h_n, and an LSTM's c_n, as the module returns them
     reference: Reference
     num_threads: int
-    _spectral_radii: dict = field(default_factory=dict, repr=False)
+    _per_cell: dict = field(default_factory=dict, repr=False)  # a cell's figures, computed when first read
 
     @property
     def config(self):
@@ -226,6 +226,20 @@ class Trace:
         fused = self.fused
         return None if fused is None else max_over(abs_diff, self._pairs(fused.output, fused.final))
 
+    def fused_step_abs_diff(self, layer: int, direction: int = 0) -> np.ndarray | None:
+        """max |by hand − fused kernel| at each t of one cell, over batch rows and units (as step_abs_diff is to the
+        native pass), computed once per trace; None without a fused pass, and for a lower layer: the fused kernel
+        returns the last layer's outputs over t, a lower layer's only in its final state."""
+        fused, config = self.fused, self.config
+        if fused is None or layer != config.num_layers - 1:
+            return None
+        key = ("fused", layer, direction)
+        if key not in self._per_cell:
+            P = config.output_size
+            output = layout.time_major(fused.output, config.batch_first)[..., direction * P:(direction + 1) * P]
+            self._per_cell[key] = rowwise_max(abs_diff, self.cell(layer, direction).hidden, output)
+        return self._per_cell[key]
+
     @cached_property
     def bitwise_equal(self) -> bool:
         return (all(bits_equal(a, b) for a, b in self._pairs(self.reference.output, self.reference.final))
@@ -233,11 +247,11 @@ class Trace:
 
     def spectral_radius(self, layer: int, direction: int = 0) -> float:
         """ρ(W_hh) of one cell, computed once per trace (an eigendecomposition is not free at H = 1024)."""
-        key = (layer, direction)
-        if key not in self._spectral_radii:
-            self._spectral_radii[key] = spectral_radius(self.session.weights["weight_hh" + cell_suffix(*key)],
-                                                        self.config.hidden_size)
-        return self._spectral_radii[key]
+        key = ("radius", layer, direction)
+        if key not in self._per_cell:
+            self._per_cell[key] = spectral_radius(self.session.weights["weight_hh" + cell_suffix(layer, direction)],
+                                                  self.config.hidden_size)
+        return self._per_cell[key]
 
     @cached_property
     def padded_rows(self) -> dict[int, int]:

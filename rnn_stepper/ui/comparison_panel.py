@@ -7,8 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..core import layout
-from ..core.distance import abs_diff, numbers, rowwise_max, spacing, ulp_distance
+from ..core.distance import abs_diff, numbers, spacing, ulp_distance
 from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
@@ -364,18 +363,6 @@ class ComparisonPanel(QtWidgets.QWidget):
             if self.ulps_room.height() != height:
                 self.ulps_room.setFixedHeight(height)
 
-    def fused_step_diff(self) -> np.ndarray | None:
-        """max |by hand − fused kernel| at each t for the cell on show, or None without a fused pass. The fused
-        kernel returns the last layer's outputs over t; a lower layer shows only in its final state, so it has
-        no curve."""
-        m = self.model
-        fused, config = m.trace.fused, m.session.config
-        if fused is None or m.layer != config.num_layers - 1:
-            return None
-        P = config.output_size
-        output = layout.time_major(fused.output, config.batch_first)[..., m.direction * P:(m.direction + 1) * P]
-        return rowwise_max(abs_diff, m.cell.hidden, output)  # as step_abs_diff is to the native
-
     def lesson_text(self) -> str:
         """Why two references: the fused kernel and the step-by-step cell it replaces, and how far apart."""
         trace = self.model.trace
@@ -410,7 +397,8 @@ class ComparisonPanel(QtWidgets.QWidget):
             set_points(rc, ts, reference[:, u])
         positive = diff > 0
         set_points(self.diff_curve, ts[positive], diff[positive])
-        fused = self.fused_step_diff()
+        m = self.model
+        fused = m.trace.fused_step_abs_diff(m.layer, m.direction)
         self.fused_curve.setVisible(fused is not None)
         shown = list(diff[positive])
         if fused is not None:
