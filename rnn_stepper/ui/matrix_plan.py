@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -156,11 +157,26 @@ class Numbers:
     def __init__(self, values: np.ndarray, blocks: int = 0):
         self.values = values  # 2-D, in its own dtype
         self.blocks = blocks
-        with np.errstate(invalid="ignore", over="ignore"):
-            finite = np.abs(values[np.isfinite(values)])
-        self.largest = float(finite.max()) if finite.size else 0.0  # sets the decimals of every number written
         self._written: dict[tuple[int, int, int], str] = {}
         self._grid: tuple[tuple, list[list[str]] | None] | None = None
+
+    @functools.cached_property
+    def largest(self) -> float:
+        """The largest finite magnitude, which sets the decimals of every number written; 0 when none is finite.
+        Found when a number is first written: a heatmap of a whole long sequence, drawn as an image, writes none,
+        and scanning its T × H values would be most of a step."""
+        values = self.values
+        if values.size and np.issubdtype(values.dtype, np.floating):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all NaN: not computed yet
+                ends = float(np.nanmax(values)), float(np.nanmin(values))  # two passes, no T × H copy
+            if all(math.isfinite(end) for end in ends):
+                return max(ends[0], -ends[1], 0.0)
+            if all(end != end for end in ends):
+                return 0.0
+        with np.errstate(invalid="ignore", over="ignore"):  # an Inf among them: the finite ones
+            finite = np.abs(values[np.isfinite(values)])
+        return float(finite.max()) if finite.size else 0.0
 
     def written(self, r: int, c: int, digits: int) -> str:
         """The text on true cell (r, c) with `digits` significant digits in its largest magnitude."""
