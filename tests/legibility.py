@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtTest, QtWidgets
 
-from rnn_stepper.ui.matrix_view import NumberLayer
+from rnn_stepper.ui.matrix_items import NumberLayer
 
 # Issue 13's measured legibility, in presentation mode at 1280 × 720 and larger: the step strip's numbers and the
 # equation are read from the back row; heatmap numbers, titles and axis labels from the middle.

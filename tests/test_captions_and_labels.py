@@ -9,7 +9,7 @@ from PySide6 import QtCore
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.main_window import MainWindow
-from rnn_stepper.ui.matrix_view import formula_breaks, unbreakable_brackets
+from rnn_stepper.ui.typography import formula_breaks, unbreakable_brackets
 
 
 @pytest.fixture

@@ -276,7 +276,7 @@ def test_a_long_sequence_heatmap_shows_its_first_and_last_steps_and_zoomed_in_is
 
 
 def test_at_1280_by_720_each_step_vectors_title_fits_whole_over_its_view(qtbot, window):
-    from rnn_stepper.ui.matrix_view import text_width
+    from rnn_stepper.ui.typography import text_width
 
     window.model.step()
     for key, view in window.step_view.vectors.items():
