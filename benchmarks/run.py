@@ -56,26 +56,40 @@ app.exec()
 APP = r"""
 import os, resource, sys, time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 from rnn_stepper.ui.app import open_window
 
 painted = []  # [first frame, ready]
 
-class Painted(QtCore.QObject):
+def seen():
+    painted.append(time.time())
+    if len(painted) == 2:
+        print(*painted, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+        os._exit(0)
+
+class FirstFrame(QtCore.QObject):
+    # The first window to paint its centre: the frame open_window paints before the stepper window is built
+    def eventFilter(self, obj, event):
+        if event.type() == QtCore.QEvent.Paint and isinstance(obj, QtWidgets.QWidget):
+            window = obj.window()
+            if isinstance(window, QtWidgets.QMainWindow) and obj is window.centralWidget():
+                app.removeEventFilter(self)
+                seen()
+        return False
+
+class Ready(QtCore.QObject):
     def eventFilter(self, obj, event):
         if event.type() == QtCore.QEvent.Paint:
             obj.removeEventFilter(self)
-            painted.append(time.time())
-            if len(painted) == 2:
-                print(*painted, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
-                os._exit(0)
+            seen()
         return False
 
-watch = Painted()
+app = QtWidgets.QApplication([sys.argv[0]])  # open_window's, made here to be watched from its first event
+first_frame, ready = FirstFrame(), Ready()
+app.installEventFilter(first_frame)
 app, window = open_window(restore=False)
-window.centralWidget().installEventFilter(watch)  # the first frame: the window saying what it loads
 # Ready: the comparison of the manual pass with nn.RNN is drawn.
-window.model.events.trace.connect(lambda: window.comparison.values_plot.viewport().installEventFilter(watch))
+window.model.events.trace.connect(lambda: window.comparison.values_plot.viewport().installEventFilter(ready))
 app.exec()
 """
 
