@@ -356,16 +356,41 @@ def load() -> str:
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
 
 
+def start_up(runs: int) -> tuple[float, ...]:
+    """First frame and ready, each beside its baselines, one line each: seconds from process start (medians of
+    `runs` fresh processes), and the peak RSS of the ready baseline and of the window."""
+    bare, _ = paints(BARE, runs)
+    base, _ = paints(BASELINE.format(torch=False), runs)
+    base_torch, base_torch_rss = paints(BASELINE.format(torch=True), runs)
+    first, ready, app_rss = paints(APP, runs)
+    print(f"first frame   {first:6.2f} s   baseline (PySide6 + pyqtgraph PlotWidget) {base:6.2f} s   "
+          f"ratio {first / base:.2f}   (target <= 1.1)")
+    print(f"              {first:6.2f} s   baseline (a bare PySide6 QMainWindow)     {bare:6.2f} s   "
+          f"ratio {first / bare:.2f}   (target <= 1.5)")
+    print(f"ready         {ready:6.2f} s   baseline (+ import torch)                {base_torch:6.2f} s   "
+          f"ratio {ready / base_torch:.2f}   (target <= 1.0)", flush=True)
+    return bare, base, base_torch, base_torch_rss, first, ready, app_rss
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--latency-only", action="store_true",
                         help="only the step and step-back latencies of every cell type in both layouts")
+    parser.add_argument("--start-up-only", action="store_true",
+                        help="only first frame and ready, each beside its baselines")
     parser.add_argument("--big-trace", type=int, nargs=2, metavar=("HIDDEN", "T"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.big_trace:  # big_trace_memory's fresh process
         print(*grow_by_big_trace(*args.big_trace))
+        return
+    if args.start_up_only:
+        print(load())
+        bare, base, base_torch, _, first, ready, _ = start_up(args.runs)
+        print(load())
+        print(json.dumps({"first_frame_ratio": round(first / base, 3), "first_frame_bare_ratio": round(first / bare, 3),
+                          "ready_ratio": round(ready / base_torch, 3)}))
         return
     if args.latency_only:
         print(load())
@@ -379,16 +404,7 @@ def main() -> None:
     print(f"machine speed {speed:6.2f} s   a fixed pure-Python loop (0.11 s here when the machine is fast, 0.19 s "
           f"when it is slow: absolute latencies move with it)")
     print(load())
-    bare, _ = paints(BARE, args.runs)
-    base, base_rss = paints(BASELINE.format(torch=False), args.runs)
-    base_torch, base_torch_rss = paints(BASELINE.format(torch=True), args.runs)
-    first, ready, app_rss = paints(APP, args.runs)
-    print(f"first frame   {first:6.2f} s   baseline (PySide6 + pyqtgraph PlotWidget) {base:6.2f} s   "
-          f"ratio {first / base:.2f}   (target <= 1.1)")
-    print(f"              {first:6.2f} s   baseline (a bare PySide6 QMainWindow)     {bare:6.2f} s   "
-          f"ratio {first / bare:.2f}   (target <= 1.5)")
-    print(f"ready         {ready:6.2f} s   baseline (+ import torch)                {base_torch:6.2f} s   "
-          f"ratio {ready / base_torch:.2f}   (target <= 1.0)")
+    bare, base, base_torch, base_torch_rss, first, ready, app_rss = start_up(args.runs)
     # Before any window exists, so the latency windows' objects cannot weigh on it. (Its old spread, 1.6x to
     # 2.2x, was the cyclic collector's full passes; the hand pass now pauses it.)
     cost = trace_cost(max(args.runs, 3))
