@@ -56,26 +56,40 @@ app.exec()
 APP = r"""
 import os, resource, sys, time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 from rnn_stepper.ui.app import open_window
 
 painted = []  # [first frame, ready]
 
-class Painted(QtCore.QObject):
+def seen():
+    painted.append(time.time())
+    if len(painted) == 2:
+        print(*painted, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+        os._exit(0)
+
+class FirstFrame(QtCore.QObject):
+    # The first window to paint its centre: the frame open_window paints before the stepper window is built
+    def eventFilter(self, obj, event):
+        if event.type() == QtCore.QEvent.Paint and isinstance(obj, QtWidgets.QWidget):
+            window = obj.window()
+            if isinstance(window, QtWidgets.QMainWindow) and obj is window.centralWidget():
+                app.removeEventFilter(self)
+                seen()
+        return False
+
+class Ready(QtCore.QObject):
     def eventFilter(self, obj, event):
         if event.type() == QtCore.QEvent.Paint:
             obj.removeEventFilter(self)
-            painted.append(time.time())
-            if len(painted) == 2:
-                print(*painted, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
-                os._exit(0)
+            seen()
         return False
 
-watch = Painted()
+app = QtWidgets.QApplication([sys.argv[0]])  # open_window's, made here to be watched from its first event
+first_frame, ready = FirstFrame(), Ready()
+app.installEventFilter(first_frame)
 app, window = open_window(restore=False)
-window.centralWidget().installEventFilter(watch)  # the first frame: the window saying what it loads
 # Ready: the comparison of the manual pass with nn.RNN is drawn.
-window.model.events.trace.connect(lambda: window.comparison.values_plot.viewport().installEventFilter(watch))
+window.model.events.trace.connect(lambda: window.comparison.values_plot.viewport().installEventFilter(ready))
 app.exec()
 """
 
@@ -342,16 +356,52 @@ def load() -> str:
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
 
 
+def compile_package() -> None:
+    """The package's bytecode, written as installing it writes it: PySide6, pyqtgraph and torch come with theirs,
+    and a checkout run with PYTHONDONTWRITEBYTECODE (as here) would otherwise compile every module of ours in
+    every process measured, ~0.27 s for all of them, which no installed copy does."""
+    import compileall
+
+    compileall.compile_dir(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rnn_stepper"),
+                           quiet=1)
+
+
+def start_up(runs: int) -> tuple[float, ...]:
+    """First frame and ready, each beside its baselines, one line each: seconds from process start (medians of
+    `runs` fresh processes), and the peak RSS of the ready baseline and of the window."""
+    compile_package()
+    bare, _ = paints(BARE, runs)
+    base, _ = paints(BASELINE.format(torch=False), runs)
+    base_torch, base_torch_rss = paints(BASELINE.format(torch=True), runs)
+    first, ready, app_rss = paints(APP, runs)
+    print(f"first frame   {first:6.2f} s   baseline (PySide6 + pyqtgraph PlotWidget) {base:6.2f} s   "
+          f"ratio {first / base:.2f}   (target <= 1.1)")
+    print(f"              {first:6.2f} s   baseline (a bare PySide6 QMainWindow)     {bare:6.2f} s   "
+          f"ratio {first / bare:.2f}   (target <= 1.5)")
+    print(f"ready         {ready:6.2f} s   baseline (+ import torch)                {base_torch:6.2f} s   "
+          f"ratio {ready / base_torch:.2f}   (target <= 1.0)", flush=True)
+    return bare, base, base_torch, base_torch_rss, first, ready, app_rss
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--latency-only", action="store_true",
                         help="only the step and step-back latencies of every cell type in both layouts")
+    parser.add_argument("--start-up-only", action="store_true",
+                        help="only first frame and ready, each beside its baselines")
     parser.add_argument("--big-trace", type=int, nargs=2, metavar=("HIDDEN", "T"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.big_trace:  # big_trace_memory's fresh process
         print(*grow_by_big_trace(*args.big_trace))
+        return
+    if args.start_up_only:
+        print(load())
+        bare, base, base_torch, _, first, ready, _ = start_up(args.runs)
+        print(load())
+        print(json.dumps({"first_frame_ratio": round(first / base, 3), "first_frame_bare_ratio": round(first / bare, 3),
+                          "ready_ratio": round(ready / base_torch, 3)}))
         return
     if args.latency_only:
         print(load())
@@ -365,16 +415,7 @@ def main() -> None:
     print(f"machine speed {speed:6.2f} s   a fixed pure-Python loop (0.11 s here when the machine is fast, 0.19 s "
           f"when it is slow: absolute latencies move with it)")
     print(load())
-    bare, _ = paints(BARE, args.runs)
-    base, base_rss = paints(BASELINE.format(torch=False), args.runs)
-    base_torch, base_torch_rss = paints(BASELINE.format(torch=True), args.runs)
-    first, ready, app_rss = paints(APP, args.runs)
-    print(f"first frame   {first:6.2f} s   baseline (PySide6 + pyqtgraph PlotWidget) {base:6.2f} s   "
-          f"ratio {first / base:.2f}   (target <= 1.1)")
-    print(f"              {first:6.2f} s   baseline (a bare PySide6 QMainWindow)     {bare:6.2f} s   "
-          f"ratio {first / bare:.2f}   (target <= 1.5)")
-    print(f"ready         {ready:6.2f} s   baseline (+ import torch)                {base_torch:6.2f} s   "
-          f"ratio {ready / base_torch:.2f}   (target <= 1.0)")
+    bare, base, base_torch, base_torch_rss, first, ready, app_rss = start_up(args.runs)
     # Before any window exists, so the latency windows' objects cannot weigh on it. (Its old spread, 1.6x to
     # 2.2x, was the cyclic collector's full passes; the hand pass now pauses it.)
     cost = trace_cost(max(args.runs, 3))

@@ -1,7 +1,9 @@
 """Starting the window: the QApplication, its names, and the screenshot mode lecturers make slides with.
 
-The window paints first; torch loads and the first trace is computed on a worker thread after that (issue 5's
-time to first frame), while the window says what is loading.
+A window paints first, before numpy, pyqtgraph or torch have loaded (issue 30): a plain frame of the window's size
+and title that says what is loading. Then torch starts loading on a worker thread, the stepper window is built
+while it loads and takes the frame's place, and the first trace is computed on a worker once that window has
+painted (issue 5's time to first frame).
 """
 
 from __future__ import annotations
@@ -28,11 +30,7 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6 import QtWidgets
 
-    from ..jobs import run_now
-    from ..model import StepperModel
     from . import i18n
-    from .background import BackgroundRunner
-    from .main_window import MainWindow
     from .settings import setting
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0], *(argv or [])])
@@ -41,13 +39,28 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     set_identity(app)
     # --lang, else the language chosen in the menu last time, else the system's; before any widget exists.
     i18n.install(lang or setting("language") or i18n.system_language())
+    frame = None
+    if background:  # a person is waiting: something on screen first, and torch loading while the window is built
+        from .background import start_loading_torch
+
+        frame = paint_loading_frame(size or default_size(app), presenting, window_name(path, caption))
+        start_loading_torch()
+
+    from ..jobs import run_now
+    from ..model import StepperModel
+    from .background import BackgroundRunner
+    from .main_window import MainWindow
+
     MainWindow.font_scale_for_this_run = font_scale
     runner = BackgroundRunner(held=True, parent=app) if background else run_now
     model = StepperModel(session, runner=runner)
     model.predict_first = predict  # before the window: its menu shows the mode
     model.assumptions = dict(assumptions or {})
     window = MainWindow(model, presenting=presenting, caption=caption)
-    window.resize(*(size or default_size(app)))
+    if frame is not None and not presenting:
+        window.setGeometry(frame.geometry())  # where the frame is: moved or resized meanwhile, as it was left
+    else:
+        window.resize(*(size or default_size(app)))
     if path is not None:
         window.files.path = path
         if restore:  # an interactive run: the file joins Open Recent, as File > Open would add it
@@ -63,9 +76,63 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
         window.showFullScreen()  # a screenshot keeps --size: the slide's size
     else:
         window.show()
+    if frame is not None:  # as MainWindow.rebuild hands over: keys go on to the window in the frame's place
+        window.raise_()
+        window.activateWindow()
+        frame.close()  # once the window is on screen in its place: no moment with neither
+        frame.deleteLater()
     if background:
         release_after_first_paint(window, runner)
     return app, window
+
+
+def window_name(path: str | None, caption: str | None) -> str:
+    """The window's title, as MainWindow.update_title writes it, for the frame shown before MainWindow exists."""
+    from PySide6 import QtCore
+
+    name = QtCore.QFileInfo(path).fileName() if path else (
+        caption or QtCore.QCoreApplication.translate("MainWindow", "untitled"))
+    return f"{name} — RNN Stepper"
+
+
+def paint_loading_frame(size: tuple[int, int], presenting: bool, title: str):
+    """A plain window of the stepper's size and title saying what loads, shown and painted before anything heavier
+    than PySide6 is imported: the stepper window's module brings numpy and pyqtgraph (~0.4 s) with it. Returns once
+    the frame has painted (or after a second, if it never does: a minimised window), to be replaced by the stepper
+    window. MainWindow says the same while it waits for torch: the same words, in the same translation.
+
+    No Qt enum is named on the way: PySide6 builds the Python enums of the whole Qt namespace on the first use of
+    one (20–50 ms here, a third of a bare window's first frame). The text is centred by its own markup, which draws
+    the same pixels as AlignCenter; vertically a label centres by default."""
+    import html
+
+    from PySide6 import QtCore, QtWidgets
+
+    painted = QtCore.QEventLoop()
+
+    class Loading(QtWidgets.QLabel):
+        def paintEvent(self, event):
+            super().paintEvent(event)
+            painted.quit()  # the loop returns once this paint, and the frame's flush to the screen, are done
+
+    words = QtCore.QCoreApplication.translate("MainWindow", "Loading PyTorch and computing the notebook's example…")
+    loading = Loading(f'<p align="center">{html.escape(words)}</p>')
+    loading.setWordWrap(True)
+    frame = QtWidgets.QMainWindow()
+    frame.setWindowTitle(title)
+    frame.setCentralWidget(loading)
+    frame.resize(*size)
+    never = QtCore.QTimer(painted)
+    never.setSingleShot(True)
+    never.timeout.connect(painted.quit)
+    never.start(1000)
+    if presenting:
+        frame.showFullScreen()
+    else:
+        frame.show()
+    painted.exec()
+    never.stop()
+    return frame
 
 
 DEFAULT_SIZE = (1280, 720)

@@ -16,10 +16,41 @@ from ..core.errors import Cancelled
 PROGRESS_INTERVAL_S = 0.05  # at most twenty progress repaints a second, however fast the steps go
 
 
+_loading_torch = threading.Lock()  # held while torch is being imported
+
+
 def load_torch() -> None:
     """Import torch without the cyclic garbage collector (`collector.paused`). The import makes ~200,000 objects,
     and collecting among them as they come costs 0.2 s while finding ~7,000 unreachable ones. Afterwards they are
-    frozen (`gc.freeze`): torch's modules live as long as the program, and no later collection walks them again."""
+    frozen (`gc.freeze`): torch's modules live as long as the program, and no later collection walks them again.
+
+    An import under way on another thread (`start_loading_torch`) is waited for: torch is in sys.modules from
+    the import's first moment, long before it can be used."""
+    with _loading_torch:
+        _import_torch()
+
+
+def start_loading_torch() -> threading.Thread:
+    """Begin loading torch on a thread of its own, now: the window is built on the GUI thread meanwhile, and the
+    first computation's `load_torch` waits only for what is left of the import."""
+    _loading_torch.acquire()  # here, not on the new thread: a load_torch called after this returns waits for it
+
+    def load() -> None:
+        try:
+            _import_torch()
+        finally:
+            _loading_torch.release()
+
+    thread = threading.Thread(target=load, name="rnn-stepper-torch", daemon=True)
+    try:
+        thread.start()
+    except BaseException:  # no thread could start: no later load_torch may wait for it
+        _loading_torch.release()
+        raise
+    return thread
+
+
+def _import_torch() -> None:
     if "torch" in sys.modules:
         return
     with collector.paused():
