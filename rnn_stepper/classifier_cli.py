@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 # The session options that still mean something for a whole classifier; the rest describe an input sequence or a
 # module that --weights and the token ids replace.
@@ -30,6 +32,7 @@ def activations_list(text: str) -> tuple[str, ...]:
 
 def token_ids(array: np.ndarray, source: str):
     """The ids of an input file as whole numbers (files are read as float64): InputError for any fraction."""
+    import numpy as np  # here: the command line is parsed before the window's first frame, which needs no numpy
     import torch
 
     from .core.errors import InputError

@@ -8,8 +8,6 @@ import sys
 import unicodedata
 import warnings
 
-import numpy as np
-
 PROG = "rnn-stepper"
 
 
@@ -377,6 +375,8 @@ def session_from_args(args):
     try:
         check_inputs(config, as_tensor(inputs, config, "the input sequence"))
     except InputError as exc:
+        import numpy as np  # here: the window's first frame is painted before numpy loads (ui/app.py)
+
         if args.weights and inputs.ndim == 2 and np.all(inputs == np.round(inputs)):  # a classifier's token ids?
             exc = InputError(f"{exc.detail}; if these are token ids for the whole model in {args.weights}, add "
                              "--lengths (each sequence's length) to step it as a classifier")
@@ -554,11 +554,11 @@ def backward_steps(args, session) -> int | None:
     """--back K checked before the window opens: a cell type the backward pass steps, no --steps or --phase (it
     runs the forward pass to its end), and K within the walk back's phases (4 a timestep for nn.RNN, gate by gate
     for a gated cell)."""
+    if args.back is None:
+        return None
     from .backprop import check_walked, walk_phases
     from .core.errors import InputError
 
-    if args.back is None:
-        return None
     if args.steps is not None or args.phase is not None:
         raise InputError("--back runs the forward pass to its end: leave out --steps and --phase")
     if session is None:

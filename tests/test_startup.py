@@ -73,3 +73,32 @@ def test_a_computation_that_needs_torch_while_it_loads_waits_for_the_whole_modul
     result = subprocess.run([sys.executable, "-c", TORCH_HALF_LOADED], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False", "3"]
+
+
+COMMAND_FIRST_FRAME = """
+import json, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["XDG_CONFIG_HOME"] = os.environ["XDG_DATA_HOME"] = sys.argv[1]  # no settings or autosave of the user's
+from PySide6 import QtCore, QtWidgets
+
+class FirstPaint(QtCore.QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QtCore.QEvent.Paint:
+            loaded = sorted(m for m in ("numpy", "pyqtgraph", "torch") if m in sys.modules)
+            print(json.dumps(loaded), flush=True)
+            os._exit(0)
+        return False
+app = QtWidgets.QApplication([sys.argv[0]])
+watch = FirstPaint()
+app.installEventFilter(watch)
+from rnn_stepper.cli import main
+main([])
+"""
+
+
+def test_the_commands_first_frame_paints_before_numpy_pyqtgraph_and_torch_too(tmp_path):
+    """`rnn-stepper` as a person types it: the command line is parsed before the frame, and loads none of them."""
+    result = subprocess.run([sys.executable, "-c", COMMAND_FIRST_FRAME, str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
