@@ -137,10 +137,10 @@ def test_the_loss_box_starts_on_the_next_input_as_target_where_it_fits_the_outpu
     model = StepperModel(session)
     panel = BackwardPanel(model, Backprop(model))
     qtbot.addWidget(panel)
-    index = panel.walk.loss_box.findText("L = MSE(output, x_{t+1})")
+    index = panel.walk.loss.loss_box.findText("L = MSE(output, x_{t+1})")
     assert index == 0  # a task where there is one: offered first, and the page starts on it
-    panel.walk.loss_box.setCurrentIndex(index)
-    panel.walk.loss_box.activated.emit(index)
+    panel.walk.loss.loss_box.setCurrentIndex(index)
+    panel.walk.loss.loss_box.activated.emit(index)
     assert panel.backprop.loss.kind == "mse"
     assert torch.equal(panel.backprop.loss.target, next_input_loss(session).target)
 
@@ -155,12 +155,12 @@ def test_a_classifiers_checkpoint_brings_its_head_and_a_cross_entropy_loss(qtbot
     window_files = SessionFiles(panel.model, panel)
     assert window_files.import_weights(str(path))
     assert list(panel.model.heads) == ["h2o."]
-    index = panel.walk.loss_box.findText("L = CE(h2o(h_n[-1]))")
+    index = panel.walk.loss.loss_box.findText("L = CE(h2o(h_n[-1]))")
     assert index > 0
-    panel.walk.loss_box.setCurrentIndex(index)
-    panel.walk.loss_box.activated.emit(index)
-    panel.walk.class_box.setValue(3)
-    assert panel.walk.class_box.isVisible() and panel.walk.class_box.maximum() == 3
+    panel.walk.loss.loss_box.setCurrentIndex(index)
+    panel.walk.loss.loss_box.activated.emit(index)
+    panel.walk.loss.class_box.setValue(3)
+    assert panel.walk.loss.class_box.isVisible() and panel.walk.loss.class_box.maximum() == 3
     panel.backprop.compute()
     backward = panel.backprop.backward
     assert backward.bitwise_equal and backward.trace.session is panel.model.session
@@ -296,15 +296,15 @@ def test_an_mse_target_from_a_file_is_differentiated_as_autograd_does_and_a_bad_
     target = torch.linspace(-1, 1, output.numel()).reshape(output.shape)
     path = tmp_path / "target.npy"
     np.save(path, target.numpy())
-    assert panel.walk.load_target(str(path))
-    assert panel.walk.loss_box.currentText() == "L = MSE(output, target.npy)"
+    assert panel.walk.loss.load_target(str(path))
+    assert panel.walk.loss.loss_box.currentText() == "L = MSE(output, target.npy)"
     panel.backprop.compute()
     expected = autograd_gradients(panel.model.trace, loss=Loss("mse", target)).parameters
     assert panel.backprop.backward.bitwise_equal
     assert torch.equal(panel.backprop.backward.reference.parameters["weight_hh_l0"], expected["weight_hh_l0"])
     # a target of the wrong shape: a message naming the file, and the loss stays the file's
     (tmp_path / "short.csv").write_text("1,2\n")
-    assert not panel.walk.load_target(str(tmp_path / "short.csv"))
+    assert not panel.walk.loss.load_target(str(tmp_path / "short.csv"))
     assert "short.csv" in messages[-1] and "target" in messages[-1]
     assert panel.backprop.loss.source == str(path)
 
@@ -357,8 +357,8 @@ def test_the_sine_example_trains_on_predicting_the_next_sample_through_its_head_
     assert list(panel.model.heads) == ["head."]
     wave = np.sin(0.3 * np.arange(16)).reshape(1, 16, 1)
     panel.model.set_sequence(wave)
-    assert panel.walk.loss_box.currentText() == "L = MSE(head(output), x_{t+1})"
-    assert [panel.walk.loss_box.itemText(i) for i in range(panel.walk.loss_box.count())][-2:] == [
+    assert panel.walk.loss.loss_box.currentText() == "L = MSE(head(output), x_{t+1})"
+    assert [panel.walk.loss.loss_box.itemText(i) for i in range(panel.walk.loss.loss_box.count())][-2:] == [
         "L = Σ h_n", "L = MSE(output, target from a file…)"]
     loss = panel.backprop.loss
     assert loss.kind == "mse" and loss.head.name == "head."
@@ -387,12 +387,12 @@ def test_sum_of_h_n_chosen_stays_chosen_where_a_task_is_the_default(qtbot):
     panel = BackwardPanel(model, Backprop(model))
     qtbot.addWidget(panel)
     assert panel.backprop.loss.kind == "mse"  # the output is as wide as the input: next-step prediction first
-    index = panel.walk.loss_box.findText("L = Σ h_n")
-    panel.walk.loss_box.setCurrentIndex(index)
-    panel.walk.loss_box.activated.emit(index)
+    index = panel.walk.loss.loss_box.findText("L = Σ h_n")
+    panel.walk.loss.loss_box.setCurrentIndex(index)
+    panel.walk.loss.loss_box.activated.emit(index)
     assert panel.backprop.loss.kind == "sum_last"
     panel.fill_losses()
-    assert panel.walk.loss_box.currentText() == "L = Σ h_n"
+    assert panel.walk.loss.loss_box.currentText() == "L = Σ h_n"
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])

@@ -103,7 +103,7 @@ class BackwardPanel(QtWidgets.QWidget):
     def fill_losses(self) -> None:
         """A new trace: where ∂L/∂W_hh goes, the losses it offers, the units and steps a connectivity is asked of."""
         self.place_weights()
-        self.walk.fill_losses()
+        self.walk.loss.fill()
         self.connectivity.fit_ranges()
 
     def redraw(self) -> None:

@@ -1,10 +1,8 @@
-"""The walk back, where the forward pass has its step strip: the loss, the buttons, the gradients of the step on
-show with their equation, and the hand backward's verdict against loss.backward(). A view of the `Backprop` model
-(rnn_stepper/backprop.py): it keeps no numbers of its own."""
+"""The walk back, where the forward pass has its step strip: the loss (ui/loss_choice.py), the buttons, the
+gradients of the step on show with their equation, and the hand backward's verdict against loss.backward(). A view
+of the `Backprop` model (rnn_stepper/backprop.py): it keeps no numbers of its own."""
 
 from __future__ import annotations
-
-import os
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -17,12 +15,10 @@ from . import style
 from .backward_page import translate
 from .cell_notation import module_label
 from .gradient_scale import GradientScale
+from .loss_choice import LossChoice
 from .matrix_view import MatrixView
 from .steady import SteadyText
 from .step_panel import EquationLabel, StepPanel
-
-LOSS_SUM, LOSS_SHIFTED, LOSS_HEAD, LOSS_FILE = "sum_last", "shifted", "head:", "file"
-LOSS_PREDICT = "predict:"  # the next input, predicted through a head
 
 
 class WalkBack(QtWidgets.QWidget):
@@ -42,13 +38,7 @@ class WalkBack(QtWidgets.QWidget):
         self.heading.setWordWrap(True)
         self.verdict = QtWidgets.QLabel()  # the hand backward against loss.backward(), as the forward's comparison
         self.verdict.setWordWrap(True)
-        self.loss_box = QtWidgets.QComboBox()
-        self.loss_box.setToolTip(translate("BackwardPanel", "What is differentiated"))
-        self.loss_box.activated.connect(self.choose_loss)
-        self.class_box = QtWidgets.QSpinBox()  # the class a classifier's cross-entropy is taken against
-        self.class_box.setPrefix(translate("BackwardPanel", "class "))
-        self.class_box.setToolTip(translate("BackwardPanel", "The right answer for every batch row"))
-        self.class_box.valueChanged.connect(lambda _: self.choose_loss(self.loss_box.currentIndex()))
+        self.loss = LossChoice(model, backprop)
         # short, as its neighbours ∂ Step back and ∂ Phase back: with --font-scale 2 this row set a 1,077-px window
         self.compute_button = QtWidgets.QPushButton(translate("BackwardPanel", "∂ Compute"))
         self.compute_button.setToolTip(translate("BackwardPanel", "Compute the gradients of the loss: by hand and "
@@ -67,13 +57,9 @@ class WalkBack(QtWidgets.QWidget):
         self.scale_legend = GradientScale(model, backprop)
         # the loss and its class on a row of their own: a presentation font leaves no room beside the buttons
         choice = QtWidgets.QHBoxLayout()
-        choice.addWidget(QtWidgets.QLabel(translate("BackwardPanel", "Loss:")))
-        choice.addWidget(self.loss_box, 1)
-        choice.addWidget(self.class_box)
+        choice.addWidget(self.loss, 1)
         # The gradients' colour legend beside the loss, whose short name leaves the row's end free: a line of its own
         # took a presentation strip's numbers (issue 26)
-        self.loss_box.setSizeAdjustPolicy(QtWidgets.QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.loss_box.setMinimumContentsLength(8)
         choice.addWidget(self.scale_legend)
         controls = QtWidgets.QHBoxLayout()
         for button in (self.compute_button, self.back_button, self.phase_button):
@@ -110,110 +96,6 @@ class WalkBack(QtWidgets.QWidget):
         left.addLayout(controls)
         left.addLayout(strip, 1)
         left.addWidget(SteadyText(self.equation))
-
-    # --- the loss -------------------------------------------------------------------------------------------
-
-    def fill_losses(self) -> None:
-        """Σ h_n needs no data; the MSE against the input shifted one step ahead (predict x_{t+1}) is offered
-        through each head that writes one value per input feature (the sine example's task) and by the output
-        itself when it has as many units as the input has features. The session's default comes first."""
-        from ..core.backward import next_step_losses
-
-        config = self.model.session.config
-        self.loss_box.clear()
-
-        def offer(text: str, chosen: str, tip: str) -> None:
-            self.loss_box.addItem(text, chosen)
-            self.loss_box.setItemData(self.loss_box.count() - 1, tip, QtCore.Qt.ToolTipRole)
-
-        for loss in next_step_losses(self.model.session, self.model.heads):
-            if loss.head is not None:
-                name = loss.head.name.rstrip(".")
-                offer(translate("BackwardPanel", "L = MSE({0}(output), x_{{t+1}})").format(name),
-                      LOSS_PREDICT + loss.head.name,
-                      translate("BackwardPanel", "The mean squared error of the head {0}'s prediction against the "
-                                "input one step ahead: predict the next input, as the model was trained to"
-                                ).format(name))
-            else:
-                offer(translate("BackwardPanel", "L = MSE(output, x_{t+1})"), LOSS_SHIFTED,
-                      translate("BackwardPanel", "The mean squared error of the output against the input shifted one "
-                                "step: predict the next input"))
-        offer(translate("BackwardPanel", "L = Σ h_n"), LOSS_SUM,
-              translate("BackwardPanel", "The sum of the last hidden state: needs no data, and has no task: training "
-                        "on it only pushes every h toward −1, tanh's floor"))
-        if self.model.session.batched:
-            for name, head in self.model.heads.items():
-                # still reads this module's units, and chooses among two classes at least (one is no choice)
-                if head.weight.shape[1] == config.output_size and head.weight.shape[0] > 1:
-                    offer(translate("BackwardPanel", "L = CE({0}(h_n[-1]))").format(name.rstrip(".")),
-                          LOSS_HEAD + name,
-                          translate("BackwardPanel", "Cross-entropy of the checkpoint's head {0} against the class "
-                                    "chosen beside").format(name.rstrip(".")))
-        source = self.backprop.loss.source
-        offer(translate("BackwardPanel", "L = MSE(output, {0})").format(os.path.basename(source)) if source else
-              translate("BackwardPanel", "L = MSE(output, target from a file…)"), LOSS_FILE,
-              translate("BackwardPanel", "The mean squared error against a target sequence you choose: .csv (one "
-                        "timestep a row), .npy or .json, shaped as the output"))
-        loss = self.backprop.loss
-        chosen = {"mse": self.backprop_target_kind(),
-                  "cross_entropy": LOSS_HEAD + (loss.head.name if loss.head else "")}.get(loss.kind, LOSS_SUM)
-        self.loss_box.setCurrentIndex(max(self.loss_box.findData(chosen), 0))
-        self.class_box.setVisible(loss.kind == "cross_entropy")
-
-    def backprop_target_kind(self) -> str:
-        """Which MSE the model's loss is: the shifted input's (through a head or not), or a file's."""
-        loss = self.backprop.loss
-        if loss.source:
-            return LOSS_FILE
-        return LOSS_SHIFTED if loss.head is None else LOSS_PREDICT + loss.head.name
-
-    def choose_loss(self, index: int) -> None:
-        from ..core.backward import SUM_LAST, class_loss, next_input_loss
-
-        chosen = self.loss_box.itemData(index)
-        self.class_box.setVisible(str(chosen).startswith(LOSS_HEAD))
-        if chosen == LOSS_SUM:
-            self.backprop.set_loss(SUM_LAST)
-            return
-        if chosen == LOSS_FILE:
-            path, _ = QtWidgets.QFileDialog.getOpenFileName(
-                self, translate("BackwardPanel", "Target sequence"), "",
-                translate("BackwardPanel", "Arrays (*.csv *.txt *.npy *.json);;All files (*)"))
-            if path:
-                self.load_target(path)
-            else:
-                self.fill_losses()  # cancelled: the box shows the loss still in use
-            return
-        if str(chosen).startswith(LOSS_HEAD):
-            name, current = chosen[len(LOSS_HEAD):], self.backprop.loss.head
-            head = current if current is not None and current.name == name else self.model.heads[name]  # as trained
-            self.class_box.setRange(0, head.weight.shape[0] - 1)
-            loss = class_loss(head, self.class_box.value(), self.model.trace.batch_size)
-        elif str(chosen).startswith(LOSS_PREDICT):
-            name, current = chosen[len(LOSS_PREDICT):], self.backprop.loss.head
-            head = current if current is not None and current.name == name else self.model.heads[name]  # as trained
-            loss = next_input_loss(self.model.session, head)
-        else:
-            loss = next_input_loss(self.model.session)
-        try:
-            self.backprop.set_loss(loss)
-        except InputError as error:
-            self.model.events.message.emit(str(error))
-
-    def load_target(self, path: str) -> bool:
-        """The MSE against the target in `path`; a file that cannot be read, or is not shaped as the output, gets a
-        message and the loss stays as it was."""
-        from ..core.backward import target_loss
-
-        try:
-            loss = target_loss(self.model.trace, path)
-        except InputError as error:
-            self.model.events.message.emit(str(error))
-            self.fill_losses()
-            return False
-        self.backprop.set_loss(loss)
-        self.fill_losses()
-        return True
 
     def walk_back(self, one_phase: bool) -> None:
         """∂ Step back (or ∂ Phase back) from anywhere: the forward pass runs to its end first, and the gradients
