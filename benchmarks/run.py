@@ -166,7 +166,7 @@ def step_back_latency(hidden: int, steps: int, cell: str = "rnn") -> dict:
     latencies = []
     for _ in range(steps):
         start = time.perf_counter()
-        panel.back_button.click()
+        panel.walk.back_button.click()
         app.processEvents()
         latencies.append((time.perf_counter() - start) * 1000)
     panel.close()

@@ -329,9 +329,9 @@ def test_gradients_apart_only_in_a_zeros_sign_are_said_so_not_called_bitwise_or_
     panel = BackwardPanel(model, Backprop(model))
     qtbot.addWidget(panel)
     panel.backprop.compute()
-    zero_signs = "some zeros differ in sign (−0.0 against 0.0)" in panel.verdict.text()
+    zero_signs = "some zeros differ in sign (−0.0 against 0.0)" in panel.walk.verdict.text()
     assert zero_signs == (backward.max_ulps == 0)
-    table = panel.check_table
+    table = panel.check.check_table
     for r, (name, (_name, _shape, same, _diff, _ulps)) in enumerate(zip(shown, rows)):
         assert table.item(r, 0).text().startswith(f"∂L/∂{name} ")
         assert table.item(r, 1).text() == ("no: ±0" if name in signs_only else "bitwise ✓" if same else "no")

@@ -25,9 +25,9 @@ def panel(qtbot):
 
 def walk_to(panel, t: int) -> None:
     """Step back (whole steps) until the walk shows step t's first phase onwards."""
-    panel.walk_back(one_phase=False)
+    panel.walk.walk_back(one_phase=False)
     while panel.backprop.t != t:
-        panel.walk_back(one_phase=False)
+        panel.walk.walk_back(one_phase=False)
 
 
 def whiteness(view, row: int) -> float:
@@ -40,30 +40,31 @@ def test_the_scale_is_the_walks_largest_gradient_rounded_up_to_a_decade(panel):
     walk_to(panel, 2)
     gradients = panel.backprop.gradients
     largest = max(float(gradients.hidden.abs().max()), float(gradients.pre_activation.abs().max()))
-    assert largest <= panel.log_top < 10 * largest or panel.log_top == style.log_top(largest)
-    assert panel.log_top >= largest
-    for view in [*panel.vectors.values(), panel.weight_view, panel.input_weight_view]:
-        assert view.log_top == panel.log_top
+    top = panel.walk.scale_legend.log_top
+    assert largest <= top < 10 * largest or top == style.log_top(largest)
+    assert top >= largest
+    for view in [*panel.walk.vectors.values(), panel.walk.weight_view, panel.input_weights.input_weight_view]:
+        assert view.log_top == top
 
 
 def test_a_smaller_gradient_back_in_time_is_drawn_paler_not_refitted_to_its_own_view(panel):
     walk_to(panel, 2)
     late = panel.backprop.incoming()
     late_row = int(np.argmax(np.abs(late)))
-    late_white = whiteness(panel.vectors["incoming"], late_row)
+    late_white = whiteness(panel.walk.vectors["incoming"], late_row)
     walk_to(panel, 0)
     early = panel.backprop.incoming()
     early_row = int(np.argmax(np.abs(early)))
     assert np.abs(early).max() < np.abs(late).max() / 5  # the default session's gradient fades step by step back
     # each the largest of its own view: fitted per view they were drawn alike (the bug); on one scale they differ
-    assert whiteness(panel.vectors["incoming"], early_row) > late_white + 0.05
+    assert whiteness(panel.walk.vectors["incoming"], early_row) > late_white + 0.05
 
 
 def test_the_colour_follows_the_decade_and_the_number_stays_the_true_value(panel):
     walk_to(panel, 1)
-    view = panel.vectors["incoming"]
+    view = panel.walk.vectors["incoming"]
     values = panel.backprop.incoming()
-    expected = style.cell_colours(style.log_position(values[:, None], panel.log_top), 1.0)
+    expected = style.cell_colours(style.log_position(values[:, None], panel.walk.scale_legend.log_top), 1.0)
     assert np.array_equal(view.image.image, expected)
     decimals = style.view_decimals(float(np.abs(values).max()))
     assert [row[0] for row in view.cell_texts()] == [style.in_view(float(v), decimals) for v in values]
@@ -74,16 +75,17 @@ def test_magnitudes_more_than_six_decades_under_the_top_are_drawn_as_zero(panel)
     panel.model.set_session(session)
     walk_to(panel, panel.model.cell.walk[0])
     early = panel.backprop.incoming()
-    assert np.abs(early).max() < panel.log_top * 10.0 ** -style.LOG_DECADES
+    assert np.abs(early).max() < panel.walk.scale_legend.log_top * 10.0 ** -style.LOG_DECADES
     zero = style.cell_colours(np.zeros((1, 1)), 1.0)[0, 0]  # the colormap's middle, its palest
-    assert (panel.vectors["incoming"].image.image == zero).all()
+    assert (panel.walk.vectors["incoming"].image.image == zero).all()
 
 
 def test_a_legend_on_show_says_it_is_a_log_scale(panel):
-    assert panel.scale_legend.isVisible() and "log" in panel.scale_legend.text()
+    legend = panel.walk.scale_legend
+    assert legend.isVisible() and "log" in legend.text()
     walk_to(panel, 2)
-    assert panel.scale_legend.isVisible() and style.power_of_ten(panel.log_top) in panel.scale_legend.text()
-    assert "log scale" in panel.scale_legend.toolTip()
+    assert legend.isVisible() and style.power_of_ten(legend.log_top) in legend.text()
+    assert "log scale" in legend.toolTip()
 
 
 def test_log_position_keeps_the_sign_and_spends_the_colours_on_decades():
@@ -104,6 +106,6 @@ def test_the_connectivity_pages_dashed_boxes_are_explained_on_the_page(qtbot, pa
     panel.model.run_to_end()
     panel.story.setCurrentIndex(panel.CONNECTIVITY)
     qtbot.wait(50)
-    view = panel.state_view
+    view = panel.connectivity.state_view
     assert view.saturated_cells()  # the vanishing example's states sit at tanh's ends
     assert "dashed box: saturated" in view.title.text

@@ -29,63 +29,64 @@ def panel(qtbot):
 
 
 def test_step_back_is_offered_once_the_gradients_exist_and_the_forward_pass_is_at_t(qtbot, panel):
-    qtbot.mouseClick(panel.compute_button, QtCore.Qt.LeftButton)
-    assert "runs the forward pass to its end" in panel.heading.text()
+    qtbot.mouseClick(panel.walk.compute_button, QtCore.Qt.LeftButton)
+    assert "runs the forward pass to its end" in panel.walk.heading.text()
     panel.model.run_to_end()
-    assert panel.back_button.isEnabled() and "walks t = 2 … 0" in panel.heading.text()
+    assert panel.walk.back_button.isEnabled() and "walks t = 2 … 0" in panel.walk.heading.text()
 
 
 @pytest.mark.parametrize("button", ["back_button", "phase_button"])
 def test_step_back_works_from_anywhere_running_the_forward_pass_to_its_end_first(qtbot, panel, button):
     # issue 26: the buttons looked enabled and did nothing until the forward pass was at its end
     assert panel.model.position == 0 and panel.backprop.backward is None
-    assert getattr(panel, button).isEnabled()
-    qtbot.mouseClick(getattr(panel, button), QtCore.Qt.LeftButton)
+    assert getattr(panel.walk, button).isEnabled()
+    qtbot.mouseClick(getattr(panel.walk, button), QtCore.Qt.LeftButton)
     assert panel.model.at_end and panel.backprop.backward is not None
     assert panel.backprop.position == (4 if button == "back_button" else 1)
-    assert panel.backprop.t == 2 and "Backward, t = 2" in panel.heading.text()
+    assert panel.backprop.t == 2 and "Backward, t = 2" in panel.walk.heading.text()
 
 
 def test_stepping_back_writes_each_phase_with_autograds_numbers(qtbot, panel):
     panel.backprop.compute()
     panel.model.run_to_end()
-    qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
+    qtbot.mouseClick(panel.walk.phase_button, QtCore.Qt.LeftButton)
     incoming = panel.backprop.incoming()
-    assert panel.equation.text().startswith("δh_2 = ∂L/∂h_2  (1 from the loss Σ h_n)")
-    assert vector_text(incoming) in panel.equation.text()
-    qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
-    assert "δz_2 = δh_2 ⊙ (1 − h_2²)" in panel.equation.text()
-    assert np.array_equal(panel.vectors["pre_activation"].values()[:, 0], panel.backprop.pre_activation())
+    assert panel.walk.equation.text().startswith("δh_2 = ∂L/∂h_2  (1 from the loss Σ h_n)")
+    assert vector_text(incoming) in panel.walk.equation.text()
+    qtbot.mouseClick(panel.walk.phase_button, QtCore.Qt.LeftButton)
+    assert "δz_2 = δh_2 ⊙ (1 − h_2²)" in panel.walk.equation.text()
+    assert np.array_equal(panel.walk.vectors["pre_activation"].values()[:, 0], panel.backprop.pre_activation())
     for _ in range(3 * 4 - 3):
-        qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
-    assert np.isnan(panel.input_weight_view.values()).all()  # not before the walk's last phase
-    qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
-    assert panel.backprop.t == 0 and not panel.back_button.isEnabled()
+        qtbot.mouseClick(panel.walk.phase_button, QtCore.Qt.LeftButton)
+    assert np.isnan(panel.input_weights.input_weight_view.values()).all()  # not before the walk's last phase
+    qtbot.mouseClick(panel.walk.phase_button, QtCore.Qt.LeftButton)
+    assert panel.backprop.t == 0 and not panel.walk.back_button.isEnabled()
     # every step's share summed in: the heatmap shows autograd's ∂L/∂W_hh, bit for bit
     reference = autograd_gradients(panel.model.trace).parameters
-    assert np.array_equal(panel.weight_view.values(), reference["weight_hh_l0"].numpy())
+    assert np.array_equal(panel.walk.weight_view.values(), reference["weight_hh_l0"].numpy())
     # W_ih's gradient is one product over every step: it shows whole once the walk is done, on a page of its own
-    assert np.array_equal(panel.input_weight_view.values(), reference["weight_ih_l0"].numpy())
-    assert panel.story.currentIndex() == panel.INPUT_WEIGHTS and panel.input_weight_view.isVisible()
+    assert np.array_equal(panel.input_weights.input_weight_view.values(), reference["weight_ih_l0"].numpy())
+    assert panel.story.currentIndex() == panel.INPUT_WEIGHTS and panel.input_weights.input_weight_view.isVisible()
     for kind in ("bias_ih", "bias_hh"):  # and the biases' beside it
-        assert np.array_equal(panel.bias_views[kind].values()[0], reference[f"{kind}_l0"].numpy())
-    assert "the walk back ends here" in panel.equation.text()
+        assert np.array_equal(panel.input_weights.bias_views[kind].values()[0], reference[f"{kind}_l0"].numpy())
+    assert "the walk back ends here" in panel.walk.equation.text()
 
 
 def test_the_vanishing_example_says_why_the_gradient_fades(qtbot, panel):
     session, _ = load_session(example_sessions()["gradient-vanishing"])
     panel.model.set_session(session)
     panel.backprop.compute()
-    norms = panel.norm_curve.getData()[1]
+    norms = panel.forgetting.norm_curve.getData()[1]
     assert norms[0] < 1e-12 * norms[-1]
-    assert "ρ(W_hh) = 0.500" in panel.forgetting.text() and "vanishes" in panel.forgetting.text()
+    prediction = panel.forgetting.prediction.text()
+    assert "ρ(W_hh) = 0.500" in prediction and "vanishes" in prediction
 
 
 def test_connectivity_shows_which_inputs_a_unit_still_depends_on(qtbot, panel):
-    panel.link_time.setValue(1)
-    panel.link_unit.setValue(0)
-    qtbot.mouseClick(panel.link_button, QtCore.Qt.LeftButton)
-    heights = panel.link_bars.opts["height"]
+    panel.connectivity.link_time.setValue(1)
+    panel.connectivity.link_unit.setValue(0)
+    qtbot.mouseClick(panel.connectivity.link_button, QtCore.Qt.LeftButton)
+    heights = panel.connectivity.link_bars.opts["height"]
     assert heights[0] > 0 and heights[1] > 0 and heights[2] == 0  # h_1 has read x_0 and x_1, not x_2
 
 
@@ -94,10 +95,10 @@ def test_training_plots_the_loss_and_shows_the_trained_weights(qtbot, panel):
     panel.model.events.message.connect(said.append)
     before = panel.model.session.weights["weight_hh_l0"].clone()
     start = {name: weight.clone() for name, weight in panel.model.session.weights.items()}
-    panel.train_steps.setValue(5)
-    panel.train_rate.setText("0.05")
-    qtbot.mouseClick(panel.train_button, QtCore.Qt.LeftButton)
-    assert len(panel.backprop.training_losses) == 5 and panel.loss_plot.isVisible()
+    panel.training.train_steps.setValue(5)
+    panel.training.train_rate.setText("0.05")
+    qtbot.mouseClick(panel.training.train_button, QtCore.Qt.LeftButton)
+    assert len(panel.backprop.training_losses) == 5 and panel.training.loss_plot.isVisible()
     assert not np.array_equal(panel.model.session.weights["weight_hh_l0"].numpy(), before.numpy())
     losses = panel.backprop.training_losses
     assert losses[-1] < losses[0]  # Σ h_n goes down: SGD pushes every h toward −1
@@ -111,23 +112,23 @@ def test_training_plots_the_loss_and_shows_the_trained_weights(qtbot, panel):
 def test_training_with_adam_says_so_and_uses_adams_own_rate(qtbot, panel):
     said = []
     panel.model.events.message.connect(said.append)
-    panel.train_optimizer.setCurrentIndex(panel.train_optimizer.findData("Adam"))
-    assert panel.train_rate.text() == "0.01"  # the field held SGD's usual rate: it takes Adam's
-    panel.train_steps.setValue(4)
-    qtbot.mouseClick(panel.train_button, QtCore.Qt.LeftButton)
+    panel.training.train_optimizer.setCurrentIndex(panel.training.train_optimizer.findData("Adam"))
+    assert panel.training.train_rate.text() == "0.01"  # the field held SGD's usual rate: it takes Adam's
+    panel.training.train_steps.setValue(4)
+    qtbot.mouseClick(panel.training.train_button, QtCore.Qt.LeftButton)
     losses = panel.backprop.training_losses
     assert len(losses) == 4 and losses[-1] < losses[0] and said[-1].startswith("Trained 4 Adam steps")
-    assert "Loss over the Adam steps (4 so far)" in panel.loss_plot.getPlotItem().titleLabel.text
-    panel.train_rate.setText("0.003")  # a rate of the user's own stays when the optimizer changes
-    panel.train_optimizer.setCurrentIndex(panel.train_optimizer.findData("SGD"))
-    assert panel.train_rate.text() == "0.003"
+    assert "Loss over the Adam steps (4 so far)" in panel.training.loss_plot.getPlotItem().titleLabel.text
+    panel.training.train_rate.setText("0.003")  # a rate of the user's own stays when the optimizer changes
+    panel.training.train_optimizer.setCurrentIndex(panel.training.train_optimizer.findData("SGD"))
+    assert panel.training.train_rate.text() == "0.003"
 
 
 def test_a_learning_rate_that_is_not_a_number_gets_a_message(qtbot, panel):
     said = []
     panel.model.events.message.connect(said.append)
-    panel.train_rate.setText("fast")
-    qtbot.mouseClick(panel.train_button, QtCore.Qt.LeftButton)
+    panel.training.train_rate.setText("fast")
+    qtbot.mouseClick(panel.training.train_button, QtCore.Qt.LeftButton)
     assert said == ["The learning rate must be a number, e.g. 0.1"] and panel.model.session.seed == 1
 
 
@@ -136,10 +137,10 @@ def test_the_loss_box_starts_on_the_next_input_as_target_where_it_fits_the_outpu
     model = StepperModel(session)
     panel = BackwardPanel(model, Backprop(model))
     qtbot.addWidget(panel)
-    index = panel.loss_box.findText("L = MSE(output, x_{t+1})")
+    index = panel.walk.loss.loss_box.findText("L = MSE(output, x_{t+1})")
     assert index == 0  # a task where there is one: offered first, and the page starts on it
-    panel.loss_box.setCurrentIndex(index)
-    panel.loss_box.activated.emit(index)
+    panel.walk.loss.loss_box.setCurrentIndex(index)
+    panel.walk.loss.loss_box.activated.emit(index)
     assert panel.backprop.loss.kind == "mse"
     assert torch.equal(panel.backprop.loss.target, next_input_loss(session).target)
 
@@ -154,12 +155,12 @@ def test_a_classifiers_checkpoint_brings_its_head_and_a_cross_entropy_loss(qtbot
     window_files = SessionFiles(panel.model, panel)
     assert window_files.import_weights(str(path))
     assert list(panel.model.heads) == ["h2o."]
-    index = panel.loss_box.findText("L = CE(h2o(h_n[-1]))")
+    index = panel.walk.loss.loss_box.findText("L = CE(h2o(h_n[-1]))")
     assert index > 0
-    panel.loss_box.setCurrentIndex(index)
-    panel.loss_box.activated.emit(index)
-    panel.class_box.setValue(3)
-    assert panel.class_box.isVisible() and panel.class_box.maximum() == 3
+    panel.walk.loss.loss_box.setCurrentIndex(index)
+    panel.walk.loss.loss_box.activated.emit(index)
+    panel.walk.loss.class_box.setValue(3)
+    assert panel.walk.loss.class_box.isVisible() and panel.walk.loss.class_box.maximum() == 3
     panel.backprop.compute()
     backward = panel.backprop.backward
     assert backward.bitwise_equal and backward.trace.session is panel.model.session
@@ -181,8 +182,8 @@ def test_the_backward_pass_has_a_page_of_its_own_key_5_in_either_layout(qtbot):
     window.model.run_to_end()
     qtbot.keyClick(window, QtCore.Qt.Key_5)
     assert window.backward.isVisible() and not window.comparison.isVisible()
-    qtbot.mouseClick(window.backward.compute_button, QtCore.Qt.LeftButton)
-    qtbot.mouseClick(window.backward.back_button, QtCore.Qt.LeftButton)
+    qtbot.mouseClick(window.backward.walk.compute_button, QtCore.Qt.LeftButton)
+    qtbot.mouseClick(window.backward.walk.back_button, QtCore.Qt.LeftButton)
     assert window.model.backprop.t == 2
     # a rebuilt window (another language, presentation) shows the same gradients at the same step
     successor = window.rebuild()
@@ -193,17 +194,17 @@ def test_the_backward_pass_has_a_page_of_its_own_key_5_in_either_layout(qtbot):
     qtbot.waitUntil(lambda: window.focused)
     qtbot.keyClick(window, QtCore.Qt.Key_5)
     assert window.backward.isVisible() and not window.step_view.isVisible()
-    assert "t = 2" in window.backward.heading.text()
+    assert "t = 2" in window.backward.walk.heading.text()
     qtbot.keyClick(window, QtCore.Qt.Key_1)
     assert window.step_view.isVisible() and not window.backward.isVisible()
     window.resize(1280, 720)
     qtbot.waitUntil(lambda: window.focused is False)
-    assert window.model.backprop.t == 2 and "t = 2" in window.backward.heading.text()
+    assert window.model.backprop.t == 2 and "t = 2" in window.backward.walk.heading.text()
 
 
 def test_the_check_page_sets_every_gradient_beside_autograds(qtbot, panel):
     panel.backprop.compute()
-    table = panel.check_table
+    table = panel.check.check_table
     names = [table.item(r, 0).text().split()[0] for r in range(table.rowCount())]
     assert names == ["∂L/∂weight_ih_l0", "∂L/∂weight_hh_l0", "∂L/∂bias_ih_l0", "∂L/∂bias_hh_l0", "∂L/∂x"]
     assert all(table.item(r, 1).text() == "bitwise ✓" and table.item(r, 3).text() == "0"
@@ -226,9 +227,9 @@ def test_an_order_the_backward_does_not_step_says_so_and_offers_nothing_unchecke
     panel.model.open_session(make_session(RNNConfig(cell="gru"), order="textbook"))  # the paper's GRU
     panel.model.run_to_end()
     assert "nn.GRU is stepped and checked in the kernel order; in the textbook order it is not yet" in \
-        panel.heading.text()
-    assert not panel.compute_button.isEnabled() and not panel.train_button.isEnabled()
-    assert not panel.back_button.isEnabled() and panel.backprop.backward is None
+        panel.walk.heading.text()
+    assert not panel.walk.compute_button.isEnabled() and not panel.training.train_button.isEnabled()
+    assert not panel.walk.back_button.isEnabled() and panel.backprop.backward is None
 
 
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
@@ -238,34 +239,34 @@ def test_a_gated_cell_walks_back_gate_by_gate_showing_the_models_numbers(qtbot, 
     panel.model.open_session(make_session(RNNConfig(cell=cell, input_size=5, hidden_size=2)))
     backprop = panel.backprop
     gates = panel.model.session.config.cell_type.gate_names
-    assert panel.vectors["cell"].isVisible() == (cell == "lstm") and panel.vectors["carried"].isVisible()
+    assert panel.walk.vectors["cell"].isVisible() == (cell == "lstm") and panel.walk.vectors["carried"].isVisible()
     for phase in backprop.phases:
-        qtbot.mouseClick(panel.phase_button, QtCore.Qt.LeftButton)
+        qtbot.mouseClick(panel.walk.phase_button, QtCore.Qt.LeftButton)
         assert backprop.phase == phase and f"phase {backprop.phases.index(phase) + 1} of {len(backprop.phases)}" \
-            in panel.heading.text()
+            in panel.walk.heading.text()
     assert backprop.t == 2
-    assert np.array_equal(panel.vectors["incoming"].values()[:, 0], backprop.incoming())
-    assert np.array_equal(panel.vectors["gates"].values().reshape(-1), backprop.pre_activation())
-    assert not panel.vectors["pre_activation"].isVisible()
-    assert np.array_equal(panel.vectors["flowing"].values()[:, 0], backprop.flowing())
-    assert np.array_equal(panel.vectors["carried"].values()[:, 0], backprop.carried())
+    assert np.array_equal(panel.walk.vectors["incoming"].values()[:, 0], backprop.incoming())
+    assert np.array_equal(panel.walk.vectors["gates"].values().reshape(-1), backprop.pre_activation())
+    assert not panel.walk.vectors["pre_activation"].isVisible()
+    assert np.array_equal(panel.walk.vectors["flowing"].values()[:, 0], backprop.flowing())
+    assert np.array_equal(panel.walk.vectors["carried"].values()[:, 0], backprop.carried())
     if cell == "lstm":
-        assert np.array_equal(panel.vectors["cell"].values()[:, 0], backprop.cell_gradient())
-        assert "δc_1 = δc_2 ⊙ f_2" in panel.equation.text()  # its numbers: the column beside
+        assert np.array_equal(panel.walk.vectors["cell"].values()[:, 0], backprop.cell_gradient())
+        assert "δc_1 = δc_2 ⊙ f_2" in panel.walk.equation.text()  # its numbers: the column beside
     else:
-        assert "δh_1 += δh_2 ⊙ z_2 + δs_2 W_hh" in panel.equation.text()  # its two shares: the columns beside
+        assert "δh_1 += δh_2 ⊙ z_2 + δs_2 W_hh" in panel.walk.equation.text()  # its two shares: the columns beside
     backprop.step_back_phase()  # t = 1: each gate's δ, block by block beside its formula
     backprop.step_back_phase()
     if cell == "lstm":
         backprop.step_back_phase()
     assert backprop.phase == "gates"
-    rows = panel.vectors["gates"].values()  # a row per gate, units across
+    rows = panel.walk.vectors["gates"].values()  # a row per gate, units across
     assert np.array_equal(rows, backprop.pre_activation().reshape(len(gates), 2))
-    assert "(each gate's row beside, at step 1)" in panel.equation.text()
+    assert "(each gate's row beside, at step 1)" in panel.walk.equation.text()
     backprop.move_to(backprop.end)
     reference = autograd_gradients(panel.model.trace).parameters
-    assert np.array_equal(panel.weight_view.values(), reference["weight_hh_l0"].numpy())
-    assert np.array_equal(panel.input_weight_view.values(), reference["weight_ih_l0"].numpy())
+    assert np.array_equal(panel.walk.weight_view.values(), reference["weight_hh_l0"].numpy())
+    assert np.array_equal(panel.input_weights.input_weight_view.values(), reference["weight_ih_l0"].numpy())
 
 
 def test_an_lstm_plots_the_cell_states_gradient_beside_the_hidden_states_and_says_why(qtbot, panel):
@@ -274,14 +275,15 @@ def test_an_lstm_plots_the_cell_states_gradient_beside_the_hidden_states_and_say
     panel.model.open_session(make_session(RNNConfig(cell="lstm", input_size=5, hidden_size=2)))
     panel.backprop.compute()
     gradients = panel.backprop.backward.cells[0]
-    assert np.array_equal(panel.norm_curve.yData, gradients.norms.numpy().astype(np.float64))
-    assert np.array_equal(panel.cell_norm_curve.yData, gradients.cell_norms.numpy().astype(np.float64))
-    assert panel.cell_norm_curve.isVisible() and panel.norm_legend.isVisible()
+    assert np.array_equal(panel.forgetting.norm_curve.yData, gradients.norms.numpy().astype(np.float64))
+    assert np.array_equal(panel.forgetting.cell_norm_curve.yData, gradients.cell_norms.numpy().astype(np.float64))
+    assert panel.forgetting.cell_norm_curve.isVisible() and panel.forgetting.norm_legend.isVisible()
     forget = float(panel.model.cell.phases["forget_gate"].double().mean())
-    assert "∂c_t/∂c_{t-1} = f_t" in panel.forgetting.text() and f"{forget:.3f}" in panel.forgetting.text()
+    sentence = panel.forgetting.prediction.text()
+    assert "∂c_t/∂c_{t-1} = f_t" in sentence and f"{forget:.3f}" in sentence
     panel.model.open_session(make_session(RNNConfig()))  # nn.RNN: no cell state, no second curve
     panel.backprop.compute()
-    assert not panel.cell_norm_curve.isVisible() and not panel.norm_legend.isVisible()
+    assert not panel.forgetting.cell_norm_curve.isVisible() and not panel.forgetting.norm_legend.isVisible()
 
 
 def test_an_mse_target_from_a_file_is_differentiated_as_autograd_does_and_a_bad_one_gets_a_message(
@@ -294,15 +296,15 @@ def test_an_mse_target_from_a_file_is_differentiated_as_autograd_does_and_a_bad_
     target = torch.linspace(-1, 1, output.numel()).reshape(output.shape)
     path = tmp_path / "target.npy"
     np.save(path, target.numpy())
-    assert panel.load_target(str(path))
-    assert panel.loss_box.currentText() == "L = MSE(output, target.npy)"
+    assert panel.walk.loss.load_target(str(path))
+    assert panel.walk.loss.loss_box.currentText() == "L = MSE(output, target.npy)"
     panel.backprop.compute()
     expected = autograd_gradients(panel.model.trace, loss=Loss("mse", target)).parameters
     assert panel.backprop.backward.bitwise_equal
     assert torch.equal(panel.backprop.backward.reference.parameters["weight_hh_l0"], expected["weight_hh_l0"])
     # a target of the wrong shape: a message naming the file, and the loss stays the file's
     (tmp_path / "short.csv").write_text("1,2\n")
-    assert not panel.load_target(str(tmp_path / "short.csv"))
+    assert not panel.walk.loss.load_target(str(tmp_path / "short.csv"))
     assert "short.csv" in messages[-1] and "target" in messages[-1]
     assert panel.backprop.loss.source == str(path)
 
@@ -312,8 +314,8 @@ def test_opening_h_t_i_anywhere_asks_for_its_connectivity(qtbot, panel):
 
     panel.model.run_to_end()
     assert panel.model.select(1, "hidden", 0)
-    assert (panel.link_time.value(), panel.link_unit.value()) == (1, 0)
-    _, heights = panel.link_bars.opts["x"], panel.link_bars.opts["height"]
+    assert (panel.connectivity.link_time.value(), panel.connectivity.link_unit.value()) == (1, 0)
+    _, heights = panel.connectivity.link_bars.opts["x"], panel.connectivity.link_bars.opts["height"]
     assert np.array_equal(np.asarray(heights), connectivity(panel.model.trace, 1, 0).numpy().astype(np.float64))
     assert panel.story.currentIndex() == panel.CONNECTIVITY
 
@@ -330,18 +332,19 @@ def test_a_hidden_backward_page_is_not_drawn_per_forward_step_but_is_current_whe
     qtbot.waitExposed(window)
     assert not window.backward.isVisible()
     drawn = []
-    window.backward.draw_states = lambda original=window.backward.draw_states: (drawn.append(1), original())
+    page = window.backward.connectivity
+    page.draw_states = lambda original=page.draw_states: (drawn.append(1), original())
     window.model.step()
     window.model.step()
     assert drawn == []  # the forward page is on show
     qtbot.keyClick(window, QtCore.Qt.Key_5)
     assert window.backward.isVisible() and drawn == [1]
-    states = window.backward.state_view.values()
+    states = window.backward.connectivity.state_view.values()
     output = window.model.cell.hidden[:, 0].numpy().T
     np.testing.assert_array_equal(states[:, :2], output[:, :2])  # the two revealed steps, the rest blank
     assert np.isnan(states[:, 2:]).all()
     window.model.step()  # on show, it follows each step
-    assert drawn == [1, 1] and np.isfinite(window.backward.state_view.values()[:, 2]).all()
+    assert drawn == [1, 1] and np.isfinite(window.backward.connectivity.state_view.values()[:, 2]).all()
 
 
 SINE = str(__import__("importlib.resources").resources.files("rnn_stepper.resources") / "weights" / "sine_rnn.pt")
@@ -354,8 +357,8 @@ def test_the_sine_example_trains_on_predicting_the_next_sample_through_its_head_
     assert list(panel.model.heads) == ["head."]
     wave = np.sin(0.3 * np.arange(16)).reshape(1, 16, 1)
     panel.model.set_sequence(wave)
-    assert panel.loss_box.currentText() == "L = MSE(head(output), x_{t+1})"
-    assert [panel.loss_box.itemText(i) for i in range(panel.loss_box.count())][-2:] == [
+    assert panel.walk.loss.loss_box.currentText() == "L = MSE(head(output), x_{t+1})"
+    assert [panel.walk.loss.loss_box.itemText(i) for i in range(panel.walk.loss.loss_box.count())][-2:] == [
         "L = Σ h_n", "L = MSE(output, target from a file…)"]
     loss = panel.backprop.loss
     assert loss.kind == "mse" and loss.head.name == "head."
@@ -384,12 +387,12 @@ def test_sum_of_h_n_chosen_stays_chosen_where_a_task_is_the_default(qtbot):
     panel = BackwardPanel(model, Backprop(model))
     qtbot.addWidget(panel)
     assert panel.backprop.loss.kind == "mse"  # the output is as wide as the input: next-step prediction first
-    index = panel.loss_box.findText("L = Σ h_n")
-    panel.loss_box.setCurrentIndex(index)
-    panel.loss_box.activated.emit(index)
+    index = panel.walk.loss.loss_box.findText("L = Σ h_n")
+    panel.walk.loss.loss_box.setCurrentIndex(index)
+    panel.walk.loss.loss_box.activated.emit(index)
     assert panel.backprop.loss.kind == "sum_last"
     panel.fill_losses()
-    assert panel.loss_box.currentText() == "L = Σ h_n"
+    assert panel.walk.loss.loss_box.currentText() == "L = Σ h_n"
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
@@ -406,8 +409,8 @@ def test_the_walk_backs_heading_is_drawn_in_the_normal_layout_too(qtbot, size):
     window.show()
     qtbot.waitExposed(window)
     go_back_when_ready(window, 4)
-    qtbot.waitUntil(lambda: "Backward, t = 2" in window.backward.heading.text())
-    heading = window.backward.heading
+    qtbot.waitUntil(lambda: "Backward, t = 2" in window.backward.walk.heading.text())
+    heading = window.backward.walk.heading
     qtbot.waitUntil(lambda: heading.height() >= heading.fontMetrics().height())
     assert heading.isVisible() and not heading.visibleRegion().isEmpty()
     assert heading.height() >= heading.heightForWidth(heading.width())  # every line of it

@@ -63,12 +63,12 @@ def test_every_value_on_show_is_a_number_a_reader_can_read(qtbot, tmp_path, cell
 
         window.show_backward()
         backward = window.backward
-        if backward.refusal() is None:  # a GRU's and an LSTM's walk back is not stepped yet: the page says so
+        if backward.walk.refusal() is None:  # a GRU's and an LSTM's walk back is not stepped yet: the page says so
             model.backprop.compute()
             for _ in range(6):  # a step and a half back: the walk's gradients on show
                 model.backprop.step_back_phase()
         found += [f"[backward] {problem}" for problem in unreadable(window, backward, least)]
-        if not (legibility.shown(backward.heading, window) and backward.heading.text()):
+        if not (legibility.shown(backward.walk.heading, window) and backward.walk.heading.text()):
             found.append("[backward] its heading is not on show")
         if picture_size(window, tmp_path, "backward") != size:
             found.append(f"a picture of the backward page is {picture_size(window, tmp_path, 'backward')}, "
@@ -93,7 +93,7 @@ def test_a_picture_of_the_backward_page_opened_from_the_command_line_is_the_size
     try:
         found = [f"[backward] {problem}" for problem in unreadable(window, window.backward,
                                                                    style.PRESENTATION_LEGIBLE_PX)]
-        if not (legibility.shown(window.backward.heading, window) and window.backward.heading.text()):
+        if not (legibility.shown(window.backward.walk.heading, window) and window.backward.walk.heading.text()):
             found.append("[backward] its heading is not on show")
         if picture_size(window, tmp_path, "backward") != size:
             found.append(f"the picture is {picture_size(window, tmp_path, 'backward')}, not {size}")

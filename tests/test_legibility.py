@@ -138,7 +138,7 @@ def test_the_backward_pass_is_legible_while_stepping_back_and_at_the_walks_end(q
         for story in range(window.backward.story.count()):
             window.backward.story.setCurrentIndex(story)
             if story == 1:
-                window.backward.show_connectivity()
+                window.backward.connectivity.show_connectivity()
             legibility.settle(window)
             found += [f"[{where}, {window.backward.story.tabText(story)}] {problem}"
                       for problem in legibility.problems(window, minimums_for(size, look))]

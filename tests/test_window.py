@@ -298,7 +298,7 @@ def test_the_about_box_says_what_decides_the_last_bits(qtbot, window):
 def test_ctrl_z_undoes_a_whole_train_run_and_ctrl_shift_z_brings_it_back(qtbot, window):
     opened = window.model.session
     window.show_backward()
-    panel = window.backward
+    panel = window.backward.training
     panel.train_steps.setValue(40)
     qtbot.mouseClick(panel.train_button, QtCore.Qt.LeftButton)
     trained = window.model.session
