@@ -12,520 +12,520 @@
 <context>
     <name>BackwardPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="48"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="28"/>
         <source>What is differentiated</source>
         <translation>무엇을 미분하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="51"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="34"/>
         <source>class </source>
         <translation>클래스 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="52"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="35"/>
         <source>The right answer for every batch row</source>
         <translation>모든 배치 행의 정답 클래스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="58"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="47"/>
         <source>∂ Step back</source>
         <translation>∂ 한 타임 스텝 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="59"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="48"/>
         <source>Walk one timestep back: all four phases (B)</source>
         <translation>한 타임 스텝 거슬러 올라가기: 네 연산 모두 (B)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="62"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="51"/>
         <source>∂ Phase back</source>
         <translation>∂ 한 연산 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="63"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="52"/>
         <source>One phase of the backward step (Shift+B)</source>
         <translation>역전파 한 스텝의 연산 하나 (Shift+B)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="75"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="39"/>
         <source>Loss:</source>
         <translation>손실:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="140"/>
+        <location filename="../../rnn_stepper/ui/connectivity_page.py" line="25"/>
         <source>Click h_t[i] to see which inputs it still depends on</source>
         <translation>h_t[i]를 클릭하면 그 값이 아직 어떤 입력에 의존하는지 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="147"/>
+        <location filename="../../rnn_stepper/ui/connectivity_page.py" line="33"/>
         <source>unit i = </source>
         <translation>유닛 i = </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="150"/>
+        <location filename="../../rnn_stepper/ui/connectivity_page.py" line="36"/>
         <source>Which inputs does h_t[i] depend on?</source>
         <translation>h_t[i]는 어떤 입력에 의존할까?</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="161"/>
+        <location filename="../../rnn_stepper/ui/training_page.py" line="27"/>
         <source> steps</source>
         <translation> 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="171"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="216"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="49"/>
+        <location filename="../../rnn_stepper/ui/training_page.py" line="37"/>
         <source>Train</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="181"/>
+        <location filename="../../rnn_stepper/ui/training_page.py" line="47"/>
         <source>Train:</source>
         <translation>학습:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="184"/>
+        <location filename="../../rnn_stepper/ui/training_page.py" line="50"/>
         <source>learning rate</source>
         <translation>학습률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="206"/>
+        <location filename="../../rnn_stepper/ui/gradient_check_page.py" line="17"/>
         <source>gradient</source>
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="206"/>
+        <location filename="../../rnn_stepper/ui/gradient_check_page.py" line="18"/>
         <source>by hand = autograd</source>
         <translation>손 계산 = autograd</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/gradient_check_page.py" line="19"/>
         <source>max |Δ|</source>
         <translation>최대 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/gradient_check_page.py" line="20"/>
         <source>ulps</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="212"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="40"/>
         <source>Forgetting</source>
         <translation>망각</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="213"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="42"/>
         <source>Check</source>
         <translation>검증</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="215"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="47"/>
         <source>Connectivity</source>
         <translation>연결성</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="217"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="50"/>
         <source>∂L/∂W_hh</source>
         <translation>∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="230"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="42"/>
         <source>Every gradient by hand beside what loss.backward() leaves in .grad</source>
         <translation>손으로 계산한 모든 그래디언트를 loss.backward()가 .grad에 남긴 값과 나란히</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="231"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="44"/>
         <source>Autograd computes ∂L/∂W_ih in one product over every step once the walk back is done: it appears whole at the end</source>
         <translation>autograd는 거슬러 가기가 끝난 뒤 모든 스텝에 대한 행렬곱 하나로 ∂L/∂W_ih를 계산합니다: 끝에서 한꺼번에 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="233"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="47"/>
         <source>‖∂h_t[i]/∂x_k‖: which inputs a hidden unit still depends on</source>
         <translation>‖∂h_t[i]/∂x_k‖: 은닉 유닛이 아직 어떤 입력에 의존하는가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="235"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="50"/>
         <source>A gated cell&apos;s ∂L/∂W_hh, summed step by step back</source>
         <translation>게이트 셀의 ∂L/∂W_hh, 한 스텝씩 거슬러 가며 더함</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="309"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="68"/>
         <source>L = Σ h_n</source>
         <translation>L = Σ h_n</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="305"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="65"/>
         <source>L = MSE(output, x_{t+1})</source>
         <translation>L = MSE(출력, x_{t+1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="55"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="43"/>
         <source>∂ Compute</source>
         <translation>∂ 계산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="56"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="44"/>
         <source>Compute the gradients of the loss: by hand and with loss.backward()</source>
         <translation>손실의 그래디언트를 계산합니다: 손으로, 그리고 loss.backward()로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="299"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="59"/>
         <source>L = MSE({0}(output), x_{{t+1}})</source>
         <translation>L = MSE({0}(출력), x_{{t+1}})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="302"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="61"/>
         <source>The mean squared error of the head {0}&apos;s prediction against the input one step ahead: predict the next input, as the model was trained to</source>
         <translation>헤드 {0}의 예측과 한 스텝 뒤 입력 사이의 평균 제곱 오차: 모델이 학습한 대로 다음 입력을 예측합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="307"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="66"/>
         <source>The mean squared error of the output against the input shifted one step: predict the next input</source>
         <translation>한 스텝 뒤의 입력에 대한 출력의 평균 제곱 오차: 다음 입력을 예측합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="317"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="75"/>
         <source>L = CE({0}(h_n[-1]))</source>
         <translation>L = CE({0}(h_n[-1]))</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="320"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="77"/>
         <source>Cross-entropy of the checkpoint&apos;s head {0} against the class chosen beside</source>
         <translation>체크포인트의 출력층 {0}과 옆에서 고른 클래스 사이의 교차 엔트로피</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="323"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="80"/>
         <source>L = MSE(output, {0})</source>
         <translation>L = MSE(출력, {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="324"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="81"/>
         <source>L = MSE(output, target from a file…)</source>
         <translation>L = MSE(출력, 파일의 목표값…)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="326"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="82"/>
         <source>The mean squared error against a target sequence you choose: .csv (one timestep a row), .npy or .json, shaped as the output</source>
         <translation>직접 고른 목표 시퀀스에 대한 평균 제곱 오차: .csv(한 행에 타임 스텝 하나), .npy 또는 .json, 출력과 같은 모양</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="107"/>
         <source>Target sequence</source>
         <translation>목표 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="108"/>
         <source>Arrays (*.csv *.txt *.npy *.json);;All files (*)</source>
         <translation>배열 (*.csv *.txt *.npy *.json);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="408"/>
+        <location filename="../../rnn_stepper/ui/forgetting_page.py" line="58"/>
         <source>‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ over t (log scale)</source>
         <translation>t에 따른 ‖∂L/∂h_t‖와 ‖∂L/∂c_t‖ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="409"/>
+        <location filename="../../rnn_stepper/ui/forgetting_page.py" line="59"/>
         <source>‖∂L/∂h_t‖ over t (log scale)</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="411"/>
+        <location filename="../../rnn_stepper/ui/forgetting_page.py" line="61"/>
         <source>&lt;span style=&apos;color:{0}&apos;&gt;━ ‖∂L/∂h_t‖&lt;/span&gt;   &lt;span style=&apos;color:{1}&apos;&gt;╍ ‖∂L/∂c_t‖, along the cell state&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{0}&apos;&gt;━ ‖∂L/∂h_t‖&lt;/span&gt;   &lt;span style=&apos;color:{1}&apos;&gt;╍ ‖∂L/∂c_t‖, 셀 상태를 따라&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="449"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="131"/>
         <source>Every gradient by hand — the weights&apos;, the biases&apos;, ∂L/∂x{0} — is bitwise identical to what loss.backward() computes through {1}.</source>
         <translation>손으로 구한 모든 그래디언트(가중치, 편향, ∂L/∂x{0})가 {1}을 거친 loss.backward()의 결과와 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="452"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="135"/>
         <source>Every gradient is loss.backward()&apos;s, bit for bit.</source>
         <translation>모든 그래디언트가 loss.backward()의 값과 비트 단위로 같습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="455"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="138"/>
         <source>Every gradient equals loss.backward()&apos;s through {0} as a number, but not bit for bit: some zeros differ in sign (−0.0 against 0.0).</source>
         <translation>모든 기울기가 {0}을 거친 loss.backward()의 값과 수로는 같지만 비트 단위로는 다릅니다: 몇몇 0의 부호가 다릅니다(−0.0 대 0.0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="458"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="141"/>
         <source>The textbook&apos;s backward lands up to {0:g} ulp from loss.backward() through {1}: the same sums, grouped and ordered otherwise.</source>
         <translation>교과서 순서의 역전파는 {1}을 거친 loss.backward()와 최대 {0:g} ulp 차이가 납니다. 같은 합을 다르게 묶고 다른 순서로 더하기 때문입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="470"/>
+        <location filename="../../rnn_stepper/ui/gradient_check_page.py" line="35"/>
         <source>bitwise ✓</source>
         <translation>비트 단위 ✓</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="470"/>
+        <location filename="../../rnn_stepper/ui/gradient_check_page.py" line="36"/>
         <source>no</source>
         <translation>아니요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="470"/>
+        <location filename="../../rnn_stepper/ui/gradient_check_page.py" line="36"/>
         <source>no: ±0</source>
         <translation>아니요: ±0</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="486"/>
+        <location filename="../../rnn_stepper/ui/forgetting_page.py" line="81"/>
         <source>The carousel: c_t = f_t ⊙ c_{{t-1}} + i_t ⊙ g_t, so ∂c_t/∂c_{{t-1}} = f_t, elementwise — no W_hh, no squashing. Along the cell state each step back multiplies the gradient by the forget gate alone, so a forget gate near 1 keeps it. Here the mean f_t is {0:.3f}.</source>
         <translation>캐러셀: c_t = f_t ⊙ c_{{t-1}} + i_t ⊙ g_t 이므로 ∂c_t/∂c_{{t-1}} = f_t, 원소별입니다 — W_hh도, 찌그러뜨리는 함수도 없습니다. 셀 상태를 따라 한 스텝 거슬러 갈 때마다 그래디언트에는 망각 게이트만 곱해지므로, 망각 게이트가 1에 가까우면 그래디언트가 유지됩니다. 여기서 f_t의 평균은 {0:.3f}입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="492"/>
+        <location filename="../../rnn_stepper/ui/forgetting_page.py" line="88"/>
         <source>h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{{t-1}}: part of δh_t reaches h_{{t-1}} as δh_t ⊙ z_t, elementwise, past W_hh. An update gate near 1 keeps the gradient. Here the mean z_t is {0:.3f}.</source>
         <translation>h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{{t-1}}: δh_t의 일부는 W_hh를 거치지 않고 원소별로 δh_t ⊙ z_t가 되어 h_{{t-1}}에 닿습니다. 업데이트 게이트가 1에 가까우면 그래디언트가 유지됩니다. 여기서 z_t의 평균은 {0:.3f}입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="500"/>
+        <location filename="../../rnn_stepper/ui/forgetting_page.py" line="97"/>
         <source>ρ(W_hh) is not finite here: no prediction.</source>
         <translation>여기서는 ρ(W_hh)가 유한하지 않아 예측할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="501"/>
+        <location filename="../../rnn_stepper/ui/forgetting_page.py" line="98"/>
         <source>below 1: the gradient shrinks by about this much per step back and vanishes over a long sequence — early inputs barely teach the weights</source>
         <translation>1보다 작습니다. 그래디언트는 한 스텝 거슬러 갈 때마다 대략 이만큼 줄어 긴 시퀀스에서는 사라집니다. 앞쪽 입력은 가중치를 거의 가르치지 못합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="503"/>
+        <location filename="../../rnn_stepper/ui/forgetting_page.py" line="101"/>
         <source>above 1: the gradient can grow step after step back and explode</source>
         <translation>1보다 큽니다. 그래디언트는 거슬러 갈수록 커져 폭발할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="504"/>
+        <location filename="../../rnn_stepper/ui/forgetting_page.py" line="103"/>
         <source>near 1: the gradient keeps its size for a while</source>
         <translation>1에 가깝습니다. 그래디언트는 한동안 크기를 유지합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="505"/>
+        <location filename="../../rnn_stepper/ui/forgetting_page.py" line="104"/>
         <source>ρ(W_hh) = {0:.3f}, mean {1} = {2:.3f}: their product {3:.3f} is {4}.</source>
         <translation>ρ(W_hh) = {0:.3f}, 평균 {1} = {2:.3f}: 둘의 곱 = {3:.3f}, 즉 {4}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="527"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="166"/>
         <source>Loss = {0}. Step back (B) walks t = {1} … {2}.</source>
         <translation>손실 = {0}. 뒤로(B)를 누르면 t = {1} … {2} 순서로 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="630"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="246"/>
         <source>the gradient arriving at h_t</source>
         <translation>h_t에 도착하는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="632"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="248"/>
         <source>through the nonlinearity</source>
         <translation>비선형 함수를 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="634"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="250"/>
         <source>the recurrent weights&apos; share</source>
         <translation>순환 가중치의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="663"/>
+        <location filename="../../rnn_stepper/ui/gradient_scale.py" line="52"/>
         <source>Every gradient on this page on one colour scale: its sign by hue, its magnitude on a log scale from {0} (full colour) down {1} decades to {2} (white). A gradient that vanishes step by step back pales decade by decade. The numbers in the cells are the true values.</source>
         <translation>이 페이지의 모든 그래디언트는 하나의 색 척도에 그려집니다. 부호는 색상으로, 크기는 로그 척도로 나타냅니다. 가장 진한 색: {0}, 흰색: {2} (로그 눈금 {1}단계). 한 단계 뒤로 갈 때마다 사라지는 그래디언트는 10배마다 한 단계씩 옅어집니다. 칸의 숫자는 실제 값 그대로입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="676"/>
+        <location filename="../../rnn_stepper/ui/gradient_scale.py" line="66"/>
         <source>log scale</source>
         <translation>로그 척도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="835"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="374"/>
         <source>(summed back to front, as autograd sums it: on the page ∂L/∂W_hh)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함: ∂L/∂W_hh 페이지에)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="843"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="384"/>
         <source>No h0 was given: the walk back ends here.</source>
         <translation>h0가 주어지지 않았습니다: 거슬러 가기는 여기서 끝납니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="854"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="395"/>
         <source>two shares, beside</source>
         <translation>두 몫, 옆에</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="937"/>
+        <location filename="../../rnn_stepper/ui/training_page.py" line="72"/>
         <source>Trained {0} {5} steps: the loss went from {1:.6g} to {2:.6g}; {3} moved most, by up to {4:.3g}</source>
         <translation>{5} {0}스텝을 학습했습니다: 손실 {1:.6g} → {2:.6g}, 가장 많이 움직인 것은 {3} (최대 {4:.3g})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="951"/>
+        <location filename="../../rnn_stepper/ui/training_page.py" line="86"/>
         <source>Loss over the {1} steps ({0} so far)</source>
         <translation>{1} 스텝에 따른 손실 (지금까지 {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="727"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="304"/>
         <source>∂L/∂W_hh so far</source>
         <translation>지금까지의 ∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="773"/>
+        <location filename="../../rnn_stepper/ui/input_weight_gradient_page.py" line="54"/>
         <source>∂L/∂W_ih</source>
         <translation>∂L/∂W_ih</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="635"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="251"/>
         <source>what flows on to the state before</source>
         <translation>이전 상태로 흘러가는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="214"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="44"/>
         <source>Gradients</source>
         <translation>그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="773"/>
+        <location filename="../../rnn_stepper/ui/input_weight_gradient_page.py" line="55"/>
         <source>one product over every step, at the walk&apos;s end</source>
         <translation>모든 스텝에 대한 행렬곱 하나, 끝까지 거슬러 간 뒤</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="797"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="336"/>
         <source>1 from the loss Σ h_n</source>
         <translation>손실 Σ h_n에서 온 1</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="799"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="338"/>
         <source>the loss&apos;s ∂L/∂output_t</source>
         <translation>손실의 ∂L/∂output_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="801"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="340"/>
         <source>the layer above</source>
         <translation>위 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="803"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="342"/>
         <source>what flowed back from step {0}</source>
         <translation>스텝 {0}에서 거슬러 흘러온 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="584"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="837"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="221"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="378"/>
         <source>(summed back to front, as autograd sums it)</source>
         <translation>(autograd처럼 뒤에서 앞으로 더함)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="163"/>
+        <location filename="../../rnn_stepper/ui/training_page.py" line="29"/>
         <source>Learning rate of the optimizer</source>
         <translation>옵티마이저의 학습률</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="168"/>
+        <location filename="../../rnn_stepper/ui/training_page.py" line="34"/>
         <source>The optimizer each step runs: torch.optim.SGD or torch.optim.Adam, bit for bit</source>
         <translation>각 스텝이 실행하는 옵티마이저: torch.optim.SGD 또는 torch.optim.Adam, 비트 단위로 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="172"/>
+        <location filename="../../rnn_stepper/ui/training_page.py" line="38"/>
         <source>Steps of the optimizer on this loss in the background; every step is torch.optim&apos;s bit for bit (Cancel stops it)</source>
         <translation>이 손실로 옵티마이저 스텝을 백그라운드에서 실행합니다. 모든 스텝이 torch.optim과 비트 단위로 같습니다 (취소로 멈춤)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="176"/>
+        <location filename="../../rnn_stepper/ui/training_page.py" line="42"/>
         <source>training step</source>
         <translation>학습 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="228"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="40"/>
         <source>‖∂L/∂h_t‖ over t (an LSTM&apos;s ‖∂L/∂c_t‖ beside it), and what the weights and gates predict</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (LSTM은 옆에 ‖∂L/∂c_t‖도), 그리고 가중치와 게이트가 예측하는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="234"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="49"/>
         <source>SGD or Adam steps on the loss, bitwise torch.optim&apos;s</source>
         <translation>손실에 대한 SGD 또는 Adam 스텝, torch.optim과 비트 단위로 같음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="311"/>
+        <location filename="../../rnn_stepper/ui/loss_choice.py" line="69"/>
         <source>The sum of the last hidden state: needs no data, and has no task: training on it only pushes every h toward −1, tanh&apos;s floor</source>
         <translation>마지막 은닉 상태의 합: 데이터가 필요 없지만 풀어야 할 과제도 없습니다. 이 손실로 학습하면 모든 h가 tanh의 바닥인 −1 쪽으로 밀려날 뿐입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="521"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="159"/>
         <source>Backward pass: press ∂ Step back (B) to run the forward pass to its end, compute the gradients and walk back.</source>
         <translation>역전파: ∂ 한 타임 스텝 뒤로(B)를 누르면 순전파를 끝까지 실행하고 그래디언트를 계산한 뒤 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="524"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="162"/>
         <source>Loss = {0}. ∂ Step back (B) runs the forward pass to its end and walks back.</source>
         <translation>손실 = {0}. ∂ 한 타임 스텝 뒤로(B)는 순전파를 끝까지 실행한 뒤 거슬러 갑니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="530"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="169"/>
         <source>Backward, t = {0} (step {1} of {2} back) — phase {3} of {5}: {4}</source>
         <translation>역전파, t = {0} (거슬러 {2}스텝 중 {1}번째) — 연산 {5}개 중 {3}번째: {4}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="853"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="394"/>
         <source>the carousel</source>
         <translation>캐러셀</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="624"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="239"/>
         <source>The backward pass of {0} is stepped and checked in the kernel order; in the textbook order it is not yet.</source>
         <translation>{0}의 역전파는 커널 순서로 단계별로 보여 주고 검증합니다; 교과서 순서는 아직 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="626"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="241"/>
         <source>The backward pass of {0} is not stepped yet.</source>
         <translation>{0}의 역전파는 아직 단계별로 보여 주지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="631"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="247"/>
         <source>the gradient along the cell state</source>
         <translation>셀 상태를 따라가는 그래디언트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="633"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="249"/>
         <source>through each gate</source>
         <translation>게이트마다 거쳐</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="709"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="286"/>
         <source>at each gate</source>
         <translation>게이트마다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="587"/>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="826"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="226"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="365"/>
         <source>(each gate&apos;s row beside, at step {0})</source>
         <translation>(옆에 게이트마다 한 행, 스텝 {0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="839"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="380"/>
         <source>so far:</source>
         <translation>지금까지:</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="845"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="386"/>
         <source>this step&apos;s share</source>
         <translation>이 스텝의 몫</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="852"/>
+        <location filename="../../rnn_stepper/ui/walk_back.py" line="393"/>
         <source>No c0 was given: the cell path ends here.</source>
         <translation>c0가 주어지지 않았습니다: 셀 경로는 여기서 끝납니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="870"/>
+        <location filename="../../rnn_stepper/ui/connectivity_page.py" line="65"/>
         <source>output h_t (units × t): click one</source>
         <translation>출력 h_t (유닛 × t): 하나를 클릭하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="881"/>
+        <location filename="../../rnn_stepper/ui/connectivity_page.py" line="77"/>
         <source>h_{0} is not revealed yet: step the forward pass there first</source>
         <translation>h_{0}는 아직 공개되지 않았습니다: 먼저 순전파를 그 스텝까지 진행하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="916"/>
+        <location filename="../../rnn_stepper/ui/connectivity_page.py" line="109"/>
         <source>‖∂h_{0}[{1}]/∂x_k‖: how much h_{0}[{1}] still depends on each input</source>
         <translation>‖∂h_{0}[{1}]/∂x_k‖: h_{0}[{1}]이 각 입력에 아직 얼마나 의존하는지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="927"/>
+        <location filename="../../rnn_stepper/ui/training_page.py" line="62"/>
         <source>The learning rate must be a number, e.g. 0.1</source>
         <translation>학습률은 숫자여야 합니다 (예: 0.1)</translation>
     </message>
@@ -762,97 +762,97 @@
 <context>
     <name>ClassifierWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="215"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="213"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="215"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="213"/>
         <source>Back to before the first step</source>
         <translation>첫 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="216"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="214"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="216"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="214"/>
         <source>One timestep back (Backspace)</source>
         <translation>한 타임스텝 뒤로 (Backspace)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="217"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="215"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="217"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="215"/>
         <source>One phase back (Shift+←)</source>
         <translation>한 단계 뒤로 (Shift+←)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="218"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="216"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="218"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="216"/>
         <source>One phase on (Shift+→)</source>
         <translation>한 단계 앞으로 (Shift+→)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="219"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="217"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="219"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="217"/>
         <source>The next timestep of the packed batch (Space)</source>
         <translation>패킹된 배치의 다음 타임스텝 (Space)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="220"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="218"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="220"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="218"/>
         <source>Every timestep: each review&apos;s last hidden state reaches the head</source>
         <translation>모든 타임스텝: 각 리뷰의 마지막 은닉 상태가 헤드에 도달합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="266"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="258"/>
         <source>{0} reviews packed by their lengths {1} (pack_padded_sequence, enforce_sorted=False): the batch shrinks as reviews end, and the head reads each review&apos;s last real hidden state.</source>
         <translation>리뷰 {0}개를 길이 {1}로 패킹했습니다 (pack_padded_sequence, enforce_sorted=False): 리뷰가 끝날 때마다 배치가 줄고, 헤드는 각 리뷰의 마지막 실제 은닉 상태를 읽습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="272"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="264"/>
         <source>Review {0}, t = {1}: the review has ended after {2} words; {3} of {4} reviews running at this step</source>
         <translation>리뷰 {0}, t = {1}: 이 리뷰는 단어 {2}개로 끝났습니다. 이 스텝에서 진행 중인 리뷰: {4}개 중 {3}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="275"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="267"/>
         <source>Review {0}, t = {1}: x_t = “{2}”; {3} of {4} reviews running at this step</source>
         <translation>리뷰 {0}, t = {1}: x_t = “{2}”. 이 스텝에서 진행 중인 리뷰: {4}개 중 {3}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="280"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="272"/>
         <source>every stage bitwise equal to the model&apos;s own modules (nn.Embedding, the packed {0}, nn.Linear, the activations)</source>
         <translation>모든 단계가 모델 자신의 모듈(nn.Embedding, 패킹된 {0}, nn.Linear, 활성화 함수)과 비트 단위로 같습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="282"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="274"/>
         <source>stages differing from the model&apos;s own modules: {0}</source>
         <translation>모델 자신의 모듈과 다른 단계: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="285"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="277"/>
         <source>your model itself: {0}</source>
         <translation>모델 자체: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="288"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="280"/>
         <source>your PyTorch would run oneDNN&apos;s fused kernel here: {0:g} ulp away</source>
         <translation>이 PyTorch는 여기서 oneDNN의 융합 커널을 실행합니다: {0:g} ulp 차이</translation>
     </message>
@@ -860,142 +860,142 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="258"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="257"/>
         <source>ε ({0}) = {1:.3g}</source>
         <translation>ε ({0}) = {1:.3g}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="266"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="265"/>
         <source>Follow units (at most {0}, of 0–{1}):</source>
         <translation>따라갈 유닛 (최대 {0}개, 0–{1} 중):</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="268"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="267"/>
         <source>Unit numbers separated by commas, ranges as 3-6; or click a unit&apos;s number beside the h heatmap to add or remove it</source>
         <translation>유닛 번호를 쉼표로 구분하고 범위는 3-6처럼 적습니다. 또는 h 히트맵 옆의 유닛 번호를 클릭해 추가하거나 뺍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="274"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="273"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="275"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="274"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="276"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="275"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="277"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="276"/>
         <source>Hidden state h_t over t: </source>
         <translation>타임 스텝별 은닉 상태 h_t: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="278"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="277"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="279"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="278"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="282"/>
         <source>by hand</source>
         <translation>수동 계산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="283"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="282"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="352"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="351"/>
         <source>|Δ| per step</source>
         <translation>스텝별 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="352"/>
         <source>This step, unit by unit</source>
         <translation>이 스텝, 유닛별</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="386"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="373"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="391"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="378"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="392"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="379"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="428"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="416"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="430"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="418"/>
         <source>equal values, but a zero&apos;s sign differs (−0.0 against 0.0)</source>
         <translation>값은 같지만 0의 부호가 다릅니다(−0.0 대 0.0)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="434"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="422"/>
         <source>bitwise identical to the native path at all {0} steps</source>
         <translation>네이티브 경로와 비트 단위로 일치: {0}개 스텝 모두</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="435"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="423"/>
         <source>bitwise identical at all {0} steps</source>
         <translation>비트 단위로 일치: {0}개 스텝 모두</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="437"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="425"/>
         <source>bitwise identical to the native path so far: {0} of {1} steps revealed</source>
         <translation>지금까지 네이티브 경로와 비트 단위로 일치: {1}개 스텝 중 {0}개 공개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="438"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="426"/>
         <source>bitwise identical so far: {0} of {1} steps revealed</source>
         <translation>지금까지 비트 단위로 일치: {1}개 스텝 중 {0}개 공개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="480"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="468"/>
         <source>h_t per unit, once a step is computed</source>
         <translation>유닛별 h_t (스텝을 계산하면 표시)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="484"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="472"/>
         <source>Sequence {0} ended before t = {1}: no h_{1}</source>
         <translation>시퀀스 {0}: t = {1} 전에 끝났습니다 (h_{1} 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="487"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="475"/>
         <source>h_{0} per unit</source>
         <translation>유닛별 h_{0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="489"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="477"/>
         <source>(h_{0} not yet revealed)</source>
         <translation>(h_{0}는 아직 공개되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="532"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="520"/>
         <source>One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, {3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only {7:.3g}.</source>
         <translation>1 ulp는 한 {0}에서 바로 다음 {0}까지의 간격이며, 수가 작을수록 작아집니다: 1.0에서는 ε = {1:.3g}, {2:.3g}에서는 {3:.3g}. 그래서 h_{5}[{6}] = {2:.3g}에서의 {4:.0f} ulp는 절대 차이로 {7:.3g}에 불과합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="592"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="580"/>
         <source>t = {0}, unit h[{1}]
 by hand: {2}
 {3}: {4}
@@ -1371,32 +1371,32 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>HeadPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="162"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="160"/>
         <source>[{0}, …] ({1} values)</source>
         <translation>[{0}, …] (값 {1}개)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="169"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="167"/>
         <source>The head, review {0}: {1}</source>
         <translation>헤드, 리뷰 {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="175"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="173"/>
         <source>The head reads review {0}&apos;s last real hidden state, h at t = {1} in the last layer: step there (Run to end) to see it.</source>
         <translation>헤드는 리뷰 {0}의 마지막 실제 은닉 상태, 마지막 층의 t = {1}의 h를 읽습니다. 보려면 그 스텝까지 진행하세요 (끝까지 실행).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="187"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="185"/>
         <source>review {0}</source>
         <translation>리뷰 {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="198"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="196"/>
         <source>output ({0})</source>
         <translation>출력 ({0})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="200"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="198"/>
         <source>Every review&apos;s output, once its last step is revealed</source>
         <translation>마지막 스텝이 공개된 리뷰마다의 출력</translation>
     </message>
@@ -1653,6 +1653,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
+        <location filename="../../rnn_stepper/ui/app.py" line="118"/>
         <location filename="../../rnn_stepper/ui/main_window.py" line="197"/>
         <source>Loading PyTorch and computing the notebook&apos;s example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
@@ -1975,6 +1976,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>(아직 없음)</translation>
     </message>
     <message>
+        <location filename="../../rnn_stepper/ui/app.py" line="94"/>
         <location filename="../../rnn_stepper/ui/main_window.py" line="680"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
@@ -2191,12 +2193,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MatrixView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="798"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="532"/>
         <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="1093"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="827"/>
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
@@ -2204,32 +2206,32 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>ReviewTable</name>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="39"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="49"/>
         <source>output</source>
         <translation>출력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="40"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="50"/>
         <source>review {0} ({1})</source>
         <translation>리뷰 {0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="57"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="67"/>
         <source>Review {0}, t = {1}: token {2}, “{3}”: row {2} of the embedding is x_t</source>
         <translation>리뷰 {0}, t = {1}: 토큰 {2}, “{3}”: 임베딩의 {2}행이 x_t입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="61"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="71"/>
         <source>Padding (id {0}) after review {1}&apos;s {2} words: embedded, but never stepped</source>
         <translation>리뷰 {1}의 단어 {2}개 뒤의 패딩(id {0}): 임베딩되지만 스텝은 진행되지 않습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="102"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="106"/>
         <source>see the head</source>
         <translation>헤드 참고</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/classifier_window.py" line="103"/>
+        <location filename="../../rnn_stepper/ui/classifier_window.py" line="107"/>
         <source>The head&apos;s output for review {0}: revealed once its last real step is computed</source>
         <translation>리뷰 {0}에 대한 헤드의 출력: 마지막 실제 스텝이 계산되면 공개됩니다</translation>
     </message>
@@ -2245,67 +2247,67 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>SequencePanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="87"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="91"/>
         <source>Click a unit&apos;s number to follow it in the comparison plot, or to stop following it</source>
         <translation>유닛 번호를 클릭하면 비교 그래프에서 그 유닛을 따라가거나 따라가기를 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="99"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="103"/>
         <source>{0}_t (units × t)</source>
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="134"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="144"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="136"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="146"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="144"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="154"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="146"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="156"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="148"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="158"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="197"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="207"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="199"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="209"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="203"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="213"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="217"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="208"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="218"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="205"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="215"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
