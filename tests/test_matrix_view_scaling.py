@@ -335,3 +335,15 @@ def test_the_step_strip_can_ask_for_larger_numbers_than_a_heatmap(qtbot, font_sc
     view.window().resize(150, 190)
     settle(view)
     assert view.shown_rows()[:2] == [0, None] and numbers(view)[0] == written(six, six[0])
+
+
+def test_a_colour_bar_keeps_its_drawing_while_its_scale_stays_and_redraws_when_it_changes(qtbot):
+    """A step sets every heatmap's values; a colour bar whose scale they leave as it was is not drawn again."""
+    values = np.array([[0.5, -0.25], [0.125, 0.75]])
+    view = shown_view(qtbot, (300, 200), values, colorbar=True, levels=1.0)
+    qtbot.waitUntil(lambda: view.colorbar.axis.picture is not None)  # drawn once shown
+    view.set_matrix(values * 0.5, levels=1.0)  # new numbers, the same ±1 scale
+    assert view.colorbar.axis.picture is not None
+    view.set_matrix(values, levels=2.0)
+    assert view.colorbar.axis.picture is None  # to be drawn again, with the new ends
+    assert tuple(view.colorbar.vb.viewRange()[1]) == (-2.0, 2.0)
