@@ -12,22 +12,15 @@ SESSION_VIEWS = STEP_VIEWS | {"ConfigPanel"}  # a new trace: the options shown a
 
 
 def view_classes() -> list[type]:
-    """Every class of the window's parts that follows the model (has an on_change of its own)."""
-    from rnn_stepper.ui import (
-        backward_panel,
-        comparison_panel,
-        editors,
-        explain_panel,
-        main_window,
-        phase_weights,
-        sequence_panel,
-        step_panel,
-        unrolled,
-        weights_panel,
-    )
+    """Every class of the window's parts that follows the model (has an on_change of its own), in every module of
+    ui/: a view split into a module of its own is counted too."""
+    import importlib
+    import pkgutil
 
-    modules = (backward_panel, comparison_panel, editors, explain_panel, main_window, phase_weights, sequence_panel,
-               step_panel, unrolled, weights_panel)
+    import rnn_stepper.ui
+
+    modules = [importlib.import_module(f"rnn_stepper.ui.{info.name}")
+               for info in pkgutil.iter_modules(rnn_stepper.ui.__path__)]
     return [cls for module in modules for cls in vars(module).values()
             if isinstance(cls, type) and cls.__module__ == module.__name__ and "on_change" in vars(cls)]
 

@@ -9,7 +9,7 @@ import pytest
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.core.errors import InputError
 from rnn_stepper.model import StepperModel
-from rnn_stepper.ui.step_panel import parse_guesses
+from rnn_stepper.ui.guess_row import parse_guesses
 from standalone_panels import step_panel
 
 
