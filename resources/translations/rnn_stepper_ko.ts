@@ -1333,37 +1333,37 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>GuessRow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="247"/>
+        <location filename="../../rnn_stepper/ui/guess_row.py" line="80"/>
         <source>Type a guess for h[{0}] and press Enter</source>
         <translation>h[{0}]의 추측값을 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="248"/>
+        <location filename="../../rnn_stepper/ui/guess_row.py" line="81"/>
         <source>Type a guess for each of the {0} units of h_t, apart by spaces, and press Enter</source>
         <translation>h_t의 유닛 {0}개 각각의 추측값을 공백으로 구분해 입력하고 Enter를 누르세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="316"/>
+        <location filename="../../rnn_stepper/ui/guess_row.py" line="149"/>
         <source>Guess h_t, then click Step to reveal it</source>
         <translation>h_t를 추측한 뒤 타임 스텝을 눌러 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="317"/>
+        <location filename="../../rnn_stepper/ui/guess_row.py" line="150"/>
         <source>Your guess beside h_t</source>
         <translation>추측값과 실제 h_t</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="321"/>
+        <location filename="../../rnn_stepper/ui/guess_row.py" line="154"/>
         <source>guess</source>
         <translation>추측</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="321"/>
+        <location filename="../../rnn_stepper/ui/guess_row.py" line="154"/>
         <source>error</source>
         <translation>오차</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="329"/>
+        <location filename="../../rnn_stepper/ui/guess_row.py" line="162"/>
         <source>… {0} guesses in all; the largest |error| is {1}</source>
         <translation>… 추측값 모두 {0}개, 가장 큰 |오차|는 {1}</translation>
     </message>
@@ -2492,144 +2492,144 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="361"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="212"/>
         <source>Click any number of the strip or of the h heatmap (or Tab to it and press Enter) to see how it was computed</source>
         <translation>벡터 줄이나 h 히트맵의 숫자를 클릭하면(또는 Tab으로 옮겨 Enter를 누르면) 그 숫자가 어떻게 계산되었는지 보입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="473"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="324"/>
         <source>{0}₀ (initial)</source>
         <translation>{0}₀ (초기값)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="477"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="328"/>
         <source>The state this step reads. The reverse direction walks t = T-1 … 0, so it reads {0}_t+1, computed the click before; at its first step (t = T-1) it reads the initial state {0}₀.</source>
         <translation>이 스텝이 읽는 상태입니다. 역방향은 t = T-1 … 0 순서로 진행하므로 바로 전 클릭에서 계산한 {0}_t+1을 읽습니다. 첫 스텝(t = T-1)에서는 초기 상태 {0}₀을 읽습니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="481"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="332"/>
         <source>The state this step reads: {0}_t-1, computed the click before; at the first step the initial state {0}₀ (zeros unless given).</source>
         <translation>이 스텝이 읽는 상태: 바로 전 클릭에서 계산한 {0}_t-1입니다. 첫 스텝에서는 초기 상태 {0}₀입니다 (주어지지 않으면 0).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="341"/>
         <source>input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="341"/>
         <source>The input at time step t</source>
         <translation>타임 스텝 t의 입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="492"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="343"/>
         <source>h&lt;sub&gt;t&lt;/sub&gt; of layer {0}</source>
         <translation>{0}층의 h&lt;sub&gt;t&lt;/sub&gt;</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="493"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="344"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s h_t</source>
         <translation>{0}층의 입력은 {1}층의 h_t입니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="494"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="345"/>
         <source>layer {0}: [→ ‖ ←]</source>
         <translation>{0}층: [→ ‖ ←]</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="495"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="346"/>
         <source>Layer {0}&apos;s input is layer {1}&apos;s output [forward ‖ reverse]: rows →0 … are the forward direction&apos;s h_t, rows ←0 … the reverse direction&apos;s, joined at the line</source>
         <translation>{0}층의 입력은 {1}층의 출력 [정방향 ‖ 역방향]입니다: →0 … 행은 정방향의 h_t, ←0 … 행은 역방향의 h_t이며 선에서 이어집니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="577"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="428"/>
         <source>Every state and pre-activation of the strip on one colour scale, symmetric about zero; the gates on 0 … 1; x_t on a scale of its own (±{0}). A dashed edge marks a saturated value: within 1% of the end of tanh&apos;s (-1 … 1) or σ&apos;s (0 … 1) range.</source>
         <translation>스트립의 모든 상태와 활성화 전 값은 0을 중심으로 대칭인 하나의 색 척도, 게이트는 0 … 1, x_t는 자기 척도(±{0})를 씁니다. 점선 테두리는 포화된 값입니다: tanh(-1 … 1) 또는 σ(0 … 1) 범위의 끝에서 1% 이내.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="584"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="435"/>
         <source>layer {0}, {1}</source>
         <translation>{0}층, {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="584"/>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="702"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="435"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="553"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="584"/>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="702"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="435"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="553"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="588"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="439"/>
         <source>Time step t = {0} ({1}): sequence {2} has ended</source>
         <translation>타임스텝 t = {0} ({1}): 시퀀스 {2}: 끝났습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="589"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="440"/>
         <source>Sequence {0}&apos;s length is {1}. A packed batch (pack_padded_sequence with lengths {2}) steps only the sequences still running: {3} of {4} at t = {5}. Nothing is computed for sequence {0} here, and its h_n is its last real step&apos;s.</source>
         <translation>시퀀스 {0}의 길이는 {1}스텝입니다. 패킹된 배치(길이 {2}의 pack_padded_sequence)는 아직 진행 중인 시퀀스만 스텝합니다: t = {5}에서 {4}개 중 {3}개. 여기서는 시퀀스 {0}에 대해 아무것도 계산하지 않으며, 그 h_n은 마지막 실제 스텝의 값입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="596"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="447"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="597"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="448"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="602"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="453"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="614"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="465"/>
         <source>states, sums</source>
         <translation>상태·합</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="617"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="468"/>
         <source>dashed box: saturated</source>
         <translation>점선 상자: 포화</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="839"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="690"/>
         <source>its numbers beside</source>
         <translation>값은 옆에</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="616"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="467"/>
         <source>gates</source>
         <translation>게이트</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="699"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="550"/>
         <source>x_{0}[{1}] is the input you gave: nothing computed it</source>
         <translation>x_{0}[{1}]: 주어진 입력입니다. 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="703"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="554"/>
         <source>x_{0}[{1}] is h_{0}[{2}] of layer {3}, {4}: choose that layer to see how it was computed</source>
         <translation>x_{0}[{1}]: 층 {3}, {4}의 h_{0}[{2}]입니다. 그 층을 골라 어떻게 계산되었는지 보세요</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="711"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="562"/>
         <source>{0}[{1}] is the initial state h₀: given with the session, or zeros; nothing computed it</source>
         <translation>{0}[{1}]는 초기 상태 h₀입니다: 세션과 함께 주어졌거나 0이며, 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="846"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="697"/>
         <source>In the reverse direction the walk goes t = T-1 … 0: the state it reads is h_t+1, computed the click before, and at t = T-1 the initial state.</source>
         <translation>역방향은 t = T-1 … 0 순서로 진행합니다: 읽는 상태는 바로 전 클릭에서 계산한 h_t+1이며, t = T-1에서는 초기 상태입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="850"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="701"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>
