@@ -1643,549 +1643,548 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="147"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="148"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="148"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="149"/>
         <source>Stop this computation and keep the session on show (Esc)</source>
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/app.py" line="118"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="197"/>
+        <location filename="../../rnn_stepper/ui/app.py" line="119"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="198"/>
         <source>Loading PyTorch and computing the notebook&apos;s example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="223"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="224"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="224"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="225"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="165"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="166"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="296"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="297"/>
         <source>Full layout: every panel on show</source>
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="353"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
         <source>The model&apos;s options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="360"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="361"/>
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="361"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="294"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="295"/>
         <source>Focus layout: the window is small for its font, so weights, the sequence, the session and the backward pass are behind the tabs (keys 1–5)</source>
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션, 역전파는 탭 뒤에 있습니다 (키 1–5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="133"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="134"/>
         <source>Assumptions</source>
         <translation>가정</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="138"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="139"/>
         <source>Hide this note</source>
         <translation>이 안내 숨기기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="172"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="173"/>
         <source>Session pa&amp;nel</source>
         <translation>세션 패널(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
         <source>The network unrolled, h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
         <translation>펼친 네트워크, 시퀀스 전체의 h, ‖h_t‖와 ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="770"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="359"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="769"/>
         <source>∂ Backward</source>
         <translation>∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="359"/>
         <source>Backpropagation through time, stepped back one phase per click</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="477"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="478"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="487"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="488"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="488"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="489"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="490"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="491"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="494"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
         <source>The Mysterious Island: a character LSTM, prompt to sampled text</source>
         <translation>신비의 섬: 문자 단위 LSTM, 프롬프트에서 샘플링한 텍스트까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="497"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="498"/>
         <source>Sentiment: a classifier over reviews of different lengths, packed</source>
         <translation>감성 분석: 길이가 다른 리뷰를 패킹해 분류하는 모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="500"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="501"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="502"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="503"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="503"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="505"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="506"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="507"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="507"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="508"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="508"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="509"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="509"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="510"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="510"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="511"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="518"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="519"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="519"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="520"/>
         <source>&amp;Edit</source>
         <translation>편집(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="520"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="521"/>
         <source>&amp;Undo</source>
         <translation>실행 취소(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="521"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="522"/>
         <source>Back to the session before the last change: an edit, an option, imported weights or a whole Train run</source>
         <translation>마지막 변경 전의 세션으로 돌아갑니다: 편집, 옵션, 가져온 가중치, 또는 한 번의 학습 전체</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="523"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="524"/>
         <source>&amp;Redo</source>
         <translation>다시 실행(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="527"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="528"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="536"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="537"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="537"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="538"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="543"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="544"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="545"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="546"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="549"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="550"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="549"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="550"/>
         <source>{0} threads</source>
         <translation>스레드 {0}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="552"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="553"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="559"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="560"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="562"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="563"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="563"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="564"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="567"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="568"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="569"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="570"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="577"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="578"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="579"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="580"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="580"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="581"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="587"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="588"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="590"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="591"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="594"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="595"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="598"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="599"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="602"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="603"/>
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="636"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="637"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="637"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="638"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="676"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="677"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/app.py" line="94"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="680"/>
+        <location filename="../../rnn_stepper/ui/app.py" line="95"/>
         <source>untitled</source>
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="692"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="691"/>
         <source>Undone: the session before the last change is back (Ctrl+Shift+Z redoes it)</source>
         <translation>실행 취소: 마지막 변경 전의 세션으로 돌아왔습니다 (Ctrl+Shift+Z로 다시 실행)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="696"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="695"/>
         <source>Redone: the change is back</source>
         <translation>다시 실행: 변경이 다시 적용되었습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="729"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="728"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="745"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="744"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="745"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="744"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="746"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="745"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="746"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="745"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="747"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="746"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="747"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="746"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="748"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="747"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="748"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="747"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="750"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="749"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="750"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="749"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="753"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="752"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="753"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="752"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="755"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="816"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="754"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="815"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="755"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="754"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="761"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="760"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="762"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="761"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="772"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="771"/>
         <source>Backpropagation through time, stepped back one phase per click; again for the forward pass (5, and 1)</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다; 다시 누르면 순전파 (5, 그리고 1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="784"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="783"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="785"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="784"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="787"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="912"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="786"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="911"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="787"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="912"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="786"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="911"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="788"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="787"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="792"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="791"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="793"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="792"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="816"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="815"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="872"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="871"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="875"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="874"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="900"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="899"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="902"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="901"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="905"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="904"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="911"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="910"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="912"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="911"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="915"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="914"/>
         <source>bitwise identical so far</source>
         <translation>지금까지 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="917"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="916"/>
         <source>max |Δ| so far {0}</source>
         <translation>지금까지 최대 |Δ| {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="918"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="917"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="930"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="929"/>
         <source>packed, lengths {0}</source>
         <translation>패킹됨, 길이 {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="932"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="931"/>
         <source>ended at t = {0}: sequence {1}</source>
         <translation>t = {0}에서 끝난 시퀀스: {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="937"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="936"/>
         <source>rows {0} end in zeros: if that is padding, it is stepped through (give lengths to pack the batch)</source>
         <translation>행 {0}: 0으로 끝납니다: 패딩이라면 그대로 스텝이 진행됩니다 (배치를 패킹하려면 길이를 주세요)</translation>
     </message>

@@ -43,7 +43,7 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     if background:  # a person is waiting: something on screen first, and torch loading while the window is built
         from .background import start_loading_torch
 
-        frame = paint_loading_frame(size or default_size(app), presenting, window_name(path, caption))
+        frame = paint_loading_frame(size or default_size(app), presenting, window_title(path, caption))
         start_loading_torch()
 
     from ..jobs import run_now
@@ -86,13 +86,14 @@ def open_window(session=None, steps: int = 0, size: tuple[int, int] | None = Non
     return app, window
 
 
-def window_name(path: str | None, caption: str | None) -> str:
-    """The window's title, as MainWindow.update_title writes it, for the frame shown before MainWindow exists."""
+def window_title(path: str | None, caption: str | None, modified_mark: bool = False) -> str:
+    """The window's title: the session file's name, else the caption, else "untitled". `modified_mark`: with Qt's
+    [*], which the stepper window shows while the session has unsaved changes; the frame shown before it has none."""
     from PySide6 import QtCore
 
     name = QtCore.QFileInfo(path).fileName() if path else (
         caption or QtCore.QCoreApplication.translate("MainWindow", "untitled"))
-    return f"{name} — RNN Stepper"
+    return f"{name}{'[*]' if modified_mark else ''} — RNN Stepper"
 
 
 def paint_loading_frame(size: tuple[int, int], presenting: bool, title: str):

@@ -7,6 +7,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..core.errors import Cancelled
 from ..model import StepperModel
 from . import collection, i18n, style
+from .app import window_title
 from .assumption_note import AssumptionNote
 from .backward_panel import BackwardPanel
 from .cell_notation import module_label
@@ -676,9 +677,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.recent_menu.addAction(self.tr("(none yet)")).setEnabled(False)
 
     def update_title(self) -> None:
-        name = QtCore.QFileInfo(self.files.path).fileName() if self.files.path else (
-            self.caption or self.tr("untitled"))
-        self.setWindowTitle(f"{name}[*] — RNN Stepper")
+        self.setWindowTitle(window_title(self.files.path, self.caption, modified_mark=True))
         self.setWindowModified(self.model.dirty)
 
     def set_language(self, lang: str) -> "MainWindow":
