@@ -1,11 +1,15 @@
 """A step through a long sequence costs what the step changes (issue 30 §3): the sequence panel writes the
 columns it reveals or hides into its heatmaps, rather than a NaN-masked copy of every state of the sequence, and a
-heatmap finds its largest number without a copy of its values.
+heatmap finds its largest number without a copy of its values; a step near the end does no more Python work than
+one near the start.
 
-Memory is the measure, not time: tracemalloc sees every numpy allocation, and a T × H copy cannot hide in it."""
+Memory and counts are the measures, not time: tracemalloc sees every numpy allocation, and a T × H copy cannot hide
+in it; a profile hook counts every Python and C call, and a loop over the revealed timesteps cannot hide in that."""
 
 from __future__ import annotations
 
+import statistics
+import sys
 import tracemalloc
 
 import numpy as np
@@ -15,6 +19,7 @@ import torch
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.matrix_plan import Numbers
+from rnn_stepper.ui.plots import MAX_MARKERS
 from standalone_panels import panels, release
 
 
@@ -38,6 +43,22 @@ def peak_bytes(action) -> int:
         tracemalloc.stop()
 
 
+def calls(qtbot, action) -> int:
+    """How many Python and C functions `action` and the repaint it asks for call."""
+    count = 0
+
+    def counted(frame, event, arg):
+        nonlocal count
+        count += event in ("call", "c_call")
+    sys.setprofile(counted)
+    try:
+        action()
+        qtbot.wait(1)  # the repaint
+    finally:
+        sys.setprofile(None)
+    return count
+
+
 def heatmap_shows_the_revealed_steps(model, sequence) -> None:
     revealed = np.zeros(model.seq_len, dtype=bool)
     revealed[model.stepped] = True
@@ -57,6 +78,31 @@ def test_a_step_through_a_long_sequence_makes_no_copy_of_the_whole_sequence(qtbo
     whole = model.seq_len * model.session.config.hidden_size * 4  # one float32 T × H copy: 576 KB
     assert peak_bytes(model.step) < whole / 4
     heatmap_shows_the_revealed_steps(model, sequence)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_a_step_near_the_end_of_a_long_sequence_calls_no_more_than_one_near_its_start(qtbot, cell):
+    # Near t = 2,500 the comparison asked whether each revealed timestep had ended (a packed batch's question) and
+    # mapped each distance to pixels one by one: 9 times the calls of a step near the start, 20 ms a step.
+    model = long_model(cell)
+    panels(qtbot, model, size=(700, 400))
+    for _ in range(30):
+        model.step()
+    early = statistics.median(calls(qtbot, model.step) for _ in range(5))
+    model.move_to(2500 * len(model.phases))
+    late = statistics.median(calls(qtbot, model.step) for _ in range(5))
+    assert late < 1.2 * early
+
+
+def test_the_norm_curve_of_a_long_sequence_is_a_bare_line_as_the_comparisons_are(qtbot):
+    # Antialiasing ‖h_t‖'s 2-px stroke of a thousand segments cost 12 ms a step, most of the step, near the end of
+    # T = 1,000; the comparison's curves past MAX_MARKERS steps were bare lines already.
+    for T, smooth in [(MAX_MARKERS, True), (MAX_MARKERS + 1, False)]:
+        model = long_model(T=T, H=4)
+        comparison, sequence = panels(qtbot, model, size=(700, 400))
+        model.run_to_end()
+        assert sequence.norm_curve.curve.opts["antialias"] is smooth
+        assert all(curve.opts["antialias"] is smooth for curve in comparison.reference_curves)
 
 
 def test_jumps_back_and_forth_write_exactly_the_columns_they_reveal_or_hide(qtbot):

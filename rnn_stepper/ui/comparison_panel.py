@@ -400,15 +400,17 @@ class ComparisonPanel(QtWidgets.QWidget):
         m = self.model
         fused = m.trace.fused_step_abs_diff(m.layer, m.direction)
         self.fused_curve.setVisible(fused is not None)
-        shown = list(diff[positive])
+        shown = [diff[positive]]
         if fused is not None:
             fused = fused[ts]
             set_points(self.fused_curve, ts[fused > 0], fused[fused > 0])
-            shown += list(fused[fused > 0])
+            shown.append(fused[fused > 0])
         # The distances' decades and epsilon's, so the reference line is always on show; an empty plot frames ε.
-        finite = [d for d in shown if np.isfinite(d)]
+        finite = np.concatenate(shown)
+        finite = finite[np.isfinite(finite)]
         eps = np.log10(self.epsilon())
-        low, high = (min(np.log10(min(finite)), eps), max(np.log10(max(finite)), eps)) if finite else (eps - 2, eps + 1)
+        low, high = ((min(np.log10(finite.min()), eps), max(np.log10(finite.max()), eps)) if finite.size else
+                     (eps - 2, eps + 1))
         self.diff_plot.setYRange(low - 0.5, high + 0.8, padding=0)  # room above ε's line for its label
         self.fit_values(manual, reference)
         module = module_label(self.model.session.config)
@@ -608,19 +610,19 @@ class ComparisonPanel(QtWidgets.QWidget):
     def curve_paths(self, vb: pg.ViewBox) -> list[QtGui.QPainterPath]:
         """The distance curves on show as drawn, in the view's pixels: what ε's label keeps clear of."""
         paths = []
+        to_pixels = vb.childTransform()  # as vb.mapFromView maps: one transform for the whole path, not per point
         for curve in (self.diff_curve, self.fused_curve):
             xs, ys = curve.getData()
             if not curve.isVisible() or xs is None or not len(xs):
                 continue
-            points = [vb.mapFromView(QtCore.QPointF(float(x), float(y))) for x, y in zip(xs, ys)]
-            path = QtGui.QPainterPath(points[0])
-            for point in points[1:]:
-                path.lineTo(point)
+            if len(xs) == 1:
+                path = QtGui.QPainterPath()
+                path.addEllipse(to_pixels.map(QtCore.QPointF(float(xs[0]), float(ys[0]))), 4, 4)  # a marker
+                paths.append(path)
+                continue
             stroked = QtGui.QPainterPathStroker()
             stroked.setWidth(6)  # the line and its markers
-            paths.append(stroked.createStroke(path) if len(points) > 1 else path)
-            if len(points) == 1:
-                paths[-1].addEllipse(points[0], 4, 4)
+            paths.append(stroked.createStroke(to_pixels.map(pg.arrayToQPath(xs, ys))))
         return paths
 
     def fit_epsilon_label(self, vb: pg.ViewBox, line: float) -> tuple[float, float]:

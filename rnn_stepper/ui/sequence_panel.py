@@ -101,7 +101,11 @@ class SequencePanel(QtWidgets.QWidget):
         phases = {p.name: p for p in config.cell_type.phases(config)}
         for state, view in self.heatmaps.items():
             view.set_title(self.tr("{0}_t (units × t)").format(phases[state].symbol))
-        self.norm_curve.setSymbol("o" if m.seq_len <= MAX_MARKERS else None)
+        smooth = m.seq_len <= MAX_MARKERS
+        self.norm_curve.setSymbol("o" if smooth else None)
+        # Past MAX_MARKERS timesteps a bare line, as the comparison's: antialiasing a 2-px stroke of a thousand
+        # segments cost 12 ms a step near the end of T = 1,000, most of the step. set_points hands it to the curve.
+        self.norm_curve.opts["antialias"] = smooth
         self.norm_curve.setSymbolBrush(style.MANUAL)
         self.norm_curve.setSymbolSize(5)
         self.norm_plot.setXRange(-0.5, max(m.seq_len - 0.5, 0.5), padding=0.02)
