@@ -7,6 +7,7 @@ import pytest
 import torch
 from PySide6 import QtCore
 
+import legibility
 from rnn_stepper.backprop import Backprop
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.core.backward import autograd_gradients, next_input_loss
@@ -414,3 +415,62 @@ def test_the_walk_backs_heading_is_drawn_in_the_normal_layout_too(qtbot, size):
     qtbot.waitUntil(lambda: heading.height() >= heading.fontMetrics().height())
     assert heading.isVisible() and not heading.visibleRegion().isEmpty()
     assert heading.height() >= heading.heightForWidth(heading.width())  # every line of it
+
+
+OPENINGS = ["key 5", "the ∂ Backward button", "--back", "its tab in the focus layout"]
+
+
+@pytest.mark.parametrize("how", OPENINGS)
+def test_the_backward_pass_is_built_when_first_asked_for_and_shows_what_it_did_built_with_the_window(qtbot, how):
+    # issue 30: the window is ready sooner without the backward pass's 0.14-0.16 s, which no one sees until they
+    # ask for it. Asked for, it shows what a panel built with the window shows, drawn the same to the pixel.
+    from rnn_stepper.ui import backward_page
+    from rnn_stepper.ui.app import go_back_when_ready
+    from rnn_stepper.ui.main_window import MainWindow
+
+    size = (700, 500) if how == "its tab in the focus layout" else (1280, 720)
+    model = StepperModel()
+    windows = []
+    for _ in range(2):
+        window = MainWindow(model)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+    built_with_the_window, lazy = windows
+    assert built_with_the_window.backward.model is model  # asked for at once: built as every window built it before
+    assert not lazy.findChildren(BackwardPanel) and not lazy.findChildren(backward_page.BackwardPage)
+    model.step()
+    model.step_phase()
+    assert not lazy.findChildren(BackwardPanel)  # the forward pass moving builds nothing
+    if how == "--back":
+        built_with_the_window.show_backward()  # on show while the gradients arrive, as --back's page is
+        go_back_when_ready(lazy, 3)
+    else:
+        model.run_to_end()
+        model.backprop.compute()
+        model.backprop.move_to(3)
+        if how == "key 5":
+            qtbot.keyClick(lazy, QtCore.Qt.Key_5)
+        elif how == "the ∂ Backward button":
+            lazy.backward_action.trigger()
+        else:
+            assert lazy.focused
+            lazy.pages.tabBar().setCurrentIndex(lazy.FOCUS_PAGES.index("backward"))  # what a click on it does
+        built_with_the_window.show_backward()
+    assert lazy.backward_action.isChecked() and len(lazy.findChildren(BackwardPanel)) == 1
+    assert lazy.backward.isVisible() and lazy.backward.story.count() == 6
+    for story in range(lazy.backward.story.count()):
+        pictures = []
+        for window in windows:
+            panel = window.backward
+            panel.story.setCurrentIndex(story)
+            if panel.story.widget(story) is panel.connectivity:
+                panel.connectivity.show_connectivity()
+            legibility.settle(window)
+            pictures.append(panel.grab().toImage())
+        assert pictures[0] == pictures[1], panel.story.tabText(story)
+    assert lazy.backward.walk.heading.text() == built_with_the_window.backward.walk.heading.text()
+    np.testing.assert_array_equal(lazy.backward.connectivity.state_view.values(),
+                                  built_with_the_window.backward.connectivity.state_view.values())

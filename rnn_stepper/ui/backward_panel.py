@@ -24,7 +24,10 @@ class BackwardPanel(QtWidgets.QWidget):
     def __init__(self, model: StepperModel, backprop: Backprop, parent=None):
         super().__init__(parent)
         self.model, self.backprop = model, backprop
-        self._behind_forward = False  # hidden while the forward pass moved: drawn again when shown
+        # Behind the forward pass until it shows: built when the backward pass is first asked for (MainWindow's
+        # `backward`), it draws the forward cursor's part (draw_forward) as it first comes up, as a panel hidden
+        # while the forward pass moved does
+        self._behind_forward = True
         self.walk = WalkBack(model, backprop)
         self.forgetting = ForgettingPage(model, backprop)
         self.check = GradientCheckPage(backprop)
@@ -69,6 +72,7 @@ class BackwardPanel(QtWidgets.QWidget):
         model.events.changed.connect(self.on_change)
         model.events.progress.connect(self.training.show_losses)
         self.fill_losses()
+        self.connectivity.follow_selection()  # an h_t[i] opened before the panel was built is the one asked about
         self.training.show_losses()
         self.redraw()
 
