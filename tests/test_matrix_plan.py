@@ -182,6 +182,28 @@ def test_a_plain_step_keeps_the_plan_while_its_numbers_fit_and_plans_anew_when_o
     assert not replanned.readable or measure("-123456", replanned.px) <= number_room(cell_w)
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_the_widest_number_on_show_is_the_widest_of_every_text_written_there(dtype):
+    # Measured from each sign's largest magnitude where every digit is as wide (this font, the interface's): held
+    # against writing and measuring every text, on values that round up a digit, negative zeros, NaN and Inf.
+    rng = np.random.default_rng(5)
+    edges = [9.9995, -9.9995, 99.95, -0.0, 0.0, -0.0004, 0.0004, np.nan, np.inf, -np.inf, 999.5, -1.0]
+    for trial in range(200):
+        scale = 10.0 ** rng.integers(-2, 4)
+        values = (rng.standard_normal((rng.integers(1, 30), rng.integers(1, 4))) * scale).astype(dtype)
+        picks = rng.integers(0, len(edges), size=rng.integers(0, 4))
+        with np.errstate(over="ignore"):  # 999.5 × 1,000 is past float16's range: an Inf
+            for pick in picks:
+                values.flat[rng.integers(values.size)] = edges[pick] * (1 if trial % 2 else scale)
+        numbers = Numbers(values)
+        rows, columns = np.arange(values.shape[0]), np.arange(values.shape[1])
+        for digits in (2, 3):
+            decimals = view_decimals(numbers.largest, digits)
+            texts = {matrix_plan.cell_text(v, decimals, digits) for v in values.ravel()} - {""}
+            every = max((measure(text, matrix_plan.REF_PX) for text in texts), default=0.0)
+            assert numbers.widest_on_show(rows, columns, digits, measure) == every, (values.ravel(), digits)
+
+
 def test_a_zoomed_view_shows_every_row_and_numbers_those_wholly_in_sight():
     h = np.linspace(-1, 1, 256)[:, None]
     numbers = Numbers(h)
