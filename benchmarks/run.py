@@ -129,7 +129,7 @@ def step_latency(hidden: int, steps: int, cell: str = "rnn", presenting: bool = 
         app.processEvents()
     gc.collect()  # the windows measured before this one are garbage in cycles: not this window's steps' to collect
     latencies = []
-    for first in (0, 1000 - steps):
+    for first in (0, window.model.seq_len - steps):
         if first:
             window.model.move_to(first * len(window.model.phases))  # as a click on the h heatmap's column jumps
             for _ in range(5):

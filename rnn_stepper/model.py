@@ -190,10 +190,8 @@ class StepperModel:
         """The completed timesteps at which the batch row on show was stepped: all of them, but those after a
         packed batch's shorter sequence has ended, where the kernel no longer steps it. Read twice a step: asking
         has_ended of each timestep cost ~10 µs each, 20 ms a step near the end of T = 1,000."""
-        lengths = self.cell.lengths
-        if lengths is None:
-            return self.completed
-        return [t for t in self.completed if t < lengths[self._batch]]  # CellTrace.ended: ended once lengths ≤ t
+        length = self.cell.length(self._batch)
+        return [t for t in self.completed if t < length]
 
     def has_ended(self, t: int | None = None) -> bool:
         """Whether the batch row on show has ended before t (the cursor's timestep by default): a packed batch

@@ -93,8 +93,8 @@ def test_each_operation_is_announced_once_and_each_view_affected_redraws_once(wi
                                                                              changes, drawn):
     announced, counts = redraws.during(lambda: operation(window.model))
     assert announced[-1] == frozenset(changes)
-    assert counts == {name: len(announced) for name in built(window, drawn)}  # one redraw per announcement, none
-    # for the rest
+    # one redraw per announcement, none for the rest
+    assert counts == {name: len(announced) for name in built(window, drawn)}
 
 
 def test_a_selection_redraws_what_shows_it_and_a_move_that_closes_it_says_both_at_once(window, redraws):

@@ -73,9 +73,13 @@ class CellTrace:
         T = self.phases["hidden"].shape[0]
         return [(b, n) for b, n in enumerate(self.lengths) if n < T]
 
+    def length(self, b: int) -> int:
+        """How many timesteps batch row b is stepped at, t < length: its length in a packed batch, else all T."""
+        return self.x.shape[0] if self.lengths is None else self.lengths[b]
+
     def ended(self, t: int) -> list[int]:
         """The batch rows whose sequences have ended before t: a packed batch no longer steps them."""
-        return [] if self.lengths is None else [b for b, n in enumerate(self.lengths) if n <= t]
+        return [] if self.lengths is None else [b for b in range(len(self.lengths)) if self.length(b) <= t]
 
     @cached_property
     def h_prev(self) -> torch.Tensor:
