@@ -124,6 +124,21 @@ def test_every_entry_with_two_digits_beats_three_digits_around_an_ellipsis():
     assert wide.digits == 3 and not wide.is_elided()
 
 
+def test_one_digit_is_the_last_resort_before_a_column_of_colour_with_no_numbers():
+    # A GRU(300)'s s_0 = b_hh in a step strip's column on a projector: largest 0.058, so 2 digits write "-0.018".
+    values = np.array([-0.0175, 0.0267, 0.058, -0.0412])[:, None]
+    # "-0.018" (6 characters) needs (6 · 20 · 0.6 + 4) / 0.9 ≈ 84.4 px at 20 px; "-0.02" (5) ≈ 71.1 px
+    numbers = Numbers(values)
+    narrow = plan(numbers, Room(75, 200, (20, 60)), measure)
+    assert narrow.readable and narrow.digits == 1 and not narrow.is_elided()
+    assert texts_on_show(narrow, numbers) == written(values, digits=1) == [["-0.02"], ["0.03"], ["0.06"], ["-0.04"]]
+    wider = plan(numbers, Room(90, 200, (20, 60)), measure)  # room for 2 digits: never 1
+    assert wider.readable and wider.digits == 2
+    # 1 digit around an ellipsis never beats 2 digits around one
+    long = np.concatenate([values] * 64)
+    assert plan(Numbers(long), Room(90, 200, (20, 60)), measure).digits == 2
+
+
 def test_never_more_numbers_than_max_text_cells_however_large_the_room():
     numbers = Numbers(np.random.default_rng(1).uniform(-1, 1, (1024, 1024)))
     p = plan(numbers, Room(4000, 4000, (10, 30)), measure)

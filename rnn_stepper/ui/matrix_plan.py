@@ -9,7 +9,8 @@ Numbers only here (numpy, no font and no widget), so every rule below is tested 
 The rules:
 - A number fits its cell when it is no wider than the cell less NUMBER_MARGIN and takes NUMBER_HEIGHT of its
   height, at a pixel size between the Room's low and high ends (number_range).
-- Every entry with 3 digits beats every entry with 2, which beats 3 digits around an ellipsis; a matrix too big
+- Every entry with 3 digits beats every entry with 2, which beats 3 digits around an ellipsis; 1 digit is the last
+  resort before no number at all; a matrix too big
   to number every cell legibly shows its first k and last k rows (and columns) around the ellipsis, k as large as
   fits, each stacked gate block keeping its own ends; where no number fits, the whole matrix is shown as an image.
 - The size is planned for a template as wide as NUMBER_TEMPLATES, so it stays put from one step to the next: a
@@ -37,7 +38,10 @@ ViewRange = tuple[tuple[float, float], tuple[float, float]]  # ((x0, x1), (y0, y
 MAX_TEXT_CELLS = 600  # never more numbers than this in one view: past it, fewer rows and columns are shown
 # A cell holds a number at NUMBER_HEIGHT of its height and its width less a margin; the font is sized for the
 # widest of NUMBER_TEMPLATES and the numbers on show, so it stays put from one step to the next.
-NUMBER_TEMPLATES = {3: "-0.000", 2: "-0.00"}  # by significant digits: a narrow cell writes 2 rather than none
+# By significant digits: a narrow cell writes 2 rather than none, and 1 rather than none (a GRU(300)'s s_0 = b_hh,
+# largest 0.058, in a 64-px column on a projector: "-0.018" did not fit and the column was a slab of colour; "-0.02"
+# does, and a hover gives every digit).
+NUMBER_TEMPLATES = {3: "-0.000", 2: "-0.00", 1: "-0.0"}
 NUMBER_HEIGHT = 0.7  # a number's pixel size to its cell's height: a 20-px number in a 29-px row
 NUMBER_MARGIN = (0.1, 4)  # a share of the cell's width, and pixels, left free beside its number
 MIN_NUMBER_SCALE = 0.85  # in-cell numbers: from 0.85 of the interface's font …
@@ -304,7 +308,7 @@ def plan(numbers: Numbers, room: Room, measure: Measure, previous: Plan | None =
 
 def choose(numbers: Numbers, room: Room, measure: Measure) -> Plan:
     """The best of the layouts tried: readable first, then gate blocks kept whole, every entry shown, at least 3
-    on each side of an ellipsis, and 3 digits rather than 2."""
+    on each side of an ellipsis, and 3 digits rather than 2; 1 digit only where nothing else is readable."""
     rows, cols = numbers.values.shape
     plans = []
     # in order of preference; a stacked matrix whose gate blocks are too short to keep both ends of each is elided
@@ -312,7 +316,10 @@ def choose(numbers: Numbers, room: Room, measure: Measure) -> Plan:
     tries = [(digits, template, True) for digits, template in ((3, True), (3, False), (2, True), (2, False))]
     if numbers.blocks:
         tries += [(3, True, False), (2, False, False)]
+    tries += [(1, False, True)] + ([(1, False, False)] if numbers.blocks else [])
     for digits, template, by_block in tries:
+        if digits == 1 and any(readable for (readable, *_), _ in plans):
+            break  # 1 digit only where no layout with more writes any number
         shown_r, shown_c, width = shown_for(numbers, digits, template, room, measure, by_block)
         readable, px = readable_at(shown_r, shown_c, width, room)
         whole = shown_r.size == rows and shown_c.size == cols
