@@ -5,6 +5,7 @@ presenting, or left out around a visible ellipsis (the axes give the true indice
 the step strip is on show; the backward page shows its heading and its numbers; and a picture of the window is the
 size asked for."""
 
+import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 
@@ -101,3 +102,46 @@ def test_a_picture_of_the_backward_page_opened_from_the_command_line_is_the_size
         window = window.rebuild(presenting=False) if window.presenting else window
         window.close()
     assert not found, "\n".join(found)
+
+
+WIDE = [("gru", (1280, 720)), ("lstm", (1024, 768)), ("gru", (1920, 1080)), ("rnn", (1280, 720))]
+
+
+@pytest.mark.parametrize("cell, size", WIDE, ids=[f"{c}-{w}x{h}" for c, (w, h) in WIDE])
+def test_a_wide_vectors_equation_gives_way_to_the_strips_numbers_on_a_projector(qtbot, cell, size):
+    # A GRU(300)'s h_t written out wraps to twelve lines at a projector's size: it took the whole step panel at
+    # 1280 × 720 and the strip showed titles and no number. The equation is written shorter until it fits.
+    model = StepperModel(make_session(RNNConfig(cell=cell, hidden_size=300)))
+    window = open_window(qtbot, model, size, "en", True)
+    try:
+        found = []
+        for _ in range(model.seq_len * len(window.step_view.phases())):
+            model.step_phase()
+            legibility.settle(window)
+            strip = window.step_view
+            phase = strip.equation_phase()
+            for name, view in strip.vectors.items():
+                if not legibility.shown(view, window):
+                    continue
+                written = [text for _, text, _ in view.number_boxes() if text.strip()]
+                if np.isfinite(view.values()).any() and len(written) < 2:
+                    found.append(f"t={model.t} {phase.name}: the strip's {name} writes {len(written)} numbers")
+            equation = strip.equation
+            lines = equation.text().split("\n")
+            written_in_full = strip.equation_text(phase).split("\n")
+            if equation.height() < equation.heightForWidth(equation.width()):
+                found.append(f"t={model.t} {phase.name}: the equation is cut ({equation.height()} px of "
+                             f"{equation.heightForWidth(equation.width())})")
+            # What is left out is the middle of each vector, then the line of numbers; never the equation's first
+            # line or its result, the last, which is what the strip's framed vector holds.
+            result = np.asarray(strip.shown()[phase.name])
+            shortest = style.vector_text(result, edgeitems=1).replace(" ", "")
+            if lines[0] != written_in_full[0] or lines[-1].replace(" ", "").strip("=") not in (
+                    written_in_full[-1].replace(" ", "").strip("="), shortest):
+                found.append(f"t={model.t} {phase.name}: wrote {lines[0]!r} … {lines[-1]!r}")
+            if size == (1920, 1080) and phase.name == "hidden" and len(lines) < 3:
+                found.append("at 1920 × 1080 the line of h_t's numbers is left out: it has the room")
+    finally:
+        window = window.rebuild(presenting=False)
+        window.close()
+    assert not found, "\n".join(found[:10])

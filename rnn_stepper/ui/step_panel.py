@@ -607,8 +607,11 @@ class StepPanel(QtWidgets.QWidget):
         layout = self.layout()
         margins = layout.contentsMargins()
         width = max(self.contentsRect().width() - margins.left() - margins.right(), 1)  # the labels' width to be
+        phase = self.equation_phase()
         if not grow_only:
             self.fit_equation(width)
+            if phase is not None:  # at this size it may have the room to be written in full again
+                self.equation.setText(self.equation_text(phase))
         heights = {}
         for label in self.texts():
             if grow_only:  # a QLabel's height for a width is never under its minimum height: at least what it has
@@ -617,6 +620,16 @@ class StepPanel(QtWidgets.QWidget):
             label.setMinimumHeight(0)  # a resize measures afresh: a wider panel needs fewer lines
             heights[label] = label.heightForWidth(width) if label.text() else 0
         legend = self.legend.heightForWidth(width) if self.legend.text() else 0
+        # The equation's room: what the strip's numbers, the heading and the legend leave (the explanation gives
+        # way first). Written in full at each resize and step, then shorter while it does not fit.
+        room = (self.contentsRect().height() - self.strip_needs() - heights[self.heading] - legend
+                - 4 * layout.spacing())
+        if phase is not None and heights[self.equation] > room:
+            for detail in self.EQUATION_DETAIL[1:]:
+                self.equation.setText(self.equation_text(phase, *detail))
+                heights[self.equation] = self.equation.heightForWidth(width)
+                if heights[self.equation] <= room:
+                    break
         if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height() \
                 or self.model.selected is not None:  # an open breakdown takes the explanation's room too
             heights[self.explanation] = 0
@@ -653,14 +666,29 @@ class StepPanel(QtWidgets.QWidget):
         super().showEvent(event)
         self.fit_texts(grow_only=False)  # while hidden it was not measured
 
-    def equation_text(self, phase) -> str:
+    # How much of the equation is written, fullest first: each long vector's first and last values (numpy's edge
+    # items), and whether the line of the numbers the phase reads is written. A GRU(300)'s h_t wraps to twelve lines
+    # at a projector's size and took the strip's whole height at 1280 × 720: where the panel has no room for all of
+    # it, the equation is written shorter until it fits (fit_texts). Its first line and its result always show.
+    EQUATION_DETAIL = ((3, True), (1, True), (1, False))
+
+    def equation_text(self, phase, edgeitems: int = 3, with_numbers: bool = True) -> str:
         """The phase's equation, then with this step's numbers, then its result (core/equations writes all three)."""
         m = self.model
         equation, numbers, result = equations.written_out(
-            phase, m.session, m.cell, m.t, m.batch, lambda v: style.vector_text(v, m.session.config.dtype).replace(" ", NO_BREAK))
-        weights = self.named_weights(numbers)  # under the equation that names them, over the numbers they meet
-        return "\n".join([equation] + ([weights] if weights else []) + [f"    = {numbers}",
-                                                                        f"    = {result.replace(NO_BREAK, ' ')}"])
+            phase, m.session, m.cell, m.t, m.batch,
+            lambda v: style.vector_text(v, m.session.config.dtype, edgeitems).replace(" ", NO_BREAK))
+        weights = self.named_weights(numbers) if with_numbers else ""  # over the numbers they meet
+        return "\n".join([equation] + ([weights] if weights else []) + ([f"    = {numbers}"] if with_numbers else [])
+                         + [f"    = {result.replace(NO_BREAK, ' ')}"])
+
+    def equation_phase(self):
+        """The phase whose equation is written under the strip, or None: before the walk's first step, and where a
+        packed batch's sequence has ended."""
+        m = self.model
+        if m.position == 0 or m.has_ended(m.t if m.t is not None else m.cell.walk[0]):
+            return None
+        return self.phases()[m.phase_index]
 
     # A weight whose numbers the equation writes out in full: up to this many entries (the notebook's W_hh, 2 × 2);
     # a larger one is named with its shape, its numbers beside the strip (the full layout's Weights panel, the focus

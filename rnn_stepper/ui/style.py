@@ -191,11 +191,12 @@ def text_colour(dark: bool) -> QtGui.QColor:
 _WHITE, _BLACK = QtGui.QColor("#ffffff"), QtGui.QColor("#000000")  # shared: a step asks for hundreds
 
 
-def vector_text(values: np.ndarray, dtype: str | None = None) -> str:
-    """A vector as numpy prints it, as the notebook shows `.numpy()`; long ones are summarised. `dtype` as exact's."""
+def vector_text(values: np.ndarray, dtype: str | None = None, edgeitems: int = 3) -> str:
+    """A vector as numpy prints it, as the notebook shows `.numpy()`; long ones are summarised to their first and
+    last `edgeitems` values around "...". `dtype` as exact's."""
     # floatmode "unique": each float's shortest round-trip digits, as exact() and the CSV write it (numpy's default
     # rounds to 8 decimals: 0.051781476 printed as 0.05178148 here and in full in the breakdown)
-    return array_text(values, dtype, max_line_width=80, threshold=12, edgeitems=3, floatmode="unique")
+    return array_text(values, dtype, max_line_width=80, threshold=12, edgeitems=edgeitems, floatmode="unique")
 
 
 def cache_drawing(item: pg.PlotDataItem | pg.PlotItem | pg.AxisItem) -> None:
