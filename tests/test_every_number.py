@@ -145,3 +145,19 @@ def test_a_wide_vectors_equation_gives_way_to_the_strips_numbers_on_a_projector(
         window = window.rebuild(presenting=False)
         window.close()
     assert not found, "\n".join(found[:10])
+
+
+def test_a_long_result_is_one_line_of_the_equation_wrapped_by_the_label_not_by_numpy(qtbot):
+    # An LSTM(2)'s a_t has eight values: numpy breaks them at 80 characters, and the break began a line of its own
+    # under the "=" rather than under the first number
+    model = StepperModel(make_session(RNNConfig(cell="lstm")))
+    window = open_window(qtbot, model, (1024, 768), "en", True)
+    try:
+        model.step_phase()
+        legibility.settle(window)
+        result = window.step_view.equation.text().split("\n")[-1]
+        written = np.array(result.strip(" =[]").split(), dtype=np.float32)
+        assert written.tolist() == window.step_view.shown()["input_projection"].tolist()
+    finally:
+        window = window.rebuild(presenting=False)
+        window.close()

@@ -621,16 +621,20 @@ class StepPanel(QtWidgets.QWidget):
             heights[label] = label.heightForWidth(width) if label.text() else 0
         legend = self.legend.heightForWidth(width) if self.legend.text() else 0
         # The equation's room: what the strip's numbers, the heading and the legend leave (the explanation gives
-        # way first). Written in full at each resize and step, then shorter while it does not fit.
-        room = (self.contentsRect().height() - self.strip_needs() - heights[self.heading] - legend
-                - 4 * layout.spacing())
-        if phase is not None and heights[self.equation] > room:
+        # way first), and at least EQUATION_SHARE of the panel. Written in full at each resize and step; where it
+        # summarises a long vector ("...") and does not fit, written shorter until it does. A short vector's
+        # equation is as long as it is (an LSTM(2)'s, with its weights' names, at 1024 × 768 in presentation): the
+        # strip's numbers keep their room in it, since strip_needs errs on their side.
+        height = self.contentsRect().height()
+        room = max(height - self.strip_needs() - heights[self.heading] - legend - 4 * layout.spacing(),
+                   EQUATION_SHARE * height)
+        if phase is not None and heights[self.equation] > room and "..." in self.equation.text():
             for detail in self.EQUATION_DETAIL[1:]:
                 self.equation.setText(self.equation_text(phase, *detail))
                 heights[self.equation] = self.equation.heightForWidth(width)
                 if heights[self.equation] <= room:
                     break
-        if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > self.contentsRect().height() \
+        if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > height \
                 or self.model.selected is not None:  # an open breakdown takes the explanation's room too
             heights[self.explanation] = 0
         # The colour legend is always on show (issue 26): one line of swatches, in the loop's room when the strip
@@ -679,8 +683,11 @@ class StepPanel(QtWidgets.QWidget):
             phase, m.session, m.cell, m.t, m.batch,
             lambda v: style.vector_text(v, m.session.config.dtype, edgeitems).replace(" ", NO_BREAK))
         weights = self.named_weights(numbers) if with_numbers else ""  # over the numbers they meet
+        # The result wraps where the label needs, between its numbers, each continuation under the first: not where
+        # numpy breaks at 80 characters, which began a line of its own under the "=" (an LSTM(2)'s a_t, eight values)
+        result = result.replace("\n", "").replace(NO_BREAK, " ")
         return "\n".join([equation] + ([weights] if weights else []) + ([f"    = {numbers}"] if with_numbers else [])
-                         + [f"    = {result.replace(NO_BREAK, ' ')}"])
+                         + [f"    = {result}"])
 
     def equation_phase(self):
         """The phase whose equation is written under the strip, or None: before the walk's first step, and where a
