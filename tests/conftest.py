@@ -181,8 +181,22 @@ def shot(monkeypatch, qtbot, tmp_path):
 
     yield screenshot
     for window in windows:
+        while window.replaced_by is not None:  # a window replaced (F11, a language) is deleted: its successor
+            window = window.replaced_by
         if window.presenting:
             window.rebuild(presenting=False).close()  # normal fonts and colours for the next test
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """A window replaced by rebuild (F11, a language, a look) is deleted from the event loop (MainWindow.closeEvent):
+    pytest-qt, which closes every widget a test registered, passes over those already gone."""
+    import shiboken6
+
+    widgets = getattr(item, "qt_widgets", None)
+    if widgets:
+        item.qt_widgets = [(ref, before) for ref, before in widgets if ref() is None or shiboken6.isValid(ref())]
+    return (yield)
 
 
 @pytest.fixture

@@ -40,6 +40,33 @@ def test_f11_switches_to_presentation_and_back(qtbot, window):
     assert QtWidgets.QApplication.font().pointSizeF() == pytest.approx(base)
 
 
+def test_a_window_replaced_by_f11_or_a_language_is_freed_and_its_successor_carries_on(qtbot, window):
+    # Its actions' lambdas held it through Qt's connections, a cycle Python cannot collect, and the first window
+    # held every later one through replaced_by: each F11 kept a whole window (~14 MiB) alive for the lecture
+    import gc
+    import weakref
+
+    window.model.step()
+    replaced = []
+    for switch in (lambda w: w.rebuild(presenting=True), lambda w: w.set_language("ko"),
+                   lambda w: w.rebuild(presenting=False), lambda w: w.set_language("en")):
+        replaced.append(weakref.ref(window))
+        window = switch(window)
+        qtbot.addWidget(window)
+    for _ in range(3):
+        QtWidgets.QApplication.processEvents()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)
+        gc.collect()
+    import shiboken6
+
+    assert not shiboken6.isValid(replaced[0]())  # deleted; Python holds it as the program holds its first window
+    assert [ref() for ref in replaced[1:]] == [None] * 3  # freed
+    assert replaced[0]().replaced_by is window  # which still leads to the window on show (rnn_stepper.show)
+    assert [w for w in QtWidgets.QApplication.topLevelWidgets() if isinstance(w, MainWindow)] == [window]
+    window.model.step()  # the last window steps the same model on
+    assert window.model.position == 8 and window.step_view.vectors["hidden"].values().size
+
+
 def test_the_font_scale_is_adjustable_and_remembered(qtbot, window):
     base = QtWidgets.QApplication.font().pointSizeF()
     shown = window.rebuild(presenting=True)
@@ -48,7 +75,6 @@ def test_the_font_scale_is_adjustable_and_remembered(qtbot, window):
     qtbot.addWidget(bigger)
     assert QtWidgets.QApplication.font().pointSizeF() == pytest.approx(base * 2.0)
     assert QtCore.QSettings().value("font_scale") in (2.0, "2.0")
-    window.replaced_by = bigger
 
 
 def test_a_clicker_steps_with_page_down_and_back_with_page_up(qtbot, window):

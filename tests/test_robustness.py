@@ -172,11 +172,10 @@ gc.disable()
 window = MainWindow(StepperModel())
 window.show()
 app.processEvents()  # its timers fire, as in a running program: they hold it until then
-successor = window.set_language("en")  # the replaced window no longer hears its model: garbage once deleted
+successor = window.set_language("en")  # the replaced window no longer hears its model, and deletes itself
 app.processEvents()
-window.deleteLater()  # as pytest-qt deletes a test's windows, or a Qt program one with WA_DeleteOnClose
-del window
-QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)
+QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)  # (MainWindow.closeEvent)
+del window  # garbage now
 top_level_widgets = QtWidgets.QApplication.topLevelWidgets
 thresholds = gc.get_threshold()
 gc.set_threshold(1, 1, 1)  # a collection at every allocation, those in the middle of the wrapping included
@@ -188,9 +187,9 @@ print(len(widgets), "top-level widgets")
 
 
 def test_a_collection_while_qt_lists_its_windows_finds_nothing_to_delete(tmp_path):
-    """The crash itself, made certain: a replaced window deleted, then the collector run at every allocation while
-    QApplication.topLevelWidgets() wraps Qt's list. It was a segmentation fault: the collector freed the deleted
-    window's plot menus, whose pointers were further down the list being wrapped."""
+    """The crash itself, made certain: a replaced window deleted (it deletes itself), then the collector run at every
+    allocation while QApplication.topLevelWidgets() wraps Qt's list. It was a segmentation fault: the collector freed
+    the deleted window's plot menus, whose pointers were further down the list being wrapped."""
     import os
     import subprocess
     import sys

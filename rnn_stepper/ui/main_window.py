@@ -104,6 +104,15 @@ class SharedSplitter(QtWidgets.QSplitter):
         self.apply_shares()
 
 
+class Lineage:
+    """The windows that rebuild made one after another from a first (F11, a language, a look): only the latest is on
+    show, and only it is held here, by all of them. A replaced window is deleted (MainWindow.closeEvent); a chain of
+    replaced_by from the first window, which the program holds to the end, kept every one of them alive."""
+
+    def __init__(self, window: "MainWindow"):
+        self.latest = window
+
+
 class MainWindow(QtWidgets.QMainWindow):
     """The window. `presenting` builds it for a projector: full screen, fonts scaled, the session panel hidden,
     high contrast. Language, presentation, font scale and colormap changes rebuild the window around the same
@@ -117,7 +126,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.model = model or StepperModel()
         self.presenting = presenting
         self.caption = caption  # the title until the session is saved to a file: rnn_stepper.show(title=…)
-        self.replaced_by: MainWindow | None = None
+        self.lineage = Lineage(self)
         self.apply_look()
         self.setWindowTitle("RNN Stepper")
         self.play_timer = QtCore.QTimer(self)
@@ -667,9 +676,15 @@ class MainWindow(QtWidgets.QMainWindow):
             successor.show()
         successor.raise_()
         successor.activateWindow()  # keys go on to the new window: F11 again leaves presentation
-        self.replaced_by = successor
-        self.close()  # Python frees it once nothing refers to it; the model no longer does
+        successor.lineage = self.lineage
+        self.lineage.latest = successor
+        self.close()  # and deleted (closeEvent): the model no longer refers to it
         return successor
+
+    @property
+    def replaced_by(self) -> "MainWindow | None":
+        """The window on show in this one's place (its latest successor), or None while this one is on show."""
+        return None if self.lineage.latest is self else self.lineage.latest
 
     def show_content_only(self) -> None:
         """What a slide shows: the panels, without the menu bar, tool bars, status bar or the focus layout's tabs
@@ -717,6 +732,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self.model.unsubscribe([self, *self.findChildren(QtCore.QObject)])
             collection.release_window(self)
             event.accept()
+            # Its actions' and panels' slots are lambdas over it, held by Qt's connections: a cycle through C++ that
+            # Python's collector cannot see. Left to Python, every F11 and every language switch kept a whole
+            # window alive (~14 MiB each). Deleted from the event loop, its connections go and Python frees it.
+            self.deleteLater()
         elif self.files.may_discard():
             self.play_timer.stop()
             self.model.cancel()
