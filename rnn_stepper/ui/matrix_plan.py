@@ -9,10 +9,10 @@ Numbers only here (numpy, no font and no widget), so every rule below is tested 
 The rules:
 - A number fits its cell when it is no wider than the cell less NUMBER_MARGIN and takes NUMBER_HEIGHT of its
   height, at a pixel size between the Room's low and high ends (number_range).
-- Every entry with 3 digits beats every entry with 2, which beats 3 digits around an ellipsis; 1 digit is the last
-  resort before no number at all; a matrix too big
+- Every entry with 3 digits beats every entry with 2, which beats 3 digits around an ellipsis; a matrix too big
   to number every cell legibly shows its first k and last k rows (and columns) around the ellipsis, k as large as
-  fits, each stacked gate block keeping its own ends; where no number fits, the whole matrix is shown as an image.
+  fits, each stacked gate block keeping its own ends; 1 digit is the last resort, and where no number fits even
+  so, the whole matrix is shown as an image.
 - The size is planned for a template as wide as NUMBER_TEMPLATES, so it stays put from one step to the next: a
   plain step (the same shape in the same room) keeps the plan unless a number on show no longer fits it.
 - Never more than MAX_TEXT_CELLS numbers in one view.
