@@ -151,6 +151,9 @@ def open_beside(make) -> StagesWindow:
 
     with wait_cursor():
         window = make()
+    # Deleted once closed: its slots are lambdas over it, held by Qt's connections, a cycle Python's collector cannot
+    # see; each example opened and closed kept ~13 MiB alive until the program ended.
+    window.setAttribute(QtCore.Qt.WA_DeleteOnClose)
     window.resize(*default_size(QtWidgets.QApplication.instance()))
     opened[:] = [w for w in opened if shiboken6.isValid(w) and w.isVisible()] + [window]  # closed ones go
     window.show()
