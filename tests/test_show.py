@@ -56,6 +56,29 @@ def test_from_a_script_show_blocks_until_its_window_is_closed(qtbot, notebook, c
     assert not any(w.windowTitle().startswith("blocking") for w in open_windows())
 
 
+def test_a_window_closed_after_show_is_freed_and_so_is_the_one_f11_made_of_it(qtbot, notebook):
+    # Each show() in a notebook kept its closed window (~14 MiB, and its session) until the kernel ended: its slots
+    # hold it through Qt's connections, a cycle Python's collector cannot see
+    import gc
+    import weakref
+
+    rnn_layer, x_seq = notebook
+    shown = []
+
+    def close_after_f11():
+        for window in open_windows():
+            if window.windowTitle().startswith("freed"):
+                successor = window.rebuild(presenting=False)  # as F11 twice, or a language, replaces it
+                shown.extend([weakref.ref(window), weakref.ref(successor)])
+                successor.close()
+    for _ in range(2):
+        QtCore.QTimer.singleShot(300, close_after_f11)
+        rnn_stepper.show(rnn_layer, x_seq, title="freed")
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)
+    gc.collect()
+    assert len(shown) == 4 and [ref() for ref in shown] == [None] * 4
+
+
 def run_in_event_loop(call):
     """Call `call` from inside a running Qt event loop, as a Qt program's slot would; return what it returned."""
     loop = QtCore.QEventLoop()

@@ -663,6 +663,8 @@ class MainWindow(QtWidgets.QMainWindow):
         """A new window in the current language, look and mode, around the same model; this one goes away."""
         presenting = self.presenting if presenting is None else presenting
         successor = MainWindow(self.model, presenting=presenting, caption=self.caption)
+        # rnn_stepper.show's window is deleted once closed: the one that replaces it too
+        successor.setAttribute(QtCore.Qt.WA_DeleteOnClose, self.testAttribute(QtCore.Qt.WA_DeleteOnClose))
         successor.files.path = self.files.path
         successor.speed.setValue(self.speed.value())
         successor.normal_geometry = self.normal_geometry if self.presenting else self.geometry()
