@@ -191,10 +191,10 @@ def shot(monkeypatch, qtbot, tmp_path):
 def pytest_runtest_teardown(item):
     """A window replaced by rebuild (F11, a language, a look) is deleted from the event loop (MainWindow.closeEvent):
     pytest-qt, which closes every widget a test registered, passes over those already gone."""
-    import shiboken6
-
     widgets = getattr(item, "qt_widgets", None)
-    if widgets:
+    if widgets:  # a test that registered widgets has loaded Qt: a core test loads none here
+        import shiboken6
+
         item.qt_widgets = [(ref, before) for ref, before in widgets if ref() is None or shiboken6.isValid(ref())]
     return (yield)
 
