@@ -45,7 +45,9 @@ def check(window: MainWindow) -> None:
         assert np.array_equal(window.step_view.vectors[name].values().ravel(), expected, equal_nan=True)
     if m.phase is not None:
         last = window.step_view.equation.text().split("\n    = ")[-1]  # the result, however numpy wrapped it
-        assert last.split() == vector_text(cell.phases[m.phase][t, m.batch].numpy()).split()
+        result = cell.phases[m.phase][t, m.batch].numpy()
+        # in full, or with one value at each end where a long vector's equation is written shorter to fit
+        assert last.split() in (vector_text(result).split(), vector_text(result, edgeitems=1).split())
     for kind, name in window.weights.names().items():
         if name in m.session.weights:
             assert np.array_equal(window.weights.views[kind].values().ravel(),
