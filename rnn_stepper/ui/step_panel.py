@@ -434,7 +434,12 @@ class StepPanel(QtWidgets.QWidget):
         t = m.t if m.t is not None else m.cell.walk[0]
         where = self.tr("layer {0}, {1}").format(m.layer, self.tr("reverse") if m.direction else self.tr("forward"))
         titles = [translate_cell(p.title) for p in phases]
-        if m.has_ended(t):
+        phase = self.equation_phase()  # None before the walk's first step, or where the sequence has ended
+        if phase is not None:
+            texts = (self.tr("Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}").format(
+                t, m.step_index + 1, m.seq_len, where, m.phase_index + 1, len(phases), titles[m.phase_index]),
+                self.explanation_text(phase), self.equation_text(phase))
+        elif m.has_ended(t):
             length = m.session.lengths[m.batch]
             texts = (self.tr("Time step t = {0} ({1}): sequence {2} has ended").format(t, where, m.batch),
                      self.tr("Sequence {0}'s length is {1}. A packed batch (pack_padded_sequence with lengths "
@@ -443,16 +448,11 @@ class StepPanel(QtWidgets.QWidget):
                          m.batch, length, ", ".join(map(str, m.session.lengths)),
                          m.trace.batch_size - len(m.cell.ended(t)), m.trace.batch_size, t),
                      "")
-        elif m.position == 0:
+        else:
             texts = (self.tr("Ready at time step {0} ({1}). Press Step (Space) to compute it.").format(t, where),
                      self.tr("Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one "
                              "at a time.").format(", ".join(titles)),
                      "")
-        else:
-            phase = phases[m.phase_index]
-            texts = (self.tr("Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}").format(
-                t, m.step_index + 1, m.seq_len, where, m.phase_index + 1, len(phases), titles[m.phase_index]),
-                self.explanation_text(phase), self.equation_text(phase))
         for label, text in zip(self.texts(), texts):
             label.setText(text)
         self.heading.setToolTip(texts[1])
