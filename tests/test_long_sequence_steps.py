@@ -15,6 +15,7 @@ import tracemalloc
 import numpy as np
 import pytest
 import torch
+from PySide6 import QtGui
 
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
@@ -103,6 +104,37 @@ def test_the_norm_curve_of_a_long_sequence_is_a_bare_line_as_the_comparisons_are
         model.run_to_end()
         assert sequence.norm_curve.curve.opts["antialias"] is smooth
         assert all(curve.opts["antialias"] is smooth for curve in comparison.reference_curves)
+
+
+def pixels(plot) -> np.ndarray:
+    image = plot.grab().toImage().convertToFormat(QtGui.QImage.Format_RGB32)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, :image.width() * 4].reshape(image.height(), image.width(), 4).astype(int)
+
+
+def test_a_line_with_a_marker_on_every_point_is_drawn_as_segments_and_looks_as_one_path_would(qtbot):
+    # Qt fills a 2-px antialiased polyline's outline as one polygon: the comparison's eight zigzags of 200 points
+    # cost 18.7 ms of each step near t = 200, their segments a third of it. Antialiased segments overlap where they
+    # meet, and the marker on every point covers the joint; where a steep zigzag's segments overlap each other their
+    # soft edges blend twice: a few pixels in a thousand, none by more than a quarter of its range.
+    model = long_model(T=MAX_MARKERS, H=8)
+    comparison, sequence = panels(qtbot, model, size=(900, 500))
+    model.run_to_end()
+    for plot, curves in [(comparison.values_plot, comparison.reference_curves),
+                         (sequence.norm_plot, [sequence.norm_curve.curve])]:
+        assert all(curve.opts["segmentedLineMode"] == "on" for curve in curves)
+        as_segments = pixels(plot)
+        for curve in curves:
+            curve.setSegmentedLineMode("off")
+        as_one_path = pixels(plot)
+        assert (as_segments != as_one_path).any(axis=2).mean() < 0.005
+        assert np.abs(as_segments - as_one_path).max() <= 64
+    assert comparison.diff_curve.curve.opts["segmentedLineMode"] == "on"
+    # Past MAX_MARKERS steps there are no markers, and the lines are 1 px: one path each, as pyqtgraph draws them
+    model = long_model(T=MAX_MARKERS + 1, H=8)
+    comparison, sequence = panels(qtbot, model, size=(900, 500))
+    curves = [*comparison.reference_curves, sequence.norm_curve.curve, comparison.diff_curve.curve]
+    assert all(curve.opts["segmentedLineMode"] == "auto" for curve in curves)
 
 
 def test_jumps_back_and_forth_write_exactly_the_columns_they_reveal_or_hide(qtbot):

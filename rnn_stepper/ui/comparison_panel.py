@@ -12,7 +12,16 @@ from ..core.errors import InputError
 from ..model import StepperModel
 from . import style
 from .cell_notation import module_label, parse_units, units_text
-from .plots import MAX_MARKERS, UnitLine, UnitMarkers, legible_axes, set_plot_title, set_points, without_menus
+from .plots import (
+    MAX_MARKERS,
+    UnitLine,
+    UnitMarkers,
+    legible_axes,
+    marked_line,
+    set_plot_title,
+    set_points,
+    without_menus,
+)
 from .steady import SteadyText
 from .typography import font_px, label_font, label_px, wrapped
 
@@ -232,6 +241,7 @@ class ComparisonPanel(QtWidgets.QWidget):
             smooth = T <= MAX_MARKERS  # antialiasing thousands of segments costs more than a frame
             # Past MAX_MARKERS timesteps every pen is 1 px: the raster engine strokes wide pens segment by segment.
             reference = UnitLine(pen=pg.mkPen(color, width=2 if smooth else 1), antialias=smooth, skipFiniteCheck=True)
+            marked_line(reference, smooth)  # the hand pass's markers sit on its points
             if T <= MAX_MARKERS:
                 manual = UnitMarkers(symbol="o", size=9, brush=pg.mkBrush(color), pen=pg.mkPen("#000000", width=1))
             else:  # a pale thin line under nn.RNN's dark one
@@ -247,6 +257,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.diff_curve.setSymbol("o" if T <= MAX_MARKERS else None)
         self.diff_curve.setSymbolBrush(style.ACTIVE)
         self.diff_curve.setSymbolSize(6)
+        marked_line(self.diff_curve, T <= MAX_MARKERS)
         self.fused_curve.setPen(pg.mkPen(style.FUSED, width=2, style=QtCore.Qt.DashLine))
         self.fused_curve.setSymbol("s" if T <= MAX_MARKERS else None)
         self.fused_curve.setSymbolBrush(style.FUSED)

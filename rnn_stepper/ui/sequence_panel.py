@@ -14,7 +14,7 @@ from ..model import StepperModel
 from . import style
 from .cell_notation import BOUNDS
 from .matrix_view import MatrixView
-from .plots import MAX_MARKERS, legible_axes, set_plot_title, set_points, without_menus
+from .plots import MAX_MARKERS, legible_axes, marked_line, set_plot_title, set_points, without_menus
 from .typography import label_px
 
 
@@ -106,6 +106,7 @@ class SequencePanel(QtWidgets.QWidget):
         # Past MAX_MARKERS timesteps a bare line, as the comparison's: antialiasing a 2-px stroke of a thousand
         # segments cost 12 ms a step near the end of T = 1,000, most of the step. set_points hands it to the curve.
         self.norm_curve.opts["antialias"] = smooth
+        marked_line(self.norm_curve, smooth)
         self.norm_curve.setSymbolBrush(style.MANUAL)
         self.norm_curve.setSymbolSize(5)
         self.norm_plot.setXRange(-0.5, max(m.seq_len - 0.5, 0.5), padding=0.02)
