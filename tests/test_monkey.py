@@ -15,6 +15,7 @@ from rnn_stepper.model import StepperModel
 from rnn_stepper.ui.editors import SeedBox
 from rnn_stepper.ui.main_window import MainWindow
 from rnn_stepper.ui.session_files import example_sessions
+from rnn_stepper.ui.step_panel import StepPanel
 from rnn_stepper.ui.style import vector_text
 
 ACTIONS = int(os.environ.get("RNN_STEPPER_MONKEY_ACTIONS", "5000"))
@@ -46,8 +47,9 @@ def check(window: MainWindow) -> None:
     if m.phase is not None:
         last = window.step_view.equation.text().split("\n    = ")[-1]  # the result, however numpy wrapped it
         result = cell.phases[m.phase][t, m.batch].numpy()
-        # in full, or with one value at each end where a long vector's equation is written shorter to fit
-        assert last.split() in (vector_text(result).split(), vector_text(result, edgeitems=1).split())
+        # in full, or summarised as far as the equation is written shorter to fit the step panel
+        assert last.split() in [vector_text(result, edgeitems=edgeitems).split()
+                                for edgeitems, _ in StepPanel.EQUATION_DETAIL]
     for kind, name in window.weights.names().items():
         if name in m.session.weights:
             assert np.array_equal(window.weights.views[kind].values().ravel(),

@@ -236,6 +236,10 @@ class MatrixView(pg.GraphicsLayoutWidget):
             self._min_number_px = int(px)
             self._relayout(force=True)
 
+    def least_number_px(self) -> int:
+        """The smallest pixel size its numbers may take: a smaller cell shows fewer rows around an ellipsis."""
+        return self._number_range()[0]
+
     def _number_range(self) -> tuple[int, int]:
         return matrix_plan.number_range(style.pt_to_px(style.font_pt()), style.MIN_LEGIBLE_PX, self._min_number_px)
 

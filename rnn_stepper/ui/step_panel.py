@@ -622,15 +622,18 @@ class StepPanel(QtWidgets.QWidget):
         legend = self.legend.heightForWidth(width) if self.legend.text() else 0
         # The equation's room: what the strip's numbers, the heading and the legend leave (the explanation gives
         # way first), and at least EQUATION_SHARE of the panel. Written in full at each resize and step; where it
-        # summarises a long vector ("...") and does not fit, written shorter until it does. A short vector's
-        # equation is as long as it is (an LSTM(2)'s, with its weights' names, at 1024 × 768 in presentation): the
-        # strip's numbers keep their room in it, since strip_needs errs on their side.
+        # does not fit, written shorter until it does, by summarising its vectors ("..."). An equation numpy writes
+        # whole may take the strip's room down to two rows of numbers a vector: an LSTM(2)'s five lines, with its
+        # weights' names, at 1024 × 768 in presentation. A GRU(8)'s r_t, ten lines there, left the strip none.
         height = self.contentsRect().height()
-        room = max(height - self.strip_needs() - heights[self.heading] - legend - 4 * layout.spacing(),
-                   EQUATION_SHARE * height)
-        if phase is not None and heights[self.equation] > room and "..." in self.equation.text():
+        texts = heights[self.heading] + legend + 4 * layout.spacing()
+        room, whole_room = (max(height - self.strip_needs(rows) - texts, EQUATION_SHARE * height) for rows in (5, 2))
+        if phase is not None and heights[self.equation] > (room if "..." in self.equation.text() else whole_room):
             for detail in self.EQUATION_DETAIL[1:]:
-                self.equation.setText(self.equation_text(phase, *detail))
+                text = self.equation_text(phase, *detail)
+                if "..." not in text or text == self.equation.text():
+                    continue
+                self.equation.setText(text)
                 heights[self.equation] = self.equation.heightForWidth(width)
                 if heights[self.equation] <= room:
                     break
@@ -645,16 +648,19 @@ class StepPanel(QtWidgets.QWidget):
             if height != label.maximumHeight():
                 label.setFixedHeight(height)
 
-    def strip_needs(self) -> int:
-        """The height the strip's titles and numbers need to be read: its longest vector's rows (five at most:
-        a longer one shows its first and last), each tall enough for a number at the back-row size in
-        presentation (a cell's number takes 0.6 of its height), two lines of the font otherwise. Not a minimum
-        height, which would take the room from the comparison plot instead: the explanation gives way to it."""
-        cell = max(2 * self.fontMetrics().height(), style.MIN_PROMINENT_PX / 0.6 + 4)  # and the cell's margin
+    def strip_needs(self, most_rows: int = 5) -> int:
+        """The height the strip's titles and numbers need to be read: its longest vector's rows (`most_rows` at
+        most: a longer one shows its first and last), each tall enough for a number at its vectors' smallest size
+        in presentation (the back-row size of a short strip's, a heatmap's in a gated cell's two rows; a cell's
+        number takes 0.6 of its height), two lines of the font otherwise. Not a minimum height, which would take
+        the room from the comparison plot instead: the explanation gives way to it."""
         guess = self.guess_row.sizeHint().height() if self.guess_row.isVisibleTo(self) else 0
         needs = 0
         for keys in [keys for keys in self.strip_plan if keys] or [()]:  # each row of the strip: titles and rows
-            rows = min(max((self.vectors[key].values().shape[0] for key in keys), default=2), 5)
+            views = [self.vectors[key] for key in keys]
+            rows = min(max((view.values().shape[0] for view in views), default=2), most_rows)
+            least = max((view.least_number_px() for view in views), default=style.MIN_PROMINENT_PX)
+            cell = max(2 * self.fontMetrics().height(), least / 0.6 + 4)  # and the cell's margin
             needs += int(style.font_pt() * 5.6 + rows * cell)
         return needs + (self.loop_room.height() if self.loop_room.isVisibleTo(self) else 0) + guess
 
@@ -670,13 +676,14 @@ class StepPanel(QtWidgets.QWidget):
         super().showEvent(event)
         self.fit_texts(grow_only=False)  # while hidden it was not measured
 
-    # How much of the equation is written, fullest first: each long vector's first and last values (numpy's edge
-    # items), and whether the line of the numbers the phase reads is written. A GRU(300)'s h_t wraps to twelve lines
-    # at a projector's size and took the strip's whole height at 1280 × 720: where the panel has no room for all of
-    # it, the equation is written shorter until it fits (fit_texts). Its first line and its result always show.
-    EQUATION_DETAIL = ((3, True), (1, True), (1, False))
+    # How much of the equation is written, fullest first: how many values at each end of a vector it summarises
+    # (None: as numpy prints it, which summarises past 12 values), and whether the line of the numbers the phase
+    # reads is written. A GRU(300)'s h_t wraps to twelve lines at a projector's size and took the strip's whole
+    # height at 1280 × 720, and a GRU(8)'s h_t, seventeen lines, at 1024 × 768: where the panel has no room for all of it,
+    # the equation is written shorter until it fits (fit_texts). Its first line and its result always show.
+    EQUATION_DETAIL = ((None, True), (3, True), (1, True), (1, False))
 
-    def equation_text(self, phase, edgeitems: int = 3, with_numbers: bool = True) -> str:
+    def equation_text(self, phase, edgeitems: int | None = None, with_numbers: bool = True) -> str:
         """The phase's equation, then with this step's numbers, then its result (core/equations writes all three)."""
         m = self.model
         equation, numbers, result = equations.written_out(

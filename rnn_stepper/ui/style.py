@@ -191,12 +191,14 @@ def text_colour(dark: bool) -> QtGui.QColor:
 _WHITE, _BLACK = QtGui.QColor("#ffffff"), QtGui.QColor("#000000")  # shared: a step asks for hundreds
 
 
-def vector_text(values: np.ndarray, dtype: str | None = None, edgeitems: int = 3) -> str:
-    """A vector as numpy prints it, as the notebook shows `.numpy()`; long ones are summarised to their first and
-    last `edgeitems` values around "...". `dtype` as exact's."""
+def vector_text(values: np.ndarray, dtype: str | None = None, edgeitems: int | None = None) -> str:
+    """A vector as numpy prints it, as the notebook shows `.numpy()`: one of more than 12 values summarised to its
+    first and last three around "...". With `edgeitems`, summarised to that many at each end wherever it has more
+    (an equation with no room for all of an 8-unit GRU's). `dtype` as exact's."""
     # floatmode "unique": each float's shortest round-trip digits, as exact() and the CSV write it (numpy's default
     # rounds to 8 decimals: 0.051781476 printed as 0.05178148 here and in full in the breakdown)
-    return array_text(values, dtype, max_line_width=80, threshold=12, edgeitems=edgeitems, floatmode="unique")
+    summary = {"threshold": 12, "edgeitems": 3} if edgeitems is None else {"threshold": 0, "edgeitems": edgeitems}
+    return array_text(values, dtype, max_line_width=80, floatmode="unique", **summary)
 
 
 def cache_drawing(item: pg.PlotDataItem | pg.PlotItem | pg.AxisItem) -> None:
