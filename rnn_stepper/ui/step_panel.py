@@ -679,8 +679,8 @@ class StepPanel(QtWidgets.QWidget):
     # How much of the equation is written, fullest first: how many values at each end of a vector it summarises
     # (None: as numpy prints it, which summarises past 12 values), and whether the line of the numbers the phase
     # reads is written. A GRU(300)'s h_t wraps to twelve lines at a projector's size and took the strip's whole
-    # height at 1280 × 720, and a GRU(8)'s h_t, seventeen lines, at 1024 × 768: where the panel has no room for all of it,
-    # the equation is written shorter until it fits (fit_texts). Its first line and its result always show.
+    # height at 1280 × 720, and a GRU(8)'s h_t, seventeen lines, at 1024 × 768: where the panel has no room for
+    # all of it, the equation is written shorter until it fits (fit_texts). Its first line and its result show.
     EQUATION_DETAIL = ((None, True), (3, True), (1, True), (1, False))
 
     def equation_text(self, phase, edgeitems: int | None = None, with_numbers: bool = True) -> str:
