@@ -627,7 +627,9 @@ class StepPanel(QtWidgets.QWidget):
         # weights' names, at 1024 × 768 in presentation. A GRU(8)'s r_t, ten lines there, left the strip none.
         height = self.contentsRect().height()
         texts = heights[self.heading] + legend + 4 * layout.spacing()
-        room, whole_room = (max(height - self.strip_needs(rows) - texts, EQUATION_SHARE * height) for rows in (5, 2))
+        strip_needs = self.strip_needs()
+        room, whole_room = (max(height - needs - texts, EQUATION_SHARE * height)
+                            for needs in (strip_needs, self.strip_needs(2)))
         if phase is not None and heights[self.equation] > (room if "..." in self.equation.text() else whole_room):
             for detail in self.EQUATION_DETAIL[1:]:
                 text = self.equation_text(phase, *detail)
@@ -637,7 +639,7 @@ class StepPanel(QtWidgets.QWidget):
                 heights[self.equation] = self.equation.heightForWidth(width)
                 if heights[self.equation] <= room:
                     break
-        if sum(heights.values()) + legend + self.strip_needs() + 3 * layout.spacing() > height \
+        if sum(heights.values()) + legend + strip_needs + 3 * layout.spacing() > height \
                 or self.model.selected is not None:  # an open breakdown takes the explanation's room too
             heights[self.explanation] = 0
         # The colour legend is always on show (issue 26): one line of swatches, in the loop's room when the strip
