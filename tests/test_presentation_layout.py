@@ -12,7 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 import legibility
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
-from rnn_stepper.ui import typography
+from rnn_stepper.ui import style, typography
 from rnn_stepper.ui.main_window import MainWindow
 
 
@@ -222,6 +222,50 @@ def test_at_1024_by_768_no_plot_title_is_cut(open_window, lang):
         assert item.geometry().width() <= plot.width()  # a title wider than its plot pushed the plot off its view
         title = item.titleLabel
         assert title.item.boundingRect().width() <= title.geometry().width() + 1
+
+
+def colour_pixels(widget, colour: str) -> int:
+    """How many pixels of the widget as drawn are `colour`, exactly: a curve's or a marker's own."""
+    image = widget.grab().toImage().convertToFormat(QtGui.QImage.Format_RGB32)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    bgr = rows[:, :image.width() * 4].reshape(image.height(), image.width(), 4)[..., :3]
+    ink = QtGui.QColor(colour)
+    return int((bgr == (ink.blue(), ink.green(), ink.red())).all(axis=-1).sum())
+
+
+@pytest.mark.parametrize("size, presenting, scale, lang", [
+    ((1024, 768), True, 1.25, "en"), ((1024, 768), True, 1.5, "en"), ((1024, 768), True, 1.5, "ko"),
+    ((1280, 720), True, 1.5, "en"), ((1280, 720), False, 1.5, "en"), ((1280, 720), False, 1.5, "ko")])
+def test_an_lstms_lesson_leaves_both_comparison_plots_room_to_draw_their_curves(
+        open_window, size, presenting, scale, lang):
+    # On a projector an LSTM's plot titles wrap to five lines, and the lesson on its two references took a third
+    # of the column: at 1024 × 768 the distances had 0 px to draw in and h_t's curves 32 px.
+    from rnn_stepper.ui import i18n
+    from rnn_stepper.ui.comparison_panel import PLOT_AREA_LINES
+
+    i18n.install(lang)
+    window = open_window(size, presenting, scale, session=make_session(RNNConfig(cell="lstm")))
+    for _ in range(3):
+        window.actions_by_name["step"].trigger()
+    legibility.settle(window)
+    comparison = window.comparison
+    assert comparison.lesson_room.isVisible() and comparison.diff_plot.isVisible()
+    lesson, room = comparison.lesson, comparison.lesson_room
+    least = lesson.heightForWidth(1 << 20) + lesson.fontMetrics().lineSpacing()  # its first two lines
+    areas = [plot.getPlotItem().vb.height() for plot in (comparison.values_plot, comparison.diff_plot)]
+    assert min(areas) > 0.8 * max(areas)  # they share what their frames leave, 1 : 1 beside the lesson
+    if presenting:  # four lines of labels each, where the lesson has no more than its first two lines
+        assert min(areas) >= PLOT_AREA_LINES * typography.label_px() or room.height() <= least + 8
+    # what is drawn there: h_t's first unit by hand and nn.LSTM's, and the fused kernel's distances
+    assert colour_pixels(comparison.values_plot, style.UNIT_COLORS[0]) >= 10
+    assert colour_pixels(comparison.diff_plot, style.FUSED) >= 10
+    # the lesson shows its first two lines at least, and scrolls to the rest
+    image = room.viewport().grab().toImage().convertToFormat(QtGui.QImage.Format_Grayscale8)
+    grey = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    ink = np.flatnonzero((grey[:, :image.width()] < 128).any(axis=1))
+    assert ink.size and ink[-1] - ink[0] >= 1.5 * lesson.fontMetrics().lineSpacing()
+    assert room.verticalScrollBar().value() == 0 and room.verticalScrollBar().maximum() > 0
+    i18n.install("en")
 
 
 def radius_text(open_window, nonlinearity="tanh", cell="rnn", grow=False):

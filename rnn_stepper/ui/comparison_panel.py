@@ -16,6 +16,7 @@ from .plots import (
     MAX_MARKERS,
     UnitLine,
     UnitMarkers,
+    least_height,
     legible_axes,
     marked_line,
     set_plot_title,
@@ -26,6 +27,8 @@ from .steady import SteadyText
 from .typography import font_px, label_font, label_px, wrapped
 
 MAX_PLOTTED_UNITS = StepperModel.MAX_FOLLOWED  # the comparison's curves: as many as its colours tell apart
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's widest widget
+PLOT_AREA_LINES = 4  # the least a plot keeps to draw in, in lines of its labels, before the lesson takes more
 
 
 class StepTable(QtCore.QAbstractTableModel):
@@ -132,6 +135,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.diff_plot.getPlotItem().vb.sigResized.connect(self._place_verdict)
         self.diff_plot.getPlotItem().vb.sigRangeChanged.connect(self._place_verdict)
         self.values_plot.getPlotItem().vb.sigResized.connect(lambda *_: self.fit_values(*self.plotted()[1:3]))
+        for plot in (self.values_plot, self.diff_plot):  # a title set again at its area's new width may wrap anew
+            plot.getPlotItem().vb.sigResized.connect(lambda *_: self.share_height())
         self.epsilon_texts = ("", "")  # the line's label, with its dtype and without
         self.picker = QtWidgets.QLineEdit()  # which units the plot follows, when h has more than it can colour
         self.picker.returnPressed.connect(self.pick_units)
@@ -190,6 +195,10 @@ class ComparisonPanel(QtWidgets.QWidget):
         step_box.addWidget(self.table, 1)
         self.lesson = QtWidgets.QLabel()  # the fused kernel's lesson, in words under the plots
         self.lesson.setWordWrap(True)
+        # Plain text from its top: centred, as QLabel is by default, in the lines it counts and does not take, its
+        # first line started half a line down the room share_height gives it.
+        self.lesson.setTextFormat(QtCore.Qt.PlainText)
+        self.lesson.setAlignment(QtCore.Qt.AlignLeft | QtCore.Qt.AlignTop)
         self.lesson.setStyleSheet(f"color: {style.FOREGROUND}; background: #fff4e5; padding: 3px")
         # Where the panel is short (a focus layout at 2×) the lesson scrolls rather than squash the plots to nothing.
         self.lesson_room = QtWidgets.QScrollArea()
@@ -293,12 +302,10 @@ class ComparisonPanel(QtWidgets.QWidget):
             hidden, [self.tr("by hand"), module_label(m.session.config), "|Δ|", self.tr("ulp")],
             {u: style.UNIT_COLORS[i % len(style.UNIT_COLORS)] for i, u in enumerate(m.followed_units)})
         self.table.resizeColumnsToContents()  # the headers' widths: the numbers widen their columns as they come
-        # The lesson under the plots takes its lines from them: the distances, which it is about, keep their half.
-        self.layout().setStretchFactor(self.values_plot, 3 if m.trace.fused is None else 2)
         self.lesson.setText(self.lesson_text())
         self.lesson.setVisible(bool(self.lesson.text()))
         self.lesson_room.setVisible(bool(self.lesson.text()))
-        self.fit_lesson()
+        self.share_height()
         self.refresh()
 
     def dtype_name(self) -> str:
@@ -336,18 +343,49 @@ class ComparisonPanel(QtWidgets.QWidget):
         set_plot_title(self.values_plot, self.titles[0], key)
         set_plot_title(self.diff_plot, self.titles[1])
 
-    def fit_lesson(self) -> None:
-        """The lesson's whole text where it takes at most a third of the panel; beyond that it scrolls."""
+    def share_height(self) -> None:
+        """The panel's height shared by what the plots draw in, not by their frames. A plot's title, axes and tab
+        bar take their lines first: on a projector an LSTM's titles wrap to five lines, and shared 2 : 2 with its
+        lesson the distances were left 0 px to draw in at 1024 × 768. The lesson then takes at most the third of
+        the panel it always had, and no more than leaves each plot PLOT_AREA_LINES of the labels' lines to draw in
+        (two lines of it at least; it scrolls beyond); what is left is the plots' areas, 3 : 2, or 1 : 1 beside the
+        lesson, whose distances it is about."""
+        layout = self.layout()
+        frames = {self.values_plot: least_height(self.values_plot)}
+        lower = self.lower_tabs if self.lower_tabs.isVisibleTo(self) else self.lower_row
+        frames[lower] = least_height(self.diff_plot) + (self.lower_tabs.tabBar().sizeHint().height()
+                                                        if lower is self.lower_tabs else 0)
+        fixed = sum(widget.height() if widget is self.ulps_room else widget.sizeHint().height()
+                    for widget in (self.picker_box, self.ulps_room) if widget.isVisibleTo(self))
+        shown = [widget for widget in (self.picker_box, self.values_plot, self.lower_row, self.lower_tabs,
+                                       self.ulps_room, self.lesson_room) if widget.isVisibleTo(self)]
+        room = self.height() - fixed - sum(frames.values()) - layout.spacing() * (len(shown) - 1)
+        area = PLOT_AREA_LINES * label_px()
         if self.lesson.text():
             width = self.lesson_room.viewport().width() or self.width()
-            self.lesson_room.setFixedHeight(min(self.lesson.heightForWidth(width), max(self.height() // 3, 1)))
+            whole = self.lesson.heightForWidth(width)
+            # two lines at least: its text's line (a Korean one, in a fallback font, is taller than the Latin
+            # font's line spacing) and its first line with the padding as QLabel counts it
+            line = self.lesson.fontMetrics().boundingRect(
+                QtCore.QRect(0, 0, QWIDGETSIZE_MAX, QWIDGETSIZE_MAX), 0, self.lesson.text()).height()
+            least = min(whole, self.lesson.heightForWidth(QWIDGETSIZE_MAX) + line)
+            height = max(min(whole, self.height() // 3, room - 2 * area), least, 1)
+            if self.lesson_room.height() != height or self.lesson_room.minimumHeight() != height:
+                self.lesson_room.setFixedHeight(height)
+            room -= height
+        shares = (1, 1) if self.lesson.text() else (3, 2)
+        for (widget, frame), share in zip(frames.items(), shares):
+            # a box layout shares out its height by stretch where, as here, the size hints are ignored
+            stretch = max(round(frame + max(room, 0) * share / sum(shares)), 1)
+            if layout.stretch(layout.indexOf(widget)) != stretch:
+                layout.setStretchFactor(widget, stretch)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.fit_lesson()
         self.fit_notes()
         self.arrange_lower(self.width() >= 44 * font_px())
         self.fit_titles()
+        self.share_height()
 
     def arrange_lower(self, wide: bool) -> None:
         """The table beside the distances where it has its columns' room, else the two on tabs."""

@@ -24,6 +24,11 @@ def set_plot_title(plot: pg.PlotWidget, text: str, extra_html: str = "") -> None
     fit_plot_title(plot)
 
 
+def least_height(plot: pg.PlotWidget) -> int:
+    """The pixels a plot's title and axes take: its whole height but the area its curves are drawn in."""
+    return int(np.ceil(plot.getPlotItem().effectiveSizeHint(QtCore.Qt.MinimumSize).height()))
+
+
 def fit_plot_title(plot: pg.PlotWidget) -> None:
     item = plot.getPlotItem()
     text, extra_html = item.wrapped_title
