@@ -268,6 +268,25 @@ def test_an_lstms_lesson_leaves_both_comparison_plots_room_to_draw_their_curves(
     i18n.install("en")
 
 
+@pytest.mark.parametrize("cell, scale, lang, whole", [
+    ("lstm", 1.25, "en", False), ("rnn", 1.5, "en", False), ("rnn", 1.25, "en", True), ("lstm", 1.5, "ko", True)])
+def test_on_a_projector_both_tabs_under_the_plots_are_in_full_view(open_window, cell, scale, lang, whole):
+    # "This step, unit by unit" was cut behind the tab bar's scroll arrows at 1024 × 768: where the bar has no room
+    # for it, the tab is named by its first words and its whole name is its tooltip.
+    from rnn_stepper.ui import i18n
+
+    i18n.install(lang)
+    window = open_window((1024, 768), True, scale, session=make_session(RNNConfig(cell=cell)))
+    legibility.settle(window)
+    tabs = window.comparison.lower_tabs
+    bar = tabs.tabBar()
+    assert tabs.isVisible() and bar.count() == 2
+    assert bar.tabRect(1).right() < bar.width() and bar.tabRect(0).left() >= 0  # no scroll arrows needed
+    full = window.comparison.tr("This step, unit by unit")
+    assert (bar.tabText(1) == full) is whole and bar.tabToolTip(1) == full
+    i18n.install("en")
+
+
 def radius_text(open_window, nonlinearity="tanh", cell="rnn", grow=False):
     config = RNNConfig(cell=cell) if cell != "rnn" else RNNConfig(nonlinearity=nonlinearity)
     window = open_window((1280, 720), session=make_session(config))

@@ -72,7 +72,7 @@
         <translation> 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="49"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="52"/>
         <location filename="../../rnn_stepper/ui/training_page.py" line="37"/>
         <source>Train</source>
         <translation>학습</translation>
@@ -108,42 +108,42 @@
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="40"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="43"/>
         <source>Forgetting</source>
         <translation>망각</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="42"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="45"/>
         <source>Check</source>
         <translation>검증</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="47"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="50"/>
         <source>Connectivity</source>
         <translation>연결성</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="50"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="53"/>
         <source>∂L/∂W_hh</source>
         <translation>∂L/∂W_hh</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="42"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="45"/>
         <source>Every gradient by hand beside what loss.backward() leaves in .grad</source>
         <translation>손으로 계산한 모든 그래디언트를 loss.backward()가 .grad에 남긴 값과 나란히</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="44"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="47"/>
         <source>Autograd computes ∂L/∂W_ih in one product over every step once the walk back is done: it appears whole at the end</source>
         <translation>autograd는 거슬러 가기가 끝난 뒤 모든 스텝에 대한 행렬곱 하나로 ∂L/∂W_ih를 계산합니다: 끝에서 한꺼번에 나타납니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="47"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="50"/>
         <source>‖∂h_t[i]/∂x_k‖: which inputs a hidden unit still depends on</source>
         <translation>‖∂h_t[i]/∂x_k‖: 은닉 유닛이 아직 어떤 입력에 의존하는가</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="50"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="53"/>
         <source>A gated cell&apos;s ∂L/∂W_hh, summed step by step back</source>
         <translation>게이트 셀의 ∂L/∂W_hh, 한 스텝씩 거슬러 가며 더함</translation>
     </message>
@@ -373,7 +373,7 @@
         <translation>이전 상태로 흘러가는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="44"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="47"/>
         <source>Gradients</source>
         <translation>그래디언트</translation>
     </message>
@@ -429,12 +429,12 @@
         <translation>학습 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="40"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="43"/>
         <source>‖∂L/∂h_t‖ over t (an LSTM&apos;s ‖∂L/∂c_t‖ beside it), and what the weights and gates predict</source>
         <translation>t에 따른 ‖∂L/∂h_t‖ (LSTM은 옆에 ‖∂L/∂c_t‖도), 그리고 가중치와 게이트가 예측하는 것</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/backward_panel.py" line="49"/>
+        <location filename="../../rnn_stepper/ui/backward_panel.py" line="52"/>
         <source>SGD or Adam steps on the loss, bitwise torch.optim&apos;s</source>
         <translation>손실에 대한 SGD 또는 Adam 스텝, torch.optim과 비트 단위로 같음</translation>
     </message>
@@ -860,142 +860,148 @@
 <context>
     <name>ComparisonPanel</name>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="257"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="277"/>
         <source>ε ({0}) = {1:.3g}</source>
         <translation>ε ({0}) = {1:.3g}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="265"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="285"/>
         <source>Follow units (at most {0}, of 0–{1}):</source>
         <translation>따라갈 유닛 (최대 {0}개, 0–{1} 중):</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="267"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="287"/>
         <source>Unit numbers separated by commas, ranges as 3-6; or click a unit&apos;s number beside the h heatmap to add or remove it</source>
         <translation>유닛 번호를 쉼표로 구분하고 범위는 3-6처럼 적습니다. 또는 h 히트맵 옆의 유닛 번호를 클릭해 추가하거나 뺍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="273"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="293"/>
         <source>{0}, native path</source>
         <translation>{0}, 네이티브 경로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="274"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="294"/>
         <source>● by hand, — {0}</source>
         <translation>● 수동 계산, — {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="275"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="295"/>
         <source>pale line by hand, dark line {0}</source>
         <translation>옅은 선: 수동 계산, 진한 선: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="276"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="296"/>
         <source>Hidden state h_t over t: </source>
         <translation>타임 스텝별 은닉 상태 h_t: </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="277"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="297"/>
         <source>|by hand − {0}| per step (log scale)</source>
         <translation>스텝별 |수동 − {0}| (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="278"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="298"/>
         <source>|by hand − native| ● and |by hand − fused| ■ per step (log scale)</source>
         <translation>스텝별 |수동 − 네이티브| ● 와 |수동 − 융합| ■ (로그 눈금)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="282"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="302"/>
         <source>by hand</source>
         <translation>수동 계산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="282"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="302"/>
         <source>ulp</source>
         <translation>ulp</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="351"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="401"/>
         <source>|Δ| per step</source>
         <translation>스텝별 |Δ|</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="352"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="402"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="414"/>
         <source>This step, unit by unit</source>
         <translation>이 스텝, 유닛별</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="373"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="414"/>
+        <source>This step</source>
+        <translation>이 스텝</translation>
+    </message>
+    <message>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="437"/>
         <source>Two references. {0}&apos;s native path (oneDNN off) runs the step-by-step cell: the hand pass equals it bit for bit. By default your PyTorch computes this {1} with oneDNN&apos;s fused kernel ({2}); its bits differ from the step-by-step cell.</source>
         <translation>기준이 둘입니다. {0} 모듈의 네이티브 경로(oneDNN 끔)는 셀을 한 단계씩 계산하며, 수동 계산은 이것과 비트 단위로 일치합니다. 기본 설정에서 여러분의 PyTorch는 이 {1} 모듈을 oneDNN의 융합 커널({2})로 계산합니다. 그 비트는 단계별 셀과 다릅니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="378"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="442"/>
         <source>For this input they happen to agree: 0 ulp.</source>
         <translation>이 입력에서는 우연히 일치합니다: 0 ulp.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="379"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="443"/>
         <source>Here by up to {0:.0f} ulp (|Δ| ≤ {1:.3g}).</source>
         <translation>여기서는 최대 {0:.0f} ulp 차이입니다 (|Δ| ≤ {1:.3g}).</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="416"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="482"/>
         <source>Step to compare with {0}</source>
         <translation>타임 스텝을 진행하면 {0} 모듈과 비교합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="418"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="484"/>
         <source>equal values, but a zero&apos;s sign differs (−0.0 against 0.0)</source>
         <translation>값은 같지만 0의 부호가 다릅니다(−0.0 대 0.0)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="422"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="488"/>
         <source>bitwise identical to the native path at all {0} steps</source>
         <translation>네이티브 경로와 비트 단위로 일치: {0}개 스텝 모두</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="423"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="489"/>
         <source>bitwise identical at all {0} steps</source>
         <translation>비트 단위로 일치: {0}개 스텝 모두</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="425"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="491"/>
         <source>bitwise identical to the native path so far: {0} of {1} steps revealed</source>
         <translation>지금까지 네이티브 경로와 비트 단위로 일치: {1}개 스텝 중 {0}개 공개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="426"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="492"/>
         <source>bitwise identical so far: {0} of {1} steps revealed</source>
         <translation>지금까지 비트 단위로 일치: {1}개 스텝 중 {0}개 공개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="468"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="534"/>
         <source>h_t per unit, once a step is computed</source>
         <translation>유닛별 h_t (스텝을 계산하면 표시)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="472"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="538"/>
         <source>Sequence {0} ended before t = {1}: no h_{1}</source>
         <translation>시퀀스 {0}: t = {1} 전에 끝났습니다 (h_{1} 없음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="475"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="541"/>
         <source>h_{0} per unit</source>
         <translation>유닛별 h_{0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="477"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="543"/>
         <source>(h_{0} not yet revealed)</source>
         <translation>(h_{0}는 아직 공개되지 않음)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="520"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="586"/>
         <source>One ulp is the gap from a {0} to the next; it shrinks with the number: ε = {1:.3g} at 1.0, {3:.3g} at {2:.3g}. So {4:.0f} ulp at h_{5}[{6}] = {2:.3g} is an absolute difference of only {7:.3g}.</source>
         <translation>1 ulp는 한 {0}에서 바로 다음 {0}까지의 간격이며, 수가 작을수록 작아집니다: 1.0에서는 ε = {1:.3g}, {2:.3g}에서는 {3:.3g}. 그래서 h_{5}[{6}] = {2:.3g}에서의 {4:.0f} ulp는 절대 차이로 {7:.3g}에 불과합니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="580"/>
+        <location filename="../../rnn_stepper/ui/comparison_panel.py" line="646"/>
         <source>t = {0}, unit h[{1}]
 by hand: {2}
 {3}: {4}
@@ -1643,335 +1649,335 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="148"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="158"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="149"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="159"/>
         <source>Stop this computation and keep the session on show (Esc)</source>
         <translation>이 계산을 멈추고 지금 보이는 세션을 그대로 둡니다 (Esc)</translation>
     </message>
     <message>
         <location filename="../../rnn_stepper/ui/app.py" line="119"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="198"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="208"/>
         <source>Loading PyTorch and computing the notebook&apos;s example…</source>
         <translation>PyTorch를 불러오고 노트북 예제를 계산하는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="224"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="235"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="225"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="236"/>
         <source>Input</source>
         <translation>입력</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="166"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="176"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="369"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="297"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="308"/>
         <source>Full layout: every panel on show</source>
         <translation>전체 레이아웃: 모든 패널을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="365"/>
         <source>Step</source>
         <translation>타임 스텝</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="354"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="365"/>
         <source>The step strip, its equation and the comparison</source>
         <translation>타임 스텝의 벡터 줄, 그 식, 그리고 비교 그래프</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="355"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="366"/>
         <source>W_ih, W_hh and the biases; double-click a cell to edit</source>
         <translation>W_ih, W_hh와 편향. 셀을 두 번 클릭하면 값을 고칠 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="356"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="367"/>
         <source>Sequence</source>
         <translation>시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="358"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="369"/>
         <source>The model&apos;s options and the input table</source>
         <translation>모델 옵션과 입력 표</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="361"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="372"/>
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="362"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="373"/>
         <source>{0} (key {1})</source>
         <translation>{0} (키 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="295"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="306"/>
         <source>Focus layout: the window is small for its font, so weights, the sequence, the session and the backward pass are behind the tabs (keys 1–5)</source>
         <translation>집중 레이아웃: 창이 글꼴에 비해 작아서 가중치, 시퀀스, 세션, 역전파는 탭 뒤에 있습니다 (키 1–5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="134"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="144"/>
         <source>Assumptions</source>
         <translation>가정</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="139"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="149"/>
         <source>Hide this note</source>
         <translation>이 안내 숨기기</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="173"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="183"/>
         <source>Session pa&amp;nel</source>
         <translation>세션 패널(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="357"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="368"/>
         <source>The network unrolled, h over the whole sequence, ‖h_t‖ and ρ(W_hh)</source>
         <translation>펼친 네트워크, 시퀀스 전체의 h, ‖h_t‖와 ρ(W_hh)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="359"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="769"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="370"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="803"/>
         <source>∂ Backward</source>
         <translation>∂ 역전파</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="359"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="370"/>
         <source>Backpropagation through time, stepped back one phase per click</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="478"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="500"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="488"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="510"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="489"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="511"/>
         <source>Open &amp;Recent</source>
         <translation>최근 파일(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="491"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="513"/>
         <source>Open &amp;Example</source>
         <translation>예제 열기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="495"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="517"/>
         <source>The Mysterious Island: a character LSTM, prompt to sampled text</source>
         <translation>신비의 섬: 문자 단위 LSTM, 프롬프트에서 샘플링한 텍스트까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="498"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="520"/>
         <source>Sentiment: a classifier over reviews of different lengths, packed</source>
         <translation>감성 분석: 길이가 다른 리뷰를 패킹해 분류하는 모델</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="501"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="523"/>
         <source>&amp;Import weights…</source>
         <translation>가중치 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="503"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="525"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="504"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="526"/>
         <source>Save &amp;As…</source>
         <translation>다른 이름으로 저장(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="505"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="527"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="507"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="529"/>
         <source>Comparison plot (PNG or SVG)…</source>
         <translation>비교 그래프 (PNG 또는 SVG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="508"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="530"/>
         <source>Trace (JSON or CSV)…</source>
         <translation>트레이스 (JSON 또는 CSV)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="509"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="531"/>
         <source>Slide (PNG)…</source>
         <translation>슬라이드 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="510"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="532"/>
         <source>Copy equation as LaTeX</source>
         <translation>식을 LaTeX로 복사</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="511"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="533"/>
         <source>Python snippet…</source>
         <translation>파이썬 코드…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="519"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="541"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="520"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="542"/>
         <source>&amp;Edit</source>
         <translation>편집(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="521"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="543"/>
         <source>&amp;Undo</source>
         <translation>실행 취소(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="522"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="544"/>
         <source>Back to the session before the last change: an edit, an option, imported weights or a whole Train run</source>
         <translation>마지막 변경 전의 세션으로 돌아갑니다: 편집, 옵션, 가져온 가중치, 또는 한 번의 학습 전체</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="524"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="546"/>
         <source>&amp;Redo</source>
         <translation>다시 실행(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="528"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="550"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="537"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="559"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="538"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="560"/>
         <source>&amp;About RNN Stepper</source>
         <translation>RNN Stepper 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="544"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="566"/>
         <source>RNN Stepper {version}</source>
         <translation>RNN Stepper {version}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="546"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="568"/>
         <source>PyTorch is still loading.</source>
         <translation>PyTorch를 아직 불러오는 중입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="550"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="572"/>
         <source>Computed with {environment}.</source>
         <translation>계산 환경: {environment}.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="550"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="572"/>
         <source>{0} threads</source>
         <translation>스레드 {0}개</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="553"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="575"/>
         <source>Kernel order makes {0}&apos;s own calls on operands of the same shapes, strides and memory alignment, so it equals {0} bit for bit on any machine. {0}&apos;s own last bits, and how far the textbook order lands from them, depend on the PyTorch version, the BLAS library, the CPU&apos;s vector instructions and the thread count above: compare these before comparing numbers with a classmate.</source>
         <translation>커널 순서는 {0} 모듈과 똑같은 호출을 같은 모양, 같은 스트라이드, 같은 메모리 정렬의 피연산자로 수행하므로 어느 컴퓨터에서나 {0} 모듈과 비트 단위로 일치합니다. {0} 모듈 자체의 마지막 비트와 교과서 순서가 그것에서 얼마나 떨어지는지는 위의 PyTorch 버전, BLAS 라이브러리, CPU 벡터 명령어, 스레드 수에 따라 달라집니다. 친구와 숫자를 비교하기 전에 이것부터 비교하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="560"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="582"/>
         <source>About RNN Stepper</source>
         <translation>RNN Stepper 정보</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="563"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="585"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="564"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="586"/>
         <source>&amp;Presentation mode</source>
         <translation>발표 모드(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="568"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="590"/>
         <source>Full screen, large fonts, high contrast, no side panel (F11)</source>
         <translation>전체 화면, 큰 글꼴, 높은 대비, 옆 패널 숨김 (F11)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="570"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="592"/>
         <source>Presentation &amp;font size</source>
         <translation>발표 글꼴 크기(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="578"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="600"/>
         <source>&amp;Colormap</source>
         <translation>색상표(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="580"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="602"/>
         <source>Blue – white – red</source>
         <translation>파랑 – 흰색 – 빨강</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="581"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="603"/>
         <source>Colour-blind safe: blue – white – yellow</source>
         <translation>색각 이상 친화: 파랑 – 흰색 – 노랑</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="588"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="610"/>
         <source>Hidden state on the ±1 &amp;scale</source>
         <translation>은닉 상태를 ±1 눈금으로(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="591"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="613"/>
         <source>Colour h over t on tanh&apos;s whole range, −1 to 1, instead of a scale fitted to its values</source>
         <translation>타임 스텝별 h를 값에 맞춘 눈금 대신 tanh의 전체 범위인 −1에서 1까지의 눈금으로 칠합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="595"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="617"/>
         <source>Predict, then &amp;reveal</source>
         <translation>예측 후 공개(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="599"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="621"/>
         <source>Step stops before the new hidden state; the next click reveals it, so the class can guess first (R)</source>
         <translation>타임 스텝이 새 은닉 상태 직전에 멈추고 다음 클릭에 공개합니다. 수강생이 먼저 예측해 볼 수 있습니다 (R)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="603"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="625"/>
         <source>&amp;Backward pass (5)</source>
         <translation>역전파(&amp;B) (5)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="637"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="659"/>
         <source>Predict, then reveal: on</source>
         <translation>예측 후 공개: 켬</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="638"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="660"/>
         <source>Predict, then reveal: off</source>
         <translation>예측 후 공개: 끔</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="677"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="707"/>
         <source>(none yet)</source>
         <translation>(아직 없음)</translation>
     </message>
@@ -1981,210 +1987,210 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>제목 없음</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="691"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="721"/>
         <source>Undone: the session before the last change is back (Ctrl+Shift+Z redoes it)</source>
         <translation>실행 취소: 마지막 변경 전의 세션으로 돌아왔습니다 (Ctrl+Shift+Z로 다시 실행)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="695"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="725"/>
         <source>Redone: the change is back</source>
         <translation>다시 실행: 변경이 다시 적용되었습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="728"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="762"/>
         <source>Stepping</source>
         <translation>스텝 진행</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="744"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="778"/>
         <source>Reset</source>
         <translation>처음으로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="744"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="778"/>
         <source>Back to before the first timestep</source>
         <translation>첫 타임 스텝 이전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="745"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="779"/>
         <source>◀ Back</source>
         <translation>◀ 뒤로</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="745"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="779"/>
         <source>Undo one timestep</source>
         <translation>타임 스텝 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="746"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="780"/>
         <source>◁ Phase</source>
         <translation>◁ 연산</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="746"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="780"/>
         <source>Undo one phase</source>
         <translation>연산 하나를 되돌립니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="747"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="781"/>
         <source>Phase ▷</source>
         <translation>연산 ▷</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="747"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="781"/>
         <source>Show the next phase of this timestep</source>
         <translation>이 타임 스텝의 다음 연산을 보여 줍니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="749"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="783"/>
         <source>Step ▶</source>
         <translation>타임 스텝 ▶</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="749"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="783"/>
         <source>Compute the next whole timestep, as one pass of the notebook&apos;s loop</source>
         <translation>노트북 반복문 한 번처럼 다음 타임 스텝 전체를 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="752"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="786"/>
         <source>Run to end</source>
         <translation>끝까지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="752"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="786"/>
         <source>Compute every remaining timestep</source>
         <translation>남은 타임 스텝을 모두 계산합니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="754"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="815"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="788"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="849"/>
         <source>Play</source>
         <translation>재생</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="754"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="788"/>
         <source>Step automatically; again to pause</source>
         <translation>자동으로 진행합니다. 다시 누르면 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="760"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="794"/>
         <source> steps/s</source>
         <translation> 스텝/초</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="761"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="795"/>
         <source>Play speed</source>
         <translation>재생 속도</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="771"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="805"/>
         <source>Backpropagation through time, stepped back one phase per click; again for the forward pass (5, and 1)</source>
         <translation>시간 역전파(BPTT), 클릭할 때마다 연산 하나씩 거슬러 갑니다; 다시 누르면 순전파 (5, 그리고 1)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="783"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="817"/>
         <source>layer </source>
         <translation>층 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="784"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="818"/>
         <source>Which layer the step view shows</source>
         <translation>스텝 보기에 표시할 층</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="786"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="911"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="820"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="945"/>
         <source>forward</source>
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="786"/>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="911"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="820"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="945"/>
         <source>reverse</source>
         <translation>역방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="787"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="821"/>
         <source>Which direction the step view shows</source>
         <translation>스텝 보기에 표시할 방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="791"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="825"/>
         <source>batch row </source>
         <translation>배치 행 </translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="792"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="826"/>
         <source>Which sequence of the batch the step view shows</source>
         <translation>스텝 보기에 표시할 배치의 시퀀스</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="815"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="849"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="871"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="905"/>
         <source>Reading {0}…</source>
         <translation>{0} 읽는 중…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="874"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="908"/>
         <source>Computing the trace: {0} timesteps × {1} cells × {2} units…</source>
         <translation>트레이스 계산 중: 타임 스텝 {0}개 × 셀 {1}개 × 유닛 {2}개…</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="899"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="933"/>
         <source>Stopped. The session from before is still on show.</source>
         <translation>멈췄습니다. 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="901"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="935"/>
         <source>Could not compute the trace ({0}). The session from before is still on show.</source>
         <translation>트레이스를 계산하지 못했습니다 ({0}). 이전 세션이 그대로 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="904"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="938"/>
         <source>Could not load the notebook&apos;s example: {0}</source>
         <translation>노트북 예제를 불러오지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="910"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="944"/>
         <source>{0} (step {1})</source>
         <translation>{0} (스텝 {1})</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="911"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="945"/>
         <source>layer {0} {1}</source>
         <translation>{0}층 {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="914"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="948"/>
         <source>bitwise identical so far</source>
         <translation>지금까지 비트 단위로 일치</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="916"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="950"/>
         <source>max |Δ| so far {0}</source>
         <translation>지금까지 최대 |Δ| {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="917"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="951"/>
         <source>t = {0} of T = {1}   ·   {2}   ·   {3}   ·   {4} order   ·   {5}</source>
         <translation>t = {0} / T = {1}   ·   {2}   ·   {3}   ·   {4} 순서   ·   {5}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="929"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="963"/>
         <source>packed, lengths {0}</source>
         <translation>패킹됨, 길이 {0}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="931"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="965"/>
         <source>ended at t = {0}: sequence {1}</source>
         <translation>t = {0}에서 끝난 시퀀스: {1}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/main_window.py" line="936"/>
+        <location filename="../../rnn_stepper/ui/main_window.py" line="970"/>
         <source>rows {0} end in zeros: if that is padding, it is stepped through (give lengths to pack the batch)</source>
         <translation>행 {0}: 0으로 끝납니다: 패딩이라면 그대로 스텝이 진행됩니다 (배치를 패킹하려면 길이를 주세요)</translation>
     </message>
@@ -2192,12 +2198,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
 <context>
     <name>MatrixView</name>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="532"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="539"/>
         <source>dashed box: saturated, within 1% of the end of its range ({0} … {1})</source>
         <translation>점선 상자: 포화, 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/matrix_view.py" line="827"/>
+        <location filename="../../rnn_stepper/ui/matrix_view.py" line="834"/>
         <source>saturated: within 1% of the end of its range ({0} … {1})</source>
         <translation>포화: 값의 범위({0} … {1}) 끝에서 1% 이내</translation>
     </message>
@@ -2256,57 +2262,57 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>{0}_t (유닛 × t)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="144"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="149"/>
         <source>ρ(W_hh), largest over its gate blocks</source>
         <translation>ρ(W_hh), 게이트 블록 중 가장 큰 값</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="146"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="151"/>
         <source>spectral radius {0}: n/a, W_hh&apos;s blocks are {1} × {2}, not square (proj_size)</source>
         <translation>스펙트럼 반경 {0}: 해당 없음 (n/a), W_hh의 블록이 {1} × {2}로 정사각 행렬이 아닙니다 (proj_size)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="154"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="159"/>
         <source>spectral radius {0}: none, W_hh holds NaN or Inf</source>
         <translation>스펙트럼 반경 {0}: 없음, W_hh에 NaN 또는 Inf가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="156"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="161"/>
         <source>spectral radius {0}: n/a for this W_hh</source>
         <translation>스펙트럼 반경 {0}: 이 W_hh에는 해당 없음 (n/a)</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="158"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="163"/>
         <source>spectral radius {0} = {1:.3f}, {2}</source>
         <translation>스펙트럼 반경 {0} = {1:.3f}, {2}</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="207"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="212"/>
         <source>below 1: the recurrent products alone let old inputs fade, but the gates decide what the state keeps, and can keep it far longer</source>
         <translation>1보다 작음: 순환 곱만 보면 오래된 입력은 흐려지지만, 상태에 무엇을 남길지는 게이트가 정하며 훨씬 오래 남길 수도 있습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="209"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="214"/>
         <source>above 1: the recurrent products can amplify old inputs, but the gates and tanh keep h within (−1, 1)</source>
         <translation>1보다 큼: 순환 곱이 오래된 입력을 키울 수 있지만, 게이트와 tanh가 h를 (−1, 1) 안에 붙잡아 둡니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="213"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="218"/>
         <source>below 1: old inputs fade step by step — a short memory; ReLU never saturates, it sets negative sums to 0</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧습니다. ReLU는 포화하지 않고 음수인 합을 0으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="217"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="222"/>
         <source>below 1: old inputs fade step by step — a short memory, far from saturation</source>
         <translation>1보다 작음: 오래된 입력은 스텝마다 흐려집니다 — 기억이 짧고 포화와는 거리가 멉니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="218"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="223"/>
         <source>above 1: the state can grow until tanh saturates at ±1 — a long memory, little nuance</source>
         <translation>1보다 큼: 상태가 커져 tanh가 ±1에서 포화될 수 있습니다 — 기억은 길지만 섬세함이 줄어듭니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="215"/>
+        <location filename="../../rnn_stepper/ui/sequence_panel.py" line="220"/>
         <source>above 1: with ReLU the state can grow without bound</source>
         <translation>1보다 큼: ReLU에서는 상태가 한없이 커질 수 있습니다</translation>
     </message>
@@ -2563,27 +2569,27 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>정방향</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="439"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="444"/>
         <source>Time step t = {0} ({1}): sequence {2} has ended</source>
         <translation>타임스텝 t = {0} ({1}): 시퀀스 {2}: 끝났습니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="440"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="445"/>
         <source>Sequence {0}&apos;s length is {1}. A packed batch (pack_padded_sequence with lengths {2}) steps only the sequences still running: {3} of {4} at t = {5}. Nothing is computed for sequence {0} here, and its h_n is its last real step&apos;s.</source>
         <translation>시퀀스 {0}의 길이는 {1}스텝입니다. 패킹된 배치(길이 {2}의 pack_padded_sequence)는 아직 진행 중인 시퀀스만 스텝합니다: t = {5}에서 {4}개 중 {3}개. 여기서는 시퀀스 {0}에 대해 아무것도 계산하지 않으며, 그 h_n은 마지막 실제 스텝의 값입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="447"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="452"/>
         <source>Ready at time step {0} ({1}). Press Step (Space) to compute it.</source>
         <translation>타임 스텝 {0} ({1}) 준비 완료. 타임 스텝(Space)을 눌러 계산하세요.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="448"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="453"/>
         <source>Each click on Step runs one pass of the loop: {0}. Step phase (Shift+→) shows one at a time.</source>
         <translation>타임 스텝을 누를 때마다 반복문이 한 번 돕니다: {0}. 연산(Shift+→)은 하나씩 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="453"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="439"/>
         <source>Time step t = {0} (step {1} of {2}, {3}) — phase {4} of {5}: {6}</source>
         <translation>타임 스텝 t = {0} ({2}개 중 {1}번째, {3}) — 연산 {5}개 중 {4}번째: {6}</translation>
     </message>
@@ -2598,7 +2604,7 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>점선 상자: 포화</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="690"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="734"/>
         <source>its numbers beside</source>
         <translation>값은 옆에</translation>
     </message>
@@ -2623,12 +2629,12 @@ The session you were working on was kept, and you can go on or save it. {2}</sou
         <translation>{0}[{1}]는 초기 상태 h₀입니다: 세션과 함께 주어졌거나 0이며, 계산된 값이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="697"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="741"/>
         <source>In the reverse direction the walk goes t = T-1 … 0: the state it reads is h_t+1, computed the click before, and at t = T-1 the initial state.</source>
         <translation>역방향은 t = T-1 … 0 순서로 진행합니다: 읽는 상태는 바로 전 클릭에서 계산한 h_t+1이며, t = T-1에서는 초기 상태입니다.</translation>
     </message>
     <message>
-        <location filename="../../rnn_stepper/ui/step_panel.py" line="701"/>
+        <location filename="../../rnn_stepper/ui/step_panel.py" line="745"/>
         <source>Textbook order: {0}. {1}.</source>
         <translation>교과서 순서: {0}. {1}.</translation>
     </message>

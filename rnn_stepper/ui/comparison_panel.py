@@ -384,6 +384,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         super().resizeEvent(event)
         self.fit_notes()
         self.arrange_lower(self.width() >= 44 * font_px())
+        self.fit_tab_names()
         self.fit_titles()
         self.share_height()
 
@@ -403,6 +404,20 @@ class ComparisonPanel(QtWidgets.QWidget):
             widget.show()
         self.lower_row.setVisible(wide)
         self.lower_tabs.setVisible(not wide)
+
+    def fit_tab_names(self) -> None:
+        """The table's tab named whole where both tabs have its room, else by its first words, whole in its
+        tooltip: in presentation at 1024 × 768 it was cut behind the tab bar's scroll arrows."""
+        bar = self.lower_tabs.tabBar()
+        if bar.count() != 2:
+            return
+        names = (self.tr("This step, unit by unit"), self.tr("This step"))
+        for name in names:
+            if bar.tabText(1) != name:
+                bar.setTabText(1, name)
+            if bar.tabSizeHint(0).width() + bar.tabSizeHint(1).width() <= self.lower_tabs.width():
+                break
+        bar.setTabToolTip(1, names[0])
 
     def fit_notes(self) -> None:
         """The sentence on ulps whole where it takes at most a fifth of the panel; beyond that it scrolls."""
