@@ -250,3 +250,19 @@ def test_a_new_cell_type_reaches_the_window_in_korean_too(qtbot):
         assert translated != "input gate" and translated in window.step_view.heading.text()
     finally:
         i18n.install("en")
+
+
+def test_a_vector_whose_formula_has_no_room_writes_its_symbol_as_large_as_its_neighbours_titles(qtbot):
+    # At 1280 × 720 a GRU's strip is one row of narrow views: n_t's and h_t's formulas fit on no two lines, and
+    # their symbols alone were set at the smallest scale, 9 px beside their neighbours' 13 px.
+    import legibility
+
+    window = open_window(qtbot, cell="gru")
+    for _ in range(3):
+        window.model.step()
+    legibility.settle(window)
+    alone = [view for view in window.step_view.vectors.values() if "<br>" not in view.title.text]
+    assert alone  # the case this is about
+    for view in alone:
+        assert f"font-size:{view._title_px()}px" in view.title.text
+        assert view.title.item.boundingRect().width() <= view.width()  # and it fits its view

@@ -393,8 +393,11 @@ class MatrixView(pg.GraphicsLayoutWidget):
                                                                  style.MIN_LEGIBLE_PX))).lineSpacing()
                 if size[0] <= width and size[1] <= 3 * lines + 2 * self.title.item.document().documentMargin() + 1:
                     break
-            else:  # no two lines of the formula fit: the symbol alone, the equation stays in the tooltip
-                chosen = (scales[-1], False, False)
+            else:  # no two lines of the formula fit: the symbol alone, as large as fits (it was set at the smallest
+                # scale, a 9-px "n_t" beside 13-px neighbours); the equation stays in the tooltip
+                chosen = next((alone for alone in ((scale, False, False) for scale in scales)
+                               if text_width(self._title_html(*alone, measured=True)) + margin <= room),
+                              (scales[-1], False, False))
         html = self._title_html(*chosen)
         if html != self.title.text or width != self.title.item.textWidth():
             word_wrap(self.title.item.document())
