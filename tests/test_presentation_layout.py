@@ -18,13 +18,16 @@ from rnn_stepper.ui.main_window import MainWindow
 
 @pytest.fixture
 def open_window(qtbot):
-    """open_window(size, presenting=False, scale=1.5, session=None): a shown window of that size; fonts and colours
-    are back to normal after the test."""
+    """open_window(size, presenting=False, scale=1.5, session=None, steps=0): a shown window of that size, its model
+    stepped `steps` times before it shows (as --steps does); fonts and colours are back to normal after the test."""
     made = []
 
-    def open_window(size, presenting=False, scale=1.5, session=None):
+    def open_window(size, presenting=False, scale=1.5, session=None, steps=0):
         QtCore.QSettings().setValue("font_scale", scale)
-        window = MainWindow(StepperModel(session), presenting=presenting)
+        model = StepperModel(session)
+        for _ in range(steps):
+            model.step()
+        window = MainWindow(model, presenting=presenting)
         qtbot.addWidget(window)
         window.resize(*size)
         window.show()
@@ -285,6 +288,23 @@ def test_on_a_projector_both_tabs_under_the_plots_are_in_full_view(open_window, 
     full = window.comparison.tr("This step, unit by unit")
     assert (bar.tabText(1) == full) is whole and bar.tabToolTip(1) == full
     i18n.install("en")
+
+
+@pytest.mark.parametrize("scale", [1.25, 1.5])
+def test_a_window_opened_already_stepped_lays_its_strip_out_as_stepping_it_live_does(open_window, scale):
+    # `--steps 2` steps before the window shows. An LSTM(8)'s h_t, written whole, took ten lines at 1024 × 768; the
+    # strip was planned under it on one row, without h_{t-1} and c_{t-1}, and one row left the equation its room.
+    layouts = []
+    for steps_first in (2, 0):
+        window = open_window((1024, 768), True, scale, make_session(RNNConfig(cell="lstm", hidden_size=8)), steps_first)
+        legibility.settle(window)
+        for _ in range(2 - steps_first):
+            window.model.step()
+        legibility.settle(window)
+        panel = window.step_view
+        layouts.append((panel.strip_plan, panel.equation.text()))
+        assert "h_prev" in panel.strip_plan[0] and "c_prev" in panel.strip_plan[0] and panel.strip_plan[1]
+    assert layouts[0] == layouts[1]
 
 
 def radius_text(open_window, nonlinearity="tanh", cell="rnn", grow=False):

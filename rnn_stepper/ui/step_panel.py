@@ -473,7 +473,12 @@ class StepPanel(QtWidgets.QWidget):
         h_{t-1} is drawn under a single row only (on two, h_{t-1} stands above h_t and its caption says it)."""
         names = tuple(self.vectors)
         px = max(font_px(), style.MIN_LEGIBLE_PX)
-        height = self.contentsRect().height() - self.heading.height() - self.equation.height()
+        # The equation as fit_texts will have it: written shorter until it takes no more than its share of the
+        # panel. Measured as it was written for the last plan, an LSTM(8)'s whole h_t (ten lines at 1024 × 768)
+        # left one row no room for two, and one row then left the equation its room to stay whole: opened with
+        # --steps, the strip lost h_{t-1} and c_{t-1}, which the same window stepped live kept.
+        panel = self.contentsRect().height()
+        height = panel - self.heading.height() - min(self.equation.height(), int(EQUATION_SHARE * panel))
         plan = strip_rows(names, self.inputs, self.width(), px, height)
         if plan != self.strip_plan:
             self.strip_plan = plan
