@@ -227,6 +227,15 @@ def test_at_1024_by_768_no_plot_title_is_cut(open_window, lang):
         assert title.item.boundingRect().width() <= title.geometry().width() + 1
 
 
+@pytest.fixture
+def in_language():
+    """in_language(lang): the interface in that language for this test, in English again after it."""
+    from rnn_stepper.ui import i18n
+
+    yield i18n.install
+    i18n.install("en")
+
+
 def colour_pixels(widget, colour: str) -> int:
     """How many pixels of the widget as drawn are `colour`, exactly: a curve's or a marker's own."""
     image = widget.grab().toImage().convertToFormat(QtGui.QImage.Format_RGB32)
@@ -240,13 +249,12 @@ def colour_pixels(widget, colour: str) -> int:
     ((1024, 768), True, 1.25, "en"), ((1024, 768), True, 1.5, "en"), ((1024, 768), True, 1.5, "ko"),
     ((1280, 720), True, 1.5, "en"), ((1280, 720), False, 1.5, "en"), ((1280, 720), False, 1.5, "ko")])
 def test_an_lstms_lesson_leaves_both_comparison_plots_room_to_draw_their_curves(
-        open_window, size, presenting, scale, lang):
+        open_window, in_language, size, presenting, scale, lang):
     # On a projector an LSTM's plot titles wrap to five lines, and the lesson on its two references took a third
     # of the column: at 1024 × 768 the distances had 0 px to draw in and h_t's curves 32 px.
-    from rnn_stepper.ui import i18n
-    from rnn_stepper.ui.comparison_panel import PLOT_AREA_LINES
+    from rnn_stepper.ui.comparison_panel import PLOT_AREA_LINES, QWIDGETSIZE_MAX
 
-    i18n.install(lang)
+    in_language(lang)
     window = open_window(size, presenting, scale, session=make_session(RNNConfig(cell="lstm")))
     for _ in range(3):
         window.actions_by_name["step"].trigger()
@@ -254,7 +262,8 @@ def test_an_lstms_lesson_leaves_both_comparison_plots_room_to_draw_their_curves(
     comparison = window.comparison
     assert comparison.lesson_room.isVisible() and comparison.diff_plot.isVisible()
     lesson, room = comparison.lesson, comparison.lesson_room
-    least = lesson.heightForWidth(1 << 20) + lesson.fontMetrics().lineSpacing()  # its first two lines
+    # its first two lines (a Korean line is a few pixels taller than the font's line spacing)
+    least = lesson.heightForWidth(QWIDGETSIZE_MAX) + lesson.fontMetrics().lineSpacing()
     areas = [plot.getPlotItem().vb.height() for plot in (comparison.values_plot, comparison.diff_plot)]
     assert min(areas) > 0.8 * max(areas)  # they share what their frames leave, 1 : 1 beside the lesson
     if presenting:  # four lines of labels each, where the lesson has no more than its first two lines
@@ -268,17 +277,15 @@ def test_an_lstms_lesson_leaves_both_comparison_plots_room_to_draw_their_curves(
     ink = np.flatnonzero((grey[:, :image.width()] < 128).any(axis=1))
     assert ink.size and ink[-1] - ink[0] >= 1.5 * lesson.fontMetrics().lineSpacing()
     assert room.verticalScrollBar().value() == 0 and room.verticalScrollBar().maximum() > 0
-    i18n.install("en")
 
 
 @pytest.mark.parametrize("cell, scale, lang, whole", [
     ("lstm", 1.25, "en", False), ("rnn", 1.5, "en", False), ("rnn", 1.25, "en", True), ("lstm", 1.5, "ko", True)])
-def test_on_a_projector_both_tabs_under_the_plots_are_in_full_view(open_window, cell, scale, lang, whole):
+def test_on_a_projector_both_tabs_under_the_plots_are_in_full_view(
+        open_window, in_language, cell, scale, lang, whole):
     # "This step, unit by unit" was cut behind the tab bar's scroll arrows at 1024 × 768: where the bar has no room
     # for it, the tab is named by its first words and its whole name is its tooltip.
-    from rnn_stepper.ui import i18n
-
-    i18n.install(lang)
+    in_language(lang)
     window = open_window((1024, 768), True, scale, session=make_session(RNNConfig(cell=cell)))
     legibility.settle(window)
     tabs = window.comparison.lower_tabs
@@ -287,7 +294,6 @@ def test_on_a_projector_both_tabs_under_the_plots_are_in_full_view(open_window, 
     assert bar.tabRect(1).right() < bar.width() and bar.tabRect(0).left() >= 0  # no scroll arrows needed
     full = window.comparison.tr("This step, unit by unit")
     assert (bar.tabText(1) == full) is whole and bar.tabToolTip(1) == full
-    i18n.install("en")
 
 
 @pytest.mark.parametrize("scale", [1.25, 1.5])

@@ -370,7 +370,7 @@ class ComparisonPanel(QtWidgets.QWidget):
                 QtCore.QRect(0, 0, QWIDGETSIZE_MAX, QWIDGETSIZE_MAX), 0, self.lesson.text()).height()
             least = min(whole, self.lesson.heightForWidth(QWIDGETSIZE_MAX) + line)
             height = max(min(whole, self.height() // 3, room - 2 * area), least, 1)
-            if self.lesson_room.height() != height or self.lesson_room.minimumHeight() != height:
+            if self.lesson_room.maximumHeight() != height:
                 self.lesson_room.setFixedHeight(height)
             room -= height
         shares = (1, 1) if self.lesson.text() else (3, 2)
@@ -406,8 +406,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.lower_tabs.setVisible(not wide)
 
     def fit_tab_names(self) -> None:
-        """The table's tab named whole where both tabs have its room, else by its first words, whole in its
-        tooltip: in presentation at 1024 × 768 it was cut behind the tab bar's scroll arrows."""
+        """The table's tab named in full where the bar has room for both names, else by its first words, the whole
+        name in its tooltip: in presentation at 1024 × 768 it was cut behind the tab bar's scroll arrows."""
         bar = self.lower_tabs.tabBar()
         if bar.count() != 2:
             return
