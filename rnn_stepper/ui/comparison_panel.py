@@ -172,7 +172,7 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.ulps_note = QtWidgets.QLabel()  # what an ulp is, said with the largest one on show
         self.ulps_note.setWordWrap(True)
         self.ulps_note.setStyleSheet("color: #444")
-        self.ulps_room = QtWidgets.QScrollArea()  # at most a fifth of the panel; it scrolls beyond
+        self.ulps_room = QtWidgets.QScrollArea()  # at most a fifth of the panel (share_height); it scrolls beyond
         self.ulps_room.setWidget(self.ulps_note)
         self.ulps_room.setWidgetResizable(True)
         self.ulps_room.setFrameShape(QtWidgets.QFrame.NoFrame)
@@ -346,32 +346,38 @@ class ComparisonPanel(QtWidgets.QWidget):
     def share_height(self) -> None:
         """The panel's height shared by what the plots draw in, not by their frames. A plot's title, axes and tab
         bar take their lines first: on a projector an LSTM's titles wrap to five lines, and shared 2 : 2 with its
-        lesson the distances were left 0 px to draw in at 1024 × 768. The lesson then takes at most the third of
-        the panel it always had, and no more than leaves each plot PLOT_AREA_LINES of the labels' lines to draw in
-        (two lines of it at least; it scrolls beyond); what is left is the plots' areas, 3 : 2, or 1 : 1 beside the
+        lesson the distances were left 0 px to draw in at 1024 × 768. The notes under the plots then take what they
+        need, the sentence on ulps at most a fifth of the panel and the lesson a third, as they always had, but no
+        more than leaves each plot PLOT_AREA_LINES of the labels' lines to draw in: one line of the ulps and two of
+        the lesson at least, and they scroll beyond. What is left is the plots' areas, 3 : 2, or 1 : 1 beside the
         lesson, whose distances it is about."""
         layout = self.layout()
         frames = {self.values_plot: least_height(self.values_plot)}
         lower = self.lower_tabs if self.lower_tabs.isVisibleTo(self) else self.lower_row
         frames[lower] = least_height(self.diff_plot) + (self.lower_tabs.tabBar().sizeHint().height()
                                                         if lower is self.lower_tabs else 0)
-        fixed = sum(widget.height() if widget is self.ulps_room else widget.sizeHint().height()
-                    for widget in (self.picker_box, self.ulps_room) if widget.isVisibleTo(self))
+        fixed = self.picker_box.sizeHint().height() if self.picker_box.isVisibleTo(self) else 0
         shown = [widget for widget in (self.picker_box, self.values_plot, self.lower_row, self.lower_tabs,
                                        self.ulps_room, self.lesson_room) if widget.isVisibleTo(self)]
         room = self.height() - fixed - sum(frames.values()) - layout.spacing() * (len(shown) - 1)
-        area = PLOT_AREA_LINES * label_px()
-        if self.lesson.text():
-            width = self.lesson_room.viewport().width() or self.width()
-            whole = self.lesson.heightForWidth(width)
-            # two lines at least: its text's line (a Korean one, in a fallback font, is taller than the Latin
-            # font's line spacing) and its first line with the padding as QLabel counts it
-            line = self.lesson.fontMetrics().boundingRect(
-                QtCore.QRect(0, 0, QWIDGETSIZE_MAX, QWIDGETSIZE_MAX), 0, self.lesson.text()).height()
-            least = min(whole, self.lesson.heightForWidth(QWIDGETSIZE_MAX) + line)
-            height = max(min(whole, self.height() // 3, room - 2 * area), least, 1)
-            if self.lesson_room.maximumHeight() != height:
-                self.lesson_room.setFixedHeight(height)
+        notes = [(scroll, note, most, lines) for scroll, note, most, lines in (
+            (self.ulps_room, self.ulps_note, self.height() // 5, 1),
+            (self.lesson_room, self.lesson, self.height() // 3, 2)) if note.text()]
+        heights = []
+        for scroll, note, most, lines in notes:
+            whole = note.heightForWidth(scroll.viewport().width() or self.width())
+            # its first lines: the text's line (a Korean one, in a fallback font, is taller than the Latin font's
+            # line spacing), and the first with the padding as QLabel counts it
+            line = note.fontMetrics().boundingRect(
+                QtCore.QRect(0, 0, QWIDGETSIZE_MAX, QWIDGETSIZE_MAX), 0, note.text()).height()
+            least = max(min(whole, note.heightForWidth(QWIDGETSIZE_MAX) + (lines - 1) * line), 1)
+            heights.append([least, max(min(whole, most), least)])
+        spare = room - PLOT_AREA_LINES * label_px() * 2 - sum(least for least, _ in heights)
+        for (scroll, *_), (least, wanted) in zip(notes, heights):
+            height = least + max(min(wanted - least, spare), 0)
+            spare -= height - least
+            if scroll.maximumHeight() != height:
+                scroll.setFixedHeight(height)
             room -= height
         shares = (1, 1) if self.lesson.text() else (3, 2)
         for (widget, frame), share in zip(frames.items(), shares):
@@ -382,7 +388,6 @@ class ComparisonPanel(QtWidgets.QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.fit_notes()
         self.arrange_lower(self.width() >= 44 * font_px())
         self.fit_tab_names()
         self.fit_titles()
@@ -418,14 +423,6 @@ class ComparisonPanel(QtWidgets.QWidget):
             if bar.tabSizeHint(0).width() + bar.tabSizeHint(1).width() <= self.lower_tabs.width():
                 break
         bar.setTabToolTip(1, names[0])
-
-    def fit_notes(self) -> None:
-        """The sentence on ulps whole where it takes at most a fifth of the panel; beyond that it scrolls."""
-        if self.ulps_note.text():
-            width = self.ulps_room.viewport().width() or self.width()
-            height = min(self.ulps_note.heightForWidth(width), max(self.height() // 5, self.fontMetrics().height()))
-            if self.ulps_room.height() != height:
-                self.ulps_room.setFixedHeight(height)
 
     def lesson_text(self) -> str:
         """Why two references: the fused kernel and the step-by-step cell it replaces, and how far apart."""
@@ -494,9 +491,11 @@ class ComparisonPanel(QtWidgets.QWidget):
             text = ""
         self.verdict.setText(text)
         self._place_verdict()
-        self.ulps_note.setText(self.ulps_text())
-        self.ulps_room.setVisible(bool(self.ulps_note.text()))
-        self.fit_notes()
+        ulps = self.ulps_text()
+        self.ulps_room.setVisible(bool(ulps))
+        if ulps != self.ulps_note.text():  # the largest ulp on show: a new sentence is measured and given its room
+            self.ulps_note.setText(ulps)
+            self.share_height()
         self.fill_table()
 
     MARKER_ROOM_PX = 6  # half a marker (9 px) and its outline: markers at the ends of the range are drawn whole
