@@ -2,6 +2,7 @@
 the columns of a row start level; ε's label is clear of the curves; the equation writes out the weights it names."""
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 import torch
 from PySide6 import QtCore
@@ -68,6 +69,36 @@ def test_the_epsilon_label_strikes_no_curve(open_window):
     if label.isVisible():
         box = label.mapRectToItem(vb, label.boundingRect())
         assert not any(path.intersects(box) for path in comparison.curve_paths(vb))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])  # an LSTM's plot draws a second reference: the fused kernel's
+@pytest.mark.parametrize("size, presenting", [((1280, 720), False), ((1920, 1080), False), ((1024, 768), True),
+                                              ((1280, 720), True)])
+def test_the_verdict_is_written_clear_of_epsilons_line_its_label_and_the_curves(open_window, cell, size, presenting):
+    # At 1280 × 720 an LSTM's plot of distances is 23 px tall: "bitwise identical to the native path at all 3 steps"
+    # was written at its top, across ε's dashed line and the fused kernel's curve
+    window = open_window(size, presenting, make_session(RNNConfig(cell=cell)))
+    window.model.run_to_end()
+    comparison = window.comparison
+    vb = comparison.diff_plot.getPlotItem().vb
+    verdict, label = comparison.verdict, comparison.epsilon_line.label
+    assert comparison.verdict_text().startswith("bitwise identical")
+    assert comparison.fused_curve.isVisible() is (cell == "lstm")
+    line = vb.mapFromView(QtCore.QPointF(0, comparison.epsilon_line.value())).y()
+
+    def ink(text: pg.TextItem) -> QtCore.QRectF:  # its box less the text document's margins, which draw nothing
+        margin = text.textItem.document().documentMargin()
+        return text.mapRectToItem(vb, text.boundingRect()).adjusted(margin, margin, -margin, -margin)
+    box = ink(verdict)
+    if size == (1920, 1080):
+        assert verdict.isVisible()  # room for it in a band clear of everything else
+    if verdict.isVisible():
+        assert QtCore.QRectF(0, 0, vb.width(), vb.height()).contains(box)
+        assert not box.top() <= line <= box.bottom()
+        assert not any(path.intersects(box) for path in comparison.curve_paths(vb))
+        assert not (label.isVisible() and ink(label).intersects(box))
+    if not presenting:
+        assert "bitwise identical" in window.status.text()  # what a plot too small for it leaves unsaid
 
 
 def test_the_equation_writes_out_the_weights_it_names(open_window):

@@ -651,24 +651,28 @@ class ComparisonPanel(QtWidgets.QWidget):
         return self.verdict.textItem.toPlainText()
 
     def _place_verdict(self) -> None:
-        """Under ε's line and its label, in the middle of what is left of an empty plot; at its top over a second
-        reference's curve."""
+        """In the middle of the band under ε's line and its label, or of the band over them where the one under has
+        no room or a curve runs through it; never across the line, its label or a curve (a second reference's curve
+        ran through it, and ε's line through its words, in an LSTM's plot 23 px tall). In a plot with room for it in
+        neither band it stays unsaid: the status line says it."""
         vb = self.diff_plot.getPlotItem().vb
-        over_curve = self.fused_curve.isVisible()
         line = vb.mapFromView(QtCore.QPointF(0, self.epsilon_line.value())).y()
-        top_of_label, below = self.fit_epsilon_label(vb, line)  # the band ε's line and its label take
+        curves = self.curve_paths(vb)
+        top_of_label, below = self.fit_epsilon_label(vb, line, curves)  # the band ε's line and its label take
         self.verdict.setTextWidth(-1)  # its natural width: lines broken only where the plot is too narrow for it
         if self.verdict.textItem.boundingRect().width() > vb.width():
             self.verdict.setTextWidth(max(vb.width(), 1))
-        height = self.verdict.textItem.boundingRect().height()
-        self.verdict.setAnchor((0.5, 0.0) if over_curve else (0.5, 0.5))
-        top = 0 if over_curve else max((below + vb.height()) / 2, below + height / 2)
-        self.verdict.setPos(vb.width() / 2, top)
-        # In a plot too short to hold it, it stays unsaid rather than drawn over the axes: the status line says it.
-        room = vb.height() if over_curve else vb.height() - below
-        self.verdict.setVisible(bool(self.verdict_text()) and height <= room)
-        if over_curve and self.verdict.isVisible() and top_of_label < height:
-            self.epsilon_line.label.setVisible(False)  # the verdict at the top has the band; the tooltip says ε
+        size = self.verdict.textItem.boundingRect().size()
+        self.verdict.setAnchor((0.5, 0.5))
+        for start, stop in ((below, vb.height()), (0.0, top_of_label)):
+            middle = (start + stop) / 2
+            box = QtCore.QRectF(vb.width() / 2 - size.width() / 2, middle - size.height() / 2, size.width(),
+                                size.height())
+            if size.height() <= stop - start and not any(path.intersects(box) for path in curves):
+                self.verdict.setPos(vb.width() / 2, middle)
+                self.verdict.setVisible(bool(self.verdict_text()))
+                return
+        self.verdict.setVisible(False)
 
     def curve_paths(self, vb: pg.ViewBox) -> list[QtGui.QPainterPath]:
         """The distance curves on show as drawn, in the view's pixels: what ε's label keeps clear of."""
@@ -688,7 +692,7 @@ class ComparisonPanel(QtWidgets.QWidget):
             paths.append(stroked.createStroke(to_pixels.map(pg.arrayToQPath(xs, ys))))
         return paths
 
-    def fit_epsilon_label(self, vb: pg.ViewBox, line: float) -> tuple[float, float]:
+    def fit_epsilon_label(self, vb: pg.ViewBox, line: float, curves: list[QtGui.QPainterPath]) -> tuple[float, float]:
         """ε's label above its line at the right, or under it where the top is too near; with its dtype where it
         fits, without it where not, and unsaid in a plot too small for either (the line's tooltip says it). Returns
         the band, top and bottom in the view's pixels, that the line and its label take."""
@@ -700,7 +704,6 @@ class ComparisonPanel(QtWidgets.QWidget):
         width = metrics.horizontalAdvance(text) + 8
         # Where it strikes no curve (issue 26: the fused curve ran through it): above or under the line, at the
         # right or the left end, the first place clear of data; above at the right where none is
-        curves = self.curve_paths(vb)
         places = [(side, end) for end in ("right", "left") for side in ("above", "below")
                   if (line - height >= 0 if side == "above" else line + height <= vb.height())]
 
