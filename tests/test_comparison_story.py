@@ -327,3 +327,49 @@ def test_a_long_walk_draws_its_revealed_steps_extremes_and_no_step_beyond(qtbot)
             xs, ys = item.getData()
             assert len(xs) < 6_000 / 2 and xs.max() <= 5_999
             assert ys.max() == values[:, unit].max() and ys.min() == values[:, unit].min()
+
+
+def test_the_hand_passs_markers_are_drawn_as_pyqtgraphs_scatter_plot_draws_them(qtbot):
+    """A followed unit's markers are stamped from one symbol (plots.UnitMarkers) rather than kept as a scatter plot's
+    records, one per point, that a step rebuilt: on screen, in a PNG export and where a point is not a number, they
+    are the scatter plot's pixels."""
+    import pyqtgraph as pg
+    import pyqtgraph.exporters
+
+    from rnn_stepper.ui.plots import UnitMarkers
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.resize(420, 240)
+    plot.setXRange(-1, 31, padding=0)
+    plot.setYRange(-1.2, 1.2, padding=0)
+    plot.show()
+    qtbot.waitExposed(plot)
+    empty = plot.grab().toImage()
+    x = np.arange(30, dtype=float)
+    y = np.sin(x / 4)
+    y[7] = np.nan  # a step whose value is NaN: no marker, as a scatter plot draws none
+    pen, brush = pg.mkPen("#000000", width=1), pg.mkBrush("#d95f02")
+
+    def drawn(item) -> tuple:
+        plot.getPlotItem().vb.addItem(item)
+        item.setData(x=x, y=y)
+        qtbot.wait(10)
+        screen = plot.grab().toImage()
+        exporter = pyqtgraph.exporters.ImageExporter(plot.getPlotItem())
+        exporter.parameters()["width"] = 1200  # as File ▸ Export the plot writes it: the symbols drawn at 3×
+        exported = exporter.export(toBytes=True)
+        plot.getPlotItem().vb.removeItem(item)
+        return screen, exported
+
+    ours = drawn(UnitMarkers("o", 9, pen, brush))
+    theirs = drawn(pg.ScatterPlotItem(symbol="o", size=9, pen=pen, brush=brush))
+    assert ours[0] != empty
+    assert ours[0] == theirs[0] and ours[1] == theirs[1]
+    markers = UnitMarkers("o", 9, pen, brush)
+    plot.getPlotItem().vb.addItem(markers)
+    markers.setData(x=x, y=y)
+    assert np.array_equal(markers.getData()[0], x)
+    markers.clear()  # Reset: nothing drawn
+    qtbot.wait(10)
+    assert markers.getData() == (None, None) and plot.grab().toImage() == empty

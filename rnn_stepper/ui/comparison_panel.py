@@ -252,7 +252,7 @@ class ComparisonPanel(QtWidgets.QWidget):
             reference = UnitLine(pen=pg.mkPen(color, width=2 if smooth else 1), antialias=smooth, skipFiniteCheck=True)
             marked_line(reference, smooth)  # the hand pass's markers sit on its points
             if T <= MAX_MARKERS:
-                manual = UnitMarkers(symbol="o", size=9, brush=pg.mkBrush(color), pen=pg.mkPen("#000000", width=1))
+                manual = UnitMarkers("o", 9, pg.mkPen("#000000", width=1), pg.mkBrush(color))
             else:  # a pale thin line under nn.RNN's dark one
                 band = pg.mkColor(color)
                 band.setAlpha(110)
