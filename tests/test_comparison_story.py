@@ -332,7 +332,7 @@ def test_a_long_walk_draws_its_revealed_steps_extremes_and_no_step_beyond(qtbot)
 def test_the_hand_passs_markers_are_drawn_as_pyqtgraphs_scatter_plot_draws_them(qtbot):
     """A followed unit's markers are stamped from one symbol (plots.UnitMarkers) rather than kept as a scatter plot's
     records, one per point, that a step rebuilt: on screen, in a PNG export and where a point is not a number, they
-    are the scatter plot's pixels."""
+    are the scatter plot's pixels, and the plot's auto range fits them as it fits a scatter plot."""
     import pyqtgraph as pg
     import pyqtgraph.exporters
 
@@ -359,13 +359,17 @@ def test_the_hand_passs_markers_are_drawn_as_pyqtgraphs_scatter_plot_draws_them(
         exporter = pyqtgraph.exporters.ImageExporter(plot.getPlotItem())
         exporter.parameters()["width"] = 1200  # as File ▸ Export the plot writes it: the symbols drawn at 3×
         exported = exporter.export(toBytes=True)
+        plot.getPlotItem().vb.autoRange()  # the plot's "A" button: fitted to the points, a symbol's room around
+        fitted = plot.getPlotItem().vb.viewRange()
+        plot.setXRange(-1, 31, padding=0)
+        plot.setYRange(-1.2, 1.2, padding=0)
         plot.getPlotItem().vb.removeItem(item)
-        return screen, exported
+        return screen, exported, fitted
 
     ours = drawn(UnitMarkers("o", 9, pen, brush))
     theirs = drawn(pg.ScatterPlotItem(symbol="o", size=9, pen=pen, brush=brush))
     assert ours[0] != empty
-    assert ours[0] == theirs[0] and ours[1] == theirs[1]
+    assert ours == theirs
     markers = UnitMarkers("o", 9, pen, brush)
     plot.getPlotItem().vb.addItem(markers)
     markers.setData(x=x, y=y)

@@ -160,10 +160,24 @@ class UnitMarkers(InView, pg.GraphicsObject):
         self.x = self.y = None
         self.update()
 
-    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):
-        values = self.x if ax == 0 else self.y
-        values = values[np.isfinite(values)] if values is not None else values
-        return (None, None) if values is None or not values.size else (float(values.min()), float(values.max()))
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None) -> tuple:
+        """The points' extent on axis `ax`, as a scatter plot's: what the plot's auto-range button fits."""
+        if self.x is None:
+            return None, None
+        values, other = (self.x, self.y) if ax == 0 else (self.y, self.x)
+        if orthoRange is not None:
+            values = values[(other >= orthoRange[0]) & (other <= orthoRange[1])]
+        values = values[np.isfinite(values)]
+        if not values.size:
+            return None, None
+        if frac >= 1.0:
+            return float(values.min()), float(values.max())
+        return tuple(np.percentile(values, [50 * (1 - frac), 50 * (1 + frac)]))
+
+    def pixelPadding(self) -> float:
+        """Half a symbol's diagonal, pen included: the room the auto range leaves around the points."""
+        _, size, pen, _ = self.style
+        return (size + max(pen.widthF(), 1.0)) * 0.7072
 
     def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
         if self.x is None or not len(self.x):
