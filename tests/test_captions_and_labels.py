@@ -5,10 +5,11 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 import torch
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui
 
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
+from rnn_stepper.ui import style
 from rnn_stepper.ui.main_window import MainWindow
 from rnn_stepper.ui.typography import formula_breaks, unbreakable_brackets
 
@@ -74,11 +75,13 @@ def test_the_epsilon_label_strikes_no_curve(open_window):
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])  # an LSTM's plot draws a second reference: the fused kernel's
 @pytest.mark.parametrize("size, presenting", [((1280, 720), False), ((1920, 1080), False), ((1024, 768), True),
                                               ((1280, 720), True)])
-def test_the_verdict_is_written_clear_of_epsilons_line_its_label_and_the_curves(open_window, cell, size, presenting):
+def test_the_verdict_is_written_clear_of_epsilons_line_its_label_and_the_curves(qtbot, open_window, cell, size,
+                                                                                presenting):
     # At 1280 × 720 an LSTM's plot of distances is 23 px tall: "bitwise identical to the native path at all 3 steps"
-    # was written at its top, across ε's dashed line and the fused kernel's curve
+    # was written at its top, across ε's dashed line and the fused kernel's curve; nn.RNN's, 36 px, left it unsaid
     window = open_window(size, presenting, make_session(RNNConfig(cell=cell)))
     window.model.run_to_end()
+    qtbot.wait(50)  # as a person sees it: once the layouts have run
     comparison = window.comparison
     vb = comparison.diff_plot.getPlotItem().vb
     verdict, label = comparison.verdict, comparison.epsilon_line.label
@@ -90,13 +93,16 @@ def test_the_verdict_is_written_clear_of_epsilons_line_its_label_and_the_curves(
         margin = text.textItem.document().documentMargin()
         return text.mapRectToItem(vb, text.boundingRect()).adjusted(margin, margin, -margin, -margin)
     box = ink(verdict)
-    if size == (1920, 1080):
-        assert verdict.isVisible()  # room for it in a band clear of everything else
+    if size == (1920, 1080) or cell == "rnn":
+        assert verdict.isVisible()  # room for it clear of every curve: nn.RNN's plot has none but ε's line
     if verdict.isVisible():
         assert QtCore.QRectF(0, 0, vb.width(), vb.height()).contains(box)
-        assert not box.top() <= line <= box.bottom()
         assert not any(path.intersects(box) for path in comparison.curve_paths(vb))
-        assert not (label.isVisible() and ink(label).intersects(box))
+        if box.top() <= line <= box.bottom():  # over ε's line only on the plot's background, ε's label given up
+            assert verdict.fill.color() == QtGui.QColor(style.BACKGROUND) and verdict.fill.color().alpha() == 255
+            assert not label.isVisible()
+        else:
+            assert not (label.isVisible() and ink(label).intersects(box))
     if not presenting:
         assert "bitwise identical" in window.status.text()  # what a plot too small for it leaves unsaid
 

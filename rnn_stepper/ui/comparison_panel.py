@@ -652,9 +652,11 @@ class ComparisonPanel(QtWidgets.QWidget):
 
     def _place_verdict(self) -> None:
         """In the middle of the band under ε's line and its label, or of the band over them where the one under has
-        no room or a curve runs through it; never across the line, its label or a curve (a second reference's curve
-        ran through it, and ε's line through its words, in an LSTM's plot 23 px tall). In a plot with room for it in
-        neither band it stays unsaid: the status line says it."""
+        no room or a curve runs through it. Where neither holds it, over ε's line as high as no curve runs through
+        it, on the plot's background, ε's label given up (the line's tooltip says ε): it is what the plot says. Never
+        across a curve or bare over ε's line (a second reference's curve ran through it, and the line through its
+        words, in an LSTM's plot 23 px tall); where it has no such room it stays unsaid, and the status line says
+        it."""
         vb = self.diff_plot.getPlotItem().vb
         line = vb.mapFromView(QtCore.QPointF(0, self.epsilon_line.value())).y()
         curves = self.curve_paths(vb)
@@ -664,15 +666,25 @@ class ComparisonPanel(QtWidgets.QWidget):
             self.verdict.setTextWidth(max(vb.width(), 1))
         size = self.verdict.textItem.boundingRect().size()
         self.verdict.setAnchor((0.5, 0.5))
-        for start, stop in ((below, vb.height()), (0.0, top_of_label)):
-            middle = (start + stop) / 2
-            box = QtCore.QRectF(vb.width() / 2 - size.width() / 2, middle - size.height() / 2, size.width(),
-                                size.height())
-            if size.height() <= stop - start and not any(path.intersects(box) for path in curves):
-                self.verdict.setPos(vb.width() / 2, middle)
-                self.verdict.setVisible(bool(self.verdict_text()))
-                return
-        self.verdict.setVisible(False)
+
+        def clear(top: float) -> bool:
+            box = QtCore.QRectF(vb.width() / 2 - size.width() / 2, top, size.width(), size.height())
+            return not any(path.intersects(box) for path in curves)
+        bands = [(start + stop - size.height()) / 2 for start, stop in ((below, vb.height()), (0.0, top_of_label))
+                 if size.height() <= stop - start]
+        step = max(2.0, size.height() / 4)  # a few places to try, not every pixel: each tries every curve
+        over_line = [i * step for i in range(int((vb.height() - size.height()) / step) + 1)]
+        top = next((top for top in bands if clear(top)), None)
+        across = top is None
+        if across:
+            top = next((top for top in over_line if clear(top)), None)
+        self.verdict.fill = pg.mkBrush(style.BACKGROUND if across else None)
+        self.verdict.setVisible(top is not None and bool(self.verdict_text()))
+        if top is not None:
+            self.verdict.setPos(vb.width() / 2, top + size.height() / 2)
+            if across:
+                self.epsilon_line.label.setVisible(False)
+        self.verdict.update()
 
     def curve_paths(self, vb: pg.ViewBox) -> list[QtGui.QPainterPath]:
         """The distance curves on show as drawn, in the view's pixels: what ε's label keeps clear of."""
