@@ -1,5 +1,6 @@
 """Small things a lecture hall sees (issue 26, item 8): a strip's captions break only between a formula's parts, so
-the columns of a row start level; ε's label is clear of the curves; the equation writes out the weights it names."""
+the columns of a row start level; ε's label and the verdict are clear of the curves; the equation writes out the
+weights it names."""
 
 import numpy as np
 import pyqtgraph as pg
@@ -75,8 +76,8 @@ def test_the_epsilon_label_strikes_no_curve(open_window):
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])  # an LSTM's plot draws a second reference: the fused kernel's
 @pytest.mark.parametrize("size, presenting", [((1280, 720), False), ((1920, 1080), False), ((1024, 768), True),
                                               ((1280, 720), True)])
-def test_the_verdict_is_written_clear_of_epsilons_line_its_label_and_the_curves(qtbot, open_window, cell, size,
-                                                                                presenting):
+def test_the_verdict_crosses_no_curve_and_epsilons_line_never_strikes_through_it(qtbot, open_window, cell, size,
+                                                                                 presenting):
     # At 1280 × 720 an LSTM's plot of distances is 23 px tall: "bitwise identical to the native path at all 3 steps"
     # was written at its top, across ε's dashed line and the fused kernel's curve; nn.RNN's, 36 px, left it unsaid
     window = open_window(size, presenting, make_session(RNNConfig(cell=cell)))
