@@ -672,19 +672,21 @@ class ComparisonPanel(QtWidgets.QWidget):
             return not any(path.intersects(box) for path in curves)
         bands = [(start + stop - size.height()) / 2 for start, stop in ((below, vb.height()), (0.0, top_of_label))
                  if size.height() <= stop - start]
-        step = max(2.0, size.height() / 4)  # a few places to try, not every pixel: each tries every curve
-        over_line = [i * step for i in range(int((vb.height() - size.height()) / step) + 1)]
         top = next((top for top in bands if clear(top)), None)
         across = top is None
         if across:
-            top = next((top for top in over_line if clear(top)), None)
-        self.verdict.fill = pg.mkBrush(style.BACKGROUND if across else None)
+            step = max(2.0, size.height() / 4)  # a few places to try, not every pixel: each tries every curve
+            top = next((i * step for i in range(int((vb.height() - size.height()) / step) + 1) if clear(i * step)),
+                       None)
+        fill = pg.mkBrush(style.BACKGROUND if across else None)
+        if fill != self.verdict.fill:  # a TextItem's paint reads it, and no setter asks for the repaint
+            self.verdict.fill = fill
+            self.verdict.update()
         self.verdict.setVisible(top is not None and bool(self.verdict_text()))
         if top is not None:
             self.verdict.setPos(vb.width() / 2, top + size.height() / 2)
             if across:
                 self.epsilon_line.label.setVisible(False)
-        self.verdict.update()
 
     def curve_paths(self, vb: pg.ViewBox) -> list[QtGui.QPainterPath]:
         """The distance curves on show as drawn, in the view's pixels: what ε's label keeps clear of."""
