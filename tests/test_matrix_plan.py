@@ -9,6 +9,7 @@ imports nothing of Qt, and a fresh interpreter that imports the planner loads no
 
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -245,6 +246,24 @@ def test_an_elided_index_shows_at_the_ellipsis_and_the_ellipsis_maps_into_the_mi
     assert matrix_plan.true_position(shown, 3.0) == (2 + 253) / 2
 
 
+def test_the_largest_magnitude_sets_the_decimals_skips_what_is_not_computed_and_says_nothing_of_it():
+    assert Numbers(np.array([[np.nan], [-3.5], [2.0]], dtype=np.float32)).largest == 3.5
+    assert Numbers(np.array([[np.inf, 0.25, -np.inf]])).largest == 0.25  # the finite ones
+    assert Numbers(np.zeros((0, 0), dtype=np.float32)).largest == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing computed yet is no warning to the user's console
+        assert Numbers(np.full((4, 1), np.nan, dtype=np.float32)).largest == 0.0
+
+
+def test_the_values_on_show_are_those_of_the_layout_asked_for_with_nan_in_the_ellipsis():
+    values = np.arange(12, dtype=np.float32).reshape(6, 2)
+    numbers = Numbers(values)
+    assert numbers.shown(np.arange(6), np.arange(2)) is values  # all on show: no copy
+    elided = numbers.shown(np.array([0, ELLIPSIS, 5]), np.arange(2))
+    assert elided[[0, 2]].tolist() == [[0, 1], [10, 11]] and np.isnan(elided[1]).all()
+    assert numbers.shown(np.array([1, 2]), np.array([1])).tolist() == [[3], [5]]  # another layout: its own values
+
+
 # --- saturation ---------------------------------------------------------------------------------------------------
 
 def test_a_state_within_one_percent_of_tanhs_ends_is_marked_saturated_and_a_gate_near_0_or_1_too():
@@ -260,17 +279,17 @@ def test_saturated_cells_are_marked_in_their_places_on_show_and_the_ellipsis_car
     numbers = Numbers(h[:, None])
     p = plan(numbers, Room(150, 300, (20, 60)), measure)
     assert p.rows.tolist() == elided_as(256, 4)
-    marks = matrix_plan.marked_saturated(p, numbers.values, (-1, 1), 150, 300)
+    marks = matrix_plan.marked_saturated(p, numbers, (-1, 1), 150, 300)
     assert marks.tolist() == [[0, 0], [8, 0]]  # true rows 0 and 255
-    assert matrix_plan.marked_saturated(p, numbers.values, None, 150, 300).tolist() == []  # no range: no marks
+    assert matrix_plan.marked_saturated(p, numbers, None, 150, 300).tolist() == []  # no range: no marks
 
 
 def test_cells_too_small_on_screen_carry_no_saturation_mark():
     numbers = Numbers(np.full((64, 64), 0.999))
     p = plan(numbers, Room(60, 60, (20, 60)), measure)  # too small for any number: every cell, under 1 px each
     assert not p.readable and p.rows.size == p.columns.size == 64
-    assert matrix_plan.marked_saturated(p, numbers.values, (-1, 1), 60, 60).tolist() == []
-    assert len(matrix_plan.marked_saturated(p, numbers.values, (-1, 1), 64 * 6, 64 * 6)) == 64 * 64
+    assert matrix_plan.marked_saturated(p, numbers, (-1, 1), 60, 60).tolist() == []
+    assert len(matrix_plan.marked_saturated(p, numbers, (-1, 1), 64 * 6, 64 * 6)) == 64 * 64
 
 
 # --- the axes' labels ---------------------------------------------------------------------------------------------

@@ -295,7 +295,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
 
     def _shown_values(self) -> np.ndarray:
         """The values of the rows and columns on show, NaN in the ellipsis row and column."""
-        return matrix_plan.shown_values(self._numbers.values, self.plan.rows, self.plan.columns)
+        return self._numbers.shown(self.plan.rows, self.plan.columns)
 
     def colour_scale(self, values: np.ndarray) -> tuple[np.ndarray, float]:
         """`values` as the colormap reads them, and the scale's end: themselves and ±levels, or their places on
@@ -513,7 +513,7 @@ class MatrixView(pg.GraphicsLayoutWidget):
     def _mark_saturation(self) -> None:
         """A dashed outline in each saturated cell on show, while cells are big enough on screen to carry one."""
         rect = self.vb.boundingRect()
-        hits = matrix_plan.marked_saturated(self.plan, self._numbers.values, self.bounds, rect.width(), rect.height())
+        hits = matrix_plan.marked_saturated(self.plan, self._numbers, self.bounds, rect.width(), rect.height())
         inset = 0.03  # along the cell's edge; where its number reaches it, the box gives way (SaturationMarks)
         boxes = [QtCore.QRectF(dc - 0.5 + inset, dr - 0.5 + inset, 1 - 2 * inset, 1 - 2 * inset) for dr, dc in hits]
         cells = [(int(self.plan.rows[dr]), int(self.plan.columns[dc])) for dr, dc in hits]
