@@ -347,3 +347,29 @@ def test_a_colour_bar_keeps_its_drawing_while_its_scale_stays_and_redraws_when_i
     view.set_matrix(values, levels=2.0)
     assert view.colorbar.axis.picture is None  # to be drawn again, with the new ends
     assert tuple(view.colorbar.vb.viewRange()[1]) == (-2.0, 2.0)
+
+
+class Paints(QtCore.QObject):
+    """Counts the paint events a widget receives."""
+
+    def __init__(self, widget: QtWidgets.QWidget):
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        self.count += event.type() == QtCore.QEvent.Paint
+        return False
+
+
+def test_a_vector_whose_colours_and_numbers_stay_as_drawn_is_not_painted_again(qtbot):
+    """A step sets every vector of the strip: one that reads the same (a gradient sum that moved less than its digits
+    show) costs no repaint; pyqtgraph's image asked for one at every call of its downsampling switch."""
+    values = np.array([0.5, -0.25, 0.125], dtype=np.float32)
+    view = shown_view(qtbot, (160, 300), values)
+    paints = Paints(view.viewport())
+    view.set_matrix(values.copy())
+    QtWidgets.QApplication.processEvents()
+    assert paints.count == 0
+    view.set_matrix(values * 0.5)  # new numbers and colours: drawn again
+    qtbot.waitUntil(lambda: paints.count > 0)

@@ -311,15 +311,21 @@ class MatrixView(pg.GraphicsLayoutWidget):
             # array is drawn as it is, transposed or not: no copy of a 10,000 × 1,024 trace per view.
             with np.errstate(over="ignore"):  # a float64 beyond float32's range is drawn as the end of the scale
                 image = values if values.dtype == np.float32 else values.astype(np.float32)
-            self.image.setAutoDownsample(True)
+            self._set_downsampled(True)
             self.image.setImage(image, levels=(0.0 if self.sequential else -levels, levels), autoLevels=False)
         else:
-            self.image.setAutoDownsample(False)
+            self._set_downsampled(False)
             colours = style.cell_colours(values, levels, self.sequential)
             drawn = self.image.image
             if drawn is not None and drawn.shape == colours.shape and np.array_equal(drawn, colours):
                 return  # as drawn (a gradient sum that moved less than a colour step): the view needs no repaint
             self.image.setImage(colours, levels=None, autoLevels=False)
+
+    def _set_downsampled(self, on: bool) -> None:
+        # pyqtgraph renders the image again and repaints at every call, even one that changes nothing: a step's
+        # vectors, whose colours are as drawn, were drawn anew
+        if self.image.autoDownsample != on:
+            self.image.setAutoDownsample(on)
 
     def _display_row(self, r: int) -> int:
         """Where true row `r` is on show (the ellipsis row, if it is elided)."""
