@@ -407,7 +407,8 @@ class MatrixView(pg.GraphicsLayoutWidget):
         html = self._title_html(*chosen)
         if html != self.title.text or width != self.title.item.textWidth():
             word_wrap(self.title.item.document())
-            self.title.item.setTextWidth(width)
+            if width != self.title.item.textWidth():  # a text width set lays the text out again, even the same one
+                self.title.item.setTextWidth(width)
             self.title.setText(html)
             # pyqtgraph makes a label's text its minimum width; a title still too wide at the smallest scale would
             # widen the cells' column past the view and be cut on one side.

@@ -92,6 +92,8 @@ def unbreakable_brackets(html: str) -> str:
 def word_wrap(document: QtGui.QTextDocument) -> QtGui.QTextDocument:
     """Lines broken between words only, never inside one, and centred."""
     option = document.defaultTextOption()
+    if option.wrapMode() == QtGui.QTextOption.WordWrap and option.alignment() == QtCore.Qt.AlignHCenter:
+        return document  # setting it lays the document's text out again, even when it is the same option
     option.setWrapMode(QtGui.QTextOption.WordWrap)
     option.setAlignment(QtCore.Qt.AlignHCenter)
     document.setDefaultTextOption(option)
