@@ -377,3 +377,55 @@ def test_the_hand_passs_markers_are_drawn_as_pyqtgraphs_scatter_plot_draws_them(
     markers.clear()  # Reset: nothing drawn
     qtbot.wait(10)
     assert markers.getData() == (None, None) and plot.grab().toImage() == empty
+
+
+@pytest.mark.parametrize("symbol, colour", [("o", style.ACTIVE), ("s", style.FUSED)])
+def test_a_lines_markers_are_drawn_as_its_own_scatter_plot_drew_them_on_a_log_scale_too(qtbot, symbol, colour):
+    """The distances' and ‖h_t‖'s markers are stamped (plots.LineMarkers) on the points their line draws: a line with
+    pyqtgraph's own markers and a bare line carrying LineMarkers are the same pixels on screen and in a PNG export,
+    in the distances' log plot, with the same auto range; a long sequence's line carries none."""
+    import pyqtgraph as pg
+    import pyqtgraph.exporters
+
+    from rnn_stepper.ui.plots import LineMarkers, set_points
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.resize(420, 240)
+    plot.setLogMode(y=True)
+    plot.show()
+    qtbot.waitExposed(plot)
+    t = np.arange(40)
+    distances = 10.0 ** -(7 + np.sin(t / 5))
+
+    def drawn(with_markers) -> tuple:
+        line = plot.plot(pen=pg.mkPen(colour, width=2))
+        with_markers(line)
+        plot.getPlotItem().vb.autoRange()
+        qtbot.wait(10)
+        exporter = pyqtgraph.exporters.ImageExporter(plot.getPlotItem())
+        exporter.parameters()["width"] = 1200
+        drawn = plot.grab().toImage(), exporter.export(toBytes=True), plot.getPlotItem().vb.viewRange()
+        plot.removeItem(line)
+        return drawn
+
+    def pyqtgraphs(line):
+        line.setData(t, distances, symbol=symbol, symbolSize=6, symbolBrush=colour)
+
+    def stamped(line):
+        markers = LineMarkers(line, symbol, 6, colour)
+        set_points(line, t, distances)
+        markers.follow(True)
+        assert np.array_equal(markers.getData()[1], np.log10(distances))  # where the line draws them: log10 |Δ|
+
+    def long(line):
+        markers = LineMarkers(line, symbol, 6, colour)
+        set_points(line, t, distances)
+        markers.follow(False)
+        assert markers.getData() == (None, None)
+
+    bare = drawn(lambda line: set_points(line, t, distances))
+    ours, theirs = drawn(stamped), drawn(pyqtgraphs)
+    assert ours[0] != bare[0]
+    assert ours == theirs
+    assert drawn(long) == bare

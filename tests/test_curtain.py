@@ -13,6 +13,7 @@ import torch
 
 from rnn_stepper.core import RNNConfig, make_session
 from rnn_stepper.model import StepperModel
+from rnn_stepper.ui.plots import UnitMarkers
 from standalone_panels import panels, release
 
 SESSIONS = {
@@ -42,8 +43,10 @@ def make_model(config, length=None, cell=(0, 0), order="kernel") -> StepperModel
 
 
 def drawn_steps(item) -> set[int]:
-    """Every t a plot item holds to draw: a bare line's or markers' points; a PlotDataItem's line and markers."""
+    """Every t a plot item holds to draw: a bare line's or markers' points; a PlotDataItem's line and markers, its
+    own and the stamped ones it carries (LineMarkers)."""
     parts = [item, item.curve, item.scatter] if isinstance(item, pg.PlotDataItem) else [item]
+    parts += [child for child in item.childItems() if isinstance(child, UnitMarkers)]
     xs = []
     for data in (part.getData()[0] for part in parts):
         if data is not None:

@@ -14,6 +14,7 @@ from . import style
 from .cell_notation import module_label, parse_units, units_text
 from .plots import (
     MAX_MARKERS,
+    LineMarkers,
     UnitLine,
     UnitMarkers,
     least_height,
@@ -120,6 +121,8 @@ class ComparisonPanel(QtWidgets.QWidget):
         self.diff_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
         self.diff_curve = self.diff_plot.plot()
         self.fused_curve = self.diff_plot.plot()
+        self.diff_markers = LineMarkers(self.diff_curve, "o", 6, style.ACTIVE)
+        self.fused_markers = LineMarkers(self.fused_curve, "s", 6, style.FUSED)
         # The dtype's machine epsilon, the gap between 1.0 and the next float: the scale an ulp is measured against.
         self.epsilon_line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#888888", width=1,
                                                                                  style=QtCore.Qt.DashLine),
@@ -263,14 +266,8 @@ class ComparisonPanel(QtWidgets.QWidget):
             self.reference_curves.append(reference)
             self.manual_curves.append(manual)
         self.diff_curve.setPen(pg.mkPen(style.ACTIVE, width=2))
-        self.diff_curve.setSymbol("o" if T <= MAX_MARKERS else None)
-        self.diff_curve.setSymbolBrush(style.ACTIVE)
-        self.diff_curve.setSymbolSize(6)
         marked_line(self.diff_curve, T <= MAX_MARKERS)
         self.fused_curve.setPen(pg.mkPen(style.FUSED, width=2, style=QtCore.Qt.DashLine))
-        self.fused_curve.setSymbol("s" if T <= MAX_MARKERS else None)
-        self.fused_curve.setSymbolBrush(style.FUSED)
-        self.fused_curve.setSymbolSize(6)
         m = self.model
         eps = self.epsilon()
         self.epsilon_line.setPos(np.log10(eps))  # the plot's y is log10 of the distance
@@ -459,12 +456,15 @@ class ComparisonPanel(QtWidgets.QWidget):
         positive = diff > 0
         set_points(self.diff_curve, ts[positive], diff[positive])
         m = self.model
+        marked = m.seq_len <= MAX_MARKERS
+        self.diff_markers.follow(marked)
         fused = m.trace.fused_step_abs_diff(m.layer, m.direction)
         self.fused_curve.setVisible(fused is not None)
         shown = [diff[positive]]
         if fused is not None:
             fused = fused[ts]
             set_points(self.fused_curve, ts[fused > 0], fused[fused > 0])
+            self.fused_markers.follow(marked)
             shown.append(fused[fused > 0])
         # The distances' decades and epsilon's, so the reference line is always on show; an empty plot frames ε.
         finite = np.concatenate(shown)

@@ -14,7 +14,7 @@ from ..model import StepperModel
 from . import style
 from .cell_notation import BOUNDS
 from .matrix_view import MatrixView
-from .plots import MAX_MARKERS, legible_axes, marked_line, set_plot_title, set_points, without_menus
+from .plots import MAX_MARKERS, LineMarkers, legible_axes, marked_line, set_plot_title, set_points, without_menus
 from .typography import label_px
 
 
@@ -40,7 +40,9 @@ class SequencePanel(QtWidgets.QWidget):
         self.norm_plot.setLabel("bottom", "t", **{"font-size": f"{label_px()}px"})
         set_plot_title(self.norm_plot, "‖h_t‖")
         self.norm_curve = self.norm_plot.plot(pen=pg.mkPen(style.MANUAL, width=2))
-        style.cache_drawing(self.norm_curve)
+        self.norm_markers = LineMarkers(self.norm_curve, "o", 5, style.MANUAL)
+        for item in (self.norm_curve, self.norm_markers):
+            style.cache_drawing(item)
         self.radius = QtWidgets.QLabel()
         self.radius.setWordWrap(True)
         self.followed_marks = pg.ScatterPlotItem(symbol="t2", size=9, pen=pg.mkPen("#000000", width=1))
@@ -102,13 +104,10 @@ class SequencePanel(QtWidgets.QWidget):
         for state, view in self.heatmaps.items():
             view.set_title(self.tr("{0}_t (units × t)").format(phases[state].symbol))
         smooth = m.seq_len <= MAX_MARKERS
-        self.norm_curve.setSymbol("o" if smooth else None)
         # Past MAX_MARKERS timesteps a bare line, as the comparison's: antialiasing a 2-px stroke of a thousand
         # segments cost 12 ms a step near the end of T = 1,000, most of the step. set_points hands it to the curve.
         self.norm_curve.opts["antialias"] = smooth
         marked_line(self.norm_curve, smooth)
-        self.norm_curve.setSymbolBrush(style.MANUAL)
-        self.norm_curve.setSymbolSize(5)
         self.norm_plot.setXRange(-0.5, max(m.seq_len - 0.5, 0.5), padding=0.02)
         self.drawn = {state: np.full((m.cell.phases[state].shape[2], m.seq_len), np.nan,
                                      dtype=numpy_dtype(config.dtype)) for state in states}
@@ -144,6 +143,7 @@ class SequencePanel(QtWidgets.QWidget):
             view.set_matrix(drawn, levels=level, bounds=BOUNDS.get(phases[state].scale), dtype=config.dtype)
         ts = np.flatnonzero(shown)
         set_points(self.norm_curve, ts, m.cell.hidden_norms[ts, m.batch])
+        self.norm_markers.follow(m.seq_len <= MAX_MARKERS)
         self.mark_followed()
         # A stacked W_hh's radius is the largest of its gate blocks' (core/distance.spectral_radius).
         name = self.tr("ρ(W_hh), largest over its gate blocks") if config.cell_type.gates > 1 else "ρ(W_hh)"

@@ -201,15 +201,15 @@ def vector_text(values: np.ndarray, dtype: str | None = None, edgeitems: int | N
     return array_text(values, dtype, max_line_width=80, floatmode="unique", **summary)
 
 
-def cache_drawing(item: pg.PlotDataItem | pg.PlotItem | pg.AxisItem) -> None:
+def cache_drawing(item: pg.PlotItem | pg.PlotDataItem | QtWidgets.QGraphicsItem) -> None:
     """Keep a curve's strokes, or a plot's axes, as a pixmap. Curves and axes change per trace, while a step
     repaints the view around them; re-stroking thousands of segments or replaying every tick label per step costs
-    more than a frame."""
+    more than a frame. A plot item: its axes; a PlotDataItem: its line and markers; else the item itself."""
     if isinstance(item, pg.PlotItem):
         children = [axis["item"] for axis in item.axes.values()]
-    elif isinstance(item, pg.AxisItem):
-        children = [item]
-    else:
+    elif isinstance(item, pg.PlotDataItem):
         children = [item.curve, item.scatter]
+    else:
+        children = [item]
     for child in children:
         child.setCacheMode(QtWidgets.QGraphicsItem.DeviceCoordinateCache)
