@@ -171,8 +171,8 @@ class Numbers:
         and scanning its T × H values would be most of a step."""
         values = self.values
         if values.size and np.issubdtype(values.dtype, np.floating):
-            # fmax and fmin skip NaN as nanmax and nanmin do, with no warning to catch when all are NaN (not
-            # computed yet): the warnings' context cost more than the reduction on a step's 64 values
+            # Two passes, no T × H copy. fmax and fmin skip NaN as nanmax and nanmin do, with no warning to catch
+            # when all are NaN (not computed yet): the warnings' context cost more than a step's 64 values' reduction.
             ends = float(np.fmax.reduce(values, axis=None)), float(np.fmin.reduce(values, axis=None))
             if all(math.isfinite(end) for end in ends):
                 return max(ends[0], -ends[1], 0.0)
