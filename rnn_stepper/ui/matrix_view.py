@@ -732,6 +732,12 @@ class MatrixView(pg.GraphicsLayoutWidget):
              QtCore.Qt.Key_Right: (0, 1)}
     CHOOSE = (QtCore.Qt.Key_Return, QtCore.Qt.Key_Enter)
 
+    def setToolTip(self, tip: str) -> None:
+        # A change of tooltip is an event, delivered through event() below in Python (~30 µs): a step sets each of
+        # the strip's vectors' to what it was, and a hover sets the cell's at every move of the mouse over it.
+        if tip != self.toolTip():
+            super().setToolTip(tip)
+
     def event(self, event) -> bool:
         # While a cell has the keyboard, its arrows and Enter are the view's, not the window's shortcuts (← and →
         # step); a view focused by a click and no arrow yet leaves them to the window.

@@ -398,8 +398,7 @@ class StepPanel(QtWidgets.QWidget):
                 equation = equation_html(phase.equation_for(m.session.order), config, reverse)
                 subtitle = equation.split(" = ", 1)[-1]
                 tip = translate_cell(phase.title)
-            if view.toolTip() != tip:  # a view's tooltip change is an event through Python: 30 µs, 13 a step
-                view.setToolTip(tip)
+            view.setToolTip(tip)
             length = shown[key].shape[0]
             title = f"{symbol} ({length},)" if with_length else symbol
             view.set_title(title, active=key == m.phase, subtitle=subtitle,
