@@ -224,8 +224,11 @@ class LineMarkers(UnitMarkers):
 
     def follow(self, marked: bool) -> None:
         """On the line's points as drawn now; none where the sequence is too long to mark (`marked` False)."""
-        x, y = self.parentItem().getData() if marked else (None, None)
-        set_points(self, *((x, y) if x is not None else (np.zeros(0), np.zeros(0))))
+        x, y = self.parentItem().getData()
+        if marked and x is not None and len(x):
+            self.setData(x, y)
+        else:
+            self.clear()
 
 
 def set_points(item: pg.PlotDataItem | pg.PlotCurveItem | UnitMarkers, x: np.ndarray, y: np.ndarray) -> None:
